@@ -1,0 +1,3 @@
+"""irpatrol: drone infrared inspection of power distribution lines."""
+
+__version__ = "0.1.0"

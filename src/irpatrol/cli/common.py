@@ -1,0 +1,46 @@
+"""Helpers shared by the CLI modules: one translation of IrPatrolError into an exit code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from irpatrol.errors import IrPatrolError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn an IrPatrolError into one line on stderr (``irpatrol: <file>: <reason>``) and exit code
+    ``exc.exit_code`` (2 for bad input), never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except IrPatrolError as exc:
+            typer.echo(f"irpatrol: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def print_json_line(obj: Any) -> None:
+    """One JSON object on one line of stdout (NaN → null, datetimes → ISO 8601)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_default, allow_nan=False) + "\n")
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "__fspath__"):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")

@@ -1,0 +1,88 @@
+"""Measurement conditions of a reading and the validity flags they raise.
+
+Shared by analysis (flags on every measurement) and diagnosis (guards that withhold or qualify a
+grade). Limits follow DL/T 664-2016 §6 (detection conditions: wind ≤ 5 m/s, humidity ≤ 85 %, no
+rain or fog, load preferably ≥ 30 % of rated) as summarised in ../shared/domain/standards.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIND_LIMIT_M_S = 5.0
+"""Wind speed above which a reading is not valid for grading (m/s; DL/T 664-2016 §6)."""
+HUMIDITY_LIMIT_PCT = 85.0
+"""Relative humidity above which a reading is not valid for grading (%; DL/T 664-2016 §6)."""
+LOW_LOAD_FRACTION = 0.30
+"""Load below this fraction of rated current: current-heating defects may be masked (DL/T 664-2016 §6)."""
+MIN_TARGET_PX = 9
+"""A hotspot smaller than this many pixels is below the spatial resolution to trust its t_max (px)."""
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What was true when the image was taken. None means unknown (no flag raised).
+
+    Attributes:
+        wind_m_s: wind speed (m/s).
+        humidity_pct: relative humidity (%).
+        rain: rain, snow or fog at the time.
+        load_current_a: load current of the circuit (A).
+        rated_current_a: rated current of the circuit or device (A).
+        default_emissivity: True when the emissivity used is the camera default, not set for the part.
+        target_px: area of the measured target (px).
+        distance_m: object distance (m).
+    """
+
+    wind_m_s: float | None = None
+    humidity_pct: float | None = None
+    rain: bool = False
+    load_current_a: float | None = None
+    rated_current_a: float | None = None
+    default_emissivity: bool = False
+    target_px: int | None = None
+    distance_m: float | None = None
+
+    @property
+    def load_fraction(self) -> float | None:
+        """I / I_rated, or None when either is unknown."""
+        if self.load_current_a is None or not self.rated_current_a:
+            return None
+        return self.load_current_a / self.rated_current_a
+
+
+FLAG_TEXT: dict[str, tuple[str, str]] = {
+    "small-target": ("target smaller than the trusted size at this distance", "目标过小，测温不可靠"),
+    "default-emissivity": ("camera default emissivity, not set for the part", "使用默认发射率"),
+    "wind": ("wind above 5 m/s", "风速大于 5 m/s"),
+    "humidity": ("humidity above 85 %", "相对湿度大于 85%"),
+    "rain": ("rain, snow or fog", "雨、雪或雾"),
+    "low-load": ("load below 30 % of rated", "负荷低于额定的 30%"),
+    "not-above-ambient": ("hot point not above ambient (T1 ≤ T0)", "热点温度不高于环境温度"),
+}
+"""Flag code → (English, Chinese) explanation."""
+
+INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient"})
+"""Flags under which no automatic grade is given (DL/T 664-2016 §6 conditions not met)."""
+
+
+def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambient_c: float | None = None,
+                   min_target_px: int = MIN_TARGET_PX) -> list[str]:
+    """The flag codes (keys of FLAG_TEXT) raised by these conditions, in a fixed order."""
+    flags: list[str] = []
+    if conditions.target_px is not None and conditions.target_px < min_target_px:
+        flags.append("small-target")
+    if conditions.default_emissivity:
+        flags.append("default-emissivity")
+    if conditions.wind_m_s is not None and conditions.wind_m_s > WIND_LIMIT_M_S:
+        flags.append("wind")
+    if conditions.humidity_pct is not None and conditions.humidity_pct > HUMIDITY_LIMIT_PCT:
+        flags.append("humidity")
+    if conditions.rain:
+        flags.append("rain")
+    lf = conditions.load_fraction
+    if lf is not None and lf < LOW_LOAD_FRACTION:
+        flags.append("low-load")
+    if hot_c is not None and ambient_c is not None and hot_c <= ambient_c:
+        flags.append("not-above-ambient")
+    return flags
