@@ -6,17 +6,14 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import typer
 
 from irpatrol.errors import IrPatrolError
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
-
-def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
+def handles_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
     """Turn an IrPatrolError into one line on stderr (``irpatrol: <file>: <reason>``) and exit code
     ``exc.exit_code`` (2 for bad input), never a traceback."""
 

@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # Feature modules under irpatrol.cli, in help order. Each defines register(app: typer.Typer).
-FEATURES = ["thermal", "analyze", "diagnose", "registry", "simulate", "schedule", "reports", "web"]
+FEATURES = ["thermal", "analyze", "diagnose", "registry", "simulate", "schedule", "reports", "server", "web"]
 
 for _name in FEATURES:
     try:

@@ -93,7 +93,7 @@ def decode_frames(data: bytes) -> list[Thermogram]:
         raise
     except (MemoryError, RecursionError) as exc:  # pragma: no cover - defensive
         raise ThermalFormatError(f"file too damaged to decode ({type(exc).__name__})") from exc
-    except Exception as exc:  # noqa: BLE001 - the contract: only our error type escapes
+    except Exception as exc:
         raise ThermalFormatError(f"corrupt or truncated thermal data ({type(exc).__name__}: {exc})") from exc
 
 
@@ -103,7 +103,7 @@ def _with_jpeg_meta(t: Thermogram, data: bytes) -> Thermogram:
 
     try:
         m = jpeg_meta.read_meta(data)
-    except Exception:  # noqa: BLE001 - metadata is best effort; pixels stand on their own
+    except Exception:
         return t
     old = t.meta
     merged = ImageMeta(
@@ -129,7 +129,9 @@ def _load(path_or_bytes: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ThermalFormatError(f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted", source=str(path))
+            raise ThermalFormatError(
+                f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted", source=str(path)
+            )
         return path.read_bytes(), str(path)
     except OSError as exc:
         raise ThermalFormatError(exc.strerror or str(exc), source=str(path)) from exc

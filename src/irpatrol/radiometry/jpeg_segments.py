@@ -41,7 +41,9 @@ def segments(data: bytes) -> list[Segment]:
             break
         length = int.from_bytes(data[pos + 2 : pos + 4], "big")
         if length < 2 or pos + 2 + length > n:
-            raise ThermalFormatError(f"JPEG segment 0x{marker:02X} at byte {pos} runs past the end of the file")
+            raise ThermalFormatError(
+                f"JPEG segment 0x{marker:02X} at byte {pos} runs past the end of the file"
+            )
         out.append(Segment(marker, pos, bytes(data[pos + 4 : pos + 2 + length])))
         if marker == 0xDA:
             break

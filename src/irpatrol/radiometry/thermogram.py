@@ -53,7 +53,9 @@ class CaptureParams:
             if v is not None and not (-273.15 < v < 2000.0):
                 raise ParameterError(f"{name} out of range: {v} °C")
         if self.ir_window_transmission is not None and not (0.0 < self.ir_window_transmission <= 1.0):
-            raise ParameterError(f"IR window transmission must be in (0, 1], got {self.ir_window_transmission}")
+            raise ParameterError(
+                f"IR window transmission must be in (0, 1], got {self.ir_window_transmission}"
+            )
         return self
 
 

@@ -1,0 +1,85 @@
+"""Annotated thermograms: the false-colour image with hotspot outlines, labels and a colour bar.
+
+Pure: temperatures and marks in, PNG bytes out. The palette and the colour bar come from
+:func:`irpatrol.radiometry.render.render_png`; outlines and labels are drawn over the image part
+with Pillow's built-in font (no font file is read).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from irpatrol.radiometry import render
+
+SEVERITY_RGB: tuple[tuple[int, int, int], ...] = ((255, 255, 255), (255, 221, 0), (255, 128, 0), (255, 0, 0))
+"""Outline colour by severity 0–3 (no defect, general, serious, critical)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Mark:
+    """One outline to draw: K×2 (x, y) contour in frame pixels, its label and severity 0–3."""
+
+    contour: np.ndarray
+    label: str
+    severity: int = 0
+
+
+def _scale_of(height: int) -> int:
+    return math.ceil(render.MIN_RENDER_HEIGHT / height) if height < render.MIN_RENDER_HEIGHT else 1
+
+
+def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "iron",
+                 font_px: int = 12) -> bytes:
+    """PNG of ``celsius`` (°C) in ``palette`` with a colour bar, each mark outlined and labelled.
+
+    Labels sit above the outline's top-left corner (below it when there is no room), on a dark
+    box so they read on any palette colour.
+    """
+    png = render.render_png(celsius, palette, colorbar=True)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    s = _scale_of(int(np.asarray(celsius).shape[0]))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=font_px)
+    placed: list[tuple[float, float, float, float]] = []
+    for mark in sorted(marks, key=lambda m: -m.severity):  # the most severe get the first places
+        colour = SEVERITY_RGB[max(0, min(mark.severity, len(SEVERITY_RGB) - 1))]
+        xy = np.asarray(mark.contour, dtype=np.float64).reshape(-1, 2) * s + s / 2
+        pts = [(float(x), float(y)) for x, y in xy]
+        if len(pts) > 1:
+            draw.line([*pts, pts[0]], fill=(0, 0, 0), width=3)
+            draw.line([*pts, pts[0]], fill=colour, width=1)
+        else:
+            draw.rectangle([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], outline=colour)
+        left, top, right, bottom = draw.textbbox((0, 0), mark.label, font=font)
+        box = _place((min(p[0] for p in pts), min(p[1] for p in pts), max(p[1] for p in pts)),
+                     (right - left + 4, bottom - top + 4), placed, image.size)
+        placed.append(box)
+        draw.rectangle(box, fill=(0, 0, 0))
+        draw.text((box[0] + 2, box[1] + 2 - top), mark.label, fill=colour, font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _place(anchor: tuple[float, float, float], size: tuple[float, float],
+           placed: list[tuple[float, float, float, float]], image_size: tuple[int, int],
+           ) -> tuple[float, float, float, float]:
+    """A label box of ``size`` near (x0, y_top, y_bottom) of an outline, clear of ``placed`` boxes:
+    above the outline, else below, else stepped further down (greedy, first fit)."""
+    x0, y_top, y_bottom = anchor
+    w, h = size
+    x = min(max(0.0, x0), max(0.0, image_size[0] - w))
+    candidates = [y_top - h - 2, y_bottom + 3, *(y_bottom + 3 + k * (h + 1) for k in range(1, 8))]
+    for y in candidates:
+        box = (x, y, x + w, y + h)
+        inside = 0 <= y and y + h <= image_size[1]
+        if inside and not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in placed):
+            return box
+    y = min(max(0.0, y_top - h - 2), image_size[1] - h)
+    return (x, y, x + w, y + h)

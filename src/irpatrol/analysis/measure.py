@@ -1,0 +1,115 @@
+"""Measurement tools of a thermal viewer: spot, box, polygon and line profile.
+
+Each returns min / max / mean (°C) and the (x, y) pixel of the max; x grows to the right and y
+down, as in image coordinates. Ties for the max go to the first pixel in row-major order (spot,
+box, polygon) or along the line (profile). Coordinates outside the frame raise ParameterError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from irpatrol.errors import ParameterError
+from irpatrol.units import CelsiusArray
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Statistics of a measured area (°C) and the (x, y) of its hottest pixel; ``n_px`` pixels."""
+
+    min_c: float
+    max_c: float
+    mean_c: float
+    max_xy: tuple[int, int]
+    n_px: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class LineProfile(Measurement):
+    """A line measurement plus the sampled temperatures (°C) and their (x, y) pixels, in order."""
+
+    values: np.ndarray | None = None
+    xy: np.ndarray | None = None
+
+
+def _frame(celsius: np.ndarray) -> CelsiusArray:
+    arr = np.asarray(celsius, dtype=np.float32)
+    if arr.ndim != 2:
+        raise ParameterError(f"a thermal frame must be 2-D, got shape {arr.shape}")
+    return arr
+
+
+def _check_xy(arr: np.ndarray, x: int, y: int, what: str) -> None:
+    h, w = arr.shape
+    if not (0 <= x < w and 0 <= y < h):
+        raise ParameterError(f"{what} ({x}, {y}) lies outside the {w}×{h} frame")
+
+
+def _stats(values: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> Measurement:
+    i = int(np.argmax(values))
+    return Measurement(float(values.min()), float(values[i]), float(values.mean()),
+                       (int(xs[i]), int(ys[i])), int(values.size))
+
+
+def spot(celsius: np.ndarray, x: int, y: int, *, radius: int = 0) -> Measurement:
+    """A spot at pixel (x, y): the pixel itself, or the (2r+1)² square around it clipped to the frame."""
+    arr = _frame(celsius)
+    _check_xy(arr, x, y, "spot")
+    if radius < 0:
+        raise ParameterError(f"spot radius must be ≥ 0 px, got {radius}")
+    h, w = arr.shape
+    x0, y0 = max(0, x - radius), max(0, y - radius)
+    return box(arr, (x0, y0, min(w, x + radius + 1) - x0, min(h, y + radius + 1) - y0))
+
+
+def box(celsius: np.ndarray, bbox: Sequence[int]) -> Measurement:
+    """The axis-aligned box (x, y, w, h) in pixels; it must lie inside the frame and be non-empty."""
+    arr = _frame(celsius)
+    if len(bbox) != 4:
+        raise ParameterError(f"a box is (x, y, w, h), got {tuple(bbox)}")
+    x, y, w, h = (int(v) for v in bbox)
+    if w < 1 or h < 1:
+        raise ParameterError(f"box ({x}, {y}, {w}, {h}) is empty")
+    _check_xy(arr, x, y, "box corner")
+    _check_xy(arr, x + w - 1, y + h - 1, "box corner")
+    patch = arr[y:y + h, x:x + w]
+    i = int(np.argmax(patch))
+    py, px = divmod(i, w)
+    return Measurement(float(patch.min()), float(patch.flat[i]), float(patch.mean()), (x + px, y + py), w * h)
+
+
+def polygon(celsius: np.ndarray, points: Sequence[Sequence[int]]) -> Measurement:
+    """The pixels inside (and on) the closed polygon through ``points`` [(x, y), …], ≥ 3 vertices."""
+    arr = _frame(celsius)
+    pts = np.asarray(points, dtype=np.int32).reshape(-1, 2) if len(points) else np.empty((0, 2), np.int32)
+    if len(pts) < 3:
+        raise ParameterError(f"a polygon needs at least 3 vertices, got {len(pts)}")
+    for x, y in pts:
+        _check_xy(arr, int(x), int(y), "polygon vertex")
+    mask = np.zeros(arr.shape, np.uint8)
+    cv2.fillPoly(mask, [pts], 1)
+    ys, xs = np.nonzero(mask)
+    return _stats(arr[ys, xs], xs, ys)
+
+
+def line_profile(celsius: np.ndarray, start: Sequence[int], end: Sequence[int]) -> LineProfile:
+    """Temperatures along the straight line from ``start`` to ``end`` (x, y), both ends included.
+
+    The line is sampled at one point per pixel step along its longer axis (max(|dx|, |dy|) + 1
+    samples, nearest pixel), as a digital differential analyser draws it.
+    """
+    arr = _frame(celsius)
+    (x0, y0), (x1, y1) = (int(v) for v in start), (int(v) for v in end)
+    _check_xy(arr, x0, y0, "line start")
+    _check_xy(arr, x1, y1, "line end")
+    n = max(abs(x1 - x0), abs(y1 - y0)) + 1
+    xs = np.rint(np.linspace(x0, x1, n)).astype(np.intp)
+    ys = np.rint(np.linspace(y0, y1, n)).astype(np.intp)
+    values = arr[ys, xs]
+    m = _stats(values, xs, ys)
+    return LineProfile(m.min_c, m.max_c, m.mean_c, m.max_xy, m.n_px, values=values.copy(),
+                       xy=np.stack([xs, ys], axis=1))

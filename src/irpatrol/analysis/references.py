@@ -1,0 +1,115 @@
+"""The references of a hot region: T2 (normal corresponding point) and T0 (ambient).
+
+T2, after DL/T 664-2016 §8.4 (同类比较判断法, similar-equipment comparison) and the definition of
+δ in ../shared/domain/standards.md §1.2: "the same part on a healthy phase" of the same device.
+A whole-image median or the plain ambient is not acceptable as T2 (it biases δ), so T2 is only
+taken from other equipment regions that look like the same part:
+
+1. *Similar* regions: area within a factor ``area_ratio`` (default 2) and elongation (long / short
+   side of the minimum-area rectangle) within a factor ``elongation_ratio`` (default 1.5) of the
+   hot region. Both are invariant to rotation and to a uniform temperature offset.
+2. They are ranked by shape distance: |log area ratio| + |log elongation ratio| plus the mean
+   absolute difference of the log Hu invariants (a ``cv2.matchShapes``-like measure), and the best
+   ``max_peers`` (default 2: the other two phases of a three-phase set) that are not hotter than
+   the hot region are kept.
+3. T2 is the lowest t_max among them: the hottest point of the healthiest corresponding part.
+   Taking the lowest rather than the mean keeps a second faulty phase from hiding the first.
+
+When the user gives a region instead (``reference_bbox``), T2 is the hottest pixel in it.
+
+T0: a value from the user or the patrol record when given, else the background median (the
+median of the pixels below the warm-equipment threshold). DL/T 664 asks for an "ambient
+reference body" similar to the target; the background of the same frame is the automatic
+stand-in, and its source string always says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from irpatrol.analysis.segmentation import BBox, Region
+
+AREA_RATIO = 2.0
+"""Largest area ratio (larger / smaller) of two regions taken as the same kind of part."""
+ELONGATION_RATIO = 1.5
+"""Largest elongation ratio of two regions taken as the same kind of part."""
+MAX_PEERS = 2
+"""Similar regions kept as T2 candidates: the other two phases of a three-phase set."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """T2 of one region: value (°C), where it came from and the regions it was chosen among."""
+
+    t2_c: float | None
+    source: str
+    bbox: BBox | None
+    peer_bboxes: tuple[BBox, ...] = ()
+
+
+NO_REFERENCE = Reference(None, "none", None)
+
+
+@dataclass(frozen=True, eq=False)
+class PeerTable:
+    """Pairwise comparison of N regions: ``similar[i, j]`` (gates passed) and ``distance[i, j]``,
+    with each region's ``t_max_c`` and ``area_px`` as arrays."""
+
+    similar: np.ndarray
+    distance: np.ndarray
+    t_max_c: np.ndarray
+    area_px: np.ndarray
+
+
+def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
+               elongation_ratio: float = ELONGATION_RATIO) -> PeerTable:
+    """Similarity gates and shape distances of every pair of regions (vectorised, N×N).
+
+    The distance is |log area ratio| + |log elongation ratio| + mean |Δ log Hu| (0 for congruent
+    regions); the gates are area ratio ≤ ``area_ratio`` and elongation ratio ≤ ``elongation_ratio``.
+    """
+    area = np.array([r.area_px for r in regions], dtype=np.int64)
+    t_max = np.array([r.t_max_c for r in regions], dtype=np.float64)
+    log_area = np.log(area.astype(np.float64))
+    log_elong = np.log(np.array([r.elongation for r in regions], dtype=np.float64))
+    hu = np.array([r.hu for r in regions], dtype=np.float64).reshape(len(regions), 7)
+    d_area = np.abs(log_area[:, None] - log_area[None, :])
+    d_elong = np.abs(log_elong[:, None] - log_elong[None, :])
+    d_hu = np.abs(hu[:, None, :] - hu[None, :, :]).mean(axis=2)
+    similar = (d_area <= np.log(area_ratio) + 1e-12) & (d_elong <= np.log(elongation_ratio) + 1e-12)
+    np.fill_diagonal(similar, False)
+    return PeerTable(similar, np.round(d_area + d_elong + d_hu, 9), t_max, area)
+
+
+def lowest_similar_peak(table: PeerTable) -> np.ndarray:
+    """Per region, the lowest t_max (°C) of its similar regions; +inf where it has none.
+
+    A lower bound of what :func:`automatic_t2` can choose, so ``t_max − this`` bounds ΔT from above
+    and lets a caller skip regions that cannot reach a reporting limit.
+    """
+    if table.t_max_c.size == 0:
+        return np.empty(0)
+    return np.where(table.similar, table.t_max_c[None, :], np.inf).min(axis=1)
+
+
+def automatic_t2(regions: Sequence[Region], index: int, table: PeerTable, *,
+                 max_peers: int = MAX_PEERS) -> Reference | None:
+    """T2 of ``regions[index]`` from similar regions, see the module notes.
+
+    Returns ``NO_REFERENCE`` when no region is similar, and None when similar regions exist but
+    all are hotter: the region is then the coolest of its kind, i.e. itself a normal part.
+    """
+    row = table.similar[index]
+    if not row.any():
+        return NO_REFERENCE
+    cooler = np.flatnonzero(row & (table.t_max_c <= table.t_max_c[index]))
+    if cooler.size == 0:
+        return None
+    t_c, a_c = table.t_max_c[cooler], table.area_px[cooler]
+    best_first = np.lexsort((-a_c, t_c, table.distance[index, cooler]))[:max_peers]
+    chosen = [regions[int(cooler[k])] for k in best_first]
+    best = min(chosen, key=lambda r: (r.t_max_c, -r.area_px))
+    return Reference(best.t_max_c, "similar-component", best.bbox, tuple(r.bbox for r in chosen))

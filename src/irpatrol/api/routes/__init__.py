@@ -1,0 +1,1 @@
+"""One router per use case; every protected endpoint declares the least role it needs."""

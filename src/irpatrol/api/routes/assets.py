@@ -1,0 +1,103 @@
+"""Assets: feeders and poles (any role); import a CSV/GeoJSON/KML file and delete with a
+reason (admin)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from irpatrol.api.deps import AdminUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.listing import paginate
+from irpatrol.api.schemas import FeederRead, ImportResult, Page, PoleRead
+from irpatrol.api.uploads import multipart_openapi, receive_files
+from irpatrol.errors import InputError, NotFound
+from irpatrol.registry import assets
+from irpatrol.registry.model import Feeder, Pole
+
+router = APIRouter(prefix="/assets", tags=["assets"])
+
+FEEDER_SORT = {
+    "id": Feeder.id,
+    "name": Feeder.name,
+    "voltage_kv": Feeder.voltage_kv,
+    "created_at": Feeder.created_at,
+}
+POLE_SORT = {"id": Pole.id, "number": Pole.number, "seq": Pole.seq, "feeder_id": Pole.feeder_id}
+
+
+@router.get("/feeders")
+def read_feeders(
+    _: ViewerUser,
+    session: SessionDep,
+    page: PageDep,
+    area_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> Page[FeederRead]:
+    """Feeders, by name unless sorted otherwise."""
+    stmt = select(Feeder)
+    if area_id is not None:
+        stmt = stmt.where(Feeder.area_id == area_id)
+    return Page[FeederRead].model_validate(
+        paginate(session, stmt, page, columns=FEEDER_SORT, default_sort="name"), from_attributes=True
+    )
+
+
+@router.get("/feeders/{feeder_id}", responses={404: {"description": "No such feeder"}})
+def read_feeder(feeder_id: RecordId, _: ViewerUser, session: SessionDep) -> FeederRead:
+    """One feeder."""
+    feeder = session.get(Feeder, feeder_id)
+    if feeder is None:
+        raise NotFound(f"no feeder {feeder_id}")
+    return FeederRead.model_validate(feeder)
+
+
+@router.get("/poles")
+def read_poles(
+    _: ViewerUser,
+    session: SessionDep,
+    page: PageDep,
+    feeder: Annotated[str | None, Query(max_length=200, description="Feeder name")] = None,
+) -> Page[PoleRead]:
+    """Poles, in order along their feeder unless sorted otherwise."""
+    stmt = select(Pole)
+    if feeder:
+        stmt = stmt.join(Feeder).where(Feeder.name == feeder)
+    return Page[PoleRead].model_validate(
+        paginate(session, stmt, page, columns=POLE_SORT, default_sort="feeder_id,seq"), from_attributes=True
+    )
+
+
+@router.get("/poles/{pole_id}", responses={404: {"description": "No such pole"}})
+def read_pole(pole_id: RecordId, _: ViewerUser, session: SessionDep) -> PoleRead:
+    """One pole."""
+    pole = session.get(Pole, pole_id)
+    if pole is None:
+        raise NotFound(f"no pole {pole_id}")
+    return PoleRead.model_validate(pole)
+
+
+@router.post(
+    "/import",
+    openapi_extra=multipart_openapi("file", many=False, description="A CSV, GeoJSON or KML asset file"),
+    responses={413: {"description": "Larger than the upload limit"}},
+)
+async def import_assets(
+    request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep
+) -> ImportResult:
+    """Import poles and feeders (admin). Re-importing updates by external id, never duplicates;
+    a bad row names its line and field and changes nothing."""
+    folder = settings.data_dir / "imports" / uuid.uuid4().hex
+    try:
+        files, _ = await receive_files(request, folder, limit=settings.upload_limit_bytes)
+        if len(files) != 1:
+            raise InputError(f"send exactly one asset file in the field 'file' (got {len(files)})")
+        result = await run_in_threadpool(
+            assets.import_assets, session, folder / files[0].name, user=admin.username
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return ImportResult(summary=result.to_dict())

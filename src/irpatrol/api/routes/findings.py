@@ -1,0 +1,60 @@
+"""Findings: list and detail (any role); recompute with new capture parameters (analyst)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from irpatrol.api.deps import MAX_ID, PageDep, RecordId, SessionDep, ViewerUser
+from irpatrol.api.listing import paginate
+from irpatrol.api.schemas import FindingDetail, FindingRead, Page
+from irpatrol.errors import NotFound
+from irpatrol.registry.model import Finding
+
+router = APIRouter(prefix="/findings", tags=["findings"])
+
+SORTABLE = {
+    "id": Finding.id,
+    "t_max_c": Finding.t_max_c,
+    "delta_t_k": Finding.delta_t_k,
+    "grade": Finding.grade,
+    "image_id": Finding.image_id,
+    "created_at": Finding.created_at,
+}
+IdQuery = Query(ge=1, le=MAX_ID)
+
+
+@router.get("")
+def read_findings(
+    _: ViewerUser,
+    session: SessionDep,
+    page: PageDep,
+    image_id: Annotated[int | None, IdQuery] = None,
+    pole_id: Annotated[int | None, IdQuery] = None,
+    defect_id: Annotated[int | None, IdQuery] = None,
+    grade: Annotated[list[str] | None, Query(max_length=10, description="Grade(s)")] = None,
+) -> Page[FindingRead]:
+    """Findings (hotspots with their diagnosis); filter by image, pole, defect or grade."""
+    stmt = select(Finding)
+    if image_id is not None:
+        stmt = stmt.where(Finding.image_id == image_id)
+    if pole_id is not None:
+        stmt = stmt.where(Finding.pole_id == pole_id)
+    if defect_id is not None:
+        stmt = stmt.where(Finding.defect_id == defect_id)
+    if grade:
+        stmt = stmt.where(Finding.grade.in_(grade))
+    return Page[FindingRead].model_validate(
+        paginate(session, stmt, page, columns=SORTABLE, default_sort="id"), from_attributes=True
+    )
+
+
+@router.get("/{finding_id}", responses={404: {"description": "No such finding"}})
+def read_finding(finding_id: RecordId, _: ViewerUser, session: SessionDep) -> FindingDetail:
+    """One finding with its full diagnosis (rule, clause, advice, flags …)."""
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding {finding_id}")
+    return FindingDetail.model_validate(finding)

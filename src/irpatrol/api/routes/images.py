@@ -1,0 +1,142 @@
+"""Images: upload into a batch (pilot); list, detail and a rendered thermal PNG (any role)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.listing import paginate
+from irpatrol.api.schemas import ImageDetail, ImageRead, Page, UploadBatch
+from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi, receive_files
+from irpatrol.errors import InputError, NotFound
+from irpatrol.registry.model import Image
+
+router = APIRouter(prefix="/images", tags=["images"])
+
+SORTABLE = {
+    "id": Image.id,
+    "captured_at": Image.captured_at,
+    "original_name": Image.original_name,
+    "t_max_c": Image.t_max_c,
+    "status": Image.status,
+    "pole_id": Image.pole_id,
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    openapi_extra=multipart_openapi("files", many=True, description="Radiometric images (any number)"),
+    responses={413: {"description": "Larger than the upload limit"}},
+)
+async def upload_images(
+    request: Request,
+    _: PilotUser,
+    settings: SettingsDep,
+    batch: Annotated[
+        str | None,
+        Query(pattern=BATCH_PATTERN, description="Add to this batch (default: a new batch)"),
+    ] = None,
+) -> UploadBatch:
+    """Stream images to the server's upload folder (pilot). The body is written to disk as it
+    arrives; beyond the upload limit the request fails with 413. Then ``POST /ingest`` with the
+    returned ``batch`` analyses them."""
+    name = batch or uuid.uuid4().hex
+    files, _fields = await receive_files(
+        request, batch_folder(settings.data_dir, name), limit=settings.upload_limit_bytes
+    )
+    if not files:
+        raise InputError("no file in the upload (send them in the multipart field 'files')")
+    return UploadBatch(batch=name, files=files)
+
+
+@router.get("")
+def read_images(
+    _: ViewerUser,
+    session: SessionDep,
+    page: PageDep,
+    patrol_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    pole_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    status: Annotated[Literal["analysed", "rejected"] | None, Query()] = None,
+) -> Page[ImageRead]:
+    """Stored images; filter by patrol, pole or status (analysed, rejected)."""
+    stmt = select(Image)
+    if patrol_id is not None:
+        stmt = stmt.where(Image.patrol_id == patrol_id)
+    if pole_id is not None:
+        stmt = stmt.where(Image.pole_id == pole_id)
+    if status is not None:
+        stmt = stmt.where(Image.status == status)
+    return Page[ImageRead].model_validate(
+        paginate(session, stmt, page, columns=SORTABLE, default_sort="id"), from_attributes=True
+    )
+
+
+def _image(session: SessionDep, image_id: int) -> Image:
+    image = session.get(Image, image_id, options=[selectinload(Image.findings)])
+    if image is None:
+        raise NotFound(f"no image {image_id}")
+    return image
+
+
+@router.get("/{image_id}", responses={404: {"description": "No such image"}})
+def read_image(image_id: RecordId, _: ViewerUser, session: SessionDep) -> ImageDetail:
+    """One image with its capture parameters, gimbal and findings."""
+    image = _image(session, image_id)
+    detail = ImageDetail.model_validate(
+        {**ImageRead.model_validate(image).model_dump(), **_detail_fields(image)}
+    )
+    return detail
+
+
+def _detail_fields(image: Image) -> dict[str, object]:
+    return {
+        "params": image.params,
+        "alt_m": image.alt_m,
+        "gimbal_yaw": image.gimbal_yaw,
+        "gimbal_pitch": image.gimbal_pitch,
+        "gimbal_roll": image.gimbal_roll,
+        "finding_ids": [f.id for f in image.findings],
+    }
+
+
+def stored_file(data_dir: Path, image: Image) -> Path:
+    """Where an image's bytes are (paths may be kept relative to the data folder)."""
+    if not image.stored_path:
+        raise NotFound(f"image {image.id} has no stored file")
+    path = Path(image.stored_path)
+    path = path if path.is_absolute() else data_dir / path
+    if not path.is_file():
+        raise NotFound(f"stored file of image {image.id} is missing")
+    return path
+
+
+@router.get(
+    "/{image_id}/thermal.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "False-colour PNG"}, 404: {}},
+)
+def render_image(
+    image_id: RecordId,
+    _: ViewerUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    palette: Annotated[str, Query(max_length=32, description="Colour palette, e.g. iron")] = "iron",
+    t_min: Annotated[float | None, Query(ge=-100, le=2000, description="Colour scale low end (°C)")] = None,
+    t_max: Annotated[float | None, Query(ge=-100, le=2000, description="Colour scale high end (°C)")] = None,
+    colorbar: bool = True,
+) -> Response:
+    """The image's temperatures as a false-colour PNG (with a colour bar unless turned off)."""
+    from irpatrol.radiometry import read, render
+
+    if t_min is not None and t_max is not None and t_min >= t_max:
+        raise InputError("t_min must be below t_max")
+    thermogram = read(stored_file(settings.data_dir, _image(session, image_id)))
+    png = render.render_png(thermogram.celsius, palette, t_min=t_min, t_max=t_max, colorbar=colorbar)
+    return Response(content=png, media_type="image/png")

@@ -1,0 +1,58 @@
+"""Background ingest: start a job (analyst) and follow its progress (any role)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from irpatrol.api.deps import AnalystUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.schemas import IngestRequest, JobRead, Page
+from irpatrol.api.uploads import batch_folder, folder_inside
+from irpatrol.errors import InputError
+from irpatrol.registry import jobs
+
+router = APIRouter(tags=["ingest"])
+
+
+@router.post(
+    "/ingest",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={404: {"description": "No such feeder"}},
+)
+def start_ingest(
+    body: IngestRequest, request: Request, user: AnalystUser, session: SessionDep, settings: SettingsDep
+) -> JobRead:
+    """Analyse an upload batch (or a folder under the data folder) in the background (analyst):
+    decode, match each image to a pole of the feeder, find hotspots, diagnose, record findings
+    and defects. Poll ``GET /jobs/{id}`` for progress. Re-ingesting the same files adds nothing."""
+    if (body.batch is None) == (body.folder is None):
+        raise InputError("give exactly one of 'batch' and 'folder'")
+    if body.batch is not None:
+        folder = batch_folder(settings.data_dir, body.batch)
+    else:
+        folder = folder_inside(settings.data_dir, body.folder or "")
+    job = jobs.start_ingest(
+        session,
+        request.app.state.jobs,
+        folder=folder,
+        feeder=body.feeder,
+        date=body.date,
+        crew=body.crew,
+        user_id=user.id,
+    )
+    return JobRead.model_validate(job)
+
+
+@router.get("/jobs")
+def read_jobs(_: ViewerUser, session: SessionDep, page: PageDep) -> Page[JobRead]:
+    """Background jobs, newest first."""
+    items, total = jobs.list_jobs(session, offset=page.offset, limit=page.per_page)
+    return Page[JobRead](
+        items=[JobRead.model_validate(j) for j in items], total=total, page=page.page, per_page=page.per_page
+    )
+
+
+@router.get("/jobs/{job_id}", responses={404: {"description": "No such job"}})
+def read_job(job_id: RecordId, _: ViewerUser, session: SessionDep) -> JobRead:
+    """A job's status (queued, running, done, failed), progress (``done`` of ``total``), result
+    or error."""
+    return JobRead.model_validate(jobs.get_job(session, job_id))

@@ -1,0 +1,96 @@
+"""Patrols: list and detail (any role); create (pilot)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
+from irpatrol.api.listing import paginate
+from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolFeederRead, PatrolRead
+from irpatrol.errors import NotFound
+from irpatrol.registry.ingest import ensure_patrol
+from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
+
+router = APIRouter(prefix="/patrols", tags=["patrols"])
+
+SORTABLE = {
+    "id": Patrol.id,
+    "date": Patrol.date,
+    "km_flown": Patrol.km_flown,
+    "created_at": Patrol.created_at,
+}
+
+
+@router.get("")
+def read_patrols(
+    _: ViewerUser,
+    session: SessionDep,
+    page: PageDep,
+    crew_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    feeder_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Patrols that flew this feeder")
+    ] = None,
+) -> Page[PatrolRead]:
+    """Patrols, newest first unless sorted otherwise."""
+    stmt = select(Patrol)
+    if crew_id is not None:
+        stmt = stmt.where(Patrol.crew_id == crew_id)
+    if feeder_id is not None:
+        stmt = stmt.where(
+            Patrol.id.in_(select(PatrolFeeder.patrol_id).where(PatrolFeeder.feeder_id == feeder_id))
+        )
+    return Page[PatrolRead].model_validate(
+        paginate(session, stmt, page, columns=SORTABLE, default_sort="-date"), from_attributes=True
+    )
+
+
+@router.get("/{patrol_id}", responses={404: {"description": "No such patrol"}})
+def read_patrol(patrol_id: RecordId, _: ViewerUser, session: SessionDep) -> PatrolDetail:
+    """One patrol with its feeders (load current at the time) and image and finding counts."""
+    patrol = session.get(Patrol, patrol_id, options=[selectinload(Patrol.feeders)])
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    return _detail(session, patrol)
+
+
+def _detail(session: SessionDep, patrol: Patrol) -> PatrolDetail:
+    counts = dict(
+        session.execute(
+            select(Image.status, func.count()).where(Image.patrol_id == patrol.id).group_by(Image.status)
+        ).all()
+    )
+    findings = session.scalar(
+        select(func.count(Finding.id))
+        .join(Image, Image.id == Finding.image_id)
+        .where(Image.patrol_id == patrol.id)
+    )
+    return PatrolDetail(
+        **PatrolRead.model_validate(patrol).model_dump(),
+        feeders=[PatrolFeederRead.model_validate(pf) for pf in patrol.feeders],
+        images=sum(counts.values()),
+        rejected=counts.get("rejected", 0),
+        findings=findings or 0,
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such feeder"}})
+def create_patrol(body: PatrolCreate, _: PilotUser, session: SessionDep) -> PatrolDetail:
+    """Record a patrol (pilot): the patrol of the crew on that date is created if new, then given
+    the feeders, weather and load currents of the request."""
+    patrol = ensure_patrol(
+        session,
+        feeders=body.feeders,
+        day=body.date,
+        crew=body.crew,
+        ambient_c=body.ambient_c,
+        humidity_pct=body.humidity_pct,
+        wind_m_s=body.wind_m_s,
+        rain=body.rain,
+        load_current_a=body.load_current_a,
+    )
+    session.refresh(patrol, ["feeders"])
+    return _detail(session, patrol)

@@ -1,0 +1,227 @@
+"""``irpatrol schedule county | plan | show | missions``: campaign plans, day plans and missions.
+
+The county comes from ``--county FILE`` (a county JSON, e.g. from ``schedule county``) or, when
+omitted, from the registry through :mod:`irpatrol.scheduling.service` (``load_county()``); plans
+are JSON files (and are handed to ``service.store_plan(plan)`` when that exists).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.scheduling.core.model import County, Plan
+
+FORMATS = ("wpml", "kml", "geojson", "ical")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``schedule`` group to the irpatrol command."""
+    schedule = typer.Typer(help="Plan patrol campaigns, crew days and drone missions.", no_args_is_help=True)
+    schedule.command("county")(county)
+    schedule.command("plan")(plan)
+    schedule.command("show")(show)
+    schedule.command("missions")(missions)
+    app.add_typer(schedule, name="schedule")
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _service() -> Any | None:
+    try:
+        return importlib.import_module("irpatrol.scheduling.service")
+    except ModuleNotFoundError as exc:
+        if exc.name != "irpatrol.scheduling.service":
+            raise
+        return None
+
+
+def _load_county(path: Path | None) -> County:
+    from irpatrol.scheduling.files import read_county
+
+    if path is not None:
+        return read_county(path)
+    service = _service()
+    if service is None or not hasattr(service, "load_county"):
+        raise InputError("no --county FILE given and the registry offers no county to plan "
+                         "(irpatrol.scheduling.service.load_county is not available)")
+    county: County = service.load_county()
+    return county
+
+
+@handles_errors
+def county(
+    out: Annotated[Path, typer.Option("--out", help="County JSON file to write")],
+    poles: Annotated[int, typer.Option(help="Number of poles")] = 7800,
+    feeders: Annotated[int, typer.Option(help="Number of feeders")] = 60,
+    areas: Annotated[int, typer.Option(help="Number of areas")] = 3,
+    crews: Annotated[int, typer.Option(help="Number of crews")] = 13,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    start: Annotated[str, typer.Option(help="First forecast day (YYYY-MM-DD)")] = "2026-11-02",
+    days: Annotated[int, typer.Option(help="Forecast days")] = 50,
+) -> None:
+    """Write a synthetic county (feeders, poles, takeoff points, crews, drones, forecast) as JSON."""
+    from irpatrol.scheduling.core.county import generate
+    from irpatrol.scheduling.files import write_county
+
+    c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days)
+    write_county(out, c)
+    print_json_line({"county": c.name, "poles": len(c.poles), "feeders": len(c.feeders),
+                     "takeoffs": len(c.takeoffs), "crews": len(c.crews), "out": str(out)})
+
+
+def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
+    """The ``schedule plan --json`` object."""
+    f = p.figures
+    out: dict[str, Any] = {
+        "county": p.county, "start": p.start, "deadline": p.deadline,
+        "poles": f.poles, "planned_poles": f.planned_poles, "unplanned_poles": f.unplanned_poles,
+        "coverage_pct": f.coverage_pct, "sorties": f.sorties, "flight_hours": f.flight_hours,
+        "driving_km": f.driving_km, "cost_s": f.cost_s, "crew_days": f.crew_days, "last_day": f.last_day,
+    }
+    if seconds is not None:
+        out["seconds"] = round(seconds, 2)
+    return out
+
+
+@handles_errors
+def plan(
+    out: Annotated[Path, typer.Option("--out", help="Plan JSON file to write")],
+    start: Annotated[str, typer.Option("--from", help="First day of the plan (YYYY-MM-DD)")],
+    deadline: Annotated[str, typer.Option("--deadline", help="Last day (YYYY-MM-DD)")],
+    weather: Annotated[Path | None, typer.Option(help="Forecast CSV (day,area,rain,wind_m_s)/JSON")] = None,
+    county_file: Annotated[Path | None, typer.Option("--county", help="County JSON (else registry)")] = None,
+    holiday: Annotated[list[str] | None, typer.Option(help="A day off for everyone (repeatable)")] = None,
+    time_limit: Annotated[float, typer.Option(help="PyVRP seconds per crew day (0 = split only)")] = 0.3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
+) -> None:
+    """Plan the campaign from --from to --deadline; every plan is re-checked by the validator."""
+    import time
+
+    from irpatrol.scheduling.core.campaign import plan_campaign
+    from irpatrol.scheduling.core.model import Policy
+    from irpatrol.scheduling.core.validator import check
+    from irpatrol.scheduling.files import read_weather, write_plan
+
+    if time_limit < 0:
+        raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s")
+    c = _load_county(county_file)
+    forecast = read_weather(weather) if weather else []
+    policy = Policy(start=_date(start, "--from"), deadline=_date(deadline, "--deadline"),
+                    holidays=frozenset(_date(h, "--holiday") for h in holiday or ()))
+    t0 = time.perf_counter()
+    p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit)
+    check(p, c, policy, forecast)
+    seconds = time.perf_counter() - t0
+    write_plan(out, p)
+    service = _service()
+    if county_file is None and service is not None and hasattr(service, "store_plan"):
+        service.store_plan(p)
+    if as_json:
+        print_json_line(summary(p, seconds))
+    else:
+        f = p.figures
+        typer.echo(f"{out}: {f.planned_poles}/{f.poles} poles in {f.sorties} sorties on {f.crew_days} crew "
+                   f"days, {f.flight_hours} flight h, {f.driving_km} km driving, last day {f.last_day}; "
+                   f"{f.unplanned_poles} unplanned ({seconds:.1f} s)")
+
+
+def show_dict(p: Plan) -> dict[str, Any]:
+    """The ``schedule show --json`` object: each day's crews with their sorties."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for cd in p.crew_days:
+        days.setdefault(cd.day.isoformat(), []).append({
+            "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
+            "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
+            "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
+                         for s in cd.segments],
+            "sorties": [{"id": s.id,
+                         "takeoff": {"id": s.takeoff.id, "lat": s.takeoff.lat, "lon": s.takeoff.lon},
+                         "start_s": s.start_s, "flight_s": s.flight_s, "poles": list(s.pole_ids)}
+                        for s in cd.sorties],
+        })
+    return {**summary(p), "days": [{"day": d, "crews": crews} for d, crews in days.items()],
+            "unplanned": [{"pole_id": u.pole_id, "reason": u.reason} for u in p.unplanned]}
+
+
+@handles_errors
+def show(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON file")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Show a plan: days, crews, sorties."""
+    from irpatrol.scheduling.files import read_plan
+
+    p = read_plan(plan_file)
+    if as_json:
+        typer.echo(json.dumps(show_dict(p), ensure_ascii=False, default=str))
+        return
+    f = p.figures
+    typer.echo(f"plan {p.county} {p.start}..{p.deadline}: {f.planned_poles}/{f.poles} poles, {f.sorties} "
+               f"sorties, {f.flight_hours} flight h, {f.driving_km} km, last day {f.last_day}")
+    for cd in p.crew_days:
+        segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
+        typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
+                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}")
+    for u in p.unplanned:
+        typer.echo(f"unplanned {u.pole_id}: {u.reason}")
+
+
+@handles_errors
+def missions(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON file")],
+    day: Annotated[str, typer.Option(help="Day (YYYY-MM-DD)")],
+    crew: Annotated[str, typer.Option(help="Crew name")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
+    fmt: Annotated[str, typer.Option("--format", help="wpml | kml | geojson | ical")] = "wpml",
+) -> None:
+    """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
+    crew's iCalendar."""
+    from irpatrol.scheduling.core.county import DRONES
+    from irpatrol.scheduling.core.model import Drone
+    from irpatrol.scheduling.core.sortie import mission
+    from irpatrol.scheduling.export import geojson, ical, kml, wpml
+    from irpatrol.scheduling.files import read_plan
+
+    if fmt not in FORMATS:
+        raise ParameterError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    p = read_plan(plan_file)
+    d = _date(day, "--day")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    if fmt == "ical":
+        path = out / f"{crew}.ics"
+        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC)))
+        written.append(str(path))
+    else:
+        cd = p.crew_day(d, crew)
+        if cd is None:
+            raise NotFound(f"no plan for crew {crew!r} on {d}", source=str(plan_file))
+        if fmt == "wpml":
+            drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
+            now = datetime.now(UTC)
+            for s in cd.sorties:
+                path = out / f"{s.id}.kmz"
+                path.write_bytes(wpml.kmz(mission(s, drone), cd.drone, now))
+                written.append(str(path))
+        elif fmt == "kml":
+            path = out / f"{d:%Y%m%d}-{crew}.kml"
+            path.write_bytes(kml.day_kml([cd], f"{crew} {d}"))
+            written.append(str(path))
+        else:
+            path = out / f"{d:%Y%m%d}-{crew}.geojson"
+            path.write_text(json.dumps(geojson.day_geojson([cd]), ensure_ascii=False), encoding="utf-8")
+            written.append(str(path))
+    print_json_line({"format": fmt, "files": written})

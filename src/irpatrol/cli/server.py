@@ -1,0 +1,79 @@
+"""``irpatrol serve``, ``irpatrol worker`` and ``irpatrol users add``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from irpatrol.cli.common import handles_errors, print_json_line
+
+LANGUAGE_HELP = "Interface language: en or zh."
+ROLE_HELP = "viewer, pilot, analyst or admin."
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``worker`` and the ``users`` group to the irpatrol command."""
+    app.command("serve")(serve)
+    app.command("worker")(worker)
+    users = typer.Typer(help="Users of the API and web interface.", no_args_is_help=True)
+    users.command("add")(users_add)
+    app.add_typer(users, name="users")
+
+
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    upgrade: Annotated[bool, typer.Option(help="Bring the database schema up to date first.")] = True,
+) -> None:
+    """Serve the REST API (OpenAPI description at /docs) with uvicorn."""
+    import uvicorn
+
+    from irpatrol import db
+    from irpatrol.api.app import create_app
+    from irpatrol.config import get_settings
+
+    settings = get_settings()
+    if upgrade:
+        db.upgrade(settings.effective_database_url)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@handles_errors
+def worker(
+    name: Annotated[str | None, typer.Option(help="Worker name shown in the queue's records.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Take ingest jobs from the PostgreSQL queue (run as many as you like, on any machine that
+    shares the database and the data folder)."""
+    from irpatrol.config import get_settings
+    from irpatrol.registry.jobs import run_worker
+
+    run_worker(get_settings(), wait=not once, name=name)
+
+
+@handles_errors
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    password: Annotated[
+        str | None, typer.Option(help="Password (asked for when left out; at least 8 characters).")
+    ] = None,
+    language: Annotated[str, typer.Option(help=LANGUAGE_HELP)] = "en",
+    json_output: Annotated[bool, typer.Option("--json", help="Print the user as one JSON line.")] = False,
+) -> None:
+    """Create a user."""
+    from irpatrol.db import session_scope
+    from irpatrol.registry.auth import add_user, role_rank
+
+    role_rank(role)
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with session_scope() as session:
+        user = add_user(session, username, role=role, password=password, language=language)
+        shown = {"id": user.id, "username": user.username, "role": user.role, "language": user.language}
+    if json_output:
+        print_json_line(shown)
+    else:
+        typer.echo(f"user {shown['username']} ({shown['role']}) added")

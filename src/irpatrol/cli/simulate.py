@@ -1,0 +1,95 @@
+"""Simulation commands: ``simulate flight`` (synthetic radiometric images) and ``simulate county``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.errors import InputError
+
+simulate_app = typer.Typer(
+    help="Synthetic flights and counties for tests, demos and benchmarks.", no_args_is_help=True
+)
+
+
+@simulate_app.command("flight")
+@handles_errors
+def flight(
+    feeder: Annotated[str, typer.Option("--feeder", help="Feeder in the registry whose poles are flown.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the images and ground_truth.json.")],
+    hot: Annotated[list[str] | None, typer.Option("--hot", help="POLE:KIND:KELVIN[:PHASE] (repeat).")] = None,
+    per_pole: Annotated[int, typer.Option("--per-pole", help="Images per pole.")] = 1,
+    poles: Annotated[int | None, typer.Option("--poles", help="Fly only the first N poles.")] = None,
+    ambient: Annotated[float, typer.Option("--ambient", help="Ambient temperature (°C).")] = 25.0,
+    width: Annotated[int, typer.Option("--width")] = 640,
+    height: Annotated[int, typer.Option("--height")] = 512,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Take-off time, ISO 8601 (UTC if naive).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Write radiometric TIFFs of a feeder's poles (geotagged, timed) with chosen hot clamps."""
+    from irpatrol.cli.registry import factory
+    from irpatrol.registry.assets import feeder_poles, get_feeder
+    from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
+
+    specs = [HotSpec.parse(h) for h in hot or []]
+    kw = {}
+    if start:
+        try:
+            t = datetime.fromisoformat(start)
+        except ValueError:
+            raise InputError(f"--start {start!r} is not an ISO 8601 time") from None
+        kw["start"] = t if t.tzinfo else t.replace(tzinfo=UTC)
+    spec = FlightSpec(
+        width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed, **kw
+    )
+    with factory()() as session:
+        f = get_feeder(session, feeder)
+        spots = [PoleSpot(p.number, p.lat, p.lon) for p in feeder_poles(session, f.id)]
+    if poles is not None:
+        spots = spots[:poles]
+    truth = write_flight(out, feeder, spots, spec, specs)
+    if json_out:
+        print_json_line(
+            {"feeder": feeder, "out": str(out), "images": len(truth["images"]), "hot": truth["hot"]}
+        )
+    else:
+        typer.echo(
+            f"{len(truth['images'])} images of {len(spots)} poles written to {out} (ground_truth.json)"
+        )
+
+
+@simulate_app.command("county")
+@handles_errors
+def county(
+    poles: Annotated[int, typer.Option("--poles")] = 7800,
+    feeders: Annotated[int, typer.Option("--feeders")] = 60,
+    areas: Annotated[int, typer.Option("--areas")] = 3,
+    crews: Annotated[int, typer.Option("--crews")] = 13,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fill the registry with a synthetic county: areas, feeders, poles, crews, pilots and drones."""
+    from irpatrol.cli.registry import factory
+    from irpatrol.registry.county import load_county
+    from irpatrol.scheduling.core.county import generate
+
+    c = generate(poles=poles, feeders=feeders, areas=areas, crews=crews, seed=seed)
+    with factory()() as session:
+        counts = load_county(session, c, user="simulate")
+        session.commit()
+    if json_out:
+        print_json_line(counts)
+    else:
+        typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` to the ``irpatrol`` app."""
+    app.add_typer(simulate_app, name="simulate")

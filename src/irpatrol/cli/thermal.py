@@ -1,0 +1,216 @@
+"""``irpatrol thermal read | render | export``: temperatures, pictures and exports of camera files."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.errors import IrPatrolError, ParameterError
+
+OVERRIDES_HELP = "Override the file's embedded value"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``thermal`` group to the irpatrol command."""
+    thermal = typer.Typer(help="Read, render and export radiometric images.", no_args_is_help=True)
+    thermal.command("read")(read)
+    thermal.command("render")(render)
+    thermal.command("export")(export)
+    app.add_typer(thermal, name="thermal")
+
+
+def _round(v: float | None, digits: int) -> float | None:
+    return None if v is None or not math.isfinite(v) else round(float(v), digits)
+
+
+def summary(name: str, t: Any) -> dict[str, Any]:
+    """The ``thermal read --json`` object of one frame (temperatures in °C, distances in m)."""
+    import numpy as np
+
+    c = t.celsius
+    finite = c[np.isfinite(c)]
+    stats = (
+        (float(finite.min()), float(finite.max()), float(finite.mean(dtype=np.float64)))
+        if finite.size
+        else (None, None, None)
+    )
+    p, m = t.params, t.meta
+    gps, gimbal = m.gps, m.gimbal
+    return {
+        "file": name,
+        "frame": t.frame,
+        "camera": t.camera or None,
+        "make": m.make,
+        "model": m.model,
+        "source_format": t.source_format,
+        "width": t.width,
+        "height": t.height,
+        "t_min_c": _round(stats[0], 4),
+        "t_max_c": _round(stats[1], 4),
+        "t_mean_c": _round(stats[2], 4),
+        "t_center_c": _round(t.center_c, 4),
+        "emissivity": _round(p.emissivity, 6),
+        "distance_m": _round(p.distance_m, 6),
+        "reflected_c": _round(p.reflected_c, 6),
+        "humidity": _round(p.humidity, 6),
+        "atmospheric_c": _round(p.atmospheric_c, 6),
+        "lat": gps.lat if gps else None,
+        "lon": gps.lon if gps else None,
+        "alt_m": gps.alt_m if gps else None,
+        "rel_alt_m": gps.rel_alt_m if gps else None,
+        "gimbal_yaw": gimbal.yaw if gimbal else None,
+        "gimbal_pitch": gimbal.pitch if gimbal else None,
+        "gimbal_roll": gimbal.roll if gimbal else None,
+        "lrf_distance_m": m.lrf_distance_m,
+        "captured_at": m.captured_at.isoformat() if m.captured_at else None,
+        "plugin": t.details.get("plugin"),
+    }
+
+
+_TEXT_ROWS = (
+    (
+        "temperature",
+        (
+            ("min", "t_min_c", " °C"),
+            ("max", "t_max_c", " °C"),
+            ("mean", "t_mean_c", " °C"),
+            ("centre", "t_center_c", " °C"),
+        ),
+    ),
+    (
+        "parameters",
+        (
+            ("emissivity", "emissivity", ""),
+            ("distance", "distance_m", " m"),
+            ("reflected", "reflected_c", " °C"),
+            ("humidity", "humidity", " %"),
+            ("atmospheric", "atmospheric_c", " °C"),
+        ),
+    ),
+    (
+        "position",
+        (("lat", "lat", ""), ("lon", "lon", ""), ("alt", "alt_m", " m"), ("rel. alt", "rel_alt_m", " m")),
+    ),
+    ("gimbal", (("yaw", "gimbal_yaw", "°"), ("pitch", "gimbal_pitch", "°"), ("roll", "gimbal_roll", "°"))),
+    ("rangefinder", (("", "lrf_distance_m", " m"),)),
+    ("time", (("", "captured_at", ""),)),
+)
+
+
+def _text_block(s: dict[str, Any]) -> str:
+    """The human-readable form of one :func:`summary`: a title line, then one line per group."""
+
+    def value(key: str, unit: str) -> str:
+        v = s[key]
+        return "–" if v is None else f"{v:g}{unit}" if isinstance(v, float) else f"{v}{unit}"
+
+    frame = f" frame {s['frame']}" if s["frame"] else ""
+    camera = s["camera"] or "unknown camera"
+    lines = [f"{s['file']}{frame}: {camera} ({s['source_format']}), {s['width']}×{s['height']}"]
+    for title, fields in _TEXT_ROWS:
+        if all(s[key] is None for _, key, _ in fields) and title in ("gimbal", "rangefinder"):
+            continue
+        parts = [f"{label} {value(key, unit)}".strip() for label, key, unit in fields]
+        lines.append(f"  {title:<12} " + "  ".join(parts))
+    return "\n".join(lines)
+
+
+def _with_overrides(t: Any, overrides: dict[str, float | None]) -> Any:
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if not changes:
+        return t
+    if t.recalibrator is None:
+        raise ParameterError(f"{t.source_format} data holds temperatures only; parameters cannot be changed")
+    return t.with_params(**changes)
+
+
+@handles_errors
+def read(
+    files: Annotated[list[Path], typer.Argument(help="Radiometric JPEG, FFF/SEQ or TIFF files.")],
+    json: Annotated[bool, typer.Option("--json", help="One JSON object per frame, one per line.")] = False,
+    emissivity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP} (0–1].")] = None,
+    distance: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: object distance, m.")] = None,
+    reflected: Annotated[
+        float | None, typer.Option(help=f"{OVERRIDES_HELP}: reflected temperature, °C.")
+    ] = None,
+    humidity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: relative humidity, %.")] = None,
+    atmospheric: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: air temperature, °C.")] = None,
+) -> None:
+    """Temperatures (min, max, mean, centre), parameters, GPS and time of each file.
+
+    A file that cannot be read gets one line on stderr; the others are still read, and the exit
+    code is 2 at the end.
+    """
+    from irpatrol.radiometry import read_frames
+
+    overrides = {
+        "emissivity": emissivity,
+        "distance_m": distance,
+        "reflected_c": reflected,
+        "humidity": humidity,
+        "atmospheric_c": atmospheric,
+    }
+    failed = 0
+    for path in files:
+        try:
+            frames = [_with_overrides(t, overrides) for t in read_frames(path)]
+        except IrPatrolError as exc:
+            failed += 1
+            reason = exc.message if exc.source else str(exc)
+            typer.echo(f"irpatrol: {path}: {reason}", err=True)
+            continue
+        for t in frames:
+            s = summary(str(path), t)
+            if json:
+                print_json_line(s)
+            else:
+                typer.echo(_text_block(s))
+    if failed:
+        raise typer.Exit(2)
+
+
+@handles_errors
+def render(
+    file: Annotated[Path, typer.Argument(help="Radiometric image.")],
+    out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
+    palette: Annotated[
+        str, typer.Option(help="iron, rainbow, white-hot, black-hot, lava or arctic.")
+    ] = "iron",
+    isotherm: Annotated[float | None, typer.Option(help="Paint pixels above this temperature, °C.")] = None,
+    t_min: Annotated[float | None, typer.Option("--min", help="Colour scale bottom, °C.")] = None,
+    t_max: Annotated[float | None, typer.Option("--max", help="Colour scale top, °C.")] = None,
+    colorbar: Annotated[bool, typer.Option(help="Draw the colour bar with its °C scale.")] = True,
+) -> None:
+    """Render the temperatures of FILE as a false-colour PNG."""
+    from irpatrol.radiometry import read, render
+
+    png = render.render_png(
+        read(file).celsius, palette, t_min=t_min, t_max=t_max, isotherm_c=isotherm, colorbar=colorbar
+    )
+    _write(out, png)
+
+
+@handles_errors
+def export(
+    file: Annotated[Path, typer.Argument(help="Radiometric image.")],
+    to: Annotated[str, typer.Option("--to", help="tiff, npy or csv.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+) -> None:
+    """Write the temperatures of FILE as float32 °C (the TIFF keeps camera, GPS and time)."""
+    from irpatrol.radiometry import export as exporter
+    from irpatrol.radiometry import read
+
+    if to not in exporter.FORMATS:
+        raise ParameterError(f"unknown export format {to!r}; choose one of {', '.join(exporter.FORMATS)}")
+    _write(out, exporter.export_bytes(read(file), to))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ParameterError(f"cannot write {path}: {exc.strerror or exc}") from exc

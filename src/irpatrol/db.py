@@ -1,0 +1,157 @@
+"""Database plumbing: the declarative Base, engines, sessions and schema migrations.
+
+SQLite (the embedded default, a file under ``Settings.data_dir``) runs in WAL mode with foreign
+keys on and a busy timeout, so a reader never blocks the ingest writer. PostgreSQL is used when
+``IRPATROL_DATABASE_URL`` names it (``postgresql+psycopg://user@host:5432/db``, psycopg 3).
+The schema is owned by the Alembic migrations shipped in :mod:`irpatrol.migrations`;
+:func:`upgrade` applies them without an ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+if TYPE_CHECKING:
+    from irpatrol.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names that are the same on every backend, so migrations can name them."""
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for a competing writer before failing (ms)."""
+
+
+class Base(DeclarativeBase):
+    """Base of every ORM class (SQLAlchemy 2.0 typed declarative)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (the default of every ``created_at``)."""
+    return datetime.now(UTC)
+
+
+def is_sqlite(url: str) -> bool:
+    """True when the SQLAlchemy URL names a SQLite database."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An Engine for ``url``. SQLite: the folder is created, WAL + foreign keys + busy timeout
+    are set on every connection. PostgreSQL: pre-ping pooled connections."""
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session maker bound to ``engine`` (objects stay readable after commit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(settings: Settings) -> Engine:
+    """One shared Engine per database URL in this process."""
+    url = settings.effective_database_url
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
+
+
+@contextmanager
+def session_scope(settings: Settings | None = None) -> Iterator[Session]:
+    """A session that commits when the block ends normally and rolls back on an exception."""
+    if settings is None:
+        from irpatrol.config import get_settings
+
+        settings = get_settings()
+    session = session_factory(engine_for(settings))()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str) -> Any:
+    """An Alembic ``Config`` for the migrations inside the package (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -> None:
+    """Bring the schema at ``url`` to ``revision`` (default: the newest) with Alembic.
+
+    ``engine`` may be passed to migrate through an existing connection pool (tests; a PostgreSQL
+    engine whose connections set a ``search_path``).
+    """
+    from alembic import command
+
+    cfg = alembic_config(url)
+    if engine is not None:
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, revision)
+    else:
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None before the first migration."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped in :mod:`irpatrol.migrations`."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate the database behind ``engine`` to the newest revision if it is behind (CLI start)."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine.url.render_as_string(hide_password=False), engine=engine)

@@ -1,0 +1,262 @@
+"""Grade one reading of one component by a rule set (pure: no I/O beyond loading package rules).
+
+Order of decisions (standards.md §1.2, §1.4–§1.8 and §6):
+
+1. Every criterion of every row that covers the device is evaluated; the grade is the worst grade
+   reached (DL/T 664-2016 Table H.1: "either the hot-spot temperature or δ").
+2. ``low-rise`` guard: a δ criterion is not used when the rise τ1 is below the guard value (10 K); if it
+   would have been met, the grade is at least the guard's grade (provisional general) and a re-test at
+   higher load is advised.
+3. ``low-load`` guard (current-heating parts): load below the guard fraction of rated → provisional,
+   re-test at higher load. It never lowers a grade: absolute readings only rise with load.
+4. ``withhold`` guards: any of their flags raised (wind, humidity, rain; T1 ≤ T0) → no automatic grade;
+   the grade is the scale's lowest, ``graded`` is False and the reason is in ``advice``.
+5. Load correction (standards.md §1.8) is reported with the grade the criteria would give at rated
+   current (``corrected_grade``); it never changes ``grade``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+from irpatrol.conditions import FLAG_TEXT, Conditions, validity_flags
+from irpatrol.diagnosis.catalogue import Component, component
+from irpatrol.diagnosis.load_correction import LoadFactor, rated_load_factor
+from irpatrol.diagnosis.loader import load_ruleset
+from irpatrol.diagnosis.readings import Readings
+from irpatrol.diagnosis.result import Diagnosis, Hit
+from irpatrol.diagnosis.rules import Grade, Guard, RuleRow, RuleSet
+from irpatrol.errors import InputError
+
+_NEEDS = {"delta_t_k": "ref_c", "cold_delta_k": "ref_c", "rise_k": "ambient_c",
+          "delta_pct": "ref_c and ambient_c"}
+"""The inputs each criterion quantity needs (named in the advice when one is missing)."""
+
+
+def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c: float | None = None,
+             ambient_c: float | None = None, load_current_a: float | None = None,
+             rated_current_a: float | None = None, conditions: Conditions = Conditions(),
+             material: str | None = None) -> Diagnosis:
+    """Grade a reading of ``device`` (a catalogue kind) by ``standard`` (a shipped name, a rule-file
+    path or a loaded RuleSet).
+
+    Args:
+        hot_c: T1, hot-spot temperature (°C).
+        ref_c: T2, the same part on a healthy phase or a similar component (°C).
+        ambient_c: T0, the ambient reference body (°C).
+        load_current_a / rated_current_a: actual and rated current (A); override ``conditions``.
+        conditions: wind, humidity, rain … at capture (irpatrol.conditions).
+        material: contact/connection material selecting a GB/T 11022 limit row ("bare",
+            "silver-nickel", "tin" in dlt664-2016); None = unknown, those rows are skipped.
+
+    Raises InputError for an unknown device or material, ParameterError for impossible numbers,
+    RuleSetError for an unknown standard or a bad rule file.
+    """
+    rules = standard if isinstance(standard, RuleSet) else load_ruleset(standard)
+    part = component(device)
+    _check_material(rules, device, material)
+    if load_current_a is not None or rated_current_a is not None:
+        conditions = dataclasses.replace(
+            conditions,
+            load_current_a=load_current_a if load_current_a is not None else conditions.load_current_a,
+            rated_current_a=rated_current_a if rated_current_a is not None else conditions.rated_current_a,
+        )
+    readings = Readings(hot_c=hot_c, ref_c=ref_c, ambient_c=ambient_c)
+    rows = rules.rows_for(device, material)
+    load = rated_load_factor(conditions.load_current_a, conditions.rated_current_a, rules.load_correction)
+    flags = _flags(rules, conditions, readings)
+    return _grade(rules, part, rows, readings, conditions, flags, load, material)
+
+
+def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
+           conditions: Conditions, flags: tuple[str, ...], load: LoadFactor,
+           material: str | None) -> Diagnosis:
+    low_rise = rules.guard("low-rise")
+    fired, suppressed, missing = _evaluate(rows, readings, low_rise)
+    top = _worst(rules, fired)
+    grade = rules.grade(top.grade) if top else rules.lowest
+    decided_by: Hit | Guard | None = top
+    guards: list[Guard] = []
+    advice: list[tuple[str, str]] = []
+
+    worst_suppressed = _worst(rules, suppressed)
+    if low_rise and worst_suppressed and rules.grade(worst_suppressed.grade).level > grade.level:
+        guards.append(low_rise)
+        if low_rise.grade and rules.grade(low_rise.grade).level > grade.level:
+            grade, decided_by = rules.grade(low_rise.grade), low_rise
+    low_load = rules.guard("low-load")
+    if low_load and "low-load" in flags and part.heating != "voltage":
+        guards.append(low_load)
+
+    withholding = [g for g in rules.guards if g.kind == "withhold" and set(g.flags) & set(flags)]
+    has_criteria = any(r.criteria for r in rows)
+    indicative = grade
+    if withholding:
+        grade, decided_by = rules.lowest, withholding[0]
+        advice += [(g.advice_en, g.advice_zh) for g in withholding]
+        if indicative.level > 0:
+            advice.append((f"without these conditions the criteria give: {indicative.en}",
+                           f"若不考虑上述条件，按判据为：{indicative.zh}"))
+    elif not has_criteria:
+        advice.append(_no_criteria_advice(rules, part, rows))
+    else:
+        advice.append(_grade_advice(grade, top))
+        advice += [(f"confirm by: {h.follow_up}", f"复核试验：{h.follow_up}")
+                   for h in _unique_follow_ups(fired)]
+    advice += [(g.advice_en, g.advice_zh) for g in guards]
+    advice += _missing_advice(missing)
+
+    corrected = _corrected(rules, part, rows, readings, load, low_rise)
+    if corrected.grade and corrected.grade.level > indicative.level:
+        advice.append((f"at rated current the criteria would give: {corrected.grade.en}; "
+                       "re-test at higher load",
+                       f"折算到额定电流时按判据为：{corrected.grade.zh}，请在较高负荷时复测"))
+    decided = _decided(decided_by)
+    return Diagnosis(
+        standard=rules.name, standard_title=rules.title, edition=rules.edition,
+        device=part.kind, device_en=part.name_en, device_zh=part.name_zh, heating=part.heating,
+        grade=grade.id, grade_en=grade.en, grade_zh=grade.zh, grade_level=grade.level,
+        grade_equivalent=grade.equivalent,
+        graded=not withholding and has_criteria, provisional=bool(guards) and not withholding,
+        indicative_grade=indicative.id, rule=decided[0], clause=decided[1], confidence=decided[2],
+        criterion=decided[3],
+        hot_c=readings.hot_c, ref_c=readings.ref_c, ambient_c=readings.ambient_c,
+        delta_t_k=readings.delta_t_k, rise_k=readings.rise_k, ref_rise_k=readings.ref_rise_k,
+        delta_pct=readings.delta_pct, min_rise_k=low_rise.value if low_rise else None,
+        load_current_a=conditions.load_current_a, rated_current_a=conditions.rated_current_a,
+        load_fraction=load.load_fraction, correction_exponent=load.exponent,
+        correction_factor=corrected.factor,
+        corrected_delta_t_k=corrected.delta_t_k, corrected_rise_k=corrected.rise_k,
+        corrected_grade=corrected.grade.id if corrected.grade else None, correction_note=corrected.note,
+        correction_source=rules.load_correction.source,
+        material=material, wind_m_s=conditions.wind_m_s, humidity_pct=conditions.humidity_pct,
+        rain=conditions.rain, flags=flags, guards=tuple(g.id for g in [*withholding, *guards]),
+        advice=tuple(en for en, _ in advice), advice_zh=tuple(zh for _, zh in advice),
+        fired=tuple(fired), suppressed=tuple(suppressed), not_evaluated=tuple(missing),
+        rows=tuple(r.id for r in rows),
+    )
+
+
+def _evaluate(rows: Iterable[RuleRow], readings: Readings,
+              low_rise: Guard | None) -> tuple[list[Hit], list[Hit], list[str]]:
+    """(criteria met, δ criteria met but not usable because τ1 < the low-rise value, missing inputs)."""
+    fired: list[Hit] = []
+    suppressed: list[Hit] = []
+    missing: dict[str, None] = {}
+    rise = readings.rise_k
+    for row in rows:
+        for c in row.criteria:
+            x = readings.quantity(c.quantity)
+            if x is None:
+                missing[c.quantity] = None
+                continue
+            if not c.holds(x):
+                continue
+            hit = Hit(rule=row.id, table=row.table, clause=row.clause, grade=c.grade, quantity=c.quantity,
+                      op=c.op, threshold=c.value, value=x, confidence=c.confidence, heating=row.heating,
+                      follow_up=row.follow_up)
+            too_low = low_rise is not None and low_rise.value is not None and rise is not None
+            if c.quantity == "delta_pct" and too_low and rise < low_rise.value:  # type: ignore[operator,union-attr]
+                suppressed.append(hit)
+            else:
+                fired.append(hit)
+    return fired, suppressed, list(missing)
+
+
+def _worst(rules: RuleSet, hits: list[Hit]) -> Hit | None:
+    """The first hit with the highest grade level (file order breaks ties), or None."""
+    best: Hit | None = None
+    for h in hits:
+        if best is None or rules.grade(h.grade).level > rules.grade(best.grade).level:
+            best = h
+    return best
+
+
+def _flags(rules: RuleSet, conditions: Conditions, readings: Readings) -> tuple[str, ...]:
+    """irpatrol.conditions flags, with "low-load" decided by the rule set's own low-load fraction."""
+    flags = validity_flags(conditions, hot_c=readings.hot_c, ambient_c=readings.ambient_c)
+    guard = rules.guard("low-load")
+    if guard is not None and guard.value is not None:
+        fraction = conditions.load_fraction
+        low = fraction is not None and fraction < guard.value
+        flags = [f for f in flags if f != "low-load"] + (["low-load"] if low else [])
+    return tuple(f for f in FLAG_TEXT if f in flags)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Corrected:
+    factor: float | None = None
+    delta_t_k: float | None = None
+    rise_k: float | None = None
+    grade: Grade | None = None
+    note: str = ""
+
+
+def _corrected(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
+               load: LoadFactor, low_rise: Guard | None) -> _Corrected:
+    """ΔT and τ at rated current and the grade the criteria would give there (advisory)."""
+    if part.heating == "voltage":
+        return _Corrected(note="voltage-heating part: heating does not follow load current")
+    if load.factor is None:
+        return _Corrected(note=load.reason)
+    f = load.factor
+    dt, rise = readings.delta_t_k, readings.rise_k
+    note = f"ΔT, τ × (I_rated / I)^{load.exponent:g} = × {f:.3g}"
+    if readings.ambient_c is None or rise is None or rise <= 0:
+        return _Corrected(f, None if dt is None else dt * f, None, None, note)
+    at_rated = readings.scaled(f)
+    fired, _, _ = _evaluate(rows, at_rated, low_rise)
+    top = _worst(rules, fired)
+    return _Corrected(f, at_rated.delta_t_k, at_rated.rise_k, rules.grade(top.grade) if top else rules.lowest,
+                      note)
+
+
+def _decided(by: Hit | Guard | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """(rule id, clause, confidence, criterion text) of what decided the grade."""
+    if isinstance(by, Hit):
+        return by.rule, by.clause, by.confidence, by.criterion
+    if isinstance(by, Guard):
+        return by.id, by.clause, by.confidence, None
+    return None, None, None, None
+
+
+def _grade_advice(grade: Grade, top: Hit | None) -> tuple[str, str]:
+    if top is not None and top.heating == "voltage" and grade.voltage_advice_en:
+        return grade.voltage_advice_en, grade.voltage_advice_zh
+    return grade.advice_en, grade.advice_zh
+
+
+def _unique_follow_ups(hits: list[Hit]) -> list[Hit]:
+    seen: dict[str, Hit] = {}
+    for h in hits:
+        if h.follow_up and h.follow_up not in seen:
+            seen[h.follow_up] = h
+    return list(seen.values())
+
+
+def _no_criteria_advice(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...]) -> tuple[str, str]:
+    if not rows:
+        return (f"no row of {rules.name} covers {part.kind}: no automatic grade",
+                f"{rules.name} 中没有适用于{part.name_zh}的判据，不能自动定级")
+    notes = "; ".join(r.note for r in rows if r.note) or "judge by image features"
+    return (f"no automatic criterion for {part.kind} in {rules.name}: {notes}",
+            f"{rules.name} 中{part.name_zh}没有自动判据，请按图像特征判断法和同类比较判断法判断")
+
+
+def _missing_advice(missing: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for q in missing:
+        out.append((f"{q} not evaluated: give {_NEEDS.get(q, 'its inputs')}",
+                    f"{q} 未判断：缺少 {_NEEDS.get(q, '输入')}"))
+    return out
+
+
+def _check_material(rules: RuleSet, device: str, material: str | None) -> None:
+    if material is None:
+        return
+    valid = rules.materials_for(device)
+    if material not in valid:
+        choices = ", ".join(valid) if valid else "none (no material-specific limit for this device)"
+        raise InputError(f"unknown material {material!r} for {device} in {rules.name}; valid: {choices}")

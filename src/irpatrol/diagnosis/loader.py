@@ -1,0 +1,274 @@
+"""Read and validate rule files: the shipped ones (package data) and a user's own (a path).
+
+The format is TOML (stdlib ``tomllib``); ``standards/dlt664-2016.toml`` is the worked example.
+Every problem is a :class:`~irpatrol.errors.RuleSetError` naming the file, the row (number and id)
+and the field, e.g. ``my.toml: rows[3] (id 'h1-x'): field 'criteria[1].op': must be one of '>', '>='``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from irpatrol.conditions import FLAG_TEXT
+from irpatrol.diagnosis.catalogue import KINDS
+from irpatrol.diagnosis.rules import (
+    CONFIDENCE,
+    OPERATORS,
+    QUANTITIES,
+    Criterion,
+    Grade,
+    Guard,
+    LoadCorrection,
+    RuleRow,
+    RuleSet,
+)
+from irpatrol.errors import RuleSetError
+
+GUARD_KINDS = ("withhold", "low-rise", "low-load")
+LOAD_EXPONENT_RANGE = (1.6, 2.0)
+"""Allowed exponent n of the load correction: "between 1.6 to 2.0" (Infraspection Institute,
+"Using Tmax Corrected Formula", standards.md §1.8)."""
+
+
+def list_standards() -> list[str]:
+    """Names of the shipped rule sets (the ``standards/*.toml`` package files), sorted."""
+    folder = resources.files("irpatrol.diagnosis").joinpath("standards")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_ruleset(name_or_path: str | Path) -> RuleSet:
+    """A shipped rule set by name (``dlt664-2016``) or a user's rule file by path (``.toml``).
+
+    Raises RuleSetError for an unknown name, an unreadable file or any invalid row or field.
+    """
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(name_or_path)
+        try:
+            data = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RuleSetError(f"cannot read rule file: {exc.strerror or exc}", source=str(path)) from None
+        return parse_ruleset(data, source=str(path))
+    return _shipped(text)
+
+
+@functools.cache
+def _shipped(name: str) -> RuleSet:
+    names = list_standards()
+    if name not in names:
+        raise RuleSetError(f"unknown standard {name!r}; shipped: {', '.join(names)} (or give a .toml path)")
+    data = resources.files("irpatrol.diagnosis").joinpath("standards", f"{name}.toml").read_text("utf-8")
+    return parse_ruleset(data, source=f"{name}.toml")
+
+
+def parse_ruleset(text: str, *, source: str = "<rules>") -> RuleSet:
+    """Parse and validate the TOML text of a rule file (``source`` names it in errors)."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(f"not valid TOML: {exc}", source=source) from None
+    return ruleset_from_mapping(doc, source=source)
+
+
+def ruleset_from_mapping(doc: Mapping[str, Any], *, source: str = "<rules>") -> RuleSet:
+    """Validate an already parsed rule document (the dict tomllib gives) into a RuleSet."""
+    top = _Table(doc, "", source)
+    top.allow("ruleset", "grades", "rows", "guards", "load_correction")
+    meta = top.table("ruleset")
+    meta.allow("name", "title", "title_zh", "standard", "edition", "version", "source", "note")
+    grades = tuple(_grade(t, i) for i, t in enumerate(top.tables("grades")))
+    grade_ids = [g.id for g in grades]
+    _unique(grade_ids, "grades", source)
+    if len(grades) < 2:
+        raise RuleSetError("field 'grades': needs the no-defect grade and at least one more", source=source)
+    rows = tuple(_row(t, grade_ids) for t in top.tables("rows"))
+    _unique([r.id for r in rows], "rows", source)
+    guards = tuple(_guard(t, grade_ids) for t in top.tables("guards"))
+    _unique([g.id for g in guards], "guards", source)
+    for kind in ("low-rise", "low-load"):
+        if sum(g.kind == kind for g in guards) > 1:
+            raise RuleSetError(f"field 'guards': more than one guard of kind {kind!r}", source=source)
+    return RuleSet(
+        name=meta.text("name"), title=meta.text("title"), title_zh=meta.text("title_zh", ""),
+        standard=meta.text("standard"), edition=meta.text("edition"), version=meta.text("version"),
+        source=meta.text("source"), note=meta.text("note", ""),
+        grades=grades, rows=rows, guards=guards,
+        load_correction=_load_correction(top.table("load_correction")), origin=source,
+    )
+
+
+def _grade(t: _Table, level: int) -> Grade:
+    t.allow("id", "en", "zh", "clause", "confidence", "advice_en", "advice_zh", "voltage_advice_en",
+            "voltage_advice_zh", "equivalent")
+    return Grade(
+        id=t.text("id"), level=level, en=t.text("en"), zh=t.text("zh"), clause=t.text("clause", ""),
+        confidence=t.confidence(required=False), advice_en=t.text("advice_en", ""),
+        advice_zh=t.text("advice_zh", ""), voltage_advice_en=t.text("voltage_advice_en", ""),
+        voltage_advice_zh=t.text("voltage_advice_zh", ""), equivalent=t.text("equivalent", ""),
+    )
+
+
+def _row(t: _Table, grade_ids: list[str]) -> RuleRow:
+    t.allow("id", "table", "clause", "edition", "source", "confidence", "heating", "device_class",
+            "device_class_zh", "part", "pattern", "fault", "follow_up", "devices", "material", "note",
+            "criteria")
+    confidence = t.confidence()
+    heating = t.choice("heating", ("current", "voltage", "any"))
+    devices = t.str_list("devices", default=[])
+    for i, d in enumerate(devices):
+        if d != "*" and d not in KINDS:
+            t.fail(f"devices[{i}]", f"unknown device kind {d!r}; valid kinds: *, {', '.join(KINDS)}")
+    criteria: list[Criterion] = []
+    for i, c in enumerate(t.tables("criteria", required=False)):
+        c.allow("grade", "quantity", "op", "value", "confidence")
+        grade = c.choice("grade", tuple(grade_ids[1:]))
+        criteria.append(Criterion(
+            grade=grade, quantity=c.choice("quantity", tuple(QUANTITIES)),
+            op=c.choice("op", tuple(OPERATORS)),
+            value=c.number("value"), confidence=c.confidence(required=False) or confidence,
+        ))
+        _check_order(t, criteria, i + 1, grade_ids)
+    return RuleRow(
+        id=t.text("id"), table=t.text("table"), clause=t.text("clause"), edition=t.text("edition"),
+        source=t.text("source"), confidence=confidence, heating=heating, device_class=t.text("device_class"),
+        device_class_zh=t.text("device_class_zh", ""), part=t.text("part", ""), pattern=t.text("pattern", ""),
+        fault=t.text("fault", ""), follow_up=t.text("follow_up", ""), devices=tuple(devices),
+        material=t.text("material", ""), note=t.text("note", ""), criteria=tuple(criteria),
+    )
+
+
+def _check_order(t: _Table, criteria: list[Criterion], i: int, grade_ids: list[str]) -> None:
+    """A worse grade on the same quantity must need a stricter threshold (catches swapped cells)."""
+    new = criteria[-1]
+    for old in criteria[:-1]:
+        if old.quantity != new.quantity:
+            continue
+        if old.grade == new.grade:
+            t.fail(f"criteria[{i}]", f"a second {new.grade!r} threshold on {new.quantity}")
+        worse = grade_ids.index(new.grade) > grade_ids.index(old.grade)
+        if (new.value <= old.value) if worse else (new.value >= old.value):
+            t.fail(f"criteria[{i}].value", f"{new.grade} needs {new.quantity} beyond the {old.grade} "
+                   f"threshold ({old.value:g}); got {new.value:g}")
+
+
+def _guard(t: _Table, grade_ids: list[str]) -> Guard:
+    t.allow("id", "kind", "clause", "edition", "source", "confidence", "advice_en", "advice_zh", "flags",
+            "value", "grade")
+    kind = t.choice("kind", GUARD_KINDS)
+    flags = t.str_list("flags", default=[])
+    for i, f in enumerate(flags):
+        if f not in FLAG_TEXT:
+            t.fail(f"flags[{i}]", f"unknown flag {f!r}; valid flags: {', '.join(FLAG_TEXT)}")
+    if kind == "withhold" and not flags:
+        t.fail("flags", "a withhold guard needs at least one flag")
+    value = t.number("value") if kind in ("low-rise", "low-load") else None
+    if kind == "low-load" and value is not None and not 0 < value <= 1:
+        t.fail("value", f"a load fraction must be in (0, 1]; got {value:g}")
+    grade = t.choice("grade", tuple(grade_ids), default="") if kind == "low-rise" else ""
+    return Guard(
+        id=t.text("id"), kind=kind, clause=t.text("clause"), edition=t.text("edition"),
+        source=t.text("source"),
+        confidence=t.confidence(), advice_en=t.text("advice_en"), advice_zh=t.text("advice_zh"),
+        flags=tuple(flags), value=value, grade=grade,
+    )
+
+
+def _load_correction(t: _Table) -> LoadCorrection:
+    t.allow("exponent", "min_load_fraction", "source", "clause", "confidence", "note")
+    n = t.number("exponent")
+    lo, hi = LOAD_EXPONENT_RANGE
+    if not lo <= n <= hi:
+        t.fail("exponent", f"must be between {lo:g} and {hi:g} (Infraspection Institute); got {n:g}")
+    fraction = t.number("min_load_fraction")
+    if not 0 < fraction <= 1:
+        t.fail("min_load_fraction", f"must be in (0, 1]; got {fraction:g}")
+    return LoadCorrection(exponent=n, min_load_fraction=fraction, source=t.text("source"),
+                          clause=t.text("clause"), confidence=t.confidence(), note=t.text("note", ""))
+
+
+def _unique(ids: list[str], what: str, source: str) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            raise RuleSetError(f"{what}[{i + 1}]: duplicate id {x!r}", source=source)
+        seen.add(x)
+
+
+class _Table:
+    """One TOML table with typed, error-naming accessors. ``where`` is e.g. "rows[3] (id 'h1-x')"."""
+
+    def __init__(self, data: Mapping[str, Any], where: str, source: str) -> None:
+        self.data, self.where, self.source = data, where, source
+
+    def fail(self, field_name: str, problem: str) -> None:
+        prefix = f"{self.where}: " if self.where else ""
+        raise RuleSetError(f"{prefix}field {field_name!r}: {problem}", source=self.source)
+
+    def allow(self, *names: str) -> None:
+        for key in self.data:
+            if key not in names:
+                self.fail(key, f"unknown field; allowed: {', '.join(names)}")
+
+    def _get(self, name: str, default: Any) -> Any:
+        if name in self.data:
+            return self.data[name]
+        if default is _REQUIRED:
+            self.fail(name, "missing")
+        return default
+
+    def text(self, name: str, default: Any = None) -> str:
+        v = self._get(name, _REQUIRED if default is None else default)
+        if not isinstance(v, str) or (default is None and not v.strip()):
+            self.fail(name, f"must be a non-empty string; got {v!r}")
+        return str(v)
+
+    def number(self, name: str) -> float:
+        v = self._get(name, _REQUIRED)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            self.fail(name, f"must be a finite number; got {v!r}")
+        return float(v)
+
+    def choice(self, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+        v = self._get(name, _REQUIRED if default is None else default)
+        if v == default and default is not None:
+            return default
+        if v not in allowed:
+            self.fail(name, f"must be one of {', '.join(repr(a) for a in allowed)}; got {v!r}")
+        return str(v)
+
+    def confidence(self, required: bool = True) -> str:
+        if not required and "confidence" not in self.data:
+            return ""
+        return self.choice("confidence", tuple(CONFIDENCE))
+
+    def str_list(self, name: str, default: list[str]) -> list[str]:
+        v = self._get(name, default)
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            self.fail(name, f"must be a list of strings; got {v!r}")
+        return list(v)
+
+    def table(self, name: str) -> _Table:
+        v = self._get(name, _REQUIRED)
+        if not isinstance(v, dict):
+            self.fail(name, "must be a table")
+        return _Table(v, name, self.source)
+
+    def tables(self, name: str, required: bool = True) -> list[_Table]:
+        v = self._get(name, _REQUIRED if required else [])
+        if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+            self.fail(name, "must be an array of tables ([[" + name + "]])")
+        out = []
+        for i, x in enumerate(v):
+            ident = f" (id {x['id']!r})" if isinstance(x.get("id"), str) else ""
+            where = f"{self.where}: " if self.where else ""
+            out.append(_Table(x, f"{where}{name}[{i + 1}]{ident}", self.source))
+        return out
+
+
+_REQUIRED: Any = object()

@@ -1,0 +1,108 @@
+"""The result of a diagnosis: the grade, the rule that decided it, and every number on the way."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from irpatrol.conditions import FLAG_TEXT
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A criterion that was met (or would have been, see ``Diagnosis.suppressed``).
+
+    ``value`` is the measured quantity, ``threshold`` the row's number, both in the quantity's unit.
+    """
+
+    rule: str
+    table: str
+    clause: str
+    grade: str
+    quantity: str
+    op: str
+    threshold: float
+    value: float
+    confidence: str
+    heating: str
+    follow_up: str = ""
+
+    @property
+    def criterion(self) -> str:
+        """E.g. ``hot_c > 130``."""
+        return f"{self.quantity} {self.op} {self.threshold:g}"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A graded reading.
+
+    ``grade`` is the worst grade any applicable criterion gives, after the guards: it is the scale's
+    lowest grade ("none") when ``graded`` is False (conditions not met, invalid reading, or no automatic
+    criterion), in which case ``indicative_grade`` is what the criteria alone would give. ``rule``,
+    ``clause``, ``confidence`` name the row (or guard) that decided. Temperatures °C, differences K,
+    δ in %, currents A, wind m/s, humidity %.
+    """
+
+    standard: str
+    standard_title: str
+    edition: str
+    device: str
+    device_en: str
+    device_zh: str
+    heating: str
+    grade: str
+    grade_en: str
+    grade_zh: str
+    grade_level: int
+    graded: bool
+    provisional: bool
+    indicative_grade: str
+    rule: str | None
+    clause: str | None
+    confidence: str | None
+    criterion: str | None
+    hot_c: float
+    ref_c: float | None
+    ambient_c: float | None
+    delta_t_k: float | None
+    rise_k: float | None
+    ref_rise_k: float | None
+    delta_pct: float | None
+    min_rise_k: float | None
+    load_current_a: float | None
+    rated_current_a: float | None
+    load_fraction: float | None
+    correction_exponent: float
+    correction_factor: float | None
+    corrected_delta_t_k: float | None
+    corrected_rise_k: float | None
+    corrected_grade: str | None
+    correction_note: str
+    correction_source: str
+    material: str | None
+    wind_m_s: float | None
+    humidity_pct: float | None
+    rain: bool
+    flags: tuple[str, ...]
+    guards: tuple[str, ...]
+    advice: tuple[str, ...]
+    advice_zh: tuple[str, ...]
+    fired: tuple[Hit, ...] = ()
+    suppressed: tuple[Hit, ...] = ()
+    not_evaluated: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
+    grade_equivalent: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict: every field, hits with their ``criterion`` text, and ``flag_text``
+        (each flag code with its English and Chinese explanation); ``level`` repeats ``grade_level``."""
+        d = asdict(self)
+        for key in ("fired", "suppressed"):
+            d[key] = [asdict(h) | {"criterion": h.criterion} for h in getattr(self, key)]
+        for key in ("flags", "guards", "advice", "advice_zh", "not_evaluated", "rows"):
+            d[key] = list(d[key])
+        d["level"] = self.grade_level
+        d["flag_text"] = [{"code": f, "en": FLAG_TEXT[f][0], "zh": FLAG_TEXT[f][1]}
+                          for f in self.flags if f in FLAG_TEXT]
+        return d

@@ -1,0 +1,199 @@
+"""The rule model: a rule set is data (grades, rule rows with criteria, guards, load correction).
+
+A rule row is one row of a standard's table (e.g. DL/T 664-2016 Table H.1 "line connectors"). It
+holds one criterion per threshold cell: ``grade`` is reached when ``quantity op value`` holds. The
+quantities are the ones defined in DL/T 664-2016 §1.2 terms (standards.md §1.2):
+
+* ``hot_c``        T1, hot-spot temperature (°C)
+* ``delta_t_k``    ΔT = T1 − T2, against the normal corresponding point (K)
+* ``cold_delta_k`` T2 − T1, how much colder the unit is than its healthy neighbour (K; zero-value
+  porcelain insulators, DL/T 664-2016 Table I.1)
+* ``rise_k``       τ = T1 − T0, rise over the ambient reference (K)
+* ``delta_pct``    δ = (T1 − T2) / (T1 − T0) × 100 (%)
+
+The numbers live in ``standards/*.toml``; :mod:`irpatrol.diagnosis.loader` reads and validates them.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+QUANTITIES: dict[str, tuple[str, str]] = {
+    "hot_c": ("hot-spot temperature T1", "°C"),
+    "delta_t_k": ("temperature difference ΔT = T1 − T2", "K"),
+    "cold_delta_k": ("cold difference T2 − T1", "K"),
+    "rise_k": ("rise over ambient τ = T1 − T0", "K"),
+    "delta_pct": ("relative temperature difference δ", "%"),
+}
+"""Quantity code → (description, unit)."""
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {">": operator.gt, ">=": operator.ge}
+"""Threshold operators. Only "greater" forms: every criterion grows worse as its quantity grows."""
+
+CONFIDENCE: dict[str, str] = {
+    "V": "verified in a retrieved source",
+    "S": "secondary source",
+    "M": "widely reproduced value, not re-read against the original",
+    "L": "low: uncertain or conflicting",
+}
+"""Confidence labels of ../shared/domain/standards.md ("How to read this file")."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """``grade`` is reached when ``quantity op value`` holds (value in the quantity's unit)."""
+
+    grade: str
+    quantity: str
+    op: str
+    value: float
+    confidence: str
+
+    def holds(self, x: float) -> bool:
+        """Whether the measured quantity ``x`` meets this threshold."""
+        return OPERATORS[self.op](x, self.value)
+
+    def describe(self) -> str:
+        """E.g. ``hot_c > 130 °C``."""
+        return f"{self.quantity} {self.op} {self.value:g} {QUANTITIES[self.quantity][1]}"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One row of a standard's table, with its provenance.
+
+    ``devices`` lists the catalogue kinds the row covers ("*" = all). A row with a ``material`` is a
+    material-specific limit (GB/T 11022) that applies only when the caller names that material.
+    A row without criteria is listed for reference (graded by image features, DL/T 664-2016 §8.3).
+    """
+
+    id: str
+    table: str
+    clause: str
+    edition: str
+    source: str
+    confidence: str
+    heating: str
+    device_class: str
+    criteria: tuple[Criterion, ...]
+    devices: tuple[str, ...] = ()
+    device_class_zh: str = ""
+    part: str = ""
+    pattern: str = ""
+    fault: str = ""
+    follow_up: str = ""
+    material: str = ""
+    note: str = ""
+
+    def covers(self, kind: str, material: str | None) -> bool:
+        """Whether this row applies to a component of ``kind`` (made of ``material``, if given)."""
+        if kind not in self.devices and "*" not in self.devices:
+            return False
+        return not self.material or self.material == material
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One grade of the scale, in ascending severity; ``level`` 0 is "no defect".
+
+    ``advice_*`` is the handling the standard prescribes for current-heating defects; the
+    ``voltage_advice_*`` pair (when given) for voltage-heating defects (DL/T 664-2016 clause 10).
+    ``equivalent`` maps another scale onto DL/T 664 grades (a project convention, standards.md §3.1).
+    """
+
+    id: str
+    level: int
+    en: str
+    zh: str
+    clause: str = ""
+    confidence: str = ""
+    advice_en: str = ""
+    advice_zh: str = ""
+    voltage_advice_en: str = ""
+    voltage_advice_zh: str = ""
+    equivalent: str = ""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule that withholds or qualifies a grade.
+
+    kinds:
+      * ``withhold``: any of ``flags`` raised (see irpatrol.conditions.FLAG_TEXT) → no automatic grade.
+      * ``low-rise``: rise τ below ``value`` K → criteria on δ are not used; if one would have been
+        met, the grade is at least ``grade`` (provisional) and a re-test is advised.
+      * ``low-load``: load below ``value`` × rated current → the grade is provisional, re-test advised.
+    """
+
+    id: str
+    kind: str
+    clause: str
+    edition: str
+    source: str
+    confidence: str
+    advice_en: str
+    advice_zh: str
+    flags: tuple[str, ...] = ()
+    value: float | None = None
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class LoadCorrection:
+    """ΔT_rated = ΔT × (I_rated / I)^exponent, not applied below ``min_load_fraction`` of rated."""
+
+    exponent: float
+    min_load_fraction: float
+    source: str
+    clause: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A whole rule set: metadata, grade scale, rows, guards and load correction."""
+
+    name: str
+    title: str
+    standard: str
+    edition: str
+    version: str
+    source: str
+    grades: tuple[Grade, ...]
+    rows: tuple[RuleRow, ...]
+    guards: tuple[Guard, ...]
+    load_correction: LoadCorrection
+    title_zh: str = ""
+    note: str = ""
+    origin: str = field(default="", compare=False)
+
+    def grade(self, grade_id: str) -> Grade:
+        """The grade with this id (KeyError when absent; the loader has checked every reference)."""
+        for g in self.grades:
+            if g.id == grade_id:
+                return g
+        raise KeyError(grade_id)
+
+    @property
+    def lowest(self) -> Grade:
+        """The "no defect" grade (level 0)."""
+        return self.grades[0]
+
+    def rows_for(self, kind: str, material: str | None = None) -> tuple[RuleRow, ...]:
+        """The rows that apply to a component of ``kind`` (and ``material``), in file order."""
+        return tuple(r for r in self.rows if r.covers(kind, material))
+
+    def materials_for(self, kind: str) -> tuple[str, ...]:
+        """The materials with a material-specific row for ``kind``."""
+        seen: dict[str, None] = {}
+        for r in self.rows:
+            if r.material and (kind in r.devices or "*" in r.devices):
+                seen[r.material] = None
+        return tuple(seen)
+
+    def guard(self, kind: str) -> Guard | None:
+        """The first guard of this kind, or None."""
+        return next((g for g in self.guards if g.kind == kind), None)

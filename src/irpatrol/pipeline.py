@@ -1,0 +1,127 @@
+"""Examine a thermogram: find its hotspots (analysis) and grade each by a standard (diagnosis).
+
+Pure: no file, no database. The caller reads the thermogram (``irpatrol.radiometry.read``) and
+stores or prints the :class:`Examination`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from irpatrol.analysis import BBox, Hotspot, find_hotspots
+from irpatrol.analysis.background import background, check_frame
+from irpatrol.conditions import Conditions
+from irpatrol.diagnosis import diagnose
+
+
+@dataclass(frozen=True, eq=False)
+class Finding:
+    """A hotspot and its diagnosis (``diagnosis`` is an ``irpatrol.diagnosis`` Diagnosis)."""
+
+    hotspot: Hotspot
+    diagnosis: Any
+
+    @property
+    def grade(self) -> str:
+        """The grade id of the diagnosis (``none``, ``general``, ``serious``, ``critical`` for DL/T 664)."""
+        return str(self.diagnosis.grade)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hotspot's keys, ``grade`` / ``grade_zh`` at top level and the whole ``diagnosis``."""
+        d = self.diagnosis.to_dict()
+        grades = {"grade": d.get("grade"), "grade_zh": d.get("grade_zh")}
+        return {**self.hotspot.to_dict(), **grades, "diagnosis": d}
+
+
+@dataclass(frozen=True, eq=False)
+class Examination:
+    """The hotspots of one frame with their diagnoses, hottest first, and how they were obtained."""
+
+    hotspots: list[Finding]
+    standard: str
+    device: str
+    width: int
+    height: int
+    t0_c: float
+    t0_source: str
+    conditions: Conditions
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: ``standard``, ``device``, ``width``, ``height``, ``t0_c``, ``t0_source``,
+        ``conditions`` and ``hotspots`` (each with ``grade`` and its ``diagnosis``)."""
+        return {
+            "standard": self.standard,
+            "device": self.device,
+            "width": self.width,
+            "height": self.height,
+            "t0_c": round(self.t0_c, 3),
+            "t0_source": self.t0_source,
+            "conditions": dataclasses.asdict(self.conditions),
+            "hotspots": [f.to_dict() for f in self.hotspots],
+        }
+
+
+def _distance_of(thermogram: Any) -> float | None:
+    params = getattr(thermogram, "params", None)
+    meta = getattr(thermogram, "meta", None)
+    lrf = getattr(meta, "lrf_distance_m", None)
+    if lrf is not None:
+        return float(lrf)
+    return None if params is None else float(params.distance_m)
+
+
+def examine(
+    thermogram: Any,
+    *,
+    standard: str = "dlt664-2016",
+    device: str = "parallel-groove-clamp",
+    ambient_c: float | None = None,
+    conditions: Conditions | None = None,
+    ambient_source: str = "user",
+    reference_bbox: BBox | None = None,
+) -> Examination:
+    """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
+
+    Parameters
+    ----------
+    thermogram:
+        A Thermogram (or an H×W °C array).
+    ambient_c, ambient_source:
+        T0 (°C) and where it came from (``"user"``, ``"patrol"``); None: the background median.
+    conditions:
+        Wind, humidity, rain, load and emissivity state; the object distance defaults to the
+        rangefinder or camera distance of the thermogram, the target size to each hotspot's area.
+    reference_bbox:
+        (x, y, w, h) of a normal part to use as T2 instead of the automatic choice.
+
+    Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
+    has no hotspot.
+    """
+    celsius = check_frame(getattr(thermogram, "celsius", thermogram))
+    conditions = conditions or Conditions()
+    if conditions.distance_m is None:
+        conditions = dataclasses.replace(conditions, distance_m=_distance_of(thermogram))
+    hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
+                             reference_bbox=reference_bbox, conditions=conditions)
+    findings = [Finding(h, _diagnose(h, standard, device, conditions)) for h in hotspots]
+    if not findings:
+        check_names(standard, device)
+    if ambient_c is not None:
+        t0_c, t0_source = float(ambient_c), ambient_source
+    else:
+        t0_c, t0_source = background(celsius).ambient_c, "background-median"
+    h, w = celsius.shape
+    return Examination(findings, standard, device, int(w), int(h), t0_c, t0_source, conditions)
+
+
+def check_names(standard: str, device: str) -> None:
+    """Raise the diagnosis error for an unknown standard or device (a grading of nominal values)."""
+    diagnose(standard, device, hot_c=20.0, ref_c=20.0, ambient_c=20.0, conditions=Conditions())
+
+
+def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions) -> Any:
+    cond = dataclasses.replace(conditions, target_px=h.area_px)
+    return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
+                    load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond)

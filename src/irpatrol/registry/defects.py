@@ -1,0 +1,466 @@
+"""Defect services: open or join a defect from a finding, move it through the workflow, list it.
+
+Deadlines by grade follow the distribution O&M rules (Q/GDW 1519-2014, as summarised in
+shared/domain/standards.md §4.4): a critical (危急) defect is eliminated or controlled within 24 h,
+a serious (严重) one within 30 days, a general (一般) one with the next maintenance plan (here: by
+the next half-yearly inspection cycle, 180 days). The figures are a :class:`DeadlinePolicy` and can
+be changed per call or by ``IRPATROL_DEADLINE_CRITICAL_H``, ``IRPATROL_DEADLINE_SERIOUS_D`` and
+``IRPATROL_DEADLINE_GENERAL_D``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from irpatrol.db import utcnow
+from irpatrol.errors import InputError, NotFound
+from irpatrol.registry import workflow
+from irpatrol.registry.audit import record
+from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Photo, Pole
+from irpatrol.registry.workflow import DefectStatus
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """Time allowed to repair a defect of each grade (Q/GDW 1519-2014; see module doc)."""
+
+    critical: timedelta = timedelta(hours=24)
+    serious: timedelta = timedelta(days=30)
+    general: timedelta = timedelta(days=180)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DeadlinePolicy:
+        """The default policy with any ``IRPATROL_DEADLINE_*`` overrides (hours / days)."""
+        env = os.environ if env is None else env
+        d = cls()
+        try:
+            return cls(
+                critical=timedelta(
+                    hours=float(env.get("IRPATROL_DEADLINE_CRITICAL_H", d.critical / timedelta(hours=1)))
+                ),
+                serious=timedelta(days=float(env.get("IRPATROL_DEADLINE_SERIOUS_D", d.serious.days))),
+                general=timedelta(days=float(env.get("IRPATROL_DEADLINE_GENERAL_D", d.general.days))),
+            )
+        except ValueError as exc:
+            raise InputError(f"IRPATROL_DEADLINE_*: {exc}") from None
+
+    def deadline(self, grade: str, found_at: datetime) -> datetime | None:
+        """When a defect of ``grade`` found at ``found_at`` must be repaired (None for no grade)."""
+        allowed = {"critical": self.critical, "serious": self.serious, "general": self.general}.get(grade)
+        if allowed is None:
+            rank = workflow.grade_rank(grade)
+            if rank <= 0:
+                return None
+            allowed = self.general
+        return found_at + allowed
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def get_defect(session: Session, defect_id: int) -> Defect:
+    """The defect with its pole, findings, events and photos; NotFound otherwise."""
+    defect = session.get(
+        Defect,
+        defect_id,
+        options=[selectinload(Defect.findings), selectinload(Defect.events), selectinload(Defect.photos)],
+    )
+    if defect is None:
+        raise NotFound(f"no defect #{defect_id}")
+    return defect
+
+
+def _event(session: Session, defect: Defect, event: str, **kw: Any) -> DefectEvent:
+    ev = DefectEvent(defect_id=defect.id, event=event, **kw)
+    session.add(ev)
+    return ev
+
+
+def open_defect(
+    session: Session,
+    *,
+    grade: str,
+    pole_id: int | None,
+    component_id: int | None = None,
+    kind: str = "thermal",
+    found_at: datetime | None = None,
+    description: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    user: str | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> Defect:
+    """A new defect in status ``new`` with its deadline; writes a DefectEvent and an AuditLog row."""
+    if kind not in ("thermal", "structural", "other"):
+        raise InputError(f"defect kind must be thermal, structural or other, got {kind!r}")
+    if not workflow.is_defect_grade(grade):
+        raise InputError(f"a defect needs a grade, got {grade!r}")
+    found = _aware(found_at or utcnow())
+    defect = Defect(
+        kind=kind,
+        grade=grade,
+        status=DefectStatus.NEW.value,
+        pole_id=pole_id,
+        component_id=component_id,
+        found_at=found,
+        deadline=(policy or DeadlinePolicy.from_env()).deadline(grade, found),
+        description=description,
+        lat=lat,
+        lon=lon,
+        created_by=user,
+    )
+    session.add(defect)
+    session.flush()
+    _event(
+        session,
+        defect,
+        "status",
+        at=found,
+        from_status=None,
+        to_status="new",
+        username=user,
+        comment=description,
+    )
+    record(session, user, "create", "defect", defect.id, {"grade": grade, "kind": kind, "pole_id": pole_id})
+    return defect
+
+
+def attach_finding(
+    session: Session,
+    defect: Defect,
+    finding: Finding,
+    *,
+    at: datetime | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> None:
+    """Join ``finding`` to ``defect`` (history/trend). A worse grade raises the defect's grade and
+    brings its deadline forward; a ``repaired`` defect found hot again is reopened."""
+    at = _aware(at or utcnow())
+    finding.defect_id = defect.id
+    _event(
+        session,
+        defect,
+        "finding",
+        at=at,
+        finding_id=finding.id,
+        t_max_c=finding.t_max_c,
+        delta_t_k=finding.delta_t_k,
+        comment=f"grade {finding.grade}",
+    )
+    defect.last_t_max_c = finding.t_max_c
+    defect.last_delta_t_k = finding.delta_t_k
+    if workflow.grade_rank(finding.grade) > workflow.grade_rank(defect.grade):
+        old = defect.grade
+        defect.grade = finding.grade
+        new_deadline = (policy or DeadlinePolicy.from_env()).deadline(finding.grade, at)
+        if new_deadline and (defect.deadline is None or new_deadline < _aware(defect.deadline)):
+            defect.deadline = new_deadline
+        record(session, None, "regrade", "defect", defect.id, {"from": old, "to": finding.grade})
+    if defect.status == DefectStatus.REPAIRED:
+        transition(
+            session,
+            defect.id,
+            DefectStatus.REOPENED,
+            user=None,
+            reason=f"finding #{finding.id} graded {finding.grade} after the repair",
+            at=at,
+        )
+
+
+def transition(
+    session: Session,
+    defect_id: int,
+    to_status: str,
+    *,
+    user: str | None = None,
+    comment: str | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> Defect:
+    """Move a defect to ``to_status`` if :data:`workflow.TRANSITIONS` allows it (Conflict if not;
+    InputError when a required reason is missing). Writes a DefectEvent and an AuditLog row."""
+    defect = session.get(Defect, defect_id)
+    if defect is None:
+        raise NotFound(f"no defect #{defect_id}")
+    current = defect.status
+    target = workflow.check_transition(current, to_status, reason=reason)
+    at = _aware(at or utcnow())
+    defect.status = target.value
+    if target == DefectStatus.REPAIRED:
+        defect.repaired_at = at
+    elif target == DefectStatus.VERIFIED:
+        defect.verified_at = at
+    elif target == DefectStatus.REOPENED:
+        defect.repaired_at = None
+    _event(
+        session,
+        defect,
+        "status",
+        at=at,
+        from_status=current,
+        to_status=target.value,
+        username=user,
+        comment=comment,
+        reason=reason,
+    )
+    record(
+        session,
+        user,
+        "transition",
+        "defect",
+        defect.id,
+        {"from": current, "to": target.value, "comment": comment, "reason": reason},
+    )
+    session.flush()
+    return defect
+
+
+def add_note(session: Session, defect_id: int, text: str, *, user: str | None = None) -> DefectEvent:
+    """Add a note to a defect's timeline."""
+    defect = get_defect(session, defect_id)
+    if not text.strip():
+        raise InputError("a note needs text")
+    ev = _event(session, defect, "note", username=user, comment=text)
+    record(session, user, "note", "defect", defect.id, {"text": text})
+    session.flush()
+    return ev
+
+
+def add_photo(
+    session: Session,
+    defect_id: int,
+    path: str,
+    *,
+    user: str | None = None,
+    sha256: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    caption: str | None = None,
+) -> Photo:
+    """Attach a photo (already stored at ``path``) to a defect as evidence."""
+    get_defect(session, defect_id)
+    photo = Photo(path=path, sha256=sha256, defect_id=defect_id, lat=lat, lon=lon, caption=caption)
+    session.add(photo)
+    session.flush()
+    record(session, user, "add_photo", "defect", defect_id, {"photo_id": photo.id, "path": path})
+    return photo
+
+
+@dataclass(frozen=True)
+class DefectFilters:
+    """What to list. Every field is optional; ``status``/``grade`` accept several values."""
+
+    status: Sequence[str] = ()
+    grade: Sequence[str] = ()
+    kind: Sequence[str] = ()
+    pole_id: int | None = None
+    feeder_id: int | None = None
+    feeder: str | None = None
+    area_id: int | None = None
+    overdue: bool | None = None
+    open_only: bool = False
+    found_from: datetime | None = None
+    found_to: datetime | None = None
+
+    @classmethod
+    def of(cls, value: DefectFilters | Mapping[str, Any] | None) -> DefectFilters:
+        """Accept an instance, a mapping (API query, CLI options; single values or lists) or None."""
+        if value is None:
+            return cls()
+        if isinstance(value, DefectFilters):
+            return value
+        known = set(cls.__dataclass_fields__)
+        unknown = set(value) - known
+        if unknown:
+            raise InputError(f"unknown defect filter(s): {', '.join(sorted(unknown))}")
+        kw: dict[str, Any] = {}
+        for k, v in value.items():
+            if v is None:
+                continue
+            if k in ("status", "grade", "kind"):
+                kw[k] = tuple([v] if isinstance(v, str) else v)
+            else:
+                kw[k] = v
+        return cls(**kw)
+
+
+OVERDUE_EXEMPT = (DefectStatus.REPAIRED.value, DefectStatus.VERIFIED.value, DefectStatus.REJECTED.value)
+"""Statuses in which a passed deadline does not make a defect overdue (the work is done)."""
+
+SORTS = ("id", "deadline", "grade", "status", "found_at", "pole")
+"""Sort keys of :func:`list_defects`; prefix ``-`` for descending."""
+
+
+@dataclass(frozen=True)
+class DefectPage:
+    """One page of defects (``items`` with pole and feeder loaded) and the total matching."""
+
+    items: list[Defect]
+    total: int
+    page: int
+    per_page: int
+    filters: DefectFilters = field(default_factory=DefectFilters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def overdue_clause(now: datetime | None = None) -> Any:
+    """SQL condition: the deadline has passed and the repair is not done."""
+    now = now or utcnow()
+    return (Defect.deadline < now) & Defect.status.not_in(OVERDUE_EXEMPT)
+
+
+def _filtered(stmt: Select[Any], f: DefectFilters, now: datetime | None = None) -> Select[Any]:
+    for value in f.status:
+        workflow.parse_status(value)
+    if f.status:
+        stmt = stmt.where(Defect.status.in_([workflow.parse_status(s).value for s in f.status]))
+    if f.open_only:
+        stmt = stmt.where(Defect.status.in_([s.value for s in workflow.OPEN]))
+    if f.grade:
+        stmt = stmt.where(Defect.grade.in_(list(f.grade)))
+    if f.kind:
+        stmt = stmt.where(Defect.kind.in_(list(f.kind)))
+    if f.pole_id is not None:
+        stmt = stmt.where(Defect.pole_id == f.pole_id)
+    if f.feeder_id is not None or f.feeder is not None or f.area_id is not None:
+        poles = select(Pole.id).join(Feeder, Feeder.id == Pole.feeder_id)
+        if f.feeder_id is not None:
+            poles = poles.where(Feeder.id == f.feeder_id)
+        if f.feeder is not None:
+            poles = poles.where(Feeder.name == f.feeder)
+        if f.area_id is not None:
+            poles = poles.where(Feeder.area_id == f.area_id)
+        stmt = stmt.where(Defect.pole_id.in_(poles))
+    if f.overdue is True:
+        stmt = stmt.where(overdue_clause(now))
+    elif f.overdue is False:
+        stmt = stmt.where(~overdue_clause(now) | Defect.deadline.is_(None))
+    if f.found_from is not None:
+        stmt = stmt.where(Defect.found_at >= f.found_from)
+    if f.found_to is not None:
+        stmt = stmt.where(Defect.found_at < f.found_to)
+    return stmt
+
+
+def _order(sort: str) -> list[Any]:
+    desc = sort.startswith("-")
+    key = sort.lstrip("-+")
+    if key not in SORTS:
+        raise InputError(f"unknown sort {sort!r}; one of {', '.join(SORTS)} (prefix - for descending)")
+    col: Any
+    if key == "grade":
+        col = case(workflow.GRADE_ORDER, value=Defect.grade, else_=1)
+    elif key == "pole":
+        col = Defect.pole_id
+    else:
+        col = getattr(Defect, key)
+    primary = col.desc() if desc else col.asc()
+    if key == "deadline":
+        primary = primary.nulls_last()
+    return [primary, Defect.id.desc() if desc else Defect.id.asc()]
+
+
+MAX_PER_PAGE = 500
+
+
+def list_defects(
+    session: Session,
+    filters: DefectFilters | Mapping[str, Any] | None = None,
+    sort: str = "deadline",
+    page: int = 1,
+    per_page: int = 50,
+) -> DefectPage:
+    """A page of defects matching ``filters``, sorted by ``sort`` (see SORTS), pages from 1."""
+    f = DefectFilters.of(filters)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InputError(f"page must be ≥ 1 and per_page 1…{MAX_PER_PAGE}")
+    now = utcnow()
+    total = session.scalar(_filtered(select(func.count(Defect.id)), f, now)) or 0
+    stmt = (
+        _filtered(select(Defect), f, now)
+        .options(selectinload(Defect.pole).selectinload(Pole.feeder), selectinload(Defect.component))
+        .order_by(*_order(sort))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return DefectPage(
+        items=list(session.scalars(stmt)), total=int(total), page=page, per_page=per_page, filters=f
+    )
+
+
+def overdue(session: Session, now: datetime | None = None) -> list[Defect]:
+    """Defects whose deadline has passed without a repair, most overdue first."""
+    stmt = select(Defect).where(overdue_clause(now)).order_by(Defect.deadline, Defect.id)
+    return list(session.scalars(stmt))
+
+
+def summary(defect: Defect, now: datetime | None = None) -> dict[str, Any]:
+    """A JSON-ready dict of a defect for lists (pole number and feeder name included)."""
+    now = now or utcnow()
+    deadline = _aware(defect.deadline) if defect.deadline else None
+    pole = defect.pole
+    return {
+        "id": defect.id,
+        "kind": defect.kind,
+        "grade": defect.grade,
+        "status": defect.status,
+        "pole_id": defect.pole_id,
+        "pole": pole.number if pole else None,
+        "feeder": pole.feeder.name if pole else None,
+        "component": (
+            {"kind": defect.component.kind, "phase": defect.component.phase} if defect.component else None
+        ),
+        "found_at": _aware(defect.found_at).isoformat(),
+        "deadline": deadline.isoformat() if deadline else None,
+        "overdue": bool(deadline and deadline < now and defect.status not in OVERDUE_EXEMPT),
+        "last_t_max_c": defect.last_t_max_c,
+        "last_delta_t_k": defect.last_delta_t_k,
+        "description": defect.description,
+    }
+
+
+def detail(session: Session, defect_id: int) -> dict[str, Any]:
+    """A defect with its timeline (events), findings (temperature history) and photos."""
+    defect = get_defect(session, defect_id)
+    out = summary(defect)
+    out["events"] = [
+        {
+            "at": _aware(e.at).isoformat(),
+            "event": e.event,
+            "from": e.from_status,
+            "to": e.to_status,
+            "user": e.username,
+            "comment": e.comment,
+            "reason": e.reason,
+            "finding_id": e.finding_id,
+            "t_max_c": e.t_max_c,
+            "delta_t_k": e.delta_t_k,
+        }
+        for e in defect.events
+    ]
+    out["findings"] = [
+        {
+            "id": f.id,
+            "image_id": f.image_id,
+            "grade": f.grade,
+            "t_max_c": f.t_max_c,
+            "delta_t_k": f.delta_t_k,
+            "rule": f.rule,
+            "clause": f.clause,
+        }
+        for f in defect.findings
+    ]
+    out["photos"] = [{"id": p.id, "path": p.path, "caption": p.caption} for p in defect.photos]
+    out["allowed"] = sorted(workflow.TRANSITIONS[workflow.parse_status(defect.status)])
+    return out

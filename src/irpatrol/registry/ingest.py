@@ -1,0 +1,578 @@
+"""Ingest a folder of thermal images into a patrol: decode, match, examine, record findings and defects.
+
+Work is split so that a run can be killed at any moment and simply started again:
+
+* the parent hashes every file (SHA-256, the image's content address) and skips those already in
+  the registry (unique ``image.sha256``);
+* worker processes (one per core, ``ProcessPoolExecutor``) decode, match and examine the rest
+  (:mod:`irpatrol.registry.analyse`), in file-name order;
+* the parent writes each image with its findings, components and defect changes in **one
+  transaction**, so after a kill an image is either wholly there or not at all; a re-run does the
+  missing ones in the same order and ends with the same records as an uninterrupted run.
+
+Concurrent ingests (several workers on PostgreSQL) serialise per pole with a transaction-level
+advisory lock, and SQLite transactions start with ``BEGIN IMMEDIATE``; an image another process
+recorded first is skipped (unique constraint), so two ingests of one flight give the same counts
+as one.
+
+Defects: a graded finding (see :func:`irpatrol.registry.workflow.is_defect_grade`) at a pole and
+component with an open defect joins it; otherwise it opens a defect in status ``new``. A
+``repaired`` defect whose component a later image shows normal becomes ``verified``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from irpatrol.conditions import Conditions
+from irpatrol.errors import InputError, NotFound
+from irpatrol.registry import workflow
+from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
+from irpatrol.registry.audit import record
+from irpatrol.registry.defects import DeadlinePolicy, attach_finding, open_defect, transition
+from irpatrol.registry.geo import PoleIndex, track_length_m
+from irpatrol.registry.model import (
+    DEFAULT_COMPONENT_KIND,
+    Component,
+    Crew,
+    Defect,
+    Feeder,
+    Finding,
+    Image,
+    Patrol,
+    PatrolFeeder,
+    Pole,
+)
+from irpatrol.registry.workflow import DefectStatus
+
+if TYPE_CHECKING:
+    from irpatrol.config import Settings
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".rjpeg"})
+"""Files an ingest looks at (case-insensitive); anything else (ground truth JSON, notes) is ignored."""
+RETRIES = 5
+"""Attempts to write one image when a concurrent writer collides (unique key, busy database)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IngestResult:
+    """What a run did (counts) and the patrol it filled. ``km_flown`` in km, ``elapsed_s`` in s."""
+
+    patrol_id: int
+    files: int = 0
+    skipped: int = 0
+    analysed: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    unreadable: int = 0
+    findings: int = 0
+    defects_opened: int = 0
+    defects_joined: int = 0
+    defects_verified: int = 0
+    km_flown: float = 0.0
+    elapsed_s: float = 0.0
+    rejected_files: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def images_per_s(self) -> float:
+        done = self.analysed + self.rejected
+        return done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["rejected_files"] = [{"file": f, "reason": r} for f, r in self.rejected_files]
+        d["images_per_s"] = round(self.images_per_s, 2)
+        return d
+
+
+def image_files(folder: Path) -> list[Path]:
+    """Thermal image files in ``folder`` (recursively), sorted by path; hidden files ignored."""
+    if not folder.is_dir():
+        raise InputError("not a folder", source=str(folder))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in IMAGE_SUFFIXES
+        and not any(part.startswith(".") for part in p.parts[-1:])
+    )
+
+
+def sha256_of(data: bytes) -> str:
+    """Content address of a file: hex SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- worker side -------------------------------------------------------------------------------
+
+_CTX: MatchContext | None = None
+
+
+def _init_worker(ctx: MatchContext) -> None:
+    global _CTX
+    _CTX = ctx
+
+
+def _work(task: tuple[str, str, str]) -> ImageAnalysis:
+    path, name, sha = task
+    assert _CTX is not None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return ImageAnalysis(
+            path=path, name=name, sha256=sha, status="rejected", reason=f"cannot read: {exc}"
+        )
+    return analyse(path, name, sha, data, _CTX)
+
+
+# --- parent side -------------------------------------------------------------------------------
+
+
+def _parse_date(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"date {value!r} is not YYYY-MM-DD") from None
+
+
+def ensure_patrol(
+    session: Session,
+    *,
+    feeders: Sequence[str],
+    day: date,
+    crew: str | None = None,
+    ambient_c: float | None = None,
+    humidity_pct: float | None = None,
+    wind_m_s: float | None = None,
+    rain: bool = False,
+    load_current_a: dict[str, float] | None = None,
+) -> Patrol:
+    """The patrol of ``crew`` on ``day`` (created on first use, key ``<day>|<crew>``), flying
+    ``feeders`` (added if missing) with the weather and per-feeder load current given."""
+    rows = []
+    for name in feeders:
+        f = session.scalar(select(Feeder).where(Feeder.name == name))
+        if f is None:
+            raise NotFound(f"no feeder named {name!r}; import the assets first (irpatrol assets import)")
+        rows.append(f)
+    crew_row = None
+    if crew:
+        crew_row = session.scalar(select(Crew).where(Crew.name == crew))
+        if crew_row is None:
+            crew_row = Crew(name=crew)
+            session.add(crew_row)
+            session.flush()
+            record(session, None, "create", "crew", crew_row.id, {"name": crew, "by": "ingest"})
+    key = f"{day.isoformat()}|{crew or ''}"
+    patrol = session.scalar(select(Patrol).where(Patrol.key == key))
+    if patrol is None:
+        patrol = Patrol(key=key, date=day, crew_id=crew_row.id if crew_row else None)
+        session.add(patrol)
+        session.flush()
+        record(session, None, "create", "patrol", patrol.id, {"key": key})
+    for attr, value in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
+        if value is not None:
+            setattr(patrol, attr, value)
+    if rain:
+        patrol.rain = True
+    have = {
+        pf.feeder_id: pf
+        for pf in session.scalars(select(PatrolFeeder).where(PatrolFeeder.patrol_id == patrol.id))
+    }
+    for f in rows:
+        pf = have.get(f.id)
+        if pf is None:
+            pf = PatrolFeeder(patrol_id=patrol.id, feeder_id=f.id)
+            session.add(pf)
+        if load_current_a and f.name in load_current_a:
+            pf.load_current_a = load_current_a[f.name]
+    session.flush()
+    return patrol
+
+
+def _match_context(
+    session: Session, patrol: Patrol, settings: Settings, kind: str | None, standard: str | None
+) -> MatchContext:
+    rows = session.execute(
+        select(Pole.id, Pole.lat, Pole.lon, Feeder.default_component_kind, Feeder.rated_current_a)
+        .join(Feeder, Feeder.id == Pole.feeder_id)
+        .join(PatrolFeeder, PatrolFeeder.feeder_id == Feeder.id)
+        .where(PatrolFeeder.patrol_id == patrol.id)
+    ).all()
+    loads = [pf.load_current_a for pf in patrol.feeders if pf.load_current_a is not None]
+    conditions = Conditions(
+        wind_m_s=patrol.wind_m_s,
+        humidity_pct=patrol.humidity_pct,
+        rain=bool(patrol.rain),
+        load_current_a=loads[0] if len(loads) == 1 else None,
+    )
+    if kind is not None:
+        from irpatrol.diagnosis import catalogue
+
+        kinds = {c.kind for c in catalogue()}
+        if kind not in kinds:
+            raise InputError(f"unknown component kind {kind!r}; one of {', '.join(sorted(kinds))}")
+    return MatchContext(
+        poles=PoleIndex.of([(r[0], r[1], r[2]) for r in rows]),
+        pole_kind={r[0]: r[3] or DEFAULT_COMPONENT_KIND for r in rows},
+        pole_rated_a={r[0]: r[4] for r in rows},
+        radius_m=settings.match_radius_m,
+        standard=standard or settings.default_standard,
+        default_kind=DEFAULT_COMPONENT_KIND,
+        ambient_c=patrol.ambient_c,
+        conditions=conditions,
+        kind_override=kind,
+    )
+
+
+def _lock(session: Session, pole_id: int | None) -> None:
+    """Serialise writers per pole: advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql" and pole_id is not None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x1D0000000 + pole_id})
+
+
+def _component(session: Session, pole_id: int, kind: str, phase: str) -> Component:
+    comp = session.scalar(
+        select(Component).where(
+            Component.pole_id == pole_id, Component.kind == kind, Component.phase == phase
+        )
+    )
+    if comp is None:
+        comp = Component(pole_id=pole_id, kind=kind, phase=phase)
+        session.add(comp)
+        session.flush()
+    return comp
+
+
+def _as_utc(t: datetime | None) -> datetime | None:
+    if t is None:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def write_image(
+    session: Session, a: ImageAnalysis, patrol_id: int, result: IngestResult, policy: DeadlinePolicy
+) -> bool:
+    """Record one analysed (or rejected) image with its findings and defect changes.
+    Returns False when the image is already recorded. The caller commits."""
+    _lock(session, a.pole_id)
+    if session.scalar(select(Image.id).where(Image.sha256 == a.sha256)) is not None:
+        return False
+    captured = _as_utc(a.captured_at)
+    img = Image(
+        sha256=a.sha256,
+        original_name=a.name,
+        stored_path=a.path,
+        patrol_id=patrol_id,
+        status=a.status,
+        reason=a.reason,
+        camera=a.camera,
+        source_format=a.source_format,
+        width=a.width,
+        height=a.height,
+        params=a.params,
+        lat=a.lat,
+        lon=a.lon,
+        alt_m=a.alt_m,
+        gimbal_yaw=a.gimbal[0],
+        gimbal_pitch=a.gimbal[1],
+        gimbal_roll=a.gimbal[2],
+        captured_at=captured,
+        pole_id=a.pole_id,
+        pole_distance_m=a.pole_distance_m,
+        t_max_c=a.t_max_c,
+        t_min_c=a.t_min_c,
+        component_kind=a.kind,
+    )
+    session.add(img)
+    session.flush()
+    found_at = captured or datetime.now(UTC)
+    graded_components: set[int] = set()
+    for fd in a.findings:
+        comp = (
+            _component(session, a.pole_id, a.kind or DEFAULT_COMPONENT_KIND, fd.phase) if a.pole_id else None
+        )
+        d = fd.diagnosis
+        finding = Finding(
+            image_id=img.id,
+            pole_id=a.pole_id,
+            component_id=comp.id if comp else None,
+            bbox_x=fd.bbox[0],
+            bbox_y=fd.bbox[1],
+            bbox_w=fd.bbox[2],
+            bbox_h=fd.bbox[3],
+            max_x=fd.max_xy[0],
+            max_y=fd.max_xy[1],
+            area_px=fd.area_px,
+            contour=fd.contour,
+            t_max_c=fd.t_max_c,
+            t_mean_c=fd.t_mean_c,
+            t_ref_c=fd.t_ref_c,
+            t_ref_source=fd.t_ref_source,
+            t_ambient_c=fd.t_ambient_c,
+            delta_t_k=fd.delta_t_k,
+            rise_k=fd.rise_k,
+            delta_pct=fd.delta_pct,
+            corrected_delta_t_k=d.get("corrected_delta_t_k"),
+            standard=d.get("standard"),
+            device=d.get("device"),
+            grade=fd.grade,
+            rule=_s(d.get("rule")),
+            clause=_s(d.get("clause")),
+            confidence=_s(d.get("confidence")),
+            flags=list(d.get("flags") or []),
+            diagnosis=d,
+        )
+        session.add(finding)
+        session.flush()
+        result.findings += 1
+        if comp is None or not workflow.is_defect_grade(fd.grade):
+            continue
+        graded_components.add(comp.id)
+        defect = session.scalar(
+            select(Defect)
+            .where(
+                Defect.pole_id == a.pole_id,
+                Defect.component_id == comp.id,
+                Defect.status.in_([s.value for s in workflow.OPEN]),
+            )
+            .order_by(Defect.id.desc())
+        )
+        if defect is None:
+            defect = open_defect(
+                session,
+                grade=fd.grade,
+                pole_id=a.pole_id,
+                component_id=comp.id,
+                found_at=found_at,
+                description=f"{a.kind} phase {fd.phase}: {fd.grade} ({d.get('rule') or ''})".strip(),
+                lat=a.lat,
+                lon=a.lon,
+                policy=policy,
+            )
+            result.defects_opened += 1
+        else:
+            result.defects_joined += 1
+        attach_finding(session, defect, finding, at=found_at, policy=policy)
+    if a.status == "analysed" and a.pole_id is not None:
+        repaired = session.scalars(
+            select(Defect)
+            .join(Component, Component.id == Defect.component_id)
+            .where(
+                Defect.pole_id == a.pole_id,
+                Defect.status == DefectStatus.REPAIRED.value,
+                Component.kind == (a.kind or DEFAULT_COMPONENT_KIND),
+            )
+        ).all()
+        for defect in repaired:
+            done = _as_utc(defect.repaired_at)
+            if defect.component_id in graded_components or (done and captured and captured < done):
+                continue
+            transition(
+                session,
+                defect.id,
+                DefectStatus.VERIFIED,
+                user=None,
+                at=found_at,
+                comment=f"image #{img.id} ({a.name}) of a later patrol shows the component normal",
+            )
+            result.defects_verified += 1
+    if a.status == "rejected":
+        result.rejected += 1
+        result.rejected_files.append((a.name, a.reason or ""))
+    else:
+        result.analysed += 1
+        if a.pole_id is None:
+            result.unmatched += 1
+    return True
+
+
+def _s(v: Any) -> str | None:
+    return None if v is None else str(v)[:200]
+
+
+def _write_with_retry(
+    factory: sessionmaker[Session],
+    a: ImageAnalysis,
+    patrol_id: int,
+    result: IngestResult,
+    policy: DeadlinePolicy,
+) -> None:
+    for attempt in range(RETRIES):
+        trial = IngestResult(patrol_id=patrol_id)
+        with factory() as session:
+            try:
+                written = write_image(session, a, patrol_id, trial, policy)
+                session.commit()
+            except (IntegrityError, OperationalError):
+                session.rollback()
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+                continue
+        if not written:
+            result.skipped += 1
+            return
+        for name in (
+            "analysed",
+            "rejected",
+            "unmatched",
+            "findings",
+            "defects_opened",
+            "defects_joined",
+            "defects_verified",
+        ):
+            setattr(result, name, getattr(result, name) + getattr(trial, name))
+        result.rejected_files.extend(trial.rejected_files)
+        return
+
+
+def update_track(session: Session, patrol_id: int) -> float:
+    """Recompute the patrol's km flown from its images' GPS positions in capture order (km)."""
+    points = session.execute(
+        select(Image.lat, Image.lon)
+        .where(Image.patrol_id == patrol_id, Image.lat.is_not(None), Image.lon.is_not(None))
+        .order_by(Image.captured_at, Image.original_name, Image.id)
+    ).all()
+    km = track_length_m([(float(p[0]), float(p[1])) for p in points]) / 1000.0
+    patrol = session.get(Patrol, patrol_id)
+    assert patrol is not None
+    patrol.km_flown = km
+    return km
+
+
+def _results(tasks: list[tuple[str, str, str]], ctx: MatchContext, workers: int) -> Iterator[ImageAnalysis]:
+    if workers <= 1 or len(tasks) < 4:
+        _init_worker(ctx)
+        for t in tasks:
+            yield _work(t)
+        return
+    import multiprocessing
+
+    # fork is cheapest and needs no importable __main__; it is unsafe only with other threads running
+    method = (
+        "fork"
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        else None
+    )
+    mp = multiprocessing.get_context(method or "forkserver")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)
+    ) as pool:
+        yield from pool.map(_work, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))
+
+
+def ingest_folder(
+    session_factory: sessionmaker[Session],
+    folder: str | Path,
+    *,
+    feeder: str | Sequence[str],
+    date: date | str,
+    crew: str | None = None,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+    kind: str | None = None,
+    standard: str | None = None,
+    workers: int | None = None,
+    ambient_c: float | None = None,
+    humidity_pct: float | None = None,
+    wind_m_s: float | None = None,
+    rain: bool = False,
+    load_current_a: dict[str, float] | None = None,
+    policy: DeadlinePolicy | None = None,
+    files: Sequence[Path] | None = None,
+) -> IngestResult:
+    """Ingest the thermal images in ``folder`` as the patrol of ``crew`` on ``date`` over ``feeder``.
+
+    ``kind`` forces the component kind examined (default: each feeder's default kind);
+    ``workers`` defaults to the number of cores; ``progress(done, total)`` is called per image.
+    ``files`` restricts the run to these paths (an upload). Safe to run again and to kill.
+    """
+    if settings is None:
+        from irpatrol.config import get_settings
+
+        settings = get_settings()
+    started = time.perf_counter()
+    feeders = [feeder] if isinstance(feeder, str) else list(feeder)
+    day = _parse_date(date)
+    paths = sorted(files) if files is not None else image_files(Path(folder))
+    policy = policy or DeadlinePolicy.from_env()
+    with session_factory() as session:
+        patrol = ensure_patrol(
+            session,
+            feeders=feeders,
+            day=day,
+            crew=crew,
+            ambient_c=ambient_c,
+            humidity_pct=humidity_pct,
+            wind_m_s=wind_m_s,
+            rain=rain,
+            load_current_a=load_current_a,
+        )
+        session.commit()
+        ctx = _match_context(session, patrol, settings, kind, standard)
+        patrol_id = patrol.id
+        known = set(session.scalars(select(Image.sha256).where(Image.patrol_id == patrol_id)))
+    result = IngestResult(patrol_id=patrol_id, files=len(paths))
+    tasks: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for p in paths:
+        try:
+            sha = sha256_of(p.read_bytes())
+        except OSError:
+            result.unreadable += 1
+            continue
+        if sha in known or sha in seen:
+            result.skipped += 1
+            continue
+        seen.add(sha)
+        tasks.append((str(p.resolve()), p.name, sha))
+    if tasks:
+        with session_factory() as session:
+            elsewhere = set(
+                session.scalars(select(Image.sha256).where(Image.sha256.in_([t[2] for t in tasks])))
+            )
+        result.skipped += len(elsewhere)
+        tasks = [t for t in tasks if t[2] not in elsewhere]
+    total = len(tasks)
+    if progress:
+        progress(0, total)
+    n_workers = workers or os.cpu_count() or 1
+    for done, analysis in enumerate(_results(tasks, ctx, n_workers), start=1):
+        _write_with_retry(session_factory, analysis, patrol_id, result, policy)
+        if progress:
+            progress(done, total)
+    with session_factory() as session:
+        result.km_flown = update_track(session, patrol_id)
+        record(
+            session,
+            None,
+            "ingest",
+            "patrol",
+            patrol_id,
+            {"folder": str(folder), "new": result.analysed + result.rejected, "skipped": result.skipped},
+        )
+        session.commit()
+    result.elapsed_s = time.perf_counter() - started
+    return result

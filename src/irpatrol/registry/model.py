@@ -1,0 +1,403 @@
+"""The inspection registry as ORM classes (SQLAlchemy 2.0 typed declarative).
+
+Assets: Area → Feeder → Pole → Component. Resources: Crew, Pilot, Drone. A Patrol flies feeders
+(PatrolFeeder keeps the load current of each at the time) and brings Images; analysing an image
+gives Findings; a graded Finding opens or joins a Defect whose life is a list of DefectEvents.
+Hazards are corridor threats. Photos are evidence for defects and hazards. Users and the
+AuditLog record who changed what. Plans keep scheduling results as JSON.
+
+Units: temperatures °C (``_c``), temperature differences K (``_k``), lengths/distances m,
+durations s, currents A, voltages kV, angles degrees, humidity %. Times are timezone-aware UTC.
+Statuses and grades are plain strings whose allowed values live in :mod:`irpatrol.registry.workflow`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from irpatrol.db import Base, utcnow
+
+DEFAULT_COMPONENT_KIND = "parallel-groove-clamp"
+"""Component kind assumed for an image when the feeder names none (diagnosis catalogue key)."""
+
+
+class Timestamped:
+    """Every table has ``created_at`` (UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Area(Timestamped, Base):
+    """A service area (county district, operations team territory)."""
+
+    __tablename__ = "area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    feeders: Mapped[list[Feeder]] = relationship(back_populates="area")
+
+
+class Feeder(Timestamped, Base):
+    """A distribution feeder (10 kV line)."""
+
+    __tablename__ = "feeder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    voltage_kv: Mapped[float] = mapped_column(Float, default=10.0)
+    length_m: Mapped[float | None] = mapped_column(Float)
+    rated_current_a: Mapped[float | None] = mapped_column(Float)
+    urban: Mapped[bool | None] = mapped_column(Boolean)
+    default_component_kind: Mapped[str] = mapped_column(String(80), default=DEFAULT_COMPONENT_KIND)
+    geometry: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    """LineString coordinates [[lon, lat], …] (GeoJSON order) when imported."""
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    area: Mapped[Area | None] = relationship(back_populates="feeders")
+    poles: Mapped[list[Pole]] = relationship(back_populates="feeder", order_by="Pole.seq")
+
+
+class Pole(Timestamped, Base):
+    """A pole (tower) of a feeder; ``number`` as painted on it, ``seq`` its order along the line."""
+
+    __tablename__ = "pole"
+    __table_args__ = (UniqueConstraint("feeder_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feeder_id: Mapped[int] = mapped_column(ForeignKey("feeder.id"), index=True)
+    number: Mapped[str] = mapped_column(String(60))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    pole_type: Mapped[str | None] = mapped_column(String(60))
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    feeder: Mapped[Feeder] = relationship(back_populates="poles")
+    components: Mapped[list[Component]] = relationship(back_populates="pole")
+
+
+class Component(Timestamped, Base):
+    """A part on a pole: ``kind`` from the diagnosis catalogue, ``phase`` A/B/C or None."""
+
+    __tablename__ = "component"
+    __table_args__ = (UniqueConstraint("pole_id", "kind", "phase"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pole_id: Mapped[int] = mapped_column(ForeignKey("pole.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    phase: Mapped[str | None] = mapped_column(String(1))
+
+    pole: Mapped[Pole] = relationship(back_populates="components")
+
+
+class Crew(Timestamped, Base):
+    """A flight crew; ``base_lat``/``base_lon`` where it starts from."""
+
+    __tablename__ = "crew"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    base_lat: Mapped[float | None] = mapped_column(Float)
+    base_lon: Mapped[float | None] = mapped_column(Float)
+
+
+class Pilot(Timestamped, Base):
+    """A licensed drone pilot."""
+
+    __tablename__ = "pilot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
+    certificate: Mapped[str | None] = mapped_column(String(120))
+    home_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+
+
+class Drone(Timestamped, Base):
+    """A drone; ``endurance_s`` is the usable flight time per battery (s)."""
+
+    __tablename__ = "drone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    model: Mapped[str | None] = mapped_column(String(120))
+    endurance_s: Mapped[float | None] = mapped_column(Float)
+    crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
+
+
+class Patrol(Timestamped, Base):
+    """One day's flight of a crew over one or more feeders, with the weather at the time.
+
+    ``key`` identifies patrols made by ingest (``<date>|<crew>``) so a re-run finds the same one;
+    ``km_flown`` is the geodesic length of the GPS track through its images in capture order (km).
+    """
+
+    __tablename__ = "patrol"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(250), unique=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
+    drone_id: Mapped[int | None] = mapped_column(ForeignKey("drone.id"))
+    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilot.id"))
+    ambient_c: Mapped[float | None] = mapped_column(Float)
+    humidity_pct: Mapped[float | None] = mapped_column(Float)
+    wind_m_s: Mapped[float | None] = mapped_column(Float)
+    rain: Mapped[bool] = mapped_column(Boolean, default=False)
+    km_flown: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    crew: Mapped[Crew | None] = relationship()
+    drone: Mapped[Drone | None] = relationship()
+    feeders: Mapped[list[PatrolFeeder]] = relationship(back_populates="patrol")
+
+
+class PatrolFeeder(Timestamped, Base):
+    """A feeder flown in a patrol and its load current at the time (A)."""
+
+    __tablename__ = "patrol_feeder"
+    __table_args__ = (UniqueConstraint("patrol_id", "feeder_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patrol_id: Mapped[int] = mapped_column(ForeignKey("patrol.id"), index=True)
+    feeder_id: Mapped[int] = mapped_column(ForeignKey("feeder.id"), index=True)
+    load_current_a: Mapped[float | None] = mapped_column(Float)
+
+    patrol: Mapped[Patrol] = relationship(back_populates="feeders")
+    feeder: Mapped[Feeder] = relationship()
+
+
+class Image(Timestamped, Base):
+    """A camera file, content-addressed by the SHA-256 of its bytes (never stored twice).
+
+    ``status``: ``analysed`` or ``rejected`` (``reason`` says why). ``pole_distance_m`` is the
+    geodesic distance from the camera position to the matched pole (m).
+    """
+
+    __tablename__ = "image"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    stored_path: Mapped[str | None] = mapped_column(String(1000))
+    patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    camera: Mapped[str | None] = mapped_column(String(200))
+    source_format: Mapped[str | None] = mapped_column(String(40))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Capture parameters (emissivity, distance_m, reflected_c, atmospheric_c, humidity)."""
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    alt_m: Mapped[float | None] = mapped_column(Float)
+    gimbal_yaw: Mapped[float | None] = mapped_column(Float)
+    gimbal_pitch: Mapped[float | None] = mapped_column(Float)
+    gimbal_roll: Mapped[float | None] = mapped_column(Float)
+    captured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
+    pole_distance_m: Mapped[float | None] = mapped_column(Float)
+    t_max_c: Mapped[float | None] = mapped_column(Float)
+    t_min_c: Mapped[float | None] = mapped_column(Float)
+    component_kind: Mapped[str | None] = mapped_column(String(80))
+
+    patrol: Mapped[Patrol | None] = relationship()
+    pole: Mapped[Pole | None] = relationship()
+    findings: Mapped[list[Finding]] = relationship(back_populates="image")
+
+
+class Finding(Timestamped, Base):
+    """A hotspot found in an image with its diagnosis (rule and clause of the standard)."""
+
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("image.id"), index=True)
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
+    component_id: Mapped[int | None] = mapped_column(ForeignKey("component.id"), index=True)
+    defect_id: Mapped[int | None] = mapped_column(ForeignKey("defect.id"), index=True)
+    bbox_x: Mapped[int] = mapped_column(Integer)
+    bbox_y: Mapped[int] = mapped_column(Integer)
+    bbox_w: Mapped[int] = mapped_column(Integer)
+    bbox_h: Mapped[int] = mapped_column(Integer)
+    max_x: Mapped[int | None] = mapped_column(Integer)
+    max_y: Mapped[int | None] = mapped_column(Integer)
+    area_px: Mapped[int | None] = mapped_column(Integer)
+    contour: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    t_max_c: Mapped[float] = mapped_column(Float)
+    t_mean_c: Mapped[float | None] = mapped_column(Float)
+    t_ref_c: Mapped[float | None] = mapped_column(Float)
+    t_ref_source: Mapped[str | None] = mapped_column(String(40))
+    t_ambient_c: Mapped[float | None] = mapped_column(Float)
+    delta_t_k: Mapped[float | None] = mapped_column(Float)
+    rise_k: Mapped[float | None] = mapped_column(Float)
+    delta_pct: Mapped[float | None] = mapped_column(Float)
+    corrected_delta_t_k: Mapped[float | None] = mapped_column(Float)
+    standard: Mapped[str | None] = mapped_column(String(60))
+    device: Mapped[str | None] = mapped_column(String(80))
+    grade: Mapped[str] = mapped_column(String(20), index=True)
+    rule: Mapped[str | None] = mapped_column(String(200))
+    clause: Mapped[str | None] = mapped_column(String(200))
+    confidence: Mapped[str | None] = mapped_column(String(40))
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    diagnosis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The full ``Diagnosis.to_dict()`` (advice, Chinese grade name …)."""
+
+    image: Mapped[Image] = relationship(back_populates="findings")
+    component: Mapped[Component | None] = relationship()
+    defect: Mapped[Defect | None] = relationship(back_populates="findings", foreign_keys=[defect_id])
+
+
+class Defect(Timestamped, Base):
+    """A defect followed until repaired and verified.
+
+    ``kind``: thermal | structural | other. ``deadline`` follows from the grade (see
+    :mod:`irpatrol.registry.defects`). ``last_t_max_c``/``last_delta_t_k`` are the newest reading.
+    """
+
+    __tablename__ = "defect"
+    __table_args__ = (
+        Index("ix_defect_status_deadline", "status", "deadline"),
+        Index("ix_defect_status_grade_deadline", "status", "grade", "deadline"),
+        Index("ix_defect_pole_component_status", "pole_id", "component_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="thermal")
+    grade: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
+    component_id: Mapped[int | None] = mapped_column(ForeignKey("component.id"), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    repaired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_t_max_c: Mapped[float | None] = mapped_column(Float)
+    last_delta_t_k: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    pole: Mapped[Pole | None] = relationship()
+    component: Mapped[Component | None] = relationship()
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="defect", foreign_keys="Finding.defect_id", order_by="Finding.id"
+    )
+    events: Mapped[list[DefectEvent]] = relationship(back_populates="defect", order_by="DefectEvent.id")
+    photos: Mapped[list[Photo]] = relationship(back_populates="defect")
+
+
+class DefectEvent(Timestamped, Base):
+    """One entry of a defect's timeline: a status change (``from_status`` → ``to_status``), a
+    finding joining it (``finding_id``), or a note. ``at`` is when it happened (UTC)."""
+
+    __tablename__ = "defect_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    defect_id: Mapped[int] = mapped_column(ForeignKey("defect.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    event: Mapped[str] = mapped_column(String(20))
+    """``status`` | ``finding`` | ``note``."""
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    username: Mapped[str | None] = mapped_column(String(120))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"))
+    t_max_c: Mapped[float | None] = mapped_column(Float)
+    delta_t_k: Mapped[float | None] = mapped_column(Float)
+
+    defect: Mapped[Defect] = relationship(back_populates="events")
+
+
+class Hazard(Timestamped, Base):
+    """A corridor threat: ``kind`` vegetation | building | foreign_object | crossing | other.
+
+    For vegetation and buildings ``clearance_m`` is the measured distance to the conductor and
+    ``required_m`` the distance the rules ask for (m).
+    """
+
+    __tablename__ = "hazard"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    grade: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    feeder_id: Mapped[int | None] = mapped_column(ForeignKey("feeder.id"), index=True)
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    clearance_m: Mapped[float | None] = mapped_column(Float)
+    required_m: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reported_by: Mapped[str | None] = mapped_column(String(120))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    photos: Mapped[list[Photo]] = relationship(back_populates="hazard")
+
+
+class Photo(Timestamped, Base):
+    """A photo kept as evidence of a defect or hazard (file under the data folder)."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    defect_id: Mapped[int | None] = mapped_column(ForeignKey("defect.id"), index=True)
+    hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazard.id"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    caption: Mapped[str | None] = mapped_column(Text)
+
+    defect: Mapped[Defect | None] = relationship(back_populates="photos")
+    hazard: Mapped[Hazard | None] = relationship(back_populates="photos")
+
+
+class User(Timestamped, Base):
+    """A person who signs in: ``role`` viewer | pilot | analyst | admin, ``language`` en | zh."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditLog(Timestamped, Base):
+    """Who (``username``) did what (``action`` on ``entity`` #``entity_id``) and when (``at``)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str | None] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Plan(Timestamped, Base):
+    """A patrol schedule computed by :mod:`irpatrol.scheduling`, kept as JSON."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

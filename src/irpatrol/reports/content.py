@@ -1,0 +1,235 @@
+"""What a report says, as plain frozen dataclasses, read from the registry.
+
+The renderers (:mod:`.pdf`, :mod:`.excel`, :mod:`.csv`) take these and nothing else, so they are
+tested with constructed content and no database. The patrol report follows the spirit of
+DL/T 664-2016 Annex F (检测管理及报告): object and conditions, instrument parameters, the
+measured temperatures, the judgement with its criterion, and the handling advice and deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from irpatrol.errors import NotFound
+from irpatrol.registry.model import Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
+
+DEMO_MARK = "demo data"
+"""Text in a patrol's note (any case) that marks it as demo data (see :mod:`irpatrol.demo`)."""
+
+ImageLoader = Callable[[Image, Finding | None], tuple[bytes | None, bytes | None]]
+"""Given an image and the finding to outline, the (IR PNG, visible JPEG) bytes to show."""
+
+
+@dataclass(frozen=True)
+class DefectSection:
+    """One defect of a patrol report with its newest reading in that patrol."""
+
+    defect_id: int
+    feeder: str
+    pole: str
+    component_kind: str
+    phase: str | None
+    grade: str
+    status: str
+    t_max_c: float | None
+    t_ref_c: float | None = None
+    t_ambient_c: float | None = None
+    delta_t_k: float | None = None
+    rise_k: float | None = None
+    delta_pct: float | None = None
+    standard: str | None = None
+    rule: str | None = None
+    clause: str | None = None
+    advice: str | None = None
+    deadline: datetime | None = None
+    found_at: datetime | None = None
+    image_name: str | None = None
+    captured_at: datetime | None = None
+    camera: str | None = None
+    params: dict[str, float] = field(default_factory=dict)
+    ir_png: bytes | None = None
+    visible_jpeg: bytes | None = None
+
+
+@dataclass(frozen=True)
+class HazardLine:
+    """A corridor hazard logged on one of the patrol's feeders."""
+
+    hazard_id: int
+    kind: str
+    grade: str
+    status: str
+    feeder: str
+    pole: str | None
+    clearance_m: float | None
+    required_m: float | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class PatrolReport:
+    """Everything the PDF patrol report shows."""
+
+    patrol_id: int
+    date: date
+    crew: str | None
+    drone: str | None
+    feeders: Sequence[tuple[str, float | None]]
+    """(feeder name, load current in A at the time)."""
+    ambient_c: float | None
+    humidity_pct: float | None
+    wind_m_s: float | None
+    rain: bool
+    km_flown: float
+    images: int
+    rejected: int
+    poles_inspected: int
+    defects: Sequence[DefectSection]
+    hazards: Sequence[HazardLine] = ()
+    demo: bool = False
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One line of the defect ledger."""
+
+    defect_id: int
+    area: str | None
+    feeder: str | None
+    pole: str | None
+    component_kind: str | None
+    phase: str | None
+    kind: str
+    grade: str
+    status: str
+    t_max_c: float | None
+    delta_t_k: float | None
+    found_at: datetime | None
+    deadline: datetime | None
+    overdue: bool
+    description: str | None
+
+
+def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | None = None) -> PatrolReport:
+    """The report content of patrol ``patrol_id``; NotFound when there is none."""
+    patrol = session.get(Patrol, patrol_id, options=[joinedload(Patrol.crew), joinedload(Patrol.drone)])
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    feeders = session.execute(
+        select(Feeder.id, Feeder.name, PatrolFeeder.load_current_a)
+        .join(PatrolFeeder, PatrolFeeder.feeder_id == Feeder.id)
+        .where(PatrolFeeder.patrol_id == patrol_id)
+        .order_by(Feeder.name)
+    ).all()
+    counts = dict(
+        session.execute(
+            select(Image.status, func.count()).where(Image.patrol_id == patrol_id).group_by(Image.status)
+        ).all()
+    )
+    poles = session.scalar(
+        select(func.count(func.distinct(Image.pole_id))).where(Image.patrol_id == patrol_id)
+    )
+    return PatrolReport(
+        patrol_id=patrol.id,
+        date=patrol.date,
+        crew=patrol.crew.name if patrol.crew else None,
+        drone=(patrol.drone.model or patrol.drone.name) if patrol.drone else None,
+        feeders=[(name, load) for _id, name, load in feeders],
+        ambient_c=patrol.ambient_c,
+        humidity_pct=patrol.humidity_pct,
+        wind_m_s=patrol.wind_m_s,
+        rain=bool(patrol.rain),
+        km_flown=patrol.km_flown or 0.0,
+        images=sum(counts.values()),
+        rejected=counts.get("rejected", 0),
+        poles_inspected=poles or 0,
+        defects=_defect_sections(session, patrol_id, images),
+        hazards=_hazard_lines(session, [fid for fid, _n, _l in feeders]),
+        demo=is_demo_patrol(patrol),
+    )
+
+
+def is_demo_patrol(patrol: Patrol) -> bool:
+    """True when the patrol's note marks it as demo data."""
+    return DEMO_MARK in (patrol.note or "").lower()
+
+
+def _defect_sections(session: Session, patrol_id: int, images: ImageLoader | None) -> list[DefectSection]:
+    """One section per defect seen in the patrol, from its hottest finding there, worst first."""
+    findings = session.scalars(
+        select(Finding)
+        .join(Image, Finding.image_id == Image.id)
+        .where(Image.patrol_id == patrol_id, Finding.defect_id.is_not(None))
+        .options(joinedload(Finding.image), joinedload(Finding.component))
+        .order_by(Finding.t_max_c.desc())
+    ).all()
+    best: dict[int, Finding] = {}
+    for f in findings:
+        best.setdefault(f.defect_id, f)  # type: ignore[arg-type]
+    sections = [_section(session, f, images) for f in best.values()]
+    rank = {"critical": 0, "serious": 1, "general": 2}
+    return sorted(sections, key=lambda s: (rank.get(s.grade, 3), s.feeder, _pole_key(s.pole)))
+
+
+def _section(session: Session, f: Finding, images: ImageLoader | None) -> DefectSection:
+    defect = session.get(Defect, f.defect_id, options=[joinedload(Defect.pole).joinedload(Pole.feeder)])
+    assert defect is not None
+    pole = defect.pole
+    diag = f.diagnosis or {}
+    ir, visible = images(f.image, f) if images else (None, None)
+    params = {k: float(v) for k, v in (f.image.params or {}).items() if isinstance(v, int | float)}
+    component = f.component or defect.component
+    return DefectSection(
+        defect_id=defect.id,
+        feeder=pole.feeder.name if pole else "",
+        pole=pole.number if pole else "",
+        component_kind=(component.kind if component else None) or f.device or "",
+        phase=component.phase if component else None,
+        grade=defect.grade,
+        status=defect.status,
+        t_max_c=f.t_max_c,
+        t_ref_c=f.t_ref_c,
+        t_ambient_c=f.t_ambient_c,
+        delta_t_k=f.delta_t_k,
+        rise_k=f.rise_k,
+        delta_pct=f.delta_pct,
+        standard=f.standard,
+        rule=f.rule,
+        clause=f.clause,
+        advice=diag.get("advice") if isinstance(diag.get("advice"), str) else None,
+        deadline=defect.deadline,
+        found_at=defect.found_at,
+        image_name=f.image.original_name,
+        captured_at=f.image.captured_at,
+        camera=f.image.camera,
+        params=params,
+        ir_png=ir,
+        visible_jpeg=visible,
+    )
+
+
+def _hazard_lines(session: Session, feeder_ids: list[int]) -> list[HazardLine]:
+    if not feeder_ids:
+        return []
+    rows = session.execute(
+        select(Hazard, Feeder.name, Pole.number)
+        .join(Feeder, Hazard.feeder_id == Feeder.id)
+        .outerjoin(Pole, Hazard.pole_id == Pole.id)
+        .where(Hazard.feeder_id.in_(feeder_ids))
+        .order_by(Hazard.id)
+    ).all()
+    return [
+        HazardLine(h.id, h.kind, h.grade, h.status, feeder, pole, h.clearance_m, h.required_m, h.description)
+        for h, feeder, pole in rows
+    ]
+
+
+def _pole_key(number: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 0, number)

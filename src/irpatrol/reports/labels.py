@@ -1,0 +1,138 @@
+"""English and Chinese labels shared by the reports and the web pages.
+
+Grades use DL/T 664's Chinese terms (一般 / 严重 / 危急, with 缺陷 "defect" in running text).
+The web layer adds its page labels on top of these (:mod:`irpatrol.web.i18n`).
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "defect_no": ("Defect no.", "缺陷编号"),
+    "t_max_c": ("Max temperature (°C)", "最高温度 (°C)"),
+    "delta_t_k": ("ΔT (K)", "温差 ΔT (K)"),
+    "sheet_ledger": ("Defect ledger", "缺陷台账"),
+    "load_current_a": ("Load current (A)", "负荷电流 (A)"),
+    "patrol": ("Patrol", "巡检"),
+    "ledger": ("Defect ledger", "缺陷台账"),
+    "defect": ("Defect", "缺陷"),
+    "defects": ("Defects", "缺陷"),
+    "hazards": ("Hazards", "隐患"),
+    "hazard": ("Hazard", "隐患"),
+    "demo_banner": ("Demo data — not a real network", "演示数据 — 非真实电网"),
+    "total": ("Total", "合计"),
+    "km_flown": ("km flown", "巡检里程 (km)"),
+    "poles_flown": ("Poles inspected", "已巡杆塔"),
+    "images": ("Images", "图像"),
+    "rejected_images": ("Rejected images", "无效图像"),
+    "findings": ("Findings", "发现"),
+    "overdue": ("Overdue", "已超期"),
+    "area": ("Area", "区域"),
+    "feeder": ("Feeder", "线路"),
+    "pole": ("Pole", "杆号"),
+    "component": ("Component", "部件"),
+    "phase": ("Phase", "相别"),
+    "date": ("Date", "日期"),
+    "crew": ("Crew", "班组"),
+    "drone": ("Drone", "无人机"),
+    "conditions": ("Conditions", "检测条件"),
+    "ambient": ("Ambient", "环境温度"),
+    "humidity": ("Humidity", "相对湿度"),
+    "wind": ("Wind", "风速"),
+    "rain": ("Rain", "降雨"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "load_current": ("Load current", "负荷电流"),
+    "thermal_image": ("Thermal image", "红外图像"),
+    "visible_image": ("Visible image", "可见光图像"),
+    "emissivity": ("Emissivity", "发射率"),
+    "distance": ("Distance", "距离"),
+    "reflected": ("Reflected temperature", "反射温度"),
+    "camera": ("Camera", "相机"),
+    "captured_at": ("Captured", "拍摄时间"),
+    "status": ("Status", "状态"),
+    "reason": ("Reason", "原因"),
+    "t_max": ("Max temperature", "最高温度"),
+    "t_ref": ("Reference temperature", "正常相温度"),
+    "t_ambient": ("Ambient reference", "环境参照体温度"),
+    "delta_t": ("Temperature difference ΔT", "温差 ΔT"),
+    "rise": ("Temperature rise τ", "温升 τ"),
+    "delta_pct": ("Relative difference δt", "相对温差 δt"),
+    "grade": ("Grade", "缺陷等级"),
+    "rule": ("Rule", "判据"),
+    "clause": ("Clause", "条款"),
+    "standard": ("Standard", "标准"),
+    "advice": ("Advice", "处理建议"),
+    "deadline": ("Deadline", "消缺期限"),
+    "found_at": ("Found", "发现时间"),
+    "kind": ("Kind", "类型"),
+    "description": ("Description", "描述"),
+    "evidence": ("Evidence", "证据图像"),
+    "clearance": ("Clearance", "净空距离"),
+    "required": ("Required", "要求距离"),
+    "grade_none": ("normal", "正常"),
+    "grade_general": ("general", "一般"),
+    "grade_serious": ("serious", "严重"),
+    "grade_critical": ("critical", "危急"),
+    "defect_general": ("general defect", "一般缺陷"),
+    "defect_serious": ("serious defect", "严重缺陷"),
+    "defect_critical": ("critical defect", "危急缺陷"),
+    "status_new": ("new", "新发现"),
+    "status_confirmed": ("confirmed", "已确认"),
+    "status_rejected": ("rejected", "已驳回"),
+    "status_repair_scheduled": ("repair scheduled", "已安排检修"),
+    "status_repaired": ("repaired", "已消缺"),
+    "status_verified": ("verified", "已验收"),
+    "status_reopened": ("reopened", "重新打开"),
+    "status_open": ("open", "待处理"),
+    "status_mitigation_scheduled": ("mitigation scheduled", "已安排处理"),
+    "status_cleared": ("cleared", "已消除"),
+    "hazard_vegetation": ("tree clearance", "树障"),
+    "hazard_building": ("building", "违章建筑"),
+    "hazard_foreign_object": ("foreign object", "异物"),
+    "hazard_crossing": ("crossing", "交叉跨越"),
+    "hazard_other": ("other", "其他"),
+    "kind_thermal": ("thermal", "发热"),
+    "kind_structural": ("structural", "本体"),
+    "kind_other": ("other", "其他"),
+    "report_title": ("Infrared inspection report", "红外检测报告"),
+    "report_subtitle": ("Drone infrared patrol of a 10 kV distribution line",
+                        "10 kV 配电线路无人机红外巡检"),
+    "summary": ("Summary", "检测概况"),
+    "defect_list": ("Defects found", "缺陷汇总"),
+    "measurements": ("Measurements", "测温数据"),
+    "parameters": ("Parameters", "检测参数"),
+    "diagnosis": ("Diagnosis", "诊断结论"),
+    "generated": ("Generated", "生成时间"),
+    "report_basis": ("Graded by DL/T 664-2016 (application rules of infrared diagnosis for live "
+                     "electrical equipment)", "依据 DL/T 664-2016《带电设备红外诊断应用规范》判定"),
+    "no_defects": ("No defects were found in this patrol.", "本次巡检未发现缺陷。"),
+    "poles_with_defects": ("Poles with defects", "缺陷杆塔数"),
+    "inspector": ("Crew", "检测班组"),
+}
+
+
+def label(key: str, lang: str = "en", table: dict[str, tuple[str, str]] | None = None) -> str:
+    """The label ``key`` in ``lang`` (``en`` or ``zh``) from ``table`` (default: :data:`LABELS`);
+    the key itself when unknown, so a forgotten label shows instead of crashing a page."""
+    pair = (LABELS if table is None else table).get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def grade_label(grade: str | None, lang: str = "en") -> str:
+    """The grade's display name (一般 / 严重 / 危急 in Chinese); unknown grades as given."""
+    if not grade:
+        return ""
+    key = f"grade_{grade}"
+    return label(key, lang) if key in LABELS else grade
+
+
+def status_label(status: str | None, lang: str = "en") -> str:
+    """A defect or hazard status's display name; unknown statuses as given."""
+    if not status:
+        return ""
+    key = f"status_{status}"
+    return label(key, lang) if key in LABELS else status

@@ -1,0 +1,123 @@
+"""The defect ledger: registry defects as :class:`LedgerRow` and as a table in one language.
+
+The rows come from the registry's ``list_defects`` with its ``DefectFilters``, so a filter on the
+web ledger page is the filter of the Excel/CSV download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from irpatrol.db import utcnow
+from irpatrol.diagnosis.catalogue import component as catalogue_component
+from irpatrol.errors import IrPatrolError
+from irpatrol.registry.defects import MAX_PER_PAGE, OVERDUE_EXEMPT, DefectFilters, list_defects
+from irpatrol.registry.model import Defect
+from irpatrol.reports.content import LedgerRow
+from irpatrol.reports.labels import grade_label, label, status_label
+
+EXPORT_LIMIT = 100_000
+"""Most rows one export holds."""
+
+
+def ledger_rows(
+    session: Session,
+    filters: DefectFilters | Mapping[str, Any] | None = None,
+    *,
+    sort: str = "-grade",
+    limit: int = EXPORT_LIMIT,
+) -> list[LedgerRow]:
+    """Every defect matching ``filters`` (the registry's :class:`DefectFilters`), as ledger rows."""
+    now = utcnow()
+    rows: list[LedgerRow] = []
+    page = 1
+    while len(rows) < limit:
+        batch = list_defects(session, filters, sort=sort, page=page, per_page=MAX_PER_PAGE)
+        rows.extend(to_row(d, now) for d in batch.items)
+        if page >= batch.pages:
+            break
+        page += 1
+    return rows[:limit]
+
+
+def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
+    """A defect (with pole, feeder and component loaded) as a ledger row."""
+    now = now or utcnow()
+    pole = d.pole
+    feeder = pole.feeder if pole else None
+    deadline = _aware(d.deadline)
+    return LedgerRow(
+        defect_id=d.id,
+        area=feeder.area.name if feeder and feeder.area else None,
+        feeder=feeder.name if feeder else None,
+        pole=pole.number if pole else None,
+        component_kind=d.component.kind if d.component else None,
+        phase=d.component.phase if d.component else None,
+        kind=d.kind,
+        grade=d.grade,
+        status=d.status,
+        t_max_c=d.last_t_max_c,
+        delta_t_k=d.last_delta_t_k,
+        found_at=_aware(d.found_at),
+        deadline=deadline,
+        overdue=bool(deadline and deadline < now and d.status not in OVERDUE_EXEMPT),
+        description=d.description,
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:  # SQLite drops the zone; stored as UTC
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+HEADERS: tuple[str, ...] = (
+    "defect_no", "area", "feeder", "pole", "component", "phase", "kind", "grade", "status",
+    "t_max_c", "delta_t_k", "found_at", "deadline", "overdue", "description",
+)
+"""Label keys of the ledger's columns (see :mod:`irpatrol.reports.labels`)."""
+
+
+def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list[object]]]:
+    """Headers in ``lang`` and one list of cell values per row (dates as naive UTC datetimes)."""
+    headers = [label(h, lang) for h in HEADERS]
+    body = [
+        [
+            r.defect_id,
+            r.area or "",
+            r.feeder or "",
+            r.pole or "",
+            component_name(r.component_kind, lang),
+            r.phase or "",
+            label(f"kind_{r.kind}", lang),
+            grade_label(r.grade, lang),
+            status_label(r.status, lang),
+            None if r.t_max_c is None else round(r.t_max_c, 1),
+            None if r.delta_t_k is None else round(r.delta_t_k, 1),
+            _naive(r.found_at),
+            _naive(r.deadline),
+            label("yes" if r.overdue else "no", lang),
+            r.description or "",
+        ]
+        for r in rows
+    ]
+    return headers, body
+
+
+def component_name(kind: str | None, lang: str = "en") -> str:
+    """The catalogue name of a component kind in ``lang``; the kind itself when unknown."""
+    if not kind:
+        return ""
+    try:
+        c = catalogue_component(kind)
+    except IrPatrolError:
+        return kind
+    return c.name_zh if lang == "zh" else c.name_en
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,312 @@
+"""Level 1: the campaign — which crew flies which feeder segments on which day.
+
+Multi-period assignment with due dates (scheduling.md §1.1, §1.2 "L1"), solved by a greedy over
+days and crews plus a local search (pairwise swaps of units between crews of the same area and
+day that shorten the drive). A *unit* is one sortie of the feeder-order split of a feeder, so a
+crew day made of units always has a feasible battery plan; level 2 (:mod:`crewday`) then re-routes
+the day with PyVRP. Rolling re-plan: :func:`replan` keeps the days before a date and plans the rest
+with what is done and a new forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from irpatrol.errors import PlanningError
+from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, schedule
+from irpatrol.scheduling.core.geo import project
+from irpatrol.scheduling.core.index import CountyIndex
+from irpatrol.scheduling.core.instance import build_instance
+from irpatrol.scheduling.core.model import (
+    County,
+    Crew,
+    CrewDay,
+    Drone,
+    Figures,
+    Plan,
+    Policy,
+    Unplanned,
+    Weather,
+)
+from irpatrol.scheduling.core.split import split_runs
+
+REASON_UNREACHABLE = "no takeoff point within one battery"
+REASON_NO_CAPACITY = "no flyable crew day left before the deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One split sortie of a feeder: the smallest piece of work the campaign assigns."""
+
+    id: int
+    area: str
+    feeder_id: str
+    rank: tuple[int, str, int]
+    flight: Flight
+
+
+def flyable(weather: dict[tuple[date, str], Weather], day: date, area: str, drone: Drone,
+            policy: Policy) -> bool:
+    """No flight in rain, above the policy wind limit (10 m/s) or the airframe limit, nor on a
+    holiday (scheduling.md §1.1 and §5). No forecast for the day and area means flyable."""
+    if day in policy.holidays:
+        return False
+    w = weather.get((day, area))
+    return w is None or (not w.rain and w.wind_m_s <= min(policy.max_wind_m_s, drone.max_wind_m_s))
+
+
+def due_poles(county: County, policy: Policy) -> tuple[list[int], list[Unplanned]]:
+    """Indices of the poles due in this campaign; poles done or inspected within their feeder
+    class's cycle before the deadline are left out (not unplanned: nothing to do)."""
+    cycles = dict(policy.cycle_days)
+    last = dict(policy.last_inspected)
+    cls = {f.id: f.feeder_class for f in county.feeders}
+    due: list[int] = []
+    for i, p in enumerate(county.poles):
+        if p.id in policy.done:
+            continue
+        seen = last.get(p.id)
+        cycle = cycles.get(cls.get(p.feeder_id, "standard"), 182)
+        if seen is not None and seen + timedelta(days=cycle) > policy.deadline:
+            continue
+        due.append(i)
+    return due, []
+
+
+def make_units(index: CountyIndex, policy: Policy, due: Sequence[int]) -> tuple[list[Unit], list[int]]:
+    """Cut every feeder's due poles (runs of consecutive poles) into split sorties.
+
+    Rank: re-inspections by due date first, then poles with open defects, then priority feeders,
+    then the rest in feeder order. Returns the units and the unreachable pole indices.
+    """
+    county = index.county
+    reinspect = dict(policy.reinspect)
+    due_set = set(due)
+    units: list[Unit] = []
+    unreachable: list[int] = []
+    for feeder in county.feeders:
+        idx = [index.pole_at[pid] for pid in feeder.pole_ids if index.pole_at[pid] in due_set]
+        if not idx:
+            continue
+        runs = _runs(index, idx)
+        takeoffs = sorted({int(t) for p in idx for t in index.near[p]})
+        drone = _fleet_drone(county, feeder.area)
+        inst = build_instance(index.takeoff_xy[takeoffs], index.pole_xy[idx], drone)
+        local = {p: k for k, p in enumerate(idx)}
+        routes, lost = split_runs(inst, [[local[p] for p in run] for run in runs])
+        unreachable.extend(idx[k] for k in lost)
+        for r in routes:
+            poles = tuple(idx[k] for k in r.poles)
+            ids = [county.poles[p].id for p in poles]
+            dues = [reinspect[i] for i in ids if i in reinspect]
+            if dues:
+                rank = (0, min(dues).isoformat(), 0)
+            elif any(i in policy.open_defects for i in ids):
+                rank = (1, "", 0)
+            elif feeder.priority or feeder.id in policy.priority_feeders:
+                rank = (2, "", 0)
+            else:
+                rank = (3, "", 0)
+            units.append(Unit(id=len(units), area=feeder.area, feeder_id=feeder.id, rank=rank,
+                              flight=Flight(takeoffs[r.takeoff], poles, inst.flight_s(r))))
+    return units, unreachable
+
+
+def _fleet_drone(county: County, area: str) -> Drone:
+    """The drone the units of an area are cut for: the shortest endurance among the area's crews,
+    so every crew of the area can fly every unit."""
+    models = {c.drone for c in county.crews if c.area == area} or {c.drone for c in county.crews}
+    drones = [county.drone(m) for m in sorted(models)]
+    return min(drones, key=lambda d: (d.endurance_s, -d.cruise_m_s, d.seconds_per_pole))
+
+
+def _runs(index: CountyIndex, idx: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for p in idx:
+        if runs and index.pole(runs[-1][-1]).seq == index.pole(p).seq - 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+@dataclass(slots=True)
+class _Day:
+    crew: Crew
+    drone: Drone
+    units: list[Unit]
+    sched: DaySchedule
+
+
+def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] | None = None,
+                  time_limit_s: float = 0.5, seed: int = 1) -> Plan:
+    """Plan the whole campaign from ``policy.start`` to ``policy.deadline``.
+
+    ``weather`` replaces the county's forecast where it has an entry for the same day and area.
+    ``time_limit_s`` is PyVRP's budget per crew day (0 keeps the feeder-order split).
+    """
+    index = CountyIndex.of(county)
+    forecast = {(w.day, w.area): w for w in county.weather}
+    forecast.update({(w.day, w.area): w for w in (weather or ())})
+    due, _ = due_poles(county, policy)
+    units, unreachable = make_units(index, policy, due)
+    days = _assign(index, policy, forecast, units)
+    _local_search(index, policy, days)
+    crew_days = []
+    for (day, _name), d in sorted(days.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if not d.units:
+            continue
+        split = [u.flight for u in d.units]
+        crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
+                                  time_limit_s=time_limit_s, seed=seed))
+    planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
+    unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
+    unplanned += [Unplanned(county.poles[i].id, REASON_NO_CAPACITY) for i in due
+                  if county.poles[i].id not in planned and i not in set(unreachable)]
+    return Plan(county=county.name, start=policy.start, deadline=policy.deadline,
+                crew_days=tuple(crew_days), unplanned=tuple(unplanned),
+                figures=figures(len(due), crew_days, unplanned, policy, county))
+
+
+def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],
+            units: list[Unit]) -> dict[tuple[date, str], _Day]:
+    """Greedy: day by day, each working crew fills its day from its home area's queue (best rank,
+    then the unit nearest to where it stands, which continues its feeder), and helps the nearest
+    other area only when its own has no work left."""
+    county = index.county
+    left: dict[str, list[Unit]] = {a.id: [] for a in county.areas}
+    for u in sorted(units, key=lambda u: (u.rank, u.id)):
+        left.setdefault(u.area, []).append(u)
+    where: dict[str, np.ndarray] = {c.name: index.site_xy(c.base) for c in county.crews}
+    days: dict[tuple[date, str], _Day] = {}
+    day = policy.start
+    while day <= policy.deadline and any(left.values()):
+        for crew in county.crews:
+            if day.weekday() not in crew.weekdays:
+                continue
+            drone = county.drone(crew.drone)
+            if left.get(crew.area):
+                order = [crew.area]
+            else:
+                order = sorted((a for a in left if a != crew.area),
+                               key=lambda a: _area_distance(index, crew, a))
+            for area in order:
+                if not left.get(area) or not flyable(forecast, day, area, drone, policy):
+                    continue
+                d = _fill_day(index, policy, crew, drone, left[area], where[crew.name])
+                if d.units:
+                    days[(day, crew.name)] = d
+                    last = d.units[-1].flight.poles[-1]
+                    where[crew.name] = index.pole_xy[last]
+                    break
+        day += timedelta(days=1)
+    return days
+
+
+def _area_distance(index: CountyIndex, crew: Crew, area: str) -> float:
+    a = next(a for a in index.county.areas if a.id == area)
+    xy = project([a.lat], [a.lon], index.lat0, index.lon0)[0]
+    return float(np.hypot(*(xy - index.site_xy(crew.base))))
+
+
+def _fill_day(index: CountyIndex, policy: Policy, crew: Crew, drone: Drone, queue: list[Unit],
+              here: np.ndarray) -> _Day:
+    base = index.site_xy(crew.base)
+    chosen: list[Unit] = []
+    sched = schedule([], base, index, crew, drone, policy)
+    misses = 0
+    while queue and len(chosen) < crew.sorties_per_day and misses < 3:
+        best_rank = queue[0].rank[:2]
+        pool = [u for u in queue if u.rank[:2] == best_rank and u.flight.flight_s <= drone.endurance_s]
+        if not pool:
+            break
+        at = index.pole_xy[chosen[-1].flight.poles[-1]] if chosen else here
+        cand = min(pool, key=lambda u: (_gap(index, at, u), u.id))
+        trial = schedule([*(u.flight for u in chosen), cand.flight], base, index, crew, drone, policy)
+        if not trial.fits(crew):
+            misses += 1
+            if not chosen:
+                break
+            queue.remove(cand)
+            queue.append(cand)
+            continue
+        chosen.append(cand)
+        queue.remove(cand)
+        sched = trial
+    return _Day(crew, drone, chosen, sched)
+
+
+def _gap(index: CountyIndex, at: np.ndarray, u: Unit) -> float:
+    return float(np.hypot(*(index.pole_xy[u.flight.poles[0]] - at)))
+
+
+def _local_search(index: CountyIndex, policy: Policy, days: dict[tuple[date, str], _Day]) -> None:
+    """Swap units between two crews of the same area on the same day when both days still fit and
+    the total drive gets shorter (first improvement, until no swap helps)."""
+    by_day: dict[tuple[date, str], list[_Day]] = {}
+    for (day, _), d in days.items():
+        by_day.setdefault((day, d.crew.area), []).append(d)
+    for group in by_day.values():
+        improved = True
+        while improved:
+            improved = False
+            for i in range(len(group)):
+                for j in range(i + 1, len(group)):
+                    improved |= _try_swaps(index, policy, group[i], group[j])
+
+
+def _try_swaps(index: CountyIndex, policy: Policy, a: _Day, b: _Day) -> bool:
+    for ia, ua in enumerate(a.units):
+        for ib, ub in enumerate(b.units):
+            if ua.rank[:2] != ub.rank[:2]:
+                continue
+            na = [*a.units[:ia], ub, *a.units[ia + 1:]]
+            nb = [*b.units[:ib], ua, *b.units[ib + 1:]]
+            sa = schedule([u.flight for u in na], index.site_xy(a.crew.base), index, a.crew, a.drone, policy)
+            sb = schedule([u.flight for u in nb], index.site_xy(b.crew.base), index, b.crew, b.drone, policy)
+            if (sa.fits(a.crew) and sb.fits(b.crew)
+                    and sa.drive_m + sb.drive_m < a.sched.drive_m + b.sched.drive_m - 1.0
+                    and ub.flight.flight_s <= a.drone.endurance_s
+                    and ua.flight.flight_s <= b.drone.endurance_s):
+                a.units, a.sched, b.units, b.sched = na, sa, nb, sb
+                return True
+    return False
+
+
+def figures(n_due: int, crew_days: Sequence[CrewDay], unplanned: Sequence[Unplanned], policy: Policy,
+            county: County) -> Figures:
+    """Coverage of the due poles by the deadline, sorties, flight hours, driving km and the cost
+    (flight s + overhead per sortie, scheduling.md §1.2)."""
+    overhead = {d.model: d.sortie_overhead_s for d in county.drones}
+    by_deadline = sum(len(s.visits) for cd in crew_days if cd.day <= policy.deadline for s in cd.sorties)
+    planned = sum(len(s.visits) for cd in crew_days for s in cd.sorties)
+    sorties = sum(len(cd.sorties) for cd in crew_days)
+    flight = sum(cd.flight_s for cd in crew_days)
+    cost = sum(cd.flight_s + overhead.get(cd.drone, 0) * len(cd.sorties) for cd in crew_days)
+    return Figures(
+        poles=n_due, planned_poles=planned, unplanned_poles=len(unplanned),
+        coverage_pct=round(100.0 * by_deadline / n_due, 2) if n_due else 100.0,
+        sorties=sorties, flight_hours=round(flight / 3600.0, 2),
+        driving_km=round(sum(cd.drive_m for cd in crew_days) / 1000.0, 1), cost_s=cost,
+        crew_days=len(crew_days), last_day=max((cd.day for cd in crew_days), default=None),
+    )
+
+
+def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
+           weather: Iterable[Weather] | None = None, time_limit_s: float = 0.5) -> Plan:
+    """Rolling re-plan: keep ``plan``'s crew days before ``from_day``, treat their poles (and
+    ``policy.done``) as done, and plan the rest from ``from_day`` with the new forecast."""
+    if from_day > policy.deadline:
+        raise PlanningError(f"re-plan day {from_day} is after the deadline {policy.deadline}")
+    kept = [cd for cd in plan.crew_days if cd.day < from_day]
+    flown = {v.pole_id for cd in kept for s in cd.sorties for v in s.visits}
+    rest = plan_campaign(county, replace(policy, start=from_day, done=policy.done | flown),
+                         weather=weather, time_limit_s=time_limit_s)
+    crew_days = (*kept, *rest.crew_days)
+    n_due = len(due_poles(county, replace(policy, done=policy.done))[0])
+    return replace(rest, start=plan.start, crew_days=crew_days,
+                   figures=figures(n_due, crew_days, rest.unplanned, policy, county))

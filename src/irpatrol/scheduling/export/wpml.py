@@ -1,0 +1,281 @@
+"""DJI WPML KMZ writer and reader (one sortie = one KMZ: ``wpmz/template.kml`` +
+``wpmz/waylines.wpml``).
+
+Format: DJI Cloud API "DJI WPML" pages (overview, template.kml, waylines.wpml, common elements,
+product support), summarised in ../shared/domain/scheduling.md §4.1: namespace
+``http://www.dji.com/wpmz/1.0.2``, coordinates "lon,lat", heights ``relativeToStartPoint``, one
+stop-and-shoot waypoint per pole (``toPointAndStopWithDiscontinuityCurvature``) with an action
+group ``rotateYaw`` → ``gimbalRotate`` → ``hover`` → ``takePhoto`` (``wide,ir``, file suffix = pole
+id).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from irpatrol.errors import InputError, ParameterError
+from irpatrol.scheduling.core.sortie import Mission, Waypoint
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+WPML_NS = "http://www.dji.com/wpmz/1.0.2"
+TEMPLATE = "wpmz/template.kml"
+WAYLINES = "wpmz/waylines.wpml"
+ET.register_namespace("", KML_NS)
+ET.register_namespace("wpml", WPML_NS)
+
+
+@dataclass(frozen=True, slots=True)
+class Aircraft:
+    """WPML enumeration values (Cloud API product support page, scheduling.md §4.1 table)."""
+
+    drone_enum: int
+    drone_sub_enum: int
+    payload_enum: int
+    lens: str = "wide,ir"
+
+
+AIRCRAFT: dict[str, Aircraft] = {
+    "M30T": Aircraft(67, 1, 53),
+    "M30": Aircraft(67, 0, 52, lens="wide"),
+    "M300-H20T": Aircraft(60, 0, 43),
+    "M350-H20T": Aircraft(89, 0, 43),
+    "M3T": Aircraft(77, 1, 67),
+    "M4T": Aircraft(99, 1, 89),
+}
+"""Our drone model names → (droneEnumValue, droneSubEnumValue, main-gimbal payloadEnumValue)."""
+
+
+def aircraft(model: str) -> Aircraft:
+    try:
+        return AIRCRAFT[model]
+    except KeyError:
+        known = ", ".join(sorted(AIRCRAFT))
+        raise ParameterError(f"no WPML enumeration for drone model {model!r} (known: {known})") from None
+
+
+def _w(tag: str) -> str:
+    return f"{{{WPML_NS}}}{tag}"
+
+
+def _k(tag: str) -> str:
+    return f"{{{KML_NS}}}{tag}"
+
+
+def _sub(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
+    el = ET.SubElement(parent, _w(tag) if not tag[0].isupper() else _k(tag))
+    if text is not None:
+        el.text = _fmt(text)
+    return el
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        return repr(round(v, 7)).rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+    return str(v)
+
+
+def _mission_config(doc: ET.Element, m: Mission, a: Aircraft) -> None:
+    mc = _sub(doc, "missionConfig")
+    _sub(mc, "flyToWaylineMode", "safely")
+    _sub(mc, "finishAction", "goHome")
+    _sub(mc, "exitOnRCLost", "executeLostAction")
+    _sub(mc, "executeRCLostAction", "goBack")
+    _sub(mc, "takeOffSecurityHeight", m.takeoff_security_height_m)
+    _sub(mc, "globalTransitionalSpeed", m.speed_m_s)
+    _sub(mc, "globalRTHHeight", m.rth_height_m)
+    di = _sub(mc, "droneInfo")
+    _sub(di, "droneEnumValue", a.drone_enum)
+    _sub(di, "droneSubEnumValue", a.drone_sub_enum)
+    pi = _sub(mc, "payloadInfo")
+    _sub(pi, "payloadEnumValue", a.payload_enum)
+    _sub(pi, "payloadPositionIndex", 0)
+
+
+def _heading(parent: ET.Element, w: Waypoint) -> None:
+    hp = _sub(parent, "waypointHeadingParam")
+    _sub(hp, "waypointHeadingMode", "smoothTransition")
+    _sub(hp, "waypointHeadingAngle", w.heading_deg)
+    _sub(hp, "waypointHeadingPathMode", "followBadArc")
+
+
+def _turn(parent: ET.Element) -> None:
+    tp = _sub(parent, "waypointTurnParam")
+    _sub(tp, "waypointTurnMode", "toPointAndStopWithDiscontinuityCurvature")
+    _sub(tp, "waypointTurnDampingDist", 0)
+
+
+def _actions(parent: ET.Element, w: Waypoint, a: Aircraft) -> None:
+    ag = _sub(parent, "actionGroup")
+    _sub(ag, "actionGroupId", w.index)
+    _sub(ag, "actionGroupStartIndex", w.index)
+    _sub(ag, "actionGroupEndIndex", w.index)
+    _sub(ag, "actionGroupMode", "sequence")
+    tr = _sub(ag, "actionTrigger")
+    _sub(tr, "actionTriggerType", "reachPoint")
+    params: list[tuple[str, list[tuple[str, object]]]] = [
+        ("rotateYaw", [("aircraftHeading", w.heading_deg), ("aircraftPathMode", "counterClockwise")]),
+        ("gimbalRotate", [
+            ("gimbalHeadingYawBase", "north"), ("gimbalRotateMode", "absoluteAngle"),
+            ("gimbalPitchRotateEnable", 1), ("gimbalPitchRotateAngle", w.gimbal_pitch_deg),
+            ("gimbalRollRotateEnable", 0), ("gimbalRollRotateAngle", 0),
+            ("gimbalYawRotateEnable", 0), ("gimbalYawRotateAngle", 0),
+            ("gimbalRotateTimeEnable", 0), ("gimbalRotateTime", 0), ("payloadPositionIndex", 0),
+        ]),
+        ("hover", [("hoverTime", w.hover_s)]),
+        ("takePhoto", [("payloadPositionIndex", 0), ("fileSuffix", w.pole_id),
+                       ("payloadLensIndex", a.lens), ("useGlobalPayloadLensIndex", 0)]),
+    ]
+    for i, (func, kv) in enumerate(params):
+        act = _sub(ag, "action")
+        _sub(act, "actionId", i)
+        _sub(act, "actionActuatorFunc", func)
+        fp = _sub(act, "actionActuatorFuncParam")
+        for key, val in kv:
+            _sub(fp, key, val)
+
+
+def waylines_xml(m: Mission, model: str) -> bytes:
+    """The execution file ``waylines.wpml`` (scheduling.md §4.1 items 1–5)."""
+    a = aircraft(model)
+    root = ET.Element(_k("kml"))
+    doc = _sub(root, "Document")
+    _mission_config(doc, m, a)
+    folder = _sub(doc, "Folder")
+    _sub(folder, "templateId", 0)
+    _sub(folder, "executeHeightMode", "relativeToStartPoint")
+    _sub(folder, "waylineId", 0)
+    _sub(folder, "autoFlightSpeed", m.speed_m_s)
+    for w in m.waypoints:
+        pm = _sub(folder, "Placemark")
+        _sub(_sub(pm, "Point"), "coordinates", f"{_fmt(w.lon)},{_fmt(w.lat)}")
+        _sub(pm, "index", w.index)
+        _sub(pm, "executeHeight", w.height_m)
+        _sub(pm, "waypointSpeed", w.speed_m_s)
+        _heading(pm, w)
+        _turn(pm)
+        _sub(pm, "useStraightLine", 1)
+        _actions(pm, w, a)
+    return _serialise(root)
+
+
+def template_xml(m: Mission, model: str, created: datetime) -> bytes:
+    """The template file ``template.kml`` (waypoint template, scheduling.md §4.1)."""
+    a = aircraft(model)
+    ms = int(created.timestamp() * 1000)
+    root = ET.Element(_k("kml"))
+    doc = _sub(root, "Document")
+    _sub(doc, "author", "irpatrol")
+    _sub(doc, "createTime", ms)
+    _sub(doc, "updateTime", ms)
+    _mission_config(doc, m, a)
+    folder = _sub(doc, "Folder")
+    _sub(folder, "templateType", "waypoint")
+    _sub(folder, "templateId", 0)
+    cs = _sub(folder, "waylineCoordinateSysParam")
+    _sub(cs, "coordinateMode", "WGS84")
+    _sub(cs, "heightMode", "relativeToStartPoint")
+    _sub(folder, "autoFlightSpeed", m.speed_m_s)
+    _sub(folder, "globalHeight", max(w.height_m for w in m.waypoints))
+    _sub(folder, "caliFlightEnable", 0)
+    _sub(folder, "gimbalPitchMode", "usePointSetting")
+    gh = _sub(folder, "globalWaypointHeadingParam")
+    _sub(gh, "waypointHeadingMode", "followWayline")
+    _sub(folder, "globalWaypointTurnMode", "toPointAndStopWithDiscontinuityCurvature")
+    _sub(folder, "globalUseStraightLine", 1)
+    for w in m.waypoints:
+        pm = _sub(folder, "Placemark")
+        _sub(_sub(pm, "Point"), "coordinates", f"{_fmt(w.lon)},{_fmt(w.lat)}")
+        _sub(pm, "index", w.index)
+        _sub(pm, "useGlobalHeight", 0)
+        _sub(pm, "ellipsoidHeight", w.height_m)
+        _sub(pm, "height", w.height_m)
+        _sub(pm, "useGlobalSpeed", 0)
+        _sub(pm, "waypointSpeed", w.speed_m_s)
+        _sub(pm, "useGlobalHeadingParam", 0)
+        _heading(pm, w)
+        _sub(pm, "useGlobalTurnParam", 0)
+        _turn(pm)
+        _sub(pm, "useStraightLine", 1)
+        _sub(pm, "gimbalPitchAngle", w.gimbal_pitch_deg)
+        _actions(pm, w, a)
+    pp = _sub(folder, "payloadParam")
+    _sub(pp, "payloadPositionIndex", 0)
+    _sub(pp, "imageFormat", a.lens)
+    return _serialise(root)
+
+
+def _serialise(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def kmz(m: Mission, model: str, created: datetime) -> bytes:
+    """The KMZ archive (ZIP) with ``wpmz/template.kml`` and ``wpmz/waylines.wpml``; name the
+    file ``<mission name>.kmz`` (the file name is the route name in DJI Pilot 2)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(TEMPLATE, template_xml(m, model, created))
+        z.writestr(WAYLINES, waylines_xml(m, model))
+    return buf.getvalue()
+
+
+def read_kmz(data: bytes, source: str = "kmz") -> tuple[Waypoint, ...]:
+    """The waypoints of a WPML KMZ's ``waylines.wpml`` (first wayline), for round trips and checks.
+
+    Raises :class:`InputError` naming ``source`` and the missing part when the file is not a
+    readable WPML KMZ.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(WAYLINES)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise InputError(f"not a WPML KMZ ({exc})", source=source) from None
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise InputError(f"{WAYLINES}: {exc}", source=source) from None
+    folder = root.find(f"{_k('Document')}/{_k('Folder')}")
+    if folder is None:
+        raise InputError(f"{WAYLINES}: no Document/Folder", source=source)
+    out = []
+    for pm in folder.findall(_k("Placemark")):
+        try:
+            out.append(_waypoint(pm))
+        except (AttributeError, KeyError, ValueError, TypeError) as exc:
+            raise InputError(f"{WAYLINES}: placemark {len(out)}: {exc}", source=source) from None
+    return tuple(out)
+
+
+def _text(el: ET.Element, path: str) -> str:
+    found = el.find(path)
+    if found is None or found.text is None:
+        raise ValueError(f"missing {path.replace('{' + WPML_NS + '}', 'wpml:')}")
+    return found.text
+
+
+def _waypoint(pm: ET.Element) -> Waypoint:
+    lon, lat = (float(x) for x in _text(pm, f"{_k('Point')}/{_k('coordinates')}").split(",")[:2])
+    params: dict[str, str] = {}
+    for act in pm.iter(_w("action")):
+        fp = act.find(_w("actionActuatorFuncParam"))
+        if fp is None:
+            continue
+        func = _text(act, _w("actionActuatorFunc"))
+        for child in fp:
+            params[f"{func}.{child.tag.split('}')[1]}"] = child.text or ""
+    return Waypoint(
+        index=int(_text(pm, _w("index"))),
+        lat=lat, lon=lon,
+        height_m=float(_text(pm, _w("executeHeight"))),
+        speed_m_s=float(_text(pm, _w("waypointSpeed"))),
+        heading_deg=float(_text(pm, f"{_w('waypointHeadingParam')}/{_w('waypointHeadingAngle')}")),
+        gimbal_pitch_deg=float(params["gimbalRotate.gimbalPitchRotateAngle"]),
+        hover_s=float(params["hover.hoverTime"]),
+        pole_id=params["takePhoto.fileSuffix"],
+    )

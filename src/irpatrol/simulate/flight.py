@@ -1,0 +1,376 @@
+"""Flight simulator: synthetic radiometric images of a feeder's poles, with ground truth.
+
+The core (:func:`plan_shots`, :func:`render_scene`) is pure: pole positions and a spec in,
+shot descriptions and H×W float32 °C frames out. :func:`write_flight` is the thin writer: one
+radiometric TIFF per shot (``irpatrol.radiometry.tiff.encode``; GPS, capture time, gimbal, camera
+distance) and ``ground_truth.json`` beside them.
+
+Scene (camera looking along the line at a pole, slightly from above):
+
+* background: sky in the top 12 %, from ``ambient − 22 K`` to ``ambient − 10 K`` at the horizon;
+  ground below, ``ambient − 3 K`` to ``ambient − 1 K`` with a low-frequency texture.
+  A clear sky is 10–30 K colder than the air in LWIR (shared/domain/radiometry.md, sky
+  reflections); the figures are picked to give a realistic frame, not measured.
+* the pole, a crossarm and three pin insulators (about ambient), three bare conductors (apparent
+  ``ambient − 1.5 K``: low emissivity, sky reflection) and one clamp per phase on top of each
+  insulator (``ambient + 3 K`` when healthy, I²R heating at load). Phases A, B, C left to right.
+* a hot clamp (``--hot POLE:KIND:KELVIN[:PHASE]``) is ``KELVIN`` hotter than a healthy one at its
+  peak, falling off as a Gaussian over the clamp;
+* sensor noise: Gaussian with σ = ``noise_k`` (default 0.05 K, a typical NETD of an uncooled
+  640×512 core) plus a per-image offset drift of ±0.3 K.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from irpatrol.errors import InputError
+
+PHASES = ("A", "B", "C")
+"""Phase names, left to right in the frame."""
+PHASE_X = (0.22, 0.5, 0.78)
+"""Horizontal position of each phase's clamp as a fraction of the frame width."""
+CLAMP_Y = 0.40
+"""Vertical position of the clamps (fraction of the frame height)."""
+CLAMP_SIZE = (0.03, 0.022)
+"""Clamp width and height as fractions of the frame width and height (≈19×11 px at 640×512)."""
+HEALTHY_CLAMP_RISE_K = 3.0
+"""A healthy clamp's temperature above ambient at load (K)."""
+CONDUCTOR_APPARENT_K = -1.5
+"""Apparent temperature of a bare conductor relative to ambient (K): bare aluminium has a low
+emissivity (≈ 0.1–0.3) and reflects the cold sky, so it looks colder than the air."""
+POLE_RISE_K = -0.5
+"""Apparent temperature of the concrete pole relative to ambient (K)."""
+HORIZON = 0.12
+"""Horizon height as a fraction of the frame (the camera looks down at the pole top)."""
+
+
+@dataclass(frozen=True)
+class PoleSpot:
+    """A pole to fly over: its number and WGS-84 position (degrees)."""
+
+    number: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class HotSpec:
+    """A clamp to heat: ``kelvin`` above a healthy clamp on ``phase`` of pole ``pole``."""
+
+    pole: str
+    kind: str
+    kelvin: float
+    phase: str = "A"
+
+    @classmethod
+    def parse(cls, text: str) -> HotSpec:
+        """``POLE:KIND:KELVIN[:PHASE]``, e.g. ``12:parallel-groove-clamp:35`` or ``N7:strain-clamp:8:C``."""
+        parts = text.split(":")
+        if len(parts) not in (3, 4) or not parts[0] or not parts[1]:
+            raise InputError(f"--hot {text!r}: expected POLE:KIND:KELVIN[:PHASE]")
+        try:
+            kelvin = float(parts[2])
+        except ValueError:
+            raise InputError(f"--hot {text!r}: KELVIN {parts[2]!r} is not a number") from None
+        if not 0.0 < kelvin <= 400.0:
+            raise InputError(f"--hot {text!r}: KELVIN must be in (0, 400] K")
+        phase = parts[3].upper() if len(parts) == 4 else "A"
+        if phase not in PHASES:
+            raise InputError(f"--hot {text!r}: PHASE must be A, B or C")
+        return cls(pole=parts[0], kind=parts[1], kelvin=kelvin, phase=phase)
+
+
+@dataclass(frozen=True)
+class FlightSpec:
+    """How to fly: frame size (px), images per pole, weather, speed and timing, randomness.
+
+    ``standoff_m`` is the camera's distance from the pole (m), ``speed_m_s`` the cruise speed
+    between poles (m/s), ``hover_s`` the time spent at each pole per image (s).
+    """
+
+    width: int = 640
+    height: int = 512
+    images_per_pole: int = 1
+    ambient_c: float = 25.0
+    noise_k: float = 0.05
+    standoff_m: float = 6.0
+    speed_m_s: float = 8.0
+    hover_s: float = 3.0
+    start: datetime = datetime(2026, 7, 15, 9, 0, tzinfo=UTC)
+    seed: int = 0
+    camera_make: str = "irpatrol"
+    camera_model: str = "simulated 640"
+    emissivity: float = 0.9
+    altitude_m: float = 12.0
+
+    def check(self) -> FlightSpec:
+        if not (64 <= self.width <= 4096 and 64 <= self.height <= 4096):
+            raise InputError(f"frame size must be 64…4096 px, got {self.width}×{self.height}")
+        if not 1 <= self.images_per_pole <= 20:
+            raise InputError(f"images per pole must be 1…20, got {self.images_per_pole}")
+        if self.speed_m_s <= 0 or self.standoff_m <= 0 or self.hover_s < 0:
+            raise InputError("speed and standoff must be > 0 and hover ≥ 0")
+        return self
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One image to take: which pole, where from (degrees), when, and the hot clamps in it."""
+
+    index: int
+    file: str
+    pole: str
+    lat: float
+    lon: float
+    captured_at: datetime
+    yaw_deg: float
+    hot: tuple[HotSpec, ...] = ()
+    offset_m: float = 0.0
+    jitter_px: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class ClampTruth:
+    """Where a clamp is in a frame (x, y, w, h px), its phase and its simulated peak (°C)."""
+
+    phase: str
+    bbox: tuple[int, int, int, int]
+    peak_c: float
+    hot_k: float
+    kind: str = "parallel-groove-clamp"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A rendered frame (H×W float32 °C) and what is in it."""
+
+    celsius: np.ndarray
+    clamps: tuple[ClampTruth, ...] = field(default=())
+
+
+def plan_shots(poles: Sequence[PoleSpot], spec: FlightSpec, hot: Iterable[HotSpec] = ()) -> list[Shot]:
+    """The shots of a flight over ``poles`` in order: ``images_per_pole`` per pole, each a few
+    metres (``standoff_m`` ± 2 m) beside the pole, timed by cruise speed and hover time."""
+    from irpatrol.registry.geo import destination, geodesic_m
+
+    spec.check()
+    hot_by_pole: dict[str, list[HotSpec]] = {}
+    numbers = {p.number for p in poles}
+    for h in hot:
+        if h.pole not in numbers:
+            raise InputError(f"--hot names pole {h.pole!r}, which the feeder does not have")
+        hot_by_pole.setdefault(h.pole, []).append(h)
+    rng = np.random.default_rng(spec.seed)
+    shots: list[Shot] = []
+    t = spec.start
+    for i, pole in enumerate(poles):
+        if i > 0:
+            prev = poles[i - 1]
+            t += timedelta(seconds=geodesic_m(prev.lat, prev.lon, pole.lat, pole.lon) / spec.speed_m_s)
+        nxt = poles[i + 1] if i + 1 < len(poles) else (poles[i - 1] if i > 0 else None)
+        heading = 0.0 if nxt is None else _azimuth(pole, nxt) * (1 if i + 1 < len(poles) else -1)
+        for _k in range(spec.images_per_pole):
+            side = heading + 90.0 + float(rng.uniform(-25, 25))
+            dist = spec.standoff_m + float(rng.uniform(-2.0, 2.0))
+            lat, lon = destination(pole.lat, pole.lon, side, dist)
+            jitter = (int(rng.integers(-12, 13)), int(rng.integers(-8, 9)))
+            n = len(shots)
+            shots.append(
+                Shot(
+                    index=n,
+                    file=f"IRP_{n + 1:05d}.tiff",
+                    pole=pole.number,
+                    lat=lat,
+                    lon=lon,
+                    captured_at=t,
+                    yaw_deg=(side + 180.0) % 360.0,
+                    hot=tuple(hot_by_pole.get(pole.number, ())),
+                    offset_m=dist,
+                    jitter_px=jitter,
+                )
+            )
+            t += timedelta(seconds=spec.hover_s)
+    return shots
+
+
+def _azimuth(a: PoleSpot, b: PoleSpot) -> float:
+    from geographiclib.geodesic import Geodesic
+
+    return float(Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon)["azi1"])
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The static part of a flight's scene (background + structures), rendered once."""
+
+    celsius: np.ndarray
+    clamp_boxes: tuple[tuple[int, int, int, int], ...]
+
+
+def render_base(spec: FlightSpec) -> _Base:
+    """Background, pole, crossarm, insulators, conductors and healthy clamps (°C, float32)."""
+    w, h, amb = spec.width, spec.height, spec.ambient_c
+    y = np.arange(h, dtype=np.float32)[:, None]
+    x = np.arange(w, dtype=np.float32)[None, :]
+    horizon = HORIZON * h
+    sky = (amb - 22.0) + 12.0 * (y / horizon)
+    g = (y - horizon) / (h - horizon)
+    ground = (amb - 3.0) + 2.0 * g + 0.3 * np.sin(x / w * 7.0 + y / h * 3.0) * np.cos(y / h * 11.0)
+    img = np.broadcast_to(np.where(y < horizon, sky, ground), (h, w)).astype(np.float32)
+
+    def rect(x0: float, y0: float, x1: float, y1: float, t: float) -> None:
+        img[int(y0) : max(int(y1), int(y0) + 1), int(x0) : max(int(x1), int(x0) + 1)] = t
+
+    cx = w * 0.5
+    pole_half = max(2, round(w * 0.018))
+    arm_y = h * (CLAMP_Y + 0.05)
+    rect(cx - pole_half, arm_y - h * 0.02, cx + pole_half, h, amb + POLE_RISE_K)
+    rect(w * 0.14, arm_y, w * 0.86, arm_y + max(3, h * 0.018), amb + POLE_RISE_K - 0.5)
+    cw, ch = max(4, round(w * CLAMP_SIZE[0])), max(3, round(h * CLAMP_SIZE[1]))
+    boxes = []
+    conductor_half = max(1, round(h * 0.002))
+    xs = np.arange(w)
+    for fx in PHASE_X:
+        px = w * fx
+        rect(px - 3, h * CLAMP_Y, px + 3, arm_y, amb + POLE_RISE_K - 0.3)  # pin insulator
+        # bare conductor through the clamp, rising slightly towards the next pole (apparent
+        # temperature: low emissivity reflects the cold sky)
+        ys = (h * CLAMP_Y - np.abs(xs - px) * 0.04).astype(int)
+        for d in range(-conductor_half, conductor_half + 1):
+            yy = np.clip(ys + d, 0, h - 1)
+            img[yy, xs] = amb + CONDUCTOR_APPARENT_K
+        bx, by = int(px - cw / 2), int(h * CLAMP_Y - ch / 2)
+        rect(bx, by, bx + cw, by + ch, amb + HEALTHY_CLAMP_RISE_K)
+        boxes.append((bx, by, cw, ch))
+    return _Base(img, tuple(boxes))
+
+
+def render_scene(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> Frame:
+    """The frame of one shot: the base scene shifted by the shot's jitter, hot clamps, noise."""
+    base = base or render_base(spec)
+    rng = np.random.default_rng((spec.seed, shot.index))
+    dx, dy = shot.jitter_px
+    img = np.roll(base.celsius, (dy, dx), axis=(0, 1))
+    truths = []
+    hot_by_phase = {hs.phase: hs for hs in shot.hot}
+    for phase, (bx, by, cw, ch) in zip(PHASES, base.clamp_boxes, strict=True):
+        bx, by = bx + dx, by + dy
+        hs = hot_by_phase.get(phase)
+        peak = spec.ambient_c + HEALTHY_CLAMP_RISE_K
+        if hs is not None:
+            sig = max(cw, ch) / 2.5
+            yy, xx = np.mgrid[by - ch : by + 2 * ch, bx - cw // 2 : bx + cw + cw // 2]
+            cy, cxx = by + ch / 2, bx + cw / 2
+            bump = hs.kelvin * np.exp(-((xx - cxx) ** 2 + (yy - cy) ** 2) / (2 * sig * sig))
+            ok = (yy >= 0) & (yy < spec.height) & (xx >= 0) & (xx < spec.width)
+            inside = (yy >= by) & (yy < by + ch) & (xx >= bx) & (xx < bx + cw)
+            sel = ok & inside
+            img[yy[sel], xx[sel]] = peak + bump[sel]
+            peak += hs.kelvin
+        truths.append(
+            ClampTruth(
+                phase=phase,
+                bbox=(bx, by, cw, ch),
+                peak_c=round(peak, 3),
+                hot_k=hs.kelvin if hs else 0.0,
+                kind=hs.kind if hs else "parallel-groove-clamp",
+            )
+        )
+    noise = rng.standard_normal(img.shape, dtype=np.float32) * np.float32(spec.noise_k)
+    img = img + noise + np.float32(rng.uniform(-0.3, 0.3))
+    return Frame(celsius=img.astype(np.float32, copy=False), clamps=tuple(truths))
+
+
+def truth_record(shot: Shot, frame: Frame) -> dict[str, Any]:
+    """The ground-truth entry of one image (JSON-ready)."""
+    return {
+        "file": shot.file,
+        "pole": shot.pole,
+        "lat": shot.lat,
+        "lon": shot.lon,
+        "offset_m": round(shot.offset_m, 3),
+        "captured_at": shot.captured_at.isoformat(),
+        "clamps": [asdict(c) for c in frame.clamps],
+        "hot": [asdict(h) for h in shot.hot],
+    }
+
+
+def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tuple[bytes, dict[str, Any]]:
+    """The TIFF bytes of one shot and its ground-truth record."""
+    from irpatrol.radiometry import CaptureParams, GeoPosition, Gimbal, ImageMeta
+    from irpatrol.radiometry.tiff import encode
+
+    frame = render_scene(spec, shot, base)
+    meta = ImageMeta(
+        make=spec.camera_make,
+        model=spec.camera_model,
+        gps=GeoPosition(lat=shot.lat, lon=shot.lon, alt_m=spec.altitude_m + 50.0, rel_alt_m=spec.altitude_m),
+        gimbal=Gimbal(yaw=round(shot.yaw_deg, 2), pitch=-15.0, roll=0.0),
+        captured_at=shot.captured_at,
+    )
+    params = CaptureParams(
+        emissivity=spec.emissivity,
+        distance_m=round(math.hypot(shot.offset_m, 2.0), 2),
+        reflected_c=spec.ambient_c,
+        atmospheric_c=spec.ambient_c,
+        humidity=50.0,
+    )
+    return encode(frame.celsius, meta=meta, params=params), truth_record(shot, frame)
+
+
+def write_flight(
+    out: Path, feeder: str, poles: Sequence[PoleSpot], spec: FlightSpec, hot: Iterable[HotSpec] = ()
+) -> dict[str, Any]:
+    """Write every shot's TIFF into ``out`` and ``ground_truth.json``; returns the ground truth.
+
+    Each image is written to a temporary name and renamed, so a reader never sees half a file.
+    """
+    if not poles:
+        raise InputError(f"feeder {feeder!r} has no poles to fly")
+    hot = list(hot)
+    shots = plan_shots(poles, spec, hot)
+    out.mkdir(parents=True, exist_ok=True)
+    base = render_base(spec)
+    images = []
+    for shot in shots:
+        data, truth = encode_shot(spec, shot, base)
+        tmp = out / (shot.file + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(out / shot.file)
+        images.append(truth)
+    truth_doc = {
+        "feeder": feeder,
+        "spec": {**asdict(spec), "start": spec.start.isoformat()},
+        "hot": [asdict(h) for h in hot],
+        "images": images,
+    }
+    (out / "ground_truth.json").write_text(json.dumps(truth_doc, indent=1, ensure_ascii=False))
+    return truth_doc
+
+
+def line_of_poles(
+    n: int,
+    *,
+    lat: float = 30.0,
+    lon: float = 120.0,
+    span_m: float = 50.0,
+    azimuth_deg: float = 60.0,
+    prefix: str = "",
+) -> list[PoleSpot]:
+    """``n`` poles in a straight line, ``span_m`` apart, numbered ``<prefix>1…n`` (for demos and tests)."""
+    from irpatrol.registry.geo import destination
+
+    out = []
+    for i in range(n):
+        plat, plon = destination(lat, lon, azimuth_deg, i * span_m)
+        out.append(PoleSpot(number=f"{prefix}{i + 1}", lat=plat, lon=plon))
+    return out

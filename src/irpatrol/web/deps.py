@@ -1,0 +1,80 @@
+"""What every page declares: a database session, the signed-in user (from the token cookie) and
+role checks. A page without a valid cookie redirects to the login page (:class:`LoginRequired`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from irpatrol.config import Settings
+from irpatrol.errors import PermissionDenied
+from irpatrol.registry import auth
+
+if TYPE_CHECKING:
+    from irpatrol.registry.model import User
+else:
+    User = Any
+
+COOKIE = "irpatrol_token"
+"""Cookie holding the signed token of the signed-in user (see :mod:`irpatrol.registry.auth`)."""
+
+
+class LoginRequired(Exception):
+    """No valid session cookie: the page redirects to the login form."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed when the page returns, rolled back on error."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
+    """The user of the token cookie; LoginRequired when absent, expired or revoked."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise LoginRequired(str(request.url.path))
+    try:
+        return auth.user_for_token(session, token, settings.secret_key)
+    except auth.AuthenticationFailed:
+        raise LoginRequired(str(request.url.path)) from None
+
+
+def require(role: str) -> Callable[..., User]:
+    """A dependency giving the signed-in user when their role is ``role`` or above."""
+
+    def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
+        if not auth.has_role(user.role, role):
+            raise PermissionDenied(f"role {user.role!r} may not do this; {role!r} or above is required")
+        return user
+
+    return user_with_role
+
+
+WebUser = Annotated[User, Depends(current_user)]
+AnalystUser = Annotated[User, Depends(require("analyst"))]
+PilotUser = Annotated[User, Depends(require("pilot"))]
+AdminUser = Annotated[User, Depends(require("admin"))]

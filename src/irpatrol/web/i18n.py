@@ -1,0 +1,117 @@
+"""English and Chinese labels for the pages: the report labels plus the pages' own.
+
+A missing key falls back to the key itself; ``tests/web`` checks every key has both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from irpatrol.reports.labels import LABELS as REPORT_LABELS
+from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
+
+__all__ = ["LABELS", "LANGUAGES", "grade_label", "status_label", "t", "translator"]
+
+PAGE_LABELS: dict[str, tuple[str, str]] = {
+    # navigation and chrome
+    "app_name": ("irpatrol", "红外巡检"),
+    "app_title": ("IR patrol of 10 kV lines", "10 kV 配电线路无人机红外巡检"),
+    "dashboard": ("Dashboard", "总览"),
+    "map": ("Map", "地图"),
+    "patrols": ("Patrols", "巡检记录"),
+    "schedule": ("Schedule", "巡检计划"),
+    "assets": ("Assets", "设备台账"),
+    "users": ("Users", "用户"),
+    "login": ("Log in", "登录"),
+    "logout": ("Log out", "退出"),
+    "username": ("User name", "用户名"),
+    "password": ("Password", "密码"),
+    "language": ("Language", "语言"),
+    "switch_language": ("中文", "English"),
+    "wrong_login": ("Wrong user name or password.", "用户名或密码错误。"),
+    "role": ("Role", "角色"),
+    "role_viewer": ("viewer", "查看"),
+    "role_pilot": ("pilot", "飞手"),
+    "role_analyst": ("analyst", "分析员"),
+    "role_admin": ("admin", "管理员"),
+    "save": ("Save", "保存"),
+    "filter": ("Filter", "筛选"),
+    "all": ("All", "全部"),
+    "none_found": ("Nothing found.", "无记录。"),
+    "previous": ("Previous", "上一页"),
+    "next": ("Next", "下一页"),
+    "page": ("Page", "第"),
+    "of": ("of", "/"),
+    "download": ("Download", "下载"),
+    "error": ("Error", "错误"),
+    # dashboard
+    "coverage": ("Coverage", "覆盖率"),
+    "coverage_by_area": ("Coverage by area", "各区域覆盖率"),
+    "coverage_by_feeder": ("Coverage by feeder", "各线路覆盖率"),
+    "defects_by_grade": ("Open defects by grade", "未消缺陷（按等级）"),
+    "defects_by_status": ("Defects by status", "缺陷（按状态）"),
+    "overdue_defects": ("Overdue defects", "超期缺陷"),
+    "yoy": ("Change against a year earlier", "同比变化"),
+    "this_year": ("This year", "今年"),
+    "last_year": ("Same period last year", "去年同期"),
+    "over_time": ("Over time (by month)", "按月趋势"),
+    "mttr": ("Mean time to repair", "平均消缺时间"),
+    "days": ("days", "天"),
+    # assets
+    "areas": ("Areas", "区域"),
+    "feeders": ("Feeders", "线路"),
+    "poles": ("Poles", "杆塔"),
+    "voltage": ("Voltage", "电压等级"),
+    "length": ("Length", "长度"),
+    "import_assets": ("Import assets (CSV, GeoJSON, KML)", "导入设备（CSV、GeoJSON、KML）"),
+    "import": ("Import", "导入"),
+    "row_errors": ("Rows with errors", "出错的行"),
+    "imported": ("Imported", "已导入"),
+    "pole_history": ("Pole history", "杆塔履历"),
+    # patrols and images
+    "crews": ("Crews", "班组"),
+    "pilot": ("Pilot", "飞手"),
+    "rated_current": ("Rated current", "额定电流"),
+    "image_grid": ("Images", "图像"),
+    "palette": ("Palette", "色板"),
+    "viewer": ("Image viewer", "图像分析"),
+    "no_visible": ("No visible image in this file.", "该文件无可见光图像。"),
+    "temp_under_cursor": ("Temperature under the cursor", "光标处温度"),
+    "box_tool": ("Box measurement: drag on the image", "框选测温：在图像上拖动"),
+    "box_result": ("Box", "框选"),
+    "hotspots": ("Hotspots", "发热点"),
+    "recompute": ("Recompute", "重新计算"),
+    "open": ("Open", "打开"),
+    # temperatures and diagnosis
+    "trend": ("Temperature trend", "温度趋势"),
+    "timeline": ("History", "处理记录"),
+    "transition": ("Change status", "变更状态"),
+    "comment": ("Comment", "备注"),
+    # schedule
+    "plan": ("Plan", "计划"),
+    "sorties": ("Sorties", "架次"),
+    "sortie": ("Sortie", "架次"),
+    "flight_time": ("Flight time", "飞行时间"),
+    "missions": ("Missions", "航线文件"),
+    "no_plan": ("No plan yet.", "暂无计划。"),
+    "day": ("Day", "日期"),
+    "takeoff": ("Takeoff", "起飞点"),
+    # reports
+    "reports": ("Reports", "报告"),
+    "report_pdf": ("Patrol report (PDF)", "巡检报告 (PDF)"),
+    "ledger_xlsx": ("Ledger (Excel)", "缺陷台账 (Excel)"),
+    "ledger_csv": ("Ledger (CSV)", "缺陷台账 (CSV)"),
+}
+
+LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **PAGE_LABELS}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The label ``key`` in ``lang``; the key itself when unknown."""
+    return label(key, lang, LABELS)
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """A one-argument ``t`` bound to ``lang`` (``en`` when unknown), for templates."""
+    lang = lang if lang in LANGUAGES else "en"
+    return lambda key: t(key, lang)

@@ -1,0 +1,77 @@
+"""Assets (feeders and poles, import with the row errors shown) and, for admins, users and roles."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+from irpatrol.errors import IrPatrolError
+from irpatrol.registry import auth
+from irpatrol.registry.assets import import_assets
+from irpatrol.registry.model import Area, Feeder, Pole, User
+from irpatrol.web.deps import AdminUser, SessionDep, WebUser
+from irpatrol.web.render import page
+
+router = APIRouter()
+
+
+def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: object) -> HTMLResponse:
+    feeders = session.execute(
+        select(Feeder, Area.name, func.count(Pole.id))
+        .outerjoin(Area, Feeder.area_id == Area.id)
+        .outerjoin(Pole, Pole.feeder_id == Feeder.id)
+        .group_by(Feeder.id, Area.name)
+        .order_by(Area.name, Feeder.name)
+    ).all()
+    return page(request, session, user, "assets.html", nav="assets", feeders=feeders, **extra)
+
+
+@router.get("/assets", response_class=HTMLResponse)
+def assets(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Feeders by area with their pole counts, and the import form."""
+    return _assets_page(request, user, session)
+
+
+@router.post("/assets/import", response_class=HTMLResponse)
+async def import_file(request: Request, user: AdminUser, session: SessionDep,
+                      file: Annotated[UploadFile, File()]) -> HTMLResponse:
+    """Import a CSV, GeoJSON or KML asset file; a bad row is shown with its line and field."""
+    name = Path(file.filename or "upload.csv").name
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(await file.read())
+        try:
+            result = import_assets(session, path, user=user.username)
+        except IrPatrolError as exc:
+            session.rollback()
+            return _assets_page(request, user, session, row_errors=[str(exc)])
+    return _assets_page(request, user, session, imported=result.to_dict())
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
+    """Every user with their role and language (admins only)."""
+    return _users_page(request, user, session)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def add_user(request: Request, user: AdminUser, session: SessionDep, username: Annotated[str, Form()],
+             password: Annotated[str, Form()], role: Annotated[str, Form()],
+             language: Annotated[str, Form()] = "en") -> HTMLResponse:
+    """Create a user; a taken name or a short password is shown on the page."""
+    try:
+        auth.add_user(session, username, role=role, password=password, language=language)
+    except IrPatrolError as exc:
+        session.rollback()
+        return _users_page(request, user, session, flash=exc.message)
+    return _users_page(request, user, session, flash=username, flash_kind="ok")
+
+
+def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: object) -> HTMLResponse:
+    rows = session.scalars(select(User).order_by(User.username)).all()
+    return page(request, session, user, "users.html", nav="users", users=rows, roles=auth.ROLES, **extra)

@@ -1,0 +1,37 @@
+"""The map: feeders as lines, poles coloured by their worst open defect; a pole's history."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from irpatrol.errors import NotFound
+from irpatrol.registry.model import Image, Pole
+from irpatrol.reports.ledger import ledger_rows
+from irpatrol.web import queries
+from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.render import page
+
+router = APIRouter()
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Every feeder and pole on one Leaflet map; the data is inline so it paints at once."""
+    tile_url = request.app.state.settings.tile_url
+    data = queries.map_data(session)
+    return page(request, session, user, "map.html", nav="map", data=data, tile_url=tile_url)
+
+
+@router.get("/poles/{pole_id}", response_class=HTMLResponse)
+def pole_history(pole_id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """A pole's defects (every status) and the images taken of it, newest first."""
+    pole = session.get(Pole, pole_id)
+    if pole is None:
+        raise NotFound(f"no pole {pole_id}")
+    defects = ledger_rows(session, {"pole_id": pole_id}, sort="-found_at")
+    images = session.scalars(
+        select(Image).where(Image.pole_id == pole_id).order_by(Image.captured_at.desc()).limit(200)
+    ).all()
+    return page(request, session, user, "pole.html", nav="map", pole=pole, defects=defects, images=images)

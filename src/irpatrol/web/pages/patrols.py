@@ -1,0 +1,61 @@
+"""Patrols: the list, and one patrol with its conditions, defects and an image grid in a palette."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from irpatrol.errors import NotFound
+from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
+from irpatrol.reports.content import is_demo_patrol, patrol_report
+from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.render import page
+from irpatrol.web.thumbs import PALETTES
+
+router = APIRouter()
+PER_PAGE = 100
+
+
+@router.get("/patrols", response_class=HTMLResponse)
+def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: int = 1) -> HTMLResponse:
+    """Patrols, newest first, with their image, defect and km counts."""
+    images = (
+        select(Image.patrol_id, func.count(Image.id).label("n"),
+               func.count(func.distinct(Image.pole_id)).label("p"))
+        .group_by(Image.patrol_id).subquery()
+    )
+    findings = (
+        select(Image.patrol_id, func.count(func.distinct(Finding.defect_id)).label("d"))
+        .join(Finding, Finding.image_id == Image.id).group_by(Image.patrol_id).subquery()
+    )
+    total = session.scalar(select(func.count(Patrol.id))) or 0
+    rows = session.execute(
+        select(Patrol, images.c.n, images.c.p, findings.c.d)
+        .outerjoin(images, images.c.patrol_id == Patrol.id)
+        .outerjoin(findings, findings.c.patrol_id == Patrol.id)
+        .options(selectinload(Patrol.crew), selectinload(Patrol.feeders).selectinload(PatrolFeeder.feeder))
+        .order_by(Patrol.date.desc(), Patrol.id.desc())
+        .limit(PER_PAGE).offset((max(page_no, 1) - 1) * PER_PAGE)
+    ).all()
+    pages = max(1, -(-total // PER_PAGE))
+    return page(request, session, user, "patrols.html", nav="patrols", rows=rows, total=total,
+                page_no=page_no, pages=pages, is_demo=is_demo_patrol)
+
+
+@router.get("/patrols/{patrol_id}", response_class=HTMLResponse)
+def patrol_detail(patrol_id: int, request: Request, user: WebUser, session: SessionDep,
+                  palette: str = "iron") -> HTMLResponse:
+    """One patrol: conditions, defects found, and every image in the chosen palette."""
+    report = patrol_report(session, patrol_id)
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    images = session.scalars(
+        select(Image).where(Image.patrol_id == patrol_id)
+        .options(selectinload(Image.pole), selectinload(Image.findings))
+        .order_by(Image.captured_at, Image.id)
+    ).all()
+    return page(request, session, user, "patrol.html", nav="patrols", r=report, patrol=patrol, images=images,
+                palette=palette if palette in PALETTES else "iron", palettes=PALETTES)

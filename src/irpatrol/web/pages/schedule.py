@@ -1,0 +1,124 @@
+"""The schedule: a calendar per crew of the newest plan, one day's sorties on the map, and the
+mission files (DJI WPML KMZ per sortie, the day as KML or GeoJSON, a crew's iCalendar)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.registry.model import Plan
+from irpatrol.scheduling.core.codec import plan_from_dict
+from irpatrol.scheduling.core.model import Plan as PlanResult
+from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.render import page
+
+router = APIRouter()
+FORMATS = ("wpml", "kml", "geojson", "ical")
+
+
+def _plan(session: SessionDep, plan_id: int | None) -> tuple[Plan | None, PlanResult | None]:
+    """The stored plan ``plan_id`` (default: the newest one with a result) and its decoded result."""
+    query = select(Plan).where(Plan.result.is_not(None))
+    newest = query.order_by(Plan.id.desc()).limit(1)
+    row = session.get(Plan, plan_id) if plan_id else session.scalars(newest).first()
+    if row is None or not row.result:
+        return row, None
+    try:
+        return row, plan_from_dict(row.result, source=f"plan {row.id}")
+    except InputError:
+        return row, None
+
+
+@router.get("/schedule", response_class=HTMLResponse)
+def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int | None = None,
+             day: str | None = None) -> HTMLResponse:
+    """Days × crews of the plan; the chosen day's sorties drawn on the map."""
+    row, plan = _plan(session, plan_id)
+    plans = session.execute(
+        select(Plan.id, Plan.name, Plan.created_at).order_by(Plan.id.desc()).limit(50)
+    ).all()
+    ctx: dict[str, Any] = {"row": row, "plan": plan, "plans": plans}
+    if plan is not None:
+        days = sorted({cd.day for cd in plan.crew_days})
+        crews = sorted({cd.crew for cd in plan.crew_days})
+        chosen = _day(day) or (days[0] if days else None)
+        ctx.update(days=days, crews=crews, chosen=chosen,
+                   cells={(cd.day, cd.crew): cd for cd in plan.crew_days},
+                   day_map=_day_map(plan, chosen))
+    return page(request, session, user, "schedule.html", nav="schedule", **ctx)
+
+
+@router.get("/schedule/{plan_id}/missions")
+def missions(
+    plan_id: int, _: WebUser, session: SessionDep, day: str, crew: str, format: str = "wpml"
+) -> Response:
+    """One crew day's mission files: a zip of WPML KMZ (one per sortie), KML, GeoJSON or iCalendar."""
+    from irpatrol.scheduling.export import geojson, ical, kml
+
+    if format not in FORMATS:
+        raise ParameterError(f"format {format!r}: choose one of {', '.join(FORMATS)}")
+    _row, plan = _plan(session, plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    if format == "ical":
+        data = ical.crew_calendar(crew, plan.crew_days, datetime.now(UTC))
+        return _file(data, "text/calendar", f"{crew}.ics")
+    d = _day(day)
+    cd = plan.crew_day(d, crew) if d else None
+    if cd is None:
+        raise NotFound(f"no plan for crew {crew!r} on {day}")
+    if format == "kml":
+        data = kml.day_kml([cd], f"{crew} {d}")
+        return _file(data, "application/vnd.google-earth.kml+xml", f"{d}-{crew}.kml")
+    if format == "geojson":
+        import json
+
+        data = json.dumps(geojson.day_geojson([cd]), ensure_ascii=False).encode()
+        return _file(data, "application/geo+json", f"{d}-{crew}.geojson")
+    return _file(_wpml_zip(cd), "application/zip", f"{d}-{crew}-wpml.zip")
+
+
+def _wpml_zip(cd: Any) -> bytes:
+    from irpatrol.scheduling.core.county import DRONES
+    from irpatrol.scheduling.core.model import Drone
+    from irpatrol.scheduling.core.sortie import mission
+    from irpatrol.scheduling.export import wpml
+
+    drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
+    now = datetime.now(UTC)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for s in cd.sorties:
+            z.writestr(f"{s.id}.kmz", wpml.kmz(mission(s, drone), cd.drone, now))
+    return buf.getvalue()
+
+
+def _file(data: bytes, media: str, name: str) -> Response:
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day_map(plan: PlanResult, day: date | None) -> list[dict[str, Any]]:
+    """The day's sorties: crew, takeoff point and the poles' [lat, lon] in flying order."""
+    out = []
+    for cd in plan.crew_days:
+        if cd.day != day:
+            continue
+        for s in cd.sorties:
+            out.append({"crew": cd.crew, "id": s.id, "flight_s": s.flight_s,
+                        "takeoff": [s.takeoff.lat, s.takeoff.lon],
+                        "poles": [[v.lat, v.lon] for v in s.visits]})
+    return out

@@ -1,0 +1,164 @@
+"""Read-side queries behind the dashboard and the map (aggregates; no state changes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from irpatrol.registry.defects import overdue_clause
+from irpatrol.registry.model import Area, Defect, Feeder, Image, Patrol, Pole
+from irpatrol.registry.workflow import GRADE_ORDER, OPEN
+
+OPEN_STATUSES = [s.value for s in OPEN]
+
+
+@dataclass
+class Dashboard:
+    """Figures for one period and the same period a year earlier."""
+
+    start: date
+    end: date
+    km_flown: float = 0.0
+    km_flown_before: float = 0.0
+    poles_inspected: int = 0
+    poles_inspected_before: int = 0
+    poles_total: int = 0
+    defects_found: int = 0
+    defects_found_before: int = 0
+    overdue: int = 0
+    by_grade: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_area: list[tuple[str, int, int]] = field(default_factory=list)
+    """(area, poles inspected, poles total)."""
+    by_feeder: list[tuple[str, int, int]] = field(default_factory=list)
+    monthly: list[tuple[str, float, int]] = field(default_factory=list)
+    """(YYYY-MM, km flown, defects found) for the last 12 months."""
+
+    @property
+    def coverage_pct(self) -> float:
+        return 100.0 * self.poles_inspected / self.poles_total if self.poles_total else 0.0
+
+
+def dashboard(session: Session, today: date | None = None) -> Dashboard:
+    """This year to date against the same dates a year earlier."""
+    today = today or datetime.now(UTC).date()
+    start = date(today.year, 1, 1)
+    before = (date(today.year - 1, 1, 1), _year_earlier(today))
+    d = Dashboard(start=start, end=today)
+    d.km_flown, d.km_flown_before = (_km(session, a, b) for a, b in ((start, today), before))
+    d.poles_inspected, d.poles_inspected_before = (_poles(session, a, b) for a, b in ((start, today), before))
+    d.poles_total = session.scalar(select(func.count(Pole.id))) or 0
+    d.defects_found, d.defects_found_before = (_found(session, a, b) for a, b in ((start, today), before))
+    d.overdue = session.scalar(select(func.count(Defect.id)).where(overdue_clause())) or 0
+    d.by_grade = dict(session.execute(
+        select(Defect.grade, func.count()).where(Defect.status.in_(OPEN_STATUSES)).group_by(Defect.grade)
+    ).all())
+    d.by_status = dict(session.execute(select(Defect.status, func.count()).group_by(Defect.status)).all())
+    d.by_area = _coverage(session, Area.name, start, today)
+    d.by_feeder = _coverage(session, Feeder.name, start, today)
+    d.monthly = _monthly(session, today)
+    return d
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _km(session: Session, start: date, end: date) -> float:
+    return float(session.scalar(
+        select(func.coalesce(func.sum(Patrol.km_flown), 0.0)).where(Patrol.date.between(start, end))
+    ) or 0.0)
+
+
+def _inspected(start: date, end: date) -> Select[tuple[int | None]]:
+    return (
+        select(Image.pole_id)
+        .join(Patrol, Image.patrol_id == Patrol.id)
+        .where(Image.pole_id.is_not(None), Image.status == "analysed", Patrol.date.between(start, end))
+        .distinct()
+    )
+
+
+def _poles(session: Session, start: date, end: date) -> int:
+    return session.scalar(select(func.count()).select_from(_inspected(start, end).subquery())) or 0
+
+
+def _found(session: Session, start: date, end: date) -> int:
+    lo = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    hi = datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=UTC)
+    return session.scalar(select(func.count(Defect.id)).where(Defect.found_at.between(lo, hi))) or 0
+
+
+def _coverage(session: Session, name_col: Any, start: date, end: date) -> list[tuple[str, int, int]]:
+    inspected = _inspected(start, end).subquery()
+    rows = session.execute(
+        select(name_col, func.count(Pole.id), func.count(inspected.c.pole_id))
+        .select_from(Pole)
+        .join(Feeder, Pole.feeder_id == Feeder.id)
+        .outerjoin(Area, Feeder.area_id == Area.id)
+        .outerjoin(inspected, inspected.c.pole_id == Pole.id)
+        .group_by(name_col)
+        .order_by(name_col)
+    ).all()
+    return [(name or "—", int(done), int(total)) for name, total, done in rows]
+
+
+def _monthly(session: Session, today: date) -> list[tuple[str, float, int]]:
+    months = []
+    y, m = today.year, today.month
+    for _ in range(12):
+        months.append((y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    out = []
+    for y, m in reversed(months):
+        start = date(y, m, 1)
+        end = date(y + (m == 12), m % 12 + 1, 1)
+        km = float(session.scalar(select(func.coalesce(func.sum(Patrol.km_flown), 0.0))
+                                  .where(Patrol.date >= start, Patrol.date < end)) or 0.0)
+        found = session.scalar(select(func.count(Defect.id)).where(
+            Defect.found_at >= datetime(start.year, start.month, 1, tzinfo=UTC),
+            Defect.found_at < datetime(end.year, end.month, 1, tzinfo=UTC))) or 0
+        out.append((f"{y:04d}-{m:02d}", km, found))
+    return out
+
+
+def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
+    """Pole id → rank of its worst open defect's grade (1 general … 3 critical)."""
+    rank = case(dict(GRADE_ORDER), value=Defect.grade, else_=1)
+    rows = session.execute(
+        select(Defect.pole_id, func.max(rank))
+        .where(Defect.status.in_(OPEN_STATUSES), Defect.pole_id.is_not(None))
+        .group_by(Defect.pole_id)
+    ).all()
+    return {int(pid): int(r) for pid, r in rows}
+
+
+def map_data(session: Session) -> dict[str, object]:
+    """Feeders as lines and poles as points with their worst open defect, compact for the page.
+
+    ``poles``: [[id, lat, lon, rank, feeder index, number], …];
+    ``feeders``: [[name, [[lat, lon], …]], …] with the poles in line order.
+    """
+    worst = worst_open_grade_by_pole(session)
+    feeders: list[list[object]] = []
+    index: dict[int, int] = {}
+    poles: list[list[object]] = []
+    rows = session.execute(
+        select(Pole.id, Pole.lat, Pole.lon, Pole.number, Pole.feeder_id, Feeder.name)
+        .join(Feeder, Pole.feeder_id == Feeder.id)
+        .order_by(Feeder.name, Pole.seq, Pole.id)
+    ).all()
+    for pid, lat, lon, number, fid, fname in rows:
+        if fid not in index:
+            index[fid] = len(feeders)
+            feeders.append([fname, []])
+        feeders[index[fid]][1].append([round(lat, 6), round(lon, 6)])  # type: ignore[union-attr]
+        poles.append([pid, round(lat, 6), round(lon, 6), worst.get(pid, 0), index[fid], number])
+    return {"feeders": feeders, "poles": poles}

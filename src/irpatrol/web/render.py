@@ -1,0 +1,66 @@
+"""Rendering a page: the Jinja2 environment and the context every template gets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from irpatrol.registry import auth
+from irpatrol.reports.ledger import component_name
+from irpatrol.reports.service import has_demo_data
+from irpatrol.web.i18n import grade_label, status_label, translator
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+PREFIX = "/ui"
+"""Where the pages live (the API keeps the root paths)."""
+
+
+def page(request: Request, session: Session, user: Any, name: str, *, lang: str | None = None,
+         status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render template ``name`` for ``user`` (None on the login page) in their language (or
+    ``lang``), with the shared context."""
+    lang = lang or (user.language if user is not None else "en")
+    lang = lang if lang in ("en", "zh") else "en"
+    settings = request.app.state.settings
+    shared = {
+        "request": request,
+        "user": user,
+        "lang": lang,
+        "t": translator(lang),
+        "grade": lambda g: grade_label(g, lang),
+        "status": lambda s: status_label(s, lang),
+        "component": lambda k: component_name(k, lang),
+        "num": _num,
+        "when": _when,
+        "demo": _demo(request, session),
+        "token": auth.create_token(user, settings.secret_key) if user is not None else "",
+        "P": PREFIX,
+        "is_admin": user is not None and auth.has_role(user.role, "admin"),
+        "is_analyst": user is not None and auth.has_role(user.role, "analyst"),
+    }
+    return TEMPLATES.TemplateResponse(request, name, {**shared, **context}, status_code=status_code)
+
+
+def _demo(request: Request, session: Session) -> bool:
+    cached = getattr(request.app.state, "web_demo", None)
+    if cached is None:
+        cached = has_demo_data(session)
+        if cached:  # once demo data is there it stays for the life of the process
+            request.app.state.web_demo = True
+    return bool(cached)
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _when(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

@@ -1,0 +1,59 @@
+"""Pictures for the pages: thermograms in a palette (thumbnails), their temperatures as float32,
+palette look-up tables for the canvas. Decoded files are cached per process (LRU)."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image as PILImage
+
+from irpatrol.radiometry.palettes import palette_names
+from irpatrol.radiometry.thermogram import Thermogram
+
+PALETTES: tuple[str, ...] = tuple(palette_names())
+
+
+@lru_cache(maxsize=64)
+def thermogram(path: str, mtime: float) -> Thermogram:
+    """The decoded file (cached; ``mtime`` invalidates the entry when the file changes)."""
+    from irpatrol.radiometry import read
+
+    return read(Path(path))
+
+
+def load(path: Path) -> Thermogram:
+    """The thermogram in ``path``, from the cache when unchanged."""
+    return thermogram(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=1024)
+def thumbnail_png(path: str, mtime: float, palette: str, width: int) -> bytes:
+    """The thermogram in ``palette``, scaled to ``width`` px (0: full size), as PNG."""
+    from irpatrol.radiometry.render import colorize
+
+    celsius = thermogram(path, mtime).celsius
+    finite = celsius[np.isfinite(celsius)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    img = PILImage.fromarray(colorize(celsius, palette, lo, max(hi, lo + 0.1)))
+    if width and width < img.width:
+        img = img.resize((width, max(1, round(img.height * width / img.width))), PILImage.Resampling.BILINEAR)
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=False, compress_level=3)
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=32)
+def palette_lut(palette: str) -> list[list[int]]:
+    """256 RGB triples from the coldest to the hottest colour of ``palette``."""
+    from irpatrol.radiometry.render import colorize
+
+    ramp = np.linspace(0.0, 1.0, 256, dtype=np.float32)[None, :]
+    return colorize(ramp, palette, 0.0, 1.0)[0].astype(int).tolist()
+
+
+def celsius_bytes(t: Thermogram) -> bytes:
+    """Temperatures as little-endian float32, row by row (NaN where unknown)."""
+    return np.ascontiguousarray(t.celsius, dtype="<f4").tobytes()

@@ -1,0 +1,140 @@
+"""API test fixtures: one migrated database per backend (SQLite always; PostgreSQL when
+``IRPATROL_TEST_POSTGRES_URL`` is set — in a schema of its own, dropped afterwards), users of
+every role with their tokens, and an in-process TestClient.
+
+Unset ``IRPATROL_TEST_POSTGRES_URL`` → the PostgreSQL variants skip; set but unreachable → they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from irpatrol import db
+from irpatrol.api.app import create_app
+from irpatrol.config import Settings
+from irpatrol.registry import auth
+from irpatrol.registry.auth import ROLES
+
+PASSWORD = "correct horse battery"
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+    ),
+]
+
+
+def postgres_url() -> str:
+    """The PostgreSQL URL to test against; skips when unset, fails when unreachable."""
+    url = os.environ.get("IRPATROL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("IRPATROL_TEST_POSTGRES_URL not set")
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        pytest.fail(f"PostgreSQL at {make_url(url).render_as_string()} unreachable: {exc}")
+    return url
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` whose connections use ``schema`` (libpq ``options``; read by SQLAlchemy and libpq)."""
+    return (
+        make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+
+
+@dataclass
+class Backend:
+    """A migrated database and the settings pointing at it."""
+
+    name: str
+    settings: Settings
+
+
+def make_backend(name: str, data_dir: Path) -> Iterator[Backend]:
+    """Create and migrate a database for ``name``; drop it afterwards (PostgreSQL schema)."""
+    if name == "sqlite":
+        settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
+        db.upgrade(settings.effective_database_url)
+        yield Backend(name, settings)
+        return
+    base = postgres_url()
+    schema = f"api_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(base)
+    with admin_engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        settings = Settings(
+            data_dir=data_dir, database_url=with_search_path(base, schema), upload_limit_bytes=2_000_000
+        )
+        db.upgrade(settings.effective_database_url)
+        yield Backend(name, settings)
+    finally:
+        db._ENGINES.pop(settings.effective_database_url, None)
+        with admin_engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """A migrated database with one active user per role (password :data:`PASSWORD`)."""
+    data_dir = tmp_path_factory.mktemp(f"data-{request.param}")
+    gen = make_backend(request.param, data_dir)
+    backend = next(gen)
+    with db.session_scope(backend.settings) as session:
+        for role in ROLES:
+            auth.add_user(session, role, role=role, password=PASSWORD)
+    yield backend
+    gen.close()
+
+
+@pytest.fixture(scope="session")
+def client(backend: Backend) -> Iterator[TestClient]:
+    """An in-process client of the app over ``backend`` (lifespan run)."""
+    with TestClient(create_app(backend.settings)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def tokens(client: TestClient) -> dict[str, str]:
+    """A bearer token per role, obtained through ``POST /auth/token``."""
+    out = {}
+    for role in ROLES:
+        r = client.post("/auth/token", data={"username": role, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        out[role] = r.json()["access_token"]
+    return out
+
+
+@pytest.fixture(scope="session")
+def headers(tokens: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``Authorization`` headers per role."""
+    return {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+
+
+@pytest.fixture(scope="session")
+def settings(backend: Backend) -> Settings:
+    """Settings of the database under test."""
+    return backend.settings
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The password of every role's user."""
+    return PASSWORD

@@ -1,0 +1,147 @@
+"""Role boundaries on every endpoint: anonymous → 401, a role below the endpoint's → 403, the
+endpoint's own role → neither (whatever the body: 2xx, 404 or 422).
+
+:data:`MIN_ROLE` lists every route of the app; a route missing from it fails
+:func:`test_every_route_has_a_declared_role`, so a new endpoint cannot slip through unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from irpatrol import db
+from irpatrol.config import Settings
+from irpatrol.registry import defects
+from irpatrol.registry.auth import ROLES
+
+PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
+
+MIN_ROLE: dict[tuple[str, str], str] = {
+    ("GET", "/users/me"): "viewer",
+    ("GET", "/users"): "admin",
+    ("POST", "/users"): "admin",
+    ("GET", "/assets/feeders"): "viewer",
+    ("GET", "/assets/feeders/{feeder_id}"): "viewer",
+    ("GET", "/assets/poles"): "viewer",
+    ("GET", "/assets/poles/{pole_id}"): "viewer",
+    ("POST", "/assets/import"): "admin",
+    ("DELETE", "/assets/feeders/{feeder_id}"): "admin",
+    ("DELETE", "/assets/poles/{pole_id}"): "admin",
+    ("GET", "/patrols"): "viewer",
+    ("GET", "/patrols/{patrol_id}"): "viewer",
+    ("POST", "/patrols"): "pilot",
+    ("POST", "/images"): "pilot",
+    ("GET", "/images"): "viewer",
+    ("GET", "/images/{image_id}"): "viewer",
+    ("GET", "/images/{image_id}/thermal.png"): "viewer",
+    ("POST", "/ingest"): "analyst",
+    ("GET", "/jobs"): "viewer",
+    ("GET", "/jobs/{job_id}"): "viewer",
+    ("GET", "/findings"): "viewer",
+    ("GET", "/findings/{finding_id}"): "viewer",
+    ("POST", "/findings/{finding_id}/recompute"): "analyst",
+    ("GET", "/defects"): "viewer",
+    ("GET", "/defects/{defect_id}"): "viewer",
+    ("POST", "/defects/{defect_id}/transition"): "analyst",
+    ("GET", "/hazards"): "viewer",
+    ("GET", "/hazards/{hazard_id}"): "viewer",
+    ("POST", "/hazards"): "pilot",
+    ("POST", "/hazards/{hazard_id}/transition"): "analyst",
+    ("GET", "/stats"): "viewer",
+    ("GET", "/plans"): "viewer",
+    ("GET", "/plans/{plan_id}"): "viewer",
+}
+
+
+def app_routes(client: TestClient) -> set[tuple[str, str]]:
+    """(method, path) of every API route (from the app's OpenAPI description)."""
+    paths = client.app.openapi()["paths"]
+    out = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    assert len(out) > 20
+    return out
+
+
+def concrete(path: str) -> str:
+    """The path with every ``{param}`` set to 1."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_route_has_a_declared_role(client: TestClient) -> None:
+    routes = app_routes(client)
+    undeclared = routes - set(MIN_ROLE) - PUBLIC
+    assert not undeclared, f"routes without an entry in MIN_ROLE: {sorted(undeclared)}"
+    missing = set(MIN_ROLE) - routes
+    assert not missing, f"endpoints of the issue missing from the app: {sorted(missing)}"
+
+
+def test_anonymous_gets_401_everywhere_but_login_health_and_docs(client: TestClient) -> None:
+    for method, path in sorted(app_routes(client) - PUBLIC):
+        r = client.request(method, concrete(path))
+        assert r.status_code == 401, (method, path, r.status_code, r.text)
+        assert r.headers.get("www-authenticate") == "Bearer"
+    assert client.get("/health").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/docs").status_code == 200
+
+
+def test_roles_below_the_required_one_get_403(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
+    routes = app_routes(client)
+    for (method, path), required in sorted(MIN_ROLE.items()):
+        if (method, path) not in routes:
+            continue
+        for role in ROLES[: ROLES.index(required)]:
+            r = client.request(method, concrete(path), headers=headers[role])
+            assert r.status_code == 403, (role, method, path, r.status_code, r.text)
+
+
+def test_the_required_role_passes_the_check(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
+    routes = app_routes(client)
+    for (method, path), required in sorted(MIN_ROLE.items()):
+        if (method, path) not in routes:
+            continue
+        r = client.request(method, concrete(path), headers=headers[required])
+        assert r.status_code not in (401, 403), (required, method, path, r.status_code, r.text)
+        assert r.status_code < 500, (required, method, path, r.status_code, r.text)
+
+
+@pytest.fixture
+def new_defect(settings: Settings) -> int:
+    """A fresh defect in status ``new``."""
+    with db.session_scope(settings) as session:
+        return defects.open_defect(session, grade="serious", pole_id=None, description="role test").id
+
+
+def test_a_viewer_cannot_transition_a_defect(
+    client: TestClient, headers: dict[str, dict[str, str]], new_defect: int
+) -> None:
+    body = {"to": "confirmed", "comment": "looks real"}
+    r = client.post(f"/defects/{new_defect}/transition", json=body, headers=headers["viewer"])
+    assert r.status_code == 403
+    assert client.get(f"/defects/{new_defect}", headers=headers["viewer"]).json()["status"] == "new"
+    r = client.post(f"/defects/{new_defect}/transition", json=body, headers=headers["analyst"])
+    assert r.status_code == 200, r.text
+    detail = r.json()
+    assert detail["status"] == "confirmed"
+    assert detail["events"][-1]["user"] == "analyst"
+    assert detail["events"][-1]["comment"] == "looks real"
+
+
+def test_a_pilot_cannot_delete_assets(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
+    r = client.delete("/assets/poles/1", params={"reason": "gone"}, headers=headers["pilot"])
+    assert r.status_code == 403
+    r = client.delete("/assets/feeders/1", params={"reason": "gone"}, headers=headers["pilot"])
+    assert r.status_code == 403
+
+
+def test_only_an_admin_creates_users(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
+    body = {"username": "new-pilot", "password": "a-long-password", "role": "pilot"}
+    assert client.post("/users", json=body, headers=headers["analyst"]).status_code == 403
+    r = client.post("/users", json=body, headers=headers["admin"])
+    assert r.status_code == 201, r.text
+    assert r.json()["role"] == "pilot"
+    assert client.post("/users", json=body, headers=headers["admin"]).status_code == 409
+    login = client.post("/auth/token", data={"username": "new-pilot", "password": "a-long-password"})
+    assert login.status_code == 200

@@ -1,0 +1,81 @@
+"""``irpatrol analyze``: JSON keys, text, annotated PNGs and error handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from analysis.scenes import paste_clamps
+from irpatrol.cli.main import app
+from irpatrol.radiometry import read, tiff
+
+runner = CliRunner()
+KEYS = ("bbox", "t_max_c", "t2_c", "t0_c", "delta_t_k", "delta_pct", "grade")
+
+
+@pytest.fixture(scope="module")
+def scene_file(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real M30T background with three clamps, the middle one 12 K hotter, as a radiometric TIFF."""
+    bg = read(samples / "dji_m30t_iirp.jpg").celsius
+    h, w = bg.shape
+    centers = [(w // 2 - 120, h // 2), (w // 2, h // 2), (w // 2 + 120, h // 2)]
+    scene = paste_clamps(bg, centers, plateau_c=24.0, heat_k=[0.0, 12.0, 0.0])
+    path = tmp_path_factory.mktemp("scenes") / "three_clamps.tiff"
+    path.write_bytes(tiff.encode(scene))
+    return path
+
+
+def test_json_one_object_per_file_with_contract_keys(scene_file: Path, samples: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(scene_file), str(samples / "dji_m30t_iirp.jpg"),
+                                 "--standard", "dlt664-2016", "--device", "parallel-groove-clamp",
+                                 "--ambient", "14", "--json"])
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["file"] for o in objs] == [str(scene_file), str(samples / "dji_m30t_iirp.jpg")]
+    hot = [h for h in objs[0]["hotspots"] if h["grade"] != "none"]
+    assert len(hot) == 1
+    item = hot[0]
+    assert all(k in item for k in KEYS)
+    assert len(item["bbox"]) == 4 and item["grade"] == "general"
+    assert abs(item["delta_pct"] - 100 * 12 / 22) < 1.0
+    assert (item["t2_c"], item["t0_c"], item["t_max_c"]) == (24.0, 14.0, 36.0)
+    assert objs[1]["hotspots"] == []
+
+
+def test_text_output_names_references_and_grade(scene_file: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(scene_file), "--ambient", "14", "--wind", "2"])
+    assert result.exit_code == 0, result.output
+    assert "T0 14.0 °C (user)" in result.stdout
+    assert "T2 24.0 °C (similar-component)" in result.stdout and "general" in result.stdout
+
+
+def test_annotate_writes_a_png_per_file(scene_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "png"
+    result = runner.invoke(app, ["analyze", str(scene_file), "--ambient", "14", "--annotate", str(out)])
+    assert result.exit_code == 0, result.output
+    png = out / "three_clamps.annotated.png"
+    image = np.asarray(Image.open(png).convert("RGB"))
+    assert image.shape[0] == 512 and image.shape[1] > 640
+
+
+def test_bad_file_one_line_on_stderr_exit_2(scene_file: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    result = runner.invoke(app, ["analyze", str(bad), str(scene_file), "--json"])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "broken.jpg" in result.stderr
+    assert "Traceback" not in result.output
+    assert json.loads(result.stdout.splitlines()[0])["file"] == str(scene_file)
+
+
+@pytest.mark.parametrize("args", [["--device", "no-such-device"], ["--standard", "no-such-standard"],
+                                  ["--reference", "1,2,3"]])
+def test_bad_options_exit_2_without_traceback(scene_file: Path, args: list[str]) -> None:
+    result = runner.invoke(app, ["analyze", str(scene_file), *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("irpatrol: ") and "Traceback" not in result.output

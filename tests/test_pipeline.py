@@ -1,0 +1,100 @@
+"""examine(): hotspots from analysis, each graded by diagnosis (DL/T 664-2016 by default)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.scenes import paste_clamps, synthetic_background, three_phase
+from irpatrol.conditions import Conditions
+from irpatrol.errors import IrPatrolError
+from irpatrol.pipeline import Examination, examine
+from irpatrol.radiometry import read
+
+DLT_ORDER = ["none", "general", "serious", "critical"]
+
+
+@pytest.fixture(scope="module")
+def real_background(samples: Path) -> np.ndarray:
+    return read(samples / "dji_m30t_iirp.jpg").celsius
+
+
+def _centers(shape: tuple[int, ...]) -> list[tuple[int, int]]:
+    h, w = shape
+    return [(w // 2 - 120, h // 2), (w // 2, h // 2), (w // 2 + 120, h // 2)]
+
+
+def _grade_at(ex: Examination, xy: tuple[int, int]) -> str:
+    """Grade of the finding whose box holds ``xy``; ``none`` when no hotspot is there."""
+    for f in ex.hotspots:
+        x, y, w, h = f.hotspot.bbox
+        if x <= xy[0] < x + w and y <= xy[1] < y + h:
+            return f.grade
+    return "none"
+
+
+def test_real_scene_heated_clamp_graded_with_delta_within_one_point(real_background: np.ndarray) -> None:
+    centers = _centers(real_background.shape)
+    scene = paste_clamps(real_background, centers, plateau_c=24.0, heat_k=[0.0, 12.0, 0.0])
+    ex = examine(scene, ambient_c=14.0)
+    graded = [f for f in ex.hotspots if f.grade != "none"]
+    assert len(graded) == 1
+    (f,) = graded
+    d = f.to_dict()
+    assert abs(d["delta_pct"] - 100 * 12.0 / (36.0 - 14.0)) < 1.0
+    assert d["t2_c"] == pytest.approx(24.0, abs=1e-3) and d["t0_c"] == 14.0
+    assert d["grade"] == "general"  # δ 54.5 % ≥ 35 % with τ 22 K ≥ 10 K; ΔT 12 K ≤ 15 K
+    assert d["diagnosis"]["delta_pct"] == pytest.approx(d["delta_pct"], abs=0.01)
+    assert _grade_at(ex, centers[1]) == "general"
+
+
+def test_real_scene_three_equal_clamps_no_defect(real_background: np.ndarray) -> None:
+    scene = paste_clamps(real_background, _centers(real_background.shape), plateau_c=24.0,
+                         heat_k=[5.0, 5.0, 5.0])
+    ex = examine(scene, ambient_c=14.0)
+    assert all(f.grade == "none" for f in ex.hotspots)
+
+
+@settings(max_examples=20, deadline=None)
+@given(base=st.floats(0.0, 60.0), extra=st.floats(0.0, 60.0), plateau=st.floats(20.0, 40.0))
+def test_a_hotter_hotspot_never_lowers_the_grade(base: float, extra: float, plateau: float) -> None:
+    bg = synthetic_background(seed=3)
+    centers = three_phase()
+    grades = []
+    for heat in (base, base + extra):
+        ex = examine(paste_clamps(bg, centers, plateau_c=plateau, heat_k=[0.0, heat, 0.0]), ambient_c=15.0)
+        grades.append(DLT_ORDER.index(_grade_at(ex, centers[1])))
+    assert grades[1] >= grades[0]
+
+
+def test_examination_to_dict_is_json_with_the_contract_keys(samples: Path) -> None:
+    t = read(samples / "dji_m30t_iirp.jpg")
+    scene = paste_clamps(t.celsius, _centers(t.celsius.shape), plateau_c=24.0, heat_k=[0.0, 30.0, 0.0])
+    ex = examine(scene, conditions=Conditions(wind_m_s=2.0))
+    d = json.loads(json.dumps(ex.to_dict(), allow_nan=False))
+    assert d["t0_source"] == "background-median" and (d["width"], d["height"]) == (640, 512)
+    item = d["hotspots"][0]
+    for key in ("bbox", "t_max_c", "t2_c", "t0_c", "delta_t_k", "delta_pct", "grade"):
+        assert key in item
+    assert item["grade"] in DLT_ORDER[1:]
+
+
+def test_thermogram_input_and_conditions_reach_the_diagnosis(samples: Path) -> None:
+    t = read(samples / "dji_m30t_iirp.jpg")
+    ex = examine(t, conditions=Conditions(rain=True))
+    assert ex.conditions.distance_m is not None and ex.conditions.rain
+    scene = paste_clamps(synthetic_background(), three_phase(), plateau_c=30.0, heat_k=[0.0, 20.0, 0.0])
+    (f,) = examine(scene, ambient_c=15.0, conditions=Conditions(rain=True)).hotspots
+    assert "rain" in f.hotspot.flags and "rain" in f.to_dict()["diagnosis"]["flags"]
+
+
+@pytest.mark.parametrize(("standard", "device"), [("no-such-standard", "parallel-groove-clamp"),
+                                                   ("dlt664-2016", "no-such-device")])
+def test_unknown_names_fail_even_without_hotspots(standard: str, device: str) -> None:
+    with pytest.raises(IrPatrolError):
+        examine(np.full((32, 32), 20.0, np.float32), standard=standard, device=device)
