@@ -10,18 +10,21 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
 from irpatrol.conditions import Conditions
-from irpatrol.diagnosis import diagnose
+from irpatrol.diagnosis import Diagnosis, diagnose
+from irpatrol.radiometry import Thermogram
 
 
 @dataclass(frozen=True, eq=False)
 class Finding:
-    """A hotspot and its diagnosis (``diagnosis`` is an ``irpatrol.diagnosis`` Diagnosis)."""
+    """A hotspot and its diagnosis."""
 
     hotspot: Hotspot
-    diagnosis: Any
+    diagnosis: Diagnosis
 
     @property
     def grade(self) -> str:
@@ -63,17 +66,14 @@ class Examination:
         }
 
 
-def _distance_of(thermogram: Any) -> float | None:
-    params = getattr(thermogram, "params", None)
-    meta = getattr(thermogram, "meta", None)
-    lrf = getattr(meta, "lrf_distance_m", None)
-    if lrf is not None:
-        return float(lrf)
-    return None if params is None else float(params.distance_m)
+def _distance_of(thermogram: Thermogram) -> float:
+    """Object distance (m): the laser rangefinder reading when the file has one, else the camera's."""
+    lrf = thermogram.meta.lrf_distance_m
+    return float(lrf) if lrf is not None else float(thermogram.params.distance_m)
 
 
 def examine(
-    thermogram: Any,
+    thermogram: Thermogram | np.ndarray,
     *,
     standard: str = "dlt664-2016",
     device: str = "parallel-groove-clamp",
@@ -99,16 +99,21 @@ def examine(
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
     """
-    celsius = check_frame(getattr(thermogram, "celsius", thermogram))
     conditions = conditions or Conditions()
-    if conditions.distance_m is None:
-        conditions = dataclasses.replace(conditions, distance_m=_distance_of(thermogram))
+    if isinstance(thermogram, Thermogram):
+        celsius = check_frame(thermogram.celsius)
+        if conditions.distance_m is None:
+            conditions = dataclasses.replace(conditions, distance_m=_distance_of(thermogram))
+    else:
+        celsius = check_frame(thermogram)
     hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                              reference_bbox=reference_bbox, conditions=conditions)
     findings = [Finding(h, _diagnose(h, standard, device, conditions)) for h in hotspots]
     if not findings:
         check_names(standard, device)
-    if ambient_c is not None:
+    if hotspots:
+        t0_c, t0_source = hotspots[0].t0_c, hotspots[0].t0_source
+    elif ambient_c is not None:
         t0_c, t0_source = float(ambient_c), ambient_source
     else:
         t0_c, t0_source = background(celsius).ambient_c, "background-median"
@@ -121,7 +126,7 @@ def check_names(standard: str, device: str) -> None:
     diagnose(standard, device, hot_c=20.0, ref_c=20.0, ambient_c=20.0, conditions=Conditions())
 
 
-def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions) -> Any:
+def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions) -> Diagnosis:
     cond = dataclasses.replace(conditions, target_px=h.area_px)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond)

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.scenes import CLAMP_H, CLAMP_W, paste_clamps, synthetic_background, three_phase
 from irpatrol.analysis import find_hotspots
-from irpatrol.analysis.background import background
+from irpatrol.analysis.background import background, check_frame
 from irpatrol.conditions import Conditions
 from irpatrol.errors import InputError, ParameterError
 from irpatrol.radiometry import read
@@ -129,7 +129,17 @@ def test_to_dict_is_plain_json() -> None:
     assert d["t_max_c"] == 38.0 and d["delta_t_k"] == 8.0 and len(d["bbox"]) == 4
 
 
-@pytest.mark.parametrize("bad", [np.zeros(10), np.zeros((1, 5)), np.array([[1.0, np.nan], [2.0, 3.0]])])
+def test_no_data_pixels_are_left_out() -> None:
+    scene = paste_clamps(synthetic_background(), three_phase(), plateau_c=30.0, heat_k=[0.0, 8.0, 0.0])
+    holes = scene.copy()
+    holes[:10, :] = np.nan
+    holes[-5:, :20] = np.inf
+    (hot,) = find_hotspots(holes, ambient_c=15.0)
+    assert (hot.t_max_c, hot.delta_t_k) == (38.0, 8.0)
+    assert background(check_frame(holes)).median_c == pytest.approx(np.median(scene[10:-5]), abs=0.05)
+
+
+@pytest.mark.parametrize("bad", [np.zeros(10), np.zeros((1, 5)), np.full((4, 4), np.nan)])
 def test_bad_frames_raise_input_error(bad: np.ndarray) -> None:
     with pytest.raises(InputError):
         find_hotspots(bad)
@@ -140,3 +150,12 @@ def test_bad_parameters_raise_parameter_error() -> None:
         find_hotspots(synthetic_background(), min_area_px=0)
     with pytest.raises(ParameterError):
         find_hotspots(synthetic_background(), reference_bbox=(150, 120, 40, 40))
+    with pytest.raises(ParameterError):
+        find_hotspots(synthetic_background(), ambient_c=float("nan"))
+
+
+def test_a_thermogram_is_accepted_as_is(samples: Path) -> None:
+    thermogram = read(samples / "dji_m3t_iirp.jpg")
+    from_thermogram = find_hotspots(thermogram)
+    assert from_thermogram
+    assert [h.t_max_c for h in from_thermogram] == [h.t_max_c for h in find_hotspots(thermogram.celsius)]

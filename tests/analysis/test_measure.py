@@ -55,6 +55,16 @@ def test_hot_pixel_position_found_by_every_tool() -> None:
     assert line_profile(frame, (33, 0), (33, 39)).max_xy == (33, 12)
 
 
+def test_no_data_pixels_are_left_out(ramp: np.ndarray) -> None:
+    holes = ramp.copy()
+    holes[5, 9] = np.nan
+    m = box(holes, (7, 3, 3, 3))
+    assert (m.max_c, m.max_xy, m.n_px) == (508.0, (8, 5), 8)
+    assert m.mean_c == pytest.approx((np.sum(ramp[3:6, 7:10]) - 509.0) / 8)
+    with pytest.raises(ParameterError):
+        spot(holes, 9, 5)
+
+
 @settings(max_examples=40, deadline=None)
 @given(x0=st.integers(0, 29), y0=st.integers(0, 19), x1=st.integers(0, 29), y1=st.integers(0, 19))
 def test_line_profile_ends_and_length(x0: int, y0: int, x1: int, y1: int) -> None:

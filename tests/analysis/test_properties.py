@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.scenes import paste_clamps, synthetic_background
 from irpatrol.analysis import Hotspot, find_hotspots
+from irpatrol.radiometry import read
 
 QUANTUM = 1 / 64
 """Scene temperatures and offsets are multiples of 1/64 K, exact in float32."""
@@ -65,3 +69,15 @@ def test_the_hottest_clamp_is_found_against_the_coolest_peer(p: dict) -> None:
         assert abs((top.delta_t_k or 0.0) - spread) < 1e-3
     else:
         assert all((h.delta_t_k or 0.0) < 0.5 for h in hotspots if h.t2_source == "similar-component")
+
+
+REAL = ["dji_m3t_iirp.jpg", "dji_xts_dirp.jpg", "dji_m30t_girp.jpg", "flir_t640.jpg"]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_frames_rotated_by_90_degrees_give_the_same_hotspots(samples: Path, name: str) -> None:
+    celsius = read(samples / name).celsius
+    reference = _signature(find_hotspots(celsius))
+    assert reference, f"{name} should have warm regions to compare"
+    for k in (1, 2, 3):
+        assert _signature(find_hotspots(np.rot90(celsius, k))) == reference

@@ -18,16 +18,27 @@ runner = CliRunner()
 KEYS = ("bbox", "t_max_c", "t2_c", "t0_c", "delta_t_k", "delta_pct", "grade")
 
 
-@pytest.fixture(scope="module")
-def scene_file(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real M30T background with three clamps, the middle one 12 K hotter, as a radiometric TIFF."""
+def _write_scene(samples: Path, folder: Path, heat_k: list[float], name: str) -> Path:
+    """A real M30T background with three clamps at 24 °C plus ``heat_k``, as a radiometric TIFF."""
     bg = read(samples / "dji_m30t_iirp.jpg").celsius
     h, w = bg.shape
     centers = [(w // 2 - 120, h // 2), (w // 2, h // 2), (w // 2 + 120, h // 2)]
-    scene = paste_clamps(bg, centers, plateau_c=24.0, heat_k=[0.0, 12.0, 0.0])
-    path = tmp_path_factory.mktemp("scenes") / "three_clamps.tiff"
-    path.write_bytes(tiff.encode(scene))
+    path = folder / name
+    path.write_bytes(tiff.encode(paste_clamps(bg, centers, plateau_c=24.0, heat_k=heat_k)))
     return path
+
+
+@pytest.fixture(scope="module")
+def scene_file(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three clamps, the middle one 12 K hotter."""
+    return _write_scene(samples, tmp_path_factory.mktemp("scenes"), [0.0, 12.0, 0.0], "three_clamps.tiff")
+
+
+def test_three_equal_clamps_report_no_defect(samples: Path, tmp_path: Path) -> None:
+    path = _write_scene(samples, tmp_path, [3.0, 3.0, 3.0], "equal.tiff")
+    result = runner.invoke(app, ["analyze", str(path), "--ambient", "14", "--json"])
+    assert result.exit_code == 0, result.output
+    assert all(h["grade"] == "none" for h in json.loads(result.stdout)["hotspots"])
 
 
 def test_json_one_object_per_file_with_contract_keys(scene_file: Path, samples: Path) -> None:

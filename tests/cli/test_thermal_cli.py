@@ -192,3 +192,28 @@ def test_csv_writes_non_finite_values_as_empty_fields() -> None:
 
     text = to_csv(np.array([[1.5, np.nan], [-np.inf, -20.25]], np.float32)).decode()
     assert text == "1.5000,\n,-20.2500\n"
+
+
+def _with_rangefinder_xmp(jpeg: bytes, distance_m: float) -> bytes:
+    """The JPEG with a DJI XMP APP1 segment (LRFStatus Normal) inserted after SOI."""
+    xmp = (
+        b"http://ns.adobe.com/xap/1.0/\0"
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:drone-dji="http://www.dji.com/drone-dji/1.0/" drone-dji:LRFStatus="Normal" '
+        b'drone-dji:LRFTargetDistance="' + str(distance_m).encode() + b'"/></rdf:RDF></x:xmpmeta>'
+    )
+    return jpeg[:2] + b"\xff\xe1" + (len(xmp) + 2).to_bytes(2, "big") + xmp + jpeg[2:]
+
+
+def test_rangefinder_distance_is_recorded_and_used_only_on_request(samples: Path, tmp_path: Path) -> None:
+    path = tmp_path / "lrf.jpg"
+    path.write_bytes(_with_rangefinder_xmp((samples / "dji_m30t_iirp.jpg").read_bytes(), 12.5))
+    default = _json_lines(runner.invoke(app, ["thermal", "read", "--json", str(path)]).stdout)[0]
+    assert default["lrf_distance_m"] == 12.5
+    assert (default["distance_m"], default["distance_source"]) == (5.0, "embedded")
+    used = _json_lines(runner.invoke(app, ["thermal", "read", "--json", "--use-lrf", str(path)]).stdout)[0]
+    assert (used["distance_m"], used["distance_source"]) == (12.5, "rangefinder")
+    expected = read(samples / "dji_m30t_iirp.jpg").with_params(distance_m=12.5).celsius
+    assert used["t_mean_c"] == pytest.approx(float(expected.mean(dtype=np.float64)), abs=1e-4)
+    explicit = runner.invoke(app, ["thermal", "read", "--json", "--use-lrf", "--distance", "3", str(path)])
+    assert _json_lines(explicit.stdout)[0]["distance_source"] == "option"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from irpatrol.conditions import Conditions
@@ -160,7 +161,23 @@ def test_to_dict_has_the_contract_keys() -> None:
     d = diagnose("dlt664-2016", CLAMP, hot_c=95.0, ref_c=30.0, ambient_c=25.0, load_current_a=60.0,
                  rated_current_a=100.0, conditions=Conditions(wind_m_s=2.0)).to_dict()
     for key in ("grade", "grade_zh", "delta_t_k", "rise_k", "delta_pct", "corrected_delta_t_k", "rule",
-                "clause", "confidence", "flags", "advice", "standard", "device", "hot_c", "ref_c", "ambient_c",
-                "load_current_a", "rated_current_a", "wind_m_s"):
+                "clause", "confidence", "flags", "advice", "standard", "device", "hot_c", "ref_c",
+                "ambient_c", "load_current_a", "rated_current_a", "wind_m_s"):
         assert key in d, key
     assert d["grade"] == "serious" and d["standard"] == "dlt664-2016" and d["device"] == CLAMP
+
+
+def test_informational_flags_become_notes_without_changing_the_grade() -> None:
+    d = diagnose("dlt664-2016", CLAMP, hot_c=95.0, ref_c=30.0, ambient_c=25.0,
+                 conditions=Conditions(target_px=4, default_emissivity=True))
+    assert d.flags == ("small-target", "default-emissivity")
+    assert (d.grade, d.graded) == ("serious", True)
+    assert "note: target smaller than the trusted size at this distance" in d.advice
+
+
+def test_numpy_scalars_are_accepted_and_reported_as_plain_floats() -> None:
+    d = diagnose("dlt664-2016", CLAMP, hot_c=np.float32(95.0), ref_c=np.float32(30.0),
+                 ambient_c=np.float64(25.0), load_current_a=np.float32(60.0), rated_current_a=np.int64(100))
+    assert d.grade == "serious"
+    for key in ("hot_c", "ref_c", "ambient_c", "delta_t_k", "load_current_a", "rated_current_a"):
+        assert type(d.to_dict()[key]) is float, key

@@ -1,4 +1,5 @@
-"""Load correction ΔT × (I_rated / I)^n (Infraspection Institute; standards.md §1.8)."""
+"""Load correction ΔT × (I_rated / I)^n (Infraspection Institute; standards.md §1.8) and the advisory
+wind correction (standards.md §2)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from irpatrol.diagnosis.load_correction import rated_load_factor
+from irpatrol.conditions import Conditions
+from irpatrol.diagnosis import diagnose
+from irpatrol.diagnosis.load_correction import rated_load_factor, wind_factor
 from irpatrol.diagnosis.readings import Readings
-from irpatrol.diagnosis.rules import LoadCorrection
+from irpatrol.diagnosis.rules import LoadCorrection, WindCorrection
 from irpatrol.errors import ParameterError
 
 RULE = LoadCorrection(exponent=1.6, min_load_fraction=0.3, source="test", clause="test", confidence="V")
@@ -52,3 +55,25 @@ def test_scaling_rises_keeps_delta_and_scales_delta_t(hot: float, t2_share: floa
 def test_a_reference_below_ambient_is_not_scaled() -> None:
     r = Readings(hot_c=40.0, ref_c=-10.0, ambient_c=20.0).scaled(11.0)
     assert (r.hot_c, r.ref_c, r.ambient_c) == (240.0, -10.0, 20.0)
+
+
+WIND = WindCorrection(speeds_m_s=(1.0, 2.0, 3.0), factors=(1.0, 1.36, 1.64), source="t", clause="t",
+                      confidence="L")
+
+
+@pytest.mark.parametrize(("wind", "factor"), [(0.0, 1.0), (1.0, 1.0), (1.5, 1.18), (2.0, 1.36), (3.0, 1.64),
+                                              (3.1, None), (None, None)])
+def test_wind_factor_interpolates_the_table(wind: float | None, factor: float | None) -> None:
+    got = wind_factor(wind, WIND)
+    assert got == (None if factor is None else pytest.approx(factor))
+
+
+def test_wind_correction_is_advisory_in_a_diagnosis() -> None:
+    calm = diagnose("dlt664-2016", "strain-clamp", hot_c=40.0, ref_c=30.0, ambient_c=20.0)
+    windy = diagnose("dlt664-2016", "strain-clamp", hot_c=40.0, ref_c=30.0, ambient_c=20.0,
+                     conditions=Conditions(wind_m_s=4.0))
+    assert windy.wind_factor == pytest.approx(1.86)  # shipped table, standards.md §2
+    assert windy.wind_corrected_delta_t_k == pytest.approx(18.6)
+    assert windy.grade == calm.grade == "general"  # δ = 50 %; the calm ΔT 18.6 K changes nothing
+    assert any("ΔT in calm air ≈ 18.6 K" in a for a in windy.advice)
+    assert calm.wind_factor is None

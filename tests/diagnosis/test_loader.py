@@ -129,6 +129,12 @@ _DELETE = object()
     (("load_correction", "min_load_fraction"), 0.0, ["'min_load_fraction'"]),
     (("ruleset", "name"), "", ["ruleset", "'name'"]),
     (("grades",), [], ["'grades'"]),
+    (("wind_correction",), {"speeds_m_s": [1, 2], "factors": [1.0, 0.9], "clause": "c", "source": "s",
+                            "confidence": "L"}, ["wind_correction", "'factors'", "never decrease"]),
+    (("wind_correction",), {"speeds_m_s": [2, 1], "factors": [1.0, 1.2], "clause": "c", "source": "s",
+                            "confidence": "L"}, ["wind_correction", "'speeds_m_s'", "ascending"]),
+    (("wind_correction",), {"speeds_m_s": [1, 2], "factors": [1.0], "clause": "c", "source": "s",
+                            "confidence": "L"}, ["wind_correction", "'factors'", "one factor per speed"]),
 ])
 def test_validation_errors_name_row_and_field(path: tuple[Any, ...], value: Any, expected: list[str]) -> None:
     with pytest.raises(RuleSetError) as info:

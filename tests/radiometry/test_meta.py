@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from PIL import Image
 
 from irpatrol.radiometry.jpeg_meta import parse_exif_datetime, read_meta
@@ -50,13 +51,35 @@ def test_make_model_time_and_gps_agree_with_pillow(samples: Path, name: str) -> 
         assert meta.gps is None
 
 
-def test_dji_xmp_altitudes_and_gimbal(samples: Path) -> None:
-    meta = read_meta((samples / "dji_xtr_flir_core.jpg").read_bytes())
+def _xmp_by_lxml(data: bytes) -> dict[str, float]:
+    """drone-dji attributes parsed with lxml (an independent XML reader)."""
+    start, end = data.index(b"<x:xmpmeta"), data.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+    root = etree.fromstring(data[start:end])
+    ns = "{http://www.dji.com/drone-dji/1.0/}"
+    out: dict[str, float] = {}
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key.startswith(ns):
+                out[key[len(ns) :]] = float(value)
+    return out
+
+
+@pytest.mark.parametrize("name", ["dji_xt2_flir_core.jpg", "dji_xtr_flir_core.jpg"])
+def test_dji_xmp_altitudes_and_gimbal_agree_with_lxml(samples: Path, name: str) -> None:
+    data = (samples / name).read_bytes()
+    meta, xmp = read_meta(data), _xmp_by_lxml(data)
     assert meta.gps is not None and meta.gimbal is not None
-    assert meta.gps.lat < 0 and meta.gps.lon < 0  # S and W references applied
-    assert meta.gps.alt_m == pytest.approx(863.583862)
-    assert meta.gps.rel_alt_m == pytest.approx(1.5)
-    assert (meta.gimbal.yaw, meta.gimbal.pitch, meta.gimbal.roll) == pytest.approx((153.600006, -8.3, 0.0))
+    assert meta.gps.alt_m == xmp["AbsoluteAltitude"] and meta.gps.rel_alt_m == xmp["RelativeAltitude"]
+    assert (meta.gimbal.yaw, meta.gimbal.pitch, meta.gimbal.roll) == (
+        xmp["GimbalYawDegree"],
+        xmp["GimbalPitchDegree"],
+        xmp["GimbalRollDegree"],
+    )
+
+
+def test_southern_western_position_is_negative(samples: Path) -> None:
+    meta = read_meta((samples / "dji_xtr_flir_core.jpg").read_bytes())
+    assert meta.gps is not None and meta.gps.lat < 0 and meta.gps.lon < 0
 
 
 def test_tsdk_samples_without_gps_say_so(samples: Path) -> None:

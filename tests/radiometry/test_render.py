@@ -108,3 +108,11 @@ def test_nice_ticks_are_round_and_inside_the_range() -> None:
     assert ticks[0] >= 19.1 and ticks[-1] <= 56.5 and len(ticks) >= 4
     steps = np.diff(ticks)
     assert np.allclose(steps, steps[0]) and steps[0] in (2, 2.5, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "text"),
+    [(24.75, 0.25, "24.75"), (25.0, 0.25, "25.00"), (12.5, 2.5, "12.5"), (40.0, 10, "40")],
+)
+def test_tick_labels_show_the_step_exactly(value: float, step: float, text: str) -> None:
+    assert render._label(value, step) == text

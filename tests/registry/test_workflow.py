@@ -11,8 +11,12 @@ from irpatrol.registry import workflow
 from irpatrol.registry.workflow import DefectStatus as S
 
 ISSUE_TABLE = {
-    ("new", "confirmed"), ("new", "rejected"), ("confirmed", "repair_scheduled"),
-    ("repair_scheduled", "repaired"), ("repaired", "verified"), ("repaired", "reopened"),
+    ("new", "confirmed"),
+    ("new", "rejected"),
+    ("confirmed", "repair_scheduled"),
+    ("repair_scheduled", "repaired"),
+    ("repaired", "verified"),
+    ("repaired", "reopened"),
     ("reopened", "confirmed"),
 }
 

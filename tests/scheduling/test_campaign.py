@@ -87,12 +87,13 @@ def test_a_grounded_area_gets_no_work_that_day(small_county):
     first = date(2026, 11, 2)
     storm = [Weather(first + timedelta(days=d), "A1", rain=True) for d in range(7)]
     policy = Policy(start=first, deadline=first + timedelta(days=29))
-    plan = plan_campaign(replace(small_county, weather=()), policy, weather=storm, time_limit_s=0.0)
+    county = replace(small_county, weather=())
+    plan = plan_campaign(county, policy, weather=storm, time_limit_s=0.0)
     assert plan.unplanned == ()
     a1_days = {cd.day for cd in plan.crew_days if any(
         s.visits[0].feeder_id in {f.id for f in small_county.feeders if f.area == "A1"} for s in cd.sorties)}
     assert min(a1_days) >= first + timedelta(days=7)
-    assert validate(plan, small_county, policy, storm) == []
+    assert validate(plan, county, policy, storm) == []
 
 
 def test_too_short_a_window_leaves_poles_unplanned_with_a_reason(small_county):

@@ -30,8 +30,8 @@ def cvrp_dir(request: pytest.FixtureRequest) -> Path:
     root = Path(cache.mkdir("vrpsolvereasy-cvrp"))
     if all((root / f"{n}.vrp").exists() for n in INSTANCES):
         return root
-    proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", WHEEL, "-d", str(root)],
-                          capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", WHEEL, "-d", str(root)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     wheels = list(root.glob("*.whl"))
     if proc.returncode != 0 or not wheels:
         msg = f"cannot download {WHEEL}: {proc.stderr.strip()[-300:]}"

@@ -8,7 +8,8 @@ from irpatrol.scheduling.core.instance import Route, build_instance
 from irpatrol.scheduling.core.model import Drone
 from irpatrol.scheduling.core.split import split_runs
 
-DRONE = Drone("test", endurance_s=900, cruise_m_s=10.0, seconds_per_pole=40, climb_s=15, sortie_overhead_s=300)
+DRONE = Drone("test", endurance_s=900, cruise_m_s=10.0, seconds_per_pole=40, climb_s=15,
+              sortie_overhead_s=300)
 
 
 def line(n: int, span: float = 80.0, angle: float = 0.0) -> np.ndarray:

@@ -78,8 +78,12 @@ def _place(anchor: tuple[float, float, float], size: tuple[float, float],
     candidates = [y_top - h - 2, y_bottom + 3, *(y_bottom + 3 + k * (h + 1) for k in range(1, 8))]
     for y in candidates:
         box = (x, y, x + w, y + h)
-        inside = 0 <= y and y + h <= image_size[1]
-        if inside and not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in placed):
+        inside = y >= 0 and y + h <= image_size[1]
+        if inside and not any(_overlap(box, b) for b in placed):
             return box
     y = min(max(0.0, y_top - h - 2), image_size[1] - h)
     return (x, y, x + w, y + h)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -43,13 +43,17 @@ class Background:
 
 
 def check_frame(celsius: np.ndarray) -> CelsiusArray:
-    """The frame as a C-contiguous float32 H×W array; InputError when it is not a finite 2-D image."""
+    """The frame as a C-contiguous float32 H×W array, ±inf turned into NaN ("no data", as a
+    radiometric TIFF stores it); InputError when it is not 2-D or holds no valid pixel at all."""
     arr = np.asarray(celsius)
     if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[1] < 2:
         raise InputError(f"a thermal frame must be a 2-D array of at least 2×2 pixels, got shape {arr.shape}")
     arr = np.ascontiguousarray(arr, dtype=np.float32)
-    if not np.isfinite(arr).all():
-        raise InputError("thermal frame holds non-finite temperatures (NaN or ±inf)")
+    finite = np.isfinite(arr)
+    if not finite.all():
+        if not finite.any():
+            raise InputError("thermal frame holds no valid temperature (all pixels NaN or ±inf)")
+        arr = np.where(finite, arr, np.float32(np.nan))
     return arr
 
 
@@ -66,7 +70,7 @@ def background(celsius: CelsiusArray, *, k_sigma: float = 3.0, min_contrast_k: f
     Parameters
     ----------
     celsius:
-        H×W float32 temperatures (°C), finite (see :func:`check_frame`).
+        H×W float32 temperatures (°C); NaN pixels are no data and left out (see :func:`check_frame`).
     k_sigma:
         The threshold is ``median + k_sigma × σ``: 3 σ leaves about 0.13 % of a normal background
         above it (one-sided Gaussian tail).
@@ -80,11 +84,14 @@ def background(celsius: CelsiusArray, *, k_sigma: float = 3.0, min_contrast_k: f
     The ambient is the median of the pixels at or below the threshold only, i.e. the background
     once the warm equipment is taken out (source string ``background-median``).
     """
-    lo, hi = float(celsius.min()), float(celsius.max())
+    valid = None if not np.isnan(celsius).any() else ~np.isnan(celsius)
+    lo, hi = (float(celsius.min()), float(celsius.max())) if valid is None else (
+        float(celsius[valid].min()), float(celsius[valid].max()))
     if hi - lo < 1e-6:
         return Background(lo, 0.0, lo + min_contrast_k, lo, 0.0)
     bin_k = (hi - lo) / HISTOGRAM_BINS
-    hist = cv2.calcHist([celsius], [0], None, [HISTOGRAM_BINS], [lo, hi + bin_k * 1e-3]).ravel()
+    mask = None if valid is None else valid.view(np.uint8)
+    hist = cv2.calcHist([celsius], [0], mask, [HISTOGRAM_BINS], [lo, hi + bin_k * 1e-3]).ravel()
     centers = lo + (np.arange(HISTOGRAM_BINS) + 0.5) * bin_k
     median = _weighted_median(centers, hist)
     dist = np.abs(centers - median)

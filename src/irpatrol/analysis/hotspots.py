@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -102,8 +102,17 @@ class Hotspot:
         }
 
 
-def _celsius_of(celsius_or_thermogram: Any) -> CelsiusArray:
-    return check_frame(getattr(celsius_or_thermogram, "celsius", celsius_or_thermogram))
+class HasCelsius(Protocol):
+    """Anything carrying an H×W °C array, e.g. :class:`irpatrol.radiometry.Thermogram`."""
+
+    @property
+    def celsius(self) -> CelsiusArray: ...
+
+
+def _celsius_of(celsius_or_thermogram: np.ndarray | HasCelsius) -> CelsiusArray:
+    if isinstance(celsius_or_thermogram, np.ndarray):
+        return check_frame(celsius_or_thermogram)
+    return check_frame(celsius_or_thermogram.celsius)
 
 
 def _user_reference(celsius: CelsiusArray, bbox: BBox) -> Reference:
@@ -133,8 +142,26 @@ def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t
     )
 
 
+def _references(regions: list[Region], user_ref: Reference | None, max_peers: int,
+                min_delta_k: float) -> list[Reference | None]:
+    """Per region its T2 reference, or None when the region cannot be a hotspot: it peaks inside
+    the user's reference region, it is the coolest of its kind, or even the coolest similar region
+    is less than ``min_delta_k`` below it (a bound computed for all regions at once)."""
+    if user_ref is not None:
+        return [None if user_ref.bbox and _inside(r.max_xy, user_ref.bbox) else user_ref for r in regions]
+    if not regions:
+        return []
+    table = peer_table(regions)
+    lowest = lowest_similar_peak(table)
+    return [
+        None if np.isfinite(lowest[i]) and r.t_max_c - lowest[i] < min_delta_k
+        else automatic_t2(regions, i, table, max_peers=max_peers)
+        for i, r in enumerate(regions)
+    ]
+
+
 def find_hotspots(
-    celsius_or_thermogram: Any,
+    celsius_or_thermogram: np.ndarray | HasCelsius,
     *,
     ambient_c: float | None = None,
     reference_bbox: BBox | None = None,
@@ -174,6 +201,8 @@ def find_hotspots(
     celsius = _celsius_of(celsius_or_thermogram)
     if min_area_px < 1 or max_peers < 1:
         raise ParameterError(f"min_area_px and max_peers must be ≥ 1, got {min_area_px} and {max_peers}")
+    if ambient_c is not None and not -273.15 < ambient_c < 2000.0:
+        raise ParameterError(f"ambient temperature must be a finite °C value above −273.15, got {ambient_c}")
     bg = background(celsius, k_sigma=k_sigma, min_contrast_k=min_contrast_k)
     t0_c, t0_source = (float(ambient_c), ambient_source) if ambient_c is not None else (
         bg.ambient_c, "background-median")
@@ -181,19 +210,8 @@ def find_hotspots(
     regions = seg.regions
     user_ref = None if reference_bbox is None else _user_reference(celsius, reference_bbox)
     conditions = conditions or Conditions()
-    table = peer_table(regions) if regions and user_ref is None else None
-    lowest = None if table is None else lowest_similar_peak(table)
     found: list[Hotspot] = []
-    for i, region in enumerate(regions):
-        if user_ref is not None:
-            if user_ref.bbox is not None and _inside(region.max_xy, user_ref.bbox):
-                continue
-            ref: Reference | None = user_ref
-        else:
-            assert table is not None and lowest is not None
-            if np.isfinite(lowest[i]) and region.t_max_c - lowest[i] < min_delta_k:  # below it vs any peer
-                continue
-            ref = automatic_t2(regions, i, table, max_peers=max_peers)
+    for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
         if ref is None:
             continue
         if ref is NO_REFERENCE and region.t_max_c - t0_c < min_rise_k:

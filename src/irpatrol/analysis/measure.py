@@ -1,8 +1,9 @@
 """Measurement tools of a thermal viewer: spot, box, polygon and line profile.
 
-Each returns min / max / mean (°C) and the (x, y) pixel of the max; x grows to the right and y
-down, as in image coordinates. Ties for the max go to the first pixel in row-major order (spot,
-box, polygon) or along the line (profile). Coordinates outside the frame raise ParameterError.
+Each returns min / max / mean (°C) over the valid pixels (NaN is "no data" and left out) and the
+(x, y) pixel of the max; x grows to the right and y down, as in image coordinates. Ties for the
+max go to the first pixel in row-major order (spot, box, polygon) or along the line (profile).
+Coordinates outside the frame raise ParameterError.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from irpatrol.units import CelsiusArray
 
 @dataclass(frozen=True)
 class Measurement:
-    """Statistics of a measured area (°C) and the (x, y) of its hottest pixel; ``n_px`` pixels."""
+    """Statistics of a measured area (°C) and the (x, y) of its hottest pixel; ``n_px`` valid pixels."""
 
     min_c: float
     max_c: float
@@ -50,9 +51,13 @@ def _check_xy(arr: np.ndarray, x: int, y: int, what: str) -> None:
 
 
 def _stats(values: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> Measurement:
-    i = int(np.argmax(values))
-    return Measurement(float(values.min()), float(values[i]), float(values.mean()),
-                       (int(xs[i]), int(ys[i])), int(values.size))
+    """Statistics over the valid (non-NaN) values; ParameterError when there is none."""
+    valid = ~np.isnan(values)
+    if not valid.any():
+        raise ParameterError("the measured area holds no valid temperature (all pixels are no data)")
+    v, x, y = values[valid], xs[valid], ys[valid]
+    i = int(np.argmax(v))
+    return Measurement(float(v.min()), float(v[i]), float(v.mean()), (int(x[i]), int(y[i])), int(v.size))
 
 
 def spot(celsius: np.ndarray, x: int, y: int, *, radius: int = 0) -> Measurement:
@@ -76,10 +81,8 @@ def box(celsius: np.ndarray, bbox: Sequence[int]) -> Measurement:
         raise ParameterError(f"box ({x}, {y}, {w}, {h}) is empty")
     _check_xy(arr, x, y, "box corner")
     _check_xy(arr, x + w - 1, y + h - 1, "box corner")
-    patch = arr[y:y + h, x:x + w]
-    i = int(np.argmax(patch))
-    py, px = divmod(i, w)
-    return Measurement(float(patch.min()), float(patch.flat[i]), float(patch.mean()), (x + px, y + py), w * h)
+    ys, xs = np.mgrid[y:y + h, x:x + w]
+    return _stats(arr[y:y + h, x:x + w].ravel(), xs.ravel(), ys.ravel())
 
 
 def polygon(celsius: np.ndarray, points: Sequence[Sequence[int]]) -> Measurement:

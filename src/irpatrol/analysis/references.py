@@ -5,13 +5,13 @@ T2, after DL/T 664-2016 §8.4 (同类比较判断法, similar-equipment comparis
 A whole-image median or the plain ambient is not acceptable as T2 (it biases δ), so T2 is only
 taken from other equipment regions that look like the same part:
 
-1. *Similar* regions: area within a factor ``area_ratio`` (default 2) and elongation (long / short
-   side of the minimum-area rectangle) within a factor ``elongation_ratio`` (default 1.5) of the
-   hot region. Both are invariant to rotation and to a uniform temperature offset.
+1. *Similar* regions: area within a factor ``area_ratio`` (default 2) and elongation (√ of the
+   ratio of the principal variances of the pixels) within a factor ``elongation_ratio`` (default
+   1.5) of the hot region. Both are invariant to rotation and to a uniform temperature offset.
 2. They are ranked by shape distance: |log area ratio| + |log elongation ratio| plus the mean
-   absolute difference of the log Hu invariants (a ``cv2.matchShapes``-like measure), and the best
-   ``max_peers`` (default 2: the other two phases of a three-phase set) that are not hotter than
-   the hot region are kept.
+   absolute difference of the log-scaled Hu invariants (a ``cv2.matchShapes``-like measure), and
+   the best ``max_peers`` (default 2: the other two phases of a three-phase set) that are not
+   hotter than the hot region are kept.
 3. T2 is the lowest t_max among them: the hottest point of the healthiest corresponding part.
    Taking the lowest rather than the mean keeps a second faulty phase from hiding the first.
 

@@ -27,6 +27,12 @@ PIXEL_VARIANCE = 1.0 / 12.0
 """Variance of a unit square's coordinate (px²), added so a one-pixel-wide line has a finite width."""
 
 
+HU_SCALE = 1e-6
+"""Hu invariants are compared as sign(h)·log10(1 + |h| / HU_SCALE): logarithmic above this scale,
+→ 0 below it, so the round-off of invariants that vanish for symmetric shapes (≈ 1e-17) cannot
+swing the comparison (OpenCV's ``matchShapes`` likewise ignores |h| < 1e-5)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Region:
     """One connected warm region.
@@ -38,7 +44,7 @@ class Region:
         t_max_c: hottest pixel (°C); ``max_xy`` is its (x, y) (first in row-major order on ties).
         t_mean_c: mean over the region (°C).
         elongation: √(λ₁/λ₂) of the pixel covariance (≥ 1).
-        hu: the seven Hu invariants on a signed log scale (sign(h)·log10|h|).
+        hu: the seven Hu invariants on a signed log scale (see :data:`HU_SCALE`).
     """
 
     label: int
@@ -98,7 +104,7 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int) -> tuple[n
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
     elongation = np.sqrt((half_trace + det_root + PIXEL_VARIANCE) / (half_trace - det_root + PIXEL_VARIANCE))
     hu = _hu(nu)
-    return elongation, np.sign(hu) * np.log10(np.abs(hu) + 1e-30)
+    return elongation, np.sign(hu) * np.log10(1.0 + np.abs(hu) / HU_SCALE)
 
 
 def segment(

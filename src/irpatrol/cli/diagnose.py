@@ -114,8 +114,8 @@ def show_command(
     console = _console()
     console.print(f"[bold]{rules.name}[/bold]: {rules.title} {rules.title_zh}\nsource: {rules.source}")
     grades = Table("grade", "en", "zh", "advice", title="grades")
-    for g in rules.grades:
-        grades.add_row(g.id, g.en, g.zh, g.advice_en)
+    for grade in rules.grades:
+        grades.add_row(grade.id, grade.en, grade.zh, grade.advice_en)
     console.print(grades)
     rows = Table("id", "device class", "part / material", "criteria", "devices", "table", "ed.", "conf.",
                  title="rows")
@@ -133,6 +133,10 @@ def show_command(
     lc = rules.load_correction
     console.print(f"load correction: ΔT × (I_rated / I)^{lc.exponent:g}, "
                   f"not below {lc.min_load_fraction:.0%} of rated [{lc.confidence}] — {lc.source}")
+    wc = rules.wind_correction
+    if wc is not None:
+        pairs = ", ".join(f"{s:g} m/s ×{f:g}" for s, f in zip(wc.speeds_m_s, wc.factors, strict=True))
+        console.print(f"wind correction (advisory): {pairs} [{wc.confidence}] — {wc.source}")
 
 
 @standards_app.command("devices")
@@ -140,15 +144,14 @@ def show_command(
 def devices_command(as_json: JsonFlag = False) -> None:
     """The component kinds accepted by --device, with the rows each gets in every shipped rule set."""
     sets = [load_ruleset(n) for n in list_standards()]
-    items = [c.to_dict() | {"rows": {r.name: [row.id for row in r.rows_for(c.kind)] for r in sets}}
-             for c in catalogue()]
+    rows = {c.kind: {r.name: [row.id for row in r.rows_for(c.kind)] for r in sets} for c in catalogue()}
     if as_json:
-        print_json_line(items)
+        print_json_line([c.to_dict() | {"rows": rows[c.kind]} for c in catalogue()])
         return
     table = Table("kind", "en", "zh", "heating", *(f"{r.name} rows" for r in sets))
-    for it in items:
-        table.add_row(it["kind"], it["name_en"], it["name_zh"], it["heating"],
-                      *(", ".join(it["rows"][r.name]) for r in sets))
+    for c in catalogue():
+        table.add_row(c.kind, c.name_en, c.name_zh, c.heating,
+                      *(", ".join(rows[c.kind][r.name]) for r in sets))
     _console().print(table)
 
 

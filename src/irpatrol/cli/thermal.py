@@ -27,7 +27,7 @@ def _round(v: float | None, digits: int) -> float | None:
     return None if v is None or not math.isfinite(v) else round(float(v), digits)
 
 
-def summary(name: str, t: Any) -> dict[str, Any]:
+def summary(name: str, t: Any, distance_source: str = "embedded") -> dict[str, Any]:
     """The ``thermal read --json`` object of one frame (temperatures in °C, distances in m)."""
     import numpy as np
 
@@ -55,6 +55,7 @@ def summary(name: str, t: Any) -> dict[str, Any]:
         "t_center_c": _round(t.center_c, 4),
         "emissivity": _round(p.emissivity, 6),
         "distance_m": _round(p.distance_m, 6),
+        "distance_source": distance_source,
         "reflected_c": _round(p.reflected_c, 6),
         "humidity": _round(p.humidity, 6),
         "atmospheric_c": _round(p.atmospheric_c, 6),
@@ -119,13 +120,19 @@ def _text_block(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _with_overrides(t: Any, overrides: dict[str, float | None]) -> Any:
+def _with_overrides(t: Any, overrides: dict[str, float | None], use_lrf: bool) -> tuple[Any, str]:
+    """The frame recomputed with the user's parameters, and where its distance came from
+    (``option``, ``rangefinder`` or ``embedded``)."""
     changes = {k: v for k, v in overrides.items() if v is not None}
+    source = "option" if "distance_m" in changes else "embedded"
+    if use_lrf and source == "embedded" and t.meta.lrf_distance_m is not None:
+        changes["distance_m"] = t.meta.lrf_distance_m
+        source = "rangefinder"
     if not changes:
-        return t
+        return t, source
     if t.recalibrator is None:
         raise ParameterError(f"{t.source_format} data holds temperatures only; parameters cannot be changed")
-    return t.with_params(**changes)
+    return t.with_params(**changes), source
 
 
 @handles_errors
@@ -139,11 +146,16 @@ def read(
     ] = None,
     humidity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: relative humidity, %.")] = None,
     atmospheric: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: air temperature, °C.")] = None,
+    use_lrf: Annotated[
+        bool,
+        typer.Option(
+            "--use-lrf", help="Use the laser-rangefinder distance (DJI XMP) where the file has one."
+        ),
+    ] = False,
 ) -> None:
     """Temperatures (min, max, mean, centre), parameters, GPS and time of each file.
 
-    A file that cannot be read gets one line on stderr; the others are still read, and the exit
-    code is 2 at the end.
+    A file that cannot be read gets one line on stderr; the others are still read; exit code 2.
     """
     from irpatrol.radiometry import read_frames
 
@@ -157,14 +169,14 @@ def read(
     failed = 0
     for path in files:
         try:
-            frames = [_with_overrides(t, overrides) for t in read_frames(path)]
+            frames = [_with_overrides(t, overrides, use_lrf) for t in read_frames(path)]
         except IrPatrolError as exc:
             failed += 1
             reason = exc.message if exc.source else str(exc)
             typer.echo(f"irpatrol: {path}: {reason}", err=True)
             continue
-        for t in frames:
-            s = summary(str(path), t)
+        for t, distance_source in frames:
+            s = summary(str(path), t, distance_source)
             if json:
                 print_json_line(s)
             else:

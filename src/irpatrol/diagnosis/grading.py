@@ -1,6 +1,6 @@
 """Grade one reading of one component by a rule set (pure: no I/O beyond loading package rules).
 
-Order of decisions (standards.md §1.2, §1.4–§1.8 and §6):
+Order of decisions (../shared/domain/standards.md §1.2, §1.4–§1.8 and its checklist §6):
 
 1. Every criterion of every row that covers the device is evaluated; the grade is the worst grade
    reached (DL/T 664-2016 Table H.1: "either the hot-spot temperature or δ").
@@ -12,7 +12,8 @@ Order of decisions (standards.md §1.2, §1.4–§1.8 and §6):
 4. ``withhold`` guards: any of their flags raised (wind, humidity, rain; T1 ≤ T0) → no automatic grade;
    the grade is the scale's lowest, ``graded`` is False and the reason is in ``advice``.
 5. Load correction (standards.md §1.8) is reported with the grade the criteria would give at rated
-   current (``corrected_grade``); it never changes ``grade``.
+   current (``corrected_grade``); it never changes ``grade``. Likewise the wind-corrected calm-air ΔT
+   (standards.md §2, advisory between 1 and 5 m/s).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from irpatrol.conditions import FLAG_TEXT, Conditions, validity_flags
 from irpatrol.diagnosis.catalogue import Component, component
-from irpatrol.diagnosis.load_correction import LoadFactor, rated_load_factor
+from irpatrol.diagnosis.load_correction import LoadFactor, check_current, rated_load_factor, wind_factor
 from irpatrol.diagnosis.loader import load_ruleset
 from irpatrol.diagnosis.readings import Readings
 from irpatrol.diagnosis.result import Diagnosis, Hit
@@ -57,12 +58,12 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
     rules = standard if isinstance(standard, RuleSet) else load_ruleset(standard)
     part = component(device)
     _check_material(rules, device, material)
-    if load_current_a is not None or rated_current_a is not None:
-        conditions = dataclasses.replace(
-            conditions,
-            load_current_a=load_current_a if load_current_a is not None else conditions.load_current_a,
-            rated_current_a=rated_current_a if rated_current_a is not None else conditions.rated_current_a,
-        )
+    load_a = conditions.load_current_a if load_current_a is None else load_current_a
+    rated_a = conditions.rated_current_a if rated_current_a is None else rated_current_a
+    conditions = dataclasses.replace(
+        conditions, load_current_a=check_current("load_current_a", load_a, positive=False),
+        rated_current_a=check_current("rated_current_a", rated_a, positive=True),
+    )
     readings = Readings(hot_c=hot_c, ref_c=ref_c, ambient_c=ambient_c)
     rows = rules.rows_for(device, material)
     load = rated_load_factor(conditions.load_current_a, conditions.rated_current_a, rules.load_correction)
@@ -106,10 +107,16 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
         advice += [(f"confirm by: {h.follow_up}", f"复核试验：{h.follow_up}")
                    for h in _unique_follow_ups(fired)]
     advice += [(g.advice_en, g.advice_zh) for g in guards]
+    guarded = {f for g in rules.guards for f in g.flags} | {"low-load"}
+    advice += [(f"note: {FLAG_TEXT[f][0]}", f"注意：{FLAG_TEXT[f][1]}") for f in flags if f not in guarded]
     advice += _missing_advice(missing)
 
+    wind = wind_factor(conditions.wind_m_s, rules.wind_correction)
+    calm_dt = None if wind is None or readings.delta_t_k is None else readings.delta_t_k * wind
+    if calm_dt is not None and wind is not None and wind > 1 and not withholding:
+        advice.append(_wind_advice(conditions.wind_m_s, wind, calm_dt))
     corrected = _corrected(rules, part, rows, readings, load, low_rise)
-    if corrected.grade and corrected.grade.level > indicative.level:
+    if corrected.grade and corrected.grade.level > indicative.level and not withholding:
         advice.append((f"at rated current the criteria would give: {corrected.grade.en}; "
                        "re-test at higher load",
                        f"折算到额定电流时按判据为：{corrected.grade.zh}，请在较高负荷时复测"))
@@ -130,7 +137,7 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
         correction_factor=corrected.factor,
         corrected_delta_t_k=corrected.delta_t_k, corrected_rise_k=corrected.rise_k,
         corrected_grade=corrected.grade.id if corrected.grade else None, correction_note=corrected.note,
-        correction_source=rules.load_correction.source,
+        correction_source=rules.load_correction.source, wind_factor=wind, wind_corrected_delta_t_k=calm_dt,
         material=material, wind_m_s=conditions.wind_m_s, humidity_pct=conditions.humidity_pct,
         rain=conditions.rain, flags=flags, guards=tuple(g.id for g in [*withholding, *guards]),
         advice=tuple(en for en, _ in advice), advice_zh=tuple(zh for _, zh in advice),
@@ -146,6 +153,7 @@ def _evaluate(rows: Iterable[RuleRow], readings: Readings,
     suppressed: list[Hit] = []
     missing: dict[str, None] = {}
     rise = readings.rise_k
+    min_rise = low_rise.value if low_rise is not None else None
     for row in rows:
         for c in row.criteria:
             x = readings.quantity(c.quantity)
@@ -157,8 +165,7 @@ def _evaluate(rows: Iterable[RuleRow], readings: Readings,
             hit = Hit(rule=row.id, table=row.table, clause=row.clause, grade=c.grade, quantity=c.quantity,
                       op=c.op, threshold=c.value, value=x, confidence=c.confidence, heating=row.heating,
                       follow_up=row.follow_up)
-            too_low = low_rise is not None and low_rise.value is not None and rise is not None
-            if c.quantity == "delta_pct" and too_low and rise < low_rise.value:  # type: ignore[operator,union-attr]
+            if c.quantity == "delta_pct" and min_rise is not None and rise is not None and rise < min_rise:
                 suppressed.append(hit)
             else:
                 fired.append(hit)
@@ -243,6 +250,12 @@ def _no_criteria_advice(rules: RuleSet, part: Component, rows: tuple[RuleRow, ..
     notes = "; ".join(r.note for r in rows if r.note) or "judge by image features"
     return (f"no automatic criterion for {part.kind} in {rules.name}: {notes}",
             f"{rules.name} 中{part.name_zh}没有自动判据，请按图像特征判断法和同类比较判断法判断")
+
+
+def _wind_advice(wind_m_s: float | None, factor: float, calm_dt_k: float) -> tuple[str, str]:
+    return (f"wind {wind_m_s:g} m/s cools the hot spot: ΔT in calm air ≈ {calm_dt_k:.1f} K "
+            f"(× {factor:.2f}, advisory)",
+            f"风速 {wind_m_s:g} m/s 使热点降温：无风时温差约 {calm_dt_k:.1f} K（仅供参考）")
 
 
 def _missing_advice(missing: list[str]) -> list[tuple[str, str]]:

@@ -1,13 +1,30 @@
 """Read and validate rule files: the shipped ones (package data) and a user's own (a path).
 
-The format is TOML (stdlib ``tomllib``); ``standards/dlt664-2016.toml`` is the worked example.
-Every problem is a :class:`~irpatrol.errors.RuleSetError` naming the file, the row (number and id)
-and the field, e.g. ``my.toml: rows[3] (id 'h1-x'): field 'criteria[1].op': must be one of '>', '>='``.
+The format is TOML (stdlib ``tomllib``); ``standards/dlt664-2016.toml`` is the worked example::
+
+    [ruleset]          name, title, standard, edition, version, source (+ title_zh, note)
+    [[grades]]         ascending severity, the first is "no defect": id, en, zh
+                       (+ clause, confidence, advice_en/zh, voltage_advice_en/zh, equivalent)
+    [[guards]]         id, kind (withhold | low-rise | low-load), clause, edition, source, confidence,
+                       advice_en, advice_zh; withhold: flags = [...]; low-rise: value (K), grade;
+                       low-load: value (fraction of rated current)
+    [load_correction]  exponent (1.6–2.0), min_load_fraction, clause, source, confidence (+ note)
+    [wind_correction]  optional: speeds_m_s = [...], factors = [...], clause, source, confidence (+ note)
+    [[rows]]           id, table, clause, edition, source, confidence (V|S|M|L),
+                       heating (current | voltage | any), device_class, devices = [kinds or "*"],
+                       criteria = [{ grade, quantity, op (> | >=), value (+ confidence) }, ...]
+                       (+ device_class_zh, part, pattern, fault, follow_up, material, note)
+
+Unknown fields are errors (a typo must not silently drop a threshold), and a worse grade must need a
+stricter threshold on the same quantity. Every problem is a :class:`~irpatrol.errors.RuleSetError`
+naming the file, the row (number and id) and the field, e.g.
+``my.toml: rows[3] (id 'h1-x'): criteria[1]: field 'op': must be one of '>', '>='; got '<'``.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import tomllib
 from collections.abc import Mapping
@@ -27,6 +44,7 @@ from irpatrol.diagnosis.rules import (
     LoadCorrection,
     RuleRow,
     RuleSet,
+    WindCorrection,
 )
 from irpatrol.errors import RuleSetError
 
@@ -79,7 +97,7 @@ def parse_ruleset(text: str, *, source: str = "<rules>") -> RuleSet:
 def ruleset_from_mapping(doc: Mapping[str, Any], *, source: str = "<rules>") -> RuleSet:
     """Validate an already parsed rule document (the dict tomllib gives) into a RuleSet."""
     top = _Table(doc, "", source)
-    top.allow("ruleset", "grades", "rows", "guards", "load_correction")
+    top.allow("ruleset", "grades", "rows", "guards", "load_correction", "wind_correction")
     meta = top.table("ruleset")
     meta.allow("name", "title", "title_zh", "standard", "edition", "version", "source", "note")
     grades = tuple(_grade(t, i) for i, t in enumerate(top.tables("grades")))
@@ -99,7 +117,9 @@ def ruleset_from_mapping(doc: Mapping[str, Any], *, source: str = "<rules>") -> 
         standard=meta.text("standard"), edition=meta.text("edition"), version=meta.text("version"),
         source=meta.text("source"), note=meta.text("note", ""),
         grades=grades, rows=rows, guards=guards,
-        load_correction=_load_correction(top.table("load_correction")), origin=source,
+        load_correction=_load_correction(top.table("load_correction")),
+        wind_correction=_wind_correction(top.table("wind_correction")) if "wind_correction" in doc else None,
+        origin=source,
     )
 
 
@@ -192,6 +212,19 @@ def _load_correction(t: _Table) -> LoadCorrection:
                           clause=t.text("clause"), confidence=t.confidence(), note=t.text("note", ""))
 
 
+def _wind_correction(t: _Table) -> WindCorrection:
+    t.allow("speeds_m_s", "factors", "source", "clause", "confidence", "note")
+    speeds, factors = t.numbers("speeds_m_s"), t.numbers("factors")
+    if len(speeds) < 2 or len(speeds) != len(factors):
+        t.fail("factors", f"needs one factor per speed, at least two; got {len(speeds)} and {len(factors)}")
+    if any(b <= a for a, b in itertools.pairwise(speeds)) or speeds[0] < 0:
+        t.fail("speeds_m_s", "must be ≥ 0 and strictly ascending")
+    if any(b < a for a, b in itertools.pairwise(factors)) or factors[0] < 1:
+        t.fail("factors", "must be ≥ 1 and never decrease with wind speed")
+    return WindCorrection(speeds_m_s=tuple(speeds), factors=tuple(factors), source=t.text("source"),
+                          clause=t.text("clause"), confidence=t.confidence(), note=t.text("note", ""))
+
+
 def _unique(ids: list[str], what: str, source: str) -> None:
     seen: set[str] = set()
     for i, x in enumerate(ids):
@@ -225,7 +258,7 @@ class _Table:
     def text(self, name: str, default: Any = None) -> str:
         v = self._get(name, _REQUIRED if default is None else default)
         if not isinstance(v, str) or (default is None and not v.strip()):
-            self.fail(name, f"must be a non-empty string; got {v!r}")
+            self.fail(name, f"must be a {'non-empty ' if default is None else ''}string; got {v!r}")
         return str(v)
 
     def number(self, name: str) -> float:
@@ -246,6 +279,14 @@ class _Table:
         if not required and "confidence" not in self.data:
             return ""
         return self.choice("confidence", tuple(CONFIDENCE))
+
+    def numbers(self, name: str) -> list[float]:
+        v = self._get(name, _REQUIRED)
+        ok = isinstance(v, list) and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in v)
+        if not ok:
+            self.fail(name, f"must be a list of finite numbers; got {v!r}")
+        return [float(x) for x in v]
 
     def str_list(self, name: str, default: list[str]) -> list[str]:
         v = self._get(name, default)

@@ -8,6 +8,7 @@ T1 hot spot, T2 normal corresponding point (same part, healthy phase), T0 ambien
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 from irpatrol.errors import ParameterError
@@ -23,14 +24,16 @@ def _r(x: float) -> float:
     return round(x, DIGITS)
 
 
-def check_temperature(name: str, value: float | None) -> None:
-    """ParameterError unless ``value`` (°C) is None or a finite temperature above absolute zero."""
+def check_temperature(name: str, value: float | None) -> float | None:
+    """``value`` as a plain float (numpy scalars included), or None; ParameterError unless it is a
+    finite temperature above absolute zero (°C)."""
     if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ParameterError(f"{name} must be a finite temperature in °C; got {value!r}")
     if value < -KELVIN_OFFSET:
         raise ParameterError(f"{name} = {value:g} °C is below absolute zero")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,10 @@ class Readings:
     ambient_c: float | None = None
 
     def __post_init__(self) -> None:
-        check_temperature("hot_c", self.hot_c)
-        check_temperature("ref_c", self.ref_c)
-        check_temperature("ambient_c", self.ambient_c)
+        for name in ("hot_c", "ref_c", "ambient_c"):
+            object.__setattr__(self, name, check_temperature(name, getattr(self, name)))
+        if self.hot_c is None:
+            raise ParameterError("hot_c (T1) is required")
 
     @property
     def delta_t_k(self) -> float | None:

@@ -41,7 +41,8 @@ class Diagnosis:
     lowest grade ("none") when ``graded`` is False (conditions not met, invalid reading, or no automatic
     criterion), in which case ``indicative_grade`` is what the criteria alone would give. ``rule``,
     ``clause``, ``confidence`` name the row (or guard) that decided. Temperatures °C, differences K,
-    δ in %, currents A, wind m/s, humidity %.
+    δ in %, currents A, wind m/s, humidity %. ``grade_equivalent`` is the DL/T 664 grade id the grade
+    corresponds to (as the rule file states; "" when it states none).
     """
 
     standard: str
@@ -80,6 +81,8 @@ class Diagnosis:
     corrected_grade: str | None
     correction_note: str
     correction_source: str
+    wind_factor: float | None
+    wind_corrected_delta_t_k: float | None
     material: str | None
     wind_m_s: float | None
     humidity_pct: float | None

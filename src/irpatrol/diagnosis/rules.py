@@ -100,7 +100,8 @@ class Grade:
 
     ``advice_*`` is the handling the standard prescribes for current-heating defects; the
     ``voltage_advice_*`` pair (when given) for voltage-heating defects (DL/T 664-2016 clause 10).
-    ``equivalent`` maps another scale onto DL/T 664 grades (a project convention, standards.md §3.1).
+    ``equivalent`` is the DL/T 664 grade this grade corresponds to (itself in DL/T 664; for another
+    scale a project convention, standards.md §3.1), so a registry can apply one set of deadlines.
     """
 
     id: str
@@ -153,6 +154,22 @@ class LoadCorrection:
 
 
 @dataclass(frozen=True)
+class WindCorrection:
+    """Multiply-by factors for a ΔT measured in wind (advisory; never changes a grade).
+
+    ``factors[i]`` applies at ``speeds_m_s[i]`` (m/s), linear in between; below the first speed the
+    factor is 1, beyond the last the table gives none.
+    """
+
+    speeds_m_s: tuple[float, ...]
+    factors: tuple[float, ...]
+    source: str
+    clause: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """A whole rule set: metadata, grade scale, rows, guards and load correction."""
 
@@ -168,6 +185,7 @@ class RuleSet:
     load_correction: LoadCorrection
     title_zh: str = ""
     note: str = ""
+    wind_correction: WindCorrection | None = None
     origin: str = field(default="", compare=False)
 
     def grade(self, grade_id: str) -> Grade:

@@ -30,7 +30,16 @@ from irpatrol.radiometry import jpeg_meta
 from irpatrol.radiometry.thermogram import CaptureParams, ImageMeta, Thermogram
 from irpatrol.units import CelsiusArray, RawArray
 
-__all__ = ["DjiBackend", "DjiFrame", "ParamRanges", "TsdkBackend", "decode", "default_backend"]
+__all__ = [
+    "DjiBackend",
+    "DjiFrame",
+    "DjiRecalibrator",
+    "ParamRanges",
+    "TsdkBackend",
+    "check_params",
+    "decode",
+    "default_backend",
+]
 
 SOURCE_FORMAT = "dji-rjpeg"
 
@@ -159,81 +168,6 @@ class TsdkBackend:
             ambient=ambient,
             details={
                 "rjpeg_version": list(rj.rjpeg_version()),
-                "nd_filter": bool(rj.infrared_density_filter_installed()),
-            },
-        )
-
-    def measure(self, data: bytes, params: CaptureParams) -> CelsiusArray:
-        """H×W float32 °C of the R-JPEG ``data`` for ``params`` (already range-checked).
-
-        Raises ParameterError when the SDK rejects the parameters.
-        """
-        ...
-
-
-# --- default back-end: dji_thermal_cli.tsdk --------------------------------------------------------
-
-_TSDK_FIELDS = {  # CaptureParams field → TSDK MeasurementParams field
-    "distance_m": "distance",
-    "humidity": "humidity",
-    "emissivity": "emissivity",
-    "reflected_c": "reflection",
-    "atmospheric_c": "ambient_temp",
-}
-
-
-class TsdkBackend:
-    """The pure-Python DJI TSDK v1.8 port ``dji_thermal_cli.tsdk`` (AGPL-3.0, on PyPI)."""
-
-    name = "dji-thermal-cli"
-
-    def open(self, data: bytes) -> DjiFrame:
-        from dji_thermal_cli import tsdk
-
-        try:
-            rj = tsdk.open(data)
-            celsius = rj.measure_temperature_c()
-            embedded = rj.get_measurement_params()
-            sdk_ranges = rj.get_measurement_params_range()
-            raw = rj.get_original_raw()
-            version = rj.rjpeg_version()
-        except tsdk.UnsupportedRJpeg as exc:
-            raise UnsupportedCamera(f"DJI R-JPEG variant not supported: {exc}") from exc
-        except tsdk.TsdkError as exc:
-            raise ThermalFormatError(f"not a readable DJI R-JPEG: {exc}") from exc
-        except Exception as exc:  # the port indexes into the file; damage surfaces anywhere
-            raise ThermalFormatError(f"corrupt DJI R-JPEG ({type(exc).__name__}: {exc})") from exc
-        ambient: AmbientSource
-        if tuple(sdk_ranges.get("ambient_temp", (0.0, 0.0))) == (0.0, 0.0):
-            ambient = "none"
-        elif rj.plugin == "iirp" and getattr(rj, "_v0300", True) is False:
-            ambient = "reflected"  # TSDK iirp before header v0300: ambient := reflection
-        else:
-            ambient = "own"
-        ranges: ParamRanges = {}
-        for ours, theirs in _TSDK_FIELDS.items():
-            lo, hi = sdk_ranges[theirs]
-            ranges[ours] = (float(lo), float(hi))
-        params = CaptureParams(
-            emissivity=float(embedded.emissivity),
-            distance_m=float(embedded.distance),
-            reflected_c=float(embedded.reflection),
-            atmospheric_c=float(embedded.ambient_temp) if ambient == "own" else None,
-            humidity=float(embedded.humidity),
-        )
-        if celsius.shape != (rj.height, rj.width) or raw.shape != celsius.shape:
-            raise ThermalFormatError(
-                f"DJI R-JPEG frame is {celsius.shape}, header says {rj.height}×{rj.width}"
-            )
-        return DjiFrame(
-            celsius=np.ascontiguousarray(celsius, dtype=np.float32),
-            raw=raw,
-            params=params,
-            ranges=ranges,
-            plugin=str(rj.plugin),
-            ambient=ambient,
-            details={
-                "rjpeg_version": list(version),
                 "nd_filter": bool(rj.infrared_density_filter_installed()),
             },
         )

@@ -60,7 +60,8 @@ def _nice_ticks(lo: float, hi: float, wanted: int = 6) -> list[float]:
 
 
 def _label(v: float, step: float) -> str:
-    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    """``v`` with as many decimals as the tick step needs (2.5 → one, 0.25 → two)."""
+    decimals = next((d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 6)
     return f"{v:.{decimals}f}"
 
 

@@ -173,12 +173,14 @@ class Thermogram:
             }.items()
             if v is not None
         }
-        new_params = dataclasses.replace(self.params, **changes).validate()
-        if not changes or new_params == self.params:
+        if not changes:
             return self
         if self.recalibrator is None:
             raise ParameterError(
                 f"{self.source_format} data holds temperatures only; parameters cannot be changed"
             )
+        new_params = dataclasses.replace(self.params, **changes).validate()
+        if new_params == self.params:
+            return self
         celsius = np.ascontiguousarray(self.recalibrator.celsius(new_params), dtype=np.float32)
         return dataclasses.replace(self, celsius=celsius, params=new_params)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -470,13 +469,10 @@ def _results(tasks: list[tuple[str, str, str]], ctx: MatchContext, workers: int)
         return
     import multiprocessing
 
-    # fork is cheapest and needs no importable __main__; it is unsafe only with other threads running
-    method = (
-        "fork"
-        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-        else None
-    )
-    mp = multiprocessing.get_context(method or "forkserver")
+    # forkserver: workers fork from a clean server process that has preloaded the decoders, never
+    # from this process (whose OpenCV/BLAS threads make fork unsafe)
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(["irpatrol.registry.analyse", "irpatrol.pipeline", "irpatrol.radiometry"])
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)
     ) as pool:

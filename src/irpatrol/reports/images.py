@@ -47,18 +47,28 @@ def file_loader(data_dir: Path, palette: str = "iron") -> ImageLoader:
     return load
 
 
+def display_range(celsius: np.ndarray) -> tuple[float, float]:
+    """Colour-scale ends (°C) that show the scene: the 0.5th and 99.5th percentiles, so a small
+    hotspot saturates to the hottest colour instead of turning the rest of the frame dark."""
+    finite = celsius[np.isfinite(celsius)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    lo, hi = (float(v) for v in np.percentile(finite, [0.5, 99.5]))
+    return lo, max(hi, lo + 0.5)
+
+
 def outlined_png(celsius: np.ndarray, finding: Finding | None, palette: str = "iron") -> bytes:
     """The thermogram in ``palette`` (no colour bar) with the finding's box and hottest point."""
     from irpatrol.radiometry.render import colorize
 
-    finite = celsius[np.isfinite(celsius)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    rgb = colorize(celsius, palette, lo, max(hi, lo + 0.1))
-    img = PILImage.fromarray(rgb)
+    lo, hi = display_range(celsius)
+    img = PILImage.fromarray(colorize(celsius, palette, lo, hi))
     if finding is not None:
         draw = ImageDraw.Draw(img)
         x, y, w, h = finding.bbox_x, finding.bbox_y, finding.bbox_w, finding.bbox_h
-        draw.rectangle((x - 2, y - 2, x + w + 1, y + h + 1), outline=OUTLINE_RGB, width=2)
+        pad = max(4, img.width // 80)
+        draw.rectangle((x - pad, y - pad, x + w + pad, y + h + pad), outline=OUTLINE_RGB,
+                       width=max(2, img.width // 200))
         if finding.max_x is not None and finding.max_y is not None:
             mx, my = finding.max_x, finding.max_y
             draw.line((mx - 6, my, mx + 6, my), fill=(255, 255, 255), width=1)

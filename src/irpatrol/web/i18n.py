@@ -35,6 +35,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "role_analyst": ("analyst", "分析员"),
     "role_admin": ("admin", "管理员"),
     "save": ("Save", "保存"),
+    "saved": ("Saved.", "已保存。"),
     "filter": ("Filter", "筛选"),
     "all": ("All", "全部"),
     "none_found": ("Nothing found.", "无记录。"),

@@ -12,6 +12,7 @@ from PIL import Image as PILImage
 
 from irpatrol.radiometry.palettes import palette_names
 from irpatrol.radiometry.thermogram import Thermogram
+from irpatrol.reports.images import display_range
 
 PALETTES: tuple[str, ...] = tuple(palette_names())
 
@@ -35,9 +36,7 @@ def thumbnail_png(path: str, mtime: float, palette: str, width: int) -> bytes:
     from irpatrol.radiometry.render import colorize
 
     celsius = thermogram(path, mtime).celsius
-    finite = celsius[np.isfinite(celsius)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    img = PILImage.fromarray(colorize(celsius, palette, lo, max(hi, lo + 0.1)))
+    img = PILImage.fromarray(colorize(celsius, palette, *display_range(celsius)))
     if width and width < img.width:
         img = img.resize((width, max(1, round(img.height * width / img.width))), PILImage.Resampling.BILINEAR)
     buf = io.BytesIO()

@@ -15,10 +15,12 @@ from datetime import date
 
 import numpy as np
 
+from irpatrol.errors import PlanningError
 from irpatrol.scheduling.core.index import CountyIndex
 from irpatrol.scheduling.core.instance import Route, build_instance
 from irpatrol.scheduling.core.model import Crew, CrewDay, Drone, Policy, Segment, Sortie, Visit
 from irpatrol.scheduling.core.routing import problem_from_instance, solve_vrp
+from irpatrol.scheduling.core.split import split_runs
 
 MIN_VEHICLES_PER_TAKEOFF = 2
 """Sorties allowed from one takeoff point (scheduling.md §2.2 used 2; raised to the split's count)."""
@@ -106,36 +108,54 @@ def _tour(xy: np.ndarray) -> list[int]:
     return tour
 
 
-def route_day(index: CountyIndex, split: Sequence[Flight], drone: Drone, *, time_limit_s: float,
-              seed: int = 1) -> tuple[list[Flight], str]:
-    """Re-route the poles of ``split`` with PyVRP; returns the better of the two and its name."""
-    poles = sorted({p for f in split for p in f.poles})
-    if len(poles) < 2 or time_limit_s <= 0:
-        return list(split), "split"
-    takeoffs = sorted({int(t) for p in poles for t in index.near[p]} | {f.takeoff for f in split})
+def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Policy,
+             units: Sequence[Flight], *, time_limit_s: float, seed: int = 1) -> CrewDay:
+    """The crew day over the poles of ``units`` (split sorties the campaign assigned).
+
+    Candidates: the units as assigned, the feeder-order split of the day's runs for the crew's own
+    drone, and PyVRP warm-started from the cheaper of the two; the cheapest candidate that fits
+    the crew's hours and sortie limit wins (the units always fit: the campaign checked them).
+    """
+    base_xy = index.site_xy(crew.base)
+    poles = sorted({p for f in units for p in f.poles})
+    takeoffs = sorted({int(t) for p in poles for t in index.near[p]} | {f.takeoff for f in units})
     t_local = {t: i for i, t in enumerate(takeoffs)}
     p_local = {p: i for i, p in enumerate(poles)}
     inst = build_instance(index.takeoff_xy[takeoffs], index.pole_xy[poles], drone)
-    warm = [Route(t_local[f.takeoff], tuple(p_local[p] for p in f.poles)) for f in split]
-    used = Counter(r.takeoff for r in warm)
-    vehicles = [max(MIN_VEHICLES_PER_TAKEOFF, used[i]) for i in range(len(takeoffs))]
-    routes = solve_vrp(problem_from_instance(inst, vehicles), initial=warm, time_limit_s=time_limit_s,
-                       seed=seed)
-    if inst.cost_s(routes) >= inst.cost_s(warm):
-        return list(split), "split"
-    return [Flight(takeoffs[r.takeoff], tuple(poles[p] for p in r.poles), inst.flight_s(r))
-            for r in routes if r.poles], "pyvrp"
+    assigned = [Route(t_local[f.takeoff], tuple(p_local[p] for p in f.poles)) for f in units]
+    runs = [[p_local[p] for p in run] for run in _runs(index, poles)]
+    own, lost = split_runs(inst, runs)
+    candidates: list[tuple[str, list[Route]]] = [("split", assigned)]
+    if not lost:
+        candidates.append(("split", own))
+    ok = [(n, rs) for n, rs in candidates if all(inst.flight_s(r) <= inst.endurance_s for r in rs)]
+    warm = min(ok, key=lambda c: inst.cost_s(c[1]))[1]
+    if time_limit_s > 0 and len(poles) >= 2:
+        used = Counter(r.takeoff for r in warm)
+        vehicles = [max(MIN_VEHICLES_PER_TAKEOFF, used[i]) for i in range(len(takeoffs))]
+        routes = solve_vrp(problem_from_instance(inst, vehicles), initial=warm,
+                           time_limit_s=time_limit_s, seed=seed)
+        ok.append(("pyvrp", routes))
+    for name, routes in sorted(ok, key=lambda c: (inst.cost_s(c[1]), c[0] != "split")):
+        flights = [Flight(takeoffs[r.takeoff], tuple(poles[p] for p in r.poles), inst.flight_s(r))
+                   for r in routes if r.poles]
+        sched = schedule(flights, base_xy, index, crew, drone, policy)
+        if sched.fits(crew) or (name == "split" and routes is assigned):
+            return to_crew_day(index, day, crew, drone, sched, name)
+    raise PlanningError(f"{day} {crew.name}: no routing of the day fits")  # pragma: no cover
 
 
-def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Policy,
-             split: Sequence[Flight], *, time_limit_s: float, seed: int = 1) -> CrewDay:
-    """The crew day: PyVRP sorties when they are cheaper and fit the day, else the split."""
-    base_xy = index.site_xy(crew.base)
-    flights, solver = route_day(index, split, drone, time_limit_s=time_limit_s, seed=seed)
-    sched = schedule(flights, base_xy, index, crew, drone, policy)
-    if solver != "split" and not sched.fits(crew):
-        sched, solver = schedule(split, base_xy, index, crew, drone, policy), "split"
-    return to_crew_day(index, day, crew, drone, sched, solver)
+def _runs(index: CountyIndex, poles: Sequence[int]) -> list[list[int]]:
+    """Runs of consecutive poles of one feeder, in feeder order."""
+    ordered = sorted(poles, key=lambda i: (index.pole(i).feeder_id, index.pole(i).seq))
+    runs: list[list[int]] = []
+    for i in ordered:
+        p, last = index.pole(i), index.pole(runs[-1][-1]) if runs else None
+        if last is not None and last.feeder_id == p.feeder_id and last.seq == p.seq - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def to_crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, sched: DaySchedule,

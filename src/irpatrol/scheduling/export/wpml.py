@@ -65,8 +65,12 @@ def _k(tag: str) -> str:
     return f"{{{KML_NS}}}{tag}"
 
 
+KML_TAGS = frozenset({"kml", "Document", "Folder", "Placemark", "Point", "coordinates"})
+"""Elements of plain KML 2.2; every other element is in the wpml namespace."""
+
+
 def _sub(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
-    el = ET.SubElement(parent, _w(tag) if not tag[0].isupper() else _k(tag))
+    el = ET.SubElement(parent, _k(tag) if tag in KML_TAGS else _w(tag))
     if text is not None:
         el.text = _fmt(text)
     return el
@@ -76,7 +80,7 @@ def _fmt(v: object) -> str:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
-        return repr(round(v, 7)).rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+        return repr(v) if v != int(v) else str(int(v))  # shortest text that reads back exactly
     return str(v)
 
 

@@ -14,6 +14,7 @@ from irpatrol.errors import IrPatrolError, NotFound
 from irpatrol.registry import workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
 from irpatrol.web.deps import PilotUser, SessionDep, WebUser
+from irpatrol.web.i18n import t
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -56,7 +57,8 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
     return page(request, session, user, "hazard.html", nav="hazards", h=hazard, feeder=feeder, pole=pole,
                 history=history, allowed=[str(s) for s in allowed],
                 needs_reason=[str(s) for s in workflow.HAZARD_REASON_REQUIRED],
-                flash=flash, flash_kind="ok" if ok else "error")
+                flash=flash or (t("saved", user.language) if ok else None),
+                flash_kind="ok" if ok else "error")
 
 
 @router.post("/hazards/{hazard_id}/transition", response_model=None)

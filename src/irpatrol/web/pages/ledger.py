@@ -16,6 +16,7 @@ from irpatrol.registry import workflow
 from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.ledger import to_row
 from irpatrol.web.deps import AnalystUser, SessionDep, WebUser
+from irpatrol.web.i18n import t
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -76,7 +77,8 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
     return page(request, session, user, "defect.html", nav="ledger", d=defect, row=to_row(defect),
                 findings=findings, trend=trend, allowed=[str(s) for s in allowed],
                 needs_reason=[str(s) for s in workflow.REASON_REQUIRED],
-                flash=flash, flash_kind="ok" if ok else "error")
+                flash=flash or (t("saved", user.language) if ok else None),
+                flash_kind="ok" if ok else "error")
 
 
 @router.post("/ledger/{defect_id}/transition", response_model=None)

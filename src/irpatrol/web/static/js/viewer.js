@@ -16,10 +16,20 @@
     paint();
   }
 
+  // colour-scale ends: the 0.5th and 99.5th percentiles (a small hotspot saturates, the scene stays visible)
+  function range() {
+    const step = Math.max(1, Math.floor(temps.length / 20000));
+    const sample = [];
+    for (let i = 0; i < temps.length; i += step) if (Number.isFinite(temps[i])) sample.push(temps[i]);
+    if (!sample.length) return [0, 1];
+    sample.sort((a, b) => a - b);
+    const lo = sample[Math.floor(0.005 * (sample.length - 1))], hi = sample[Math.ceil(0.995 * (sample.length - 1))];
+    return [lo, Math.max(hi, lo + 0.5)];
+  }
+
   function paint() {
-    let lo = Infinity, hi = -Infinity;
-    for (const v of temps) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const span = Math.max(hi - lo, 0.1);
+    const [lo, hi] = range();
+    const span = hi - lo;
     const img = ctx.createImageData(W, H);
     for (let i = 0; i < temps.length; i++) {
       const v = temps[i];

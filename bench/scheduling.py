@@ -1,0 +1,94 @@
+"""Benchmark: plan the acceptance county and compare the sorties with the feeder-order split and a
+lower bound.
+
+County: 7,800 poles, 60 feeders, 3 areas, 13 crews, 50-day window with no-fly days
+(irpatrol.scheduling.core.county.generate). Cost = flight seconds + sortie overhead (300 s) per
+sortie (scheduling.md §1.2). The split is what a planner does by hand (walk each feeder, change
+battery when it runs out); the lower bound, per crew day, is Σ (time per pole + cheapest leg into
+the pole) and ⌈that / battery⌉ sorties (the weak bound of scheduling.md §2.2).
+
+Run: .venv/bin/python bench/scheduling.py [--time-limit 0.3] [--seed 7]
+Targets (issue 5): plan ≤ 60 s on the 2-core machine, cost ≥ 3 % below the split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from datetime import date
+
+import numpy as np
+
+from irpatrol.scheduling.core.campaign import plan_campaign
+from irpatrol.scheduling.core.county import generate
+from irpatrol.scheduling.core.index import CountyIndex
+from irpatrol.scheduling.core.instance import build_instance
+from irpatrol.scheduling.core.model import County, Plan, Policy
+from irpatrol.scheduling.core.validator import validate
+
+
+def lower_bound(county: County, plan: Plan) -> tuple[int, int, int]:
+    """(flight s, sorties, cost s) lower bounds summed over the plan's crew days."""
+    index = CountyIndex.of(county)
+    crews = {c.name: c for c in county.crews}
+    flight = sorties = cost = 0
+    for cd in plan.crew_days:
+        drone = county.drone(crews[cd.crew].drone)
+        poles = sorted({index.pole_at[v.pole_id] for s in cd.sorties for v in s.visits})
+        takeoffs = sorted({int(t) for p in poles for t in index.near[p]})
+        inst = build_instance(index.takeoff_xy[takeoffs], index.pole_xy[poles], drone)
+        m = inst.matrix.astype(np.float64)
+        t = inst.n_takeoffs
+        into = m[:, t:].copy()
+        into[t + np.arange(len(poles)), np.arange(len(poles))] = np.inf
+        f = int(into.min(axis=0).sum()) + drone.seconds_per_pole * len(poles)
+        k = math.ceil(f / drone.endurance_s)
+        flight, sorties, cost = flight + f, sorties + k, cost + f + k * drone.sortie_overhead_s
+    return flight, sorties, cost
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--time-limit", type=float, default=0.3, help="PyVRP seconds per crew day")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    county = generate(7800, 60, 3, 13, seed=args.seed, start=date(2026, 11, 2), days=50)
+    t_gen = time.perf_counter() - t0
+    policy = Policy(start=date(2026, 11, 2), deadline=date(2026, 12, 21))
+
+    rows = []
+    planners = (("feeder-order split", 0.0), (f"irpatrol (PyVRP {args.time_limit} s/day)", args.time_limit))
+    for name, limit in planners:
+        t0 = time.perf_counter()
+        plan = plan_campaign(county, policy, time_limit_s=limit)
+        t_plan = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        problems = validate(plan, county, policy)
+        t_val = time.perf_counter() - t0
+        f = plan.figures
+        rows.append((name, t_plan, t_val, len(problems), f.sorties, f.flight_hours, f.cost_s, f.crew_days,
+                     f.last_day, f.planned_poles))
+    lb_flight, lb_sorties, lb_cost = lower_bound(county, plan)
+
+    split_cost = rows[0][6]
+    print(f"county: {len(county.poles)} poles, {len(county.feeders)} feeders, {len(county.areas)} areas, "
+          f"{len(county.crews)} crews, {len(county.takeoffs)} takeoff points, 50 days "
+          f"(generated in {t_gen:.2f} s)")
+    print(f"{'planner':<32}{'plan s':>8}{'check s':>9}{'errors':>7}{'poles':>7}{'sorties':>8}{'flight h':>9}"
+          f"{'cost s':>9}{'vs split':>9}{'vs LB':>8}{'days':>6}  last day")
+    for name, tp, tv, err, n, fh, cost, days, last, poles in rows:
+        print(f"{name:<32}{tp:>8.1f}{tv:>9.2f}{err:>7}{poles:>7}{n:>8}{fh:>9.2f}{cost:>9}"
+              f"{100 * (cost / split_cost - 1):>+8.1f}%{100 * (cost / lb_cost - 1):>+7.1f}%{days:>6}  {last}")
+    print(f"{'lower bound (per crew day)':<32}{'':>31}{lb_sorties:>8}{lb_flight / 3600:>9.2f}{lb_cost:>9}"
+          f"{100 * (lb_cost / split_cost - 1):>+8.1f}%")
+    ours = rows[1]
+    print(f"targets: plan ≤ 60 s → {ours[1]:.1f} s {'OK' if ours[1] <= 60 else 'MISSED'}; "
+          f"≥ 3 % below the split → {100 * (1 - ours[6] / split_cost):.1f} % "
+          f"{'OK' if ours[6] <= 0.97 * split_cost else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""``irpatrol report patrol``, ``irpatrol ledger`` and ``irpatrol demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.errors import ParameterError
+
+report_app = typer.Typer(help="Reports: the PDF patrol report.", no_args_is_help=True)
+Lang = Annotated[str, typer.Option("--lang", help="Language of the labels: zh or en.")]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise ParameterError(f"--lang {lang!r}: choose zh or en")
+    return lang
+
+
+@report_app.command("patrol")
+@handles_errors
+def patrol(
+    patrol_id: Annotated[int, typer.Argument(metavar="ID", help="Patrol id.")],
+    pdf: Annotated[Path, typer.Option("--pdf", help="PDF file to write.")],
+    lang: Lang = "zh",
+) -> None:
+    """Write the PDF patrol report (cover, summary, one section per defect) of patrol ID."""
+    from irpatrol.config import get_settings
+    from irpatrol.db import session_scope
+    from irpatrol.reports.service import patrol_pdf
+
+    settings = get_settings()
+    with session_scope(settings) as session:
+        data = patrol_pdf(session, patrol_id, lang=_check_lang(lang), data_dir=settings.data_dir)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(data)
+    typer.echo(f"{pdf}: {len(data)} bytes")
+
+
+@handles_errors
+def ledger(
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel file to write.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="CSV file to write.")] = None,
+    lang: Lang = "zh",
+    grade: Annotated[str | None, typer.Option(help="Only this grade: general, serious or critical.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status (or 'open').")] = None,
+    feeder: Annotated[str | None, typer.Option(help="Only this feeder.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue defects.")] = False,
+) -> None:
+    """Write the defect ledger as Excel (--xlsx) and/or CSV (--csv), with zh or en headers."""
+    from irpatrol.db import session_scope
+    from irpatrol.reports.ledger import ledger_rows
+    from irpatrol.reports.service import has_demo_data
+
+    if xlsx is None and csv is None:
+        raise ParameterError("give --xlsx FILE and/or --csv FILE")
+    lang = _check_lang(lang)
+    filters: dict[str, object] = {"grade": grade, "feeder": feeder, "overdue": True if overdue else None}
+    filters["open_only" if status == "open" else "status"] = True if status == "open" else status
+    with session_scope() as session:
+        rows = ledger_rows(session, filters)
+        demo = has_demo_data(session)
+    written = []
+    if xlsx is not None:
+        from irpatrol.reports.excel import ledger_xlsx
+
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        xlsx.write_bytes(ledger_xlsx(rows, lang, demo=demo))
+        written.append(str(xlsx))
+    if csv is not None:
+        from irpatrol.reports.csv import ledger_csv
+
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        csv.write_bytes(ledger_csv(rows, lang))
+        written.append(str(csv))
+    print_json_line({"defects": len(rows), "files": written})
+
+
+@handles_errors
+def demo(
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that holds real data.")] = False,
+    county_poles: Annotated[int, typer.Option("--county-poles", help="Poles of the demo county.")] = 1200,
+) -> None:
+    """Rebuild the demo in the configured database and print the demo logins."""
+    from irpatrol.config import get_settings
+    from irpatrol.demo import build_demo
+
+    settings = get_settings()
+    r = build_demo(settings, force=force, county_poles=county_poles, log=lambda m: typer.echo(m, err=True))
+    typer.echo(f"Demo data built in {settings.effective_database_url}: patrol #{r.patrol_id} "
+               f"({r.images} images, {r.defects} defect(s), {r.hazards} hazards), "
+               f"{r.counts.get('poles', 0)} county poles, plan #{r.plan_id}.")
+    typer.echo("Demo logins (demo data only):")
+    for name, role, password in r.logins:
+        typer.echo(f"  {name:<14} {role:<8} password: {password}")
+    typer.echo("Open http://127.0.0.1:8000/ui/ after `irpatrol serve`.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report``, ``ledger`` and ``demo`` to the ``irpatrol`` app."""
+    app.add_typer(report_app, name="report")
+    app.command("ledger")(ledger)
+    app.command("demo")(demo)

@@ -1,0 +1,220 @@
+"""The demo: a synthetic county, a campaign plan and one simulated patrol, ingested like a real one.
+
+Everything it makes is labelled as demo data: the county's areas are called "Demo …", the patrol's
+note says "Demo data", and the web app shows a banner while such a patrol exists.
+
+The demo patrol flies a 10 kV feeder of 23 poles over 5.27 km (22 spans of about 240 m). One
+terminal clamp at a disconnector (设备线夹) on pole N14 runs 75 K above its healthy phases, which
+DL/T 664-2016 Table H.1 grades serious or worse; two over-height street trees under the line are
+logged as hazards (1.5 m vertical clearance is required for 10 kV, standards.md §4.6).
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from irpatrol.config import Settings
+from irpatrol.db import Base, make_engine, session_factory, upgrade
+from irpatrol.errors import Conflict
+from irpatrol.registry import auth
+from irpatrol.registry.assets import import_assets
+from irpatrol.registry.hazards import add_hazard
+from irpatrol.registry.ingest import ingest_folder
+from irpatrol.registry.model import Area, Feeder, Patrol, Plan, Pole
+from irpatrol.reports.content import DEMO_MARK
+from irpatrol.scheduling.core.model import County
+
+DEMO_FEEDER = "10kV Qingshan Line (demo)"
+DEMO_POLES = 23
+DEMO_LENGTH_M = 5270.0
+HOT_POLE = "N14"
+HOT_KIND = "terminal-clamp"
+HOT_KELVIN = 75.0
+DEMO_CREW = "Demo crew East"
+AMBIENT_C = 22.0
+USERS = (("demo-admin", "admin"), ("demo-analyst", "analyst"))
+TREES = (("N7", 0.8, "Over-height street tree (poplar) under phase A — trim"),
+         ("N19", 1.2, "Over-height street tree (camphor) near the span N19–N20"))
+REQUIRED_TREE_M = 1.5
+
+
+@dataclass
+class DemoResult:
+    """What was built, and the logins to print."""
+
+    patrol_id: int = 0
+    images: int = 0
+    defects: int = 0
+    hazards: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    plan_id: int | None = None
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    """(username, role, password)."""
+
+
+def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1200,
+               log: Callable[[str], None] = print) -> DemoResult:
+    """Rebuild the demo in ``settings``' database: schema, county, plan, patrol, hazards, users.
+
+    A database that holds anything but demo data is left alone (Conflict) unless ``force``.
+    """
+    url = settings.effective_database_url
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    try:
+        _reset(engine, sessions, url, force)
+        result = DemoResult()
+        today = datetime.now(UTC).date()
+        log("county …")
+        result.counts, result.plan_id = _county(sessions, today, county_poles)
+        log("demo feeder and flight …")
+        flight_dir = settings.data_dir / "demo" / "flight"
+        _feeder(sessions)
+        _flight(sessions, flight_dir, today)
+        log("ingest …")
+        ingested = ingest_folder(
+            sessions, flight_dir, feeder=DEMO_FEEDER, date=today, crew=DEMO_CREW, settings=settings,
+            kind=HOT_KIND, ambient_c=AMBIENT_C, humidity_pct=58.0, wind_m_s=1.6,
+            load_current_a={DEMO_FEEDER: 236.0},
+        )
+        result.patrol_id = ingested.patrol_id
+        with sessions() as session:
+            _label(session, result)
+            result.hazards = _hazards(session)
+            result.logins = _users(session)
+            session.commit()
+        return result
+    finally:
+        engine.dispose()
+
+
+def _reset(engine: Engine, sessions: sessionmaker[Session], url: str, force: bool) -> None:
+    """Empty the database (after checking it holds only demo data) and migrate it to the newest schema."""
+    upgrade(url, engine=engine)
+    with sessions() as session:
+        real = session.scalar(select(func.count(Patrol.id)).where(
+            func.lower(func.coalesce(Patrol.note, "")).not_like(f"%{DEMO_MARK}%")))
+        if real and not force:
+            raise Conflict(f"the database holds {real} patrol(s) that are not demo data; "
+                           "use --force to replace everything with the demo")
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(url, engine=engine)
+
+
+def _county(sessions: sessionmaker[Session], today: date, poles: int) -> tuple[dict[str, int], int | None]:
+    """A county of 3 areas loaded into the registry, and a 30-day campaign plan stored with it."""
+    from irpatrol.registry.county import load_county
+    from irpatrol.scheduling.core.campaign import plan_campaign
+    from irpatrol.scheduling.core.codec import plan_to_dict
+    from irpatrol.scheduling.core.county import generate
+    from irpatrol.scheduling.core.model import Policy
+    from irpatrol.scheduling.core.validator import check
+
+    county = generate(poles=poles, feeders=max(3, poles // 100), areas=3, crews=6, seed=7, start=today,
+                      days=30)
+    county = _demo_names(county)
+    policy = Policy(start=today, deadline=today + timedelta(days=29))
+    plan = plan_campaign(county, policy, time_limit_s=0.0)
+    check(plan, county, policy)
+    with sessions() as session:
+        counts = load_county(session, county, user="demo")
+        row = Plan(name="Demo campaign plan", status="draft", created_by="demo", period_start=policy.start,
+                   period_end=policy.deadline, params={"demo": True}, result=plan_to_dict(plan))
+        session.add(row)
+        session.commit()
+        return counts, row.id
+
+
+def _demo_names(county: County) -> County:
+    """The county with its areas called "Demo …" so the data reads as demo data everywhere."""
+    from dataclasses import replace
+
+    areas = tuple(replace(a, name=f"Demo {a.name}") for a in county.areas)
+    return replace(county, name=f"Demo {county.name}", areas=areas)
+
+
+def _feeder(sessions: sessionmaker[Session]) -> None:
+    """The demo feeder: 23 poles N1…N23 in a line, 5.27 km, imported like a user's CSV."""
+    from irpatrol.simulate.flight import line_of_poles
+
+    span = DEMO_LENGTH_M / (DEMO_POLES - 1)
+    with sessions() as session:
+        area_name = session.scalar(select(Area.name).order_by(Area.id).limit(1))
+    spots = line_of_poles(DEMO_POLES, lat=28.12, lon=112.90, span_m=span, azimuth_deg=55.0, prefix="N")
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "demo-feeder.csv"
+        lines = ["feeder,pole,lat,lon,area,voltage_kv,pole_type"]
+        lines += [f"{DEMO_FEEDER},{s.number},{s.lat:.7f},{s.lon:.7f},{area_name or ''},10,concrete"
+                  for s in spots]
+        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with sessions() as session:
+            import_assets(session, csv, user="demo")
+            feeder = session.scalar(select(Feeder).where(Feeder.name == DEMO_FEEDER))
+            if feeder is not None:
+                feeder.length_m = DEMO_LENGTH_M
+                feeder.rated_current_a = 400.0
+            session.commit()
+
+
+def _flight(sessions: sessionmaker[Session], out: Path, day: date) -> None:
+    """Simulated radiometric images of every pole (two per pole), the hot clamp on N14."""
+    from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
+
+    with sessions() as session:
+        poles = session.execute(
+            select(Pole.number, Pole.lat, Pole.lon)
+            .join(Feeder)
+            .where(Feeder.name == DEMO_FEEDER)
+            .order_by(Pole.seq)
+        ).all()
+    if out.exists():
+        for old in out.iterdir():
+            old.unlink()
+    spec = FlightSpec(images_per_pole=2, ambient_c=AMBIENT_C, seed=7,
+                      start=datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC),
+                      camera_model="simulated 640 (demo)")
+    hot = [HotSpec(pole=HOT_POLE, kind=HOT_KIND, kelvin=HOT_KELVIN, phase="B")]
+    write_flight(out, DEMO_FEEDER, [PoleSpot(n, lat, lon) for n, lat, lon in poles], spec, hot)
+
+
+def _label(session: Session, result: DemoResult) -> None:
+    """Mark the patrol as demo data and count what the ingest found."""
+    from irpatrol.registry.model import Defect, Image
+
+    patrol = session.get(Patrol, result.patrol_id)
+    if patrol is not None:
+        patrol.note = "Demo data: simulated flight of a 10 kV feeder (irpatrol demo)"
+    images = select(func.count(Image.id)).where(Image.patrol_id == result.patrol_id)
+    result.images = session.scalar(images) or 0
+    result.defects = session.scalar(select(func.count(Defect.id))) or 0
+
+
+def _hazards(session: Session) -> int:
+    """The two over-height trees, graded from their clearance."""
+    for number, clearance, description in TREES:
+        pole_id = session.scalar(select(Pole.id).join(Feeder).where(Feeder.name == DEMO_FEEDER,
+                                                                     Pole.number == number))
+        add_hazard(session, kind="vegetation", pole_id=pole_id, clearance_m=clearance,
+                   required_m=REQUIRED_TREE_M, description=description, user="demo-analyst")
+    return len(TREES)
+
+
+def _users(session: Session) -> list[tuple[str, str, str]]:
+    """demo-admin and demo-analyst with fresh random passwords."""
+    logins = []
+    for name, role in USERS:
+        password = secrets.token_urlsafe(9)
+        auth.add_user(session, name, role=role, password=password, language="en")
+        logins.append((name, role, password))
+    return logins

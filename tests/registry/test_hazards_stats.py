@@ -1,0 +1,132 @@
+"""Hazards (clearance grading, workflow, photos) and statistics (keys, coverage, year-on-year)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from irpatrol.config import Settings
+from irpatrol.errors import Conflict, InputError, NotFound
+from irpatrol.registry import hazards, stats
+from irpatrol.registry.assets import import_assets
+from irpatrol.registry.defects import transition
+from irpatrol.registry.ingest import ingest_folder
+from irpatrol.registry.model import Defect, Photo, Pole
+from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
+
+
+@pytest.mark.parametrize(
+    ("clearance", "required", "grade"),
+    [(0.5, 1.5, "critical"), (1.0, 1.5, "serious"), (1.6, 1.5, "general"), (2.0, 1.5, "none")],
+)
+def test_clearance_grade(clearance: float, required: float, grade: str) -> None:
+    assert hazards.clearance_grade(clearance, required) == grade
+
+
+def test_hazard_record_and_workflow(session: Session, feeder_csv: Path) -> None:
+    import_assets(session, feeder_csv)
+    pole = session.scalar(select(Pole).where(Pole.number == "3"))
+    assert pole is not None
+    h = hazards.add_hazard(
+        session,
+        kind="vegetation",
+        pole_id=pole.id,
+        clearance_m=0.9,
+        required_m=1.5,
+        user="pilot1",
+        photos=["/data/photos/tree.jpg"],
+        description="poplar under phase C",
+    )
+    session.commit()
+    assert (h.grade, h.status, h.lat, h.feeder_id) == ("serious", "open", pole.lat, pole.feeder_id)
+    assert session.scalar(select(Photo.path).where(Photo.hazard_id == h.id)) == "/data/photos/tree.jpg"
+    hazards.transition(session, h.id, "mitigation_scheduled", user="ana")
+    hazards.transition(session, h.id, "cleared", user="ana")
+    assert h.closed_at is not None
+    with pytest.raises(Conflict):
+        hazards.transition(session, h.id, "rejected", user="ana", reason="x")
+    with pytest.raises(InputError, match="needs a position"):
+        hazards.add_hazard(session, kind="building", grade="general")
+    with pytest.raises(InputError, match="hazard kind"):
+        hazards.add_hazard(session, kind="dragon", lat=30, lon=120, grade="general")
+    with pytest.raises(NotFound):
+        hazards.get_hazard(session, 424242)
+    items, total = hazards.list_hazards(session, {"kind": "vegetation"})
+    assert total == 1 and items[0].id == h.id
+
+
+def test_stats_keys_coverage_and_change_against_last_year(
+    session: Session, factory: sessionmaker[Session], feeder_csv: Path, tmp_path: Path
+) -> None:
+    import_assets(session, feeder_csv)
+    session.commit()
+    poles = line_of_poles(10)
+    settings = Settings(data_dir=tmp_path)
+    # last year: 4 poles, one hot; this year: all 10 poles, two hot
+    write_flight(
+        tmp_path / "y1",
+        "F1",
+        poles[:4],
+        FlightSpec(width=320, height=256, start=datetime(2025, 7, 10, 9, tzinfo=UTC)),
+        [HotSpec("2", "parallel-groove-clamp", 40)],
+    )
+    write_flight(
+        tmp_path / "y2",
+        "F1",
+        poles,
+        FlightSpec(width=320, height=256, seed=3, start=datetime(2026, 7, 10, 9, tzinfo=UTC)),
+        [HotSpec("2", "parallel-groove-clamp", 40, "B"), HotSpec("6", "parallel-groove-clamp", 40)],
+    )
+    ingest_folder(
+        factory, tmp_path / "y1", feeder="F1", date="2025-07-10", crew="C1", settings=settings, workers=1
+    )
+    ingest_folder(
+        factory, tmp_path / "y2", feeder="F1", date="2026-07-10", crew="C2", settings=settings, workers=1
+    )
+    d = session.scalar(select(Defect).order_by(Defect.id))
+    assert d is not None
+    for s in ("confirmed", "repair_scheduled", "repaired"):
+        transition(session, d.id, s, at=datetime(2026, 7, 20, tzinfo=UTC))
+    session.commit()
+
+    s = stats.compute(session, period="2026")
+    for key in stats.KEYS:
+        assert key in s
+    assert (s["images"], s["poles_inspected"], s["coverage_pct"]) == (10, 10, 100.0)
+    assert s["defects"] == 2 and s["previous_year"]["defects"] == 1
+    assert s["change"]["images"] == 6 and s["change"]["poles_inspected"] == 6
+    assert s["km_flown"] > s["previous_year"]["km_flown"] > 0
+    assert s["defects_by_grade"] and sum(s["defects_by_grade"].values()) == 2
+    # the 2025 defect was repaired in 2026, a year after it was found
+    assert s["mttr_days"] is not None and 370 < s["mttr_days"] < 380
+    crew = stats.compute(session, period="2026-07", crew="C1")
+    assert crew["images"] == 0
+    all_time = stats.compute(session)
+    assert all_time["images"] == 14 and all_time["previous_year"] is None
+    with pytest.raises(NotFound):
+        stats.compute(session, feeder="nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026", "2026-01-01", "2026-12-31"),
+        ("2026-02", "2026-02-01", "2026-02-28"),
+        ("2026-Q4", "2026-10-01", "2026-12-31"),
+        ("2026-03-05..2026-04-01", "2026-03-05", "2026-04-01"),
+    ],
+)
+def test_parse_period(text: str, start: str, end: str) -> None:
+    p = stats.parse_period(text)
+    assert p is not None and (p.start.isoformat(), p.end.isoformat()) == (start, end)
+
+
+def test_parse_period_errors() -> None:
+    with pytest.raises(InputError):
+        stats.parse_period("last week")
+    with pytest.raises(InputError, match="ends before"):
+        stats.parse_period("2026-05-01..2026-04-01")

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from irpatrol.cli.main import app
+from irpatrol.scheduling.export.wpml import read_kmz
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Any]:
+    d = tmp_path_factory.mktemp("schedule")
+    county = d / "county.json"
+    r = runner.invoke(app, ["schedule", "county", "--poles", "600", "--feeders", "6", "--areas", "2",
+                            "--crews", "3", "--seed", "4", "--out", str(county)])
+    assert r.exit_code == 0, r.output
+    weather = d / "weather.csv"
+    weather.write_text("day,area,rain,wind_m_s\n2026-11-02,A1,yes,3\n2026-11-02,A2,no,12.5\n")
+    plan = d / "plan.json"
+    r = runner.invoke(app, ["schedule", "plan", "--county", str(county), "--from", "2026-11-02",
+                            "--deadline", "2026-12-01", "--weather", str(weather), "--time-limit", "0.05",
+                            "--json", "--out", str(plan)])
+    assert r.exit_code == 0, r.output
+    return {"dir": d, "county": county, "plan": plan, "plan_json": r.stdout}
+
+
+def test_plan_json_summary_has_the_contract_keys(files):
+    s = json.loads(files["plan_json"])
+    assert {"poles", "planned_poles", "unplanned_poles", "sorties", "flight_hours", "last_day"} <= set(s)
+    assert s["poles"] == s["planned_poles"] == 600 and s["unplanned_poles"] == 0
+    assert s["last_day"] > "2026-11-02"
+
+
+def test_show_json_lists_days_crews_and_sorties(files):
+    r = runner.invoke(app, ["schedule", "show", str(files["plan"]), "--json"])
+    assert r.exit_code == 0, r.output
+    shown = json.loads(r.stdout)
+    assert shown["days"][0]["day"] > "2026-11-02"  # the 2nd is grounded in both areas
+    sortie = shown["days"][0]["crews"][0]["sorties"][0]
+    assert {"poles", "takeoff", "flight_s"} <= set(sortie)
+    assert all(p.startswith("F0") for p in sortie["poles"])
+    total = sum(len(s["poles"]) for d in shown["days"] for c in d["crews"] for s in c["sorties"])
+    assert total == 600
+    text = runner.invoke(app, ["schedule", "show", str(files["plan"])])
+    assert text.exit_code == 0 and "600/600 poles" in text.stdout
+
+
+@pytest.mark.parametrize("fmt", ["wpml", "kml", "geojson", "ical"])
+def test_missions_written_in_every_format(files, fmt):
+    shown = json.loads(runner.invoke(app, ["schedule", "show", str(files["plan"]), "--json"]).stdout)
+    day, crew = shown["days"][0]["day"], shown["days"][0]["crews"][0]
+    out = files["dir"] / fmt
+    r = runner.invoke(app, ["schedule", "missions", str(files["plan"]), "--day", day, "--crew", crew["crew"],
+                            "--format", fmt, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    written = [Path(p) for p in json.loads(r.stdout)["files"]]
+    assert written and all(p.exists() for p in written)
+    if fmt == "wpml":
+        assert len(written) == len(crew["sorties"])
+        first = read_kmz(written[0].read_bytes())
+        assert [w.pole_id for w in first] == crew["sorties"][0]["poles"]
+        assert zipfile.is_zipfile(written[0])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["plan", "--from", "2026-13-01", "--deadline", "2026-12-01"], "--from"),
+    (["plan", "--from", "2026-12-02", "--deadline", "2026-12-01"], "before the start"),
+    (["show", "nope.json"], "file not found"),
+    (["missions", "PLAN", "--day", "2026-11-02", "--crew", "nobody", "--format", "wpml"], "no plan for crew"),
+    (["missions", "PLAN", "--day", "2026-11-02", "--crew", "crew-01", "--format", "pdf"], "--format"),
+])
+def test_bad_input_is_one_line_on_stderr(files, args, message):
+    args = [str(files["plan"]) if a == "PLAN" else a for a in args]
+    extra = ["--county", str(files["county"])] if args[0] == "plan" else []
+    extra += ["--out", str(files["dir"] / "x")] if args[0] != "show" else []
+    r = runner.invoke(app, ["schedule", *args, *extra])
+    assert r.exit_code in (2, 3), r.output
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -1,0 +1,178 @@
+"""Acceptance in a real browser (Debian's Chromium, headless, through Playwright): sign in, open
+the demo patrol and its hot-clamp defect, confirm it, switch the language, download the PDF and
+the Excel ledger. Every page is screenshotted under test-artifacts/web/, and no request may leave
+the app's origin."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The demo built into a temporary SQLite database and the app serving it on a free port."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
+    data = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "IRPATROL_DATA_DIR": str(data)}
+    env.pop("IRPATROL_DATABASE_URL", None)
+    exe = Path(sys.executable)
+    demo = subprocess.run([str(exe.with_name("irpatrol")), "demo"], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert demo.returncode == 0, demo.stderr
+    password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", demo.stdout)
+    assert password, demo.stdout
+    port = _free_port()
+    serve = [str(exe), str(Path(__file__).with_name("serve.py")), "--port", str(port)]
+    proc = subprocess.Popen(serve, env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/ui/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            pytest.fail("the server did not start")
+        yield {"base": base, "password": password.group(1), "db": str(data / "irpatrol.sqlite")}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _expected(db: str) -> dict[str, object]:
+    """The hot-clamp defect as the registry holds it (what the pages and files must show)."""
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as c:
+        row = c.execute(text(
+            "SELECT d.id, d.grade, p.number, f.t_max_c, f.t_ref_c FROM defect d "
+            "JOIN pole p ON p.id = d.pole_id JOIN finding f ON f.defect_id = d.id "
+            "ORDER BY f.t_max_c DESC LIMIT 1")).one()
+    engine.dispose()
+    return {"id": row[0], "grade": row[1], "pole": row[2], "t_max": f"{row[3]:.1f}", "t_ref": f"{row[4]:.1f}"}
+
+
+def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = server["base"]
+    want = _expected(server["db"])
+    assert want["pole"] == "N14" and want["grade"] in ("serious", "critical")
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+        page.goto(f"{base}/ui/")
+        assert "/ui/login" in page.url
+        shot("01-login")
+        page.fill("input[name=username]", "demo-analyst")
+        page.fill("input[name=password]", server["password"])
+        page.click("button[type=submit]")
+        page.wait_for_selector("#kpi-km")
+        assert "Demo data" in page.inner_text(".demo-banner")
+        shot("02-dashboard")
+
+        page.click("a[data-nav=patrols]")
+        shot("03-patrols")
+        page.click("#patrol-table tbody a >> nth=0")
+        page.wait_for_selector("#image-grid img")
+        page.wait_for_load_state("networkidle")
+        shot("04-patrol")
+        patrol_url = page.url
+
+        page.click(f"#patrol-defects tr[data-pole='{want['pole']}'] a")
+        page.wait_for_selector("#transition-form")
+        assert want["t_max"] in page.inner_text("main")
+        shot("05-defect")
+        page.check("input[name=to_status][value=confirmed]")
+        page.fill("textarea[name=comment]", "Hot terminal clamp confirmed from the thermogram")
+        page.click("#transition-submit")
+        page.wait_for_selector(".flash.ok")
+        assert "confirmed" in page.inner_text("#defect-status")
+        assert "Hot terminal clamp confirmed" in page.inner_text("#timeline")
+
+        page.click("#switch-lang")
+        page.wait_for_selector("text=已确认")
+        assert "缺陷台账" in page.inner_text("header")
+        shot("06-defect-zh")
+
+        page.click(".thumbs a >> nth=0")
+        page.wait_for_selector("body[data-viewer-ready='1']")
+        box = page.locator("#ir").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert "°C" in page.inner_text("#cursor-t")
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=4)
+        page.mouse.up()
+        assert "max" in page.inner_text("#box-result")
+        shot("07-viewer")
+
+        page.goto(f"{base}/ui/map")
+        page.wait_for_selector("body[data-map-ready]")
+        shot("08-map")
+        for name in ("hazards", "schedule", "assets"):
+            page.goto(f"{base}/ui/{name}")
+            shot(f"09-{name}")
+
+        page.goto(patrol_url)
+        with page.expect_download() as pdf_download:
+            page.click("#download-pdf")
+        pdf = PdfReader(io.BytesIO(Path(pdf_download.value.path()).read_bytes()))
+        pdf_text = "\n".join(pg.extract_text() for pg in pdf.pages)
+        grade_zh = {"serious": "严重缺陷", "critical": "危急缺陷"}[str(want["grade"])]
+        for needle in (want["pole"], grade_zh, want["t_max"], want["t_ref"], "演示数据"):
+            assert str(needle) in pdf_text, needle
+
+        page.goto(f"{base}/ui/ledger")
+        shot("10-ledger")
+        with page.expect_download() as xlsx_download:
+            page.click("#download-xlsx")
+        ws = load_workbook(Path(xlsx_download.value.path())).active
+        rows = [[c.value for c in r] for r in ws.iter_rows()]
+        assert rows[0][0] == "缺陷编号"
+        ours = [r for r in rows[1:] if r[0] == want["id"]]
+        assert ours and ours[0][3] == want["pole"] and ours[0][8] == "已确认"
+        browser.close()
+
+    assert requests, "no request was recorded"
+    foreign = [u for u in requests if not (u.startswith(base) or u.startswith(("data:", "blob:")))]
+    assert not foreign, foreign
