@@ -162,15 +162,15 @@ def populate(settings: Settings, seed: int = 4) -> int:
     return len(findings)
 
 
-def fix_sequences(settings: Settings) -> None:
-    """After explicit ids, move PostgreSQL's id sequences past them."""
-    if db.is_sqlite(settings.effective_database_url):
-        return
+def finish_load(settings: Settings) -> None:
+    """After the bulk load: move PostgreSQL's id sequences past the explicit ids, and gather the
+    planner statistics on both backends (``ANALYZE``, as after any bulk load; without statistics
+    SQLite picks the status/grade index over the far more selective pole index)."""
     with db.session_scope(settings) as session:
-        for table in ("feeder", "pole", "component", "patrol", "image", "defect", "finding"):
-            session.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            )
+        if not db.is_sqlite(settings.effective_database_url):
+            for table in ("feeder", "pole", "component", "patrol", "image", "defect", "finding"):
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
         session.execute(text("ANALYZE"))
 
 
@@ -232,7 +232,7 @@ def measure(name: str, settings: Settings) -> list[str]:
     db.upgrade(settings.effective_database_url)
     t0 = time.perf_counter()
     n = populate(settings)
-    fix_sequences(settings)
+    finish_load(settings)
     setup_s = time.perf_counter() - t0
     rows = []
     with served(settings) as base, httpx.Client(base_url=base, timeout=30) as client:

@@ -1,8 +1,8 @@
 """Measurement conditions of a reading and the validity flags they raise.
 
 Shared by analysis (flags on every measurement) and diagnosis (guards that withhold or qualify a
-grade). Limits follow DL/T 664-2016 §6 (detection conditions: wind ≤ 5 m/s, humidity ≤ 85 %, no
-rain or fog, load preferably ≥ 30 % of rated) as summarised in ../shared/domain/standards.md.
+grade). Limits follow DL/T 664-2016 §4.3 (detection conditions: wind ≤ 5 m/s, humidity ≤ 85 %, no
+rain or fog, load preferably ≥ 30 % of rated) as summarised in ../shared/domain/standards.md §1.7.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIND_LIMIT_M_S = 5.0
-"""Wind speed above which a reading is not valid for grading (m/s; DL/T 664-2016 §6)."""
+"""Wind speed above which a reading is not valid for grading (m/s; DL/T 664-2016 §4.3)."""
 HUMIDITY_LIMIT_PCT = 85.0
-"""Relative humidity above which a reading is not valid for grading (%; DL/T 664-2016 §6)."""
+"""Relative humidity above which a reading is not valid for grading (%; DL/T 664-2016 §4.3)."""
 LOW_LOAD_FRACTION = 0.30
-"""Load below this fraction of rated current: current-heating defects may be masked (DL/T 664-2016 §6)."""
+"""Load below this fraction of rated current: current-heating defects may be masked (DL/T 664-2016 §4.3)."""
 MIN_TARGET_PX = 9
 """A hotspot smaller than this many pixels is below the spatial resolution to trust its t_max (px)."""
 
@@ -63,7 +63,7 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
 """Flag code → (English, Chinese) explanation."""
 
 INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient"})
-"""Flags under which no automatic grade is given (DL/T 664-2016 §6 conditions not met)."""
+"""Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met)."""
 
 
 def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambient_c: float | None = None,

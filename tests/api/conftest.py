@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,3 +138,9 @@ def settings(backend: Backend) -> Settings:
 def password() -> str:
     """The password of every role's user."""
     return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def backend_maker() -> Callable[[str, Path], Iterator[Backend]]:
+    """:func:`make_backend`, for tests that need a database of their own."""
+    return make_backend

@@ -21,7 +21,10 @@ from irpatrol import db
 from irpatrol.registry.model import Base
 
 PG_ENV = "IRPATROL_TEST_POSTGRES_URL"
-PG_MARKS = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+try:  # xdist registers the marker; without it (-p no:xdist) nothing is distributed anyway
+    PG_MARKS = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+except pytest.fail.Exception:
+    PG_MARKS = [pytest.mark.postgres]
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=PG_MARKS)]
 
 

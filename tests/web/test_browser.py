@@ -166,7 +166,7 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
         shot("10-ledger")
         with page.expect_download() as xlsx_download:
             page.click("#download-xlsx")
-        ws = load_workbook(Path(xlsx_download.value.path())).active
+        ws = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
         rows = [[c.value for c in r] for r in ws.iter_rows()]
         assert rows[0][0] == "缺陷编号"
         ours = [r for r in rows[1:] if r[0] == want["id"]]

@@ -11,7 +11,7 @@ taken from other equipment regions that look like the same part:
 2. They are ranked by shape distance: |log area ratio| + |log elongation ratio| plus the mean
    absolute difference of the log-scaled Hu invariants (a ``cv2.matchShapes``-like measure), and
    the best ``max_peers`` (default 2: the other two phases of a three-phase set) that are not
-   hotter than the hot region are kept.
+   hotter than the hot region are kept, if no more than ``MATCH_MARGIN`` worse than the best.
 3. T2 is the lowest t_max among them: the hottest point of the healthiest corresponding part.
    Taking the lowest rather than the mean keeps a second faulty phase from hiding the first.
 
@@ -36,6 +36,15 @@ AREA_RATIO = 2.0
 """Largest area ratio (larger / smaller) of two regions taken as the same kind of part."""
 ELONGATION_RATIO = 1.5
 """Largest elongation ratio of two regions taken as the same kind of part."""
+ANGLE_TOLERANCE_DEG = 30.0
+"""Largest difference of long-axis direction (degrees) of two elongated regions taken as the same
+part: the phases of a line run in parallel, so corresponding parts are imaged in the same direction."""
+ELONGATED = 1.5
+"""Regions at least this elongated on both sides are compared by direction too (rounder ones have
+no stable long axis)."""
+MATCH_MARGIN = 0.3
+"""Peers kept for T2 are at most this much (shape distance) worse than the best match, so a
+congruent peer is not paired with a loosely similar blob."""
 MAX_PEERS = 2
 """Similar regions kept as T2 candidates: the other two phases of a three-phase set."""
 
@@ -69,7 +78,8 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     """Similarity gates and shape distances of every pair of regions (vectorised, N×N).
 
     The distance is |log area ratio| + |log elongation ratio| + mean |Δ log Hu| (0 for congruent
-    regions); the gates are area ratio ≤ ``area_ratio`` and elongation ratio ≤ ``elongation_ratio``.
+    regions); the gates are area ratio ≤ ``area_ratio``, elongation ratio ≤ ``elongation_ratio``
+    and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`.
     """
     area = np.array([r.area_px for r in regions], dtype=np.int64)
     t_max = np.array([r.t_max_c for r in regions], dtype=np.float64)
@@ -79,7 +89,13 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     d_area = np.abs(log_area[:, None] - log_area[None, :])
     d_elong = np.abs(log_elong[:, None] - log_elong[None, :])
     d_hu = np.abs(hu[:, None, :] - hu[None, :, :]).mean(axis=2)
+    angle = np.array([r.angle_deg for r in regions], dtype=np.float64)
+    d_angle = np.abs(angle[:, None] - angle[None, :]) % 180.0
+    d_angle = np.minimum(d_angle, 180.0 - d_angle)
+    elongated = np.exp(log_elong) >= ELONGATED
+    parallel = (d_angle <= ANGLE_TOLERANCE_DEG) | ~(elongated[:, None] & elongated[None, :])
     similar = (d_area <= np.log(area_ratio) + 1e-12) & (d_elong <= np.log(elongation_ratio) + 1e-12)
+    similar &= parallel
     np.fill_diagonal(similar, False)
     return PeerTable(similar, np.round(d_area + d_elong + d_hu, 9), t_max, area)
 
@@ -109,7 +125,9 @@ def automatic_t2(regions: Sequence[Region], index: int, table: PeerTable, *,
     if cooler.size == 0:
         return None
     t_c, a_c = table.t_max_c[cooler], table.area_px[cooler]
-    best_first = np.lexsort((-a_c, t_c, table.distance[index, cooler]))[:max_peers]
+    dist = table.distance[index, cooler]
+    best_first = np.lexsort((-a_c, t_c, dist))[:max_peers]
+    best_first = best_first[dist[best_first] <= dist[best_first[0]] + MATCH_MARGIN]
     chosen = [regions[int(cooler[k])] for k in best_first]
     best = min(chosen, key=lambda r: (r.t_max_c, -r.area_px))
     return Reference(best.t_max_c, "similar-component", best.bbox, tuple(r.bbox for r in chosen))

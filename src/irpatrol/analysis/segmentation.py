@@ -44,6 +44,8 @@ class Region:
         t_max_c: hottest pixel (°C); ``max_xy`` is its (x, y) (first in row-major order on ties).
         t_mean_c: mean over the region (°C).
         elongation: √(λ₁/λ₂) of the pixel covariance (≥ 1).
+        angle_deg: direction of the long axis, degrees in [0, 180) from the x axis towards y
+            (meaningless for round regions, elongation ≈ 1).
         hu: the seven Hu invariants on a signed log scale (see :data:`HU_SCALE`).
     """
 
@@ -54,6 +56,7 @@ class Region:
     max_xy: tuple[int, int]
     t_mean_c: float
     elongation: float
+    angle_deg: float
     hu: np.ndarray = field(repr=False)
 
 
@@ -88,8 +91,10 @@ def _hu(nu: dict[str, np.ndarray]) -> np.ndarray:
     ], axis=1)
 
 
-def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Elongation (N) and signed-log Hu invariants (N×7) per label from pixel offsets (px)."""
+def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes) and signed-log Hu
+    invariants (N×7) per label from pixel offsets (px)."""
     def s(w: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(lab, weights=w, minlength=n).astype(np.float64)
 
@@ -103,8 +108,9 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int) -> tuple[n
     cov_xx, cov_yy, cov_xy = mu["20"] / m00, mu["02"] / m00, mu["11"] / m00
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
     elongation = np.sqrt((half_trace + det_root + PIXEL_VARIANCE) / (half_trace - det_root + PIXEL_VARIANCE))
+    angle = np.degrees(0.5 * np.arctan2(2 * cov_xy, cov_xx - cov_yy)) % 180.0
     hu = _hu(nu)
-    return elongation, np.sign(hu) * np.log10(1.0 + np.abs(hu) / HU_SCALE)
+    return elongation, angle, np.sign(hu) * np.log10(1.0 + np.abs(hu) / HU_SCALE)
 
 
 def segment(
@@ -151,7 +157,8 @@ def segment(
     np.minimum.at(y0, lab, py)
     np.maximum.at(x1, lab, px)
     np.maximum.at(y1, lab, py)
-    elongation, hu = _moments(lab, (px - x0[lab]).astype(np.float64), (py - y0[lab]).astype(np.float64), n)
+    dx, dy = (px - x0[lab]).astype(np.float64), (py - y0[lab]).astype(np.float64)
+    elongation, angle, hu = _moments(lab, dx, dy, n)
     chosen = np.flatnonzero(big)
     order = np.lexsort((-mean[chosen], -area[chosen], -peak[chosen]))[:max_regions]
     regions = [
@@ -163,6 +170,7 @@ def segment(
             max_xy=(int(max_at[i] % width), int(max_at[i] // width)),
             t_mean_c=float(mean[i]),
             elongation=float(elongation[i]),
+            angle_deg=float(angle[i]),
             hu=hu[i],
         )
         for i in chosen[order]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -107,7 +107,7 @@ def show_command(
     as_json: JsonFlag = False,
 ) -> None:
     """The rule tables of a rule set: grades, rows with thresholds, guards, load correction."""
-    rules = load_ruleset(Path(name) if name.endswith(".toml") else name)
+    rules = load_ruleset(name)
     if as_json:
         print_json_line(ruleset_dict(rules))
         return
@@ -167,8 +167,6 @@ def _summary(r: RuleSet) -> dict[str, Any]:
 
 def ruleset_dict(r: RuleSet) -> dict[str, Any]:
     """A whole rule set as plain data (for ``standards show --json``)."""
-    from dataclasses import asdict
-
     d = asdict(r)
     d.pop("origin", None)
     return d

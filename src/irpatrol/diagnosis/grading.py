@@ -28,7 +28,7 @@ from irpatrol.diagnosis.load_correction import LoadFactor, check_current, rated_
 from irpatrol.diagnosis.loader import load_ruleset
 from irpatrol.diagnosis.readings import Readings
 from irpatrol.diagnosis.result import Diagnosis, Hit
-from irpatrol.diagnosis.rules import Grade, Guard, RuleRow, RuleSet
+from irpatrol.diagnosis.rules import QUANTITIES, Grade, Guard, RuleRow, RuleSet
 from irpatrol.errors import InputError
 
 _NEEDS = {"delta_t_k": "ref_c", "cold_delta_k": "ref_c", "rise_k": "ambient_c",
@@ -152,11 +152,12 @@ def _evaluate(rows: Iterable[RuleRow], readings: Readings,
     fired: list[Hit] = []
     suppressed: list[Hit] = []
     missing: dict[str, None] = {}
-    rise = readings.rise_k
+    values = {q: readings.quantity(q) for q in QUANTITIES}
+    rise = values["rise_k"]
     min_rise = low_rise.value if low_rise is not None else None
     for row in rows:
         for c in row.criteria:
-            x = readings.quantity(c.quantity)
+            x = values[c.quantity]
             if x is None:
                 missing[c.quantity] = None
                 continue

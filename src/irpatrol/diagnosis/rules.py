@@ -16,6 +16,7 @@ The numbers live in ``standards/*.toml``; :mod:`irpatrol.diagnosis.loader` reads
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -188,12 +189,18 @@ class RuleSet:
     wind_correction: WindCorrection | None = None
     origin: str = field(default="", compare=False)
 
+    @functools.cached_property
+    def _grades_by_id(self) -> dict[str, Grade]:
+        return {g.id: g for g in self.grades}
+
+    @functools.cached_property
+    def _rows_by_kind(self) -> dict[str, tuple[RuleRow, ...]]:
+        kinds = {d for r in self.rows for d in r.devices if d != "*"}
+        return {k: tuple(r for r in self.rows if k in r.devices or "*" in r.devices) for k in kinds}
+
     def grade(self, grade_id: str) -> Grade:
         """The grade with this id (KeyError when absent; the loader has checked every reference)."""
-        for g in self.grades:
-            if g.id == grade_id:
-                return g
-        raise KeyError(grade_id)
+        return self._grades_by_id[grade_id]
 
     @property
     def lowest(self) -> Grade:
@@ -202,7 +209,8 @@ class RuleSet:
 
     def rows_for(self, kind: str, material: str | None = None) -> tuple[RuleRow, ...]:
         """The rows that apply to a component of ``kind`` (and ``material``), in file order."""
-        return tuple(r for r in self.rows if r.covers(kind, material))
+        candidates = self._rows_by_kind.get(kind) or tuple(r for r in self.rows if "*" in r.devices)
+        return tuple(r for r in candidates if r.covers(kind, material))
 
     def materials_for(self, kind: str) -> tuple[str, ...]:
         """The materials with a material-specific row for ``kind``."""

@@ -202,7 +202,7 @@ def _section(session: Session, f: Finding, images: ImageLoader | None) -> Defect
         standard=f.standard,
         rule=f.rule,
         clause=f.clause,
-        advice=diag.get("advice") if isinstance(diag.get("advice"), str) else None,
+        advice=advice_text(diag),
         deadline=defect.deadline,
         found_at=defect.found_at,
         image_name=f.image.original_name,
@@ -212,6 +212,16 @@ def _section(session: Session, f: Finding, images: ImageLoader | None) -> Defect
         ir_png=ir,
         visible_jpeg=visible,
     )
+
+
+def advice_text(diagnosis: dict[str, object] | None) -> str | None:
+    """The diagnosis's handling advice as one line (it may be a string or a list of strings)."""
+    advice = (diagnosis or {}).get("advice")
+    if isinstance(advice, str):
+        return advice or None
+    if isinstance(advice, list | tuple):
+        return "; ".join(str(a) for a in advice if a) or None
+    return None
 
 
 def _hazard_lines(session: Session, feeder_ids: list[int]) -> list[HazardLine]:

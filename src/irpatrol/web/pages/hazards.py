@@ -73,4 +73,5 @@ def transition(hazard_id: int, request: Request, user: PilotUser, session: Sessi
     except (IrPatrolError, ModuleNotFoundError, AttributeError) as exc:
         session.rollback()
         return hazard_page(hazard_id, request, user, session, flash=str(exc))
+    session.commit()  # before the redirect: the browser reads the page at once
     return RedirectResponse(f"{PREFIX}/hazards/{hazard_id}?ok=1", status_code=303)

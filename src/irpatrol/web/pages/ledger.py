@@ -14,6 +14,7 @@ from irpatrol.errors import IrPatrolError
 from irpatrol.registry import defects as service
 from irpatrol.registry import workflow
 from irpatrol.registry.model import Feeder, Finding, Image
+from irpatrol.reports.content import advice_text
 from irpatrol.reports.ledger import to_row
 from irpatrol.web.deps import AnalystUser, SessionDep, WebUser
 from irpatrol.web.i18n import t
@@ -76,6 +77,7 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
     allowed = sorted(workflow.TRANSITIONS[workflow.parse_status(defect.status)])
     return page(request, session, user, "defect.html", nav="ledger", d=defect, row=to_row(defect),
                 findings=findings, trend=trend, allowed=[str(s) for s in allowed],
+                advice=advice_text(findings[-1].diagnosis) if findings else None,
                 needs_reason=[str(s) for s in workflow.REASON_REQUIRED],
                 flash=flash or (t("saved", user.language) if ok else None),
                 flash_kind="ok" if ok else "error")
@@ -98,6 +100,7 @@ def transition(
     except IrPatrolError as exc:
         session.rollback()
         return defect_page(defect_id, request, user, session, flash=exc.message)
+    session.commit()  # before the redirect: the browser reads the page at once
     return RedirectResponse(f"{PREFIX}/ledger/{defect_id}?ok=1", status_code=303)
 
 

@@ -65,7 +65,7 @@ def set_language(lang: str, request: Request, user: WebUser, session: SessionDep
     """Store the user's language and go back to the page they were on."""
     if lang in LANGUAGES:
         user.language = lang
-        session.flush()
+        session.commit()  # before the redirect: the browser reads the page at once
     back = urlsplit(request.headers.get("referer") or "")
     path = back.path + (f"?{back.query}" if back.query else "")
     return RedirectResponse(_safe_next(path), status_code=303)

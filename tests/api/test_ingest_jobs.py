@@ -1,0 +1,251 @@
+"""Upload → ingest job → progress → records, over HTTP; and two ``irpatrol worker`` processes on
+PostgreSQL ingesting the same flight with the same counts as one run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from irpatrol import db
+from irpatrol.config import Settings
+from irpatrol.registry import assets, jobs
+from irpatrol.registry.ingest import ingest_folder
+from irpatrol.registry.model import Defect, Finding, Image
+
+FEEDER = "F-API"
+POLES = 4
+HOT = "N2:parallel-groove-clamp:40"
+ASSET_CSV = "feeder,pole,lat,lon\n" + "".join(
+    f"{FEEDER},N{i},{30.1000 + i * 0.0008:.6f},{120.2000 + i * 0.0005:.6f}\n" for i in range(1, POLES + 1)
+)
+FLIGHT_DATE = "2026-07-14"
+
+
+def irpatrol(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
+    """Run the irpatrol command against ``settings``' database; fails the test on a non-zero exit."""
+    env = dict(os.environ, IRPATROL_DATA_DIR=str(settings.data_dir))
+    env.pop("IRPATROL_DATABASE_URL", None)
+    if settings.database_url:
+        env["IRPATROL_DATABASE_URL"] = settings.database_url
+    done = subprocess.run(
+        [sys.executable, "-m", "irpatrol.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def simulated_flight(settings: Settings, out: Path) -> list[Path]:
+    """A small flight over :data:`FEEDER` (assets must be in the registry) with one hot clamp."""
+    irpatrol(
+        "simulate",
+        "flight",
+        "--feeder",
+        FEEDER,
+        "--out",
+        str(out),
+        "--hot",
+        HOT,
+        "--width",
+        "320",
+        "--height",
+        "256",
+        settings=settings,
+    )
+    files = sorted(p for p in out.iterdir() if p.suffix.lower() in (".tif", ".tiff", ".jpg"))
+    assert len(files) >= POLES
+    return files
+
+
+def counts(settings: Settings) -> dict[str, int]:
+    with db.session_scope(settings) as session:
+        return {
+            "images": session.scalar(select(func.count(Image.id))) or 0,
+            "findings": session.scalar(select(func.count(Finding.id))) or 0,
+            "defects": session.scalar(select(func.count(Defect.id))) or 0,
+        }
+
+
+def wait_for_job(client: TestClient, job_id: int, headers: dict[str, str], timeout_s: float = 120) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = client.get(f"/jobs/{job_id}", headers=headers).json()
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
+
+
+@dataclass
+class Api:
+    """A client of an app over its own SQLite database, and a header per role."""
+
+    client: TestClient
+    headers: dict[str, dict[str, str]]
+    settings: Settings
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, backend_maker: Callable) -> Iterator[Api]:
+    """A fresh SQLite app (in-process job runner) with a user per role."""
+    from irpatrol.api.app import create_app
+    from irpatrol.registry import auth
+
+    gen = backend_maker("sqlite", tmp_path_factory.mktemp("ingest-api"))
+    backend = next(gen)
+    with db.session_scope(backend.settings) as session:
+        for role in auth.ROLES:
+            auth.add_user(session, f"{role}-i", role=role, password="ingest-password")
+    with TestClient(create_app(backend.settings)) as client:
+        headers = {}
+        for role in auth.ROLES:
+            tok = client.post("/auth/token", data={"username": f"{role}-i", "password": "ingest-password"})
+            headers[role] = {"Authorization": f"Bearer {tok.json()['access_token']}"}
+        yield Api(client, headers, backend.settings)
+    gen.close()
+
+
+def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
+    client, headers, settings = api.client, api.headers, api.settings
+    r = client.post(
+        "/assets/import", files={"file": ("poles.csv", ASSET_CSV, "text/csv")}, headers=headers["admin"]
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["summary"]["poles_created"] == POLES
+
+    files = simulated_flight(settings, tmp_path / "flight")
+    upload = [("files", (p.name, p.read_bytes(), "image/tiff")) for p in files]
+    r = client.post("/images", files=upload, headers=headers["pilot"])
+    assert r.status_code == 201, r.text
+    batch = r.json()
+    assert [f["name"] for f in batch["files"]] == [p.name for p in files]
+
+    body = {"batch": batch["batch"], "feeder": FEEDER, "date": FLIGHT_DATE, "crew": "crew-1"}
+    assert client.post("/ingest", json=body, headers=headers["pilot"]).status_code == 403
+    r = client.post("/ingest", json=body, headers=headers["analyst"])
+    assert r.status_code == 202, r.text
+    job = wait_for_job(client, r.json()["id"], headers["viewer"])
+    assert job["status"] == "done", job
+    assert job["done"] == job["total"] == len(files)
+    assert job["result"]["analysed"] + job["result"]["rejected"] == len(files)
+
+    images = client.get("/images", params={"per_page": 100}, headers=headers["viewer"]).json()
+    assert images["total"] == len(files)
+    hot = client.get("/defects", params={"feeder": FEEDER}, headers=headers["viewer"]).json()
+    assert hot["total"] >= 1
+    assert {d["pole"] for d in hot["items"]} == {"N2"}
+    stats = client.get("/stats", params={"feeder": FEEDER}, headers=headers["viewer"]).json()
+    assert stats["images"] == len(files) and stats["defects"] == hot["total"]
+
+    image_id = images["items"][0]["id"]
+    png = client.get(f"/images/{image_id}/thermal.png", headers=headers["viewer"])
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+    before = counts(settings)
+    r = client.post("/ingest", json=body, headers=headers["analyst"])
+    again = wait_for_job(client, r.json()["id"], headers["viewer"])
+    assert again["status"] == "done" and again["result"]["skipped"] == len(files)
+    assert counts(settings) == before
+
+
+def test_upload_beyond_the_limit_is_413_and_leaves_nothing(
+    api: Api,
+) -> None:
+    client, headers, settings = api.client, api.headers, api.settings
+    big = b"\0" * (settings.upload_limit_bytes + 1)
+    r = client.post(
+        "/images", params={"batch": "too-big"}, files={"files": ("big.tif", big)}, headers=headers["pilot"]
+    )
+    assert r.status_code == 413
+    folder = settings.data_dir / "uploads" / "too-big"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_ingest_refuses_folders_outside_the_data_folder(
+    api: Api,
+) -> None:
+    client, headers = api.client, api.headers
+    body = {"folder": "../../etc", "feeder": FEEDER, "date": FLIGHT_DATE}
+    r = client.post("/ingest", json=body, headers=headers["analyst"])
+    assert r.status_code == 422
+    assert "outside the data folder" in r.json()["detail"]
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_two_workers_on_postgresql_count_like_one_run(tmp_path: Path, backend_maker: Callable) -> None:
+    gen = backend_maker("postgres", tmp_path / "pg")
+    pg = next(gen)
+    try:
+        reference = Settings(data_dir=tmp_path / "ref")
+        db.upgrade(reference.effective_database_url)
+        for settings in (pg.settings, reference):
+            with db.session_scope(settings) as session:
+                assets.import_assets(session, _csv(tmp_path))
+        flight = tmp_path / "flight"
+        files = simulated_flight(pg.settings, flight)
+
+        sessions = db.session_factory(db.engine_for(reference))
+        ingest_folder(sessions, flight, feeder=FEEDER, date=FLIGHT_DATE, crew="crew-1", settings=reference)
+        expected = counts(reference)
+        assert expected["images"] == len(files) and expected["defects"] >= 1
+
+        runner = jobs.QueueRunner(pg.settings, db.session_factory(db.engine_for(pg.settings)))
+        ids = []
+        with db.session_scope(pg.settings) as session:
+            for _ in range(2):
+                ids.append(
+                    jobs.start_ingest(
+                        session,
+                        runner,
+                        folder=flight,
+                        feeder=FEEDER,
+                        date=date.fromisoformat(FLIGHT_DATE),
+                        crew="crew-1",
+                    ).id
+                )
+        runner.close()
+        workers = [_worker(pg.settings, f"w{i}") for i in (1, 2)]
+        for w in workers:
+            _, err = w.communicate(timeout=300)
+            assert w.returncode == 0, err
+        with db.session_scope(pg.settings) as session:
+            states = [jobs.get_job(session, i).status for i in ids]
+        assert states == ["done", "done"]
+        assert counts(pg.settings) == expected
+    finally:
+        gen.close()
+
+
+def _csv(folder: Path) -> Path:
+    path = folder / "poles.csv"
+    path.write_text(ASSET_CSV)
+    return path
+
+
+def _worker(settings: Settings, name: str) -> subprocess.Popen[str]:
+    env = dict(
+        os.environ,
+        IRPATROL_DATA_DIR=str(settings.data_dir),
+        IRPATROL_DATABASE_URL=settings.database_url or "",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "irpatrol.cli.main", "worker", "--once", "--name", name],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -1,0 +1,305 @@
+"""Registry and simulate commands end to end, including an ingest killed with SIGKILL and restarted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from irpatrol import db
+
+ROOT = Path(__file__).resolve().parents[2]
+IRPATROL = str(Path(sys.executable).parent / "irpatrol")
+PG_ENV = "IRPATROL_TEST_POSTGRES_URL"
+try:  # xdist registers the marker; without it (-p no:xdist) nothing is distributed anyway
+    PG_MARKS = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+except pytest.fail.Exception:
+    PG_MARKS = [pytest.mark.postgres]
+
+
+@pytest.fixture(params=[pytest.param("sqlite"), pytest.param("postgres", marks=PG_MARKS)])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for a fresh database: a SQLite file under a temporary data folder, or a new
+    PostgreSQL schema (dropped afterwards)."""
+    e = {k: v for k, v in os.environ.items() if not k.startswith("IRPATROL_") or k == PG_ENV}
+    e["IRPATROL_DATA_DIR"] = str(tmp_path / "data")
+    if request.param == "sqlite":
+        yield e
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} not set")
+    schema = f"irp_cli_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
+    sep = "&" if "?" in base else "?"
+    e["IRPATROL_DATABASE_URL"] = f"{base}{sep}options=-csearch_path%3D{schema}"
+    try:
+        yield e
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def url_of(e: dict[str, str]) -> str:
+    return e.get("IRPATROL_DATABASE_URL") or f"sqlite:///{e['IRPATROL_DATA_DIR']}/irpatrol.sqlite"
+
+
+def cli(e: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([IRPATROL, *args], env=e, capture_output=True, text=True, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"irpatrol {' '.join(args)} → {proc.returncode}\n{proc.stderr}")
+    return proc
+
+
+def counts(url: str) -> tuple[int, int, int, int]:
+    eng = db.make_engine(url)
+    try:
+        with eng.connect() as conn:
+            return tuple(  # type: ignore[return-value]
+                int(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() or 0)
+                for t in ("image", "finding", "defect", "defect_event")
+            )
+    finally:
+        eng.dispose()
+
+
+def prepare(e: dict[str, str], tmp: Path, poles: int = 30) -> Path:
+    """Import a feeder of ``poles`` poles and simulate a flight over it (2 images per pole)."""
+    from irpatrol.simulate.flight import line_of_poles
+
+    csv = tmp / "poles.csv"
+    csv.write_text(
+        "feeder,pole,lat,lon\n" + "".join(f"F1,{p.number},{p.lat},{p.lon}\n" for p in line_of_poles(poles))
+    )
+    cli(e, "db", "upgrade")
+    cli(e, "assets", "import", str(csv))
+    out = tmp / "flight"
+    cli(
+        e,
+        "simulate",
+        "flight",
+        "--feeder",
+        "F1",
+        "--out",
+        str(out),
+        "--per-pole",
+        "2",
+        "--width",
+        "320",
+        "--height",
+        "256",
+        "--hot",
+        "3:parallel-groove-clamp:30:B",
+        "--hot",
+        "12:parallel-groove-clamp:60",
+        "--hot",
+        "25:parallel-groove-clamp:12:C",
+    )
+    return out
+
+
+def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    flight = prepare(env, tmp_path)
+    n_images = len(list(flight.glob("*.tiff")))
+    args = ["ingest", str(flight), "--feeder", "F1", "--date", "2026-07-15", "--crew", "C1", "--quiet"]
+
+    proc = subprocess.Popen([IRPATROL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = url_of(env)
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        done = counts(url)[0]
+        if done >= 6:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "ingest finished before it could be killed; use a larger flight"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    interrupted = counts(url)[0]
+    assert 0 < interrupted < n_images
+    cli(env, *args)  # start again: finishes the job
+    after_restart = counts(url)
+
+    # the same flight ingested uninterrupted into a second, empty database
+    ref = dict(env)
+    ref["IRPATROL_DATA_DIR"] = str(tmp_path / "reference")
+    if "IRPATROL_DATABASE_URL" in env:
+        ref["IRPATROL_DATABASE_URL"] = "sqlite:///" + str(tmp_path / "reference.sqlite")
+    cli(ref, "db", "upgrade")
+    cli(ref, "assets", "import", str(tmp_path / "poles.csv"))
+    cli(ref, *args)
+    reference = counts(url_of(ref))
+    assert after_restart == reference
+    assert reference[0] == n_images and reference[2] == 3
+
+
+# --- in-process commands (CliRunner) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliRunner]:
+    """The app on a fresh SQLite database under tmp_path (settings cache cleared)."""
+    from irpatrol.config import get_settings
+
+    for k in list(os.environ):
+        if k.startswith("IRPATROL_") and k != PG_ENV:
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("IRPATROL_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    db._ENGINES.clear()
+    yield CliRunner()
+    for eng in db._ENGINES.values():
+        eng.dispose()
+    db._ENGINES.clear()
+    get_settings.cache_clear()
+
+
+def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    from irpatrol.cli.main import app
+
+    r = runner.invoke(app, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_asset_import_error_is_one_line_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("feeder,pole,lat,lon\nF1,1,30,120\nF1,2,north,120\n")
+    code, out, err = invoke(runner, "assets", "import", str(bad))
+    assert code == 2 and out == ""
+    assert err.strip().count("\n") == 0 and "bad.csv: line 3, field lat: 'north' is not a number" in err
+
+
+def test_defect_and_hazard_commands(runner: CliRunner, tmp_path: Path) -> None:
+    from irpatrol.simulate.flight import line_of_poles
+
+    csv = tmp_path / "poles.csv"
+    csv.write_text(
+        "feeder,pole,lat,lon\n" + "".join(f"F1,{p.number},{p.lat},{p.lon}\n" for p in line_of_poles(6))
+    )
+    assert invoke(runner, "assets", "import", str(csv), "--json")[0] == 0
+    flight = tmp_path / "flight"
+    code, _, err = invoke(
+        runner,
+        "simulate",
+        "flight",
+        "--feeder",
+        "F1",
+        "--out",
+        str(flight),
+        "--width",
+        "320",
+        "--height",
+        "256",
+        "--hot",
+        "4:parallel-groove-clamp:40",
+    )
+    assert code == 0, err
+    code, out, err = invoke(
+        runner, "ingest", str(flight), "--feeder", "F1", "--date", "2026-07-15", "--workers", "1", "--json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["analysed"] == 6 and result["defects_opened"] == 1
+
+    code, out, _ = invoke(runner, "defects", "list", "--json")
+    listing = json.loads(out)
+    assert listing["total"] == 1 and listing["items"][0]["pole"] == "4"
+    defect_id = str(listing["items"][0]["id"])
+    code, out, err = invoke(runner, "defects", "transition", defect_id, "rejected")
+    assert code == 2 and "reason is required" in err
+    code, out, err = invoke(
+        runner, "defects", "transition", defect_id, "confirmed", "--user", "ana", "--json"
+    )
+    assert code == 0 and json.loads(out)["status"] == "confirmed"
+    code, out, _ = invoke(runner, "defects", "show", defect_id, "--json")
+    shown = json.loads(out)
+    assert [e["to"] for e in shown["events"] if e["event"] == "status"] == ["new", "confirmed"]
+    assert shown["events"][-1]["user"] == "ana" and len(shown["findings"]) == 1
+    assert invoke(runner, "defects", "show", "999")[0] == 3  # NotFound
+
+    code, out, err = invoke(
+        runner,
+        "hazards",
+        "add",
+        "--kind",
+        "vegetation",
+        "--feeder",
+        "F1",
+        "--pole",
+        "2",
+        "--clearance",
+        "1.0",
+        "--required",
+        "1.5",
+        "--json",
+    )
+    assert code == 0, err
+    hazard = json.loads(out)
+    assert hazard["grade"] == "serious" and hazard["status"] == "open"
+    code, out, _ = invoke(runner, "hazards", "transition", str(hazard["id"]), "cleared", "--json")
+    assert json.loads(out)["status"] == "cleared"
+    assert json.loads(invoke(runner, "hazards", "list", "--json")[1])["total"] == 1
+
+    code, out, _ = invoke(runner, "stats", "--json")
+    s = json.loads(out)
+    for key in ("images", "rejected", "findings", "defects", "poles_inspected", "km_flown", "coverage_pct"):
+        assert key in s
+    assert (s["images"], s["defects"], s["poles_inspected"], s["coverage_pct"]) == (6, 1, 6, 100.0)
+    code, out, _ = invoke(runner, "stats", "--period", "2026", "--feeder", "F1", "--json")
+    assert json.loads(out)["previous_year"]["images"] == 0
+
+
+def test_simulate_county_fills_the_registry(runner: CliRunner) -> None:
+    code, out, err = invoke(
+        runner,
+        "simulate",
+        "county",
+        "--poles",
+        "100",
+        "--feeders",
+        "4",
+        "--areas",
+        "2",
+        "--crews",
+        "3",
+        "--seed",
+        "1",
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out) == {
+        "areas": 2,
+        "feeders": 4,
+        "poles": 100,
+        "poles_created": 100,
+        "crews": 3,
+        "pilots": 6,
+        "drones": 3,
+    }
+    code, out, _ = invoke(runner, "stats", "--json")
+    assert json.loads(out)["coverage_pct"] == 0.0
+
+
+def test_db_upgrade_and_current(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "db", "upgrade")
+    assert code == 0 and "revision" in out
+    assert invoke(runner, "db", "current")[1].strip() == db.head_revision()
