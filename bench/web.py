@@ -43,7 +43,8 @@ if not any(getattr(r, "path", "") == "/ui/login" for r in app.routes):
     install(app)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
-PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+PAINTED = ("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => "
+           "r(performance.now()))))")
 
 
 def build(data_dir: Path) -> None:
@@ -68,7 +69,8 @@ def build(data_dir: Path) -> None:
         session.execute(Defect.__table__.insert(), [
             {"kind": "thermal", "grade": rng.choice(["general", "serious", "critical"]),
              "status": rng.choice(statuses), "pole_id": rng.choice(pole_ids),
-             "deadline": now + timedelta(days=rng.randint(-60, 180)), "found_at": now - timedelta(days=rng.randint(0, 365)),
+             "deadline": now + timedelta(days=rng.randint(-60, 180)),
+             "found_at": now - timedelta(days=rng.randint(0, 365)),
              "last_t_max_c": round(rng.uniform(30, 140), 1), "last_delta_t_k": round(rng.uniform(5, 90), 1),
              "created_at": now}
             for _ in range(DEFECTS)
@@ -101,7 +103,8 @@ def measure(base: str) -> dict[str, list[float]]:
                 load_ms = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
                 if run:  # the first load warms the server's and the browser's caches
                     out[name].append(max(painted_ms, load_ms) / 1000.0)
-            assert page.locator("#ledger-total").count() == 0 or page.inner_text("#ledger-total") == str(DEFECTS)
+            if name.startswith("ledger"):
+                assert page.inner_text("#ledger-total") == str(DEFECTS)
         browser.close()
     return out
 

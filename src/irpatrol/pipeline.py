@@ -66,10 +66,12 @@ class Examination:
         }
 
 
-def _distance_of(thermogram: Thermogram) -> float:
-    """Object distance (m): the laser rangefinder reading when the file has one, else the camera's."""
+def _distance_of(thermogram: Thermogram) -> float | None:
+    """Object distance (m): the laser rangefinder reading when the file has one, else the camera's;
+    None when neither is a positive distance (formats without one store 0)."""
     lrf = thermogram.meta.lrf_distance_m
-    return float(lrf) if lrf is not None else float(thermogram.params.distance_m)
+    distance = float(lrf) if lrf is not None else float(thermogram.params.distance_m)
+    return distance if distance > 0 else None
 
 
 def examine(

@@ -16,20 +16,22 @@ CLAMP_W, CLAMP_H = 11, 27
 """Clamp outline size (px): about a 10 kV parallel-groove clamp at 3–5 m with a 640×512 core."""
 
 
-def clamp_mask(shape: tuple[int, int], center: tuple[int, int]) -> np.ndarray:
-    """Boolean mask of one clamp centred at (x, y), long axis vertical."""
+def clamp_mask(shape: tuple[int, int], center: tuple[int, int], angle_deg: int = 0) -> np.ndarray:
+    """Boolean mask of one clamp centred at (x, y), long axis vertical turned by ``angle_deg``."""
     mask = np.zeros(shape, np.uint8)
-    cv2.ellipse(mask, center, (CLAMP_W // 2, CLAMP_H // 2), 0, 0, 360, 1, thickness=-1)
+    cv2.ellipse(mask, center, (CLAMP_W // 2, CLAMP_H // 2), angle_deg, 0, 360, 1, thickness=-1)
     return mask.astype(bool)
 
 
 def paste_clamps(background: np.ndarray, centers: Sequence[tuple[int, int]], *, plateau_c: float,
-                 heat_k: Sequence[float], sigma_px: float = 3.0) -> np.ndarray:
+                 heat_k: Sequence[float], sigma_px: float = 3.0,
+                 angles_deg: Sequence[int] | None = None) -> np.ndarray:
     """``background`` (°C) with one clamp per centre, each ``plateau_c`` plus its Gaussian ``heat_k``."""
     scene = np.array(background, dtype=np.float32, copy=True)
     yy, xx = np.mgrid[0:scene.shape[0], 0:scene.shape[1]]
-    for (cx, cy), heat in zip(centers, heat_k, strict=True):
-        mask = clamp_mask(scene.shape, (cx, cy))
+    angles = angles_deg or [0] * len(centers)
+    for (cx, cy), heat, angle in zip(centers, heat_k, angles, strict=True):
+        mask = clamp_mask(scene.shape, (cx, cy), angle)
         bump = heat * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * sigma_px**2))
         scene[mask] = (plateau_c + bump[mask]).astype(np.float32)
     return scene

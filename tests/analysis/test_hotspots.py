@@ -92,6 +92,26 @@ def test_second_faulty_phase_does_not_hide_the_first() -> None:
     assert all(h.t2_c == pytest.approx(30.0, abs=1e-4) for h in hotspots)
 
 
+def test_a_congruent_peer_is_preferred_to_a_cooler_look_alike() -> None:
+    bg = synthetic_background((128, 200))
+    bg[20:44, 170:182] = 24.0  # a cooler 12×24 block: similar size and elongation, not congruent
+    centers = [(40, 80), (80, 80), (120, 80)]
+    scene = paste_clamps(bg, centers, plateau_c=30.0, heat_k=[0.0, 10.0, 0.0])
+    (hot,) = find_hotspots(scene, ambient_c=15.0)
+    assert hot.t2_c == pytest.approx(30.0, abs=1e-4)
+    assert all(b[0] < 160 for b in hot.peer_bboxes)
+
+
+def test_a_perpendicular_part_is_not_taken_as_the_same_part() -> None:
+    centers = three_phase()
+    scene = paste_clamps(synthetic_background(), centers, plateau_c=30.0, heat_k=[0.0, 10.0, 0.0],
+                         angles_deg=[0, 0, 90])
+    hot, across = find_hotspots(scene, ambient_c=15.0)
+    assert hot.t2_c == pytest.approx(30.0, abs=1e-4)
+    assert len(hot.peer_bboxes) == 1 and hot.peer_bboxes[0][2:] == (CLAMP_W, CLAMP_H)
+    assert across.bbox[2:] == (CLAMP_H, CLAMP_W) and (across.t2_c, across.t2_source) == (None, "none")
+
+
 def test_lone_region_is_reported_only_when_well_above_ambient() -> None:
     bg = synthetic_background()
     scene = paste_clamps(bg, [(80, 64)], plateau_c=40.0, heat_k=[0.0])

@@ -79,55 +79,47 @@ def counts(url: str) -> tuple[int, int, int, int]:
         eng.dispose()
 
 
-def prepare(e: dict[str, str], tmp: Path, poles: int = 30) -> Path:
-    """Import a feeder of ``poles`` poles and simulate a flight over it (2 images per pole)."""
-    from irpatrol.simulate.flight import line_of_poles
+def prepare(url: str, tmp: Path, poles: int = 30) -> Path:
+    """A migrated database at ``url`` with feeder F1 of ``poles`` poles, and a simulated flight over it
+    (2 images per pole, three hot clamps)."""
+    from irpatrol.registry.assets import import_assets
+    from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 
+    spots = line_of_poles(poles)
     csv = tmp / "poles.csv"
-    csv.write_text(
-        "feeder,pole,lat,lon\n" + "".join(f"F1,{p.number},{p.lat},{p.lon}\n" for p in line_of_poles(poles))
-    )
-    cli(e, "db", "upgrade")
-    cli(e, "assets", "import", str(csv))
+    csv.write_text("feeder,pole,lat,lon\n" + "".join(f"F1,{p.number},{p.lat},{p.lon}\n" for p in spots))
+    db.upgrade(url)
+    eng = db.make_engine(url)
+    with db.session_factory(eng)() as session:
+        import_assets(session, csv)
+        session.commit()
+    eng.dispose()
     out = tmp / "flight"
-    cli(
-        e,
-        "simulate",
-        "flight",
-        "--feeder",
-        "F1",
-        "--out",
-        str(out),
-        "--per-pole",
-        "2",
-        "--width",
-        "320",
-        "--height",
-        "256",
-        "--hot",
-        "3:parallel-groove-clamp:30:B",
-        "--hot",
-        "12:parallel-groove-clamp:60",
-        "--hot",
-        "25:parallel-groove-clamp:12:C",
-    )
+    if not out.exists():
+        hot = [
+            HotSpec("3", "parallel-groove-clamp", 30, "B"),
+            HotSpec("12", "parallel-groove-clamp", 60),
+            HotSpec("25", "parallel-groove-clamp", 12, "C"),
+        ]
+        write_flight(out, "F1", spots, FlightSpec(width=320, height=256, images_per_pole=2), hot)
     return out
 
 
 def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    flight = prepare(env, tmp_path)
+    from irpatrol.config import Settings
+    from irpatrol.registry.ingest import ingest_folder
+
+    url = url_of(env)
+    flight = prepare(url, tmp_path)
     n_images = len(list(flight.glob("*.tiff")))
     args = ["ingest", str(flight), "--feeder", "F1", "--date", "2026-07-15", "--crew", "C1", "--quiet"]
 
     proc = subprocess.Popen([IRPATROL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = url_of(env)
     deadline = time.monotonic() + 120
-    done = 0
     while time.monotonic() < deadline and proc.poll() is None:
-        done = counts(url)[0]
-        if done >= 6:
+        if counts(url)[0] >= 6:
             break
         time.sleep(0.02)
     assert proc.poll() is None, "ingest finished before it could be killed; use a larger flight"
@@ -139,15 +131,21 @@ def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run
     cli(env, *args)  # start again: finishes the job
     after_restart = counts(url)
 
-    # the same flight ingested uninterrupted into a second, empty database
-    ref = dict(env)
-    ref["IRPATROL_DATA_DIR"] = str(tmp_path / "reference")
-    if "IRPATROL_DATABASE_URL" in env:
-        ref["IRPATROL_DATABASE_URL"] = "sqlite:///" + str(tmp_path / "reference.sqlite")
-    cli(ref, "db", "upgrade")
-    cli(ref, "assets", "import", str(tmp_path / "poles.csv"))
-    cli(ref, *args)
-    reference = counts(url_of(ref))
+    # the same flight ingested uninterrupted into a second, empty SQLite database
+    ref_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
+    prepare(ref_url, tmp_path)
+    eng = db.make_engine(ref_url)
+    ingest_folder(
+        db.session_factory(eng),
+        flight,
+        feeder="F1",
+        date="2026-07-15",
+        crew="C1",
+        workers=1,
+        settings=Settings(data_dir=tmp_path),
+    )
+    eng.dispose()
+    reference = counts(ref_url)
     assert after_restart == reference
     assert reference[0] == n_images and reference[2] == 3
 

@@ -152,3 +152,35 @@ def test_flyable_follows_the_operating_limits():
     assert not flyable({(day, "A1"): Weather(day, "A1", wind_m_s=10.1)}, day, "A1", drone, policy)
     assert not flyable({(day, "A1"): Weather(day, "A1", rain=True)}, day, "A1", drone, policy)
     assert not flyable({}, date(2026, 11, 4), "A1", drone, policy)
+
+
+def test_takeoff_points_are_derived_near_the_line_when_none_are_given(small_county):
+    from irpatrol.scheduling.core.geo import distances
+    from irpatrol.scheduling.core.takeoffs import EVERY_M, OFFSET_M, derive_takeoffs
+
+    bare = replace(small_county, takeoffs=(), weather=())
+    derived = derive_takeoffs(bare)
+    index = CountyIndex.of(replace(bare, takeoffs=derived))
+    assert (distances(index.takeoff_xy, index.pole_xy).min(axis=1) <= OFFSET_M + 1.0).all()
+    line_m = 80.0 * len(bare.poles)  # ≈ spans of the synthetic county
+    assert 0.5 * line_m / EVERY_M <= len(derived) <= 2.0 * line_m / EVERY_M + len(bare.feeders)
+    policy = Policy(start=date(2026, 11, 2), deadline=date(2026, 12, 1))
+    plan = plan_campaign(bare, policy, time_limit_s=0.0)
+    assert plan.unplanned == () and plan.figures.planned_poles == 600
+    assert all(s.takeoff.id.startswith("D") for cd in plan.crew_days for s in cd.sorties)
+    assert validate(plan, bare, policy) == []
+
+
+def test_reinspections_and_open_defects_are_flown_first(small_county):
+    county = replace(small_county, weather=())
+    feeder = county.feeders[1]
+    late_pole, defect_pole = feeder.pole_ids[-1], county.feeders[3].pole_ids[5]
+    first = date(2026, 11, 2)
+    policy = Policy(start=first, deadline=first + timedelta(days=29),
+                    reinspect=((late_pole, first + timedelta(days=3)),), open_defects=frozenset({defect_pole}))
+    plan = plan_campaign(county, policy, time_limit_s=0.0)
+    day_of = {v.pole_id: cd.day for cd in plan.crew_days for s in cd.sorties for v in s.visits}
+    area = {f.id: f.area for f in county.feeders}
+    for pid, fid in ((late_pole, feeder.id), (defect_pole, county.feeders[3].id)):
+        first_area_day = min(cd.day for cd in plan.crew_days if cd.area == area[fid])
+        assert day_of[pid] == first_area_day

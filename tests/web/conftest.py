@@ -27,6 +27,7 @@ from irpatrol.registry.model import (
     Image,
     Patrol,
     PatrolFeeder,
+    Plan,
     Pole,
 )
 from irpatrol.web.views import install
@@ -74,10 +75,26 @@ def seed(session, data_dir: Path) -> dict[str, int]:
     session.add(DefectEvent(defect_id=defect.id, event="finding", finding_id=finding.id, t_max_c=96.4))
     session.add(Hazard(kind="vegetation", grade="serious", status="open", feeder_id=feeder.id,
                        pole_id=poles[3].id, clearance_m=0.9, required_m=1.5, description="poplar"))
+    session.add(_plan())
     auth.add_user(session, "demo-admin", role="admin", password=PASSWORD)
     auth.add_user(session, "viewer1", role="viewer", password=PASSWORD, language="zh")
     session.commit()
     return {"patrol": patrol.id, "defect": defect.id, "image": images[0].id, "pole": poles[0].id}
+
+
+def _plan() -> Plan:
+    """A small stored campaign plan (for the schedule page and the mission downloads)."""
+    from irpatrol.scheduling.core.campaign import plan_campaign
+    from irpatrol.scheduling.core.codec import plan_to_dict
+    from irpatrol.scheduling.core.county import generate
+    from irpatrol.scheduling.core.model import Policy
+
+    today = date.today()
+    county = generate(poles=60, feeders=3, areas=3, crews=2, seed=3, start=today, days=10,
+                      no_fly_share=0.0)
+    policy = Policy(start=today, deadline=today + timedelta(days=9))
+    plan = plan_campaign(county, policy, time_limit_s=0.0)
+    return Plan(name="test plan", result=plan_to_dict(plan), period_start=today)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,8 @@ downloads work through the pages."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Callable
 
 import numpy as np
@@ -104,3 +106,54 @@ def test_viewer_role_cannot_transition(web: Web, login: Login) -> None:
 def test_every_label_has_both_languages() -> None:
     for key, (en, zh) in LABELS.items():
         assert en.strip() and zh.strip(), key
+
+
+def test_schedule_calendar_and_mission_downloads(web: Web, login: Login) -> None:
+    client, _ = web
+    login(client)
+    page = client.get("/ui/schedule").text
+    assert 'id="calendar"' in page and "day-data" in page
+    link = re.search(r'href="(/ui/schedule/\d+/missions\?day=[^"&]+&amp;crew=[^"&]+)&amp;format=wpml"', page)
+    assert link, "no mission link"
+    url = link.group(1).replace("&amp;", "&")
+    wpml = client.get(url + "&format=wpml")
+    with zipfile.ZipFile(io.BytesIO(wpml.content)) as z:
+        kmz = z.namelist()
+        assert kmz and all(n.endswith(".kmz") for n in kmz)
+        with zipfile.ZipFile(io.BytesIO(z.read(kmz[0]))) as inner:
+            assert "wpmz/waylines.wpml" in inner.namelist()
+    assert b"<kml" in client.get(url + "&format=kml").content
+    assert client.get(url + "&format=geojson").json()["type"] == "FeatureCollection"
+    assert client.get(url + "&format=ical").content.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_hazard_workflow(web: Web, login: Login) -> None:
+    client, _ = web
+    login(client)
+    refused = client.post("/ui/hazards/1/transition", data={"to_status": "rejected"})
+    assert "reason is required" in refused.text
+    done = client.post("/ui/hazards/1/transition",
+                       data={"to_status": "mitigation_scheduled", "comment": "crew B"})
+    assert done.status_code == 200 and "mitigation scheduled" in done.text and "crew B" in done.text
+
+
+def test_asset_import_shows_the_row_error(web: Web, login: Login) -> None:
+    client, _ = web
+    login(client)
+    bad = "feeder,pole,lat,lon\n10kV New Line,N1,30.1,120.1\n10kV New Line,N2,ninety,120.2\n"
+    r = client.post("/ui/assets/import", files={"file": ("poles.csv", bad.encode(), "text/csv")})
+    assert 'id="row-errors"' in r.text and "line 3" in r.text and "lat" in r.text
+    good = "feeder,pole,lat,lon\n10kV New Line,N1,30.1,120.1\n10kV New Line,N2,30.2,120.2\n"
+    r = client.post("/ui/assets/import", files={"file": ("poles.csv", good.encode(), "text/csv")})
+    assert "poles_created 2" in r.text and "10kV New Line" in r.text
+
+
+def test_admin_adds_a_user(web: Web, login: Login) -> None:
+    client, _ = web
+    login(client)
+    r = client.post("/ui/users", data={"username": "pilot7", "password": "long-enough-1", "role": "pilot",
+                                       "language": "zh"})
+    assert r.status_code == 200 and "pilot7" in r.text
+    again = client.post("/ui/users",
+                        data={"username": "pilot7", "password": "long-enough-1", "role": "pilot"})
+    assert "already exists" in again.text

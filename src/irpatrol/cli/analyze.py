@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
 from irpatrol.analysis.annotate import Mark, annotate_png
@@ -54,6 +55,10 @@ def _label(f: Finding) -> str:
 
 def _write_annotation(directory: Path, path: Path, celsius: Any, ex: Examination, palette: str) -> Path:
     marks = [Mark(f.hotspot.contour, _label(f), _severity(f)) for f in ex.hotspots]
+    references = {f.hotspot.t2_bbox: f.hotspot.t2_c for f in ex.hotspots if f.hotspot.t2_bbox is not None}
+    for (x, y, w, h), t2 in references.items():
+        corners = np.array([[x, y], [x + w - 1, y], [x + w - 1, y + h - 1], [x, y + h - 1]])
+        marks.append(Mark(corners, f"T2 {t2:.1f}°C", severity=0))
     out = directory / f"{path.stem}.annotated.png"
     try:
         directory.mkdir(parents=True, exist_ok=True)

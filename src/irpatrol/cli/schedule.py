@@ -104,7 +104,8 @@ def plan(
     weather: Annotated[Path | None, typer.Option(help="Forecast CSV (day,area,rain,wind_m_s)/JSON")] = None,
     county_file: Annotated[Path | None, typer.Option("--county", help="County JSON (else registry)")] = None,
     holiday: Annotated[list[str] | None, typer.Option(help="A day off for everyone (repeatable)")] = None,
-    time_limit: Annotated[float, typer.Option(help="PyVRP seconds per crew day (0 = split only)")] = 0.3,
+    time_limit: Annotated[float, typer.Option(help="PyVRP seconds per crew day at most (0 = split)")] = 0.5,
+    iterations: Annotated[int, typer.Option(help="PyVRP iterations per crew day")] = 400,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
 ) -> None:
     """Plan the campaign from --from to --deadline; every plan is re-checked by the validator."""
@@ -115,14 +116,14 @@ def plan(
     from irpatrol.scheduling.core.validator import check
     from irpatrol.scheduling.files import read_weather, write_plan
 
-    if time_limit < 0:
-        raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s")
+    if time_limit < 0 or iterations < 1:
+        raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s and --iterations {iterations} ≥ 1")
     c = _load_county(county_file)
     forecast = read_weather(weather) if weather else []
     policy = Policy(start=_date(start, "--from"), deadline=_date(deadline, "--deadline"),
                     holidays=frozenset(_date(h, "--holiday") for h in holiday or ()))
     t0 = time.perf_counter()
-    p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit)
+    p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit, iterations=iterations)
     check(p, c, policy, forecast)
     seconds = time.perf_counter() - t0
     write_plan(out, p)

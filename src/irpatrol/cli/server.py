@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from irpatrol.cli.common import handles_errors, print_json_line
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 LANGUAGE_HELP = "Interface language: en or zh."
 ROLE_HELP = "viewer, pilot, analyst or admin."
@@ -37,7 +40,23 @@ def serve(
     settings = get_settings()
     if upgrade:
         db.upgrade(settings.effective_database_url)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(compose_app(create_app(settings)), host=host, port=port)
+
+
+def compose_app(app: FastAPI) -> FastAPI:
+    """The API with the web pages (``/ui``) mounted beside it when the web feature is installed.
+
+    The entry points api and web never import each other (docs/architecture.md); this command is
+    where they are put together.
+    """
+    try:
+        from irpatrol.web.views import install as install_web
+    except ModuleNotFoundError as exc:  # web feature not built
+        if not (exc.name or "").startswith("irpatrol.web"):
+            raise
+        return app
+    install_web(app)
+    return app
 
 
 @handles_errors

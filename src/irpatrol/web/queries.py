@@ -141,13 +141,13 @@ def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
 
 
 def map_data(session: Session) -> dict[str, object]:
-    """Feeders as lines and poles as points with their worst open defect, compact for the page.
+    """Feeders and poles with their worst open defect, compact for the page.
 
-    ``poles``: [[id, lat, lon, rank, feeder index, number], …];
-    ``feeders``: [[name, [[lat, lon], …]], …] with the poles in line order.
+    ``feeders``: names; ``poles``: [[id, lat, lon, rank, feeder index, number], …] in line order
+    per feeder (the page draws each feeder through its poles). Coordinates to 1e-5° (about 1 m).
     """
     worst = worst_open_grade_by_pole(session)
-    feeders: list[list[object]] = []
+    feeders: list[str] = []
     index: dict[int, int] = {}
     poles: list[list[object]] = []
     rows = session.execute(
@@ -158,7 +158,6 @@ def map_data(session: Session) -> dict[str, object]:
     for pid, lat, lon, number, fid, fname in rows:
         if fid not in index:
             index[fid] = len(feeders)
-            feeders.append([fname, []])
-        feeders[index[fid]][1].append([round(lat, 6), round(lon, 6)])  # type: ignore[union-attr]
-        poles.append([pid, round(lat, 6), round(lon, 6), worst.get(pid, 0), index[fid], number])
+            feeders.append(fname)
+        poles.append([pid, round(lat, 5), round(lon, 5), worst.get(pid, 0), index[fid], number])
     return {"feeders": feeders, "poles": poles}

@@ -33,7 +33,11 @@ from irpatrol.scheduling.core.model import (
     Weather,
 )
 from irpatrol.scheduling.core.split import split_runs
+from irpatrol.scheduling.core.takeoffs import derive_takeoffs
 
+ITERATIONS = 400
+"""PyVRP iterations per crew day: ~0.2–0.3 s for 100–150 poles on this 2-core machine; measured on
+the acceptance county, more time gains < 0.5 % of cost (bench/scheduling.py)."""
 REASON_UNREACHABLE = "no takeoff point within one battery"
 REASON_NO_CAPACITY = "no flyable crew day left before the deadline"
 
@@ -143,12 +147,15 @@ class _Day:
 
 
 def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] | None = None,
-                  time_limit_s: float = 0.5, seed: int = 1) -> Plan:
+                  time_limit_s: float = 0.5, iterations: int | None = ITERATIONS, seed: int = 1) -> Plan:
     """Plan the whole campaign from ``policy.start`` to ``policy.deadline``.
 
     ``weather`` replaces the county's forecast where it has an entry for the same day and area.
-    ``time_limit_s`` is PyVRP's budget per crew day (0 keeps the feeder-order split).
+    PyVRP's budget per crew day: ``iterations`` (same plan on every run) capped by
+    ``time_limit_s`` of wall clock on a busy machine; 0 s keeps the feeder-order split.
     """
+    if not county.takeoffs:
+        county = replace(county, takeoffs=derive_takeoffs(county))
     index = CountyIndex.of(county)
     forecast = {(w.day, w.area): w for w in county.weather}
     forecast.update({(w.day, w.area): w for w in (weather or ())})
@@ -162,7 +169,7 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
             continue
         split = [u.flight for u in d.units]
         crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
-                                  time_limit_s=time_limit_s, seed=seed))
+                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed))
     planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
     unplanned += [Unplanned(county.poles[i].id, REASON_NO_CAPACITY) for i in due
@@ -297,7 +304,8 @@ def figures(n_due: int, crew_days: Sequence[CrewDay], unplanned: Sequence[Unplan
 
 
 def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
-           weather: Iterable[Weather] | None = None, time_limit_s: float = 0.5) -> Plan:
+           weather: Iterable[Weather] | None = None, time_limit_s: float = 0.5,
+           iterations: int | None = ITERATIONS) -> Plan:
     """Rolling re-plan: keep ``plan``'s crew days before ``from_day``, treat their poles (and
     ``policy.done``) as done, and plan the rest from ``from_day`` with the new forecast."""
     if from_day > policy.deadline:
@@ -305,7 +313,7 @@ def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
     kept = [cd for cd in plan.crew_days if cd.day < from_day]
     flown = {v.pole_id for cd in kept for s in cd.sorties for v in s.visits}
     rest = plan_campaign(county, replace(policy, start=from_day, done=policy.done | flown),
-                         weather=weather, time_limit_s=time_limit_s)
+                         weather=weather, time_limit_s=time_limit_s, iterations=iterations)
     crew_days = (*kept, *rest.crew_days)
     n_due = len(due_poles(county, replace(policy, done=policy.done))[0])
     return replace(rest, start=plan.start, crew_days=crew_days,

@@ -110,12 +110,15 @@ def _tour(xy: np.ndarray) -> list[int]:
 
 
 def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Policy,
-             units: Sequence[Flight], *, time_limit_s: float, seed: int = 1) -> CrewDay:
+             units: Sequence[Flight], *, time_limit_s: float, iterations: int | None = None,
+             seed: int = 1) -> CrewDay:
     """The crew day over the poles of ``units`` (split sorties the campaign assigned).
 
     Candidates: the units as assigned, the feeder-order split of the day's runs for the crew's own
     drone, and PyVRP warm-started from the cheaper of the two; the cheapest candidate that fits
     the crew's hours and sortie limit wins (the units always fit: the campaign checked them).
+    PyVRP stops after ``iterations`` (reproducible) or ``time_limit_s`` (wall clock), whichever
+    comes first.
     """
     base_xy = index.site_xy(crew.base)
     poles = sorted({p for f in units for p in f.poles})
@@ -135,7 +138,7 @@ def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Po
         used = Counter(r.takeoff for r in warm)
         vehicles = [max(MIN_VEHICLES_PER_TAKEOFF, used[i]) for i in range(len(takeoffs))]
         routes = solve_vrp(problem_from_instance(inst, vehicles), initial=warm,
-                           time_limit_s=time_limit_s, seed=seed)
+                           time_limit_s=time_limit_s, max_iterations=iterations, seed=seed)
         ok.append(("pyvrp", routes))
     for name, routes in sorted(ok, key=lambda c: (inst.cost_s(c[1]), c[0] != "split")):
         flights = [Flight(takeoffs[r.takeoff], tuple(poles[p] for p in r.poles), inst.flight_s(r))
