@@ -3,7 +3,8 @@
 Everything it makes is labelled as demo data: the county's areas are called "Demo …", the patrol's
 note says "Demo data", and the web app shows a banner while such a patrol exists.
 
-The demo patrol flies a 10 kV feeder of 23 poles over 5.27 km (22 spans of about 240 m). One
+The demo patrol flies a 10 kV feeder of 23 poles over 5.27 km (22 spans of about 240 m); the same
+feeder was flown a year earlier with nothing found (for the year-on-year figures). One
 terminal clamp at a disconnector (设备线夹) on pole N14 runs 75 K above its healthy phases, which
 DL/T 664-2016 Table H.1 grades serious or worse; two over-height street trees under the line are
 logged as hazards (1.5 m vertical clearance is required for 10 kV, standards.md §4.6).
@@ -76,11 +77,18 @@ def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1
         today = datetime.now(UTC).date()
         log("county …")
         result.counts, result.plan_id = _county(sessions, today, county_poles)
-        log("demo feeder and flight …")
-        flight_dir = settings.data_dir / "demo" / "flight"
+        log("demo feeder and flights …")
         _feeder(sessions)
+        earlier = _year_earlier(today)
+        _flight(sessions, settings.data_dir / "demo" / "flight-last-year", earlier, hot=False)
+        flight_dir = settings.data_dir / "demo" / "flight"
         _flight(sessions, flight_dir, today)
         log("ingest …")
+        before = ingest_folder(
+            sessions, settings.data_dir / "demo" / "flight-last-year", feeder=DEMO_FEEDER, date=earlier,
+            crew=DEMO_CREW, settings=settings, kind=HOT_KIND, ambient_c=26.0, humidity_pct=64.0, wind_m_s=2.1,
+            load_current_a={DEMO_FEEDER: 205.0},
+        )
         ingested = ingest_folder(
             sessions, flight_dir, feeder=DEMO_FEEDER, date=today, crew=DEMO_CREW, settings=settings,
             kind=HOT_KIND, ambient_c=AMBIENT_C, humidity_pct=58.0, wind_m_s=1.6,
@@ -88,7 +96,7 @@ def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1
         )
         result.patrol_id = ingested.patrol_id
         with sessions() as session:
-            _label(session, result)
+            _label(session, result, before.patrol_id)
             result.hazards = _hazards(session)
             result.logins = _users(session)
             session.commit()
@@ -167,8 +175,15 @@ def _feeder(sessions: sessionmaker[Session]) -> None:
             session.commit()
 
 
-def _flight(sessions: sessionmaker[Session], out: Path, day: date) -> None:
-    """Simulated radiometric images of every pole (two per pole), the hot clamp on N14."""
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _flight(sessions: sessionmaker[Session], out: Path, day: date, *, hot: bool = True) -> None:
+    """Simulated radiometric images of every pole (two per pole), with the hot clamp on N14 if ``hot``."""
     from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
 
     with sessions() as session:
@@ -181,20 +196,21 @@ def _flight(sessions: sessionmaker[Session], out: Path, day: date) -> None:
     if out.exists():
         for old in out.iterdir():
             old.unlink()
-    spec = FlightSpec(images_per_pole=2, ambient_c=AMBIENT_C, seed=7,
+    spec = FlightSpec(images_per_pole=2, ambient_c=AMBIENT_C, seed=7 if hot else 6,
                       start=datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC),
                       camera_model="simulated 640 (demo)")
-    hot = [HotSpec(pole=HOT_POLE, kind=HOT_KIND, kelvin=HOT_KELVIN, phase="B")]
-    write_flight(out, DEMO_FEEDER, [PoleSpot(n, lat, lon) for n, lat, lon in poles], spec, hot)
+    spots = [HotSpec(pole=HOT_POLE, kind=HOT_KIND, kelvin=HOT_KELVIN, phase="B")] if hot else []
+    write_flight(out, DEMO_FEEDER, [PoleSpot(n, lat, lon) for n, lat, lon in poles], spec, spots)
 
 
-def _label(session: Session, result: DemoResult) -> None:
-    """Mark the patrol as demo data and count what the ingest found."""
+def _label(session: Session, result: DemoResult, earlier_id: int) -> None:
+    """Mark both patrols as demo data and count what this year's ingest found."""
     from irpatrol.registry.model import Defect, Image
 
-    patrol = session.get(Patrol, result.patrol_id)
-    if patrol is not None:
-        patrol.note = "Demo data: simulated flight of a 10 kV feeder (irpatrol demo)"
+    for patrol_id in (earlier_id, result.patrol_id):
+        patrol = session.get(Patrol, patrol_id)
+        if patrol is not None:
+            patrol.note = "Demo data: simulated flight of a 10 kV feeder (irpatrol demo)"
     images = select(func.count(Image.id)).where(Image.patrol_id == result.patrol_id)
     result.images = session.scalar(images) or 0
     result.defects = session.scalar(select(func.count(Defect.id))) or 0

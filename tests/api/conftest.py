@@ -34,6 +34,11 @@ BACKENDS = [
 ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Know ``xdist_group`` even when pytest-xdist is disabled (``-p no:xdist``, strict markers)."""
+    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")
+
+
 def postgres_url() -> str:
     """The PostgreSQL URL to test against; skips when unset, fails when unreachable."""
     url = os.environ.get("IRPATROL_TEST_POSTGRES_URL")

@@ -28,7 +28,6 @@ MIN_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/assets/poles"): "viewer",
     ("GET", "/assets/poles/{pole_id}"): "viewer",
     ("POST", "/assets/import"): "admin",
-    ("DELETE", "/assets/feeders/{feeder_id}"): "admin",
     ("DELETE", "/assets/poles/{pole_id}"): "admin",
     ("GET", "/patrols"): "viewer",
     ("GET", "/patrols/{patrol_id}"): "viewer",
@@ -130,10 +129,20 @@ def test_a_viewer_cannot_transition_a_defect(
 
 
 def test_a_pilot_cannot_delete_assets(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
-    r = client.delete("/assets/poles/1", params={"reason": "gone"}, headers=headers["pilot"])
+    csv = "feeder,pole,lat,lon\nF-DEL,D1,30.5,120.5\n"
+    r = client.post("/assets/import", files={"file": ("p.csv", csv, "text/csv")}, headers=headers["admin"])
+    assert r.status_code == 200, r.text
+    poles = client.get("/assets/poles", params={"feeder": "F-DEL"}, headers=headers["viewer"]).json()
+    pole_id = poles["items"][0]["id"]
+    r = client.delete(f"/assets/poles/{pole_id}", params={"reason": "gone"}, headers=headers["pilot"])
     assert r.status_code == 403
-    r = client.delete("/assets/feeders/1", params={"reason": "gone"}, headers=headers["pilot"])
-    assert r.status_code == 403
+    assert client.get(f"/assets/poles/{pole_id}", headers=headers["viewer"]).status_code == 200
+    r = client.delete(f"/assets/poles/{pole_id}", headers=headers["admin"])
+    assert r.status_code == 422, "a reason is required"
+    reason = {"reason": "pole replaced"}
+    r = client.delete(f"/assets/poles/{pole_id}", params=reason, headers=headers["admin"])
+    assert r.status_code == 200, r.text
+    assert client.get(f"/assets/poles/{pole_id}", headers=headers["viewer"]).status_code == 404
 
 
 def test_only_an_admin_creates_users(client: TestClient, headers: dict[str, dict[str, str]]) -> None:

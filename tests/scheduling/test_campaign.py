@@ -177,10 +177,29 @@ def test_reinspections_and_open_defects_are_flown_first(small_county):
     late_pole, defect_pole = feeder.pole_ids[-1], county.feeders[3].pole_ids[5]
     first = date(2026, 11, 2)
     policy = Policy(start=first, deadline=first + timedelta(days=29),
-                    reinspect=((late_pole, first + timedelta(days=3)),), open_defects=frozenset({defect_pole}))
+                    reinspect=((late_pole, first + timedelta(days=3)),),
+                    open_defects=frozenset({defect_pole}))
     plan = plan_campaign(county, policy, time_limit_s=0.0)
     day_of = {v.pole_id: cd.day for cd in plan.crew_days for s in cd.sorties for v in s.visits}
     area = {f.id: f.area for f in county.feeders}
     for pid, fid in ((late_pole, feeder.id), (defect_pole, county.feeders[3].id)):
         first_area_day = min(cd.day for cd in plan.crew_days if cd.area == area[fid])
         assert day_of[pid] == first_area_day
+    overdue = replace(policy, reinspect=((late_pole, first - timedelta(days=1)),))
+    notes = plan_campaign(county, overdue, time_limit_s=0.0).notes
+    assert any(late_pole in n and "after its due date" in n for n in notes)
+
+
+def test_poles_inspected_within_their_cycle_are_not_due(small_county):
+    county = replace(small_county, weather=())
+    first = date(2026, 11, 2)
+    recent = county.feeders[0].pole_ids[:10]
+    old = county.feeders[0].pole_ids[10:20]
+    policy = Policy(start=first, deadline=first + timedelta(days=29),
+                    last_inspected=tuple((p, first - timedelta(days=30)) for p in recent)
+                    + tuple((p, first - timedelta(days=200)) for p in old))
+    plan = plan_campaign(county, policy, time_limit_s=0.0)
+    flown = {v.pole_id for cd in plan.crew_days for s in cd.sorties for v in s.visits}
+    assert not flown & set(recent) and set(old) <= flown
+    assert plan.figures.poles == 590
+    assert validate(plan, county, policy) == []

@@ -163,6 +163,11 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
             assert str(needle) in pdf_text, needle
 
         page.goto(f"{base}/ui/ledger")
+        page.select_option("select[name=grade]", "general")  # htmx swaps the results in place
+        page.wait_for_function("document.getElementById('ledger-total').textContent === '0'")
+        assert "grade=general" in page.url
+        page.select_option("select[name=grade]", str(want["grade"]))
+        page.wait_for_function("document.getElementById('ledger-total').textContent === '1'")
         shot("10-ledger")
         with page.expect_download() as xlsx_download:
             page.click("#download-xlsx")

@@ -142,20 +142,29 @@ class PatrolRead(ReadModel):
     created_at: datetime
 
 
-class PatrolFeederRead(ReadModel):
+class PatrolFeederRead(BaseModel):
     """A feeder flown in a patrol and its load current then (A)."""
 
-    feeder_id: int
+    name: str
     load_current_a: float | None
 
 
-class PatrolDetail(PatrolRead):
-    """A patrol with its feeders and image counts."""
+class PatrolDetail(BaseModel):
+    """A patrol with its feeders, counts and km flown (same keys as the CLI's patrol summary)."""
 
+    id: int
+    date: date
+    crew: str | None
     feeders: list[PatrolFeederRead]
+    ambient_c: float | None
+    humidity_pct: float | None
+    wind_m_s: float | None
+    rain: bool
+    km_flown: float
     images: int
     rejected: int
     findings: int
+    poles_inspected: int
 
 
 class ImageRead(ReadModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -39,16 +40,16 @@ def flight(
     from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
 
     specs = [HotSpec.parse(h) for h in hot or []]
-    kw = {}
+    kw: dict[str, datetime] = {}
     if start:
         try:
             t = datetime.fromisoformat(start)
         except ValueError:
             raise InputError(f"--start {start!r} is not an ISO 8601 time") from None
         kw["start"] = t if t.tzinfo else t.replace(tzinfo=UTC)
-    spec = FlightSpec(
-        width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed, **kw
-    )
+    spec = FlightSpec(width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed)
+    if "start" in kw:
+        spec = dataclasses.replace(spec, start=kw["start"])
     with factory()() as session:
         f = get_feeder(session, feeder)
         spots = [PoleSpot(p.number, p.lat, p.lon) for p in feeder_poles(session, f.id)]

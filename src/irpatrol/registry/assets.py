@@ -153,3 +153,62 @@ def get_feeder(session: Session, name: str) -> Feeder:
 def feeder_poles(session: Session, feeder_id: int) -> list[Pole]:
     """The feeder's poles in order along the line."""
     return list(session.scalars(select(Pole).where(Pole.feeder_id == feeder_id).order_by(Pole.seq, Pole.id)))
+
+
+def list_feeders(session: Session, area: str | None = None) -> list[dict[str, object]]:
+    """Feeders (optionally of one area) with their pole counts, by name."""
+    from sqlalchemy import func
+
+    stmt = (
+        select(Feeder, func.count(Pole.id))
+        .outerjoin(Pole, Pole.feeder_id == Feeder.id)
+        .group_by(Feeder.id)
+        .order_by(Feeder.name)
+    )
+    if area is not None:
+        stmt = stmt.join(Area, Area.id == Feeder.area_id).where(Area.name == area)
+    return [
+        {
+            "id": f.id,
+            "name": f.name,
+            "area": f.area.name if f.area else None,
+            "voltage_kv": f.voltage_kv,
+            "rated_current_a": f.rated_current_a,
+            "urban": f.urban,
+            "poles": int(n),
+        }
+        for f, n in session.execute(stmt).all()
+    ]
+
+
+def delete_pole(session: Session, pole_id: int, *, reason: str, user: str | None = None) -> None:
+    """Delete a pole that nothing refers to; the reason and the pole's last values stay in the audit
+    log. Conflict when images, findings, defects or hazards refer to it."""
+    from sqlalchemy import func
+
+    from irpatrol.errors import Conflict
+    from irpatrol.registry.model import Component, Defect, Finding, Hazard, Image
+
+    if not reason or not reason.strip():
+        raise InputError("a reason is required to delete a pole")
+    pole = session.get(Pole, pole_id)
+    if pole is None:
+        raise NotFound(f"no pole #{pole_id}")
+    for model in (Image, Finding, Defect, Hazard):
+        n = session.scalar(select(func.count()).select_from(model).where(model.pole_id == pole_id))
+        if n:
+            raise Conflict(f"pole #{pole_id} has {n} {model.__tablename__} record(s); it cannot be deleted")
+    kept = {
+        "feeder_id": pole.feeder_id,
+        "number": pole.number,
+        "lat": pole.lat,
+        "lon": pole.lon,
+        "pole_type": pole.pole_type,
+        "external_id": pole.external_id,
+        "reason": reason,
+    }
+    for comp in session.scalars(select(Component).where(Component.pole_id == pole_id)):
+        session.delete(comp)
+    session.delete(pole)
+    record(session, user, "delete", "pole", pole_id, kept)
+    session.flush()

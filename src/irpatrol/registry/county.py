@@ -23,25 +23,25 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
     areas = {a.name: a for a in session.scalars(select(Area))}
     by_id: dict[str, Area] = {}
     for a in county.areas:
-        row = areas.get(a.name) or Area(name=a.name)
-        session.add(row)
-        by_id[a.id] = row
+        area = areas.get(a.name) or Area(name=a.name)
+        session.add(area)
+        by_id[a.id] = area
     session.flush()
     feeders = {f.name: f for f in session.scalars(select(Feeder))}
     feeder_rows: dict[str, Feeder] = {}
     for f in county.feeders:
-        row = feeders.get(f.id) or Feeder(name=f.id)
-        row.area_id = by_id[f.area].id
-        row.voltage_kv = 10.0
-        row.rated_current_a = row.rated_current_a or RATED_CURRENT_A
-        row.urban = bool(f.priority)
-        session.add(row)
-        feeder_rows[f.id] = row
+        feeder = feeders.get(f.id) or Feeder(name=f.id)
+        feeder.area_id = by_id[f.area].id
+        feeder.voltage_kv = 10.0
+        feeder.rated_current_a = feeder.rated_current_a or RATED_CURRENT_A
+        feeder.urban = bool(f.priority)
+        session.add(feeder)
+        feeder_rows[f.id] = feeder
     session.flush()
     poles = {p.external_id: p for p in session.scalars(select(Pole).where(Pole.external_id.is_not(None)))}
-    new = []
+    new: list[Pole] = []
     for p in county.poles:
-        row = poles.get(p.id)
+        pole = poles.get(p.id)
         values = {
             "feeder_id": feeder_rows[p.feeder_id].id,
             "number": str(p.seq + 1),
@@ -49,11 +49,11 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
             "lat": p.lat,
             "lon": p.lon,
         }
-        if row is None:
+        if pole is None:
             new.append(Pole(external_id=p.id, pole_type="concrete", **values))
         else:
             for k, v in values.items():
-                setattr(row, k, v)
+                setattr(pole, k, v)
     session.add_all(new)
     session.flush()
     crews = {c.name: c for c in session.scalars(select(Crew))}
@@ -61,19 +61,19 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
     drones = {d.name: d for d in session.scalars(select(Drone))}
     models = {d.model: d for d in county.drones}
     for c in county.crews:
-        row = crews.get(c.name) or Crew(name=c.name)
-        row.area_id = by_id[c.area].id
-        row.base_lat, row.base_lon = c.base.lat, c.base.lon
-        session.add(row)
+        crew = crews.get(c.name) or Crew(name=c.name)
+        crew.area_id = by_id[c.area].id
+        crew.base_lat, crew.base_lon = c.base.lat, c.base.lon
+        session.add(crew)
         session.flush()
         for m in c.members:
             pilot = pilots.get(m) or Pilot(name=m)
-            pilot.crew_id, pilot.home_area_id = row.id, row.area_id
+            pilot.crew_id, pilot.home_area_id = crew.id, crew.area_id
             pilot.certificate = pilot.certificate or f"CAAC-{m}"
             session.add(pilot)
         name = f"{c.name}/{c.drone}"
         drone = drones.get(name) or Drone(name=name)
-        drone.model, drone.crew_id = c.drone, row.id
+        drone.model, drone.crew_id = c.drone, crew.id
         drone.endurance_s = float(models[c.drone].endurance_s) if c.drone in models else None
         session.add(drone)
     session.flush()

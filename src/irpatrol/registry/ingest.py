@@ -64,6 +64,8 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".
 """Files an ingest looks at (case-insensitive); anything else (ground truth JSON, notes) is ignored."""
 RETRIES = 5
 """Attempts to write one image when a concurrent writer collides (unique key, busy database)."""
+KNOWN, UNREADABLE = "known", "unreadable"
+"""Worker results that are not written: already in the patrol; the file could not be read."""
 
 Progress = Callable[[int, int], None]
 
@@ -120,22 +122,25 @@ def sha256_of(data: bytes) -> str:
 # --- worker side -------------------------------------------------------------------------------
 
 _CTX: MatchContext | None = None
+_KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(ctx: MatchContext) -> None:
-    global _CTX
-    _CTX = ctx
+def _init_worker(ctx: MatchContext, known: frozenset[str] = frozenset()) -> None:
+    global _CTX, _KNOWN
+    _CTX, _KNOWN = ctx, known
 
 
-def _work(task: tuple[str, str, str]) -> ImageAnalysis:
-    path, name, sha = task
+def _work(task: tuple[str, str]) -> ImageAnalysis:
+    """Hash one file and, unless the patrol already has it, decode, match and examine it."""
+    path, name = task
     assert _CTX is not None
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return ImageAnalysis(
-            path=path, name=name, sha256=sha, status="rejected", reason=f"cannot read: {exc}"
-        )
+        return ImageAnalysis(path=path, name=name, sha256="", status=UNREADABLE, reason=f"cannot read: {exc}")
+    sha = sha256_of(data)
+    if sha in _KNOWN:
+        return ImageAnalysis(path=path, name=name, sha256=sha, status=KNOWN)
     return analyse(path, name, sha, data, _CTX)
 
 
@@ -454,16 +459,18 @@ def update_track(session: Session, patrol_id: int) -> float:
         .where(Image.patrol_id == patrol_id, Image.lat.is_not(None), Image.lon.is_not(None))
         .order_by(Image.captured_at, Image.original_name, Image.id)
     ).all()
-    km = track_length_m([(float(p[0]), float(p[1])) for p in points]) / 1000.0
+    km = track_length_m([(float(p[0] or 0.0), float(p[1] or 0.0)) for p in points]) / 1000.0
     patrol = session.get(Patrol, patrol_id)
     assert patrol is not None
     patrol.km_flown = km
     return km
 
 
-def _results(tasks: list[tuple[str, str, str]], ctx: MatchContext, workers: int) -> Iterator[ImageAnalysis]:
+def _results(
+    tasks: list[tuple[str, str]], ctx: MatchContext, known: frozenset[str], workers: int
+) -> Iterator[ImageAnalysis]:
     if workers <= 1 or len(tasks) < 4:
-        _init_worker(ctx)
+        _init_worker(ctx, known)
         for t in tasks:
             yield _work(t)
         return
@@ -474,7 +481,7 @@ def _results(tasks: list[tuple[str, str, str]], ctx: MatchContext, workers: int)
     mp = multiprocessing.get_context("forkserver")
     mp.set_forkserver_preload(["irpatrol.registry.analyse", "irpatrol.pipeline", "irpatrol.radiometry"])
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)
+        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx, known)
     ) as pool:
         yield from pool.map(_work, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))
 
@@ -514,49 +521,45 @@ def ingest_folder(
     day = _parse_date(date)
     paths = sorted(files) if files is not None else image_files(Path(folder))
     policy = policy or DeadlinePolicy.from_env()
-    with session_factory() as session:
-        patrol = ensure_patrol(
-            session,
-            feeders=feeders,
-            day=day,
-            crew=crew,
-            ambient_c=ambient_c,
-            humidity_pct=humidity_pct,
-            wind_m_s=wind_m_s,
-            rain=rain,
-            load_current_a=load_current_a,
-        )
-        session.commit()
+    for attempt in range(RETRIES):  # another ingest may create the same patrol at the same moment
+        session = session_factory()
+        try:
+            patrol = ensure_patrol(
+                session,
+                feeders=feeders,
+                day=day,
+                crew=crew,
+                ambient_c=ambient_c,
+                humidity_pct=humidity_pct,
+                wind_m_s=wind_m_s,
+                rain=rain,
+                load_current_a=load_current_a,
+            )
+            session.commit()
+            break
+        except (IntegrityError, OperationalError):
+            session.rollback()
+            session.close()
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    with session:
         ctx = _match_context(session, patrol, settings, kind, standard)
         patrol_id = patrol.id
-        known = set(session.scalars(select(Image.sha256).where(Image.patrol_id == patrol_id)))
+        known = frozenset(session.scalars(select(Image.sha256).where(Image.patrol_id == patrol_id)))
     result = IngestResult(patrol_id=patrol_id, files=len(paths))
-    tasks: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for p in paths:
-        try:
-            sha = sha256_of(p.read_bytes())
-        except OSError:
-            result.unreadable += 1
-            continue
-        if sha in known or sha in seen:
-            result.skipped += 1
-            continue
-        seen.add(sha)
-        tasks.append((str(p.resolve()), p.name, sha))
-    if tasks:
-        with session_factory() as session:
-            elsewhere = set(
-                session.scalars(select(Image.sha256).where(Image.sha256.in_([t[2] for t in tasks])))
-            )
-        result.skipped += len(elsewhere)
-        tasks = [t for t in tasks if t[2] not in elsewhere]
+    tasks = [(str(p.resolve()), p.name) for p in paths]
     total = len(tasks)
     if progress:
         progress(0, total)
     n_workers = workers or os.cpu_count() or 1
-    for done, analysis in enumerate(_results(tasks, ctx, n_workers), start=1):
-        _write_with_retry(session_factory, analysis, patrol_id, result, policy)
+    for done, analysis in enumerate(_results(tasks, ctx, known, n_workers), start=1):
+        if analysis.status == KNOWN:
+            result.skipped += 1
+        elif analysis.status == UNREADABLE:
+            result.unreadable += 1
+        else:
+            _write_with_retry(session_factory, analysis, patrol_id, result, policy)
         if progress:
             progress(done, total)
     with session_factory() as session:

@@ -147,7 +147,7 @@ def _patrols(scope: _Scope, period: Period | None) -> Select[Any]:
 
 
 def _image_filter(scope: _Scope, period: Period | None) -> Any:
-    cond = Image.patrol_id.in_(_patrols(scope, period))
+    cond: Any = Image.patrol_id.in_(_patrols(scope, period))
     if scope.feeder_ids is not None:
         poles = select(Pole.id).where(Pole.feeder_id.in_(scope.feeder_ids))
         cond = and_(cond, or_(Image.pole_id.is_(None), Image.pole_id.in_(poles)))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from irpatrol.api.deps import AdminUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.listing import paginate
-from irpatrol.api.schemas import FeederRead, ImportResult, Page, PoleRead
+from irpatrol.api.schemas import Deleted, FeederRead, ImportResult, Page, PoleRead
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import assets
@@ -101,3 +101,18 @@ async def import_assets(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return ImportResult(summary=result.to_dict())
+
+
+@router.delete(
+    "/poles/{pole_id}",
+    responses={404: {"description": "No such pole"}, 409: {"description": "Records refer to the pole"}},
+)
+def delete_pole(
+    pole_id: RecordId,
+    admin: AdminUser,
+    session: SessionDep,
+    reason: Annotated[str, Query(min_length=1, max_length=2000, description="Why (kept in the audit log)")],
+) -> Deleted:
+    """Delete a pole nothing refers to (admin); its last values and the reason stay in the audit log."""
+    assets.delete_pole(session, pole_id, reason=reason, user=admin.username)
+    return Deleted(kind="pole", id=pole_id, reason=reason)

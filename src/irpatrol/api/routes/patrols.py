@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
 from irpatrol.api.listing import paginate
-from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolFeederRead, PatrolRead
-from irpatrol.errors import NotFound
+from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolRead
+from irpatrol.registry import patrols
 from irpatrol.registry.ingest import ensure_patrol
-from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
+from irpatrol.registry.model import Patrol, PatrolFeeder
 
 router = APIRouter(prefix="/patrols", tags=["patrols"])
 
@@ -50,31 +49,8 @@ def read_patrols(
 
 @router.get("/{patrol_id}", responses={404: {"description": "No such patrol"}})
 def read_patrol(patrol_id: RecordId, _: ViewerUser, session: SessionDep) -> PatrolDetail:
-    """One patrol with its feeders (load current at the time) and image and finding counts."""
-    patrol = session.get(Patrol, patrol_id, options=[selectinload(Patrol.feeders)])
-    if patrol is None:
-        raise NotFound(f"no patrol {patrol_id}")
-    return _detail(session, patrol)
-
-
-def _detail(session: SessionDep, patrol: Patrol) -> PatrolDetail:
-    counts = dict(
-        session.execute(
-            select(Image.status, func.count()).where(Image.patrol_id == patrol.id).group_by(Image.status)
-        ).all()
-    )
-    findings = session.scalar(
-        select(func.count(Finding.id))
-        .join(Image, Image.id == Finding.image_id)
-        .where(Image.patrol_id == patrol.id)
-    )
-    return PatrolDetail(
-        **PatrolRead.model_validate(patrol).model_dump(),
-        feeders=[PatrolFeederRead.model_validate(pf) for pf in patrol.feeders],
-        images=sum(counts.values()),
-        rejected=counts.get("rejected", 0),
-        findings=findings or 0,
-    )
+    """One patrol with its feeders (load current at the time), image, finding and pole counts."""
+    return PatrolDetail.model_validate(patrols.summary(session, patrols.get_patrol(session, patrol_id)))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such feeder"}})
@@ -92,5 +68,4 @@ def create_patrol(body: PatrolCreate, _: PilotUser, session: SessionDep) -> Patr
         rain=body.rain,
         load_current_a=body.load_current_a,
     )
-    session.refresh(patrol, ["feeders"])
-    return _detail(session, patrol)
+    return PatrolDetail.model_validate(patrols.summary(session, patrol))

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from irpatrol.errors import PlanningError
-from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, schedule
+from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, feeder_runs, schedule
 from irpatrol.scheduling.core.geo import project
 from irpatrol.scheduling.core.index import CountyIndex
 from irpatrol.scheduling.core.instance import build_instance
@@ -63,7 +63,7 @@ def flyable(weather: dict[tuple[date, str], Weather], day: date, area: str, dron
     return w is None or (not w.rain and w.wind_m_s <= min(policy.max_wind_m_s, drone.max_wind_m_s))
 
 
-def due_poles(county: County, policy: Policy) -> tuple[list[int], list[Unplanned]]:
+def due_poles(county: County, policy: Policy) -> list[int]:
     """Indices of the poles due in this campaign; poles done or inspected within their feeder
     class's cycle before the deadline are left out (not unplanned: nothing to do)."""
     cycles = dict(policy.cycle_days)
@@ -78,7 +78,7 @@ def due_poles(county: County, policy: Policy) -> tuple[list[int], list[Unplanned
         if seen is not None and seen + timedelta(days=cycle) > policy.deadline:
             continue
         due.append(i)
-    return due, []
+    return due
 
 
 def make_units(index: CountyIndex, policy: Policy, due: Sequence[int]) -> tuple[list[Unit], list[int]]:
@@ -96,7 +96,7 @@ def make_units(index: CountyIndex, policy: Policy, due: Sequence[int]) -> tuple[
         idx = [index.pole_at[pid] for pid in feeder.pole_ids if index.pole_at[pid] in due_set]
         if not idx:
             continue
-        runs = _runs(index, idx)
+        runs = feeder_runs(index, idx)
         takeoffs = sorted({int(t) for p in idx for t in index.near[p]})
         drone = _fleet_drone(county, feeder.area)
         inst = build_instance(index.takeoff_xy[takeoffs], index.pole_xy[idx], drone)
@@ -128,16 +128,6 @@ def _fleet_drone(county: County, area: str) -> Drone:
     return min(drones, key=lambda d: (d.endurance_s, -d.cruise_m_s, d.seconds_per_pole))
 
 
-def _runs(index: CountyIndex, idx: Sequence[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for p in idx:
-        if runs and index.pole(runs[-1][-1]).seq == index.pole(p).seq - 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    return runs
-
-
 @dataclass(slots=True)
 class _Day:
     crew: Crew
@@ -159,7 +149,7 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
     index = CountyIndex.of(county)
     forecast = {(w.day, w.area): w for w in county.weather}
     forecast.update({(w.day, w.area): w for w in (weather or ())})
-    due, _ = due_poles(county, policy)
+    due = due_poles(county, policy)
     units, unreachable = make_units(index, policy, due)
     days = _assign(index, policy, forecast, units)
     _local_search(index, policy, days)
@@ -174,9 +164,12 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
     unplanned += [Unplanned(county.poles[i].id, REASON_NO_CAPACITY) for i in due
                   if county.poles[i].id not in planned and i not in set(unreachable)]
+    day_of = {v.pole_id: cd.day for cd in crew_days for s in cd.sorties for v in s.visits}
+    notes = tuple(f"re-inspection of {pid} planned on {day_of[pid]}, after its due date {due_on}"
+                  for pid, due_on in policy.reinspect if pid in day_of and day_of[pid] > due_on)
     return Plan(county=county.name, start=policy.start, deadline=policy.deadline,
                 crew_days=tuple(crew_days), unplanned=tuple(unplanned),
-                figures=figures(len(due), crew_days, unplanned, policy, county))
+                figures=figures(len(due), crew_days, unplanned, policy, county), notes=notes)
 
 
 def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],
@@ -315,6 +308,6 @@ def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
     rest = plan_campaign(county, replace(policy, start=from_day, done=policy.done | flown),
                          weather=weather, time_limit_s=time_limit_s, iterations=iterations)
     crew_days = (*kept, *rest.crew_days)
-    n_due = len(due_poles(county, replace(policy, done=policy.done))[0])
+    n_due = len(due_poles(county, policy))
     return replace(rest, start=plan.start, crew_days=crew_days,
                    figures=figures(n_due, crew_days, rest.unplanned, policy, county))

@@ -127,12 +127,14 @@ def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Po
     p_local = {p: i for i, p in enumerate(poles)}
     inst = build_instance(index.takeoff_xy[takeoffs], index.pole_xy[poles], drone)
     assigned = [Route(t_local[f.takeoff], tuple(p_local[p] for p in f.poles)) for f in units]
-    runs = [[p_local[p] for p in run] for run in _runs(index, poles)]
+    runs = [[p_local[p] for p in run] for run in feeder_runs(index, poles)]
     own, lost = split_runs(inst, runs)
     candidates: list[tuple[str, list[Route]]] = [("split", assigned)]
     if not lost:
         candidates.append(("split", own))
     ok = [(n, rs) for n, rs in candidates if all(inst.flight_s(r) <= inst.endurance_s for r in rs)]
+    if not ok:
+        raise PlanningError(f"{day} {crew.name}: the assigned poles do not fit the {drone.model}'s battery")
     warm = min(ok, key=lambda c: inst.cost_s(c[1]))[1]
     if time_limit_s > 0 and len(poles) >= 2:
         used = Counter(r.takeoff for r in warm)
@@ -149,7 +151,7 @@ def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Po
     raise PlanningError(f"{day} {crew.name}: no routing of the day fits")  # pragma: no cover
 
 
-def _runs(index: CountyIndex, poles: Sequence[int]) -> list[list[int]]:
+def feeder_runs(index: CountyIndex, poles: Sequence[int]) -> list[list[int]]:
     """Runs of consecutive poles of one feeder, in feeder order."""
     ordered = sorted(poles, key=lambda i: (index.pole(i).feeder_id, index.pole(i).seq))
     runs: list[list[int]] = []
