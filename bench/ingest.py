@@ -2,10 +2,11 @@
 
 A feeder of ``IMAGES / 2`` poles (50 m spans) is flown by the simulator with two 640×512
 radiometric TIFFs per pole and 1 % hot clamps; the flight is cached under the temp folder and
-reused. ``irpatrol.registry.ingest.ingest_folder`` then hashes, decodes, matches, examines and
-records every image (worker processes on all cores, one transaction per image) into an empty
-database: SQLite always, PostgreSQL when ``IRPATROL_TEST_POSTGRES_URL`` (or
-``IRPATROL_BENCH_POSTGRES_URL``) is set, in a schema of its own that is dropped afterwards.
+reused while the simulator is unchanged. ``irpatrol.registry.ingest.ingest_folder`` then hashes,
+decodes, matches, examines and records every image (worker processes on all cores, one
+transaction per image) into an empty database: SQLite always, PostgreSQL when
+``IRPATROL_TEST_POSTGRES_URL`` (or ``IRPATROL_BENCH_POSTGRES_URL``) is set, in a schema of its own
+that is dropped afterwards.
 
 Baseline: what a user would otherwise script — one process looping over the files with
 ``radiometry.read`` + ``pipeline.examine``, no matching, no database (timed on the first
@@ -42,7 +43,12 @@ BASELINE_IMAGES = 100
 def flight(images: int) -> tuple[Path, Path]:
     """The cached flight folder and the asset CSV of its feeder."""
     poles = line_of_poles(max(1, images // 2), prefix="")
-    root = Path(tempfile.gettempdir()) / f"irpatrol-bench-flight-{images}"
+    import hashlib
+
+    from irpatrol.simulate import flight as simulator
+
+    scene = hashlib.sha256(Path(simulator.__file__).read_bytes()).hexdigest()[:8]  # new scene → new cache
+    root = Path(tempfile.gettempdir()) / f"irpatrol-bench-flight-{images}-{scene}"
     csv = root / "poles.csv"
     out = root / "flight"
     if not (out / "ground_truth.json").exists():

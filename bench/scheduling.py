@@ -61,8 +61,8 @@ def main() -> None:
     policy = Policy(start=date(2026, 11, 2), deadline=date(2026, 12, 21))
 
     rows = []
-    ours = f"irpatrol (PyVRP {args.iterations} it ≤ {args.time_limit} s)"
-    planners = (("feeder-order split", 0.0), (ours, args.time_limit))
+    label = f"irpatrol (PyVRP {args.iterations} it ≤ {args.time_limit} s)"
+    planners = (("feeder-order split", 0.0), (label, args.time_limit))
     for name, limit in planners:
         t0 = time.perf_counter()
         plan = plan_campaign(county, policy, time_limit_s=limit, iterations=args.iterations)
@@ -72,7 +72,7 @@ def main() -> None:
         t_val = time.perf_counter() - t0
         f = plan.figures
         rows.append((name, t_plan, t_val, len(problems), f.sorties, f.flight_hours, f.cost_s, f.crew_days,
-                     f.last_day, f.planned_poles))
+                     f.last_day, f.planned_poles, f.driving_km))
     lb_flight, lb_sorties, lb_cost = lower_bound(county, plan)
 
     split_cost = rows[0][6]
@@ -80,10 +80,11 @@ def main() -> None:
           f"{len(county.crews)} crews, {len(county.takeoffs)} takeoff points, 50 days "
           f"(generated in {t_gen:.2f} s)")
     print(f"{'planner':<32}{'plan s':>8}{'check s':>9}{'errors':>7}{'poles':>7}{'sorties':>8}{'flight h':>9}"
-          f"{'cost s':>9}{'vs split':>9}{'vs LB':>8}{'days':>6}  last day")
-    for name, tp, tv, err, n, fh, cost, days, last, poles in rows:
+          f"{'cost s':>9}{'vs split':>9}{'vs LB':>8}{'days':>6}{'drive km':>9}  last day")
+    for name, tp, tv, err, n, fh, cost, days, last, poles, km in rows:
         print(f"{name:<32}{tp:>8.1f}{tv:>9.2f}{err:>7}{poles:>7}{n:>8}{fh:>9.2f}{cost:>9}"
-              f"{100 * (cost / split_cost - 1):>+8.1f}%{100 * (cost / lb_cost - 1):>+7.1f}%{days:>6}  {last}")
+              f"{100 * (cost / split_cost - 1):>+8.1f}%{100 * (cost / lb_cost - 1):>+7.1f}%"
+              f"{days:>6}{km:>9.1f}  {last}")
     print(f"{'lower bound (per crew day)':<32}{'':>31}{lb_sorties:>8}{lb_flight / 3600:>9.2f}{lb_cost:>9}"
           f"{100 * (lb_cost / split_cost - 1):>+8.1f}%")
     ours = rows[1]

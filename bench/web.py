@@ -33,16 +33,6 @@ TARGET_S = 1.0
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "bench-password-1"
-SERVER = """
-import sys, uvicorn
-from irpatrol.api.app import create_app
-from irpatrol.config import Settings
-from irpatrol.web.views import install
-app = create_app(Settings())
-if not any(getattr(r, "path", "") == "/ui/login" for r in app.routes):
-    install(app)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
 PAINTED = ("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => "
            "r(performance.now()))))")
 
@@ -120,7 +110,8 @@ def main() -> int:
             port = s.getsockname()[1]
         env = {**os.environ, "IRPATROL_DATA_DIR": str(data), "PYTHONPATH": str(ROOT / "src")}
         env.pop("IRPATROL_DATABASE_URL", None)
-        proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+        irpatrol = Path(sys.executable).with_name("irpatrol")
+        proc = subprocess.Popen([str(irpatrol), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):

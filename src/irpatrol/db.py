@@ -155,3 +155,21 @@ def ensure_schema(engine: Engine) -> None:
     """Migrate the database behind ``engine`` to the newest revision if it is behind (CLI start)."""
     if current_revision(engine) != head_revision():
         upgrade(engine.url.render_as_string(hide_password=False), engine=engine)
+
+
+SQLITE_ANALYSIS_LIMIT = 1000
+"""Rows sampled per index by SQLite's ANALYZE (approximate statistics in ~20 ms at 100k rows)."""
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics after bulk changes (ingest, import).
+
+    SQLite keeps none until ANALYZE runs and then picks poor indexes for the defect list (a
+    filtered page takes 20 ms instead of 0.5 ms at 100,000 findings); PostgreSQL's autovacuum
+    does this by itself, so only SQLite is analysed here.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        conn.exec_driver_sql("ANALYZE")

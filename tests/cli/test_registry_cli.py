@@ -101,6 +101,8 @@ def prepare(url: str, tmp: Path, poles: int = 30) -> Path:
             HotSpec("12", "parallel-groove-clamp", 60),
             HotSpec("25", "parallel-groove-clamp", 12, "C"),
         ]
+        numbers = {p.number for p in spots}
+        hot = [h for h in hot if h.pole in numbers]
         write_flight(out, "F1", spots, FlightSpec(width=320, height=256, images_per_pole=2), hot)
     return out
 
@@ -108,9 +110,6 @@ def prepare(url: str, tmp: Path, poles: int = 30) -> Path:
 def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    from irpatrol.config import Settings
-    from irpatrol.registry.ingest import ingest_folder
-
     url = url_of(env)
     flight = prepare(url, tmp_path)
     n_images = len(list(flight.glob("*.tiff")))
@@ -131,21 +130,7 @@ def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run
     cli(env, *args)  # start again: finishes the job
     after_restart = counts(url)
 
-    # the same flight ingested uninterrupted into a second, empty SQLite database
-    ref_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
-    prepare(ref_url, tmp_path)
-    eng = db.make_engine(ref_url)
-    ingest_folder(
-        db.session_factory(eng),
-        flight,
-        feeder="F1",
-        date="2026-07-15",
-        crew="C1",
-        workers=1,
-        settings=Settings(data_dir=tmp_path),
-    )
-    eng.dispose()
-    reference = counts(ref_url)
+    reference = reference_counts(tmp_path, flight, 30)  # the same flight, uninterrupted
     assert after_restart == reference
     assert reference[0] == n_images and reference[2] == 3
 
@@ -301,3 +286,94 @@ def test_db_upgrade_and_current(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "db", "upgrade")
     assert code == 0 and "revision" in out
     assert invoke(runner, "db", "current")[1].strip() == db.head_revision()
+
+
+def reference_counts(tmp_path: Path, flight: Path, poles: int) -> tuple[int, int, int, int]:
+    """Counts of one uninterrupted, single-process ingest of ``flight`` into a fresh SQLite file."""
+    from irpatrol.config import Settings
+    from irpatrol.registry.ingest import ingest_folder
+
+    ref_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
+    prepare(ref_url, tmp_path, poles=poles)
+    eng = db.make_engine(ref_url)
+    ingest_folder(
+        db.session_factory(eng),
+        flight,
+        feeder="F1",
+        date="2026-07-15",
+        crew="C1",
+        workers=1,
+        settings=Settings(data_dir=tmp_path),
+    )
+    eng.dispose()
+    return counts(ref_url)
+
+
+def test_two_ingests_of_the_same_flight_at_once_count_like_one(env: dict[str, str], tmp_path: Path) -> None:
+    url = url_of(env)
+    flight = prepare(url, tmp_path, poles=15)
+    args = [
+        "ingest",
+        str(flight),
+        "--feeder",
+        "F1",
+        "--date",
+        "2026-07-15",
+        "--crew",
+        "C1",
+        "--quiet",
+        "--workers",
+        "1",
+    ]
+    procs = [
+        subprocess.Popen(
+            [IRPATROL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    together = counts(url)
+    assert together == reference_counts(tmp_path, flight, 15)
+    assert (together[0], together[2]) == (30, 2)  # 15 poles × 2 images; hot clamps on poles 3 and 12
+    eng = db.make_engine(url)
+    with eng.connect() as conn:
+        patrols = conn.execute(sa.text("SELECT count(*) FROM patrol")).scalar()
+    eng.dispose()
+    assert patrols == 1
+
+
+def test_manual_defect_with_photo(runner: CliRunner, tmp_path: Path) -> None:
+    csv = tmp_path / "poles.csv"
+    csv.write_text("feeder,pole,lat,lon\nF1,1,30.0,120.0\n")
+    assert invoke(runner, "assets", "import", str(csv))[0] == 0
+    photo = tmp_path / "crack.jpg"
+    photo.write_bytes(b"\xff\xd8 not checked")
+    code, out, err = invoke(
+        runner,
+        "defects",
+        "add",
+        "--feeder",
+        "F1",
+        "--pole",
+        "1",
+        "--grade",
+        "serious",
+        "--kind",
+        "structural",
+        "--description",
+        "cracked crossarm",
+        "--photo",
+        str(photo),
+        "--user",
+        "pilot1",
+        "--json",
+    )
+    assert code == 0, err
+    d = json.loads(out)
+    assert (d["kind"], d["status"], d["grade"]) == ("structural", "new", "serious") and d["deadline"]
+    shown = json.loads(invoke(runner, "defects", "show", str(d["id"]), "--json")[1])
+    assert shown["photos"][0]["path"] == str(photo.resolve()) and shown["events"][0]["user"] == "pilot1"
+    code, _, err = invoke(runner, "defects", "add", "--feeder", "F1", "--pole", "9", "--grade", "serious")
+    assert code == 3 and "no pole '9'" in err

@@ -83,3 +83,34 @@ def test_bad_input_is_one_line_on_stderr(files, args, message):
     r = runner.invoke(app, ["schedule", *args, *extra])
     assert r.exit_code in (2, 3), r.output
     assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_replan_keeps_earlier_days_and_honours_done_and_priority(files):
+    shown = json.loads(runner.invoke(app, ["schedule", "show", str(files["plan"]), "--json"]).stdout)
+    days = [d["day"] for d in shown["days"]]
+    cut = days[len(days) // 2]
+    kept = [d for d in shown["days"] if d["day"] < cut]
+    done = files["dir"] / "done.txt"
+    extra_done = [p for d in shown["days"] if d["day"] >= cut for c in d["crews"] for s in c["sorties"]
+                  for p in s["poles"]][:7]
+    done.write_text("# flown outside the plan\n" + "\n".join(extra_done) + "\n")
+    again = files["dir"] / "again.json"
+    r = runner.invoke(app, ["schedule", "plan", "--county", str(files["county"]), "--from", cut,
+                            "--deadline", "2026-12-01", "--replan", str(files["plan"]), "--done", str(done),
+                            "--priority", "F002", "--time-limit", "0", "--json", "--out", str(again)])
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    assert s["poles"] == 600 - 7 and s["planned_poles"] == 593 and s["start"] == "2026-11-02"
+    new = json.loads(runner.invoke(app, ["schedule", "show", str(again), "--json"]).stdout)
+    assert [d for d in new["days"] if d["day"] < cut] == kept
+    flown = {p for d in new["days"] for c in d["crews"] for s in c["sorties"] for p in s["poles"]}
+    assert not flown & set(extra_done)
+
+
+def test_without_a_county_file_the_registry_is_asked(files, monkeypatch):
+    import irpatrol.cli.schedule as cli
+
+    monkeypatch.setattr(cli, "_service", lambda: None)
+    r = runner.invoke(app, ["schedule", "plan", "--from", "2026-11-02", "--deadline", "2026-11-30",
+                            "--out", str(files["dir"] / "r.json")])
+    assert r.exit_code == 2 and "registry" in r.stderr

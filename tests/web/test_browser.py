@@ -49,9 +49,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
                           timeout=300)
     assert demo.returncode == 0, demo.stderr
     password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", demo.stdout)
-    assert password, demo.stdout
+    admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", demo.stdout)
+    assert password and admin, demo.stdout
     port = _free_port()
-    serve = [str(exe), str(Path(__file__).with_name("serve.py")), "--port", str(port)]
+    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(serve, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -64,7 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
             time.sleep(0.2)
         else:
             pytest.fail("the server did not start")
-        yield {"base": base, "password": password.group(1), "db": str(data / "irpatrol.sqlite")}
+        yield {"base": base, "password": password.group(1), "admin_password": admin.group(1),
+               "db": str(data / "irpatrol.sqlite")}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -75,11 +77,12 @@ def _expected(db: str) -> dict[str, object]:
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as c:
         row = c.execute(text(
-            "SELECT d.id, d.grade, p.number, f.t_max_c, f.t_ref_c FROM defect d "
+            "SELECT d.id, d.grade, p.number, f.t_max_c, f.t_ref_c, p.lat, p.lon FROM defect d "
             "JOIN pole p ON p.id = d.pole_id JOIN finding f ON f.defect_id = d.id "
             "ORDER BY f.t_max_c DESC LIMIT 1")).one()
     engine.dispose()
-    return {"id": row[0], "grade": row[1], "pole": row[2], "t_max": f"{row[3]:.1f}", "t_ref": f"{row[4]:.1f}"}
+    return {"id": row[0], "grade": row[1], "pole": row[2], "t_max": f"{row[3]:.1f}", "t_ref": f"{row[4]:.1f}",
+            "lat": row[5], "lon": row[6]}
 
 
 def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
@@ -143,12 +146,20 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=4)
         page.mouse.up()
-        assert "max" in page.inner_text("#box-result")
+        assert "最高" in page.inner_text("#box-result")  # the analyst reads Chinese now
         shot("07-viewer")
 
         page.goto(f"{base}/ui/map")
         page.wait_for_selector("body[data-map-ready]")
         shot("08-map")
+        xy = page.evaluate("([lat, lon]) => irpatrolMap.latLngToContainerPoint([lat, lon])",
+                           [want["lat"], want["lon"]])
+        page.locator("#map").click(position={"x": xy["x"], "y": xy["y"]})
+        page.click(".leaflet-popup-content a")
+        page.wait_for_selector("#ledger-table")
+        assert f"{want['pole']}" in page.inner_text("h1") and "已确认" in page.inner_text("#ledger-table")
+        page.wait_for_load_state("networkidle")
+        shot("08-pole-history")
         for name in ("hazards", "schedule", "assets"):
             page.goto(f"{base}/ui/{name}")
             shot(f"09-{name}")
@@ -163,11 +174,13 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
             assert str(needle) in pdf_text, needle
 
         page.goto(f"{base}/ui/ledger")
-        page.select_option("select[name=grade]", "general")  # htmx swaps the results in place
-        page.wait_for_function("document.getElementById('ledger-total').textContent === '0'")
-        assert "grade=general" in page.url
-        page.select_option("select[name=grade]", str(want["grade"]))
-        page.wait_for_function("document.getElementById('ledger-total').textContent === '1'")
+        page.wait_for_load_state("networkidle")
+        for grade, total in (("general", "0"), (str(want["grade"]), "1")):  # htmx swaps the results in place
+            with page.expect_response(lambda r: "/ui/ledger?" in r.url) as swapped:
+                page.select_option("select[name=grade]", grade)
+            assert swapped.value.ok, swapped.value.status
+            page.wait_for_function(f"document.getElementById('ledger-total').textContent === '{total}'")
+            assert f"grade={grade}" in page.url
         shot("10-ledger")
         with page.expect_download() as xlsx_download:
             page.click("#download-xlsx")
@@ -176,6 +189,20 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
         assert rows[0][0] == "缺陷编号"
         ours = [r for r in rows[1:] if r[0] == want["id"]]
         assert ours and ours[0][3] == want["pole"] and ours[0][8] == "已确认"
+
+        admin = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        admin.on("request", lambda r: requests.append(r.url))
+        admin.goto(f"{base}/ui/login")
+        admin.fill("input[name=username]", "demo-admin")
+        admin.fill("input[name=password]", server["admin_password"])
+        admin.click("button[type=submit]")
+        admin.wait_for_selector("#kpi-km")
+        admin.click("a[data-nav=users]")
+        assert "demo-analyst" in admin.inner_text("main")
+        admin.screenshot(path=str(ARTIFACTS / "11-users.png"), full_page=True)
+        admin.goto(f"{base}/ui/assets")
+        assert admin.locator("input[type=file]").count() == 1
+        admin.screenshot(path=str(ARTIFACTS / "12-assets-admin.png"), full_page=True)
         browser.close()
 
     assert requests, "no request was recorded"

@@ -84,8 +84,10 @@ def test_downloads(web: Web, login: Login) -> None:
     login(client)
     pdf = client.get(f"/ui/reports/patrols/{ids['patrol']}.pdf?lang=zh")
     assert pdf.headers["content-type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    text = "".join(p.extract_text() for p in pages)
     assert "N1" in text and "严重缺陷" in text and "96.4" in text and "31.2" in text
+    assert sum(len(p.images) for p in pages) >= 1  # the defect's thermogram, from the stored file
     xlsx = client.get("/ui/reports/ledger.xlsx?lang=zh&grade=serious")
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert ws.cell(1, 1).value == "缺陷编号" and ws.cell(2, 4).value == "N1" and ws.max_row == 2
@@ -99,8 +101,9 @@ def test_viewer_role_cannot_transition(web: Web, login: Login) -> None:
     login(client, "viewer1")
     page = client.get(f"/ui/ledger/{ids['defect']}").text
     assert 'id="transition-form"' not in page and "严重" in page  # the viewer reads Chinese
-    with pytest.raises(Exception, match="analyst"):
-        client.post(f"/ui/ledger/{ids['defect']}/transition", data={"to_status": "repair_scheduled"})
+    r = client.post(f"/ui/ledger/{ids['defect']}/transition", data={"to_status": "repair_scheduled"})
+    assert r.status_code == 403 and "analyst" in r.text and 'id="error-message"' in r.text
+    assert client.get("/ui/ledger/9999").status_code == 404
 
 
 def test_every_label_has_both_languages() -> None:
@@ -158,3 +161,19 @@ def test_admin_adds_a_user(web: Web, login: Login) -> None:
     again = client.post("/ui/users",
                         data={"username": "pilot7", "password": "long-enough-1", "role": "pilot"})
     assert "already exists" in again.text
+
+
+def test_recompute_of_a_temperature_only_file_says_why_not(web: Web, login: Login) -> None:
+    client, ids = web
+    login(client)
+    r = client.get(f"/ui/viewer/{ids['image']}/celsius.bin?emissivity=0.95")
+    assert r.status_code == 422 and "cannot be changed" in r.text
+    assert client.get(f"/ui/viewer/{ids['image']}/celsius.bin?emissivity=1.5").status_code == 422
+
+
+def test_dashboard_figures_come_from_the_registry(web: Web, login: Login) -> None:
+    client, _ = web
+    login(client)
+    page = client.get("/ui/").text
+    assert 'id="kpi-km">1.20<' in page and 'id="kpi-poles">2<' in page
+    assert "East district" in page and "40.0 %" in page  # 2 of 5 poles of the area inspected

@@ -102,3 +102,96 @@ def background(celsius: CelsiusArray, *, k_sigma: float = 3.0, min_contrast_k: f
     below = centers <= threshold
     ambient = _weighted_median(centers[below], hist[below]) if below.any() else median
     return Background(median, sigma, threshold, ambient, bin_k)
+
+
+LOCAL_BLOCK_PX = 8
+"""Side of the blocks (px) the frame is averaged over before the local background is estimated.
+8 px divides the usual 640×512, 640×480 and 1280×1024 frames, so a 90° rotation maps blocks onto
+blocks and the estimate rotates with the frame exactly."""
+LOCAL_WINDOW_BLOCKS = 5
+"""Side of the local-background window in blocks (5 × 8 = 40 px): larger than a clamp at 3–10 m
+(≈ 5–30 px, ../shared/domain/standards.md §2: 60–100 mm parts at 0.9–1.3 mrad), so a part never
+fills more than a minority of the window and does not raise its own background."""
+HALF_NORMAL_TO_SIGMA = 1.2533
+"""σ per unit of the mean |x| of the negative half of a zero-mean normal distribution (√(π/2))."""
+MIN_NOISE_K = 0.05
+"""Floor of the local noise estimate (K): about the NETD of current drone cores (≈ 50 mK,
+../shared/domain/standards.md §1.6 note), so a perfectly flat background does not give σ = 0."""
+
+
+@dataclass(frozen=True, eq=False)
+class LocalBackground:
+    """Local background level and local noise of a frame, both H×W float32.
+
+    Attributes:
+        level_c: what the frame would read at each pixel without small warm objects (°C).
+        sigma_k: local robust spread of ``celsius − level_c`` (K), texture plus sensor noise.
+        block_px: block size the two maps are constant over (px).
+    """
+
+    level_c: np.ndarray
+    sigma_k: np.ndarray
+    block_px: int
+
+
+def _blocks(frame: np.ndarray, block: int, dtype: type = np.float64) -> np.ndarray:
+    """Block sums (``dtype``) of an H×W array whose sides are multiples of ``block``, by strided
+    additions. In float64 a sum of 64 float32 values is exact, so the result does not depend on the
+    summation order: a rotated frame gives the rotated block sums bit for bit."""
+    cols: np.ndarray = frame[:, 0::block].astype(dtype)
+    for i in range(1, block):
+        cols += frame[:, i::block]
+    rows: np.ndarray = cols[0::block].copy()
+    for i in range(1, block):
+        rows += cols[i::block]
+    return rows
+
+
+def _up(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
+    """Nearest-neighbour upsampling of a block map to ``shape`` (crop of the padded size)."""
+    full: np.ndarray = np.repeat(np.repeat(low, block, axis=0), block, axis=1)
+    return np.ascontiguousarray(full[: shape[0], : shape[1]])
+
+
+def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LOCAL_BLOCK_PX,
+                     window_blocks: int = LOCAL_WINDOW_BLOCKS) -> LocalBackground:
+    """Local background level and noise of a frame.
+
+    Method (all on a frame averaged over ``block_px`` blocks, then upsampled by pixel replication):
+
+    * level: the larger of the ``window_blocks`` × ``window_blocks`` median and the grey-level
+      opening (erosion then dilation, Serra 1982) with the same square. The median follows a
+      textured background through its middle, where an opening alone sits on the troughs and turns
+      the texture into "hot" clutter (the white top-hat failure); the opening follows the inside
+      of warm structures wider than the window right up to their edges, where the median drops
+      towards the cooler side. Objects smaller than about half the window move neither.
+    * noise: per block, √(π/2) × the mean |r| of the negative residuals r = celsius − level (the
+      negative half of a zero-mean normal has mean |r| = σ √(2/π)); warm objects only add positive
+      residuals, so they do not inflate it. Then the same window median, and a floor of
+      :data:`MIN_NOISE_K`.
+
+    NaN pixels are replaced by ``fill_c`` (°C, e.g. the frame median). Sides that are not
+    multiples of ``block_px`` are padded by edge replication at the bottom and right.
+    """
+    h, w = celsius.shape
+    frame = np.where(np.isnan(celsius), np.float32(fill_c), celsius) if np.isnan(celsius).any() else celsius
+    ph, pw = (-h) % block_px, (-w) % block_px
+    if ph or pw:
+        frame = np.pad(frame, ((0, ph), (0, pw)), mode="edge")
+    n = float(block_px * block_px)
+    low = (_blocks(frame, block_px) / n).astype(np.float32)
+    k = min(window_blocks, 5 if min(low.shape) >= 5 else 3)
+    if min(low.shape) < k:
+        level_low = np.full(low.shape, np.median(low), np.float32)
+    else:
+        kernel = np.ones((k, k), np.uint8)
+        opened = cv2.dilate(cv2.erode(low, kernel), kernel)
+        level_low = np.maximum(cv2.medianBlur(low, k), opened)
+    level = _up(level_low, block_px, frame.shape)
+    neg = np.minimum(frame - level, np.float32(0.0))
+    count = _blocks((neg < 0).view(np.uint8), block_px, np.uint8)
+    spread = (-_blocks(neg, block_px) / np.maximum(count, 1.0) * HALF_NORMAL_TO_SIGMA).astype(np.float32)
+    if min(spread.shape) >= k:
+        spread = cv2.medianBlur(spread, k)
+    sigma_low = np.maximum(spread, np.float32(MIN_NOISE_K))
+    return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)

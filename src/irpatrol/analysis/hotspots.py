@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from irpatrol.analysis.background import background, check_frame
+from irpatrol.analysis.background import LocalBackground, background, check_frame, local_background
 from irpatrol.analysis.measure import box
 from irpatrol.analysis.references import (
     NO_REFERENCE,
@@ -37,7 +37,7 @@ from irpatrol.analysis.references import (
     lowest_similar_peak,
     peer_table,
 )
-from irpatrol.analysis.segmentation import BBox, Region, segment
+from irpatrol.analysis.segmentation import BBox, Region, segment_local
 from irpatrol.conditions import Conditions, validity_flags
 from irpatrol.errors import ParameterError
 from irpatrol.units import CelsiusArray
@@ -142,22 +142,31 @@ def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t
     )
 
 
+def _local_contrast(region: Region, local: LocalBackground) -> float:
+    """T1 minus the local background level at the hottest pixel (K)."""
+    x, y = region.max_xy
+    return region.t_max_c - float(local.level_c[y, x])
+
+
 def _references(regions: list[Region], user_ref: Reference | None, max_peers: int,
                 min_delta_k: float) -> list[Reference | None]:
     """Per region its T2 reference, or None when the region cannot be a hotspot: it peaks inside
     the user's reference region, it is the coolest of its kind, or even the coolest similar region
-    is less than ``min_delta_k`` below it (a bound computed for all regions at once)."""
+    is less than ``min_delta_k`` below it (a bound computed for all regions at once). Only regions
+    with a 3×3 px core are compared (``NO_REFERENCE`` for the others, see ``Region.core_px``)."""
     if user_ref is not None:
         return [None if user_ref.bbox and _inside(r.max_xy, user_ref.bbox) else user_ref for r in regions]
-    if not regions:
-        return []
-    table = peer_table(regions)
+    out: list[Reference | None] = [NO_REFERENCE] * len(regions)
+    measurable = [i for i, r in enumerate(regions) if r.core_px > 0]
+    if not measurable:
+        return out
+    subset = [regions[i] for i in measurable]
+    table = peer_table(subset)
     lowest = lowest_similar_peak(table)
-    return [
-        None if np.isfinite(lowest[i]) and r.t_max_c - lowest[i] < min_delta_k
-        else automatic_t2(regions, i, table, max_peers=max_peers)
-        for i, r in enumerate(regions)
-    ]
+    for j, (i, r) in enumerate(zip(measurable, subset, strict=True)):
+        too_close = np.isfinite(lowest[j]) and r.t_max_c - lowest[j] < min_delta_k
+        out[i] = None if too_close else automatic_t2(subset, j, table, max_peers=max_peers)
+    return out
 
 
 def find_hotspots(
@@ -206,7 +215,8 @@ def find_hotspots(
     bg = background(celsius, k_sigma=k_sigma, min_contrast_k=min_contrast_k)
     t0_c, t0_source = (float(ambient_c), ambient_source) if ambient_c is not None else (
         bg.ambient_c, "background-median")
-    seg = segment(celsius, bg.threshold_c, min_area_px=min_area_px)
+    local = local_background(celsius, fill_c=bg.median_c)
+    seg = segment_local(celsius, local.level_c, local.sigma_k, bg.threshold_c, min_area_px=min_area_px)
     regions = seg.regions
     user_ref = None if reference_bbox is None else _user_reference(celsius, reference_bbox)
     conditions = conditions or Conditions()
@@ -214,7 +224,7 @@ def find_hotspots(
     for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
         if ref is None:
             continue
-        if ref is NO_REFERENCE and region.t_max_c - t0_c < min_rise_k:
+        if ref is NO_REFERENCE and min(region.t_max_c - t0_c, _local_contrast(region, local)) < min_rise_k:
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue

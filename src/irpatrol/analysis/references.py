@@ -47,6 +47,12 @@ MATCH_MARGIN = 0.3
 congruent peer is not paired with a loosely similar blob."""
 MAX_PEERS = 2
 """Similar regions kept as T2 candidates: the other two phases of a three-phase set."""
+MAX_SHAPE_DISTANCE = 0.5
+"""Largest shape distance (see :func:`peer_table`) of two regions taken as the same part. The
+corresponding parts of three phases are close to congruent (same part, same distance, same view):
+0.5 allows e.g. areas 1.3× apart plus elongations 1.2× apart plus some outline noise, while most
+pairs of texture blobs of a busy background differ by more. Without it any two blobs within the
+area and elongation gates would serve as each other's T2, and a busy frame reports dozens."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,15 @@ class PeerTable:
 
 
 def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
-               elongation_ratio: float = ELONGATION_RATIO) -> PeerTable:
+               elongation_ratio: float = ELONGATION_RATIO,
+               max_distance: float = MAX_SHAPE_DISTANCE) -> PeerTable:
     """Similarity gates and shape distances of every pair of regions (vectorised, N×N).
 
     The distance is |log area ratio| + |log elongation ratio| + mean |Δ log Hu| (0 for congruent
     regions); the gates are area ratio ≤ ``area_ratio``, elongation ratio ≤ ``elongation_ratio``
-    and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`.
+    and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`, a distance of at
+    most ``max_distance``, and both regions measurable: a 3×3 px core (``core_px`` > 0), as a
+    reading thinner than the measurement spot cannot be compared (../shared/domain/standards.md §2).
     """
     area = np.array([r.area_px for r in regions], dtype=np.int64)
     t_max = np.array([r.t_max_c for r in regions], dtype=np.float64)
@@ -95,9 +104,11 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     elongated = np.exp(log_elong) >= ELONGATED
     parallel = (d_angle <= ANGLE_TOLERANCE_DEG) | ~(elongated[:, None] & elongated[None, :])
     similar = (d_area <= np.log(area_ratio) + 1e-12) & (d_elong <= np.log(elongation_ratio) + 1e-12)
-    similar &= parallel
+    distance = np.round(d_area + d_elong + d_hu, 9)
+    measurable = np.array([r.core_px > 0 for r in regions], dtype=bool)
+    similar &= parallel & (distance <= max_distance) & measurable[:, None] & measurable[None, :]
     np.fill_diagonal(similar, False)
-    return PeerTable(similar, np.round(d_area + d_elong + d_hu, 9), t_max, area)
+    return PeerTable(similar, distance, t_max, area)
 
 
 def lowest_similar_peak(table: PeerTable) -> np.ndarray:

@@ -47,6 +47,10 @@ class Region:
         angle_deg: direction of the long axis, degrees in [0, 180) from the x axis towards y
             (meaningless for round regions, elongation ≈ 1).
         hu: the seven Hu invariants on a signed log scale (see :data:`HU_SCALE`).
+        core_px: pixels of the region whose whole 3×3 neighbourhood is in the region: the
+            measurement spot fits there, so its readings are not diluted by the surroundings
+            (../shared/domain/standards.md §2, "≥ 3×3 px before trusting T_max"). 0 for a region
+            thinner than 3 px everywhere.
     """
 
     label: int
@@ -58,6 +62,7 @@ class Region:
     elongation: float
     angle_deg: float
     hu: np.ndarray = field(repr=False)
+    core_px: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,34 +118,41 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int,
     return elongation, angle, np.sign(hu) * np.log10(1.0 + np.abs(hu) / HU_SCALE)
 
 
-def segment(
-    celsius: CelsiusArray, threshold_c: float, *, min_area_px: int = 4, max_regions: int = 256
-) -> Segmentation:
-    """Warm regions of ``celsius`` above ``threshold_c`` (°C).
+def _core_flags(labels: np.ndarray, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    """Per listed pixel (flat ``idx`` with label ``lab``): whether its 8 neighbours all carry the
+    same label (pixels on the frame edge are never core)."""
+    h, w = labels.shape
+    y, x = np.divmod(idx, w)
+    ok = (x > 0) & (x < w - 1) & (y > 0) & (y < h - 1)
+    flat = labels.ravel()
+    inner, inner_lab = idx[ok], lab[ok]
+    core = np.ones(inner.size, bool)
+    for off in (-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1):
+        core &= flat[inner + off] == inner_lab
+    out = np.zeros(idx.size, bool)
+    out[np.flatnonzero(ok)[core]] = True
+    return out
 
-    Parameters
-    ----------
-    min_area_px:
-        Smaller components are dropped as noise (px).
-    max_regions:
-        At most this many regions are described, the hottest ones (bounds the work on a noisy frame).
 
-    Returns
-    -------
-    The label image and the regions sorted by (t_max_c, area_px, t_mean_c), all descending.
+def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray,
+             *, idx: np.ndarray | None = None, max_regions: int = 256) -> Segmentation:
+    """Statistics of the labelled regions ``1 … n−1`` of ``labels`` for which ``keep[label]`` is true.
+
+    ``idx``: flat indices of (at least) all pixels of the kept regions, to spare a pass over the
+    frame; None: every labelled pixel. Labels not kept may remain in the returned label image
+    (outlines are traced per label). Returns at most ``max_regions`` regions (the hottest),
+    sorted by (t_max_c, area_px, t_mean_c), all descending.
     """
-    mask = celsius > threshold_c
-    n, raw_labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
-    labels = np.asarray(raw_labels, dtype=np.int32)
-    idx = np.flatnonzero(mask)
-    lab = labels.ravel()[idx]
-    area = np.bincount(lab, minlength=n)
-    big = area >= min_area_px
-    big[0] = False
-    if not big.any():
+    keep = keep.copy()
+    keep[0] = False
+    if not keep.any():
         return Segmentation(labels, [])
-    keep = big[lab]
-    idx, lab = idx[keep], lab[keep]
+    if idx is None:
+        idx = np.flatnonzero(labels)
+    lab = labels.ravel()[idx]
+    sel = keep[lab]
+    idx, lab = idx[sel], lab[sel]
+    area = np.bincount(lab, minlength=n)
     val = celsius.ravel()[idx].astype(np.float64)
     mean = np.bincount(lab, weights=val, minlength=n) / np.maximum(area, 1)
     peak = np.full(n, -np.inf)
@@ -159,7 +171,8 @@ def segment(
     np.maximum.at(y1, lab, py)
     dx, dy = (px - x0[lab]).astype(np.float64), (py - y0[lab]).astype(np.float64)
     elongation, angle, hu = _moments(lab, dx, dy, n)
-    chosen = np.flatnonzero(big)
+    core = np.bincount(lab[_core_flags(labels, idx, lab)], minlength=n)
+    chosen = np.flatnonzero(keep & (area > 0))
     order = np.lexsort((-mean[chosen], -area[chosen], -peak[chosen]))[:max_regions]
     regions = [
         Region(
@@ -172,7 +185,240 @@ def segment(
             elongation=float(elongation[i]),
             angle_deg=float(angle[i]),
             hu=hu[i],
+            core_px=int(core[i]),
         )
         for i in chosen[order]
     ]
     return Segmentation(labels, regions)
+
+
+def segment(
+    celsius: CelsiusArray, threshold_c: float, *, min_area_px: int = 4, max_regions: int = 256
+) -> Segmentation:
+    """Warm regions of ``celsius`` above one global ``threshold_c`` (°C).
+
+    Parameters
+    ----------
+    min_area_px:
+        Smaller components are dropped as noise (px).
+    max_regions:
+        At most this many regions are described, the hottest ones (bounds the work on a noisy frame).
+
+    Returns
+    -------
+    The label image and the regions sorted by (t_max_c, area_px, t_mean_c), all descending.
+    """
+    mask = celsius > threshold_c
+    n, raw_labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    labels = np.asarray(raw_labels, dtype=np.int32)
+    area = np.bincount(labels.ravel(), minlength=n)
+    return describe(celsius, labels, n, area >= min_area_px, max_regions=max_regions)
+
+
+SEED_CNR = 5.0
+"""A warm object must peak at least this many local noise σ above its local background to seed a
+region: Rose's criterion, a contrast-to-noise ratio of about 5 for a reliable detection with few
+false alarms over a whole image (A. Rose, "The sensitivity performance of the human eye on an
+absolute scale", JOSA 38 (1948) 196–208)."""
+GROW_CNR = 2.5
+"""Pixels at least this many σ above the local background join a seeded region (hysteresis, as in
+Canny's edge detector, whose low:high threshold ratio is 1:2 to 1:3 — J. Canny, IEEE PAMI 8 (1986)
+679–698)."""
+MIN_SEED_K = 1.0
+"""Least seed contrast over the local background (K), whatever the noise: twenty times the NETD
+of current drone cores (≈ 50 mK, ../shared/domain/standards.md §1.6 note), and the old global
+minimum contrast."""
+MIN_GROW_K = 0.5
+"""Least growth contrast over the local background (K): half of :data:`MIN_SEED_K` (Canny 1:2)."""
+PEAK_RADIUS_PX = 3
+"""Local maxima of a region are taken over a (2·3+1)² = 7×7 px neighbourhood: peaks closer than
+3 px are one peak (the 3×3 px measurement spot, ../shared/domain/standards.md §2)."""
+MAX_PARTS = 6
+"""A region is split into at most this many parts (two three-phase sets side by side)."""
+MAX_SPLIT_CANDIDATES = 8
+"""At most this many multi-peak regions (the most contrasted) are examined for splitting per
+frame, which bounds the work on a cluttered frame."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Hysteresis settings of :func:`segment_local` (dimensionless ratios and K)."""
+
+    seed_cnr: float = SEED_CNR
+    grow_cnr: float = GROW_CNR
+    min_seed_k: float = MIN_SEED_K
+    min_grow_k: float = MIN_GROW_K
+
+
+def _bboxes(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """x0, y0, x1, y1 (inclusive) per label (int64 arrays of length n)."""
+    idx = np.flatnonzero(labels)
+    lab = labels.ravel()[idx]
+    py, px = np.divmod(idx, labels.shape[1])
+    x0, y0 = np.full(n, labels.shape[1]), np.full(n, labels.shape[0])
+    x1, y1 = np.full(n, -1), np.full(n, -1)
+    np.minimum.at(x0, lab, px)
+    np.minimum.at(y0, lab, py)
+    np.maximum.at(x1, lab, px)
+    np.maximum.at(y1, lab, py)
+    return x0, y0, x1, y1
+
+
+def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
+    """Elongation √(λ₁/λ₂) per label of a small label image (see :func:`_moments`)."""
+    ys, xs = np.nonzero(lab)
+    ll = lab[ys, xs].astype(np.int64)
+    elong, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n)
+    return elong
+
+
+def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k: float,
+               min_area_px: int, area_ratio: float, elongation_ratio: float) -> np.ndarray | None:
+    """Cut one region (``region`` mask of a crop of the residual ``resid``, K) into parts, or None.
+
+    ``peaks`` are the residuals of the region's separate local maxima (K), highest first. For
+    k = 2, 3, … the region is cut at ``peaks[k−1] − depth_k``, the highest level at which the k
+    highest peaks each stand ``depth_k`` above the cut; the parts are the connected pieces above
+    the cut that are at least ``min_area_px`` large and peak at least ``depth_k`` above it. Two
+    peaks stay in one part unless the saddle between them is more than ``depth_k`` below the lower
+    one (its dynamic, as in h-maxima). The cut with the most parts wins (the highest on ties); it is
+    kept when it has two or more parts of similar area and elongation.
+
+    Returns the crop's part labels (int32, 0 = not in any part: the cooler connecting pixels).
+    """
+    best: tuple[int, np.ndarray] | None = None
+    for k in range(2, min(peaks.size, MAX_PARTS) + 1):
+        level = float(peaks[k - 1]) - depth_k
+        above = (region & (resid >= level)).view(np.uint8)
+        count, lab = cv2.connectedComponents(above, connectivity=8, ltype=cv2.CV_32S)
+        if count <= 2:
+            continue
+        area = np.bincount(lab.ravel(), minlength=count)
+        ok = np.zeros(count, bool)
+        ok[lab[resid >= level + depth_k]] = True
+        ok &= area >= min_area_px
+        ok[0] = False
+        parts = int(ok.sum())
+        if parts >= 2 and (best is None or parts > best[0]):
+            remap = np.zeros(count, np.int32)
+            remap[ok] = np.arange(1, parts + 1, dtype=np.int32)
+            best = (parts, remap[lab])
+    if best is None:
+        return None
+    parts, labels = best
+    area = np.bincount(labels.ravel(), minlength=parts + 1)[1:].astype(np.float64)
+    if area.max() > area_ratio * area.min():
+        return None
+    elong = _elongations(labels, parts + 1)[1:]
+    return None if elong.max() > elongation_ratio * elong.min() else labels
+
+
+def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray, idx: np.ndarray,
+                  depth_k: np.ndarray, seed_k: np.ndarray, *, min_area_px: int, area_ratio: float = 2.0,
+                  elongation_ratio: float = 1.5) -> tuple[np.ndarray, int, np.ndarray]:
+    """Split regions that hold several well-separated peaks of similar shape (e.g. three phases
+    joined by warm hardware) into one region per peak.
+
+    A region is examined when it has two or more separate local maxima (:data:`PEAK_RADIUS_PX`)
+    that each pass the seed test (residual ≥ ``seed_k``, K), at most :data:`MAX_SPLIT_CANDIDATES`.
+    It is cut just below its k-th highest peak for k = 2 … :data:`MAX_PARTS` (:func:`_split_one`,
+    a coarse component tree), keeping the cut that leaves the most parts at least ``min_area_px``
+    large and peaking at least ``depth_k`` (K, the seed contrast at the region's peak: each part
+    stands out from the saddle as a seed from its background) above the cut. The split is kept
+    only when there are two or more parts and
+    their areas are within ``area_ratio`` and their elongations within ``elongation_ratio`` of
+    each other (the gates of :mod:`irpatrol.analysis.references`): several copies of one part,
+    not a hot spot on a larger warm body. The connecting pixels below the cut belong to no part.
+    Everything depends on values and connectivity only, so a rotated frame splits the same way.
+
+    ``idx`` lists the flat indices of the kept regions' pixels. Returns the label image (changed
+    in place), the new label count and keep flags.
+    """
+    if idx.size == 0:
+        return labels, n, keep
+    size = 2 * PEAK_RADIUS_PX + 1
+    kernel = np.ones((size, size), np.uint8)
+    flat_resid = resid.ravel()
+    masked = np.full(resid.shape, -np.inf, np.float32)
+    masked.ravel()[idx] = flat_resid[idx]
+    is_peak = masked == cv2.dilate(masked, kernel)
+    is_peak &= masked >= seed_k
+    at = np.flatnonzero(is_peak)
+    if at.size < 2:
+        return labels, n, keep
+    pk_n, pk_lab = cv2.connectedComponents(is_peak.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    pk = pk_lab.ravel()[at]
+    owner = np.zeros(pk_n, np.int64)
+    owner[pk] = labels.ravel()[at]
+    value = np.full(pk_n, -np.inf)
+    np.maximum.at(value, pk, flat_resid[at].astype(np.float64))
+    per_region = np.bincount(owner[1:], minlength=n)
+    candidates = np.flatnonzero(per_region >= 2)
+    if candidates.size == 0:
+        return labels, n, keep
+    best_peak = np.full(n, -np.inf)
+    np.maximum.at(best_peak, owner[1:], value[1:])
+    candidates = candidates[np.argsort(-best_peak[candidates], kind="stable")][:MAX_SPLIT_CANDIDATES]
+    lab = labels.ravel()[idx]
+    is_candidate = np.zeros(n, bool)
+    is_candidate[candidates] = True
+    sub = is_candidate[lab]
+    ys, xs = np.divmod(idx[sub], labels.shape[1])
+    cl = lab[sub]
+    x0, y0 = np.full(n, labels.shape[1]), np.full(n, labels.shape[0])
+    x1, y1 = np.full(n, -1), np.full(n, -1)
+    np.minimum.at(x0, cl, xs)
+    np.minimum.at(y0, cl, ys)
+    np.maximum.at(x1, cl, xs)
+    np.maximum.at(y1, cl, ys)
+    kept: list[bool] = keep.tolist()
+    for c in candidates:
+        sl = (slice(int(y0[c]), int(y1[c]) + 1), slice(int(x0[c]), int(x1[c]) + 1))
+        crop = labels[sl]
+        region = crop == c
+        peaks = np.sort(value[1:][owner[1:] == c])[::-1]
+        depth = float(depth_k[sl][region].max())
+        parts = _split_one(resid[sl], region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
+        if parts is None:
+            continue
+        count = int(parts.max())
+        crop[region] = 0
+        crop[parts > 0] = parts[parts > 0] + (n - 1)
+        kept[c] = False
+        kept.extend([True] * count)
+        n += count
+    return labels, n, np.asarray(kept, dtype=bool)
+
+
+def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_k: np.ndarray,
+                  global_threshold_c: float, *, thresholds: Thresholds = Thresholds(), min_area_px: int = 4,
+                  split: bool = True, max_regions: int = 256) -> Segmentation:
+    """Warm regions against the local background, by hysteresis, split where several peaks merged.
+
+    With r = celsius − local level (K) and σ the local noise (K):
+
+    * seeds: r ≥ max(seed_cnr·σ, min_seed_k), the per-pixel contrast and CNR test;
+    * growth: r ≥ max(grow_cnr·σ, min_grow_k); a connected (8-neighbour) set of growth pixels is
+      a region when it holds a seed and at least ``min_area_px`` pixels;
+    * pixels above ``global_threshold_c`` (the whole-frame robust threshold) are both seeds and
+      growth, so warm bodies wider than the local window, which the local level absorbs, are
+      still found as before;
+    * then :func:`split_regions`, with the seed contrast as the least depth of a part.
+    """
+    resid = celsius - local_level_c
+    hi = np.maximum(np.float32(thresholds.seed_cnr) * local_sigma_k, np.float32(thresholds.min_seed_k))
+    lo = np.maximum(np.float32(thresholds.grow_cnr) * local_sigma_k, np.float32(thresholds.min_grow_k))
+    warm = celsius > global_threshold_c
+    grow = (resid >= lo) | warm
+    n, raw = cv2.connectedComponents(grow.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    labels = np.asarray(raw, dtype=np.int32)
+    idx = np.flatnonzero(grow)
+    lab = labels.ravel()[idx]
+    seeded = np.zeros(n, bool)
+    seeded[lab[(resid.ravel()[idx] >= hi.ravel()[idx]) | warm.ravel()[idx]]] = True
+    keep = seeded & (np.bincount(lab, minlength=n) >= min_area_px)
+    keep[0] = False
+    idx = idx[keep[lab]]
+    if split:
+        labels, n, keep = split_regions(resid, labels, n, keep, idx, hi, hi, min_area_px=min_area_px)
+    return describe(celsius, labels, n, keep, idx=idx, max_regions=max_regions)

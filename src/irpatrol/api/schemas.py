@@ -213,7 +213,6 @@ class UploadBatch(BaseModel):
 
     batch: str
     files: list[UploadedFile]
-    job: JobRead | None = None
 
 
 # --- jobs ---------------------------------------------------------------------------------------

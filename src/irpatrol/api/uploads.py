@@ -37,8 +37,13 @@ def batch_folder(data_dir: Path, batch: str) -> Path:
 
 def folder_inside(data_dir: Path, relative: str) -> Path:
     """``data_dir/relative`` when it stays inside ``data_dir`` (InputError otherwise)."""
+    if "\x00" in relative:
+        raise InputError("folder name contains a NUL character")
     root = data_dir.resolve()
-    path = (root / relative).resolve()
+    try:
+        path = (root / relative).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(f"invalid folder {relative!r}: {exc}") from None
     if path != root and root not in path.parents:
         raise InputError(f"folder {relative!r} is outside the data folder")
     return path

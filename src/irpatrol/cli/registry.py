@@ -110,6 +110,7 @@ def ingest(
     feeder: Annotated[list[str], typer.Option("--feeder", help="Feeder flown (repeat for several).")],
     date: Annotated[str, typer.Option("--date", help="Patrol date YYYY-MM-DD.")],
     crew: Annotated[str | None, typer.Option("--crew", help="Crew name.")] = None,
+    drone: Annotated[str | None, typer.Option("--drone", help="Drone name.")] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="Component kind examined (default: feeder's).")
     ] = None,
@@ -131,58 +132,35 @@ def ingest(
 
     loads = _parse_loads(load, feeder)
     f = factory()
+    options = dict(
+        feeder=feeder,
+        date=date,
+        crew=crew,
+        drone=drone,
+        kind=kind,
+        standard=standard,
+        ambient_c=ambient,
+        humidity_pct=humidity,
+        wind_m_s=wind,
+        rain=rain,
+        load_current_a=loads,
+        workers=workers,
+        settings=get_settings(),
+    )
     if quiet or json_out:
-        result = ingest_folder(
-            f,
-            folder,
-            feeder=feeder,
-            date=date,
-            crew=crew,
-            kind=kind,
-            standard=standard,
-            ambient_c=ambient,
-            humidity_pct=humidity,
-            wind_m_s=wind,
-            rain=rain,
-            load_current_a=loads,
-            workers=workers,
-            settings=get_settings(),
-        )
+        result = ingest_folder(f, folder, **options)  # type: ignore[arg-type]
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        # no refresh thread (auto_refresh=False): worker processes can then be forked safely
-        with Progress(
-            TextColumn("ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            auto_refresh=False,
-            transient=True,
-        ) as bar:
+        columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, auto_refresh=False, transient=True) as bar:  # redrawn once per image
             task = bar.add_task("ingest", total=None)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
                 bar.refresh()
 
-            result = ingest_folder(
-                f,
-                folder,
-                feeder=feeder,
-                date=date,
-                crew=crew,
-                kind=kind,
-                standard=standard,
-                ambient_c=ambient,
-                humidity_pct=humidity,
-                wind_m_s=wind,
-                rain=rain,
-                load_current_a=loads,
-                workers=workers,
-                settings=get_settings(),
-                progress=progress,
-            )
+            result = ingest_folder(f, folder, progress=progress, **options)  # type: ignore[arg-type]
     if json_out:
         print_json_line(result.to_dict())
         return
@@ -299,6 +277,57 @@ def defects_transition(
         print_json_line(out)
     else:
         typer.echo(f"defect #{defect_id} is now {out['status']}")
+
+
+@defects_app.command("add")
+@handles_errors
+def defects_add(
+    feeder: Annotated[str, typer.Option("--feeder")],
+    pole: Annotated[str, typer.Option("--pole", help="Pole number on the feeder.")],
+    grade: Annotated[str, typer.Option("--grade", help="general, serious or critical.")],
+    kind: Annotated[str, typer.Option("--kind", help="thermal, structural or other.")] = "structural",
+    description: Annotated[str | None, typer.Option("--description")] = None,
+    lat: Annotated[float | None, typer.Option("--lat")] = None,
+    lon: Annotated[float | None, typer.Option("--lon")] = None,
+    photo: Annotated[list[str] | None, typer.Option("--photo", help="Photo file (repeat).")] = None,
+    user: UserOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Record a defect seen on site (visual or structural) with GPS and photos; it starts as ``new``."""
+    from sqlalchemy import select
+
+    from irpatrol.errors import NotFound
+    from irpatrol.registry.assets import get_feeder
+    from irpatrol.registry.defects import add_photo, open_defect, summary
+    from irpatrol.registry.model import Pole
+
+    who = _user(user)
+    with factory()() as session:
+        f = get_feeder(session, feeder)
+        p = session.scalar(select(Pole).where(Pole.feeder_id == f.id, Pole.number == pole))
+        if p is None:
+            raise NotFound(f"no pole {pole!r} on feeder {feeder!r}")
+        for path in photo or []:
+            if not Path(path).is_file():
+                raise InputError("photo not found", source=path)
+        d = open_defect(
+            session,
+            grade=grade,
+            pole_id=p.id,
+            kind=kind,
+            description=description,
+            user=who,
+            lat=lat if lat is not None else p.lat,
+            lon=lon if lon is not None else p.lon,
+        )
+        for path in photo or []:
+            add_photo(session, d.id, str(Path(path).resolve()), user=who, lat=lat, lon=lon)
+        session.commit()
+        out = summary(d)
+    if json_out:
+        print_json_line(out)
+    else:
+        typer.echo(f"defect #{out['id']}: {out['grade']} {out['kind']}, deadline {out['deadline']}")
 
 
 @hazards_app.command("list")

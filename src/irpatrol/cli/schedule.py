@@ -1,8 +1,9 @@
 """``irpatrol schedule county | plan | show | missions``: campaign plans, day plans and missions.
 
 The county comes from ``--county FILE`` (a county JSON, e.g. from ``schedule county``) or, when
-omitted, from the registry through :mod:`irpatrol.scheduling.service` (``load_county()``); plans
-are JSON files (and are handed to ``service.store_plan(plan)`` when that exists).
+omitted, from the registry through :mod:`irpatrol.scheduling.service` (``load_county(session)``);
+plans are JSON files, and plans made from the registry are also stored there
+(``store_plan(session, plan, ...)``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import typer
 from irpatrol.cli.common import handles_errors, print_json_line
 from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.scheduling.core.model import County, Plan
+from irpatrol.scheduling.files import read_county, write_county
 
 FORMATS = ("wpml", "kml", "geojson", "ical")
 
@@ -48,17 +50,44 @@ def _service() -> Any | None:
         return None
 
 
-def _load_county(path: Path | None) -> County:
-    from irpatrol.scheduling.files import read_county
-
-    if path is not None:
-        return read_county(path)
+def _registry_county(reinspect_days: int) -> tuple[County, dict[str, Any]]:
+    """The county as the registry holds it and what it knows for the policy (open defects,
+    re-inspections due, last patrols), through :mod:`irpatrol.scheduling.service`."""
     service = _service()
     if service is None or not hasattr(service, "load_county"):
         raise InputError("no --county FILE given and the registry offers no county to plan "
-                         "(irpatrol.scheduling.service.load_county is not available)")
-    county: County = service.load_county()
-    return county
+                         "(irpatrol.scheduling.service is not available)")
+    from irpatrol.cli.registry import factory
+
+    policy: dict[str, Any] = {}
+    with factory()() as session:
+        county: County = service.load_county(session)
+        if hasattr(service, "policy_inputs"):
+            known = service.policy_inputs(session, reinspect_days=reinspect_days)
+            policy = {"open_defects": known.open_defects, "reinspect": known.reinspect,
+                      "last_inspected": known.last_inspected}
+    return county, policy
+
+
+def _store(p: Plan, params: dict[str, Any]) -> int | None:
+    """Keep the plan in the registry when planning from it; returns the plan's id."""
+    service = _service()
+    if service is None or not hasattr(service, "store_plan"):
+        return None
+    from irpatrol.cli.registry import factory
+
+    with factory()() as session:
+        plan_id = int(service.store_plan(session, p, user="cli", params=params))
+        session.commit()
+    return plan_id
+
+
+def _lines(path: Path) -> frozenset[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"not readable: {exc.strerror or exc}", source=str(path)) from None
+    return frozenset(x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#"))
 
 
 @handles_errors
@@ -74,7 +103,6 @@ def county(
 ) -> None:
     """Write a synthetic county (feeders, poles, takeoff points, crews, drones, forecast) as JSON."""
     from irpatrol.scheduling.core.county import generate
-    from irpatrol.scheduling.files import write_county
 
     c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days)
     write_county(out, c)
@@ -104,6 +132,12 @@ def plan(
     weather: Annotated[Path | None, typer.Option(help="Forecast CSV (day,area,rain,wind_m_s)/JSON")] = None,
     county_file: Annotated[Path | None, typer.Option("--county", help="County JSON (else registry)")] = None,
     holiday: Annotated[list[str] | None, typer.Option(help="A day off for everyone (repeatable)")] = None,
+    priority: Annotated[list[str] | None, typer.Option(help="A feeder to fly first (repeatable)")] = None,
+    done: Annotated[Path | None, typer.Option(help="File of pole ids already inspected, one a line")] = None,
+    replan_file: Annotated[Path | None, typer.Option(
+        "--replan", help="Earlier plan: keep its days before --from, re-plan the rest")] = None,
+    reinspect_days: Annotated[int, typer.Option(
+        help="Re-inspect repaired serious/critical defects within N days (registry)")] = 7,
     time_limit: Annotated[float, typer.Option(help="PyVRP seconds per crew day at most (0 = split)")] = 0.5,
     iterations: Annotated[int, typer.Option(help="PyVRP iterations per crew day")] = 400,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
@@ -111,27 +145,38 @@ def plan(
     """Plan the campaign from --from to --deadline; every plan is re-checked by the validator."""
     import time
 
-    from irpatrol.scheduling.core.campaign import plan_campaign
+    from irpatrol.scheduling.core.campaign import plan_campaign, replan
     from irpatrol.scheduling.core.model import Policy
     from irpatrol.scheduling.core.validator import check
-    from irpatrol.scheduling.files import read_weather, write_plan
+    from irpatrol.scheduling.files import read_plan, read_weather, write_plan
 
     if time_limit < 0 or iterations < 1:
         raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s and --iterations {iterations} ≥ 1")
-    c = _load_county(county_file)
+    if reinspect_days < 0:
+        raise ParameterError(f"--reinspect-days {reinspect_days} must be ≥ 0")
+    c, known = (read_county(county_file), {}) if county_file else _registry_county(reinspect_days)
     forecast = read_weather(weather) if weather else []
-    policy = Policy(start=_date(start, "--from"), deadline=_date(deadline, "--deadline"),
-                    holidays=frozenset(_date(h, "--holiday") for h in holiday or ()))
+    first = _date(start, "--from")
+    earlier = read_plan(replan_file) if replan_file else None
+    policy = Policy(start=earlier.start if earlier else first, deadline=_date(deadline, "--deadline"),
+                    holidays=frozenset(_date(h, "--holiday") for h in holiday or ()),
+                    priority_feeders=frozenset(priority or ()), done=_lines(done) if done else frozenset(),
+                    **known)
     t0 = time.perf_counter()
-    p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit, iterations=iterations)
+    if earlier is not None:
+        p = replan(earlier, c, policy, first, weather=forecast, time_limit_s=time_limit,
+                   iterations=iterations)
+    else:
+        p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit, iterations=iterations)
     check(p, c, policy, forecast)
     seconds = time.perf_counter() - t0
     write_plan(out, p)
-    service = _service()
-    if county_file is None and service is not None and hasattr(service, "store_plan"):
-        service.store_plan(p)
+    params = {"from": first.isoformat(), "deadline": policy.deadline.isoformat(),
+              "weather": str(weather) if weather else None, "iterations": iterations,
+              "time_limit_s": time_limit}
+    plan_id = None if county_file else _store(p, params)
     if as_json:
-        print_json_line(summary(p, seconds))
+        print_json_line({**summary(p, seconds), **({"plan_id": plan_id} if plan_id is not None else {})})
     else:
         f = p.figures
         typer.echo(f"{out}: {f.planned_poles}/{f.poles} poles in {f.sorties} sorties on {f.crew_days} crew "

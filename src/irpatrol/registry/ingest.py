@@ -2,10 +2,9 @@
 
 Work is split so that a run can be killed at any moment and simply started again:
 
-* the parent hashes every file (SHA-256, the image's content address) and skips those already in
-  the registry (unique ``image.sha256``);
-* worker processes (one per core, ``ProcessPoolExecutor``) decode, match and examine the rest
-  (:mod:`irpatrol.registry.analyse`), in file-name order;
+* worker processes (one per core, ``ProcessPoolExecutor``) hash every file (SHA-256, the image's
+  content address), skip those the patrol already has, and decode, match and examine the rest
+  (:mod:`irpatrol.registry.analyse`); results come back in file-name order;
 * the parent writes each image with its findings, components and defect changes in **one
   transaction**, so after a kill an image is either wholly there or not at all; a re-run does the
   missing ones in the same order and ends with the same records as an uninterrupted run.
@@ -37,6 +36,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.conditions import Conditions
+from irpatrol.db import analyze
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import workflow
 from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
@@ -48,6 +48,7 @@ from irpatrol.registry.model import (
     Component,
     Crew,
     Defect,
+    Drone,
     Feeder,
     Finding,
     Image,
@@ -167,6 +168,7 @@ def ensure_patrol(
     wind_m_s: float | None = None,
     rain: bool = False,
     load_current_a: dict[str, float] | None = None,
+    drone: str | None = None,
 ) -> Patrol:
     """The patrol of ``crew`` on ``day`` (created on first use, key ``<day>|<crew>``), flying
     ``feeders`` (added if missing) with the weather and per-feeder load current given."""
@@ -184,6 +186,14 @@ def ensure_patrol(
             session.add(crew_row)
             session.flush()
             record(session, None, "create", "crew", crew_row.id, {"name": crew, "by": "ingest"})
+    drone_row = None
+    if drone:
+        drone_row = session.scalar(select(Drone).where(Drone.name == drone))
+        if drone_row is None:
+            drone_row = Drone(name=drone, crew_id=crew_row.id if crew_row else None)
+            session.add(drone_row)
+            session.flush()
+            record(session, None, "create", "drone", drone_row.id, {"name": drone, "by": "ingest"})
     key = f"{day.isoformat()}|{crew or ''}"
     patrol = session.scalar(select(Patrol).where(Patrol.key == key))
     if patrol is None:
@@ -196,6 +206,8 @@ def ensure_patrol(
             setattr(patrol, attr, value)
     if rain:
         patrol.rain = True
+    if drone_row is not None:
+        patrol.drone_id = drone_row.id
     have = {
         pf.feeder_id: pf
         for pf in session.scalars(select(PatrolFeeder).where(PatrolFeeder.patrol_id == patrol.id))
@@ -505,6 +517,7 @@ def ingest_folder(
     load_current_a: dict[str, float] | None = None,
     policy: DeadlinePolicy | None = None,
     files: Sequence[Path] | None = None,
+    drone: str | None = None,
 ) -> IngestResult:
     """Ingest the thermal images in ``folder`` as the patrol of ``crew`` on ``date`` over ``feeder``.
 
@@ -534,6 +547,7 @@ def ingest_folder(
                 wind_m_s=wind_m_s,
                 rain=rain,
                 load_current_a=load_current_a,
+                drone=drone,
             )
             session.commit()
             break
@@ -573,5 +587,6 @@ def ingest_folder(
             {"folder": str(folder), "new": result.analysed + result.rejected, "skipped": result.skipped},
         )
         session.commit()
+        analyze(session.get_bind())  # type: ignore[arg-type]
     result.elapsed_s = time.perf_counter() - started
     return result

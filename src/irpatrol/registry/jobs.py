@@ -20,7 +20,6 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date as date_type
 from pathlib import Path
@@ -304,7 +303,6 @@ def run_worker(
     wait: bool = True,
     name: str | None = None,
     install_signal_handlers: bool = True,
-    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Take ingest jobs from the PostgreSQL queue until stopped (or, with ``wait=False``, until
     the queue is empty). InputError on an embedded SQLite database (jobs run in-process there)."""
@@ -314,14 +312,12 @@ def run_worker(
             "with the embedded SQLite database, jobs run inside 'irpatrol serve'"
         )
     ensure_queue_schema(settings)
-    app = queue_app(settings)
-    if on_ready is not None:
-        on_ready()
-    app.run_worker(
+    options: dict[str, Any] = {"name": name} if name else {}
+    queue_app(settings).run_worker(
         queues=[QUEUE],
         wait=wait,
-        name=name,
         concurrency=1,
         install_signal_handlers=install_signal_handlers,
         delete_jobs="successful",
+        **options,
     )

@@ -276,7 +276,7 @@ class Defect(Timestamped, Base):
     pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
     component_id: Mapped[int | None] = mapped_column(ForeignKey("component.id"), index=True)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     repaired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_t_max_c: Mapped[float | None] = mapped_column(Float)

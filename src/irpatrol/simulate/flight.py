@@ -9,15 +9,16 @@ Scene (camera looking along the line at a pole, slightly from above):
 
 * background: sky in the top 12 %, from ``ambient − 22 K`` to ``ambient − 10 K`` at the horizon;
   ground below, ``ambient − 3 K`` to ``ambient − 1 K`` with a low-frequency texture.
-  A clear sky is 10–30 K colder than the air in LWIR (shared/domain/radiometry.md, sky
-  reflections); the figures are picked to give a realistic frame, not measured.
-* the pole, a crossarm and three pin insulators (about ambient), three bare conductors (apparent
-  ``ambient − 1.5 K``: low emissivity, sky reflection) and one clamp per phase on top of each
-  insulator (``ambient + 3 K`` when healthy, I²R heating at load). Phases A, B, C left to right.
+  A clear sky looks far colder than the air in LWIR; the figures are picked to give a realistic
+  frame, not measured.
+* the pole, a crossarm and three pin insulators (about the ground, ``ambient − 2 K``), three bare
+  conductors (apparent ``ambient − 8 K``: low emissivity, sky reflection) and one clamp per phase
+  on top of each insulator (``ambient + 3 K`` when healthy, I²R heating at load). Phases A, B, C
+  left to right.
 * a hot clamp (``--hot POLE:KIND:KELVIN[:PHASE]``) is ``KELVIN`` hotter than a healthy one at its
   peak, falling off as a Gaussian over the clamp;
-* sensor noise: Gaussian with σ = ``noise_k`` (default 0.05 K, a typical NETD of an uncooled
-  640×512 core) plus a per-image offset drift of ±0.3 K.
+* sensor noise: Gaussian with σ = ``noise_k`` (default 0.05 K, the NETD of current uncooled
+  drone cores, shared/domain/standards.md §1.6) plus a per-image offset drift of ±0.3 K.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ CLAMP_SIZE = (0.03, 0.022)
 """Clamp width and height as fractions of the frame width and height (≈19×11 px at 640×512)."""
 HEALTHY_CLAMP_RISE_K = 3.0
 """A healthy clamp's temperature above ambient at load (K)."""
-CONDUCTOR_APPARENT_K = -1.5
-"""Apparent temperature of a bare conductor relative to ambient (K): bare aluminium has a low
-emissivity (≈ 0.1–0.3) and reflects the cold sky, so it looks colder than the air."""
-POLE_RISE_K = -0.5
+CONDUCTOR_APPARENT_K = -8.0
+"""Apparent temperature of a bare conductor relative to ambient (K): bright aluminium has a low
+emissivity (≈ 0.05–0.3, shared/domain/standards.md "Low-ε surfaces") and mostly reflects the sky
+(here ≈ 20 K colder than the air): 0.3·T + 0.7·(T − 20 K) ≈ T − 14 K; −8 K is a conservative middle."""
+POLE_RISE_K = -2.0
 """Apparent temperature of the concrete pole relative to ambient (K)."""
+JITTER_PX = (12, 8)
+"""Largest framing offset between shots (x, y px): the pilot never frames a pole twice alike."""
 HORIZON = 0.12
 """Horizon height as a fraction of the frame (the camera looks down at the pole top)."""
 
@@ -182,7 +186,10 @@ def plan_shots(poles: Sequence[PoleSpot], spec: FlightSpec, hot: Iterable[HotSpe
             side = heading + 90.0 + float(rng.uniform(-25, 25))
             dist = spec.standoff_m + float(rng.uniform(-2.0, 2.0))
             lat, lon = destination(pole.lat, pole.lon, side, dist)
-            jitter = (int(rng.integers(-12, 13)), int(rng.integers(-8, 9)))
+            jitter = (
+                int(rng.integers(-JITTER_PX[0], JITTER_PX[0] + 1)),
+                int(rng.integers(-JITTER_PX[1], JITTER_PX[1] + 1)),
+            )
             n = len(shots)
             shots.append(
                 Shot(
@@ -254,12 +261,20 @@ def render_base(spec: FlightSpec) -> _Base:
     return _Base(img, tuple(boxes))
 
 
+def _shifted(img: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """``img`` moved by (dx, dy) px, the uncovered border filled with the nearest edge (no wrap-around)."""
+    h, w = img.shape
+    pad = np.pad(img, ((abs(dy), abs(dy)), (abs(dx), abs(dx))), mode="edge")
+    y0, x0 = abs(dy) - dy, abs(dx) - dx
+    return pad[y0 : y0 + h, x0 : x0 + w].copy()
+
+
 def render_scene(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> Frame:
     """The frame of one shot: the base scene shifted by the shot's jitter, hot clamps, noise."""
     base = base or render_base(spec)
     rng = np.random.default_rng((spec.seed, shot.index))
     dx, dy = shot.jitter_px
-    img = np.roll(base.celsius, (dy, dx), axis=(0, 1))
+    img = _shifted(base.celsius, dx, dy)
     truths = []
     hot_by_phase = {hs.phase: hs for hs in shot.hot}
     for phase, (bx, by, cw, ch) in zip(PHASES, base.clamp_boxes, strict=True):

@@ -52,6 +52,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "defects_by_grade": ("Open defects by grade", "未消缺陷（按等级）"),
     "defects_by_status": ("Defects by status", "缺陷（按状态）"),
     "overdue_defects": ("Overdue defects", "超期缺陷"),
+    "defects_found": ("Defects found", "发现缺陷"),
     "yoy": ("Change against a year earlier", "同比变化"),
     "this_year": ("This year", "今年"),
     "last_year": ("Same period last year", "去年同期"),
@@ -82,6 +83,9 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "box_result": ("Box", "框选"),
     "hotspots": ("Hotspots", "发热点"),
     "recompute": ("Recompute", "重新计算"),
+    "min": ("min", "最低"),
+    "max": ("max", "最高"),
+    "mean": ("mean", "平均"),
     "open": ("Open", "打开"),
     # temperatures and diagnosis
     "trend": ("Temperature trend", "温度趋势"),

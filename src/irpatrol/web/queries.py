@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from irpatrol.registry.defects import overdue_clause
+from irpatrol.registry import stats
 from irpatrol.registry.model import Area, Defect, Feeder, Image, Patrol, Pole
 from irpatrol.registry.workflow import GRADE_ORDER, OPEN
 
@@ -18,43 +18,34 @@ OPEN_STATUSES = [s.value for s in OPEN]
 
 @dataclass
 class Dashboard:
-    """Figures for one period and the same period a year earlier."""
+    """This year to date: the registry's statistics (with the same dates a year earlier) plus
+    the breakdowns the charts draw."""
 
     start: date
     end: date
-    km_flown: float = 0.0
-    km_flown_before: float = 0.0
-    poles_inspected: int = 0
-    poles_inspected_before: int = 0
-    poles_total: int = 0
-    defects_found: int = 0
-    defects_found_before: int = 0
-    overdue: int = 0
-    by_grade: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, Any]
+    """:func:`irpatrol.registry.stats.compute` of the period (``previous_year`` inside)."""
+    open_by_grade: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     by_area: list[tuple[str, int, int]] = field(default_factory=list)
     """(area, poles inspected, poles total)."""
     by_feeder: list[tuple[str, int, int]] = field(default_factory=list)
     monthly: list[tuple[str, float, int]] = field(default_factory=list)
-    """(YYYY-MM, km flown, defects found) for the last 12 months."""
+    """(YYYY-MM, km flown, defects found) for the last 13 months."""
 
-    @property
-    def coverage_pct(self) -> float:
-        return 100.0 * self.poles_inspected / self.poles_total if self.poles_total else 0.0
+    def before(self, key: str) -> float | None:
+        """The figure ``key`` a year earlier (None when unknown)."""
+        prev = self.stats.get("previous_year") or {}
+        value = prev.get(key)
+        return float(value) if isinstance(value, int | float) else None
 
 
 def dashboard(session: Session, today: date | None = None) -> Dashboard:
     """This year to date against the same dates a year earlier."""
     today = today or datetime.now(UTC).date()
     start = date(today.year, 1, 1)
-    before = (date(today.year - 1, 1, 1), _year_earlier(today))
-    d = Dashboard(start=start, end=today)
-    d.km_flown, d.km_flown_before = (_km(session, a, b) for a, b in ((start, today), before))
-    d.poles_inspected, d.poles_inspected_before = (_poles(session, a, b) for a, b in ((start, today), before))
-    d.poles_total = session.scalar(select(func.count(Pole.id))) or 0
-    d.defects_found, d.defects_found_before = (_found(session, a, b) for a, b in ((start, today), before))
-    d.overdue = session.scalar(select(func.count(Defect.id)).where(overdue_clause())) or 0
-    d.by_grade = dict(session.execute(
+    d = Dashboard(start=start, end=today, stats=stats.compute(session, period=stats.Period(start, today)))
+    d.open_by_grade = dict(session.execute(
         select(Defect.grade, func.count()).where(Defect.status.in_(OPEN_STATUSES)).group_by(Defect.grade)
     ).all())
     d.by_status = dict(session.execute(select(Defect.status, func.count()).group_by(Defect.status)).all())
@@ -64,19 +55,6 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
     return d
 
 
-def _year_earlier(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _km(session: Session, start: date, end: date) -> float:
-    return float(session.scalar(
-        select(func.coalesce(func.sum(Patrol.km_flown), 0.0)).where(Patrol.date.between(start, end))
-    ) or 0.0)
-
-
 def _inspected(start: date, end: date) -> Select[tuple[int | None]]:
     return (
         select(Image.pole_id)
@@ -84,16 +62,6 @@ def _inspected(start: date, end: date) -> Select[tuple[int | None]]:
         .where(Image.pole_id.is_not(None), Image.status == "analysed", Patrol.date.between(start, end))
         .distinct()
     )
-
-
-def _poles(session: Session, start: date, end: date) -> int:
-    return session.scalar(select(func.count()).select_from(_inspected(start, end).subquery())) or 0
-
-
-def _found(session: Session, start: date, end: date) -> int:
-    lo = datetime(start.year, start.month, start.day, tzinfo=UTC)
-    hi = datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=UTC)
-    return session.scalar(select(func.count(Defect.id)).where(Defect.found_at.between(lo, hi))) or 0
 
 
 def _coverage(session: Session, name_col: Any, start: date, end: date) -> list[tuple[str, int, int]]:
@@ -113,7 +81,7 @@ def _coverage(session: Session, name_col: Any, start: date, end: date) -> list[t
 def _monthly(session: Session, today: date) -> list[tuple[str, float, int]]:
     months = []
     y, m = today.year, today.month
-    for _ in range(12):
+    for _ in range(13):
         months.append((y, m))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     out = []

@@ -1,7 +1,8 @@
 """The web app: server-rendered pages (Jinja2, htmx, Alpine) as one FastAPI router.
 
-``install(app)`` adds the pages under ``/ui``, the vendored static files under ``/static`` and the
-redirect to the login form; ``create_app`` in :mod:`irpatrol.api.app` calls it.
+``install(app)`` adds the pages under ``/ui``, the vendored static files under ``/static``, the
+redirect to the login form and HTML error pages; ``irpatrol serve`` calls it on the API app
+(``irpatrol.cli.server.compose_app``), since the entry points never import each other.
 """
 
 from __future__ import annotations
@@ -14,24 +15,15 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from irpatrol.web.deps import LoginRequired
-from irpatrol.web.pages import (
-    assets,
-    dashboard,
-    hazards,
-    ledger,
-    login,
-    map,
-    patrols,
-    reports,
-    schedule,
-    viewer,
-)
+from irpatrol.web.errors import install_page_errors
+from irpatrol.web.pages import assets, dashboard, hazards, ledger, login, patrols, reports, schedule, viewer
+from irpatrol.web.pages import map as map_pages
 from irpatrol.web.render import PREFIX
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 router = APIRouter(include_in_schema=False)
-for _module in (login, dashboard, map, patrols, viewer, ledger, hazards, schedule, assets, reports):
+for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports):
     router.include_router(_module.router, prefix=PREFIX)
 
 
@@ -42,10 +34,11 @@ def root() -> RedirectResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, the static files and the login redirect to ``app``."""
+    """Add the pages, the static files, the login redirect and the page error handler to ``app``."""
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
+    install_page_errors(app)
 
 
 async def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:

@@ -44,12 +44,14 @@ REASON_NO_CAPACITY = "no flyable crew day left before the deadline"
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One split sortie of a feeder: the smallest piece of work the campaign assigns."""
+    """One split sortie of a feeder: the smallest piece of work the campaign assigns. ``rank``
+    orders the work: (0, due date) re-inspection, (1, "") open defect, (2, "") priority feeder,
+    (3, "") the rest."""
 
     id: int
     area: str
     feeder_id: str
-    rank: tuple[int, str, int]
+    rank: tuple[int, str]
     flight: Flight
 
 
@@ -108,13 +110,13 @@ def make_units(index: CountyIndex, policy: Policy, due: Sequence[int]) -> tuple[
             ids = [county.poles[p].id for p in poles]
             dues = [reinspect[i] for i in ids if i in reinspect]
             if dues:
-                rank = (0, min(dues).isoformat(), 0)
+                rank = (0, min(dues).isoformat())
             elif any(i in policy.open_defects for i in ids):
-                rank = (1, "", 0)
+                rank = (1, "")
             elif feeder.priority or feeder.id in policy.priority_feeders:
-                rank = (2, "", 0)
+                rank = (2, "")
             else:
-                rank = (3, "", 0)
+                rank = (3, "")
             units.append(Unit(id=len(units), area=feeder.area, feeder_id=feeder.id, rank=rank,
                               flight=Flight(takeoffs[r.takeoff], poles, inst.flight_s(r))))
     return units, unreachable
@@ -161,9 +163,10 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
         crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
                                   time_limit_s=time_limit_s, iterations=iterations, seed=seed))
     planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
+    lost = set(unreachable)
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
     unplanned += [Unplanned(county.poles[i].id, REASON_NO_CAPACITY) for i in due
-                  if county.poles[i].id not in planned and i not in set(unreachable)]
+                  if county.poles[i].id not in planned and i not in lost]
     day_of = {v.pole_id: cd.day for cd in crew_days for s in cd.sorties for v in s.visits}
     notes = tuple(f"re-inspection of {pid} planned on {day_of[pid]}, after its due date {due_on}"
                   for pid, due_on in policy.reinspect if pid in day_of and day_of[pid] > due_on)
@@ -215,24 +218,23 @@ def _area_distance(index: CountyIndex, crew: Crew, area: str) -> float:
 
 def _fill_day(index: CountyIndex, policy: Policy, crew: Crew, drone: Drone, queue: list[Unit],
               here: np.ndarray) -> _Day:
+    """Units for one crew day: from the best rank left, the one nearest to where the crew stands
+    (so it continues its feeder), while the day fits; a unit that does not fit is skipped for
+    this day, and the day closes after three such misses."""
     base = index.site_xy(crew.base)
     chosen: list[Unit] = []
     sched = schedule([], base, index, crew, drone, policy)
-    misses = 0
-    while queue and len(chosen) < crew.sorties_per_day and misses < 3:
-        best_rank = queue[0].rank[:2]
-        pool = [u for u in queue if u.rank[:2] == best_rank and u.flight.flight_s <= drone.endurance_s]
-        if not pool:
+    skipped: set[int] = set()
+    while len(chosen) < crew.sorties_per_day and len(skipped) < 3:
+        open_ = [u for u in queue if u.id not in skipped and u.flight.flight_s <= drone.endurance_s]
+        if not open_:
             break
+        best_rank = min(u.rank for u in open_)
         at = index.pole_xy[chosen[-1].flight.poles[-1]] if chosen else here
-        cand = min(pool, key=lambda u: (_gap(index, at, u), u.id))
+        cand = min((u for u in open_ if u.rank == best_rank), key=lambda u: (_gap(index, at, u), u.id))
         trial = schedule([*(u.flight for u in chosen), cand.flight], base, index, crew, drone, policy)
         if not trial.fits(crew):
-            misses += 1
-            if not chosen:
-                break
-            queue.remove(cand)
-            queue.append(cand)
+            skipped.add(cand.id)
             continue
         chosen.append(cand)
         queue.remove(cand)
@@ -262,7 +264,7 @@ def _local_search(index: CountyIndex, policy: Policy, days: dict[tuple[date, str
 def _try_swaps(index: CountyIndex, policy: Policy, a: _Day, b: _Day) -> bool:
     for ia, ua in enumerate(a.units):
         for ib, ub in enumerate(b.units):
-            if ua.rank[:2] != ub.rank[:2]:
+            if ua.rank != ub.rank:
                 continue
             na = [*a.units[:ia], ub, *a.units[ia + 1:]]
             nb = [*b.units[:ib], ua, *b.units[ib + 1:]]

@@ -1,9 +1,13 @@
 """Local planar coordinates and flight/drive times (pure numpy).
 
-Distances use a local tangent-plane projection around a reference latitude with the WGS84
-meridian and prime-vertical radii of curvature (M, N); over a county (< 100 km) the error against
-the geodesic is below 0.1 %. Flight time of a leg = distance / cruise speed, rounded *up* to whole
-seconds (solvers work on integers; rounding up keeps every integer plan feasible in real seconds).
+Points are projected with the azimuthal equidistant projection (Snyder, *Map Projections — A
+Working Manual*, USGS PP 1395, 1987, §25, spherical form) around a reference point, its east
+component scaled by the WGS84 prime-vertical radius N and its north component by the meridian
+radius M at the reference latitude (so the ellipsoid's local anisotropy is kept). Straight-line
+distances in the plane then differ from the WGS84 geodesic by less than 1e-4 (relative) within
+±0.3° of the reference (tested against geographiclib). Flight time of a leg = distance / cruise
+speed, rounded *up* to whole seconds (solvers work on integers; rounding up keeps every integer
+plan feasible in real seconds).
 """
 
 from __future__ import annotations
@@ -32,21 +36,30 @@ def radii(lat0_deg: float) -> tuple[float, float]:
 
 def project(lat: Sequence[float] | FloatArray, lon: Sequence[float] | FloatArray,
             lat0: float, lon0: float) -> FloatArray:
-    """(lat, lon) degrees → N×2 local east/north metres around (lat0, lon0)."""
+    """(lat, lon) degrees → N×2 east/north metres around (lat0, lon0) (see the module text)."""
     m, n = radii(lat0)
-    la = np.asarray(lat, dtype=np.float64)
-    lo = np.asarray(lon, dtype=np.float64)
-    east = np.radians(lo - lon0) * n * math.cos(math.radians(lat0))
-    north = np.radians(la - lat0) * m
+    p = np.radians(np.asarray(lat, dtype=np.float64))
+    dl = np.radians(np.asarray(lon, dtype=np.float64) - lon0)
+    p0 = math.radians(lat0)
+    h = np.sin((p - p0) / 2) ** 2 + math.cos(p0) * np.cos(p) * np.sin(dl / 2) ** 2
+    c = 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    k = np.where(c > 1e-12, c / np.where(c > 1e-12, np.sin(c), 1.0), 1.0)
+    east = n * k * np.cos(p) * np.sin(dl)
+    north = m * k * (math.cos(p0) * np.sin(p) - math.sin(p0) * np.cos(p) * np.cos(dl))
     return np.column_stack([east, north])
 
 
 def unproject(xy: FloatArray, lat0: float, lon0: float) -> tuple[FloatArray, FloatArray]:
     """Inverse of :func:`project`: N×2 metres → (lat, lon) degrees."""
     m, n = radii(lat0)
-    lat = lat0 + np.degrees(xy[:, 1] / m)
-    lon = lon0 + np.degrees(xy[:, 0] / (n * math.cos(math.radians(lat0))))
-    return lat, lon
+    x, y = xy[:, 0] / n, xy[:, 1] / m
+    rho = np.hypot(x, y)
+    c = rho  # angular distance on the unit sphere
+    p0 = math.radians(lat0)
+    safe = np.where(rho > 0, rho, 1.0)
+    lat = np.where(rho > 0, np.arcsin(np.cos(c) * math.sin(p0) + y * np.sin(c) * math.cos(p0) / safe), p0)
+    lon = np.arctan2(x * np.sin(c), rho * math.cos(p0) * np.cos(c) - y * math.sin(p0) * np.sin(c))
+    return np.degrees(lat), lon0 + np.degrees(np.where(rho > 0, lon, 0.0))
 
 
 def distances(a: FloatArray, b: FloatArray) -> FloatArray:

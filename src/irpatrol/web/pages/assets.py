@@ -72,6 +72,23 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, username: A
     return _users_page(request, user, session, flash=username, flash_kind="ok")
 
 
+@router.post("/users/{username}/role", response_class=HTMLResponse)
+def set_role(username: str, request: Request, user: AdminUser, session: SessionDep,
+             role: Annotated[str, Form()]) -> HTMLResponse:
+    """Give ``username`` another role (the registry's ``auth.set_role``)."""
+    change = getattr(auth, "set_role", None)
+    if change is None:
+        missing = "changing roles is not available yet (auth.set_role)"
+        return _users_page(request, user, session, flash=missing)
+    try:
+        change(session, username, role, by=user.username)
+    except IrPatrolError as exc:
+        session.rollback()
+        return _users_page(request, user, session, flash=exc.message)
+    session.commit()
+    return _users_page(request, user, session, flash=f"{username}: {role}", flash_kind="ok")
+
+
 def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: object) -> HTMLResponse:
     rows = session.scalars(select(User).order_by(User.username)).all()
     return page(request, session, user, "users.html", nav="users", users=rows, roles=auth.ROLES, **extra)

@@ -28,7 +28,7 @@ def _chart(d: queries.Dashboard, lang: str) -> dict[str, Any]:
     """The chart series, labelled in ``lang``."""
     return {
         "grades": [grade_label(g, lang) for g in GRADES],
-        "by_grade": [d.by_grade.get(g, 0) for g in GRADES],
+        "by_grade": [d.open_by_grade.get(g, 0) for g in GRADES],
         "statuses": [status_label(s, lang) for s in d.by_status],
         "by_status": list(d.by_status.values()),
         "months": [m for m, _km, _n in d.monthly],

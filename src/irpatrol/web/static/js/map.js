@@ -66,6 +66,7 @@
   const bounds = L.latLngBounds(poles.map((p) => [p[1], p[2]]));
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] }); else map.setView([30, 120], 5);
   const layer = new PoleLayer().addTo(map);
+  window.irpatrolMap = map; // for scripted checks (browser tests)
   map.on("click", (ev) => {
     const i = layer.nearest(ev.containerPoint, 9);
     if (i < 0) return;

@@ -3,6 +3,7 @@
 // and recomputes with new emissivity / distance / reflected temperature.
 (function () {
   const cfg = JSON.parse(document.getElementById("viewer-data").textContent);
+  const L = cfg.labels;
   const canvas = document.getElementById("ir");
   const ctx = canvas.getContext("2d");
   const W = cfg.width, H = cfg.height;
@@ -78,7 +79,8 @@
   function showBox() {
     const m = box && measure(box);
     document.getElementById("box-result").textContent = m
-      ? `${box.w}×${box.h} px — min ${m.min.toFixed(1)} °C · max ${m.max.toFixed(1)} °C · mean ${m.mean.toFixed(1)} °C` : "";
+      ? `${box.w}×${box.h} px — ${L.min} ${m.min.toFixed(1)} °C · ${L.max} ${m.max.toFixed(1)} °C · ${L.mean} ${m.mean.toFixed(1)} °C`
+      : "";
   }
 
   canvas.addEventListener("mousemove", (ev) => {
@@ -103,11 +105,11 @@
     for (const [k, v] of form.entries()) if (v !== "") { params.set(k, v); body[k] = Number(v); }
     const msg = document.getElementById("params-msg");
     msg.textContent = "…";
+    const problems = [];
     try {
       await load(params.toString());
       showBox();
-      msg.textContent = "";
-    } catch (err) { msg.textContent = String(err.message || err); return; }
+    } catch (err) { problems.push(String(err.message || err)); }
     // the API recomputes each finding's temperatures and grade with the same parameters
     for (const h of cfg.hotspots) {
       const res = await fetch(`/findings/${h.id}/recompute`, {
@@ -115,7 +117,7 @@
         headers: { "Content-Type": "application/json", Authorization: "Bearer " + cfg.token },
         body: JSON.stringify(body),
       });
-      if (!res.ok) continue;
+      if (!res.ok) { problems.push(`finding ${h.id}: HTTP ${res.status}`); continue; }
       const f = await res.json();
       const d = f.diagnosis || f;
       Object.assign(h, { t_max_c: f.t_max_c ?? h.t_max_c, delta_t_k: d.delta_t_k ?? f.delta_t_k ?? h.delta_t_k, grade: d.grade || f.grade || h.grade });
@@ -126,7 +128,8 @@
         row.querySelector(".g").innerHTML = `<span class="badge ${h.grade}">${cfg.grades[h.grade] || h.grade}</span>`;
       }
     }
-    overlay();
+    msg.textContent = problems.join(" · ");
+    if (base) overlay();
   });
 
   load("").catch((err) => { document.getElementById("cursor-t").textContent = String(err.message || err); });

@@ -1,0 +1,38 @@
+"""Errors on the pages: an IrPatrolError raised under ``/ui`` becomes an HTML page with the
+message (the API keeps its JSON answers for its own paths)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+
+from irpatrol.errors import Conflict, IrPatrolError, NotFound, PermissionDenied
+from irpatrol.web.render import PREFIX, TEMPLATES
+
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+STATUS = ((NotFound, 404), (PermissionDenied, 403), (Conflict, 409))
+"""HTTP status of an error on a page (400 for the rest of the tree)."""
+
+
+def install_page_errors(app: FastAPI) -> None:
+    """Render IrPatrolErrors of page requests as HTML; other paths keep the app's handler."""
+    previous: Handler | None = app.exception_handlers.get(IrPatrolError)
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(PREFIX) or previous is None:
+            return error_page(request, exc)
+        result = previous(request, exc)
+        return await result if isinstance(result, Awaitable) else result
+
+    app.add_exception_handler(IrPatrolError, handler)
+
+
+def error_page(request: Request, exc: Exception) -> HTMLResponse:
+    """A plain page naming the problem, with a way back."""
+    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+    message = exc.message if isinstance(exc, IrPatrolError) else str(exc)
+    context = {"message": message, "status": status, "P": PREFIX}
+    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)

@@ -1,0 +1,73 @@
+"""``irpatrol ledger`` and ``irpatrol report patrol`` against a small registry (subprocesses, so
+the settings come from the environment as for a user)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from irpatrol.config import Settings
+from irpatrol.db import make_engine, session_factory, upgrade
+from irpatrol.registry.model import Defect, Feeder, Patrol, PatrolFeeder, Pole
+
+IRPATROL = str(Path(sys.executable).with_name("irpatrol"))
+
+
+def _registry(data_dir: Path) -> None:
+    settings = Settings(data_dir=data_dir)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(settings.effective_database_url, engine=engine)
+    with session_factory(engine)() as s:
+        feeder = Feeder(name="10kV Hexi Line")
+        pole = Pole(feeder=feeder, number="N8", seq=8, lat=28.1, lon=112.9)
+        patrol = Patrol(date=date(2026, 6, 2), ambient_c=21.0)
+        now = datetime.now(UTC)
+        s.add_all([feeder, pole, patrol, PatrolFeeder(patrol=patrol, feeder=feeder, load_current_a=150.0),
+                   Defect(kind="thermal", grade="general", status="new", pole=pole, found_at=now,
+                          deadline=now - timedelta(days=3), last_t_max_c=48.2, last_delta_t_k=19.5)])
+        s.commit()
+    engine.dispose()
+
+
+def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "IRPATROL_DATA_DIR": str(data_dir)}
+    env.pop("IRPATROL_DATABASE_URL", None)
+    return subprocess.run([IRPATROL, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_ledger_writes_excel_and_csv(tmp_path: Path) -> None:
+    _registry(tmp_path)
+    xlsx, csv = tmp_path / "out" / "ledger.xlsx", tmp_path / "out" / "ledger.csv"
+    r = _run("ledger", "--xlsx", str(xlsx), "--csv", str(csv), "--lang", "zh", "--overdue", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"defects": 1, "files": [str(xlsx), str(csv)]}
+    ws = load_workbook(io.BytesIO(xlsx.read_bytes())).active
+    assert [c.value for c in ws[2]][2:4] == ["10kV Hexi Line", "N8"]
+    assert "一般" in [c.value for c in ws[2]] and "是" in [c.value for c in ws[2]]  # general, overdue
+    assert "48.2" in csv.read_text(encoding="utf-8-sig")
+
+
+def test_report_patrol(tmp_path: Path) -> None:
+    _registry(tmp_path)
+    pdf = tmp_path / "patrol.pdf"
+    r = _run("report", "patrol", "1", "--pdf", str(pdf), "--lang", "en", data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "10kV Hexi Line" in text and "150 A" in text and "No defects were found" in text
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    _registry(tmp_path)
+    missing = _run("report", "patrol", "99", "--pdf", str(tmp_path / "x.pdf"), data_dir=tmp_path)
+    assert missing.returncode == 3 and missing.stderr.strip() == "irpatrol: no patrol 99"
+    bad = _run("ledger", "--xlsx", str(tmp_path / "l.xlsx"), "--lang", "fr", data_dir=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--lang" in bad.stderr
+    assert _run("ledger", data_dir=tmp_path).returncode == 2
