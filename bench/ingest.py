@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -52,6 +53,8 @@ def flight(images: int) -> tuple[Path, Path]:
     csv = root / "poles.csv"
     out = root / "flight"
     if not (out / "ground_truth.json").exists():
+        for stale in root.parent.glob(f"irpatrol-bench-flight-{images}-*"):  # made by an older simulator
+            shutil.rmtree(stale, ignore_errors=True)
         root.mkdir(parents=True, exist_ok=True)
         csv.write_text("feeder,pole,lat,lon\n" + "".join(f"B1,{p.number},{p.lat},{p.lon}\n" for p in poles))
         hot = [

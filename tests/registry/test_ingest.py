@@ -151,3 +151,27 @@ def test_unknown_feeder_and_bad_date(
             date="2026-07-15",
             settings=Settings(data_dir=tmp_path),
         )
+
+
+def test_patrol_records_crew_drone_weather_and_load(loaded: Session, factory: sessionmaker[Session]) -> None:
+    from irpatrol.registry import patrols
+    from irpatrol.registry.ingest import ensure_patrol
+
+    p = ensure_patrol(
+        loaded,
+        feeders=["F1"],
+        day=datetime(2026, 7, 15).date(),
+        crew="C1",
+        drone="M30T-07",
+        ambient_c=31.5,
+        humidity_pct=60.0,
+        wind_m_s=2.0,
+        load_current_a={"F1": 180.0},
+    )
+    loaded.commit()
+    again = ensure_patrol(loaded, feeders=["F1"], day=datetime(2026, 7, 15).date(), crew="C1")
+    assert again.id == p.id and n(loaded, Patrol) == 1
+    s = patrols.summary(loaded, p)
+    assert s["crew"] == "C1" and s["feeders"] == [{"name": "F1", "load_current_a": 180.0}]
+    assert (s["ambient_c"], s["humidity_pct"], s["wind_m_s"]) == (31.5, 60.0, 2.0)
+    assert p.drone is not None and p.drone.name == "M30T-07"

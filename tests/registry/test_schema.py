@@ -88,7 +88,8 @@ def test_simulated_hot_clamp_is_where_the_truth_says(tmp_path: Path) -> None:
     assert float(np.median(frame.celsius)) < 20.0  # sky and ground below ambient
     assert [s.captured_at for s in shots] == sorted(s.captured_at for s in shots)
     truth = write_flight(tmp_path, "F1", poles, spec)
-    assert json.loads((tmp_path / "ground_truth.json").read_text())["images"] == json.loads(json.dumps(truth["images"]))
+    written = json.loads((tmp_path / "ground_truth.json").read_text())
+    assert written["images"] == json.loads(json.dumps(truth["images"]))
     assert len(list(tmp_path.glob("*.tiff"))) == 3
 
 

@@ -114,6 +114,11 @@ LOCAL_WINDOW_BLOCKS = 5
 fills more than a minority of the window and does not raise its own background."""
 HALF_NORMAL_TO_SIGMA = 1.2533
 """σ per unit of the mean |x| of the negative half of a zero-mean normal distribution (√(π/2))."""
+CLIP_SIGMA = 1.0
+"""Second pass of the local level: pixels are clipped at level + 1 σ before the blocks are averaged
+again, so a part of a few kelvin that fills part of the window pulls the level up by at most 1 σ
+times its share (a κ-σ clipped background as in SExtractor, E. Bertin & S. Arnouts, A&AS 117
+(1996) 393–404); on a symmetric background the clip lowers the mean by only 0.08 σ."""
 MIN_NOISE_K = 0.05
 """Floor of the local noise estimate (K): about the NETD of current drone cores (≈ 50 mK,
 ../shared/domain/standards.md §1.6 note), so a perfectly flat background does not give σ = 0."""
@@ -153,6 +158,24 @@ def _up(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
     return np.ascontiguousarray(full[: shape[0], : shape[1]])
 
 
+def _median(low: np.ndarray, k: int) -> np.ndarray:
+    """k×k median of a block map (k = 3 or 5, OpenCV's float limit; replicated border); the median
+    of the whole map when it is smaller than k."""
+    if min(low.shape) < k:
+        return np.full(low.shape, np.median(low), np.float32)
+    out: np.ndarray = cv2.medianBlur(low, k)
+    return out
+
+
+def _smooth(low: np.ndarray, k: int) -> np.ndarray:
+    """Background level of a block map: the larger of its k×k median and k×k grey opening."""
+    if min(low.shape) < k:
+        return _median(low, k)
+    kernel = np.ones((k, k), np.uint8)
+    out: np.ndarray = np.maximum(_median(low, k), cv2.dilate(cv2.erode(low, kernel), kernel))
+    return out
+
+
 def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LOCAL_BLOCK_PX,
                      window_blocks: int = LOCAL_WINDOW_BLOCKS) -> LocalBackground:
     """Local background level and noise of a frame.
@@ -169,6 +192,10 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
       negative half of a zero-mean normal has mean |r| = σ √(2/π)); warm objects only add positive
       residuals, so they do not inflate it. Then the same window median, and a floor of
       :data:`MIN_NOISE_K`.
+    * then the level once more from the frame clipped at level + :data:`CLIP_SIGMA` σ, so that
+      warm parts a few kelvin above a quiet background do not raise their own background.
+
+    ``window_blocks`` is 3 or 5 (OpenCV's median filter of float images stops at 5).
 
     NaN pixels are replaced by ``fill_c`` (°C, e.g. the frame median). Sides that are not
     multiples of ``block_px`` are padded by edge replication at the bottom and right.
@@ -179,19 +206,13 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
     if ph or pw:
         frame = np.pad(frame, ((0, ph), (0, pw)), mode="edge")
     n = float(block_px * block_px)
-    low = (_blocks(frame, block_px) / n).astype(np.float32)
-    k = min(window_blocks, 5 if min(low.shape) >= 5 else 3)
-    if min(low.shape) < k:
-        level_low = np.full(low.shape, np.median(low), np.float32)
-    else:
-        kernel = np.ones((k, k), np.uint8)
-        opened = cv2.dilate(cv2.erode(low, kernel), kernel)
-        level_low = np.maximum(cv2.medianBlur(low, k), opened)
+    k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
+    level_low = _smooth((_blocks(frame, block_px) / n).astype(np.float32), k)
     level = _up(level_low, block_px, frame.shape)
     neg = np.minimum(frame - level, np.float32(0.0))
     count = _blocks((neg < 0).view(np.uint8), block_px, np.uint8)
     spread = (-_blocks(neg, block_px) / np.maximum(count, 1.0) * HALF_NORMAL_TO_SIGMA).astype(np.float32)
-    if min(spread.shape) >= k:
-        spread = cv2.medianBlur(spread, k)
-    sigma_low = np.maximum(spread, np.float32(MIN_NOISE_K))
+    sigma_low = np.maximum(_median(spread, k), np.float32(MIN_NOISE_K))
+    clipped = np.minimum(frame, level + np.float32(CLIP_SIGMA) * _up(sigma_low, block_px, frame.shape))
+    level_low = _smooth((_blocks(clipped, block_px) / n).astype(np.float32), k)
     return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)

@@ -34,6 +34,7 @@ from irpatrol.analysis.references import (
     NO_REFERENCE,
     Reference,
     automatic_t2,
+    comparable,
     lowest_similar_peak,
     peer_table,
 )
@@ -48,7 +49,16 @@ MIN_DELTA_K = 0.5
 MIN_RISE_K = 10.0
 """Smallest T1 − T0 reported for a region with no similar region to compare with (K): DL/T 664
 grades by δ only from a 10 K rise (standards.md §1.2 guard), and NETA MTS Table 100.18 starts
-its "priority 3" over-ambient band above 10 °C (standards.md §3.1)."""
+its "priority 3" over-ambient band above 10 °C (standards.md §3.1). The region must also be that
+much above its local background, so a sunlit patch of a warm busy background (the inspection
+conditions of DL/T 664 §4.3 exclude sunshine, standards.md §1.7) is not reported for the mere
+ambient rise of the whole area."""
+UNRESOLVED_RISE_FACTOR = 2.0
+"""A lone region too small to be recognised as a part (no 3×3 px core or under 10 px long, see
+:func:`irpatrol.analysis.references.comparable`) is reported only at twice :data:`MIN_RISE_K`:
+with no peer and no resolvable shape nothing tells a faulty part from a warm speck of the
+background, so only a clearly hot one (≥ 20 K, the NETA "priority 2" over-ambient band starts
+above 20 °C, standards.md §3.1) is worth an analyst's look; it is flagged ``small-target``."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,16 +158,23 @@ def _local_contrast(region: Region, local: LocalBackground) -> float:
     return region.t_max_c - float(local.level_c[y, x])
 
 
+def _lone_hot(region: Region, t0_c: float, local: LocalBackground, min_rise_k: float) -> bool:
+    """Whether a region without a similar region is hot enough to report (see :data:`MIN_RISE_K`
+    and :data:`UNRESOLVED_RISE_FACTOR`)."""
+    need = min_rise_k if comparable(region) else UNRESOLVED_RISE_FACTOR * min_rise_k
+    return min(region.t_max_c - t0_c, _local_contrast(region, local)) >= need
+
+
 def _references(regions: list[Region], user_ref: Reference | None, max_peers: int,
                 min_delta_k: float) -> list[Reference | None]:
     """Per region its T2 reference, or None when the region cannot be a hotspot: it peaks inside
     the user's reference region, it is the coolest of its kind, or even the coolest similar region
-    is less than ``min_delta_k`` below it (a bound computed for all regions at once). Only regions
-    with a 3×3 px core are compared (``NO_REFERENCE`` for the others, see ``Region.core_px``)."""
+    is less than ``min_delta_k`` below it (a bound computed for all regions at once). Only
+    :func:`~irpatrol.analysis.references.comparable` regions are compared (``NO_REFERENCE`` for others)."""
     if user_ref is not None:
         return [None if user_ref.bbox and _inside(r.max_xy, user_ref.bbox) else user_ref for r in regions]
     out: list[Reference | None] = [NO_REFERENCE] * len(regions)
-    measurable = [i for i, r in enumerate(regions) if r.core_px > 0]
+    measurable = [i for i, r in enumerate(regions) if comparable(r)]
     if not measurable:
         return out
     subset = [regions[i] for i in measurable]
@@ -224,7 +241,7 @@ def find_hotspots(
     for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
         if ref is None:
             continue
-        if ref is NO_REFERENCE and min(region.t_max_c - t0_c, _local_contrast(region, local)) < min_rise_k:
+        if ref is NO_REFERENCE and not _lone_hot(region, t0_c, local, min_rise_k):
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue

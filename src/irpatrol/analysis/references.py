@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from irpatrol.analysis.segmentation import BBox, Region
+from irpatrol.analysis.segmentation import MIN_COMPARABLE_PX, BBox, Region
 
 AREA_RATIO = 2.0
 """Largest area ratio (larger / smaller) of two regions taken as the same kind of part."""
@@ -79,6 +79,12 @@ class PeerTable:
     area_px: np.ndarray
 
 
+def comparable(region: Region) -> bool:
+    """Whether a region is resolved well enough to be compared as a part (see
+    :data:`MIN_COMPARABLE_PX`)."""
+    return region.core_px > 0 and max(region.bbox[2], region.bbox[3]) >= MIN_COMPARABLE_PX
+
+
 def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
                elongation_ratio: float = ELONGATION_RATIO,
                max_distance: float = MAX_SHAPE_DISTANCE) -> PeerTable:
@@ -87,8 +93,7 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     The distance is |log area ratio| + |log elongation ratio| + mean |Δ log Hu| (0 for congruent
     regions); the gates are area ratio ≤ ``area_ratio``, elongation ratio ≤ ``elongation_ratio``
     and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`, a distance of at
-    most ``max_distance``, and both regions measurable: a 3×3 px core (``core_px`` > 0), as a
-    reading thinner than the measurement spot cannot be compared (../shared/domain/standards.md §2).
+    most ``max_distance``, and both regions :func:`comparable`.
     """
     area = np.array([r.area_px for r in regions], dtype=np.int64)
     t_max = np.array([r.t_max_c for r in regions], dtype=np.float64)
@@ -105,7 +110,7 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     parallel = (d_angle <= ANGLE_TOLERANCE_DEG) | ~(elongated[:, None] & elongated[None, :])
     similar = (d_area <= np.log(area_ratio) + 1e-12) & (d_elong <= np.log(elongation_ratio) + 1e-12)
     distance = np.round(d_area + d_elong + d_hu, 9)
-    measurable = np.array([r.core_px > 0 for r in regions], dtype=bool)
+    measurable = np.array([comparable(r) for r in regions], dtype=bool)
     similar &= parallel & (distance <= max_distance) & measurable[:, None] & measurable[None, :]
     np.fill_diagonal(similar, False)
     return PeerTable(similar, distance, t_max, area)

@@ -233,6 +233,12 @@ MIN_GROW_K = 0.5
 PEAK_RADIUS_PX = 3
 """Local maxima of a region are taken over a (2·3+1)² = 7×7 px neighbourhood: peaks closer than
 3 px are one peak (the 3×3 px measurement spot, ../shared/domain/standards.md §2)."""
+MIN_COMPARABLE_PX = 10
+"""Regions are compared as parts only when they span at least this many pixels along their longer
+side (and hold a 3×3 px core, see ``Region.core_px``): "≥ 3×3 px, better ≥ 10 px across" before a
+reading is trusted (../shared/domain/standards.md §2). Below that the outline is a few pixels,
+its shape measures (elongation, Hu invariants) are dominated by the pixel grid, and two unrelated
+warm specks look alike."""
 MAX_PARTS = 6
 """A region is split into at most this many parts (two three-phase sets side by side)."""
 MAX_SPLIT_CANDIDATES = 8
@@ -282,7 +288,9 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
     the cut that are at least ``min_area_px`` large and peak at least ``depth_k`` above it. Two
     peaks stay in one part unless the saddle between them is more than ``depth_k`` below the lower
     one (its dynamic, as in h-maxima). The cut with the most parts wins (the highest on ties); it is
-    kept when it has two or more parts of similar area and elongation.
+    kept when it has two or more parts of similar area and elongation, each big enough to be
+    compared as a part (≥ 9 px = 3×3 and :data:`MIN_COMPARABLE_PX` along its longer side): a
+    split exists to give the parts each other as T2.
 
     Returns the crop's part labels (int32, 0 = not in any part: the cooler connecting pixels).
     """
@@ -307,7 +315,17 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
         return None
     parts, labels = best
     area = np.bincount(labels.ravel(), minlength=parts + 1)[1:].astype(np.float64)
-    if area.max() > area_ratio * area.min():
+    if area.max() > area_ratio * area.min() or area.min() < 9:
+        return None
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    span = np.zeros(parts + 1, np.int64)
+    for coords in (xs, ys):
+        lo, hi = np.full(parts + 1, 1 << 30), np.full(parts + 1, -1)
+        np.minimum.at(lo, lab, coords)
+        np.maximum.at(hi, lab, coords)
+        span = np.maximum(span, hi - lo + 1)
+    if span[1:].min() < MIN_COMPARABLE_PX:
         return None
     elong = _elongations(labels, parts + 1)[1:]
     return None if elong.max() > elongation_ratio * elong.min() else labels
@@ -392,7 +410,7 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
 
 def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_k: np.ndarray,
                   global_threshold_c: float, *, thresholds: Thresholds = Thresholds(), min_area_px: int = 4,
-                  split: bool = True, max_regions: int = 256) -> Segmentation:
+                  split: bool = True, large_px: int = 400, max_regions: int = 256) -> Segmentation:
     """Warm regions against the local background, by hysteresis, split where several peaks merged.
 
     With r = celsius − local level (K) and σ the local noise (K):
@@ -400,9 +418,11 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     * seeds: r ≥ max(seed_cnr·σ, min_seed_k), the per-pixel contrast and CNR test;
     * growth: r ≥ max(grow_cnr·σ, min_grow_k); a connected (8-neighbour) set of growth pixels is
       a region when it holds a seed and at least ``min_area_px`` pixels;
-    * pixels above ``global_threshold_c`` (the whole-frame robust threshold) are both seeds and
-      growth, so warm bodies wider than the local window, which the local level absorbs, are
-      still found as before;
+    * pixels above ``global_threshold_c`` (the whole-frame robust threshold) are growth, and
+      seeds in regions of at least ``large_px`` pixels (default 400 = (40 px / 2)²: a quarter of
+      the local window, from which size on the local level starts to absorb a body): so warm
+      bodies too wide for the local background are still found as with one global threshold,
+      while small warm specks of a busy background must pass the local contrast-to-noise test;
     * then :func:`split_regions`, with the seed contrast as the least depth of a part.
     """
     resid = celsius - local_level_c
@@ -414,9 +434,11 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     labels = np.asarray(raw, dtype=np.int32)
     idx = np.flatnonzero(grow)
     lab = labels.ravel()[idx]
+    area = np.bincount(lab, minlength=n)
     seeded = np.zeros(n, bool)
-    seeded[lab[(resid.ravel()[idx] >= hi.ravel()[idx]) | warm.ravel()[idx]]] = True
-    keep = seeded & (np.bincount(lab, minlength=n) >= min_area_px)
+    seeded[lab[resid.ravel()[idx] >= hi.ravel()[idx]]] = True
+    seeded[lab[warm.ravel()[idx]]] |= area[lab[warm.ravel()[idx]]] >= large_px
+    keep = seeded & (area >= min_area_px)
     keep[0] = False
     idx = idx[keep[lab]]
     if split:

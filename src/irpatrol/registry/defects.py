@@ -175,6 +175,47 @@ def attach_finding(
         )
 
 
+def register_finding(
+    session: Session,
+    finding: Finding,
+    *,
+    found_at: datetime | None = None,
+    description: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> str:
+    """Tie a graded finding to a defect: join the open defect of its pole and component, or open a
+    new one. Returns ``"joined"`` or ``"opened"``. The finding must have a pole and a component."""
+    if finding.pole_id is None or finding.component_id is None:
+        raise InputError(f"finding #{finding.id} has no pole and component to tie a defect to")
+    defect = session.scalar(
+        select(Defect)
+        .where(
+            Defect.pole_id == finding.pole_id,
+            Defect.component_id == finding.component_id,
+            Defect.status.in_([s.value for s in workflow.OPEN]),
+        )
+        .order_by(Defect.id.desc())
+    )
+    outcome = "joined"
+    if defect is None:
+        defect = open_defect(
+            session,
+            grade=finding.grade,
+            pole_id=finding.pole_id,
+            component_id=finding.component_id,
+            found_at=found_at,
+            description=description,
+            lat=lat,
+            lon=lon,
+            policy=policy,
+        )
+        outcome = "opened"
+    attach_finding(session, defect, finding, at=found_at, policy=policy)
+    return outcome
+
+
 def transition(
     session: Session,
     defect_id: int,

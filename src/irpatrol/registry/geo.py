@@ -41,7 +41,7 @@ def destination(lat: float, lon: float, azimuth_deg: float, distance_m: float) -
 def equirectangular_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Approximate distances (m) from one point to many (vectorised; for pre-filtering only)."""
     phi = math.radians(lat)
-    x = np.radians(lons - lon) * math.cos(phi)
+    x = np.radians((lons - lon + 180.0) % 360.0 - 180.0) * math.cos(phi)  # across ±180° too
     y = np.radians(lats - lat)
     return np.hypot(x, y) * EARTH_RADIUS_M
 

@@ -41,7 +41,7 @@ from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import workflow
 from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
 from irpatrol.registry.audit import record
-from irpatrol.registry.defects import DeadlinePolicy, attach_finding, open_defect, transition
+from irpatrol.registry.defects import DeadlinePolicy, register_finding, transition
 from irpatrol.registry.geo import PoleIndex, track_length_m
 from irpatrol.registry.model import (
     DEFAULT_COMPONENT_KIND,
@@ -366,31 +366,14 @@ def write_image(
         if comp is None or not workflow.is_defect_grade(fd.grade):
             continue
         graded_components.add(comp.id)
-        defect = session.scalar(
-            select(Defect)
-            .where(
-                Defect.pole_id == a.pole_id,
-                Defect.component_id == comp.id,
-                Defect.status.in_([s.value for s in workflow.OPEN]),
-            )
-            .order_by(Defect.id.desc())
+        description = f"{a.kind} phase {fd.phase}: {fd.grade} ({d.get('rule') or ''})".strip()
+        outcome = register_finding(
+            session, finding, found_at=found_at, description=description, lat=a.lat, lon=a.lon, policy=policy
         )
-        if defect is None:
-            defect = open_defect(
-                session,
-                grade=fd.grade,
-                pole_id=a.pole_id,
-                component_id=comp.id,
-                found_at=found_at,
-                description=f"{a.kind} phase {fd.phase}: {fd.grade} ({d.get('rule') or ''})".strip(),
-                lat=a.lat,
-                lon=a.lon,
-                policy=policy,
-            )
+        if outcome == "opened":
             result.defects_opened += 1
         else:
             result.defects_joined += 1
-        attach_finding(session, defect, finding, at=found_at, policy=policy)
     if a.status == "analysed" and a.pole_id is not None:
         repaired = session.scalars(
             select(Defect)

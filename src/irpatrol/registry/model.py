@@ -250,6 +250,9 @@ class Finding(Timestamped, Base):
     flags: Mapped[list[str] | None] = mapped_column(JSON)
     diagnosis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The full ``Diagnosis.to_dict()`` (advice, Chinese grade name …)."""
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Capture parameters of a recomputed finding (emissivity, distance_m, reflected_c …); None:
+    the image's own (``Image.params``)."""
 
     image: Mapped[Image] = relationship(back_populates="findings")
     component: Mapped[Component | None] = relationship()
@@ -401,3 +404,25 @@ class Plan(Timestamped, Base):
     period_end: Mapped[date | None] = mapped_column(Date)
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Job(Timestamped, Base):
+    """A background job (an ingest run by the API or ``irpatrol worker``) and its progress.
+
+    ``status``: queued | running | done | failed; ``done``/``total`` count items (images);
+    ``result`` is the service's summary, ``error`` the reason of a failure. Rows are written by
+    :mod:`irpatrol.registry.jobs`.
+    """
+
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -27,7 +27,6 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
     ``lang``), with the shared context."""
     lang = lang or (user.language if user is not None else "en")
     lang = lang if lang in ("en", "zh") else "en"
-    settings = request.app.state.settings
     shared = {
         "request": request,
         "user": user,
@@ -39,7 +38,6 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "num": _num,
         "when": _when,
         "demo": _demo(request, session),
-        "token": auth.create_token(user, settings.secret_key) if user is not None else "",
         "P": PREFIX,
         "is_admin": user is not None and auth.has_role(user.role, "admin"),
         "is_analyst": user is not None and auth.has_role(user.role, "analyst"),

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import NotFound, ParameterError
+from irpatrol.registry import auth
 from irpatrol.registry.model import Image
 from irpatrol.reports.images import stored_file
 from irpatrol.web import thumbs
@@ -51,7 +52,8 @@ def viewer(image_id: int, request: Request, user: WebUser, session: SessionDep, 
     params = {k: getattr(t.params, k, None) for k in ("emissivity", "distance_m", "reflected_c")}
     return page(request, session, user, "viewer.html", nav="patrols", image=image, hotspots=hotspots,
                 width=t.celsius.shape[1], height=t.celsius.shape[0], has_visible=bool(t.visible_jpeg),
-                lut=thumbs.palette_lut(palette), palette=palette, palettes=thumbs.PALETTES, params=params)
+                lut=thumbs.palette_lut(palette), palette=palette, palettes=thumbs.PALETTES, params=params,
+                token=auth.create_token(user, settings.secret_key))
 
 
 @router.get("/viewer/{image_id}/celsius.bin")
