@@ -154,6 +154,13 @@ def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
 
+    finding_id = client.get(
+        "/findings", params={"defect_id": hot["items"][0]["id"]}, headers=headers["viewer"]
+    ).json()["items"][0]["id"]
+    r = client.post(f"/findings/{finding_id}/recompute", json={"emissivity": 0.8}, headers=headers["analyst"])
+    assert r.status_code == 422, "a temperature TIFF keeps no raw data to recompute from"
+    assert "cannot be changed" in r.json()["detail"]
+
     before = counts(settings)
     r = client.post("/ingest", json=body, headers=headers["analyst"])
     again = wait_for_job(client, r.json()["id"], headers["viewer"])
@@ -223,8 +230,10 @@ def test_two_workers_on_postgresql_count_like_one_run(tmp_path: Path, backend_ma
             _, err = w.communicate(timeout=300)
             assert w.returncode == 0, err
         with db.session_scope(pg.settings) as session:
-            states = [jobs.get_job(session, i).status for i in ids]
-        assert states == ["done", "done"]
+            runs = [jobs.get_job(session, i) for i in ids]
+        assert [r.status for r in runs] == ["done", "done"]
+        # between them the two runs recorded each file once: one did what the other had not
+        assert sum(r.result["analysed"] + r.result["rejected"] for r in runs if r.result) == len(files)
         assert counts(pg.settings) == expected
     finally:
         gen.close()
@@ -249,3 +258,64 @@ def _worker(settings: Settings, name: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_recompute_a_finding_with_other_parameters(api: Api, samples: Path) -> None:
+    client, headers = api.client, api.headers
+    csv = "feeder,pole,lat,lon\nF-XT2,P1,9.972157,76.377786\n"
+    r = client.post("/assets/import", files={"file": ("xt2.csv", csv, "text/csv")}, headers=headers["admin"])
+    assert r.status_code == 200, r.text
+    sample = samples / "dji_xt2_flir_core.jpg"
+    r = client.post("/images", files={"files": (sample.name, sample.read_bytes())}, headers=headers["pilot"])
+    body = {"batch": r.json()["batch"], "feeder": "F-XT2", "date": FLIGHT_DATE}
+    job = wait_for_job(
+        client, client.post("/ingest", json=body, headers=headers["analyst"]).json()["id"], headers["viewer"]
+    )
+    assert job["status"] == "done" and job["result"]["analysed"] == 1, job
+    image = client.get("/images", params={"sort": "-id", "per_page": 1}, headers=headers["viewer"]).json()
+    image_id = image["items"][0]["id"]
+    listed = client.get(
+        "/findings", params={"image_id": image_id, "sort": "-t_max_c"}, headers=headers["viewer"]
+    )
+    hottest = listed.json()["items"][0]
+
+    url = f"/findings/{hottest['id']}/recompute"
+    assert client.post(url, json={"emissivity": 0.5}, headers=headers["pilot"]).status_code == 403
+    assert client.post(url, json={"emissivity": 1.5}, headers=headers["analyst"]).status_code == 422
+    r = client.post(url, json={"emissivity": 0.5}, headers=headers["analyst"])
+    assert r.status_code == 200, r.text
+    again = r.json()
+    assert again["params"]["emissivity"] == 0.5
+    # a lower emissivity means the same radiance came from a hotter object
+    assert again["t_max_c"] > hottest["t_max_c"] + 1.0
+    assert (
+        client.get(f"/findings/{hottest['id']}", headers=headers["viewer"]).json()["t_max_c"]
+        == again["t_max_c"]
+    )
+
+
+def test_a_job_cut_short_is_finished_when_the_server_starts_again(
+    tmp_path: Path, backend_maker: Callable
+) -> None:
+    from irpatrol.api.app import create_app
+
+    gen = backend_maker("sqlite", tmp_path / "restart")
+    backend = next(gen)
+    settings = backend.settings
+    with db.session_scope(settings) as session:
+        assets.import_assets(session, _csv(tmp_path))
+    flight = settings.data_dir / "flights" / "one"
+    files = simulated_flight(settings, flight)
+    with db.session_scope(settings) as session:
+        job = jobs.create_ingest_job(
+            session, folder=flight, feeder=FEEDER, date=date.fromisoformat(FLIGHT_DATE)
+        )
+        job.status = "running"  # as a killed server leaves it
+        job_id = job.id
+    with TestClient(create_app(settings)):
+        pass  # the lifespan resumes the job; leaving it waits for the job to end
+    with db.session_scope(settings) as session:
+        resumed = jobs.get_job(session, job_id)
+        assert resumed.status == "done", resumed.error
+        assert resumed.result["analysed"] + resumed.result["rejected"] == len(files)
+    gen.close()

@@ -17,20 +17,46 @@ from schemathesis.checks import not_a_server_error
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.config import Settings
-from irpatrol.registry import auth, defects, hazards
+from irpatrol.registry import assets, auth, defects, hazards
+from irpatrol.registry.ingest import ingest_folder
+from irpatrol.registry.model import Plan
+from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 25
 
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, dict[str, str]]]:
-    """An app over a fresh SQLite database with an admin, a defect and a hazard to act on."""
+    """An app over a fresh SQLite database with records #1 of every kind to act on (the fuzzer
+    tries the smallest id often): an ingested simulated flight (patrol, images, findings, a
+    defect), a hazard and a plan."""
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
     cfg = Settings(data_dir=data_dir, upload_limit_bytes=200_000)
     db.upgrade(cfg.effective_database_url)
+    poles = data_dir / "poles.csv"
+    poles.write_text("feeder,pole,lat,lon\nF-FUZZ,N1,30.1,120.2\nF-FUZZ,N2,30.1008,120.2005\n")
     with db.session_scope(cfg) as session:
         admin = auth.add_user(session, "fuzz-admin", role="admin", password="fuzz-password")
         token = auth.create_token(admin, cfg.secret_key)
+        assets.import_assets(session, poles)
+        session.add(Plan(name="fuzz plan", params={}, result={}))
+    flight = data_dir / "flight"
+    write_flight(
+        flight,
+        "F-FUZZ",
+        [PoleSpot("N1", 30.1, 120.2), PoleSpot("N2", 30.1008, 120.2005)],
+        FlightSpec(width=160, height=128),
+        [HotSpec.parse("N1:parallel-groove-clamp:40")],
+    )
+    ingest_folder(
+        db.session_factory(db.engine_for(cfg)),
+        flight,
+        feeder="F-FUZZ",
+        date="2026-07-14",
+        settings=cfg,
+        workers=1,
+    )
+    with db.session_scope(cfg) as session:
         defects.open_defect(session, grade="critical", pole_id=None, description="fuzz target")
         hazards.add_hazard(session, kind="vegetation", lat=30.0, lon=120.0, clearance_m=1.0, required_m=1.5)
     app = create_app(cfg)

@@ -238,6 +238,8 @@ def test_defect_and_hazard_commands(runner: CliRunner, tmp_path: Path) -> None:
     assert code == 0, err
     hazard = json.loads(out)
     assert hazard["grade"] == "serious" and hazard["status"] == "open"
+    shown = json.loads(invoke(runner, "hazards", "show", str(hazard["id"]), "--json")[1])
+    assert "mitigation_scheduled" in shown["allowed"] and shown["clearance_m"] == 1.0
     code, out, _ = invoke(runner, "hazards", "transition", str(hazard["id"]), "cleared", "--json")
     assert json.loads(out)["status"] == "cleared"
     assert json.loads(invoke(runner, "hazards", "list", "--json")[1])["total"] == 1

@@ -187,3 +187,23 @@ def test_csv_parser_accepts_or_raises_import_row_error(rows: list[tuple[str, str
 def test_geojson_parser_never_crashes(doc: object) -> None:
     with contextlib.suppress(ImportRowError):
         asset_files.parse_geojson(json.dumps({"type": "FeatureCollection", "features": [doc]}), source="x")
+
+
+_kml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
+
+
+@given(st.lists(st.tuples(_kml_text, _kml_text), max_size=4))
+def test_kml_parser_accepts_or_raises_import_row_error(placemarks: list[tuple[str, str]]) -> None:
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        f"<Placemark><name>{escape(n)}</name><Point><coordinates>{escape(c)}</coordinates></Point></Placemark>"
+        for n, c in placemarks
+    )
+    doc = f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>K</name>{body}</Folder></Document></kml>'
+    try:
+        parsed = asset_files.parse_kml(doc.encode(), source="h.kml")
+    except ImportRowError as exc:
+        assert str(exc).startswith("h.kml: ") and ("placemark" in str(exc) or "line" in str(exc))
+        return
+    assert len(parsed.poles) == len(placemarks)

@@ -176,6 +176,36 @@ def _smooth(low: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def _noise_blocks(resid: np.ndarray, block_px: int, k: int) -> np.ndarray:
+    """Block map of the local noise of a residual whose sides are multiples of ``block_px``: per
+    block √(π/2) × mean |r| over its negative residuals, a k×k median, floored at
+    :data:`MIN_NOISE_K` (K)."""
+    neg = np.minimum(resid, np.float32(0.0))
+    count = _blocks((neg < 0).view(np.uint8), block_px, np.uint8)
+    spread = (-_blocks(neg, block_px) / np.maximum(count, 1.0) * HALF_NORMAL_TO_SIGMA).astype(np.float32)
+    out: np.ndarray = np.maximum(_median(spread, k), np.float32(MIN_NOISE_K))
+    return out
+
+
+def spot_contrast(resid: np.ndarray, *, block_px: int = LOCAL_BLOCK_PX,
+                  window_blocks: int = LOCAL_WINDOW_BLOCKS) -> tuple[np.ndarray, np.ndarray]:
+    """The residual averaged over the 3×3 px measurement spot (K) and its local noise (K), H×W.
+
+    Averaging over the spot the camera needs for a trusted reading (3×3 px,
+    ../shared/domain/standards.md §2) lowers sensor noise about threefold while a part at least
+    that large keeps its contrast; texture correlated over several pixels is not lowered, and the
+    noise is estimated on the averaged residual itself (as in :func:`local_background`), so the
+    contrast-to-noise ratio stays honest for both. NaN residuals count as 0.
+    """
+    h, w = resid.shape
+    r = np.nan_to_num(resid, nan=0.0).astype(np.float32, copy=False)
+    spot = cv2.boxFilter(r, -1, (3, 3), borderType=cv2.BORDER_REFLECT)
+    ph, pw = (-h) % block_px, (-w) % block_px
+    padded = np.pad(spot, ((0, ph), (0, pw)), mode="edge") if ph or pw else spot
+    k = 5 if window_blocks >= 5 and min(padded.shape) >= 5 * block_px else 3
+    return spot, _up(_noise_blocks(padded, block_px, k), block_px, (h, w))
+
+
 def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LOCAL_BLOCK_PX,
                      window_blocks: int = LOCAL_WINDOW_BLOCKS) -> LocalBackground:
     """Local background level and noise of a frame.
@@ -209,10 +239,7 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
     k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
     level_low = _smooth((_blocks(frame, block_px) / n).astype(np.float32), k)
     level = _up(level_low, block_px, frame.shape)
-    neg = np.minimum(frame - level, np.float32(0.0))
-    count = _blocks((neg < 0).view(np.uint8), block_px, np.uint8)
-    spread = (-_blocks(neg, block_px) / np.maximum(count, 1.0) * HALF_NORMAL_TO_SIGMA).astype(np.float32)
-    sigma_low = np.maximum(_median(spread, k), np.float32(MIN_NOISE_K))
+    sigma_low = _noise_blocks(frame - level, block_px, k)
     clipped = np.minimum(frame, level + np.float32(CLIP_SIGMA) * _up(sigma_low, block_px, frame.shape))
     level_low = _smooth((_blocks(clipped, block_px) / n).astype(np.float32), k)
     return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)

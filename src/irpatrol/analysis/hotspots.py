@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from irpatrol.analysis.background import LocalBackground, background, check_frame, local_background
+from irpatrol.analysis.background import background, check_frame, local_background
 from irpatrol.analysis.measure import box
 from irpatrol.analysis.references import (
     NO_REFERENCE,
@@ -152,17 +152,11 @@ def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t
     )
 
 
-def _local_contrast(region: Region, local: LocalBackground) -> float:
-    """T1 minus the local background level at the hottest pixel (K)."""
-    x, y = region.max_xy
-    return region.t_max_c - float(local.level_c[y, x])
-
-
-def _lone_hot(region: Region, t0_c: float, local: LocalBackground, min_rise_k: float) -> bool:
+def _lone_hot(region: Region, t0_c: float, min_rise_k: float) -> bool:
     """Whether a region without a similar region is hot enough to report (see :data:`MIN_RISE_K`
     and :data:`UNRESOLVED_RISE_FACTOR`)."""
     need = min_rise_k if comparable(region) else UNRESOLVED_RISE_FACTOR * min_rise_k
-    return min(region.t_max_c - t0_c, _local_contrast(region, local)) >= need
+    return min(region.t_max_c - t0_c, region.local_contrast_k) >= need
 
 
 def _references(regions: list[Region], user_ref: Reference | None, max_peers: int,
@@ -241,7 +235,7 @@ def find_hotspots(
     for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
         if ref is None:
             continue
-        if ref is NO_REFERENCE and not _lone_hot(region, t0_c, local, min_rise_k):
+        if ref is NO_REFERENCE and not _lone_hot(region, t0_c, min_rise_k):
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue

@@ -9,9 +9,11 @@ taken from other equipment regions that look like the same part:
    ratio of the principal variances of the pixels) within a factor ``elongation_ratio`` (default
    1.5) of the hot region. Both are invariant to rotation and to a uniform temperature offset.
 2. They are ranked by shape distance: |log area ratio| + |log elongation ratio| plus the mean
-   absolute difference of the log-scaled Hu invariants (a ``cv2.matchShapes``-like measure), and
-   the best ``max_peers`` (default 2: the other two phases of a three-phase set) that are not
-   hotter than the hot region are kept, if no more than ``MATCH_MARGIN`` worse than the best.
+   absolute difference of the log-scaled Hu invariants (a ``cv2.matchShapes``-like measure; at
+   most ``MAX_SHAPE_DISTANCE``, distances within ``SHAPE_TIE`` of the best count as equal and the
+   cooler wins), and the best ``max_peers`` (default 2: the other two phases of a three-phase set)
+   that are not hotter than the hot region are kept, if no more than ``MATCH_MARGIN`` worse than
+   the best. Only regions big enough to be recognised are compared (:func:`comparable`).
 3. T2 is the lowest t_max among them: the hottest point of the healthiest corresponding part.
    Taking the lowest rather than the mean keeps a second faulty phase from hiding the first.
 
@@ -45,6 +47,10 @@ no stable long axis)."""
 MATCH_MARGIN = 0.3
 """Peers kept for T2 are at most this much (shape distance) worse than the best match, so a
 congruent peer is not paired with a loosely similar blob."""
+SHAPE_TIE = 0.25
+"""Shape distances within this of the best match count as equally good, so the cooler of two
+near-congruent peers is preferred (a pixel of noise joined to one outline changes its distance
+by a few hundredths; 0.1 is about a 10 % area difference)."""
 MAX_PEERS = 2
 """Similar regions kept as T2 candidates: the other two phases of a three-phase set."""
 MAX_SHAPE_DISTANCE = 0.5
@@ -142,7 +148,8 @@ def automatic_t2(regions: Sequence[Region], index: int, table: PeerTable, *,
         return None
     t_c, a_c = table.t_max_c[cooler], table.area_px[cooler]
     dist = table.distance[index, cooler]
-    best_first = np.lexsort((-a_c, t_c, dist))[:max_peers]
+    tier = np.where(dist <= dist.min() + SHAPE_TIE, 0.0, dist)
+    best_first = np.lexsort((-a_c, dist, t_c, tier))[:max_peers]
     best_first = best_first[dist[best_first] <= dist[best_first[0]] + MATCH_MARGIN]
     chosen = [regions[int(cooler[k])] for k in best_first]
     best = min(chosen, key=lambda r: (r.t_max_c, -r.area_px))

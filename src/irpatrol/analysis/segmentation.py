@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from irpatrol.analysis.background import spot_contrast
 from irpatrol.units import CelsiusArray
 
 BBox = tuple[int, int, int, int]
@@ -51,6 +52,9 @@ class Region:
             measurement spot fits there, so its readings are not diluted by the surroundings
             (../shared/domain/standards.md §2, "≥ 3×3 px before trusting T_max"). 0 for a region
             thinner than 3 px everywhere.
+        local_contrast_k: T1 minus the local background level (K), the smallest over the pixels
+            that share the maximum (so it does not depend on the scan order); NaN when no local
+            level was given.
     """
 
     label: int
@@ -63,6 +67,7 @@ class Region:
     angle_deg: float
     hu: np.ndarray = field(repr=False)
     core_px: int = 0
+    local_contrast_k: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,11 +140,13 @@ def _core_flags(labels: np.ndarray, idx: np.ndarray, lab: np.ndarray) -> np.ndar
 
 
 def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray,
-             *, idx: np.ndarray | None = None, max_regions: int = 256) -> Segmentation:
+             *, idx: np.ndarray | None = None, level_c: np.ndarray | None = None,
+             max_regions: int = 256) -> Segmentation:
     """Statistics of the labelled regions ``1 … n−1`` of ``labels`` for which ``keep[label]`` is true.
 
     ``idx``: flat indices of (at least) all pixels of the kept regions, to spare a pass over the
-    frame; None: every labelled pixel. Labels not kept may remain in the returned label image
+    frame; None: every labelled pixel. ``level_c``: the local background level (°C, H×W) for
+    ``Region.local_contrast_k``. Labels not kept may remain in the returned label image
     (outlines are traced per label). Returns at most ``max_regions`` regions (the hottest),
     sorted by (t_max_c, area_px, t_mean_c), all descending.
     """
@@ -161,6 +168,12 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     ids, first = np.unique(lab[hits], return_index=True)
     max_at = np.zeros(n, dtype=np.int64)
     max_at[ids] = idx[hits][first]
+    contrast = np.full(n, np.nan)
+    if level_c is not None:
+        top_level = np.full(n, -np.inf)
+        np.maximum.at(top_level, lab[hits], level_c.ravel()[idx[hits]].astype(np.float64))
+        seen = np.isfinite(top_level)
+        contrast[seen] = peak[seen] - top_level[seen]
     width = celsius.shape[1]
     py, px = np.divmod(idx, width)
     x0, y0 = np.full(n, width), np.full(n, celsius.shape[0])
@@ -186,6 +199,7 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
             angle_deg=float(angle[i]),
             hu=hu[i],
             core_px=int(core[i]),
+            local_contrast_k=float(contrast[i]),
         )
         for i in chosen[order]
     ]
@@ -278,27 +292,50 @@ def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
     return elong
 
 
+def _cut_levels(peaks: np.ndarray, depth_k: float) -> list[float]:
+    """Candidate cut levels (K) for peaks sorted high to low: the peaks are grouped into bands
+    ``depth_k``/2 wide (maxima of one part whose background level varies a little fall in one
+    band), and each band gives the level ``depth_k`` below its lowest peak; at most
+    :data:`MAX_PARTS` bands."""
+    levels: list[float] = []
+    start = low = float(peaks[0])
+    for v in peaks[1:].tolist():
+        if v < start - depth_k / 2:
+            levels.append(low - depth_k)
+            if len(levels) == MAX_PARTS:
+                return levels
+            start = v
+        low = v
+    levels.append(low - depth_k)
+    return levels[:MAX_PARTS]
+
+
 def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k: float,
-               min_area_px: int, area_ratio: float, elongation_ratio: float) -> np.ndarray | None:
+               min_area_px: int, area_ratio: float, elongation_ratio: float,
+               ) -> tuple[np.ndarray, bool] | None:
     """Cut one region (``region`` mask of a crop of the residual ``resid``, K) into parts, or None.
 
-    ``peaks`` are the residuals of the region's separate local maxima (K), highest first. For
-    k = 2, 3, … the region is cut at ``peaks[k−1] − depth_k``, the highest level at which the k
-    highest peaks each stand ``depth_k`` above the cut; the parts are the connected pieces above
-    the cut that are at least ``min_area_px`` large and peak at least ``depth_k`` above it. Two
+    ``peaks`` are the residuals of the region's separate local maxima (K), highest first. The
+    region is cut at each level of :func:`_cut_levels`: just ``depth_k`` below a band of peaks,
+    the highest level at which all those peaks stand ``depth_k`` above the cut. The parts are the
+    connected pieces above the cut that are at least ``min_area_px`` large and peak at least
+    ``depth_k`` above it. Two
     peaks stay in one part unless the saddle between them is more than ``depth_k`` below the lower
-    one (its dynamic, as in h-maxima). The cut with the most parts wins (the highest on ties); it is
-    kept when it has two or more parts of similar area and elongation, each big enough to be
-    compared as a part (≥ 9 px = 3×3 and :data:`MIN_COMPARABLE_PX` along its longer side): a
-    split exists to give the parts each other as T2.
+    one (its dynamic, as in h-maxima). The cut with the most parts wins (the highest on ties).
+    Of its parts, the largest group of look-alikes is split off (areas within ``area_ratio`` and
+    elongations within ``elongation_ratio`` of the group's smallest member, each big enough to be
+    compared as a part: ≥ 9 px = 3×3 and :data:`MIN_COMPARABLE_PX` along its longer side), when
+    it has two or more members: a split exists to give the parts each other as T2.
 
-    Returns the crop's part labels (int32, 0 = not in any part: the cooler connecting pixels).
+    Returns the crop's labels of the split-off parts (int32, 1 … g, 0 elsewhere) and whether other
+    parts remain (then the rest of the region stays one region, e.g. a hot spot on a warm body),
+    or None.
     """
     best: tuple[int, np.ndarray] | None = None
-    for k in range(2, min(peaks.size, MAX_PARTS) + 1):
-        level = float(peaks[k - 1]) - depth_k
+    for level in _cut_levels(peaks, depth_k):
         above = (region & (resid >= level)).view(np.uint8)
-        count, lab = cv2.connectedComponents(above, connectivity=8, ltype=cv2.CV_32S)
+        count, raw = cv2.connectedComponents(above, connectivity=8, ltype=cv2.CV_32S)
+        lab = np.asarray(raw, dtype=np.int32)
         if count <= 2:
             continue
         area = np.bincount(lab.ravel(), minlength=count)
@@ -314,21 +351,28 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
     if best is None:
         return None
     parts, labels = best
-    area = np.bincount(labels.ravel(), minlength=parts + 1)[1:].astype(np.float64)
-    if area.max() > area_ratio * area.min() or area.min() < 9:
-        return None
+    area = np.bincount(labels.ravel(), minlength=parts + 1).astype(np.float64)
     ys, xs = np.nonzero(labels)
-    lab = labels[ys, xs]
+    lab = np.asarray(labels[ys, xs], dtype=np.int64)
     span = np.zeros(parts + 1, np.int64)
     for coords in (xs, ys):
         lo, hi = np.full(parts + 1, 1 << 30), np.full(parts + 1, -1)
         np.minimum.at(lo, lab, coords)
         np.maximum.at(hi, lab, coords)
         span = np.maximum(span, hi - lo + 1)
-    if span[1:].min() < MIN_COMPARABLE_PX:
+    elong = _elongations(labels, parts + 1)
+    eligible = [i for i in range(1, parts + 1) if area[i] >= 9 and span[i] >= MIN_COMPARABLE_PX]
+    group: list[int] = []
+    for i in eligible:  # the largest set of look-alikes: within the ratios of its smallest member
+        members = [j for j in eligible if area[i] <= area[j] <= area_ratio * area[i]
+                   and elong[i] <= elong[j] <= elongation_ratio * elong[i]]
+        if len(members) > len(group):
+            group = members
+    if len(group) < 2:
         return None
-    elong = _elongations(labels, parts + 1)[1:]
-    return None if elong.max() > elongation_ratio * elong.min() else labels
+    remap = np.zeros(parts + 1, np.int32)
+    remap[group] = np.arange(1, len(group) + 1, dtype=np.int32)
+    return remap[labels], len(group) < parts
 
 
 def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray, idx: np.ndarray,
@@ -338,16 +382,18 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     joined by warm hardware) into one region per peak.
 
     A region is examined when it has two or more separate local maxima (:data:`PEAK_RADIUS_PX`)
-    that each pass the seed test (residual ≥ ``seed_k``, K), at most :data:`MAX_SPLIT_CANDIDATES`.
-    It is cut just below its k-th highest peak for k = 2 … :data:`MAX_PARTS` (:func:`_split_one`,
-    a coarse component tree), keeping the cut that leaves the most parts at least ``min_area_px``
-    large and peaking at least ``depth_k`` (K, the seed contrast at the region's peak: each part
-    stands out from the saddle as a seed from its background) above the cut. The split is kept
-    only when there are two or more parts and
-    their areas are within ``area_ratio`` and their elongations within ``elongation_ratio`` of
-    each other (the gates of :mod:`irpatrol.analysis.references`): several copies of one part,
-    not a hot spot on a larger warm body. The connecting pixels below the cut belong to no part.
-    Everything depends on values and connectivity only, so a rotated frame splits the same way.
+    that each pass the seed test (residual ≥ ``seed_k``, K), at most :data:`MAX_SPLIT_CANDIDATES`
+    (highest peak first, then larger, then more peaks: no dependence on the label order).
+    It is cut just below a band of its peaks (:func:`_split_one`, a coarse component tree),
+    keeping the cut that leaves the most parts at least ``min_area_px`` large and peaking at least
+    ``depth_k`` (K, the seed contrast at the region's peak: each part stands out from the saddle as
+    a seed from its background) above the cut. Of those parts the largest group of look-alikes
+    (areas within ``area_ratio``, elongations within ``elongation_ratio``: the gates of
+    :mod:`irpatrol.analysis.references`), if two or more, become regions of their own: several
+    copies of one part. A hot spot on a larger warm body is not such a copy; when parts outside the
+    group exist, the rest of the region stays one region, otherwise the connecting pixels below the
+    cut belong to no region. Everything depends on values and connectivity only, so a rotated frame
+    splits the same way.
 
     ``idx`` lists the flat indices of the kept regions' pixels. Returns the label image (changed
     in place), the new label count and keep flags.
@@ -376,7 +422,9 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
         return labels, n, keep
     best_peak = np.full(n, -np.inf)
     np.maximum.at(best_peak, owner[1:], value[1:])
-    candidates = candidates[np.argsort(-best_peak[candidates], kind="stable")][:MAX_SPLIT_CANDIDATES]
+    size_of = np.bincount(labels.ravel()[idx], minlength=n)
+    order = np.lexsort((-per_region[candidates], -size_of[candidates], -best_peak[candidates]))
+    candidates = candidates[order][:MAX_SPLIT_CANDIDATES]
     lab = labels.ravel()[idx]
     is_candidate = np.zeros(n, bool)
     is_candidate[candidates] = True
@@ -396,13 +444,15 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
         region = crop == c
         peaks = np.sort(value[1:][owner[1:] == c])[::-1]
         depth = float(depth_k[sl][region].max())
-        parts = _split_one(resid[sl], region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
-        if parts is None:
+        split = _split_one(resid[sl], region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
+        if split is None:
             continue
+        parts, remainder = split
         count = int(parts.max())
-        crop[region] = 0
+        if not remainder:
+            crop[region] = 0
+            kept[c] = False
         crop[parts > 0] = parts[parts > 0] + (n - 1)
-        kept[c] = False
         kept.extend([True] * count)
         n += count
     return labels, n, np.asarray(kept, dtype=bool)
@@ -415,7 +465,9 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
 
     With r = celsius − local level (K) and σ the local noise (K):
 
-    * seeds: r ≥ max(seed_cnr·σ, min_seed_k), the per-pixel contrast and CNR test;
+    * seeds: r̄ ≥ max(seed_cnr·σ̄, min_seed_k), the contrast and CNR test on the residual r̄
+      averaged over the 3×3 px measurement spot, with σ̄ its own local noise
+      (:func:`irpatrol.analysis.background.spot_contrast`);
     * growth: r ≥ max(grow_cnr·σ, min_grow_k); a connected (8-neighbour) set of growth pixels is
       a region when it holds a seed and at least ``min_area_px`` pixels;
     * pixels above ``global_threshold_c`` (the whole-frame robust threshold) are growth, and
@@ -426,6 +478,8 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     * then :func:`split_regions`, with the seed contrast as the least depth of a part.
     """
     resid = celsius - local_level_c
+    spot, spot_sigma = spot_contrast(resid)
+    seed = spot >= np.maximum(np.float32(thresholds.seed_cnr) * spot_sigma, np.float32(thresholds.min_seed_k))
     hi = np.maximum(np.float32(thresholds.seed_cnr) * local_sigma_k, np.float32(thresholds.min_seed_k))
     lo = np.maximum(np.float32(thresholds.grow_cnr) * local_sigma_k, np.float32(thresholds.min_grow_k))
     warm = celsius > global_threshold_c
@@ -436,11 +490,11 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     lab = labels.ravel()[idx]
     area = np.bincount(lab, minlength=n)
     seeded = np.zeros(n, bool)
-    seeded[lab[resid.ravel()[idx] >= hi.ravel()[idx]]] = True
+    seeded[lab[seed.ravel()[idx]]] = True
     seeded[lab[warm.ravel()[idx]]] |= area[lab[warm.ravel()[idx]]] >= large_px
     keep = seeded & (area >= min_area_px)
     keep[0] = False
     idx = idx[keep[lab]]
     if split:
         labels, n, keep = split_regions(resid, labels, n, keep, idx, hi, hi, min_area_px=min_area_px)
-    return describe(celsius, labels, n, keep, idx=idx, max_regions=max_regions)
+    return describe(celsius, labels, n, keep, idx=idx, level_c=local_level_c, max_regions=max_regions)

@@ -4,7 +4,7 @@ at or above a role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from irpatrol.config import Settings
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth
+from irpatrol.registry.model import User
 
-if TYPE_CHECKING:
-    from irpatrol.registry.model import User
-else:  # resolved at request time; FastAPI only needs a class for the annotation
-    User = Any
+MAX_ID = 2_147_483_647
+"""Largest record id accepted in a path or query (fits every backend's integer column)."""
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
+"""A record id in the URL path."""
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -95,9 +96,3 @@ class PageParams:
 
 
 PageDep = Annotated[PageParams, Depends()]
-
-
-MAX_ID = 2_147_483_647
-"""Largest record id accepted in a path or query (fits every backend's integer column)."""
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
-"""A record id in the URL path."""

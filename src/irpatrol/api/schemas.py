@@ -283,9 +283,10 @@ class FindingRead(ReadModel):
 
 
 class FindingDetail(FindingRead):
-    """A finding with the full diagnosis."""
+    """A finding with the full diagnosis and the capture parameters of its last recompute."""
 
     diagnosis: dict[str, Any] | None
+    params: dict[str, Any] | None = Field(description="Parameters set by the last recompute, if any")
 
 
 class RecomputeRequest(BaseModel):

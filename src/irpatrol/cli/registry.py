@@ -52,7 +52,10 @@ def db_upgrade(revision: Annotated[str, typer.Option(help="Target revision.")] =
 
     url = get_settings().effective_database_url
     db.upgrade(url, revision)
-    typer.echo(f"database at revision {db.current_revision(db.make_engine(url))}")
+    engine = db.make_engine(url)
+    db.analyze(engine)
+    typer.echo(f"database at revision {db.current_revision(engine)}")
+    engine.dispose()
 
 
 @db_app.command("current")
@@ -350,6 +353,30 @@ def hazards_list(
         print_json_line({"total": total, "items": rows})
         return
     _table(rows, ["id", "kind", "grade", "status", "clearance_m", "required_m", "lat", "lon", "description"])
+
+
+@hazards_app.command("show")
+@handles_errors
+def hazards_show(hazard_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
+    """A hazard with its photos and the statuses it may move to."""
+    from irpatrol.registry import workflow
+    from irpatrol.registry.hazards import get_hazard, summary
+
+    with factory()() as session:
+        h = get_hazard(session, hazard_id)
+        out = summary(h)
+        out["photos"] = [{"id": p.id, "path": p.path, "caption": p.caption} for p in h.photos]
+        out["allowed"] = sorted(workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(h.status)])
+    if json_out:
+        print_json_line(out)
+        return
+    typer.echo(
+        f"hazard #{out['id']}: {out['kind']}, {out['grade']}, {out['status']} at {out['lat']:.6f}, "
+        f"{out['lon']:.6f}; clearance {_cell(out['clearance_m'])} m of {_cell(out['required_m'])} m"
+    )
+    for p in out["photos"]:
+        typer.echo(f"  photo {p['path']}")
+    typer.echo(f"  next: {', '.join(out['allowed']) or 'closed'}")
 
 
 @hazards_app.command("add")

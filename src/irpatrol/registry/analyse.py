@@ -196,18 +196,18 @@ def analyse(path: str, name: str, sha256: str, data: bytes, ctx: MatchContext) -
                 delta_pct=_f(h.delta_pct),
                 phase=phase_of(int(h.max_xy[0]), th.width),
                 grade=str(d.get("grade") or "none"),
-                diagnosis=_jsonable(d),
+                diagnosis=jsonable(d),
             )
         )
     return ImageAnalysis(**base, status="analysed", reason=reason, findings=tuple(findings))  # type: ignore[arg-type]
 
 
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
     """Nested dict/list with numpy scalars and non-finite floats made JSON-safe."""
     if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not np.isfinite(obj):

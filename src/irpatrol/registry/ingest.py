@@ -37,18 +37,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.conditions import Conditions
 from irpatrol.db import analyze
-from irpatrol.errors import InputError, NotFound
+from irpatrol.errors import InputError
 from irpatrol.registry import workflow
 from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding, transition
-from irpatrol.registry.geo import PoleIndex, track_length_m
+from irpatrol.registry.geo import PoleIndex
 from irpatrol.registry.model import (
     DEFAULT_COMPONENT_KIND,
     Component,
-    Crew,
     Defect,
-    Drone,
     Feeder,
     Finding,
     Image,
@@ -56,6 +54,7 @@ from irpatrol.registry.model import (
     PatrolFeeder,
     Pole,
 )
+from irpatrol.registry.patrols import ensure_patrol, update_track
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -155,72 +154,6 @@ def _parse_date(value: date | str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"date {value!r} is not YYYY-MM-DD") from None
-
-
-def ensure_patrol(
-    session: Session,
-    *,
-    feeders: Sequence[str],
-    day: date,
-    crew: str | None = None,
-    ambient_c: float | None = None,
-    humidity_pct: float | None = None,
-    wind_m_s: float | None = None,
-    rain: bool = False,
-    load_current_a: dict[str, float] | None = None,
-    drone: str | None = None,
-) -> Patrol:
-    """The patrol of ``crew`` on ``day`` (created on first use, key ``<day>|<crew>``), flying
-    ``feeders`` (added if missing) with the weather and per-feeder load current given."""
-    rows = []
-    for name in feeders:
-        f = session.scalar(select(Feeder).where(Feeder.name == name))
-        if f is None:
-            raise NotFound(f"no feeder named {name!r}; import the assets first (irpatrol assets import)")
-        rows.append(f)
-    crew_row = None
-    if crew:
-        crew_row = session.scalar(select(Crew).where(Crew.name == crew))
-        if crew_row is None:
-            crew_row = Crew(name=crew)
-            session.add(crew_row)
-            session.flush()
-            record(session, None, "create", "crew", crew_row.id, {"name": crew, "by": "ingest"})
-    drone_row = None
-    if drone:
-        drone_row = session.scalar(select(Drone).where(Drone.name == drone))
-        if drone_row is None:
-            drone_row = Drone(name=drone, crew_id=crew_row.id if crew_row else None)
-            session.add(drone_row)
-            session.flush()
-            record(session, None, "create", "drone", drone_row.id, {"name": drone, "by": "ingest"})
-    key = f"{day.isoformat()}|{crew or ''}"
-    patrol = session.scalar(select(Patrol).where(Patrol.key == key))
-    if patrol is None:
-        patrol = Patrol(key=key, date=day, crew_id=crew_row.id if crew_row else None)
-        session.add(patrol)
-        session.flush()
-        record(session, None, "create", "patrol", patrol.id, {"key": key})
-    for attr, value in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
-        if value is not None:
-            setattr(patrol, attr, value)
-    if rain:
-        patrol.rain = True
-    if drone_row is not None:
-        patrol.drone_id = drone_row.id
-    have = {
-        pf.feeder_id: pf
-        for pf in session.scalars(select(PatrolFeeder).where(PatrolFeeder.patrol_id == patrol.id))
-    }
-    for f in rows:
-        pf = have.get(f.id)
-        if pf is None:
-            pf = PatrolFeeder(patrol_id=patrol.id, feeder_id=f.id)
-            session.add(pf)
-        if load_current_a and f.name in load_current_a:
-            pf.load_current_a = load_current_a[f.name]
-    session.flush()
-    return patrol
 
 
 def _match_context(
@@ -445,20 +378,6 @@ def _write_with_retry(
             setattr(result, name, getattr(result, name) + getattr(trial, name))
         result.rejected_files.extend(trial.rejected_files)
         return
-
-
-def update_track(session: Session, patrol_id: int) -> float:
-    """Recompute the patrol's km flown from its images' GPS positions in capture order (km)."""
-    points = session.execute(
-        select(Image.lat, Image.lon)
-        .where(Image.patrol_id == patrol_id, Image.lat.is_not(None), Image.lon.is_not(None))
-        .order_by(Image.captured_at, Image.original_name, Image.id)
-    ).all()
-    km = track_length_m([(float(p[0] or 0.0), float(p[1] or 0.0)) for p in points]) / 1000.0
-    patrol = session.get(Patrol, patrol_id)
-    assert patrol is not None
-    patrol.km_flown = km
-    return km
 
 
 def _results(

@@ -192,6 +192,9 @@ def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Setti
 class JobRunner(Protocol):
     """Something that runs a queued job eventually."""
 
+    def start(self) -> None:
+        """Called once when the serving process starts."""
+
     def submit(self, job_id: int) -> None:
         """Start (or queue) job ``job_id``; returns at once."""
 
@@ -207,6 +210,19 @@ class ThreadRunner:
         self.sessions = sessions
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="irpatrol-job")
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Run again the jobs a previous process left queued or running (killed, restarted):
+        ingest is idempotent, so a job cut short finishes with nothing lost or doubled."""
+        from irpatrol.registry.model import Job
+
+        with self.sessions() as session:
+            unfinished = session.scalars(
+                select(Job.id).where(Job.status.in_(("queued", "running"))).order_by(Job.id)
+            ).all()
+        for job_id in unfinished:
+            log.info("resuming job %s", job_id)
+            self.submit(job_id)
 
     def submit(self, job_id: int) -> None:
         """Queue ``job_id`` behind any job already running here."""
@@ -272,6 +288,9 @@ class QueueRunner:
         self.app = queue_app(settings, sessions)
         self._opened = False
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Nothing to do: the queue in PostgreSQL outlives any process."""
 
     def submit(self, job_id: int) -> None:
         """Put ``job_id`` on the ingest queue."""

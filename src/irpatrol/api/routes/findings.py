@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from irpatrol.api.deps import MAX_ID, PageDep, RecordId, SessionDep, ViewerUser
+from irpatrol.api.deps import MAX_ID, AnalystUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.listing import paginate
-from irpatrol.api.schemas import FindingDetail, FindingRead, Page
+from irpatrol.api.schemas import FindingDetail, FindingRead, Page, RecomputeRequest
 from irpatrol.errors import NotFound
+from irpatrol.registry import findings
 from irpatrol.registry.model import Finding
 
 router = APIRouter(prefix="/findings", tags=["findings"])
@@ -57,4 +58,33 @@ def read_finding(finding_id: RecordId, _: ViewerUser, session: SessionDep) -> Fi
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding {finding_id}")
+    return FindingDetail.model_validate(finding)
+
+
+@router.post(
+    "/{finding_id}/recompute",
+    responses={
+        404: {"description": "No such finding, or its image file is gone"},
+        422: {"description": "A value out of range, or a file without raw data to recompute from"},
+    },
+)
+def recompute_finding(
+    finding_id: RecordId,
+    body: RecomputeRequest,
+    user: AnalystUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FindingDetail:
+    """Recompute a finding from its stored image with another emissivity, distance (m) or
+    reflected temperature (°C) (analyst): the temperatures are recalculated from the raw data,
+    the hotspot is diagnosed again, and the defect it belongs to gets a timeline entry."""
+    finding = findings.recompute(
+        session,
+        finding_id,
+        emissivity=body.emissivity,
+        distance_m=body.distance_m,
+        reflected_c=body.reflected_c,
+        data_dir=settings.data_dir,
+        user=user.username,
+    )
     return FindingDetail.model_validate(finding)

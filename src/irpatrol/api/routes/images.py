@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,6 +14,7 @@ from irpatrol.api.listing import paginate
 from irpatrol.api.schemas import ImageDetail, ImageRead, Page, UploadBatch
 from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi, receive_files
 from irpatrol.errors import InputError, NotFound
+from irpatrol.registry.findings import stored_file
 from irpatrol.registry.model import Image
 
 router = APIRouter(prefix="/images", tags=["images"])
@@ -106,17 +106,6 @@ def _detail_fields(image: Image) -> dict[str, object]:
     }
 
 
-def stored_file(data_dir: Path, image: Image) -> Path:
-    """Where an image's bytes are (paths may be kept relative to the data folder)."""
-    if not image.stored_path:
-        raise NotFound(f"image {image.id} has no stored file")
-    path = Path(image.stored_path)
-    path = path if path.is_absolute() else data_dir / path
-    if not path.is_file():
-        raise NotFound(f"stored file of image {image.id} is missing")
-    return path
-
-
 @router.get(
     "/{image_id}/thermal.png",
     response_class=Response,
@@ -137,6 +126,6 @@ def render_image(
 
     if t_min is not None and t_max is not None and t_min >= t_max:
         raise InputError("t_min must be below t_max")
-    thermogram = read(stored_file(settings.data_dir, _image(session, image_id)))
+    thermogram = read(stored_file(_image(session, image_id), settings.data_dir))
     png = render.render_png(thermogram.celsius, palette, t_min=t_min, t_max=t_max, colorbar=colorbar)
     return Response(content=png, media_type="image/png")

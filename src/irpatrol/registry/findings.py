@@ -1,0 +1,206 @@
+"""Finding services: recompute a finding with other capture parameters.
+
+A temperature depends on the object parameters the camera was told (emissivity ε, distance,
+reflected apparent temperature; shared/domain/radiometry.md, Planck/atmosphere equation). A
+recompute re-reads the image's stored file, recalculates its temperatures with the new values
+(``Thermogram.with_params``: from the raw counts, so only formats that keep them — R-JPEG, FFF —
+can be recomputed; a temperature TIFF raises ParameterError), examines it again with the
+finding's standard and component kind and the patrol's conditions, and updates the finding from
+the hotspot at the same place. The defect the finding belongs to gets a timeline entry; a finding
+that becomes graded and had no defect opens or joins one as ingest would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from irpatrol.conditions import Conditions
+from irpatrol.db import utcnow
+from irpatrol.errors import NotFound
+from irpatrol.registry import workflow
+from irpatrol.registry.analyse import jsonable
+from irpatrol.registry.audit import record
+from irpatrol.registry.defects import DeadlinePolicy, attach_finding, register_finding
+from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, DefectEvent, Feeder, Finding, Image, Patrol, Pole
+
+
+def stored_file(image: Image, data_dir: Path | None = None) -> Path:
+    """The image's file: ``stored_path`` as recorded (absolute for ingested folders), or relative
+    to ``data_dir``; NotFound when it is gone."""
+    if not image.stored_path:
+        raise NotFound(f"image #{image.id} has no stored file")
+    path = Path(image.stored_path)
+    if not path.is_absolute() and data_dir is not None:
+        path = data_dir / path
+    if not path.is_file():
+        raise NotFound(f"the file of image #{image.id} is gone", source=str(path))
+    return path
+
+
+def _conditions(session: Session, image: Image) -> tuple[Conditions, float | None]:
+    patrol = session.get(Patrol, image.patrol_id) if image.patrol_id else None
+    rated = None
+    if image.pole_id is not None:
+        pole = session.get(Pole, image.pole_id)
+        feeder = session.get(Feeder, pole.feeder_id) if pole else None
+        rated = feeder.rated_current_a if feeder else None
+    if patrol is None:
+        return Conditions(rated_current_a=rated), None
+    loads = [pf.load_current_a for pf in patrol.feeders if pf.load_current_a is not None]
+    return (
+        Conditions(
+            wind_m_s=patrol.wind_m_s,
+            humidity_pct=patrol.humidity_pct,
+            rain=bool(patrol.rain),
+            load_current_a=loads[0] if len(loads) == 1 else None,
+            rated_current_a=rated,
+        ),
+        patrol.ambient_c,
+    )
+
+
+def _closest(hotspots: list[Any], x: int, y: int) -> Any | None:
+    """The hotspot whose box holds (x, y), else the one whose hottest pixel is nearest to it."""
+    inside = [f for f in hotspots if _contains(f.hotspot.bbox, x, y)]
+    pool = inside or hotspots
+    if not pool:
+        return None
+    return min(pool, key=lambda f: (f.hotspot.max_xy[0] - x) ** 2 + (f.hotspot.max_xy[1] - y) ** 2)
+
+
+def _contains(bbox: Any, x: int, y: int) -> bool:
+    bx, by, bw, bh = (int(v) for v in bbox)
+    return bx <= x < bx + bw and by <= y < by + bh
+
+
+def recompute(
+    session: Session,
+    finding_id: int,
+    *,
+    emissivity: float | None = None,
+    distance_m: float | None = None,
+    reflected_c: float | None = None,
+    data_dir: Path | None = None,
+    user: str | None = None,
+    policy: DeadlinePolicy | None = None,
+    at: datetime | None = None,
+) -> Finding:
+    """Recompute finding ``finding_id`` with new ε, distance (m) or reflected temperature (°C).
+
+    NotFound when the finding or its file is gone; ParameterError for values out of range or a
+    file that keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
+    its geometry, takes the new maximum in its box and is graded ``none``. The caller commits.
+    """
+    from irpatrol import radiometry
+    from irpatrol.pipeline import examine
+
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding #{finding_id}")
+    image = finding.image
+    thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
+        emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
+    )
+    conditions, ambient_c = _conditions(session, image)
+    standard = finding.standard or "dlt664-2016"
+    device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND
+    exam = examine(
+        thermogram,
+        standard=standard,
+        device=device,
+        ambient_c=ambient_c,
+        conditions=conditions,
+        ambient_source="patrol",
+    )
+    x = finding.max_x if finding.max_x is not None else finding.bbox_x + finding.bbox_w // 2
+    y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
+    old_grade, old_t = finding.grade, finding.t_max_c
+    match = _closest(exam.hotspots, x, y)
+    if match is not None:
+        h, d = match.hotspot, jsonable(match.diagnosis.to_dict())
+        finding.bbox_x, finding.bbox_y, finding.bbox_w, finding.bbox_h = (int(v) for v in h.bbox)
+        finding.max_x, finding.max_y = int(h.max_xy[0]), int(h.max_xy[1])
+        finding.area_px = int(h.area_px)
+        finding.t_max_c, finding.t_mean_c = float(h.t_max_c), h.t_mean_c
+        finding.t_ref_c, finding.t_ref_source, finding.t_ambient_c = h.t2_c, h.t2_source, h.t0_c
+        finding.delta_t_k, finding.rise_k, finding.delta_pct = h.delta_t_k, h.rise_k, h.delta_pct
+        finding.grade = str(d.get("grade") or "none")
+        finding.corrected_delta_t_k = d.get("corrected_delta_t_k")
+        finding.rule, finding.clause, finding.confidence = d.get("rule"), d.get("clause"), d.get("confidence")
+        finding.flags = list(d.get("flags") or [])
+        finding.diagnosis = d
+    else:
+        box = thermogram.celsius[
+            finding.bbox_y : finding.bbox_y + finding.bbox_h, finding.bbox_x : finding.bbox_x + finding.bbox_w
+        ]
+        finding.t_max_c = float(box.max()) if box.size else finding.t_max_c
+        finding.grade = "none"
+        finding.diagnosis = {
+            **(finding.diagnosis or {}),
+            "grade": "none",
+            "advice": ["no hotspot left at this place with the new parameters"],
+        }
+    finding.params = dataclasses.asdict(thermogram.params)
+    when = at or utcnow()
+    if finding.defect is not None:
+        session.add(
+            DefectEvent(
+                defect_id=finding.defect.id,
+                event="note",
+                at=when,
+                username=user,
+                finding_id=finding.id,
+                t_max_c=finding.t_max_c,
+                delta_t_k=finding.delta_t_k,
+                comment=f"finding #{finding.id} recomputed ({_changes(emissivity, distance_m, reflected_c)}):"
+                f" grade {old_grade} → {finding.grade}, {old_t:.1f} → {finding.t_max_c:.1f} °C",
+            )
+        )
+        if workflow.grade_rank(finding.grade) > workflow.grade_rank(finding.defect.grade):
+            attach_finding(session, finding.defect, finding, at=when, policy=policy)
+    elif (
+        workflow.is_defect_grade(finding.grade)
+        and finding.pole_id is not None
+        and finding.component_id is not None
+    ):
+        register_finding(
+            session,
+            finding,
+            found_at=when,
+            lat=image.lat,
+            lon=image.lon,
+            policy=policy,
+            description=f"{device}: {finding.grade} after recompute",
+        )
+    record(
+        session,
+        user,
+        "recompute",
+        "finding",
+        finding.id,
+        {
+            "emissivity": emissivity,
+            "distance_m": distance_m,
+            "reflected_c": reflected_c,
+            "grade": [old_grade, finding.grade],
+            "t_max_c": [old_t, finding.t_max_c],
+        },
+    )
+    session.flush()
+    return finding
+
+
+def _changes(emissivity: float | None, distance_m: float | None, reflected_c: float | None) -> str:
+    parts = []
+    if emissivity is not None:
+        parts.append(f"ε {emissivity:g}")
+    if distance_m is not None:
+        parts.append(f"distance {distance_m:g} m")
+    if reflected_c is not None:
+        parts.append(f"reflected {reflected_c:g} °C")
+    return ", ".join(parts) or "same parameters"
