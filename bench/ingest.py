@@ -1,12 +1,14 @@
 """End-to-end ingest throughput (images/s) of a simulated flight, on SQLite and PostgreSQL.
 
 A feeder of ``IMAGES / 2`` poles (50 m spans) is flown by the simulator with two 640×512
-radiometric TIFFs per pole and 1 % hot clamps; the flight is cached under the temp folder and
-reused while the simulator is unchanged. ``irpatrol.registry.ingest.ingest_folder`` then hashes,
-decodes, matches, examines and records every image (worker processes on all cores, one
-transaction per image) into an empty database: SQLite always, PostgreSQL when
-``IRPATROL_TEST_POSTGRES_URL`` (or ``IRPATROL_BENCH_POSTGRES_URL``) is set, in a schema of its own
-that is dropped afterwards.
+radiometric TIFFs per pole (raw counts with the simulator's calibration, its default) and 1 % hot
+clamps; the flight is cached under the temp folder and reused while the simulator, the TIFF
+writer, the Planck code and ``simulate.flight.OUTPUT_FORMAT`` are unchanged.
+``irpatrol.registry.ingest.ingest_folder`` then hashes, decodes, matches, examines, copies into
+the content-addressed image store (an empty data folder per run) and records every image (worker
+processes on all cores, one transaction per image) into an empty database: SQLite always,
+PostgreSQL when ``IRPATROL_TEST_POSTGRES_URL`` (or ``IRPATROL_BENCH_POSTGRES_URL``) is set, in a
+schema of its own that is dropped afterwards.
 
 Baseline: what a user would otherwise script — one process looping over the files with
 ``radiometry.read`` + ``pipeline.examine``, no matching, no database (timed on the first
@@ -46,9 +48,15 @@ def flight(images: int) -> tuple[Path, Path]:
     poles = line_of_poles(max(1, images // 2), prefix="")
     import hashlib
 
+    from irpatrol.radiometry import planck, tiff
     from irpatrol.simulate import flight as simulator
 
-    scene = hashlib.sha256(Path(simulator.__file__).read_bytes()).hexdigest()[:8]  # new scene → new cache
+    # new scene or new file format → new cache: the simulator's, the TIFF writer's and the Planck
+    # code's sources and the simulator's declared output format all go into the key
+    key = hashlib.sha256(simulator.OUTPUT_FORMAT.encode())
+    for module in (simulator, tiff, planck):
+        key.update(Path(module.__file__ or "").read_bytes())
+    scene = key.hexdigest()[:8]
     root = Path(tempfile.gettempdir()) / f"irpatrol-bench-flight-{images}-{scene}"
     csv = root / "poles.csv"
     out = root / "flight"
@@ -130,11 +138,13 @@ def main() -> None:
     base = baseline(folder)
     rows.append(("single-process read+examine loop (no DB)", base, BASELINE_IMAGES, "-"))
     with tempfile.TemporaryDirectory() as tmp:
-        rate, n, defects = run(f"sqlite:///{tmp}/bench.sqlite", folder, csv, args.workers, Path(tmp))
+        rate, n, defects = run(
+            f"sqlite:///{tmp}/bench.sqlite", folder, csv, args.workers, Path(tmp) / "sqlite"
+        )
         rows.append(("irpatrol ingest → SQLite", rate, n, str(defects)))
         with postgres_url() as pg:
             if pg:
-                rate, n, defects = run(pg, folder, csv, args.workers, Path(tmp))
+                rate, n, defects = run(pg, folder, csv, args.workers, Path(tmp) / "postgres")
                 rows.append(("irpatrol ingest → PostgreSQL", rate, n, str(defects)))
     print(f"\ningest throughput, {args.images} simulated 640×512 TIFFs, {os.cpu_count()} cores")
     print(f"{'run':44} {'images/s':>9} {'images':>7} {'defects':>8} {'× loop':>7} {'target':>8}")

@@ -66,6 +66,17 @@ class Examination:
         }
 
 
+CAMERA_IFOV_MRAD: dict[str, float] = {"M30T": 1.3, "ZH20T": 0.9}
+"""Pixel IFOV (mrad) of the wide thermal camera by the model string of the file's metadata:
+12 µm pitch over ≈ 9.1 mm (M30T) and 13.5 mm (H20T) focal length, ../shared/domain/standards.md §2
+(lens data from DJI specifications, marked [M] there). Other models: unknown unless given."""
+
+
+def ifov_of(thermogram: Thermogram) -> float | None:
+    """The camera's pixel IFOV (mrad) from :data:`CAMERA_IFOV_MRAD`, None for other cameras."""
+    return CAMERA_IFOV_MRAD.get((thermogram.meta.model or "").strip())
+
+
 def _distance_of(thermogram: Thermogram) -> float | None:
     """Object distance (m): the laser rangefinder reading when the file has one, else the camera's;
     None when neither is a positive distance (formats without one store 0)."""
@@ -83,6 +94,7 @@ def examine(
     conditions: Conditions | None = None,
     ambient_source: str = "user",
     reference_bbox: BBox | None = None,
+    ifov_mrad: float | None = None,
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -97,6 +109,9 @@ def examine(
         rangefinder or camera distance of the thermogram, the target size to each hotspot's area.
     reference_bbox:
         (x, y, w, h) of a normal part to use as T2 instead of the automatic choice.
+    ifov_mrad:
+        The camera's pixel IFOV (mrad) for the trusted target size at the object distance
+        (``small-target`` flag); None: :func:`ifov_of` the thermogram's camera, if known.
 
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
@@ -106,10 +121,12 @@ def examine(
         celsius = check_frame(thermogram.celsius)
         if conditions.distance_m is None:
             conditions = dataclasses.replace(conditions, distance_m=_distance_of(thermogram))
+        if ifov_mrad is None:
+            ifov_mrad = ifov_of(thermogram)
     else:
         celsius = check_frame(thermogram)
     hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                             reference_bbox=reference_bbox, conditions=conditions)
+                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad)
     findings = [Finding(h, _diagnose(h, standard, device, conditions)) for h in hotspots]
     if not findings:
         check_names(standard, device)

@@ -142,7 +142,8 @@ def test_look_alikes_are_split_off_a_warm_body_and_a_hot_spot_stays_with_the_bod
     local = local_background(frame, fill_c=bg_stats.median_c)
     regions = segment_local(frame, local.level_c, local.sigma_k, bg_stats.threshold_c).regions
     clamps = [r for r in regions if r.bbox[2:] == (CLAMP_W, CLAMP_H)]
-    assert sorted(r.bbox[:2] for r in clamps) == [(cx - CLAMP_W // 2, cy - CLAMP_H // 2) for cx, cy in centers]
+    corners = [(cx - CLAMP_W // 2, cy - CLAMP_H // 2) for cx, cy in centers]
+    assert sorted(r.bbox[:2] for r in clamps) == corners
     assert all(r.t_max_c == pytest.approx(plateau, abs=1e-4) for r in clamps)
     (rest,) = [r for r in regions if r not in clamps]
     # the spot is no copy of the clamps: it stays the hottest point of the tank's region

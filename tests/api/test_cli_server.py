@@ -17,13 +17,11 @@ from irpatrol.registry import auth
 
 @pytest.fixture
 def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """An embedded (SQLite) database in a fresh data folder, named by the environment."""
+    """An embedded (SQLite) database in a fresh, empty data folder, named by the environment."""
     monkeypatch.setenv("IRPATROL_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("IRPATROL_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    settings = get_settings()
-    db.upgrade(settings.effective_database_url)
-    yield settings
+    yield get_settings()
     get_settings.cache_clear()
 
 

@@ -108,3 +108,34 @@ def test_openapi_describes_the_bearer_scheme_and_every_tag(client: TestClient) -
         "stats",
         "plans",
     } <= tags
+
+
+@pytest.mark.parametrize(
+    ("period", "status"),
+    [
+        ("2026", 200),
+        ("2026-Q3", 200),
+        ("2026-07-01..2026-07-31", 200),
+        ("0001", 422),
+        ("9999", 422),
+        ("2026-13", 422),
+    ],
+)
+def test_stats_periods(
+    client: TestClient, headers: dict[str, dict[str, str]], period: str, status: int
+) -> None:
+    r = client.get("/stats", params={"period": period}, headers=headers["viewer"])
+    assert r.status_code == status, r.text
+    if status == 200:
+        body = r.json()
+        for key in (
+            "images",
+            "rejected",
+            "findings",
+            "defects",
+            "poles_inspected",
+            "km_flown",
+            "coverage_pct",
+        ):
+            assert key in body
+        assert body["previous_year"] is not None

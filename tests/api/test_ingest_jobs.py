@@ -4,6 +4,7 @@ PostgreSQL ingesting the same flight with the same counts as one run."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from irpatrol import db
 from irpatrol.config import Settings
 from irpatrol.registry import assets, jobs
 from irpatrol.registry.ingest import ingest_folder
-from irpatrol.registry.model import Defect, Finding, Image
+from irpatrol.registry.model import Defect, Finding, Image, Job
 
 FEEDER = "F-API"
 POLES = 4
@@ -150,16 +151,23 @@ def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     assert stats["images"] == len(files) and stats["defects"] == hot["total"]
 
     image_id = images["items"][0]["id"]
+    detail = client.get(f"/images/{image_id}", headers=headers["viewer"]).json()
+    assert detail["params"] and all("grade" in f for f in detail["findings"])
     png = client.get(f"/images/{image_id}/thermal.png", headers=headers["viewer"])
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
 
-    finding_id = client.get(
-        "/findings", params={"defect_id": hot["items"][0]["id"]}, headers=headers["viewer"]
-    ).json()["items"][0]["id"]
-    r = client.post(f"/findings/{finding_id}/recompute", json={"emissivity": 0.8}, headers=headers["analyst"])
-    assert r.status_code == 422, "a temperature TIFF keeps no raw data to recompute from"
-    assert "cannot be changed" in r.json()["detail"]
+    defect_id = hot["items"][0]["id"]
+    finding = client.get("/findings", params={"defect_id": defect_id}, headers=headers["viewer"]).json()[
+        "items"
+    ][0]
+    r = client.post(
+        f"/findings/{finding['id']}/recompute", json={"emissivity": 0.7}, headers=headers["analyst"]
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["t_max_c"] > finding["t_max_c"]  # less emissive: the same signal means a hotter clamp
+    timeline = client.get(f"/defects/{defect_id}", headers=headers["viewer"]).json()["events"]
+    assert "recomputed" in (timeline[-1]["comment"] or "") and timeline[-1]["user"] == "analyst-i"
 
     before = counts(settings)
     r = client.post("/ingest", json=body, headers=headers["analyst"])
@@ -245,18 +253,29 @@ def _csv(folder: Path) -> Path:
     return path
 
 
-def _worker(settings: Settings, name: str) -> subprocess.Popen[str]:
+def _worker(settings: Settings, name: str, *args: str, once: bool = True) -> subprocess.Popen[str]:
+    """An ``irpatrol worker`` process on ``settings``' database."""
     env = dict(
         os.environ,
         IRPATROL_DATA_DIR=str(settings.data_dir),
         IRPATROL_DATABASE_URL=settings.database_url or "",
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "irpatrol.cli.main", "worker", "--once", "--name", name],
+        [
+            sys.executable,
+            "-m",
+            "irpatrol.cli.main",
+            "worker",
+            "--name",
+            name,
+            *(["--once"] if once else []),
+            *args,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, so a test can kill it with its children
     )
 
 
@@ -319,3 +338,62 @@ def test_a_job_cut_short_is_finished_when_the_server_starts_again(
         assert resumed.status == "done", resumed.error
         assert resumed.result["analysed"] + resumed.result["rejected"] == len(files)
     gen.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_a_killed_worker_s_job_is_finished_by_another(tmp_path: Path, backend_maker: Callable) -> None:
+    gen = backend_maker("postgres", tmp_path / "pg")
+    pg = next(gen)
+    try:
+        with db.session_scope(pg.settings) as session:
+            assets.import_assets(session, _csv(tmp_path))
+        flight = tmp_path / "flight"
+        irpatrol(
+            "simulate",
+            "flight",
+            "--feeder",
+            FEEDER,
+            "--out",
+            str(flight),
+            "--hot",
+            HOT,
+            "--per-pole",
+            "8",
+            "--width",
+            "320",
+            "--height",
+            "256",
+            settings=pg.settings,
+        )
+        files = sorted(p for p in flight.iterdir() if p.suffix.lower() in (".tif", ".tiff"))
+        runner = jobs.QueueRunner(pg.settings, db.session_factory(db.engine_for(pg.settings)))
+        with db.session_scope(pg.settings) as session:
+            job_id = jobs.start_ingest(
+                session, runner, folder=flight, feeder=FEEDER, date=date.fromisoformat(FLIGHT_DATE)
+            ).id
+        runner.close()
+
+        first = _worker(pg.settings, "doomed", once=False)
+        deadline = time.monotonic() + 120
+        while _job(pg.settings, job_id).done < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool, mid-run: nothing cleans up
+        first.communicate(timeout=30)
+        assert _job(pg.settings, job_id).status == "running"
+
+        time.sleep(2.5)  # longer than --stalled-after: the dead worker's heartbeat is older
+        second = _worker(pg.settings, "rescuer", "--stalled-after", "2")
+        _, err = second.communicate(timeout=300)
+        assert second.returncode == 0, err
+        finished = _job(pg.settings, job_id)
+        assert finished.status == "done", finished.error
+        assert counts(pg.settings)["images"] == len(files)
+    finally:
+        gen.close()
+
+
+def _job(settings: Settings, job_id: int) -> Job:
+    """The job row, read in a session of its own."""
+    with db.session_scope(settings) as session:
+        return jobs.get_job(session, job_id)

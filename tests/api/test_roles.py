@@ -45,6 +45,8 @@ MIN_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/defects"): "viewer",
     ("GET", "/defects/{defect_id}"): "viewer",
     ("POST", "/defects/{defect_id}/transition"): "analyst",
+    ("POST", "/defects"): "pilot",
+    ("POST", "/defects/{defect_id}/photos"): "pilot",
     ("GET", "/hazards"): "viewer",
     ("GET", "/hazards/{hazard_id}"): "viewer",
     ("POST", "/hazards"): "pilot",

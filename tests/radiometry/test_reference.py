@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import reference_rows
 from irpatrol.cli.main import app
+from sample_files import reference_rows
 
 TOLERANCE_C = 0.05
 """Issue 2: t_min/t_max/t_mean/t_center within 0.05 °C …"""

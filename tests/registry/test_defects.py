@@ -33,6 +33,37 @@ def test_deadline_policy_by_grade() -> None:
     assert env.critical == timedelta(hours=8) and env.general == timedelta(days=90)
     with pytest.raises(InputError):
         DeadlinePolicy.from_env({"IRPATROL_DEADLINE_SERIOUS_D": "soon"})
+    with pytest.raises(InputError, match="greater than 0"):
+        DeadlinePolicy.from_env({"IRPATROL_DEADLINE_CRITICAL_H": "0"})
+
+
+def test_deadline_policy_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from irpatrol.config import Settings
+
+    for name in ("CRITICAL_H", "SERIOUS_D", "SERIOUS_DAYS", "GENERAL_D", "GENERAL_DAYS"):
+        monkeypatch.delenv(f"IRPATROL_DEADLINE_{name}", raising=False)
+    defaults = Settings()
+    assert (defaults.deadline_critical_h, defaults.deadline_serious_days, defaults.deadline_general_days) == (
+        24.0,
+        30.0,
+        180.0,
+    )
+    assert DeadlinePolicy.from_settings(defaults) == DeadlinePolicy() == DeadlinePolicy.from_env()
+    own = DeadlinePolicy.from_settings(Settings(deadline_critical_h=12, deadline_general_days=90))
+    assert own == DeadlinePolicy(critical=timedelta(hours=12), general=timedelta(days=90))
+    # the environment variable names of before keep working, and the field names with the prefix too
+    monkeypatch.setenv("IRPATROL_DEADLINE_CRITICAL_H", "6")
+    monkeypatch.setenv("IRPATROL_DEADLINE_SERIOUS_D", "7")
+    monkeypatch.setenv("IRPATROL_DEADLINE_GENERAL_DAYS", "120")
+    s = Settings()
+    assert (s.deadline_critical_h, s.deadline_serious_days, s.deadline_general_days) == (6.0, 7.0, 120.0)
+    assert DeadlinePolicy.from_env() == DeadlinePolicy(
+        critical=timedelta(hours=6), serious=timedelta(days=7), general=timedelta(days=120)
+    )
+    # a mapping given to from_env is read alone (os.environ's overrides do not leak into it)
+    assert DeadlinePolicy.from_env({"IRPATROL_DEADLINE_GENERAL_D": "60"}) == DeadlinePolicy(
+        general=timedelta(days=60)
+    )
 
 
 def test_transition_writes_event_and_audit(session: Session, poles: list[Pole]) -> None:

@@ -73,7 +73,9 @@ def test_recompute_errors(ingested: Session, tmp_path: Path) -> None:
     finding = ingested.scalar(select(Finding))
     assert finding is not None
     with pytest.raises(ParameterError):
-        recompute(ingested, finding.id, emissivity=1.7)
-    Path(finding.image.stored_path or "").unlink()
+        recompute(ingested, finding.id, emissivity=1.7, data_dir=tmp_path)
+    stored = tmp_path / (finding.image.stored_path or "")
+    assert stored.is_file() and not Path(finding.image.stored_path or "").is_absolute()
+    stored.unlink()
     with pytest.raises(NotFound, match="is gone"):
-        recompute(ingested, finding.id, emissivity=0.8)
+        recompute(ingested, finding.id, emissivity=0.8, data_dir=tmp_path)

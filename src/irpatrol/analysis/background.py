@@ -5,6 +5,13 @@ level and spread are estimated with the median and the median absolute deviation
 minority of warm equipment pixels does not move (Hampel's robust scale; σ ≈ 1.4826 × MAD for a
 normal distribution, Rousseeuw & Croux 1993). Both come from one histogram of the frame, which is
 invariant to any permutation of the pixels (so to rotation) and costs one pass over the data.
+
+A single whole-frame threshold misses parts a few kelvin above a warm, high-spread background
+(the spread of the whole frame raises it), so :func:`local_background` also estimates the
+background level and noise around every pixel, from 8×8 px block means: a 40 px window median
+combined with a grey opening, a second pass with κ-σ clipping, and a noise estimate from the
+negative residuals only (:func:`spot_contrast` does the same for the 3×3 px spot average).
+Block means are exact in float64, so these maps rotate with the frame bit for bit.
 """
 
 from __future__ import annotations
@@ -139,17 +146,16 @@ class LocalBackground:
     block_px: int
 
 
-def _blocks(frame: np.ndarray, block: int, dtype: type = np.float64) -> np.ndarray:
-    """Block sums (``dtype``) of an H×W array whose sides are multiples of ``block``, by strided
-    additions. In float64 a sum of 64 float32 values is exact, so the result does not depend on the
-    summation order: a rotated frame gives the rotated block sums bit for bit."""
-    cols: np.ndarray = frame[:, 0::block].astype(dtype)
-    for i in range(1, block):
-        cols += frame[:, i::block]
-    rows: np.ndarray = cols[0::block].copy()
-    for i in range(1, block):
-        rows += cols[i::block]
-    return rows
+def _block_means(frame: np.ndarray, block: int, *, exact: bool = True) -> np.ndarray:
+    """Block means of an H×W array whose sides are multiples of ``block`` (``cv2.resize``
+    INTER_AREA). ``exact``: in float64, where a sum of 64 float32 values is exact and the division
+    by 64 too, so the result does not depend on the summation order and a rotated frame gives the
+    rotated block means bit for bit (used for the level); else float32 (the noise maps, where a
+    last-bit difference does not matter)."""
+    h, w = frame.shape[0] // block, frame.shape[1] // block
+    data = frame.astype(np.float64) if exact else frame.astype(np.float32, copy=False)
+    out: np.ndarray = cv2.resize(data, (w, h), interpolation=cv2.INTER_AREA)
+    return out
 
 
 def _up(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
@@ -176,13 +182,14 @@ def _smooth(low: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _noise_blocks(resid: np.ndarray, block_px: int, k: int) -> np.ndarray:
+def _noise_blocks(resid: np.ndarray, block_px: int, k: int, *, exact: bool = True) -> np.ndarray:
     """Block map of the local noise of a residual whose sides are multiples of ``block_px``: per
     block √(π/2) × mean |r| over its negative residuals, a k×k median, floored at
-    :data:`MIN_NOISE_K` (K)."""
+    :data:`MIN_NOISE_K` (K). ``exact``: see :func:`_block_means`."""
     neg = np.minimum(resid, np.float32(0.0))
-    count = _blocks((neg < 0).view(np.uint8), block_px, np.uint8)
-    spread = (-_blocks(neg, block_px) / np.maximum(count, 1.0) * HALF_NORMAL_TO_SIGMA).astype(np.float32)
+    share = _block_means((neg < 0).astype(np.float32), block_px, exact=exact)
+    spread = (-_block_means(neg, block_px, exact=exact) / np.maximum(share, 1.0 / 64)).astype(np.float32)
+    spread *= np.float32(HALF_NORMAL_TO_SIGMA)
     out: np.ndarray = np.maximum(_median(spread, k), np.float32(MIN_NOISE_K))
     return out
 
@@ -198,12 +205,12 @@ def spot_contrast(resid: np.ndarray, *, block_px: int = LOCAL_BLOCK_PX,
     contrast-to-noise ratio stays honest for both. NaN residuals count as 0.
     """
     h, w = resid.shape
-    r = np.nan_to_num(resid, nan=0.0).astype(np.float32, copy=False)
-    spot = cv2.boxFilter(r, -1, (3, 3), borderType=cv2.BORDER_REFLECT)
+    r = np.nan_to_num(resid, nan=0.0) if np.isnan(resid).any() else resid
+    spot = cv2.boxFilter(r.astype(np.float32, copy=False), -1, (3, 3), borderType=cv2.BORDER_REFLECT)
     ph, pw = (-h) % block_px, (-w) % block_px
     padded = np.pad(spot, ((0, ph), (0, pw)), mode="edge") if ph or pw else spot
     k = 5 if window_blocks >= 5 and min(padded.shape) >= 5 * block_px else 3
-    return spot, _up(_noise_blocks(padded, block_px, k), block_px, (h, w))
+    return spot, _up(_noise_blocks(padded, block_px, k, exact=False), block_px, (h, w))
 
 
 def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LOCAL_BLOCK_PX,
@@ -235,11 +242,10 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
     ph, pw = (-h) % block_px, (-w) % block_px
     if ph or pw:
         frame = np.pad(frame, ((0, ph), (0, pw)), mode="edge")
-    n = float(block_px * block_px)
     k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
-    level_low = _smooth((_blocks(frame, block_px) / n).astype(np.float32), k)
+    level_low = _smooth(_block_means(frame, block_px).astype(np.float32), k)
     level = _up(level_low, block_px, frame.shape)
     sigma_low = _noise_blocks(frame - level, block_px, k)
     clipped = np.minimum(frame, level + np.float32(CLIP_SIGMA) * _up(sigma_low, block_px, frame.shape))
-    level_low = _smooth((_blocks(clipped, block_px) / n).astype(np.float32), k)
+    level_low = _smooth(_block_means(clipped, block_px).astype(np.float32), k)
     return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)

@@ -9,12 +9,23 @@ Definitions (DL/T 664-2016 §1.2 as summarised in ../shared/domain/standards.md 
 T1 is the hottest pixel of a warm region, T2 the normal corresponding point and T0 the ambient
 reference (see :mod:`irpatrol.analysis.references`). The steps are:
 
-1. robust background statistics and the warm-equipment threshold (:mod:`.background`);
-2. connected warm regions with outline and statistics (:mod:`.segmentation`);
-3. T2 per region from similar regions, or from a user region; T0 from the user, else the
-   background median;
+1. robust whole-frame statistics (T0, the global warm threshold) and a local background level
+   and noise (:mod:`.background`), so parts only a few kelvin above a warm, sloped, textured
+   background are found where one global threshold (median + 3σ of the whole frame) is far
+   above them;
+2. warm regions by hysteresis against the local background, with a contrast-to-noise test, and
+   merged look-alikes split apart (:func:`.segmentation.segment_local`);
+3. T2 per region from similar regions (only regions resolved well enough to be compared, and
+   close to congruent), or from a user region; T0 from the user, else the background median;
 4. a region is a hotspot when it is at least ``min_delta_k`` hotter than its T2, or, having no
-   similar region to compare with, at least ``min_rise_k`` above T0.
+   similar region to compare with, at least ``min_rise_k`` above both T0 and its local
+   background (twice that when it is too small to be recognised as a part);
+5. the ``small-target`` flag from the 3×3 px measurement spot, in metres at the recorded
+   distance when the camera's IFOV is known (:func:`trusted_target`).
+
+Clutter control (a busy real frame segments tens to hundreds of warm regions): the seed CNR
+(Rose's 5), the comparability and congruence gates of T2, and the local-contrast rule for lone
+regions; see tests/analysis/test_local_segmentation.py for the bound on real frames.
 
 Everything depends on temperature differences and rotation-invariant shape measures only, so a
 uniform offset of the frame changes no ΔT and a frame rotated by 90° gives the same hotspots.
@@ -39,7 +50,7 @@ from irpatrol.analysis.references import (
     peer_table,
 )
 from irpatrol.analysis.segmentation import BBox, Region, segment_local
-from irpatrol.conditions import Conditions, validity_flags
+from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 from irpatrol.errors import ParameterError
 from irpatrol.units import CelsiusArray
 
@@ -53,6 +64,10 @@ its "priority 3" over-ambient band above 10 °C (standards.md §3.1). The region
 much above its local background, so a sunlit patch of a warm busy background (the inspection
 conditions of DL/T 664 §4.3 exclude sunshine, standards.md §1.7) is not reported for the mere
 ambient rise of the whole area."""
+SPOT_PX = 3
+"""Side of the measurement spot in pixels: a hot spot must span ≥ 3×3 px before its T_max is
+trusted (../shared/domain/standards.md §2; Fluke: the measurement IFOV is 2–3 times the
+theoretical one)."""
 UNRESOLVED_RISE_FACTOR = 2.0
 """A lone region too small to be recognised as a part (no 3×3 px core or under 10 px long, see
 :func:`irpatrol.analysis.references.comparable`) is reported only at twice :data:`MIN_RISE_K`:
@@ -67,6 +82,9 @@ class Hotspot:
 
     ``t2_*`` is None and ``t2_source`` is ``"none"`` when nothing comparable was found;
     ``delta_pct`` is None when T2 is unknown or T1 ≤ T0 (then ``flags`` holds ``not-above-ambient``).
+    ``pixel_size_m`` (m, object-side footprint of one pixel) and ``min_target_m`` (m, the
+    smallest trusted target) are set when the distance and the camera's IFOV are known, see
+    :func:`trusted_target`.
     """
 
     bbox: BBox
@@ -85,6 +103,8 @@ class Hotspot:
     delta_pct: float | None
     peer_bboxes: tuple[BBox, ...] = ()
     flags: tuple[str, ...] = ()
+    pixel_size_m: float | None = None
+    min_target_m: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists for tuples and the contour, temperatures rounded to 0.001)."""
@@ -109,6 +129,8 @@ class Hotspot:
             "rise_k": r(self.rise_k),
             "delta_pct": None if self.delta_pct is None else round(self.delta_pct, 2),
             "flags": list(self.flags),
+            "pixel_size_m": None if self.pixel_size_m is None else round(self.pixel_size_m, 5),
+            "min_target_m": None if self.min_target_m is None else round(self.min_target_m, 5),
         }
 
 
@@ -136,19 +158,53 @@ def _inside(xy: tuple[int, int], bbox: BBox) -> bool:
     return x <= xy[0] < x + w and y <= xy[1] < y + h
 
 
+def trusted_target(distance_m: float | None, ifov_mrad: float | None) -> tuple[float, float] | None:
+    """Object-side pixel footprint and smallest trusted target size (m, m) at ``distance_m``.
+
+    footprint = distance × IFOV (../shared/domain/standards.md §2: "pixel footprint ≈ distance ×
+    IFOV, with IFOV = pixel pitch / focal length", e.g. 1.3 mrad → 13 mm per pixel at 10 m);
+    smallest trusted target = :data:`SPOT_PX` footprints, the 3×3 px measurement spot that a hot
+    spot must cover before its T_max is trusted (same section; the measurement IFOV of a
+    radiometer is about three pixel IFOVs). The distance is the laser rangefinder reading when the
+    file has one, else the camera's object distance (../shared/domain/radiometry.md: prefer DJI
+    ``LRFTargetDistance`` when valid). None when either input is unknown or not positive.
+    """
+    if distance_m is None or ifov_mrad is None or distance_m <= 0 or ifov_mrad <= 0:
+        return None
+    footprint = distance_m * ifov_mrad * 1e-3
+    return footprint, SPOT_PX * footprint
+
+
+def small_target(region: Region, distance_m: float | None, ifov_mrad: float | None) -> bool:
+    """Whether a region is smaller than the trusted target size (the ``small-target`` flag).
+
+    Distance and IFOV known: the region must hold the measurement spot, :data:`SPOT_PX` ×
+    :data:`SPOT_PX` footprints, i.e. be at least 3·distance·IFOV across in every direction — a
+    region with no pixel whose 3×3 neighbourhood lies inside it (``Region.core_px`` = 0) is
+    narrower than that somewhere, however long it is (a thin line of 40 px is flagged). Unknown:
+    fewer than :data:`irpatrol.conditions.MIN_TARGET_PX` (9) pixels, as before.
+    """
+    if trusted_target(distance_m, ifov_mrad) is None:
+        return region.area_px < MIN_TARGET_PX
+    return region.core_px == 0 or region.area_px < SPOT_PX * SPOT_PX
+
+
 def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t0_source: str,
-             conditions: Conditions) -> Hotspot:
+             conditions: Conditions, ifov_mrad: float | None) -> Hotspot:
     t1 = region.t_max_c
     rise = t1 - t0_c
     delta = None if ref.t2_c is None else t1 - ref.t2_c
     pct = None if delta is None or rise <= 0 else 100.0 * delta / rise
-    cond = dataclasses.replace(conditions, target_px=region.area_px)
-    flags = tuple(validity_flags(cond, hot_c=t1, ambient_c=t0_c))
+    cond = dataclasses.replace(conditions, target_px=None)
+    small = ("small-target",) if small_target(region, conditions.distance_m, ifov_mrad) else ()
+    flags = small + tuple(validity_flags(cond, hot_c=t1, ambient_c=t0_c))
+    sizes = trusted_target(conditions.distance_m, ifov_mrad)
     return Hotspot(
         bbox=region.bbox, contour=contour, area_px=region.area_px, t_max_c=t1, max_xy=region.max_xy,
         t_mean_c=region.t_mean_c, t2_c=ref.t2_c, t2_source=ref.source, t2_bbox=ref.bbox, t0_c=t0_c,
         t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=ref.peer_bboxes,
-        flags=flags,
+        flags=flags, pixel_size_m=None if sizes is None else sizes[0],
+        min_target_m=None if sizes is None else sizes[1],
     )
 
 
@@ -193,6 +249,7 @@ def find_hotspots(
     min_delta_k: float = MIN_DELTA_K,
     min_rise_k: float = MIN_RISE_K,
     max_peers: int = 2,
+    ifov_mrad: float | None = None,
 ) -> list[Hotspot]:
     """Hot regions of a frame with T2, T0, ΔT, τ and δ, hottest first.
 
@@ -217,10 +274,15 @@ def find_hotspots(
         Reporting limits (K), see :data:`MIN_DELTA_K` and :data:`MIN_RISE_K`.
     max_peers:
         Similar regions considered for T2 (2: the other phases of a three-phase set).
+    ifov_mrad:
+        The camera's instantaneous field of view per pixel (mrad); with ``conditions.distance_m``
+        it sets the trusted target size, see :func:`trusted_target` and :func:`small_target`.
     """
     celsius = _celsius_of(celsius_or_thermogram)
     if min_area_px < 1 or max_peers < 1:
         raise ParameterError(f"min_area_px and max_peers must be ≥ 1, got {min_area_px} and {max_peers}")
+    if ifov_mrad is not None and not 0.0 < ifov_mrad < 100.0:
+        raise ParameterError(f"IFOV must be a positive angle in mrad, got {ifov_mrad}")
     if ambient_c is not None and not -273.15 < ambient_c < 2000.0:
         raise ParameterError(f"ambient temperature must be a finite °C value above −273.15, got {ambient_c}")
     bg = background(celsius, k_sigma=k_sigma, min_contrast_k=min_contrast_k)
@@ -239,5 +301,5 @@ def find_hotspots(
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue
-        found.append(_hotspot(region, seg.outline(region), ref, t0_c, t0_source, conditions))
+        found.append(_hotspot(region, seg.outline(region), ref, t0_c, t0_source, conditions, ifov_mrad))
     return found

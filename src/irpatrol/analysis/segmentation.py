@@ -1,14 +1,18 @@
-"""Warm equipment regions: connected pixels above the background threshold, with their statistics.
+"""Warm equipment regions with their statistics.
 
-Regions are 8-connected components (OpenCV ``connectedComponents``) of the mask
-``celsius > threshold``. Their statistics are computed for all regions at once over the mask
-pixels (``np.bincount`` / ``np.maximum.at``, no per-pixel Python loop): area, max and its pixel,
-mean, and shape descriptors that do not change when the frame is rotated — the elongation
-√(λ₁/λ₂) of the pixel covariance (each pixel counted as a unit square, so an a×b rectangle gives
-a/b) and Hu's seven moment invariants (M.-K. Hu, "Visual pattern recognition by moment
-invariants", IRE Trans. Inf. Theory 8 (1962) 179–187). Outlines (``cv2.findContours``) are traced
-on demand, for the regions that are reported. The order of the regions depends on temperatures
-and sizes only, never on the pixel scan order.
+Two ways to get the regions: :func:`segment`, the 8-connected components (OpenCV
+``connectedComponents``) of ``celsius > threshold`` for one global threshold, and
+:func:`segment_local`, hysteresis against a local background (seed at a high contrast-to-noise
+ratio, grow to a lower one), then :func:`split_regions` for look-alikes merged by warm hardware.
+Statistics are computed for all regions at once over their pixels (``np.bincount`` /
+``np.maximum.at``, no per-pixel Python loop): area, max and its pixel, mean, the 3×3 px core,
+the contrast over the local background, and shape descriptors that do not change when the frame
+is rotated — the elongation √(λ₁/λ₂) of the pixel covariance (each pixel counted as a unit
+square, so an a×b rectangle gives a/b) and Hu's seven moment invariants (M.-K. Hu, "Visual
+pattern recognition by moment invariants", IRE Trans. Inf. Theory 8 (1962) 179–187). Outlines
+(``cv2.findContours``) are traced on demand, for the regions that are reported. The order of the
+regions, the splits and every decision depend on temperatures, connectivity and sizes only, never
+on the pixel scan order, so a frame rotated by 90° gives the same regions.
 """
 
 from __future__ import annotations
@@ -156,7 +160,7 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
         return Segmentation(labels, [])
     if idx is None:
         idx = np.flatnonzero(labels)
-    lab = labels.ravel()[idx]
+    lab = labels.ravel()[idx].astype(np.intp)
     sel = keep[lab]
     idx, lab = idx[sel], lab[sel]
     area = np.bincount(lab, minlength=n)
@@ -270,20 +274,6 @@ class Thresholds:
     min_grow_k: float = MIN_GROW_K
 
 
-def _bboxes(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """x0, y0, x1, y1 (inclusive) per label (int64 arrays of length n)."""
-    idx = np.flatnonzero(labels)
-    lab = labels.ravel()[idx]
-    py, px = np.divmod(idx, labels.shape[1])
-    x0, y0 = np.full(n, labels.shape[1]), np.full(n, labels.shape[0])
-    x1, y1 = np.full(n, -1), np.full(n, -1)
-    np.minimum.at(x0, lab, px)
-    np.minimum.at(y0, lab, py)
-    np.maximum.at(x1, lab, px)
-    np.maximum.at(y1, lab, py)
-    return x0, y0, x1, y1
-
-
 def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
     """Elongation √(λ₁/λ₂) per label of a small label image (see :func:`_moments`)."""
     ys, xs = np.nonzero(lab)
@@ -376,18 +366,20 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
 
 
 def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray, idx: np.ndarray,
-                  depth_k: np.ndarray, seed_k: np.ndarray, *, min_area_px: int, area_ratio: float = 2.0,
-                  elongation_ratio: float = 1.5) -> tuple[np.ndarray, int, np.ndarray]:
+                  sigma_k: np.ndarray, *, min_area_px: int, thresholds: Thresholds = Thresholds(),
+                  area_ratio: float = 2.0, elongation_ratio: float = 1.5,
+                  ) -> tuple[np.ndarray, int, np.ndarray]:
     """Split regions that hold several well-separated peaks of similar shape (e.g. three phases
     joined by warm hardware) into one region per peak.
 
     A region is examined when it has two or more separate local maxima (:data:`PEAK_RADIUS_PX`)
-    that each pass the seed test (residual ≥ ``seed_k``, K), at most :data:`MAX_SPLIT_CANDIDATES`
+    that each pass the seed test (residual ≥ max(seed_cnr·σ, min_seed_k) with σ = ``sigma_k``, the
+    local noise, K), at most :data:`MAX_SPLIT_CANDIDATES`
     (highest peak first, then larger, then more peaks: no dependence on the label order).
     It is cut just below a band of its peaks (:func:`_split_one`, a coarse component tree),
     keeping the cut that leaves the most parts at least ``min_area_px`` large and peaking at least
-    ``depth_k`` (K, the seed contrast at the region's peak: each part stands out from the saddle as
-    a seed from its background) above the cut. Of those parts the largest group of look-alikes
+    the seed contrast (the largest over the region) above the cut: each part stands out from the
+    saddle as a seed from its background. Of those parts the largest group of look-alikes
     (areas within ``area_ratio``, elongations within ``elongation_ratio``: the gates of
     :mod:`irpatrol.analysis.references`), if two or more, become regions of their own: several
     copies of one part. A hot spot on a larger warm body is not such a copy; when parts outside the
@@ -403,14 +395,23 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     size = 2 * PEAK_RADIUS_PX + 1
     kernel = np.ones((size, size), np.uint8)
     flat_resid = resid.ravel()
+    lab = labels.ravel()[idx].astype(np.intp)
+    big = np.bincount(lab, minlength=n) >= 2 * 9  # room for two parts of 3×3 px at least
+    cand_idx = idx[big[lab]]
+    if cand_idx.size == 0:
+        return labels, n, keep
     masked = np.full(resid.shape, -np.inf, np.float32)
-    masked.ravel()[idx] = flat_resid[idx]
-    is_peak = masked == cv2.dilate(masked, kernel)
-    is_peak &= masked >= seed_k
-    at = np.flatnonzero(is_peak)
+    cand_resid = flat_resid[cand_idx]
+    masked.ravel()[cand_idx] = cand_resid
+    local_max = cv2.dilate(masked, kernel).ravel()[cand_idx]
+    cnr, floor = np.float32(thresholds.seed_cnr), np.float32(thresholds.min_seed_k)
+    seed_at = np.maximum(cnr * sigma_k.ravel()[cand_idx], floor)
+    at = cand_idx[(cand_resid >= local_max) & (cand_resid >= seed_at)]
     if at.size < 2:
         return labels, n, keep
-    pk_n, pk_lab = cv2.connectedComponents(is_peak.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    is_peak = np.zeros(resid.shape, np.uint8)
+    is_peak.ravel()[at] = 1
+    pk_n, pk_lab = cv2.connectedComponents(is_peak, connectivity=8, ltype=cv2.CV_32S)
     pk = pk_lab.ravel()[at]
     owner = np.zeros(pk_n, np.int64)
     owner[pk] = labels.ravel()[at]
@@ -422,10 +423,9 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
         return labels, n, keep
     best_peak = np.full(n, -np.inf)
     np.maximum.at(best_peak, owner[1:], value[1:])
-    size_of = np.bincount(labels.ravel()[idx], minlength=n)
+    size_of = np.bincount(lab, minlength=n)
     order = np.lexsort((-per_region[candidates], -size_of[candidates], -best_peak[candidates]))
     candidates = candidates[order][:MAX_SPLIT_CANDIDATES]
-    lab = labels.ravel()[idx]
     is_candidate = np.zeros(n, bool)
     is_candidate[candidates] = True
     sub = is_candidate[lab]
@@ -443,7 +443,7 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
         crop = labels[sl]
         region = crop == c
         peaks = np.sort(value[1:][owner[1:] == c])[::-1]
-        depth = float(depth_k[sl][region].max())
+        depth = max(float(cnr * sigma_k[sl][region].max()), float(floor))
         split = _split_one(resid[sl], region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
         if split is None:
             continue
@@ -479,22 +479,24 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     """
     resid = celsius - local_level_c
     spot, spot_sigma = spot_contrast(resid)
-    seed = spot >= np.maximum(np.float32(thresholds.seed_cnr) * spot_sigma, np.float32(thresholds.min_seed_k))
-    hi = np.maximum(np.float32(thresholds.seed_cnr) * local_sigma_k, np.float32(thresholds.min_seed_k))
     lo = np.maximum(np.float32(thresholds.grow_cnr) * local_sigma_k, np.float32(thresholds.min_grow_k))
     warm = celsius > global_threshold_c
     grow = (resid >= lo) | warm
     n, raw = cv2.connectedComponents(grow.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
     labels = np.asarray(raw, dtype=np.int32)
     idx = np.flatnonzero(grow)
-    lab = labels.ravel()[idx]
+    lab = labels.ravel()[idx].astype(np.intp)
     area = np.bincount(lab, minlength=n)
     seeded = np.zeros(n, bool)
-    seeded[lab[seed.ravel()[idx]]] = True
-    seeded[lab[warm.ravel()[idx]]] |= area[lab[warm.ravel()[idx]]] >= large_px
+    spot_need = np.maximum(np.float32(thresholds.seed_cnr) * spot_sigma.ravel()[idx],
+                           np.float32(thresholds.min_seed_k))
+    seeded[lab[spot.ravel()[idx] >= spot_need]] = True
+    warm_lab = lab[warm.ravel()[idx]]
+    seeded[warm_lab] |= area[warm_lab] >= large_px
     keep = seeded & (area >= min_area_px)
     keep[0] = False
     idx = idx[keep[lab]]
     if split:
-        labels, n, keep = split_regions(resid, labels, n, keep, idx, hi, hi, min_area_px=min_area_px)
+        labels, n, keep = split_regions(resid, labels, n, keep, idx, local_sigma_k, min_area_px=min_area_px,
+                                        thresholds=thresholds)
     return describe(celsius, labels, n, keep, idx=idx, level_c=local_level_c, max_regions=max_regions)

@@ -189,15 +189,23 @@ class ImageRead(ReadModel):
     t_min_c: float | None
 
 
+class ImageFindingRef(ReadModel):
+    """A finding of an image, in short."""
+
+    id: int
+    grade: str
+    t_max_c: float
+
+
 class ImageDetail(ImageRead):
-    """An image with its capture parameters and gimbal."""
+    """An image with its capture parameters, gimbal and findings."""
 
     params: dict[str, Any] | None
     alt_m: float | None
     gimbal_yaw: float | None
     gimbal_pitch: float | None
     gimbal_roll: float | None
-    finding_ids: list[int]
+    findings: list[ImageFindingRef]
 
 
 class UploadedFile(BaseModel):
@@ -367,6 +375,18 @@ class DefectDetail(DefectRead):
     findings: list[DefectFindingRead]
     photos: list[PhotoRead]
     allowed: list[str] = Field(description="Statuses this defect may be moved to")
+
+
+class DefectCreate(BaseModel):
+    """A defect seen on site (structural, other, or thermal without an image), logged by hand.
+    Position: ``lat``/``lon``, else the pole's."""
+
+    kind: Literal["thermal", "structural", "other"] = "structural"
+    grade: Literal["general", "serious", "critical"]
+    pole_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    description: str = Field(min_length=1, max_length=2000)
 
 
 class TransitionRequest(BaseModel):

@@ -1,8 +1,9 @@
 """Multipart uploads streamed straight to a folder, with a limit on the request size.
 
-The request body is fed chunk by chunk to python-multipart's parser; each file part is written
-to ``<folder>/<name>.part`` as it arrives and renamed when complete, so memory use stays at
-one chunk and nothing beyond ``limit`` bytes is ever read (UploadTooLarge → 413).
+The request body is fed chunk by chunk to python-multipart's parser (in a worker thread, so
+disk writes never block the event loop); each file part is written to ``<folder>/<name>.part``
+as it arrives and renamed when complete, so memory use stays at one chunk and nothing beyond
+``limit`` bytes is ever read (UploadTooLarge → 413).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from irpatrol.api.errors import UploadTooLarge
@@ -176,8 +178,8 @@ async def receive_files(
             received += len(chunk)
             if received > limit:
                 raise UploadTooLarge(f"upload exceeds the limit of {limit} bytes")
-            parser.write(chunk)
-        parser.finalize()
+            await run_in_threadpool(parser.write, chunk)  # file writes off the event loop
+        await run_in_threadpool(parser.finalize)
     except Exception as exc:
         receiver.abort()
         if isinstance(exc, InputError):

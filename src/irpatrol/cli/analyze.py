@@ -38,10 +38,11 @@ def _text(path: Path, ex: Examination) -> list[str]:
             f"τ {_num(h.rise_k, 'K')}  δ {_num(h.delta_pct, '%')}  "
             f"→ {d.get('grade')} {d.get('grade_zh') or ''}"
         )
-        flags = d.get("flags") or list(h.flags)
+        flags = list(dict.fromkeys([*(d.get("flags") or []), *h.flags]))
         extra = [f"rule {d['rule']}" if d.get("rule") else "",
                  f"clause {d['clause']}" if d.get("clause") else "",
-                 f"flags {', '.join(flags)}" if flags else ""]
+                 f"flags {', '.join(flags)}" if flags else "",
+                 f"trusted target ≥ {1000 * h.min_target_m:.0f} mm" if h.min_target_m else ""]
         if any(extra):
             lines.append("     " + "; ".join(e for e in extra if e))
     return lines
@@ -100,6 +101,8 @@ def register(app: typer.Typer) -> None:
         default_emissivity: Annotated[bool, typer.Option(
             "--default-emissivity", help="The camera's default emissivity was used.")] = False,
         reference: Annotated[str | None, typer.Option(help="T2 region x,y,w,h (px), not automatic.")] = None,
+        ifov: Annotated[Num, typer.Option(
+            help="Camera pixel IFOV (mrad) for the trusted target size; default: known cameras.")] = None,
         json_out: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
         annotate: Annotated[Path | None, typer.Option(help="Write annotated PNGs into this folder.")] = None,
         palette: Annotated[str, typer.Option(help="Palette of the annotated PNGs.")] = "iron",
@@ -114,7 +117,7 @@ def register(app: typer.Typer) -> None:
             try:
                 thermogram = read(path)
                 ex = examine(thermogram, standard=standard, device=device, ambient_c=ambient,
-                             conditions=conditions, reference_bbox=ref_bbox)
+                             conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov)
                 png = annotate and _write_annotation(annotate, path, thermogram.celsius, ex, palette)
             except IrPatrolError as exc:
                 failed += 1

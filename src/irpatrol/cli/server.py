@@ -63,13 +63,17 @@ def compose_app(app: FastAPI) -> FastAPI:
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name shown in the queue's records.")] = None,
     once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
+    stalled_after: Annotated[
+        float | None,
+        typer.Option(min=1.0, help="Queue again the jobs of workers silent this long (s; default 60)."),
+    ] = None,
 ) -> None:
     """Take ingest jobs from the PostgreSQL queue (run as many as you like, on any machine that
     shares the database and the data folder)."""
     from irpatrol.config import get_settings
-    from irpatrol.registry.jobs import run_worker
+    from irpatrol.registry.jobs import STALLED_AFTER_S, run_worker
 
-    run_worker(get_settings(), wait=not once, name=name)
+    run_worker(get_settings(), wait=not once, name=name, stalled_after_s=stalled_after or STALLED_AFTER_S)
 
 
 @handles_errors
@@ -82,14 +86,17 @@ def users_add(
     language: Annotated[str, typer.Option(help=LANGUAGE_HELP)] = "en",
     json_output: Annotated[bool, typer.Option("--json", help="Print the user as one JSON line.")] = False,
 ) -> None:
-    """Create a user."""
-    from irpatrol.db import session_scope
+    """Create a user (the database is brought up to date first)."""
+    from irpatrol import db
+    from irpatrol.config import get_settings
     from irpatrol.registry.auth import add_user, role_rank
 
     role_rank(role)
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with session_scope() as session:
+    settings = get_settings()
+    db.ensure_schema(db.engine_for(settings))
+    with db.session_scope(settings) as session:
         user = add_user(session, username, role=role, password=password, language=language)
         shown = {"id": user.id, "username": user.username, "role": user.role, "language": user.language}
     if json_output:

@@ -1,4 +1,4 @@
-"""Radiometric TIFF: float32 °C or uint16 centikelvin, read and written with GPS, time and camera.
+"""Radiometric TIFF: float32 °C, uint16 centikelvin or uint16 raw counts, with GPS, time and camera.
 
 No metadata standard says what a thermal TIFF's numbers mean (shared/domain/radiometry.md §3);
 the conventions read here:
@@ -8,16 +8,25 @@ the conventions read here:
   Without our own description the unit is inferred from the values: a frame whose median lies in
   20000–40000 (−73…+127 °C, radiometry.md §3) is centikelvin; the median, not the extremes, so a
   hot spot above 127 °C does not change the decision. 0 is no data (→ NaN);
-* int16 / uint16 in 0.1 °C (``dirp_measure``) only when our description says so.
+* int16 / uint16 in 0.1 °C (``dirp_measure``) only when our description says so;
+* uint16 **raw camera counts** only when our description says so (``"unit": "raw"``): the
+  description then also carries the camera's Planck/atmosphere calibration (the FLIR CameraInfo
+  constants R1, R2, B, F, O, α1, α2, β1, β2, X; :class:`~irpatrol.radiometry.planck.PlanckCalibration`)
+  and the capture parameters, and :func:`decode` computes °C with the equation of radiometry.md §1
+  (:func:`~irpatrol.radiometry.planck.raw_to_celsius`) and keeps a
+  :class:`~irpatrol.radiometry.planck.PlanckRecalibrator`, so ``Thermogram.with_params`` recomputes
+  the temperatures for another emissivity, distance, reflected temperature … exactly as for a FLIR
+  R-JPEG. This is irpatrol's own convention (no other tool reads the calibration from it; they see
+  a plain uint16 image).
 
 :func:`encode` writes one uncompressed strip (fast to write and to read back) with baseline tags,
 ``Make``/``Model``, the Exif IFD (``DateTimeOriginal``, ``SubSecTimeOriginal``,
 ``OffsetTimeOriginal``, EXIF 2.32) and the GPS IFD (EXIF 2.32 §4.6.6) that QGIS, ODM and Pix4D read,
 an XMP packet (tag 700) with the DJI ``drone-dji`` altitude/gimbal fields and ``Camera:BandName``
-``LWIR``, and an ``ImageDescription`` JSON ``{"irpatrol": {"unit", "params"}}`` from which
-:func:`decode` restores the capture parameters. tifffile cannot write Exif or GPS IFDs (its
-documentation says so), hence the small writer here; reading pixels goes through tifffile, so
-compressed or tiled TIFFs from other tools are read too.
+``LWIR``, and an ``ImageDescription`` JSON ``{"irpatrol": {"unit", "params"[, "calibration"]}}``
+from which :func:`decode` restores the capture parameters (and, for raw counts, the calibration).
+tifffile cannot write Exif or GPS IFDs (its documentation says so), hence the small writer here;
+reading pixels goes through tifffile, so compressed or tiled TIFFs from other tools are read too.
 """
 
 from __future__ import annotations
@@ -36,13 +45,14 @@ import numpy.typing as npt
 
 from irpatrol.errors import ParameterError, ThermalFormatError, UnsupportedCamera
 from irpatrol.radiometry import jpeg_meta
+from irpatrol.radiometry.planck import PlanckCalibration, PlanckRecalibrator, celsius_to_raw, raw_to_celsius
 from irpatrol.radiometry.thermogram import CaptureParams, ImageMeta, Thermogram
 from irpatrol.units import KELVIN_OFFSET, CelsiusArray
 
 __all__ = ["SOURCE_FORMAT", "decode", "encode"]
 
 SOURCE_FORMAT = "tiff"
-Unit = Literal["celsius", "centikelvin"]
+Unit = Literal["celsius", "centikelvin", "raw"]
 
 CENTIKELVIN_MEDIAN_RANGE = (20000, 40000)
 """uint16 frames whose median lies here are read as centikelvin (−73…+127 °C; radiometry.md §3)."""
@@ -179,7 +189,29 @@ def _pixels(celsius: npt.ArrayLike, unit: Unit) -> np.ndarray:
             )
         ck[~finite] = 0  # no data
         return ck.astype("<u2")
-    raise ParameterError(f"unit must be 'celsius' or 'centikelvin', got {unit!r}")
+    raise ParameterError(f"unit must be 'celsius', 'centikelvin' or 'raw', got {unit!r}")
+
+
+def _raw_counts(celsius: npt.ArrayLike, params: CaptureParams, calibration: PlanckCalibration) -> np.ndarray:
+    """uint16 counts (little-endian) the camera of ``calibration`` reads from objects at ``celsius``
+    (°C) under ``params``: :func:`~irpatrol.radiometry.planck.celsius_to_raw`, rounded to the
+    nearest integer (half a count at most; see :func:`encode` for the bound in °C)."""
+    arr = np.asarray(celsius)
+    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ParameterError(f"a thermal frame must be a non-empty H×W array, got shape {arr.shape}")
+    if arr.dtype.kind not in "fiu":
+        raise ParameterError(f"temperatures must be numbers, got dtype {arr.dtype}")
+    for name, value in asdict(calibration).items():
+        if not math.isfinite(value):
+            raise ParameterError(f"calibration constant {name} must be finite, got {value}")
+    counts = np.rint(celsius_to_raw(arr.astype(np.float64), calibration, params))
+    bad = ~np.isfinite(counts) | (counts < 0) | (counts > 65535)
+    if bad.any():
+        raise ParameterError(
+            f"{int(bad.sum())} temperature(s) give no uint16 count with this calibration"
+            " (NaN, or outside the camera's range; raw counts have no no-data value)"
+        )
+    return counts.astype("<u2")
 
 
 def encode(
@@ -187,20 +219,37 @@ def encode(
     meta: ImageMeta = ImageMeta(),  # a frozen dataclass: a safe default
     params: CaptureParams | None = None,
     unit: Unit = "celsius",
+    *,
+    calibration: PlanckCalibration | None = None,
 ) -> bytes:
-    """A radiometric TIFF of H×W temperatures (°C) that :func:`decode` reads back unchanged.
+    """A radiometric TIFF of H×W temperatures (°C) that :func:`decode` reads back.
 
     ``unit="celsius"`` stores float32 °C (bit-exact round trip); ``"centikelvin"`` stores uint16
     K×100 (0.01 K steps, NaN → 0 = no data; ParameterError outside −273.14…382.20 °C).
+
+    ``unit="raw"`` stores uint16 camera counts: the counts the camera of ``calibration`` (required)
+    would read from objects at ``celsius`` under ``params`` (required; emissivity, distance,
+    reflected/atmospheric temperature, humidity), by
+    :func:`~irpatrol.radiometry.planck.celsius_to_raw`, rounded to the nearest integer. The round
+    trip is therefore exact up to half a count: |T_decoded − T| ≤ 0.5 / (∂raw/∂T) at that
+    temperature (plus float32 rounding, < 1e-5 K at ordinary temperatures). With a FLIR Tau-like
+    calibration (R1 17096.453, R2 0.048084795, B 1428, F 1, O −370) at ε 0.95 and 5 m that is
+    ≤ 0.012 K above 20 °C, ≤ 0.015 K at 0 °C and ≤ 0.027 K at −40 °C. NaN temperatures and counts
+    outside 0…65535 raise ParameterError (raw counts have no no-data value).
+
     GPS (to 1e-6″ and 1 mm), capture time (with its UTC offset when aware), make/model, gimbal,
     relative altitude and rangefinder distance are kept.
     """
-    pixels = _pixels(celsius, unit)
+    own: dict[str, Any] = {"unit": unit, "params": asdict(params) if params is not None else None}
+    if unit == "raw":
+        if params is None or calibration is None:
+            raise ParameterError("a raw-count TIFF needs the capture parameters and the camera's calibration")
+        pixels = _raw_counts(celsius, params, calibration)
+        own["calibration"] = asdict(calibration)
+    else:
+        pixels = _pixels(celsius, unit)
     height, width = pixels.shape
-    description = json.dumps(
-        {_DESCRIPTION_KEY: {"unit": unit, "params": asdict(params) if params is not None else None}},
-        allow_nan=True,
-    )
+    description = json.dumps({_DESCRIPTION_KEY: own}, allow_nan=True)
     ifd0 = [
         _long(256, width),
         _long(257, height),
@@ -270,6 +319,36 @@ def _params(own: dict[str, Any]) -> CaptureParams | None:
         return None
 
 
+def _calibration(own: dict[str, Any]) -> PlanckCalibration:
+    """The Planck/atmosphere constants of a raw-count TIFF (ThermalFormatError when absent or bad)."""
+    raw = own.get("calibration")
+    if not isinstance(raw, dict):
+        raise ThermalFormatError("raw-count TIFF without the camera's calibration in its description")
+    try:
+        values = {k: float(v) for k, v in raw.items()}
+        cal = PlanckCalibration(**values)
+    except (TypeError, ValueError) as exc:
+        raise ThermalFormatError(f"raw-count TIFF with a bad calibration: {exc}") from None
+    if not all(math.isfinite(v) for v in values.values()) or cal.r2 == 0.0:
+        raise ThermalFormatError(f"raw-count TIFF with a bad calibration: {cal.to_dict()}")
+    return cal
+
+
+def _decode_raw(
+    arr: np.ndarray, own: dict[str, Any], params: CaptureParams | None
+) -> tuple[CelsiusArray, PlanckCalibration]:
+    """(°C, calibration) of a raw-count frame; ThermalFormatError for anything inconsistent."""
+    if arr.dtype.kind != "u" or arr.dtype.itemsize != 2:
+        raise ThermalFormatError(f"raw-count TIFF must hold uint16 samples, found {arr.dtype}")
+    if params is None:
+        raise ThermalFormatError("raw-count TIFF without capture parameters in its description")
+    cal = _calibration(own)
+    try:
+        return raw_to_celsius(arr, cal, params), cal
+    except (ParameterError, ArithmeticError) as exc:  # parameters outside the calibration's domain
+        raise ThermalFormatError(f"raw-count TIFF: {exc}") from None
+
+
 def _read_pixels(data: bytes) -> np.ndarray:
     import tifffile
 
@@ -324,22 +403,36 @@ def _to_celsius(arr: np.ndarray, declared: object) -> tuple[CelsiusArray, str]:
 
 
 def decode(data: bytes) -> Thermogram:
-    """Thermogram of a radiometric TIFF (``source_format`` ``tiff``); temperatures only.
+    """Thermogram of a radiometric TIFF (``source_format`` ``tiff``).
 
     ``details["unit"]`` is the stored unit; ``params`` are the ones :func:`encode` recorded, else
     unknown: emissivity 1 and distance 0 (the values are apparent temperatures) with NaN reflected
-    temperature. There is no raw data, so ``with_params`` raises ParameterError.
+    temperature. A temperature TIFF has no raw data, so ``with_params`` raises ParameterError; a
+    raw-count TIFF (``unit`` ``raw``) has ``raw`` (uint16 counts), its calibration in ``details``
+    (ExifTool tag names, as for FLIR files) and a recalibrator, so ``with_params`` works.
     Raises ThermalFormatError (UnsupportedCamera for an unknown sample unit).
     """
     arr = _read_pixels(data)
     ifd0, exif, gps = jpeg_meta.read_exif_tiff(data)
     own = _own_description(ifd0.get(270))
-    celsius, unit = _to_celsius(arr, own.get("unit"))
     xmp = ifd0.get(700)
     meta = jpeg_meta.meta_from_tags(
         ifd0, exif, gps, jpeg_meta.read_xmp_fields(xmp) if isinstance(xmp, bytes) else {}
     )
     params = _params(own)
+    if own.get("unit") == "raw":
+        celsius, cal = _decode_raw(arr, own, params)
+        assert params is not None  # _decode_raw refuses a file without them
+        return Thermogram(
+            celsius=celsius,
+            params=params,
+            source_format=SOURCE_FORMAT,
+            raw=arr,
+            meta=meta,
+            details={"unit": "raw", "dtype": str(arr.dtype), "params_known": True, **cal.to_dict()},
+            recalibrator=PlanckRecalibrator(raw=arr, calibration=cal),
+        )
+    celsius, unit = _to_celsius(arr, own.get("unit"))
     return Thermogram(
         celsius=celsius,
         params=params or CaptureParams(emissivity=1.0, distance_m=0.0, reflected_c=math.nan),

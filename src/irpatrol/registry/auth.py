@@ -15,6 +15,7 @@ Roles are ordered: viewer < pilot < analyst < admin; :func:`has_role` compares t
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -137,9 +138,16 @@ def authenticate(session: Session, username: str, password: str) -> User:
     """The active user with these credentials; AuthenticationFailed otherwise (same message
     whether the name or the password is wrong)."""
     user = get_user(session, username, missing_ok=True)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # hash even for an unknown name, so the time taken does not tell which names exist
+    matches = verify_password(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not user.active or not matches:
         raise AuthenticationFailed("wrong username or password")
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not a password of anyone")
 
 
 def get_user(session: Session, username: str, *, missing_ok: bool = False) -> User | None:

@@ -3,18 +3,19 @@
 Deadlines by grade follow the distribution O&M rules (Q/GDW 1519-2014, as summarised in
 shared/domain/standards.md §4.4): a critical (危急) defect is eliminated or controlled within 24 h,
 a serious (严重) one within 30 days, a general (一般) one with the next maintenance plan (here: by
-the next half-yearly inspection cycle, 180 days). The figures are a :class:`DeadlinePolicy` and can
-be changed per call or by ``IRPATROL_DEADLINE_CRITICAL_H``, ``IRPATROL_DEADLINE_SERIOUS_D`` and
-``IRPATROL_DEADLINE_GENERAL_D``.
+the next half-yearly inspection cycle, 180 days). The figures are a :class:`DeadlinePolicy`, built
+from the settings (``Settings.deadline_critical_h``, ``deadline_serious_days``,
+``deadline_general_days``; environment ``IRPATROL_DEADLINE_CRITICAL_H``,
+``IRPATROL_DEADLINE_SERIOUS_DAYS`` or ``…_SERIOUS_D``, ``IRPATROL_DEADLINE_GENERAL_DAYS`` or
+``…_GENERAL_D``) and can be changed per call.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +27,9 @@ from irpatrol.registry.audit import record
 from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Photo, Pole
 from irpatrol.registry.workflow import DefectStatus
 
+if TYPE_CHECKING:
+    from irpatrol.config import Settings
+
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
@@ -36,20 +40,41 @@ class DeadlinePolicy:
     general: timedelta = timedelta(days=180)
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> DeadlinePolicy:
+        """The policy of ``settings`` (``deadline_critical_h`` hours, ``deadline_serious_days`` and
+        ``deadline_general_days`` days)."""
+        return cls(
+            critical=timedelta(hours=settings.deadline_critical_h),
+            serious=timedelta(days=settings.deadline_serious_days),
+            general=timedelta(days=settings.deadline_general_days),
+        )
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DeadlinePolicy:
-        """The default policy with any ``IRPATROL_DEADLINE_*`` overrides (hours / days)."""
-        env = os.environ if env is None else env
-        d = cls()
+        """The policy of the settings read from the environment (``os.environ`` or ``env``): the
+        defaults with any ``IRPATROL_DEADLINE_*`` overrides. InputError for a value that is not a
+        positive number."""
+        import pydantic
+
+        from irpatrol.config import Settings
+
         try:
-            return cls(
-                critical=timedelta(
-                    hours=float(env.get("IRPATROL_DEADLINE_CRITICAL_H", d.critical / timedelta(hours=1)))
-                ),
-                serious=timedelta(days=float(env.get("IRPATROL_DEADLINE_SERIOUS_D", d.serious.days))),
-                general=timedelta(days=float(env.get("IRPATROL_DEADLINE_GENERAL_D", d.general.days))),
-            )
-        except ValueError as exc:
-            raise InputError(f"IRPATROL_DEADLINE_*: {exc}") from None
+            if env is None:
+                return cls.from_settings(Settings())
+            own = {k.upper(): v for k, v in env.items() if k.upper().startswith("IRPATROL_DEADLINE_")}
+            values = {
+                "deadline_critical_h": own.get("IRPATROL_DEADLINE_CRITICAL_H"),
+                "deadline_serious_days": own.get("IRPATROL_DEADLINE_SERIOUS_DAYS")
+                or own.get("IRPATROL_DEADLINE_SERIOUS_D"),
+                "deadline_general_days": own.get("IRPATROL_DEADLINE_GENERAL_DAYS")
+                or own.get("IRPATROL_DEADLINE_GENERAL_D"),
+            }
+            fields = Settings.model_fields  # unset keys take the defaults, not os.environ's values
+            given: dict[str, Any] = {k: fields[k].default if v is None else v for k, v in values.items()}
+            return cls.from_settings(Settings(**given))
+        except pydantic.ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise InputError(f"IRPATROL_DEADLINE_*: {problems}") from None
 
     def deadline(self, grade: str, found_at: datetime) -> datetime | None:
         """When a defect of ``grade`` found at ``found_at`` must be repaired (None for no grade)."""

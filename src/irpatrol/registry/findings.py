@@ -2,9 +2,11 @@
 
 A temperature depends on the object parameters the camera was told (emissivity ε, distance,
 reflected apparent temperature; shared/domain/radiometry.md, Planck/atmosphere equation). A
-recompute re-reads the image's stored file, recalculates its temperatures with the new values
-(``Thermogram.with_params``: from the raw counts, so only formats that keep them — R-JPEG, FFF —
-can be recomputed; a temperature TIFF raises ParameterError), examines it again with the
+recompute re-reads the image's stored file (the copy in the image store, see
+:mod:`irpatrol.registry.ingest`), recalculates its temperatures with the new values
+(``Thermogram.with_params``: from the raw counts, so only formats that keep them — FLIR R-JPEG, FFF,
+DJI R-JPEG, raw-count TIFF as the flight simulator writes — can be recomputed; a temperature TIFF
+raises ParameterError), examines it again with the
 finding's standard and component kind and the patrol's conditions, and updates the finding from
 the hotspot at the same place. The defect the finding belongs to gets a timeline entry; a finding
 that becomes graded and had no defect opens or joins one as ingest would.
@@ -30,12 +32,17 @@ from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, DefectEvent, Feeder,
 
 
 def stored_file(image: Image, data_dir: Path | None = None) -> Path:
-    """The image's file: ``stored_path`` as recorded (absolute for ingested folders), or relative
-    to ``data_dir``; NotFound when it is gone."""
+    """The image's file: ``stored_path`` relative to ``data_dir`` (default: the settings'
+    ``data_dir``), as ingest records it in the image store; an absolute ``stored_path`` (older
+    records) as is. NotFound when it is gone."""
     if not image.stored_path:
         raise NotFound(f"image #{image.id} has no stored file")
     path = Path(image.stored_path)
-    if not path.is_absolute() and data_dir is not None:
+    if not path.is_absolute():
+        if data_dir is None:
+            from irpatrol.config import get_settings
+
+            data_dir = get_settings().data_dir
         path = data_dir / path
     if not path.is_file():
         raise NotFound(f"the file of image #{image.id} is gone", source=str(path))
@@ -92,8 +99,9 @@ def recompute(
 ) -> Finding:
     """Recompute finding ``finding_id`` with new ε, distance (m) or reflected temperature (°C).
 
-    NotFound when the finding or its file is gone; ParameterError for values out of range or a
-    file that keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
+    ``data_dir`` is the data folder the image store is under (default: the settings'). NotFound
+    when the finding or its file is gone; ParameterError for values out of range or a file that
+    keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
     its geometry, takes the new maximum in its box and is graded ``none``. The caller commits.
     """
     from irpatrol import radiometry

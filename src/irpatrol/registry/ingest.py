@@ -3,8 +3,9 @@
 Work is split so that a run can be killed at any moment and simply started again:
 
 * worker processes (one per core, ``ProcessPoolExecutor``) hash every file (SHA-256, the image's
-  content address), skip those the patrol already has, and decode, match and examine the rest
-  (:mod:`irpatrol.registry.analyse`); results come back in file-name order;
+  content address), skip those the patrol already has, copy the rest into the image store (below)
+  and decode, match and examine them (:mod:`irpatrol.registry.analyse`); results come back in
+  file-name order;
 * the parent writes each image with its findings, components and defect changes in **one
   transaction**, so after a kill an image is either wholly there or not at all; a re-run does the
   missing ones in the same order and ends with the same records as an uninterrupted run.
@@ -13,6 +14,20 @@ Concurrent ingests (several workers on PostgreSQL) serialise per pole with a tra
 advisory lock, and SQLite transactions start with ``BEGIN IMMEDIATE``; an image another process
 recorded first is skipped (unique constraint), so two ingests of one flight give the same counts
 as one.
+
+Image store: every file an ingest records — analysed **and rejected** (a corrupt or unmatched
+file is kept as the evidence of why it was rejected) — is copied to
+``<data_dir>/images/<sha[:2]>/<sha256><suffix>`` (``suffix`` the original's, lower-cased), and
+``Image.stored_path`` holds that path **relative to** ``Settings.data_dir``, in POSIX form
+(``images/ab/ab12….tiff``), so a data folder can be moved or mounted elsewhere by every worker
+machine; readers resolve it with ``data_dir / stored_path`` (an absolute ``stored_path``, as
+written by older versions, is used as is). ``Image.original_name`` keeps the file's own name. A
+file is written to a hidden temporary name in the same folder (``.<name>.<pid>.<random>.part``),
+fsynced, renamed over the final name (atomic on POSIX) and the folder fsynced; a file already in
+the store is not written again. A process killed mid-copy leaves at most a ``.part`` file, never a
+partial file under its final name; a re-run writes the file again. Files that cannot be read
+(``unreadable``) are neither stored nor recorded. Uploads go through :func:`ingest_folder` (with
+``files=``) and are stored the same way.
 
 Defects: a graded finding (see :func:`irpatrol.registry.workflow.is_defect_grade`) at a pole and
 component with an open defect joins it; otherwise it opens a defect in status ``new``. A
@@ -23,9 +38,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -65,7 +82,10 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".
 RETRIES = 5
 """Attempts to write one image when a concurrent writer collides (unique key, busy database)."""
 KNOWN, UNREADABLE = "known", "unreadable"
-"""Worker results that are not written: already in the patrol; the file could not be read."""
+"""Worker results that are not written: already in the patrol; the file could not be read (or stored)."""
+STORE_FOLDER = "images"
+"""Folder of the content-addressed image store under ``Settings.data_dir``."""
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 
 Progress = Callable[[int, int], None]
 
@@ -119,19 +139,72 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stored_relpath(sha: str, name: str) -> str:
+    """Where the store keeps the file of content address ``sha`` (originally called ``name``):
+    ``images/<sha[:2]>/<sha><suffix>``, POSIX, relative to ``Settings.data_dir``. The suffix is the
+    original's lower-cased (left out unless it is 1–10 letters or digits)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise InputError(f"not a SHA-256 content address: {sha!r}")
+    suffix = Path(name).suffix.lower()
+    if not _SUFFIX.fullmatch(suffix):
+        suffix = ""
+    return f"{STORE_FOLDER}/{sha[:2]}/{sha}{suffix}"
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def store_image(data_dir: Path, sha: str, name: str, data: bytes) -> str:
+    """Copy ``data`` (content address ``sha``) into the image store under ``data_dir``; returns the
+    path relative to ``data_dir`` (:func:`stored_relpath`).
+
+    Atomic: written to a hidden temporary name in the target folder, fsynced, renamed over the final
+    name and the folder fsynced, so the final name only ever holds the whole file. Skipped when a
+    file of the same size is already there (same address, same bytes). Two processes storing the
+    same file at once both succeed (either rename leaves identical bytes). Raises OSError.
+    """
+    rel = stored_relpath(sha, name)
+    final = data_dir / rel
+    try:
+        if final.stat().st_size == len(data):
+            return rel
+    except FileNotFoundError:
+        pass
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(final.parent)
+    return rel
+
+
 # --- worker side -------------------------------------------------------------------------------
 
 _CTX: MatchContext | None = None
 _KNOWN: frozenset[str] = frozenset()
+_STORE: Path | None = None
 
 
-def _init_worker(ctx: MatchContext, known: frozenset[str] = frozenset()) -> None:
-    global _CTX, _KNOWN
-    _CTX, _KNOWN = ctx, known
+def _init_worker(ctx: MatchContext, known: frozenset[str] = frozenset(), store: Path | None = None) -> None:
+    global _CTX, _KNOWN, _STORE
+    _CTX, _KNOWN, _STORE = ctx, known, store
 
 
 def _work(task: tuple[str, str]) -> ImageAnalysis:
-    """Hash one file and, unless the patrol already has it, decode, match and examine it."""
+    """Hash one file and, unless the patrol already has it, store it (when a store is set) and
+    decode, match and examine it. The analysis's ``path`` is the stored path (relative to the data
+    folder), or the file's own path without a store."""
     path, name = task
     assert _CTX is not None
     try:
@@ -141,7 +214,30 @@ def _work(task: tuple[str, str]) -> ImageAnalysis:
     sha = sha256_of(data)
     if sha in _KNOWN:
         return ImageAnalysis(path=path, name=name, sha256=sha, status=KNOWN)
-    return analyse(path, name, sha, data, _CTX)
+    if _STORE is None:
+        return analyse(path, name, sha, data, _CTX)
+    # the copy (disk-bound: two fsyncs) runs in a thread while this process decodes and examines;
+    # the result goes back to the parent, which records the image, only once the copy is complete
+    copying = _copier().submit(store_image, _STORE, sha, name, data)
+    analysis = analyse(stored_relpath(sha, name), name, sha, data, _CTX)
+    try:
+        copying.result()
+    except OSError as exc:
+        return ImageAnalysis(
+            path=path, name=name, sha256=sha, status=UNREADABLE, reason=f"cannot store: {exc}"
+        )
+    return analysis
+
+
+_COPIER: ThreadPoolExecutor | None = None
+
+
+def _copier() -> ThreadPoolExecutor:
+    """This process's one copying thread (made on first use, so after any fork)."""
+    global _COPIER
+    if _COPIER is None:
+        _COPIER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="irpatrol-store")
+    return _COPIER
 
 
 # --- parent side -------------------------------------------------------------------------------
@@ -381,10 +477,10 @@ def _write_with_retry(
 
 
 def _results(
-    tasks: list[tuple[str, str]], ctx: MatchContext, known: frozenset[str], workers: int
+    tasks: list[tuple[str, str]], ctx: MatchContext, known: frozenset[str], workers: int, store: Path | None
 ) -> Iterator[ImageAnalysis]:
     if workers <= 1 or len(tasks) < 4:
-        _init_worker(ctx, known)
+        _init_worker(ctx, known, store)
         for t in tasks:
             yield _work(t)
         return
@@ -395,7 +491,7 @@ def _results(
     mp = multiprocessing.get_context("forkserver")
     mp.set_forkserver_preload(["irpatrol.registry.analyse", "irpatrol.pipeline", "irpatrol.radiometry"])
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx, known)
+        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx, known, store)
     ) as pool:
         yield from pool.map(_work, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))
 
@@ -426,6 +522,8 @@ def ingest_folder(
     ``kind`` forces the component kind examined (default: each feeder's default kind);
     ``workers`` defaults to the number of cores; ``progress(done, total)`` is called per image.
     ``files`` restricts the run to these paths (an upload). Safe to run again and to kill.
+    Each new file is copied into the image store under ``settings.data_dir`` (module doc);
+    ``policy`` defaults to the deadlines of ``settings``.
     """
     if settings is None:
         from irpatrol.config import get_settings
@@ -435,7 +533,8 @@ def ingest_folder(
     feeders = [feeder] if isinstance(feeder, str) else list(feeder)
     day = _parse_date(date)
     paths = sorted(files) if files is not None else image_files(Path(folder))
-    policy = policy or DeadlinePolicy.from_env()
+    policy = policy or DeadlinePolicy.from_settings(settings)
+    store = settings.data_dir.resolve()
     for attempt in range(RETRIES):  # another ingest may create the same patrol at the same moment
         session = session_factory()
         try:
@@ -469,7 +568,7 @@ def ingest_folder(
     if progress:
         progress(0, total)
     n_workers = workers or os.cpu_count() or 1
-    for done, analysis in enumerate(_results(tasks, ctx, known, n_workers), start=1):
+    for done, analysis in enumerate(_results(tasks, ctx, known, n_workers, store), start=1):
         if analysis.status == KNOWN:
             result.skipped += 1
         elif analysis.status == UNREADABLE:

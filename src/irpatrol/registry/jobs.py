@@ -16,6 +16,7 @@ workers on the same folder) adds nothing the second time.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import threading
@@ -25,24 +26,27 @@ from datetime import date as date_type
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.db import is_sqlite, utcnow
 from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.registry.model import Job
 
 if TYPE_CHECKING:
     import procrastinate
 
     from irpatrol.config import Settings
-    from irpatrol.registry.model import Job
 
 log = logging.getLogger(__name__)
 
 QUEUE = "ingest"
 """The Procrastinate queue ingest jobs go to."""
 TASK_NAME = "irpatrol.ingest"
+STALLED_AFTER_S = 60.0
+"""A worker silent this long (s) is taken for dead and its jobs are queued again (workers send a
+heartbeat every 10 s)."""
 PROGRESS_INTERVAL_S = 0.5
 """Progress is written to the job row at most this often (and always at the end)."""
 _SCHEMA_LOCK_KEY = 0x1A9A7201
@@ -62,8 +66,6 @@ def create_ingest_job(
     user_id: int | None = None,
 ) -> Job:
     """A queued ingest job for ``folder`` (which must be an existing folder)."""
-    from irpatrol.registry.model import Job
-
     if not folder.is_dir():
         raise InputError(f"not a folder: {folder}")
     params = {"folder": str(folder), "feeder": feeder, "date": date.isoformat(), "crew": crew}
@@ -95,8 +97,6 @@ def start_ingest(
 
 def get_job(session: Session, job_id: int) -> Job:
     """The job ``job_id``; NotFound if there is none."""
-    from irpatrol.registry.model import Job
-
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"no job {job_id}")
@@ -105,18 +105,12 @@ def get_job(session: Session, job_id: int) -> Job:
 
 def list_jobs(session: Session, *, offset: int = 0, limit: int = 50) -> tuple[list[Job], int]:
     """Jobs, newest first, and how many there are."""
-    from sqlalchemy import func
-
-    from irpatrol.registry.model import Job
-
     total = session.scalar(select(func.count()).select_from(Job)) or 0
     rows = session.scalars(select(Job).order_by(Job.id.desc()).offset(offset).limit(limit)).all()
     return list(rows), total
 
 
 def _update(sessions: sessionmaker[Session], job_id: int, **values: Any) -> None:
-    from irpatrol.registry.model import Job
-
     with sessions.begin() as session:
         job = session.get(Job, job_id)
         if job is not None:
@@ -214,8 +208,6 @@ class ThreadRunner:
     def start(self) -> None:
         """Run again the jobs a previous process left queued or running (killed, restarted):
         ingest is idempotent, so a job cut short finishes with nothing lost or doubled."""
-        from irpatrol.registry.model import Job
-
         with self.sessions() as session:
             unfinished = session.scalars(
                 select(Job.id).where(Job.status.in_(("queued", "running"))).order_by(Job.id)
@@ -257,11 +249,11 @@ def queue_app(settings: Settings, sessions: sessionmaker[Session] | None = None)
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=pg_conninfo(settings.effective_database_url))
     )
-    bound_sessions = sessions
+    task_sessions = sessions
 
     @app.task(name=TASK_NAME, queue=QUEUE)
     def ingest(job_id: int) -> None:
-        run_ingest_job(bound_sessions, job_id, settings)
+        run_ingest_job(task_sessions, job_id, settings)
 
     return app
 
@@ -321,22 +313,40 @@ def run_worker(
     *,
     wait: bool = True,
     name: str | None = None,
+    stalled_after_s: float = STALLED_AFTER_S,
     install_signal_handlers: bool = True,
 ) -> None:
     """Take ingest jobs from the PostgreSQL queue until stopped (or, with ``wait=False``, until
-    the queue is empty). InputError on an embedded SQLite database (jobs run in-process there)."""
+    the queue is empty). InputError on an embedded SQLite database (jobs run in-process there).
+
+    First, jobs left ``doing`` by a worker silent for ``stalled_after_s`` seconds (killed, its
+    machine lost) are put back on the queue; ingest is idempotent, so they finish with nothing
+    lost or doubled.
+    """
     if is_sqlite(settings.effective_database_url):
         raise InputError(
             "irpatrol worker needs PostgreSQL (set IRPATROL_DATABASE_URL); "
             "with the embedded SQLite database, jobs run inside 'irpatrol serve'"
         )
     ensure_queue_schema(settings)
+    app = queue_app(settings)
     options: dict[str, Any] = {"name": name} if name else {}
-    queue_app(settings).run_worker(
-        queues=[QUEUE],
-        wait=wait,
-        concurrency=1,
-        install_signal_handlers=install_signal_handlers,
-        delete_jobs="successful",
-        **options,
-    )
+
+    async def work() -> None:
+        async with app.open_async():
+            stalled = await app.job_manager.get_stalled_jobs(
+                queue=QUEUE, seconds_since_heartbeat=stalled_after_s
+            )
+            for job in stalled:
+                log.warning("retrying job %s of a stalled worker", job.id)
+                await app.job_manager.retry_job(job)
+            await app.run_worker_async(
+                queues=[QUEUE],
+                wait=wait,
+                concurrency=1,
+                install_signal_handlers=install_signal_handlers,
+                delete_jobs="successful",
+                **options,
+            )
+
+    asyncio.run(work())

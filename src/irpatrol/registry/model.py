@@ -179,8 +179,12 @@ class PatrolFeeder(Timestamped, Base):
 class Image(Timestamped, Base):
     """A camera file, content-addressed by the SHA-256 of its bytes (never stored twice).
 
-    ``status``: ``analysed`` or ``rejected`` (``reason`` says why). ``pole_distance_m`` is the
-    geodesic distance from the camera position to the matched pole (m).
+    ``original_name`` is the file's name as flown or uploaded; ``stored_path`` the copy in the image
+    store, ``images/<sha[:2]>/<sha256><suffix>`` relative to ``Settings.data_dir`` (POSIX; older
+    records may hold an absolute path, which readers use as is; see :mod:`irpatrol.registry.ingest`).
+    ``status``: ``analysed`` or ``rejected`` (``reason`` says why; rejected files are stored too, as
+    evidence). ``pole_distance_m`` is the geodesic distance from the camera position to the matched
+    pole (m).
     """
 
     __tablename__ = "image"

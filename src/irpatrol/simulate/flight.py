@@ -5,6 +5,17 @@ shot descriptions and H×W float32 °C frames out. :func:`write_flight` is the t
 radiometric TIFF per shot (``irpatrol.radiometry.tiff.encode``; GPS, capture time, gimbal, camera
 distance) and ``ground_truth.json`` beside them.
 
+Encoding (``FlightSpec.unit``): by default ``raw``, uint16 camera counts with the fixed synthetic
+calibration :data:`SIMULATED_CALIBRATION` (a FLIR Tau core's constants) and the shot's capture
+parameters (:data:`SIMULATED_EMISSIVITY` ε 0.95, the camera-to-clamp distance ≈ 5–8 m, reflected and
+atmospheric temperature = ambient, 50 % RH), so a simulated image can be recomputed with another
+emissivity, distance or reflected temperature exactly like a FLIR R-JPEG
+(``Thermogram.with_params``, ``registry.findings.recompute``). The frame is rendered in °C and
+converted to counts with the Planck/atmosphere equation (radiometry.md §1) at those parameters, so
+decoding gives back the rendered °C within half a count (≤ 0.012 K above 20 °C, ≤ 0.027 K at
+−40 °C: ``radiometry.tiff.encode``). ``unit="celsius"`` writes float32 °C (temperatures only, as
+before). :data:`OUTPUT_FORMAT` names the encoding; caches of simulated files key on it.
+
 Scene (camera looking along the line at a pole, slightly from above):
 
 * background: sky in the top 12 %, from ``ambient − 22 K`` to ``ambient − 10 K`` at the horizon;
@@ -34,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from irpatrol.errors import InputError
+from irpatrol.radiometry.planck import PlanckCalibration
 
 PHASES = ("A", "B", "C")
 """Phase names, left to right in the frame."""
@@ -55,6 +67,20 @@ JITTER_PX = (12, 8)
 """Largest framing offset between shots (x, y px): the pilot never frames a pole twice alike."""
 HORIZON = 0.12
 """Horizon height as a fraction of the frame (the camera looks down at the pole top)."""
+
+SIMULATED_CALIBRATION = PlanckCalibration(r1=17096.453, r2=0.048084795, b=1428.0, f=1.0, o=-370.0)
+"""Planck constants of the synthetic camera: those of a FLIR Tau 2 core (the CameraInfo record of
+the DJI Zenmuse XT-R sample ``dji_xtr_flir_core.jpg``, creator ``ATAU_RBFO``, in
+shared/data/thermal-samples), with FLIR's default atmospheric constants α1 0.006569, α2 0.01262,
+β1 −0.002276, β2 −0.00667, X 1.9 (Thermimage ``raw2temp`` defaults). Fixed: changing it changes
+every simulated file (see :data:`OUTPUT_FORMAT`). About 45 counts/K at 25 °C; 0…65535 counts cover
+about −60…+560 °C at ε 0.95."""
+SIMULATED_EMISSIVITY = 0.95
+"""Emissivity written into simulated images (``FlightSpec.emissivity`` default)."""
+OUTPUT_FORMAT = "tiff-raw-tau-1"
+"""Version of what :func:`write_flight` writes by default (raw-count TIFF with
+:data:`SIMULATED_CALIBRATION`); bump it when the files change so caches of simulated flights
+(bench/ingest.py) are rebuilt."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +124,9 @@ class FlightSpec:
     """How to fly: frame size (px), images per pole, weather, speed and timing, randomness.
 
     ``standoff_m`` is the camera's distance from the pole (m), ``speed_m_s`` the cruise speed
-    between poles (m/s), ``hover_s`` the time spent at each pole per image (s).
+    between poles (m/s), ``hover_s`` the time spent at each pole per image (s). ``emissivity`` is
+    the ε written into each image's capture parameters; ``unit`` the TIFF encoding: ``raw``
+    (uint16 counts with :data:`SIMULATED_CALIBRATION`, recomputable) or ``celsius`` (float32 °C).
     """
 
     width: int = 640
@@ -113,8 +141,9 @@ class FlightSpec:
     seed: int = 0
     camera_make: str = "irpatrol"
     camera_model: str = "simulated 640"
-    emissivity: float = 0.9
+    emissivity: float = SIMULATED_EMISSIVITY
     altitude_m: float = 12.0
+    unit: str = "raw"
 
     def check(self) -> FlightSpec:
         if not (64 <= self.width <= 4096 and 64 <= self.height <= 4096):
@@ -123,6 +152,10 @@ class FlightSpec:
             raise InputError(f"images per pole must be 1…20, got {self.images_per_pole}")
         if self.speed_m_s <= 0 or self.standoff_m <= 0 or self.hover_s < 0:
             raise InputError("speed and standoff must be > 0 and hover ≥ 0")
+        if self.unit not in ("raw", "celsius"):
+            raise InputError(f"unit must be raw or celsius, got {self.unit!r}")
+        if not 0.0 < self.emissivity <= 1.0:
+            raise InputError(f"emissivity must be in (0, 1], got {self.emissivity}")
         return self
 
 
@@ -320,7 +353,7 @@ def truth_record(shot: Shot, frame: Frame) -> dict[str, Any]:
 
 
 def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tuple[bytes, dict[str, Any]]:
-    """The TIFF bytes of one shot and its ground-truth record."""
+    """The TIFF bytes of one shot (encoded as ``spec.unit``) and its ground-truth record."""
     from irpatrol.radiometry import CaptureParams, GeoPosition, Gimbal, ImageMeta
     from irpatrol.radiometry.tiff import encode
 
@@ -339,7 +372,11 @@ def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tupl
         atmospheric_c=spec.ambient_c,
         humidity=50.0,
     )
-    return encode(frame.celsius, meta=meta, params=params), truth_record(shot, frame)
+    if spec.unit == "raw":
+        data = encode(frame.celsius, meta, params, unit="raw", calibration=SIMULATED_CALIBRATION)
+    else:
+        data = encode(frame.celsius, meta=meta, params=params)
+    return data, truth_record(shot, frame)
 
 
 def write_flight(
@@ -351,6 +388,7 @@ def write_flight(
     """
     if not poles:
         raise InputError(f"feeder {feeder!r} has no poles to fly")
+    spec.check()
     hot = list(hot)
     shots = plan_shots(poles, spec, hot)
     out.mkdir(parents=True, exist_ok=True)
@@ -365,6 +403,8 @@ def write_flight(
     truth_doc = {
         "feeder": feeder,
         "spec": {**asdict(spec), "start": spec.start.isoformat()},
+        "format": OUTPUT_FORMAT if spec.unit == "raw" else "tiff-celsius",
+        "calibration": asdict(SIMULATED_CALIBRATION) if spec.unit == "raw" else None,
         "hot": [asdict(h) for h in hot],
         "images": images,
     }

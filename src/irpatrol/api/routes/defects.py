@@ -1,15 +1,28 @@
-"""Defects: list with filters, sort and pages; detail with history (any role); status
-transitions (analyst)."""
+"""Defects: list with filters, sort and pages; detail with history (any role); log one seen on
+site and attach photos (pilot); status transitions (analyst)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 
-from irpatrol.api.deps import MAX_ID, AnalystUser, PageDep, RecordId, SessionDep, ViewerUser
-from irpatrol.api.schemas import DefectDetail, DefectRead, Page, TransitionRequest
+from irpatrol.api.deps import (
+    MAX_ID,
+    AnalystUser,
+    PageDep,
+    PilotUser,
+    RecordId,
+    SessionDep,
+    SettingsDep,
+    ViewerUser,
+)
+from irpatrol.api.schemas import DefectCreate, DefectDetail, DefectRead, Page, TransitionRequest
+from irpatrol.api.uploads import multipart_openapi, receive_files
+from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import defects
+from irpatrol.registry.model import Pole
 
 router = APIRouter(prefix="/defects", tags=["defects"])
 
@@ -77,3 +90,48 @@ def transition_defect(
         session, defect_id, body.to, user=user.username, comment=body.comment, reason=body.reason
     )
     return DefectDetail.model_validate(defects.detail(session, defect_id))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})
+def create_defect(body: DefectCreate, user: PilotUser, session: SessionDep) -> DefectDetail:
+    """Log a defect seen on site (pilot): status ``new``, deadline from its grade."""
+    lat, lon = body.lat, body.lon
+    if body.pole_id is not None:
+        pole = session.get(Pole, body.pole_id)
+        if pole is None:
+            raise NotFound(f"no pole {body.pole_id}")
+        if lat is None or lon is None:
+            lat, lon = pole.lat, pole.lon
+    defect = defects.open_defect(
+        session,
+        grade=body.grade,
+        pole_id=body.pole_id,
+        kind=body.kind,
+        description=body.description,
+        lat=lat,
+        lon=lon,
+        user=user.username,
+    )
+    return DefectDetail.model_validate(defects.detail(session, defect.id))
+
+
+@router.post(
+    "/{defect_id}/photos",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=multipart_openapi("files", many=True, description="Photos of the defect"),
+    responses={404: {"description": "No such defect"}, 413: {"description": "Larger than the upload limit"}},
+)
+async def add_photos(
+    defect_id: RecordId, request: Request, user: PilotUser, session: SessionDep, settings: SettingsDep
+) -> DefectDetail:
+    """Attach photos to a defect as evidence (pilot); they are streamed to the data folder."""
+    await run_in_threadpool(defects.get_defect, session, defect_id)
+    folder = settings.data_dir / "photos" / f"defect-{defect_id}"
+    files, _ = await receive_files(request, folder, limit=settings.upload_limit_bytes)
+    if not files:
+        raise InputError("no file in the upload (send them in the multipart field 'files')")
+    for f in files:
+        await run_in_threadpool(
+            defects.add_photo, session, defect_id, str(folder / f.name), user=user.username, sha256=f.sha256
+        )
+    return DefectDetail.model_validate(await run_in_threadpool(defects.detail, session, defect_id))

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.listing import paginate
@@ -78,7 +78,7 @@ def read_images(
     )
 
 
-def _image(session: SessionDep, image_id: int) -> Image:
+def _image(session: Session, image_id: int) -> Image:
     image = session.get(Image, image_id, options=[selectinload(Image.findings)])
     if image is None:
         raise NotFound(f"no image {image_id}")
@@ -88,22 +88,7 @@ def _image(session: SessionDep, image_id: int) -> Image:
 @router.get("/{image_id}", responses={404: {"description": "No such image"}})
 def read_image(image_id: RecordId, _: ViewerUser, session: SessionDep) -> ImageDetail:
     """One image with its capture parameters, gimbal and findings."""
-    image = _image(session, image_id)
-    detail = ImageDetail.model_validate(
-        {**ImageRead.model_validate(image).model_dump(), **_detail_fields(image)}
-    )
-    return detail
-
-
-def _detail_fields(image: Image) -> dict[str, object]:
-    return {
-        "params": image.params,
-        "alt_m": image.alt_m,
-        "gimbal_yaw": image.gimbal_yaw,
-        "gimbal_pitch": image.gimbal_pitch,
-        "gimbal_roll": image.gimbal_roll,
-        "finding_ids": [f.id for f in image.findings],
-    }
+    return ImageDetail.model_validate(_image(session, image_id))
 
 
 @router.get(

@@ -12,6 +12,9 @@ from irpatrol.registry import stats
 
 router = APIRouter(tags=["stats"])
 
+PERIOD_PATTERN = r"^(19|2\d)\d{2}[-0-9Qq]*(\.\.(19|2\d)\d{2}[-0-9]*)?$"
+"""Periods in the years 1900–2999 (a year earlier must exist, and a day after the end)."""
+
 
 @router.get("/stats")
 def read_stats(
@@ -20,7 +23,9 @@ def read_stats(
     period: Annotated[
         str | None,
         Query(
-            max_length=40, description="YYYY, YYYY-MM, YYYY-Qn, YYYY-MM-DD or START..END (default: all time)"
+            max_length=40,
+            pattern=PERIOD_PATTERN,
+            description="YYYY, YYYY-MM, YYYY-Qn, YYYY-MM-DD or START..END (default: all time)",
         ),
     ] = None,
     area: Annotated[str | None, Query(max_length=200, description="Area name")] = None,
