@@ -90,3 +90,24 @@ def test_bad_options_exit_2_without_traceback(scene_file: Path, args: list[str])
     result = runner.invoke(app, ["analyze", str(scene_file), *args])
     assert result.exit_code == 2
     assert result.stderr.startswith("irpatrol: ") and "Traceback" not in result.output
+
+
+def test_ifov_and_file_distance_give_the_trusted_target_size(samples: Path, tmp_path: Path) -> None:
+    from irpatrol.radiometry.thermogram import CaptureParams
+
+    bg = read(samples / "dji_m30t_iirp.jpg").celsius
+    scene = bg.copy()
+    scene[60:62, 100:140] = 60.0  # a 2 px wide hot line in the sky, far above ambient
+    path = tmp_path / "line.tiff"
+    path.write_bytes(tiff.encode(scene, params=CaptureParams(emissivity=0.95, distance_m=10.0,
+                                                             reflected_c=20.0)))
+    plain = runner.invoke(app, ["analyze", str(path), "--ambient", "14", "--json"])
+    sized = runner.invoke(app, ["analyze", str(path), "--ambient", "14", "--ifov", "1.3", "--json"])
+    assert plain.exit_code == 0 and sized.exit_code == 0, plain.output + sized.output
+    (line,) = [x for x in json.loads(sized.stdout)["hotspots"] if x["t_max_c"] == 60.0]
+    (before,) = [x for x in json.loads(plain.stdout)["hotspots"] if x["t_max_c"] == 60.0]
+    assert before["min_target_m"] is None and "small-target" not in before["flags"]
+    assert line["min_target_m"] == pytest.approx(3 * 10.0 * 1.3e-3)
+    assert "small-target" in line["flags"]
+    text = runner.invoke(app, ["analyze", str(path), "--ambient", "14", "--ifov", "1.3"])
+    assert "trusted target ≥ 39 mm" in text.stdout

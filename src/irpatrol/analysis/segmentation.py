@@ -109,15 +109,27 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int,
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes) and signed-log Hu
     invariants (N×7) per label from pixel offsets (px)."""
-    def s(w: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(lab, weights=w, minlength=n).astype(np.float64)
+    def s(w: np.ndarray) -> np.ndarray:
+        return np.bincount(lab, weights=w, minlength=n)
 
-    m00 = np.maximum(s(), 1.0)
+    m00 = np.maximum(np.bincount(lab, minlength=n).astype(np.float64), 1.0)
     xc, yc = s(dx) / m00, s(dy) / m00
     u, v = dx - xc[lab], dy - yc[lab]
-    uu, vv, uv = u * u, v * v, u * v
-    mu = {"20": s(uu), "02": s(vv), "11": s(uv), "30": s(uu * u), "03": s(vv * v), "21": s(uu * v),
-          "12": s(uv * v)}
+    t = u * u  # products built in place, one temporary at a time
+    mu20 = s(t)
+    t *= u
+    mu30 = s(t)
+    t = v * v
+    mu02 = s(t)
+    t *= v
+    mu03 = s(t)
+    t = u * v
+    mu11 = s(t)
+    t *= v
+    mu12 = s(t)
+    t = u * u
+    t *= v
+    mu = {"20": mu20, "02": mu02, "11": mu11, "30": mu30, "03": mu03, "21": s(t), "12": mu12}
     nu = {k: val / m00 ** (1 + (int(k[0]) + int(k[1])) / 2) for k, val in mu.items()}
     cov_xx, cov_yy, cov_xy = mu["20"] / m00, mu["02"] / m00, mu["11"] / m00
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
@@ -129,17 +141,14 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int,
 
 def _core_flags(labels: np.ndarray, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """Per listed pixel (flat ``idx`` with label ``lab``): whether its 8 neighbours all carry the
-    same label (pixels on the frame edge are never core)."""
-    h, w = labels.shape
-    y, x = np.divmod(idx, w)
-    ok = (x > 0) & (x < w - 1) & (y > 0) & (y < h - 1)
-    flat = labels.ravel()
-    inner, inner_lab = idx[ok], lab[ok]
-    core = np.ones(inner.size, bool)
-    for off in (-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1):
-        core &= flat[inner + off] == inner_lab
-    out = np.zeros(idx.size, bool)
-    out[np.flatnonzero(ok)[core]] = True
+    same label — the 3×3 grey erosion and dilation of the label image both equal its label (the
+    frame edge counts as label 0, so edge pixels are never core)."""
+    lab_f = labels.astype(np.float32)  # exact up to 2²⁴ labels
+    kernel = np.ones((3, 3), np.uint8)
+    low = cv2.erode(lab_f, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0.0).ravel()[idx]
+    high = cv2.dilate(lab_f, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0.0).ravel()[idx]
+    own = lab.astype(np.float32)
+    out: np.ndarray = (low == own) & (high == own)
     return out
 
 
@@ -372,10 +381,11 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     """Split regions that hold several well-separated peaks of similar shape (e.g. three phases
     joined by warm hardware) into one region per peak.
 
-    A region is examined when it has two or more separate local maxima (:data:`PEAK_RADIUS_PX`)
-    that each pass the seed test (residual ≥ max(seed_cnr·σ, min_seed_k) with σ = ``sigma_k``, the
-    local noise, K), at most :data:`MAX_SPLIT_CANDIDATES`
-    (highest peak first, then larger, then more peaks: no dependence on the label order).
+    Examined: the regions with room for two parts (≥ 18 px, ≥ 2 × :data:`MIN_COMPARABLE_PX`
+    long), the :data:`MAX_SPLIT_CANDIDATES` most contrasted (highest residual, then larger: no
+    dependence on the label order), that have two or more separate local maxima
+    (:data:`PEAK_RADIUS_PX`) each passing the seed test (residual ≥ max(seed_cnr·σ, min_seed_k)
+    with σ = ``sigma_k``, the local noise, K).
     It is cut just below a band of its peaks (:func:`_split_one`, a coarse component tree),
     keeping the cut that leaves the most parts at least ``min_area_px`` large and peaking at least
     the seed contrast (the largest over the region) above the cut: each part stands out from the
@@ -392,69 +402,55 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     """
     if idx.size == 0:
         return labels, n, keep
-    size = 2 * PEAK_RADIUS_PX + 1
-    kernel = np.ones((size, size), np.uint8)
-    flat_resid = resid.ravel()
+    width = labels.shape[1]
     lab = labels.ravel()[idx].astype(np.intp)
-    big = np.bincount(lab, minlength=n) >= 2 * 9  # room for two parts of 3×3 px at least
-    cand_idx = idx[big[lab]]
-    if cand_idx.size == 0:
-        return labels, n, keep
-    masked = np.full(resid.shape, -np.inf, np.float32)
-    cand_resid = flat_resid[cand_idx]
-    masked.ravel()[cand_idx] = cand_resid
-    local_max = cv2.dilate(masked, kernel).ravel()[cand_idx]
-    cnr, floor = np.float32(thresholds.seed_cnr), np.float32(thresholds.min_seed_k)
-    seed_at = np.maximum(cnr * sigma_k.ravel()[cand_idx], floor)
-    at = cand_idx[(cand_resid >= local_max) & (cand_resid >= seed_at)]
-    if at.size < 2:
-        return labels, n, keep
-    is_peak = np.zeros(resid.shape, np.uint8)
-    is_peak.ravel()[at] = 1
-    pk_n, pk_lab = cv2.connectedComponents(is_peak, connectivity=8, ltype=cv2.CV_32S)
-    pk = pk_lab.ravel()[at]
-    owner = np.zeros(pk_n, np.int64)
-    owner[pk] = labels.ravel()[at]
-    value = np.full(pk_n, -np.inf)
-    np.maximum.at(value, pk, flat_resid[at].astype(np.float64))
-    per_region = np.bincount(owner[1:], minlength=n)
-    candidates = np.flatnonzero(per_region >= 2)
+    area = np.bincount(lab, minlength=n)
+    ys, xs = np.divmod(idx, width)
+    x0, y0 = np.full(n, width), np.full(n, labels.shape[0])
+    x1, y1 = np.full(n, -1), np.full(n, -1)
+    np.minimum.at(x0, lab, xs)
+    np.minimum.at(y0, lab, ys)
+    np.maximum.at(x1, lab, xs)
+    np.maximum.at(y1, lab, ys)
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, lab, resid.ravel()[idx].astype(np.float64))
+    span = np.maximum(x1 - x0, y1 - y0) + 1
+    # room for two parts of 3×3 px, each MIN_COMPARABLE_PX long
+    candidates = np.flatnonzero(keep & (area >= 2 * 9) & (span >= 2 * MIN_COMPARABLE_PX))
     if candidates.size == 0:
         return labels, n, keep
-    best_peak = np.full(n, -np.inf)
-    np.maximum.at(best_peak, owner[1:], value[1:])
-    size_of = np.bincount(lab, minlength=n)
-    order = np.lexsort((-per_region[candidates], -size_of[candidates], -best_peak[candidates]))
+    order = np.lexsort((-area[candidates], -top[candidates]))
     candidates = candidates[order][:MAX_SPLIT_CANDIDATES]
-    is_candidate = np.zeros(n, bool)
-    is_candidate[candidates] = True
-    sub = is_candidate[lab]
-    ys, xs = np.divmod(idx[sub], labels.shape[1])
-    cl = lab[sub]
-    x0, y0 = np.full(n, labels.shape[1]), np.full(n, labels.shape[0])
-    x1, y1 = np.full(n, -1), np.full(n, -1)
-    np.minimum.at(x0, cl, xs)
-    np.minimum.at(y0, cl, ys)
-    np.maximum.at(x1, cl, xs)
-    np.maximum.at(y1, cl, ys)
+    size = 2 * PEAK_RADIUS_PX + 1
+    kernel = np.ones((size, size), np.uint8)
+    cnr, floor = np.float32(thresholds.seed_cnr), np.float32(thresholds.min_seed_k)
     kept: list[bool] = keep.tolist()
     for c in candidates:
         sl = (slice(int(y0[c]), int(y1[c]) + 1), slice(int(x0[c]), int(x1[c]) + 1))
         crop = labels[sl]
         region = crop == c
-        peaks = np.sort(value[1:][owner[1:] == c])[::-1]
+        r = resid[sl]
+        masked = np.where(region, r, np.float32(-np.inf)).astype(np.float32, copy=False)
+        seed = np.maximum(cnr * sigma_k[sl], floor)
+        is_peak = (masked == cv2.dilate(masked, kernel)) & (masked >= seed)
+        count, pk = cv2.connectedComponents(is_peak.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+        if count <= 2:
+            continue
+        value = np.full(count, -np.inf)
+        np.maximum.at(value, np.asarray(pk, dtype=np.intp)[is_peak], r[is_peak].astype(np.float64))
+        peaks = np.sort(value[1:])[::-1]
         depth = max(float(cnr * sigma_k[sl][region].max()), float(floor))
-        split = _split_one(resid[sl], region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
+        split = _split_one(r, region, peaks, depth, min_area_px, area_ratio, elongation_ratio)
         if split is None:
             continue
         parts, remainder = split
-        count = int(parts.max())
+        parts_n = int(parts.max())
         if not remainder:
             crop[region] = 0
             kept[c] = False
         crop[parts > 0] = parts[parts > 0] + (n - 1)
-        kept.extend([True] * count)
-        n += count
+        kept.extend([True] * parts_n)
+        n += parts_n
     return labels, n, np.asarray(kept, dtype=bool)
 
 
