@@ -130,3 +130,9 @@ def test_parse_period_errors() -> None:
         stats.parse_period("last week")
     with pytest.raises(InputError, match="ends before"):
         stats.parse_period("2026-05-01..2026-04-01")
+
+
+@pytest.mark.parametrize("text", ["0001", "9999", "0001-01-01..2026-01-01"])
+def test_parse_period_refuses_years_without_a_year_earlier(text: str) -> None:
+    with pytest.raises(InputError, match="years must lie within"):
+        stats.parse_period(text)

@@ -58,6 +58,10 @@ def _shift(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Periods outside these years are refused (the year-earlier comparison must stay a valid date)."""
+
+
 def parse_period(text: str | None) -> Period | None:
     """``2026``, ``2026-07``, ``2026-Q3``, ``2026-07-15`` or ``START..END`` (dates); None: all time."""
     if text is None or not text.strip():
@@ -83,6 +87,8 @@ def parse_period(text: str | None) -> Period | None:
         raise InputError(f"period {text!r}: use YYYY, YYYY-MM, YYYY-Qn, YYYY-MM-DD or START..END") from None
     if end < start:
         raise InputError(f"period {text!r} ends before it starts")
+    if not (start.year >= MIN_YEAR and end.year <= MAX_YEAR):
+        raise InputError(f"period {text!r}: years must lie within {MIN_YEAR}–{MAX_YEAR}")
     return Period(start, end)
 
 
