@@ -245,7 +245,9 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
     k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
     level_low = _smooth(_block_means(frame, block_px).astype(np.float32), k)
     level = _up(level_low, block_px, frame.shape)
-    sigma_low = _noise_blocks(frame - level, block_px, k)
-    clipped = np.minimum(frame, level + np.float32(CLIP_SIGMA) * _up(sigma_low, block_px, frame.shape))
-    level_low = _smooth(_block_means(clipped, block_px).astype(np.float32), k)
-    return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)
+    sigma = _up(_noise_blocks(frame - level, block_px, k), block_px, frame.shape)
+    level += np.float32(CLIP_SIGMA) * sigma
+    level_low = _smooth(_block_means(np.minimum(frame, level), block_px).astype(np.float32), k)
+    if ph or pw:
+        sigma = np.ascontiguousarray(sigma[:h, :w])
+    return LocalBackground(_up(level_low, block_px, (h, w)), sigma, block_px)

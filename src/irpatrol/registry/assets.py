@@ -212,3 +212,112 @@ def delete_pole(session: Session, pole_id: int, *, reason: str, user: str | None
     session.delete(pole)
     record(session, user, "delete", "pole", pole_id, kept)
     session.flush()
+
+
+def _require_reason(reason: str | None, what: str) -> str:
+    if not reason or not reason.strip():
+        raise InputError(f"a reason is required to delete {what}")
+    return reason.strip()
+
+
+def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | None = None) -> None:
+    """Delete a feeder with its poles and their components; the reason and the last values of the
+    feeder and of every pole stay in the audit log.
+
+    Conflict when the feeder still has open defects, or when any record refers to it or to one of
+    its poles (images, findings, closed defects, hazards, patrols): a feeder with a history is kept.
+    """
+    from sqlalchemy import func
+
+    from irpatrol.errors import Conflict
+    from irpatrol.registry import workflow
+    from irpatrol.registry.model import Component, Defect, Finding, Hazard, Image, PatrolFeeder
+
+    reason = _require_reason(reason, "a feeder")
+    feeder = session.get(Feeder, feeder_id)
+    if feeder is None:
+        raise NotFound(f"no feeder #{feeder_id}")
+    poles = feeder_poles(session, feeder_id)
+    pole_ids = select(Pole.id).where(Pole.feeder_id == feeder_id).scalar_subquery()
+    open_statuses = [s.value for s in workflow.OPEN]
+    n_open = session.scalar(
+        select(func.count(Defect.id)).where(Defect.pole_id.in_(pole_ids), Defect.status.in_(open_statuses))
+    )
+    if n_open:
+        raise Conflict(f"feeder {feeder.name!r} still has {n_open} open defect(s); close them first")
+    checks = [
+        (model, model.pole_id.in_(pole_ids)) for model in (Image, Finding, Defect, Hazard)
+    ] + [(Hazard, Hazard.feeder_id == feeder_id), (PatrolFeeder, PatrolFeeder.feeder_id == feeder_id)]
+    for model, cond in checks:
+        n = session.scalar(select(func.count()).select_from(model).where(cond))
+        if n:
+            raise Conflict(
+                f"feeder {feeder.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted"
+            )
+    kept = {
+        "name": feeder.name,
+        "area_id": feeder.area_id,
+        "voltage_kv": feeder.voltage_kv,
+        "length_m": feeder.length_m,
+        "rated_current_a": feeder.rated_current_a,
+        "urban": feeder.urban,
+        "external_id": feeder.external_id,
+        "geometry": feeder.geometry,
+        "poles": [
+            {
+                "id": p.id,
+                "number": p.number,
+                "seq": p.seq,
+                "lat": p.lat,
+                "lon": p.lon,
+                "pole_type": p.pole_type,
+                "external_id": p.external_id,
+            }
+            for p in poles
+        ],
+        "reason": reason,
+    }
+    for comp in session.scalars(select(Component).where(Component.pole_id.in_(pole_ids))):
+        session.delete(comp)
+    session.flush()
+    for pole in poles:
+        session.delete(pole)
+    session.flush()
+    session.delete(feeder)
+    record(session, user, "delete", "feeder", feeder_id, kept)
+    session.flush()
+
+
+def delete_area(session: Session, area_id: int, *, reason: str, user: str | None = None) -> None:
+    """Delete an area; its name and the reason stay in the audit log. Conflict while feeders,
+    crews or pilots still belong to it (delete or move them first)."""
+    from sqlalchemy import func
+
+    from irpatrol.errors import Conflict
+    from irpatrol.registry.model import Crew, Pilot
+
+    reason = _require_reason(reason, "an area")
+    area = session.get(Area, area_id)
+    if area is None:
+        raise NotFound(f"no area #{area_id}")
+    for model, column in ((Feeder, Feeder.area_id), (Crew, Crew.area_id), (Pilot, Pilot.home_area_id)):
+        n = session.scalar(select(func.count()).select_from(model).where(column == area_id))
+        if n:
+            raise Conflict(f"area {area.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted")
+    kept = {"name": area.name, "reason": reason}
+    session.delete(area)
+    record(session, user, "delete", "area", area_id, kept)
+    session.flush()
+
+
+def list_areas(session: Session) -> list[dict[str, object]]:
+    """Areas with their feeder counts, by name."""
+    from sqlalchemy import func
+
+    stmt = (
+        select(Area, func.count(Feeder.id))
+        .outerjoin(Feeder, Feeder.area_id == Area.id)
+        .group_by(Area.id)
+        .order_by(Area.name)
+    )
+    return [{"id": a.id, "name": a.name, "feeders": int(n)} for a, n in session.execute(stmt).all()]

@@ -186,3 +186,105 @@ def add_user(
         raise Conflict(f"user {username!r} already exists") from exc
     record(session, by, "create", "user", user.id, {"username": username, "role": role, "language": language})
     return user
+
+
+def _active_admins(session: Session) -> list[User]:
+    """Active admins, locked for update where the backend supports it (PostgreSQL), so two
+    concurrent demotions cannot both see another admin left."""
+    from irpatrol.registry.model import User
+
+    stmt = select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id).with_for_update()
+    return list(session.scalars(stmt))
+
+
+def _guard_last_admin(session: Session, user: User, what: str) -> None:
+    """Conflict when ``user`` is the last active admin (``what`` says what was refused)."""
+    if user.role != "admin" or not user.active:
+        return
+    others = [u for u in _active_admins(session) if u.id != user.id]
+    if not others:
+        raise Conflict(f"cannot {what} {user.username!r}: the last active admin")
+
+
+def set_role(session: Session, username: str, role: str, *, by: str | None = None) -> User:
+    """Give ``username`` another role (flushed, audit-logged). Conflict when the last active admin
+    would lose the admin role."""
+    from irpatrol.registry.audit import record
+
+    role_rank(role)
+    user = get_user(session, username)
+    assert user is not None
+    if user.role == role:
+        return user
+    if role != "admin":
+        _guard_last_admin(session, user, "take the admin role from")
+    before = user.role
+    user.role = role
+    record(session, by, "set_role", "user", user.id, {"username": user.username, "from": before, "to": role})
+    session.flush()
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, *, by: str | None = None) -> User:
+    """Activate or deactivate ``username`` (flushed, audit-logged). A deactivated user cannot sign
+    in and their tokens stop working (see :func:`user_for_token`). Conflict when the last active
+    admin would be deactivated."""
+    from irpatrol.registry.audit import record
+
+    user = get_user(session, username)
+    assert user is not None
+    if user.active == active:
+        return user
+    if not active:
+        _guard_last_admin(session, user, "deactivate")
+    user.active = active
+    action = "activate" if active else "deactivate"
+    record(session, by, action, "user", user.id, {"username": user.username})
+    session.flush()
+    return user
+
+
+def set_language(session: Session, username: str, language: str, *, by: str | None = None) -> User:
+    """Set the language pages and reports use for ``username`` (flushed, audit-logged)."""
+    from irpatrol.registry.audit import record
+
+    if language not in LANGUAGES:
+        raise ParameterError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    user = get_user(session, username)
+    assert user is not None
+    if user.language != language:
+        before = user.language
+        user.language = language
+        detail = {"username": user.username, "from": before, "to": language}
+        record(session, by, "set_language", "user", user.id, detail)
+        session.flush()
+    return user
+
+
+def update_user(
+    session: Session,
+    actor: User,
+    username: str,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    language: str | None = None,
+) -> User:
+    """Apply the changes ``actor`` asks for to ``username``: an admin may change anyone's role,
+    active flag and language; anyone else only their own language (PermissionDenied otherwise).
+    Each change is audit-logged as ``actor``; Conflict as :func:`set_role` / :func:`set_active`."""
+    own = actor.username == username
+    if not has_role(actor.role, "admin"):
+        if role is not None or active is not None:
+            raise PermissionDenied("only an admin may change roles or deactivate users")
+        if not own:
+            raise PermissionDenied("only an admin may change another user")
+    user = get_user(session, username)
+    assert user is not None
+    if language is not None:
+        set_language(session, username, language, by=actor.username)
+    if role is not None:
+        set_role(session, username, role, by=actor.username)
+    if active is not None:
+        set_active(session, username, active, by=actor.username)
+    return user
