@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi.testclient import TestClient
 
 
@@ -27,7 +29,15 @@ def test_a_pilot_logs_a_visual_defect_with_a_photo(
     assert client.post(url, files=photo, headers=headers["viewer"]).status_code == 403
     r = client.post(url, files=photo, headers=headers["pilot"])
     assert r.status_code == 201, r.text
-    assert [p["path"].rsplit("/", 1)[-1] for p in r.json()["photos"]] == ["crossarm.jpg"]
+    sha = hashlib.sha256(photo["files"][1]).hexdigest()
+    [stored] = r.json()["photos"]
+    assert stored["path"] == f"photos/{sha[:2]}/{sha}.jpg" and stored["sha256"] == sha
+    assert stored["url"] == f"/photos/{stored['id']}"
+    got = client.get(stored["url"], headers=headers["viewer"])
+    assert got.status_code == 200 and got.content == photo["files"][1]
+    assert got.headers["content-type"] == "image/jpeg"
+    again = client.post(url, files=photo, headers=headers["pilot"])
+    assert [p["id"] for p in again.json()["photos"]] == [stored["id"]], "the same photo is kept once"
     assert client.post("/defects/2147483647/photos", files=photo, headers=headers["pilot"]).status_code == 404
 
 

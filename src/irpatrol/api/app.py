@@ -20,7 +20,9 @@ from irpatrol.api.routes import (
     images,
     jobs,
     patrols,
+    photos,
     plans,
+    reports,
     stats,
     users,
 )
@@ -38,6 +40,8 @@ PROTECTED_ROUTERS = (
     findings.router,
     defects.router,
     hazards.router,
+    photos.router,
+    reports.router,
     stats.router,
     plans.router,
     users.router,

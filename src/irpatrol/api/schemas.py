@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Role = Literal["viewer", "pilot", "analyst", "admin"]
 Language = Literal["en", "zh"]
@@ -51,6 +51,15 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=8, max_length=256)
     role: Role = "viewer"
     language: Language = "en"
+
+
+class UserUpdate(BaseModel):
+    """Changes to a user; fields left out stay as they are. Only an admin may change ``role`` or
+    ``active`` or another user; anyone may change their own ``language``."""
+
+    role: Role | None = None
+    active: bool | None = Field(default=None, description="False: cannot sign in, tokens stop working")
+    language: Language | None = None
 
 
 class UserRead(ReadModel):
@@ -97,6 +106,14 @@ class ImportResult(BaseModel):
     """What an asset import did (as the import service reports it)."""
 
     summary: dict[str, Any]
+
+
+class AreaRead(BaseModel):
+    """A service area with its number of feeders."""
+
+    id: int
+    name: str
+    feeders: int
 
 
 class Deleted(BaseModel):
@@ -361,11 +378,21 @@ class DefectFindingRead(BaseModel):
 
 
 class PhotoRead(BaseModel):
-    """A photo kept as evidence."""
+    """A photo kept as evidence; download it from ``url`` (``GET /photos/{id}``)."""
 
     id: int
-    path: str
+    path: str = Field(description="Where the file is kept (relative paths are under the data folder)")
     caption: str | None
+    sha256: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    taken_at: datetime | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """The API path of the photo's file."""
+        return f"/photos/{self.id}"
 
 
 class DefectDetail(DefectRead):
@@ -430,6 +457,12 @@ class HazardRead(BaseModel):
     observed_at: datetime | None
     reported_by: str | None
     reason: str | None
+
+
+class HazardDetail(HazardRead):
+    """A hazard with its photos."""
+
+    photos: list[PhotoRead]
 
 
 class StatsRead(BaseModel):

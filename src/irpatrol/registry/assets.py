@@ -245,9 +245,10 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
     )
     if n_open:
         raise Conflict(f"feeder {feeder.name!r} still has {n_open} open defect(s); close them first")
-    checks = [
-        (model, model.pole_id.in_(pole_ids)) for model in (Image, Finding, Defect, Hazard)
-    ] + [(Hazard, Hazard.feeder_id == feeder_id), (PatrolFeeder, PatrolFeeder.feeder_id == feeder_id)]
+    checks = [(model, model.pole_id.in_(pole_ids)) for model in (Image, Finding, Defect, Hazard)] + [
+        (Hazard, Hazard.feeder_id == feeder_id),
+        (PatrolFeeder, PatrolFeeder.feeder_id == feeder_id),
+    ]
     for model, cond in checks:
         n = session.scalar(select(func.count()).select_from(model).where(cond))
         if n:
@@ -303,7 +304,9 @@ def delete_area(session: Session, area_id: int, *, reason: str, user: str | None
     for model, column in ((Feeder, Feeder.area_id), (Crew, Crew.area_id), (Pilot, Pilot.home_area_id)):
         n = session.scalar(select(func.count()).select_from(model).where(column == area_id))
         if n:
-            raise Conflict(f"area {area.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted")
+            raise Conflict(
+                f"area {area.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted"
+            )
     kept = {"name": area.name, "reason": reason}
     session.delete(area)
     record(session, user, "delete", "area", area_id, kept)

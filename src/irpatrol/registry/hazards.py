@@ -317,7 +317,8 @@ def attach_photo(
     else:
         from irpatrol.registry import defects
 
-        defects.get_defect(session, defect_id)  # type: ignore[arg-type]
+        assert defect_id is not None
+        defects.get_defect(session, defect_id)
         owner = Photo.defect_id == defect_id
     path, sha = store_photo(source, data_dir)
     existing = session.scalars(select(Photo).where(owner, Photo.sha256 == sha).order_by(Photo.id)).first()
@@ -334,8 +335,9 @@ def attach_photo(
     else:
         from irpatrol.registry import defects
 
+        assert defect_id is not None
         photo = defects.add_photo(
-            session, defect_id, path, user=user, sha256=sha, lat=lat, lon=lon, caption=caption  # type: ignore[arg-type]
+            session, defect_id, path, user=user, sha256=sha, lat=lat, lon=lon, caption=caption
         )
     photo.taken_at = taken_at
     session.flush()

@@ -1,5 +1,5 @@
-"""Assets: feeders and poles (any role); import a CSV/GeoJSON/KML file and delete with a
-reason (admin)."""
+"""Assets: areas, feeders and poles (any role); import a CSV/GeoJSON/KML file and delete poles,
+feeders and areas with a reason (admin)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from irpatrol.api.deps import AdminUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.listing import paginate
-from irpatrol.api.schemas import Deleted, FeederRead, ImportResult, Page, PoleRead
+from irpatrol.api.schemas import AreaRead, Deleted, FeederRead, ImportResult, Page, PoleRead
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import assets
@@ -28,6 +28,15 @@ FEEDER_SORT = {
     "created_at": Feeder.created_at,
 }
 POLE_SORT = {"id": Pole.id, "number": Pole.number, "seq": Pole.seq, "feeder_id": Pole.feeder_id}
+
+
+ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="Why (kept in the audit log)")]
+
+
+@router.get("/areas")
+def read_areas(_: ViewerUser, session: SessionDep) -> list[AreaRead]:
+    """Every area with its number of feeders, by name."""
+    return [AreaRead.model_validate(a) for a in assets.list_areas(session)]
 
 
 @router.get("/feeders")
@@ -116,3 +125,32 @@ def delete_pole(
     """Delete a pole nothing refers to (admin); its last values and the reason stay in the audit log."""
     assets.delete_pole(session, pole_id, reason=reason, user=admin.username)
     return Deleted(kind="pole", id=pole_id, reason=reason)
+
+
+@router.delete(
+    "/feeders/{feeder_id}",
+    responses={
+        404: {"description": "No such feeder"},
+        409: {"description": "Open defects or other records refer to the feeder"},
+    },
+)
+def delete_feeder(feeder_id: RecordId, admin: AdminUser, session: SessionDep, reason: ReasonQuery) -> Deleted:
+    """Delete a feeder with its poles (admin): refused while it has open defects or any history
+    (images, findings, defects, hazards, patrols). Its last values, its poles and the reason stay
+    in the audit log."""
+    assets.delete_feeder(session, feeder_id, reason=reason, user=admin.username)
+    return Deleted(kind="feeder", id=feeder_id, reason=reason)
+
+
+@router.delete(
+    "/areas/{area_id}",
+    responses={
+        404: {"description": "No such area"},
+        409: {"description": "Feeders, crews or pilots still belong to the area"},
+    },
+)
+def delete_area(area_id: RecordId, admin: AdminUser, session: SessionDep, reason: ReasonQuery) -> Deleted:
+    """Delete an area no feeder, crew or pilot belongs to (admin); its name and the reason stay in
+    the audit log."""
+    assets.delete_area(session, area_id, reason=reason, user=admin.username)
+    return Deleted(kind="area", id=area_id, reason=reason)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from irpatrol.api.deps import (
     MAX_ID,
@@ -18,15 +20,23 @@ from irpatrol.api.deps import (
     SettingsDep,
     ViewerUser,
 )
+from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import DefectCreate, DefectDetail, DefectRead, Page, TransitionRequest
-from irpatrol.api.uploads import multipart_openapi, receive_files
-from irpatrol.errors import InputError, NotFound
-from irpatrol.registry import defects
-from irpatrol.registry.model import Pole
+from irpatrol.errors import NotFound
+from irpatrol.registry import defects, hazards
+from irpatrol.registry.model import Photo, Pole
 
 router = APIRouter(prefix="/defects", tags=["defects"])
 
 IdQuery = Query(ge=1, le=MAX_ID)
+
+
+def _detail(session: Session, defect_id: int) -> DefectDetail:
+    """The defect's detail, with every photo's position, time and download URL."""
+    detail = defects.detail(session, defect_id)
+    photos = session.scalars(select(Photo).where(Photo.defect_id == defect_id).order_by(Photo.id))
+    detail["photos"] = [hazards.photo_summary(p) for p in photos]
+    return DefectDetail.model_validate(detail)
 
 
 @router.get("")
@@ -73,7 +83,7 @@ def read_defects(
 @router.get("/{defect_id}", responses={404: {"description": "No such defect"}})
 def read_defect(defect_id: RecordId, _: ViewerUser, session: SessionDep) -> DefectDetail:
     """One defect with its timeline, findings (temperature history), photos and next statuses."""
-    return DefectDetail.model_validate(defects.detail(session, defect_id))
+    return _detail(session, defect_id)
 
 
 @router.post(
@@ -89,7 +99,7 @@ def transition_defect(
     defects.transition(
         session, defect_id, body.to, user=user.username, comment=body.comment, reason=body.reason
     )
-    return DefectDetail.model_validate(defects.detail(session, defect_id))
+    return _detail(session, defect_id)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})
@@ -112,26 +122,21 @@ def create_defect(body: DefectCreate, user: PilotUser, session: SessionDep) -> D
         lon=lon,
         user=user.username,
     )
-    return DefectDetail.model_validate(defects.detail(session, defect.id))
+    return _detail(session, defect.id)
 
 
 @router.post(
     "/{defect_id}/photos",
     status_code=status.HTTP_201_CREATED,
-    openapi_extra=multipart_openapi("files", many=True, description="Photos of the defect"),
+    openapi_extra=PHOTO_UPLOAD,
     responses={404: {"description": "No such defect"}, 413: {"description": "Larger than the upload limit"}},
 )
 async def add_photos(
     defect_id: RecordId, request: Request, user: PilotUser, session: SessionDep, settings: SettingsDep
 ) -> DefectDetail:
-    """Attach photos to a defect as evidence (pilot); they are streamed to the data folder."""
+    """Attach photos to a defect as evidence (pilot). Each is kept once in the photo store (by
+    SHA-256); its position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""
     await run_in_threadpool(defects.get_defect, session, defect_id)
-    folder = settings.data_dir / "photos" / f"defect-{defect_id}"
-    files, _ = await receive_files(request, folder, limit=settings.upload_limit_bytes)
-    if not files:
-        raise InputError("no file in the upload (send them in the multipart field 'files')")
-    for f in files:
-        await run_in_threadpool(
-            defects.add_photo, session, defect_id, str(folder / f.name), user=user.username, sha256=f.sha256
-        )
-    return DefectDetail.model_validate(await run_in_threadpool(defects.detail, session, defect_id))
+    await receive_photos(request, session, settings, user=user.username, defect_id=defect_id)
+    session.expire_all()
+    return await run_in_threadpool(_detail, session, defect_id)

@@ -1,14 +1,25 @@
-"""Corridor hazards: list and detail (any role); log one (pilot); move it along its workflow
-(analyst)."""
+"""Corridor hazards: list and detail with photos (any role); log one and attach photos (pilot);
+move it along its workflow (analyst)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 
-from irpatrol.api.deps import MAX_ID, AnalystUser, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
-from irpatrol.api.schemas import HazardCreate, HazardRead, Page, TransitionRequest
+from irpatrol.api.deps import (
+    MAX_ID,
+    AnalystUser,
+    PageDep,
+    PilotUser,
+    RecordId,
+    SessionDep,
+    SettingsDep,
+    ViewerUser,
+)
+from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
+from irpatrol.api.schemas import HazardCreate, HazardDetail, HazardRead, Page, TransitionRequest
 from irpatrol.errors import ParameterError
 from irpatrol.registry import hazards
 
@@ -50,9 +61,31 @@ def read_hazards(
 
 
 @router.get("/{hazard_id}", responses={404: {"description": "No such hazard"}})
-def read_hazard(hazard_id: RecordId, _: ViewerUser, session: SessionDep) -> HazardRead:
-    """One hazard."""
-    return HazardRead.model_validate(hazards.summary(hazards.get_hazard(session, hazard_id)))
+def read_hazard(hazard_id: RecordId, _: ViewerUser, session: SessionDep) -> HazardDetail:
+    """One hazard with its photos."""
+    return _detail(hazards.get_hazard(session, hazard_id))
+
+
+def _detail(hazard: Any) -> HazardDetail:
+    photos = [hazards.photo_summary(p) for p in sorted(hazard.photos, key=lambda p: p.id)]
+    return HazardDetail.model_validate({**hazards.summary(hazard), "photos": photos})
+
+
+@router.post(
+    "/{hazard_id}/photos",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=PHOTO_UPLOAD,
+    responses={404: {"description": "No such hazard"}, 413: {"description": "Larger than the upload limit"}},
+)
+async def add_photos(
+    hazard_id: RecordId, request: Request, user: PilotUser, session: SessionDep, settings: SettingsDep
+) -> HazardDetail:
+    """Attach photos to a hazard (pilot). Each is kept once in the photo store (by SHA-256); its
+    position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""
+    await run_in_threadpool(hazards.get_hazard, session, hazard_id)
+    await receive_photos(request, session, settings, user=user.username, hazard_id=hazard_id)
+    session.expire_all()
+    return _detail(await run_in_threadpool(hazards.get_hazard, session, hazard_id))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})

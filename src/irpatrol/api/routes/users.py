@@ -1,13 +1,16 @@
-"""Users: the current user (any role); list and create (admin)."""
+"""Users: the current user (any role); list and create (admin); change a role, deactivate
+(admin) or one's own language (any role)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 from sqlalchemy import select
 
 from irpatrol.api.deps import AdminUser, PageDep, SessionDep, ViewerUser
 from irpatrol.api.listing import paginate
-from irpatrol.api.schemas import Page, UserCreate, UserRead
+from irpatrol.api.schemas import Page, UserCreate, UserRead, UserUpdate
 from irpatrol.registry import auth
 from irpatrol.registry.model import User
 
@@ -41,3 +44,25 @@ def create_user(body: UserCreate, admin: AdminUser, session: SessionDep) -> User
         by=admin.username,
     )
     return UserRead.model_validate(user)
+
+
+@router.patch(
+    "/{username}",
+    responses={
+        404: {"description": "No such user"},
+        409: {"description": "The last active admin would lose the role or be deactivated"},
+    },
+)
+def update_user(
+    username: Annotated[str, Path(min_length=1, max_length=64, description="User name")],
+    body: UserUpdate,
+    user: ViewerUser,
+    session: SessionDep,
+) -> UserRead:
+    """Change a user's role, active flag or language (admin; audit-logged). Any user may change
+    their own language. A deactivated user's tokens stop working at once; the last active admin
+    can be neither demoted nor deactivated (409)."""
+    changed = auth.update_user(
+        session, user, username, role=body.role, active=body.active, language=body.language
+    )
+    return UserRead.model_validate(changed)

@@ -1,0 +1,90 @@
+"""Photos kept as evidence of hazards and defects: download one (any role). Uploading is a
+route of the hazard or defect it belongs to (``POST /hazards/{id}/photos``,
+``POST /defects/{id}/photos``); both go through :func:`receive_photos`."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+
+from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.uploads import multipart_openapi, receive_files
+from irpatrol.config import Settings
+from irpatrol.errors import InputError
+from irpatrol.registry import hazards
+from irpatrol.registry.model import Photo
+
+router = APIRouter(prefix="/photos", tags=["photos"])
+
+PHOTO_UPLOAD = multipart_openapi(
+    "files", many=True, description="Photos (JPEG, PNG, TIFF or WebP); optional form fields lat, lon, caption"
+)
+"""``openapi_extra`` of the photo upload routes."""
+
+
+def _coordinate(fields: dict[str, str], name: str) -> float | None:
+    text = fields.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"form field {name!r} is not a number: {text[:40]!r}") from None
+
+
+async def receive_photos(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    *,
+    user: str,
+    hazard_id: int | None = None,
+    defect_id: int | None = None,
+) -> list[Photo]:
+    """Stream the request's photos (field ``files``; form fields ``lat``, ``lon``, ``caption``
+    apply to all) to a scratch folder, then attach each to the hazard or defect through
+    :func:`irpatrol.registry.hazards.attach_photo`, which keeps them in the photo store."""
+    folder = settings.data_dir / hazards.PHOTO_FOLDER / ".incoming" / uuid.uuid4().hex
+    try:
+        files, fields = await receive_files(request, folder, limit=settings.upload_limit_bytes)
+        if not files:
+            raise InputError("no file in the upload (send them in the multipart field 'files')")
+        lat, lon = _coordinate(fields, "lat"), _coordinate(fields, "lon")
+        caption = fields.get("caption", "").strip()[:2000] or None
+        photos = []
+        for f in files:
+            photo = await run_in_threadpool(
+                hazards.attach_photo,
+                session,
+                folder / f.name,
+                data_dir=settings.data_dir,
+                hazard_id=hazard_id,
+                defect_id=defect_id,
+                lat=lat,
+                lon=lon,
+                caption=caption,
+                user=user,
+            )
+            photos.append(photo)
+        return photos
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.get(
+    "/{photo_id}",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"image/*": {}}, "description": "The photo"},
+        404: {"description": "No such photo"},
+    },
+)
+def read_photo(photo_id: RecordId, _: ViewerUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """The file of a photo (JPEG, PNG, TIFF or WebP as stored)."""
+    path, media_type = hazards.photo_file(hazards.get_photo(session, photo_id), settings.data_dir)
+    return FileResponse(path, media_type=media_type)
