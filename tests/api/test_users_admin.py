@@ -17,7 +17,13 @@ from irpatrol.errors import Conflict, PermissionDenied
 from irpatrol.registry import auth
 from irpatrol.registry.model import AuditLog
 
-from conftest import BACKENDS, PASSWORD
+PASSWORD = "a-password-of-its-own"
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+    ),
+]
 
 
 @dataclass
@@ -34,8 +40,9 @@ class Own:
 
 
 @pytest.fixture(params=BACKENDS)
-def own(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-        backend_maker: Callable) -> Iterator[Own]:
+def own(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, backend_maker: Callable
+) -> Iterator[Own]:
     gen = backend_maker(request.param, tmp_path_factory.mktemp("users"))
     backend = next(gen)
     with db.session_scope(backend.settings) as session:
@@ -60,7 +67,9 @@ def test_an_admin_changes_a_role_and_it_is_audited(own: Own) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["role"] == "analyst"
     assert own.client.get("/users/me", headers=own.token("v1")).json()["role"] == "analyst"
-    assert audit(own.settings, "set_role") == [("root", {"username": "v1", "from": "viewer", "to": "analyst"})]
+    assert audit(own.settings, "set_role") == [
+        ("root", {"username": "v1", "from": "viewer", "to": "analyst"})
+    ]
     assert own.client.patch("/users/v1", json={"role": "boss"}, headers=root).status_code == 422
     assert own.client.patch("/users/nobody", json={"role": "pilot"}, headers=root).status_code == 404
 

@@ -136,3 +136,68 @@ def test_parse_period_errors() -> None:
 def test_parse_period_refuses_years_without_a_year_earlier(text: str) -> None:
     with pytest.raises(InputError, match="years must lie within"):
         stats.parse_period(text)
+
+
+def _photo_jpeg(colour: tuple[int, int, int], *, gps: bool) -> bytes:
+    """A small JPEG, with EXIF GPS 30.26 N 120.15 E when ``gps``."""
+    import io
+
+    from PIL import ExifTags
+    from PIL import Image as PILImage
+
+    exif = PILImage.Exif()
+    if gps:
+        exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+            {1: "N", 2: (30.0, 15.0, 36.0), 3: "E", 4: (120.0, 9.0, 0.0)}
+        )
+    buf = io.BytesIO()
+    PILImage.new("RGB", (24, 16), colour).save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def test_photos_are_stored_once_and_attached_to_hazards_and_defects(session: Session, tmp_path: Path) -> None:
+    import hashlib
+
+    from irpatrol.registry.defects import open_defect
+    from irpatrol.registry.model import AuditLog
+
+    data_dir = tmp_path / "data"
+    source = tmp_path / "IMG_0001.JPG"
+    source.write_bytes(_photo_jpeg((200, 30, 30), gps=True))
+    h = hazards.add_hazard(session, kind="vegetation", lat=30.0, lon=120.0, grade="serious")
+    d = open_defect(session, grade="general", pole_id=None, description="bird nest")
+
+    first = hazards.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert first.path == f"photos/{sha[:2]}/{sha}.jpg" and first.sha256 == sha
+    assert (first.lat, first.lon) == (pytest.approx(30.26), pytest.approx(120.15))
+    assert (data_dir / first.path).read_bytes() == source.read_bytes()
+    assert not [p for p in (data_dir / "photos" / sha[:2]).iterdir() if p.name.endswith(".part")]
+    again = hazards.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
+    assert again.id == first.id, "the same picture on the same hazard is one photo"
+
+    typed = hazards.attach_photo(
+        session, source, data_dir=data_dir, defect_id=d.id, lat=31.0, lon=121.0, caption="nest", user="p2"
+    )
+    assert typed.id != first.id and typed.path == first.path and typed.defect_id == d.id
+    assert (typed.lat, typed.lon, typed.caption) == (31.0, 121.0, "nest")
+    assert len(list((data_dir / "photos").rglob("*.jpg"))) == 1, "one file for both records"
+    path, media = hazards.photo_file(typed, data_dir)
+    assert path == data_dir / first.path and media == "image/jpeg"
+    logged = session.scalars(select(AuditLog.entity).where(AuditLog.action == "add_photo")).all()
+    assert sorted(logged) == ["defect", "hazard"]
+
+    plain = tmp_path / "plain.jpg"
+    plain.write_bytes(_photo_jpeg((0, 0, 255), gps=False))
+    assert hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id).lat is None
+    text = tmp_path / "notes.txt"
+    text.write_text("not a photo")
+    with pytest.raises(InputError, match="not a photo"):
+        hazards.attach_photo(session, text, data_dir=data_dir, hazard_id=h.id)
+    with pytest.raises(InputError, match="exactly one"):
+        hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id, defect_id=d.id)
+    with pytest.raises(NotFound):
+        hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=424242)
+    (data_dir / first.path).unlink()
+    with pytest.raises(NotFound, match="missing"):
+        hazards.photo_file(first, data_dir)

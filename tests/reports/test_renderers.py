@@ -114,3 +114,13 @@ def test_csv_ledger_round_trips() -> None:
     assert rows[1][3] == "N17" and rows[1][7] == "严重"
     assert rows[1][12].startswith("2026-07-01T00:00")
     assert rows[2][12] == ""
+
+
+def test_excel_ledger_survives_control_characters_in_text() -> None:
+    rows = _rows()
+    rows[1] = LedgerRow(8, "East\x00", "10kV\x7f\x0f Line", "N3", "parallel-groove-clamp", "A", "thermal",
+                        "general", "new", 41.0, 16.5, None, None, False, "typed\x1bwith escape")
+    ws = load_workbook(io.BytesIO(ledger_xlsx(rows, "en"))).active
+    assert ws.cell(3, 2).value == "East\ufffd"
+    assert ws.cell(3, 3).value == "10kV\x7f\ufffd Line"
+    assert ws.cell(3, 15).value == "typed\ufffdwith escape"

@@ -158,10 +158,25 @@ def _block_means(frame: np.ndarray, block: int, *, exact: bool = True) -> np.nda
     return out
 
 
+def _block_counts(mask: np.ndarray, block: int) -> np.ndarray:
+    """Number of true pixels per block (uint8 block map, 0 … block²) of a boolean H×W mask whose
+    sides are multiples of ``block`` ≤ 15: the block mean of a 0/``block²`` uint8 image is that
+    count exactly (integer sums, OpenCV's INTER_AREA for integer scale factors), and costs a
+    fraction of a float block mean."""
+    h, w = mask.shape[0] // block, mask.shape[1] // block
+    scaled = mask.view(np.uint8) * np.uint8(block * block)
+    out: np.ndarray = cv2.resize(scaled, (w, h), interpolation=cv2.INTER_AREA)
+    return out
+
+
 def _up(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
-    """Nearest-neighbour upsampling of a block map to ``shape`` (crop of the padded size)."""
-    full: np.ndarray = np.repeat(np.repeat(low, block, axis=0), block, axis=1)
-    return np.ascontiguousarray(full[: shape[0], : shape[1]])
+    """Nearest-neighbour upsampling of a block map to ``shape`` (crop of the padded size), C-contiguous:
+    each row of blocks repeated ``block`` times along x, then broadcast over its ``block`` rows (one
+    copy of the output)."""
+    rows = np.repeat(low, block, axis=1)[:, : shape[1]]
+    full = np.broadcast_to(rows[:, None, :], (low.shape[0], block, rows.shape[1]))
+    out: np.ndarray = full.reshape(low.shape[0] * block, rows.shape[1])[: shape[0]]
+    return out
 
 
 def _median(low: np.ndarray, k: int) -> np.ndarray:
@@ -183,12 +198,22 @@ def _smooth(low: np.ndarray, k: int) -> np.ndarray:
 
 
 def _noise_blocks(resid: np.ndarray, block_px: int, k: int, *, exact: bool = True) -> np.ndarray:
-    """Block map of the local noise of a residual whose sides are multiples of ``block_px``: per
-    block √(π/2) × mean |r| over its negative residuals, a k×k median, floored at
-    :data:`MIN_NOISE_K` (K). ``exact``: see :func:`_block_means`."""
-    neg = np.minimum(resid, np.float32(0.0))
-    share = _block_means((neg < 0).astype(np.float32), block_px, exact=exact)
-    spread = (-_block_means(neg, block_px, exact=exact) / np.maximum(share, 1.0 / 64)).astype(np.float32)
+    """Block map of the local noise of a float32 residual (no NaN) whose sides are multiples of
+    ``block_px``: per block √(π/2) × mean |r| over its negative residuals, a k×k median, floored
+    at :data:`MIN_NOISE_K` (K). ``exact``: see :func:`_block_means`.
+
+    The share of negative pixels per block is their count / block² (exact in either precision), so
+    the quotient below is the mean over the negative pixels, rounded once."""
+    neg = cv2.min(resid, 0.0)  # = np.minimum(resid, 0) for NaN-free input, at a third of the cost
+    count = _block_counts(resid < 0, block_px)
+    if exact:
+        share64 = count.astype(np.float64) / float(block_px * block_px)
+        mean64 = _block_means(neg, block_px, exact=True)
+        spread = (-mean64 / np.maximum(share64, 1.0 / 64)).astype(np.float32)
+    else:
+        share32 = count.astype(np.float32) / np.float32(block_px * block_px)
+        mean32 = _block_means(neg, block_px, exact=False)
+        spread = -mean32 / np.maximum(share32, np.float32(1.0 / 64))
     spread *= np.float32(HALF_NORMAL_TO_SIGMA)
     out: np.ndarray = np.maximum(_median(spread, k), np.float32(MIN_NOISE_K))
     return out
@@ -236,6 +261,12 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
 
     NaN pixels are replaced by ``fill_c`` (°C, e.g. the frame median). Sides that are not
     multiples of ``block_px`` are padded by edge replication at the bottom and right.
+
+    Cost (640×512, one core): five full-frame passes (two float64 block means, the residual, its
+    negative part, the clipped frame) plus two upsamplings of block maps; everything else runs on
+    the 80×64 block maps. Levels and noise are both constant per block, so the clip level
+    ``level + CLIP_SIGMA·σ`` is formed on the block maps and upsampled once, which is the same
+    float32 sum pixel by pixel.
     """
     h, w = celsius.shape
     frame = np.where(np.isnan(celsius), np.float32(fill_c), celsius) if np.isnan(celsius).any() else celsius
@@ -244,10 +275,7 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
         frame = np.pad(frame, ((0, ph), (0, pw)), mode="edge")
     k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
     level_low = _smooth(_block_means(frame, block_px).astype(np.float32), k)
-    level = _up(level_low, block_px, frame.shape)
-    sigma = _up(_noise_blocks(frame - level, block_px, k), block_px, frame.shape)
-    level += np.float32(CLIP_SIGMA) * sigma
-    level_low = _smooth(_block_means(np.minimum(frame, level), block_px).astype(np.float32), k)
-    if ph or pw:
-        sigma = np.ascontiguousarray(sigma[:h, :w])
-    return LocalBackground(_up(level_low, block_px, (h, w)), sigma, block_px)
+    sigma_low = _noise_blocks(frame - _up(level_low, block_px, frame.shape), block_px, k)
+    clip = _up(level_low + np.float32(CLIP_SIGMA) * sigma_low, block_px, frame.shape)
+    level_low = _smooth(_block_means(cv2.min(frame, clip), block_px).astype(np.float32), k)
+    return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)

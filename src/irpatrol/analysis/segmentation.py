@@ -105,51 +105,93 @@ def _hu(nu: dict[str, np.ndarray]) -> np.ndarray:
     ], axis=1)
 
 
-def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int,
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes) and signed-log Hu
-    invariants (N×7) per label from pixel offsets (px)."""
-    def s(w: np.ndarray) -> np.ndarray:
-        return np.bincount(lab, weights=w, minlength=n)
+def _label_sums(lab: np.ndarray, n: int, columns: np.ndarray) -> np.ndarray:
+    """Per-label sums (n×k) of the k columns of an N×k float64 array, for labels ``lab`` (N, < n).
 
-    m00 = np.maximum(np.bincount(lab, minlength=n).astype(np.float64), 1.0)
-    xc, yc = s(dx) / m00, s(dy) / m00
+    One ``np.bincount`` over the interleaved bins ``lab·k + j``: each bin still adds its values
+    one by one in the order of the N rows, exactly as ``np.bincount(lab, weights=columns[:, j])``
+    would (bit for bit), but consecutive additions go to different bins, which avoids the
+    read-after-write stall of summing a run of pixels of one region into one bin (about 3× faster)."""
+    k = columns.shape[1]
+    bins = np.empty(columns.shape, np.intp)
+    base = lab.astype(np.intp) * k
+    for j in range(k):  # column by column: a broadcast over a k-wide inner axis is several times slower
+        np.add(base, j, out=bins[:, j])
+    sums: np.ndarray = np.bincount(bins.ravel(), weights=columns.ravel(), minlength=n * k).reshape(n, k)
+    return sums
+
+
+def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: bool = True,
+             starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes) and signed-log Hu
+    invariants (N×7; empty N×0 when ``hu`` is false) per label from integer pixel offsets (px).
+
+    Central moments μ_pq = Σ u^p v^q over the pixels of a label, u and v the offsets from its
+    centroid; every product is formed as (u·u)·u, (u·v)·v … and summed in pixel order, so congruent
+    regions get bit-identical moments. ``starts``: when the pixels are grouped by label (``lab``
+    = 0 … n−1 ascending, every label present), where each group starts; the centroid sums (exact
+    integer sums, so in any order) are then taken with ``np.add.reduceat``."""
+    if starts is not None:
+        m00 = np.maximum(np.diff(np.append(starts, lab.size)).astype(np.float64), 1.0)
+        sx, sy = np.add.reduceat(dx, starts), np.add.reduceat(dy, starts)
+    else:
+        m00 = np.maximum(np.bincount(lab, minlength=n).astype(np.float64), 1.0)
+        sx, sy = np.bincount(lab, weights=dx, minlength=n), np.bincount(lab, weights=dy, minlength=n)
+    xc, yc = sx / m00, sy / m00
     u, v = dx - xc[lab], dy - yc[lab]
-    t = u * u  # products built in place, one temporary at a time
-    mu20 = s(t)
-    t *= u
-    mu30 = s(t)
-    t = v * v
-    mu02 = s(t)
-    t *= v
-    mu03 = s(t)
-    t = u * v
-    mu11 = s(t)
-    t *= v
-    mu12 = s(t)
-    t = u * u
-    t *= v
-    mu = {"20": mu20, "02": mu02, "11": mu11, "30": mu30, "03": mu03, "21": s(t), "12": mu12}
-    nu = {k: val / m00 ** (1 + (int(k[0]) + int(k[1])) / 2) for k, val in mu.items()}
-    cov_xx, cov_yy, cov_xy = mu["20"] / m00, mu["02"] / m00, mu["11"] / m00
+    prod = np.empty((lab.size, 7 if hu else 3))
+    np.multiply(u, u, out=prod[:, 0])
+    np.multiply(v, v, out=prod[:, 1])
+    np.multiply(u, v, out=prod[:, 2])
+    if hu:
+        np.multiply(prod[:, 0], u, out=prod[:, 3])  # u³
+        np.multiply(prod[:, 1], v, out=prod[:, 4])  # v³
+        np.multiply(prod[:, 2], v, out=prod[:, 5])  # u v²
+        np.multiply(prod[:, 0], v, out=prod[:, 6])  # u² v
+    sums = _label_sums(lab, n, prod)
+    cov_xx, cov_yy, cov_xy = sums[:, 0] / m00, sums[:, 1] / m00, sums[:, 2] / m00
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
     elongation = np.sqrt((half_trace + det_root + PIXEL_VARIANCE) / (half_trace - det_root + PIXEL_VARIANCE))
     angle = np.degrees(0.5 * np.arctan2(2 * cov_xy, cov_xx - cov_yy)) % 180.0
-    hu = _hu(nu)
-    return elongation, angle, np.sign(hu) * np.log10(1.0 + np.abs(hu) / HU_SCALE)
+    if not hu:
+        return elongation, angle, np.empty((n, 0))
+    mu = {"20": sums[:, 0], "02": sums[:, 1], "11": sums[:, 2], "30": sums[:, 3], "03": sums[:, 4],
+          "12": sums[:, 5], "21": sums[:, 6]}
+    nu = {key: val / m00 ** (1 + (int(key[0]) + int(key[1])) / 2) for key, val in mu.items()}
+    inv = _hu(nu)
+    return elongation, angle, np.sign(inv) * np.log10(1.0 + np.abs(inv) / HU_SCALE)
 
 
-def _core_flags(labels: np.ndarray, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
-    """Per listed pixel (flat ``idx`` with label ``lab``): whether its 8 neighbours all carry the
+def _core_flags(labels: np.ndarray, n: int, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    """Per listed pixel (flat ``idx`` with label ``lab``; all labels of ``labels`` < ``n``): whether its 8 neighbours all carry the
     same label — the 3×3 grey erosion and dilation of the label image both equal its label (the
-    frame edge counts as label 0, so edge pixels are never core)."""
-    lab_f = labels.astype(np.float32)  # exact up to 2²⁴ labels
+    frame edge counts as label 0, so edge pixels are never core). Only the rows holding listed
+    pixels (and one more on each side) are filtered, in uint16 when the labels fit (a third of
+    the cost of float32, which is exact up to 2²⁴ labels)."""
+    if idx.size == 0:
+        return np.zeros(0, bool)
+    h, w = labels.shape
+    r0, r1 = max(int(idx.min()) // w - 1, 0), min(int(idx.max()) // w + 2, h)
+    rows = labels[r0:r1]
+    image = rows.astype(np.uint16) if n <= 1 << 16 else rows.astype(np.float32)
     kernel = np.ones((3, 3), np.uint8)
-    low = cv2.erode(lab_f, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0.0).ravel()[idx]
-    high = cv2.dilate(lab_f, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0.0).ravel()[idx]
-    own = lab.astype(np.float32)
+    at = idx - r0 * w
+    low = cv2.erode(image, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0).ravel()[at]
+    high = cv2.dilate(image, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0).ravel()[at]
+    own = lab.astype(image.dtype)
     out: np.ndarray = (low == own) & (high == own)
     return out
+
+
+def _group(lab: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group a pixel list by label: the stable sorting permutation of ``lab`` (labels < n; pixel
+    order kept within a label; a radix sort when the labels fit in 16 bits), the start of each
+    label's run in the sorted list, and the label of each run (ascending)."""
+    key = lab.astype(np.uint16) if n <= 1 << 16 else lab
+    order = np.argsort(key, kind="stable")
+    ls = lab[order]
+    starts = np.flatnonzero(np.concatenate(([True], ls[1:] != ls[:-1])))
+    return order, starts, ls[starts]
 
 
 def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray,
@@ -157,11 +199,14 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
              max_regions: int = 256) -> Segmentation:
     """Statistics of the labelled regions ``1 … n−1`` of ``labels`` for which ``keep[label]`` is true.
 
-    ``idx``: flat indices of (at least) all pixels of the kept regions, to spare a pass over the
-    frame; None: every labelled pixel. ``level_c``: the local background level (°C, H×W) for
-    ``Region.local_contrast_k``. Labels not kept may remain in the returned label image
+    ``idx``: flat indices (ascending) of (at least) all pixels of the kept regions, to spare a
+    pass over the frame; None: every labelled pixel. ``level_c``: the local background level (°C,
+    H×W) for ``Region.local_contrast_k``. Labels not kept may remain in the returned label image
     (outlines are traced per label). Returns at most ``max_regions`` regions (the hottest),
     sorted by (t_max_c, area_px, t_mean_c), all descending.
+
+    The pixels are grouped by label once (a stable radix sort); extrema come from
+    ``np.*.reduceat`` over the groups, sums from ``np.bincount`` in pixel order.
     """
     keep = keep.copy()
     keep[0] = False
@@ -169,52 +214,43 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
         return Segmentation(labels, [])
     if idx is None:
         idx = np.flatnonzero(labels)
-    lab = labels.ravel()[idx].astype(np.intp)
+    lab = labels.ravel()[idx]
     sel = keep[lab]
     idx, lab = idx[sel], lab[sel]
-    area = np.bincount(lab, minlength=n)
+    if idx.size == 0:
+        return Segmentation(labels, [])
+    order, starts, present = _group(lab, n)
+    idx, lab = idx[order], lab[order]  # grouped by label, row-major within a label
+    k = present.size
+    area = np.diff(np.append(starts, idx.size))
+    comp = np.repeat(np.arange(k), area)  # compact label 0 … k−1 of each pixel
     val = celsius.ravel()[idx].astype(np.float64)
-    mean = np.bincount(lab, weights=val, minlength=n) / np.maximum(area, 1)
-    peak = np.full(n, -np.inf)
-    np.maximum.at(peak, lab, val)
-    hits = val == peak[lab]
-    ids, first = np.unique(lab[hits], return_index=True)
-    max_at = np.zeros(n, dtype=np.int64)
-    max_at[ids] = idx[hits][first]
-    contrast = np.full(n, np.nan)
+    mean = np.bincount(comp, weights=val, minlength=k) / area
+    peak = np.maximum.reduceat(val, starts)
+    hits = np.flatnonzero(val == peak[comp])
+    first = hits[np.concatenate(([True], comp[hits][1:] != comp[hits][:-1]))]
+    max_at = np.zeros(k, dtype=np.int64)
+    max_at[comp[first]] = idx[first]
+    contrast = np.full(k, np.nan)
     if level_c is not None:
-        top_level = np.full(n, -np.inf)
-        np.maximum.at(top_level, lab[hits], level_c.ravel()[idx[hits]].astype(np.float64))
+        top_level = np.full(k, -np.inf)
+        np.maximum.at(top_level, comp[hits], level_c.ravel()[idx[hits]].astype(np.float64))
         seen = np.isfinite(top_level)
         contrast[seen] = peak[seen] - top_level[seen]
     width = celsius.shape[1]
     py, px = np.divmod(idx, width)
-    x0, y0 = np.full(n, width), np.full(n, celsius.shape[0])
-    x1, y1 = np.full(n, -1), np.full(n, -1)
-    np.minimum.at(x0, lab, px)
-    np.minimum.at(y0, lab, py)
-    np.maximum.at(x1, lab, px)
-    np.maximum.at(y1, lab, py)
-    dx, dy = (px - x0[lab]).astype(np.float64), (py - y0[lab]).astype(np.float64)
-    elongation, angle, hu = _moments(lab, dx, dy, n)
-    core = np.bincount(lab[_core_flags(labels, idx, lab)], minlength=n)
-    chosen = np.flatnonzero(keep & (area > 0))
-    order = np.lexsort((-mean[chosen], -area[chosen], -peak[chosen]))[:max_regions]
+    x0, x1 = np.minimum.reduceat(px, starts), np.maximum.reduceat(px, starts)
+    y0, y1 = py[starts], py[starts + area - 1]  # rows ascend within a label
+    dx, dy = (px - x0[comp]).astype(np.float64), (py - y0[comp]).astype(np.float64)
+    elongation, angle, hu = _moments(comp, dx, dy, k, starts=starts)
+    core = np.bincount(comp[_core_flags(labels, n, idx, lab)], minlength=k)
+    rank = np.lexsort((-mean, -area, -peak))[:max_regions]
+    cols = [a[rank].tolist() for a in (present, x0, y0, x1 - x0 + 1, y1 - y0 + 1, area, peak, max_at % width,
+                                       max_at // width, mean, elongation, angle, core, contrast)]
     regions = [
-        Region(
-            label=int(i),
-            bbox=(int(x0[i]), int(y0[i]), int(x1[i] - x0[i] + 1), int(y1[i] - y0[i] + 1)),
-            area_px=int(area[i]),
-            t_max_c=float(peak[i]),
-            max_xy=(int(max_at[i] % width), int(max_at[i] // width)),
-            t_mean_c=float(mean[i]),
-            elongation=float(elongation[i]),
-            angle_deg=float(angle[i]),
-            hu=hu[i],
-            core_px=int(core[i]),
-            local_contrast_k=float(contrast[i]),
-        )
-        for i in chosen[order]
+        Region(label=r[0], bbox=(r[1], r[2], r[3], r[4]), area_px=r[5], t_max_c=r[6], max_xy=(r[7], r[8]),
+               t_mean_c=r[9], elongation=r[10], angle_deg=r[11], hu=h, core_px=r[12], local_contrast_k=r[13])
+        for r, h in zip(zip(*cols, strict=True), hu[rank], strict=True)
     ]
     return Segmentation(labels, regions)
 
@@ -287,7 +323,7 @@ def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
     """Elongation √(λ₁/λ₂) per label of a small label image (see :func:`_moments`)."""
     ys, xs = np.nonzero(lab)
     ll = lab[ys, xs].astype(np.int64)
-    elong, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n)
+    elong, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n, hu=False)
     return elong
 
 
@@ -403,17 +439,18 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     if idx.size == 0:
         return labels, n, keep
     width = labels.shape[1]
-    lab = labels.ravel()[idx].astype(np.intp)
-    area = np.bincount(lab, minlength=n)
-    ys, xs = np.divmod(idx, width)
+    order, starts, present = _group(labels.ravel()[idx], n)
+    grouped = idx[order]  # ascending within each label
+    count = np.diff(np.append(starts, grouped.size))
+    ys, xs = np.divmod(grouped, width)
+    area = np.zeros(n, np.int64)
+    area[present] = count
     x0, y0 = np.full(n, width), np.full(n, labels.shape[0])
     x1, y1 = np.full(n, -1), np.full(n, -1)
-    np.minimum.at(x0, lab, xs)
-    np.minimum.at(y0, lab, ys)
-    np.maximum.at(x1, lab, xs)
-    np.maximum.at(y1, lab, ys)
+    x0[present], x1[present] = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts)
+    y0[present], y1[present] = ys[starts], ys[starts + count - 1]
     top = np.full(n, -np.inf)
-    np.maximum.at(top, lab, resid.ravel()[idx].astype(np.float64))
+    top[present] = np.maximum.reduceat(resid.ravel()[grouped], starts)
     span = np.maximum(x1 - x0, y1 - y0) + 1
     # room for two parts of 3×3 px, each MIN_COMPARABLE_PX long
     candidates = np.flatnonzero(keep & (area >= 2 * 9) & (span >= 2 * MIN_COMPARABLE_PX))
@@ -475,7 +512,7 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
     """
     resid = celsius - local_level_c
     spot, spot_sigma = spot_contrast(resid)
-    lo = np.maximum(np.float32(thresholds.grow_cnr) * local_sigma_k, np.float32(thresholds.min_grow_k))
+    lo = cv2.max(np.float32(thresholds.grow_cnr) * local_sigma_k, float(np.float32(thresholds.min_grow_k)))
     warm = celsius > global_threshold_c
     grow = (resid >= lo) | warm
     n, raw = cv2.connectedComponents(grow.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)

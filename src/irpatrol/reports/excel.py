@@ -6,6 +6,7 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,7 +31,7 @@ def ledger_xlsx(rows: list[LedgerRow], lang: str = "en", *, demo: bool = False) 
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row, values in zip(rows, body, strict=True):
-        ws.append(values)
+        ws.append([_cell(v) for v in values])
         fill = GRADE_FILLS.get(row.grade)
         if fill:
             ws.cell(row=ws.max_row, column=GRADE_COLUMN).fill = PatternFill("solid", fgColor=fill)
@@ -49,3 +50,9 @@ def ledger_xlsx(rows: list[LedgerRow], lang: str = "en", *, demo: bool = False) 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell(value: object) -> object:
+    """``value`` as a worksheet accepts it: text without the control characters XML forbids
+    (a description typed with one would otherwise make the whole workbook fail)."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value

@@ -5,12 +5,13 @@ A missing key falls back to the key itself; ``tests/web`` checks every key has b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from irpatrol.reports.labels import LABELS as REPORT_LABELS
 from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
 
-__all__ = ["LABELS", "LANGUAGES", "grade_label", "status_label", "t", "translator"]
+__all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "status_label", "t", "translator"]
 
 PAGE_LABELS: dict[str, tuple[str, str]] = {
     # navigation and chrome
@@ -106,6 +107,25 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "report_pdf": ("Patrol report (PDF)", "巡检报告 (PDF)"),
     "ledger_xlsx": ("Ledger (Excel)", "缺陷台账 (Excel)"),
     "ledger_csv": ("Ledger (CSV)", "缺陷台账 (CSV)"),
+    # users and photos
+    "active": ("Active", "启用"),
+    "activate": ("Activate", "启用"),
+    "deactivate": ("Deactivate", "停用"),
+    "inactive": ("inactive", "已停用"),
+    "photos": ("Photos", "照片"),
+    "add_photos": ("Add photos", "添加照片"),
+    "upload": ("Upload", "上传"),
+    # service messages (see error_text); {placeholders} are filled in
+    "err_transition": ("A {what} in status {cur} cannot become {to}; allowed: {allowed}.",
+                       "{what}当前状态为“{cur}”，不能变为“{to}”；可变为：{allowed}。"),
+    "err_closed": ("none (closed)", "无（已关闭）"),
+    "err_reason_required": ("A reason is required to make a {what} {to}.", "{what}变为“{to}”须填写原因。"),
+    "err_last_admin": ("{user} is the last active admin: the role cannot be taken away and the account "
+                       "cannot be deactivated.", "{user} 是最后一个启用的管理员，不能取消管理员角色或停用。"),
+    "err_user_exists": ("User {user} already exists.", "用户 {user} 已存在。"),
+    "err_password_short": ("Password too short: at least {n} characters.", "密码太短：至少 {n} 个字符。"),
+    "err_not_photo": ("Not a photo: send a JPEG, PNG, TIFF or WebP image.",
+                      "不是照片：请上传 JPEG、PNG、TIFF 或 WebP 图像。"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **PAGE_LABELS}
@@ -120,3 +140,40 @@ def translator(lang: str) -> Callable[[str], str]:
     """A one-argument ``t`` bound to ``lang`` (``en`` when unknown), for templates."""
     lang = lang if lang in LANGUAGES else "en"
     return lambda key: t(key, lang)
+
+
+ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"a (?P<cur>\w+) (?P<what>defect|hazard) cannot become (?P<to>\w+); "
+                r"allowed: (?P<allowed>.*)"), "err_transition"),
+    (re.compile(r"a reason is required to make a (?P<what>defect|hazard) (?P<to>\w+)"),
+     "err_reason_required"),
+    (re.compile(r"cannot (?:take the admin role from|deactivate) '(?P<user>.+)': the last active admin"),
+     "err_last_admin"),
+    (re.compile(r"user '(?P<user>.+)' already exists"), "err_user_exists"),
+    (re.compile(r"password too short: at least (?P<n>\d+) characters"), "err_password_short"),
+    (re.compile(r"not a photo: .*"), "err_not_photo"),
+)
+"""Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
+with the label it is shown as; anything else is shown as the service wrote it."""
+
+
+def error_text(message: str, lang: str = "en") -> str:
+    """A service error ``message`` in ``lang`` when it is one of :data:`ERROR_PATTERNS` (statuses
+    and record kinds translated too), else ``message`` unchanged."""
+    for pattern, key in ERROR_PATTERNS:
+        m = pattern.fullmatch(message.strip())
+        if m is None:
+            continue
+        parts = m.groupdict()
+        if "what" in parts:
+            parts["what"] = t(parts["what"], lang) if lang == "zh" else parts["what"]
+        for name in ("cur", "to"):
+            if name in parts:
+                parts[name] = status_label(parts[name], lang)
+        if parts.get("allowed") == "none (closed)":
+            parts["allowed"] = t("err_closed", lang)
+        elif "allowed" in parts:
+            sep = "、" if lang == "zh" else ", "
+            parts["allowed"] = sep.join(status_label(s.strip(), lang) for s in parts["allowed"].split(","))
+        return t(key, lang).format(**parts)
+    return message

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.errors import ParameterError
+from irpatrol.registry import workflow
 from irpatrol.registry.defects import SORTS
 from irpatrol.registry.model import User
 from irpatrol.reports import service
@@ -36,6 +37,12 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M")
 
 
+def _check(name: str, values: list[str] | None, allowed: list[str]) -> None:
+    unknown = sorted(set(values or ()) - set(allowed))
+    if unknown:
+        raise ParameterError(f"unknown {name} {', '.join(unknown)}; one of {', '.join(allowed)}")
+
+
 class LedgerQuery:
     """The ledger's filters (as ``GET /defects``) and sort."""
 
@@ -52,6 +59,7 @@ class LedgerQuery:
             str, Query(max_length=32, description=f"One of {', '.join(SORTS)}; '-' for descending")
         ] = "-grade",
     ) -> None:
+        _check("status", status, [s.value for s in workflow.DefectStatus])
         if sort.lstrip("-") not in SORTS:
             raise ParameterError(f"unknown sort {sort!r}; one of {', '.join(SORTS)} ('-' for descending)")
         self.sort = sort

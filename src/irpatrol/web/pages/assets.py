@@ -15,6 +15,7 @@ from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import Area, Feeder, Pole, User
 from irpatrol.web.deps import AdminUser, SessionDep, WebUser
+from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import page
 
 router = APIRouter()
@@ -65,28 +66,38 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, username: A
              language: Annotated[str, Form()] = "en") -> HTMLResponse:
     """Create a user; a taken name or a short password is shown on the page."""
     try:
-        auth.add_user(session, username, role=role, password=password, language=language)
+        auth.add_user(session, username, role=role, password=password, language=language, by=user.username)
     except IrPatrolError as exc:
         session.rollback()
-        return _users_page(request, user, session, flash=exc.message)
+        return _users_page(request, user, session, flash=error_text(exc.message, user.language))
     return _users_page(request, user, session, flash=username, flash_kind="ok")
 
 
 @router.post("/users/{username}/role", response_class=HTMLResponse)
 def set_role(username: str, request: Request, user: AdminUser, session: SessionDep,
              role: Annotated[str, Form()]) -> HTMLResponse:
-    """Give ``username`` another role (the registry's ``auth.set_role``)."""
-    change = getattr(auth, "set_role", None)
-    if change is None:
-        missing = "changing roles is not available yet (auth.set_role)"
-        return _users_page(request, user, session, flash=missing)
+    """Give ``username`` another role (``auth.set_role``: audit-logged, never the last admin's)."""
+    return _change(request, user, session, username, f"{username}: {t('role_' + role, user.language)}",
+                   role=role)
+
+
+@router.post("/users/{username}/active", response_class=HTMLResponse)
+def set_active(username: str, request: Request, user: AdminUser, session: SessionDep,
+               active: Annotated[bool, Form()]) -> HTMLResponse:
+    """Activate or deactivate ``username`` (``auth.set_active``: their tokens stop working)."""
+    done = t("activate" if active else "deactivate", user.language)
+    return _change(request, user, session, username, f"{username}: {done}", active=active)
+
+
+def _change(request: Request, user: AdminUser, session: SessionDep, username: str, done: str,
+            **change: object) -> HTMLResponse:
     try:
-        change(session, username, role, by=user.username)
+        auth.update_user(session, user, username, **change)  # type: ignore[arg-type]
     except IrPatrolError as exc:
         session.rollback()
-        return _users_page(request, user, session, flash=exc.message)
+        return _users_page(request, user, session, flash=error_text(exc.message, user.language))
     session.commit()
-    return _users_page(request, user, session, flash=f"{username}: {role}", flash_kind="ok")
+    return _users_page(request, user, session, flash=done, flash_kind="ok")
 
 
 def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: object) -> HTMLResponse:

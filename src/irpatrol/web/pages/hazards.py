@@ -1,20 +1,22 @@
-"""Corridor hazards (tree clearance, buildings, foreign objects…): list, one hazard, workflow."""
+"""Corridor hazards (tree clearance, buildings, foreign objects…): list, one hazard with its
+photos, workflow, photo upload; and the photo files of hazards and defects."""
 
 from __future__ import annotations
 
-import importlib
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from irpatrol.errors import IrPatrolError, NotFound
-from irpatrol.registry import workflow
+from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.registry import hazards, workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
-from irpatrol.web.deps import PilotUser, SessionDep, WebUser
-from irpatrol.web.i18n import t
+from irpatrol.web.deps import PilotUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -48,6 +50,7 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
         raise NotFound(f"no hazard {hazard_id}")
     feeder = session.get(Feeder, hazard.feeder_id) if hazard.feeder_id else None
     pole = session.get(Pole, hazard.pole_id) if hazard.pole_id else None
+    photos = sorted(hazard.photos, key=lambda p: p.id)
     history = session.scalars(
         select(AuditLog)
         .where(AuditLog.entity == "hazard", AuditLog.entity_id == hazard_id)
@@ -55,7 +58,7 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
     ).all()
     allowed = sorted(workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(hazard.status)])
     return page(request, session, user, "hazard.html", nav="hazards", h=hazard, feeder=feeder, pole=pole,
-                history=history, allowed=[str(s) for s in allowed],
+                history=history, photos=photos, allowed=[str(s) for s in allowed],
                 needs_reason=[str(s) for s in workflow.HAZARD_REASON_REQUIRED],
                 flash=flash or (t("saved", user.language) if ok else None),
                 flash_kind="ok" if ok else "error")
@@ -67,11 +70,57 @@ def transition(hazard_id: int, request: Request, user: PilotUser, session: Sessi
                reason: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     """Move the hazard along its workflow (the registry's hazard service)."""
     try:
-        hazards = importlib.import_module("irpatrol.registry.hazards")
         hazards.transition(session, hazard_id, to_status, user=user.username, comment=comment or None,
                            reason=reason or None)
-    except (IrPatrolError, ModuleNotFoundError, AttributeError) as exc:
+    except IrPatrolError as exc:
         session.rollback()
-        return hazard_page(hazard_id, request, user, session, flash=str(exc))
+        return hazard_page(hazard_id, request, user, session, flash=error_text(exc.message, user.language))
     session.commit()  # before the redirect: the browser reads the page at once
     return RedirectResponse(f"{PREFIX}/hazards/{hazard_id}?ok=1", status_code=303)
+
+
+@router.post("/hazards/{hazard_id}/photos", response_model=None)
+async def add_photos(hazard_id: int, request: Request, user: PilotUser, session: SessionDep,
+                     settings: SettingsDep, files: Annotated[list[UploadFile], File()],
+                     caption: Annotated[str | None, Form(max_length=2000)] = None,
+                     ) -> HTMLResponse | RedirectResponse:
+    """Attach photos to the hazard (the registry's photo service: stored once by SHA-256, GPS from
+    the EXIF); a file that is not a picture or is too large is shown on the page."""
+    try:
+        with tempfile.TemporaryDirectory(dir=_scratch(settings.data_dir)) as tmp:
+            for n, upload in enumerate(files):
+                path = Path(tmp) / f"{n}.upload"
+                await _save(upload, path, settings.upload_limit_bytes)
+                hazards.attach_photo(session, path, data_dir=settings.data_dir, hazard_id=hazard_id,
+                                     caption=caption or None, user=user.username)
+    except IrPatrolError as exc:
+        session.rollback()
+        if isinstance(exc, NotFound):
+            raise
+        return hazard_page(hazard_id, request, user, session, flash=error_text(exc.message, user.language))
+    session.commit()
+    return RedirectResponse(f"{PREFIX}/hazards/{hazard_id}?ok=1", status_code=303)
+
+
+@router.get("/photos/{photo_id}")
+def photo(photo_id: int, user: WebUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """The file of a hazard's or defect's photo."""
+    path, media_type = hazards.photo_file(hazards.get_photo(session, photo_id), settings.data_dir)
+    return FileResponse(path, media_type=media_type)
+
+
+def _scratch(data_dir: Path) -> Path:
+    folder = data_dir / hazards.PHOTO_FOLDER / ".incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def _save(upload: UploadFile, path: Path, limit: int) -> None:
+    """Copy an uploaded file to ``path`` in chunks; InputError past ``limit`` bytes."""
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise InputError(f"photo larger than the upload limit of {limit} bytes")
+            out.write(chunk)

@@ -17,7 +17,7 @@ from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.content import advice_text
 from irpatrol.reports.ledger import to_row
 from irpatrol.web.deps import AnalystUser, SessionDep, WebUser
-from irpatrol.web.i18n import t
+from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -99,7 +99,7 @@ def transition(
                            reason=reason or None)
     except IrPatrolError as exc:
         session.rollback()
-        return defect_page(defect_id, request, user, session, flash=exc.message)
+        return defect_page(defect_id, request, user, session, flash=error_text(exc.message, user.language))
     session.commit()  # before the redirect: the browser reads the page at once
     return RedirectResponse(f"{PREFIX}/ledger/{defect_id}?ok=1", status_code=303)
 

@@ -64,7 +64,7 @@ def logout() -> RedirectResponse:
 def set_language(lang: str, request: Request, user: WebUser, session: SessionDep) -> RedirectResponse:
     """Store the user's language and go back to the page they were on."""
     if lang in LANGUAGES:
-        user.language = lang
+        auth.set_language(session, user.username, lang, by=user.username)
         session.commit()  # before the redirect: the browser reads the page at once
     back = urlsplit(request.headers.get("referer") or "")
     path = back.path + (f"?{back.query}" if back.query else "")
