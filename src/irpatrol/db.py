@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -129,11 +129,37 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
 
     cfg = alembic_config(url)
     if engine is not None:
-        with engine.begin() as connection:
+        with engine.connect() as connection, migration_transaction(connection):
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
     else:
         command.upgrade(cfg, revision)
+
+
+@contextmanager
+def migration_transaction(connection: Connection) -> Iterator[None]:
+    """One transaction around schema migrations on ``connection`` (not yet in a transaction).
+
+    On SQLite, foreign keys are switched off for its length: batch migrations rebuild a table by
+    dropping it and renaming a copy, which fails while other tables' foreign keys refer to it
+    (the pragma is ignored inside a transaction, hence before it). Before the commit
+    ``PRAGMA foreign_key_check`` must find nothing; afterwards foreign keys are on again.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            yield
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def current_revision(engine: Engine) -> str | None:

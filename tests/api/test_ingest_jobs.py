@@ -141,6 +141,8 @@ def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     assert job["status"] == "done", job
     assert job["done"] == job["total"] == len(files)
     assert job["result"]["analysed"] + job["result"]["rejected"] == len(files)
+    assert not (settings.data_dir / "uploads" / batch["batch"]).exists(), "the store has the images"
+    assert client.post("/ingest", json=body, headers=headers["analyst"]).status_code == 422  # gone
 
     images = client.get("/images", params={"per_page": 100}, headers=headers["viewer"]).json()
     assert images["total"] == len(files)
@@ -170,10 +172,53 @@ def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     assert "recomputed" in (timeline[-1]["comment"] or "") and timeline[-1]["user"] == "analyst-i"
 
     before = counts(settings)
+    r = client.post("/images", files=upload, headers=headers["pilot"])  # the same files once more
+    body["batch"] = r.json()["batch"]
     r = client.post("/ingest", json=body, headers=headers["analyst"])
     again = wait_for_job(client, r.json()["id"], headers["viewer"])
     assert again["status"] == "done" and again["result"]["skipped"] == len(files)
     assert counts(settings) == before
+    assert not (settings.data_dir / "uploads" / body["batch"]).exists()
+
+
+def test_a_failed_upload_job_keeps_the_batch_for_a_retry(api: Api, tmp_path: Path) -> None:
+    """An upload batch whose job fails stays on disk; the retry ingests it and then deletes it.
+    A folder that is not an upload batch is never deleted."""
+    from irpatrol.api.uploads import batch_folder
+
+    client, headers, settings = api.client, api.headers, api.settings
+    r = client.post(
+        "/assets/import", files={"file": ("poles.csv", ASSET_CSV, "text/csv")}, headers=headers["admin"]
+    )
+    assert r.status_code == 200, r.text
+    files = simulated_flight(settings, tmp_path / "flight")[:2]
+    upload = [("files", (p.name, p.read_bytes(), "image/tiff")) for p in files]
+    r = client.post("/images", params={"batch": "retry-me"}, files=upload, headers=headers["pilot"])
+    assert r.status_code == 201, r.text
+    folder = batch_folder(settings.data_dir, "retry-me")
+    with db.session_scope(settings) as session:  # the feeder is deleted before the job runs
+        job_id = jobs.create_ingest_job(
+            session, folder=folder, feeder="NO-SUCH", date=date.fromisoformat(FLIGHT_DATE), upload=True
+        ).id
+    jobs.run_ingest_job(db.session_factory(db.engine_for(settings)), job_id, settings)
+    failed = client.get(f"/jobs/{job_id}", headers=headers["viewer"]).json()
+    assert failed["status"] == "failed" and "NO-SUCH" in failed["error"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in files)
+
+    body = {"batch": "retry-me", "feeder": FEEDER, "date": FLIGHT_DATE}
+    r = client.post("/ingest", json=body, headers=headers["analyst"])
+    assert r.status_code == 202, r.text
+    job = wait_for_job(client, r.json()["id"], headers["viewer"])
+    assert job["status"] == "done" and job["done"] == len(files), job
+    assert not folder.exists()
+
+    kept = settings.data_dir / "flights" / "kept"  # ingested by folder, not uploaded: left alone
+    kept.mkdir(parents=True)
+    (kept / files[0].name).write_bytes(files[0].read_bytes())
+    by_folder = {**body, "batch": None, "folder": "flights/kept"}
+    r = client.post("/ingest", json=by_folder, headers=headers["analyst"])
+    assert wait_for_job(client, r.json()["id"], headers["viewer"])["status"] == "done"
+    assert [p.name for p in kept.iterdir()] == [files[0].name]
 
 
 def test_upload_beyond_the_limit_is_413_and_leaves_nothing(

@@ -346,12 +346,25 @@ def test_two_ingests_of_the_same_flight_at_once_count_like_one(env: dict[str, st
     assert patrols == 1
 
 
+def _jpeg(colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image as PILImage
+
+    buf = io.BytesIO()
+    PILImage.new("RGB", (24, 16), colour).save(buf, "JPEG")
+    return buf.getvalue()
+
+
 def test_manual_defect_with_photo(runner: CliRunner, tmp_path: Path) -> None:
+    """``defects add --photo`` copies the photo into the store under the data folder (by SHA-256)."""
+    import hashlib
+
     csv = tmp_path / "poles.csv"
     csv.write_text("feeder,pole,lat,lon\nF1,1,30.0,120.0\n")
     assert invoke(runner, "assets", "import", str(csv))[0] == 0
     photo = tmp_path / "crack.jpg"
-    photo.write_bytes(b"\xff\xd8 not checked")
+    photo.write_bytes(_jpeg((120, 90, 60)))
     code, out, err = invoke(
         runner,
         "defects",
@@ -368,6 +381,8 @@ def test_manual_defect_with_photo(runner: CliRunner, tmp_path: Path) -> None:
         "cracked crossarm",
         "--photo",
         str(photo),
+        "--photo",
+        str(photo),
         "--user",
         "pilot1",
         "--json",
@@ -376,6 +391,42 @@ def test_manual_defect_with_photo(runner: CliRunner, tmp_path: Path) -> None:
     d = json.loads(out)
     assert (d["kind"], d["status"], d["grade"]) == ("structural", "new", "serious") and d["deadline"]
     shown = json.loads(invoke(runner, "defects", "show", str(d["id"]), "--json")[1])
-    assert shown["photos"][0]["path"] == str(photo.resolve()) and shown["events"][0]["user"] == "pilot1"
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert [p["path"] for p in shown["photos"]] == [f"photos/{sha[:2]}/{sha}.jpg"], "stored once, one photo"
+    stored = tmp_path / "data" / shown["photos"][0]["path"]
+    assert stored.read_bytes() == photo.read_bytes() and shown["events"][0]["user"] == "pilot1"
     code, _, err = invoke(runner, "defects", "add", "--feeder", "F1", "--pole", "9", "--grade", "serious")
     assert code == 3 and "no pole '9'" in err
+    code, _, err = invoke(
+        runner, "defects", "add", "--feeder", "F1", "--pole", "1", "--grade", "serious", "--photo", str(csv)
+    )
+    assert code == 2 and "not a photo" in err
+    assert json.loads(invoke(runner, "defects", "list", "--json")[1])["total"] == 1, "nothing recorded"
+
+
+def test_manual_hazard_with_photos(runner: CliRunner, tmp_path: Path) -> None:
+    """``hazards add --photo`` goes through the photo store: files under data/photos, deduplicated
+    with the photos already kept for a defect."""
+    csv = tmp_path / "poles.csv"
+    csv.write_text("feeder,pole,lat,lon\nF1,1,30.0,120.0\n")
+    assert invoke(runner, "assets", "import", str(csv))[0] == 0
+    tree, copy, wide = tmp_path / "tree.jpg", tmp_path / "tree-copy.jpg", tmp_path / "wide.jpg"
+    tree.write_bytes(_jpeg((20, 160, 40)))
+    copy.write_bytes(tree.read_bytes())
+    wide.write_bytes(_jpeg((200, 200, 250)))
+    code, out, err = invoke(
+        runner, "defects", "add", "--feeder", "F1", "--pole", "1", "--grade", "general",
+        "--photo", str(tree), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = invoke(
+        runner, "hazards", "add", "--kind", "vegetation", "--lat", "30.001", "--lon", "120.001",
+        "--grade", "serious", "--photo", str(copy), "--photo", str(wide), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = json.loads(invoke(runner, "hazards", "show", str(json.loads(out)["id"]), "--json")[1])
+    paths = [p["path"] for p in shown["photos"]]
+    assert len(paths) == 2 and all(p.startswith("photos/") and p.endswith(".jpg") for p in paths)
+    stored = sorted((tmp_path / "data" / "photos").rglob("*.jpg"))
+    assert len(stored) == 2, "the copy of the defect's photo is not stored again"
+    assert {p.read_bytes() for p in stored} == {tree.read_bytes(), wide.read_bytes()}

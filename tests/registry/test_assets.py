@@ -207,3 +207,37 @@ def test_kml_parser_accepts_or_raises_import_row_error(placemarks: list[tuple[st
         assert str(exc).startswith("h.kml: ") and ("placemark" in str(exc) or "line" in str(exc))
         return
     assert len(parsed.poles) == len(placemarks)
+
+
+def test_ids_of_deleted_assets_are_never_reused(session: Session, tmp_path: Path) -> None:
+    """Deleting the newest feeder and importing another gives new ids (SQLite AUTOINCREMENT), so
+    the audit rows of the deleted feeder and poles do not read as the newcomer's history."""
+    from irpatrol.registry.assets import delete_feeder
+    from irpatrol.registry.model import Component
+
+    first = tmp_path / "f1.csv"
+    first.write_text("feeder,pole,lat,lon\nF1,1,30.0,120.0\nF2,1,30.1,120.1\n")
+    import_assets(session, first)
+    old = session.scalars(select(Feeder).where(Feeder.name == "F2")).one()
+    old_id, old_pole = old.id, old.poles[0].id
+    session.add(Component(pole_id=old_pole, kind="parallel-groove-clamp", phase="A"))
+    session.flush()
+    old_comp = session.scalars(select(Component.id).where(Component.pole_id == old_pole)).one()
+    delete_feeder(session, old_id, reason="moved to another utility", user="ana")
+    session.commit()
+    assert old_id > max(session.scalars(select(Feeder.id)).all())  # it was the newest
+
+    second = tmp_path / "f3.csv"
+    second.write_text("feeder,pole,lat,lon\nF3,1,30.2,120.2\n")
+    import_assets(session, second)
+    new = session.scalars(select(Feeder).where(Feeder.name == "F3")).one()
+    new_pole = new.poles[0].id
+    session.add(Component(pole_id=new_pole, kind="parallel-groove-clamp", phase="A"))
+    session.commit()
+    new_comp = session.scalars(select(Component.id).where(Component.pole_id == new_pole)).one()
+    assert (new.id, new_pole, new_comp) != (old_id, old_pole, old_comp)
+    assert new.id > old_id and new_pole > old_pole and new_comp > old_comp
+    history = session.scalars(
+        select(AuditLog.action).where(AuditLog.entity == "feeder", AuditLog.entity_id == new.id)
+    ).all()
+    assert "delete" not in history

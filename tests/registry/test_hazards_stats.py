@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.config import Settings
 from irpatrol.errors import Conflict, InputError, NotFound
-from irpatrol.registry import hazards, stats
+from irpatrol.registry import hazards, photos, stats
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.defects import transition
 from irpatrol.registry.ingest import ingest_folder
-from irpatrol.registry.model import Defect, Photo, Pole
+from irpatrol.registry.model import Defect, Pole
 from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 
 
@@ -38,12 +38,10 @@ def test_hazard_record_and_workflow(session: Session, feeder_csv: Path) -> None:
         clearance_m=0.9,
         required_m=1.5,
         user="pilot1",
-        photos=["/data/photos/tree.jpg"],
         description="poplar under phase C",
     )
     session.commit()
     assert (h.grade, h.status, h.lat, h.feeder_id) == ("serious", "open", pole.lat, pole.feeder_id)
-    assert session.scalar(select(Photo.path).where(Photo.hazard_id == h.id)) == "/data/photos/tree.jpg"
     hazards.transition(session, h.id, "mitigation_scheduled", user="ana")
     hazards.transition(session, h.id, "cleared", user="ana")
     assert h.closed_at is not None
@@ -167,37 +165,37 @@ def test_photos_are_stored_once_and_attached_to_hazards_and_defects(session: Ses
     h = hazards.add_hazard(session, kind="vegetation", lat=30.0, lon=120.0, grade="serious")
     d = open_defect(session, grade="general", pole_id=None, description="bird nest")
 
-    first = hazards.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
+    first = photos.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
     assert first.path == f"photos/{sha[:2]}/{sha}.jpg" and first.sha256 == sha
     assert (first.lat, first.lon) == (pytest.approx(30.26), pytest.approx(120.15))
     assert (data_dir / first.path).read_bytes() == source.read_bytes()
     assert not [p for p in (data_dir / "photos" / sha[:2]).iterdir() if p.name.endswith(".part")]
-    again = hazards.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
+    again = photos.attach_photo(session, source, data_dir=data_dir, hazard_id=h.id, user="pilot1")
     assert again.id == first.id, "the same picture on the same hazard is one photo"
 
-    typed = hazards.attach_photo(
+    typed = photos.attach_photo(
         session, source, data_dir=data_dir, defect_id=d.id, lat=31.0, lon=121.0, caption="nest", user="p2"
     )
     assert typed.id != first.id and typed.path == first.path and typed.defect_id == d.id
     assert (typed.lat, typed.lon, typed.caption) == (31.0, 121.0, "nest")
     assert len(list((data_dir / "photos").rglob("*.jpg"))) == 1, "one file for both records"
-    path, media = hazards.photo_file(typed, data_dir)
+    path, media = photos.photo_file(typed, data_dir)
     assert path == data_dir / first.path and media == "image/jpeg"
     logged = session.scalars(select(AuditLog.entity).where(AuditLog.action == "add_photo")).all()
     assert sorted(logged) == ["defect", "hazard"]
 
     plain = tmp_path / "plain.jpg"
     plain.write_bytes(_photo_jpeg((0, 0, 255), gps=False))
-    assert hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id).lat is None
+    assert photos.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id).lat is None
     text = tmp_path / "notes.txt"
     text.write_text("not a photo")
     with pytest.raises(InputError, match="not a photo"):
-        hazards.attach_photo(session, text, data_dir=data_dir, hazard_id=h.id)
+        photos.attach_photo(session, text, data_dir=data_dir, hazard_id=h.id)
     with pytest.raises(InputError, match="exactly one"):
-        hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id, defect_id=d.id)
+        photos.attach_photo(session, plain, data_dir=data_dir, hazard_id=h.id, defect_id=d.id)
     with pytest.raises(NotFound):
-        hazards.attach_photo(session, plain, data_dir=data_dir, hazard_id=424242)
+        photos.attach_photo(session, plain, data_dir=data_dir, hazard_id=424242)
     (data_dir / first.path).unlink()
     with pytest.raises(NotFound, match="missing"):
-        hazards.photo_file(first, data_dir)
+        photos.photo_file(first, data_dir)

@@ -147,6 +147,46 @@ def test_a_failed_copy_leaves_nothing_under_the_final_name(
     assert (tmp_path / rel).read_bytes() == data
 
 
+def _leftovers(folder: Path) -> tuple[Path, Path, Path]:
+    """A stale hidden ``.part`` file (2 min old), a fresh one (a live writer's) and an old visible
+    file that merely ends in ``.part``, in a sub-folder of ``folder``."""
+    sub = folder / "ab"
+    sub.mkdir(parents=True, exist_ok=True)
+    stale, fresh = sub / ".ab12.tiff.4242.0a0b.part", sub / ".ab34.tiff.4243.0c0d.part"
+    visible = sub / "x.part"
+    for p in (stale, fresh, visible):
+        p.write_bytes(b"half a file")
+    old = time.time() - 120
+    os.utime(stale, (old, old))
+    os.utime(visible, (old, old))
+    return stale, fresh, visible
+
+
+def test_ingest_starts_by_removing_stale_part_files(
+    loaded: Session, factory: sessionmaker[Session], flight: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    stale, fresh, visible = _leftovers(data_dir / "images")
+    r = _run(factory, flight, data_dir)
+    assert r.analysed + r.rejected == 11
+    assert not stale.exists() and fresh.exists() and visible.exists()
+
+
+def test_photo_store_removes_stale_part_files(tmp_path: Path) -> None:
+    from irpatrol.registry.filestore import remove_stale_parts
+    from irpatrol.registry.photos import store_photo
+
+    data_dir = tmp_path / "data"
+    stale, fresh, visible = _leftovers(data_dir / "photos")
+    photo = tmp_path / "p.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    rel, _ = store_photo(photo, data_dir)
+    assert (data_dir / rel).read_bytes() == photo.read_bytes()
+    assert not stale.exists() and fresh.exists() and visible.exists()
+    assert remove_stale_parts(data_dir / "photos", now=time.time() + 61) == 1  # the fresh one, later
+    assert remove_stale_parts(tmp_path / "missing") == 0
+
+
 _CHILD = textwrap.dedent(
     """
     import sys

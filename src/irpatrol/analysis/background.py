@@ -12,6 +12,11 @@ background level and noise around every pixel, from 8×8 px block means: a 40 px
 combined with a grey opening, a second pass with κ-σ clipping, and a noise estimate from the
 negative residuals only (:func:`spot_contrast` does the same for the 3×3 px spot average).
 Block means are exact in float64, so these maps rotate with the frame bit for bit.
+
+Cost: all of this runs on block maps (80×64 for a 640×512 frame) except a few full-frame passes
+(block sums, residuals, their negative part and count, upsampling), done with OpenCV calls and
+no float64 copy of the frame (tests/analysis/test_background_reference.py checks the result
+against a plain numpy transcription of the definitions).
 """
 
 from __future__ import annotations
@@ -92,8 +97,10 @@ def background(celsius: CelsiusArray, *, k_sigma: float = 3.0, min_contrast_k: f
     once the warm equipment is taken out (source string ``background-median``).
     """
     valid = None if not np.isnan(celsius).any() else ~np.isnan(celsius)
-    lo, hi = (float(celsius.min()), float(celsius.max())) if valid is None else (
-        float(celsius[valid].min()), float(celsius[valid].max()))
+    if valid is None:  # one pass for both (cv2.minMaxLoc), the same float32 values as min() and max()
+        lo, hi, _, _ = cv2.minMaxLoc(celsius)
+    else:
+        lo, hi = float(celsius[valid].min()), float(celsius[valid].max())
     if hi - lo < 1e-6:
         return Background(lo, 0.0, lo + min_contrast_k, lo, 0.0)
     bin_k = (hi - lo) / HISTOGRAM_BINS
@@ -139,43 +146,74 @@ class LocalBackground:
         level_c: what the frame would read at each pixel without small warm objects (°C).
         sigma_k: local robust spread of ``celsius − level_c`` (K), texture plus sensor noise.
         block_px: block size the two maps are constant over (px).
+        sigma_blocks: the block map ``sigma_k`` is the upsampling of (K, one value per
+            ``block_px`` × ``block_px`` block, ⌈H/block_px⌉ × ⌈W/block_px⌉), or None.
     """
 
     level_c: np.ndarray
     sigma_k: np.ndarray
     block_px: int
+    sigma_blocks: np.ndarray | None = None
 
 
 def _block_means(frame: np.ndarray, block: int, *, exact: bool = True) -> np.ndarray:
-    """Block means of an H×W array whose sides are multiples of ``block`` (``cv2.resize``
-    INTER_AREA). ``exact``: in float64, where a sum of 64 float32 values is exact and the division
-    by 64 too, so the result does not depend on the summation order and a rotated frame gives the
-    rotated block means bit for bit (used for the level); else float32 (the noise maps, where a
-    last-bit difference does not matter)."""
+    """Block means of a float32 H×W array whose sides are multiples of ``block``.
+
+    ``exact``: in float64, where a sum of 64 float32 values of one temperature scale is exact and
+    the division by 64 too, so the result does not depend on the summation order and a rotated
+    frame gives the rotated block means bit for bit (used for the level and its noise): the
+    float64 sums of each row's ``block`` pixels (``cv2.reduce``: the float32 frame is read once,
+    no float64 copy of it is made), then of ``block`` such sums down each block column. Else
+    float32 (``cv2.resize`` INTER_AREA; the spot noise, where a last-bit difference does not
+    matter)."""
     h, w = frame.shape[0] // block, frame.shape[1] // block
-    data = frame.astype(np.float64) if exact else frame.astype(np.float32, copy=False)
-    out: np.ndarray = cv2.resize(data, (w, h), interpolation=cv2.INTER_AREA)
-    return out
+    if not exact:
+        data = frame.astype(np.float32, copy=False)
+        out: np.ndarray = cv2.resize(data, (w, h), interpolation=cv2.INTER_AREA)
+        return out
+    rows = cv2.reduce(np.ascontiguousarray(frame, dtype=np.float32).reshape(-1, block), 1, cv2.REDUCE_SUM,
+                      dtype=cv2.CV_64F)
+    sums: np.ndarray = rows.reshape(h, block, w).sum(axis=1)
+    return sums / float(block * block)
 
 
 def _block_counts(mask: np.ndarray, block: int) -> np.ndarray:
     """Number of true pixels per block (uint8 block map, 0 … block²) of a boolean H×W mask whose
-    sides are multiples of ``block`` ≤ 15: the block mean of a 0/``block²`` uint8 image is that
-    count exactly (integer sums, OpenCV's INTER_AREA for integer scale factors), and costs a
-    fraction of a float block mean."""
+    sides are multiples of ``block`` ≤ 15. For 8 px blocks by a popcount of each 8-pixel row
+    segment; else the block mean of a 0/``block²`` uint8 image, which is that count exactly
+    (integer sums, OpenCV's INTER_AREA for integer scale factors). Either costs a fraction of a
+    float block mean."""
     h, w = mask.shape[0] // block, mask.shape[1] // block
+    if block == 8 and mask.flags.c_contiguous:
+        # each row's 8 bytes of a block (0 or 1 each) read as one uint64: its popcount is their sum
+        per_row = np.bitwise_count(mask.view(np.uint64))
+        counts: np.ndarray = per_row.reshape(h, block, w).sum(axis=1, dtype=np.uint8)
+        return counts
     scaled = mask.view(np.uint8) * np.uint8(block * block)
     out: np.ndarray = cv2.resize(scaled, (w, h), interpolation=cv2.INTER_AREA)
     return out
 
 
-def _up(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
+def upsample_blocks(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
     """Nearest-neighbour upsampling of a block map to ``shape`` (crop of the padded size), C-contiguous:
     each row of blocks repeated ``block`` times along x, then broadcast over its ``block`` rows (one
     copy of the output)."""
     rows = np.repeat(low, block, axis=1)[:, : shape[1]]
     full = np.broadcast_to(rows[:, None, :], (low.shape[0], block, rows.shape[1]))
     out: np.ndarray = full.reshape(low.shape[0] * block, rows.shape[1])[: shape[0]]
+    return out
+
+
+def min_scalar(a: np.ndarray, value: float) -> np.ndarray:
+    """``np.minimum(a, value)`` for a NaN-free array, by ``cv2.min`` (a third of numpy's cost with a
+    scalar operand); the result has ``a``'s dtype and shape."""
+    out: np.ndarray = cv2.min(a, value)  # type: ignore[call-overload]  # stubs omit the scalar form
+    return out
+
+
+def max_scalar(a: np.ndarray, value: float) -> np.ndarray:
+    """``np.maximum(a, value)`` for a NaN-free array, by ``cv2.max`` (see :func:`min_scalar`)."""
+    out: np.ndarray = cv2.max(a, value)  # type: ignore[call-overload]  # stubs omit the scalar form
     return out
 
 
@@ -204,7 +242,7 @@ def _noise_blocks(resid: np.ndarray, block_px: int, k: int, *, exact: bool = Tru
 
     The share of negative pixels per block is their count / block² (exact in either precision), so
     the quotient below is the mean over the negative pixels, rounded once."""
-    neg = cv2.min(resid, 0.0)  # = np.minimum(resid, 0) for NaN-free input, at a third of the cost
+    neg = min_scalar(resid, 0.0)
     count = _block_counts(resid < 0, block_px)
     if exact:
         share64 = count.astype(np.float64) / float(block_px * block_px)
@@ -229,13 +267,22 @@ def spot_contrast(resid: np.ndarray, *, block_px: int = LOCAL_BLOCK_PX,
     noise is estimated on the averaged residual itself (as in :func:`local_background`), so the
     contrast-to-noise ratio stays honest for both. NaN residuals count as 0.
     """
+    spot, noise = spot_contrast_blocks(resid, block_px=block_px, window_blocks=window_blocks)
+    return spot, upsample_blocks(noise, block_px, spot.shape)
+
+
+def spot_contrast_blocks(resid: np.ndarray, *, block_px: int = LOCAL_BLOCK_PX,
+                         window_blocks: int = LOCAL_WINDOW_BLOCKS) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`spot_contrast` with the noise as its block map (K, ⌈H/block_px⌉ × ⌈W/block_px⌉,
+    pixel (x, y) in block (x // block_px, y // block_px)), for a caller that needs it at a few
+    pixels only."""
     h, w = resid.shape
     r = np.nan_to_num(resid, nan=0.0) if np.isnan(resid).any() else resid
     spot = cv2.boxFilter(r.astype(np.float32, copy=False), -1, (3, 3), borderType=cv2.BORDER_REFLECT)
     ph, pw = (-h) % block_px, (-w) % block_px
     padded = np.pad(spot, ((0, ph), (0, pw)), mode="edge") if ph or pw else spot
     k = 5 if window_blocks >= 5 and min(padded.shape) >= 5 * block_px else 3
-    return spot, _up(_noise_blocks(padded, block_px, k, exact=False), block_px, (h, w))
+    return spot, _noise_blocks(padded, block_px, k, exact=False)
 
 
 def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LOCAL_BLOCK_PX,
@@ -262,11 +309,12 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
     NaN pixels are replaced by ``fill_c`` (°C, e.g. the frame median). Sides that are not
     multiples of ``block_px`` are padded by edge replication at the bottom and right.
 
-    Cost (640×512, one core): five full-frame passes (two float64 block means, the residual, its
-    negative part, the clipped frame) plus two upsamplings of block maps; everything else runs on
-    the 80×64 block maps. Levels and noise are both constant per block, so the clip level
-    ``level + CLIP_SIGMA·σ`` is formed on the block maps and upsampled once, which is the same
-    float32 sum pixel by pixel.
+    Cost (≈ 1 ms per 640×512 frame on one core): full-frame work is limited to three exact block
+    sums (``cv2.reduce`` into float64, no float64 copy of the frame), the residual, its negative
+    part and sign count, the clipped frame and four upsamplings of block maps; the medians and
+    openings run on the 80×64 block maps. Level and noise are both constant per block, so the clip
+    level ``level + CLIP_SIGMA·σ`` is formed on the block maps and then upsampled, the same float32
+    sum pixel by pixel. ``sigma_blocks`` of the result is the noise block map itself.
     """
     h, w = celsius.shape
     frame = np.where(np.isnan(celsius), np.float32(fill_c), celsius) if np.isnan(celsius).any() else celsius
@@ -275,7 +323,8 @@ def local_background(celsius: CelsiusArray, *, fill_c: float, block_px: int = LO
         frame = np.pad(frame, ((0, ph), (0, pw)), mode="edge")
     k = 5 if window_blocks >= 5 and min(frame.shape) >= 5 * block_px else 3
     level_low = _smooth(_block_means(frame, block_px).astype(np.float32), k)
-    sigma_low = _noise_blocks(frame - _up(level_low, block_px, frame.shape), block_px, k)
-    clip = _up(level_low + np.float32(CLIP_SIGMA) * sigma_low, block_px, frame.shape)
+    sigma_low = _noise_blocks(frame - upsample_blocks(level_low, block_px, frame.shape), block_px, k)
+    clip = upsample_blocks(level_low + np.float32(CLIP_SIGMA) * sigma_low, block_px, frame.shape)
     level_low = _smooth(_block_means(cv2.min(frame, clip), block_px).astype(np.float32), k)
-    return LocalBackground(_up(level_low, block_px, (h, w)), _up(sigma_low, block_px, (h, w)), block_px)
+    level = upsample_blocks(level_low, block_px, (h, w))
+    return LocalBackground(level, upsample_blocks(sigma_low, block_px, (h, w)), block_px, sigma_low)

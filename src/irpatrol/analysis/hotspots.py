@@ -190,12 +190,14 @@ def small_target(region: Region, distance_m: float | None, ifov_mrad: float | No
 
 
 def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t0_source: str,
-             conditions: Conditions, ifov_mrad: float | None) -> Hotspot:
+             conditions: Conditions, ifov_mrad: float | None, cond: Conditions | None = None) -> Hotspot:
+    """The hotspot of ``region``; ``cond``: ``conditions`` without a target size (for the flags),
+    when the caller has it already."""
     t1 = region.t_max_c
     rise = t1 - t0_c
     delta = None if ref.t2_c is None else t1 - ref.t2_c
     pct = None if delta is None or rise <= 0 else 100.0 * delta / rise
-    cond = dataclasses.replace(conditions, target_px=None)
+    cond = cond or dataclasses.replace(conditions, target_px=None)
     small = ("small-target",) if small_target(region, conditions.distance_m, ifov_mrad) else ()
     flags = small + tuple(validity_flags(cond, hot_c=t1, ambient_c=t0_c))
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
@@ -230,9 +232,17 @@ def _references(regions: list[Region], user_ref: Reference | None, max_peers: in
     subset = [regions[i] for i in measurable]
     table = peer_table(subset)
     lowest = lowest_similar_peak(table)
-    for j, (i, r) in enumerate(zip(measurable, subset, strict=True)):
-        too_close = np.isfinite(lowest[j]) and r.t_max_c - lowest[j] < min_delta_k
-        out[i] = None if too_close else automatic_t2(subset, j, table, max_peers=max_peers)
+    # what automatic_t2 would return without a search: NO_REFERENCE with no similar region, None
+    # when all similar regions are hotter; the search only for the rest
+    t_max = table.t_max_c
+    has_similar = table.similar.any(axis=1)
+    has_cooler = (table.similar & (t_max[None, :] <= t_max[:, None])).any(axis=1)
+    too_close = np.isfinite(lowest) & (t_max - lowest < min_delta_k)
+    for j, i in enumerate(measurable):
+        if too_close[j] or (has_similar[j] and not has_cooler[j]):
+            out[i] = None
+        elif has_similar[j]:
+            out[i] = automatic_t2(subset, j, table, max_peers=max_peers)
     return out
 
 
@@ -289,10 +299,12 @@ def find_hotspots(
     t0_c, t0_source = (float(ambient_c), ambient_source) if ambient_c is not None else (
         bg.ambient_c, "background-median")
     local = local_background(celsius, fill_c=bg.median_c)
-    seg = segment_local(celsius, local.level_c, local.sigma_k, bg.threshold_c, min_area_px=min_area_px)
+    seg = segment_local(celsius, local.level_c, local.sigma_k, bg.threshold_c, min_area_px=min_area_px,
+                        sigma_blocks=local.sigma_blocks)
     regions = seg.regions
     user_ref = None if reference_bbox is None else _user_reference(celsius, reference_bbox)
     conditions = conditions or Conditions()
+    flag_conditions = dataclasses.replace(conditions, target_px=None)
     found: list[Hotspot] = []
     for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
         if ref is None:
@@ -301,5 +313,6 @@ def find_hotspots(
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue
-        found.append(_hotspot(region, seg.outline(region), ref, t0_c, t0_source, conditions, ifov_mrad))
+        found.append(_hotspot(region, seg.outline(region), ref, t0_c, t0_source, conditions, ifov_mrad,
+                              flag_conditions))
     return found

@@ -4,8 +4,9 @@ Two ways to get the regions: :func:`segment`, the 8-connected components (OpenCV
 ``connectedComponents``) of ``celsius > threshold`` for one global threshold, and
 :func:`segment_local`, hysteresis against a local background (seed at a high contrast-to-noise
 ratio, grow to a lower one), then :func:`split_regions` for look-alikes merged by warm hardware.
-Statistics are computed for all regions at once over their pixels (``np.bincount`` /
-``np.maximum.at``, no per-pixel Python loop): area, max and its pixel, mean, the 3×3 px core,
+Statistics are computed for all regions at once over their pixels, grouped by label with one
+stable radix sort (extrema by ``np.*.reduceat``, sums by ``np.bincount`` in pixel order, no
+per-pixel Python loop): area, max and its pixel, mean, the 3×3 px core,
 the contrast over the local background, and shape descriptors that do not change when the frame
 is rotated — the elongation √(λ₁/λ₂) of the pixel covariance (each pixel counted as a unit
 square, so an a×b rectangle gives a/b) and Hu's seven moment invariants (M.-K. Hu, "Visual
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.background import spot_contrast
+from irpatrol.analysis.background import LOCAL_BLOCK_PX, max_scalar, spot_contrast_blocks, upsample_blocks
 from irpatrol.units import CelsiusArray
 
 BBox = tuple[int, int, int, int]
@@ -163,11 +164,11 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: boo
 
 
 def _core_flags(labels: np.ndarray, n: int, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
-    """Per listed pixel (flat ``idx`` with label ``lab``; all labels of ``labels`` < ``n``): whether its 8 neighbours all carry the
-    same label — the 3×3 grey erosion and dilation of the label image both equal its label (the
-    frame edge counts as label 0, so edge pixels are never core). Only the rows holding listed
-    pixels (and one more on each side) are filtered, in uint16 when the labels fit (a third of
-    the cost of float32, which is exact up to 2²⁴ labels)."""
+    """Per listed pixel (flat ``idx`` with label ``lab``; all labels of ``labels`` < ``n``):
+    whether its 8 neighbours all carry the same label — the 3×3 grey erosion and dilation of the
+    label image both equal its label (the frame edge counts as label 0, so edge pixels are never
+    core). Only the rows holding listed pixels (and one more on each side) are filtered, in uint16
+    when the labels fit (a third of the cost of float32, which is exact up to 2²⁴ labels)."""
     if idx.size == 0:
         return np.zeros(0, bool)
     h, w = labels.shape
@@ -183,7 +184,11 @@ def _core_flags(labels: np.ndarray, n: int, idx: np.ndarray, lab: np.ndarray) ->
     return out
 
 
-def _group(lab: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Groups = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A pixel list grouped by label (see :func:`_group`): sorting permutation, run starts, run labels."""
+
+
+def _group(lab: np.ndarray, n: int) -> Groups:
     """Group a pixel list by label: the stable sorting permutation of ``lab`` (labels < n; pixel
     order kept within a label; a radix sort when the labels fit in 16 bits), the start of each
     label's run in the sorted list, and the label of each run (ascending)."""
@@ -196,7 +201,7 @@ def _group(lab: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray,
              *, idx: np.ndarray | None = None, level_c: np.ndarray | None = None,
-             max_regions: int = 256) -> Segmentation:
+             max_regions: int = 256, groups: Groups | None = None) -> Segmentation:
     """Statistics of the labelled regions ``1 … n−1`` of ``labels`` for which ``keep[label]`` is true.
 
     ``idx``: flat indices (ascending) of (at least) all pixels of the kept regions, to spare a
@@ -206,7 +211,9 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     sorted by (t_max_c, area_px, t_mean_c), all descending.
 
     The pixels are grouped by label once (a stable radix sort); extrema come from
-    ``np.*.reduceat`` over the groups, sums from ``np.bincount`` in pixel order.
+    ``np.*.reduceat`` over the groups, sums from ``np.bincount`` in pixel order. ``groups``:
+    :func:`_group` of ``labels.ravel()[idx]`` when ``idx`` lists exactly the pixels of the kept
+    regions (e.g. from :func:`segment_local`), to spare grouping them again.
     """
     keep = keep.copy()
     keep[0] = False
@@ -214,15 +221,18 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
         return Segmentation(labels, [])
     if idx is None:
         idx = np.flatnonzero(labels)
-    lab = labels.ravel()[idx]
-    sel = keep[lab]
-    idx, lab = idx[sel], lab[sel]
-    if idx.size == 0:
-        return Segmentation(labels, [])
-    order, starts, present = _group(lab, n)
-    idx, lab = idx[order], lab[order]  # grouped by label, row-major within a label
+    if groups is None:
+        lab = labels.ravel()[idx]
+        sel = keep[lab]
+        idx = idx[sel]
+        if idx.size == 0:
+            return Segmentation(labels, [])
+        groups = _group(lab[sel], n)
+    order, starts, present = groups
+    idx = idx[order]  # grouped by label, row-major within a label
     k = present.size
     area = np.diff(np.append(starts, idx.size))
+    lab = np.repeat(present, area)
     comp = np.repeat(np.arange(k), area)  # compact label 0 … k−1 of each pixel
     val = celsius.ravel()[idx].astype(np.float64)
     mean = np.bincount(comp, weights=val, minlength=k) / area
@@ -412,7 +422,7 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
 
 def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray, idx: np.ndarray,
                   sigma_k: np.ndarray, *, min_area_px: int, thresholds: Thresholds = Thresholds(),
-                  area_ratio: float = 2.0, elongation_ratio: float = 1.5,
+                  area_ratio: float = 2.0, elongation_ratio: float = 1.5, groups: Groups | None = None,
                   ) -> tuple[np.ndarray, int, np.ndarray]:
     """Split regions that hold several well-separated peaks of similar shape (e.g. three phases
     joined by warm hardware) into one region per peak.
@@ -433,13 +443,14 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
     cut belong to no region. Everything depends on values and connectivity only, so a rotated frame
     splits the same way.
 
-    ``idx`` lists the flat indices of the kept regions' pixels. Returns the label image (changed
-    in place), the new label count and keep flags.
+    ``idx`` lists the flat indices of the kept regions' pixels (ascending), ``groups`` their
+    :func:`_group` if already known. Returns the label image (changed in place), the new label
+    count and keep flags; the count is unchanged when nothing was split.
     """
     if idx.size == 0:
         return labels, n, keep
     width = labels.shape[1]
-    order, starts, present = _group(labels.ravel()[idx], n)
+    order, starts, present = groups if groups is not None else _group(labels.ravel()[idx], n)
     grouped = idx[order]  # ascending within each label
     count = np.diff(np.append(starts, grouped.size))
     ys, xs = np.divmod(grouped, width)
@@ -493,7 +504,8 @@ def split_regions(resid: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarra
 
 def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_k: np.ndarray,
                   global_threshold_c: float, *, thresholds: Thresholds = Thresholds(), min_area_px: int = 4,
-                  split: bool = True, large_px: int = 400, max_regions: int = 256) -> Segmentation:
+                  split: bool = True, large_px: int = 400, max_regions: int = 256,
+                  sigma_blocks: np.ndarray | None = None) -> Segmentation:
     """Warm regions against the local background, by hysteresis, split where several peaks merged.
 
     With r = celsius − local level (K) and σ the local noise (K):
@@ -509,27 +521,44 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
       bodies too wide for the local background are still found as with one global threshold,
       while small warm specks of a busy background must pass the local contrast-to-noise test;
     * then :func:`split_regions`, with the seed contrast as the least depth of a part.
+
+    ``sigma_blocks``: the block map (:data:`~irpatrol.analysis.background.LOCAL_BLOCK_PX` blocks)
+    that ``local_sigma_k`` is the upsampling of (``LocalBackground.sigma_blocks``), if known: the
+    growth threshold is then formed per block and upsampled, the same float32 values for two
+    full-frame passes less.
     """
     resid = celsius - local_level_c
-    spot, spot_sigma = spot_contrast(resid)
-    lo = cv2.max(np.float32(thresholds.grow_cnr) * local_sigma_k, float(np.float32(thresholds.min_grow_k)))
+    spot, spot_noise = spot_contrast_blocks(resid, block_px=LOCAL_BLOCK_PX)
+    floor = float(np.float32(thresholds.min_grow_k))
+    if sigma_blocks is None:
+        lo = max_scalar(np.float32(thresholds.grow_cnr) * local_sigma_k, floor)
+    else:
+        lo_blocks = max_scalar(np.float32(thresholds.grow_cnr) * sigma_blocks, floor)
+        lo = upsample_blocks(lo_blocks, LOCAL_BLOCK_PX, celsius.shape)
     warm = celsius > global_threshold_c
     grow = (resid >= lo) | warm
     n, raw = cv2.connectedComponents(grow.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
     labels = np.asarray(raw, dtype=np.int32)
     idx = np.flatnonzero(grow)
-    lab = labels.ravel()[idx].astype(np.intp)
+    lab = labels.ravel()[idx]
     area = np.bincount(lab, minlength=n)
     seeded = np.zeros(n, bool)
-    spot_need = np.maximum(np.float32(thresholds.seed_cnr) * spot_sigma.ravel()[idx],
-                           np.float32(thresholds.min_seed_k))
+    # the seed contrast each block needs, upsampled: the same float32 values as per pixel
+    need_blocks = np.maximum(np.float32(thresholds.seed_cnr) * spot_noise, np.float32(thresholds.min_seed_k))
+    spot_need = upsample_blocks(need_blocks, LOCAL_BLOCK_PX, celsius.shape).ravel()[idx]
     seeded[lab[spot.ravel()[idx] >= spot_need]] = True
     warm_lab = lab[warm.ravel()[idx]]
     seeded[warm_lab] |= area[warm_lab] >= large_px
     keep = seeded & (area >= min_area_px)
     keep[0] = False
-    idx = idx[keep[lab]]
+    sel = keep[lab]
+    idx = idx[sel]
+    groups: Groups | None = _group(lab[sel], n) if idx.size else None
     if split:
+        before = n
         labels, n, keep = split_regions(resid, labels, n, keep, idx, local_sigma_k, min_area_px=min_area_px,
-                                        thresholds=thresholds)
-    return describe(celsius, labels, n, keep, idx=idx, level_c=local_level_c, max_regions=max_regions)
+                                        thresholds=thresholds, groups=groups)
+        if n != before:  # regions were split: their pixels carry new labels
+            groups = None
+    return describe(celsius, labels, n, keep, idx=idx, level_c=local_level_c, max_regions=max_regions,
+                    groups=groups)

@@ -22,6 +22,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object on stdout
 UserOpt = Annotated[
     str | None, typer.Option("--user", help="Who does it (audit trail); default: login name.")
 ]
+LatOpt = Annotated[float | None, typer.Option("--lat")]
+LonOpt = Annotated[float | None, typer.Option("--lon")]
+DescriptionOpt = Annotated[str | None, typer.Option("--description")]
+PhotoOpt = Annotated[list[str] | None, typer.Option("--photo", help="Photo file (repeat).")]
 
 
 def _user(user: str | None) -> str:
@@ -282,6 +286,46 @@ def defects_transition(
         typer.echo(f"defect #{defect_id} is now {out['status']}")
 
 
+def _check_photos(paths: list[str] | None) -> None:
+    """InputError naming the first ``--photo`` that is not a file (checked before anything is recorded)."""
+    for path in paths or []:
+        if not Path(path).is_file():
+            raise InputError("photo not found", source=path)
+
+
+def _attach_photos(
+    session: Session,
+    paths: list[str] | None,
+    *,
+    user: str,
+    lat: float | None,
+    lon: float | None,
+    hazard_id: int | None = None,
+    defect_id: int | None = None,
+) -> None:
+    """Copy each ``--photo`` into the photo store under the data folder and attach it to the new
+    hazard or defect (:func:`irpatrol.registry.photos.attach_photo`: stored once by SHA-256; the
+    position given on the command line, else the photo's EXIF GPS)."""
+    from irpatrol.config import get_settings
+    from irpatrol.registry.photos import attach_photo
+
+    if not paths:
+        return
+    data_dir = get_settings().data_dir
+    both = lat is not None and lon is not None
+    for path in paths:
+        attach_photo(
+            session,
+            path,
+            data_dir=data_dir,
+            hazard_id=hazard_id,
+            defect_id=defect_id,
+            lat=lat if both else None,
+            lon=lon if both else None,
+            user=user,
+        )
+
+
 @defects_app.command("add")
 @handles_errors
 def defects_add(
@@ -289,30 +333,21 @@ def defects_add(
     pole: Annotated[str, typer.Option("--pole", help="Pole number on the feeder.")],
     grade: Annotated[str, typer.Option("--grade", help="general, serious or critical.")],
     kind: Annotated[str, typer.Option("--kind", help="thermal, structural or other.")] = "structural",
-    description: Annotated[str | None, typer.Option("--description")] = None,
-    lat: Annotated[float | None, typer.Option("--lat")] = None,
-    lon: Annotated[float | None, typer.Option("--lon")] = None,
-    photo: Annotated[list[str] | None, typer.Option("--photo", help="Photo file (repeat).")] = None,
+    description: DescriptionOpt = None,
+    lat: LatOpt = None,
+    lon: LonOpt = None,
+    photo: PhotoOpt = None,
     user: UserOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Record a defect seen on site (visual or structural) with GPS and photos; it starts as ``new``."""
-    from sqlalchemy import select
-
-    from irpatrol.errors import NotFound
-    from irpatrol.registry.assets import get_feeder
-    from irpatrol.registry.defects import add_photo, open_defect, summary
-    from irpatrol.registry.model import Pole
+    from irpatrol.registry.assets import get_pole
+    from irpatrol.registry.defects import open_defect, summary
 
     who = _user(user)
+    _check_photos(photo)
     with factory()() as session:
-        f = get_feeder(session, feeder)
-        p = session.scalar(select(Pole).where(Pole.feeder_id == f.id, Pole.number == pole))
-        if p is None:
-            raise NotFound(f"no pole {pole!r} on feeder {feeder!r}")
-        for path in photo or []:
-            if not Path(path).is_file():
-                raise InputError("photo not found", source=path)
+        p = get_pole(session, feeder, pole)
         d = open_defect(
             session,
             grade=grade,
@@ -323,8 +358,7 @@ def defects_add(
             lat=lat if lat is not None else p.lat,
             lon=lon if lon is not None else p.lon,
         )
-        for path in photo or []:
-            add_photo(session, d.id, str(Path(path).resolve()), user=who, lat=lat, lon=lon)
+        _attach_photos(session, photo, defect_id=d.id, user=who, lat=lat, lon=lon)
         session.commit()
         out = summary(d)
     if json_out:
@@ -383,38 +417,28 @@ def hazards_show(hazard_id: Annotated[int, typer.Argument()], json_out: JsonOpt 
 @handles_errors
 def hazards_add(
     kind: Annotated[str, typer.Option("--kind", help="vegetation, building, foreign_object, crossing, …")],
-    lat: Annotated[float | None, typer.Option("--lat")] = None,
-    lon: Annotated[float | None, typer.Option("--lon")] = None,
+    lat: LatOpt = None,
+    lon: LonOpt = None,
     feeder: Annotated[str | None, typer.Option("--feeder", help="With --pole: the pole's feeder.")] = None,
     pole: Annotated[str | None, typer.Option("--pole", help="Pole number on --feeder.")] = None,
     clearance: Annotated[float | None, typer.Option("--clearance", help="Measured clearance (m).")] = None,
     required: Annotated[float | None, typer.Option("--required", help="Required distance (m).")] = None,
     grade: Annotated[str | None, typer.Option("--grade")] = None,
-    description: Annotated[str | None, typer.Option("--description")] = None,
-    photo: Annotated[list[str] | None, typer.Option("--photo", help="Photo file (repeat).")] = None,
+    description: DescriptionOpt = None,
+    photo: PhotoOpt = None,
     user: UserOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Record a hazard with its position (GPS or pole), clearance and photos."""
-    from sqlalchemy import select
-
-    from irpatrol.errors import NotFound
-    from irpatrol.registry.assets import get_feeder
+    from irpatrol.registry.assets import get_pole
     from irpatrol.registry.hazards import add_hazard, summary
-    from irpatrol.registry.model import Pole
 
+    if pole is not None and feeder is None:
+        raise InputError("--pole needs --feeder")
+    who = _user(user)
+    _check_photos(photo)
     with factory()() as session:
-        pole_id = None
-        if pole is not None:
-            if feeder is None:
-                raise InputError("--pole needs --feeder")
-            f = get_feeder(session, feeder)
-            pole_id = session.scalar(select(Pole.id).where(Pole.feeder_id == f.id, Pole.number == pole))
-            if pole_id is None:
-                raise NotFound(f"no pole {pole!r} on feeder {feeder!r}")
-        for p in photo or []:
-            if not Path(p).is_file():
-                raise InputError("photo not found", source=p)
+        pole_id = None if pole is None or feeder is None else get_pole(session, feeder, pole).id
         h = add_hazard(
             session,
             kind=kind,
@@ -425,9 +449,9 @@ def hazards_add(
             required_m=required,
             grade=grade,
             description=description,
-            user=_user(user),
-            photos=[str(Path(p).resolve()) for p in photo or []],
+            user=who,
         )
+        _attach_photos(session, photo, hazard_id=h.id, user=who, lat=lat, lon=lon)
         session.commit()
         out = summary(h)
     if json_out:

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import irpatrol.registry.model  # noqa: F401  (registers the tables on Base.metadata)
-from irpatrol.db import Base, is_sqlite, make_engine
+from irpatrol.db import Base, is_sqlite, make_engine, migration_transaction
 
 config = context.config
 target_metadata = Base.metadata
@@ -44,7 +44,7 @@ def run_online() -> None:
     assert url, "sqlalchemy.url is not set"
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn, migration_transaction(conn):
             _run(conn)
     finally:
         engine.dispose()

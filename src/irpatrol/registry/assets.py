@@ -8,16 +8,17 @@ validated before anything is written, so a bad row leaves the database unchanged
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from irpatrol.errors import ImportRowError, InputError, NotFound
+from irpatrol.errors import Conflict, ImportRowError, InputError, NotFound
 from irpatrol.registry import asset_files
 from irpatrol.registry.audit import record
-from irpatrol.registry.model import Area, Feeder, Pole
+from irpatrol.registry.model import Area, Base, Feeder, Pole
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,16 @@ def get_feeder(session: Session, name: str) -> Feeder:
     return feeder
 
 
+def get_pole(session: Session, feeder: str, number: str) -> Pole:
+    """The pole numbered ``number`` on the feeder called ``feeder``; NotFound naming them otherwise."""
+    pole = session.scalar(
+        select(Pole).where(Pole.feeder_id == get_feeder(session, feeder).id, Pole.number == number)
+    )
+    if pole is None:
+        raise NotFound(f"no pole {number!r} on feeder {feeder!r}")
+    return pole
+
+
 def feeder_poles(session: Session, feeder_id: int) -> list[Pole]:
     """The feeder's poles in order along the line."""
     return list(session.scalars(select(Pole).where(Pole.feeder_id == feeder_id).order_by(Pole.seq, Pole.id)))
@@ -157,8 +168,6 @@ def feeder_poles(session: Session, feeder_id: int) -> list[Pole]:
 
 def list_feeders(session: Session, area: str | None = None) -> list[dict[str, object]]:
     """Feeders (optionally of one area) with their pole counts, by name."""
-    from sqlalchemy import func
-
     stmt = (
         select(Feeder, func.count(Pole.id))
         .outerjoin(Pole, Pole.feeder_id == Feeder.id)
@@ -184,20 +193,15 @@ def list_feeders(session: Session, area: str | None = None) -> list[dict[str, ob
 def delete_pole(session: Session, pole_id: int, *, reason: str, user: str | None = None) -> None:
     """Delete a pole that nothing refers to; the reason and the pole's last values stay in the audit
     log. Conflict when images, findings, defects or hazards refer to it."""
-    from sqlalchemy import func
-
-    from irpatrol.errors import Conflict
     from irpatrol.registry.model import Component, Defect, Finding, Hazard, Image
 
-    if not reason or not reason.strip():
-        raise InputError("a reason is required to delete a pole")
+    reason = _require_reason(reason, "a pole")
     pole = session.get(Pole, pole_id)
     if pole is None:
         raise NotFound(f"no pole #{pole_id}")
-    for model in (Image, Finding, Defect, Hazard):
-        n = session.scalar(select(func.count()).select_from(model).where(model.pole_id == pole_id))
-        if n:
-            raise Conflict(f"pole #{pole_id} has {n} {model.__tablename__} record(s); it cannot be deleted")
+    _refuse_if_referenced(
+        session, f"pole #{pole_id}", [(m, m.pole_id == pole_id) for m in (Image, Finding, Defect, Hazard)]
+    )
     kept = {
         "feeder_id": pole.feeder_id,
         "number": pole.number,
@@ -220,6 +224,16 @@ def _require_reason(reason: str | None, what: str) -> str:
     return reason.strip()
 
 
+def _refuse_if_referenced(
+    session: Session, what: str, checks: Sequence[tuple[type[Base], ColumnElement[bool]]]
+) -> None:
+    """Conflict naming ``what`` and the first table with rows matching its condition in ``checks``."""
+    for model, condition in checks:
+        n = session.scalar(select(func.count()).select_from(model).where(condition))
+        if n:
+            raise Conflict(f"{what} has {n} {model.__tablename__} record(s); it cannot be deleted")
+
+
 def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | None = None) -> None:
     """Delete a feeder with its poles and their components; the reason and the last values of the
     feeder and of every pole stay in the audit log.
@@ -227,9 +241,6 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
     Conflict when the feeder still has open defects, or when any record refers to it or to one of
     its poles (images, findings, closed defects, hazards, patrols): a feeder with a history is kept.
     """
-    from sqlalchemy import func
-
-    from irpatrol.errors import Conflict
     from irpatrol.registry import workflow
     from irpatrol.registry.model import Component, Defect, Finding, Hazard, Image, PatrolFeeder
 
@@ -249,12 +260,7 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
         (Hazard, Hazard.feeder_id == feeder_id),
         (PatrolFeeder, PatrolFeeder.feeder_id == feeder_id),
     ]
-    for model, cond in checks:
-        n = session.scalar(select(func.count()).select_from(model).where(cond))
-        if n:
-            raise Conflict(
-                f"feeder {feeder.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted"
-            )
+    _refuse_if_referenced(session, f"feeder {feeder.name!r}", checks)
     kept = {
         "name": feeder.name,
         "area_id": feeder.area_id,
@@ -292,21 +298,18 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
 def delete_area(session: Session, area_id: int, *, reason: str, user: str | None = None) -> None:
     """Delete an area; its name and the reason stay in the audit log. Conflict while feeders,
     crews or pilots still belong to it (delete or move them first)."""
-    from sqlalchemy import func
-
-    from irpatrol.errors import Conflict
     from irpatrol.registry.model import Crew, Pilot
 
     reason = _require_reason(reason, "an area")
     area = session.get(Area, area_id)
     if area is None:
         raise NotFound(f"no area #{area_id}")
-    for model, column in ((Feeder, Feeder.area_id), (Crew, Crew.area_id), (Pilot, Pilot.home_area_id)):
-        n = session.scalar(select(func.count()).select_from(model).where(column == area_id))
-        if n:
-            raise Conflict(
-                f"area {area.name!r} has {n} {model.__tablename__} record(s); it cannot be deleted"
-            )
+    checks = [
+        (Feeder, Feeder.area_id == area_id),
+        (Crew, Crew.area_id == area_id),
+        (Pilot, Pilot.home_area_id == area_id),
+    ]
+    _refuse_if_referenced(session, f"area {area.name!r}", checks)
     kept = {"name": area.name, "reason": reason}
     session.delete(area)
     record(session, user, "delete", "area", area_id, kept)
@@ -315,8 +318,6 @@ def delete_area(session: Session, area_id: int, *, reason: str, user: str | None
 
 def list_areas(session: Session) -> list[dict[str, object]]:
     """Areas with their feeder counts, by name."""
-    from sqlalchemy import func
-
     stmt = (
         select(Area, func.count(Feeder.id))
         .outerjoin(Feeder, Feeder.area_id == Area.id)

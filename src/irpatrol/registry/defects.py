@@ -24,7 +24,7 @@ from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import workflow
 from irpatrol.registry.audit import record
-from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Photo, Pole
+from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Pole
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -298,26 +298,6 @@ def add_note(session: Session, defect_id: int, text: str, *, user: str | None = 
     record(session, user, "note", "defect", defect.id, {"text": text})
     session.flush()
     return ev
-
-
-def add_photo(
-    session: Session,
-    defect_id: int,
-    path: str,
-    *,
-    user: str | None = None,
-    sha256: str | None = None,
-    lat: float | None = None,
-    lon: float | None = None,
-    caption: str | None = None,
-) -> Photo:
-    """Attach a photo (already stored at ``path``) to a defect as evidence."""
-    get_defect(session, defect_id)
-    photo = Photo(path=path, sha256=sha256, defect_id=defect_id, lat=lat, lon=lon, caption=caption)
-    session.add(photo)
-    session.flush()
-    record(session, user, "add_photo", "defect", defect_id, {"photo_id": photo.id, "path": path})
-    return photo
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ written by older versions, is used as is). ``Image.original_name`` keeps the fil
 file is written to a hidden temporary name in the same folder (``.<name>.<pid>.<random>.part``),
 fsynced, renamed over the final name (atomic on POSIX) and the folder fsynced; a file already in
 the store is not written again. A process killed mid-copy leaves at most a ``.part`` file, never a
-partial file under its final name; a re-run writes the file again. Files that cannot be read
+partial file under its final name; a re-run writes the file again, and every ingest starts by
+deleting the ``.part`` files older than a minute
+(:func:`irpatrol.registry.filestore.remove_stale_parts`). Files that cannot be read
 (``unreadable``) are neither stored nor recorded. Uploads go through :func:`ingest_folder` (with
 ``files=``) and are stored the same way.
 
@@ -39,7 +41,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -59,6 +60,7 @@ from irpatrol.registry import workflow
 from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding, transition
+from irpatrol.registry.filestore import remove_stale_parts, write_atomically
 from irpatrol.registry.geo import PoleIndex
 from irpatrol.registry.model import (
     DEFAULT_COMPONENT_KIND,
@@ -151,20 +153,13 @@ def stored_relpath(sha: str, name: str) -> str:
     return f"{STORE_FOLDER}/{sha[:2]}/{sha}{suffix}"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def store_image(data_dir: Path, sha: str, name: str, data: bytes) -> str:
     """Copy ``data`` (content address ``sha``) into the image store under ``data_dir``; returns the
     path relative to ``data_dir`` (:func:`stored_relpath`).
 
-    Atomic: written to a hidden temporary name in the target folder, fsynced, renamed over the final
-    name and the folder fsynced, so the final name only ever holds the whole file. Skipped when a
+    Atomic (:func:`irpatrol.registry.filestore.write_atomically`): written to a hidden temporary
+    name in the target folder, fsynced, renamed over the final name and the folder fsynced, so the
+    final name only ever holds the whole file. Skipped when a
     file of the same size is already there (same address, same bytes). Two processes storing the
     same file at once both succeed (either rename leaves identical bytes). Raises OSError.
     """
@@ -175,17 +170,7 @@ def store_image(data_dir: Path, sha: str, name: str, data: bytes) -> str:
             return rel
     except FileNotFoundError:
         pass
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(final.parent)
+    write_atomically(final, [data])
     return rel
 
 
@@ -535,6 +520,7 @@ def ingest_folder(
     paths = sorted(files) if files is not None else image_files(Path(folder))
     policy = policy or DeadlinePolicy.from_settings(settings)
     store = settings.data_dir.resolve()
+    remove_stale_parts(store / STORE_FOLDER)  # left by a run killed mid-copy
     for attempt in range(RETRIES):  # another ingest may create the same patrol at the same moment
         session = session_factory()
         try:

@@ -12,6 +12,12 @@ Either way the API reads progress from the ``job`` row (``GET /jobs/{id}``): ``s
 (queued → running → done | failed), ``done`` of ``total`` items, the ingest summary in ``result``
 or the ``error``. Ingest is idempotent, so a job run twice (a retried or duplicated job, two
 workers on the same folder) adds nothing the second time.
+
+Uploads: a job made with ``upload=True`` ingests an upload batch (``data_dir/uploads/<batch>``),
+whose files the ingest copies into the image store. Once the job is done, the files the batch held
+when it started are deleted, then its folders left empty (:func:`discard_upload`), so uploads are not
+kept twice. A failed job keeps them for a retry, and so does a run that could not read or store some
+file (``unreadable``); files uploaded into the batch while the job ran stay for the next job.
 """
 
 from __future__ import annotations
@@ -64,11 +70,15 @@ def create_ingest_job(
     date: date_type,
     crew: str | None = None,
     user_id: int | None = None,
+    upload: bool = False,
 ) -> Job:
-    """A queued ingest job for ``folder`` (which must be an existing folder)."""
+    """A queued ingest job for ``folder`` (which must be an existing folder); ``upload``: the folder
+    is an upload batch, deleted once the job is done (module doc)."""
     if not folder.is_dir():
         raise InputError(f"not a folder: {folder}")
-    params = {"folder": str(folder), "feeder": feeder, "date": date.isoformat(), "crew": crew}
+    params: dict[str, Any] = {"folder": str(folder), "feeder": feeder, "date": date.isoformat(), "crew": crew}
+    if upload:
+        params["upload"] = True
     job = Job(kind="ingest", status="queued", params=params, done=0, created_by=user_id)
     session.add(job)
     session.flush()
@@ -84,12 +94,16 @@ def start_ingest(
     date: date_type,
     crew: str | None = None,
     user_id: int | None = None,
+    upload: bool = False,
 ) -> Job:
-    """Create an ingest job, commit it (so any worker can see it) and hand it to ``runner``."""
+    """Create an ingest job, commit it (so any worker can see it) and hand it to ``runner``;
+    ``upload`` as in :func:`create_ingest_job`."""
     from irpatrol.registry.assets import get_feeder
 
     get_feeder(session, feeder)
-    job = create_ingest_job(session, folder=folder, feeder=feeder, date=date, crew=crew, user_id=user_id)
+    job = create_ingest_job(
+        session, folder=folder, feeder=feeder, date=date, crew=crew, user_id=user_id, upload=upload
+    )
     session.commit()
     runner.submit(job.id)
     return job
@@ -160,11 +174,13 @@ def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Setti
         if job.status == "done":
             return
         params = dict(job.params)
+    folder = Path(params["folder"])
+    uploaded = upload_files(folder) if params.get("upload") else []
     _update(sessions, job_id, status="running", started_at=utcnow(), error=None)
     try:
         summary = ingest_folder(
             sessions,
-            Path(params["folder"]),
+            folder,
             feeder=params["feeder"],
             date=date_type.fromisoformat(params["date"]),
             crew=params.get("crew"),
@@ -177,7 +193,31 @@ def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Setti
     except Exception as exc:
         _update(sessions, job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished_at=utcnow())
         raise
-    _update(sessions, job_id, status="done", result=summary_dict(summary), finished_at=utcnow())
+    result = summary_dict(summary)
+    _update(sessions, job_id, status="done", result=result, finished_at=utcnow())
+    if params.get("upload") and not result.get("unreadable"):
+        discard_upload(folder, uploaded)
+
+
+def upload_files(folder: Path) -> list[Path]:
+    """The complete files of an upload batch (those still being written, ``*.part``, left out)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".part"))
+
+
+def discard_upload(folder: Path, files: list[Path]) -> None:
+    """Delete ``files`` of the ingested upload batch ``folder``, then its folders left empty (the
+    batch folder too). Anything else stays; a failure is logged, never raised (the job is done)."""
+    try:
+        for path in files:
+            path.unlink(missing_ok=True)
+        folders = sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts))
+        for sub in [*reversed(folders), folder]:
+            if not any(sub.iterdir()):
+                sub.rmdir()
+    except OSError as exc:
+        log.warning("could not delete the ingested upload batch %s: %s", folder, exc)
 
 
 # --- runners ------------------------------------------------------------------------------------

@@ -37,6 +37,12 @@ DEFAULT_COMPONENT_KIND = "parallel-groove-clamp"
 """Component kind assumed for an image when the feeder names none (diagnosis catalogue key)."""
 
 
+SQLITE_NO_ID_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+"""Table options of the tables whose rows can be deleted (assets): on SQLite, ``AUTOINCREMENT`` so
+the id of a deleted row is never given to a new one (its audit rows would look like the newcomer's
+history); PostgreSQL sequences never reuse ids anyway. Migration 0004 rebuilt these tables."""
+
+
 class Timestamped:
     """Every table has ``created_at`` (UTC)."""
 
@@ -47,6 +53,7 @@ class Area(Timestamped, Base):
     """A service area (county district, operations team territory)."""
 
     __tablename__ = "area"
+    __table_args__ = SQLITE_NO_ID_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     feeders: Mapped[list[Feeder]] = relationship(back_populates="area")
@@ -56,6 +63,7 @@ class Feeder(Timestamped, Base):
     """A distribution feeder (10 kV line)."""
 
     __tablename__ = "feeder"
+    __table_args__ = SQLITE_NO_ID_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
@@ -76,7 +84,7 @@ class Pole(Timestamped, Base):
     """A pole (tower) of a feeder; ``number`` as painted on it, ``seq`` its order along the line."""
 
     __tablename__ = "pole"
-    __table_args__ = (UniqueConstraint("feeder_id", "number"),)
+    __table_args__ = (UniqueConstraint("feeder_id", "number"), SQLITE_NO_ID_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     feeder_id: Mapped[int] = mapped_column(ForeignKey("feeder.id"), index=True)
     number: Mapped[str] = mapped_column(String(60))
@@ -94,7 +102,7 @@ class Component(Timestamped, Base):
     """A part on a pole: ``kind`` from the diagnosis catalogue, ``phase`` A/B/C or None."""
 
     __tablename__ = "component"
-    __table_args__ = (UniqueConstraint("pole_id", "kind", "phase"),)
+    __table_args__ = (UniqueConstraint("pole_id", "kind", "phase"), SQLITE_NO_ID_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     pole_id: Mapped[int] = mapped_column(ForeignKey("pole.id"), index=True)
     kind: Mapped[str] = mapped_column(String(80))

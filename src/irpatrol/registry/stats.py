@@ -109,34 +109,25 @@ def _resolve(
     p = parse_period(period) if isinstance(period, str) or period is None else period
     feeder_ids: list[int] | None = None
     if area is not None:
-        a = (
-            session.get(Area, area)
-            if isinstance(area, int)
-            else session.scalar(select(Area).where(Area.name == area))
-        )
-        if a is None:
-            raise NotFound(f"no area {area!r}")
-        feeder_ids = list(session.scalars(select(Feeder.id).where(Feeder.area_id == a.id)))
+        area_id = _id_of(session, Area, area)
+        feeder_ids = list(session.scalars(select(Feeder.id).where(Feeder.area_id == area_id)))
     if feeder is not None:
-        f = (
-            session.get(Feeder, feeder)
-            if isinstance(feeder, int)
-            else session.scalar(select(Feeder).where(Feeder.name == feeder))
-        )
-        if f is None:
-            raise NotFound(f"no feeder {feeder!r}")
-        feeder_ids = [f.id] if feeder_ids is None or f.id in feeder_ids else []
-    crew_id = None
-    if crew is not None:
-        c = (
-            session.get(Crew, crew)
-            if isinstance(crew, int)
-            else session.scalar(select(Crew).where(Crew.name == crew))
-        )
-        if c is None:
-            raise NotFound(f"no crew {crew!r}")
-        crew_id = c.id
+        feeder_id = _id_of(session, Feeder, feeder)
+        feeder_ids = [feeder_id] if feeder_ids is None or feeder_id in feeder_ids else []
+    crew_id = None if crew is None else _id_of(session, Crew, crew)
     return _Scope(p, feeder_ids, crew_id)
+
+
+def _id_of[M: (Area, Feeder, Crew)](session: Session, model: type[M], key: str | int) -> int:
+    """The id of the area, feeder or crew with id ``key`` (an int) or name ``key``; NotFound otherwise."""
+    row = (
+        session.get(model, key)
+        if isinstance(key, int)
+        else session.scalar(select(model).where(model.name == key))
+    )
+    if row is None:
+        raise NotFound(f"no {model.__tablename__} {key!r}")
+    return row.id
 
 
 def _patrols(scope: _Scope, period: Period | None) -> Select[Any]:

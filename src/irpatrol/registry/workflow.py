@@ -95,22 +95,22 @@ HAZARD_CLOSED: frozenset[HazardStatus] = frozenset({HazardStatus.CLEARED, Hazard
 """Hazard statuses that need no more work."""
 
 
-def parse_status(value: str) -> DefectStatus:
-    """The DefectStatus named ``value`` (``repair-scheduled`` and ``repair scheduled`` accepted)."""
+def _parse[S: StrEnum](statuses: type[S], value: str, what: str) -> S:
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
     try:
-        return DefectStatus(key)
+        return statuses(key)
     except ValueError:
-        raise InputError(f"unknown defect status {value!r}; one of {', '.join(DefectStatus)}") from None
+        raise InputError(f"unknown {what} status {value!r}; one of {', '.join(statuses)}") from None
+
+
+def parse_status(value: str) -> DefectStatus:
+    """The DefectStatus named ``value`` (``repair-scheduled`` and ``repair scheduled`` accepted)."""
+    return _parse(DefectStatus, value, "defect")
 
 
 def parse_hazard_status(value: str) -> HazardStatus:
-    """The HazardStatus named ``value``."""
-    key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    try:
-        return HazardStatus(key)
-    except ValueError:
-        raise InputError(f"unknown hazard status {value!r}; one of {', '.join(HazardStatus)}") from None
+    """The HazardStatus named ``value`` (``-`` and spaces accepted for ``_``)."""
+    return _parse(HazardStatus, value, "hazard")
 
 
 def allowed(current: str, target: str) -> bool:

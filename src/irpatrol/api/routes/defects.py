@@ -23,7 +23,7 @@ from irpatrol.api.deps import (
 from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import DefectCreate, DefectDetail, DefectRead, Page, TransitionRequest
 from irpatrol.errors import NotFound
-from irpatrol.registry import defects, hazards
+from irpatrol.registry import defects, photos
 from irpatrol.registry.model import Photo, Pole
 
 router = APIRouter(prefix="/defects", tags=["defects"])
@@ -34,8 +34,8 @@ IdQuery = Query(ge=1, le=MAX_ID)
 def _detail(session: Session, defect_id: int) -> DefectDetail:
     """The defect's detail, with every photo's position, time and download URL."""
     detail = defects.detail(session, defect_id)
-    photos = session.scalars(select(Photo).where(Photo.defect_id == defect_id).order_by(Photo.id))
-    detail["photos"] = [hazards.photo_summary(p) for p in photos]
+    kept = session.scalars(select(Photo).where(Photo.defect_id == defect_id).order_by(Photo.id))
+    detail["photos"] = [photos.photo_summary(p) for p in kept]
     return DefectDetail.model_validate(detail)
 
 

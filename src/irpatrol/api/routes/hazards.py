@@ -21,7 +21,7 @@ from irpatrol.api.deps import (
 from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import HazardCreate, HazardDetail, HazardRead, Page, TransitionRequest
 from irpatrol.errors import ParameterError
-from irpatrol.registry import hazards
+from irpatrol.registry import hazards, photos
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
@@ -67,8 +67,8 @@ def read_hazard(hazard_id: RecordId, _: ViewerUser, session: SessionDep) -> Haza
 
 
 def _detail(hazard: Any) -> HazardDetail:
-    photos = [hazards.photo_summary(p) for p in sorted(hazard.photos, key=lambda p: p.id)]
-    return HazardDetail.model_validate({**hazards.summary(hazard), "photos": photos})
+    kept = [photos.photo_summary(p) for p in sorted(hazard.photos, key=lambda p: p.id)]
+    return HazardDetail.model_validate({**hazards.summary(hazard), "photos": kept})
 
 
 @router.post(

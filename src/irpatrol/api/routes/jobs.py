@@ -23,7 +23,9 @@ def start_ingest(
 ) -> JobRead:
     """Analyse an upload batch (or a folder under the data folder) in the background (analyst):
     decode, match each image to a pole of the feeder, find hotspots, diagnose, record findings
-    and defects. Poll ``GET /jobs/{id}`` for progress. Re-ingesting the same files adds nothing."""
+    and defects. Poll ``GET /jobs/{id}`` for progress. Re-ingesting the same files adds nothing.
+    An upload batch is deleted once its job is done (its images are in the image store); a failed
+    job keeps it, so the same batch can be ingested again."""
     if (body.batch is None) == (body.folder is None):
         raise InputError("give exactly one of 'batch' and 'folder'")
     if body.batch is not None:
@@ -38,6 +40,7 @@ def start_ingest(
         date=body.date,
         crew=body.crew,
         user_id=user.id,
+        upload=body.batch is not None,
     )
     return JobRead.model_validate(job)
 

@@ -16,7 +16,7 @@ from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.config import Settings
 from irpatrol.errors import InputError
-from irpatrol.registry import hazards
+from irpatrol.registry import photos as photo_store
 from irpatrol.registry.model import Photo
 
 router = APIRouter(prefix="/photos", tags=["photos"])
@@ -48,8 +48,8 @@ async def receive_photos(
 ) -> list[Photo]:
     """Stream the request's photos (field ``files``; form fields ``lat``, ``lon``, ``caption``
     apply to all) to a scratch folder, then attach each to the hazard or defect through
-    :func:`irpatrol.registry.hazards.attach_photo`, which keeps them in the photo store."""
-    folder = settings.data_dir / hazards.PHOTO_FOLDER / ".incoming" / uuid.uuid4().hex
+    :func:`irpatrol.registry.photos.attach_photo`, which keeps them in the photo store."""
+    folder = settings.data_dir / photo_store.PHOTO_FOLDER / ".incoming" / uuid.uuid4().hex
     try:
         files, fields = await receive_files(request, folder, limit=settings.upload_limit_bytes)
         if not files:
@@ -59,7 +59,7 @@ async def receive_photos(
         photos = []
         for f in files:
             photo = await run_in_threadpool(
-                hazards.attach_photo,
+                photo_store.attach_photo,
                 session,
                 folder / f.name,
                 data_dir=settings.data_dir,
@@ -86,5 +86,5 @@ async def receive_photos(
 )
 def read_photo(photo_id: RecordId, _: ViewerUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The file of a photo (JPEG, PNG, TIFF or WebP as stored)."""
-    path, media_type = hazards.photo_file(hazards.get_photo(session, photo_id), settings.data_dir)
+    path, media_type = photo_store.photo_file(photo_store.get_photo(session, photo_id), settings.data_dir)
     return FileResponse(path, media_type=media_type)

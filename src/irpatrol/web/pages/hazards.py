@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
-from irpatrol.registry import hazards, workflow
+from irpatrol.registry import hazards, photos, workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
 from irpatrol.web.deps import PilotUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text, t
@@ -50,7 +50,7 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
         raise NotFound(f"no hazard {hazard_id}")
     feeder = session.get(Feeder, hazard.feeder_id) if hazard.feeder_id else None
     pole = session.get(Pole, hazard.pole_id) if hazard.pole_id else None
-    photos = sorted(hazard.photos, key=lambda p: p.id)
+    kept = sorted(hazard.photos, key=lambda p: p.id)
     history = session.scalars(
         select(AuditLog)
         .where(AuditLog.entity == "hazard", AuditLog.entity_id == hazard_id)
@@ -58,7 +58,7 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
     ).all()
     allowed = sorted(workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(hazard.status)])
     return page(request, session, user, "hazard.html", nav="hazards", h=hazard, feeder=feeder, pole=pole,
-                history=history, photos=photos, allowed=[str(s) for s in allowed],
+                history=history, photos=kept, allowed=[str(s) for s in allowed],
                 needs_reason=[str(s) for s in workflow.HAZARD_REASON_REQUIRED],
                 flash=flash or (t("saved", user.language) if ok else None),
                 flash_kind="ok" if ok else "error")
@@ -91,7 +91,7 @@ async def add_photos(hazard_id: int, request: Request, user: PilotUser, session:
             for n, upload in enumerate(files):
                 path = Path(tmp) / f"{n}.upload"
                 await _save(upload, path, settings.upload_limit_bytes)
-                hazards.attach_photo(session, path, data_dir=settings.data_dir, hazard_id=hazard_id,
+                photos.attach_photo(session, path, data_dir=settings.data_dir, hazard_id=hazard_id,
                                      caption=caption or None, user=user.username)
     except IrPatrolError as exc:
         session.rollback()
@@ -105,12 +105,12 @@ async def add_photos(hazard_id: int, request: Request, user: PilotUser, session:
 @router.get("/photos/{photo_id}")
 def photo(photo_id: int, user: WebUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The file of a hazard's or defect's photo."""
-    path, media_type = hazards.photo_file(hazards.get_photo(session, photo_id), settings.data_dir)
+    path, media_type = photos.photo_file(photos.get_photo(session, photo_id), settings.data_dir)
     return FileResponse(path, media_type=media_type)
 
 
 def _scratch(data_dir: Path) -> Path:
-    folder = data_dir / hazards.PHOTO_FOLDER / ".incoming"
+    folder = data_dir / photos.PHOTO_FOLDER / ".incoming"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
