@@ -201,7 +201,8 @@ def _group(lab: np.ndarray, n: int) -> Groups:
 
 def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray,
              *, idx: np.ndarray | None = None, level_c: np.ndarray | None = None,
-             max_regions: int = 256, groups: Groups | None = None) -> Segmentation:
+             max_regions: int = 256, groups: Groups | None = None,
+             components_of: np.ndarray | None = None) -> Segmentation:
     """Statistics of the labelled regions ``1 … n−1`` of ``labels`` for which ``keep[label]`` is true.
 
     ``idx``: flat indices (ascending) of (at least) all pixels of the kept regions, to spare a
@@ -213,7 +214,11 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     The pixels are grouped by label once (a stable radix sort); extrema come from
     ``np.*.reduceat`` over the groups, sums from ``np.bincount`` in pixel order. ``groups``:
     :func:`_group` of ``labels.ravel()[idx]`` when ``idx`` lists exactly the pixels of the kept
-    regions (e.g. from :func:`segment_local`), to spare grouping them again.
+    regions (e.g. from :func:`segment_local`), to spare grouping them again. ``components_of``:
+    the uint8 mask whose 8-connected components ``labels`` are (labelled exactly where it is
+    nonzero), if so: all 8 neighbours of a pixel then carry its label exactly when they all lie in
+    the mask, so ``Region.core_px`` takes one uint8 erosion of it instead of a grey erosion and
+    dilation of the label image.
     """
     keep = keep.copy()
     keep[0] = False
@@ -253,7 +258,13 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     y0, y1 = py[starts], py[starts + area - 1]  # rows ascend within a label
     dx, dy = (px - x0[comp]).astype(np.float64), (py - y0[comp]).astype(np.float64)
     elongation, angle, hu = _moments(comp, dx, dy, k, starts=starts)
-    core = np.bincount(comp[_core_flags(labels, n, idx, lab)], minlength=k)
+    if components_of is None:
+        is_core = _core_flags(labels, n, idx, lab)
+    else:
+        kernel = np.ones((3, 3), np.uint8)
+        inside = cv2.erode(components_of, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+        is_core = inside.ravel()[idx] != 0
+    core = np.bincount(comp[is_core], minlength=k)
     rank = np.lexsort((-mean, -area, -peak))[:max_regions]
     cols = [a[rank].tolist() for a in (present, x0, y0, x1 - x0 + 1, y1 - y0 + 1, area, peak, max_at % width,
                                        max_at // width, mean, elongation, angle, core, contrast)]
@@ -561,4 +572,4 @@ def segment_local(celsius: CelsiusArray, local_level_c: np.ndarray, local_sigma_
         if n != before:  # regions were split: their pixels carry new labels
             groups = None
     return describe(celsius, labels, n, keep, idx=idx, level_c=local_level_c, max_regions=max_regions,
-                    groups=groups)
+                    groups=groups, components_of=None if groups is None else grow.view(np.uint8))
