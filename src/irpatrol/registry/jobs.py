@@ -308,7 +308,7 @@ def ensure_queue_schema(settings: Settings) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))
         row = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
         if row is None or row[0] is None:
-            conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+            conn.execute(SchemaManager.get_schema())
         conn.commit()
 
 

@@ -24,4 +24,6 @@ def login(
     """OAuth2 password flow (form fields ``username`` and ``password``) → a bearer token."""
     user = auth.authenticate(session, form.username, form.password)
     token = auth.create_token(user, settings.secret_key)
-    return Token(access_token=token, expires_in=auth.TOKEN_TTL_S, username=user.username, role=user.role)
+    return Token.model_validate(
+        {"access_token": token, "expires_in": auth.TOKEN_TTL_S, "username": user.username, "role": user.role}
+    )
