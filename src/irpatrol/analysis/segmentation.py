@@ -106,20 +106,48 @@ def _hu(nu: dict[str, np.ndarray]) -> np.ndarray:
     ], axis=1)
 
 
-def _label_sums(lab: np.ndarray, n: int, columns: np.ndarray) -> np.ndarray:
-    """Per-label sums (n×k) of the k columns of an N×k float64 array, for labels ``lab`` (N, < n).
+SUM_CHUNK_ROWS = 8192
+"""Pixels per pass of :func:`_product_sums`: keeps its temporaries under 0.5 MB, which the
+allocator recycles; multi-megabyte temporaries are returned to the system and page-faulted in
+again on every frame, which costs more than the sums themselves."""
 
-    One ``np.bincount`` over the interleaved bins ``lab·k + j``: each bin still adds its values
-    one by one in the order of the N rows, exactly as ``np.bincount(lab, weights=columns[:, j])``
-    would (bit for bit), but consecutive additions go to different bins, which avoids the
-    read-after-write stall of summing a run of pixels of one region into one bin (about 3× faster)."""
-    k = columns.shape[1]
-    bins = np.empty(columns.shape, np.intp)
-    base = lab.astype(np.intp) * k
-    for j in range(k):  # column by column: a broadcast over a k-wide inner axis is several times slower
-        np.add(base, j, out=bins[:, j])
-    sums: np.ndarray = np.bincount(bins.ravel(), weights=columns.ravel(), minlength=n * k).reshape(n, k)
-    return sums
+
+def _product_sums(lab: np.ndarray, n: int, u: np.ndarray, v: np.ndarray, *, third: bool) -> np.ndarray:
+    """Per-label sums (n×k) of the products u², v², u·v and, when ``third``, u³, v³, u·v², u²·v
+    (formed as (u·u)·u, (u·v)·v …), for labels ``lab`` (N, < n).
+
+    Each sum adds its values one by one in pixel order, exactly (bit for bit) as
+    ``np.bincount(lab, weights=product)`` would: one ``np.bincount`` per chunk of
+    :data:`SUM_CHUNK_ROWS` pixels over the interleaved bins ``lab·k + j``, so consecutive additions
+    go to different bins (a run of pixels of one region summed into one bin stalls on each
+    addition: about 3× slower), with the sums so far entered first in each bin of the next chunk
+    (0 + s = s exactly, and the running sums are never −0)."""
+    k = 7 if third else 3
+    size = lab.size
+    sums = np.zeros(n * k)
+    carry = np.arange(n * k, dtype=np.intp)
+    for s0 in range(0, size, SUM_CHUNK_ROWS):
+        cu, cv = u[s0:s0 + SUM_CHUNK_ROWS], v[s0:s0 + SUM_CHUNK_ROWS]
+        prod = np.empty((cu.size, k))
+        np.multiply(cu, cu, out=prod[:, 0])
+        np.multiply(cv, cv, out=prod[:, 1])
+        np.multiply(cu, cv, out=prod[:, 2])
+        if third:
+            np.multiply(prod[:, 0], cu, out=prod[:, 3])  # u³
+            np.multiply(prod[:, 1], cv, out=prod[:, 4])  # v³
+            np.multiply(prod[:, 2], cv, out=prod[:, 5])  # u v²
+            np.multiply(prod[:, 0], cv, out=prod[:, 6])  # u² v
+        bins = np.empty((cu.size, k), np.intp)
+        base = lab[s0:s0 + SUM_CHUNK_ROWS].astype(np.intp) * k
+        for j in range(k):  # column by column: a broadcast over a k-wide inner axis is several times slower
+            np.add(base, j, out=bins[:, j])
+        if s0:
+            weights = np.concatenate((sums, prod.ravel()))
+            sums = np.bincount(np.concatenate((carry, bins.ravel())), weights=weights, minlength=n * k)
+        else:
+            sums = np.bincount(bins.ravel(), weights=prod.ravel(), minlength=n * k)
+    out: np.ndarray = sums.reshape(n, k)
+    return out
 
 
 def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: bool = True,
@@ -140,16 +168,7 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: boo
         sx, sy = np.bincount(lab, weights=dx, minlength=n), np.bincount(lab, weights=dy, minlength=n)
     xc, yc = sx / m00, sy / m00
     u, v = dx - xc[lab], dy - yc[lab]
-    prod = np.empty((lab.size, 7 if hu else 3))
-    np.multiply(u, u, out=prod[:, 0])
-    np.multiply(v, v, out=prod[:, 1])
-    np.multiply(u, v, out=prod[:, 2])
-    if hu:
-        np.multiply(prod[:, 0], u, out=prod[:, 3])  # u³
-        np.multiply(prod[:, 1], v, out=prod[:, 4])  # v³
-        np.multiply(prod[:, 2], v, out=prod[:, 5])  # u v²
-        np.multiply(prod[:, 0], v, out=prod[:, 6])  # u² v
-    sums = _label_sums(lab, n, prod)
+    sums = _product_sums(lab, n, u, v, third=hu)
     cov_xx, cov_yy, cov_xy = sums[:, 0] / m00, sums[:, 1] / m00, sums[:, 2] / m00
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
     elongation = np.sqrt((half_trace + det_root + PIXEL_VARIANCE) / (half_trace - det_root + PIXEL_VARIANCE))
@@ -227,6 +246,8 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     if idx is None:
         idx = np.flatnonzero(labels)
     if groups is None:
+        if idx.size > 1 and not (idx[1:] >= idx[:-1]).all():
+            idx = np.sort(idx)  # row-major order within each region: first maxima, top and bottom rows
         lab = labels.ravel()[idx]
         sel = keep[lab]
         idx = idx[sel]
@@ -416,8 +437,10 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
         np.minimum.at(lo, lab, coords)
         np.maximum.at(hi, lab, coords)
         span = np.maximum(span, hi - lo + 1)
-    elong = _elongations(labels, parts + 1)
     eligible = [i for i in range(1, parts + 1) if area[i] >= 9 and span[i] >= MIN_COMPARABLE_PX]
+    if len(eligible) < 2:  # no group of two look-alikes possible: spare the shape measures
+        return None
+    elong = _elongations(labels, parts + 1)
     group: list[int] = []
     for i in eligible:  # the largest set of look-alikes: within the ratios of its smallest member
         members = [j for j in eligible if area[i] <= area[j] <= area_ratio * area[i]
