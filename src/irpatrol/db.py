@@ -98,7 +98,13 @@ def session_scope(settings: Settings | None = None) -> Iterator[Session]:
         from irpatrol.config import get_settings
 
         settings = get_settings()
-    session = session_factory(engine_for(settings))()
+    yield from transactional(session_factory(engine_for(settings)))
+
+
+def transactional(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One session from ``factory``: committed when the caller's block ends normally, rolled back on
+    an exception, always closed. Shared by :func:`session_scope` and the API/web request sessions."""
+    session = factory()
     try:
         yield session
         session.commit()

@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from irpatrol.config import Settings
+from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth
 from irpatrol.registry.model import User
@@ -30,15 +31,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back on error."""
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from transactional(request.app.state.session_factory)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from irpatrol.config import Settings
+from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth
 
@@ -37,15 +38,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed when the page returns, rolled back on error."""
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from transactional(request.app.state.session_factory)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
