@@ -7,4 +7,5 @@ if [ "${CI:-}" = "true" ] && [ -z "${IRPATROL_TEST_POSTGRES_URL:-}" ]; then
   export IRPATROL_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:5432/test"
 fi
 .venv/bin/ruff check --quiet src tests bench
+.venv/bin/mypy --no-error-summary
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
