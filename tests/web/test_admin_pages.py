@@ -83,7 +83,8 @@ def test_refused_transitions_are_shown_in_chinese(web: Web, login: Login) -> Non
 
 
 def test_unknown_messages_are_shown_as_they_are() -> None:
-    assert error_text("no pole #5", "zh") == "no pole #5"
+    assert error_text("the file of image #5 is gone", "zh") == "the file of image #5 is gone"
+    assert error_text("no pole #5", "zh") == "杆号 #5 不存在。"
     english = error_text("a reason is required to make a defect rejected", "en")
     assert english == "A reason is required to make a defect rejected."
 

@@ -102,7 +102,7 @@ def test_viewer_role_cannot_transition(web: Web, login: Login) -> None:
     page = client.get(f"/ui/ledger/{ids['defect']}").text
     assert 'id="transition-form"' not in page and "严重" in page  # the viewer reads Chinese
     r = client.post(f"/ui/ledger/{ids['defect']}/transition", data={"to_status": "repair_scheduled"})
-    assert r.status_code == 403 and "analyst" in r.text and 'id="error-message"' in r.text
+    assert r.status_code == 403 and "分析员" in r.text and 'id="error-message"' in r.text
     assert client.get("/ui/ledger/9999").status_code == 404
 
 

@@ -20,6 +20,8 @@ MAX_ID = 2_147_483_647
 """Largest record id accepted in a path or query (fits every backend's integer column)."""
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
 """A record id in the URL path."""
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+"""An optional record id in the query string, to filter a list by."""
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 

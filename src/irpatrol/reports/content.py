@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from irpatrol.errors import NotFound
+from irpatrol.registry import patrols
 from irpatrol.registry.model import Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
 
 DEMO_MARK = "demo data"
@@ -127,14 +128,7 @@ def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | Non
         .where(PatrolFeeder.patrol_id == patrol_id)
         .order_by(Feeder.name)
     ).all()
-    counts = dict(
-        session.execute(
-            select(Image.status, func.count()).where(Image.patrol_id == patrol_id).group_by(Image.status)
-        ).all()
-    )
-    poles = session.scalar(
-        select(func.count(func.distinct(Image.pole_id))).where(Image.patrol_id == patrol_id)
-    )
+    counts = patrols.summary(session, patrol)
     return PatrolReport(
         patrol_id=patrol.id,
         date=patrol.date,
@@ -146,9 +140,9 @@ def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | Non
         wind_m_s=patrol.wind_m_s,
         rain=bool(patrol.rain),
         km_flown=patrol.km_flown or 0.0,
-        images=sum(counts.values()),
-        rejected=counts.get("rejected", 0),
-        poles_inspected=poles or 0,
+        images=counts["images"],
+        rejected=counts["rejected"],
+        poles_inspected=counts["poles_inspected"],
         defects=_defect_sections(session, patrol_id, images),
         hazards=_hazard_lines(session, [fid for fid, _n, _l in feeders]),
         demo=is_demo_patrol(patrol),

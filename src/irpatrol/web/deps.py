@@ -46,14 +46,17 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
-    """The user of the token cookie; LoginRequired when absent, expired or revoked."""
+    """The user of the token cookie; LoginRequired when absent, expired or revoked. Their language
+    is kept on ``request.state.language``."""
     token = request.cookies.get(COOKIE)
     if not token:
         raise LoginRequired(str(request.url.path))
     try:
-        return auth.user_for_token(session, token, settings.secret_key)
+        user = auth.user_for_token(session, token, settings.secret_key)
     except auth.AuthenticationFailed:
         raise LoginRequired(str(request.url.path)) from None
+    request.state.language = user.language  # for an error page of this request (web.errors)
+    return user
 
 
 def require(role: str) -> Callable[..., User]:

@@ -1,5 +1,6 @@
 """Errors on the pages: an IrPatrolError raised under ``/ui`` becomes an HTML page with the
-message (the API keeps its JSON answers for its own paths)."""
+message, in the signed-in user's language, or the ``Accept-Language`` header's when the user is
+not known (the API keeps its JSON answers for its own paths)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from irpatrol.errors import Conflict, IrPatrolError, NotFound, PermissionDenied
+from irpatrol.web.i18n import LABELS, error_text, header_language, translator
 from irpatrol.web.render import PREFIX, TEMPLATES
 
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
@@ -33,6 +35,19 @@ def install_page_errors(app: FastAPI) -> None:
 def error_page(request: Request, exc: Exception) -> HTMLResponse:
     """A plain page naming the problem, with a way back."""
     status = next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+    lang = page_language(request)
     message = exc.message if isinstance(exc, IrPatrolError) else str(exc)
-    context = {"message": message, "status": status, "P": PREFIX}
+    t = translator(lang)
+    title = t(f"error_{status}" if f"error_{status}" in LABELS else "error_other")
+    context = {"message": error_text(message, lang), "status": status, "title": title, "lang": lang, "t": t,
+               "P": PREFIX}
     return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def page_language(request: Request) -> str:
+    """The signed-in user's language (set by :func:`irpatrol.web.deps.current_user`), else the one
+    ``Accept-Language`` prefers, else English."""
+    known = getattr(request.state, "language", None)
+    if known in ("en", "zh"):
+        return known
+    return header_language(request.headers.get("accept-language"))

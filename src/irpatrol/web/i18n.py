@@ -11,7 +11,8 @@ from collections.abc import Callable
 from irpatrol.reports.labels import LABELS as REPORT_LABELS
 from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
 
-__all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "status_label", "t", "translator"]
+__all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "header_language", "status_label", "t",
+           "translator"]
 
 PAGE_LABELS: dict[str, tuple[str, str]] = {
     # navigation and chrome
@@ -126,6 +127,15 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "err_password_short": ("Password too short: at least {n} characters.", "密码太短：至少 {n} 个字符。"),
     "err_not_photo": ("Not a photo: send a JPEG, PNG, TIFF or WebP image.",
                       "不是照片：请上传 JPEG、PNG、TIFF 或 WebP 图像。"),
+    "err_no_record": ("There is no {what} #{id}.", "{what} #{id} 不存在。"),
+    "err_role": ("Your role ({role}) may not do this; {need} or above is required.",
+                 "您的角色（{role}）无权执行此操作，需要{need}或以上角色。"),
+    # full-page errors (web/errors.py), titled by HTTP status
+    "error_403": ("Not allowed", "无权操作"),
+    "error_404": ("Not found", "未找到"),
+    "error_409": ("Not possible now", "当前无法执行"),
+    "error_other": ("Cannot be done", "无法完成"),  # 400: the rest of the error tree
+    "back": ("Back", "返回"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **PAGE_LABELS}
@@ -152,6 +162,8 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"user '(?P<user>.+)' already exists"), "err_user_exists"),
     (re.compile(r"password too short: at least (?P<n>\d+) characters"), "err_password_short"),
     (re.compile(r"not a photo: .*"), "err_not_photo"),
+    (re.compile(r"no (?P<what>defect|hazard|patrol|pole|feeder|area) #?(?P<id>\d+)"), "err_no_record"),
+    (re.compile(r"role '(?P<role>\w+)' may not do this; '(?P<need>\w+)' or above is required"), "err_role"),
 )
 """Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
 with the label it is shown as; anything else is shown as the service wrote it."""
@@ -167,6 +179,9 @@ def error_text(message: str, lang: str = "en") -> str:
         parts = m.groupdict()
         if "what" in parts:
             parts["what"] = t(parts["what"], lang) if lang == "zh" else parts["what"]
+        for name in ("role", "need"):
+            if name in parts:
+                parts[name] = t(f"role_{parts[name]}", lang)
         for name in ("cur", "to"):
             if name in parts:
                 parts[name] = status_label(parts[name], lang)
@@ -177,3 +192,23 @@ def error_text(message: str, lang: str = "en") -> str:
             parts["allowed"] = sep.join(status_label(s.strip(), lang) for s in parts["allowed"].split(","))
         return t(key, lang).format(**parts)
     return message
+
+
+def header_language(accept_language: str | None) -> str:
+    """The language of the pages (``en`` or ``zh``) an ``Accept-Language`` header prefers most;
+    ``en`` when it names neither."""
+    ranked: list[tuple[float, int, str]] = []
+    for n, item in enumerate((accept_language or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and q > 0:
+            ranked.append((-q, n, primary))
+    return min(ranked)[2] if ranked else "en"

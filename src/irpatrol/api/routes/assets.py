@@ -11,11 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from irpatrol.api.deps import AdminUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
-from irpatrol.api.listing import paginate
+from irpatrol.api.deps import AdminUser, IdFilter, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import AreaRead, Deleted, FeederRead, ImportResult, Page, PoleRead
 from irpatrol.api.uploads import multipart_openapi, receive_files
-from irpatrol.errors import InputError, NotFound
+from irpatrol.errors import InputError
 from irpatrol.registry import assets
 from irpatrol.registry.model import Feeder, Pole
 
@@ -44,24 +44,19 @@ def read_feeders(
     _: ViewerUser,
     session: SessionDep,
     page: PageDep,
-    area_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    area_id: IdFilter = None,
 ) -> Page[FeederRead]:
     """Feeders, by name unless sorted otherwise."""
     stmt = select(Feeder)
     if area_id is not None:
         stmt = stmt.where(Feeder.area_id == area_id)
-    return Page[FeederRead].model_validate(
-        paginate(session, stmt, page, columns=FEEDER_SORT, default_sort="name"), from_attributes=True
-    )
+    return paginate(session, stmt, page, FeederRead, columns=FEEDER_SORT, default_sort="name")
 
 
 @router.get("/feeders/{feeder_id}", responses={404: {"description": "No such feeder"}})
 def read_feeder(feeder_id: RecordId, _: ViewerUser, session: SessionDep) -> FeederRead:
     """One feeder."""
-    feeder = session.get(Feeder, feeder_id)
-    if feeder is None:
-        raise NotFound(f"no feeder {feeder_id}")
-    return FeederRead.model_validate(feeder)
+    return FeederRead.model_validate(get_record(session, Feeder, feeder_id))
 
 
 @router.get("/poles")
@@ -75,18 +70,13 @@ def read_poles(
     stmt = select(Pole)
     if feeder:
         stmt = stmt.join(Feeder).where(Feeder.name == feeder)
-    return Page[PoleRead].model_validate(
-        paginate(session, stmt, page, columns=POLE_SORT, default_sort="feeder_id,seq"), from_attributes=True
-    )
+    return paginate(session, stmt, page, PoleRead, columns=POLE_SORT, default_sort="feeder_id,seq")
 
 
 @router.get("/poles/{pole_id}", responses={404: {"description": "No such pole"}})
 def read_pole(pole_id: RecordId, _: ViewerUser, session: SessionDep) -> PoleRead:
     """One pole."""
-    pole = session.get(Pole, pole_id)
-    if pole is None:
-        raise NotFound(f"no pole {pole_id}")
-    return PoleRead.model_validate(pole)
+    return PoleRead.model_validate(get_record(session, Pole, pole_id))
 
 
 @router.post(
@@ -120,7 +110,7 @@ def delete_pole(
     pole_id: RecordId,
     admin: AdminUser,
     session: SessionDep,
-    reason: Annotated[str, Query(min_length=1, max_length=2000, description="Why (kept in the audit log)")],
+    reason: ReasonQuery,
 ) -> Deleted:
     """Delete a pole nothing refers to (admin); its last values and the reason stay in the audit log."""
     assets.delete_pole(session, pole_id, reason=reason, user=admin.username)

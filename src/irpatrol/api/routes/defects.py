@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.api.deps import (
-    MAX_ID,
     AnalystUser,
+    IdFilter,
     PageDep,
     PilotUser,
     RecordId,
@@ -20,15 +20,13 @@ from irpatrol.api.deps import (
     SettingsDep,
     ViewerUser,
 )
+from irpatrol.api.listing import get_record
 from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import DefectCreate, DefectDetail, DefectRead, Page, TransitionRequest
-from irpatrol.errors import NotFound
 from irpatrol.registry import defects, photos
 from irpatrol.registry.model import Photo, Pole
 
 router = APIRouter(prefix="/defects", tags=["defects"])
-
-IdQuery = Query(ge=1, le=MAX_ID)
 
 
 def _detail(session: Session, defect_id: int) -> DefectDetail:
@@ -50,9 +48,9 @@ def read_defects(
         list[str] | None, Query(max_length=10, description="thermal, structural or other")
     ] = None,
     feeder: Annotated[str | None, Query(max_length=200, description="Feeder name")] = None,
-    feeder_id: Annotated[int | None, IdQuery] = None,
-    pole_id: Annotated[int | None, IdQuery] = None,
-    area_id: Annotated[int | None, IdQuery] = None,
+    feeder_id: IdFilter = None,
+    pole_id: IdFilter = None,
+    area_id: IdFilter = None,
     overdue: Annotated[bool | None, Query(description="Only (or no) defects past their deadline")] = None,
     open_only: Annotated[bool, Query(description="Only defects still needing work")] = False,
 ) -> Page[DefectRead]:
@@ -107,9 +105,7 @@ def create_defect(body: DefectCreate, user: PilotUser, session: SessionDep) -> D
     """Log a defect seen on site (pilot): status ``new``, deadline from its grade."""
     lat, lon = body.lat, body.lon
     if body.pole_id is not None:
-        pole = session.get(Pole, body.pole_id)
-        if pole is None:
-            raise NotFound(f"no pole {body.pole_id}")
+        pole = get_record(session, Pole, body.pole_id)
         if lat is None or lon is None:
             lat, lon = pole.lat, pole.lon
     defect = defects.open_defect(
@@ -136,7 +132,5 @@ async def add_photos(
 ) -> DefectDetail:
     """Attach photos to a defect as evidence (pilot). Each is kept once in the photo store (by
     SHA-256); its position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""
-    await run_in_threadpool(defects.get_defect, session, defect_id)
     await receive_photos(request, session, settings, user=user.username, defect_id=defect_id)
-    session.expire_all()
     return await run_in_threadpool(_detail, session, defect_id)

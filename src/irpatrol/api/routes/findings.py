@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from irpatrol.api.deps import MAX_ID, AnalystUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
-from irpatrol.api.listing import paginate
+from irpatrol.api.deps import AnalystUser, IdFilter, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import FindingDetail, FindingRead, Page, RecomputeRequest
-from irpatrol.errors import NotFound
 from irpatrol.registry import findings
 from irpatrol.registry.model import Finding
 
@@ -24,7 +23,6 @@ SORTABLE = {
     "image_id": Finding.image_id,
     "created_at": Finding.created_at,
 }
-IdQuery = Query(ge=1, le=MAX_ID)
 
 
 @router.get("")
@@ -32,9 +30,9 @@ def read_findings(
     _: ViewerUser,
     session: SessionDep,
     page: PageDep,
-    image_id: Annotated[int | None, IdQuery] = None,
-    pole_id: Annotated[int | None, IdQuery] = None,
-    defect_id: Annotated[int | None, IdQuery] = None,
+    image_id: IdFilter = None,
+    pole_id: IdFilter = None,
+    defect_id: IdFilter = None,
     grade: Annotated[list[str] | None, Query(max_length=10, description="Grade(s)")] = None,
 ) -> Page[FindingRead]:
     """Findings (hotspots with their diagnosis); filter by image, pole, defect or grade."""
@@ -47,18 +45,13 @@ def read_findings(
         stmt = stmt.where(Finding.defect_id == defect_id)
     if grade:
         stmt = stmt.where(Finding.grade.in_(grade))
-    return Page[FindingRead].model_validate(
-        paginate(session, stmt, page, columns=SORTABLE, default_sort="id"), from_attributes=True
-    )
+    return paginate(session, stmt, page, FindingRead, columns=SORTABLE)
 
 
 @router.get("/{finding_id}", responses={404: {"description": "No such finding"}})
 def read_finding(finding_id: RecordId, _: ViewerUser, session: SessionDep) -> FindingDetail:
     """One finding with its full diagnosis (rule, clause, advice, flags …)."""
-    finding = session.get(Finding, finding_id)
-    if finding is None:
-        raise NotFound(f"no finding {finding_id}")
-    return FindingDetail.model_validate(finding)
+    return FindingDetail.model_validate(get_record(session, Finding, finding_id))
 
 
 @router.post(

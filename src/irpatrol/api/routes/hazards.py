@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from irpatrol.api.deps import (
-    MAX_ID,
     AnalystUser,
+    IdFilter,
     PageDep,
     PilotUser,
     RecordId,
@@ -25,8 +25,6 @@ from irpatrol.registry import hazards, photos
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
-IdQuery = Query(ge=1, le=MAX_ID)
-
 
 @router.get("")
 def read_hazards(
@@ -36,8 +34,8 @@ def read_hazards(
     status: Annotated[list[str] | None, Query(max_length=10, description="Status(es), e.g. open")] = None,
     kind: Annotated[list[str] | None, Query(max_length=10, description="Kind(s), e.g. vegetation")] = None,
     grade: Annotated[list[str] | None, Query(max_length=10, description="Grade(s)")] = None,
-    feeder_id: Annotated[int | None, IdQuery] = None,
-    pole_id: Annotated[int | None, IdQuery] = None,
+    feeder_id: IdFilter = None,
+    pole_id: IdFilter = None,
     open_only: Annotated[bool, Query(description="Only hazards still needing work")] = False,
 ) -> Page[HazardRead]:
     """Hazards matching the filters, worst grade first (the only order: ``sort`` may be ``-grade``)."""
@@ -82,9 +80,7 @@ async def add_photos(
 ) -> HazardDetail:
     """Attach photos to a hazard (pilot). Each is kept once in the photo store (by SHA-256); its
     position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""
-    await run_in_threadpool(hazards.get_hazard, session, hazard_id)
     await receive_photos(request, session, settings, user=user.username, hazard_id=hazard_id)
-    session.expire_all()
     return _detail(await run_in_threadpool(hazards.get_hazard, session, hazard_id))
 
 

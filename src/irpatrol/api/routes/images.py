@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, SettingsDep, ViewerUser
-from irpatrol.api.listing import paginate
+from irpatrol.api.deps import IdFilter, PageDep, PilotUser, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import ImageDetail, ImageRead, Page, UploadBatch
 from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi, receive_files
-from irpatrol.errors import InputError, NotFound
+from irpatrol.errors import InputError
 from irpatrol.registry.findings import stored_file
 from irpatrol.registry.model import Image
 
@@ -61,8 +61,8 @@ def read_images(
     _: ViewerUser,
     session: SessionDep,
     page: PageDep,
-    patrol_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    pole_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    patrol_id: IdFilter = None,
+    pole_id: IdFilter = None,
     status: Annotated[Literal["analysed", "rejected"] | None, Query()] = None,
 ) -> Page[ImageRead]:
     """Stored images; filter by patrol, pole or status (analysed, rejected)."""
@@ -73,16 +73,11 @@ def read_images(
         stmt = stmt.where(Image.pole_id == pole_id)
     if status is not None:
         stmt = stmt.where(Image.status == status)
-    return Page[ImageRead].model_validate(
-        paginate(session, stmt, page, columns=SORTABLE, default_sort="id"), from_attributes=True
-    )
+    return paginate(session, stmt, page, ImageRead, columns=SORTABLE)
 
 
 def _image(session: Session, image_id: int) -> Image:
-    image = session.get(Image, image_id, options=[selectinload(Image.findings)])
-    if image is None:
-        raise NotFound(f"no image {image_id}")
-    return image
+    return get_record(session, Image, image_id, options=[selectinload(Image.findings)])
 
 
 @router.get("/{image_id}", responses={404: {"description": "No such image"}})

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from irpatrol.api.deps import MAX_ID, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
+from irpatrol.api.deps import MAX_ID, IdFilter, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
 from irpatrol.api.listing import paginate
 from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolRead
 from irpatrol.registry import patrols
@@ -29,7 +29,7 @@ def read_patrols(
     _: ViewerUser,
     session: SessionDep,
     page: PageDep,
-    crew_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    crew_id: IdFilter = None,
     feeder_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Patrols that flew this feeder")
     ] = None,
@@ -42,9 +42,7 @@ def read_patrols(
         stmt = stmt.where(
             Patrol.id.in_(select(PatrolFeeder.patrol_id).where(PatrolFeeder.feeder_id == feeder_id))
         )
-    return Page[PatrolRead].model_validate(
-        paginate(session, stmt, page, columns=SORTABLE, default_sort="-date"), from_attributes=True
-    )
+    return paginate(session, stmt, page, PatrolRead, columns=SORTABLE, default_sort="-date")
 
 
 @router.get("/{patrol_id}", responses={404: {"description": "No such patrol"}})

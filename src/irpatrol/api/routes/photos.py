@@ -16,6 +16,7 @@ from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.config import Settings
 from irpatrol.errors import InputError
+from irpatrol.registry import defects, hazards
 from irpatrol.registry import photos as photo_store
 from irpatrol.registry.model import Photo
 
@@ -48,7 +49,13 @@ async def receive_photos(
 ) -> list[Photo]:
     """Stream the request's photos (field ``files``; form fields ``lat``, ``lon``, ``caption``
     apply to all) to a scratch folder, then attach each to the hazard or defect through
-    :func:`irpatrol.registry.photos.attach_photo`, which keeps them in the photo store."""
+    :func:`irpatrol.registry.photos.attach_photo`, which keeps them in the photo store. NotFound
+    before anything is read when the hazard or defect does not exist; the session is expired
+    afterwards so the record is read again with its new photos."""
+    if hazard_id is not None:
+        await run_in_threadpool(hazards.get_hazard, session, hazard_id)
+    elif defect_id is not None:
+        await run_in_threadpool(defects.get_defect, session, defect_id)
     folder = settings.data_dir / photo_store.PHOTO_FOLDER / ".incoming" / uuid.uuid4().hex
     try:
         files, fields = await receive_files(request, folder, limit=settings.upload_limit_bytes)
@@ -71,6 +78,7 @@ async def receive_photos(
                 user=user,
             )
             photos.append(photo)
+        session.expire_all()
         return photos
     finally:
         shutil.rmtree(folder, ignore_errors=True)

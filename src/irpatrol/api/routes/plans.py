@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from irpatrol.api.deps import PageDep, RecordId, SessionDep, ViewerUser
-from irpatrol.api.listing import paginate
+from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import Page, PlanDetail, PlanRead
-from irpatrol.errors import NotFound
 from irpatrol.registry.model import Plan
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -35,14 +34,10 @@ def read_plans(
     stmt = select(Plan)
     if status:
         stmt = stmt.where(Plan.status == status)
-    result = paginate(session, stmt, page, columns=SORTABLE, default_sort="-id")
-    return Page[PlanRead].model_validate(result, from_attributes=True)
+    return paginate(session, stmt, page, PlanRead, columns=SORTABLE, default_sort="-id")
 
 
 @router.get("/{plan_id}", responses={404: {"description": "No such plan"}})
 def read_plan(plan_id: RecordId, _: ViewerUser, session: SessionDep) -> PlanDetail:
     """One plan with its parameters and result."""
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound(f"no plan {plan_id}")
-    return PlanDetail.model_validate(plan)
+    return PlanDetail.model_validate(get_record(session, Plan, plan_id))

@@ -27,9 +27,7 @@ def read_me(user: ViewerUser) -> UserRead:
 def read_users(_: AdminUser, session: SessionDep, page: PageDep) -> Page[UserRead]:
     """All users (admin). Sort by ``id``, ``username``, ``role`` or ``created_at``."""
     columns = {"id": User.id, "username": User.username, "role": User.role, "created_at": User.created_at}
-    return Page[UserRead].model_validate(
-        paginate(session, select(User), page, columns=columns), from_attributes=True
-    )
+    return paginate(session, select(User), page, UserRead, columns=columns)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "Name taken"}})

@@ -16,8 +16,9 @@ from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.registry import hazards, photos, workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
 from irpatrol.web.deps import PilotUser, SessionDep, SettingsDep, WebUser
-from irpatrol.web.i18n import error_text, t
+from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX, page
+from irpatrol.web.transitions import apply_change, form_context
 
 router = APIRouter()
 PER_PAGE = 100
@@ -56,12 +57,10 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
         .where(AuditLog.entity == "hazard", AuditLog.entity_id == hazard_id)
         .order_by(AuditLog.at)
     ).all()
-    allowed = sorted(workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(hazard.status)])
+    allowed = workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(hazard.status)]
+    form = form_context(user.language, allowed, workflow.HAZARD_REASON_REQUIRED, flash, ok)
     return page(request, session, user, "hazard.html", nav="hazards", h=hazard, feeder=feeder, pole=pole,
-                history=history, photos=kept, allowed=[str(s) for s in allowed],
-                needs_reason=[str(s) for s in workflow.HAZARD_REASON_REQUIRED],
-                flash=flash or (t("saved", user.language) if ok else None),
-                flash_kind="ok" if ok else "error")
+                history=history, photos=kept, **form)
 
 
 @router.post("/hazards/{hazard_id}/transition", response_model=None)
@@ -69,14 +68,13 @@ def transition(hazard_id: int, request: Request, user: PilotUser, session: Sessi
                to_status: Annotated[str, Form()], comment: Annotated[str | None, Form()] = None,
                reason: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     """Move the hazard along its workflow (the registry's hazard service)."""
-    try:
-        hazards.transition(session, hazard_id, to_status, user=user.username, comment=comment or None,
-                           reason=reason or None)
-    except IrPatrolError as exc:
-        session.rollback()
-        return hazard_page(hazard_id, request, user, session, flash=error_text(exc.message, user.language))
-    session.commit()  # before the redirect: the browser reads the page at once
-    return RedirectResponse(f"{PREFIX}/hazards/{hazard_id}?ok=1", status_code=303)
+    return apply_change(
+        session, user.language,
+        lambda: hazards.transition(session, hazard_id, to_status, user=user.username,
+                                   comment=comment or None, reason=reason or None),
+        refused=lambda message: hazard_page(hazard_id, request, user, session, flash=message),
+        done_url=f"{PREFIX}/hazards/{hazard_id}",
+    )
 
 
 @router.post("/hazards/{hazard_id}/photos", response_model=None)

@@ -10,15 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from irpatrol.errors import IrPatrolError
 from irpatrol.registry import defects as service
 from irpatrol.registry import workflow
 from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.content import advice_text
 from irpatrol.reports.ledger import to_row
 from irpatrol.web.deps import AnalystUser, SessionDep, WebUser
-from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import PREFIX, page
+from irpatrol.web.transitions import apply_change, form_context
 
 router = APIRouter()
 PER_PAGE = 100
@@ -74,13 +73,11 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
          "delta_t_k": f.delta_t_k}
         for f in findings
     ]
-    allowed = sorted(workflow.TRANSITIONS[workflow.parse_status(defect.status)])
+    form = form_context(user.language, workflow.TRANSITIONS[workflow.parse_status(defect.status)],
+                        workflow.REASON_REQUIRED, flash, ok)
     return page(request, session, user, "defect.html", nav="ledger", d=defect, row=to_row(defect),
-                findings=findings, trend=trend, allowed=[str(s) for s in allowed],
-                advice=advice_text(findings[-1].diagnosis) if findings else None,
-                needs_reason=[str(s) for s in workflow.REASON_REQUIRED],
-                flash=flash or (t("saved", user.language) if ok else None),
-                flash_kind="ok" if ok else "error")
+                findings=findings, trend=trend,
+                advice=advice_text(findings[-1].diagnosis) if findings else None, **form)
 
 
 @router.post("/ledger/{defect_id}/transition", response_model=None)
@@ -94,13 +91,12 @@ def transition(
     reason: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse | RedirectResponse:
     """Move the defect along the workflow; a refused change shows its reason on the page."""
-    try:
-        service.transition(session, defect_id, to_status, user=user.username, comment=comment or None,
-                           reason=reason or None)
-    except IrPatrolError as exc:
-        session.rollback()
-        return defect_page(defect_id, request, user, session, flash=error_text(exc.message, user.language))
-    session.commit()  # before the redirect: the browser reads the page at once
-    return RedirectResponse(f"{PREFIX}/ledger/{defect_id}?ok=1", status_code=303)
+    return apply_change(
+        session, user.language,
+        lambda: service.transition(session, defect_id, to_status, user=user.username,
+                                   comment=comment or None, reason=reason or None),
+        refused=lambda message: defect_page(defect_id, request, user, session, flash=message),
+        done_url=f"{PREFIX}/ledger/{defect_id}",
+    )
 
 
