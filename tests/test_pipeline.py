@@ -98,3 +98,24 @@ def test_thermogram_input_and_conditions_reach_the_diagnosis(samples: Path) -> N
 def test_unknown_names_fail_even_without_hotspots(standard: str, device: str) -> None:
     with pytest.raises(IrPatrolError):
         examine(np.full((32, 32), 20.0, np.float32), standard=standard, device=device)
+
+
+def test_diagnosis_takes_the_analysis_small_target_decision() -> None:
+    """A thin hot wire (1 px wide, far more than 9 px in area) cannot hold a 3×3 px spot: analysis
+    flags it small at a known distance and IFOV, and the diagnosis must say the same."""
+    scene = synthetic_background()
+    scene[60, 40:120] += 40.0
+    ex = examine(scene, ambient_c=15.0, conditions=Conditions(distance_m=20.0), ifov_mrad=1.3)
+    thin = [f for f in ex.hotspots if f.hotspot.area_px >= 40]
+    assert thin, "the hot wire was not found"
+    for f in thin:
+        assert "small-target" in f.hotspot.flags
+        assert "small-target" in f.to_dict()["diagnosis"]["flags"]
+
+
+def test_conditions_small_target_decision_overrides_the_pixel_rule() -> None:
+    from irpatrol.conditions import validity_flags
+
+    assert "small-target" in validity_flags(Conditions(target_px=500, small_target=True))
+    assert "small-target" not in validity_flags(Conditions(target_px=4, small_target=False))
+    assert "small-target" in validity_flags(Conditions(target_px=4))

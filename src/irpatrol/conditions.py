@@ -32,6 +32,9 @@ class Conditions:
         default_emissivity: True when the emissivity used is the camera default, not set for the part.
         target_px: area of the measured target (px).
         distance_m: object distance (m).
+        small_target: the analysis' own decision that the target is below the trusted size (a 3×3 px
+            spot at distance × IFOV, see ``irpatrol.analysis.hotspots.small_target``); None: decide
+            from ``target_px`` and :data:`MIN_TARGET_PX`.
     """
 
     wind_m_s: float | None = None
@@ -42,6 +45,7 @@ class Conditions:
     default_emissivity: bool = False
     target_px: int | None = None
     distance_m: float | None = None
+    small_target: bool | None = None
 
     @property
     def load_fraction(self) -> float | None:
@@ -70,7 +74,10 @@ def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambien
                    min_target_px: int = MIN_TARGET_PX) -> list[str]:
     """The flag codes (keys of FLAG_TEXT) raised by these conditions, in a fixed order."""
     flags: list[str] = []
-    if conditions.target_px is not None and conditions.target_px < min_target_px:
+    if conditions.small_target is not None:
+        if conditions.small_target:
+            flags.append("small-target")
+    elif conditions.target_px is not None and conditions.target_px < min_target_px:
         flags.append("small-target")
     if conditions.default_emissivity:
         flags.append("default-emissivity")

@@ -146,6 +146,6 @@ def check_names(standard: str, device: str) -> None:
 
 
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions) -> Diagnosis:
-    cond = dataclasses.replace(conditions, target_px=h.area_px)
+    cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond)
