@@ -22,20 +22,18 @@ without the indexes of the defect table (dropped after the indexed run), to show
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import insert
 
+from _pg import postgres_url
 from irpatrol import db
 from irpatrol.registry.defects import list_defects
 from irpatrol.registry.model import Component, Defect, Feeder, Finding, Image, Patrol, Pole
@@ -214,25 +212,6 @@ def bench(engine: sa.Engine) -> list[tuple[str, float, float, int]]:
         p50, p95 = timed(call)
         out.append((name, p50, p95, total))
     return out
-
-
-@contextmanager
-def postgres_url() -> Iterator[str | None]:
-    base = os.environ.get("IRPATROL_BENCH_POSTGRES_URL") or os.environ.get("IRPATROL_TEST_POSTGRES_URL")
-    if not base:
-        yield None
-        return
-    schema = f"irp_bench_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def run(label: str, url: str) -> list[tuple[str, str, float, float, int]]:

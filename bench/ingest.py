@@ -26,13 +26,9 @@ import os
 import shutil
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from _pg import postgres_url
 from irpatrol import db
 from irpatrol.config import Settings
 from irpatrol.registry.assets import import_assets
@@ -74,25 +70,6 @@ def flight(images: int) -> tuple[Path, Path]:
         write_flight(out, "B1", poles, FlightSpec(images_per_pole=2), hot)
         print(f"simulated {images} images in {time.perf_counter() - t:.1f} s → {out}", flush=True)
     return out, csv
-
-
-@contextmanager
-def postgres_url() -> Iterator[str | None]:
-    base = os.environ.get("IRPATROL_BENCH_POSTGRES_URL") or os.environ.get("IRPATROL_TEST_POSTGRES_URL")
-    if not base:
-        yield None
-        return
-    schema = f"irp_bench_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def run(url: str, folder: Path, csv: Path, workers: int | None, tmp: Path) -> tuple[float, int, int]:

@@ -17,7 +17,10 @@ ORDER = ["radiometry", "analysis", "scheduling", "ingest", "defect_list", "api_d
 
 def main() -> int:
     scripts = [HERE / f"{name}.py" for name in ORDER if (HERE / f"{name}.py").exists()]
-    scripts += sorted(p for p in HERE.glob("*.py") if p not in scripts and p.name != Path(__file__).name)
+    scripts += sorted(
+        p for p in HERE.glob("*.py")
+        if p not in scripts and p.name != Path(__file__).name and not p.name.startswith("_")
+    )
     failed = []
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
