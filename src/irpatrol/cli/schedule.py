@@ -3,7 +3,8 @@
 The county comes from ``--county FILE`` (a county JSON, e.g. from ``schedule county``) or, when
 omitted, from the registry through :mod:`irpatrol.scheduling.service` (``load_county(session)``);
 plans are JSON files, and plans made from the registry are also stored there
-(``store_plan(session, plan, ...)``).
+(``store_plan(session, plan, ...)``). ``schedule weather import FILE`` stores a forecast in the
+registry, which ``plan`` without ``--county`` uses (``--weather FILE`` overrides it per day and area).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def register(app: typer.Typer) -> None:
     schedule.command("plan")(plan)
     schedule.command("show")(show)
     schedule.command("missions")(missions)
+    weather = typer.Typer(help="The forecast kept in the registry.", no_args_is_help=True)
+    weather.command("import")(weather_import)
+    schedule.add_typer(weather, name="weather")
     app.add_typer(schedule, name="schedule")
 
 
@@ -129,7 +133,8 @@ def plan(
     out: Annotated[Path, typer.Option("--out", help="Plan JSON file to write")],
     start: Annotated[str, typer.Option("--from", help="First day of the plan (YYYY-MM-DD)")],
     deadline: Annotated[str, typer.Option("--deadline", help="Last day (YYYY-MM-DD)")],
-    weather: Annotated[Path | None, typer.Option(help="Forecast CSV (day,area,rain,wind_m_s)/JSON")] = None,
+    weather: Annotated[Path | None, typer.Option(
+        help="Forecast CSV (day,area,rain,wind_m_s)/JSON (else the registry's, without --county)")] = None,
     county_file: Annotated[Path | None, typer.Option("--county", help="County JSON (else registry)")] = None,
     holiday: Annotated[list[str] | None, typer.Option(help="A day off for everyone (repeatable)")] = None,
     priority: Annotated[list[str] | None, typer.Option(help="A feeder to fly first (repeatable)")] = None,
@@ -200,6 +205,26 @@ def show_dict(p: Plan) -> dict[str, Any]:
         })
     return {**summary(p), "days": [{"day": d, "crews": crews} for d, crews in days.items()],
             "unplanned": [{"pole_id": u.pole_id, "reason": u.reason} for u in p.unplanned]}
+
+
+@handles_errors
+def weather_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Forecast CSV (day,area,rain,wind_m_s)/JSON")],
+) -> None:
+    """Store a forecast in the registry; a re-import updates each (day, area) in place."""
+    from irpatrol.scheduling.files import read_weather
+
+    service = _service()
+    if service is None or not hasattr(service, "import_weather"):
+        raise InputError("the registry cannot store a forecast "
+                         "(irpatrol.scheduling.service is not available)")
+    from irpatrol.cli.registry import factory
+
+    forecast = read_weather(file)
+    with factory()() as session:
+        counts = service.import_weather(session, forecast)
+        session.commit()
+    print_json_line({"file": str(file), "entries": len(forecast), **counts})
 
 
 @handles_errors

@@ -1,7 +1,8 @@
 """Load a synthetic county (``irpatrol.scheduling.core.county.generate``) into the registry.
 
-Areas, feeders, poles, crews, pilots and drones are upserted by name (poles by their county id
-as ``external_id``), so loading the same county twice duplicates nothing.
+Areas, feeders, poles, crews (with working days, hours and sorties per day), pilots and drones
+are upserted by name (poles by their county id as ``external_id``), so loading the same county
+twice duplicates nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Area, Crew, Drone, Feeder, Pilot, Pole
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""``Crew.working_days`` names, Monday first (as :mod:`irpatrol.scheduling.service` reads them)."""
 RATED_CURRENT_A = 400.0
 """Rated current given to synthetic feeders (A): a typical 10 kV overhead line (LGJ-185 class)."""
 
@@ -64,6 +67,8 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
         crew = crews.get(c.name) or Crew(name=c.name)
         crew.area_id = by_id[c.area].id
         crew.base_lat, crew.base_lon = c.base.lat, c.base.lon
+        crew.working_days = ",".join(WEEKDAYS[d] for d in sorted(set(c.weekdays)))
+        crew.sorties_per_day, crew.day_start_s, crew.day_end_s = c.sorties_per_day, c.day_start_s, c.day_end_s
         session.add(crew)
         session.flush()
         for m in c.members:

@@ -4,7 +4,8 @@ Assets: Area → Feeder → Pole → Component. Resources: Crew, Pilot, Drone. A
 (PatrolFeeder keeps the load current of each at the time) and brings Images; analysing an image
 gives Findings; a graded Finding opens or joins a Defect whose life is a list of DefectEvents.
 Hazards are corridor threats. Photos are evidence for defects and hazards. Users and the
-AuditLog record who changed what. Plans keep scheduling results as JSON.
+AuditLog record who changed what. Plans keep scheduling results as JSON; TakeoffPoints and
+WeatherForecasts (one per day and area) are scheduling inputs.
 
 Units: temperatures °C (``_c``), temperature differences K (``_k``), lengths/distances m,
 durations s, currents A, voltages kV, angles degrees, humidity %. Times are timezone-aware UTC.
@@ -120,6 +121,37 @@ class Crew(Timestamped, Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     base_lat: Mapped[float | None] = mapped_column(Float)
     base_lon: Mapped[float | None] = mapped_column(Float)
+    working_days: Mapped[str | None] = mapped_column(String(40))
+    """Weekdays the crew flies, e.g. ``mon,tue,wed,thu,fri,sat``; NULL: the planner's default."""
+    sorties_per_day: Mapped[int | None] = mapped_column(Integer)
+    day_start_s: Mapped[int | None] = mapped_column(Integer)
+    """Working hours as seconds after local midnight; NULL: the planner's default (08:00–17:00)."""
+    day_end_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class TakeoffPoint(Timestamped, Base):
+    """A candidate takeoff point for drone sorties (WGS84 degrees), in an area."""
+
+    __tablename__ = "takeoff_point"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class WeatherForecast(Timestamped, Base):
+    """The forecast for one day and area: rain, maximum wind (m/s) and whether flying is ruled out
+    by the planner's limits (rain or wind above the policy limit)."""
+
+    __tablename__ = "weather_forecast"
+    __table_args__ = (UniqueConstraint("date", "area_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    rain: Mapped[bool] = mapped_column(Boolean, default=False)
+    wind_m_s: Mapped[float] = mapped_column(Float, default=0.0)
+    no_fly: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Pilot(Timestamped, Base):

@@ -1,13 +1,16 @@
 """Scheduling against the registry: read the county from it, store plans in it.
 
 The only module of :mod:`irpatrol.scheduling` that talks to the database; the planning itself is
-the pure :mod:`irpatrol.scheduling.core`. Takeoff points are not kept in the registry yet, so they
-are derived near the line (:mod:`irpatrol.scheduling.core.takeoffs`); the forecast comes from the
-caller (a weather file).
+the pure :mod:`irpatrol.scheduling.core`. Crews' working days, hours and sorties per day come from
+the registry (NULL: the planner's defaults); takeoff points too, and an area with none gets points
+derived near the line (:mod:`irpatrol.scheduling.core.takeoffs`). The stored forecast
+(:func:`import_weather`) becomes the county's weather; a caller's weather file overrides it per
+day and area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -15,15 +18,55 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from irpatrol.errors import NotFound, PlanningError
+from irpatrol.errors import InputError, NotFound, PlanningError
 from irpatrol.registry import model as rm
+from irpatrol.registry.county import WEEKDAYS
 from irpatrol.scheduling.core.codec import plan_from_dict, plan_to_dict
 from irpatrol.scheduling.core.county import DRONES
-from irpatrol.scheduling.core.model import Area, County, Crew, Drone, Feeder, Plan, Pole, Site
+from irpatrol.scheduling.core.model import (
+    Area,
+    County,
+    Crew,
+    Drone,
+    Feeder,
+    Plan,
+    Pole,
+    Policy,
+    Site,
+    Weather,
+)
 from irpatrol.scheduling.core.takeoffs import derive_takeoffs
 
 DEFAULT_DRONE = "M30T"
 """Model assumed for a crew without a drone in the registry (scheduling.md §6.7 default)."""
+NO_FLY_WIND_M_S = Policy(start=date.min, deadline=date.min).max_wind_m_s
+"""The planner's default wind limit (m/s): a stored forecast above it is marked ``no_fly``."""
+
+
+def parse_working_days(text: str) -> tuple[int, ...]:
+    """``"mon,tue,..."`` → core weekdays (0 = Monday), sorted and each once."""
+    names = [x.strip().lower()[:3] for x in text.split(",") if x.strip()]
+    bad = [n for n in names if n not in WEEKDAYS]
+    if bad or not names:
+        raise PlanningError(f"working days {text!r}: use comma-separated {', '.join(WEEKDAYS)}")
+    return tuple(sorted({WEEKDAYS.index(n) for n in names}))
+
+
+def format_working_days(weekdays: Iterable[int]) -> str:
+    """Core weekdays → the registry's ``"mon,tue,..."``."""
+    return ",".join(WEEKDAYS[d] for d in sorted(set(weekdays)))
+
+
+def _crew_schedule(c: rm.Crew) -> dict[str, Any]:
+    """The crew's working days, hours and sorties per day that the registry sets (NULL: left out,
+    so the core's defaults apply)."""
+    out: dict[str, Any] = {}
+    if c.working_days is not None:
+        out["weekdays"] = parse_working_days(c.working_days)
+    for key in ("sorties_per_day", "day_start_s", "day_end_s"):
+        if getattr(c, key) is not None:
+            out[key] = int(getattr(c, key))
+    return out
 
 
 def load_county(session: Session, name: str = "registry") -> County:
@@ -71,12 +114,52 @@ def load_county(session: Session, name: str = "registry") -> County:
         lon = c.base_lon if c.base_lon is not None else home.lon
         pilots = tuple(p.name for p in session.scalars(select(rm.Pilot).where(rm.Pilot.crew_id == c.id)))
         crews.append(Crew(name=c.name, area=area, base=Site(f"base-{c.id}", lat, lon, area), drone=model,
-                          members=pilots))
+                          members=pilots, **_crew_schedule(c)))
     if not crews:
         raise PlanningError("the registry holds no crews (add crews with their base and drone)")
+    stored = tuple(Site(t.name, t.lat, t.lon, area_name.get(t.area_id or -1, "-"))
+                   for t in session.scalars(select(rm.TakeoffPoint).order_by(rm.TakeoffPoint.id)))
     county = County(name=name, areas=tuple(area_list), feeders=tuple(feeders), poles=tuple(poles),
-                    takeoffs=(), crews=tuple(crews), drones=tuple(drones.values()))
-    return replace(county, takeoffs=derive_takeoffs(county))
+                    takeoffs=(), crews=tuple(crews), drones=tuple(drones.values()),
+                    weather=load_weather(session))
+    given = {t.area for t in stored}
+    derived = tuple(t for t in derive_takeoffs(county) if t.area not in given)
+    return replace(county, takeoffs=stored + derived)
+
+
+def load_weather(session: Session) -> tuple[Weather, ...]:
+    """The stored forecast, by day and area name."""
+    rows = session.execute(select(rm.WeatherForecast, rm.Area.name)
+                           .join(rm.Area, rm.Area.id == rm.WeatherForecast.area_id)
+                           .order_by(rm.WeatherForecast.date, rm.Area.name))
+    return tuple(Weather(day=w.date, area=area, rain=bool(w.rain), wind_m_s=float(w.wind_m_s))
+                 for w, area in rows)
+
+
+def import_weather(session: Session, forecast: Iterable[Weather], *,
+                   max_wind_m_s: float = NO_FLY_WIND_M_S) -> dict[str, int]:
+    """Store a forecast (areas by name): one row per (day, area), a re-import updates it in place
+    (the last entry of a day and area wins). ``no_fly``: rain or wind above ``max_wind_m_s``.
+    Returns counts ``created``, ``updated``. The caller commits."""
+    areas = {a.name: a.id for a in session.scalars(select(rm.Area))}
+    latest = {(w.day, w.area): w for w in forecast}
+    unknown = sorted({area for _, area in latest if area not in areas})
+    if unknown:
+        raise InputError(f"forecast for area(s) not in the registry: {', '.join(unknown)}")
+    existing = {(r.date, r.area_id): r for r in session.scalars(select(rm.WeatherForecast))}
+    created = updated = 0
+    for (day, area), w in latest.items():
+        row = existing.get((day, areas[area]))
+        if row is None:
+            row = rm.WeatherForecast(date=day, area_id=areas[area])
+            session.add(row)
+            created += 1
+        else:
+            updated += 1
+        row.rain, row.wind_m_s = w.rain, w.wind_m_s
+        row.no_fly = w.rain or w.wind_m_s > max_wind_m_s
+    session.flush()
+    return {"created": created, "updated": updated}
 
 
 @dataclass(frozen=True, slots=True)
