@@ -1,13 +1,10 @@
-"""A scratch PostgreSQL schema for benchmarks (shared by bench/ingest.py and bench/defect_list.py)."""
+"""A scratch PostgreSQL schema for benchmarks (shared by the bench scripts)."""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import sqlalchemy as sa
 
 from irpatrol import db
 
@@ -20,14 +17,5 @@ def postgres_url() -> Iterator[str | None]:
     if not base:
         yield None
         return
-    schema = f"irp_bench_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with db.scratch_schema(base, "irp_bench") as url:
+        yield url

@@ -35,8 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from irpatrol import db
 from irpatrol.config import Settings
@@ -271,20 +270,8 @@ def main() -> int:
         rows += measure("sqlite", Settings(data_dir=Path(tmp) / "sqlite"))
         base = postgres_url()
         if base:
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(base)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-                settings = Settings(
-                    data_dir=Path(tmp) / "pg", database_url=url.render_as_string(hide_password=False)
-                )
-                rows += measure("postgres", settings)
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            with db.scratch_schema(base, "irp_bench") as url:
+                rows += measure("postgres", Settings(data_dir=Path(tmp) / "pg", database_url=url))
         else:
             rows.append("postgres   (skipped: set IRPATROL_TEST_POSTGRES_URL)")
     print("\n".join(rows))

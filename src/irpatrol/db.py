@@ -205,3 +205,37 @@ def analyze(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
         conn.exec_driver_sql("ANALYZE")
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` whose connections use ``schema`` first (libpq ``options``, read by psycopg)."""
+    return (
+        make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+
+
+@contextmanager
+def scratch_schema(base_url: str, prefix: str = "irp_scratch") -> Iterator[str]:
+    """A new, empty PostgreSQL schema for tests and benchmarks: yields a URL whose search_path is
+    that schema, and drops the schema (CASCADE) afterwards. Raises SQLAlchemy's OperationalError
+    when the server cannot be reached."""
+    import uuid
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base_url)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = with_search_path(base_url, schema)
+        try:
+            yield url
+        finally:
+            cached = _ENGINES.pop(url, None)
+            if cached is not None:
+                cached.dispose()
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        admin.dispose()

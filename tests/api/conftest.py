@@ -8,7 +8,6 @@ Unset ``IRPATROL_TEST_POSTGRES_URL`` → the PostgreSQL variants skip; set but u
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,15 +53,6 @@ def postgres_url() -> str:
     return url
 
 
-def with_search_path(url: str, schema: str) -> str:
-    """``url`` whose connections use ``schema`` (libpq ``options``; read by SQLAlchemy and libpq)."""
-    return (
-        make_url(url)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-
-
 @dataclass
 class Backend:
     """A migrated database and the settings pointing at it."""
@@ -78,22 +68,10 @@ def make_backend(name: str, data_dir: Path) -> Iterator[Backend]:
         db.upgrade(settings.effective_database_url)
         yield Backend(name, settings)
         return
-    base = postgres_url()
-    schema = f"api_test_{uuid.uuid4().hex[:10]}"
-    admin_engine = create_engine(base)
-    with admin_engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        settings = Settings(
-            data_dir=data_dir, database_url=with_search_path(base, schema), upload_limit_bytes=2_000_000
-        )
+    with db.scratch_schema(postgres_url(), "api_test") as url:
+        settings = Settings(data_dir=data_dir, database_url=url, upload_limit_bytes=2_000_000)
         db.upgrade(settings.effective_database_url)
         yield Backend(name, settings)
-    finally:
-        db._ENGINES.pop(settings.effective_database_url, None)
-        with admin_engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin_engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

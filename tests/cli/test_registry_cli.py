@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,21 +39,12 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, st
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} not set")
-    schema = f"irp_cli_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
-    sep = "&" if "?" in base else "?"
-    e["IRPATROL_DATABASE_URL"] = f"{base}{sep}options=-csearch_path%3D{schema}"
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            e["IRPATROL_DATABASE_URL"] = stack.enter_context(db.scratch_schema(base, "irp_cli"))
+        except sa.exc.OperationalError as exc:
+            pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
         yield e
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def url_of(e: dict[str, str]) -> str:

@@ -7,9 +7,9 @@ so parallel runs never collide. Set but unreachable: the PostgreSQL tests fail. 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,32 +28,19 @@ except pytest.fail.Exception:
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=PG_MARKS)]
 
 
-def _with_schema(url: str, schema: str) -> str:
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """URL of a fresh, migrated PostgreSQL schema for this test session (dropped at the end)."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} not set")
-    schema = f"irp_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
-    url = _with_schema(base, schema)
-    db.upgrade(url)
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(db.scratch_schema(base, "irp_test"))
+        except sa.exc.OperationalError as exc:
+            pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
+        db.upgrade(url)
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
