@@ -274,16 +274,24 @@ def defects_transition(
     json_out: JsonOpt = False,
 ) -> None:
     """Move a defect along its workflow (new → confirmed → repair_scheduled → repaired → verified)."""
-    from irpatrol.registry.defects import summary, transition
+    from irpatrol.registry import defects
 
+    _move("defect", defects, defect_id, to_status,
+          user=user, comment=comment, reason=reason, json_out=json_out)
+
+
+def _move(kind: str, service: Any, record_id: int, to_status: str, *, user: str | None,
+          comment: str | None, reason: str | None, json_out: bool) -> None:
+    """One workflow step through ``service.transition`` (defects or hazards), committed, then reported."""
     with factory()() as session:
-        d = transition(session, defect_id, to_status, user=_user(user), comment=comment, reason=reason)
+        record = service.transition(session, record_id, to_status, user=_user(user), comment=comment,
+                                    reason=reason)
         session.commit()
-        out = summary(d)
+        out = service.summary(record)
     if json_out:
         print_json_line(out)
     else:
-        typer.echo(f"defect #{defect_id} is now {out['status']}")
+        typer.echo(f"{kind} #{record_id} is now {out['status']}")
 
 
 def _check_photos(paths: list[str] | None) -> None:
@@ -471,16 +479,10 @@ def hazards_transition(
     json_out: JsonOpt = False,
 ) -> None:
     """Move a hazard along its workflow."""
-    from irpatrol.registry.hazards import summary, transition
+    from irpatrol.registry import hazards
 
-    with factory()() as session:
-        h = transition(session, hazard_id, to_status, user=_user(user), reason=reason, comment=comment)
-        session.commit()
-        out = summary(h)
-    if json_out:
-        print_json_line(out)
-    else:
-        typer.echo(f"hazard #{hazard_id} is now {out['status']}")
+    _move("hazard", hazards, hazard_id, to_status,
+          user=user, comment=comment, reason=reason, json_out=json_out)
 
 
 def stats(
