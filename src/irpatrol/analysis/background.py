@@ -207,13 +207,13 @@ def upsample_blocks(low: np.ndarray, block: int, shape: tuple[int, int]) -> np.n
 def min_scalar(a: np.ndarray, value: float) -> np.ndarray:
     """``np.minimum(a, value)`` for a NaN-free array, by ``cv2.min`` (a third of numpy's cost with a
     scalar operand); the result has ``a``'s dtype and shape."""
-    out: np.ndarray = cv2.min(a, value)  # type: ignore[call-overload]  # stubs omit the scalar form
+    out: np.ndarray = cv2.min(a, value)
     return out
 
 
 def max_scalar(a: np.ndarray, value: float) -> np.ndarray:
     """``np.maximum(a, value)`` for a NaN-free array, by ``cv2.max`` (see :func:`min_scalar`)."""
-    out: np.ndarray = cv2.max(a, value)  # type: ignore[call-overload]  # stubs omit the scalar form
+    out: np.ndarray = cv2.max(a, value)
     return out
 
 
