@@ -1,33 +1,55 @@
-# irpatrol — make install | run | test | bench | lint
+# irpatrol — make install | run | test | bench | lint | lock | upgrade
+#
+# Installs are reproducible: requirements/lock.txt pins every package of .venv with hashes, tools
+# included, and `make install` installs exactly it with uv (itself pinned in
+# requirements/bootstrap.txt). See requirements/README.md.
 SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
+TOOLS := .tools
+UV    := $(TOOLS)/bin/uv
 STAMP := $(VENV)/.installed
+LOCK  := requirements/lock.txt
+STEP  := scripts/step.sh
+# uv never reads pip's configuration, and downloads Python only where find-python.sh asks it to.
+export UV_PYTHON_DOWNLOADS := manual
 
-# A Python >= 3.12: the first of these that exists (pyenv shims included).
-PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
-	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+# `make run PORT=8123 HOST=0.0.0.0`; the demo lives in its own folder and database.
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
+DEMO_DIR ?= demo-data
+DEMO_ENV := env -u IRPATROL_DATABASE_URL IRPATROL_DATA_DIR=$(DEMO_DIR)
 
-.PHONY: install run test bench lint demo system-deps clean
+COMPILE := $(UV) pip compile --quiet --universal --generate-hashes --python-version 3.12 \
+           --custom-compile-command "make lock"
+
+.PHONY: install run test bench lint demo system-deps lock upgrade clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -n "$(PYTHON)" || { echo "make: no Python >= 3.12 found"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(UV): requirements/bootstrap.txt
+	@$(STEP) "installer: uv, pinned in requirements/bootstrap.txt" bash scripts/bootstrap-uv.sh $(TOOLS)
+	@touch $@
+
+$(STAMP): $(LOCK) pyproject.toml | $(UV)
+	@py=$$(bash scripts/find-python.sh $(UV)) || exit 1; \
+	  $(STEP) "virtualenv $(VENV) with $$py" $(UV) venv --allow-existing --python "$$py" $(VENV)
+	@$(STEP) "packages: exactly $(LOCK)" $(UV) pip sync --python $(PY) --require-hashes $(LOCK)
+	@$(STEP) "irpatrol itself (editable, no dependencies)" \
+	  $(UV) pip install --python $(PY) --no-deps --no-build-isolation -e .
+	@touch $@
 
 # Debian packages the app and its tests need (fonts for CJK reports, Chromium for browser tests).
 system-deps: $(VENV)/.system-deps
 $(VENV)/.system-deps: scripts/system-deps.sh | $(STAMP)
-	bash scripts/system-deps.sh
-	touch $@
+	@$(STEP) "Debian packages (scripts/system-deps.sh)" bash scripts/system-deps.sh
+	@touch $@
 
+# The demo is built once into $(DEMO_DIR); later runs serve it with every change made since.
+# `irpatrol demo --reset` (with IRPATROL_DATA_DIR=$(DEMO_DIR)) is the one way to rebuild it.
 run: install system-deps
-	$(VENV)/bin/irpatrol demo
-	$(VENV)/bin/irpatrol serve --host 127.0.0.1 --port 8000
+	@$(DEMO_ENV) $(VENV)/bin/irpatrol demo --host $(HOST) --port $(PORT)
+	@$(DEMO_ENV) $(VENV)/bin/irpatrol serve --host $(HOST) --port $(PORT)
 
 test: install system-deps
 	bash scripts/test.sh
@@ -40,5 +62,20 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# Recompile the locks after a change to pyproject.toml or a .in file, keeping every version that
+# is still allowed; `make upgrade` moves everything to the newest allowed release, then tests.
+lock: | $(UV)
+	@$(STEP) "lock: requirements/bootstrap.txt" \
+	  $(COMPILE) requirements/bootstrap.in -o requirements/bootstrap.txt
+	@$(STEP) "lock: $(LOCK)" \
+	  $(COMPILE) pyproject.toml requirements/tools.in --extra dev -o $(LOCK)
+
+upgrade: | $(UV)
+	@$(STEP) "upgrade: requirements/bootstrap.txt" \
+	  $(COMPILE) --upgrade requirements/bootstrap.in -o requirements/bootstrap.txt
+	@$(STEP) "upgrade: $(LOCK)" \
+	  $(COMPILE) --upgrade pyproject.toml requirements/tools.in --extra dev -o $(LOCK)
+	$(MAKE) install test
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -12,14 +12,17 @@ logged as hazards (1.5 m vertical clearance is required for 10 kV, standards.md 
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,8 +33,7 @@ from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.hazards import add_hazard
 from irpatrol.registry.ingest import ingest_folder
-from irpatrol.registry.model import Area, Feeder, Patrol, Plan, Pole
-from irpatrol.reports.content import DEMO_MARK
+from irpatrol.registry.model import Area, Defect, Feeder, Hazard, Patrol, Photo, Plan, Pole, User
 from irpatrol.scheduling.core.model import County
 
 DEMO_FEEDER = "10kV Qingshan Line (demo)"
@@ -62,17 +64,73 @@ class DemoResult:
     """(username, role, password)."""
 
 
-def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1200,
-               log: Callable[[str], None] = print) -> DemoResult:
-    """Rebuild the demo in ``settings``' database: schema, county, plan, patrol, hazards, users.
+MANIFEST = "demo.json"
+"""File in the data folder that records what the demo built: the highest row id of each table it
+fills (anything above is a user's) and the demo logins (mode 0600)."""
+CHECKED = (Area, Feeder, Pole, Patrol, Plan, Hazard, Defect, Photo, User)
+"""Tables whose rows tell demo data from a user's."""
 
-    A database that holds anything but demo data is left alone (Conflict) unless ``force``.
+
+@dataclass(frozen=True)
+class DemoState:
+    """What the configured database holds: ``empty`` (nothing to lose: build), ``demo`` (only what
+    the demo built, plus changes to those rows), or ``foreign`` (rows the demo did not create)."""
+
+    kind: str
+    foreign: dict[str, int] = field(default_factory=dict)
+    """Table → rows the demo did not create (``foreign`` only)."""
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    """The logins the demo created, as recorded in the manifest."""
+
+
+def demo_state(settings: Settings) -> DemoState:
+    """Inspect the database ``settings`` name without changing it."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if not tables & {t.__tablename__ for t in CHECKED}:
+                return DemoState("empty")
+            manifest = _read_manifest(settings)
+            limits = manifest.get("max_ids", {}) if manifest else {}
+            foreign: dict[str, int] = {}
+            for table in CHECKED:
+                name = table.__tablename__
+                if name not in tables:
+                    continue
+                above = int(limits.get(name, 0)) if manifest else -1
+                count = conn.scalar(select(func.count()).select_from(table).where(table.id > above)) or 0
+                if count:
+                    foreign[name] = count
+        if not manifest and not foreign:
+            return DemoState("empty")
+        if foreign:
+            return DemoState("foreign", foreign=foreign)
+        return DemoState("demo", logins=[tuple(x) for x in manifest.get("logins", [])])  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def build_demo(settings: Settings, *, reset: bool = False, county_poles: int = 1200,
+               log: Callable[[str], None] = print) -> DemoResult | None:
+    """Build the demo in ``settings``' database when it holds nothing yet, and return what was built.
+
+    An existing demo is left exactly as it is (None is returned) unless ``reset``; a database that
+    holds anything the demo did not create is never touched (Conflict, whatever ``reset`` says).
     """
+    state = demo_state(settings)
+    if state.kind == "foreign":
+        rows = ", ".join(f"{n} {t}" for t, n in sorted(state.foreign.items()))
+        raise Conflict(f"{settings.effective_database_url} holds data the demo did not create ({rows}); "
+                       "the demo is built only into an empty database or its own: set IRPATROL_DATA_DIR "
+                       "to a new folder")
+    if state.kind == "demo" and not reset:
+        return None
     url = settings.effective_database_url
     engine = make_engine(url)
     sessions = session_factory(engine)
     try:
-        _reset(engine, sessions, url, force)
+        _reset(engine, url)
         result = DemoResult()
         today = datetime.now(UTC).date()
         log("county …")
@@ -100,20 +158,41 @@ def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1
             result.hazards = _hazards(session)
             result.logins = _users(session)
             session.commit()
+            _write_manifest(settings, session, result.logins)
         return result
     finally:
         engine.dispose()
 
 
-def _reset(engine: Engine, sessions: sessionmaker[Session], url: str, force: bool) -> None:
-    """Empty the database (after checking it holds only demo data) and migrate it to the newest schema."""
+def _read_manifest(settings: Settings) -> dict[str, Any] | None:
+    path = settings.data_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise Conflict(f"{path}: unreadable demo manifest ({exc}); remove it only if the database "
+                       "beside it holds nothing you need") from exc
+    return data if isinstance(data, dict) else None
+
+
+def _write_manifest(settings: Settings, session: Session, logins: list[tuple[str, str, str]]) -> None:
+    """Record the highest id of each checked table and the logins, readable by the owner only."""
+    max_ids = {t.__tablename__: session.scalar(select(func.max(t.id))) or 0 for t in CHECKED}
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"built_at": datetime.now(UTC).isoformat(timespec="seconds"), "max_ids": max_ids,
+                   "logins": [list(x) for x in logins]}, fh, indent=1)
+    os.replace(tmp, path)
+
+
+def _reset(engine: Engine, url: str) -> None:
+    """Empty the database (the caller has checked it holds only demo data) and migrate it to the
+    newest schema."""
     upgrade(url, engine=engine)
-    with sessions() as session:
-        real = session.scalar(select(func.count(Patrol.id)).where(
-            func.lower(func.coalesce(Patrol.note, "")).not_like(f"%{DEMO_MARK}%")))
-        if real and not force:
-            raise Conflict(f"the database holds {real} patrol(s) that are not demo data; "
-                           "use --force to replace everything with the demo")
     Base.metadata.drop_all(engine)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

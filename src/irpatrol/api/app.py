@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from irpatrol import __version__
+from irpatrol.api.docs import install_docs
 from irpatrol.api.errors import ERROR_RESPONSES, install_error_handlers
 from irpatrol.api.routes import (
     assets,
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="irpatrol",
+        docs_url=None,  # served by install_docs with local assets: utility networks are closed
+        redoc_url=None,
         version=__version__,
         summary="Drone infrared inspection of 10 kV distribution lines: assets, patrols, images, "
         "findings, defects, hazards, statistics and patrol plans.",
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = sessions
     app.state.jobs = runner
     install_error_handlers(app)
+    install_docs(app)
     for router in PUBLIC_ROUTERS:
         app.include_router(router)
     for router in PROTECTED_ROUTERS:

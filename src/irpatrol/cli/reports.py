@@ -81,22 +81,47 @@ def ledger(
 
 @handles_errors
 def demo(
-    force: Annotated[bool, typer.Option("--force", help="Replace a database that holds real data.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Rebuild the demo from scratch (refused when the "
+                                        "database holds anything the demo did not create).")] = False,
+    force: Annotated[bool, typer.Option("--force", hidden=True, help="Old name of --reset.")] = False,
     county_poles: Annotated[int, typer.Option("--county-poles", help="Poles of the demo county.")] = 1200,
+    host: Annotated[str, typer.Option(help="Address `irpatrol serve` will listen on (for the printed URL).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port `irpatrol serve` will use (for the "
+                                      "printed URL).")] = 8000,
 ) -> None:
-    """Rebuild the demo in the configured database and print the demo logins."""
+    """Build the demo into the configured database when it is empty, and print the demo logins.
+
+    A demo built earlier is kept with every change made to it since; ``--reset`` rebuilds it. A
+    database holding anything the demo did not create is never touched (exit 2).
+    """
     from irpatrol.config import get_settings
-    from irpatrol.demo import build_demo
+    from irpatrol.demo import build_demo, demo_state
 
     settings = get_settings()
-    r = build_demo(settings, force=force, county_poles=county_poles, log=lambda m: typer.echo(m, err=True))
-    typer.echo(f"Demo data built in {settings.effective_database_url}: patrol #{r.patrol_id} "
-               f"({r.images} images, {r.defects} defect(s), {r.hazards} hazards), "
-               f"{r.counts.get('poles', 0)} county poles, plan #{r.plan_id}.")
-    typer.echo("Demo logins (demo data only):")
-    for name, role, password in r.logins:
-        typer.echo(f"  {name:<14} {role:<8} password: {password}")
-    typer.echo("Open http://127.0.0.1:8000/ui/ after `irpatrol serve`.")
+    r = build_demo(settings, reset=reset or force, county_poles=county_poles,
+                   log=lambda m: typer.echo(m, err=True))
+    if r is None:
+        logins = demo_state(settings).logins
+        typer.echo(f"The demo in {settings.effective_database_url} is kept as it is, with every change "
+                   "made since it was built (`irpatrol demo --reset` rebuilds it).")
+    else:
+        logins = r.logins
+        typer.echo(f"Demo data built in {settings.effective_database_url}: patrol #{r.patrol_id} "
+                   f"({r.images} images, {r.defects} defect(s), {r.hazards} hazards), "
+                   f"{r.counts.get('poles', 0)} county poles, plan #{r.plan_id}.")
+    if logins:
+        typer.echo("Demo logins (demo data only; as created, unless changed since):")
+        for name, role, password in logins:
+            typer.echo(f"  {name:<14} {role:<8} password: {password}")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    typer.echo(f"Open http://{_url_host(shown)}:{port}/ui/ once `irpatrol serve --host {host} --port {port}` "
+               "runs.")
+
+
+def _url_host(host: str) -> str:
+    """``host`` as it stands in a URL (IPv6 addresses in brackets)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def register(app: typer.Typer) -> None:

@@ -40,6 +40,10 @@ def serve(
     settings = get_settings()
     if upgrade:
         db.upgrade(settings.effective_database_url)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    typer.echo(f"irpatrol: web app at http://{shown}:{port}/ui/, API description at http://{shown}:{port}/docs",
+               err=True)
     uvicorn.run(compose_app(create_app(settings)), host=host, port=port)
 
 
