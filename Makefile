@@ -34,7 +34,8 @@ $(UV): requirements/bootstrap.txt
 $(STAMP): $(LOCK) pyproject.toml | $(UV)
 	@py=$$(bash scripts/find-python.sh $(UV)) || exit 1; \
 	  $(STEP) "virtualenv $(VENV) with $$py" $(UV) venv --allow-existing --python "$$py" $(VENV)
-	@$(STEP) "packages: exactly $(LOCK)" $(UV) pip sync --python $(PY) --require-hashes $(LOCK)
+	@$(STEP) "packages: exactly $(LOCK)" \
+	  $(UV) pip sync --python $(PY) --require-hashes --build-constraints $(LOCK) $(LOCK)
 	@$(STEP) "irpatrol itself (editable, no dependencies)" \
 	  $(UV) pip install --python $(PY) --no-deps --no-build-isolation -e .
 	@touch $@

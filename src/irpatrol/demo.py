@@ -80,7 +80,7 @@ class DemoState:
     foreign: dict[str, int] = field(default_factory=dict)
     """Table → rows the demo did not create (``foreign`` only)."""
     logins: list[tuple[str, str, str]] = field(default_factory=list)
-    """The logins the demo created, as recorded in the manifest."""
+    """The logins the demo created, as recorded in its manifest (none without one)."""
 
 
 def demo_state(settings: Settings) -> DemoState:
@@ -104,9 +104,8 @@ def demo_state(settings: Settings) -> DemoState:
                     foreign[name] = count
         if not manifest and not foreign:
             return DemoState("empty")
-        if foreign:
-            return DemoState("foreign", foreign=foreign)
-        return DemoState("demo", logins=[tuple(x) for x in manifest.get("logins", [])])  # type: ignore[misc]
+        logins = [(str(a), str(b), str(c)) for a, b, c in (manifest or {}).get("logins", [])]
+        return DemoState("foreign" if foreign else "demo", foreign=foreign, logins=logins)
     finally:
         engine.dispose()
 
@@ -115,17 +114,18 @@ def build_demo(settings: Settings, *, reset: bool = False, county_poles: int = 1
                log: Callable[[str], None] = print) -> DemoResult | None:
     """Build the demo in ``settings``' database when it holds nothing yet, and return what was built.
 
-    An existing demo is left exactly as it is (None is returned) unless ``reset``; a database that
-    holds anything the demo did not create is never touched (Conflict, whatever ``reset`` says).
+    A database that holds anything is left exactly as it is (None is returned) unless ``reset``;
+    ``reset`` rebuilds a database that holds only what the demo created, and refuses (Conflict,
+    nothing changed) one that holds anything else.
     """
     state = demo_state(settings)
+    if state.kind != "empty" and not reset:
+        return None
     if state.kind == "foreign":
         rows = ", ".join(f"{n} {t}" for t, n in sorted(state.foreign.items()))
         raise Conflict(f"{settings.effective_database_url} holds data the demo did not create ({rows}); "
-                       "the demo is built only into an empty database or its own: set IRPATROL_DATA_DIR "
-                       "to a new folder")
-    if state.kind == "demo" and not reset:
-        return None
+                       "--reset rebuilds only a database that holds nothing else: nothing was changed "
+                       "(build a new demo by setting IRPATROL_DATA_DIR to a new folder)")
     url = settings.effective_database_url
     engine = make_engine(url)
     sessions = session_factory(engine)

@@ -30,7 +30,7 @@ def fresh_settings() -> None:
     get_settings.cache_clear()
 
 
-def test_demo_refuses_a_database_with_real_patrols(tmp_path: Path) -> None:
+def test_demo_leaves_a_database_with_real_patrols_alone(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     engine = make_engine(settings.effective_database_url)
     upgrade(settings.effective_database_url, engine=engine)
@@ -38,9 +38,9 @@ def test_demo_refuses_a_database_with_real_patrols(tmp_path: Path) -> None:
         session.add(Patrol(date=date(2026, 5, 1), note="night patrol of feeder 12"))
         session.commit()
     engine.dispose()
-    for reset in (False, True):
-        with pytest.raises(Conflict, match="did not create"):
-            build_demo(settings, reset=reset, **QUIET)
+    assert build_demo(settings, **QUIET) is None  # served as it is
+    with pytest.raises(Conflict, match="did not create"):
+        build_demo(settings, reset=True, **QUIET)
     assert not (tmp_path / "demo").exists()
 
 
@@ -77,6 +77,9 @@ def test_the_demo_is_built_once_kept_and_reset_only_when_it_is_all_demo(tmp_path
         auth.add_user(session, "inspector-li", role="analyst", password="Qingshan-feeder-2026!",
                       language="zh")
         session.commit()
+    served = runner.invoke(app, ["demo"], env=env)  # `make run` goes on serving it
+    assert served.exit_code == 0 and "served as it is" in served.output, served.output
+    assert first.logins[0][2] in served.output
     refused = runner.invoke(app, ["demo", "--reset"], env=env)
     assert refused.exit_code == 2 and "did not create" in refused.output
     with sessions() as session:

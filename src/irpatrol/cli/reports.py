@@ -102,9 +102,14 @@ def demo(
     r = build_demo(settings, reset=reset or force, county_poles=county_poles,
                    log=lambda m: typer.echo(m, err=True))
     if r is None:
-        logins = demo_state(settings).logins
-        typer.echo(f"The demo in {settings.effective_database_url} is kept as it is, with every change "
-                   "made since it was built (`irpatrol demo --reset` rebuilds it).")
+        state = demo_state(settings)
+        logins = state.logins
+        if state.kind == "demo":
+            typer.echo(f"The demo in {settings.effective_database_url} is kept as it is, with every change "
+                       "made since it was built (`irpatrol demo --reset` rebuilds it).")
+        else:
+            typer.echo(f"{settings.effective_database_url} holds data the demo did not create; it is "
+                       "served as it is.")
     else:
         logins = r.logins
         typer.echo(f"Demo data built in {settings.effective_database_url}: patrol #{r.patrol_id} "
