@@ -108,8 +108,9 @@ def demo(
             typer.echo(f"The demo in {settings.effective_database_url} is kept as it is, with every change "
                        "made since it was built (`irpatrol demo --reset` rebuilds it).")
         else:
-            typer.echo(f"{settings.effective_database_url} holds data the demo did not create; it is "
-                       "served as it is.")
+            rows = ", ".join(f"{n} {t}" for t, n in sorted(state.foreign.items()))
+            typer.echo(f"{settings.effective_database_url} also holds data the demo did not create ({rows}); "
+                       "it is served as it is, and `irpatrol demo --reset` will not rebuild it.")
     else:
         logins = r.logins
         typer.echo(f"Demo data built in {settings.effective_database_url}: patrol #{r.patrol_id} "
