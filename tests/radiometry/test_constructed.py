@@ -243,7 +243,9 @@ def test_unknown_camera_at_004_k_needs_the_option() -> None:
 
 
 def test_tiff_scale_option_is_checked() -> None:
-    with pytest.raises(ParameterError, match=r"^--tiff-scale must be 0\.04 or 0\.01 \(K per count\), got 0\.1"):  # noqa: E501
+    with pytest.raises(
+        ParameterError, match=r"^--tiff-scale must be 0\.04 or 0\.01 \(K per count\), got 0\.1"
+    ):
         decode(_flir_tiff(fb.scene() + fb.K, 0.04), ReadOptions(tiff_scale_k=0.1))
 
 
