@@ -118,8 +118,32 @@ def fff(records: Sequence[tuple[int, bytes]], order: str = ">", creator: str = "
     return bytes(head) + directory + bodies
 
 
-def flir_frame(counts: np.ndarray, layout: str = "png-le", order: str = ">", **info: object) -> bytes:
-    """One FFF frame with RawData and CameraInfo records."""
+def gps_info(lat: float, lon: float, alt_m: float = 50.0) -> bytes:
+    """A GPSInfo record (ExifTool ``FLIR::GPSInfo``, little-endian): valid flag, latitude and
+    longitude (double) at 0x10/0x18, altitude (float) at 0x20."""
+    buf = bytearray(0x60)
+    struct.pack_into("<I", buf, 0, 1)
+    struct.pack_into("<ddf", buf, 0x10, lat, lon, alt_m)
+    return bytes(buf)
+
+
+def flir_frame(
+    counts: np.ndarray,
+    layout: str = "png-le",
+    order: str = ">",
+    gps: tuple[float, float] | None = None,
+    **info: object,
+) -> bytes:
+    """One FFF frame with RawData and CameraInfo records (and GPSInfo when ``gps`` is given)."""
+    if gps is not None:
+        return fff(
+            [
+                (0x01, raw_data(counts, layout, order)),
+                (0x20, camera_info(order, **info)),  # type: ignore[arg-type]
+                (0x2B, gps_info(*gps)),
+            ],
+            order,
+        )
     return fff([(0x01, raw_data(counts, layout, order)), (0x20, camera_info(order, **info))], order)  # type: ignore[arg-type]
 
 
