@@ -280,7 +280,8 @@ def test_cli_tiff_scale_option(tmp_path: Path) -> None:
 
 
 def test_infiray_ijpeg_is_named_by_maker_and_layout() -> None:
-    data = fb.plain_jpeg(fb.ijpeg_app2(), fb.segment(0xE3, b"\0" * 2000))
+    factory = fb.segment(0xE4, b"\1\0\0\0" + b"\0" * 200)  # APP4 factory block: must not look like DJI
+    data = fb.plain_jpeg(fb.ijpeg_app2(), fb.segment(0xE3, b"\0" * 2000), factory)
     with pytest.raises(UnsupportedCamera) as err:
         decode(data)
     assert str(err.value) == (
@@ -291,10 +292,11 @@ def test_infiray_ijpeg_is_named_by_maker_and_layout() -> None:
 
 
 def test_hikmicro_with_own_segments_is_named() -> None:
-    data = fb.plain_jpeg(fb.exif_app1("HIKMICRO", "M11"), fb.segment(0xE3, b"\x01" * 5000))
+    own = (fb.segment(0xE3, b"\x01" * 4000), fb.segment(0xE4, b"\x02" * 1000))  # APP3 + APP4, not DJI
+    data = fb.plain_jpeg(fb.exif_app1("HIKMICRO", "M11"), *own)
     with pytest.raises(
         UnsupportedCamera,
-        match=r"^HIKMICRO radiometric JPEG: not supported yet \(maker's own layout: 5000 bytes in APP3;"
+        match=r"^HIKMICRO radiometric JPEG: not supported yet \(maker's own layout: 5000 bytes in APP3, APP4;"
         r" no public description to decode it by\)$",
     ):
         decode(data)

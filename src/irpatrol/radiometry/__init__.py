@@ -78,7 +78,7 @@ _DEFAULT_OPTIONS = ReadOptions()
 
 
 def sniff(data: bytes) -> str:
-    """Name of the container: ``jpeg-flir``, ``jpeg-dji``, ``jpeg``, ``fff`` or ``tiff``."""
+    """Name of the container: ``jpeg-flir``, ``jpeg-dji``, ``jpeg-vendor``, ``jpeg``, ``fff`` or ``tiff``."""
     head = bytes(data[:4])
     if head[:2] == b"\xff\xd8":
         from irpatrol.radiometry import jpeg_segments
@@ -116,7 +116,7 @@ def decode_frames(data: bytes, options: ReadOptions = _DEFAULT_OPTIONS) -> list[
             from irpatrol.radiometry import tiff
 
             frames = [tiff.decode(data, scale_k=options.tiff_scale_k)]
-        elif kind == "jpeg":
+        elif kind in ("jpeg", "jpeg-vendor"):
             _refuse_jpeg(data)
         else:
             raise ThermalFormatError("not a radiometric image (unknown content)")
