@@ -82,6 +82,8 @@ def test_reading_outside_the_camera_range_is_flagged_in_radiometry_json_and_anal
     obj = json.loads(result.stdout)
     assert obj["flags"] == ["outside-calibrated-range"] and obj["outside_calibrated_px"] == hot_px
     assert obj["calibrated_range_c"] == [-20.0, 150.0]
+    text = CliRunner().invoke(app, ["thermal", "read", str(path)]).stdout
+    assert f"validity     outside-calibrated-range: {hot_px} px outside -20…150 °C" in text
 
     exam = examine(t)
     assert exam.hotspots, "the 300 °C disc is a hotspot"
