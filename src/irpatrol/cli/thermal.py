@@ -326,14 +326,20 @@ def read(
 def _parallel(
     paths: list[Path], options: Any, overrides: dict[str, float | None], use_lrf: bool, jobs: int
 ) -> Any:
-    """Results of :func:`_read_one` for each path, in order, from ``jobs`` worker processes
-    (forked where the platform allows, so the workers start with the modules already imported)."""
+    """Results of :func:`_read_one` for each path, in order, from ``jobs`` worker processes.
+
+    Workers fork from a clean forkserver process that has preloaded the decoders (as ingest does),
+    never from this process, whose BLAS/codec threads make a plain fork unsafe; elsewhere they spawn.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["irpatrol.cli.thermal", "irpatrol.radiometry"])
+    else:  # pragma: no cover - Windows, macOS default
+        context = multiprocessing.get_context("spawn")
     work = partial(_read_one, options=options, overrides=overrides, use_lrf=use_lrf)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield from pool.map(work, paths)
