@@ -6,6 +6,10 @@ port would do for temperatures: ``tsdk.open(data).measure_temperature_c()``; our
 ``irpatrol.radiometry.decode`` (format sniffing, raw frame, parameters, EXIF/XMP metadata).
 Timings are the median of interleaved rounds, so load from other processes hits both sides alike.
 
+With ``IRPATROL_DIRP_LIB`` naming DJI's own ``libdirp.so`` (not shipped with irpatrol), the same
+files are also decoded through :class:`~irpatrol.radiometry.dji_libdirp.LibdirpBackend` and the
+largest temperature difference to the default back-end is printed.
+
 Run: ``.venv/bin/python bench/dji_reader.py [rounds]``
 """
 
@@ -69,7 +73,32 @@ def main() -> int:
         f"images/s: dji-thermal-cli {n / total_b:.1f}, irpatrol {n / total_o:.1f} "
         f"(irpatrol time / back-end time = {total_o / total_b:.3f}; target ≤ 1.10)"
     )
+    _libdirp_rows(blobs, rounds)
     return 0
+
+
+def _libdirp_rows(blobs: dict[str, bytes], rounds: int) -> None:
+    """irpatrol on DJI's libdirp against irpatrol on the default back-end: time and max |ΔT|."""
+    from irpatrol.radiometry import ReadOptions
+    from irpatrol.radiometry.dji import backend_named
+
+    lib = os.environ.get("IRPATROL_DIRP_LIB")
+    if not lib:
+        print("libdirp back-end: not measured (IRPATROL_DIRP_LIB not set; DJI's library is not shipped)")
+        return
+    options = ReadOptions(dji_backend=backend_named("libdirp", lib))
+    total_d = total_o = 0.0
+    worst = 0.0
+    for data in blobs.values():
+        ours = decode(data).celsius
+        theirs = decode(data, options).celsius
+        worst = max(worst, float(abs(ours - theirs).max()))
+        total_o += statistics.median(_time(_ours, data) for _ in range(rounds))
+        total_d += statistics.median(_time(lambda d: decode(d, options).celsius, data) for _ in range(rounds))
+    print(
+        f"libdirp back-end: {total_d * 1e3:.1f} ms vs default {total_o * 1e3:.1f} ms;"
+        f" max |ΔT| {worst:.4f} °C"
+    )
 
 
 if __name__ == "__main__":

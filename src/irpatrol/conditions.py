@@ -35,6 +35,9 @@ class Conditions:
         small_target: the analysis' own decision that the target is below the trusted size (a 3×3 px
             spot at distance × IFOV, see ``irpatrol.analysis.hotspots.small_target``); None: decide
             from ``target_px`` and :data:`MIN_TARGET_PX`.
+        calibrated_range_c: (min, max) °C the camera's calibration covers for this image (its
+            stated range intersected with RawValueRange, ``irpatrol.radiometry.validity``); a
+            reading outside it raises ``outside-calibrated-range``. None: unknown (no flag).
     """
 
     wind_m_s: float | None = None
@@ -46,6 +49,7 @@ class Conditions:
     target_px: int | None = None
     distance_m: float | None = None
     small_target: bool | None = None
+    calibrated_range_c: tuple[float, float] | None = None
 
     @property
     def load_fraction(self) -> float | None:
@@ -63,11 +67,16 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
     "rain": ("rain, snow or fog", "雨、雪或雾"),
     "low-load": ("load below 30 % of rated", "负荷低于额定的 30%"),
     "not-above-ambient": ("hot point not above ambient (T1 ≤ T0)", "热点温度不高于环境温度"),
+    "outside-calibrated-range": (
+        "reading outside the camera's calibrated range (camera range or RawValueRange)",
+        "读数超出相机标定范围",
+    ),
 }
 """Flag code → (English, Chinese) explanation."""
 
-INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient"})
-"""Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met)."""
+INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient", "outside-calibrated-range"})
+"""Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met; a
+temperature outside the camera's calibration is not a measurement at all)."""
 
 
 def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambient_c: float | None = None,
@@ -92,4 +101,7 @@ def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambien
         flags.append("low-load")
     if hot_c is not None and ambient_c is not None and hot_c <= ambient_c:
         flags.append("not-above-ambient")
+    rng = conditions.calibrated_range_c
+    if rng is not None and any(v is not None and not rng[0] <= v <= rng[1] for v in (hot_c, ambient_c)):
+        flags.append("outside-calibrated-range")
     return flags

@@ -17,6 +17,7 @@ from irpatrol.analysis.background import background, check_frame
 from irpatrol.conditions import Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose
 from irpatrol.radiometry import Thermogram
+from irpatrol.radiometry.validity import calibrated_range_c
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +122,8 @@ def examine(
         celsius = check_frame(thermogram.celsius)
         if conditions.distance_m is None:
             conditions = dataclasses.replace(conditions, distance_m=_distance_of(thermogram))
+        if conditions.calibrated_range_c is None:
+            conditions = dataclasses.replace(conditions, calibrated_range_c=calibrated_range_c(thermogram))
         if ifov_mrad is None:
             ifov_mrad = ifov_of(thermogram)
     else:

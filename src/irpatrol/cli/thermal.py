@@ -69,6 +69,24 @@ def summary(name: str, t: Any, distance_source: str = "embedded") -> dict[str, A
         "lrf_distance_m": m.lrf_distance_m,
         "captured_at": m.captured_at.isoformat() if m.captured_at else None,
         "plugin": t.details.get("plugin"),
+        **_validity(t),
+    }
+
+
+def _validity(t: Any) -> dict[str, Any]:
+    """``flags`` (``outside-calibrated-range`` when any pixel is outside the camera's stated range
+    or RawValueRange), the calibrated range (°C) and how many pixels lie outside it."""
+    from irpatrol.radiometry import validity
+
+    outside = validity.outside_count(t)
+    rng = validity.calibrated_range_c(t)
+    return {
+        "flags": [validity.OUTSIDE_CALIBRATED_RANGE] if outside else [],
+        "calibrated_range_c": None if rng is None else [_round(rng[0], 4), _round(rng[1], 4)],
+        "outside_calibrated_px": outside,
+        "raw_byte_order": t.details.get("raw_byte_order"),
+        "byte_order_evidence": t.details.get("byte_order_evidence"),
+        "tiff_scale_k": t.details.get("scale_k"),
     }
 
 
@@ -101,6 +119,9 @@ _TEXT_ROWS = (
     ("time", (("", "captured_at", ""),)),
 )
 
+SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".csq"})
+"""File name endings ``thermal read DIR`` picks up (case-insensitive); the content decides the format."""
+
 
 def _text_block(s: dict[str, Any]) -> str:
     """The human-readable form of one :func:`summary`: a title line, then one line per group."""
@@ -117,6 +138,12 @@ def _text_block(s: dict[str, Any]) -> str:
             continue
         parts = [f"{label} {value(key, unit)}".strip() for label, key, unit in fields]
         lines.append(f"  {title:<12} " + "  ".join(parts))
+    if s.get("flags"):
+        rng = s.get("calibrated_range_c")
+        within = f" {rng[0]:g}…{rng[1]:g} °C" if rng else ""
+        lines.append(
+            f"  {'validity':<12} {', '.join(s['flags'])}: {s['outside_calibrated_px']} px outside{within}"
+        )
     return "\n".join(lines)
 
 
@@ -135,9 +162,64 @@ def _with_overrides(t: Any, overrides: dict[str, float | None], use_lrf: bool) -
     return t.with_params(**changes), source
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Files to read: each file as given; each folder walked (sorted, recursively) for the
+    :data:`SUFFIXES` endings."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def _dji_backend(name: str, lib: Path | None) -> Any:
+    """The DJI back-end chosen for this run (``--dji-backend``, ``--dirp-lib`` / IRPATROL_DIRP_LIB)."""
+    import os
+
+    from irpatrol.radiometry import dji
+
+    lib_path = str(lib) if lib is not None else os.environ.get("IRPATROL_DIRP_LIB") or None
+    return dji.backend_named(name, lib_path)
+
+
+def _read_one(path: Path, options: Any, overrides: dict[str, float | None], use_lrf: bool) -> Any:
+    """(summaries, error): the ``--json`` objects of every frame of one file, or the reason it
+    cannot be read. Runs in a worker process with ``--jobs``."""
+    from irpatrol.radiometry import iter_frames
+
+    out: list[dict[str, Any]] = []
+    try:
+        for t in iter_frames(path, options):
+            frame, distance_source = _with_overrides(t, overrides, use_lrf)
+            out.append(summary(str(path), frame, distance_source))
+    except IrPatrolError as exc:
+        return out, exc.message if exc.source else str(exc)
+    return out, None
+
+
+def _stream_one(
+    path: Path, options: Any, overrides: dict[str, float | None], use_lrf: bool, emit: Any
+) -> str | None:
+    """Read one file frame by frame, emitting each summary as soon as it is decoded (a long CSQ
+    or SEQ is never held whole); the reason on failure."""
+    from irpatrol.radiometry import iter_frames
+
+    try:
+        for t in iter_frames(path, options):
+            frame, distance_source = _with_overrides(t, overrides, use_lrf)
+            emit(summary(str(path), frame, distance_source))
+    except IrPatrolError as exc:
+        return exc.message if exc.source else str(exc)
+    return None
+
+
 @handles_errors
 def read(
-    files: Annotated[list[Path], typer.Argument(help="Radiometric JPEG, FFF/SEQ or TIFF files.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Radiometric JPEG, FFF/SEQ/CSQ or TIFF files, or folders to walk.")
+    ],
     json: Annotated[bool, typer.Option("--json", help="One JSON object per frame, one per line.")] = False,
     emissivity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP} (0–1].")] = None,
     distance: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: object distance, m.")] = None,
@@ -152,12 +234,42 @@ def read(
             "--use-lrf", help="Use the laser-rangefinder distance (DJI XMP) where the file has one."
         ),
     ] = False,
+    tiff_scale: Annotated[
+        float | None,
+        typer.Option(
+            "--tiff-scale",
+            help="K per count of a uint16 kelvin-count TIFF: 0.04 (FLIR Duo Pro R / Vue Pro R) or 0.01"
+            " (high-resolution mode); default: from the camera model and the values.",
+        ),
+    ] = None,
+    dji_backend: Annotated[
+        str,
+        typer.Option(
+            "--dji-backend", help="DJI R-JPEG back-end: dji-thermal-cli (default) or libdirp (DJI's own SDK)."
+        ),
+    ] = "dji-thermal-cli",
+    dirp_lib: Annotated[
+        Path | None,
+        typer.Option(
+            "--dirp-lib", help="Path of DJI's libdirp.so for --dji-backend libdirp (or IRPATROL_DIRP_LIB)."
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Files read in parallel (processes).")] = 1,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="Progress lines on stderr (default: when stderr is a terminal)."
+        ),
+    ] = None,
 ) -> None:
-    """Temperatures (min, max, mean, centre), parameters, GPS and time of each file.
+    """Temperatures (min, max, mean, centre), parameters, GPS, time and validity flags of each file.
 
-    A file that cannot be read gets one line on stderr; the others are still read; exit code 2.
+    Folders are walked for .jpg/.tif/.fff/.seq/.csq files. A file that cannot be read gets one
+    line on stderr; the others are still read; exit code 2. Output keeps the order of the files.
     """
-    from irpatrol.radiometry import read_frames
+    import sys
+
+    from irpatrol.radiometry import ReadOptions
 
     overrides = {
         "emissivity": emissivity,
@@ -166,23 +278,71 @@ def read(
         "humidity": humidity,
         "atmospheric_c": atmospheric,
     }
+    if tiff_scale is not None and tiff_scale not in (0.04, 0.01):
+        raise ParameterError(f"--tiff-scale must be 0.04 or 0.01 (K per count), got {tiff_scale:g}")
+    options = ReadOptions(tiff_scale_k=tiff_scale, dji_backend=_dji_backend(dji_backend, dirp_lib))
+    paths = expand(files)
+    show = sys.stderr.isatty() if progress is None else progress
+    total = len(paths)
+
+    def emit(s: dict[str, Any]) -> None:
+        if json:
+            print_json_line(s)
+        else:
+            typer.echo(_text_block(s))
+
+    def done(i: int, path: Path, frames: int, error: str | None) -> None:
+        if error is not None:
+            typer.echo(f"irpatrol: {path}: {error}", err=True)
+        if show:
+            what = "failed" if error is not None else f"{frames} frame{'s' if frames != 1 else ''}"
+            typer.echo(f"[{i}/{total}] {path}: {what}", err=True)
+
     failed = 0
-    for path in files:
-        try:
-            frames = [_with_overrides(t, overrides, use_lrf) for t in read_frames(path)]
-        except IrPatrolError as exc:
-            failed += 1
-            reason = exc.message if exc.source else str(exc)
-            typer.echo(f"irpatrol: {path}: {reason}", err=True)
-            continue
-        for t, distance_source in frames:
-            s = summary(str(path), t, distance_source)
-            if json:
-                print_json_line(s)
-            else:
-                typer.echo(_text_block(s))
+    if jobs == 1 or total < 2:
+        for i, path in enumerate(paths, 1):
+            count = 0
+
+            def counted(s: dict[str, Any]) -> None:
+                nonlocal count
+                count += 1
+                emit(s)
+
+            error = _stream_one(path, options, overrides, use_lrf, counted)
+            failed += error is not None
+            done(i, path, count, error)
+    else:
+        for i, (path, (summaries, error)) in enumerate(
+            zip(paths, _parallel(paths, options, overrides, use_lrf, jobs), strict=True), 1
+        ):
+            for s in summaries:
+                emit(s)
+            failed += error is not None
+            done(i, path, len(summaries), error)
     if failed:
         raise typer.Exit(2)
+
+
+def _parallel(
+    paths: list[Path], options: Any, overrides: dict[str, float | None], use_lrf: bool, jobs: int
+) -> Any:
+    """Results of :func:`_read_one` for each path, in order, from ``jobs`` worker processes.
+
+    Workers fork from a clean forkserver process that has preloaded the decoders (as ingest does),
+    never from this process, whose BLAS/codec threads make a plain fork unsafe; elsewhere they spawn.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["irpatrol.cli.thermal", "irpatrol.radiometry"])
+    else:  # pragma: no cover - Windows, macOS default
+        context = multiprocessing.get_context("spawn")
+    work = partial(_read_one, options=options, overrides=overrides, use_lrf=use_lrf)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from pool.map(work, paths)
 
 
 @handles_errors

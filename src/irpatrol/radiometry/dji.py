@@ -201,6 +201,28 @@ def default_backend() -> DjiBackend:
     return _DEFAULT
 
 
+BACKENDS = ("dji-thermal-cli", "libdirp")
+"""Back-end names :func:`backend_named` knows (``--dji-backend``)."""
+
+
+def backend_named(name: str, lib_path: str | None = None) -> DjiBackend:
+    """The back-end ``name``: ``dji-thermal-cli`` (default) or ``libdirp`` (DJI's own library at
+    ``lib_path``, see :mod:`.dji_libdirp`). ParameterError for an unknown name, a missing path, or
+    a library that cannot be loaded or is not libdirp."""
+    if name in ("dji-thermal-cli", "tsdk"):
+        return _DEFAULT
+    if name != "libdirp":
+        raise ParameterError(f"unknown DJI back-end {name!r}; choose one of {', '.join(BACKENDS)}")
+    if not lib_path:
+        raise ParameterError(
+            "DJI libdirp back-end: no library path given (--dirp-lib PATH or IRPATROL_DIRP_LIB);"
+            " libdirp comes with DJI's Thermal SDK and is not shipped with irpatrol"
+        )
+    from irpatrol.radiometry.dji_libdirp import LibdirpBackend
+
+    return LibdirpBackend(lib_path)
+
+
 # --- recalibration ---------------------------------------------------------------------------------
 
 _LABELS = {  # field → (what the user calls it, unit)

@@ -19,7 +19,9 @@ before use; anything out of bounds raises ThermalFormatError.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from irpatrol.errors import ThermalFormatError
 from irpatrol.radiometry import jpeg_segments
@@ -31,6 +33,7 @@ __all__ = [
     "RAW_DATA",
     "FffFrame",
     "Record",
+    "iter_blobs",
     "join_app1",
     "parse_frame",
     "split_frames",
@@ -48,6 +51,10 @@ MAX_RECORDS = 4096
 """More directory entries than this is taken as corruption (real files carry about 14)."""
 
 _MAGICS = (b"FFF\0", b"AFF\0")
+MAX_FRAME_BYTES = 256 * 1024 * 1024
+"""A single FFF frame larger than this is taken as corruption (a 1280×1024 frame is ~3 MB)."""
+_SCAN_CHUNK = 1 << 20
+"""Bytes read at a time while looking for the next frame's magic (1 MiB)."""
 
 
 @dataclass(frozen=True)
@@ -199,3 +206,73 @@ def _next_magic(data: bytes, pos: int) -> int:
     """Position of the next ``FFF\\0`` or ``AFF\\0`` at or after ``pos``; len(data) when there is none."""
     found = [p for p in (data.find(m, pos) for m in _MAGICS) if p >= 0]
     return min(found) if found else len(data)
+
+
+def _frame_extent(stream: BinaryIO, pos: int) -> int:
+    """Bytes of the FFF frame at ``pos``: header, directory and the farthest record end, read
+    from the header and directory alone (the pixels are not read)."""
+    stream.seek(pos)
+    head = stream.read(HEADER_SIZE)
+    if len(head) < HEADER_SIZE:
+        raise ThermalFormatError(f"FFF blob is {len(head)} bytes, shorter than its 0x40-byte header")
+    if head[:4] not in _MAGICS:
+        raise ThermalFormatError("FFF blob does not start with FFF\\0 or AFF\\0")
+    order = _header_order(head, 0)
+    _version, dir_offset, count = struct.unpack_from(order + "III", head, 0x14)
+    if count > MAX_RECORDS:
+        raise ThermalFormatError(f"FFF directory declares {count} records (more than {MAX_RECORDS})")
+    if dir_offset < HEADER_SIZE:
+        raise ThermalFormatError(f"FFF directory offset {dir_offset} lies inside the header")
+    stream.seek(pos + dir_offset)
+    directory = stream.read(count * ENTRY_SIZE)
+    if len(directory) < count * ENTRY_SIZE:
+        raise ThermalFormatError(
+            f"FFF directory (offset {dir_offset}, {count} entries) lies outside the file"
+        )
+    end = dir_offset + count * ENTRY_SIZE
+    for i in range(count):
+        rtype, *_ids, offset, length = struct.unpack_from(order + "HHIIII", directory, i * ENTRY_SIZE)
+        if rtype != 0:
+            end = max(end, offset + length)
+    if end > MAX_FRAME_BYTES:
+        raise ThermalFormatError(f"FFF frame declares {end} bytes (more than {MAX_FRAME_BYTES})")
+    return end
+
+
+def _next_magic_in(stream: BinaryIO, pos: int) -> int | None:
+    """Position of the next ``FFF\\0``/``AFF\\0`` at or after ``pos`` in ``stream``; None at the end."""
+    stream.seek(pos)
+    carry = b""
+    start = pos
+    while True:
+        chunk = stream.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        window = carry + chunk
+        found = [p for p in (window.find(m) for m in _MAGICS) if p >= 0]
+        if found:
+            return start + min(found)
+        carry = window[-3:]
+        start += len(window) - len(carry)
+
+
+def iter_blobs(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, bytes) of each FFF frame of a .fff/.seq/.csq stream, one frame in memory at a time.
+
+    Each frame's size comes from its header and directory; the next frame is the next magic at or
+    after its end (as :func:`split_frames`), so a file of any length streams with the memory of one
+    frame. A frame that cannot be delimited raises ThermalFormatError naming its index and offset.
+    """
+    pos: int | None = 0
+    index = 0
+    while pos is not None:
+        try:
+            size = _frame_extent(stream, pos)
+            stream.seek(pos)
+            blob = stream.read(size)
+            parse_frame(blob)  # bounds of every record against what the file really holds
+        except ThermalFormatError as exc:
+            raise ThermalFormatError(f"frame {index} (byte {pos}): {exc.message}") from exc
+        yield pos, blob
+        index += 1
+        pos = _next_magic_in(stream, pos + size)

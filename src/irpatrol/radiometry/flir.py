@@ -17,17 +17,19 @@ memory is allocated for it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from PIL import Image
 
-from irpatrol.errors import ParameterError, ThermalFormatError
+from irpatrol.errors import ParameterError, ThermalFormatError, UnsupportedCamera
 from irpatrol.radiometry import fff
 from irpatrol.radiometry.planck import PlanckCalibration, PlanckRecalibrator, raw_to_celsius
 from irpatrol.radiometry.thermogram import CaptureParams, GeoPosition, ImageMeta, Thermogram
@@ -39,6 +41,7 @@ __all__ = [
     "CameraInfo",
     "decode_fff_frames",
     "decode_rjpeg",
+    "iter_fff_frames",
     "read_camera_info",
     "read_raw_data",
 ]
@@ -68,6 +71,9 @@ class CameraInfo:
         range_c: the camera's temperature range (min, max) in °C (None where the file's value is
             not a temperature).
         captured_at: capture time with the camera's UTC offset, or None.
+        raw_value_range: RawValueRangeMin/Max (counts, CameraInfo 0x310/0x312, ExifTool
+            ``FLIR::CameraInfo``), the counts the camera is calibrated for; None where the file
+            leaves them 0 or out of order.
     """
 
     params: CaptureParams
@@ -77,6 +83,7 @@ class CameraInfo:
     serial: str
     range_c: tuple[float | None, float | None]
     captured_at: datetime | None
+    raw_value_range: tuple[int, int] | None = None
 
 
 def _string(buf: bytes, offset: int, size: int) -> str:
@@ -161,6 +168,7 @@ def read_camera_info(frame: fff.FffFrame, rec: fff.Record) -> CameraInfo:
         alpha1=_f32(a1), alpha2=_f32(a2), beta1=_f32(b1), beta2=_f32(b2), x=_f32(x),
     )  # fmt: skip
     range_c = (_optional_c(t_min), _optional_c(t_max))
+    raw_lo, raw_hi = struct.unpack_from(order + "HH", buf, 0x310)
     return CameraInfo(
         params=params,
         calibration=calibration,
@@ -169,6 +177,7 @@ def read_camera_info(frame: fff.FffFrame, rec: fff.Record) -> CameraInfo:
         serial=_string(buf, 0x104, 16),
         range_c=range_c,
         captured_at=_capture_time(buf, order),
+        raw_value_range=(raw_lo, raw_hi) if raw_hi > 0 and raw_lo < raw_hi else None,
     )
 
 
@@ -178,9 +187,11 @@ def _check_size(width: int, height: int, what: str) -> None:
 
 
 def _decode_png(png: bytes, width: int, height: int) -> RawArray:
-    """A RawData PNG payload → H×W counts. The IHDR is checked against the record's size (and a
-    sane maximum) before Pillow sees the data, so a forged header never causes a large allocation.
-    FLIR writes the 16-bit samples little-endian although PNG is big-endian: they are swapped back.
+    """A RawData PNG payload → H×W 16-bit samples as the PNG stores them (big-endian, PNG §7.2).
+
+    The IHDR is checked against the record's size (and a sane maximum) before Pillow sees the
+    data, so a forged header never causes a large allocation. Whether the camera wrote its counts
+    in that order or byte-swapped is decided afterwards by :func:`png_byte_order`.
     """
     if len(png) < 33 or png[12:16] != b"IHDR":
         raise ThermalFormatError("RawData PNG has no IHDR chunk")
@@ -204,13 +215,122 @@ def _decode_png(png: bytes, width: int, height: int) -> RawArray:
         raise ThermalFormatError(
             f"RawData PNG decoded to {counts.dtype} {counts.shape}, not {width}×{height} u16"
         )
-    return counts.astype(np.uint16, copy=False).byteswap()
+    return counts.astype(np.uint16, copy=False)
 
 
-def read_raw_data(frame: fff.FffFrame, rec: fff.Record) -> tuple[RawArray, str]:
-    """The RawData record's H×W counts (native uint16) and its layout: ``png``, ``raw-le`` or ``raw-be``.
+_IN_RANGE_CLEAR = 0.95
+"""RawValueRange decides the byte order when one order puts at least this share of the pixels
+inside RawValueRangeMin…Max and the other less than :data:`_IN_RANGE_POOR`."""
+_IN_RANGE_POOR = 0.5
+_ROUGHNESS_RATIO = 4.0
+"""Smoothness decides when one order's mean neighbour difference is this many times the other's:
+swapping the bytes of a natural scene moves the noisy low byte into the high byte, which makes
+neighbouring pixels differ by hundreds of counts instead of a few."""
+PLAUSIBLE_C = (-70.0, 2000.0)
+"""Temperatures (°C) any FLIR camera can measure: the widest FLIR ranges reach −40…2000 °C."""
 
-    Raw u16 pixels are read in the record's byte order (its marker at +0, as ExifTool does).
+
+def _share_inside(counts: RawArray, lo: float, hi: float) -> float:
+    sample = counts[::4]
+    return float(np.count_nonzero((sample >= lo) & (sample <= hi))) / max(sample.size, 1)
+
+
+def _roughness(counts: RawArray) -> float:
+    """Mean absolute difference of horizontal neighbours (counts), every 4th row."""
+    sample = counts[::4].astype(np.int32)
+    return float(np.abs(np.diff(sample, axis=1)).mean()) if sample.shape[1] > 1 else 0.0
+
+
+def png_byte_order(stored: RawArray, info: CameraInfo | None) -> tuple[RawArray, str, str]:
+    """(counts, byte order the camera wrote, evidence) for the samples of a RawData PNG.
+
+    Most FLIR cameras write the PNG's 16-bit samples little-endian although PNG is big-endian
+    (ExifTool ``FLIR::RawData`` notes); older ones (ThermaCAM EX320 …) write them in PNG order.
+    The order is taken from the file's evidence, in this order:
+
+    1. ``raw-value-range``: one order puts ≥ 95 % of the pixels inside the CameraInfo
+       RawValueRangeMin…Max, the other < 50 %;
+    2. ``smoothness``: one order's mean neighbour difference is 4× smaller than the other's;
+    3. ``plausibility``: only one order gives temperatures inside the camera's range (or, without
+       one, inside :data:`PLAUSIBLE_C`) for ≥ 95 % of the pixels;
+    4. ``default``: nothing decides (a flat frame): little-endian, as most cameras write.
+    """
+    orders = {"little": stored.byteswap(), "big": stored}
+    if info is not None and info.raw_value_range is not None:
+        lo, hi = info.raw_value_range
+        share = {k: _share_inside(v, lo, hi) for k, v in orders.items()}
+        for mine, other in (("little", "big"), ("big", "little")):
+            if share[mine] >= _IN_RANGE_CLEAR and share[other] < _IN_RANGE_POOR:
+                return orders[mine], mine, "raw-value-range"
+    rough = {k: _roughness(v) for k, v in orders.items()}
+    for mine, other in (("little", "big"), ("big", "little")):
+        if rough[mine] * _ROUGHNESS_RATIO < rough[other]:
+            return orders[mine], mine, "smoothness"
+    if info is not None:
+        lo_c, hi_c = info.range_c
+        lo_c = PLAUSIBLE_C[0] if lo_c is None else lo_c
+        hi_c = PLAUSIBLE_C[1] if hi_c is None else hi_c
+        share = {}
+        for k, v in orders.items():
+            try:
+                celsius = raw_to_celsius(v[::4], info.calibration, info.params)
+            except ParameterError:
+                share[k] = 0.0
+                continue
+            share[k] = float(np.count_nonzero((celsius >= lo_c) & (celsius <= hi_c))) / max(celsius.size, 1)
+        for mine, other in (("little", "big"), ("big", "little")):
+            if share[mine] >= _IN_RANGE_CLEAR and share[other] < _IN_RANGE_CLEAR:
+                return orders[mine], mine, "plausibility"
+    return orders["little"], "little", "default"
+
+
+_JPEG_LS_SOF = 0xF7
+"""JPEG-LS start-of-frame marker (ITU-T T.87 / ISO 14495-1: SOF55)."""
+
+
+def _jpeg_frame_marker(body: bytes) -> int | None:
+    """The SOFn marker byte of a JPEG stream (0xC0–0xCF except C4/C8/CC, or 0xF7), or None."""
+    pos, n = 2, min(len(body), 1 << 16)
+    while pos + 4 <= n and body[pos] == 0xFF:
+        marker = body[pos + 1]
+        if marker == _JPEG_LS_SOF or (0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC)):
+            return marker
+        if marker == 0xDA:
+            return None
+        pos += 2 + int.from_bytes(body[pos + 2 : pos + 4], "big")
+    return None
+
+
+def _decode_jpeg_ls(body: bytes, width: int, height: int) -> RawArray:
+    """A JPEG-LS RawData payload (CSQ video frames, some E-series R-JPEGs) → H×W counts, through
+    imagecodecs (CharLS). Any other JPEG flavour is refused by name."""
+    marker = _jpeg_frame_marker(body)
+    if marker != _JPEG_LS_SOF:
+        what = "no frame header" if marker is None else f"SOF marker 0xFF{marker:02X}"
+        raise UnsupportedCamera(f"RawData is a JPEG stream ({what}), not JPEG-LS: not supported yet")
+    try:
+        import imagecodecs
+
+        counts = np.asarray(imagecodecs.jpegls_decode(body))
+    except ImportError as exc:  # pragma: no cover - imagecodecs is a dependency
+        raise UnsupportedCamera("JPEG-LS compressed FLIR raw needs the imagecodecs package") from exc
+    except Exception as exc:
+        raise ThermalFormatError(f"JPEG-LS compressed RawData cannot be decoded ({exc})") from exc
+    if counts.shape != (height, width) or counts.dtype.kind not in "ui" or counts.dtype.itemsize > 2:
+        raise ThermalFormatError(
+            f"JPEG-LS RawData decoded to {counts.dtype} {counts.shape}, not {width}×{height} 16-bit"
+        )
+    return counts.astype(np.uint16, copy=False)
+
+
+def read_raw_data(
+    frame: fff.FffFrame, rec: fff.Record, info: CameraInfo | None = None
+) -> tuple[RawArray, str, dict[str, str]]:
+    """The RawData record's H×W counts (native uint16), its layout (``png``, ``jpeg-ls``,
+    ``raw-le`` or ``raw-be``) and how the byte order was chosen.
+
+    Raw u16 pixels are read in the record's byte order (its marker at +0, as ExifTool does); the
+    byte order of PNG samples is decided by :func:`png_byte_order` from ``info`` and the pixels.
     """
     if rec.length < _RECORD_HEADER:
         raise ThermalFormatError(f"RawData record is {rec.length} bytes, shorter than its 0x20-byte header")
@@ -219,13 +339,20 @@ def read_raw_data(frame: fff.FffFrame, rec: fff.Record) -> tuple[RawArray, str]:
     width, height = struct.unpack_from(order + "HH", frame.data, start + 2)
     _check_size(width, height, "RawData")
     body_start, body_len = start + _RECORD_HEADER, rec.length - _RECORD_HEADER
-    if frame.data[body_start : body_start + 8] == _PNG_MAGIC:
-        return _decode_png(frame.data[body_start : body_start + body_len], width, height), "png"
+    head = frame.data[body_start : body_start + 8]
+    if head == _PNG_MAGIC:
+        stored = _decode_png(frame.data[body_start : body_start + body_len], width, height)
+        counts, byte_order, why = png_byte_order(stored, info)
+        return counts, "png", {"raw_byte_order": byte_order, "byte_order_evidence": why}
+    if head[:3] == _JPEG_MAGIC:
+        body = bytes(frame.data[body_start : body_start + body_len])
+        return _decode_jpeg_ls(body, width, height), "jpeg-ls", {}
     if body_len < width * height * 2:
         raise ThermalFormatError(f"RawData holds {body_len} bytes, less than {width}×{height} 16-bit pixels")
     counts = np.frombuffer(frame.data, dtype=order + "u2", count=width * height, offset=body_start)
     layout = "raw-le" if order == "<" else "raw-be"
-    return counts.reshape(height, width).astype(np.uint16), layout
+    evidence = {"raw_byte_order": "little" if order == "<" else "big", "byte_order_evidence": "record-marker"}
+    return counts.reshape(height, width).astype(np.uint16), layout, evidence
 
 
 def _gps(frame: fff.FffFrame) -> GeoPosition | None:
@@ -255,7 +382,9 @@ def _embedded_image(frame: fff.FffFrame) -> tuple[bytes | None, str | None]:
     return None, "png" if body.startswith(_PNG_MAGIC) else "other"
 
 
-def _details(info: CameraInfo, layout: str, frame: fff.FffFrame, visible_kind: str | None) -> dict[str, Any]:
+def _details(
+    info: CameraInfo, layout: str, frame: fff.FffFrame, visible_kind: str | None, order: dict[str, str]
+) -> dict[str, Any]:
     return {
         **info.calibration.to_dict(),
         "camera_model": info.model,
@@ -263,6 +392,8 @@ def _details(info: CameraInfo, layout: str, frame: fff.FffFrame, visible_kind: s
         "serial": info.serial,
         "camera_range_c": list(info.range_c),
         "raw_layout": layout,
+        **order,
+        "raw_value_range": None if info.raw_value_range is None else list(info.raw_value_range),
         "fff_creator": frame.creator,
         "embedded_image": visible_kind,
     }
@@ -273,7 +404,7 @@ def _thermogram(frame: fff.FffFrame, info: CameraInfo, source_format: str, index
     raw_rec = frame.find(fff.RAW_DATA)
     if raw_rec is None:
         raise ThermalFormatError("FFF data has no RawData record")
-    raw, layout = read_raw_data(frame, raw_rec)
+    raw, layout, order = read_raw_data(frame, raw_rec, info)
     raw.flags.writeable = False
     visible, visible_kind = _embedded_image(frame)
     rjpeg = source_format == "flir-rjpeg"
@@ -294,7 +425,7 @@ def _thermogram(frame: fff.FffFrame, info: CameraInfo, source_format: str, index
         meta=meta,
         visible_jpeg=visible,
         frame=index,
-        details=_details(info, layout, frame, visible_kind),
+        details=_details(info, layout, frame, visible_kind, order),
         recalibrator=PlanckRecalibrator(raw, info.calibration),
     )
 
@@ -314,23 +445,46 @@ def decode_rjpeg(data: bytes) -> Thermogram:
 
 
 def decode_fff_frames(data: bytes) -> list[Thermogram]:
-    """A .fff file (one frame, ``flir-fff``) or a .seq file (``flir-seq``, frames 0, 1 …).
+    """A .fff file (one frame, ``flir-fff``) or a .seq/.csq file (frames 0, 1 …), all in memory.
 
-    A SEQ frame without its own CameraInfo record uses the previous frame's. A frame that cannot
-    be decoded raises ThermalFormatError naming the frame index.
+    See :func:`iter_fff_frames`, which this collects.
     """
-    frames = fff.split_frames(bytes(data))
-    source_format = "flir-fff" if len(frames) == 1 else "flir-seq"
-    out: list[Thermogram] = []
+    return list(iter_fff_frames(io.BytesIO(bytes(data))))
+
+
+def iter_fff_frames(stream: BinaryIO) -> Iterator[Thermogram]:
+    """The frames of a .fff (``flir-fff``), .seq (``flir-seq``) or .csq (``flir-csq``: JPEG-LS raw
+    video) stream, decoded one at a time: a 1 GB sequence never sits in memory whole.
+
+    A frame without its own CameraInfo record uses the previous frame's. A frame that cannot be
+    decoded raises ThermalFormatError naming the frame index (after the frames before it).
+    """
+    blobs = fff.iter_blobs(stream)
+    first = next(blobs, None)
+    if first is None:
+        raise ThermalFormatError("FFF data holds no frame")
+    second = next(blobs, None)
+    multi = second is not None
     info: CameraInfo | None = None
-    for index, frame in enumerate(frames):
+    index = 0
+    pending = [first] if second is None else [first, second]
+    while pending:
+        _pos, blob = pending.pop(0)
         try:
+            frame = fff.parse_frame(blob)
             info = _camera_info(frame) or info
             if info is None:
                 raise ThermalFormatError("no CameraInfo record (no calibration constants)")
-            out.append(_thermogram(frame, info, source_format, index))
+            t = _thermogram(frame, info, "flir-seq" if multi else "flir-fff", index)
+            if multi and t.details.get("raw_layout") == "jpeg-ls":
+                t = dataclasses.replace(t, source_format="flir-csq")
         except ThermalFormatError as exc:
-            if source_format == "flir-fff":
+            if not multi:
                 raise
             raise ThermalFormatError(f"SEQ frame {index}: {exc.message}") from exc
-    return out
+        yield t
+        index += 1
+        if multi and not pending:
+            nxt = next(blobs, None)
+            if nxt is not None:
+                pending.append(nxt)

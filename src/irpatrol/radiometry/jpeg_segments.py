@@ -51,11 +51,19 @@ def segments(data: bytes) -> list[Segment]:
     return out
 
 
+OTHER_MAKERS = (b"HIKMICRO", b"HIKVISION", b"Hikvision", b"GUIDE", b"Guide", b"InfiRay", b"INFIRAY")
+"""EXIF Make values of makers whose radiometric JPEGs also use APP3/APP4 but are not DJI's."""
+
+
 def thermal_kind(data: bytes) -> str:
-    """``jpeg-flir`` (APP1 ``FLIR\\0``), ``jpeg-dji`` (DJI APP3 raw / APP4 params), or ``jpeg``."""
+    """``jpeg-flir`` (APP1 ``FLIR\\0``), ``jpeg-dji`` (DJI APP3 raw / APP4 params), ``jpeg-vendor``
+    (InfiRay IJPEG, whose APP2 header precedes APP3/APP4 data, or another maker's EXIF Make:
+    :mod:`.vendors` names them), or ``jpeg``."""
     segs = segments(data)
     if any(s.marker == 0xE1 and s.payload[:5] == b"FLIR\0" for s in segs):
         return "jpeg-flir"
+    if any(s.marker == 0xE2 and s.payload[4:10] == b"IJPEG\0" for s in segs):
+        return "jpeg-vendor"
     has_app3 = any(s.marker == 0xE3 for s in segs)
     has_app4 = any(s.marker == 0xE4 for s in segs)
     if has_app3 or has_app4:
@@ -64,6 +72,10 @@ def thermal_kind(data: bytes) -> str:
             if s.marker == 0xE1 and s.payload[:6] == b"Exif\0\0":
                 make = s.payload[:400]
                 break
-        if b"DJI" in make or (has_app3 and has_app4):
+        if b"DJI" in make:
+            return "jpeg-dji"
+        if any(m in make for m in OTHER_MAKERS):
+            return "jpeg-vendor"
+        if has_app3 and has_app4:
             return "jpeg-dji"
     return "jpeg"

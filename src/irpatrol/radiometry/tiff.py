@@ -370,39 +370,102 @@ def _read_pixels(data: bytes) -> np.ndarray:
         raise ThermalFormatError(f"unreadable TIFF ({type(exc).__name__}: {exc})") from exc
 
 
-def _to_celsius(arr: np.ndarray, declared: object) -> tuple[CelsiusArray, str]:
-    """(°C, source unit) for the stored values; see the module docstring for the conventions."""
+TIFF_SCALES_K = (0.04, 0.01)
+"""Kelvin per count of FLIR radiometric TIFFs: 0.04 K (Tau 2 cores in Duo Pro R / Vue Pro R,
+normal mode), 0.01 K (high-resolution mode; shared/domain/radiometry.md §3)."""
+
+FLIR_TIFF_MODELS = ("duo pro r", "duo r", "vue pro r", "duo pro", "vue pro")
+"""Camera models (EXIF Model, case-insensitive prefix) that write radiometric TIFFs as uint16
+kelvin counts at 0.04 K or 0.01 K per count."""
+
+PLAUSIBLE_MEDIAN_C = (-73.15, 126.85)
+"""A scene's median temperature (°C) must lie here for a count scale to be plausible (the
+centikelvin window 20000–40000 of radiometry.md §3)."""
+
+
+def _flir_tiff_camera(ifd0: dict[int, Any]) -> str | None:
+    """``make model`` when the tags name a FLIR camera that writes kelvin-count TIFFs, else None."""
+    make = str(ifd0.get(271) or "").strip()
+    model = str(ifd0.get(272) or "").strip()
+    if "flir" not in make.lower() and "flir" not in model.lower():
+        return None
+    name = model.lower().removeprefix("flir").strip()
+    return f"{make} {model}".strip() if name.startswith(FLIR_TIFF_MODELS) else None
+
+
+def _plausible_scales(median: float) -> list[float]:
+    lo, hi = PLAUSIBLE_MEDIAN_C
+    return [k for k in TIFF_SCALES_K if lo <= median * k - KELVIN_OFFSET <= hi]
+
+
+def _count_scale(arr: np.ndarray, ifd0: dict[int, Any], scale_k: float | None) -> tuple[float, str]:
+    """(K per count, how it was decided) of a uint16 kelvin-count TIFF.
+
+    ``scale_k`` (the user's ``--tiff-scale``) wins. Otherwise the median of the non-zero counts must
+    give a plausible scene temperature (:data:`PLAUSIBLE_MEDIAN_C`) with exactly one scale: 0.01 K
+    (centikelvin) for any camera, 0.04 K only for a camera model of :data:`FLIR_TIFF_MODELS`.
+    Raises UnsupportedCamera naming ``--tiff-scale`` when this does not decide.
+    """
+    if scale_k is not None:
+        if scale_k not in TIFF_SCALES_K:
+            raise ParameterError(f"--tiff-scale must be 0.04 or 0.01 (K per count), got {scale_k:g}")
+        return scale_k, "option"
+    nonzero = arr[arr > 0]
+    median = float(np.median(nonzero)) if nonzero.size else 0.0
+    camera = _flir_tiff_camera(ifd0)
+    plausible = _plausible_scales(median)
+    if camera is None:
+        plausible = [k for k in plausible if k == 0.01]
+    if len(plausible) == 1:
+        return plausible[0], "camera-model+plausibility" if camera else "plausibility"
+    who = camera or "uint16 TIFF of an unknown camera"
+    if not plausible:
+        why = f"median value {median:g} gives no plausible temperature at 0.04 K or 0.01 K per count"
+        if camera is None and _plausible_scales(median):
+            why = (
+                f"median value {median:g} is plausible only at 0.04 K per count,"
+                " and the camera model is not one known to write that scale"
+            )
+    else:
+        why = f"median value {median:g} is plausible at both 0.04 K and 0.01 K per count"
+    raise UnsupportedCamera(
+        f"{who}: count scale unknown ({why}); give --tiff-scale 0.04 or --tiff-scale 0.01"
+    )
+
+
+def _to_celsius(
+    arr: np.ndarray, declared: object, ifd0: dict[int, Any] | None = None, scale_k: float | None = None
+) -> tuple[CelsiusArray, str, float | None, str | None]:
+    """(°C, source unit, K per count and how it was decided — None unless the unit was inferred)
+    for the stored values; see the module docstring."""
     kind = arr.dtype.kind
     unit = declared if declared in _UNITS_READ else None
+    scale: float | None = None
+    how: str | None = None
     if unit is None:
         if kind == "f":
             unit = "celsius"
         elif arr.dtype == np.uint16:
-            nonzero = arr[arr > 0]
-            median = float(np.median(nonzero)) if nonzero.size else 0.0
-            lo, hi = CENTIKELVIN_MEDIAN_RANGE
-            if not lo <= median <= hi:
-                raise UnsupportedCamera(
-                    f"uint16 TIFF with median value {median:g}: not centikelvin ({lo}–{hi}); unit unknown"
-                )
-            unit = "centikelvin"
+            scale, how = _count_scale(arr, ifd0 or {}, scale_k)
+            unit = "centikelvin" if scale == 0.01 else "kelvin-counts"
         else:
             raise UnsupportedCamera(f"TIFF samples of type {arr.dtype} carry no known temperature unit")
     if unit == "celsius":
         if kind not in "fiu":
             raise ThermalFormatError(f"TIFF samples of type {arr.dtype} are not temperatures")
-        return np.ascontiguousarray(arr, dtype=np.float32), unit
+        return np.ascontiguousarray(arr, dtype=np.float32), unit, None, None
     if kind not in "iu":
         raise ThermalFormatError(f"{unit} TIFF must hold integers, found {arr.dtype}")
     values = arr.astype(np.float32)
-    if unit == "centikelvin":
-        out = values * np.float32(0.01) - np.float32(KELVIN_OFFSET)
+    if unit in ("centikelvin", "kelvin-counts"):
+        scale = 0.01 if scale is None else scale
+        out = values * np.float32(scale) - np.float32(KELVIN_OFFSET)
         out[arr == 0] = np.nan
-        return out, unit
-    return values * np.float32(0.1), unit  # decicelsius
+        return out, unit, scale, how
+    return values * np.float32(0.1), unit, None, None  # decicelsius
 
 
-def decode(data: bytes) -> Thermogram:
+def decode(data: bytes, *, scale_k: float | None = None) -> Thermogram:
     """Thermogram of a radiometric TIFF (``source_format`` ``tiff``).
 
     ``details["unit"]`` is the stored unit; ``params`` are the ones :func:`encode` recorded, else
@@ -410,7 +473,11 @@ def decode(data: bytes) -> Thermogram:
     temperature. A temperature TIFF has no raw data, so ``with_params`` raises ParameterError; a
     raw-count TIFF (``unit`` ``raw``) has ``raw`` (uint16 counts), its calibration in ``details``
     (ExifTool tag names, as for FLIR files) and a recalibrator, so ``with_params`` works.
-    Raises ThermalFormatError (UnsupportedCamera for an unknown sample unit).
+    A uint16 TIFF without our description holds kelvin counts: 0.01 K (centikelvin) or, for
+    FLIR Duo Pro R / Vue Pro R class cameras, 0.04 K per count, decided by :func:`_count_scale`
+    or given as ``scale_k`` (``--tiff-scale``); ``details["scale_k"]`` and ``details["scale_source"]``
+    say which. LZW/Deflate (with predictor) and other compressions are read through imagecodecs.
+    Raises ThermalFormatError (UnsupportedCamera for an unknown sample unit or count scale).
     """
     arr = _read_pixels(data)
     ifd0, exif, gps = jpeg_meta.read_exif_tiff(data)
@@ -432,11 +499,12 @@ def decode(data: bytes) -> Thermogram:
             details={"unit": "raw", "dtype": str(arr.dtype), "params_known": True, **cal.to_dict()},
             recalibrator=PlanckRecalibrator(raw=arr, calibration=cal),
         )
-    celsius, unit = _to_celsius(arr, own.get("unit"))
+    celsius, unit, scale, how = _to_celsius(arr, own.get("unit"), ifd0, scale_k)
+    extra: dict[str, Any] = {} if how is None else {"scale_k": scale, "scale_source": how}
     return Thermogram(
         celsius=celsius,
         params=params or CaptureParams(emissivity=1.0, distance_m=0.0, reflected_c=math.nan),
         source_format=SOURCE_FORMAT,
         meta=meta,
-        details={"unit": unit, "dtype": str(arr.dtype), "params_known": params is not None},
+        details={"unit": unit, "dtype": str(arr.dtype), "params_known": params is not None, **extra},
     )
