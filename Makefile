@@ -20,8 +20,7 @@ PORT     ?= 8000
 DEMO_DIR ?= demo-data
 DEMO_ENV := env -u IRPATROL_DATABASE_URL IRPATROL_DATA_DIR=$(DEMO_DIR)
 
-COMPILE := $(UV) pip compile --quiet --universal --generate-hashes --python-version 3.12 \
-           --custom-compile-command "make lock"
+COMPILE := bash scripts/compile-lock.sh $(UV)
 
 .PHONY: install run test bench lint demo system-deps lock upgrade clean
 
@@ -67,15 +66,15 @@ lint: install
 # is still allowed; `make upgrade` moves everything to the newest allowed release, then tests.
 lock: | $(UV)
 	@$(STEP) "lock: requirements/bootstrap.txt" \
-	  $(COMPILE) requirements/bootstrap.in -o requirements/bootstrap.txt
+	  $(COMPILE) requirements/bootstrap.txt requirements/bootstrap.in
 	@$(STEP) "lock: $(LOCK)" \
-	  $(COMPILE) pyproject.toml requirements/tools.in --extra dev -o $(LOCK)
+	  $(COMPILE) $(LOCK) pyproject.toml requirements/tools.in --extra dev
 
 upgrade: | $(UV)
 	@$(STEP) "upgrade: requirements/bootstrap.txt" \
-	  $(COMPILE) --upgrade requirements/bootstrap.in -o requirements/bootstrap.txt
+	  $(COMPILE) requirements/bootstrap.txt --upgrade requirements/bootstrap.in
 	@$(STEP) "upgrade: $(LOCK)" \
-	  $(COMPILE) --upgrade pyproject.toml requirements/tools.in --extra dev -o $(LOCK)
+	  $(COMPILE) $(LOCK) --upgrade pyproject.toml requirements/tools.in --extra dev
 	$(MAKE) install test
 
 clean:
