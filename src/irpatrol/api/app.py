@@ -14,6 +14,7 @@ from irpatrol.api.routes import (
     assets,
     auth,
     defects,
+    fieldwork,
     findings,
     hazards,
     health,
@@ -45,6 +46,7 @@ PROTECTED_ROUTERS = (
     stats.router,
     plans.router,
     users.router,
+    fieldwork.router,
 )
 """Routers whose every endpoint declares a role (see :mod:`irpatrol.api.deps`)."""
 
