@@ -100,6 +100,13 @@ def build_demo(settings: Settings, *, force: bool = False, county_poles: int = 1
             result.hazards = _hazards(session)
             result.logins = _users(session)
             session.commit()
+        log("acceptance project and supervised work site …")
+        with sessions() as session:
+            from irpatrol.acceptance import demo as fieldwork_demo
+
+            extra = fieldwork_demo.build(session, settings.data_dir, feeder=DEMO_FEEDER, crew=DEMO_CREW)
+            result.logins += extra
+            session.commit()
         return result
     finally:
         engine.dispose()

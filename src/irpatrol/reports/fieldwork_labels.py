@@ -7,6 +7,8 @@ from irpatrol.reports.labels import label
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "acceptance": ("Acceptance", "验收"),
+    "sites": ("Work sites", "现场督查"),
+    "hazard_construction": ("construction (acceptance)", "施工（验收整改）"),
     "acceptance_projects": ("Acceptance projects", "验收项目"),
     "acceptance_report": ("Acceptance report", "验收报告"),
     "acceptance_subtitle": ("Drone acceptance of 10 kV line work", "10 kV 线路工程无人机验收"),
@@ -132,6 +134,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "poles_list": ("Poles (comma-separated)", "杆号（逗号分隔）"),
     "generated_at": ("Generated", "生成时间"),
     "status_of": ("Status", "状态"),
+    "source_of": ("Source", "依据"),
+    "measure_of_site": ("Required measures", "工作票安全措施"),
 }
 """key → (English, Chinese)."""
 
