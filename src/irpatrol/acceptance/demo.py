@@ -173,6 +173,7 @@ def build(session: Session, data_dir: Path, *, feeder: str, crew: str) -> list[t
             type="missing-earthing",
             photo=_site_picture(folder / "site.jpg", "no earthing set"),
             data_dir=data_dir,
+            measure_id=earthing_far.id,
             description=f"No earthing set at pole {earthing_far.pole.number if earthing_far.pole else ''}",
             observed_at=start + timedelta(hours=1, minutes=12),
             user=SUPERVISOR,

@@ -135,6 +135,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "generated_at": ("Generated", "生成时间"),
     "status_of": ("Status", "状态"),
     "source_of": ("Source", "依据"),
+    "poles_of": ("Poles", "杆塔"),
     "measure_of_site": ("Required measures", "工作票安全措施"),
 }
 """key → (English, Chinese)."""

@@ -295,7 +295,10 @@ def record_violation(
         if measure is None or measure.site_id != site.id:
             raise NotFound(f"no safety measure #{measure_id} on this site")
     elif vtype.measure:
-        measure = next((m for m in site.measures if m.kind == vtype.measure and m.status != "violated"), None)
+        candidates = [m for m in site.measures if m.kind == vtype.measure and m.status != "violated"]
+        # a measure not yet seen is the likelier one to be missing than one already confirmed
+        candidates.sort(key=lambda m: m.status == "confirmed")
+        measure = candidates[0] if candidates else None
     v = SiteViolation(
         site_id=site.id,
         measure_id=measure.id if measure else None,
