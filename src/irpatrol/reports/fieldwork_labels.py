@@ -119,6 +119,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "to_escalated": ("Escalate", "升级"),
     "to_reported": ("Not rectified", "未整改"),
     "open_violations": ("Open violations", "未闭环违章"),
+    "open_defects": ("Open defects", "未消缺陷"),
+    "open_hazards": ("Open hazards", "未消除隐患"),
     "violation_register": ("Violation register", "违章台账"),
     "by_crew": ("By crew", "按班组"),
     "by_contractor": ("By contractor", "按施工单位"),
