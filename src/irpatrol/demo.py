@@ -33,7 +33,20 @@ from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.hazards import add_hazard
 from irpatrol.registry.ingest import ingest_folder
-from irpatrol.registry.model import Area, Defect, Feeder, Hazard, Patrol, Photo, Plan, Pole, User
+from irpatrol.registry.model import (
+    AcceptanceProject,
+    Area,
+    Defect,
+    Feeder,
+    Hazard,
+    Patrol,
+    Photo,
+    Plan,
+    Pole,
+    SiteViolation,
+    User,
+    WorkSite,
+)
 from irpatrol.scheduling.core.model import County
 
 DEMO_FEEDER = "10kV Qingshan Line (demo)"
@@ -67,7 +80,8 @@ class DemoResult:
 MANIFEST = "demo.json"
 """File in the data folder that records what the demo built: the highest row id of each table it
 fills (anything above is a user's) and the demo logins (mode 0600)."""
-CHECKED = (Area, Feeder, Pole, Patrol, Plan, Hazard, Defect, Photo, User)
+CHECKED = (Area, Feeder, Pole, Patrol, Plan, Hazard, Defect, Photo, User, AcceptanceProject, WorkSite,
+           SiteViolation)
 """Tables whose rows tell demo data from a user's."""
 
 
@@ -157,6 +171,13 @@ def build_demo(settings: Settings, *, reset: bool = False, county_poles: int = 1
             _label(session, result, before.patrol_id)
             result.hazards = _hazards(session)
             result.logins = _users(session)
+            session.commit()
+        log("acceptance project and supervised work site …")
+        with sessions() as session:
+            from irpatrol.acceptance import demo as fieldwork_demo
+
+            extra = fieldwork_demo.build(session, settings.data_dir, feeder=DEMO_FEEDER, crew=DEMO_CREW)
+            result.logins += extra
             session.commit()
             _write_manifest(settings, session, result.logins)
         return result

@@ -15,6 +15,7 @@ from irpatrol.api.routes import (
     assets,
     auth,
     defects,
+    fieldwork,
     findings,
     hazards,
     health,
@@ -46,6 +47,7 @@ PROTECTED_ROUTERS = (
     stats.router,
     plans.router,
     users.router,
+    fieldwork.router,
 )
 """Routers whose every endpoint declares a role (see :mod:`irpatrol.api.deps`)."""
 

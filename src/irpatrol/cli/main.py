@@ -15,7 +15,8 @@ app = typer.Typer(
 )
 
 # Feature modules under irpatrol.cli, in help order. Each defines register(app: typer.Typer).
-FEATURES = ["thermal", "analyze", "diagnose", "registry", "simulate", "schedule", "reports", "server", "web"]
+FEATURES = ["thermal", "analyze", "diagnose", "registry", "simulate", "schedule", "reports", "server", "web",
+            "acceptance"]
 
 for _name in FEATURES:
     try:

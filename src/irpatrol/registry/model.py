@@ -470,3 +470,222 @@ class Job(Timestamped, Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Acceptance of line work and safety supervision of work sites (issue 16) -------------------
+
+
+class AcceptanceProject(Timestamped, Base):
+    """A construction or repair project to accept (验收): ``kind`` names its checklist
+    (:mod:`irpatrol.acceptance.checklist`) and ``checklist_version`` the version it was opened with.
+    ``status``: open | accepted. ``defect_id``: the repaired infrared defect (kind ir-defect-repair).
+    Dates are local calendar days; inspector, reviewer and approver sign the report."""
+
+    __tablename__ = "acceptance_project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    checklist_version: Mapped[str] = mapped_column(String(40))
+    contractor: Mapped[str | None] = mapped_column(String(200))
+    feeder_id: Mapped[int | None] = mapped_column(ForeignKey("feeder.id"), index=True)
+    defect_id: Mapped[int | None] = mapped_column(ForeignKey("defect.id"), index=True)
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+    actual_end: Mapped[date | None] = mapped_column(Date)
+    inspector: Mapped[str | None] = mapped_column(String(120))
+    reviewer: Mapped[str | None] = mapped_column(String(120))
+    approver: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by: Mapped[str | None] = mapped_column(String(120))
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    feeder: Mapped[Feeder | None] = relationship()
+    poles: Mapped[list[AcceptancePole]] = relationship(
+        back_populates="project", order_by="AcceptancePole.seq"
+    )
+    items: Mapped[list[AcceptanceItem]] = relationship(
+        back_populates="project", order_by="AcceptanceItem.id"
+    )
+
+
+class AcceptancePole(Timestamped, Base):
+    """A pole of an acceptance project, in line order (``seq``); ``new`` when imported with it."""
+
+    __tablename__ = "acceptance_pole"
+    __table_args__ = (UniqueConstraint("project_id", "pole_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("acceptance_project.id"), index=True)
+    pole_id: Mapped[int] = mapped_column(ForeignKey("pole.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    project: Mapped[AcceptanceProject] = relationship(back_populates="poles")
+    pole: Mapped[Pole] = relationship()
+
+
+class AcceptanceItem(Timestamped, Base):
+    """One checklist item (``code``) at one pole (``pole_id``; None for a project-wide item).
+    ``result``: pending | pass | fail | na | waived (:mod:`irpatrol.acceptance.rules`)."""
+
+    __tablename__ = "acceptance_item"
+    __table_args__ = (UniqueConstraint("project_id", "code", "pole_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("acceptance_project.id"), index=True)
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
+    code: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    marked_by: Mapped[str | None] = mapped_column(String(120))
+    marked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    project: Mapped[AcceptanceProject] = relationship(back_populates="items")
+    pole: Mapped[Pole | None] = relationship()
+    evidence: Mapped[list[AcceptanceEvidence]] = relationship(
+        back_populates="item", order_by="AcceptanceEvidence.id"
+    )
+    rectifications: Mapped[list[Rectification]] = relationship(
+        back_populates="item", order_by="Rectification.id"
+    )
+
+
+class AcceptanceEvidence(Timestamped, Base):
+    """Evidence for an item: a photo or thermogram from the photo store (``photo_id``) and/or a
+    measured value (``value`` in ``unit``: m, Ω, °C). For an infrared re-measurement ``t_max_c``,
+    ``t_ref_c`` and the ``grade`` it got are kept."""
+
+    __tablename__ = "acceptance_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("acceptance_item.id"), index=True)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    """visible | infrared | measurement."""
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    t_max_c: Mapped[float | None] = mapped_column(Float)
+    t_ref_c: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    item: Mapped[AcceptanceItem] = relationship(back_populates="evidence")
+    photo: Mapped[Photo | None] = relationship()
+
+
+class Rectification(Timestamped, Base):
+    """The rectification of a failed item: a hazard in the ledger (``hazard_id``, kind construction)
+    with its own ``deadline``, ``assignee`` and re-check. ``status``: open | rectified | verified."""
+
+    __tablename__ = "rectification"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("acceptance_item.id"), index=True)
+    hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazard.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    assignee: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    rectified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rechecked_by: Mapped[str | None] = mapped_column(String(120))
+    rechecked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recheck_note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    item: Mapped[AcceptanceItem] = relationship(back_populates="rectifications")
+    hazard: Mapped[Hazard | None] = relationship()
+
+
+class CrewMember(Timestamped, Base):
+    """A user who belongs to a crew: crews see the work sites of their own crews."""
+
+    __tablename__ = "crew_member"
+    __table_args__ = (UniqueConstraint("crew_id", "username"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crew_id: Mapped[int] = mapped_column(ForeignKey("crew.id"), index=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+
+
+class WorkSite(Timestamped, Base):
+    """A supervised work site, tied to its work ticket (工作票) number, feeder, poles, time window
+    (UTC) and crew. ``status``: planned | active | closed. ``lat``/``lon``: the site's centre (the
+    mission orbits it)."""
+
+    __tablename__ = "work_site"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    feeder_id: Mapped[int | None] = mapped_column(ForeignKey("feeder.id"), index=True)
+    crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
+    contractor: Mapped[str | None] = mapped_column(String(200))
+    supervisor: Mapped[str | None] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    feeder: Mapped[Feeder | None] = relationship()
+    crew: Mapped[Crew | None] = relationship()
+    poles: Mapped[list[WorkSitePole]] = relationship(back_populates="site", order_by="WorkSitePole.id")
+    measures: Mapped[list[SiteMeasure]] = relationship(back_populates="site", order_by="SiteMeasure.id")
+    violations: Mapped[list[SiteViolation]] = relationship(
+        back_populates="site", order_by="SiteViolation.id"
+    )
+
+
+class WorkSitePole(Timestamped, Base):
+    """A pole inside a work site's area."""
+
+    __tablename__ = "work_site_pole"
+    __table_args__ = (UniqueConstraint("site_id", "pole_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("work_site.id"), index=True)
+    pole_id: Mapped[int] = mapped_column(ForeignKey("pole.id"), index=True)
+
+    site: Mapped[WorkSite] = relationship(back_populates="poles")
+    pole: Mapped[Pole] = relationship()
+
+
+class SiteMeasure(Timestamped, Base):
+    """A safety measure the ticket requires (``kind`` from the violation-types data), at a pole for
+    earthing sets. ``status``: required | confirmed | violated."""
+
+    __tablename__ = "site_measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("work_site.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"))
+    status: Mapped[str] = mapped_column(String(20), default="required")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    observed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    observer: Mapped[str | None] = mapped_column(String(120))
+
+    site: Mapped[WorkSite] = relationship(back_populates="measures")
+    pole: Mapped[Pole | None] = relationship()
+    photo: Mapped[Photo | None] = relationship()
+
+
+class SiteViolation(Timestamped, Base):
+    """A violation seen on a site (``type`` from the data list) with photo, time, position and
+    observer; ``status`` reported | rectified | escalated | closed
+    (:mod:`irpatrol.supervision.workflow`)."""
+
+    __tablename__ = "site_violation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("work_site.id"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("site_measure.id"))
+    type: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="reported", index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    observer: Mapped[str | None] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    site: Mapped[WorkSite] = relationship(back_populates="violations")
+    photo: Mapped[Photo | None] = relationship()

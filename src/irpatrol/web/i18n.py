@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from irpatrol.reports.fieldwork_labels import FIELD_LABELS
 from irpatrol.reports.labels import LABELS as REPORT_LABELS
 from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
 
@@ -138,7 +139,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "back": ("Back", "返回"),
 }
 
-LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **PAGE_LABELS}
+LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **FIELD_LABELS, **PAGE_LABELS}
 
 
 def t(key: str, lang: str = "en") -> str:

@@ -21,7 +21,18 @@ def dashboard(request: Request, user: WebUser, session: SessionDep) -> HTMLRespo
     """Figures for this year to date and the same dates a year earlier."""
     d = queries.dashboard(session)
     chart = _chart(d, user.language)
-    return page(request, session, user, "dashboard.html", nav="dashboard", d=d, chart=chart)
+    return page(request, session, user, "dashboard.html", nav="dashboard", d=d, chart=chart,
+                fieldwork=_fieldwork(session))
+
+
+def _fieldwork(session: Any) -> dict[str, int]:
+    """Open acceptance items and rectifications, open violations and hazards (issue 16)."""
+    from irpatrol.acceptance.service import open_counts
+    from irpatrol.registry import hazards
+    from irpatrol.supervision.service import open_violations
+
+    _items, open_hazards = hazards.list_hazards(session, {"open_only": True}, per_page=1)
+    return open_counts(session) | {"open_violations": open_violations(session), "open_hazards": open_hazards}
 
 
 def _chart(d: queries.Dashboard, lang: str) -> dict[str, Any]:
