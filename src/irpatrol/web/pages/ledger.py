@@ -132,6 +132,8 @@ async def transition(
             current = service.get_defect(session, defect_id).status
             workflow.check_transition(current, to_status, reason=reason or None)  # refused moves first
             if to_status == workflow.DefectStatus.REPAIR_SCHEDULED.value:
+                if not (assignee and assignee.strip()):
+                    raise InputError("a scheduled repair needs an assignee")
                 due = _due(due_date)
                 judgement.schedule_repair(session, defect_id, assignee=assignee or "", crew=crew, due_at=due,
                                           user=user.username, comment=comment or None)
