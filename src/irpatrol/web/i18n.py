@@ -196,6 +196,27 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "err_due": ("A scheduled repair needs a due date.", "安排检修须填写计划完成日期。"),
     "err_repair_note": ("A repair needs its note: what was done.", "消缺须填写消缺情况。"),
     "err_choose_status": ("Choose the next status.", "请选择下一状态。"),
+    "upload_flight": ("Upload a flight", "上传巡检数据"),
+    "choose_files": ("Files", "选择文件"),
+    "choose_folder": ("Or a folder", "或选择文件夹"),
+    "upload_and_ingest": ("Upload and analyse", "上传并分析"),
+    "upload_help": ("Thermal images of one flight (R-JPEG, radiometric TIFF …). Reloading this page and "
+                    "choosing the same files again resumes: files already received are skipped.",
+                    "一次飞行的红外图像（R-JPEG、辐射 TIFF 等）。"
+                    "刷新本页后重新选择相同文件即可续传，已上传的文件将跳过。"),
+    "progress": ("Progress", "进度"),
+    "uploaded": ("Uploaded", "已上传"),
+    "analysed": ("Analysed", "已分析"),
+    "unmatched": ("Not matched to a pole", "未匹配杆塔"),
+    "defects_opened": ("Defects opened", "新增缺陷"),
+    "defects_joined": ("Defects seen again", "已有缺陷复现"),
+    "open_patrol": ("Open the patrol", "查看本次巡检"),
+    "file": ("File", "文件"),
+    "job_queued": ("queued", "排队中"),
+    "job_running": ("analysing", "分析中"),
+    "job_done": ("done", "完成"),
+    "job_failed": ("failed", "失败"),
+    "already_uploaded": ("already uploaded", "已上传"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **WHY_LABELS, **PAGE_LABELS}
