@@ -193,6 +193,12 @@ def t0_source(finding: Any) -> str | None:
     return "background-median"
 
 
+def _image_params(finding: Any) -> Mapping[str, Any] | None:
+    image = getattr(finding, "image", None)
+    params = getattr(image, "params", None) if image is not None else None
+    return params if isinstance(params, Mapping) else None
+
+
 def explain(finding: Any, lang: str = "en", *, image_params: Mapping[str, Any] | None = None) -> list[Line]:
     """Every line of the explanation of ``finding`` (a registry Finding or anything with its
     attributes) in ``lang``. ``image_params``: the image's own capture parameters, shown when the
@@ -220,7 +226,7 @@ def explain(finding: Any, lang: str = "en", *, image_params: Mapping[str, Any] |
         ("why_confidence", _l(f"conf_{finding.confidence}", lang) if finding.confidence else "—"),
         ("why_flags", _flags(d, finding.flags, lang)),
         ("why_advice", advice(d, lang) or "—"),
-        ("why_params", params_text(finding.params or image_params, lang)),
+        ("why_params", params_text(finding.params or image_params or _image_params(finding), lang)),
     ]
     return [Line(k, _l(k, lang), v) for k, v in lines]
 

@@ -217,6 +217,8 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "job_done": ("done", "完成"),
     "job_failed": ("failed", "失败"),
     "already_uploaded": ("already uploaded", "已上传"),
+    "alert_critical": ("open critical defects", "未消除的危急缺陷"),
+    "alert_overdue": ("defects past their deadline", "已超期缺陷"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **WHY_LABELS, **PAGE_LABELS}
