@@ -219,6 +219,13 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "already_uploaded": ("already uploaded", "已上传"),
     "alert_critical": ("open critical defects", "未消除的危急缺陷"),
     "alert_overdue": ("defects past their deadline", "已超期缺陷"),
+    "patrol_admin": ("Correct or remove this patrol", "修改或删除本次巡检"),
+    "remove_patrol": ("Remove the patrol", "删除本次巡检"),
+    "remove_patrol_help": ("Removes the patrol with its images, findings and the defects only it found "
+                           "that are still new; defects seen again or already handled are kept.",
+                           "删除本次巡检及其图像、发现和仅由本次巡检发现且仍为新建状态的缺陷；"
+                           "其他巡检也发现或已处理的缺陷将保留。"),
+    "err_patrol_reason": ("A reason is required to change or remove a patrol.", "修改或删除巡检须填写原因。"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **WHY_LABELS, **PAGE_LABELS}
@@ -255,6 +262,7 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"a scheduled repair needs a due date"), "err_due"),
     (re.compile(r"a repair needs its note: what was done"), "err_repair_note"),
     (re.compile(r"choose the next status"), "err_choose_status"),
+    (re.compile(r"a reason is required to (?:edit|remove) a patrol"), "err_patrol_reason"),
 )
 """Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
 with the label it is shown as; anything else is shown as the service wrote it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -13,12 +14,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
-from irpatrol.registry import judgement
+from irpatrol.registry import judgement, patrol_admin
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Finding, Patrol
 from irpatrol.reports.content import REPORT_META_KEYS
 from irpatrol.reports.why import explain
-from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep
+from irpatrol.web.deps import AdminUser, AnalystUser, SessionDep, SettingsDep
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX
 
@@ -209,6 +210,55 @@ async def patrol_report_meta(patrol_id: int, request: Request, user: AnalystUser
     patrol.report_meta = meta or None
     session.commit()
     return RedirectResponse(f"{PREFIX}/patrols/{patrol_id}?ok=1", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/edit", response_model=None)
+def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
+                reason: Annotated[str, Form()] = "", day: Annotated[str | None, Form(alias="date")] = None,
+                ambient_c: Annotated[str | None, Form()] = None,
+                humidity_pct: Annotated[str | None, Form()] = None,
+                wind_m_s: Annotated[str | None, Form()] = None,
+                note: Annotated[str | None, Form(max_length=2000)] = None) -> RedirectResponse:
+    """An admin's correction of a patrol's date, weather or note, with a reason (audited)."""
+    back = f"{PREFIX}/patrols/{patrol_id}"
+    try:
+        changes: dict[str, Any] = {}
+        if day:
+            try:
+                changes["date"] = date.fromisoformat(day)
+            except ValueError:
+                raise InputError(f"date: expected YYYY-MM-DD, got {day!r}") from None
+        for key, raw in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
+            if raw is not None and raw.strip():
+                changes[key] = _float(raw, key)
+        if note is not None:
+            changes["note"] = note.strip() or None
+        patrol_admin.edit_patrol(session, patrol_id, changes, reason=reason, user=user.username)
+    except NotFound:
+        raise
+    except IrPatrolError as exc:
+        session.rollback()
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/remove", response_model=None)
+def patrol_remove(patrol_id: int, user: AdminUser, session: SessionDep, settings: SettingsDep,
+                  reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Remove a patrol and what was ingested for it, with a reason (admin, audited)."""
+    try:
+        patrol_admin.remove_patrol(session, patrol_id, reason=reason, user=user.username,
+                                   data_dir=settings.data_dir)
+    except NotFound:
+        raise
+    except IrPatrolError as exc:
+        session.rollback()
+        message = _q(error_text(exc.message, user.language))
+        return RedirectResponse(f"{PREFIX}/patrols/{patrol_id}?flash={message}", status_code=303)
+    session.commit()
+    patrol_admin.delete_files(session, settings.data_dir)
+    return RedirectResponse(f"{PREFIX}/patrols?ok=1", status_code=303)
 
 
 def _q(text: str) -> str:
