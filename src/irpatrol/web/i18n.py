@@ -219,6 +219,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "already_uploaded": ("already uploaded", "已上传"),
     "alert_critical": ("open critical defects", "未消除的危急缺陷"),
     "alert_overdue": ("defects past their deadline", "已超期缺陷"),
+    "never_inspected": ("Never inspected", "从未巡检"),
     "patrol_admin": ("Correct or remove this patrol", "修改或删除本次巡检"),
     "remove_patrol": ("Remove the patrol", "删除本次巡检"),
     "remove_patrol_help": ("Removes the patrol with its images, findings and the defects only it found "
