@@ -447,3 +447,16 @@ def check_verification_evidence(defect: Defect, reason: str | None) -> None:
     if photos and reason and reason.strip():
         return
     raise InputError("verification needs evidence: a later patrol's measurement, or a photo and a reason")
+
+
+def check_hazard_clearance_evidence(session: Session, hazard: Any) -> None:
+    """InputError unless clearing ``hazard`` is proven: a photo attached to it since it was
+    observed, or an image of its pole taken by a later patrol."""
+    observed = _utc(hazard.observed_at) if hazard.observed_at is not None else None
+    if any(observed is None or p.created_at is None or _utc(p.created_at) >= observed for p in hazard.photos):
+        return
+    if hazard.pole_id is not None and observed is not None:
+        taken = session.scalars(select(Image.captured_at).where(Image.pole_id == hazard.pole_id)).all()
+        if any(t is not None and _utc(t) > observed for t in taken):
+            return
+    raise InputError("clearing a hazard needs evidence: a photo, or a later patrol's image of the pole")

@@ -220,6 +220,8 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "alert_critical": ("open critical defects", "未消除的危急缺陷"),
     "alert_overdue": ("defects past their deadline", "已超期缺陷"),
     "never_inspected": ("Never inspected", "从未巡检"),
+    "err_clear_evidence": ("Clearing a hazard needs evidence: a photo, or a later patrol's image of the "
+                           "pole.", "消除隐患须有依据：照片，或后续巡检拍摄的该杆塔图像。"),
     "patrol_admin": ("Correct or remove this patrol", "修改或删除本次巡检"),
     "remove_patrol": ("Remove the patrol", "删除本次巡检"),
     "remove_patrol_help": ("Removes the patrol with its images, findings and the defects only it found "
@@ -263,6 +265,7 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"a scheduled repair needs a due date"), "err_due"),
     (re.compile(r"a repair needs its note: what was done"), "err_repair_note"),
     (re.compile(r"choose the next status"), "err_choose_status"),
+    (re.compile(r"clearing a hazard needs evidence: .*"), "err_clear_evidence"),
     (re.compile(r"a reason is required to (?:edit|remove) a patrol"), "err_patrol_reason"),
 )
 """Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
