@@ -87,7 +87,10 @@ def one_decimal(value: float | None, unit: str = "") -> str:
     so δ 95.7 % stays on its side of a 95 % threshold."""
     if value is None:
         return "—"
-    return f"{value:.1f}{(' ' + unit) if unit else ''}"
+    text = f"{value:.1f}"
+    if text == "-0.0":  # a difference that rounds to nothing has no sign
+        text = "0.0"
+    return f"{text}{(' ' + unit) if unit else ''}"
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,10 @@ def _demo(request: Request, session: Session) -> bool:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
 
 
 def _when(value: datetime | None, with_time: bool = True) -> str:

@@ -10,6 +10,7 @@
   const canvas = document.getElementById("ir");
   const ctx = canvas.getContext("2d");
   const bar = document.getElementById("bar");
+  const fmt = (v) => (Math.abs(v) < 0.05 ? 0 : v).toFixed(1);
   const W = cfg.width, H = cfg.height;
   let temps = null, base = null, drag = null, poly = [], measures = [], lastParams = null;
   let level = null; // [lo, hi] °C
@@ -82,8 +83,8 @@
     const digits = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
     for (const v of ticks) {
       const y = top + ((hi - v) / (hi - lo)) * (bottom - top);
-      b.fillRect(x + w, Math.round(y), 4, 1);
-      b.fillText(v.toFixed(digits), x + w + 6, Math.round(y) + 4);
+      b.fillRect(x + w, Math.round(y), 3, 1);
+      b.fillText(v.toFixed(digits), x + w + 9, Math.round(y) + 4);
     }
   }
 
@@ -178,7 +179,7 @@
       const line = el("div", `${tag} · ${what} — ${L.min} ${x.m.min.toFixed(1)} °C · ${L.max} ${x.m.max.toFixed(1)} °C · ${L.mean} ${x.m.mean.toFixed(1)} °C`);
       box.appendChild(line);
     });
-    text($("delta-ab"), measures.length === 2 ? `${(measures[1].m.max - measures[0].m.max).toFixed(1)} K` : "—");
+    text($("delta-ab"), measures.length === 2 ? `${fmt(measures[1].m.max - measures[0].m.max)} K` : "—");
   }
 
   const visImg = $("visible-image"), visCursor = $("vis-cursor");
