@@ -106,13 +106,14 @@ def test_excel_ledger_in_english() -> None:
     assert ws.cell(3, 8).value == "general"
 
 
-def test_csv_ledger_round_trips() -> None:
+def test_csv_ledger_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRPATROL_TIMEZONE", "Asia/Shanghai")
     data = ledger_csv(_rows(), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "缺陷编号"
     assert rows[1][3] == "N17" and rows[1][7] == "严重"
-    assert rows[1][12].startswith("2026-07-01T00:00")
+    assert rows[1][12].startswith("2026-07-01T08:00")  # 00:00 UTC in Beijing time
     assert rows[2][12] == ""
 
 

@@ -146,7 +146,7 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=4)
         page.mouse.up()
-        assert "最高" in page.inner_text("#box-result")  # the analyst reads Chinese now
+        assert "最高" in page.inner_text("#measures")  # the analyst reads Chinese now
         shot("07-viewer")
 
         page.goto(f"{base}/ui/map")

@@ -196,6 +196,13 @@ class Patrol(Timestamped, Base):
     rain: Mapped[bool] = mapped_column(Boolean, default=False)
     km_flown: Mapped[float] = mapped_column(Float, default=0.0)
     note: Mapped[str | None] = mapped_column(Text)
+    display_t_min_c: Mapped[float | None] = mapped_column(Float)
+    """Fixed lower end (°C) of the colour scale for every image of the patrol; None: each image's own."""
+    display_t_max_c: Mapped[float | None] = mapped_column(Float)
+    """Fixed upper end (°C) of the colour scale for every image of the patrol; None: each image's own."""
+    report_meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """What the filed report states beyond the records (:data:`irpatrol.reports.content.REPORT_META_KEYS`):
+    report number, company, department, inspector/reviewer/approver with dates, instrument, weather, load."""
 
     crew: Mapped[Crew | None] = relationship()
     drone: Mapped[Drone | None] = relationship()
@@ -297,6 +304,11 @@ class Finding(Timestamped, Base):
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Capture parameters of a recomputed finding (emissivity, distance_m, reflected_c …); None:
     the image's own (``Image.params``)."""
+    origin: Mapped[str | None] = mapped_column(String(20))
+    """None: found by the analysis; ``manual``: a hotspot an analyst marked by hand."""
+    override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """An analyst's judgement over the automatic values, which stay in the other columns:
+    ``grade``, ``component_kind``, ``heating`` (any may be absent), ``reason``, ``user``, ``at``."""
 
     image: Mapped[Image] = relationship(back_populates="findings")
     component: Mapped[Component | None] = relationship()
@@ -332,6 +344,12 @@ class Defect(Timestamped, Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     created_by: Mapped[str | None] = mapped_column(String(120))
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    """Who carries out the scheduled repair (set with ``repair_scheduled``)."""
+    crew_name: Mapped[str | None] = mapped_column(String(120))
+    """The repair crew (set with ``repair_scheduled``)."""
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the scheduled repair is due (UTC; set with ``repair_scheduled``)."""
 
     pole: Mapped[Pole | None] = relationship()
     component: Mapped[Component | None] = relationship()

@@ -18,9 +18,17 @@ from sqlalchemy.orm import Session, joinedload
 from irpatrol.errors import NotFound
 from irpatrol.registry import patrols
 from irpatrol.registry.model import Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
+from irpatrol.reports.why import Facts, deciding_finding, facts
 
 DEMO_MARK = "demo data"
 """Text in a patrol's note (any case) that marks it as demo data (see :mod:`irpatrol.demo`)."""
+
+REPORT_META_KEYS: tuple[str, ...] = (
+    "report_no", "company", "department", "inspector", "inspected_on", "reviewer", "reviewed_on",
+    "approver", "approved_on", "instrument_model", "instrument_serial", "calibration_date", "weather",
+    "load_note",
+)
+"""The report details an analyst enters per patrol (``Patrol.report_meta``), in report order."""
 
 ImageLoader = Callable[[Image, Finding | None], tuple[bytes | None, bytes | None]]
 """Given an image and the finding to outline, the (IR PNG, visible JPEG) bytes to show."""
@@ -55,6 +63,10 @@ class DefectSection:
     params: dict[str, float] = field(default_factory=dict)
     ir_png: bytes | None = None
     visible_jpeg: bytes | None = None
+    facts: Facts | None = None
+    """The deciding finding's stored values, for the explanation (:func:`irpatrol.reports.why.explain`)."""
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,8 @@ class PatrolReport:
     hazards: Sequence[HazardLine] = ()
     demo: bool = False
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    meta: dict[str, str] = field(default_factory=dict)
+    """Report details (:data:`REPORT_META_KEYS`), as entered."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,13 @@ class LedgerRow:
     deadline: datetime | None
     overdue: bool
     description: str | None
+    facts: Facts | None = None
+    """The deciding finding's stored values (the same numbers the defect page and report show)."""
+    assignee: str | None = None
+    crew_name: str | None = None
+    due_at: datetime | None = None
+    steps: Sequence[tuple[str, str | None, datetime | None]] = ()
+    """Each workflow step: (status reached, who, when)."""
 
 
 def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | None = None) -> PatrolReport:
@@ -146,6 +167,7 @@ def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | Non
         defects=_defect_sections(session, patrol_id, images),
         hazards=_hazard_lines(session, [fid for fid, _n, _l in feeders]),
         demo=is_demo_patrol(patrol),
+        meta={k: str(v) for k, v in (patrol.report_meta or {}).items() if k in REPORT_META_KEYS and v},
     )
 
 
@@ -163,10 +185,10 @@ def _defect_sections(session: Session, patrol_id: int, images: ImageLoader | Non
         .options(joinedload(Finding.image), joinedload(Finding.component))
         .order_by(Finding.t_max_c.desc())
     ).all()
-    best: dict[int, Finding] = {}
+    per_defect: dict[int, list[Finding]] = {}
     for f in findings:
-        best.setdefault(f.defect_id, f)  # type: ignore[arg-type]
-    sections = [_section(session, f, images) for f in best.values()]
+        per_defect.setdefault(f.defect_id, []).append(f)  # type: ignore[arg-type]
+    sections = [_section(session, deciding_finding(fs) or fs[0], images) for fs in per_defect.values()]
     rank = {"critical": 0, "serious": 1, "general": 2}
     return sorted(sections, key=lambda s: (rank.get(s.grade, 3), s.feeder, _pole_key(s.pole)))
 
@@ -177,7 +199,8 @@ def _section(session: Session, f: Finding, images: ImageLoader | None) -> Defect
     pole = defect.pole
     diag = f.diagnosis or {}
     ir, visible = images(f.image, f) if images else (None, None)
-    params = {k: float(v) for k, v in (f.image.params or {}).items() if isinstance(v, int | float)}
+    stored = f.params or f.image.params or {}  # a recompute's parameters go with its temperatures
+    params = {k: float(v) for k, v in stored.items() if isinstance(v, int | float)}
     component = f.component or defect.component
     return DefectSection(
         defect_id=defect.id,
@@ -205,6 +228,9 @@ def _section(session: Session, f: Finding, images: ImageLoader | None) -> Defect
         params=params,
         ir_png=ir,
         visible_jpeg=visible,
+        facts=facts(f),
+        lat=f.image.lat if f.image.lat is not None else (pole.lat if pole else None),
+        lon=f.image.lon if f.image.lon is not None else (pole.lon if pole else None),
     )
 
 

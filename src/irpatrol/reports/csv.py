@@ -10,7 +10,8 @@ from irpatrol.reports.ledger import table
 
 
 def ledger_csv(rows: list[LedgerRow], lang: str = "en") -> bytes:
-    """The ledger ``rows`` as CSV bytes: a header row in ``lang``, dates as ISO 8601 (UTC)."""
+    """The ledger ``rows`` as CSV bytes: a header row in ``lang``, dates as ISO 8601 in the
+    configured zone (``IRPATROL_TIMEZONE``)."""
     headers, body = table(rows, lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

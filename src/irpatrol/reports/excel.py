@@ -36,8 +36,12 @@ def ledger_xlsx(rows: list[LedgerRow], lang: str = "en", *, demo: bool = False) 
         if fill:
             ws.cell(row=ws.max_row, column=GRADE_COLUMN).fill = PatternFill("solid", fgColor=fill)
     for col, header in enumerate(headers, start=1):
-        width = max(len(header) * (2 if lang == "zh" else 1), 8) + 2
-        ws.column_dimensions[get_column_letter(col)].width = min(width, 40)
+        texts = [header, *(str(values[col - 1]) for values in body[:2000] if values[col - 1] is not None)]
+        width = max(max(_text_width(line) for text in texts for line in text.split("\n")), 6) + 2
+        ws.column_dimensions[get_column_letter(col)].width = min(width, 60)
+        if width > 60:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
         if body and isinstance(body[0][col - 1], datetime):
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = "yyyy-mm-dd hh:mm"
@@ -50,6 +54,13 @@ def ledger_xlsx(rows: list[LedgerRow], lang: str = "en", *, demo: bool = False) 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _text_width(text: str) -> int:
+    """Columns ``text`` takes in a worksheet: two for a CJK (wide) character, one otherwise."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell(value: object) -> object:

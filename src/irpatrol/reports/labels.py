@@ -110,6 +110,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_defects": ("No defects were found in this patrol.", "本次巡检未发现缺陷。"),
     "poles_with_defects": ("Poles with defects", "缺陷杆塔数"),
     "inspector": ("Crew", "检测班组"),
+    # report details (issue 14), DL/T 664-2016 Annex F
+    "report_no": ("Report no.", "报告编号"),
+    "company": ("Company", "单位名称"),
+    "department": ("Department", "检测部门"),
+    "inspector_name": ("Inspector", "检测人员"),
+    "inspected_on": ("Inspected on", "检测日期"),
+    "reviewer": ("Reviewer", "审核"),
+    "reviewed_on": ("Reviewed on", "审核日期"),
+    "approver": ("Approver", "批准"),
+    "approved_on": ("Approved on", "批准日期"),
+    "instrument_model": ("Instrument model", "仪器型号"),
+    "instrument_serial": ("Instrument serial no.", "仪器编号"),
+    "calibration_date": ("Calibration date", "校准日期"),
+    "weather": ("Weather", "天气"),
+    "load_note": ("Load", "负荷情况"),
+    "location": ("Location", "位置"),
+    "coordinates": ("Coordinates", "坐标"),
+    "time_zone": ("Time zone", "时区"),
+    "signatures": ("Signatures", "签字"),
+    # work orders (issue 14)
+    "assignee": ("Assignee", "负责人"),
+    "repair_crew": ("Repair crew", "检修班组"),
+    "due_at": ("Due", "计划完成时间"),
+    "workflow_steps": ("Workflow steps (who, when)", "处理过程（人员、时间）"),
 }
 
 

@@ -19,6 +19,7 @@ from irpatrol.registry.defects import MAX_PER_PAGE, OVERDUE_EXEMPT, DefectFilter
 from irpatrol.registry.model import Defect
 from irpatrol.reports.content import LedgerRow
 from irpatrol.reports.labels import grade_label, label, status_label
+from irpatrol.reports.why import deciding_finding, explain, facts, why_label
 
 EXPORT_LIMIT = 100_000
 """Most rows one export holds."""
@@ -50,6 +51,7 @@ def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
     pole = d.pole
     feeder = pole.feeder if pole else None
     deadline = _aware(d.deadline)
+    deciding = deciding_finding(d.findings) if d.kind == "thermal" or d.findings else None
     return LedgerRow(
         defect_id=d.id,
         area=feeder.area.name if feeder and feeder.area else None,
@@ -60,12 +62,18 @@ def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
         kind=d.kind,
         grade=d.grade,
         status=d.status,
-        t_max_c=d.last_t_max_c,
-        delta_t_k=d.last_delta_t_k,
+        t_max_c=deciding.t_max_c if deciding is not None else d.last_t_max_c,
+        delta_t_k=deciding.delta_t_k if deciding is not None else d.last_delta_t_k,
         found_at=_aware(d.found_at),
         deadline=deadline,
         overdue=bool(deadline and deadline < now and d.status not in OVERDUE_EXEMPT),
         description=d.description,
+        facts=facts(deciding) if deciding is not None else None,
+        assignee=d.assignee,
+        crew_name=d.crew_name,
+        due_at=_aware(d.due_at),
+        steps=[(e.to_status, e.username, _aware(e.at))
+               for e in d.events if e.event == "status" and e.to_status],
     )
 
 
@@ -81,11 +89,21 @@ HEADERS: tuple[str, ...] = (
 )
 """Label keys of the ledger's columns (see :mod:`irpatrol.reports.labels`)."""
 
+WHY_COLUMNS: tuple[str, ...] = (
+    "why_t2", "why_t0", "why_rise", "why_delta_pct", "why_rule", "why_clause", "why_confidence", "why_flags",
+    "why_advice", "why_params", "why_grade",
+)
+"""Explanation lines (:func:`irpatrol.reports.why.explain`) added after :data:`HEADERS`, then the
+work order (assignee, crew, due) and who did each workflow step when."""
+WORK_COLUMNS: tuple[str, ...] = ("assignee", "repair_crew", "due_at", "workflow_steps")
+
 
 def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list[object]]]:
-    """Headers in ``lang`` and one list of cell values per row (dates as naive UTC datetimes)."""
-    headers = [label(h, lang) for h in HEADERS]
-    body = [
+    """Headers in ``lang`` and one list of cell values per row (dates as naive datetimes in the
+    configured zone)."""
+    headers = [label(h, lang) for h in HEADERS] + [why_label(k, lang) for k in WHY_COLUMNS] + [
+        label(k, lang) for k in WORK_COLUMNS]
+    body: list[list[object]] = [
         [
             r.defect_id,
             r.area or "",
@@ -102,10 +120,29 @@ def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list
             _naive(r.deadline),
             label("yes" if r.overdue else "no", lang),
             r.description or "",
+            *_why_cells(r, lang),
+            r.assignee or "",
+            r.crew_name or "",
+            _naive(r.due_at),
+            _steps(r, lang),
         ]
         for r in rows
     ]
     return headers, body
+
+
+def _why_cells(r: LedgerRow, lang: str) -> list[str]:
+    if r.facts is None:
+        return ["" for _ in WHY_COLUMNS]
+    lines = {line.key: line.value for line in explain(r.facts, lang)}
+    return [lines.get(k, "") for k in WHY_COLUMNS]
+
+
+def _steps(r: LedgerRow, lang: str) -> str:
+    """"status · who · when" per workflow step, one per line (times in the configured zone)."""
+    from irpatrol.reports.timefmt import local_text
+
+    return "\n".join(f"{status_label(s, lang)} · {who or '—'} · {local_text(at)}" for s, who, at in r.steps)
 
 
 def component_name(kind: str | None, lang: str = "en") -> str:
@@ -120,4 +157,8 @@ def component_name(kind: str | None, lang: str = "en") -> str:
 
 
 def _naive(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    """A naive datetime in the configured zone (``IRPATROL_TIMEZONE``), as a worksheet holds it."""
+    from irpatrol.reports.timefmt import local
+
+    v = local(value)
+    return None if v is None else v.replace(tzinfo=None, microsecond=0)

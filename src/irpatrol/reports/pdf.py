@@ -12,9 +12,11 @@ from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from irpatrol.reports.content import PatrolReport
+from irpatrol.reports.content import REPORT_META_KEYS, PatrolReport
 from irpatrol.reports.labels import grade_label, label, status_label
 from irpatrol.reports.ledger import component_name
+from irpatrol.reports.timefmt import local_text, zone_label
+from irpatrol.reports.why import explain, why_label
 
 _env = Environment(
     loader=PackageLoader("irpatrol.reports", "templates"),
@@ -39,6 +41,10 @@ def patrol_html(report: PatrolReport, lang: str = "en") -> str:
         when=_when,
         data_uri=_data_uri,
         by_grade=_count_by_grade(report),
+        zone=zone_label(lang),
+        meta_keys=[k for k in REPORT_META_KEYS if k != "report_no"],
+        why=lambda facts: explain(facts, lang) if facts is not None else [],
+        wl=lambda key: why_label(key, lang),
     )
 
 
@@ -56,9 +62,8 @@ def _num(value: float | None, digits: int = 1, unit: str = "") -> str:
 
 
 def _when(value: datetime | None, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    """In the configured zone (``IRPATROL_TIMEZONE``, default Asia/Shanghai), named on the cover."""
+    return local_text(value, with_time)
 
 
 def _data_uri(data: bytes | None, mime: str) -> str | None:

@@ -21,8 +21,18 @@ Filters = DefectFilters | Mapping[str, Any] | None
 
 def patrol_pdf(session: Session, patrol_id: int, *, lang: str = "en", data_dir: Path | None = None) -> bytes:
     """The PDF report of patrol ``patrol_id`` (images read from ``data_dir`` when given)."""
-    loader = file_loader(data_dir) if data_dir is not None else None
+    loader = file_loader(data_dir, ranges=_patrol_range(session, patrol_id)) if data_dir is not None else None
     return _patrol_pdf(content.patrol_report(session, patrol_id, images=loader), lang)
+
+
+def _patrol_range(session: Session, patrol_id: int) -> dict[int, tuple[float, float]]:
+    """The patrol's fixed colour range (°C) when one is set."""
+    from irpatrol.registry.model import Patrol
+
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None or patrol.display_t_min_c is None or patrol.display_t_max_c is None:
+        return {}
+    return {patrol_id: (patrol.display_t_min_c, patrol.display_t_max_c)}
 
 
 def ledger_xlsx(

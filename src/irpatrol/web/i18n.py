@@ -11,6 +11,7 @@ from collections.abc import Callable
 from irpatrol.reports.fieldwork_labels import FIELD_LABELS
 from irpatrol.reports.labels import LABELS as REPORT_LABELS
 from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
+from irpatrol.reports.why import WHY_LABELS
 
 __all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "header_language", "status_label", "t",
            "translator"]
@@ -137,9 +138,101 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "error_409": ("Not possible now", "当前无法执行"),
     "error_other": ("Cannot be done", "无法完成"),  # 400: the rest of the error tree
     "back": ("Back", "返回"),
+    # the analyst's day (issue 14): viewer tools, judgement, work orders
+    "tool": ("Tool", "工具"),
+    "tool_spot": ("Spot", "点"),
+    "tool_box": ("Box", "矩形"),
+    "tool_line": ("Line", "线"),
+    "tool_polygon": ("Polygon", "多边形"),
+    "tool_reference": ("Reference box", "参照区域"),
+    "level_min": ("Scale from", "色标下限"),
+    "level_max": ("Scale to", "色标上限"),
+    "isotherm": ("Alarm above", "报警温度"),
+    "auto_range": ("Auto range", "自动量程"),
+    "patrol_range": ("Patrol range", "本次巡检统一量程"),
+    "clear": ("Clear", "清除"),
+    "viewer_help": ("Box, line and reference: drag. Spot: click. Polygon: click the corners, click the first "
+                    "corner again to close. ΔT compares the hottest points of the last two tools.",
+                    "矩形、线、参照区域：拖动；点：单击；多边形：依次单击各角点，再次单击第一个角点闭合。"
+                    "ΔT 为最后两个测量工具最高温之差。"),
+    "add_finding": ("Add missed hotspot", "补充漏检热点"),
+    "preview_recompute": ("Preview recompute", "预览重新计算"),
+    "draft": ("Draft (not saved)", "草稿（未保存）"),
+    "confirm_save": ("Confirm and save", "确认并保存"),
+    "discard": ("Discard", "放弃"),
+    "before": ("Stored", "当前值"),
+    "after": ("Recomputed", "重新计算值"),
+    "points": ("points", "个点"),
+    "override": ("Override", "人工改判"),
+    "automatic": ("Automatic", "自动判定"),
+    "analyst": ("Analyst", "分析员"),
+    "heating": ("Heating type", "致热类型"),
+    "heating_current": ("current-heated", "电流致热型"),
+    "heating_voltage": ("voltage-heated", "电压致热型"),
+    "heating_both": ("current and voltage", "综合致热型"),
+    "next_status": ("Next status (choose one)", "下一状态（请选择）"),
+    "evidence_photos": ("Photos", "照片"),
+    "verify_needs_evidence": ("Verification needs evidence: a later patrol's measurement, or a photo and a "
+                              "reason.", "验收须有依据：后续巡检的测温结果，或照片并填写原因。"),
+    "comment_or_repair_note": ("Comment (the repair note when repaired)", "备注（已消缺时填写消缺情况）"),
+    "event_note": ("Note", "备注"),
+    "event_override": ("Analyst's override", "人工改判"),
+    "event_finding": ("Finding", "发现"),
+    "event_status": ("Status", "状态"),
+    "fixed_range": ("Fixed colour range for the patrol", "本次巡检统一色标量程"),
+    "report_details": ("Report details", "报告信息"),
+    "palette_iron": ("Iron", "铁红"),
+    "palette_rainbow": ("Rainbow", "彩虹"),
+    "palette_white-hot": ("White hot", "白热"),
+    "palette_black-hot": ("Black hot", "黑热"),
+    "palette_lava": ("Lava", "熔岩"),
+    "palette_arctic": ("Arctic", "北极"),
+    "err_override_reason": ("A reason is required to override the automatic judgement.",
+                            "人工改判须填写原因。"),
+    "err_verify_evidence": ("Verification needs evidence: a later patrol's measurement, or a photo and a "
+                            "reason.", "验收须有依据：后续巡检的测温结果，或照片并填写原因。"),
+    "err_param_range": ("{name} must be between {lo} and {hi}, got {value}.",
+                        "{name} 须在 {lo} 与 {hi} 之间，当前为 {value}。"),
+    "err_assignee": ("A scheduled repair needs an assignee.", "安排检修须指定负责人。"),
+    "err_due": ("A scheduled repair needs a due date.", "安排检修须填写计划完成日期。"),
+    "err_repair_note": ("A repair needs its note: what was done.", "消缺须填写消缺情况。"),
+    "err_choose_status": ("Choose the next status.", "请选择下一状态。"),
+    "upload_flight": ("Upload a flight", "上传巡检数据"),
+    "choose_files": ("Files", "选择文件"),
+    "choose_folder": ("Or a folder", "或选择文件夹"),
+    "upload_and_ingest": ("Upload and analyse", "上传并分析"),
+    "upload_help": ("Thermal images of one flight (R-JPEG, radiometric TIFF …). Reloading this page and "
+                    "choosing the same files again resumes: files already received are skipped.",
+                    "一次飞行的红外图像（R-JPEG、辐射 TIFF 等）。"
+                    "刷新本页后重新选择相同文件即可续传，已上传的文件将跳过。"),
+    "progress": ("Progress", "进度"),
+    "uploaded": ("Uploaded", "已上传"),
+    "analysed": ("Analysed", "已分析"),
+    "unmatched": ("Not matched to a pole", "未匹配杆塔"),
+    "defects_opened": ("Defects opened", "新增缺陷"),
+    "defects_joined": ("Defects seen again", "已有缺陷复现"),
+    "open_patrol": ("Open the patrol", "查看本次巡检"),
+    "file": ("File", "文件"),
+    "job_queued": ("queued", "排队中"),
+    "job_running": ("analysing", "分析中"),
+    "job_done": ("done", "完成"),
+    "job_failed": ("failed", "失败"),
+    "already_uploaded": ("already uploaded", "已上传"),
+    "alert_critical": ("open critical defects", "未消除的危急缺陷"),
+    "alert_overdue": ("defects past their deadline", "已超期缺陷"),
+    "never_inspected": ("Never inspected", "从未巡检"),
+    "err_clear_evidence": ("Clearing a hazard needs evidence: a photo, or a later patrol's image of the "
+                           "pole.", "消除隐患须有依据：照片，或后续巡检拍摄的该杆塔图像。"),
+    "patrol_admin": ("Correct or remove this patrol", "修改或删除本次巡检"),
+    "remove_patrol": ("Remove the patrol", "删除本次巡检"),
+    "remove_patrol_help": ("Removes the patrol with its images, findings and the defects only it found "
+                           "that are still new; defects seen again or already handled are kept.",
+                           "删除本次巡检及其图像、发现和仅由本次巡检发现且仍为新建状态的缺陷；"
+                           "其他巡检也发现或已处理的缺陷将保留。"),
+    "err_patrol_reason": ("A reason is required to change or remove a patrol.", "修改或删除巡检须填写原因。"),
 }
 
-LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **FIELD_LABELS, **PAGE_LABELS}
+LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **FIELD_LABELS, **WHY_LABELS, **PAGE_LABELS}
 
 
 def t(key: str, lang: str = "en") -> str:
@@ -165,6 +258,16 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"not a photo: .*"), "err_not_photo"),
     (re.compile(r"no (?P<what>defect|hazard|patrol|pole|feeder|area) #?(?P<id>\d+)"), "err_no_record"),
     (re.compile(r"role '(?P<role>\w+)' may not do this; '(?P<need>\w+)' or above is required"), "err_role"),
+    (re.compile(r"a reason is required to override the automatic judgement"), "err_override_reason"),
+    (re.compile(r"verification needs evidence: .*"), "err_verify_evidence"),
+    (re.compile(r"(?P<name>emissivity|distance_m|reflected_c) must be between (?P<lo>\S+) and (?P<hi>\S+), "
+                r"got (?P<value>\S+)"), "err_param_range"),
+    (re.compile(r"a scheduled repair needs an assignee"), "err_assignee"),
+    (re.compile(r"a scheduled repair needs a due date"), "err_due"),
+    (re.compile(r"a repair needs its note: what was done"), "err_repair_note"),
+    (re.compile(r"choose the next status"), "err_choose_status"),
+    (re.compile(r"clearing a hazard needs evidence: .*"), "err_clear_evidence"),
+    (re.compile(r"a reason is required to (?:edit|remove) a patrol"), "err_patrol_reason"),
 )
 """Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
 with the label it is shown as; anything else is shown as the service wrote it."""

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from irpatrol.registry import auth
 from irpatrol.reports.ledger import component_name
 from irpatrol.reports.service import has_demo_data
+from irpatrol.reports.timefmt import local_text, zone_label
+from irpatrol.reports.why import explain
 from irpatrol.web.i18n import grade_label, status_label, translator
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -37,6 +39,8 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "component": lambda k: component_name(k, lang),
         "num": _num,
         "when": _when,
+        "zone": zone_label(lang),
+        "why": lambda f: explain(f, lang),
         "demo": _demo(request, session),
         "P": PREFIX,
         "is_admin": user is not None and auth.has_role(user.role, "admin"),
@@ -55,10 +59,12 @@ def _demo(request: Request, session: Session) -> bool:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
 
 
 def _when(value: datetime | None, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    """In the configured zone (``IRPATROL_TIMEZONE``, default Asia/Shanghai)."""
+    return local_text(value, with_time)

@@ -3,16 +3,14 @@ palette look-up tables for the canvas. Decoded files are cached per process (LRU
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image as PILImage
 
 from irpatrol.radiometry.palettes import palette_names
 from irpatrol.radiometry.thermogram import Thermogram
-from irpatrol.reports.images import display_range
+from irpatrol.reports.images import thermal_png
 
 PALETTES: tuple[str, ...] = tuple(palette_names())
 
@@ -31,17 +29,13 @@ def load(path: Path) -> Thermogram:
 
 
 @lru_cache(maxsize=1024)
-def thumbnail_png(path: str, mtime: float, palette: str, width: int) -> bytes:
-    """The thermogram in ``palette``, scaled to ``width`` px (0: full size), as PNG."""
-    from irpatrol.radiometry.render import colorize
-
+def thumbnail_png(path: str, mtime: float, palette: str, width: int,
+                  t_range: tuple[float, float] | None = None, isotherm_c: float | None = None) -> bytes:
+    """The thermogram in ``palette`` with its colour bar (°C), scaled to ``width`` px (0: full
+    size), as PNG. ``t_range`` (°C): fixed scale ends (a patrol's), default the frame's own
+    minimum and maximum, so a hot clamp stands out from its neighbours."""
     celsius = thermogram(path, mtime).celsius
-    img = PILImage.fromarray(colorize(celsius, palette, *display_range(celsius)))
-    if width and width < img.width:
-        img = img.resize((width, max(1, round(img.height * width / img.width))), PILImage.Resampling.BILINEAR)
-    buf = io.BytesIO()
-    img.save(buf, "PNG", optimize=False, compress_level=3)
-    return buf.getvalue()
+    return thermal_png(celsius, palette, t_range=t_range, isotherm_c=isotherm_c, width=width)
 
 
 @lru_cache(maxsize=32)

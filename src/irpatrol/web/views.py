@@ -28,14 +28,16 @@ from irpatrol.web.pages import (
     schedule,
     viewer,
 )
+from irpatrol.web.pages import judgement as judgement_pages
 from irpatrol.web.pages import map as map_pages
+from irpatrol.web.pages import upload as upload_pages
 from irpatrol.web.render import PREFIX
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 router = APIRouter(include_in_schema=False)
 for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports,
-                fieldwork):
+                fieldwork, judgement_pages, upload_pages):
     router.include_router(_module.router, prefix=PREFIX)
 
 

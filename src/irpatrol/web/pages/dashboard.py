@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from irpatrol.registry import defects
+from irpatrol.reports.ledger import to_row
 from irpatrol.web import queries
 from irpatrol.web.deps import SessionDep, WebUser
 from irpatrol.web.i18n import grade_label, status_label, t
@@ -22,7 +24,7 @@ def dashboard(request: Request, user: WebUser, session: SessionDep) -> HTMLRespo
     d = queries.dashboard(session)
     chart = _chart(d, user.language)
     return page(request, session, user, "dashboard.html", nav="dashboard", d=d, chart=chart,
-                fieldwork=_fieldwork(session))
+                fieldwork=_fieldwork(session), alerts=_alerts(session))
 
 
 def _fieldwork(session: Any) -> dict[str, int]:
@@ -33,6 +35,19 @@ def _fieldwork(session: Any) -> dict[str, int]:
 
     _items, open_hazards = hazards.list_hazards(session, {"open_only": True}, per_page=1)
     return open_counts(session) | {"open_violations": open_violations(session), "open_hazards": open_hazards}
+
+
+ALERT_ROWS = 10
+"""Most defects each alert list shows (the ledger link lists them all)."""
+
+
+def _alerts(session: SessionDep) -> dict[str, Any]:
+    """Open critical defects and defects past their deadline, most urgent first."""
+    critical = defects.list_defects(session, {"grade": "critical", "open_only": True}, sort="deadline",
+                                    page=1, per_page=ALERT_ROWS)
+    overdue = defects.list_defects(session, {"overdue": True}, sort="deadline", page=1, per_page=ALERT_ROWS)
+    return {"critical": [to_row(x) for x in critical.items], "critical_total": critical.total,
+            "overdue": [to_row(x) for x in overdue.items], "overdue_total": overdue.total}
 
 
 def _chart(d: queries.Dashboard, lang: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
-from irpatrol.registry import hazards, photos, workflow
+from irpatrol.registry import hazards, judgement, photos, workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
 from irpatrol.web.deps import PilotUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text
@@ -68,10 +68,16 @@ def transition(hazard_id: int, request: Request, user: PilotUser, session: Sessi
                to_status: Annotated[str, Form()], comment: Annotated[str | None, Form()] = None,
                reason: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     """Move the hazard along its workflow (the registry's hazard service)."""
+    def change() -> None:
+        hazard = session.get(Hazard, hazard_id)
+        if hazard is not None and to_status == workflow.HazardStatus.CLEARED.value:
+            workflow.check_hazard_transition(hazard.status, to_status, reason=reason or None)
+            judgement.check_hazard_clearance_evidence(session, hazard)
+        hazards.transition(session, hazard_id, to_status, user=user.username, comment=comment or None,
+                           reason=reason or None)
+
     return apply_change(
-        session, user.language,
-        lambda: hazards.transition(session, hazard_id, to_status, user=user.username,
-                                   comment=comment or None, reason=reason or None),
+        session, user.language, change,
         refused=lambda message: hazard_page(hazard_id, request, user, session, flash=message),
         done_url=f"{PREFIX}/hazards/{hazard_id}",
     )

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import tempfile
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from irpatrol.diagnosis.catalogue import catalogue
+from irpatrol.errors import InputError, IrPatrolError
 from irpatrol.registry import defects as service
-from irpatrol.registry import workflow
+from irpatrol.registry import judgement, photos, workflow
 from irpatrol.registry.model import Feeder, Finding, Image
-from irpatrol.reports.content import advice_text
 from irpatrol.reports.ledger import to_row
-from irpatrol.web.deps import AnalystUser, SessionDep, WebUser
+from irpatrol.reports.timefmt import zone
+from irpatrol.reports.why import advice, deciding_finding
+from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.i18n import error_text
+from irpatrol.web.pages.hazards import _save, _scratch
 from irpatrol.web.render import PREFIX, page
 from irpatrol.web.transitions import apply_change, form_context
 
@@ -75,28 +83,85 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
     ]
     form = form_context(user.language, workflow.TRANSITIONS[workflow.parse_status(defect.status)],
                         workflow.REASON_REQUIRED, flash, ok)
+    deciding = deciding_finding(findings)
     return page(request, session, user, "defect.html", nav="ledger", d=defect, row=to_row(defect),
-                findings=findings, trend=trend,
-                advice=advice_text(findings[-1].diagnosis) if findings else None, **form)
+                findings=findings, trend=trend, deciding=deciding,
+                advice=advice(deciding.diagnosis, user.language) if deciding else None,
+                kinds=[(c.kind, c.name_zh if user.language == "zh" else c.name_en) for c in catalogue()],
+                grades=[g.value for g in workflow.Grade], heatings=judgement.HEATING_TYPES, **form)
 
 
 @router.post("/ledger/{defect_id}/transition", response_model=None)
-def transition(
+async def transition(
     defect_id: int,
     request: Request,
     user: AnalystUser,
     session: SessionDep,
-    to_status: Annotated[str, Form()],
+    settings: SettingsDep,
+    to_status: Annotated[str | None, Form()] = None,
     comment: Annotated[str | None, Form()] = None,
     reason: Annotated[str | None, Form()] = None,
+    assignee: Annotated[str | None, Form(max_length=120)] = None,
+    crew: Annotated[str | None, Form(max_length=120)] = None,
+    due_date: Annotated[str | None, Form()] = None,
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> HTMLResponse | RedirectResponse:
-    """Move the defect along the workflow; a refused change shows its reason on the page."""
-    return apply_change(
-        session, user.language,
-        lambda: service.transition(session, defect_id, to_status, user=user.username,
-                                   comment=comment or None, reason=reason or None),
-        refused=lambda message: defect_page(defect_id, request, user, session, flash=message),
-        done_url=f"{PREFIX}/ledger/{defect_id}",
-    )
+    """Move the defect along the workflow as a work order does: ``repair_scheduled`` needs an
+    assignee and a due date (and takes the crew); ``repaired`` needs the repair note and takes
+    photos; ``verified`` needs evidence (a later patrol's measurement, or a photo and a reason).
+    A refused change shows its reason on the page; nothing is pre-selected."""
+    uploads = [f for f in files or [] if f.filename]
+    with tempfile.TemporaryDirectory(dir=_scratch(settings.data_dir)) as tmp:
+        paths = []
+        try:
+            for n, upload in enumerate(uploads):
+                path = Path(tmp) / f"{n}.upload"
+                await _save(upload, path, settings.upload_limit_bytes)
+                paths.append(path)
+        except IrPatrolError as exc:
+            message = error_text(exc.message, user.language)
+            return defect_page(defect_id, request, user, session, flash=message)
+
+        def change() -> None:
+            if not to_status:
+                raise InputError("choose the next status")
+            for path in paths:
+                photos.attach_photo(session, path, data_dir=settings.data_dir, defect_id=defect_id,
+                                     caption=comment or None, user=user.username)
+            session.flush()
+            current = service.get_defect(session, defect_id).status
+            workflow.check_transition(current, to_status, reason=reason or None)  # refused moves first
+            if to_status == workflow.DefectStatus.REPAIR_SCHEDULED.value:
+                if not (assignee and assignee.strip()):
+                    raise InputError("a scheduled repair needs an assignee")
+                due = _due(due_date)
+                judgement.schedule_repair(session, defect_id, assignee=assignee or "", crew=crew, due_at=due,
+                                          user=user.username, comment=comment or None)
+                return
+            if to_status == workflow.DefectStatus.REPAIRED.value and not (comment and comment.strip()):
+                raise InputError("a repair needs its note: what was done")
+            if to_status == workflow.DefectStatus.VERIFIED.value:
+                defect = service.get_defect(session, defect_id)
+                session.refresh(defect)
+                judgement.check_verification_evidence(defect, reason)
+            service.transition(session, defect_id, to_status, user=user.username,
+                               comment=comment or None, reason=reason or None)
+
+        return apply_change(
+            session, user.language, change,
+            refused=lambda message: defect_page(defect_id, request, user, session, flash=message),
+            done_url=f"{PREFIX}/ledger/{defect_id}",
+        )
+
+
+def _due(value: str | None) -> datetime:
+    """The due date typed in the form (YYYY-MM-DD, end of that day in the configured zone)."""
+    if not value:
+        raise InputError("a scheduled repair needs a due date")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"due date: expected YYYY-MM-DD, got {value!r}") from None
+    return datetime.combine(day, time(23, 59), tzinfo=zone()).astimezone(UTC)
 
 

@@ -21,7 +21,31 @@ def map_page(request: Request, user: WebUser, session: SessionDep) -> HTMLRespon
     """Every feeder and pole on one Leaflet map; the data is inline so it paints at once."""
     tile_url = request.app.state.settings.tile_url
     data = queries.map_data(session)
-    return page(request, session, user, "map.html", nav="map", data=data, tile_url=tile_url)
+    return page(request, session, user, "map.html", nav="map", data=data, tile_url=tile_url,
+                layers=_layers(session, user.language))
+
+
+def _layers(session: SessionDep, lang: str) -> dict[str, object]:
+    """The extra map layers: poles never inspected (no image matched to them) and open hazards
+    with their kind and grade in ``lang``."""
+    from irpatrol.registry.model import Hazard
+    from irpatrol.registry.workflow import HazardStatus
+    from irpatrol.web.i18n import grade_label, t
+
+    seen = select(Image.pole_id).where(Image.pole_id.is_not(None)).distinct()
+    never = session.execute(select(Pole.lat, Pole.lon).where(Pole.id.not_in(seen))).all()
+    closed = {HazardStatus.CLEARED.value, HazardStatus.REJECTED.value}
+    rows = session.execute(
+        select(Hazard.id, Hazard.kind, Hazard.grade, Hazard.status, Hazard.lat, Hazard.lon, Pole.lat,
+               Pole.lon).outerjoin(Pole, Hazard.pole_id == Pole.id)
+    ).all()
+    hazards = [[round(plat if hlat is None else hlat, 5), round(plon if hlon is None else hlon, 5),
+                t(f"hazard_{kind}", lang), grade_label(grade, lang), grade, hid]
+               for hid, kind, grade, status, hlat, hlon, plat, plon in rows
+               if status not in closed and (hlat is not None or plat is not None)]
+    return {"never": [[round(a, 5), round(b, 5)] for a, b in never], "hazards": hazards,
+            "labels": {"never": t("never_inspected", lang), "hazards": t("hazards", lang),
+                       "hazard_url": "/ui/hazards/"}}
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)

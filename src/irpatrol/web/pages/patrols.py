@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import NotFound
 from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
-from irpatrol.reports.content import is_demo_patrol, patrol_report
+from irpatrol.reports.content import REPORT_META_KEYS, is_demo_patrol, patrol_report
 from irpatrol.web.deps import SessionDep, WebUser
 from irpatrol.web.render import page
 from irpatrol.web.thumbs import PALETTES
@@ -46,7 +46,7 @@ def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: i
 
 @router.get("/patrols/{patrol_id}", response_class=HTMLResponse)
 def patrol_detail(patrol_id: int, request: Request, user: WebUser, session: SessionDep,
-                  palette: str = "iron") -> HTMLResponse:
+                  palette: str = "iron", ok: str | None = None, flash: str | None = None) -> HTMLResponse:
     """One patrol: conditions, defects found, and every image in the chosen palette."""
     report = patrol_report(session, patrol_id)
     patrol = session.get(Patrol, patrol_id)
@@ -58,4 +58,5 @@ def patrol_detail(patrol_id: int, request: Request, user: WebUser, session: Sess
         .order_by(Image.captured_at, Image.id)
     ).all()
     return page(request, session, user, "patrol.html", nav="patrols", r=report, patrol=patrol, images=images,
-                palette=palette if palette in PALETTES else "iron", palettes=PALETTES)
+                palette=palette if palette in PALETTES else "iron", palettes=PALETTES, ok=ok, flash_msg=flash,
+                meta_keys=REPORT_META_KEYS)

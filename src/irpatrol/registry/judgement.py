@@ -1,0 +1,462 @@
+"""The analyst's judgement over the automatic analysis: a hotspot the analysis missed marked by
+hand, an override of component, heating type or grade with a reason, and a recompute shown as a
+draft before it is saved. Every change is audited; automatic values stay in their columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from irpatrol.db import utcnow
+from irpatrol.diagnosis.catalogue import KINDS
+from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.registry import findings as finding_service
+from irpatrol.registry import workflow
+from irpatrol.registry.analyse import jsonable
+from irpatrol.registry.audit import record
+from irpatrol.registry.defects import DeadlinePolicy, register_finding
+from irpatrol.registry.model import Component, Defect, DefectEvent, Finding, Image
+
+HEATING_TYPES = ("current", "voltage", "both")
+"""Heating types of DL/T 664-2016 §5 (current-heated, voltage-heated, both)."""
+
+PARAM_BOUNDS: dict[str, tuple[float, float]] = {
+    "emissivity": (0.01, 1.0),
+    "distance_m": (0.0, 10_000.0),
+    "reflected_c": (-100.0, 1000.0),
+}
+"""Accepted capture parameters (inclusive): ε, distance (m), reflected apparent temperature (°C).
+The viewer's preview and the saved recompute check these same bounds, so what the preview
+refuses (a reflected −273 °C) can never be saved."""
+
+
+def check_params(emissivity: float | None, distance_m: float | None, reflected_c: float | None) -> None:
+    """ParameterError naming the first capture parameter outside :data:`PARAM_BOUNDS`."""
+    for name, value in (("emissivity", emissivity), ("distance_m", distance_m), ("reflected_c", reflected_c)):
+        if value is None:
+            continue
+        lo, hi = PARAM_BOUNDS[name]
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise ParameterError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+
+
+DRAFT_KEYS = (
+    "grade",
+    "t_max_c",
+    "t_ref_c",
+    "t_ambient_c",
+    "delta_t_k",
+    "rise_k",
+    "delta_pct",
+    "rule",
+    "clause",
+    "confidence",
+    "flags",
+    "params",
+)
+
+
+def recompute_draft(
+    session: Session,
+    finding_id: int,
+    *,
+    emissivity: float | None = None,
+    distance_m: float | None = None,
+    reflected_c: float | None = None,
+    data_dir: Path | None = None,
+) -> dict[str, Any]:
+    """What :func:`recompute_save` would store, without storing anything: ``before`` and ``after``
+    (each with :data:`DRAFT_KEYS`). ParameterError for values outside :data:`PARAM_BOUNDS`."""
+    check_params(emissivity, distance_m, reflected_c)
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding #{finding_id}")
+    before = {k: getattr(finding, k) for k in DRAFT_KEYS}
+    before["params"] = finding.params or finding.image.params
+    nested = session.begin_nested()
+    try:
+        f = finding_service.recompute(
+            session,
+            finding_id,
+            emissivity=emissivity,
+            distance_m=distance_m,
+            reflected_c=reflected_c,
+            data_dir=data_dir,
+        )
+        after = {k: getattr(f, k) for k in DRAFT_KEYS}
+    finally:
+        nested.rollback()
+    session.expire_all()
+    return {"finding_id": finding_id, "before": jsonable(before), "after": jsonable(after)}
+
+
+def recompute_save(
+    session: Session,
+    finding_id: int,
+    *,
+    emissivity: float | None = None,
+    distance_m: float | None = None,
+    reflected_c: float | None = None,
+    data_dir: Path | None = None,
+    user: str | None = None,
+) -> Finding:
+    """Recompute and store (after the analyst confirmed the draft), with the same checks as the
+    draft. The defect's newest reading follows the finding when it is the defect's newest one; a
+    closed (verified) defect is never regraded by a recompute. The caller commits."""
+    check_params(emissivity, distance_m, reflected_c)
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding #{finding_id}")
+    defect = finding.defect
+    kept = (defect.grade, defect.deadline) if defect is not None else None
+    f = finding_service.recompute(
+        session,
+        finding_id,
+        emissivity=emissivity,
+        distance_m=distance_m,
+        reflected_c=reflected_c,
+        data_dir=data_dir,
+        user=user,
+    )
+    if defect is not None and kept is not None:
+        if defect.status in (workflow.DefectStatus.VERIFIED.value, workflow.DefectStatus.REJECTED.value):
+            defect.grade, defect.deadline = kept
+        newest = max(defect.findings, key=lambda x: x.id)
+        if newest.id == f.id:
+            defect.last_t_max_c, defect.last_delta_t_k = f.t_max_c, f.delta_t_k
+    session.flush()
+    return f
+
+
+def override(
+    session: Session,
+    finding_id: int,
+    *,
+    reason: str,
+    grade: str | None = None,
+    component_kind: str | None = None,
+    heating: str | None = None,
+    user: str | None = None,
+    at: datetime | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> Finding:
+    """Set the analyst's grade, component kind or heating type on a finding, with a reason
+    (InputError without one, or for an unknown value). The automatic values stay; the finding's
+    defect takes the grade (its deadline follows it) and gets a timeline entry; a finding graded
+    into a defect that had none opens or joins one. The caller commits."""
+    if not reason or not reason.strip():
+        raise InputError("a reason is required to override the automatic judgement")
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding #{finding_id}")
+    if grade is not None and grade not in {g.value for g in workflow.Grade}:
+        raise InputError(f"unknown grade {grade!r}")
+    if component_kind is not None and component_kind not in KINDS:
+        raise InputError(f"unknown component kind {component_kind!r}")
+    if heating is not None and heating not in HEATING_TYPES:
+        raise InputError(f"heating must be one of {', '.join(HEATING_TYPES)}, got {heating!r}")
+    if grade is None and component_kind is None and heating is None:
+        raise InputError("nothing to override: give a grade, a component kind or a heating type")
+    when = at or utcnow()
+    previous = dict(finding.override or {})
+    new = {**previous, "reason": reason.strip(), "user": user, "at": when.isoformat()}
+    for key, value in (("grade", grade), ("component_kind", component_kind), ("heating", heating)):
+        if value is not None:
+            new[key] = value
+    finding.override = new
+    if component_kind is not None and finding.pole_id is not None:
+        phase = finding.component.phase if finding.component else None
+        finding.component_id = _component(session, finding.pole_id, component_kind, phase).id
+    defect = finding.defect
+    if defect is not None:
+        if grade is not None and grade != defect.grade:
+            old = defect.grade
+            if workflow.is_defect_grade(grade):
+                defect.grade = grade
+                deadline = (policy or DeadlinePolicy.from_env()).deadline(grade, defect.found_at)
+                defect.deadline = deadline or defect.deadline
+            record(
+                session, user, "regrade", "defect", defect.id, {"from": old, "to": grade, "reason": reason}
+            )
+        session.add(
+            DefectEvent(
+                defect_id=defect.id,
+                event="override",
+                at=when,
+                username=user,
+                finding_id=finding.id,
+                reason=reason.strip(),
+                comment=_override_text(finding, grade, component_kind, heating),
+            )
+        )
+    elif grade is not None and workflow.is_defect_grade(grade) and finding.pole_id is not None:
+        if finding.component_id is None:
+            finding.component_id = _component(
+                session, finding.pole_id, component_kind or finding.device or "conductor", None
+            ).id
+        saved, finding.grade = finding.grade, grade  # the defect opens with the analyst's grade
+        register_finding(
+            session,
+            finding,
+            found_at=when,
+            policy=policy,
+            description=f"grade set by {user or 'analyst'}: {reason.strip()}",
+        )
+        finding.grade = saved
+    record(
+        session,
+        user,
+        "override",
+        "finding",
+        finding.id,
+        {"before": previous or None, "after": new, "automatic_grade": finding.grade},
+    )
+    session.flush()
+    return finding
+
+
+def _override_text(finding: Finding, grade: str | None, kind: str | None, heating: str | None) -> str:
+    parts = []
+    if grade is not None:
+        parts.append(f"grade {finding.grade} → {grade}")
+    if kind is not None:
+        parts.append(f"component {finding.device or '—'} → {kind}")
+    if heating is not None:
+        parts.append(f"heating → {heating}")
+    return f"finding #{finding.id}: " + ", ".join(parts)
+
+
+def _component(session: Session, pole_id: int, kind: str, phase: str | None) -> Component:
+    comp = session.scalar(
+        select(Component).where(
+            Component.pole_id == pole_id, Component.kind == kind, Component.phase == phase
+        )
+    )
+    if comp is None:
+        comp = Component(pole_id=pole_id, kind=kind, phase=phase)
+        session.add(comp)
+        session.flush()
+    return comp
+
+
+def _region_mask(
+    shape: tuple[int, int], bbox: Sequence[int] | None, polygon: Sequence[Sequence[int]] | None
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    h, w = shape
+    mask = np.zeros(shape, dtype=bool)
+    if polygon:
+        import cv2
+
+        pts = np.asarray([[int(x), int(y)] for x, y in polygon], dtype=np.int32)
+        if len(pts) < 3:
+            raise InputError("a polygon needs at least three points")
+        cv2.fillPoly(mask.view(np.uint8), [pts], 1)
+        x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
+        x1, y1 = min(w, int(pts[:, 0].max()) + 1), min(h, int(pts[:, 1].max()) + 1)
+    elif bbox:
+        x, y, bw, bh = (int(v) for v in bbox)
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
+        mask[y0:y1, x0:x1] = True
+    else:
+        raise InputError("mark the hotspot with a box or a polygon")
+    if x1 <= x0 or y1 <= y0 or not mask.any():
+        raise InputError(f"the marked region lies outside the {w}×{h} image")
+    return mask, (x0, y0, x1 - x0, y1 - y0)
+
+
+def add_manual_finding(
+    session: Session,
+    image_id: int,
+    *,
+    component_kind: str,
+    bbox: Sequence[int] | None = None,
+    polygon: Sequence[Sequence[int]] | None = None,
+    reference_bbox: Sequence[int] | None = None,
+    phase: str | None = None,
+    standard: str = "dlt664-2016",
+    data_dir: Path | None = None,
+    user: str | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> Finding:
+    """A hotspot the analysis missed, marked by the analyst with a box (x, y, w, h px) or a polygon
+    [[x, y], …], on a component kind of the catalogue, with T2 the hottest pixel of the reference
+    box the analyst chose (optional). T1 is the hottest pixel of the region; T0 the patrol's
+    ambient temperature, else the frame's background median. Diagnosed like any finding; a
+    graded one opens or joins a defect of the image's pole. The caller commits."""
+    from irpatrol import radiometry
+    from irpatrol.analysis.background import background
+    from irpatrol.diagnosis import diagnose
+
+    if component_kind not in KINDS:
+        raise InputError(f"unknown component kind {component_kind!r}")
+    image = session.get(Image, image_id)
+    if image is None:
+        raise NotFound(f"no image #{image_id}")
+    celsius = radiometry.read(finding_service.stored_file(image, data_dir)).celsius
+    mask, box = _region_mask(celsius.shape, bbox, polygon)
+    values = np.where(mask & np.isfinite(celsius), celsius, -np.inf)
+    flat = int(np.argmax(values))
+    t1 = float(values.flat[flat])
+    if not math.isfinite(t1):
+        raise InputError("the marked region has no temperatures")
+    my, mx = divmod(flat, celsius.shape[1])
+    t2 = None
+    if reference_bbox:
+        ref_mask, _ = _region_mask(celsius.shape, reference_bbox, None)
+        ref = celsius[ref_mask & np.isfinite(celsius)]
+        t2 = float(ref.max()) if ref.size else None
+    conditions, ambient_c = finding_service._conditions(session, image)
+    t0_source = "patrol"
+    if ambient_c is None:
+        ambient_c, t0_source = float(background(celsius).ambient_c), "background-median"
+    diagnosis = diagnose(
+        standard, component_kind, hot_c=t1, ref_c=t2, ambient_c=ambient_c, conditions=conditions
+    )
+    d = jsonable(diagnosis.to_dict()) | {"ambient_source": t0_source}
+    component = _component(session, image.pole_id, component_kind, phase) if image.pole_id else None
+    contour = [[int(x), int(y)] for x, y in polygon] if polygon else None
+    finding = Finding(
+        image_id=image.id,
+        pole_id=image.pole_id,
+        component_id=component.id if component else None,
+        bbox_x=box[0],
+        bbox_y=box[1],
+        bbox_w=box[2],
+        bbox_h=box[3],
+        max_x=mx,
+        max_y=my,
+        area_px=int(mask.sum()),
+        contour=contour,
+        t_max_c=t1,
+        t_mean_c=float(np.nanmean(celsius[mask])),
+        t_ref_c=t2,
+        t_ref_source="user-region" if t2 is not None else "none",
+        t_ambient_c=ambient_c,
+        delta_t_k=d.get("delta_t_k"),
+        rise_k=d.get("rise_k"),
+        delta_pct=d.get("delta_pct"),
+        corrected_delta_t_k=d.get("corrected_delta_t_k"),
+        standard=standard,
+        device=component_kind,
+        grade=str(d.get("grade") or "none"),
+        rule=d.get("rule"),
+        clause=d.get("clause"),
+        confidence=d.get("confidence"),
+        flags=list(d.get("flags") or []),
+        diagnosis=d,
+        origin="manual",
+    )
+    session.add(finding)
+    session.flush()
+    if workflow.is_defect_grade(finding.grade) and finding.component_id is not None:
+        register_finding(
+            session,
+            finding,
+            found_at=utcnow(),
+            lat=image.lat,
+            lon=image.lon,
+            policy=policy,
+            description=f"{component_kind}: marked by {user or 'analyst'}",
+        )
+    record(
+        session,
+        user,
+        "add",
+        "finding",
+        finding.id,
+        {
+            "image_id": image.id,
+            "bbox": list(box),
+            "polygon": contour,
+            "component_kind": component_kind,
+            "reference_bbox": list(reference_bbox) if reference_bbox else None,
+            "grade": finding.grade,
+        },
+    )
+    session.flush()
+    return finding
+
+
+def schedule_repair(
+    session: Session,
+    defect_id: int,
+    *,
+    assignee: str,
+    crew: str | None,
+    due_at: datetime,
+    user: str | None = None,
+    comment: str | None = None,
+) -> Defect:
+    """Move a defect to ``repair_scheduled`` with who does it, the crew and the due date (InputError
+    without an assignee or a due date). The caller commits."""
+    from irpatrol.registry.defects import transition
+
+    if not assignee or not assignee.strip():
+        raise InputError("a scheduled repair needs an assignee")
+    defect = transition(
+        session,
+        defect_id,
+        workflow.DefectStatus.REPAIR_SCHEDULED.value,
+        user=user,
+        comment=comment or f"{assignee.strip()}{' / ' + crew.strip() if crew else ''}, due {due_at:%Y-%m-%d}",
+    )
+    defect.assignee, defect.crew_name, defect.due_at = assignee.strip(), (crew or "").strip() or None, due_at
+    record(
+        session,
+        user,
+        "work-order",
+        "defect",
+        defect.id,
+        {"assignee": defect.assignee, "crew": defect.crew_name, "due_at": due_at.isoformat()},
+    )
+    session.flush()
+    return defect
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def has_later_measurement(defect: Defect) -> bool:
+    """True when an image taken after the repair measures the defect (one of its findings)."""
+    if defect.repaired_at is None:
+        return False
+    repaired = _utc(defect.repaired_at)
+    return any(
+        f.image.captured_at is not None and _utc(f.image.captured_at) > repaired for f in defect.findings
+    )
+
+
+def check_verification_evidence(defect: Defect, reason: str | None) -> None:
+    """InputError unless the repair of ``defect`` is proven: a later patrol's measurement, or a
+    photo attached since the repair together with a reason."""
+    if has_later_measurement(defect):
+        return
+    since = _utc(defect.repaired_at) if defect.repaired_at is not None else None
+    photos = [
+        p for p in defect.photos if since is None or p.created_at is None or _utc(p.created_at) >= since
+    ]
+    if photos and reason and reason.strip():
+        return
+    raise InputError("verification needs evidence: a later patrol's measurement, or a photo and a reason")
+
+
+def check_hazard_clearance_evidence(session: Session, hazard: Any) -> None:
+    """InputError unless clearing ``hazard`` is proven: a photo attached to it since it was
+    observed, or an image of its pole taken by a later patrol."""
+    observed = _utc(hazard.observed_at) if hazard.observed_at is not None else None
+    if any(observed is None or p.created_at is None or _utc(p.created_at) >= observed for p in hazard.photos):
+        return
+    if hazard.pole_id is not None and observed is not None:
+        taken = session.scalars(select(Image.captured_at).where(Image.pole_id == hazard.pole_id)).all()
+        if any(t is not None and _utc(t) > observed for t in taken):
+            return
+    raise InputError("clearing a hazard needs evidence: a photo, or a later patrol's image of the pole")

@@ -1,0 +1,60 @@
+"""Times as the county reads them: in the configured zone (``IRPATROL_TIMEZONE``, an IANA name,
+default Asia/Shanghai — Beijing time), with the zone named where a report needs it.
+
+The registry stores UTC; a naive value (SQLite drops the zone) is taken as UTC.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def zone_name() -> str:
+    """The configured zone's IANA name (an unknown name falls back to Asia/Shanghai)."""
+    name = os.environ.get("IRPATROL_TIMEZONE") or DEFAULT_TIMEZONE
+    return str(_zone(name))
+
+
+def zone() -> tzinfo:
+    """The configured zone."""
+    return _zone(zone_name())
+
+
+def local(value: datetime | None) -> datetime | None:
+    """``value`` in the configured zone (naive values are UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone())
+
+
+def local_text(value: datetime | None, with_time: bool = True) -> str:
+    """``YYYY-MM-DD HH:MM`` (or the date alone) in the configured zone; "—" when unknown."""
+    v = local(value)
+    if v is None:
+        return "—"
+    return v.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def zone_label(lang: str = "en") -> str:
+    """The zone as a report names it: "Asia/Shanghai (UTC+08:00)"; 北京时间 in Chinese for Shanghai."""
+    now = datetime.now(zone())
+    offset = now.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    if lang == "zh" and zone_name() in ("Asia/Shanghai", "Asia/Chongqing", "PRC"):
+        return f"北京时间 ({utc})"
+    return f"{zone_name()} ({utc})"

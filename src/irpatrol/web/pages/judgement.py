@@ -1,0 +1,267 @@
+"""The analyst's judgement in the browser: mark a missed hotspot, override a finding's grade,
+component or heating type with a reason, recompute as a draft then save on confirmation; and a
+patrol's fixed colour range and report details."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.registry import judgement, patrol_admin
+from irpatrol.registry.audit import record
+from irpatrol.registry.model import Finding, Patrol
+from irpatrol.reports.content import REPORT_META_KEYS
+from irpatrol.reports.why import explain
+from irpatrol.web.deps import AdminUser, AnalystUser, SessionDep, SettingsDep
+from irpatrol.web.i18n import error_text
+from irpatrol.web.render import PREFIX
+
+router = APIRouter()
+
+
+def _float(value: str | None, name: str) -> float | None:
+    """A number typed in a form field; None when blank; InputError naming the field otherwise."""
+    if value is None or not value.strip():
+        return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise InputError(f"{name}: not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise InputError(f"{name}: not a finite number: {value!r}")
+    return number
+
+
+def _ints(value: str | None, n: int, name: str) -> list[int] | None:
+    """``n`` integers "a,b,c,d" from a form field; None when blank."""
+    if value is None or not value.strip():
+        return None
+    try:
+        numbers = [round(float(v)) for v in value.split(",")]
+    except ValueError:
+        raise InputError(f"{name}: expected {n} numbers separated by commas, got {value!r}") from None
+    if len(numbers) != n:
+        raise InputError(f"{name}: expected {n} numbers separated by commas, got {value!r}")
+    return numbers
+
+
+def _polygon(value: str | None) -> list[list[int]] | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        points = json.loads(value)
+        return [[round(float(x)), round(float(y))] for x, y in points]
+    except (ValueError, TypeError):
+        raise InputError("polygon: expected a list of [x, y] points") from None
+
+
+def _back(request: Request, default: str) -> str:
+    """Where to return after a change: the page the form was on (same site only), else ``default``."""
+    referer = request.headers.get("referer") or ""
+    path = referer.split("//", 1)[-1].partition("/")[2]
+    path = "/" + path.split("?")[0] if path else ""
+    return path if path.startswith(PREFIX + "/") else default
+
+
+def _json_error(exc: IrPatrolError, lang: str, status: int = 422) -> JSONResponse:
+    return JSONResponse({"error": error_text(exc.message, lang)}, status_code=status)
+
+
+def _draft_view(session: Session, draft: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The draft with both explanations in ``lang``, as the viewer shows them side by side."""
+    finding = session.get(Finding, draft["finding_id"])
+    assert finding is not None
+    after = dict(draft["after"])
+
+    class _After:
+        pass
+
+    shadow = _After()
+    for key in ("t_ref_source", "diagnosis", "device", "override", "origin", "image", "t_mean_c"):
+        setattr(shadow, key, getattr(finding, key))
+    for key, value in after.items():
+        setattr(shadow, key, value)
+    return {**draft, "why_before": [line.__dict__ for line in explain(finding, lang)],
+            "why_after": [line.__dict__ for line in explain(shadow, lang)]}
+
+
+@router.post("/findings/{finding_id}/recompute/draft")
+def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                    emissivity: Annotated[str | None, Form()] = None,
+                    distance_m: Annotated[str | None, Form()] = None,
+                    reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
+    """What a recompute with these parameters would store (nothing is stored)."""
+    try:
+        draft = judgement.recompute_draft(
+            session, finding_id, emissivity=_float(emissivity, "emissivity"),
+            distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
+            data_dir=settings.data_dir)
+    except NotFound as exc:
+        return _json_error(exc, user.language, 404)
+    except IrPatrolError as exc:
+        return _json_error(exc, user.language)
+    return JSONResponse(_draft_view(session, draft, user.language))
+
+
+@router.post("/findings/{finding_id}/recompute")
+def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                   emissivity: Annotated[str | None, Form()] = None,
+                   distance_m: Annotated[str | None, Form()] = None,
+                   reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
+    """Store the recompute the analyst confirmed (checked exactly like the draft)."""
+    try:
+        f = judgement.recompute_save(
+            session, finding_id, emissivity=_float(emissivity, "emissivity"),
+            distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
+            data_dir=settings.data_dir, user=user.username)
+    except IrPatrolError as exc:
+        session.rollback()
+        return _json_error(exc, user.language, 404 if isinstance(exc, NotFound) else 422)
+    session.commit()
+    return JSONResponse({"finding_id": f.id, "grade": f.grade, "t_max_c": f.t_max_c, "saved": True})
+
+
+@router.post("/findings/{finding_id}/override", response_model=None)
+def override(finding_id: int, request: Request, user: AnalystUser, session: SessionDep,
+             reason: Annotated[str, Form()] = "", grade: Annotated[str | None, Form()] = None,
+             component_kind: Annotated[str | None, Form()] = None,
+             heating: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """The analyst's grade, component kind or heating type for a finding, with a reason (audited)."""
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"no finding #{finding_id}")
+    back = _back(request, f"{PREFIX}/ledger/{finding.defect_id}" if finding.defect_id
+                 else f"{PREFIX}/viewer/{finding.image_id}")
+    try:
+        judgement.override(session, finding_id, reason=reason, grade=grade or None,
+                           component_kind=component_kind or None, heating=heating or None, user=user.username)
+    except IrPatrolError as exc:
+        session.rollback()
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1", status_code=303)
+
+
+@router.post("/viewer/{image_id}/findings", response_model=None)
+def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                component_kind: Annotated[str, Form()] = "", bbox: Annotated[str | None, Form()] = None,
+                polygon: Annotated[str | None, Form()] = None,
+                reference_bbox: Annotated[str | None, Form()] = None,
+                phase: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """A hotspot the analysis missed, marked on the viewer (box or polygon), as a finding."""
+    back = f"{PREFIX}/viewer/{image_id}"
+    try:
+        f = judgement.add_manual_finding(
+            session, image_id, component_kind=component_kind, bbox=_ints(bbox, 4, "box"),
+            polygon=_polygon(polygon), reference_bbox=_ints(reference_bbox, 4, "reference"),
+            phase=(phase or "").strip() or None, data_dir=settings.data_dir, user=user.username)
+    except NotFound:
+        raise
+    except IrPatrolError as exc:
+        session.rollback()
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1&finding={f.id}", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/display", response_model=None)
+def patrol_display(patrol_id: int, user: AnalystUser, session: SessionDep,
+                   t_min: Annotated[str | None, Form()] = None,
+                   t_max: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """A fixed colour range (°C) for every image of the patrol; both blank: each image's own."""
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    back = f"{PREFIX}/patrols/{patrol_id}"
+    try:
+        lo, hi = _float(t_min, "t_min"), _float(t_max, "t_max")
+        if (lo is None) != (hi is None):
+            raise InputError("give both ends of the colour range, or neither")
+        if lo is not None and hi is not None and not lo < hi:
+            raise InputError(f"the colour range must rise: {lo:g} °C is not below {hi:g} °C")
+    except IrPatrolError as exc:
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    record(session, user.username, "display-range", "patrol", patrol_id,
+           {"from": [patrol.display_t_min_c, patrol.display_t_max_c], "to": [lo, hi]})
+    patrol.display_t_min_c, patrol.display_t_max_c = lo, hi
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/report-meta", response_model=None)
+async def patrol_report_meta(patrol_id: int, request: Request, user: AnalystUser,
+                             session: SessionDep) -> RedirectResponse:
+    """The report details of a patrol (number, company, signatures, instrument …), audited."""
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    form = await request.form()
+    meta = {k: str(form.get(k) or "").strip()[:200] for k in REPORT_META_KEYS}
+    meta = {k: v for k, v in meta.items() if v}
+    detail = {"from": patrol.report_meta, "to": meta}
+    record(session, user.username, "report-meta", "patrol", patrol_id, detail)
+    patrol.report_meta = meta or None
+    session.commit()
+    return RedirectResponse(f"{PREFIX}/patrols/{patrol_id}?ok=1", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/edit", response_model=None)
+def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
+                reason: Annotated[str, Form()] = "", day: Annotated[str | None, Form(alias="date")] = None,
+                ambient_c: Annotated[str | None, Form()] = None,
+                humidity_pct: Annotated[str | None, Form()] = None,
+                wind_m_s: Annotated[str | None, Form()] = None,
+                note: Annotated[str | None, Form(max_length=2000)] = None) -> RedirectResponse:
+    """An admin's correction of a patrol's date, weather or note, with a reason (audited)."""
+    back = f"{PREFIX}/patrols/{patrol_id}"
+    try:
+        changes: dict[str, Any] = {}
+        if day:
+            try:
+                changes["date"] = date.fromisoformat(day)
+            except ValueError:
+                raise InputError(f"date: expected YYYY-MM-DD, got {day!r}") from None
+        for key, raw in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
+            if raw is not None and raw.strip():
+                changes[key] = _float(raw, key)
+        if note is not None:
+            changes["note"] = note.strip() or None
+        patrol_admin.edit_patrol(session, patrol_id, changes, reason=reason, user=user.username)
+    except NotFound:
+        raise
+    except IrPatrolError as exc:
+        session.rollback()
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1", status_code=303)
+
+
+@router.post("/patrols/{patrol_id}/remove", response_model=None)
+def patrol_remove(patrol_id: int, user: AdminUser, session: SessionDep, settings: SettingsDep,
+                  reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Remove a patrol and what was ingested for it, with a reason (admin, audited)."""
+    try:
+        patrol_admin.remove_patrol(session, patrol_id, reason=reason, user=user.username,
+                                   data_dir=settings.data_dir)
+    except NotFound:
+        raise
+    except IrPatrolError as exc:
+        session.rollback()
+        message = _q(error_text(exc.message, user.language))
+        return RedirectResponse(f"{PREFIX}/patrols/{patrol_id}?flash={message}", status_code=303)
+    session.commit()
+    patrol_admin.delete_files(session, settings.data_dir)
+    return RedirectResponse(f"{PREFIX}/patrols?ok=1", status_code=303)
+
+
+def _q(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text[:300])
