@@ -42,9 +42,11 @@ def test_kml_parses_and_lists_every_sortie(plan):
     strings = root.findall(".//k:LineString/k:coordinates", ns)
     assert len(strings) == len(cd.sorties)
     first = strings[0].text.split()
-    assert len(first) == len(cd.sorties[0].visits) + 2
+    assert len(first) >= len(cd.sorties[0].visits) + 2  # one point per shot, some poles get two
     lon, lat, _ = (float(x) for x in first[1].split(","))
-    assert (lon, lat) == (cd.sorties[0].visits[0].lon, cd.sorties[0].visits[0].lat)
+    v = cd.sorties[0].visits[0]
+    assert (lon, lat) != (v.lon, v.lat)  # the shot sits beside the pole, not over its conductors
+    assert abs(lon - v.lon) < 2e-4 and abs(lat - v.lat) < 2e-4
 
 
 def test_icalendar_follows_rfc5545_line_rules(plan):

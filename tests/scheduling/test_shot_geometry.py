@@ -28,7 +28,8 @@ PAYLOADS = ["M30T", "M300-H20T", "M350-H20T", "M3T", "M4T"]
 
 def _corners_px(shot, bearing, cam, head):
     pts = head.framed_points() @ _rot(bearing).T
-    return project(pts, np.array([shot.east_m, shot.north_m, shot.up_m]), shot.heading_deg, shot.pitch_deg, cam)
+    cam_at = np.array([shot.east_m, shot.north_m, shot.up_m])
+    return project(pts, cam_at, shot.heading_deg, shot.pitch_deg, cam)
 
 
 @pytest.mark.parametrize("model", PAYLOADS)

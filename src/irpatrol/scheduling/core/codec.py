@@ -35,7 +35,19 @@ COUNTY_SCHEMA = "irpatrol.county/1"
 
 
 def _site(s: Site) -> dict[str, Any]:
-    return {"id": s.id, "lat": s.lat, "lon": s.lon, "area": s.area}
+    d: dict[str, Any] = {"id": s.id, "lat": s.lat, "lon": s.lon, "area": s.area}
+    if s.ground_m is not None:
+        d["ground_m"] = s.ground_m
+    return d
+
+
+def _row(row: list[Any], ground_m: float | None) -> list[Any]:
+    """A pole or visit row; the ground elevation is a 7th item only when known."""
+    return row if ground_m is None else [*row, ground_m]
+
+
+def _ground(rest: list[Any]) -> float | None:
+    return float(rest[0]) if rest and rest[0] is not None else None
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -60,7 +72,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     {
                         "id": s.id, "takeoff": _site(s.takeoff), "flight_s": s.flight_s,
                         "start_s": s.start_s,
-                        "visits": [[v.pole_id, v.feeder_id, v.seq, v.lat, v.lon, v.height_m]
+                        "visits": [_row([v.pole_id, v.feeder_id, v.seq, v.lat, v.lon, v.height_m], v.ground_m)
                                    for v in s.visits],
                     }
                     for s in cd.sorties
@@ -94,8 +106,8 @@ def plan_from_dict(d: Mapping[str, Any], source: str = "plan") -> Plan:
                     Sortie(
                         id=str(s["id"]), takeoff=_site_from(s["takeoff"]), flight_s=int(s["flight_s"]),
                         start_s=int(s["start_s"]),
-                        visits=tuple(Visit(str(a), str(b), int(c), float(la), float(lo), float(h))
-                                     for a, b, c, la, lo, h in s["visits"]),
+                        visits=tuple(Visit(str(a), str(b), int(c), float(la), float(lo), float(h), _ground(g))
+                                     for a, b, c, la, lo, h, *g in s["visits"]),
                     )
                     for s in cd["sorties"]
                 ),
@@ -113,7 +125,9 @@ def plan_from_dict(d: Mapping[str, Any], source: str = "plan") -> Plan:
 
 
 def _site_from(s: Mapping[str, Any]) -> Site:
-    return Site(id=str(s["id"]), lat=float(s["lat"]), lon=float(s["lon"]), area=str(s.get("area", "")))
+    g = s.get("ground_m")
+    return Site(id=str(s["id"]), lat=float(s["lat"]), lon=float(s["lon"]), area=str(s.get("area", "")),
+                ground_m=float(g) if g is not None else None)
 
 
 def _schema(d: Mapping[str, Any], expected: str, source: str) -> None:
@@ -129,7 +143,7 @@ def county_to_dict(c: County) -> dict[str, Any]:
         "areas": [{"id": a.id, "name": a.name, "lat": a.lat, "lon": a.lon} for a in c.areas],
         "feeders": [{"id": f.id, "area": f.area, "feeder_class": f.feeder_class, "priority": f.priority,
                      "pole_ids": list(f.pole_ids)} for f in c.feeders],
-        "poles": [[p.id, p.feeder_id, p.seq, p.lat, p.lon, p.height_m] for p in c.poles],
+        "poles": [_row([p.id, p.feeder_id, p.seq, p.lat, p.lon, p.height_m], p.ground_m) for p in c.poles],
         "takeoffs": [_site(t) for t in c.takeoffs],
         "crews": [{"name": k.name, "area": k.area, "base": _site(k.base), "drone": k.drone,
                    "members": list(k.members), "weekdays": list(k.weekdays), "day_start_s": k.day_start_s,
@@ -172,8 +186,8 @@ def county_from_dict(d: Mapping[str, Any], source: str = "county") -> County:
                                  pole_ids=tuple(map(str, f["pole_ids"])),
                                  feeder_class=str(f.get("feeder_class", "standard")),
                                  priority=bool(f.get("priority", False))) for f in d["feeders"]),
-            poles=tuple(Pole(str(a), str(b), int(c), float(la), float(lo), float(h))
-                        for a, b, c, la, lo, h in d["poles"]),
+            poles=tuple(Pole(str(a), str(b), int(c), float(la), float(lo), float(h), _ground(g))
+                        for a, b, c, la, lo, h, *g in d["poles"]),
             takeoffs=tuple(_site_from(t) for t in d["takeoffs"]),
             crews=tuple(Crew(name=str(k["name"]), area=str(k["area"]), base=_site_from(k["base"]),
                              drone=str(k["drone"]), members=tuple(k.get("members", ())),

@@ -179,7 +179,8 @@ def to_crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, sched: 
 
 def _visit(index: CountyIndex, i: int) -> Visit:
     p = index.pole(i)
-    return Visit(pole_id=p.id, feeder_id=p.feeder_id, seq=p.seq, lat=p.lat, lon=p.lon, height_m=p.height_m)
+    return Visit(pole_id=p.id, feeder_id=p.feeder_id, seq=p.seq, lat=p.lat, lon=p.lon, height_m=p.height_m,
+                 ground_m=p.ground_m)
 
 
 def segments_of(index: CountyIndex, poles: Sequence[int]) -> tuple[Segment, ...]:

@@ -20,6 +20,8 @@ class Site:
     lat: float
     lon: float
     area: str = ""
+    ground_m: float | None = None
+    """Ground elevation (m above the same vertical datum as the poles' ``ground_m``); None: unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class Pole:
     lat: float
     lon: float
     height_m: float = 12.0
+    ground_m: float | None = None
+    """Ground elevation at the pole foot (m, same datum as the take-off points'); None: unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +173,7 @@ class Visit:
     lat: float
     lon: float
     height_m: float
+    ground_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
