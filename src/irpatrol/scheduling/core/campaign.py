@@ -17,6 +17,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from irpatrol.errors import PlanningError
+from irpatrol.scheduling.core.conditions import (
+    Derating,
+    beyond_horizon,
+    climate_flyable,
+    derated,
+    no_fly_reason,
+)
 from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, feeder_runs, schedule
 from irpatrol.scheduling.core.geo import project
 from irpatrol.scheduling.core.index import CountyIndex
@@ -57,12 +64,26 @@ class Unit:
 
 def flyable(weather: dict[tuple[date, str], Weather], day: date, area: str, drone: Drone,
             policy: Policy) -> bool:
-    """No flight in rain, above the policy wind limit (10 m/s) or the airframe limit, nor on a
-    holiday (scheduling.md §1.1 and §5). No forecast for the day and area means flyable."""
+    """No flight on a holiday, nor where the forecast breaks the infrared conditions (rain, fog,
+    wind > 5 m/s, humidity > 85 %; DL/T 664 §4.3) or the operating/airframe wind limits
+    (:func:`conditions.no_fly_reason`). Beyond the forecast horizon a day is flyable by the
+    month's climatological share (:func:`conditions.climate_flyable`) when the policy has one; a
+    day without forecast and without climatology counts as flyable."""
     if day in policy.holidays:
         return False
+    if beyond_horizon(day, policy) and policy.climate_flyable is not None:
+        return climate_flyable(day, policy.climate_flyable)
     w = weather.get((day, area))
-    return w is None or (not w.rain and w.wind_m_s <= min(policy.max_wind_m_s, drone.max_wind_m_s))
+    return w is None or no_fly_reason(w, drone, policy) is None
+
+
+def with_horizon(policy: Policy, forecast: dict[tuple[date, str], Weather]) -> Policy:
+    """``policy`` with its forecast horizon set: the last forecast day, or the day before the
+    start when there is no forecast at all."""
+    if policy.forecast_until is not None or policy.climate_flyable is None:
+        return policy
+    last = max((d for d, _ in forecast), default=policy.start - timedelta(days=1))
+    return replace(policy, forecast_until=last)
 
 
 def due_poles(county: County, policy: Policy) -> list[int]:
@@ -148,9 +169,12 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
     """
     if not county.takeoffs:
         county = replace(county, takeoffs=derive_takeoffs(county))
-    index = CountyIndex.of(county)
+    if policy.battery is not None:
+        county = replace(county, drones=tuple(derated(d, Derating(*policy.battery)) for d in county.drones))
     forecast = {(w.day, w.area): w for w in county.weather}
     forecast.update({(w.day, w.area): w for w in (weather or ())})
+    policy = with_horizon(policy, forecast)
+    index = CountyIndex.of(county)
     due = due_poles(county, policy)
     units, unreachable = make_units(index, policy, due)
     days = _assign(index, policy, forecast, units)
@@ -172,7 +196,9 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
                   for pid, due_on in policy.reinspect if pid in day_of and day_of[pid] > due_on)
     return Plan(county=county.name, start=policy.start, deadline=policy.deadline,
                 crew_days=tuple(crew_days), unplanned=tuple(unplanned),
-                figures=figures(len(due), crew_days, unplanned, policy, county), notes=notes)
+                figures=figures(len(due), crew_days, unplanned, policy, county), notes=notes,
+                forecast_until=policy.forecast_until if policy.climate_flyable is not None else None,
+                climate_flyable=policy.climate_flyable)
 
 
 def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],

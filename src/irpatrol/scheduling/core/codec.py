@@ -82,6 +82,20 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         ],
         "unplanned": [{"pole_id": u.pole_id, "reason": u.reason} for u in plan.unplanned],
         "notes": list(plan.notes),
+        **({"weather": weather_assumptions(plan)} if plan.climate_flyable is not None else {}),
+    }
+
+
+def weather_assumptions(plan: Plan) -> dict[str, Any]:
+    """What the plan assumed about the weather: the forecast horizon and, beyond it, the monthly
+    flyable shares; the crew days planned without forecast are "weather unknown"."""
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    unknown = sorted({cd.day.isoformat() for cd in plan.crew_days if plan.weather_unknown(cd.day)})
+    return {
+        "forecast_until": plan.forecast_until.isoformat() if plan.forecast_until else None,
+        "beyond_forecast": "climatological flyable share per month",
+        "climate_flyable": dict(zip(months, plan.climate_flyable or (), strict=False)),
+        "weather_unknown_days": unknown,
     }
 
 
@@ -119,9 +133,18 @@ def plan_from_dict(d: Mapping[str, Any], source: str = "plan") -> Plan:
             deadline=date.fromisoformat(d["deadline"]), crew_days=crew_days,
             unplanned=tuple(Unplanned(str(u["pole_id"]), str(u["reason"])) for u in d["unplanned"]),
             figures=figures, notes=tuple(str(n) for n in d.get("notes", ())),
+            **_weather_from(d.get("weather")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", source=source) from None
+
+
+def _weather_from(w: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not w:
+        return {}
+    until = w.get("forecast_until")
+    return {"forecast_until": date.fromisoformat(until) if until else None,
+            "climate_flyable": tuple(float(x) for x in w["climate_flyable"].values())}
 
 
 def _site_from(s: Mapping[str, Any]) -> Site:
@@ -157,12 +180,19 @@ def county_to_dict(c: County) -> dict[str, Any]:
 
 
 def weather_to_dict(w: Weather) -> dict[str, Any]:
-    return {"day": w.day.isoformat(), "area": w.area, "rain": w.rain, "wind_m_s": w.wind_m_s}
+    d: dict[str, Any] = {"day": w.day.isoformat(), "area": w.area, "rain": w.rain, "wind_m_s": w.wind_m_s}
+    if w.fog:
+        d["fog"] = True
+    if w.humidity_pct is not None:
+        d["humidity_pct"] = w.humidity_pct
+    return d
 
 
 def weather_from_dict(w: Mapping[str, Any]) -> Weather:
+    h = w.get("humidity_pct")
     return Weather(day=date.fromisoformat(str(w["day"])), area=str(w["area"]),
-                   rain=_bool(w.get("rain", False)), wind_m_s=float(w.get("wind_m_s", 0.0)))
+                   rain=_bool(w.get("rain", False)), wind_m_s=float(w.get("wind_m_s", 0.0)),
+                   fog=_bool(w.get("fog", False)), humidity_pct=float(h) if h not in (None, "") else None)
 
 
 def _bool(v: Any) -> bool:
