@@ -164,8 +164,9 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
     """Plan the whole campaign from ``policy.start`` to ``policy.deadline``.
 
     ``weather`` replaces the county's forecast where it has an entry for the same day and area.
-    PyVRP's budget per crew day: ``iterations`` (same plan on every run) capped by
-    ``time_limit_s`` of wall clock on a busy machine; 0 s keeps the feeder-order split.
+    PyVRP's budget per crew day: ``iterations`` (same plan on every run for a given ``seed``)
+    capped by ``time_limit_s`` of wall clock (``math.inf``: no cap, so the result does not depend
+    on the machine's load); 0 s keeps the feeder-order split.
     """
     if not county.takeoffs:
         county = replace(county, takeoffs=derive_takeoffs(county))
@@ -326,7 +327,7 @@ def figures(n_due: int, crew_days: Sequence[CrewDay], unplanned: Sequence[Unplan
 
 def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
            weather: Iterable[Weather] | None = None, time_limit_s: float = 0.5,
-           iterations: int | None = ITERATIONS) -> Plan:
+           iterations: int | None = ITERATIONS, seed: int = 1) -> Plan:
     """Rolling re-plan: keep ``plan``'s crew days before ``from_day``, treat their poles (and
     ``policy.done``) as done, and plan the rest from ``from_day`` with the new forecast."""
     if from_day > policy.deadline:
@@ -334,7 +335,7 @@ def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
     kept = [cd for cd in plan.crew_days if cd.day < from_day]
     flown = {v.pole_id for cd in kept for s in cd.sorties for v in s.visits}
     rest = plan_campaign(county, replace(policy, start=from_day, done=policy.done | flown),
-                         weather=weather, time_limit_s=time_limit_s, iterations=iterations)
+                         weather=weather, time_limit_s=time_limit_s, iterations=iterations, seed=seed)
     crew_days = (*kept, *rest.crew_days)
     n_due = len(due_poles(county, policy))
     return replace(rest, start=plan.start, crew_days=crew_days,
