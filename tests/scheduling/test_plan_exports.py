@@ -60,6 +60,23 @@ def test_icalendar_follows_rfc5545_line_rules(plan):
     n_days = sum(cd.crew == crew for cd in plan.crew_days)
     assert unfolded.count("BEGIN:VEVENT") == n_days
     cd = plan.crew_days[0]
-    assert f"DTSTART:{cd.day:%Y%m%d}T08" in unfolded
+    assert f"DTSTART;TZID=Asia/Shanghai:{cd.day:%Y%m%d}T08" in unfolded
     assert "DTSTAMP:20261101T120000Z" in unfolded
     assert cd.sorties[0].id in unfolded
+
+
+def test_icalendar_carries_the_time_zone(plan):
+    from irpatrol.errors import ParameterError
+
+    crew = plan.crew_days[0].crew
+    text = crew_calendar(crew, plan.crew_days, datetime(2026, 11, 1, tzinfo=UTC)).decode()
+    assert "BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai" in text and "TZOFFSETTO:+0800" in text
+    assert "DTSTART;TZID=Asia/Shanghai:" in text
+    dst = crew_calendar(crew, plan.crew_days, datetime(2026, 11, 1, tzinfo=UTC), tz="Europe/Berlin").decode()
+    assert "VTIMEZONE" in dst  # no clock change within Nov–Dec: a fixed offset of +0100
+    assert "TZOFFSETTO:+0100" in dst
+    unknown = crew_calendar(crew, plan.crew_days, datetime(2026, 11, 1, tzinfo=UTC),
+                            weather_unknown=lambda d: True).decode()
+    assert "weather unknown" in unknown.replace("\r\n ", "")
+    with pytest.raises(ParameterError):
+        crew_calendar(crew, plan.crew_days, datetime(2026, 11, 1, tzinfo=UTC), tz="Mars/Olympus")

@@ -83,5 +83,6 @@ def test_holiday_ranges_and_the_bundled_calendar(county, tmp_path):
     assert date(2027, 2, 6) in off  # Spring Festival 2027 (assumed range)
     assert date(2026, 10, 1) in off and date(2026, 2, 15) in off
     assert {r["status"] for r in ranges} == {"official", "assumed"}
-    bad = _plan(county, tmp_path / "x.json", "--deadline", "2026-12-20", "--holiday", "2026-11-13..2026-11-09")
+    bad = _plan(county, tmp_path / "x.json", "--deadline", "2026-12-20",
+                "--holiday", "2026-11-13..2026-11-09")
     assert bad.exit_code == 2 and "ends before it starts" in bad.output

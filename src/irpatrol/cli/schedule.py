@@ -307,6 +307,7 @@ def show_dict(p: Plan) -> dict[str, Any]:
     for cd in p.crew_days:
         days.setdefault(cd.day.isoformat(), []).append({
             "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
+            "weather_unknown": p.weather_unknown(cd.day),
             "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
             "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
                          for s in cd.segments],
@@ -356,8 +357,9 @@ def show(
                f"sorties, {f.flight_hours} flight h, {f.driving_km} km, last day {f.last_day}")
     for cd in p.crew_days:
         segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
+        mark = "  [weather unknown]" if p.weather_unknown(cd.day) else ""
         typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
-                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}")
+                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}")
     for u in p.unplanned:
         typer.echo(f"unplanned {u.pole_id}: {u.reason}")
 
@@ -369,6 +371,7 @@ def missions(
     crew: Annotated[str, typer.Option(help="Crew name")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
     fmt: Annotated[str, typer.Option("--format", help="wpml | kml | geojson | ical")] = "wpml",
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of the crews' hours (iCal)")] = "Asia/Shanghai",
 ) -> None:
     """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
     crew's iCalendar."""
@@ -386,7 +389,8 @@ def missions(
     written: list[str] = []
     if fmt == "ical":
         path = out / f"{crew}.ics"
-        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC)))
+        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC), tz=tz,
+                                            weather_unknown=p.weather_unknown))
         written.append(str(path))
     else:
         cd = p.crew_day(d, crew)
@@ -397,8 +401,11 @@ def missions(
             now = datetime.now(UTC)
             for s in cd.sorties:
                 path = out / f"{s.id}.kmz"
-                path.write_bytes(wpml.kmz(mission(s, drone), cd.drone, now))
+                m = mission(s, drone)
+                path.write_bytes(wpml.kmz(m, cd.drone, now))
                 written.append(str(path))
+                for warning in m.warnings:
+                    typer.echo(f"{path}: warning: {warning}", err=True)
         elif fmt == "kml":
             path = out / f"{d:%Y%m%d}-{crew}.kml"
             path.write_bytes(kml.day_kml([cd], f"{crew} {d}"))
