@@ -35,6 +35,12 @@ def register(app: typer.Typer) -> None:
     weather = typer.Typer(help="The forecast kept in the registry.", no_args_is_help=True)
     weather.command("import")(weather_import)
     schedule.add_typer(weather, name="weather")
+    takeoffs = typer.Typer(help="The crews' take-off points kept in the registry.", no_args_is_help=True)
+    takeoffs.command("import")(takeoffs_import)
+    schedule.add_typer(takeoffs, name="takeoffs")
+    dem = typer.Typer(help="Ground elevations from a digital elevation model.", no_args_is_help=True)
+    dem.command("import")(dem_import)
+    schedule.add_typer(dem, name="dem")
     app.add_typer(schedule, name="schedule")
 
 
@@ -338,6 +344,67 @@ def weather_import(
         counts = service.import_weather(session, forecast)
         session.commit()
     print_json_line({"file": str(file), "entries": len(forecast), **counts})
+
+
+@handles_errors
+def takeoffs_import(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="Take-off points CSV (name,lat,lon[,area][,ground_m]) or GeoJSON Points")],
+) -> None:
+    """Store the crews' real take-off points; a re-import updates each point (by name) in place."""
+    from irpatrol.scheduling.files import read_takeoffs
+
+    service = _service()
+    if service is None or not hasattr(service, "import_takeoffs"):
+        raise InputError("the registry cannot store take-off points "
+                         "(irpatrol.scheduling.service is not available)")
+    from irpatrol.cli.registry import factory
+
+    sites = read_takeoffs(file)
+    with factory()() as session:
+        counts = service.import_takeoffs(session, sites)
+        session.commit()
+    print_json_line({"file": str(file), "points": len(sites), **counts})
+
+
+@handles_errors
+def dem_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="DEM GeoTIFF in WGS84 degrees (EPSG:4326)")],
+    overwrite: Annotated[bool, typer.Option(help="Replace ground elevations already known")] = False,
+) -> None:
+    """Set the ground elevation of poles and take-off points from a DEM (bilinear); those outside
+    the DEM keep theirs, and the command says how many are still unknown."""
+    import numpy as np
+    from sqlalchemy import select
+
+    from irpatrol.cli.registry import factory
+    from irpatrol.registry import model as rm
+    from irpatrol.scheduling.files import read_dem
+
+    service = _service()
+    if service is None or not hasattr(service, "set_ground"):
+        raise InputError("the registry cannot store elevations "
+                         "(irpatrol.scheduling.service is not available)")
+    dem = read_dem(file)
+    with factory()() as session:
+        result: dict[str, int] = {}
+        found: dict[str, dict[int, float]] = {}
+        for kind, table in (("poles", rm.Pole), ("takeoffs", rm.TakeoffPoint)):
+            rows = [r for r in session.scalars(select(table)) if overwrite or r.ground_m is None]
+            lat, lon = np.array([r.lat for r in rows]), np.array([r.lon for r in rows])
+            z = dem.sample(lat, lon) if rows else np.array([])
+            found[kind] = {r.id: round(float(v), 1) for r, v in zip(rows, z, strict=True) if np.isfinite(v)}
+            result[f"{kind}_set"] = len(found[kind])
+        service.set_ground(session, found["poles"], found["takeoffs"])
+        result["poles_unknown"] = sum(1 for p in session.scalars(select(rm.Pole)) if p.ground_m is None)
+        result["takeoffs_unknown"] = sum(1 for t in session.scalars(select(rm.TakeoffPoint))
+                                         if t.ground_m is None)
+        session.commit()
+    print_json_line({"file": str(file), **result})
+    if result["poles_unknown"] or result["takeoffs_unknown"]:
+        typer.echo(f"warning: ground elevation still unknown for {result['poles_unknown']} pole(s) and "
+                   f"{result['takeoffs_unknown']} take-off point(s): their missions assume level ground",
+                   err=True)
 
 
 @handles_errors

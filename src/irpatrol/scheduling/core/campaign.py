@@ -160,7 +160,8 @@ class _Day:
 
 
 def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] | None = None,
-                  time_limit_s: float = 0.5, iterations: int | None = ITERATIONS, seed: int = 1) -> Plan:
+                  time_limit_s: float = 0.5, iterations: int | None = ITERATIONS, seed: int = 1,
+                  warm_start: bool = True) -> Plan:
     """Plan the whole campaign from ``policy.start`` to ``policy.deadline``.
 
     ``weather`` replaces the county's forecast where it has an entry for the same day and area.
@@ -186,7 +187,8 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
             continue
         split = [u.flight for u in d.units]
         crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
-                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed))
+                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed,
+                                  warm_start=warm_start))
     planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
     lost = set(unreachable)
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
