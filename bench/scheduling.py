@@ -97,7 +97,7 @@ def main() -> None:
     print(f"{'lower bound (per crew day)':<32}{'':>31}{lb_sorties:>8}{lb_flight / 3600:>9.2f}{lb_cost:>9}"
           f"{100 * (lb_cost / split_cost - 1):>+8.1f}%")
     ours = rows[1]
-    print(f"CPU s (this process; wall-clock above grows when other jobs share the cores): "
+    print("CPU s (this process; wall-clock above grows when other jobs share the cores): "
           + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
     print(f"targets: plan ≤ 60 s → {ours[1]:.1f} s wall, {cpu[ours[0]]:.1f} s CPU "
           f"{'OK' if min(ours[1], cpu[ours[0]]) <= 60 else 'MISSED'}; "
