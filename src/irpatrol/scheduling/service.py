@@ -105,6 +105,7 @@ def load_county(session: Session, name: str = "registry") -> County:
     if "-" in used_areas:
         area_list.append(Area(id="-", name="no area", lat=poles[0].lat, lon=poles[0].lon))
     presets = {d.model: d for d in DRONES}
+    capacity = crew_capacity(session)
     drones: dict[str, Drone] = {}
     crews: list[Crew] = []
     for c in session.scalars(select(rm.Crew).order_by(rm.Crew.id)):
@@ -120,7 +121,8 @@ def load_county(session: Session, name: str = "registry") -> County:
         lon = c.base_lon if c.base_lon is not None else home.lon
         pilots = tuple(p.name for p in session.scalars(select(rm.Pilot).where(rm.Pilot.crew_id == c.id)))
         crews.append(Crew(name=c.name, area=area, base=Site(f"base-{c.id}", lat, lon, area), drone=model,
-                          members=pilots, **_crew_schedule(c)))
+                          members=pilots, poles_per_day=capacity.get(c.id, capacity.get(0)),
+                          **_crew_schedule(c)))
     if not crews:
         raise PlanningError("the registry holds no crews (add crews with their base and drone)")
     stored = tuple(Site(t.name, t.lat, t.lon, area_name.get(t.area_id or -1, "-"), ground_m=t.ground_m)
@@ -131,6 +133,38 @@ def load_county(session: Session, name: str = "registry") -> County:
     given = {t.area for t in stored}
     derived = tuple(t for t in derive_takeoffs(county) if t.area not in given)
     return replace(county, takeoffs=stored + derived)
+
+
+MIN_PATROL_POLES = 5
+"""Patrols with fewer poles photographed are not used to learn a crew's capacity."""
+
+
+def crew_capacity(session: Session) -> dict[int, int]:
+    """Crew-day capacity (poles) learnt from past patrols: a patrol is one crew day; its poles are
+    the distinct poles its images were matched to, its duration the span of their capture times.
+    Per crew the median of poles per patrol day (at least ``MIN_PATROL_POLES``); key 0 holds the
+    median over all crews, used for crews without patrols. Empty when the registry has none."""
+    rows = session.execute(select(rm.Patrol.id, rm.Patrol.crew_id, rm.Patrol.date, rm.Image.pole_id)
+                           .join(rm.Image, rm.Image.patrol_id == rm.Patrol.id)
+                           .where(rm.Image.pole_id.is_not(None)))
+    per_day: dict[tuple[int, date], set[int]] = {}
+    for _pid, crew_id, day, pole_id in rows:
+        if crew_id is not None and pole_id is not None:
+            per_day.setdefault((crew_id, day), set()).add(pole_id)
+    counts: dict[int, list[int]] = {}
+    for (crew_id, _day), poles in per_day.items():
+        if len(poles) >= MIN_PATROL_POLES:
+            counts.setdefault(crew_id, []).append(len(poles))
+    if not counts:
+        return {}
+
+    def median(xs: list[int]) -> int:
+        s = sorted(xs)
+        return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) // 2
+
+    out = {crew_id: median(xs) for crew_id, xs in counts.items()}
+    out[0] = median([x for xs in counts.values() for x in xs])
+    return out
 
 
 def load_weather(session: Session) -> tuple[Weather, ...]:

@@ -261,6 +261,10 @@ def _fill_day(index: CountyIndex, policy: Policy, crew: Crew, drone: Drone, queu
         best_rank = min(u.rank for u in open_)
         at = index.pole_xy[chosen[-1].flight.poles[-1]] if chosen else here
         cand = min((u for u in open_ if u.rank == best_rank), key=lambda u: (_gap(index, at, u), u.id))
+        if crew.poles_per_day is not None and chosen and (
+                sum(len(u.flight.poles) for u in chosen) + len(cand.flight.poles) > crew.poles_per_day):
+            skipped.add(cand.id)  # over the crew's calibrated capacity
+            continue
         trial = schedule([*(u.flight for u in chosen), cand.flight], base, index, crew, drone, policy)
         if not trial.fits(crew):
             skipped.add(cand.id)

@@ -170,7 +170,9 @@ def county_to_dict(c: County) -> dict[str, Any]:
         "takeoffs": [_site(t) for t in c.takeoffs],
         "crews": [{"name": k.name, "area": k.area, "base": _site(k.base), "drone": k.drone,
                    "members": list(k.members), "weekdays": list(k.weekdays), "day_start_s": k.day_start_s,
-                   "day_end_s": k.day_end_s, "sorties_per_day": k.sorties_per_day} for k in c.crews],
+                   "day_end_s": k.day_end_s, "sorties_per_day": k.sorties_per_day,
+                   **({"poles_per_day": k.poles_per_day} if k.poles_per_day is not None else {})}
+                  for k in c.crews],
         "drones": [{"model": d.model, "endurance_s": d.endurance_s, "cruise_m_s": d.cruise_m_s,
                     "seconds_per_pole": d.seconds_per_pole, "climb_s": d.climb_s,
                     "sortie_overhead_s": d.sortie_overhead_s, "max_wind_m_s": d.max_wind_m_s}
@@ -222,7 +224,8 @@ def county_from_dict(d: Mapping[str, Any], source: str = "county") -> County:
             crews=tuple(Crew(name=str(k["name"]), area=str(k["area"]), base=_site_from(k["base"]),
                              drone=str(k["drone"]), members=tuple(k.get("members", ())),
                              weekdays=tuple(int(x) for x in k["weekdays"]), day_start_s=int(k["day_start_s"]),
-                             day_end_s=int(k["day_end_s"]), sorties_per_day=int(k["sorties_per_day"]))
+                             day_end_s=int(k["day_end_s"]), sorties_per_day=int(k["sorties_per_day"]),
+                             poles_per_day=int(k["poles_per_day"]) if k.get("poles_per_day") else None)
                         for k in d["crews"]),
             drones=tuple(_build(Drone, dr) for dr in d["drones"]),
             weather=tuple(weather_from_dict(w) for w in d.get("weather", ())),

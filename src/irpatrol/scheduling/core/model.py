@@ -99,6 +99,8 @@ class Crew:
     day_start_s: int = 8 * 3600
     day_end_s: int = 17 * 3600
     sorties_per_day: int = 6
+    poles_per_day: int | None = None
+    """Crew-day capacity (poles) learnt from past patrols (None: only hours and sorties limit it)."""
 
 
 @dataclass(frozen=True, slots=True)
