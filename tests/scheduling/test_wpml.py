@@ -220,3 +220,30 @@ def test_a_second_shot_round_trips_with_its_view():
     m = mission(sortie(2), Drone("M30T"), shot=ShotSettings(azimuth_deg=90.0, depression_deg=8.0))
     assert [w.view for w in m.waypoints] == [1, 2, 1, 2]
     assert read_kmz(kmz(m, "M30T", CREATED)) == m.waypoints
+
+
+def test_every_kmz_of_the_demo_plan_follows_the_rules_and_reads_back():
+    """The demo's county and campaign (irpatrol.demo._county: seed 7, 3 areas, 6 crews, 30 days)."""
+    from datetime import date, timedelta
+
+    from irpatrol.scheduling.core.campaign import plan_campaign
+    from irpatrol.scheduling.core.county import DRONES, generate
+    from irpatrol.scheduling.core.model import Policy
+    from irpatrol.scheduling.export.wpml import aircraft
+    from irpatrol.scheduling.export.wpml_rules import violations
+
+    today = date(2026, 11, 2)
+    county = generate(poles=600, feeders=6, areas=3, crews=6, seed=7, start=today, days=30)
+    plan = plan_campaign(county, Policy(start=today, deadline=today + timedelta(days=29)), time_limit_s=0.0)
+    presets = {d.model: d for d in DRONES}
+    n = 0
+    for cd in plan.crew_days:
+        a = aircraft(cd.drone)
+        for s in cd.sorties:
+            m = mission(s, presets[cd.drone])
+            data = kmz(m, cd.drone, CREATED)
+            assert violations(data, cd.drone, (a.drone_enum, a.drone_sub_enum, a.payload_enum)) == [], s.id
+            assert read_kmz(data) == m.waypoints
+            assert not m.warnings  # the generated county knows every ground elevation
+            n += 1
+    assert n == plan.figures.sorties > 10

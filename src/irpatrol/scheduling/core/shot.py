@@ -31,7 +31,8 @@ rule.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -175,7 +176,19 @@ def _clearances(pos: FloatArray, head: PoleHead) -> tuple[float, float]:
 
 def _view(line_bearing_deg: float, cam: ThermalCamera, head: PoleHead, s: ShotSettings,
           azimuth_deg: float, view: int) -> Shot:
-    rot = _rot(line_bearing_deg)
+    """The shot for a line at ``line_bearing_deg``: the shot for a line running north, turned."""
+    base = _north_view(cam, head, s, azimuth_deg, view)
+    b = math.radians(line_bearing_deg)
+    east = base.east_m * math.cos(b) + base.north_m * math.sin(b)
+    north = -base.east_m * math.sin(b) + base.north_m * math.cos(b)
+    heading = (base.heading_deg + line_bearing_deg + 180.0) % 360.0 - 180.0
+    return replace(base, east_m=round(east, 2), north_m=round(north, 2), heading_deg=round(heading, 1))
+
+
+@lru_cache(maxsize=256)
+def _north_view(cam: ThermalCamera, head: PoleHead, s: ShotSettings, azimuth_deg: float, view: int) -> Shot:
+    """The shot for a line running north (the search below is the same for every bearing)."""
+    rot = _rot(0.0)
     aim = _aim(head)
     a, d = math.radians(azimuth_deg), math.radians(s.depression_deg)
     back = np.array([math.cos(d) * math.cos(a), math.cos(d) * math.sin(a), math.sin(d)])  # aim → camera
@@ -198,8 +211,8 @@ def _view(line_bearing_deg: float, cam: ThermalCamera, head: PoleHead, s: ShotSe
             raise ParameterError("no shot position keeps the clearances within 500 m")
     heading = (heading + 180.0) % 360.0 - 180.0
     fill = float((np.nanmax(px[:, 0]) - np.nanmin(px[:, 0])) / cam.width_px)
-    return Shot(east_m=round(float(pos_enu[0]), 2), north_m=round(float(pos_enu[1]), 2),
-                up_m=round(float(pos_enu[2]), 2), heading_deg=round(heading, 1), pitch_deg=round(pitch, 1),
+    return Shot(east_m=float(pos_enu[0]), north_m=float(pos_enu[1]),
+                up_m=round(float(pos_enu[2]), 2), heading_deg=heading, pitch_deg=round(pitch, 1),
                 distance_m=dist, footprint_mm=round(cam.footprint_m(dist) * 1000, 1), fill=round(fill, 3),
                 resolution_ok=dist <= r_max, view=view)
 
