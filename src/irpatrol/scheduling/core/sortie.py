@@ -13,7 +13,7 @@ The photo file suffix is the pole id (``<pole id>-view2`` for a second shot).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from irpatrol.errors import ParameterError
 from irpatrol.scheduling.core.geo import bearing_deg, radii
@@ -99,8 +99,7 @@ def mission(sortie: Sortie, drone: Drone, *, gimbal_pitch_deg: float | None = No
         if not -90.0 <= gimbal_pitch_deg <= -5.0:
             raise ParameterError(f"gimbal pitch {gimbal_pitch_deg}° is outside −90…−5° "
                                  "(the camera must look down)")
-        settings = ShotSettings(**{**{f: getattr(settings, f) for f in settings.__dataclass_fields__},
-                                   "depression_deg": -gimbal_pitch_deg})
+        settings = replace(settings, depression_deg=-gimbal_pitch_deg)
     cam = camera_for(drone.model)
     speed = min(15.0, max(1.0, drone.cruise_m_s))  # WPML waypointSpeed range 1–15 m/s (§4.1)
     hover = float(max(2, drone.seconds_per_pole - 10))
