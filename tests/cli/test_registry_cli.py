@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from irpatrol import db
+from irpatrol.scheduling.core.county import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 IRPATROL = str(Path(sys.executable).parent / "irpatrol")
@@ -270,6 +271,8 @@ def test_simulate_county_fills_the_registry(runner: CliRunner) -> None:
         "crews": 3,
         "pilots": 6,
         "drones": 3,
+        "takeoffs": len(generate(100, 4, 2, 3, seed=1).takeoffs),
+        "forecast_days": 50,
     }
     code, out, _ = invoke(runner, "stats", "--json")
     assert json.loads(out)["coverage_pct"] == 0.0

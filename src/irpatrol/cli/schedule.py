@@ -35,6 +35,12 @@ def register(app: typer.Typer) -> None:
     weather = typer.Typer(help="The forecast kept in the registry.", no_args_is_help=True)
     weather.command("import")(weather_import)
     schedule.add_typer(weather, name="weather")
+    takeoffs = typer.Typer(help="The crews' take-off points kept in the registry.", no_args_is_help=True)
+    takeoffs.command("import")(takeoffs_import)
+    schedule.add_typer(takeoffs, name="takeoffs")
+    dem = typer.Typer(help="Ground elevations from a digital elevation model.", no_args_is_help=True)
+    dem.command("import")(dem_import)
+    schedule.add_typer(dem, name="dem")
     app.add_typer(schedule, name="schedule")
 
 
@@ -115,16 +121,51 @@ def county(
 
 
 def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
-    """The ``schedule plan --json`` object."""
+    """The ``schedule plan --json`` object: figures, the finish date and the weather assumptions."""
+    from irpatrol.scheduling.core.codec import weather_assumptions
+
     f = p.figures
     out: dict[str, Any] = {
         "county": p.county, "start": p.start, "deadline": p.deadline,
         "poles": f.poles, "planned_poles": f.planned_poles, "unplanned_poles": f.unplanned_poles,
         "coverage_pct": f.coverage_pct, "sorties": f.sorties, "flight_hours": f.flight_hours,
         "driving_km": f.driving_km, "cost_s": f.cost_s, "crew_days": f.crew_days, "last_day": f.last_day,
+        "finish_date": f.last_day if not p.unplanned else None,
+        "weather": weather_assumptions(p) if p.climate_flyable is not None else {
+            "forecast_until": None, "beyond_forecast": "days without forecast count as flyable"},
     }
     if seconds is not None:
         out["seconds"] = round(seconds, 2)
+    return out
+
+
+def shortfall(p: Plan, c: County, policy: Any, earliest: Plan | None) -> dict[str, Any] | None:
+    """What the plan leaves undone by the deadline (None: nothing): poles, feeders and areas, the
+    earliest finish found by planning on without a deadline, and what would meet the deadline
+    (more crews at the same pace, or more days)."""
+    from irpatrol.scheduling.core.campaign import REASON_NO_CAPACITY
+
+    short = [u.pole_id for u in p.unplanned if u.reason == REASON_NO_CAPACITY]
+    lost = [u.pole_id for u in p.unplanned if u.reason != REASON_NO_CAPACITY]
+    if not short and not lost:
+        return None
+    feeder_of = {x.id: x.feeder_id for x in c.poles}
+    area_of = {x.id: x.area for x in c.feeders}
+    feeders = sorted({feeder_of[i] for i in [*short, *lost]})
+    finish = earliest.figures.last_day if earliest is not None and not [
+        u for u in earliest.unplanned if u.reason == REASON_NO_CAPACITY] else None
+    out: dict[str, Any] = {
+        "poles": len(short) + len(lost), "poles_no_capacity": len(short), "poles_unreachable": len(lost),
+        "feeders": feeders, "areas": sorted({area_of[f] for f in feeders}),
+        "earliest_finish": finish,
+    }
+    if finish is not None and short:
+        window = (policy.deadline - policy.start).days + 1
+        need = (finish - policy.start).days + 1
+        out["to_meet"] = {"crews": -(-len(c.crews) * need // window), "crews_now": len(c.crews),
+                          "days_after_deadline": (finish - policy.deadline).days,
+                          "assumes": "crews at the same pace and flyable share; more crews need "
+                                     "drones and takeoff points too"}
     return out
 
 
@@ -143,50 +184,127 @@ def plan(
         "--replan", help="Earlier plan: keep its days before --from, re-plan the rest")] = None,
     reinspect_days: Annotated[int, typer.Option(
         help="Re-inspect repaired serious/critical defects within N days (registry)")] = 7,
-    time_limit: Annotated[float, typer.Option(help="PyVRP seconds per crew day at most (0 = split)")] = 0.5,
+    time_limit: Annotated[float | None, typer.Option(
+        help="Wall-clock cap in s per crew day for PyVRP (0 = feeder-order split only; default: no "
+             "cap, --iterations decide, so the same seed gives the same plan)")] = None,
     iterations: Annotated[int, typer.Option(help="PyVRP iterations per crew day")] = 400,
+    seed: Annotated[int, typer.Option(help="PyVRP random seed (same seed, same plan)")] = 1,
+    holidays: Annotated[str, typer.Option(
+        help="Holiday calendar: 'cn' (bundled China public holidays), 'none', or a JSON file")] = "cn",
+    climate: Annotated[str, typer.Option(
+        help="Flyable share per month beyond the forecast: 'default', 'none' (count as flyable) "
+             "or 12 comma-separated values Jan..Dec")] = "default",
+    battery_temp: Annotated[float, typer.Option(help="Planning air temperature for the battery (°C)")] = 5.0,
+    battery_wind: Annotated[float, typer.Option(help="Planning wind for the battery (m/s)")] = 5.0,
+    battery_reserve: Annotated[float, typer.Option(help="Battery reserve kept on top (share)")] = 0.1,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
 ) -> None:
-    """Plan the campaign from --from to --deadline; every plan is re-checked by the validator."""
+    """Plan the campaign from --from to --deadline; every plan is re-checked by the validator.
+
+    Exits 3 when the plan leaves poles undone by the deadline, printing the shortfall (poles,
+    feeders, areas), the earliest feasible finish and what would meet the deadline."""
     import time
+    from dataclasses import replace as dc_replace
+    from datetime import timedelta
 
     from irpatrol.scheduling.core.campaign import plan_campaign, replan
+    from irpatrol.scheduling.core.conditions import CLIMATE_FLYABLE, check_fractions
     from irpatrol.scheduling.core.model import Policy
     from irpatrol.scheduling.core.validator import check
     from irpatrol.scheduling.files import read_plan, read_weather, write_plan
+    from irpatrol.scheduling.holidays import calendar_days, parse_range
 
-    if time_limit < 0 or iterations < 1:
+    limit = float("inf") if time_limit is None else time_limit
+    if limit < 0 or iterations < 1:
         raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s and --iterations {iterations} ≥ 1")
     if reinspect_days < 0:
         raise ParameterError(f"--reinspect-days {reinspect_days} must be ≥ 0")
+    fractions = _climate(climate, CLIMATE_FLYABLE, check_fractions)
+    days_off: set[date] = set()
+    if holidays != "none":
+        days_off |= calendar_days(holidays)[0]
+    for h in holiday or ():
+        days_off.update(parse_range(h))
     c, known = (read_county(county_file), {}) if county_file else _registry_county(reinspect_days)
     forecast = read_weather(weather) if weather else []
     first = _date(start, "--from")
     earlier = read_plan(replan_file) if replan_file else None
     policy = Policy(start=earlier.start if earlier else first, deadline=_date(deadline, "--deadline"),
-                    holidays=frozenset(_date(h, "--holiday") for h in holiday or ()),
-                    priority_feeders=frozenset(priority or ()), done=_lines(done) if done else frozenset(),
-                    **known)
+                    holidays=frozenset(days_off), priority_feeders=frozenset(priority or ()),
+                    done=_lines(done) if done else frozenset(), climate_flyable=fractions,
+                    battery=(battery_temp, battery_wind, battery_reserve), **known)
     t0 = time.perf_counter()
     if earlier is not None:
-        p = replan(earlier, c, policy, first, weather=forecast, time_limit_s=time_limit,
-                   iterations=iterations)
+        p = replan(earlier, c, policy, first, weather=forecast, time_limit_s=limit,
+                   iterations=iterations, seed=seed)
     else:
-        p = plan_campaign(c, policy, weather=forecast, time_limit_s=time_limit, iterations=iterations)
+        p = plan_campaign(c, policy, weather=forecast, time_limit_s=limit, iterations=iterations, seed=seed)
     check(p, c, policy, forecast)
     seconds = time.perf_counter() - t0
     write_plan(out, p)
     params = {"from": first.isoformat(), "deadline": policy.deadline.isoformat(),
               "weather": str(weather) if weather else None, "iterations": iterations,
-              "time_limit_s": time_limit}
+              "time_limit_s": time_limit, "seed": seed}
     plan_id = None if county_file else _store(p, params)
+    short = None
+    if p.unplanned:
+        # earliest finish: the same campaign with the feeder-order split and no deadline pressure
+        open_ended = dc_replace(policy, start=first, deadline=first + timedelta(days=730),
+                                done=policy.done | {v.pole_id for cd in p.crew_days for s in cd.sorties
+                                                    for v in s.visits if cd.day < first})
+        later = plan_campaign(c, open_ended, weather=forecast, time_limit_s=0.0, iterations=iterations,
+                              seed=seed)
+        short = shortfall(p, c, policy, later)
     if as_json:
-        print_json_line({**summary(p, seconds), **({"plan_id": plan_id} if plan_id is not None else {})})
+        print_json_line({**summary(p, seconds), **({"plan_id": plan_id} if plan_id is not None else {}),
+                         **({"shortfall": short} if short is not None else {})})
     else:
         f = p.figures
         typer.echo(f"{out}: {f.planned_poles}/{f.poles} poles in {f.sorties} sorties on {f.crew_days} crew "
                    f"days, {f.flight_hours} flight h, {f.driving_km} km driving, last day {f.last_day}; "
                    f"{f.unplanned_poles} unplanned ({seconds:.1f} s)")
+        typer.echo(_weather_line(p))
+        if short is None:
+            typer.echo(f"finish: {f.last_day}, before the deadline {policy.deadline}")
+    if short is not None:
+        _say_short(short, policy.deadline)
+        raise typer.Exit(3)
+
+
+def _climate(text: str, default: tuple[float, ...], check: Any) -> tuple[float, ...] | None:
+    if text == "none":
+        return None
+    if text == "default":
+        return default
+    try:
+        return tuple(check(tuple(float(x) for x in text.split(","))))
+    except ValueError:
+        raise ParameterError(f"--climate {text!r}: give 12 comma-separated shares (Jan..Dec)") from None
+
+
+def _weather_line(p: Plan) -> str:
+    if p.climate_flyable is None:
+        return "weather: forecast only; days without a forecast counted as flyable"
+    unknown = sorted({cd.day for cd in p.crew_days if p.weather_unknown(cd.day)})
+    horizon = p.forecast_until.isoformat() if p.forecast_until else "none"
+    return (f"weather: forecast until {horizon}; after it a climatological flyable share per month; "
+            f"{len(unknown)} planned day(s) are WEATHER UNKNOWN"
+            + (f" (from {unknown[0]})" if unknown else ""))
+
+
+def _say_short(short: dict[str, Any], deadline: date) -> None:
+    lines = [f"SHORTFALL: {short['poles']} pole(s) not done by the deadline {deadline} "
+             f"({short['poles_no_capacity']} for lack of flyable crew days, {short['poles_unreachable']} "
+             f"unreachable) on {len(short['feeders'])} feeder(s) in area(s) {', '.join(short['areas'])}"]
+    if short["earliest_finish"] is not None:
+        lines.append(f"earliest feasible finish: {short['earliest_finish']}")
+    else:
+        lines.append("earliest feasible finish: not within two years (or poles unreachable)")
+    meet = short.get("to_meet")
+    if meet:
+        lines.append(f"to meet the deadline: about {meet['crews']} crews instead of {meet['crews_now']} "
+                     f"(same pace), or {meet['days_after_deadline']} more day(s)")
+    typer.echo("\n".join(lines), err=True)
 
 
 def show_dict(p: Plan) -> dict[str, Any]:
@@ -195,6 +313,7 @@ def show_dict(p: Plan) -> dict[str, Any]:
     for cd in p.crew_days:
         days.setdefault(cd.day.isoformat(), []).append({
             "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
+            "weather_unknown": p.weather_unknown(cd.day),
             "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
             "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
                          for s in cd.segments],
@@ -228,6 +347,67 @@ def weather_import(
 
 
 @handles_errors
+def takeoffs_import(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="Take-off points CSV (name,lat,lon[,area][,ground_m]) or GeoJSON Points")],
+) -> None:
+    """Store the crews' real take-off points; a re-import updates each point (by name) in place."""
+    from irpatrol.scheduling.files import read_takeoffs
+
+    service = _service()
+    if service is None or not hasattr(service, "import_takeoffs"):
+        raise InputError("the registry cannot store take-off points "
+                         "(irpatrol.scheduling.service is not available)")
+    from irpatrol.cli.registry import factory
+
+    sites = read_takeoffs(file)
+    with factory()() as session:
+        counts = service.import_takeoffs(session, sites)
+        session.commit()
+    print_json_line({"file": str(file), "points": len(sites), **counts})
+
+
+@handles_errors
+def dem_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="DEM GeoTIFF in WGS84 degrees (EPSG:4326)")],
+    overwrite: Annotated[bool, typer.Option(help="Replace ground elevations already known")] = False,
+) -> None:
+    """Set the ground elevation of poles and take-off points from a DEM (bilinear); those outside
+    the DEM keep theirs, and the command says how many are still unknown."""
+    import numpy as np
+    from sqlalchemy import select
+
+    from irpatrol.cli.registry import factory
+    from irpatrol.registry import model as rm
+    from irpatrol.scheduling.files import read_dem
+
+    service = _service()
+    if service is None or not hasattr(service, "set_ground"):
+        raise InputError("the registry cannot store elevations "
+                         "(irpatrol.scheduling.service is not available)")
+    dem = read_dem(file)
+    with factory()() as session:
+        result: dict[str, int] = {}
+        found: dict[str, dict[int, float]] = {}
+        for kind, table in (("poles", rm.Pole), ("takeoffs", rm.TakeoffPoint)):
+            rows = [r for r in session.scalars(select(table)) if overwrite or r.ground_m is None]
+            lat, lon = np.array([r.lat for r in rows]), np.array([r.lon for r in rows])
+            z = dem.sample(lat, lon) if rows else np.array([])
+            found[kind] = {r.id: round(float(v), 1) for r, v in zip(rows, z, strict=True) if np.isfinite(v)}
+            result[f"{kind}_set"] = len(found[kind])
+        service.set_ground(session, found["poles"], found["takeoffs"])
+        result["poles_unknown"] = sum(1 for p in session.scalars(select(rm.Pole)) if p.ground_m is None)
+        result["takeoffs_unknown"] = sum(1 for t in session.scalars(select(rm.TakeoffPoint))
+                                         if t.ground_m is None)
+        session.commit()
+    print_json_line({"file": str(file), **result})
+    if result["poles_unknown"] or result["takeoffs_unknown"]:
+        typer.echo(f"warning: ground elevation still unknown for {result['poles_unknown']} pole(s) and "
+                   f"{result['takeoffs_unknown']} take-off point(s): their missions assume level ground",
+                   err=True)
+
+
+@handles_errors
 def show(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON file")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
@@ -244,8 +424,9 @@ def show(
                f"sorties, {f.flight_hours} flight h, {f.driving_km} km, last day {f.last_day}")
     for cd in p.crew_days:
         segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
+        mark = "  [weather unknown]" if p.weather_unknown(cd.day) else ""
         typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
-                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}")
+                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}")
     for u in p.unplanned:
         typer.echo(f"unplanned {u.pole_id}: {u.reason}")
 
@@ -257,6 +438,7 @@ def missions(
     crew: Annotated[str, typer.Option(help="Crew name")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
     fmt: Annotated[str, typer.Option("--format", help="wpml | kml | geojson | ical")] = "wpml",
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of the crews' hours (iCal)")] = "Asia/Shanghai",
 ) -> None:
     """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
     crew's iCalendar."""
@@ -274,7 +456,8 @@ def missions(
     written: list[str] = []
     if fmt == "ical":
         path = out / f"{crew}.ics"
-        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC)))
+        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC), tz=tz,
+                                            weather_unknown=p.weather_unknown))
         written.append(str(path))
     else:
         cd = p.crew_day(d, crew)
@@ -285,8 +468,11 @@ def missions(
             now = datetime.now(UTC)
             for s in cd.sorties:
                 path = out / f"{s.id}.kmz"
-                path.write_bytes(wpml.kmz(mission(s, drone), cd.drone, now))
+                m = mission(s, drone)
+                path.write_bytes(wpml.kmz(m, cd.drone, now))
                 written.append(str(path))
+                for warning in m.warnings:
+                    typer.echo(f"{path}: warning: {warning}", err=True)
         elif fmt == "kml":
             path = out / f"{d:%Y%m%d}-{crew}.kml"
             path.write_bytes(kml.day_kml([cd], f"{crew} {d}"))

@@ -76,7 +76,8 @@ def county(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Fill the registry with a synthetic county: areas, feeders, poles, crews, pilots and drones."""
+    """Fill the registry with a synthetic county: areas, feeders, poles (with heights and ground
+    elevations), crews, pilots and drones, take-off points and a 50-day forecast."""
     from irpatrol.cli.registry import factory
     from irpatrol.registry.county import load_county
     from irpatrol.scheduling.core.county import generate
@@ -84,6 +85,15 @@ def county(
     c = generate(poles=poles, feeders=feeders, areas=areas, crews=crews, seed=seed)
     with factory()() as session:
         counts = load_county(session, c, user="simulate")
+        from dataclasses import replace
+
+        from irpatrol.scheduling import service
+
+        name = {a.id: a.name for a in c.areas}  # the registry keys areas by name
+        counts["takeoffs"] = len(c.takeoffs)
+        service.import_takeoffs(session, [replace(t, area=name[t.area]) for t in c.takeoffs])
+        counts["forecast_days"] = len({w.day for w in c.weather})
+        service.import_weather(session, [replace(w, area=name[w.area]) for w in c.weather])
         session.commit()
     if json_out:
         print_json_line(counts)

@@ -1,7 +1,9 @@
 """Parsers for asset files: CSV, GeoJSON and KML → pole rows and feeder lines (pure; text in).
 
 CSV: a header row with at least ``feeder``, ``pole``, ``lat``, ``lon``; optional ``area``,
-``voltage_kv``, ``pole_type``, ``external_id`` (RFC 4180 quoting, UTF-8 with or without BOM).
+``voltage_kv``, ``pole_type``, ``external_id``, ``height_m`` (pole-top height above its foot, m)
+and ``ground_m`` (ground elevation at the foot, m, same datum as the take-off points') (RFC 4180
+quoting, UTF-8 with or without BOM).
 GeoJSON (RFC 7946): a FeatureCollection of Point features with those properties (coordinates
 ``[lon, lat]``) and optional LineString features giving a feeder's geometry (property ``feeder``).
 KML 2.2 (OGC 07-147r2): Placemarks with a Point (``lon,lat[,alt]``) and the same fields as
@@ -24,10 +26,14 @@ from irpatrol.errors import ImportRowError
 
 REQUIRED = ("feeder", "pole", "lat", "lon")
 """Fields every pole row must have."""
-OPTIONAL = ("area", "voltage_kv", "pole_type", "external_id")
+OPTIONAL = ("area", "voltage_kv", "pole_type", "external_id", "height_m", "ground_m")
 """Fields a pole row may have."""
 VOLTAGE_RANGE_KV = (0.1, 1200.0)
 """Plausible line voltages (kV); anything outside is taken as a typo."""
+HEIGHT_RANGE_M = (3.0, 80.0)
+"""Plausible pole-top heights (m): distribution poles 8–18 m, towers higher."""
+GROUND_RANGE_M = (-450.0, 9000.0)
+"""Plausible ground elevations (m): the Dead Sea shore to the highest peaks."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class PoleRow:
     voltage_kv: float | None = None
     pole_type: str | None = None
     external_id: str | None = None
+    height_m: float | None = None
+    ground_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,17 @@ def make_row(fields: dict[str, Any], where: str, source: str) -> PoleRow:
             raise ImportRowError(
                 f"{where}, field voltage_kv: {voltage} kV is not a line voltage", source=source
             )
+    extra: dict[str, float | None] = {}
+    for name, (lo, hi) in (("height_m", HEIGHT_RANGE_M), ("ground_m", GROUND_RANGE_M)):
+        extra[name] = None
+        if _clean(fields.get(name)) is not None:
+            value = _number(fields[name], name, where, source)
+            if not lo <= value <= hi:
+                raise ImportRowError(f"{where}, field {name}: {value} m outside {lo}…{hi} m", source=source)
+            extra[name] = value
     return PoleRow(
+        height_m=extra["height_m"],
+        ground_m=extra["ground_m"],
         feeder=str(_clean(fields["feeder"])),
         pole=str(_clean(fields["pole"])),
         lat=lat,

@@ -120,6 +120,8 @@ def apply(
             "external_id": row.external_id
             if row.external_id is not None
             else (pole.external_id if pole else None),
+            "height_m": row.height_m if row.height_m is not None else (pole.height_m if pole else None),
+            "ground_m": row.ground_m if row.ground_m is not None else (pole.ground_m if pole else None),
         }
         if pole is None:
             pole = Pole(**values)
@@ -209,6 +211,8 @@ def delete_pole(session: Session, pole_id: int, *, reason: str, user: str | None
         "lon": pole.lon,
         "pole_type": pole.pole_type,
         "external_id": pole.external_id,
+        "height_m": pole.height_m,
+        "ground_m": pole.ground_m,
         "reason": reason,
     }
     for comp in session.scalars(select(Component).where(Component.pole_id == pole_id)):
@@ -279,6 +283,8 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
                 "lon": p.lon,
                 "pole_type": p.pole_type,
                 "external_id": p.external_id,
+                "height_m": p.height_m,
+                "ground_m": p.ground_m,
             }
             for p in poles
         ],

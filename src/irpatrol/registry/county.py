@@ -51,6 +51,8 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
             "seq": p.seq + 1,
             "lat": p.lat,
             "lon": p.lon,
+            "height_m": p.height_m,
+            "ground_m": p.ground_m,
         }
         if pole is None:
             new.append(Pole(external_id=p.id, pole_type="concrete", **values))

@@ -94,6 +94,10 @@ class Pole(Timestamped, Base):
     lon: Mapped[float] = mapped_column(Float)
     pole_type: Mapped[str | None] = mapped_column(String(60))
     external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    height_m: Mapped[float | None] = mapped_column(Float)
+    """Pole-top height above its foot (m); NULL: the planner's default."""
+    ground_m: Mapped[float | None] = mapped_column(Float)
+    """Ground elevation at the pole foot (m, same datum as the take-off points'); NULL: unknown."""
 
     feeder: Mapped[Feeder] = relationship(back_populates="poles")
     components: Mapped[list[Component]] = relationship(back_populates="pole")
@@ -138,6 +142,8 @@ class TakeoffPoint(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    ground_m: Mapped[float | None] = mapped_column(Float)
+    """Ground elevation (m, same datum as the poles'); NULL: unknown."""
 
 
 class WeatherForecast(Timestamped, Base):
@@ -152,6 +158,8 @@ class WeatherForecast(Timestamped, Base):
     rain: Mapped[bool] = mapped_column(Boolean, default=False)
     wind_m_s: Mapped[float] = mapped_column(Float, default=0.0)
     no_fly: Mapped[bool] = mapped_column(Boolean, default=False)
+    fog: Mapped[bool | None] = mapped_column(Boolean)
+    humidity_pct: Mapped[float | None] = mapped_column(Float)
 
 
 class Pilot(Timestamped, Base):

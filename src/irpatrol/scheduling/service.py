@@ -22,6 +22,7 @@ from irpatrol.errors import InputError, NotFound, PlanningError
 from irpatrol.registry import model as rm
 from irpatrol.registry.county import WEEKDAYS
 from irpatrol.scheduling.core.codec import plan_from_dict, plan_to_dict
+from irpatrol.scheduling.core.conditions import no_fly_reason
 from irpatrol.scheduling.core.county import DRONES
 from irpatrol.scheduling.core.model import (
     Area,
@@ -39,8 +40,11 @@ from irpatrol.scheduling.core.takeoffs import derive_takeoffs
 
 DEFAULT_DRONE = "M30T"
 """Model assumed for a crew without a drone in the registry (scheduling.md §6.7 default)."""
-NO_FLY_WIND_M_S = Policy(start=date.min, deadline=date.min).max_wind_m_s
-"""The planner's default wind limit (m/s): a stored forecast above it is marked ``no_fly``."""
+_RULES = Policy(start=date.min, deadline=date.min)
+NO_FLY_WIND_M_S = _RULES.max_wind_m_s
+"""The planner's default operating wind limit (m/s). A stored forecast is marked ``no_fly`` when
+it breaks it or the infrared conditions (:func:`conditions.no_fly_reason`: rain, fog, wind above
+5 m/s, humidity above 85 %)."""
 
 
 def parse_working_days(text: str) -> tuple[int, ...]:
@@ -81,7 +85,9 @@ def load_county(session: Session, name: str = "registry") -> County:
         for k, p in enumerate(rows):
             pid = p.external_id or f"P{p.id}"
             ids.append(pid)
-            poles.append(Pole(id=pid, feeder_id=f.name, seq=k, lat=p.lat, lon=p.lon))
+            extra = {"height_m": p.height_m} if p.height_m is not None else {}
+            poles.append(Pole(id=pid, feeder_id=f.name, seq=k, lat=p.lat, lon=p.lon, ground_m=p.ground_m,
+                              **extra))
         if ids:
             feeders.append(Feeder(id=f.name, area=area_name.get(f.area_id or -1, "-"), pole_ids=tuple(ids),
                                   priority=bool(f.urban)))
@@ -99,6 +105,7 @@ def load_county(session: Session, name: str = "registry") -> County:
     if "-" in used_areas:
         area_list.append(Area(id="-", name="no area", lat=poles[0].lat, lon=poles[0].lon))
     presets = {d.model: d for d in DRONES}
+    capacity = crew_capacity(session)
     drones: dict[str, Drone] = {}
     crews: list[Crew] = []
     for c in session.scalars(select(rm.Crew).order_by(rm.Crew.id)):
@@ -114,10 +121,11 @@ def load_county(session: Session, name: str = "registry") -> County:
         lon = c.base_lon if c.base_lon is not None else home.lon
         pilots = tuple(p.name for p in session.scalars(select(rm.Pilot).where(rm.Pilot.crew_id == c.id)))
         crews.append(Crew(name=c.name, area=area, base=Site(f"base-{c.id}", lat, lon, area), drone=model,
-                          members=pilots, **_crew_schedule(c)))
+                          members=pilots, poles_per_day=capacity.get(c.id, capacity.get(0)),
+                          **_crew_schedule(c)))
     if not crews:
         raise PlanningError("the registry holds no crews (add crews with their base and drone)")
-    stored = tuple(Site(t.name, t.lat, t.lon, area_name.get(t.area_id or -1, "-"))
+    stored = tuple(Site(t.name, t.lat, t.lon, area_name.get(t.area_id or -1, "-"), ground_m=t.ground_m)
                    for t in session.scalars(select(rm.TakeoffPoint).order_by(rm.TakeoffPoint.id)))
     county = County(name=name, areas=tuple(area_list), feeders=tuple(feeders), poles=tuple(poles),
                     takeoffs=(), crews=tuple(crews), drones=tuple(drones.values()),
@@ -127,12 +135,45 @@ def load_county(session: Session, name: str = "registry") -> County:
     return replace(county, takeoffs=stored + derived)
 
 
+MIN_PATROL_POLES = 5
+"""Patrols with fewer poles photographed are not used to learn a crew's capacity."""
+
+
+def crew_capacity(session: Session) -> dict[int, int]:
+    """Crew-day capacity (poles) learnt from past patrols: a patrol is one crew day; its poles are
+    the distinct poles its images were matched to, its duration the span of their capture times.
+    Per crew the median of poles per patrol day (at least ``MIN_PATROL_POLES``); key 0 holds the
+    median over all crews, used for crews without patrols. Empty when the registry has none."""
+    rows = session.execute(select(rm.Patrol.id, rm.Patrol.crew_id, rm.Patrol.date, rm.Image.pole_id)
+                           .join(rm.Image, rm.Image.patrol_id == rm.Patrol.id)
+                           .where(rm.Image.pole_id.is_not(None)))
+    per_day: dict[tuple[int, date], set[int]] = {}
+    for _pid, crew_id, day, pole_id in rows:
+        if crew_id is not None and pole_id is not None:
+            per_day.setdefault((crew_id, day), set()).add(pole_id)
+    counts: dict[int, list[int]] = {}
+    for (crew_id, _day), poles in per_day.items():
+        if len(poles) >= MIN_PATROL_POLES:
+            counts.setdefault(crew_id, []).append(len(poles))
+    if not counts:
+        return {}
+
+    def median(xs: list[int]) -> int:
+        s = sorted(xs)
+        return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) // 2
+
+    out = {crew_id: median(xs) for crew_id, xs in counts.items()}
+    out[0] = median([x for xs in counts.values() for x in xs])
+    return out
+
+
 def load_weather(session: Session) -> tuple[Weather, ...]:
     """The stored forecast, by day and area name."""
     rows = session.execute(select(rm.WeatherForecast, rm.Area.name)
                            .join(rm.Area, rm.Area.id == rm.WeatherForecast.area_id)
                            .order_by(rm.WeatherForecast.date, rm.Area.name))
-    return tuple(Weather(day=w.date, area=area, rain=bool(w.rain), wind_m_s=float(w.wind_m_s))
+    return tuple(Weather(day=w.date, area=area, rain=bool(w.rain), wind_m_s=float(w.wind_m_s),
+                         fog=bool(w.fog), humidity_pct=w.humidity_pct)
                  for w, area in rows)
 
 
@@ -156,10 +197,53 @@ def import_weather(session: Session, forecast: Iterable[Weather], *,
             created += 1
         else:
             updated += 1
-        row.rain, row.wind_m_s = w.rain, w.wind_m_s
-        row.no_fly = w.rain or w.wind_m_s > max_wind_m_s
+        row.rain, row.wind_m_s, row.fog, row.humidity_pct = w.rain, w.wind_m_s, w.fog, w.humidity_pct
+        row.no_fly = no_fly_reason(w, Drone("any", max_wind_m_s=max_wind_m_s), _RULES) is not None
     session.flush()
     return {"created": created, "updated": updated}
+
+
+def import_takeoffs(session: Session, sites: Iterable[Site]) -> dict[str, int]:
+    """Store the crews' real take-off points (upsert by name; areas by name, "" for none).
+    A re-import updates each point in place; points not in the file are kept. Returns counts
+    ``created``, ``updated``, ``unchanged``. The caller commits."""
+    areas = {a.name: a.id for a in session.scalars(select(rm.Area))}
+    latest = {s.id: s for s in sites}
+    unknown = sorted({s.area for s in latest.values() if s.area and s.area not in areas})
+    if unknown:
+        raise InputError(f"take-off points for area(s) not in the registry: {', '.join(unknown)}")
+    existing = {t.name: t for t in session.scalars(select(rm.TakeoffPoint))}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for name, s in latest.items():
+        values = {"lat": s.lat, "lon": s.lon, "area_id": areas.get(s.area) if s.area else None,
+                  "ground_m": s.ground_m}
+        row = existing.get(name)
+        if row is None:
+            session.add(rm.TakeoffPoint(name=name, **values))
+            counts["created"] += 1
+        elif all(getattr(row, k) == v for k, v in values.items()):
+            counts["unchanged"] += 1
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+            counts["updated"] += 1
+    session.flush()
+    return counts
+
+
+def set_ground(session: Session, pole_ground: dict[int, float],
+               takeoff_ground: dict[int, float]) -> dict[str, int]:
+    """Store ground elevations (m) by pole and take-off point row id. The caller commits."""
+    for pid, g in pole_ground.items():
+        pole = session.get(rm.Pole, pid)
+        if pole is not None:
+            pole.ground_m = g
+    for tid, g in takeoff_ground.items():
+        t = session.get(rm.TakeoffPoint, tid)
+        if t is not None:
+            t.ground_m = g
+    session.flush()
+    return {"poles": len(pole_ground), "takeoffs": len(takeoff_ground)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from irpatrol.errors import PlanningError
+from irpatrol.scheduling.core.conditions import (
+    Derating,
+    beyond_horizon,
+    climate_flyable,
+    derated,
+    no_fly_reason,
+)
 from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, feeder_runs, schedule
 from irpatrol.scheduling.core.geo import project
 from irpatrol.scheduling.core.index import CountyIndex
@@ -57,12 +64,26 @@ class Unit:
 
 def flyable(weather: dict[tuple[date, str], Weather], day: date, area: str, drone: Drone,
             policy: Policy) -> bool:
-    """No flight in rain, above the policy wind limit (10 m/s) or the airframe limit, nor on a
-    holiday (scheduling.md §1.1 and §5). No forecast for the day and area means flyable."""
+    """No flight on a holiday, nor where the forecast breaks the infrared conditions (rain, fog,
+    wind > 5 m/s, humidity > 85 %; DL/T 664 §4.3) or the operating/airframe wind limits
+    (:func:`conditions.no_fly_reason`). Beyond the forecast horizon a day is flyable by the
+    month's climatological share (:func:`conditions.climate_flyable`) when the policy has one; a
+    day without forecast and without climatology counts as flyable."""
     if day in policy.holidays:
         return False
+    if beyond_horizon(day, policy) and policy.climate_flyable is not None:
+        return climate_flyable(day, policy.climate_flyable)
     w = weather.get((day, area))
-    return w is None or (not w.rain and w.wind_m_s <= min(policy.max_wind_m_s, drone.max_wind_m_s))
+    return w is None or no_fly_reason(w, drone, policy) is None
+
+
+def with_horizon(policy: Policy, forecast: dict[tuple[date, str], Weather]) -> Policy:
+    """``policy`` with its forecast horizon set: the last forecast day, or the day before the
+    start when there is no forecast at all."""
+    if policy.forecast_until is not None or policy.climate_flyable is None:
+        return policy
+    last = max((d for d, _ in forecast), default=policy.start - timedelta(days=1))
+    return replace(policy, forecast_until=last)
 
 
 def due_poles(county: County, policy: Policy) -> list[int]:
@@ -139,18 +160,23 @@ class _Day:
 
 
 def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] | None = None,
-                  time_limit_s: float = 0.5, iterations: int | None = ITERATIONS, seed: int = 1) -> Plan:
+                  time_limit_s: float = 0.5, iterations: int | None = ITERATIONS, seed: int = 1,
+                  warm_start: bool = True) -> Plan:
     """Plan the whole campaign from ``policy.start`` to ``policy.deadline``.
 
     ``weather`` replaces the county's forecast where it has an entry for the same day and area.
-    PyVRP's budget per crew day: ``iterations`` (same plan on every run) capped by
-    ``time_limit_s`` of wall clock on a busy machine; 0 s keeps the feeder-order split.
+    PyVRP's budget per crew day: ``iterations`` (same plan on every run for a given ``seed``)
+    capped by ``time_limit_s`` of wall clock (``math.inf``: no cap, so the result does not depend
+    on the machine's load); 0 s keeps the feeder-order split.
     """
     if not county.takeoffs:
         county = replace(county, takeoffs=derive_takeoffs(county))
-    index = CountyIndex.of(county)
+    if policy.battery is not None:
+        county = replace(county, drones=tuple(derated(d, Derating(*policy.battery)) for d in county.drones))
     forecast = {(w.day, w.area): w for w in county.weather}
     forecast.update({(w.day, w.area): w for w in (weather or ())})
+    policy = with_horizon(policy, forecast)
+    index = CountyIndex.of(county)
     due = due_poles(county, policy)
     units, unreachable = make_units(index, policy, due)
     days = _assign(index, policy, forecast, units)
@@ -161,7 +187,8 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
             continue
         split = [u.flight for u in d.units]
         crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
-                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed))
+                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed,
+                                  warm_start=warm_start))
     planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
     lost = set(unreachable)
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
@@ -172,7 +199,9 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
                   for pid, due_on in policy.reinspect if pid in day_of and day_of[pid] > due_on)
     return Plan(county=county.name, start=policy.start, deadline=policy.deadline,
                 crew_days=tuple(crew_days), unplanned=tuple(unplanned),
-                figures=figures(len(due), crew_days, unplanned, policy, county), notes=notes)
+                figures=figures(len(due), crew_days, unplanned, policy, county), notes=notes,
+                forecast_until=policy.forecast_until if policy.climate_flyable is not None else None,
+                climate_flyable=policy.climate_flyable)
 
 
 def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],
@@ -232,6 +261,10 @@ def _fill_day(index: CountyIndex, policy: Policy, crew: Crew, drone: Drone, queu
         best_rank = min(u.rank for u in open_)
         at = index.pole_xy[chosen[-1].flight.poles[-1]] if chosen else here
         cand = min((u for u in open_ if u.rank == best_rank), key=lambda u: (_gap(index, at, u), u.id))
+        if crew.poles_per_day is not None and chosen and (
+                sum(len(u.flight.poles) for u in chosen) + len(cand.flight.poles) > crew.poles_per_day):
+            skipped.add(cand.id)  # over the crew's calibrated capacity
+            continue
         trial = schedule([*(u.flight for u in chosen), cand.flight], base, index, crew, drone, policy)
         if not trial.fits(crew):
             skipped.add(cand.id)
@@ -300,7 +333,7 @@ def figures(n_due: int, crew_days: Sequence[CrewDay], unplanned: Sequence[Unplan
 
 def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
            weather: Iterable[Weather] | None = None, time_limit_s: float = 0.5,
-           iterations: int | None = ITERATIONS) -> Plan:
+           iterations: int | None = ITERATIONS, seed: int = 1) -> Plan:
     """Rolling re-plan: keep ``plan``'s crew days before ``from_day``, treat their poles (and
     ``policy.done``) as done, and plan the rest from ``from_day`` with the new forecast."""
     if from_day > policy.deadline:
@@ -308,7 +341,7 @@ def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,
     kept = [cd for cd in plan.crew_days if cd.day < from_day]
     flown = {v.pole_id for cd in kept for s in cd.sorties for v in s.visits}
     rest = plan_campaign(county, replace(policy, start=from_day, done=policy.done | flown),
-                         weather=weather, time_limit_s=time_limit_s, iterations=iterations)
+                         weather=weather, time_limit_s=time_limit_s, iterations=iterations, seed=seed)
     crew_days = (*kept, *rest.crew_days)
     n_due = len(due_poles(county, policy))
     return replace(rest, start=plan.start, crew_days=crew_days,

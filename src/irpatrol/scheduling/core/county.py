@@ -41,6 +41,14 @@ TAKEOFF_OFFSET_M = (50.0, 300.0)
 """Distance of a takeoff point from the line (m), scheduling.md §2.2."""
 
 
+def terrain_m(xy: np.ndarray) -> np.ndarray:
+    """Synthetic ground elevation (m) at local east/north metres: rolling hills 40–140 m, so pole
+    feet and take-off points differ by up to tens of metres (a smooth function, no randomness)."""
+    x, y = xy[:, 0], xy[:, 1]
+    hills = 30.0 * np.sin(x / 3100.0) * np.cos(y / 4300.0) + 20.0 * np.sin((x + y) / 1700.0)
+    return np.round(90.0 + hills, 1)
+
+
 def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 13, seed: int = 0,
              *, start: date | None = None, days: int = 50, no_fly_share: float = 0.25) -> County:
     """A county of ``poles`` poles on ``feeders`` feeders in ``areas`` areas with ``crews`` crews and
@@ -77,15 +85,18 @@ def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 
     xy_all = np.vstack(all_xy)
     lat, lon = unproject(xy_all, lat0, lon0)
     heights = rng.uniform(10.0, 15.0, len(xy_all))
+    ground = terrain_m(xy_all)
     pole_list = tuple(
         Pole(id=pid, feeder_id=fid, seq=seq, lat=round(float(lat[i]), 7), lon=round(float(lon[i]), 7),
-             height_m=round(float(heights[i]), 1))
+             height_m=round(float(heights[i]), 1), ground_m=float(ground[i]))
         for i, (pid, fid, seq) in enumerate(pole_rows)
     )
     t_xy = np.array([p for p, _ in takeoff_xy])
     t_lat, t_lon = unproject(t_xy, lat0, lon0)
+    t_ground = terrain_m(t_xy)
     takeoffs = tuple(
-        Site(id=f"T{i + 1:04d}", lat=round(float(t_lat[i]), 7), lon=round(float(t_lon[i]), 7), area=ar)
+        Site(id=f"T{i + 1:04d}", lat=round(float(t_lat[i]), 7), lon=round(float(t_lon[i]), 7), area=ar,
+             ground_m=float(t_ground[i]))
         for i, (_, ar) in enumerate(takeoff_xy)
     )
     s_lat, s_lon = unproject(np.array(subs), lat0, lon0)

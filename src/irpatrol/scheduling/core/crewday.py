@@ -111,14 +111,15 @@ def _tour(xy: np.ndarray) -> list[int]:
 
 def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Policy,
              units: Sequence[Flight], *, time_limit_s: float, iterations: int | None = None,
-             seed: int = 1) -> CrewDay:
+             seed: int = 1, warm_start: bool = True) -> CrewDay:
     """The crew day over the poles of ``units`` (split sorties the campaign assigned).
 
     Candidates: the units as assigned, the feeder-order split of the day's runs for the crew's own
     drone, and PyVRP warm-started from the cheaper of the two; the cheapest candidate that fits
     the crew's hours and sortie limit wins (the units always fit: the campaign checked them).
     PyVRP stops after ``iterations`` (reproducible) or ``time_limit_s`` (wall clock), whichever
-    comes first.
+    comes first. ``warm_start=False`` (benchmarks only) runs PyVRP from scratch and keeps its
+    answer whenever it fits, so its own quality can be compared.
     """
     base_xy = index.site_xy(crew.base)
     poles = sorted({p for f in units for p in f.poles})
@@ -139,9 +140,21 @@ def crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, policy: Po
     if time_limit_s > 0 and len(poles) >= 2:
         used = Counter(r.takeoff for r in warm)
         vehicles = [max(MIN_VEHICLES_PER_TAKEOFF, used[i]) for i in range(len(takeoffs))]
-        routes = solve_vrp(problem_from_instance(inst, vehicles), initial=warm,
-                           time_limit_s=time_limit_s, max_iterations=iterations, seed=seed)
-        ok.append(("pyvrp", routes))
+        try:
+            routes = solve_vrp(problem_from_instance(inst, vehicles), initial=warm if warm_start else None,
+                               time_limit_s=time_limit_s, max_iterations=iterations, seed=seed)
+        except PlanningError:
+            routes = []
+        if routes and all(inst.flight_s(r) <= inst.endurance_s for r in routes):
+            if warm_start:
+                ok.append(("pyvrp", routes))
+            else:
+                ok = [("pyvrp", routes), *ok]
+                cold = [Flight(takeoffs[r.takeoff], tuple(poles[p] for p in r.poles), inst.flight_s(r))
+                        for r in routes if r.poles]
+                sched = schedule(cold, base_xy, index, crew, drone, policy)
+                if sched.fits(crew):
+                    return to_crew_day(index, day, crew, drone, sched, "pyvrp-cold")
     for name, routes in sorted(ok, key=lambda c: (inst.cost_s(c[1]), c[0] != "split")):
         flights = [Flight(takeoffs[r.takeoff], tuple(poles[p] for p in r.poles), inst.flight_s(r))
                    for r in routes if r.poles]
@@ -179,7 +192,8 @@ def to_crew_day(index: CountyIndex, day: date, crew: Crew, drone: Drone, sched: 
 
 def _visit(index: CountyIndex, i: int) -> Visit:
     p = index.pole(i)
-    return Visit(pole_id=p.id, feeder_id=p.feeder_id, seq=p.seq, lat=p.lat, lon=p.lon, height_m=p.height_m)
+    return Visit(pole_id=p.id, feeder_id=p.feeder_id, seq=p.seq, lat=p.lat, lon=p.lon, height_m=p.height_m,
+                 ground_m=p.ground_m)
 
 
 def segments_of(index: CountyIndex, poles: Sequence[int]) -> tuple[Segment, ...]:

@@ -20,6 +20,8 @@ class Site:
     lat: float
     lon: float
     area: str = ""
+    ground_m: float | None = None
+    """Ground elevation (m above the same vertical datum as the poles' ``ground_m``); None: unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class Pole:
     lat: float
     lon: float
     height_m: float = 12.0
+    ground_m: float | None = None
+    """Ground elevation at the pole foot (m, same datum as the take-off points'); None: unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +99,21 @@ class Crew:
     day_start_s: int = 8 * 3600
     day_end_s: int = 17 * 3600
     sorties_per_day: int = 6
+    poles_per_day: int | None = None
+    """Crew-day capacity (poles) learnt from past patrols (None: only hours and sorties limit it)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Weather:
-    """Forecast for one day and area: rain (any precipitation) and the maximum wind (m/s)."""
+    """Forecast for one day and area: rain (any precipitation), the maximum wind (m/s), fog and the
+    relative humidity (%, None: not forecast)."""
 
     day: date
     area: str
     rain: bool = False
     wind_m_s: float = 0.0
+    fog: bool = False
+    humidity_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +139,18 @@ class Policy:
     open_defects: frozenset[str] = frozenset()
     road_speed_m_s: float = 11.0
     road_detour: float = 1.3
+    ir_max_wind_m_s: float = 5.0
+    """Infrared wind limit (m/s), DL/T 664-2016 §4.3 (:mod:`conditions`)."""
+    max_humidity_pct: float = 85.0
+    """Relative humidity limit (%), DL/T 664-2016 §4.3."""
+    forecast_until: date | None = None
+    """Last day of the forecast horizon (None: the last forecast day)."""
+    climate_flyable: tuple[float, ...] | None = None
+    """Flyable share of days per month (Jan…Dec) beyond the horizon; None: such days count as
+    flyable (no climatology)."""
+    battery: tuple[float, float, float] | None = None
+    """Battery derating (planning °C, wind m/s, reserve share), :func:`conditions.derated`; None:
+    the drones' usable endurance as given."""
 
     def __post_init__(self) -> None:
         if self.deadline < self.start:
@@ -169,6 +190,7 @@ class Visit:
     lat: float
     lon: float
     height_m: float
+    ground_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +283,14 @@ class Plan:
     unplanned: tuple[Unplanned, ...]
     figures: Figures
     notes: tuple[str, ...] = field(default=())
+    forecast_until: date | None = None
+    """Last day of the forecast the plan used; later days were planned on climatology."""
+    climate_flyable: tuple[float, ...] | None = None
+    """The monthly flyable shares used beyond ``forecast_until`` (None: none used)."""
+
+    def weather_unknown(self, day: date) -> bool:
+        """True when ``day`` was planned without a forecast (on climatology)."""
+        return self.climate_flyable is not None and (self.forecast_until is None or day > self.forecast_until)
 
     def crew_day(self, day: date, crew: str) -> CrewDay | None:
         for cd in self.crew_days:

@@ -8,6 +8,7 @@ depots first, then the clients; the matrix is both the cost and the duration.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -84,9 +85,11 @@ def solve_vrp(
         return []
     data = _data(problem)
     init = _solution(data, problem, initial) if initial else None
-    stops: list[StoppingCriterion] = [MaxRuntime(time_limit_s)]
+    stops: list[StoppingCriterion] = [MaxRuntime(time_limit_s)] if math.isfinite(time_limit_s) else []
     if max_iterations is not None:
         stops.append(MaxIterations(max_iterations))
+    if not stops:
+        raise PlanningError("PyVRP needs an iteration limit or a finite time limit")
     result = solve(data, MultipleCriteria(stops), seed=seed, collect_stats=False,
                    initial_solution=init)
     best = result.best

@@ -16,6 +16,7 @@ from itertools import pairwise
 from geographiclib.geodesic import Geodesic
 
 from irpatrol.errors import PlanningError
+from irpatrol.scheduling.core.conditions import Derating, derated, no_fly_reason
 from irpatrol.scheduling.core.model import County, Plan, Policy, Sortie, Weather
 
 TOLERANCE_S = 1.0
@@ -73,7 +74,8 @@ def validate(plan: Plan, county: County, policy: Policy, weather: Iterable[Weath
             out.append(Violation("too-many-sorties", where,
                                  f"{len(cd.sorties)} sorties > {crew.sorties_per_day} per day"))
         drone = county.drone(crew.drone)
-        limit = min(policy.max_wind_m_s, drone.max_wind_m_s)
+        if policy.battery is not None:
+            drone = derated(drone, Derating(*policy.battery))
         clock = crew.day_start_s
         prev = None
         for s in cd.sorties:
@@ -108,8 +110,9 @@ def validate(plan: Plan, county: County, policy: Policy, weather: Iterable[Weath
                 areas.add(area_of.get(p.feeder_id, ""))
             for a in areas:
                 w = forecast.get((cd.day, a))
-                if w is not None and (w.rain or w.wind_m_s > limit):
-                    out.append(Violation("no-fly", sw, f"area {a}: rain={w.rain}, wind {w.wind_m_s} m/s"))
+                reason = no_fly_reason(w, drone, policy) if w is not None else None
+                if reason is not None:
+                    out.append(Violation("no-fly", sw, f"area {a}: {reason}"))
             prev = s
     unplanned = {u.pole_id for u in plan.unplanned}
     cycles, last = dict(policy.cycle_days), dict(policy.last_inspected)

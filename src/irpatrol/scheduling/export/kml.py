@@ -1,6 +1,7 @@
 """Plain KML 2.2 of one day's plan (Google Earth, older route tools; scheduling.md §4.2): a folder
-per crew, a ``LineString`` per sortie with "lon,lat,alt" tuples (alt = waypoint height above the
-takeoff point, ``relativeToGround``), a ``Point`` per takeoff point and per pole.
+per crew, a ``LineString`` per sortie through its shot positions with "lon,lat,alt" tuples (alt =
+waypoint height above the takeoff point, ``relativeToGround``; :func:`sortie.mission`), a ``Point``
+per takeoff point and per pole.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from irpatrol.scheduling.core.model import CrewDay
-from irpatrol.scheduling.core.sortie import CLEARANCE_M
+from irpatrol.scheduling.core.model import CrewDay, Drone
+from irpatrol.scheduling.core.sortie import mission
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 
@@ -41,7 +42,7 @@ def day_kml(crew_days: Sequence[CrewDay], name: str) -> bytes:
             ls = _el(pm, "LineString")
             _el(ls, "altitudeMode", "relativeToGround")
             pts = [f"{s.takeoff.lon},{s.takeoff.lat},0"]
-            pts += [f"{v.lon},{v.lat},{v.height_m + CLEARANCE_M:.1f}" for v in s.visits]
+            pts += [f"{w.lon},{w.lat},{w.height_m:.1f}" for w in mission(s, Drone(cd.drone)).waypoints]
             pts.append(f"{s.takeoff.lon},{s.takeoff.lat},0")
             _el(ls, "coordinates", " ".join(pts))
             for v in s.visits:

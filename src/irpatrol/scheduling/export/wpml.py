@@ -1,24 +1,34 @@
 """DJI WPML KMZ writer and reader (one sortie = one KMZ: ``wpmz/template.kml`` +
 ``wpmz/waylines.wpml``).
 
-Format: DJI Cloud API "DJI WPML" pages (overview, template.kml, waylines.wpml, common elements,
-product support), summarised in ../shared/domain/scheduling.md §4.1: namespace
-``http://www.dji.com/wpmz/1.0.2``, coordinates "lon,lat", heights ``relativeToStartPoint``, one
-stop-and-shoot waypoint per pole (``toPointAndStopWithDiscontinuityCurvature``) with an action
-group ``rotateYaw`` → ``gimbalRotate`` → ``hover`` → ``takePhoto`` (``wide,ir``, file suffix = pole
-id).
+Format: DJI Cloud API documentation v1.11.3, "DJI WPML" pages (``00.dji-wpml``: overview,
+template.kml, waylines.wpml, common elements), summarised in ../shared/domain/scheduling.md §4.1:
+namespace ``http://www.dji.com/wpmz/1.0.2``, coordinates "lon,lat", heights
+``relativeToStartPoint`` (``wpml:height`` / ``wpml:executeHeight``; ``wpml:ellipsoidHeight`` is not
+written because a take-off-relative height is not an ellipsoid height), one stop-and-shoot waypoint
+per shot (``toPointAndStopWithDiscontinuityCurvature``, ``waypointTurnDampingDist`` in
+(0, segment]) whose heading comes from ``waypointHeadingParam`` (``smoothTransition`` to the
+shot heading, ``waypointHeadingPathMode`` ``followBadArc`` = shortest rotation, in the per-point
+and in the global heading parameter) and an action group ``gimbalRotate`` → ``hover`` →
+``takePhoto`` (file suffix = pole id; ``payloadLensIndex`` only on the models the common-element
+table lists for it, M30/M30T; the others use the global ``imageFormat``). No ``rotateYaw``: the
+heading parameter does the same on every listed airframe. The waylines folder carries
+``wpml:distance`` (m) and ``wpml:duration`` (s) as DJI Pilot 2's own exports do.
+:mod:`wpml_rules` checks a KMZ against these rules.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from irpatrol.errors import InputError, ParameterError
-from irpatrol.scheduling.core.sortie import Mission, Waypoint
+from irpatrol.scheduling.core.geo import project
+from irpatrol.scheduling.core.sortie import VIEW_SUFFIX, Mission, Waypoint
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 WPML_NS = "http://www.dji.com/wpmz/1.0.2"
@@ -36,11 +46,14 @@ class Aircraft:
     drone_sub_enum: int
     payload_enum: int
     lens: str = "wide,ir"
+    lens_index: bool = False
+    """Whether ``takePhoto`` may carry ``payloadLensIndex`` (common elements, takePhoto table:
+    M30/M30T, M3D/M3TD only)."""
 
 
 AIRCRAFT: dict[str, Aircraft] = {
-    "M30T": Aircraft(67, 1, 53),
-    "M30": Aircraft(67, 0, 52, lens="wide"),
+    "M30T": Aircraft(67, 1, 53, lens_index=True),
+    "M30": Aircraft(67, 0, 52, lens="wide", lens_index=True),
     "M300-H20T": Aircraft(60, 0, 43),
     "M350-H20T": Aircraft(89, 0, 43),
     "M3T": Aircraft(77, 1, 67),
@@ -101,17 +114,47 @@ def _mission_config(doc: ET.Element, m: Mission, a: Aircraft) -> None:
     _sub(pi, "payloadPositionIndex", 0)
 
 
+DAMPING_M = 0.2
+"""Turn damping distance (m) for stop-at-point waypoints: the spec's range is (0, segment], the
+value DJI Pilot 2 writes for this turn mode; cut to the segment when shorter."""
+
+
 def _heading(parent: ET.Element, w: Waypoint) -> None:
     hp = _sub(parent, "waypointHeadingParam")
     _sub(hp, "waypointHeadingMode", "smoothTransition")
-    _sub(hp, "waypointHeadingAngle", w.heading_deg)
+    _sub(hp, "waypointHeadingAngle", round(w.heading_deg))
     _sub(hp, "waypointHeadingPathMode", "followBadArc")
 
 
-def _turn(parent: ET.Element) -> None:
+def segments_m(m: Mission) -> list[float]:
+    """3D length (m) of the segment from each waypoint to the next (the last: from the previous)."""
+    wps = m.waypoints
+    if len(wps) == 1:
+        return [float("inf")]
+    xy = project([w.lat for w in wps], [w.lon for w in wps], wps[0].lat, wps[0].lon)
+    seg = [math.hypot(float(xy[i + 1][0] - xy[i][0]), float(xy[i + 1][1] - xy[i][1]),
+                      wps[i + 1].height_m - wps[i].height_m) for i in range(len(wps) - 1)]
+    return [*seg, seg[-1]]
+
+
+def _turn(parent: ET.Element, segment_m: float) -> None:
     tp = _sub(parent, "waypointTurnParam")
     _sub(tp, "waypointTurnMode", "toPointAndStopWithDiscontinuityCurvature")
-    _sub(tp, "waypointTurnDampingDist", 0)
+    _sub(tp, "waypointTurnDampingDist", round(min(DAMPING_M, segment_m), 3))
+
+
+def distance_duration(m: Mission) -> tuple[float, float]:
+    """Wayline length (m: climb to the first waypoint, the legs, and back to the take-off point)
+    and duration (s: legs at the waypoint speed, hover, ~5 s per gimbal move and photo)."""
+    wps = m.waypoints
+    xy = project([m.takeoff_lat, *(w.lat for w in wps)], [m.takeoff_lon, *(w.lon for w in wps)],
+                 m.takeoff_lat, m.takeoff_lon)
+    pts = [(0.0, 0.0, 0.0)]
+    pts += [(float(xy[i + 1][0]), float(xy[i + 1][1]), w.height_m) for i, w in enumerate(wps)]
+    pts.append((0.0, 0.0, 0.0))
+    dist = sum(math.dist(pts[i], pts[i + 1]) for i in range(len(pts) - 1))
+    dur = dist / m.speed_m_s + sum(w.hover_s + 5.0 for w in wps)
+    return round(dist, 1), round(dur, 1)
 
 
 def _actions(parent: ET.Element, w: Waypoint, a: Aircraft) -> None:
@@ -122,8 +165,12 @@ def _actions(parent: ET.Element, w: Waypoint, a: Aircraft) -> None:
     _sub(ag, "actionGroupMode", "sequence")
     tr = _sub(ag, "actionTrigger")
     _sub(tr, "actionTriggerType", "reachPoint")
+    photo: list[tuple[str, object]] = [("payloadPositionIndex", 0), ("fileSuffix", w.file_suffix)]
+    if a.lens_index:
+        photo += [("payloadLensIndex", a.lens), ("useGlobalPayloadLensIndex", 0)]
+    else:
+        photo += [("useGlobalPayloadLensIndex", 1)]
     params: list[tuple[str, list[tuple[str, object]]]] = [
-        ("rotateYaw", [("aircraftHeading", w.heading_deg), ("aircraftPathMode", "counterClockwise")]),
         ("gimbalRotate", [
             ("gimbalHeadingYawBase", "north"), ("gimbalRotateMode", "absoluteAngle"),
             ("gimbalPitchRotateEnable", 1), ("gimbalPitchRotateAngle", w.gimbal_pitch_deg),
@@ -132,8 +179,7 @@ def _actions(parent: ET.Element, w: Waypoint, a: Aircraft) -> None:
             ("gimbalRotateTimeEnable", 0), ("gimbalRotateTime", 0), ("payloadPositionIndex", 0),
         ]),
         ("hover", [("hoverTime", w.hover_s)]),
-        ("takePhoto", [("payloadPositionIndex", 0), ("fileSuffix", w.pole_id),
-                       ("payloadLensIndex", a.lens), ("useGlobalPayloadLensIndex", 0)]),
+        ("takePhoto", photo),
     ]
     for i, (func, kv) in enumerate(params):
         act = _sub(ag, "action")
@@ -155,14 +201,17 @@ def waylines_xml(m: Mission, model: str) -> bytes:
     _sub(folder, "executeHeightMode", "relativeToStartPoint")
     _sub(folder, "waylineId", 0)
     _sub(folder, "autoFlightSpeed", m.speed_m_s)
-    for w in m.waypoints:
+    dist, dur = distance_duration(m)
+    _sub(folder, "distance", dist)
+    _sub(folder, "duration", dur)
+    for w, seg in zip(m.waypoints, segments_m(m), strict=True):
         pm = _sub(folder, "Placemark")
         _sub(_sub(pm, "Point"), "coordinates", f"{_fmt(w.lon)},{_fmt(w.lat)}")
         _sub(pm, "index", w.index)
         _sub(pm, "executeHeight", w.height_m)
         _sub(pm, "waypointSpeed", w.speed_m_s)
         _heading(pm, w)
-        _turn(pm)
+        _turn(pm, seg)
         _sub(pm, "useStraightLine", 1)
         _actions(pm, w, a)
     return _serialise(root)
@@ -190,21 +239,21 @@ def template_xml(m: Mission, model: str, created: datetime) -> bytes:
     _sub(folder, "gimbalPitchMode", "usePointSetting")
     gh = _sub(folder, "globalWaypointHeadingParam")
     _sub(gh, "waypointHeadingMode", "followWayline")
+    _sub(gh, "waypointHeadingPathMode", "followBadArc")
     _sub(folder, "globalWaypointTurnMode", "toPointAndStopWithDiscontinuityCurvature")
     _sub(folder, "globalUseStraightLine", 1)
-    for w in m.waypoints:
+    for w, seg in zip(m.waypoints, segments_m(m), strict=True):
         pm = _sub(folder, "Placemark")
         _sub(_sub(pm, "Point"), "coordinates", f"{_fmt(w.lon)},{_fmt(w.lat)}")
         _sub(pm, "index", w.index)
         _sub(pm, "useGlobalHeight", 0)
-        _sub(pm, "ellipsoidHeight", w.height_m)
         _sub(pm, "height", w.height_m)
         _sub(pm, "useGlobalSpeed", 0)
         _sub(pm, "waypointSpeed", w.speed_m_s)
         _sub(pm, "useGlobalHeadingParam", 0)
         _heading(pm, w)
         _sub(pm, "useGlobalTurnParam", 0)
-        _turn(pm)
+        _turn(pm, seg)
         _sub(pm, "useStraightLine", 1)
         _sub(pm, "gimbalPitchAngle", w.gimbal_pitch_deg)
         _actions(pm, w, a)
@@ -273,6 +322,11 @@ def _waypoint(pm: ET.Element) -> Waypoint:
         func = _text(act, _w("actionActuatorFunc"))
         for child in fp:
             params[f"{func}.{child.tag.split('}')[1]}"] = child.text or ""
+    suffix = params["takePhoto.fileSuffix"]
+    pole_id, view = suffix, 1
+    head, sep, tail = suffix.rpartition(VIEW_SUFFIX)
+    if sep and tail.isdigit() and int(tail) > 1:
+        pole_id, view = head, int(tail)
     return Waypoint(
         index=int(_text(pm, _w("index"))),
         lat=lat, lon=lon,
@@ -281,5 +335,5 @@ def _waypoint(pm: ET.Element) -> Waypoint:
         heading_deg=float(_text(pm, f"{_w('waypointHeadingParam')}/{_w('waypointHeadingAngle')}")),
         gimbal_pitch_deg=float(params["gimbalRotate.gimbalPitchRotateAngle"]),
         hover_s=float(params["hover.hoverTime"]),
-        pole_id=params["takePhoto.fileSuffix"],
+        pole_id=pole_id, view=view,
     )
