@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 
 from irpatrol import db
 from irpatrol.api.app import create_app
-from irpatrol.config import Settings
+from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.registry import assets, auth, defects, hazards
 from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Plan
@@ -37,7 +37,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI
     poles.write_text("feeder,pole,lat,lon\nF-FUZZ,N1,30.1,120.2\nF-FUZZ,N2,30.1008,120.2005\n")
     with db.session_scope(cfg) as session:
         admin = auth.add_user(session, "fuzz-admin", role="admin", password="fuzz-password")
-        token = auth.create_token(admin, cfg.secret_key)
+        token = auth.start_session(session, admin, ensure_secret_key(cfg))
         assets.import_assets(session, poles)
         session.add(Plan(name="fuzz plan", params={}, result={}))
     flight = data_dir / "flight"

@@ -23,12 +23,32 @@ from sqlalchemy.orm import Session
 
 from irpatrol.conditions import Conditions
 from irpatrol.db import utcnow
-from irpatrol.errors import NotFound
+from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry import workflow
 from irpatrol.registry.analyse import jsonable
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, attach_finding, register_finding
 from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, DefectEvent, Feeder, Finding, Image, Patrol, Pole
+
+EMISSIVITY_RANGE = (0.01, 1.0)
+"""Emissivity accepted for a recompute or a viewer preview (inclusive; below 0.01 the object term
+of the radiometric equation divides by almost nothing)."""
+DISTANCE_RANGE_M = (0.0, 10_000.0)
+"""Object distance accepted (m, inclusive)."""
+REFLECTED_RANGE_C = (-100.0, 1000.0)
+"""Reflected apparent temperature accepted (°C, inclusive)."""
+
+
+def check_recompute_params(
+    emissivity: float | None, distance_m: float | None, reflected_c: float | None
+) -> None:
+    """ParameterError unless every given value lies in its range above (the same bounds the viewer's
+    preview and the API use)."""
+    for name, value, (low, high) in (("emissivity", emissivity, EMISSIVITY_RANGE),
+                                     ("distance_m", distance_m, DISTANCE_RANGE_M),
+                                     ("reflected_c", reflected_c, REFLECTED_RANGE_C)):
+        if value is not None and not (low <= value <= high):  # NaN fails too
+            raise ParameterError(f"{name} {value} out of range: {low}–{high}")
 
 
 def stored_file(image: Image, data_dir: Path | None = None) -> Path:
@@ -107,13 +127,17 @@ def recompute(
     from irpatrol import radiometry
     from irpatrol.pipeline import examine
 
+    check_recompute_params(emissivity, distance_m, reflected_c)
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
     image = finding.image
-    thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
-        emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
-    )
+    try:
+        thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
+            emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
+        )
+    except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
+        raise ParameterError(f"these parameters give no finite temperature: {exc}") from None
     conditions, ambient_c = _conditions(session, image)
     standard = finding.standard or "dlt664-2016"
     device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND

@@ -1,4 +1,4 @@
-"""The web app: server-rendered pages (Jinja2, htmx, Alpine) as one FastAPI router.
+"""The web app: server-rendered pages (Jinja2, htmx, static scripts) as one FastAPI router.
 
 ``install(app)`` adds the pages under ``/ui``, the vendored static files under ``/static``, the
 redirect to the login form and HTML error pages; ``irpatrol serve`` calls it on the API app
@@ -14,6 +14,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from irpatrol.http_security import install_http_security
+from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired
 from irpatrol.web.errors import install_page_errors
 from irpatrol.web.pages import assets, dashboard, hazards, ledger, login, patrols, reports, schedule, viewer
@@ -34,7 +36,11 @@ def root() -> RedirectResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, the static files, the login redirect and the page error handler to ``app``."""
+    """Add the pages, the static files, the login redirect, the page error handler, CSRF protection
+    (:mod:`irpatrol.web.csrf`) and the security headers (:mod:`irpatrol.http_security`) to ``app``."""
+    settings = getattr(app.state, "settings", None)
+    app.add_middleware(CsrfMiddleware, secure=getattr(settings, "cookie_secure", None))
+    install_http_security(app, getattr(settings, "tile_url", None))
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]

@@ -112,9 +112,10 @@
     } catch (err) { problems.push(String(err.message || err)); }
     // the API recomputes each finding's temperatures and grade with the same parameters
     for (const h of cfg.hotspots) {
-      const res = await fetch(`/findings/${h.id}/recompute`, {
+      // the page's own endpoint: the session cookie plus the CSRF header, no token in the page
+      const res = await fetch(`${cfg.recompute_url}${h.id}/recompute`, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Authorization: "Bearer " + cfg.token },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": window.irpatrolCsrfToken || "" },
         body: JSON.stringify(body),
       });
       if (!res.ok) { problems.push(`finding ${h.id}: HTTP ${res.status}`); continue; }
@@ -125,7 +126,10 @@
       if (row) {
         row.querySelector(".t").textContent = h.t_max_c == null ? "—" : h.t_max_c.toFixed(1);
         row.querySelector(".dt").textContent = h.delta_t_k == null ? "—" : h.delta_t_k.toFixed(1);
-        row.querySelector(".g").innerHTML = `<span class="badge ${h.grade}">${cfg.grades[h.grade] || h.grade}</span>`;
+        const badge = document.createElement("span");
+        badge.className = "badge " + h.grade;
+        badge.textContent = cfg.grades[h.grade] || h.grade;
+        row.querySelector(".g").replaceChildren(badge);
       }
     }
     msg.textContent = problems.join(" · ");
