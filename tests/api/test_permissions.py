@@ -49,7 +49,9 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     return routes
 
 
-def test_every_route_of_api_and_pages_is_in_the_permission_table(composed: tuple[TestClient, Settings]) -> None:
+def test_every_route_of_api_and_pages_is_in_the_permission_table(
+    composed: tuple[TestClient, Settings],
+) -> None:
     client, _ = composed
     routes = app_routes(client.app)  # type: ignore[arg-type]
     missing = sorted(f"{m} {p}" for m, p in routes if permissions.route_role(m, p) is None)
