@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from irpatrol.errors import ParameterError
+
 
 class Settings(BaseSettings):
     """Runtime settings. Every field can be set by ``IRPATROL_<NAME>`` in the environment."""
@@ -79,7 +81,7 @@ MIN_SECRET_KEY_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"
 
 
-class InsecureSecretKey(ValueError):
+class InsecureSecretKey(ParameterError):
     """The configured secret key is a published default or too short."""
 
 
