@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
+from starlette.exceptions import HTTPException
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -189,6 +191,59 @@ class SecurityHeaders:
 
 _SET_HERE = {b"x-content-type-options", b"x-frame-options", b"referrer-policy", b"cross-origin-opener-policy",
              b"content-security-policy"}
+
+
+class BodyTooLarge(HTTPException):
+    """A request body went past the limit of :class:`BodyLimit` (an HTTPException, so the form
+    parser lets it through and the app answers 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"upload larger than the limit of {limit} bytes")
+
+
+class BodyLimit:
+    """413 for a request under ``prefix`` whose body is longer than ``limit`` bytes: refused at once
+    when ``Content-Length`` says so, else as soon as the streamed body passes the limit (nothing
+    beyond it is read). The pages' upload forms get the API's limit this way, before the form
+    parser (which spools files to disk) sees the body."""
+
+    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/ui") -> None:
+        self.app = app
+        self.limit = limit
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        too_large = f"upload larger than the limit of {self.limit} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _reply(send, 413, too_large, "UploadTooLarge")
+                return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if not started:
+                await _reply(send, 413, too_large, "UploadTooLarge")
 
 
 def install_http_security(app: Any, tile_url: str | None = None) -> None:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from irpatrol.http_security import install_http_security
+from irpatrol.http_security import BodyLimit, install_http_security
 from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired
 from irpatrol.web.errors import install_page_errors
@@ -23,6 +23,8 @@ from irpatrol.web.pages import map as map_pages
 from irpatrol.web.render import PREFIX
 
 STATIC_DIR = Path(__file__).parent / "static"
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for a form's other fields and multipart framing on top of the upload limit (bytes)."""
 
 router = APIRouter(include_in_schema=False)
 for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports):
@@ -39,6 +41,8 @@ def install(app: FastAPI) -> None:
     """Add the pages, the static files, the login redirect, the page error handler, CSRF protection
     (:mod:`irpatrol.web.csrf`) and the security headers (:mod:`irpatrol.http_security`) to ``app``."""
     settings = getattr(app.state, "settings", None)
+    limit = getattr(settings, "upload_limit_bytes", 200 * 1024 * 1024)
+    app.add_middleware(BodyLimit, limit=limit + MULTIPART_OVERHEAD)
     app.add_middleware(CsrfMiddleware, secure=getattr(settings, "cookie_secure", None))
     install_http_security(app, getattr(settings, "tile_url", None))
     app.include_router(router)
