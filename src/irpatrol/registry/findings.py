@@ -132,23 +132,24 @@ def recompute(
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
     image = finding.image
+    conditions, ambient_c = _conditions(session, image)
+    standard = finding.standard or "dlt664-2016"
+    device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND
     try:
         thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
             emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
         )
+        exam = examine(
+            thermogram,
+            standard=standard,
+            device=device,
+            ambient_c=ambient_c,
+            conditions=conditions,
+            ambient_source="patrol",
+        )
     except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
-        raise ParameterError(f"these parameters give no finite temperature: {exc}") from None
-    conditions, ambient_c = _conditions(session, image)
-    standard = finding.standard or "dlt664-2016"
-    device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND
-    exam = examine(
-        thermogram,
-        standard=standard,
-        device=device,
-        ambient_c=ambient_c,
-        conditions=conditions,
-        ambient_source="patrol",
-    )
+        # extreme but in-range values can still leave no finite temperature or difference
+        raise ParameterError(f"these parameters give no usable temperatures: {exc}") from None
     x = finding.max_x if finding.max_x is not None else finding.bbox_x + finding.bbox_w // 2
     y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
     old_grade, old_t = finding.grade, finding.t_max_c
