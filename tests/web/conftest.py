@@ -101,7 +101,7 @@ def _plan() -> Plan:
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, int]]]:
     """A TestClient of an app with the pages installed, and the seeded ids."""
     data_dir = tmp_path_factory.mktemp("web")
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
     engine = make_engine(settings.effective_database_url)
     Base.metadata.create_all(engine)
     sessions = session_factory(engine)
