@@ -295,6 +295,9 @@ def record_failure(session: Session, keys: list[str], username: str, address: st
     from irpatrol.registry.model import LoginFailure
 
     now = now or datetime.now(UTC)
+    # forget old counters, so guessed names cannot grow the table for ever
+    forgotten = now - timedelta(seconds=FORGET_AFTER_S)
+    session.execute(delete(LoginFailure).where(LoginFailure.last_at < forgotten))
     worst = 0
     for key in keys:
         row = session.get(LoginFailure, key)
