@@ -204,7 +204,8 @@ def served(settings: Settings) -> Iterator[str]:
         env["IRPATROL_DATABASE_URL"] = settings.database_url
     else:
         env.pop("IRPATROL_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "irpatrol.cli.main", "serve", "--port", str(port), "--no-upgrade"]
+    cmd = [sys.executable, "-m", "irpatrol.cli.main", "serve", "--port", str(port), "--no-upgrade",
+           "--workers", "1"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

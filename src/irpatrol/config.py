@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from irpatrol.errors import ParameterError
+
 
 class Settings(BaseSettings):
     """Runtime settings. Every field can be set by ``IRPATROL_<NAME>`` in the environment."""
@@ -27,8 +29,13 @@ class Settings(BaseSettings):
     """Images farther than this from every pole of the patrol's feeders stay unmatched (m)."""
     upload_limit_bytes: int = 200 * 1024 * 1024
     """Largest accepted upload (bytes)."""
-    secret_key: str = "irpatrol-dev-secret-change-me"
-    """Key that signs session cookies and tokens."""
+    secret_key: str | None = None
+    """Key that signs session cookies and tokens (``IRPATROL_SECRET_KEY``, at least 32 characters).
+    When unset, a random key is generated on first start and kept in ``<data_dir>/secret_key``
+    (mode 0600); see :func:`ensure_secret_key`. The old public default is refused."""
+    cookie_secure: bool | None = None
+    """Send the session cookie with ``Secure`` (``IRPATROL_COOKIE_SECURE``); unset: on when the
+    request came over HTTPS (directly or as ``X-Forwarded-Proto`` from a trusted proxy)."""
     tile_url: str | None = None
     """Optional map tile URL template for the web map (none: no tiles, works offline)."""
     default_standard: str = "dlt664-2016"
@@ -66,6 +73,51 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'irpatrol.sqlite').resolve()}"
+
+
+KNOWN_DEFAULT_KEYS = frozenset({"irpatrol-dev-secret-change-me"})
+"""Keys published in the source code of earlier versions: never accepted."""
+MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
+
+
+class InsecureSecretKey(ParameterError):
+    """The configured secret key is a published default or too short."""
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """The key that signs tokens: ``settings.secret_key`` when set (refused when it is a published
+    default or shorter than 32 characters), else the one in ``<data_dir>/secret_key``, generated
+    there (256 random bits, mode 0600) on first start. The key is stored on ``settings``."""
+    import os
+    import secrets
+
+    key = settings.secret_key
+    if key is None:
+        path = settings.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another worker made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_urlsafe(32))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        key = path.read_text().strip()
+        if not key:
+            raise InsecureSecretKey(f"{path} is empty: delete it to have a new key generated")
+    if key in KNOWN_DEFAULT_KEYS:
+        raise InsecureSecretKey("IRPATROL_SECRET_KEY is the published default key: set a random one, "
+                                "or unset it to have one generated in the data folder")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InsecureSecretKey(
+            f"IRPATROL_SECRET_KEY is too short: at least {MIN_SECRET_KEY_LENGTH} characters"
+        )
+    settings.secret_key = key
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -98,7 +98,7 @@ def test_changing_the_password_or_deactivating_revokes_tokens(client: TestClient
     bearer = {"Authorization": f"Bearer {token['access_token']}"}
     assert client.get("/users/me", headers=bearer).status_code == 200
     with db.session_scope(settings) as session:
-        auth.get_user(session, "temp-user").password_hash = auth.hash_password("second-password")
+        auth.change_password(session, auth.get_user(session, "temp-user"), "second-password")
     assert client.get("/users/me", headers=bearer).status_code == 401
     token = client.post("/auth/token", data={"username": "temp-user", "password": "second-password"}).json()
     bearer = {"Authorization": f"Bearer {token['access_token']}"}

@@ -35,7 +35,7 @@ def test_users_add_creates_a_user_who_can_sign_in(embedded: Settings) -> None:
             "--role",
             "analyst",
             "--password",
-            "pa55word!",
+            "plum-kettle-49",
             "--language",
             "zh",
             "--json",
@@ -45,7 +45,7 @@ def test_users_add_creates_a_user_who_can_sign_in(embedded: Settings) -> None:
     shown = json.loads(result.stdout)
     assert shown["username"] == "li.wei" and shown["role"] == "analyst" and shown["language"] == "zh"
     with db.session_scope(embedded) as session:
-        user = auth.authenticate(session, "li.wei", "pa55word!")
+        user = auth.authenticate(session, "li.wei", "plum-kettle-49")
         assert user.password_hash.startswith("$argon2id$")
 
 
@@ -61,9 +61,9 @@ def test_users_add_prompts_for_the_password(embedded: Settings) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--role", "root", "--password", "pa55word!"], "unknown role"),
+        (["--role", "root", "--password", "plum-kettle-49"], "unknown role"),
         (["--role", "viewer", "--password", "short"], "too short"),
-        (["--role", "viewer", "--password", "pa55word!", "--language", "fr"], "unknown language"),
+        (["--role", "viewer", "--password", "plum-kettle-49", "--language", "fr"], "unknown language"),
     ],
 )
 def test_users_add_refuses_bad_values_in_one_line(embedded: Settings, args: list[str], message: str) -> None:
@@ -74,7 +74,7 @@ def test_users_add_refuses_bad_values_in_one_line(embedded: Settings, args: list
 
 
 def test_users_add_refuses_a_taken_name(embedded: Settings) -> None:
-    args = ["users", "add", "dup", "--role", "viewer", "--password", "pa55word!"]
+    args = ["users", "add", "dup", "--role", "viewer", "--password", "plum-kettle-49"]
     assert CliRunner().invoke(app, args).exit_code == 0
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2

@@ -94,7 +94,8 @@ def test_deactivating_a_user_revokes_their_tokens(own: Own) -> None:
     login = own.client.post("/auth/token", data={"username": "v1", "password": PASSWORD})
     assert login.status_code == 401
     assert own.client.patch("/users/v1", json={"active": True}, headers=root).status_code == 200
-    assert own.client.get("/users/me", headers=v1).status_code == 200, "the old token works again"
+    assert own.client.get("/users/me", headers=v1).status_code == 401, "its session ended for good"
+    assert own.client.post("/auth/token", data={"username": "v1", "password": PASSWORD}).status_code == 200
     assert [a for _, a in audit(own.settings, "deactivate")] == [{"username": "v1"}]
     assert [a for _, a in audit(own.settings, "activate")] == [{"username": "v1"}]
 

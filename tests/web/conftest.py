@@ -101,7 +101,7 @@ def _plan() -> Plan:
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, int]]]:
     """A TestClient of an app with the pages installed, and the seeded ids."""
     data_dir = tmp_path_factory.mktemp("web")
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
     engine = make_engine(settings.effective_database_url)
     Base.metadata.create_all(engine)
     sessions = session_factory(engine)
@@ -112,12 +112,25 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
     app.state.session_factory = sessions
     install(app)
     with TestClient(app) as client:
+        with_csrf(client)
         yield client, ids
     engine.dispose()
 
 
+def with_csrf(client: TestClient) -> TestClient:
+    """Give ``client`` the CSRF cookie (from the login page) and send its token as the
+    ``X-CSRF-Token`` header on every request, as ``static/js/page.js`` does in a browser."""
+    client.get("/ui/login")
+    token = client.cookies.get("irpatrol_csrf")
+    assert token, "the login page sets the CSRF cookie"
+    client.headers["X-CSRF-Token"] = token
+    return client
+
+
 def sign_in(client: TestClient, username: str = "demo-admin") -> None:
     """Sign ``client`` in (the token cookie stays on the client)."""
+    if not client.cookies.get("irpatrol_csrf"):
+        with_csrf(client)
     r = client.post("/ui/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 303, r.text
 

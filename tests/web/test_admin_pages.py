@@ -43,6 +43,8 @@ def test_an_admin_changes_a_role_and_deactivates_a_user(web: Web, login: Login) 
     assert r.status_code == 200 and "viewer1: Deactivate" in r.text
     assert other.get("/ui/ledger", follow_redirects=False).status_code == 303, "the cookie stops working"
     client.post("/ui/users/viewer1/active", data={"active": "true"})
+    assert other.get("/ui/ledger", follow_redirects=False).status_code == 303, "its session ended for good"
+    login(other, "viewer1")
     assert other.get("/ui/ledger", follow_redirects=False).status_code == 200
 
 

@@ -34,7 +34,8 @@ def test_a_chinese_user_is_refused_in_chinese(web: Web, login: Login) -> None:
     login(client, "viewer1")
     r = client.post("/ui/hazards/1/transition", data={"to_status": "cleared"})
     assert r.status_code == 403 and "无权操作" in r.text
-    assert "您的角色（查看）无权执行此操作，需要飞手或以上角色。" in r.text and "may not" not in r.text
+    # the API's rule (issue 12, item 7): analyst or above
+    assert "您的角色（查看）无权执行此操作，需要分析员或以上角色。" in r.text and "may not" not in r.text
 
 
 def test_an_english_user_gets_english_whatever_the_browser_says(web: Web, login: Login) -> None:

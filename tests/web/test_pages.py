@@ -25,6 +25,8 @@ def test_pages_need_a_login(web: Web, login: Login) -> None:
     client.cookies.clear()
     r = client.get("/ui/ledger", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/ui/login?next=/ui/ledger")
+    client.get("/ui/login")  # a new CSRF cookie; the client sends its token as X-CSRF-Token
+    client.headers["X-CSRF-Token"] = client.cookies["irpatrol_csrf"]
     bad = client.post("/ui/login", data={"username": "demo-admin", "password": "wrong-password"})
     assert bad.status_code == 401 and "Wrong user name or password" in bad.text
 

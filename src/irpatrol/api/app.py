@@ -28,8 +28,9 @@ from irpatrol.api.routes import (
     stats,
     users,
 )
-from irpatrol.config import Settings, get_settings
+from irpatrol.config import Settings, ensure_secret_key, get_settings
 from irpatrol.db import make_engine, session_factory
+from irpatrol.http_security import install_http_security
 from irpatrol.registry.jobs import make_runner
 
 PUBLIC_ROUTERS = (health.router, auth.router)
@@ -55,6 +56,7 @@ PROTECTED_ROUTERS = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The irpatrol HTTP API over the database ``settings`` name (default: the environment)."""
     settings = settings or get_settings()
+    ensure_secret_key(settings)  # refuse a published or short key before serving anything
     engine = make_engine(settings.effective_database_url)
     sessions = session_factory(engine)
     runner = make_runner(settings, sessions)
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = runner
     install_error_handlers(app)
     install_docs(app)
+    install_http_security(app, settings.tile_url)
     for router in PUBLIC_ROUTERS:
         app.include_router(router)
     for router in PROTECTED_ROUTERS:

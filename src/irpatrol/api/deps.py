@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from irpatrol.config import Settings
+from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth
@@ -46,7 +46,7 @@ def get_current_user(
     """The user the bearer token was issued to; 401 when there is none or it is invalid."""
     if not token:
         raise auth.AuthenticationFailed("not authenticated: send 'Authorization: Bearer <token>'")
-    return auth.user_for_token(session, token, settings.secret_key)
+    return auth.user_for_token(session, token, ensure_secret_key(settings))
 
 
 def require(role: str) -> Callable[..., User]:

@@ -4,6 +4,7 @@
 error                                    status
 =======================================  ======
 ``registry.auth.AuthenticationFailed``   401 (with ``WWW-Authenticate: Bearer``)
+``registry.auth.LoginThrottled``         429 (with ``Retry-After``)
 ``PermissionDenied``                     403
 ``NotFound``                             404
 ``Conflict``                             409
@@ -11,6 +12,7 @@ error                                    status
 ``InputError`` / ``ParameterError``      422
 ``PlanningError``                        422
 any other ``IrPatrolError``              400
+database busy (locked, lock timeout)     503 (with ``Retry-After``)
 =======================================  ======
 
 The body is ``{"detail": "<message>", "error": "<ErrorClass>"}``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from irpatrol.errors import (
     Conflict,
@@ -30,7 +33,7 @@ from irpatrol.errors import (
     PermissionDenied,
     PlanningError,
 )
-from irpatrol.registry.auth import AuthenticationFailed
+from irpatrol.registry.auth import AuthenticationFailed, LoginThrottled
 
 
 class UploadTooLarge(InputError):
@@ -39,6 +42,7 @@ class UploadTooLarge(InputError):
 
 STATUS_BY_ERROR: tuple[tuple[type[IrPatrolError], int], ...] = (
     (AuthenticationFailed, 401),
+    (LoginThrottled, 429),
     (PermissionDenied, 403),
     (NotFound, 404),
     (Conflict, 409),
@@ -60,14 +64,44 @@ async def irpatrol_error_handler(request: Request, exc: Exception) -> JSONRespon
     assert isinstance(exc, IrPatrolError)
     status = status_for(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, LoginThrottled):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(
         {"detail": str(exc), "error": type(exc).__name__}, status_code=status, headers=headers
     )
 
 
+BUSY_RETRY_AFTER_S = 5
+"""What a client is told to wait when the database is busy (s)."""
+_BUSY_MARKERS = ("database is locked", "database table is locked", "lock timeout", "lock_not_available",
+                 "could not obtain lock", "deadlock detected", "too many clients",
+                 "canceling statement due to lock timeout")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True for an OperationalError that says the database is busy (SQLite's ``database is locked``
+    after its busy timeout, PostgreSQL's lock timeout, deadlock or connection limit): worth retrying."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(marker in text for marker in _BUSY_MARKERS)
+
+
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Database busy → 503 with ``Retry-After``; any other OperationalError is re-raised (500)."""
+    if not is_database_busy(exc):
+        raise exc
+    return JSONResponse(
+        {"detail": "the database is busy: try again shortly", "error": "DatabaseBusy"},
+        status_code=503,
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_S)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handler for the whole error tree on ``app``."""
+    """Register the handler for the whole error tree and for a busy database on ``app``."""
     app.add_exception_handler(IrPatrolError, irpatrol_error_handler)
+    app.add_exception_handler(OperationalError, database_error_handler)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

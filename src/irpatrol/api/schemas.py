@@ -53,6 +53,19 @@ class UserCreate(BaseModel):
     language: Language = "en"
 
 
+class PasswordChange(BaseModel):
+    """A new password for the signed-in user, with the current one as proof."""
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class SessionsEnded(BaseModel):
+    """How many sessions were ended."""
+
+    ended: int
+
+
 class UserUpdate(BaseModel):
     """Changes to a user; fields left out stay as they are. Only an admin may change ``role`` or
     ``active`` or another user; anyone may change their own ``language``."""
@@ -317,9 +330,10 @@ class FindingDetail(FindingRead):
 class RecomputeRequest(BaseModel):
     """New capture parameters for a finding's image; unset ones keep their value."""
 
-    emissivity: float | None = Field(default=None, gt=0, le=1)
-    distance_m: float | None = Field(default=None, ge=0, le=10_000)
-    reflected_c: float | None = Field(default=None, gt=-273.15, lt=2000)
+    # the bounds of registry.findings (EMISSIVITY_RANGE …), the same as the viewer's preview
+    emissivity: float | None = Field(default=None, ge=0.01, le=1, allow_inf_nan=False)
+    distance_m: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
+    reflected_c: float | None = Field(default=None, ge=-100, le=1000, allow_inf_nan=False)
 
 
 class ComponentRef(BaseModel):

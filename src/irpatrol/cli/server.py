@@ -1,4 +1,4 @@
-"""``irpatrol serve``, ``irpatrol worker`` and ``irpatrol users add``."""
+"""``irpatrol serve``, ``irpatrol worker``, ``irpatrol users add`` and ``irpatrol users passwd``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     users = typer.Typer(help="Users of the API and web interface.", no_args_is_help=True)
     users.command("add")(users_add)
+    users.command("passwd")(users_passwd)
     app.add_typer(users, name="users")
 
 
@@ -29,22 +30,54 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     upgrade: Annotated[bool, typer.Option(help="Bring the database schema up to date first.")] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Server processes (default: one per core)."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="Proxies trusted to set X-Forwarded-For/-Proto (comma-separated; "
+                     "default 127.0.0.1)."),
+    ] = None,
 ) -> None:
-    """Serve the REST API (OpenAPI description at /docs) with uvicorn."""
+    """Serve the REST API (OpenAPI description at /docs) and the pages (/ui) with uvicorn: ``workers``
+    processes under uvicorn's supervisor (a worker that dies is replaced), sharing the database
+    and the data folder. The secret key is made (or checked) before any worker starts."""
+    import os
+
     import uvicorn
 
     from irpatrol import db
+    from irpatrol.config import ensure_secret_key, get_settings
+
+    settings = get_settings()
+    ensure_secret_key(settings)
+    if upgrade:
+        db.upgrade(settings.effective_database_url)
+    count = workers or os.cpu_count() or 1
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    processes = "1 worker process" if count == 1 else f"{count} worker processes"
+    typer.echo(f"irpatrol: web app at http://{shown}:{port}/ui/, API description at "
+               f"http://{shown}:{port}/docs ({processes})", err=True)
+    uvicorn.run(
+        "irpatrol.cli.server:asgi_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_level="warning" if count > 1 else "info",
+    )
+
+
+def asgi_app() -> FastAPI:
+    """The app every ``irpatrol serve`` worker process builds (settings from the environment)."""
     from irpatrol.api.app import create_app
     from irpatrol.config import get_settings
 
-    settings = get_settings()
-    if upgrade:
-        db.upgrade(settings.effective_database_url)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    shown = f"[{shown}]" if ":" in shown else shown
-    typer.echo(f"irpatrol: web app at http://{shown}:{port}/ui/, API description at http://{shown}:{port}/docs",
-               err=True)
-    uvicorn.run(compose_app(create_app(settings)), host=host, port=port)
+    return compose_app(create_app(get_settings()))
 
 
 def compose_app(app: FastAPI) -> FastAPI:
@@ -107,3 +140,28 @@ def users_add(
         print_json_line(shown)
     else:
         typer.echo(f"user {shown['username']} ({shown['role']}) added")
+
+
+@handles_errors
+def users_passwd(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="New password (asked for when left out; the policy of the password page)."),
+    ] = None,
+) -> None:
+    """Set a user's password (the policy applies: at least 8 characters, not the user name, not
+    easy to guess) and end all their sessions; also lifts the account's sign-in delay."""
+    from irpatrol import db
+    from irpatrol.config import get_settings
+    from irpatrol.registry.auth import change_password, get_user
+
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    settings = get_settings()
+    db.ensure_schema(db.engine_for(settings))
+    with db.session_scope(settings) as session:
+        user = get_user(session, username)
+        assert user is not None
+        ended = change_password(session, user, password, by=None)
+    typer.echo(f"password of {username} changed; {ended} session(s) ended")

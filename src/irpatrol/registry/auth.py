@@ -1,13 +1,14 @@
-"""Users, passwords and bearer tokens.
+"""Users, passwords, server-side sessions and bearer tokens.
 
-Passwords are hashed with Argon2id (argon2-cffi defaults). Tokens are stateless and signed:
+Passwords are hashed with Argon2id (argon2-cffi defaults) and must pass :func:`check_password_policy`
+(length, not the user name, zxcvbn strength). Tokens are signed and name a server-side session:
 
     token = base64url(payload JSON) "." base64url(HMAC-SHA256(secret_key, payload))
-    payload = {"sub": user id, "exp": expiry (Unix seconds), "pw": fingerprint of the password hash}
+    payload = {"sub": user id, "sid": random session id (256 bits), "exp": expiry (Unix seconds)}
 
-so no token table is needed. A token stops working when it expires, when the user is made
-inactive, or when the password changes (the fingerprint no longer matches). Changing
-``settings.secret_key`` revokes every token.
+The session table (:class:`irpatrol.registry.model.AuthSession`) keeps only the SHA-256 of the
+session id. A token stops working when it expires, when its session row is deleted (logout,
+password change, deactivation, "sign out everywhere"), or when ``secret_key`` changes.
 
 Roles are ordered: viewer < pilot < analyst < admin; :func:`has_role` compares them.
 """
@@ -19,12 +20,14 @@ import functools
 import hashlib
 import hmac
 import json
+import secrets
 import time
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from irpatrol.errors import Conflict, InputError, NotFound, ParameterError, PermissionDenied
@@ -40,6 +43,9 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 TOKEN_TTL_S = 12 * 3600
 """Lifetime of a bearer token (s)."""
 MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_SCORE = 2
+"""Lowest zxcvbn score (0–4) a new password may have: 2 is "somewhat guessable", i.e. more than
+10^6 guesses, which login throttling (:func:`check_throttle`) puts out of reach of an online attack."""
 
 _hasher = PasswordHasher()
 
@@ -89,18 +95,39 @@ def _signature(secret_key: str, payload: bytes) -> bytes:
     return hmac.new(secret_key.encode(), payload, hashlib.sha256).digest()
 
 
-def _fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
-def create_token(user: User, secret_key: str, *, ttl_s: int = TOKEN_TTL_S, now: float | None = None) -> str:
-    """A signed bearer token for ``user`` valid ``ttl_s`` seconds."""
+def create_token(
+    user: User, secret_key: str, *, ttl_s: int = TOKEN_TTL_S, now: float | None = None,
+    session: Session | None = None, kind: str = "api",
+) -> str:
+    """A signed bearer token for ``user`` valid ``ttl_s`` seconds, naming a new random session id.
+    With ``session``, the server-side session row is added (flushed); without, the token is only
+    signed (it is refused by :func:`user_for_token` until such a row exists)."""
     issued = time.time() if now is None else now
+    sid = secrets.token_urlsafe(32)
     payload = json.dumps(
-        {"sub": user.id, "exp": int(issued + ttl_s), "pw": _fingerprint(user.password_hash)},
-        separators=(",", ":"),
+        {"sub": user.id, "sid": sid, "exp": int(issued + ttl_s)}, separators=(",", ":")
     ).encode()
+    if session is not None:
+        from irpatrol.registry.model import AuthSession
+
+        expires = datetime.fromtimestamp(int(issued + ttl_s), UTC)
+        session.add(AuthSession(sid_hash=_sid_hash(sid), user_id=user.id, expires_at=expires, kind=kind))
+        session.flush()
     return f"{_b64(payload)}.{_b64(_signature(secret_key, payload))}"
+
+
+def start_session(session: Session, user: User, secret_key: str, *, kind: str = "api") -> str:
+    """A token for a new server-side session of ``user`` (flushed, not committed); expired session
+    rows of the user are removed on the way."""
+    from irpatrol.registry.model import AuthSession
+
+    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id,
+                                              AuthSession.expires_at < datetime.now(UTC)))
+    return create_token(user, secret_key, session=session, kind=kind)
 
 
 def read_token(token: str, secret_key: str, *, now: float | None = None) -> dict[str, object]:
@@ -120,14 +147,195 @@ def read_token(token: str, secret_key: str, *, now: float | None = None) -> dict
     return claims
 
 
+def session_id(token: str, secret_key: str) -> str | None:
+    """The session id a well-signed token names (None for a bad or expired token)."""
+    try:
+        sid = read_token(token, secret_key).get("sid")
+    except AuthenticationFailed:
+        return None
+    return sid if isinstance(sid, str) else None
+
+
 def user_for_token(session: Session, token: str, secret_key: str) -> User:
-    """The active user a token was issued to; AuthenticationFailed if revoked or invalid."""
-    from irpatrol.registry.model import User
+    """The active user a token was issued to; AuthenticationFailed if its session has ended, the
+    user is inactive, or the token is invalid."""
+    from irpatrol.registry.model import AuthSession, User
 
     claims = read_token(token, secret_key)
-    user = session.get(User, claims["sub"])
-    if user is None or not user.active or claims.get("pw") != _fingerprint(user.password_hash):
+    sid = claims.get("sid")
+    if not isinstance(sid, str):
         raise AuthenticationFailed("token revoked")
+    row = session.scalars(select(AuthSession).where(AuthSession.sid_hash == _sid_hash(sid))).first()
+    if row is None or row.user_id != claims["sub"] or _aware(row.expires_at) < datetime.now(UTC):
+        raise AuthenticationFailed("token revoked")
+    user = session.get(User, claims["sub"])
+    if user is None or not user.active:
+        raise AuthenticationFailed("token revoked")
+    return user
+
+
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def end_session(session: Session, token: str, secret_key: str) -> None:
+    """End the session ``token`` names (logout; nothing happens for an unknown token)."""
+    from irpatrol.registry.model import AuthSession
+
+    sid = session_id(token, secret_key)
+    if sid is not None:
+        session.execute(delete(AuthSession).where(AuthSession.sid_hash == _sid_hash(sid)))
+        session.flush()
+
+
+def end_all_sessions(session: Session, user: User, *, by: str | None = None) -> int:
+    """End every session of ``user`` ("sign out everywhere"); the number ended. Audit-logged."""
+    from irpatrol.registry.audit import record
+    from irpatrol.registry.model import AuthSession
+
+    ended = session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    count = int(getattr(ended, "rowcount", 0) or 0)
+    record(session, by, "end_sessions", "user", user.id, {"username": user.username, "sessions": count})
+    session.flush()
+    return count
+
+
+# --- password policy ----------------------------------------------------------------------------
+
+
+def check_password_policy(password: str, username: str = "") -> None:
+    """ParameterError naming the problem unless ``password`` has at least
+    :data:`MIN_PASSWORD_LENGTH` characters, is not (a case variant of) the user name and reaches
+    zxcvbn score :data:`MIN_PASSWORD_SCORE` (common passwords, keyboard runs, dates, repeats score
+    0–1)."""
+    from zxcvbn import zxcvbn
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ParameterError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 256:
+        raise ParameterError("password too long: at most 256 characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        raise ParameterError("password contains a control character")
+    if username and username.strip().casefold() in password.casefold():
+        raise ParameterError("password must not contain the user name")
+    result = zxcvbn(password[:100], user_inputs=[username] if username else [])
+    if int(result["score"]) < MIN_PASSWORD_SCORE:
+        hint = (result.get("feedback") or {}).get("warning") or "too easy to guess"
+        raise ParameterError(f"password too weak: {hint}")
+
+
+def change_password(session: Session, user: User, new_password: str, *, by: str | None = None) -> int:
+    """Set ``user``'s password (policy-checked) and end all their sessions (flushed, audit-logged;
+    the password itself is never logged); the number of sessions ended."""
+    from irpatrol.registry.audit import record
+
+    check_password_policy(new_password, user.username)
+    user.password_hash = hash_password(new_password)
+    ended = end_all_sessions(session, user, by=by)
+    clear_failures(session, user.username)
+    record(session, by, "set_password", "user", user.id, {"username": user.username})
+    session.flush()
+    return ended
+
+
+# --- login throttling ---------------------------------------------------------------------------
+
+FREE_FAILURES = 5
+"""Wrong passwords allowed per account or client address before delays start."""
+MAX_DELAY_S = 15 * 60
+"""Longest wait imposed on a client address after repeated failures (s): the delay doubles from 1 s
+per failure past :data:`FREE_FAILURES` up to this."""
+MAX_ACCOUNT_DELAY_S = 60
+"""Longest wait imposed on an account (s): lower than the address's, so a stranger guessing the
+admin's password from elsewhere slows the admin's own sign-in by at most a minute, never locks it."""
+FORGET_AFTER_S = 24 * 3600
+"""Failures older than this are forgotten (s)."""
+
+
+class LoginThrottled(PermissionDenied):
+    """Too many failed sign-ins for this account or address: try again after ``retry_after_s``."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed sign-ins: try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+def throttle_keys(username: str, address: str | None) -> list[str]:
+    """The counters a sign-in attempt touches: the account and the client address."""
+    keys = [f"user:{username.strip().casefold()[:150]}"]
+    if address:
+        keys.append(f"addr:{address[:150]}")
+    return keys
+
+
+def check_throttle(session: Session, keys: list[str], *, now: datetime | None = None) -> None:
+    """LoginThrottled when any counter of ``keys`` is still in its waiting time."""
+    from irpatrol.registry.model import LoginFailure
+
+    now = now or datetime.now(UTC)
+    for key in keys:
+        row = session.get(LoginFailure, key)
+        if row is not None and row.locked_until is not None and _aware(row.locked_until) > now:
+            raise LoginThrottled(max(1, int((_aware(row.locked_until) - now).total_seconds() + 0.999)))
+
+
+def delay_after(failures: int, cap_s: float = MAX_DELAY_S) -> float:
+    """Seconds to wait after ``failures`` consecutive failures: 0 up to :data:`FREE_FAILURES`,
+    then 1, 2, 4 … s, at most ``cap_s``."""
+    if failures <= FREE_FAILURES:
+        return 0.0
+    return float(min(cap_s, 2 ** min(failures - FREE_FAILURES - 1, 20)))
+
+
+def record_failure(session: Session, keys: list[str], username: str, address: str | None,
+                   *, now: datetime | None = None) -> None:
+    """Count a failed sign-in on every key and write an audit entry (flushed)."""
+    from irpatrol.registry.audit import record
+    from irpatrol.registry.model import LoginFailure
+
+    now = now or datetime.now(UTC)
+    # forget old counters, so guessed names cannot grow the table for ever
+    forgotten = now - timedelta(seconds=FORGET_AFTER_S)
+    session.execute(delete(LoginFailure).where(LoginFailure.last_at < forgotten))
+    worst = 0
+    for key in keys:
+        row = session.get(LoginFailure, key)
+        if row is None:
+            row = LoginFailure(key=key, failures=0, last_at=now)
+            session.add(row)
+        elif (now - _aware(row.last_at)).total_seconds() > FORGET_AFTER_S:
+            row.failures = 0
+        row.failures += 1
+        row.last_at = now
+        wait = delay_after(row.failures, MAX_ACCOUNT_DELAY_S if key.startswith("user:") else MAX_DELAY_S)
+        row.locked_until = now + timedelta(seconds=wait) if wait else None
+        worst = max(worst, row.failures)
+    record(session, None, "login_failed", "user", None,
+           {"username": username[:120], "address": address, "failures": worst})
+    session.flush()
+
+
+def clear_failures(session: Session, username: str) -> None:
+    """Forget the account's failures after a successful sign-in (the address counter stays, so a
+    guesser cannot reset it by signing in to an account of their own)."""
+    from irpatrol.registry.model import LoginFailure
+
+    session.execute(delete(LoginFailure).where(LoginFailure.key == throttle_keys(username, None)[0]))
+
+
+def sign_in(session: Session, username: str, password: str, address: str | None) -> User:
+    """:func:`authenticate` behind login throttling: LoginThrottled while a counter waits; a failure
+    is counted and audit-logged, and committed even though the caller's request fails."""
+    keys = throttle_keys(username, address)
+    check_throttle(session, keys)
+    try:
+        user = authenticate(session, username, password)
+    except AuthenticationFailed:
+        record_failure(session, keys, username, address)
+        session.commit()
+        raise
+    clear_failures(session, username)
     return user
 
 
@@ -174,8 +382,7 @@ def add_user(
     role_rank(role)
     if language not in LANGUAGES:
         raise ParameterError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ParameterError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    check_password_policy(password, username)
     if get_user(session, username, missing_ok=True) is not None:
         raise Conflict(f"user {username!r} already exists")
     user = User(username=username, password_hash=hash_password(password), role=role, language=language)
@@ -227,7 +434,7 @@ def set_role(session: Session, username: str, role: str, *, by: str | None = Non
 
 def set_active(session: Session, username: str, active: bool, *, by: str | None = None) -> User:
     """Activate or deactivate ``username`` (flushed, audit-logged). A deactivated user cannot sign
-    in and their tokens stop working (see :func:`user_for_token`). Conflict when the last active
+    in and their sessions end at once. Conflict when the last active
     admin would be deactivated."""
     from irpatrol.registry.audit import record
 
@@ -238,6 +445,8 @@ def set_active(session: Session, username: str, active: bool, *, by: str | None 
     if not active:
         _guard_last_admin(session, user, "deactivate")
     user.active = active
+    if not active:
+        end_all_sessions(session, user, by=by)
     action = "activate" if active else "deactivate"
     record(session, by, action, "user", user.id, {"username": user.username})
     session.flush()

@@ -23,12 +23,32 @@ from sqlalchemy.orm import Session
 
 from irpatrol.conditions import Conditions
 from irpatrol.db import utcnow
-from irpatrol.errors import NotFound
+from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry import workflow
 from irpatrol.registry.analyse import jsonable
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, attach_finding, register_finding
 from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, DefectEvent, Feeder, Finding, Image, Patrol, Pole
+
+EMISSIVITY_RANGE = (0.01, 1.0)
+"""Emissivity accepted for a recompute or a viewer preview (inclusive; below 0.01 the object term
+of the radiometric equation divides by almost nothing)."""
+DISTANCE_RANGE_M = (0.0, 10_000.0)
+"""Object distance accepted (m, inclusive)."""
+REFLECTED_RANGE_C = (-100.0, 1000.0)
+"""Reflected apparent temperature accepted (°C, inclusive)."""
+
+
+def check_recompute_params(
+    emissivity: float | None, distance_m: float | None, reflected_c: float | None
+) -> None:
+    """ParameterError unless every given value lies in its range above (the same bounds the viewer's
+    preview and the API use)."""
+    for name, value, (low, high) in (("emissivity", emissivity, EMISSIVITY_RANGE),
+                                     ("distance_m", distance_m, DISTANCE_RANGE_M),
+                                     ("reflected_c", reflected_c, REFLECTED_RANGE_C)):
+        if value is not None and not (low <= value <= high):  # NaN fails too
+            raise ParameterError(f"{name} {value} out of range: {low}–{high}")
 
 
 def stored_file(image: Image, data_dir: Path | None = None) -> Path:
@@ -107,24 +127,29 @@ def recompute(
     from irpatrol import radiometry
     from irpatrol.pipeline import examine
 
+    check_recompute_params(emissivity, distance_m, reflected_c)
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
     image = finding.image
-    thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
-        emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
-    )
     conditions, ambient_c = _conditions(session, image)
     standard = finding.standard or "dlt664-2016"
     device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND
-    exam = examine(
-        thermogram,
-        standard=standard,
-        device=device,
-        ambient_c=ambient_c,
-        conditions=conditions,
-        ambient_source="patrol",
-    )
+    try:
+        thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
+            emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
+        )
+        exam = examine(
+            thermogram,
+            standard=standard,
+            device=device,
+            ambient_c=ambient_c,
+            conditions=conditions,
+            ambient_source="patrol",
+        )
+    except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
+        # extreme but in-range values can still leave no finite temperature or difference
+        raise ParameterError(f"these parameters give no usable temperatures: {exc}") from None
     x = finding.max_x if finding.max_x is not None else finding.bbox_x + finding.bbox_w // 2
     y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
     old_grade, old_t = finding.grade, finding.t_max_c

@@ -181,9 +181,43 @@ _KNOWN: frozenset[str] = frozenset()
 _STORE: Path | None = None
 
 
-def _init_worker(ctx: MatchContext, known: frozenset[str] = frozenset(), store: Path | None = None) -> None:
+def _init_worker(
+    ctx: MatchContext, known: frozenset[str] = frozenset(), store: Path | None = None,
+    parent_pid: int | None = None,
+) -> None:
     global _CTX, _KNOWN, _STORE
     _CTX, _KNOWN, _STORE = ctx, known, store
+    if parent_pid is not None:
+        die_with(parent_pid)
+
+
+def die_with(pid: int) -> None:
+    """End this process as soon as process ``pid`` ends (a pool worker's watchdog: the ingest that
+    started the pool may be killed with SIGKILL, which runs no clean-up; the worker's own parent is
+    the forkserver, so the kernel's parent-death signal cannot be used). Waits on a pidfd where the
+    system has them (Linux ≥ 5.3), else checks every half second."""
+    import threading
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])  # readable once the process has ended
+            os._exit(1)
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="irpatrol-die-with-parent", daemon=True).start()
 
 
 def _work(task: tuple[str, str]) -> ImageAnalysis:
@@ -476,7 +510,8 @@ def _results(
     mp = multiprocessing.get_context("forkserver")
     mp.set_forkserver_preload(["irpatrol.registry.analyse", "irpatrol.pipeline", "irpatrol.radiometry"])
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=mp, initializer=_init_worker, initargs=(ctx, known, store)
+        max_workers=workers, mp_context=mp, initializer=_init_worker,
+        initargs=(ctx, known, store, os.getpid()),
     ) as pool:
         yield from pool.map(_work, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))
 

@@ -448,6 +448,30 @@ class User(Timestamped, Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
 
 
+class AuthSession(Timestamped, Base):
+    """A signed-in session (issue 12): a token names it by a random id whose SHA-256 is
+    ``sid_hash``; deleting the row ends the session at once (logout, password change, deactivation,
+    "sign out everywhere"). ``expires_at`` is UTC."""
+
+    __tablename__ = "auth_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(10), default="api")
+
+
+class LoginFailure(Base):
+    """Failed sign-ins counted per key (``user:<name>`` or ``addr:<client address>``) for login
+    throttling (issue 12): ``locked_until`` (UTC) is when the next attempt is allowed."""
+
+    __tablename__ = "login_failure"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditLog(Timestamped, Base):
     """Who (``username``) did what (``action`` on ``entity`` #``entity_id``) and when (``at``)."""
 

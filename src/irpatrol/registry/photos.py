@@ -34,6 +34,9 @@ MEDIA_TYPES: dict[str, str] = {
     ".webp": "image/webp",
 }
 """Media type of each stored photo suffix."""
+MAX_PHOTO_PIXELS = 100_000_000
+"""Largest photo accepted (pixels, width × height): 100 MP is above every drone and phone camera
+(a 48 MP sensor gives 8000 × 6000) and keeps one decoded RGB copy under 300 MB."""
 _CHUNK = 1 << 20
 _META_BYTES = 256 * 1024
 """Enough of a JPEG's head to hold its EXIF (APP1 segments are at most 64 KiB each)."""
@@ -53,6 +56,34 @@ def photo_suffix(head: bytes) -> str:
     raise InputError("not a photo: expected a JPEG, PNG, TIFF or WebP image")
 
 
+def declared_pixels(path: Path) -> tuple[int, int] | None:
+    """The width and height a picture's header declares (nothing is decoded), None when the header
+    cannot be read; a header declaring more than Pillow's decompression-bomb limit counts as
+    too large."""
+    import warnings
+
+    from PIL import Image as PILImage
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                return int(im.size[0]), int(im.size[1])
+    except PILImage.DecompressionBombError:
+        return (MAX_PHOTO_PIXELS + 1, 1)
+    except Exception:  # not an image Pillow can read: stored as sent (the magic bytes were checked)
+        return None
+
+
+def check_pixels(path: Path) -> None:
+    """InputError when the picture's header declares more than :data:`MAX_PHOTO_PIXELS`."""
+    size = declared_pixels(path)
+    if size is not None and size[0] * size[1] > MAX_PHOTO_PIXELS:
+        raise InputError(
+            f"photo too large: {size[0]} × {size[1]} pixels, at most {MAX_PHOTO_PIXELS:,} pixels"
+        )
+
+
 def store_photo(source: str | Path, data_dir: Path) -> tuple[str, str]:
     """Copy the image at ``source`` into the photo store; returns (path relative to ``data_dir``,
     sha256). A file already stored (same content) is not written again. InputError when
@@ -67,6 +98,7 @@ def store_photo(source: str | Path, data_dir: Path) -> tuple[str, str]:
                 digest.update(chunk)
     except OSError as exc:
         raise InputError(f"cannot read photo: {exc.strerror}", source=str(src)) from None
+    check_pixels(src)  # before anything decodes it (thumbnails, reports)
     sha = digest.hexdigest()
     relative = Path(PHOTO_FOLDER) / sha[:2] / f"{sha}{suffix}"
     dest = data_dir / relative

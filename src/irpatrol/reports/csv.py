@@ -21,8 +21,22 @@ def ledger_csv(rows: list[LedgerRow], lang: str = "en") -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""Text starting with one of these is read as a formula by spreadsheet programs (OWASP, "CSV
+Injection": =, +, -, @, tab, carriage return; line feed and the full-width forms Excel also
+accepts are added)."""
+
+
+def neutralise_formula(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` so it stays text (OWASP
+    CSV injection advice); anything else unchanged. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
     isoformat = getattr(value, "isoformat", None)
-    return isoformat() if callable(isoformat) else value
+    return isoformat() if callable(isoformat) else neutralise_formula(value)

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from irpatrol.reports.content import LedgerRow
+from irpatrol.reports.csv import neutralise_formula
 from irpatrol.reports.labels import label
 from irpatrol.reports.ledger import table
 
@@ -66,4 +67,4 @@ def _text_width(text: str) -> int:
 def _cell(value: object) -> object:
     """``value`` as a worksheet accepts it: text without the control characters XML forbids
     (a description typed with one would otherwise make the whole workbook fail)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)) if isinstance(value, str) else value

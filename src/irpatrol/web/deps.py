@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from irpatrol.config import Settings
+from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth
@@ -52,7 +52,7 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep) -
     if not token:
         raise LoginRequired(str(request.url.path))
     try:
-        user = auth.user_for_token(session, token, settings.secret_key)
+        user = auth.user_for_token(session, token, ensure_secret_key(settings))
     except auth.AuthenticationFailed:
         raise LoginRequired(str(request.url.path)) from None
     request.state.language = user.language  # for an error page of this request (web.errors)

@@ -43,6 +43,7 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "why": lambda f: explain(f, lang),
         "demo": _demo(request, session),
         "P": PREFIX,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
         "is_admin": user is not None and auth.has_role(user.role, "admin"),
         "is_analyst": user is not None and auth.has_role(user.role, "analyst"),
     }

@@ -1,4 +1,4 @@
-"""The web app: server-rendered pages (Jinja2, htmx, Alpine) as one FastAPI router.
+"""The web app: server-rendered pages (Jinja2, htmx, static scripts) as one FastAPI router.
 
 ``install(app)`` adds the pages under ``/ui``, the vendored static files under ``/static``, the
 redirect to the login form and HTML error pages; ``irpatrol serve`` calls it on the API app
@@ -14,6 +14,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from irpatrol.http_security import BodyLimit, install_http_security
+from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired
 from irpatrol.web.errors import install_page_errors
 from irpatrol.web.pages import (
@@ -34,6 +36,8 @@ from irpatrol.web.pages import upload as upload_pages
 from irpatrol.web.render import PREFIX
 
 STATIC_DIR = Path(__file__).parent / "static"
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for a form's other fields and multipart framing on top of the upload limit (bytes)."""
 
 router = APIRouter(include_in_schema=False)
 for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports,
@@ -48,7 +52,13 @@ def root() -> RedirectResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, the static files, the login redirect and the page error handler to ``app``."""
+    """Add the pages, the static files, the login redirect, the page error handler, CSRF protection
+    (:mod:`irpatrol.web.csrf`) and the security headers (:mod:`irpatrol.http_security`) to ``app``."""
+    settings = getattr(app.state, "settings", None)
+    limit = getattr(settings, "upload_limit_bytes", 200 * 1024 * 1024)
+    app.add_middleware(BodyLimit, limit=limit + MULTIPART_OVERHEAD)
+    app.add_middleware(CsrfMiddleware, secure=getattr(settings, "cookie_secure", None))
+    install_http_security(app, getattr(settings, "tile_url", None))
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]

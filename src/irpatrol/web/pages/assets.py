@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +21,15 @@ from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import page
 
 router = APIRouter()
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def safe_upload_name(filename: str | None, default: str = "upload.csv") -> str:
+    """A sent file name reduced to its last part without unusual characters, never empty, ``.``,
+    ``..`` or hidden (the suffix, which says the format, is kept)."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE.sub("_", base).strip("._")[:200]
+    return cleaned or default
 
 
 def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: object) -> HTMLResponse:
@@ -42,10 +53,11 @@ def assets(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse
 async def import_file(request: Request, user: AdminUser, session: SessionDep,
                       file: Annotated[UploadFile, File()]) -> HTMLResponse:
     """Import a CSV, GeoJSON or KML asset file; a bad row is shown with its line and field."""
-    name = Path(file.filename or "upload.csv").name
+    name = safe_upload_name(file.filename)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
-        path.write_bytes(await file.read())
+        with path.open("wb") as out:  # the form parser spooled it to disk; copy in chunks
+            shutil.copyfileobj(file.file, out, 1 << 20)
         try:
             result = import_assets(session, path, user=user.username)
         except IrPatrolError as exc:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.registry import hazards, judgement, photos, workflow
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
-from irpatrol.web.deps import PilotUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import AnalystUser, PilotUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX, page
 from irpatrol.web.transitions import apply_change, form_context
@@ -64,7 +64,7 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
 
 
 @router.post("/hazards/{hazard_id}/transition", response_model=None)
-def transition(hazard_id: int, request: Request, user: PilotUser, session: SessionDep,
+def transition(hazard_id: int, request: Request, user: AnalystUser, session: SessionDep,
                to_status: Annotated[str, Form()], comment: Annotated[str | None, Form()] = None,
                reason: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     """Move the hazard along its workflow (the registry's hazard service)."""

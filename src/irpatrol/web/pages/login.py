@@ -1,4 +1,5 @@
-"""Signing in and out, and the language switch (stored on the user)."""
+"""Signing in (throttled) and out (the server-side session ends), the password page with "sign
+out everywhere", and the language switch (stored on the user)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from irpatrol.config import Settings, ensure_secret_key
+from irpatrol.errors import IrPatrolError
 from irpatrol.registry import auth
-from irpatrol.web.deps import COOKIE, SessionDep, SettingsDep, WebUser
-from irpatrol.web.i18n import LANGUAGES
+from irpatrol.web.deps import COOKIE, AdminUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.i18n import LANGUAGES, error_text
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -41,23 +44,98 @@ def login(
     lang: Annotated[str, Form()] = "en",
 ) -> HTMLResponse | RedirectResponse:
     """Check the credentials, set the token cookie and go on to ``next``."""
+    address = request.client.host if request.client else None
     try:
-        user = auth.authenticate(session, username, password)
+        user = auth.sign_in(session, username, password, address)
+    except auth.LoginThrottled as exc:
+        response = page(request, session, None, "login.html", lang=lang, status_code=429,
+                        next=_safe_next(next), failed=False, throttled=exc.retry_after_s, username=username)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     except auth.AuthenticationFailed:
         return page(request, session, None, "login.html", lang=lang, status_code=401, next=_safe_next(next),
                     failed=True, username=username)
+    token = auth.start_session(session, user, ensure_secret_key(settings), kind="web")
+    session.commit()
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, auth.create_token(user, settings.secret_key), max_age=auth.TOKEN_TTL_S,
-                        httponly=True, samesite="lax", path="/")
+    response.set_cookie(COOKIE, token, max_age=auth.TOKEN_TTL_S, httponly=True, samesite="lax", path="/",
+                        secure=cookie_secure(request, settings))
     return response
+
+
+def cookie_secure(request: Request, settings: Settings) -> bool:
+    """Whether cookies get ``Secure``: ``IRPATROL_COOKIE_SECURE`` when set, else when the request
+    came over HTTPS (uvicorn sets the scheme from a trusted proxy's ``X-Forwarded-Proto``)."""
+    if settings.cookie_secure is not None:
+        return settings.cookie_secure
+    return request.url.scheme == "https"
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
-    """Forget the token cookie."""
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> RedirectResponse:
+    """End the session (the cookie stops working everywhere at once) and forget the cookie."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        auth.end_session(session, token, ensure_secret_key(settings))
+        session.commit()
     response = RedirectResponse(f"{PREFIX}/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_form(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Change one's password; sign out everywhere."""
+    return page(request, session, user, "password.html", nav="password")
+
+
+@router.post("/password", response_model=None)
+def change_password(
+    request: Request, user: WebUser, session: SessionDep,
+    current_password: Annotated[str, Form(max_length=256)],
+    new_password: Annotated[str, Form(max_length=256)],
+    repeat_password: Annotated[str, Form(max_length=256)],
+) -> HTMLResponse | RedirectResponse:
+    """Check the current password and the policy, set the new one and end every session (this one
+    too: the user signs in again with the new password)."""
+    problem = None
+    if not auth.verify_password(user.password_hash, current_password):
+        problem = "wrong current password"
+    elif new_password != repeat_password:
+        problem = "the two new passwords differ"
+    else:
+        try:
+            auth.change_password(session, user, new_password, by=user.username)
+        except IrPatrolError as exc:
+            session.rollback()
+            problem = exc.message
+    if problem is not None:
+        return page(request, session, user, "password.html", nav="password", status_code=422,
+                    flash=error_text(problem, user.language))
+    session.commit()
+    response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.post("/sessions/end")
+def end_my_sessions(user: WebUser, session: SessionDep) -> RedirectResponse:
+    """Sign out everywhere: end every session of the signed-in user, this one included."""
+    auth.end_all_sessions(session, user, by=user.username)
+    session.commit()
+    response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.post("/users/{username}/sessions/end", response_model=None)
+def end_user_sessions(username: str, user: AdminUser, session: SessionDep) -> RedirectResponse:
+    """An admin signs ``username`` out everywhere."""
+    target = auth.get_user(session, username)
+    assert target is not None
+    auth.end_all_sessions(session, target, by=user.username)
+    session.commit()
+    return RedirectResponse(f"{PREFIX}/users?ok=1", status_code=303)
 
 
 @router.post("/lang/{lang}")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import NotFound, ParameterError
-from irpatrol.registry import auth, judgement
+from irpatrol.registry import judgement
 from irpatrol.registry.model import Image, Patrol
 from irpatrol.reports.images import stored_file
 from irpatrol.reports.why import effective, explain
@@ -21,6 +21,8 @@ from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
 from irpatrol.web.render import page
 
 router = APIRouter()
+
+
 CACHE = {"Cache-Control": "private, max-age=3600"}
 
 
@@ -69,8 +71,7 @@ def viewer(image_id: int, request: Request, user: WebUser, session: SessionDep, 
                 width=t.celsius.shape[1], height=t.celsius.shape[0], has_visible=bool(t.visible_jpeg),
                 lut=thumbs.palette_lut(palette), palette=palette, palettes=thumbs.PALETTES, params=params,
                 fixed_range=fixed, kinds=kinds, bounds=judgement.PARAM_BOUNDS, flash=flash,
-                flash_kind="error", ok=ok,
-                token=auth.create_token(user, settings.secret_key))
+                flash_kind="error", ok=ok)
 
 
 @router.get("/viewer/{image_id}/celsius.bin")
@@ -79,7 +80,7 @@ def celsius(
     _: WebUser,
     session: SessionDep,
     settings: SettingsDep,
-    emissivity: Annotated[float | None, Query(gt=0, le=1)] = None,
+    emissivity: Annotated[float | None, Query(ge=0.01, le=1)] = None,
     distance_m: Annotated[float | None, Query(ge=0, le=10_000)] = None,
     reflected_c: Annotated[float | None, Query(ge=-100, le=1000)] = None,
 ) -> Response:
@@ -92,6 +93,9 @@ def celsius(
         try:
             judgement.check_params(emissivity, distance_m, reflected_c)
             t = t.with_params(emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c)
+        except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
+            return Response(f"these parameters give no finite temperature: {exc}", status_code=422,
+                            media_type="text/plain")
         except ParameterError as exc:
             return Response(str(exc), status_code=422, media_type="text/plain")
     h, w = t.celsius.shape

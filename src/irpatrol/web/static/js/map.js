@@ -71,8 +71,14 @@
     const i = layer.nearest(ev.containerPoint, 9);
     if (i < 0) return;
     const p = poles[i];
-    L.popup().setLatLng([p[1], p[2]])
-      .setContent(`<b>${data.feeders[p[4]]}</b><br>${opts.pole} ${p[5]}<br><a href="${opts.pole_url}${p[0]}">${opts.history}</a>`)
-      .openOn(map);
+    // DOM nodes with text, never HTML built from data (feeder names and pole numbers are imported text)
+    const box = document.createElement("div");
+    const name = document.createElement("b");
+    name.textContent = data.feeders[p[4]];
+    const link = document.createElement("a");
+    link.href = opts.pole_url + encodeURIComponent(String(p[0]));
+    link.textContent = opts.history;
+    box.append(name, document.createElement("br"), `${opts.pole} ${p[5]}`, document.createElement("br"), link);
+    L.popup().setLatLng([p[1], p[2]]).setContent(box).openOn(map);
   });
 })();
