@@ -12,32 +12,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from irpatrol.errors import PermissionDenied
+from irpatrol.registry import permissions as shared
+from irpatrol.registry.permissions import ROLES
 
-SUPERVISORS = frozenset({"analyst", "admin"})
-MANAGERS = frozenset({"admin"})
-EVERYONE = frozenset({"viewer", "pilot", "analyst", "admin"})
+
+def _from(least: str) -> frozenset[str]:
+    """Every role at or above ``least``."""
+    return frozenset(ROLES[ROLES.index(least):])
+
 
 PERMISSIONS: Mapping[str, frozenset[str]] = {
-    "acceptance.view": EVERYONE,
-    "acceptance.create": SUPERVISORS,
-    "acceptance.mark": SUPERVISORS,
-    "acceptance.evidence": frozenset({"pilot", "analyst", "admin"}),
-    "acceptance.rectify": frozenset({"pilot", "analyst", "admin"}),
-    "acceptance.recheck": SUPERVISORS,
-    "acceptance.waive": MANAGERS,
-    "acceptance.waive_remeasure": SUPERVISORS,
-    "acceptance.accept": MANAGERS,
-    "site.view_all": SUPERVISORS,
-    "site.view_own": EVERYONE,
-    "site.create": SUPERVISORS,
-    "site.observe": SUPERVISORS,
-    "site.rectify": EVERYONE,
-    "site.close": SUPERVISORS,
-    "site.escalate": SUPERVISORS,
-    "site.crew_members": MANAGERS,
+    "acceptance.view": _from(shared.SIGNED_IN),
+    "site.view_own": _from(shared.SIGNED_IN),
+    **{action: _from(least) for action, least in shared.ACTIONS.items()
+       if action.startswith(("acceptance.", "site."))},
 }
-"""Action → the roles that may do it. ``acceptance.waive_remeasure``: the analyst may waive the
-re-measurement of a repaired infrared defect (issue 16); other items are waived by a manager.
+"""Action → the roles that may do it, read from the project's one table
+(:data:`irpatrol.registry.permissions.ACTIONS`). ``acceptance.waive_remeasure``: the analyst may waive
+the re-measurement of a repaired infrared defect (issue 16); other items are waived by a manager.
 ``site.rectify``: a crew member (or supervisor) reports a violation rectified on site."""
 
 

@@ -31,14 +31,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from irpatrol.errors import Conflict, InputError, NotFound, ParameterError, PermissionDenied
+from irpatrol.registry.permissions import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from irpatrol.registry.model import User
 
-ROLES: tuple[str, ...] = ("viewer", "pilot", "analyst", "admin")
-"""Roles from least to most privileged; each role may do everything the ones before it may."""
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 TOKEN_TTL_S = 12 * 3600
 """Lifetime of a bearer token (s)."""

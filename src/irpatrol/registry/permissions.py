@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+ROLES: tuple[str, ...] = ("viewer", "pilot", "analyst", "admin")
+"""Roles from least to most privileged; each role may do everything the ones before it may."""
 PUBLIC = "public"
 SIGNED_IN = "viewer"
 
@@ -33,6 +35,26 @@ ACTIONS: dict[str, str] = {
     "asset.import": "admin",
     "asset.delete": "admin",
     "user.admin": "admin",  # list, create, change role, (de)activate, sign out another user
+    # the analyst's judgement in the pages (issue 14)
+    "flight.upload": "analyst",  # upload a flight and start its ingest
+    "finding.override": "analyst",  # override, add a missed hotspot, patrol colour range, report details
+    "patrol.admin": "admin",  # edit or remove a patrol, with a reason
+    # acceptance (验收) and site supervision (安全督查), issue 16; crews = viewer/pilot in crew_member
+    "acceptance.create": "analyst",
+    "acceptance.mark": "analyst",
+    "acceptance.evidence": "pilot",
+    "acceptance.rectify": "pilot",
+    "acceptance.recheck": "analyst",
+    "acceptance.waive_remeasure": "analyst",
+    "acceptance.waive": "admin",
+    "acceptance.accept": "admin",
+    "site.view_all": "analyst",  # others see the sites of their own crews only
+    "site.create": "analyst",
+    "site.observe": "analyst",
+    "site.rectify": SIGNED_IN,  # a crew member reports a violation rectified on site
+    "site.close": "analyst",
+    "site.escalate": "analyst",
+    "site.crew_members": "admin",
 }
 """Action → least role allowed to do it."""
 
@@ -125,6 +147,68 @@ ROUTES: dict[str, str] = {
     "GET /ui/reports/patrols/{patrol_id}.pdf": "read",
     "GET /ui/reports/ledger.xlsx": "read",
     "GET /ui/reports/ledger.csv": "read",
+    "GET /docs": "public",
+    "GET /redoc": "public",
+    # issue 14
+    "GET /ui/upload": "flight.upload",
+    "GET /ui/upload/{batch}/files": "flight.upload",
+    "POST /ui/upload/{batch}/files": "flight.upload",
+    "POST /ui/upload/{batch}/ingest": "flight.upload",
+    "GET /ui/jobs/{job_id}/progress": "read",
+    "POST /ui/findings/{finding_id}/recompute/draft": "finding.recompute",
+    "POST /ui/findings/{finding_id}/override": "finding.override",
+    "POST /ui/viewer/{image_id}/findings": "finding.override",
+    "POST /ui/patrols/{patrol_id}/display": "finding.override",
+    "POST /ui/patrols/{patrol_id}/report-meta": "finding.override",
+    "POST /ui/patrols/{patrol_id}/edit": "patrol.admin",
+    "POST /ui/patrols/{patrol_id}/remove": "patrol.admin",
+    # issue 16: API
+    "GET /acceptance/checklists": "read",
+    "GET /acceptance/checklists/{kind}": "read",
+    "GET /acceptance/projects": "read",
+    "POST /acceptance/projects": "acceptance.create",
+    "GET /acceptance/projects/{project_id}": "read",
+    "GET /acceptance/projects/{project_id}/mission.kmz": "read",
+    "POST /acceptance/projects/{project_id}/photos": "acceptance.evidence",
+    "POST /acceptance/items/{item_id}/evidence": "acceptance.evidence",
+    "POST /acceptance/items/{item_id}/mark": "acceptance.mark",
+    "POST /acceptance/items/{item_id}/remeasure": "acceptance.recheck",
+    "POST /acceptance/rectifications/{rect_id}/transition": "acceptance.rectify",
+    "POST /acceptance/projects/{project_id}/accept": "acceptance.accept",
+    "GET /acceptance/projects/{project_id}/report": "read",
+    "GET /sites": "read",
+    "POST /sites": "site.create",
+    "GET /sites/{site_id}": "read",
+    "POST /sites/{site_id}/status": "site.close",
+    "GET /sites/{site_id}/mission.kmz": "read",
+    "POST /sites/measures/{measure_id}/confirm": "site.observe",
+    "POST /sites/{site_id}/violations": "site.observe",
+    "POST /violations/{violation_id}/transition": "site.rectify",
+    "GET /violations": "read",
+    "GET /sites/{site_id}/report": "read",
+    # issue 16: pages
+    "GET /ui/acceptance": "read",
+    "POST /ui/acceptance": "acceptance.create",
+    "GET /ui/acceptance/{project_id}": "read",
+    "POST /ui/acceptance/{project_id}/photos": "acceptance.evidence",
+    "POST /ui/acceptance/{project_id}/accept": "acceptance.accept",
+    "GET /ui/acceptance/{project_id}/mission.kmz": "read",
+    "GET /ui/acceptance/{project_id}/report.{fmt}": "read",
+    "GET /ui/acceptance/items/{item_id}": "read",
+    "POST /ui/acceptance/items/{item_id}/evidence": "acceptance.evidence",
+    "POST /ui/acceptance/items/{item_id}/mark": "acceptance.mark",
+    "POST /ui/acceptance/items/{item_id}/remeasure": "acceptance.recheck",
+    "POST /ui/acceptance/rectifications/{rect_id}": "acceptance.rectify",
+    "GET /ui/sites": "read",
+    "POST /ui/sites": "site.create",
+    "GET /ui/sites/{site_id}": "read",
+    "POST /ui/sites/{site_id}/violations": "site.observe",
+    "POST /ui/sites/measures/{measure_id}/confirm": "site.observe",
+    "POST /ui/violations/{violation_id}/transition": "site.rectify",
+    "POST /ui/sites/{site_id}/status": "site.close",
+    "GET /ui/sites/{site_id}/mission.kmz": "read",
+    "GET /ui/sites/{site_id}/report.{fmt}": "read",
+    "GET /ui/violations": "read",
 }
 """``"METHOD /path"`` (as the app's route table writes it) → the action it performs."""
 

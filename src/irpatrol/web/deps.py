@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
-from irpatrol.registry import auth
+from irpatrol.registry import auth, permissions
+from irpatrol.web.render import PREFIX
 
 if TYPE_CHECKING:
     from irpatrol.registry.model import User
@@ -68,6 +69,19 @@ def require(role: str) -> Callable[..., User]:
         return user
 
     return user_with_role
+
+
+def route_permission(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+    """A router dependency: the signed-in user when their role reaches the least role the one
+    permission table (:mod:`irpatrol.registry.permissions`) gives this route; checked before the
+    form is read, so a role below gets 403 whatever it sent."""
+    path = getattr(request.scope.get("route"), "path", "")  # the page router's own path, under /ui
+    least = permissions.route_role(request.method, path if path.startswith(PREFIX) else PREFIX + path)
+    if least is None:
+        raise PermissionDenied(f"{request.method} {request.url.path} has no row in the permission table")
+    if least != permissions.PUBLIC and not auth.has_role(user.role, least):
+        raise PermissionDenied(f"role {user.role!r} may not do this; {least!r} or above is required")
+    return user
 
 
 WebUser = Annotated[User, Depends(current_user)]

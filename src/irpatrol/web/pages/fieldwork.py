@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,11 +29,11 @@ from irpatrol.registry.model import Crew, Feeder, User
 from irpatrol.supervision import service as sites
 from irpatrol.supervision import workflow as vworkflow
 from irpatrol.supervision.violations import load_catalogue
-from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import SessionDep, SettingsDep, WebUser, route_permission
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX, page
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(route_permission)])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KMZ = "application/vnd.google-earth.kmz"
 CSS = "/static/fieldwork.css"
