@@ -15,6 +15,12 @@ HUMIDITY_LIMIT_PCT = 85.0
 """Relative humidity above which a reading is not valid for grading (%; DL/T 664-2016 §4.3)."""
 LOW_LOAD_FRACTION = 0.30
 """Load below this fraction of rated current: current-heating defects may be masked (DL/T 664-2016 §4.3)."""
+LOW_AMBIENT_C = 5.0
+"""Ambient reference below which the detection conditions are not met: "环境温度一般不宜低于5℃"
+(DL/T 664-2016 §4.3 as paraphrased by the State Grid instruction, https://www.guayunfan.com/baike/876340.html;
+../shared/domain/standards-verification.md §2.5, pitfall 10) (°C)."""
+OUTSIDE_CALIBRATED_RANGE = "outside-calibrated-range"
+"""The validity flag radiometry raises for a reading outside the camera's calibrated range."""
 MIN_TARGET_PX = 9
 """A hotspot smaller than this many pixels is below the spatial resolution to trust its t_max (px)."""
 
@@ -35,6 +41,8 @@ class Conditions:
         small_target: the analysis' own decision that the target is below the trusted size (a 3×3 px
             spot at distance × IFOV, see ``irpatrol.analysis.hotspots.small_target``); None: decide
             from ``target_px`` and :data:`MIN_TARGET_PX`.
+        extra_flags: validity flags raised elsewhere (radiometry: ``outside-calibrated-range``);
+            codes of :data:`FLAG_TEXT` are passed through, others ignored.
     """
 
     wind_m_s: float | None = None
@@ -46,6 +54,7 @@ class Conditions:
     target_px: int | None = None
     distance_m: float | None = None
     small_target: bool | None = None
+    extra_flags: tuple[str, ...] = ()
 
     @property
     def load_fraction(self) -> float | None:
@@ -63,6 +72,8 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
     "rain": ("rain, snow or fog", "雨、雪或雾"),
     "low-load": ("load below 30 % of rated", "负荷低于额定的 30%"),
     "not-above-ambient": ("hot point not above ambient (T1 ≤ T0)", "热点温度不高于环境温度"),
+    "low-ambient": ("ambient reference below 5 °C", "环境温度低于 5 ℃"),
+    OUTSIDE_CALIBRATED_RANGE: ("reading outside the camera's calibrated range", "读数超出热像仪标定范围"),
 }
 """Flag code → (English, Chinese) explanation."""
 
@@ -92,4 +103,7 @@ def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambien
         flags.append("low-load")
     if hot_c is not None and ambient_c is not None and hot_c <= ambient_c:
         flags.append("not-above-ambient")
+    if ambient_c is not None and ambient_c < LOW_AMBIENT_C:
+        flags.append("low-ambient")
+    flags += [f for f in FLAG_TEXT if f in conditions.extra_flags and f not in flags]
     return flags

@@ -84,7 +84,7 @@ class Hotspot:
     ``delta_pct`` is None when T2 is unknown or T1 ≤ T0 (then ``flags`` holds ``not-above-ambient``).
     ``pixel_size_m`` (m, object-side footprint of one pixel) and ``min_target_m`` (m, the
     smallest trusted target) are set when the distance and the camera's IFOV are known, see
-    :func:`trusted_target`.
+    :func:`trusted_target`. ``pattern`` is the thermal pattern, see :func:`thermal_pattern`.
     """
 
     bbox: BBox
@@ -105,6 +105,7 @@ class Hotspot:
     flags: tuple[str, ...] = ()
     pixel_size_m: float | None = None
     min_target_m: float | None = None
+    pattern: str = "local"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists for tuples and the contour, temperatures rounded to 0.001)."""
@@ -131,6 +132,7 @@ class Hotspot:
             "flags": list(self.flags),
             "pixel_size_m": None if self.pixel_size_m is None else round(self.pixel_size_m, 5),
             "min_target_m": None if self.min_target_m is None else round(self.min_target_m, 5),
+            "pattern": self.pattern,
         }
 
 
@@ -189,6 +191,22 @@ def small_target(region: Region, distance_m: float | None, ifov_mrad: float | No
     return region.core_px == 0 or region.area_px < SPOT_PX * SPOT_PX
 
 
+WHOLE_BODY_FRACTION = 0.75
+"""A region whose mean rise over T0 is at least this fraction of its peak rise is warm all over
+("whole-body"): the thermal pattern of voltage heating (dielectric loss, leakage current), where a
+connection defect shows a local peak that falls off away from the joint (DL/T 664-2016 Annexes H
+and I, 热像特征; ../shared/domain/standards-verification.md §4 pitfall 1). Project choice."""
+
+
+def thermal_pattern(t_max_c: float, t_mean_c: float, t0_c: float) -> str:
+    """"whole-body" when the region is nearly as warm on average as at its peak (see
+    :data:`WHOLE_BODY_FRACTION`), else "local" (°C in, pattern name out)."""
+    rise = t_max_c - t0_c
+    if rise <= 0:
+        return "local"
+    return "whole-body" if (t_mean_c - t0_c) >= WHOLE_BODY_FRACTION * rise else "local"
+
+
 def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t0_source: str,
              conditions: Conditions, ifov_mrad: float | None, cond: Conditions | None = None) -> Hotspot:
     """The hotspot of ``region``; ``cond``: ``conditions`` without a target size (for the flags),
@@ -207,6 +225,7 @@ def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t
         t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=ref.peer_bboxes,
         flags=flags, pixel_size_m=None if sizes is None else sizes[0],
         min_target_m=None if sizes is None else sizes[1],
+        pattern=thermal_pattern(t1, region.t_mean_c, t0_c),
     )
 
 
