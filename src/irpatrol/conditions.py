@@ -21,6 +21,9 @@ LOW_AMBIENT_C = 5.0
 ../shared/domain/standards-verification.md §2.5, pitfall 10) (°C)."""
 OUTSIDE_CALIBRATED_RANGE = "outside-calibrated-range"
 """The validity flag radiometry raises for a reading outside the camera's calibrated range."""
+CAMERA_ACCURACY = (2.0, 2.0)
+"""Typical stated accuracy of a drone radiometric camera: ±2 K or ±2 % of the reading in °C,
+whichever is greater (DJI M30T / H20T / M3T data sheets; FLIR T-series the same), as (K, %)."""
 MIN_TARGET_PX = 9
 """A hotspot smaller than this many pixels is below the spatial resolution to trust its t_max (px)."""
 
@@ -79,6 +82,13 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
 
 INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient"})
 """Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met)."""
+
+
+def accuracy_k(reading_c: float, accuracy: tuple[float, float] = CAMERA_ACCURACY) -> float:
+    """The camera's accuracy at ``reading_c`` (K): the larger of ``accuracy[0]`` K and ``accuracy[1]`` %
+    of the reading in °C, the way camera data sheets state it ("±2 °C or ±2 %")."""
+    k, pct = accuracy
+    return max(float(k), abs(float(reading_c)) * float(pct) / 100.0)
 
 
 def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambient_c: float | None = None,

@@ -14,9 +14,8 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
-from irpatrol.conditions import Conditions
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose
-from irpatrol.diagnosis.grading import CAMERA_ACCURACY
 from irpatrol.radiometry import Thermogram
 
 
@@ -120,7 +119,7 @@ def examine(
         None: each hotspot's thermal pattern decides (``Hotspot.pattern``).
     accuracy:
         The camera's stated accuracy (K, %): a difference within it is never a defect by itself
-        (default ±2 K or 2 %, :data:`irpatrol.diagnosis.grading.CAMERA_ACCURACY`).
+        (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
@@ -136,7 +135,8 @@ def examine(
     else:
         celsius = check_frame(thermogram)
     hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad)
+                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
+                             accuracy=accuracy)
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy)) for h in hotspots]
     if not findings:
         check_names(standard, device)
@@ -173,4 +173,4 @@ def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, he
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,
-                    heating=heating, pattern=h.pattern, accuracy=accuracy)
+                    heating=heating, pattern=h.pattern, accuracy=accuracy, equipment=h.on_structure)

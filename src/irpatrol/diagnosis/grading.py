@@ -22,7 +22,13 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from irpatrol.conditions import FLAG_TEXT, OUTSIDE_CALIBRATED_RANGE, Conditions, validity_flags
+from irpatrol.conditions import (
+    FLAG_TEXT,
+    OUTSIDE_CALIBRATED_RANGE,
+    Conditions,
+    accuracy_k,
+    validity_flags,
+)
 from irpatrol.diagnosis.catalogue import Component, component
 from irpatrol.diagnosis.load_correction import LoadFactor, check_current, rated_load_factor, wind_factor
 from irpatrol.diagnosis.loader import load_ruleset
@@ -52,26 +58,16 @@ PATTERN_HEATING = {"local": "current", "whole-body": "voltage"}
 """Thermal pattern (热像特征) → heating type: a local hot spot centred on a connection is current
 heating, whole-body or distributed warming is voltage heating (DL/T 664-2016 §9 and Annexes H/I;
 ../shared/domain/standards-verification.md §4 pitfall 1)."""
-CAMERA_ACCURACY = (2.0, 2.0)
-"""Typical stated accuracy of a drone radiometric camera: ±2 K or ±2 % of the reading, whichever is
-greater (DJI M30T / H20T / M3T specifications; FLIR T-series the same), as (K, %)."""
 REVIEW_RISE_K = 10.0
 """An unrated reading at least this far above T0 (K) is marked for an analyst's review: the DL/T 664
 low-rise limit (1999 edition §5.2.2 wording, standards-verification.md §2.5)."""
-
-
-def accuracy_k(hot_c: float, accuracy: tuple[float, float] = CAMERA_ACCURACY) -> float:
-    """The camera's accuracy at ``hot_c`` (K): the larger of ``accuracy[0]`` K and ``accuracy[1]`` % of
-    the reading in °C (the way camera data sheets state it, e.g. "±2 °C or ±2 %")."""
-    k, pct = accuracy
-    return max(float(k), abs(hot_c) * float(pct) / 100.0)
 
 
 def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c: float | None = None,
              ambient_c: float | None = None, load_current_a: float | None = None,
              rated_current_a: float | None = None, conditions: Conditions = Conditions(),
              material: str | None = None, heating: str | None = None, pattern: str | None = None,
-             accuracy: tuple[float, float] | None = None) -> Diagnosis:
+             accuracy: tuple[float, float] | None = None, equipment: bool = True) -> Diagnosis:
     """Grade a reading of ``device`` (a catalogue kind) by ``standard`` (a shipped name, a rule-file
     path or a loaded RuleSet).
 
@@ -91,6 +87,9 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
         accuracy: the camera's stated accuracy (K, %); when given, a difference |T1 − T2| within it
             is never a defect by itself (the result is ``unrated``). None: differences are taken as
             measured (an analyst's own reading).
+        equipment: False when the reading is not confirmed to be a part of the line (automatic
+            analysis: no three-phase set, conductor or user reference): only the absolute criteria
+            apply, the low-rise guard does not, and the result is otherwise ``unrated``.
 
     Raises InputError for an unknown device, material, heating or pattern, or a heating type the
     device has no row for; ParameterError for impossible numbers; RuleSetError for an unknown
@@ -110,7 +109,8 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
     load = rated_load_factor(conditions.load_current_a, conditions.rated_current_a, rules.load_correction)
     flags = _flags(rules, conditions, readings)
     acc = None if accuracy is None else accuracy_k(readings.hot_c, accuracy)
-    return _grade(rules, part, rows, readings, conditions, flags, load, material, (used, basis), acc)
+    return _grade(rules, part, rows, readings, conditions, flags, load, material, (used, basis), acc,
+                  equipment)
 
 
 def _rows_by_heating(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], heating: str | None,
@@ -140,7 +140,7 @@ def _rows_by_heating(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...],
 def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
            conditions: Conditions, flags: tuple[str, ...], load: LoadFactor,
            material: str | None, heating: tuple[str, str] = ("", ""),
-           accuracy: float | None = None) -> Diagnosis:
+           accuracy: float | None = None, equipment: bool = True) -> Diagnosis:
     low_rise = rules.guard("low-rise")
     fired, suppressed, missing = _evaluate(rows, readings, low_rise)
     within: list[Hit] = []
@@ -152,7 +152,7 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
     uncalibrated = OUTSIDE_CALIBRATED_RANGE in flags
     indicative_top = _worst(rules, fired)
     indicative = rules.grade(indicative_top.grade) if indicative_top else rules.lowest
-    if withholding or uncalibrated:
+    if withholding or uncalibrated or not equipment:
         fired = [h for h in fired if h.quantity in ABSOLUTE_QUANTITIES]
         suppressed = []
     top = _worst(rules, fired)
@@ -173,6 +173,10 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
 
     has_criteria = any(r.criteria for r in rows)
     reasons = _unrated_reasons(rules, part, rows, readings, flags, withholding, missing, within, accuracy)
+    if not equipment:
+        reasons.insert(0, ("not confirmed as line equipment (no three-phase set, conductor or reference "
+                           "region): relative criteria not applied",
+                           "未确认为线路设备（无三相对照、导线或参照区域）：不按相对判据判断"))
     unrated = bool(reasons) and grade.level == 0
     if unrated:
         grade, decided_by = UNRATED, (withholding[0] if withholding else None)
