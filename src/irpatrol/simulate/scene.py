@@ -125,7 +125,9 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     # conductors: three phases across the frame, slanted, a joint (clamp) on each at the crossarm
     load_rise = float(rng.uniform(1.0, 6.0)) + sun * 2.0  # K, load and solar heating, §3
     eps_cond = float(rng.uniform(0.5, 0.9))  # weathered aluminium
-    eps_clamp = float(rng.uniform(0.7, 0.9))  # oxidised bolted clamp
+    eps_clamp = float(rng.uniform(0.8, 0.95))  # oxidised, dirty bolted clamp
+    # a part seen obliquely from above reflects the sky and the ground about equally (§1)
+    refl = 0.5 * (sky + ambient + sun * 3.0)
     phases = [-1, 0, 1] if scenario != "hot-joint-single-phase" else [int(rng.integers(-1, 2))]
     spacing = 0.7 / px_m
     slope = float(rng.uniform(0.4, 2.5)) * rng.choice([-1.0, 1.0])  # conductor direction in the image
@@ -148,10 +150,10 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
         on = across <= cond_r
         hot = (i == hot_phase) and device != "surge-arrester"
         heat = excess * np.exp(-np.abs(along) / lam_px) if hot else np.zeros_like(along)
-        img[on] = apparent_c(ambient + load_rise + heat[on], eps_cond, sky)
+        img[on] = apparent_c(ambient + load_rise + heat[on], eps_cond, refl)
         clamp = (np.abs(along) <= clamp_len / 2) & (across <= clamp_wid / 2 + cond_r)
-        img[clamp] = apparent_c(ambient + load_rise + 1.0 + heat[clamp], eps_clamp, sky)
-        healthy_peak = float(apparent_c(ambient + load_rise + 1.0, eps_clamp, sky))
+        img[clamp] = apparent_c(ambient + load_rise + 1.0 + heat[clamp], eps_clamp, refl)
+        healthy_peak = float(apparent_c(ambient + load_rise + 1.0, eps_clamp, refl))
         if device == "surge-arrester":
             # arrester below the crossarm: a porcelain/polymer body warmed all over by leakage current
             length = max(4.0, 0.4 / px_m)
@@ -164,12 +166,12 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
             else:
                 t2 = float(apparent_c(ambient + sun * 1.0, 0.92, ambient)) if t2 is None else t2
         elif hot:
-            t1 = float(apparent_c(ambient + load_rise + 1.0 + excess, eps_clamp, sky))
+            t1 = float(apparent_c(ambient + load_rise + 1.0 + excess, eps_clamp, refl))
             xy = (round(jx), round(jy))
         else:
             t2 = healthy_peak if t2 is None else min(t2, healthy_peak)
     if t1 is not None and t2 is None:  # single phase: the same conductor away from the joint
-        t2 = float(apparent_c(ambient + load_rise, eps_cond, sky))
+        t2 = float(apparent_c(ambient + load_rise, eps_cond, refl))
     if sun > 0.6 and rng.uniform() < 0.5:
         _glints(rng, img, ambient)
     img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), PSF_SIGMA_PX)
