@@ -226,3 +226,15 @@ def _glints(rng: np.random.Generator, img: np.ndarray, ambient: float) -> None:
     for _ in range(int(rng.integers(1, 4))):
         y, x = int(rng.uniform(0, h - 2)), int(rng.uniform(0, w - 2))
         img[y:y + int(rng.integers(1, 3)), x:x + int(rng.integers(1, 3))] = ambient + rng.uniform(10.0, 40.0)
+
+
+def encode_scene(img: np.ndarray, truth: Truth) -> bytes:
+    """The radiometric TIFF of a generated frame, the format ``irpatrol simulate flight`` writes
+    (float32 °C with the capture parameters: ε 0.95, distance, reflected = ambient), so
+    ``irpatrol analyze`` and ingest read it like any other."""
+    from irpatrol.radiometry import CaptureParams, ImageMeta
+    from irpatrol.radiometry.tiff import encode
+
+    params = CaptureParams(emissivity=CAMERA_EMISSIVITY, distance_m=round(truth.distance_m, 2),
+                           reflected_c=truth.t0_c, atmospheric_c=truth.t0_c, humidity=50.0)
+    return encode(img, meta=ImageMeta(make="irpatrol", model="simulated field scene"), params=params)
