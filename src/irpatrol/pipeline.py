@@ -168,8 +168,18 @@ def _with_reading_flags(conditions: Conditions, thermogram: Thermogram) -> Condi
     return dataclasses.replace(conditions, extra_flags=extra)
 
 
+SAME_CONDUCTOR_MARGIN_K = 3.0
+"""Added to the camera's accuracy (K) when T2 is the hotspot's own conductor away from the joint
+(``t2_source = "same-conductor"``) rather than the same part on another phase: a clamp and its
+conductor differ in emissivity (oxidised clamp ε ≈ 0.8–0.95, weathered conductor 0.5–0.9) and both
+reflect a sky colder than the air, so their apparent temperatures differ by a few kelvin with no
+fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice."""
+
+
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
               accuracy: tuple[float, float]) -> Diagnosis:
+    if h.t2_source == "same-conductor":
+        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,
