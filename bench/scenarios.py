@@ -12,7 +12,8 @@ Truth grade: DL/T 664-2016 on the truth T1, T2, T0 (apparent temperatures before
 A defect counts when its truth grade is general or worse and the joint is resolved (≥ 3×3 px).
 
 Per scenario: recall of defects graded general or worse (a hotspot containing the joint, ±3 px,
-graded general or worse); false defects per 100 frames with nothing wrong; grade accuracy over
+graded general or worse; an ``unrated`` hotspot marked for review counts as a miss); false
+defects per 100 frames with nothing wrong; grade accuracy over
 defects (a missed or unrated defect is wrong); share of found defects with |T2 error| ≤ 1 K and
 |δ error| ≤ 2 pp; median ms per frame (wall, one OpenCV thread). Targets from issue 10.
 """
