@@ -15,6 +15,15 @@ HUMIDITY_LIMIT_PCT = 85.0
 """Relative humidity above which a reading is not valid for grading (%; DL/T 664-2016 §4.3)."""
 LOW_LOAD_FRACTION = 0.30
 """Load below this fraction of rated current: current-heating defects may be masked (DL/T 664-2016 §4.3)."""
+LOW_AMBIENT_C = 5.0
+"""Ambient reference below which the detection conditions are not met: "环境温度一般不宜低于5℃"
+(DL/T 664-2016 §4.3 as paraphrased by the State Grid instruction, https://www.guayunfan.com/baike/876340.html;
+../shared/domain/standards-verification.md §2.5, pitfall 10) (°C)."""
+OUTSIDE_CALIBRATED_RANGE = "outside-calibrated-range"
+"""The validity flag radiometry raises for a reading outside the camera's calibrated range."""
+CAMERA_ACCURACY = (2.0, 2.0)
+"""Typical stated accuracy of a drone radiometric camera: ±2 K or ±2 % of the reading in °C,
+whichever is greater (DJI M30T / H20T / M3T data sheets; FLIR T-series the same), as (K, %)."""
 MIN_TARGET_PX = 9
 """A hotspot smaller than this many pixels is below the spatial resolution to trust its t_max (px)."""
 
@@ -38,6 +47,8 @@ class Conditions:
         calibrated_range_c: (min, max) °C the camera's calibration covers for this image (its
             stated range intersected with RawValueRange, ``irpatrol.radiometry.validity``); a
             reading outside it raises ``outside-calibrated-range``. None: unknown (no flag).
+        extra_flags: validity flags raised elsewhere (radiometry: ``outside-calibrated-range``);
+            codes of :data:`FLAG_TEXT` are passed through, others ignored.
     """
 
     wind_m_s: float | None = None
@@ -50,6 +61,7 @@ class Conditions:
     distance_m: float | None = None
     small_target: bool | None = None
     calibrated_range_c: tuple[float, float] | None = None
+    extra_flags: tuple[str, ...] = ()
 
     @property
     def load_fraction(self) -> float | None:
@@ -71,12 +83,20 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
         "reading outside the camera's calibrated range (camera range or RawValueRange)",
         "读数超出相机标定范围",
     ),
+    "low-ambient": ("ambient reference below 5 °C", "环境温度低于 5 ℃"),
 }
 """Flag code → (English, Chinese) explanation."""
 
 INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient", "outside-calibrated-range"})
 """Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met; a
 temperature outside the camera's calibration is not a measurement at all)."""
+
+
+def accuracy_k(reading_c: float, accuracy: tuple[float, float] = CAMERA_ACCURACY) -> float:
+    """The camera's accuracy at ``reading_c`` (K): the larger of ``accuracy[0]`` K and ``accuracy[1]`` %
+    of the reading in °C, the way camera data sheets state it ("±2 °C or ±2 %")."""
+    k, pct = accuracy
+    return max(float(k), abs(float(reading_c)) * float(pct) / 100.0)
 
 
 def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambient_c: float | None = None,
@@ -103,5 +123,8 @@ def validity_flags(conditions: Conditions, *, hot_c: float | None = None, ambien
         flags.append("not-above-ambient")
     rng = conditions.calibrated_range_c
     if rng is not None and any(v is not None and not rng[0] <= v <= rng[1] for v in (hot_c, ambient_c)):
-        flags.append("outside-calibrated-range")
+        flags.append(OUTSIDE_CALIBRATED_RANGE)
+    if ambient_c is not None and ambient_c < LOW_AMBIENT_C:
+        flags.append("low-ambient")
+    flags += [f for f in FLAG_TEXT if f in conditions.extra_flags and f not in flags]
     return flags

@@ -14,7 +14,7 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
-from irpatrol.conditions import Conditions
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose
 from irpatrol.radiometry import Thermogram
 from irpatrol.radiometry.validity import calibrated_range_c
@@ -96,6 +96,8 @@ def examine(
     ambient_source: str = "user",
     reference_bbox: BBox | None = None,
     ifov_mrad: float | None = None,
+    heating: str | None = None,
+    accuracy: tuple[float, float] = CAMERA_ACCURACY,
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -113,6 +115,12 @@ def examine(
     ifov_mrad:
         The camera's pixel IFOV (mrad) for the trusted target size at the object distance
         (``small-target`` flag); None: :func:`ifov_of` the thermogram's camera, if known.
+    heating:
+        "current" or "voltage": the analyst's choice of DL/T 664 table for parts that have both;
+        None: each hotspot's thermal pattern decides (``Hotspot.pattern``).
+    accuracy:
+        The camera's stated accuracy (K, %): a difference within it is never a defect by itself
+        (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
@@ -126,11 +134,13 @@ def examine(
             conditions = dataclasses.replace(conditions, calibrated_range_c=calibrated_range_c(thermogram))
         if ifov_mrad is None:
             ifov_mrad = ifov_of(thermogram)
+        conditions = _with_reading_flags(conditions, thermogram)
     else:
         celsius = check_frame(thermogram)
     hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad)
-    findings = [Finding(h, _diagnose(h, standard, device, conditions)) for h in hotspots]
+                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
+                             accuracy=accuracy)
+    findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy)) for h in hotspots]
     if not findings:
         check_names(standard, device)
     if hotspots:
@@ -148,7 +158,32 @@ def check_names(standard: str, device: str) -> None:
     diagnose(standard, device, hot_c=20.0, ref_c=20.0, ambient_c=20.0, conditions=Conditions())
 
 
-def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions) -> Diagnosis:
+def _with_reading_flags(conditions: Conditions, thermogram: Thermogram) -> Conditions:
+    """``conditions`` with the reading's own validity flags (radiometry's ``outside-calibrated-range``)
+    added to ``extra_flags``, when the thermogram carries any (a ``flags`` attribute or
+    ``details["flags"]``)."""
+    found = getattr(thermogram, "flags", None) or thermogram.details.get("flags") or ()
+    if isinstance(found, str):
+        found = (found,)
+    extra = tuple(dict.fromkeys([*conditions.extra_flags, *(str(f) for f in found)]))
+    if extra == conditions.extra_flags:
+        return conditions
+    return dataclasses.replace(conditions, extra_flags=extra)
+
+
+SAME_CONDUCTOR_MARGIN_K = 3.0
+"""Added to the camera's accuracy (K) when T2 is the hotspot's own conductor away from the joint
+(``t2_source = "same-conductor"``) rather than the same part on another phase: a clamp and its
+conductor differ in emissivity (oxidised clamp ε ≈ 0.8–0.95, weathered conductor 0.5–0.9) and both
+reflect a sky colder than the air, so their apparent temperatures differ by a few kelvin with no
+fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice."""
+
+
+def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
+              accuracy: tuple[float, float]) -> Diagnosis:
+    if h.t2_source == "same-conductor":
+        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
-                    load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond)
+                    load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,
+                    heating=heating, pattern=h.pattern, accuracy=accuracy, equipment=h.on_structure)

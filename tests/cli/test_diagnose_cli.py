@@ -36,8 +36,19 @@ def test_diagnose_rain_withholds_the_grade() -> None:
     d = _json(["diagnose", "--device", "surge-arrester", "--hot", "22", "--ref", "20", "--ambient", "15",
                "--rain", "--json"])
     assert isinstance(d, dict)
-    assert (d["grade"], d["graded"], d["indicative_grade"]) == ("none", False, "serious")
-    assert d["flags"] == ["rain"]
+    assert (d["grade"], d["graded"], d["indicative_grade"]) == ("unrated", False, "serious")
+    assert d["flags"] == ["rain"] and d["unrated_reason"].startswith("conditions not met")
+
+
+def test_diagnose_heating_option_chooses_one_table() -> None:
+    args = ["diagnose", "--device", "transformer-bushing", "--hot", "30", "--ref", "27.5", "--ambient", "25",
+            "--json"]
+    current = _json(args)
+    voltage = _json([*args, "--heating", "voltage"])
+    assert isinstance(current, dict) and isinstance(voltage, dict)
+    assert (current["grade"], current["heating_used"]) == ("none", "current")
+    assert (voltage["grade"], voltage["rule"]) == ("serious", "i1-hv-bushing")
+    assert voltage["heating_basis"] == "analyst"
 
 
 def test_diagnose_text_output() -> None:

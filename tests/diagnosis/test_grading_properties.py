@@ -94,4 +94,6 @@ def test_grade_is_the_worst_criterion_met_when_no_guard_acts(case: dict[str, obj
         worst = max((rules.grade(h.grade).level for h in d.fired), default=0)
         assert d.grade_level == worst
     if not d.graded:
-        assert d.grade == rules.lowest.id
+        assert (d.grade, d.grade_level) == ("unrated", 0) and d.unrated_reason
+    if d.grade == rules.lowest.id:  # "none" only when every applicable criterion was evaluated
+        assert d.unrated_reason is None and not d.not_evaluated

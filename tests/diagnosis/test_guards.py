@@ -70,23 +70,38 @@ def test_low_load_does_not_touch_voltage_heating_parts() -> None:
 @pytest.mark.parametrize("conditions", [Conditions(wind_m_s=6.0), Conditions(humidity_pct=90.0),
                                         Conditions(rain=True)])
 def test_conditions_not_met_withhold_the_grade_and_say_why(conditions: Conditions) -> None:
-    d = diagnose("dlt664-2016", CLAMP, hot_c=140.0, ref_c=30.0, ambient_c=25.0, conditions=conditions)
-    assert (d.grade, d.graded, d.indicative_grade, d.rule) == ("none", False, "critical", "guard-conditions")
+    # 60 °C: no absolute limit; δ = 86 % would be serious, but the conditions are not met → unrated
+    d = diagnose("dlt664-2016", CLAMP, hot_c=60.0, ref_c=30.0, ambient_c=25.0, conditions=conditions)
+    assert (d.grade, d.graded, d.indicative_grade) == ("unrated", False, "serious")
+    assert d.rule == "guard-conditions"
+    assert d.unrated_reason is not None and d.unrated_reason.startswith("conditions not met")
+    assert d.review  # 35 K over T0
     assert d.advice[0].startswith("measurement conditions not met")
-    assert any("critical" in a for a in d.advice)
+    assert any("serious" in a for a in d.advice)
+
+
+@pytest.mark.parametrize("conditions", [Conditions(wind_m_s=6.0), Conditions(rain=True)])
+def test_absolute_limits_still_apply_when_conditions_are_not_met(conditions: Conditions) -> None:
+    # wind and rain only cool a hot spot: 140 °C is past the 130 °C limit whatever the weather
+    d = diagnose("dlt664-2016", CLAMP, hot_c=140.0, ref_c=30.0, ambient_c=25.0, conditions=conditions)
+    assert (d.grade, d.criterion, d.provisional) == ("critical", "hot_c > 130", True)
+    assert all(h.quantity in ("hot_c", "rise_k") for h in d.fired)
+    assert d.unrated_reason is not None and "guard-conditions" in d.guards
 
 
 def test_hot_spot_not_above_ambient_is_invalid() -> None:
     d = diagnose("dlt664-2016", CLAMP, hot_c=20.0, ref_c=18.0, ambient_c=20.0)
-    assert (d.grade, d.graded, d.rule) == ("none", False, "guard-not-above-ambient")
+    assert (d.grade, d.graded, d.rule) == ("unrated", False, "guard-not-above-ambient")
+    assert not d.review
     assert "not-above-ambient" in d.flags and d.delta_pct is None
     assert d.advice[0].startswith("invalid reading")
 
 
 def test_transformer_tank_has_no_automatic_criterion() -> None:
     d = diagnose("dlt664-2016", "transformer-tank", hot_c=120.0, ref_c=40.0, ambient_c=20.0)
-    assert (d.grade, d.graded, d.rows) == ("none", False, ("h1-transformer-tank",))
+    assert (d.grade, d.graded, d.rows) == ("unrated", False, ("h1-transformer-tank",))
     assert "no automatic criterion" in d.advice[0]
+    assert d.unrated_reason == "no automatic criterion for transformer-tank in dlt664-2016"
 
 
 def test_gbt11022_limit_applies_only_with_a_material() -> None:

@@ -44,8 +44,11 @@ def test_real_file_is_matched_and_graded(ingested: Session) -> None:
     img = ingested.scalar(select(Image).where(Image.original_name == SAMPLE))
     assert img is not None and img.pole_id is not None and 10.0 < (img.pole_distance_m or 0) < 12.5
     assert img.camera and img.params and img.params["emissivity"] > 0
-    graded = [f for f in img.findings if f.grade != "none"]
+    graded = [f for f in img.findings if f.grade not in ("none", "unrated")]
     assert graded and all(f.defect_id is not None and f.rule and f.clause for f in graded)
+    unrated = [f for f in img.findings if f.grade == "unrated"]
+    assert all(f.defect_id is None and f.diagnosis and f.diagnosis["unrated_reason"] for f in unrated)
+    assert all(("review" in (f.flags or [])) == ((f.rise_k or 0) >= 10.0) for f in unrated)
 
 
 def test_recompute_with_lower_emissivity_raises_the_temperature(ingested: Session, tmp_path: Path) -> None:

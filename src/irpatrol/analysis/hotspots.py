@@ -37,6 +37,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
@@ -50,7 +51,7 @@ from irpatrol.analysis.references import (
     peer_table,
 )
 from irpatrol.analysis.segmentation import BBox, Region, segment_local
-from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
+from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 from irpatrol.errors import ParameterError
 from irpatrol.units import CelsiusArray
 
@@ -76,6 +77,42 @@ background, so only a clearly hot one (≥ 20 K, the NETA "priority 2" over-ambi
 above 20 °C, standards.md §3.1) is worth an analyst's look; it is flagged ``small-target``."""
 
 
+CLUTTER_AREA_FRACTION = 0.01
+"""A warm region covering more than this fraction of the frame and not elongated (see
+:data:`LINEAR_ELONGATION`) is a body of the scene — a sun-warmed roof, road patch, vehicle or tree
+crown — not a part of the line: at the 5–30 m of a drone inspection a clamp, joint, fuse or arrester
+covers well under 1 % of a 640×512 frame (a 0.3 m part at 10 m with 1.3 mrad pixels is 23 px long),
+and a conductor or crossarm is elongated. Project choice, checked on the shared DJI street frame."""
+CLOSE_RANGE_M = 3.0
+"""Below this object distance (m) the frame is a close-up (a hand-held shot of a panel or a
+terminal), where one part may fill much of the frame: the big-blob rule of :data:`CLUTTER_AREA_FRACTION`
+is for aerial views only."""
+CLUTTER_MIN_PX = 3277
+"""Least area (px) of a big blob whatever the frame size: 1 % of a 640×512 core, the reference
+frame of :data:`CLUTTER_AREA_FRACTION` (a small frame does not make a part a scene body)."""
+LINEAR_ELONGATION = 3.0
+"""Elongation (√ of the ratio of the principal variances) from which a region is a linear body, a
+conductor, jumper or crossarm (a line √12·L/√12·W: 3 is a body three times as long as wide)."""
+CONDUCTOR_MIN_PX = 30
+"""Shortest linear region (px, longest bbox side) searched for a hot joint on it."""
+CONDUCTOR_MAX_WIDTH_PX = 5.0
+"""Widest mean width (area / length, px) of a region taken as a conductor: a 10 kV bare conductor
+is 10–20 mm thick, 1–2 px at 5–30 m with 1.3 mrad pixels (13 mm at 10 m), a few px with blur and
+the joint's sleeve. Roof and wall edges, kerbs and road marks are wider. Project choice."""
+JOINT_PEAK_SPREAD = 5.0
+"""A joint must stand out from its conductor by this many robust standard deviations (IQR / 1.349)
+of the conductor's own far ridge temperatures, so the texture of a warm edge is not split into
+"joints": Rose's criterion (an object is detected with certainty at a contrast-to-noise ratio of 5,
+A. Rose, Vision: Human and Electronic, 1973), the same as the seed test of the segmentation."""
+JOINT_CLEAR = 0.15
+"""Pixels farther than this fraction of the conductor's length (at least :data:`JOINT_CLEAR_PX`)
+from the joint's maximum are "the same conductor away from the joint" (T2). The heat of a bad joint
+decays along the conductor over a few tens of cm (fin equation, docs/physics.md §3)."""
+JOINT_CLEAR_PX = 8
+"""Least distance (px) from the joint's maximum of the pixels that give a conductor's own T2."""
+
+
+
 @dataclass(frozen=True, eq=False)
 class Hotspot:
     """One hot region and its references (temperatures °C, differences K, δ in %).
@@ -84,7 +121,8 @@ class Hotspot:
     ``delta_pct`` is None when T2 is unknown or T1 ≤ T0 (then ``flags`` holds ``not-above-ambient``).
     ``pixel_size_m`` (m, object-side footprint of one pixel) and ``min_target_m`` (m, the
     smallest trusted target) are set when the distance and the camera's IFOV are known, see
-    :func:`trusted_target`.
+    :func:`trusted_target`. ``pattern`` is the thermal pattern, see :func:`thermal_pattern`;
+    ``on_structure`` whether the region is confirmed as a part of the line, see :func:`on_structure`.
     """
 
     bbox: BBox
@@ -105,6 +143,8 @@ class Hotspot:
     flags: tuple[str, ...] = ()
     pixel_size_m: float | None = None
     min_target_m: float | None = None
+    pattern: str = "local"
+    on_structure: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists for tuples and the contour, temperatures rounded to 0.001)."""
@@ -131,6 +171,8 @@ class Hotspot:
             "flags": list(self.flags),
             "pixel_size_m": None if self.pixel_size_m is None else round(self.pixel_size_m, 5),
             "min_target_m": None if self.min_target_m is None else round(self.min_target_m, 5),
+            "pattern": self.pattern,
+            "on_structure": bool(self.on_structure),
         }
 
 
@@ -189,6 +231,22 @@ def small_target(region: Region, distance_m: float | None, ifov_mrad: float | No
     return region.core_px == 0 or region.area_px < SPOT_PX * SPOT_PX
 
 
+WHOLE_BODY_FRACTION = 0.75
+"""A region whose mean rise over T0 is at least this fraction of its peak rise is warm all over
+("whole-body"): the thermal pattern of voltage heating (dielectric loss, leakage current), where a
+connection defect shows a local peak that falls off away from the joint (DL/T 664-2016 Annexes H
+and I, 热像特征; ../shared/domain/standards-verification.md §4 pitfall 1). Project choice."""
+
+
+def thermal_pattern(t_max_c: float, t_mean_c: float, t0_c: float) -> str:
+    """"whole-body" when the region is nearly as warm on average as at its peak (see
+    :data:`WHOLE_BODY_FRACTION`), else "local" (°C in, pattern name out)."""
+    rise = t_max_c - t0_c
+    if rise <= 0:
+        return "local"
+    return "whole-body" if (t_mean_c - t0_c) >= WHOLE_BODY_FRACTION * rise else "local"
+
+
 def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t0_source: str,
              conditions: Conditions, ifov_mrad: float | None, cond: Conditions | None = None) -> Hotspot:
     """The hotspot of ``region``; ``cond``: ``conditions`` without a target size (for the flags),
@@ -207,6 +265,7 @@ def _hotspot(region: Region, contour: np.ndarray, ref: Reference, t0_c: float, t
         t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=ref.peer_bboxes,
         flags=flags, pixel_size_m=None if sizes is None else sizes[0],
         min_target_m=None if sizes is None else sizes[1],
+        pattern=thermal_pattern(t1, region.t_mean_c, t0_c),
     )
 
 
@@ -242,7 +301,11 @@ def _references(regions: list[Region], user_ref: Reference | None, max_peers: in
         if too_close[j] or (has_similar[j] and not has_cooler[j]):
             out[i] = None
         elif has_similar[j]:
-            out[i] = automatic_t2(subset, j, table, max_peers=max_peers)
+            ref = automatic_t2(subset, j, table, max_peers=max_peers)
+            if ref is not None:
+                alike = tuple(subset[k].bbox for k in np.flatnonzero(table.similar[j])[:MAX_ROW_CANDIDATES])
+                ref = dataclasses.replace(ref, similar_bboxes=alike)
+            out[i] = ref
     return out
 
 
@@ -260,6 +323,7 @@ def find_hotspots(
     min_rise_k: float = MIN_RISE_K,
     max_peers: int = 2,
     ifov_mrad: float | None = None,
+    accuracy: tuple[float, float] = CAMERA_ACCURACY,
 ) -> list[Hotspot]:
     """Hot regions of a frame with T2, T0, ΔT, τ and δ, hottest first.
 
@@ -287,6 +351,14 @@ def find_hotspots(
     ifov_mrad:
         The camera's instantaneous field of view per pixel (mrad); with ``conditions.distance_m``
         it sets the trusted target size, see :func:`trusted_target` and :func:`small_target`.
+    accuracy:
+        The camera's stated accuracy (K, %): a region standing out from its local background by
+        less is not reported, nor is a joint excess over its own conductor within it, and a
+        similar region colder than T0 by more is not a valid T2 (:func:`valid_peer_t2`).
+
+    Only equipment is reported: big, blobby regions (:func:`off_structure`) are scene bodies.
+    A linear region (a conductor) without a valid peer is searched for a hot joint on it
+    (:func:`joint_on_conductor`): T1 the joint's maximum, T2 the same conductor away from it.
     """
     celsius = _celsius_of(celsius_or_thermogram)
     if min_area_px < 1 or max_peers < 1:
@@ -306,13 +378,195 @@ def find_hotspots(
     conditions = conditions or Conditions()
     flag_conditions = dataclasses.replace(conditions, target_px=None)
     found: list[Hotspot] = []
+    frame_px = celsius.size
     for region, ref in zip(regions, _references(regions, user_ref, max_peers, min_delta_k), strict=True):
-        if ref is None:
+        if ref is None or off_structure(region, frame_px, accuracy, conditions.distance_m):
             continue
-        if ref is NO_REFERENCE and not _lone_hot(region, t0_c, min_rise_k):
+        peered = ref is not NO_REFERENCE
+        if peered and not valid_peer_t2(ref, t0_c, accuracy):
+            ref = Reference(None, "invalid-reference", None, ref.peer_bboxes)
+        contour = None
+        if ref is NO_REFERENCE and user_ref is None:  # no peer at all: a joint on its conductor?
+            joint = joint_on_conductor(celsius, seg.labels, region, accuracy)
+            if joint is not None and valid_peer_t2(joint[2], t0_c, accuracy):
+                region, contour, ref = joint
+            elif _lone_hot(region, t0_c, min_rise_k):  # reported anyway: its conductor gives T2
+                along = conductor_beyond(celsius, seg.labels, region, accuracy)
+                if along is not None and valid_peer_t2(along, t0_c, accuracy):
+                    ref = along
+                    peered = True
+        if not peered and ref is NO_REFERENCE and not _lone_hot(region, t0_c, min_rise_k):
             continue
         if ref.t2_c is not None and region.t_max_c - ref.t2_c < min_delta_k:
             continue
-        found.append(_hotspot(region, seg.outline(region), ref, t0_c, t0_source, conditions, ifov_mrad,
-                              flag_conditions))
+        spot = _hotspot(region, seg.outline(region) if contour is None else contour, ref, t0_c,
+                        t0_source, conditions, ifov_mrad, flag_conditions)
+        found.append(dataclasses.replace(spot, on_structure=on_structure(region, ref, regions)))
+    found.sort(key=lambda h: -h.t_max_c)
     return found
+
+
+MAX_ROW_CANDIDATES = 8
+"""Similar regions tried (in pairs) for a three-phase row with a hot region."""
+COLLINEAR_TOLERANCE = 0.5
+"""Largest distance (in part lengths) of the middle of three parts from the line through the outer
+two for them to count as a three-phase set in a row (crossarm): see :func:`on_structure`."""
+
+
+def linear_body(region: Region) -> bool:
+    """Whether a region is a conductor-like body: elongated (:data:`LINEAR_ELONGATION`), at least
+    :data:`CONDUCTOR_MIN_PX` long and no wider on average than :data:`CONDUCTOR_MAX_WIDTH_PX`."""
+    w, h = region.bbox[2], region.bbox[3]
+    length = float(np.hypot(w, h)) if region.elongation >= 2 * LINEAR_ELONGATION else float(max(w, h))
+    return (region.elongation >= LINEAR_ELONGATION and max(w, h) >= CONDUCTOR_MIN_PX
+            and region.area_px / length <= CONDUCTOR_MAX_WIDTH_PX)
+
+
+def on_structure(region: Region, ref: Reference, regions: list[Region]) -> bool:
+    """Whether a hot region is confirmed as a part of the line, so that the relative criteria may
+    grade it: its T2 is the user's region or its own conductor, it is itself a conductor-like body,
+    or it and two similar parts form a three-phase set in a row (the corresponding parts of the
+    three phases sit side by side on the crossarm, standards.md §4.3). A sun-warmed roof vent or
+    car part has look-alikes, but seldom exactly two in a row with it."""
+    if ref.source in ("user-region", "same-conductor") or linear_body(region):
+        return True
+    boxes = ref.similar_bboxes or ref.peer_bboxes
+    size = max(region.bbox[2], region.bbox[3])
+    return any(_in_a_row(region.bbox, p, q, size) for k, p in enumerate(boxes) for q in boxes[k + 1:])
+
+
+def _in_a_row(*boxes_and_size: Any) -> bool:
+    """Whether three bboxes' centres lie on one line within :data:`COLLINEAR_TOLERANCE` part lengths."""
+    *boxes, size = boxes_and_size
+    pts = [np.array([x + w / 2, y + h / 2]) for x, y, w, h in boxes]
+    spread = np.ptp(np.array(pts), axis=0)
+    by_x = bool(spread[0] >= spread[1])
+    a, mid, b = sorted(pts, key=(lambda p: (p[0], p[1])) if by_x else (lambda p: (p[1], p[0])))
+    span = b - a
+    if not np.any(span):
+        return False
+    off = abs(span[0] * (mid - a)[1] - span[1] * (mid - a)[0]) / float(np.hypot(*span))
+    return bool(off <= COLLINEAR_TOLERANCE * size)
+
+
+def off_structure(region: Region, frame_px: int, accuracy: tuple[float, float] = CAMERA_ACCURACY,
+                  distance_m: float | None = None) -> bool:
+    """Whether a warm region is not a part of the line and must never be graded: in an aerial view
+    (object distance unknown or at least :data:`CLOSE_RANGE_M`) a big, blobby body (more than
+    :data:`CLUTTER_AREA_FRACTION` of the frame and less elongated than :data:`LINEAR_ELONGATION`:
+    roof, road, vehicle, tree crown); in any view one that stands out from its local background by
+    no more than the camera's accuracy (a difference within it is never a defect)."""
+    aerial = distance_m is None or distance_m <= 0 or distance_m >= CLOSE_RANGE_M
+    big_blob = (aerial and region.area_px > max(CLUTTER_AREA_FRACTION * frame_px, CLUTTER_MIN_PX)
+                and region.elongation < LINEAR_ELONGATION)
+    contrast = region.local_contrast_k
+    faint = bool(np.isfinite(contrast)) and contrast <= accuracy_k(region.t_max_c, accuracy)
+    return big_blob or faint
+
+
+def valid_peer_t2(ref: Reference, t0_c: float, accuracy: tuple[float, float] = CAMERA_ACCURACY) -> bool:
+    """Whether a similar region's T2 can be the same part on a healthy phase: a part carrying load is
+    not colder than the ambient reference body by more than the camera's accuracy; a colder
+    look-alike is background or a sky reflection on bare metal (δ would exceed 100 %)."""
+    if ref.t2_c is None or ref.source not in ("similar-component", "same-conductor"):
+        return True
+    return ref.t2_c >= t0_c - accuracy_k(ref.t2_c, accuracy)
+
+
+LINE_PROFILE_PX = 4
+"""Half length (px) of the profile across a conductor sampled by :func:`conductor_beyond`."""
+LINE_CONTRAST_K = 1.0
+"""Least difference (K) between a conductor's line and the background on both sides of it for a
+sample to count: twenty times the NETD of a 50 mK core, so noise never makes a line. Project choice."""
+BEYOND_PX = (1.0, 2.5)
+"""Where, along a hot region's long axis, its conductor is sampled for T2 (:func:`conductor_beyond`):
+from 1 to 2.5 region lengths beyond its maximum, on both sides, i.e. past the joint's own heat
+(which falls to e⁻¹ within one fin length λ, docs/physics.md §3)."""
+
+
+def conductor_beyond(celsius: CelsiusArray, labels: np.ndarray, region: Region,
+                     accuracy: tuple[float, float] = CAMERA_ACCURACY) -> Reference | None:
+    """T2 of a hot joint whose conductor is not part of the warm region (bare aluminium reflecting a
+    cold sky looks colder than the ground, docs/physics.md §1): the conductor's own temperature,
+    sampled along the region's long axis :data:`BEYOND_PX` region lengths beyond the maximum on both
+    sides (the joint heats its conductor and the heat decays along it, so the joint's warm region is
+    elongated along the conductor). At each sample a profile across the axis must show a thin line
+    at least :data:`LINE_CONTRAST_K` off the background on both sides; the line's value there is a
+    sample. T2 is their median. None when the region has no direction, fewer than 6 samples show a
+    line, or they spread more than the camera's accuracy (no single conductor there)."""
+    if region.elongation < 1.5:
+        return None
+    h, w = celsius.shape
+    theta = np.deg2rad(region.angle_deg)
+    ux, uy = float(np.cos(theta)), float(np.sin(theta))
+    length = float(max(region.bbox[2], region.bbox[3]))
+    mx, my = region.max_xy
+    offsets = np.arange(-LINE_PROFILE_PX, LINE_PROFILE_PX + 1, dtype=np.float64)
+    samples: list[float] = []
+    for sign in (-1.0, 1.0):
+        for d in np.linspace(BEYOND_PX[0] * length, BEYOND_PX[1] * length, 8):
+            px = np.rint(mx + sign * d * ux - offsets * uy).astype(int)
+            py = np.rint(my + sign * d * uy + offsets * ux).astype(int)
+            if px.min() < 0 or py.min() < 0 or px.max() >= w or py.max() >= h:
+                continue
+            if np.any((labels[py, px] != 0) & (labels[py, px] != region.label)):
+                continue
+            profile = celsius[py, px].astype(np.float64)
+            side = 0.5 * (profile[:2].mean() + profile[-2:].mean())
+            centre = profile[LINE_PROFILE_PX - 1:LINE_PROFILE_PX + 2]
+            k = int(np.argmax(np.abs(centre - side)))
+            if abs(centre[k] - side) >= LINE_CONTRAST_K:
+                samples.append(float(centre[k]))
+    if len(samples) < 6:
+        return None
+    q25, q50, q75 = np.percentile(samples, [25.0, 50.0, 75.0])
+    if q75 - q25 > accuracy_k(float(q50), accuracy):
+        return None
+    return Reference(float(q50), "same-conductor", None, ())
+
+
+def joint_on_conductor(celsius: CelsiusArray, labels: np.ndarray, region: Region,
+                       accuracy: tuple[float, float] = CAMERA_ACCURACY,
+                       ) -> tuple[Region, np.ndarray, Reference] | None:
+    """A hot joint split out of the linear region (conductor, jumper) it sits on, or None.
+
+    T2 is the same conductor away from the joint: the median ridge temperature (the 3×3 px maximum
+    within the region, so the edge pixels blurred towards the background by the optics do not pull
+    it down) of the region's pixels farther than :data:`JOINT_CLEAR` of its length (at least
+    :data:`JOINT_CLEAR_PX`) from the maximum. The joint is the connected part of the region around
+    the maximum that is hotter than T2 + half the excess (the joint's own outline at half height).
+    None when the region is not a conductor (linear, long, thin: :data:`CONDUCTOR_MAX_WIDTH_PX`), or
+    the excess T1 − T2 is within the camera's accuracy or within :data:`JOINT_PEAK_SPREAD` robust
+    deviations of the far ridge temperatures.
+    """
+    x, y, w, h = region.bbox
+    if not linear_body(region):
+        return None
+    mask = labels[y:y + h, x:x + w] == region.label
+    patch = celsius[y:y + h, x:x + w]
+    mx, my = region.max_xy[0] - x, region.max_xy[1] - y
+    yy, xx = np.nonzero(mask)
+    clear = max(JOINT_CLEAR_PX, JOINT_CLEAR * max(w, h))
+    far = np.hypot(xx - mx, yy - my) >= clear
+    if far.sum() < 2 * JOINT_CLEAR_PX:
+        return None
+    inside = np.where(mask, patch, np.float32(-1e4)).astype(np.float32)
+    ridge = cv2.dilate(inside, np.ones((3, 3), np.uint8))
+    far_c = ridge[yy[far], xx[far]]
+    q25, t2_, q75 = np.percentile(far_c, [25.0, 50.0, 75.0])
+    t2 = float(t2_)
+    excess = region.t_max_c - t2
+    if excess <= accuracy_k(region.t_max_c, accuracy) or excess < JOINT_PEAK_SPREAD * (q75 - q25) / 1.349:
+        return None
+    hot = (mask & (patch >= t2 + 0.5 * excess)).astype(np.uint8)
+    _, comp = cv2.connectedComponents(hot, connectivity=8)
+    joint = comp == comp[my, mx]
+    jy, jx = np.nonzero(joint)
+    jbox = (x + int(jx.min()), y + int(jy.min()), int(jx.max() - jx.min() + 1), int(jy.max() - jy.min() + 1))
+    contours, _ = cv2.findContours(joint.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE,
+                                   offset=(x, y))
+    contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
+    core = cv2.erode(joint.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0)
+    part = dataclasses.replace(region, bbox=jbox, area_px=int(joint.sum()),
+                               t_mean_c=float(patch[joint].mean()), core_px=int(core.sum()))
+    return part, contour, Reference(t2, "same-conductor", region.bbox, ())

@@ -61,14 +61,25 @@ pairs of texture blobs of a busy background differ by more. Without it any two b
 area and elongation gates would serve as each other's T2, and a busy frame reports dozens."""
 
 
+PEER_SPAN = 24.0
+"""Largest distance between the centres of two regions taken as the same part on different phases,
+in multiples of the longer of their longest sides: the outer phases of a 10 kV line are up to
+about 2 m apart on the crossarm while a clamp, joint or terminal is at least 0.08 m long
+(../shared/domain/standards.md §4.3, pole layout), so corresponding parts lie within about 24 part
+lengths of each other. A look-alike across
+the frame (a roof tile, a car part) is not "the same part on a healthy phase". Project choice."""
+
+
 @dataclass(frozen=True)
 class Reference:
-    """T2 of one region: value (°C), where it came from and the regions it was chosen among."""
+    """T2 of one region: value (°C), where it came from and the regions it was chosen among
+    (``peer_bboxes``); ``similar_bboxes``: every region similar to it (for the three-phase row test)."""
 
     t2_c: float | None
     source: str
     bbox: BBox | None
     peer_bboxes: tuple[BBox, ...] = ()
+    similar_bboxes: tuple[BBox, ...] = ()
 
 
 NO_REFERENCE = Reference(None, "none", None)
@@ -98,8 +109,9 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
 
     The distance is |log area ratio| + |log elongation ratio| + mean |Δ log Hu| (0 for congruent
     regions); the gates are area ratio ≤ ``area_ratio``, elongation ratio ≤ ``elongation_ratio``
-    and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`, a distance of at
-    most ``max_distance``, and both regions :func:`comparable`.
+    and, for two elongated regions, long axes within :data:`ANGLE_TOLERANCE_DEG`, centres within
+    :data:`PEER_SPAN` part lengths, a distance of at most ``max_distance``, and both regions
+    :func:`comparable`.
     """
     area = np.array([r.area_px for r in regions], dtype=np.int64)
     t_max = np.array([r.t_max_c for r in regions], dtype=np.float64)
@@ -117,7 +129,11 @@ def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,
     similar = (d_area <= np.log(area_ratio) + 1e-12) & (d_elong <= np.log(elongation_ratio) + 1e-12)
     distance = np.round(d_area + d_elong + d_hu, 9)
     measurable = np.array([comparable(r) for r in regions], dtype=bool)
-    similar &= parallel & (distance <= max_distance) & measurable[:, None] & measurable[None, :]
+    box = np.array([r.bbox for r in regions], dtype=np.float64).reshape(len(regions), 4)
+    cx, cy, side = box[:, 0] + box[:, 2] / 2, box[:, 1] + box[:, 3] / 2, box[:, 2:].max(axis=1)
+    apart = np.hypot(cx[:, None] - cx[None, :], cy[:, None] - cy[None, :])
+    near = apart <= PEER_SPAN * np.maximum(side[:, None], side[None, :])
+    similar &= parallel & near & (distance <= max_distance) & measurable[:, None] & measurable[None, :]
     np.fill_diagonal(similar, False)
     return PeerTable(similar, distance, t_max, area)
 

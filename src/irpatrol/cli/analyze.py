@@ -38,6 +38,8 @@ def _text(path: Path, ex: Examination) -> list[str]:
             f"τ {_num(h.rise_k, 'K')}  δ {_num(h.delta_pct, '%')}  "
             f"→ {d.get('grade')} {d.get('grade_zh') or ''}"
         )
+        if d.get("unrated_reason"):
+            lines.append(f"     unrated: {d['unrated_reason']}" + ("; review" if d.get("review") else ""))
         flags = list(dict.fromkeys([*(d.get("flags") or []), *h.flags]))
         extra = [f"rule {d['rule']}" if d.get("rule") else "",
                  f"clause {d['clause']}" if d.get("clause") else "",
@@ -106,6 +108,9 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
         annotate: Annotated[Path | None, typer.Option(help="Write annotated PNGs into this folder.")] = None,
         palette: Annotated[str, typer.Option(help="Palette of the annotated PNGs.")] = "iron",
+        heating: Annotated[str | None, typer.Option(
+            help="current or voltage: the table for parts that have both (DL/T 664 H.1 or I.1); "
+                 "default: from each hotspot's thermal pattern.")] = None,
     ) -> None:
         """Find hotspots, choose T2 and T0, and grade each by the standard."""
         check_names(standard, device)
@@ -117,7 +122,7 @@ def register(app: typer.Typer) -> None:
             try:
                 thermogram = read(path)
                 ex = examine(thermogram, standard=standard, device=device, ambient_c=ambient,
-                             conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov)
+                             conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov, heating=heating)
                 png = annotate and _write_annotation(annotate, path, thermogram.celsius, ex, palette)
             except IrPatrolError as exc:
                 failed += 1

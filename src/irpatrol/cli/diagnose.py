@@ -41,11 +41,14 @@ def diagnose_command(
     rain: Annotated[bool, typer.Option("--rain", help="Rain, snow or fog at capture.")] = False,
     material: Annotated[str | None, typer.Option(
         "--material", help="Material for GB/T 11022 limits (bare, silver-nickel, tin).")] = None,
+    heating: Annotated[str | None, typer.Option(
+        "--heating", help="current or voltage: the table for a part that has both (DL/T 664 H.1 or "
+                          "I.1); default current (a local hot spot at a connection).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Grade one reading: T1 (hot spot), T2 (normal corresponding point), T0 (ambient) of a component."""
     result = diagnose(standard, device, hot_c=hot, ref_c=ref, ambient_c=ambient, load_current_a=load_current,
-                      rated_current_a=rated_current, material=material,
+                      rated_current_a=rated_current, material=material, heating=heating,
                       conditions=Conditions(wind_m_s=wind, humidity_pct=humidity, rain=rain))
     if as_json:
         print_json_line(result.to_dict())
@@ -66,6 +69,9 @@ def diagnosis_lines(d: Diagnosis) -> list[str]:
         f"{d.standard} · {d.device} ({d.device_zh})",
         f"grade: {d.grade} ({d.grade_zh}){status}",
     ]
+    if d.unrated_reason:
+        lines.append(f"not rated: {d.unrated_reason}" if d.grade == "unrated"
+                     else f"absolute limits only: {d.unrated_reason}")
     if d.indicative_grade != d.grade:
         lines.append(f"criteria alone: {d.indicative_grade}")
     if d.rule:

@@ -17,6 +17,44 @@ simulate_app = typer.Typer(
 )
 
 
+@simulate_app.command("scenes")
+@handles_errors
+def scenes(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the TIFFs and truth.json.")],
+    count: Annotated[int, typer.Option("--count", help="Frames per scenario.", min=1, max=10000)] = 5,
+    scenario: Annotated[list[str] | None, typer.Option(
+        "--scenario", help="Scenario (repeat); default all: healthy, healthy-clutter, hot-joint, "
+                           "hot-joint-single-phase, far, arrester.")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Write field-like radiometric TIFFs of a pole top (docs/physics.md) with their truth record."""
+    import json
+
+    from irpatrol.simulate.scene import SCENARIOS, encode_scene, render
+
+    chosen = scenario or list(SCENARIOS)
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        raise InputError(f"unknown scenario {unknown[0]!r}; valid: {', '.join(SCENARIOS)}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        records = []
+        for si, name in enumerate(chosen):
+            for k in range(count):
+                img, truth = render(seed + 1000 * si + k, name)
+                file = f"{name}_{k:04d}.tiff"
+                (out / file).write_bytes(encode_scene(img, truth))
+                records.append({"file": file, **truth.to_dict()})
+        (out / "truth.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), source=str(out)) from exc
+    if json_out:
+        print_json_line({"out": str(out), "frames": len(records), "scenarios": chosen})
+    else:
+        typer.echo(f"{len(records)} frames in {out} (truth.json)")
+
+
 @simulate_app.command("flight")
 @handles_errors
 def flight(

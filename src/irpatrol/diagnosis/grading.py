@@ -22,13 +22,28 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from irpatrol.conditions import FLAG_TEXT, Conditions, validity_flags
+from irpatrol.conditions import (
+    FLAG_TEXT,
+    OUTSIDE_CALIBRATED_RANGE,
+    Conditions,
+    accuracy_k,
+    validity_flags,
+)
 from irpatrol.diagnosis.catalogue import Component, component
 from irpatrol.diagnosis.load_correction import LoadFactor, check_current, rated_load_factor, wind_factor
 from irpatrol.diagnosis.loader import load_ruleset
 from irpatrol.diagnosis.readings import Readings
 from irpatrol.diagnosis.result import Diagnosis, Hit
-from irpatrol.diagnosis.rules import QUANTITIES, Grade, Guard, RuleRow, RuleSet
+from irpatrol.diagnosis.rules import (
+    ABSOLUTE_QUANTITIES,
+    QUANTITIES,
+    RELATIVE_QUANTITIES,
+    UNRATED,
+    Grade,
+    Guard,
+    RuleRow,
+    RuleSet,
+)
 from irpatrol.errors import InputError
 
 _NEEDS = {"delta_t_k": "ref_c", "cold_delta_k": "ref_c", "rise_k": "ambient_c",
@@ -36,24 +51,49 @@ _NEEDS = {"delta_t_k": "ref_c", "cold_delta_k": "ref_c", "rise_k": "ambient_c",
 """The inputs each criterion quantity needs (named in the advice when one is missing)."""
 
 
+HEATING_CHOICES = ("current", "voltage")
+"""Values of ``heating`` (``--heating``): which DL/T 664-2016 table grades a part catalogued as
+``both`` — Table H.1 (current heating) or Table I.1 (voltage heating), never both at once."""
+PATTERN_HEATING = {"local": "current", "whole-body": "voltage"}
+"""Thermal pattern (热像特征) → heating type: a local hot spot centred on a connection is current
+heating, whole-body or distributed warming is voltage heating (DL/T 664-2016 §9 and Annexes H/I;
+../shared/domain/standards-verification.md §4 pitfall 1)."""
+REVIEW_RISE_K = 10.0
+"""An unrated reading at least this far above T0 (K) is marked for an analyst's review: the DL/T 664
+low-rise limit (1999 edition §5.2.2 wording, standards-verification.md §2.5)."""
+
+
 def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c: float | None = None,
              ambient_c: float | None = None, load_current_a: float | None = None,
              rated_current_a: float | None = None, conditions: Conditions = Conditions(),
-             material: str | None = None) -> Diagnosis:
+             material: str | None = None, heating: str | None = None, pattern: str | None = None,
+             accuracy: tuple[float, float] | None = None, equipment: bool = True) -> Diagnosis:
     """Grade a reading of ``device`` (a catalogue kind) by ``standard`` (a shipped name, a rule-file
     path or a loaded RuleSet).
 
     Args:
         hot_c: T1, hot-spot temperature (°C).
         ref_c: T2, the same part on a healthy phase or a similar component (°C).
-        ambient_c: T0, the ambient reference body (°C).
+        ambient_c: T0, the ambient reference body (°C): DL/T 664 defines it as the temperature of a
+            reference body in the same frame, not the air temperature of a weather report.
         load_current_a / rated_current_a: actual and rated current (A); override ``conditions``.
         conditions: wind, humidity, rain … at capture (irpatrol.conditions).
         material: contact/connection material selecting a GB/T 11022 limit row ("bare",
             "silver-nickel", "tin" in dlt664-2016); None = unknown, those rows are skipped.
+        heating: "current" or "voltage", the analyst's choice of table for a part that has both
+            (overrides ``pattern``); rows of the other heating type are never applied.
+        pattern: the thermal pattern seen by the analysis, "local" (hot spot at a connection →
+            current) or "whole-body" (→ voltage). Neither given: current heating, with advice.
+        accuracy: the camera's stated accuracy (K, %); when given, a difference |T1 − T2| within it
+            is never a defect by itself (the result is ``unrated``). None: differences are taken as
+            measured (an analyst's own reading).
+        equipment: False when the reading is not confirmed to be a part of the line (automatic
+            analysis: no three-phase set, conductor or user reference): only the absolute criteria
+            apply, the low-rise guard does not, and the result is otherwise ``unrated``.
 
-    Raises InputError for an unknown device or material, ParameterError for impossible numbers,
-    RuleSetError for an unknown standard or a bad rule file.
+    Raises InputError for an unknown device, material, heating or pattern, or a heating type the
+    device has no row for; ParameterError for impossible numbers; RuleSetError for an unknown
+    standard or a bad rule file.
     """
     rules = standard if isinstance(standard, RuleSet) else load_ruleset(standard)
     part = component(device)
@@ -65,17 +105,56 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
         rated_current_a=check_current("rated_current_a", rated_a, positive=True),
     )
     readings = Readings(hot_c=hot_c, ref_c=ref_c, ambient_c=ambient_c)
-    rows = rules.rows_for(device, material)
+    rows, used, basis = _rows_by_heating(rules, part, rules.rows_for(device, material), heating, pattern)
     load = rated_load_factor(conditions.load_current_a, conditions.rated_current_a, rules.load_correction)
     flags = _flags(rules, conditions, readings)
-    return _grade(rules, part, rows, readings, conditions, flags, load, material)
+    acc = None if accuracy is None else accuracy_k(readings.hot_c, accuracy)
+    return _grade(rules, part, rows, readings, conditions, flags, load, material, (used, basis), acc,
+                  equipment)
+
+
+def _rows_by_heating(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], heating: str | None,
+                     pattern: str | None) -> tuple[tuple[RuleRow, ...], str, str]:
+    """The rows of one heating type, the type and how it was chosen ("analyst", "pattern",
+    "default", "catalogue"). Rows marked ``any`` apply to both types."""
+    if heating is not None and heating not in HEATING_CHOICES:
+        raise InputError(f"unknown heating {heating!r}; valid: {', '.join(HEATING_CHOICES)}")
+    if pattern is not None and pattern not in PATTERN_HEATING:
+        raise InputError(f"unknown thermal pattern {pattern!r}; valid: {', '.join(PATTERN_HEATING)}")
+    kinds = {r.heating for r in rows} - {"any"}
+    if heating is not None:
+        used, basis = heating, "analyst"
+    elif len(kinds) <= 1:
+        return rows, (next(iter(kinds)) if kinds else part.heating), "catalogue"
+    elif pattern is not None:
+        used, basis = PATTERN_HEATING[pattern], "pattern"
+    else:
+        used, basis = "current", "default"
+    chosen = tuple(r for r in rows if r.heating in (used, "any"))
+    if rows and not chosen:
+        raise InputError(f"{part.kind} has no {used}-heating row in {rules.name}; "
+                         f"its rows are {'/'.join(sorted(kinds))}-heating")
+    return chosen, used, basis
 
 
 def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
            conditions: Conditions, flags: tuple[str, ...], load: LoadFactor,
-           material: str | None) -> Diagnosis:
+           material: str | None, heating: tuple[str, str] = ("", ""),
+           accuracy: float | None = None, equipment: bool = True) -> Diagnosis:
     low_rise = rules.guard("low-rise")
     fired, suppressed, missing = _evaluate(rows, readings, low_rise)
+    within: list[Hit] = []
+    if accuracy is not None and readings.delta_t_k is not None and abs(readings.delta_t_k) <= accuracy:
+        within = [h for h in [*fired, *suppressed] if h.quantity in RELATIVE_QUANTITIES]
+        fired = [h for h in fired if h.quantity not in RELATIVE_QUANTITIES]
+        suppressed = [h for h in suppressed if h.quantity not in RELATIVE_QUANTITIES]
+    withholding = [g for g in rules.guards if g.kind == "withhold" and set(g.flags) & set(flags)]
+    uncalibrated = OUTSIDE_CALIBRATED_RANGE in flags
+    indicative_top = _worst(rules, fired)
+    indicative = rules.grade(indicative_top.grade) if indicative_top else rules.lowest
+    if withholding or uncalibrated or not equipment:
+        fired = [h for h in fired if h.quantity in ABSOLUTE_QUANTITIES]
+        suppressed = []
     top = _worst(rules, fired)
     grade = rules.grade(top.grade) if top else rules.lowest
     decided_by: Hit | Guard | None = top
@@ -90,23 +169,39 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
     low_load = rules.guard("low-load")
     if low_load and "low-load" in flags and part.heating != "voltage":
         guards.append(low_load)
+    guards += [g for g in rules.guards if g.kind == "qualify" and set(g.flags) & set(flags)]
 
-    withholding = [g for g in rules.guards if g.kind == "withhold" and set(g.flags) & set(flags)]
     has_criteria = any(r.criteria for r in rows)
-    indicative = grade
+    reasons = _unrated_reasons(rules, part, rows, readings, flags, withholding, missing, within, accuracy)
+    if not equipment:
+        reasons.insert(0, ("not confirmed as line equipment (no three-phase set, conductor or reference "
+                           "region): relative criteria not applied",
+                           "未确认为线路设备（无三相对照、导线或参照区域）：不按相对判据判断"))
+    unrated = bool(reasons) and grade.level == 0
+    if unrated:
+        grade, decided_by = UNRATED, (withholding[0] if withholding else None)
     if withholding:
-        grade, decided_by = rules.lowest, withholding[0]
         advice += [(g.advice_en, g.advice_zh) for g in withholding]
-        if indicative.level > 0:
+        if indicative.level > grade.level:
             advice.append((f"without these conditions the criteria give: {indicative.en}",
                            f"若不考虑上述条件，按判据为：{indicative.zh}"))
-    elif not has_criteria:
+    if not has_criteria:
         advice.append(_no_criteria_advice(rules, part, rows))
+    elif unrated:
+        advice.append((UNRATED.advice_en, UNRATED.advice_zh))
     else:
         advice.append(_grade_advice(grade, top))
         advice += [(f"confirm by: {h.follow_up}", f"复核试验：{h.follow_up}")
                    for h in _unique_follow_ups(fired)]
-    advice += [(g.advice_en, g.advice_zh) for g in guards]
+        if top is not None and top.rule.startswith("g-") and decided_by is top:
+            advice.append(("GB/T 11022 (IEC 60694 Table 3) temperature limit exceeded",
+                           "超过 GB/T 11022（IEC 60694 表3）温度限值"))
+    if reasons and not unrated:
+        advice.append((f"absolute limits only: {reasons[0][0]}", f"仅按绝对温度判据：{reasons[0][1]}"))
+        guards += withholding
+    advice += [(g.advice_en, g.advice_zh) for g in guards if g not in withholding]
+    if heating[1] in ("default", "pattern", "analyst") and part.heating == "both":
+        advice.append(_heating_advice(heating[0], heating[1]))
     guarded = {f for g in rules.guards for f in g.flags} | {"low-load"}
     advice += [(f"note: {FLAG_TEXT[f][0]}", f"注意：{FLAG_TEXT[f][1]}") for f in flags if f not in guarded]
     advice += _missing_advice(missing)
@@ -121,12 +216,14 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
                        "re-test at higher load",
                        f"折算到额定电流时按判据为：{corrected.grade.zh}，请在较高负荷时复测"))
     decided = _decided(decided_by)
+    all_guards = [*withholding, *[g for g in guards if g not in withholding]]
+    rise = readings.rise_k
     return Diagnosis(
         standard=rules.name, standard_title=rules.title, edition=rules.edition,
         device=part.kind, device_en=part.name_en, device_zh=part.name_zh, heating=part.heating,
         grade=grade.id, grade_en=grade.en, grade_zh=grade.zh, grade_level=grade.level,
         grade_equivalent=grade.equivalent,
-        graded=not withholding and has_criteria, provisional=bool(guards) and not withholding,
+        graded=not unrated and has_criteria, provisional=(bool(guards) or bool(reasons)) and not unrated,
         indicative_grade=indicative.id, rule=decided[0], clause=decided[1], confidence=decided[2],
         criterion=decided[3],
         hot_c=readings.hot_c, ref_c=readings.ref_c, ambient_c=readings.ambient_c,
@@ -139,11 +236,49 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
         corrected_grade=corrected.grade.id if corrected.grade else None, correction_note=corrected.note,
         correction_source=rules.load_correction.source, wind_factor=wind, wind_corrected_delta_t_k=calm_dt,
         material=material, wind_m_s=conditions.wind_m_s, humidity_pct=conditions.humidity_pct,
-        rain=conditions.rain, flags=flags, guards=tuple(g.id for g in [*withholding, *guards]),
+        rain=conditions.rain, flags=flags, guards=tuple(g.id for g in all_guards),
         advice=tuple(en for en, _ in advice), advice_zh=tuple(zh for _, zh in advice),
         fired=tuple(fired), suppressed=tuple(suppressed), not_evaluated=tuple(missing),
         rows=tuple(r.id for r in rows),
+        unrated_reason=reasons[0][0] if reasons else None,
+        unrated_reason_zh=reasons[0][1] if reasons else None,
+        heating_used=heating[0], heating_basis=heating[1], accuracy_k=accuracy,
+        review=unrated and rise is not None and rise >= REVIEW_RISE_K,
     )
+
+
+def _unrated_reasons(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
+                     flags: tuple[str, ...], withholding: list[Guard], missing: list[str],
+                     within: list[Hit], accuracy: float | None) -> list[tuple[str, str]]:
+    """Why the applicable criteria could not all be evaluated (English, Chinese), most basic first."""
+    reasons: list[tuple[str, str]] = []
+    if withholding:
+        codes = [f for f in flags if any(f in g.flags for g in withholding)]
+        reasons.append((f"conditions not met: {', '.join(FLAG_TEXT[f][0] for f in codes)}",
+                        f"检测条件不满足：{'、'.join(FLAG_TEXT[f][1] for f in codes)}"))
+    if OUTSIDE_CALIBRATED_RANGE in flags:
+        reasons.append((FLAG_TEXT[OUTSIDE_CALIBRATED_RANGE][0], FLAG_TEXT[OUTSIDE_CALIBRATED_RANGE][1]))
+    if not any(r.criteria for r in rows):
+        reasons.append((f"no automatic criterion for {part.kind} in {rules.name}",
+                        f"{rules.name} 中{part.name_zh}没有自动判据"))
+    relative_missing = [q for q in missing if q in RELATIVE_QUANTITIES]
+    if relative_missing and readings.ref_c is None:
+        reasons.append(("no reference: T2 (the same part on a healthy phase) not found",
+                        "无参照：未找到正常相对应点温度 T2"))
+    elif relative_missing or "rise_k" in missing:
+        reasons.append(("no ambient reference T0", "缺少环境参照体温度 T0"))
+    if within:
+        reasons.append((f"difference within the camera's accuracy (±{accuracy:.1f} K)",
+                        f"温差在热像仪测量精度（±{accuracy:.1f} K）以内"))
+    return reasons
+
+
+def _heating_advice(used: str, basis: str) -> tuple[str, str]:
+    table = "H.1 (current heating)" if used == "current" else "I.1 (voltage heating)"
+    why = {"analyst": "as the analyst chose", "pattern": "from the thermal pattern",
+           "default": "by default; give --heating voltage if the whole body is warm"}[basis]
+    zh = "电流致热型" if used == "current" else "电压致热型"
+    return f"graded by Table {table} only, {why}", f"仅按{zh}判据判断"
 
 
 def _evaluate(rows: Iterable[RuleRow], readings: Readings,

@@ -5,8 +5,9 @@ The format is TOML (stdlib ``tomllib``); ``standards/dlt664-2016.toml`` is the w
     [ruleset]          name, title, standard, edition, version, source (+ title_zh, note)
     [[grades]]         ascending severity, the first is "no defect": id, en, zh
                        (+ clause, confidence, advice_en/zh, voltage_advice_en/zh, equivalent)
-    [[guards]]         id, kind (withhold | low-rise | low-load), clause, edition, source, confidence,
-                       advice_en, advice_zh; withhold: flags = [...]; low-rise: value (K), grade;
+    [[guards]]         id, kind (withhold | low-rise | low-load | qualify), clause, edition, source,
+                       confidence, advice_en, advice_zh; withhold, qualify: flags = [...];
+                       low-rise: value (K), grade;
                        low-load: value (fraction of rated current)
     [load_correction]  exponent (1.6–2.0), min_load_fraction, clause, source, confidence (+ note)
     [wind_correction]  optional: speeds_m_s = [...], factors = [...], clause, source, confidence (+ note)
@@ -48,7 +49,7 @@ from irpatrol.diagnosis.rules import (
 )
 from irpatrol.errors import RuleSetError
 
-GUARD_KINDS = ("withhold", "low-rise", "low-load")
+GUARD_KINDS = ("withhold", "low-rise", "low-load", "qualify")
 LOAD_EXPONENT_RANGE = (1.6, 2.0)
 """Allowed exponent n of the load correction: "between 1.6 to 2.0" (Infraspection Institute,
 "Using Tmax Corrected Formula", standards.md §1.8)."""
@@ -185,8 +186,8 @@ def _guard(t: _Table, grade_ids: list[str]) -> Guard:
     for i, f in enumerate(flags):
         if f not in FLAG_TEXT:
             t.fail(f"flags[{i}]", f"unknown flag {f!r}; valid flags: {', '.join(FLAG_TEXT)}")
-    if kind == "withhold" and not flags:
-        t.fail("flags", "a withhold guard needs at least one flag")
+    if kind in ("withhold", "qualify") and not flags:
+        t.fail("flags", f"a {kind} guard needs at least one flag")
     value = t.number("value") if kind in ("low-rise", "low-load") else None
     if kind == "low-load" and value is not None and not 0 < value <= 1:
         t.fail("value", f"a load fraction must be in (0, 1]; got {value:g}")

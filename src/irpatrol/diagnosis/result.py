@@ -37,9 +37,15 @@ class Hit:
 class Diagnosis:
     """A graded reading.
 
-    ``grade`` is the worst grade any applicable criterion gives, after the guards: it is the scale's
-    lowest grade ("none") when ``graded`` is False (conditions not met, invalid reading, or no automatic
-    criterion), in which case ``indicative_grade`` is what the criteria alone would give. ``rule``,
+    ``grade`` is the worst grade any applicable criterion gives, after the guards. It is the scale's
+    lowest grade ("none") only when the applicable criteria were evaluated and none fired. When they
+    could not be (no reference T2, conditions not met, reading outside the calibrated range, no
+    automatic criterion, a difference within the camera's accuracy) and no absolute-temperature
+    criterion fired, ``grade`` is ``"unrated"``, ``graded`` is False and ``unrated_reason`` says
+    why; ``review`` is True when such a reading rises ≥ 10 K over T0. ``indicative_grade`` is what
+    the criteria alone would give. ``heating_used`` is the table type applied ("current" or
+    "voltage", never both) and ``heating_basis`` how it was chosen ("analyst", "pattern", "default",
+    "catalogue"); ``accuracy_k`` the camera accuracy applied (K) or None. ``rule``,
     ``clause``, ``confidence`` name the row (or guard) that decided. Temperatures °C, differences K,
     δ in %, currents A, wind m/s, humidity %. ``grade_equivalent`` is the DL/T 664 grade id the grade
     corresponds to (as the rule file states; "" when it states none).
@@ -96,6 +102,12 @@ class Diagnosis:
     not_evaluated: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()
     grade_equivalent: str = ""
+    unrated_reason: str | None = None
+    unrated_reason_zh: str | None = None
+    heating_used: str = ""
+    heating_basis: str = ""
+    accuracy_k: float | None = None
+    review: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict: every field, hits with their ``criterion`` text, and ``flag_text``

@@ -118,6 +118,22 @@ class Grade:
     equivalent: str = ""
 
 
+UNRATED = Grade(
+    id="unrated", level=0, en="not rated", zh="未定级", equivalent="unrated",
+    advice_en="the criteria could not be evaluated (see unrated_reason): an analyst must judge it",
+    advice_zh="判据无法全部判断（见未定级原因），须由分析人员判断",
+)
+"""The result when the applicable criteria could not be evaluated (no reference T2, conditions not
+met, reading outside the calibrated range, a difference within the camera's accuracy) and no
+absolute-temperature criterion fired. Level 0 like "no defect", but it never means "healthy"."""
+
+ABSOLUTE_QUANTITIES = frozenset({"hot_c", "rise_k"})
+"""Quantities that need no normal corresponding point T2: they are still applied when a reading
+cannot be graded by the relative criteria (ΔT, δ, cold ΔT)."""
+RELATIVE_QUANTITIES = frozenset({"delta_t_k", "cold_delta_k", "delta_pct"})
+"""Quantities that compare with T2, the same part on a healthy phase."""
+
+
 @dataclass(frozen=True)
 class Guard:
     """A rule that withholds or qualifies a grade.
@@ -127,6 +143,7 @@ class Guard:
       * ``low-rise``: rise τ below ``value`` K → criteria on δ are not used; if one would have been
         met, the grade is at least ``grade`` (provisional) and a re-test is advised.
       * ``low-load``: load below ``value`` × rated current → the grade is provisional, re-test advised.
+      * ``qualify``: any of ``flags`` raised → the grade is kept but provisional, with the advice.
     """
 
     id: str

@@ -405,7 +405,7 @@ def write_image(
             rule=_s(d.get("rule")),
             clause=_s(d.get("clause")),
             confidence=_s(d.get("confidence")),
-            flags=list(d.get("flags") or []),
+            flags=list(d.get("flags") or []) + (["review"] if d.get("review") else []),  # unrated, ≥ 10 K
             diagnosis=d,
         )
         session.add(finding)

@@ -54,8 +54,9 @@ class Grade(StrEnum):
     CRITICAL = "critical"
 
 
-GRADE_ORDER: Mapping[str, int] = {"none": 0, "general": 1, "serious": 2, "critical": 3}
-"""Severity rank of a grade (higher is worse); unknown grades (e.g. NETA priorities) rank 1."""
+GRADE_ORDER: Mapping[str, int] = {"none": 0, "unrated": 0, "general": 1, "serious": 2, "critical": 3}
+"""Severity rank of a grade (higher is worse); unknown grades (e.g. NETA priorities) rank 1.
+``unrated``: the criteria could not be evaluated (irpatrol.diagnosis), not a defect by itself."""
 
 TRANSITIONS: Mapping[DefectStatus, frozenset[DefectStatus]] = {
     DefectStatus.NEW: frozenset({DefectStatus.CONFIRMED, DefectStatus.REJECTED}),
@@ -147,5 +148,5 @@ def grade_rank(grade: str) -> int:
 
 
 def is_defect_grade(grade: str | None) -> bool:
-    """True when a diagnosis grade calls for a defect (anything but ``none``/empty/``normal``)."""
-    return bool(grade) and grade not in ("none", "normal", "ok")
+    """True when a diagnosis grade calls for a defect (anything but ``none``/``unrated``/empty/``normal``)."""
+    return bool(grade) and grade not in ("none", "unrated", "normal", "ok")

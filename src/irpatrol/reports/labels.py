@@ -72,6 +72,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "clearance": ("Clearance", "净空距离"),
     "required": ("Required", "要求距离"),
     "grade_none": ("normal", "正常"),
+    "grade_unrated": ("not rated", "未定级"),
     "grade_general": ("general", "一般"),
     "grade_serious": ("serious", "严重"),
     "grade_critical": ("critical", "危急"),

@@ -1,0 +1,162 @@
+"""Diagnostic truth on generated field-like frames: irpatrol against a naive baseline, per scenario.
+
+Frames: :func:`irpatrol.simulate.scene.render`, ``FRAMES_PER_SCENARIO`` per scenario of
+``irpatrol.simulate.scene.SCENARIOS`` (≥ 500 in all), seed base :data:`SEED` (no test uses it).
+Both methods get T0 = the truth ambient (as from the patrol's weather) and the scenario's device kind.
+
+* irpatrol: ``irpatrol.pipeline.examine`` (segmentation, T2, equipment gate, DL/T 664-2016 grading).
+* naive baseline: one global threshold (frame mean + 5 K), OpenCV connected components, T1 = region
+  max, T2 = median of the other regions' maxima, graded by the same rule set.
+
+Truth grade: DL/T 664-2016 on the truth T1, T2, T0 (apparent temperatures before blur and noise).
+A defect counts when its truth grade is general or worse and the joint is resolved (≥ 3×3 px).
+
+Per scenario: recall of defects graded general or worse (a hotspot containing the joint, ±3 px,
+graded general or worse; an ``unrated`` hotspot marked for review counts as a miss); false
+defects per 100 frames with nothing wrong; grade accuracy over
+defects (a missed or unrated defect is wrong); share of found defects with |T2 error| ≤ 1 K and
+|δ error| ≤ 2 pp; median ms per frame (wall, one OpenCV thread). Targets from issue 10.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from irpatrol.diagnosis import diagnose, load_ruleset
+from irpatrol.pipeline import examine
+from irpatrol.simulate.scene import SCENARIOS, Truth, render
+
+SEED = 20261202
+FRAMES_PER_SCENARIO = int(__import__("os").environ.get("IRPATROL_BENCH_FRAMES", "90"))
+RULES = load_ruleset("dlt664-2016")
+TARGETS = "targets: recall ≥ 95 %, ≤ 1 false defect / 100 healthy frames, grade right ≥ 95 %, " \
+          "T2 ≤ 1 K and δ ≤ 2 pp on ≥ 90 %, ≤ 10 ms/frame"
+
+
+@dataclass
+class Found:
+    """One method's reading of one frame: (bbox, T1, T2, grade id, grade level) per hotspot."""
+
+    spots: list[tuple[tuple[int, int, int, int], float, float | None, str, int]]
+    ms: float
+
+
+@dataclass
+class Tally:
+    frames: int = 0
+    healthy_frames: int = 0
+    false_defects: int = 0
+    defects: int = 0
+    found: int = 0
+    grade_right: int = 0
+    t2_ok: int = 0
+    delta_ok: int = 0
+    measured: int = 0
+    ms: list[float] = field(default_factory=list)
+
+
+def _truth_grade(t: Truth) -> tuple[str, int, float | None]:
+    if t.t1_c is None:
+        return "none", 0, None
+    d = diagnose(RULES, t.device, hot_c=t.t1_c, ref_c=t.t2_c, ambient_c=t.t0_c, heating=t.heating)
+    return d.grade, d.grade_level, d.delta_pct
+
+
+def ours(img: np.ndarray, t: Truth) -> Found:
+    t0 = time.perf_counter()
+    ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
+    ms = (time.perf_counter() - t0) * 1e3
+    return Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade, f.diagnosis.grade_level)
+                  for f in ex.hotspots], ms)
+
+
+def naive(img: np.ndarray, t: Truth) -> Found:
+    t0 = time.perf_counter()
+    mask = (img > img.mean() + 5.0).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    regions = []
+    for k in range(1, n):
+        if stats[k, cv2.CC_STAT_AREA] < 4:
+            continue
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        regions.append(((x, y, w, h), float(img[y:y + h, x:x + w][labels[y:y + h, x:x + w] == k].max())))
+    spots = []
+    for i, (box, t1) in enumerate(regions):
+        others = [m for j, (_, m) in enumerate(regions) if j != i]
+        t2 = float(np.median(others)) if others else None
+        d = diagnose(RULES, t.device, hot_c=t1, ref_c=t2, ambient_c=t.t0_c)
+        spots.append((box, t1, t2, d.grade, d.grade_level))
+    return Found(spots, (time.perf_counter() - t0) * 1e3)
+
+
+def _at(box: tuple[int, int, int, int], xy: tuple[int, int], pad: int = 3) -> bool:
+    x, y, w, h = box
+    return x - pad <= xy[0] < x + w + pad and y - pad <= xy[1] < y + h + pad
+
+
+def score(tally: Tally, t: Truth, found: Found) -> None:
+    tally.frames += 1
+    tally.ms.append(found.ms)
+    grade, level, delta = _truth_grade(t)
+    is_defect = t.defect and t.resolved and level >= 1 and t.xy is not None
+    if not t.defect:
+        tally.healthy_frames += 1
+        tally.false_defects += sum(1 for s in found.spots if s[4] >= 1)
+        return
+    if not is_defect or t.xy is None:
+        return
+    tally.defects += 1
+    at = [s for s in found.spots if _at(s[0], t.xy)]
+    best = max(at, key=lambda s: s[4], default=None)
+    if best is not None and best[4] >= 1:
+        tally.found += 1
+    if best is not None and best[3] == grade:
+        tally.grade_right += 1
+    if best is not None and best[2] is not None and t.t2_c is not None:
+        tally.measured += 1
+        tally.t2_ok += abs(best[2] - t.t2_c) <= 1.0
+        rise = best[1] - t.t0_c
+        if delta is not None and rise > 0:
+            tally.delta_ok += abs(100.0 * (best[1] - best[2]) / rise - delta) <= 2.0
+
+
+def _pct(a: int, b: int) -> str:
+    return "–" if b == 0 else f"{100.0 * a / b:.0f} %"
+
+
+def main() -> int:
+    cv2.setNumThreads(1)
+    methods = {"irpatrol": ours, "naive": naive}
+    tallies = {(m, s): Tally() for m in methods for s in SCENARIOS}
+    for si, scenario in enumerate(SCENARIOS):
+        for k in range(FRAMES_PER_SCENARIO):
+            img, truth = render(SEED + 1000 * si + k, scenario)
+            for m, fn in methods.items():
+                score(tallies[(m, scenario)], truth, fn(img, truth))
+    total = sum(t.frames for (m, _), t in tallies.items() if m == "irpatrol")
+    print(f"scenario benchmark: {total} frames (640×512), seed {SEED}; {TARGETS}")
+    print(f"{'scenario':<24}{'method':<10}{'frames':>7}{'defects':>8}{'recall':>8}{'false/100':>10}"
+          f"{'grade ok':>9}{'T2≤1K':>7}{'δ≤2pp':>7}{'ms med':>8}")
+    for scenario in [*SCENARIOS, "all"]:
+        for m in methods:
+            ts = [t for (mm, s), t in tallies.items() if mm == m and (scenario == "all" or s == scenario)]
+            t = Tally(ms=[x for tt in ts for x in tt.ms])
+            for tt in ts:
+                for f in ("frames", "healthy_frames", "false_defects", "defects", "found", "grade_right",
+                          "t2_ok", "delta_ok", "measured"):
+                    setattr(t, f, getattr(t, f) + getattr(tt, f))
+            fp = "–" if not t.healthy_frames else f"{100.0 * t.false_defects / t.healthy_frames:.1f}"
+            print(f"{scenario:<24}{m:<10}{t.frames:>7}{t.defects:>8}{_pct(t.found, t.defects):>8}{fp:>10}"
+                  f"{_pct(t.grade_right, t.defects):>9}{_pct(t.t2_ok, t.measured):>7}"
+                  f"{_pct(t.delta_ok, t.measured):>7}{statistics.median(t.ms):>8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
