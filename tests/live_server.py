@@ -28,7 +28,8 @@ def irpatrol_server(env: dict[str, str], *, ready_path: str = "/health", cwd: Pa
     ``ready_path`` answers 200 (the test fails if it never does within ``timeout_s``)."""
     port = free_port()
     exe = Path(sys.executable).with_name("irpatrol")
-    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=cwd,
+    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+                            env=env, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

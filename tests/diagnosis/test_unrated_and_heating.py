@@ -115,7 +115,7 @@ def test_reading_outside_the_calibrated_range_is_unrated_but_absolute_limits_app
     d = diagnose("dlt664-2016", "parallel-groove-clamp", hot_c=60.0, ref_c=25.0, ambient_c=20.0,
                  conditions=cond)
     assert (d.grade, d.indicative_grade) == ("unrated", "serious")
-    assert d.unrated_reason == "reading outside the camera's calibrated range"
+    assert d.unrated_reason.startswith("reading outside the camera's calibrated range")
     hot = diagnose("dlt664-2016", "parallel-groove-clamp", hot_c=150.0, ref_c=30.0, ambient_c=20.0,
                    conditions=cond)
     assert hot.grade == "critical" and hot.criterion == "hot_c > 130"

@@ -113,7 +113,7 @@ def test_conditions_flag_hot_or_ambient_outside_the_range() -> None:
 
     cond = Conditions(calibrated_range_c=(-20.0, 150.0))
     assert validity_flags(cond, hot_c=151.0, ambient_c=20.0) == ["outside-calibrated-range"]
-    assert validity_flags(cond, hot_c=60.0, ambient_c=-30.0) == ["outside-calibrated-range"]
+    assert validity_flags(cond, hot_c=60.0, ambient_c=-30.0) == ["outside-calibrated-range", "low-ambient"]
     assert validity_flags(cond, hot_c=150.0, ambient_c=20.0) == []
     assert validity_flags(Conditions(), hot_c=1e4, ambient_c=20.0) == []
     assert "outside-calibrated-range" in FLAG_TEXT and "outside-calibrated-range" in INVALIDATING

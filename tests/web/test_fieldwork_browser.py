@@ -65,7 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     assert {"demo-admin", "demo-analyst", "demo-lineman"} <= set(logins), demo.stdout
     port = _free_port()
     proc = subprocess.Popen(
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT
     )
     base = f"http://127.0.0.1:{port}"
     try:

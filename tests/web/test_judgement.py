@@ -67,6 +67,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
     fastapi_app.state.session_factory = sessions
     install(fastapi_app)
     with TestClient(fastapi_app) as client:
+        client.get("/ui/login")  # the CSRF cookie; its token goes with every request, as page.js sends it
+        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
         r = client.post("/ui/login", data={"username": "analyst1", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text

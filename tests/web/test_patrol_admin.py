@@ -34,6 +34,8 @@ def app(tmp_path: Path) -> Iterator[tuple[TestClient, object, Path]]:
     fastapi_app.state.session_factory = sessions
     install(fastapi_app)
     with TestClient(fastapi_app) as client:
+        client.get("/ui/login")  # the CSRF cookie; its token goes with every request, as page.js sends it
+        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
         login = {"username": "admin1", "password": PASSWORD}
         r = client.post("/ui/login", data=login, follow_redirects=False)
         assert r.status_code == 303

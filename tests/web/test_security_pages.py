@@ -88,10 +88,10 @@ def test_3_the_viewer_page_holds_no_token(web: Web, login: Login) -> None:
 def test_3_the_viewer_recomputes_through_its_own_page_route(web: Web, login: Login) -> None:
     client, _ = web
     login(client, "viewer1")
-    r = client.post("/ui/findings/1/recompute", json={"emissivity": 0.9})
+    r = client.post("/ui/findings/1/recompute", data={"emissivity": "0.9"})
     assert r.status_code == 403, "the API's rule: analyst or above"
     login(client, "demo-admin")
-    r = client.post("/ui/findings/1/recompute", json={"emissivity": 0.001})
+    r = client.post("/ui/findings/1/recompute", data={"emissivity": "0.001"})
     assert r.status_code == 422, "the preview's bounds"
 
 

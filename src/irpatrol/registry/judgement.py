@@ -29,9 +29,9 @@ HEATING_TYPES = ("current", "voltage", "both")
 """Heating types of DL/T 664-2016 §5 (current-heated, voltage-heated, both)."""
 
 PARAM_BOUNDS: dict[str, tuple[float, float]] = {
-    "emissivity": (0.01, 1.0),
-    "distance_m": (0.0, 10_000.0),
-    "reflected_c": (-100.0, 1000.0),
+    "emissivity": finding_service.EMISSIVITY_RANGE,
+    "distance_m": finding_service.DISTANCE_RANGE_M,
+    "reflected_c": finding_service.REFLECTED_RANGE_C,
 }
 """Accepted capture parameters (inclusive): ε, distance (m), reflected apparent temperature (°C).
 The viewer's preview and the saved recompute check these same bounds, so what the preview
