@@ -52,7 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", demo.stdout)
     assert password and admin, demo.stdout
     port = _free_port()
-    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "1"]
     proc = subprocess.Popen(serve, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -53,7 +53,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     assert password, demo.stdout
     flight = _flight(data / "irpatrol.sqlite", tmp_path_factory.mktemp("flight"))
     port = _free_port()
-    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "1"]
     proc = subprocess.Popen(serve, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
