@@ -313,7 +313,7 @@ def show_dict(p: Plan) -> dict[str, Any]:
     for cd in p.crew_days:
         days.setdefault(cd.day.isoformat(), []).append({
             "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
-            "weather_unknown": p.weather_unknown(cd.day),
+            "weather_unknown": p.weather_unknown(cd.day), "score": cd.score,
             "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
             "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
                          for s in cd.segments],
@@ -425,8 +425,9 @@ def show(
     for cd in p.crew_days:
         segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
         mark = "  [weather unknown]" if p.weather_unknown(cd.day) else ""
+        score = f"  IR score {cd.score:.2f}" if cd.score is not None else ""
         typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
-                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}")
+                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}{score}")
     for u in p.unplanned:
         typer.echo(f"unplanned {u.pole_id}: {u.reason}")
 

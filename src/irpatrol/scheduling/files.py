@@ -60,8 +60,8 @@ def write_plan(path: Path, plan: Plan) -> None:
 
 def read_weather(path: Path) -> list[Weather]:
     """A forecast file: CSV with the header ``day,area,rain,wind_m_s`` (day ISO 8601, rain yes/no,
-    wind in m/s) and the optional columns ``fog`` (yes/no) and ``humidity_pct`` (%), or a JSON list
-    of objects with the same keys."""
+    wind in m/s) and the optional columns ``fog`` (yes/no), ``humidity_pct`` (%) and ``cloud_pct``
+    (cloud cover, %), or a JSON list of objects with the same keys."""
     if path.suffix.lower() == ".json":
         rows = _load_json(path)
         if not isinstance(rows, list):
