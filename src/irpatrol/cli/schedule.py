@@ -187,7 +187,8 @@ def plan(
     time_limit: Annotated[float | None, typer.Option(
         help="Wall-clock cap in s per crew day for PyVRP (0 = feeder-order split only; default: no "
              "cap, --iterations decide, so the same seed gives the same plan)")] = None,
-    iterations: Annotated[int, typer.Option(help="PyVRP iterations per crew day")] = 400,
+    iterations: Annotated[int, typer.Option(
+        help="PyVRP iterations per crew day")] = 200,  # campaign.ITERATIONS; lazy import keeps the CLI fast
     seed: Annotated[int, typer.Option(help="PyVRP random seed (same seed, same plan)")] = 1,
     holidays: Annotated[str, typer.Option(
         help="Holiday calendar: 'cn' (bundled China public holidays), 'none', or a JSON file")] = "cn",

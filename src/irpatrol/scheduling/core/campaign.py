@@ -46,9 +46,11 @@ from irpatrol.scheduling.core.model import (
 from irpatrol.scheduling.core.split import split_runs
 from irpatrol.scheduling.core.takeoffs import derive_takeoffs
 
-ITERATIONS = 400
-"""PyVRP iterations per crew day: ~0.2–0.3 s for 100–150 poles on this 2-core machine; measured on
-the acceptance county, more time gains < 0.5 % of cost (bench/scheduling.py)."""
+ITERATIONS = 200
+"""PyVRP iterations per crew day (an iteration budget, not a wall-clock limit, so a seed gives the
+same plan on any machine load). Measured on the acceptance county (77 crew days, bench/scheduling.py,
+2-core machine): 150 it 23 s CPU, cost −3.1 % vs the feeder-order split; 200 it ≈ 33 s; 250 it
+43 s, −3.2 %; 400 it 66 s, −3.4 %. 200 keeps the county plan well inside the 60 s target."""
 SCORE_STEP = 0.05
 """Measuring scores are compared in steps of this size, so the slow drift of day length from one
 day to the next does not move work later; a re-assignment must gain at least one step in total."""
