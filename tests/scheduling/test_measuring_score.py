@@ -110,3 +110,18 @@ def test_score_is_a_share_and_grows_with_cloud(cloud, start_h, hours, doy, lat):
     s = day_score(Weather(day, "a", cloud_pct=cloud), day, lat, 114.0, a, b)
     assert 0.0 <= s <= 1.0
     assert s >= day_score(Weather(day, "a", cloud_pct=0.0), day, lat, 114.0, a, b)
+
+
+def test_a_forecast_file_carries_the_cloud_cover(tmp_path):
+    from irpatrol.errors import InputError
+    from irpatrol.scheduling.files import read_weather
+
+    good = tmp_path / "forecast.csv"
+    good.write_text("day,area,rain,wind_m_s,cloud_pct\n2026-11-02,A1,no,2.0,85\n2026-11-03,A1,no,2.0,\n",
+                    encoding="utf-8")
+    assert [w.cloud_pct for w in read_weather(good)] == [85.0, None]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("day,area,rain,wind_m_s,cloud_pct\n2026-11-02,A1,no,2.0,120\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cloud cover 120\.0 %") as err:
+        read_weather(bad)
+    assert "bad.csv: row 2" in str(err.value)

@@ -88,6 +88,8 @@ def _row(r: Any, where: str) -> Weather:
         raise InputError(f"bad weather entry: {type(exc).__name__}: {exc}", source=where) from None
     if w.wind_m_s < 0:
         raise InputError(f"negative wind {w.wind_m_s} m/s", source=where)
+    if w.cloud_pct is not None and not 0.0 <= w.cloud_pct <= 100.0:
+        raise InputError(f"cloud cover {w.cloud_pct} % is not in 0…100 %", source=where)
     return w
 
 
