@@ -7,22 +7,27 @@ sortie (scheduling.md §1.2). The split is what a planner does by hand (walk eac
 battery when it runs out); the lower bound, per crew day, is Σ (time per pole + cheapest leg into
 the pole) and ⌈that / battery⌉ sorties (the weak bound of scheduling.md §2.2).
 
-Run: .venv/bin/python bench/scheduling.py [--iterations 400] [--time-limit 0.5] [--seed 7]
+Run: .venv/bin/python bench/scheduling.py [--iterations 200] [--time-limit 0.5] [--seed 7] [--twice]
 Targets (issue 5): plan ≤ 60 s on the 2-core machine, cost ≥ 3 % below the split. Issue 13: the
-same plan on every run (iterations decide; ``--time-limit`` only caps a loaded machine) and the
-cost against a cold PyVRP start.
+same plan on every run (an iteration budget decides, default :data:`campaign.ITERATIONS`;
+``--time-limit`` only caps a loaded machine and makes the plan depend on the load), the cost
+against the feeder-order split and against a cold PyVRP start given the same iterations. The
+SHA-256 of the plan JSON is printed; ``--twice`` plans again and checks it is byte-identical.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import math
 import time
 from datetime import date
 
 import numpy as np
 
-from irpatrol.scheduling.core.campaign import plan_campaign
+from irpatrol.scheduling.core.campaign import ITERATIONS, plan_campaign
+from irpatrol.scheduling.core.codec import plan_to_dict
 from irpatrol.scheduling.core.county import generate
 from irpatrol.scheduling.core.index import CountyIndex
 from irpatrol.scheduling.core.instance import build_instance
@@ -54,8 +59,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=math.inf,
                     help="PyVRP wall-clock cap per crew day (default: none, iterations decide)")
-    ap.add_argument("--iterations", type=int, default=400, help="PyVRP iterations per crew day")
+    ap.add_argument("--iterations", type=int, default=ITERATIONS, help="PyVRP iterations per crew day")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--twice", action="store_true", help="plan again and check the plan JSON is identical")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -65,7 +71,8 @@ def main() -> None:
 
     rows = []
     cpu: dict[str, float] = {}
-    label = f"irpatrol (PyVRP {args.iterations} it ≤ {args.time_limit} s)"
+    cap = "" if math.isinf(args.time_limit) else f" ≤ {args.time_limit} s"
+    label = f"irpatrol (PyVRP {args.iterations} it{cap})"
     cold = f"PyVRP cold start ({args.iterations} it)"
     planners = (("feeder-order split", 0.0, True), (label, args.time_limit, True),
                 (cold, args.time_limit, False))
@@ -83,6 +90,7 @@ def main() -> None:
         rows.append((name, t_plan, t_val, len(problems), f.sorties, f.flight_hours, f.cost_s, f.crew_days,
                      f.last_day, f.planned_poles, f.driving_km))
     lb_flight, lb_sorties, lb_cost = lower_bound(county, ours_plan)
+    digest = _digest(ours_plan)
 
     split_cost = rows[0][6]
     print(f"county: {len(county.poles)} poles, {len(county.feeders)} feeders, {len(county.areas)} areas, "
@@ -104,6 +112,15 @@ def main() -> None:
           f"≥ 3 % below the split → {100 * (1 - ours[6] / split_cost):.1f} % "
           f"{'OK' if ours[6] <= 0.97 * split_cost else 'MISSED'}; "
           f"vs PyVRP cold start → {100 * (ours[6] / rows[2][6] - 1):+.1f} %")
+    print(f"plan JSON sha256 {digest} (seed {args.seed}, {args.iterations} iterations)")
+    if args.twice:
+        again = _digest(plan_campaign(county, policy, time_limit_s=args.time_limit,
+                                      iterations=args.iterations))
+        print(f"second run: sha256 {again} → {'IDENTICAL' if again == digest else 'DIFFERENT'}")
+
+
+def _digest(plan: Plan) -> str:
+    return hashlib.sha256(json.dumps(plan_to_dict(plan), sort_keys=True).encode()).hexdigest()
 
 
 if __name__ == "__main__":

@@ -114,3 +114,12 @@ def test_without_a_county_file_the_registry_is_asked(files, monkeypatch):
     r = runner.invoke(app, ["schedule", "plan", "--from", "2026-11-02", "--deadline", "2026-11-30",
                             "--out", str(files["dir"] / "r.json")])
     assert r.exit_code == 2 and "registry" in r.stderr
+
+
+def test_the_cli_default_iterations_are_the_planners():
+    import inspect
+
+    from irpatrol.cli.schedule import plan
+    from irpatrol.scheduling.core.campaign import ITERATIONS
+
+    assert inspect.signature(plan).parameters["iterations"].default == ITERATIONS

@@ -187,7 +187,8 @@ def plan(
     time_limit: Annotated[float | None, typer.Option(
         help="Wall-clock cap in s per crew day for PyVRP (0 = feeder-order split only; default: no "
              "cap, --iterations decide, so the same seed gives the same plan)")] = None,
-    iterations: Annotated[int, typer.Option(help="PyVRP iterations per crew day")] = 400,
+    iterations: Annotated[int, typer.Option(
+        help="PyVRP iterations per crew day")] = 200,  # campaign.ITERATIONS; lazy import keeps the CLI fast
     seed: Annotated[int, typer.Option(help="PyVRP random seed (same seed, same plan)")] = 1,
     holidays: Annotated[str, typer.Option(
         help="Holiday calendar: 'cn' (bundled China public holidays), 'none', or a JSON file")] = "cn",
@@ -313,7 +314,7 @@ def show_dict(p: Plan) -> dict[str, Any]:
     for cd in p.crew_days:
         days.setdefault(cd.day.isoformat(), []).append({
             "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
-            "weather_unknown": p.weather_unknown(cd.day),
+            "weather_unknown": p.weather_unknown(cd.day), "score": cd.score,
             "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
             "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
                          for s in cd.segments],
@@ -425,8 +426,9 @@ def show(
     for cd in p.crew_days:
         segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
         mark = "  [weather unknown]" if p.weather_unknown(cd.day) else ""
+        score = f"  IR score {cd.score:.2f}" if cd.score is not None else ""
         typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
-                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}")
+                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}{score}")
     for u in p.unplanned:
         typer.echo(f"unplanned {u.pole_id}: {u.reason}")
 

@@ -60,8 +60,8 @@ def write_plan(path: Path, plan: Plan) -> None:
 
 def read_weather(path: Path) -> list[Weather]:
     """A forecast file: CSV with the header ``day,area,rain,wind_m_s`` (day ISO 8601, rain yes/no,
-    wind in m/s) and the optional columns ``fog`` (yes/no) and ``humidity_pct`` (%), or a JSON list
-    of objects with the same keys."""
+    wind in m/s) and the optional columns ``fog`` (yes/no), ``humidity_pct`` (%) and ``cloud_pct``
+    (cloud cover, %), or a JSON list of objects with the same keys."""
     if path.suffix.lower() == ".json":
         rows = _load_json(path)
         if not isinstance(rows, list):
@@ -88,6 +88,8 @@ def _row(r: Any, where: str) -> Weather:
         raise InputError(f"bad weather entry: {type(exc).__name__}: {exc}", source=where) from None
     if w.wind_m_s < 0:
         raise InputError(f"negative wind {w.wind_m_s} m/s", source=where)
+    if w.cloud_pct is not None and not 0.0 <= w.cloud_pct <= 100.0:
+        raise InputError(f"cloud cover {w.cloud_pct} % is not in 0…100 %", source=where)
     return w
 
 

@@ -118,6 +118,15 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "no_plan": ("No plan yet.", "暂无计划。"),
     "day": ("Day", "日期"),
     "takeoff": ("Takeoff", "起飞点"),
+    "weather_unknown": ("weather unknown", "天气未知"),
+    "forecast_until": ("Forecast until", "天气预报至"),
+    "beyond_forecast": ("after it a climatological flyable share per month",
+                        "之后按各月气候可飞比例估算"),
+    "days_planned_unknown": ("planned day(s) without a forecast", "个计划日无天气预报"),
+    "measuring_score": ("IR score", "测温适宜度"),
+    "measuring_score_help": ("Share of the working hours without sun on the target (cloud cover, night, "
+                             "early morning; DL/T 664 §4.3), 0–1",
+                             "作业时段内目标无日照的比例(云量、夜间、清晨;DL/T 664 第4.3条),0–1"),
     # reports
     "reports": ("Reports", "报告"),
     "report_pdf": ("Patrol report (PDF)", "巡检报告 (PDF)"),

@@ -4,13 +4,16 @@ Multi-period assignment with due dates (scheduling.md §1.1, §1.2 "L1"), solved
 days and crews plus a local search (pairwise swaps of units between crews of the same area and
 day that shorten the drive). A *unit* is one sortie of the feeder-order split of a feeder, so a
 crew day made of units always has a feasible battery plan; level 2 (:mod:`crewday`) then re-routes
-the day with PyVRP. Rolling re-plan: :func:`replan` keeps the days before a date and plans the rest
+the day with PyVRP. Among the days that meet the same work, the campaign prefers those with the
+better measuring score (:mod:`measuring`: cloud cover and the working hours without sun on the
+target, DL/T 664-2016 §4.3). Rolling re-plan: :func:`replan` keeps the days before a date and plans the rest
 with what is done and a new forecast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -28,6 +31,7 @@ from irpatrol.scheduling.core.crewday import DaySchedule, Flight, crew_day, feed
 from irpatrol.scheduling.core.geo import project
 from irpatrol.scheduling.core.index import CountyIndex
 from irpatrol.scheduling.core.instance import build_instance
+from irpatrol.scheduling.core.measuring import day_score
 from irpatrol.scheduling.core.model import (
     County,
     Crew,
@@ -42,9 +46,14 @@ from irpatrol.scheduling.core.model import (
 from irpatrol.scheduling.core.split import split_runs
 from irpatrol.scheduling.core.takeoffs import derive_takeoffs
 
-ITERATIONS = 400
-"""PyVRP iterations per crew day: ~0.2–0.3 s for 100–150 poles on this 2-core machine; measured on
-the acceptance county, more time gains < 0.5 % of cost (bench/scheduling.py)."""
+ITERATIONS = 200
+"""PyVRP iterations per crew day (an iteration budget, not a wall-clock limit, so a seed gives the
+same plan on any machine load). Measured on the acceptance county (77 crew days, bench/scheduling.py,
+2-core machine): 150 it 23 s CPU, cost −3.1 % vs the feeder-order split; 200 it ≈ 33 s; 250 it
+43 s, −3.2 %; 400 it 66 s, −3.4 %. 200 keeps the county plan well inside the 60 s target."""
+SCORE_STEP = 0.05
+"""Measuring scores are compared in steps of this size, so the slow drift of day length from one
+day to the next does not move work later; a re-assignment must gain at least one step in total."""
 REASON_UNREACHABLE = "no takeoff point within one battery"
 REASON_NO_CAPACITY = "no flyable crew day left before the deadline"
 
@@ -180,15 +189,16 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
     due = due_poles(county, policy)
     units, unreachable = make_units(index, policy, due)
     days = _assign(index, policy, forecast, units)
+    days = _prefer_scored(index, policy, forecast, units, days)
     _local_search(index, policy, days)
     crew_days = []
     for (day, _name), d in sorted(days.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         if not d.units:
             continue
         split = [u.flight for u in d.units]
-        crew_days.append(crew_day(index, day, d.crew, d.drone, policy, split,
-                                  time_limit_s=time_limit_s, iterations=iterations, seed=seed,
-                                  warm_start=warm_start))
+        cd = crew_day(index, day, d.crew, d.drone, policy, split, time_limit_s=time_limit_s,
+                      iterations=iterations, seed=seed, warm_start=warm_start)
+        crew_days.append(replace(cd, score=score(index, policy, forecast, day, d.crew, d.units[0].area)))
     planned = {v.pole_id for cd in crew_days for s in cd.sorties for v in s.visits}
     lost = set(unreachable)
     unplanned = [Unplanned(county.poles[i].id, REASON_UNREACHABLE) for i in unreachable]
@@ -204,11 +214,70 @@ def plan_campaign(county: County, policy: Policy, *, weather: Iterable[Weather] 
                 climate_flyable=policy.climate_flyable)
 
 
+def score(index: CountyIndex, policy: Policy, forecast: Mapping[tuple[date, str], Weather], day: date,
+          crew: Crew, area: str) -> float:
+    """Measuring score (0…1) of ``crew`` working its hours in ``area`` on ``day``
+    (:func:`measuring.day_score`, DL/T 664-2016 §4.3); beyond the forecast horizon the forecast is
+    not used (unknown cloud cover)."""
+    a = next((x for x in index.county.areas if x.id == area), None)
+    if a is None:
+        a = next(x for x in index.county.areas if x.id == crew.area)
+    w = None if beyond_horizon(day, policy) else forecast.get((day, a.id))
+    return day_score(w, day, a.lat, a.lon, crew.day_start_s, crew.day_end_s)
+
+
+def _prefer_scored(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],
+                   units: list[Unit], first: dict[tuple[date, str], _Day]) -> dict[tuple[date, str], _Day]:
+    """Move work to days with a better measuring score (scored objective, DL/T 664-2016 §4.3
+    "overcast, night or early morning; no sun on the target"; :mod:`measuring`).
+
+    ``first`` is the earliest-finish assignment. Each crew keeps as many days as it used there, now
+    the best-scored of its flyable working days up to ``policy.prefer_within_days`` after that
+    assignment's last day (never after the deadline; scores compared in :data:`SCORE_STEP`s, ties
+    go to the earlier day), and the greedy
+    runs again on those days. The new assignment is kept only when it places the same units, no
+    re-inspection later than both its due date and its first day, and scores at least one
+    :data:`SCORE_STEP` higher in total;
+    otherwise ``first`` stands. Deterministic: same inputs, same days."""
+    if policy.prefer_within_days <= 0 or not first:
+        return first
+    county = index.county
+    last = max(d for d, _ in first)
+    until = min(policy.deadline, last + timedelta(days=policy.prefer_within_days))
+    used = Counter(name for _, name in first)
+    allowed: dict[str, frozenset[date]] = {}
+    for crew in county.crews:
+        drone = county.drone(crew.drone)
+        span = [policy.start + timedelta(days=k) for k in range((until - policy.start).days + 1)]
+        cand = [d for d in span if d.weekday() in crew.weekdays
+                and flyable(forecast, d, crew.area, drone, policy)]
+        cand.sort(key=lambda d: (-round(score(index, policy, forecast, d, crew, crew.area) / SCORE_STEP), d))
+        allowed[crew.name] = frozenset(cand[:used.get(crew.name, 0)])
+    second = _assign(index, policy, forecast, units, allowed)
+
+    def placed(days: dict[tuple[date, str], _Day]) -> dict[int, date]:
+        return {u.id: day for (day, _), d in days.items() for u in d.units}
+
+    def total(days: dict[tuple[date, str], _Day]) -> float:
+        return sum(score(index, policy, forecast, day, d.crew, d.units[0].area)
+                   for (day, _), d in days.items())
+
+    p1, p2 = placed(first), placed(second)
+    if set(p1) != set(p2):
+        return first
+    for u in units:
+        if u.rank[0] == 0 and u.id in p2 and p2[u.id] > max(p1[u.id], date.fromisoformat(u.rank[1])):
+            return first
+    return second if total(second) >= total(first) + SCORE_STEP else first
+
+
 def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str], Weather],
-            units: list[Unit]) -> dict[tuple[date, str], _Day]:
+            units: list[Unit], allowed: Mapping[str, frozenset[date]] | None = None,
+            ) -> dict[tuple[date, str], _Day]:
     """Greedy: day by day, each working crew fills its day from its home area's queue (best rank,
     then the unit nearest to where it stands, which continues its feeder), and helps the nearest
-    other area only when its own has no work left."""
+    other area only when its own has no work left. ``allowed``: the only days each crew may work
+    (by crew name; None: every working day)."""
     county = index.county
     left: dict[str, list[Unit]] = {a.id: [] for a in county.areas}
     for u in sorted(units, key=lambda u: (u.rank, u.id)):
@@ -219,6 +288,8 @@ def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str],
     while day <= policy.deadline and any(left.values()):
         for crew in county.crews:
             if day.weekday() not in crew.weekdays:
+                continue
+            if allowed is not None and day not in allowed.get(crew.name, frozenset()):
                 continue
             drone = county.drone(crew.drone)
             if left.get(crew.area):
@@ -328,7 +399,12 @@ def figures(n_due: int, crew_days: Sequence[CrewDay], unplanned: Sequence[Unplan
         sorties=sorties, flight_hours=round(flight / 3600.0, 2),
         driving_km=round(sum(cd.drive_m for cd in crew_days) / 1000.0, 1), cost_s=cost,
         crew_days=len(crew_days), last_day=max((cd.day for cd in crew_days), default=None),
+        measuring_score=_mean([cd.score for cd in crew_days if cd.score is not None]),
     )
+
+
+def _mean(xs: Sequence[float]) -> float | None:
+    return round(sum(xs) / len(xs), 3) if xs else None
 
 
 def replan(plan: Plan, county: County, policy: Policy, from_day: date, *,

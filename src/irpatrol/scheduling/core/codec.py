@@ -62,11 +62,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "coverage_pct": f.coverage_pct, "sorties": f.sorties, "flight_hours": f.flight_hours,
             "driving_km": f.driving_km, "cost_s": f.cost_s, "crew_days": f.crew_days,
             "last_day": f.last_day.isoformat() if f.last_day else None,
+            **({"measuring_score": f.measuring_score} if f.measuring_score is not None else {}),
         },
         "crew_days": [
             {
                 "day": cd.day.isoformat(), "crew": cd.crew, "area": cd.area, "drone": cd.drone,
                 "solver": cd.solver, "drive_m": cd.drive_m, "start_s": cd.start_s, "end_s": cd.end_s,
+                **({"score": cd.score} if cd.score is not None else {}),
                 "segments": [[s.feeder_id, s.first_seq, s.last_seq] for s in cd.segments],
                 "sorties": [
                     {
@@ -109,12 +111,14 @@ def plan_from_dict(d: Mapping[str, Any], source: str = "plan") -> Plan:
             sorties=int(f["sorties"]), flight_hours=float(f["flight_hours"]),
             driving_km=float(f["driving_km"]), cost_s=int(f["cost_s"]), crew_days=int(f["crew_days"]),
             last_day=date.fromisoformat(f["last_day"]) if f["last_day"] else None,
+            measuring_score=float(f["measuring_score"]) if f.get("measuring_score") is not None else None,
         )
         crew_days = tuple(
             CrewDay(
                 day=date.fromisoformat(cd["day"]), crew=str(cd["crew"]), area=str(cd["area"]),
                 drone=str(cd["drone"]), solver=str(cd["solver"]), drive_m=float(cd["drive_m"]),
                 start_s=int(cd["start_s"]), end_s=int(cd["end_s"]),
+                score=float(cd["score"]) if cd.get("score") is not None else None,
                 segments=tuple(Segment(str(a), int(b), int(c)) for a, b, c in cd["segments"]),
                 sorties=tuple(
                     Sortie(
@@ -187,14 +191,18 @@ def weather_to_dict(w: Weather) -> dict[str, Any]:
         d["fog"] = True
     if w.humidity_pct is not None:
         d["humidity_pct"] = w.humidity_pct
+    if w.cloud_pct is not None:
+        d["cloud_pct"] = w.cloud_pct
     return d
 
 
 def weather_from_dict(w: Mapping[str, Any]) -> Weather:
     h = w.get("humidity_pct")
+    c = w.get("cloud_pct")
     return Weather(day=date.fromisoformat(str(w["day"])), area=str(w["area"]),
                    rain=_bool(w.get("rain", False)), wind_m_s=float(w.get("wind_m_s", 0.0)),
-                   fog=_bool(w.get("fog", False)), humidity_pct=float(h) if h not in (None, "") else None)
+                   fog=_bool(w.get("fog", False)), humidity_pct=float(h) if h not in (None, "") else None,
+                   cloud_pct=float(c) if c not in (None, "") else None)
 
 
 def _bool(v: Any) -> bool:

@@ -105,8 +105,9 @@ class Crew:
 
 @dataclass(frozen=True, slots=True)
 class Weather:
-    """Forecast for one day and area: rain (any precipitation), the maximum wind (m/s), fog and the
-    relative humidity (%, None: not forecast)."""
+    """Forecast for one day and area: rain (any precipitation), the maximum wind (m/s), fog, the
+    relative humidity (%, None: not forecast) and the cloud cover (%, None: not forecast; scored by
+    :mod:`measuring`)."""
 
     day: date
     area: str
@@ -114,6 +115,7 @@ class Weather:
     wind_m_s: float = 0.0
     fog: bool = False
     humidity_pct: float | None = None
+    cloud_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,10 @@ class Policy:
     battery: tuple[float, float, float] | None = None
     """Battery derating (planning °C, wind m/s, reserve share), :func:`conditions.derated`; None:
     the drones' usable endurance as given."""
+    prefer_within_days: int = 7
+    """Days the campaign may move work past its earliest finish (never past the deadline) to fly
+    on days with a better measuring score (:mod:`measuring`, DL/T 664-2016 §4.3); 0: earliest
+    finish only."""
 
     def __post_init__(self) -> None:
         if self.deadline < self.start:
@@ -235,6 +241,8 @@ class CrewDay:
     start_s: int
     end_s: int
     solver: str = "split"
+    score: float | None = None
+    """Measuring score of the day (0…1, :func:`measuring.day_score`); None: not scored."""
 
     @property
     def takeoffs(self) -> tuple[Site, ...]:
@@ -270,6 +278,8 @@ class Figures:
     cost_s: int
     crew_days: int
     last_day: date | None
+    measuring_score: float | None = None
+    """Mean measuring score of the crew days (0…1, DL/T 664-2016 §4.3; :mod:`measuring`)."""
 
 
 @dataclass(frozen=True, slots=True)

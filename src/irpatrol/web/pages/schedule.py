@@ -39,7 +39,8 @@ def _plan(session: SessionDep, plan_id: int | None) -> tuple[Plan | None, PlanRe
 @router.get("/schedule", response_class=HTMLResponse)
 def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int | None = None,
              day: str | None = None) -> HTMLResponse:
-    """Days × crews of the plan; the chosen day's sorties drawn on the map."""
+    """Days × crews of the plan; the chosen day's sorties drawn on the map. Days planned beyond
+    the forecast horizon (on climatology) are marked "weather unknown", as ``schedule show`` does."""
     row, plan = _plan(session, plan_id)
     plans = session.execute(
         select(Plan.id, Plan.name, Plan.created_at).order_by(Plan.id.desc()).limit(50)
@@ -51,7 +52,8 @@ def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int 
         chosen = _day(day) or (days[0] if days else None)
         ctx.update(days=days, crews=crews, chosen=chosen,
                    cells={(cd.day, cd.crew): cd for cd in plan.crew_days},
-                   day_map=_day_map(plan, chosen))
+                   day_map=_day_map(plan, chosen),
+                   unknown={d for d in days if plan.weather_unknown(d)})
     return page(request, session, user, "schedule.html", nav="schedule", **ctx)
 
 
