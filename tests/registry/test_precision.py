@@ -23,8 +23,13 @@ def _finding(
     session: Session, patrol: Patrol, pole: Pole, kind: str, *, n: int, origin: str | None = None
 ) -> Finding:
     """A serious finding of ``kind`` on ``pole`` in a new image of ``patrol``, tied to a defect."""
-    image = Image(sha256=f"{n:064x}", original_name=f"IMG_{n}.jpg", status="analysed",
-                  patrol_id=patrol.id, pole_id=pole.id)
+    image = Image(
+        sha256=f"{n:064x}",
+        original_name=f"IMG_{n}.jpg",
+        status="analysed",
+        patrol_id=patrol.id,
+        pole_id=pole.id,
+    )
     session.add(image)
     session.flush()
     component = session.scalar(select(Component).where(Component.pole_id == pole.id, Component.kind == kind))
@@ -32,8 +37,19 @@ def _finding(
         component = Component(pole_id=pole.id, kind=kind)
         session.add(component)
         session.flush()
-    finding = Finding(image_id=image.id, pole_id=pole.id, component_id=component.id, bbox_x=1, bbox_y=1,
-                      bbox_w=4, bbox_h=4, t_max_c=61.0, grade="serious", device=kind, origin=origin)
+    finding = Finding(
+        image_id=image.id,
+        pole_id=pole.id,
+        component_id=component.id,
+        bbox_x=1,
+        bbox_y=1,
+        bbox_w=4,
+        bbox_h=4,
+        t_max_c=61.0,
+        grade="serious",
+        device=kind,
+        origin=origin,
+    )
     session.add(finding)
     session.flush()
     register_finding(session, finding)
@@ -72,13 +88,23 @@ def test_confirm_and_reject_record_verdicts_and_precision(session: Session, pole
     with pytest.raises(InputError, match="verdict is 'real'"):
         transition(session, waiting.defect_id or 0, "confirmed", user="ana", verdict="reflection")
     transition(session, glint.defect_id or 0, "rejected", user="ana", verdict="Reflection")
-    transition(session, roof.defect_id or 0, "rejected", user="bo", verdict="background",
-               reason="a sunlit roof behind the fuse")
+    transition(
+        session,
+        roof.defect_id or 0,
+        "rejected",
+        user="bo",
+        verdict="background",
+        reason="a sunlit roof behind the fuse",
+    )
     transition(session, manual.defect_id or 0, "rejected", user="bo", reason="marked on the wrong pole")
     session.commit()
 
     assert [f.verdict for f in (clamp, glint, roof, manual, waiting)] == [
-        "real", "reflection", "background", None, None
+        "real",
+        "reflection",
+        "background",
+        None,
+        None,
     ]
     events = detail(session, glint.defect_id or 0)["events"]
     assert events[-1]["reason"] == "reflection", "the verdict is the reason when none is typed"
@@ -89,7 +115,9 @@ def test_confirm_and_reject_record_verdicts_and_precision(session: Session, pole
         for a in session.scalars(select(AuditLog).where(AuditLog.action == "verdict"))
     }
     assert audits == {
-        (clamp.id, "ana", "real"), (glint.id, "ana", "reflection"), (roof.id, "bo", "background")
+        (clamp.id, "ana", "real"),
+        (glint.id, "ana", "reflection"),
+        (roof.id, "bo", "background"),
     }
 
     ap = stats.compute(session)["auto_precision"]

@@ -55,9 +55,7 @@ def undecided(session: Session, defect: Defect) -> list[Finding]:
     """The automatic findings of ``defect`` that have no verdict yet (read from the database, so a
     finding just joined counts even when ``defect.findings`` was loaded before)."""
     rows = session.scalars(
-        select(Finding)
-        .where(Finding.defect_id == defect.id, Finding.verdict.is_(None))
-        .order_by(Finding.id)
+        select(Finding).where(Finding.defect_id == defect.id, Finding.verdict.is_(None)).order_by(Finding.id)
     )
     return [f for f in rows if is_automatic(f)]
 
