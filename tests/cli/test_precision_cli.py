@@ -69,9 +69,8 @@ def test_verdicts_from_the_cli_make_the_precision_in_stats_json(runner: CliRunne
     assert code == 2 and "needs a verdict" in err
     code, _, err = invoke(runner, "defects", "transition", glint, "rejected", "--verdict", "nonsense")
     assert code == 2 and "unknown verdict" in err
-    code, out, err = invoke(
-        runner, "defects", "transition", glint, "rejected", "--verdict", "reflection", "--user", "ana", "--json"
-    )
+    reject = ["defects", "transition", glint, "rejected", "--verdict", "reflection", "--user", "ana"]
+    code, out, err = invoke(runner, *reject, "--json")
     assert code == 0 and json.loads(out)["status"] == "rejected", err
     assert invoke(runner, "defects", "transition", real, "confirmed", "--user", "ana")[0] == 0
 
