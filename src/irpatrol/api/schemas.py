@@ -389,6 +389,14 @@ class DefectFindingRead(BaseModel):
     delta_t_k: float | None
     rule: str | None
     clause: str | None
+    origin: str | None = Field(
+        default=None, description="None: found by the analysis; manual: marked by hand"
+    )
+    verdict: str | None = Field(
+        default=None,
+        description="The analyst's verdict on an automatic finding: real, wrong_component, reflection, "
+        "background, duplicate (None: not decided)",
+    )
 
 
 class PhotoRead(BaseModel):
@@ -436,6 +444,13 @@ class TransitionRequest(BaseModel):
     to: str = Field(min_length=1, max_length=40, description="Target status")
     comment: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000)
+    verdict: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Defects only: the verdict on its automatic findings. Confirming records real; "
+        "rejecting a defect with automatic findings needs wrong_component, reflection, background or "
+        "duplicate (it serves as the reason when none is given)",
+    )
 
 
 class HazardCreate(BaseModel):
@@ -479,6 +494,34 @@ class HazardDetail(HazardRead):
     photos: list[PhotoRead]
 
 
+class PrecisionFigure(BaseModel):
+    """The detector's precision over a group of automatic findings, as the analysts judged them."""
+
+    precision: float | None = Field(description="real / decided; None when nothing was decided")
+    real: int = Field(description="Automatic findings confirmed real")
+    decided: int = Field(description="Automatic findings confirmed or rejected")
+    pending: int = Field(description="Automatic findings in a defect, not yet decided")
+    rejected_by_reason: dict[str, int] = Field(
+        description="Rejected findings by reason: wrong_component, reflection, background, duplicate"
+    )
+
+
+class PatrolPrecision(PrecisionFigure):
+    """The precision of one patrol's automatic findings."""
+
+    patrol_id: int
+    date: str | None
+
+
+class AutoPrecisionRead(BaseModel):
+    """The detector's precision (``auto_precision`` of ``irpatrol stats --json``): overall, by the
+    detector's device kind, and by patrol."""
+
+    overall: PrecisionFigure
+    by_device: dict[str, PrecisionFigure]
+    by_patrol: list[PatrolPrecision]
+
+
 class StatsRead(BaseModel):
     """Statistics of a selection (same keys as ``irpatrol stats --json``); counts, km flown,
     coverage %, defects by grade and status, overdue, mean time to repair (days), and the same
@@ -502,6 +545,7 @@ class StatsRead(BaseModel):
     filters: dict[str, Any]
     previous_year: dict[str, Any] | None
     change: dict[str, float] | None
+    auto_precision: AutoPrecisionRead | None = None
 
 
 # --- plans --------------------------------------------------------------------------------------

@@ -272,20 +272,29 @@ def defects_transition(
     reason: Annotated[str | None, typer.Option("--reason", help="Required to reject or reopen.")] = None,
     user: UserOpt = None,
     json_out: JsonOpt = False,
+    verdict: Annotated[
+        str | None,
+        typer.Option(
+            "--verdict",
+            help="Rejecting automatic findings: wrong_component, reflection, background or duplicate "
+            "(the reason when --reason is not given). Confirming records real.",
+        ),
+    ] = None,
 ) -> None:
     """Move a defect along its workflow (new → confirmed → repair_scheduled → repaired → verified)."""
     from irpatrol.registry import defects
 
     _move("defect", defects, defect_id, to_status,
-          user=user, comment=comment, reason=reason, json_out=json_out)
+          user=user, comment=comment, reason=reason, json_out=json_out, verdict=verdict)
 
 
 def _move(kind: str, service: Any, record_id: int, to_status: str, *, user: str | None,
-          comment: str | None, reason: str | None, json_out: bool) -> None:
+          comment: str | None, reason: str | None, json_out: bool, verdict: str | None = None) -> None:
     """One workflow step through ``service.transition`` (defects or hazards), committed, then reported."""
+    extra = {"verdict": verdict} if verdict is not None else {}
     with factory()() as session:
         record = service.transition(session, record_id, to_status, user=_user(user), comment=comment,
-                                    reason=reason)
+                                    reason=reason, **extra)
         session.commit()
         out = service.summary(record)
     if json_out:
@@ -518,6 +527,10 @@ def stats(
         typer.echo(f"{key:16} {_cell(s[key]) if s[key] is not None else '-'}{delta}")
     typer.echo(f"{'by grade':16} {s['defects_by_grade']}")
     typer.echo(f"{'by status':16} {s['defects_by_status']}")
+    overall = s["auto_precision"]["overall"]
+    figure = "-" if overall["precision"] is None else f"{100 * overall['precision']:.1f} %"
+    typer.echo(f"{'auto precision':16} {figure} ({overall['real']} real of {overall['decided']} decided, "
+               f"{overall['pending']} pending)")
     typer.echo(f"(computed {datetime.now(UTC).isoformat(timespec='seconds')})")
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
-from irpatrol.registry import workflow
+from irpatrol.registry import precision, workflow
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Pole
 from irpatrol.registry.workflow import DefectStatus
@@ -250,14 +250,34 @@ def transition(
     comment: str | None = None,
     reason: str | None = None,
     at: datetime | None = None,
+    verdict: str | None = None,
 ) -> Defect:
     """Move a defect to ``to_status`` if :data:`workflow.TRANSITIONS` allows it (Conflict if not;
-    InputError when a required reason is missing). Writes a DefectEvent and an AuditLog row."""
+    InputError when a required reason is missing). Writes a DefectEvent and an AuditLog row.
+
+    ``verdict`` (see :mod:`irpatrol.registry.precision`): confirming records ``real`` on the
+    defect's undecided automatic findings; rejecting a defect that has such findings needs one of
+    the rejection verdicts, which also serves as the reason when none is typed."""
     defect = session.get(Defect, defect_id)
     if defect is None:
         raise NotFound(f"no defect #{defect_id}")
     current = defect.status
+    verdict = precision.parse_verdict(verdict)
+    if verdict is not None and not (reason and reason.strip()):
+        reason = verdict
     target = workflow.check_transition(current, to_status, reason=reason)
+    if target == DefectStatus.CONFIRMED:
+        if verdict not in (None, precision.REAL):
+            raise InputError(f"a confirmed defect's verdict is {precision.REAL!r}, not {verdict!r}")
+        verdict = precision.REAL
+    elif target == DefectStatus.REJECTED:
+        if verdict == precision.REAL:
+            raise InputError(f"a rejection's verdict is one of {', '.join(precision.REJECT_VERDICTS)}")
+        if verdict is None and precision.undecided(session, defect):
+            choices = ", ".join(precision.REJECT_VERDICTS)
+            raise InputError(f"rejecting an automatic finding needs a verdict: one of {choices}")
+    elif verdict is not None:
+        raise InputError("a verdict is given only when confirming or rejecting a defect")
     at = _aware(at or utcnow())
     defect.status = target.value
     if target == DefectStatus.REPAIRED:
@@ -285,6 +305,8 @@ def transition(
         defect.id,
         {"from": current, "to": target.value, "comment": comment, "reason": reason},
     )
+    if verdict is not None:
+        precision.record_verdict(session, defect, verdict, user=user)
     session.flush()
     return defect
 
@@ -504,6 +526,8 @@ def detail(session: Session, defect_id: int) -> dict[str, Any]:
             "delta_t_k": f.delta_t_k,
             "rule": f.rule,
             "clause": f.clause,
+            "origin": f.origin,
+            "verdict": f.verdict,
         }
         for f in defect.findings
     ]

@@ -317,6 +317,10 @@ class Finding(Timestamped, Base):
     override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """An analyst's judgement over the automatic values, which stay in the other columns:
     ``grade``, ``component_kind``, ``heating`` (any may be absent), ``reason``, ``user``, ``at``."""
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    """The analyst's verdict on an automatic finding, set when its defect is confirmed (``real``)
+    or rejected (``wrong_component``, ``reflection``, ``background``, ``duplicate``); None: not
+    decided. See :mod:`irpatrol.registry.precision`."""
 
     image: Mapped[Image] = relationship(back_populates="findings")
     component: Mapped[Component | None] = relationship()

@@ -8,7 +8,10 @@ Definitions (all within the selection):
 * ``coverage_pct``: poles inspected / poles of the selected feeders (all feeders if none) × 100;
 * ``defects``: defects found in the period, by grade and by status;
 * ``overdue``: defects whose deadline had passed at the end of the period (or now) unrepaired;
-* ``mttr_days``: mean time from finding to repair of the defects repaired in the period (days).
+* ``mttr_days``: mean time from finding to repair of the defects repaired in the period (days);
+* ``auto_precision``: the detector's precision as the analysts judged it, over the automatic
+  findings of the selection's images (overall, by device kind, by patrol; see
+  :mod:`irpatrol.registry.precision`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.defects import OVERDUE_EXEMPT
 from irpatrol.registry.model import Area, Crew, Defect, Feeder, Finding, Image, Patrol, PatrolFeeder, Pole
+from irpatrol.registry.precision import auto_precision
 
 KEYS = ("images", "rejected", "findings", "defects", "poles_inspected", "km_flown", "coverage_pct")
 """Headline keys always present in :func:`compute` (the CLI's ``stats --json`` contract)."""
@@ -260,4 +264,5 @@ def compute(
     else:
         out["previous_year"] = None
         out["change"] = None
+    out["auto_precision"] = auto_precision(session, _image_filter(scope, scope.period))
     return out

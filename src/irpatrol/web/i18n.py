@@ -256,6 +256,21 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
                            "删除本次巡检及其图像、发现和仅由本次巡检发现且仍为新建状态的缺陷；"
                            "其他巡检也发现或已处理的缺陷将保留。"),
     "err_patrol_reason": ("A reason is required to change or remove a patrol.", "修改或删除巡检须填写原因。"),
+    # issue 10 item 6: the analysts' verdicts and the detector's precision
+    "verdict": ("Verdict", "判定结论"),
+    "verdict_note": ("Rejecting: why the automatic finding was wrong (required). Confirming records it as a "
+                     "real defect.", "驳回时须选择自动识别错误的原因；确认即记为真实缺陷。"),
+    "verdict_real": ("real", "真实缺陷"),
+    "verdict_wrong_component": ("wrong component", "部件识别错误"),
+    "verdict_reflection": ("reflection", "反射"),
+    "verdict_background": ("background", "背景干扰"),
+    "verdict_duplicate": ("duplicate", "重复"),
+    "auto_precision": ("Detector precision", "自动识别准确率"),
+    "auto_precision_count": ("{real} real of {decided} judged", "已判定 {decided} 条，真实 {real} 条"),
+    "auto_precision_pending": ("awaiting judgement", "待判定"),
+    "err_verdict_required": ("Rejecting an automatic finding needs a verdict: wrong component, reflection, "
+                             "background or duplicate.",
+                             "驳回自动识别结果须选择原因：部件识别错误、反射、背景干扰或重复。"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **FIELD_LABELS, **WHY_LABELS, **PAGE_LABELS}
@@ -298,6 +313,7 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"choose the next status"), "err_choose_status"),
     (re.compile(r"clearing a hazard needs evidence: .*"), "err_clear_evidence"),
     (re.compile(r"a reason is required to (?:edit|remove) a patrol"), "err_patrol_reason"),
+    (re.compile(r"rejecting an automatic finding needs a verdict: .*"), "err_verdict_required"),
 )
 """Service messages the pages know (registry.workflow, registry.auth, registry.hazards), each
 with the label it is shown as; anything else is shown as the service wrote it."""

@@ -93,9 +93,17 @@ def transition_defect(
 ) -> DefectDetail:
     """Move a defect along the workflow (analyst): new → confirmed | rejected; confirmed →
     repair_scheduled → repaired → verified | reopened; reopened → confirmed. Rejecting and
-    reopening need a ``reason``."""
+    reopening need a ``reason``; confirming records the verdict ``real`` on the automatic findings,
+    and rejecting a defect with automatic findings needs a ``verdict`` (wrong_component, reflection,
+    background, duplicate), which is the reason when none is given."""
     defects.transition(
-        session, defect_id, body.to, user=user.username, comment=body.comment, reason=body.reason
+        session,
+        defect_id,
+        body.to,
+        user=user.username,
+        comment=body.comment,
+        reason=body.reason,
+        verdict=body.verdict,
     )
     return _detail(session, defect_id)
 

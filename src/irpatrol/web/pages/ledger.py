@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import InputError, IrPatrolError
 from irpatrol.registry import defects as service
-from irpatrol.registry import judgement, photos, workflow
+from irpatrol.registry import judgement, photos, precision, workflow
 from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.ledger import to_row
 from irpatrol.reports.timefmt import zone
@@ -88,7 +88,8 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
                 findings=findings, trend=trend, deciding=deciding,
                 advice=advice(deciding.diagnosis, user.language) if deciding else None,
                 kinds=[(c.kind, c.name_zh if user.language == "zh" else c.name_en) for c in catalogue()],
-                grades=[g.value for g in workflow.Grade], heatings=judgement.HEATING_TYPES, **form)
+                grades=[g.value for g in workflow.Grade], heatings=judgement.HEATING_TYPES,
+                reject_verdicts=precision.REJECT_VERDICTS, verdicts=precision.VERDICTS, **form)
 
 
 @router.post("/ledger/{defect_id}/transition", response_model=None)
@@ -105,10 +106,13 @@ async def transition(
     crew: Annotated[str | None, Form(max_length=120)] = None,
     due_date: Annotated[str | None, Form()] = None,
     files: Annotated[list[UploadFile] | None, File()] = None,
+    verdict: Annotated[str | None, Form(max_length=40)] = None,
 ) -> HTMLResponse | RedirectResponse:
     """Move the defect along the workflow as a work order does: ``repair_scheduled`` needs an
     assignee and a due date (and takes the crew); ``repaired`` needs the repair note and takes
     photos; ``verified`` needs evidence (a later patrol's measurement, or a photo and a reason).
+    A rejection asks for the verdict on the automatic findings (wrong component, reflection,
+    background, duplicate); a confirmation records them real (:mod:`irpatrol.registry.precision`).
     A refused change shows its reason on the page; nothing is pre-selected."""
     uploads = [f for f in files or [] if f.filename]
     with tempfile.TemporaryDirectory(dir=_scratch(settings.data_dir)) as tmp:
@@ -130,7 +134,9 @@ async def transition(
                                      caption=comment or None, user=user.username)
             session.flush()
             current = service.get_defect(session, defect_id).status
-            workflow.check_transition(current, to_status, reason=reason or None)  # refused moves first
+            rejecting = to_status == workflow.DefectStatus.REJECTED.value
+            chosen = precision.parse_verdict(verdict) if rejecting else None
+            workflow.check_transition(current, to_status, reason=reason or chosen)  # refused moves first
             if to_status == workflow.DefectStatus.REPAIR_SCHEDULED.value:
                 if not (assignee and assignee.strip()):
                     raise InputError("a scheduled repair needs an assignee")
@@ -145,7 +151,7 @@ async def transition(
                 session.refresh(defect)
                 judgement.check_verification_evidence(defect, reason)
             service.transition(session, defect_id, to_status, user=user.username,
-                               comment=comment or None, reason=reason or None)
+                               comment=comment or None, reason=reason or None, verdict=chosen)
 
         return apply_change(
             session, user.language, change,

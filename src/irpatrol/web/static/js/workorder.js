@@ -1,5 +1,6 @@
 // The defect's work-order form: shows the fields the chosen next status needs (assignee, crew and
-// due date for a scheduled repair; photos for repaired and verified). Nothing is pre-selected;
+// due date for a scheduled repair; photos for repaired and verified; the verdict for a rejection).
+// Nothing is pre-selected;
 // without JavaScript every field stays visible and the server checks the same rules.
 (function () {
   const form = document.getElementById("transition-form");
@@ -13,6 +14,8 @@
     const who = document.getElementById("wo-assignee");
     if (due) due.required = to === "repair_scheduled";
     if (who) who.required = to === "repair_scheduled";
+    const verdict = document.getElementById("wo-verdict");
+    if (verdict) verdict.required = to === "rejected";
   }
   form.addEventListener("change", update);
   update();
