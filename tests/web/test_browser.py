@@ -8,18 +8,17 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
+
+from live_server import irpatrol_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
@@ -28,12 +27,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -51,26 +44,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", demo.stdout)
     admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", demo.stdout)
     assert password and admin, demo.stdout
-    port = _free_port()
-    serve = [str(exe.with_name("irpatrol")), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1"]
-    proc = subprocess.Popen(serve, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/ui/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            pytest.fail("the server did not start")
+    with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, "password": password.group(1), "admin_password": admin.group(1),
                "db": str(data / "irpatrol.sqlite")}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _expected(db: str) -> dict[str, object]:

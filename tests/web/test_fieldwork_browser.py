@@ -9,19 +9,17 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from irpatrol.scheduling.export import wpml
+from live_server import irpatrol_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "issue16"
@@ -42,12 +40,6 @@ FEEDER = "10kV Qingshan Line (demo)"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The demo (small county) in a temporary SQLite database, served on a free port."""
@@ -63,25 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     assert demo.returncode == 0, demo.stderr
     logins = dict(re.findall(r"(demo-\w+)\s+\w+\s+password: (\S+)", demo.stdout))
     assert {"demo-admin", "demo-analyst", "demo-lineman"} <= set(logins), demo.stdout
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"], env=env, cwd=ROOT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/ui/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            pytest.fail("the server did not start")
+    with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, **logins, "data": str(data)}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _jpeg(path: Path, colour: tuple[int, int, int]) -> Path:

@@ -41,3 +41,10 @@ def _default(o: Any) -> Any:
     if hasattr(o, "__fspath__"):
         return str(o)
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def base_url(host: str, port: int) -> str:
+    """The address a person opens for a server listening on ``host``:``port`` (a wildcard address
+    shown as 127.0.0.1, an IPv6 address in brackets)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.cli.common import base_url, handles_errors, print_json_line
 from irpatrol.errors import ParameterError
 
 report_app = typer.Typer(help="Reports: the PDF patrol report.", no_args_is_help=True)
@@ -120,14 +120,8 @@ def demo(
         typer.echo("Demo logins (demo data only; as created, unless changed since):")
         for name, role, password in logins:
             typer.echo(f"  {name:<14} {role:<8} password: {password}")
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    typer.echo(f"Open http://{_url_host(shown)}:{port}/ui/ once `irpatrol serve --host {host} --port {port}` "
+    typer.echo(f"Open {base_url(host, port)}/ui/ once `irpatrol serve --host {host} --port {port}` "
                "runs.")
-
-
-def _url_host(host: str) -> str:
-    """``host`` as it stands in a URL (IPv6 addresses in brackets)."""
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.cli.common import base_url, handles_errors, print_json_line
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -55,11 +55,9 @@ def serve(
     if upgrade:
         db.upgrade(settings.effective_database_url)
     count = workers or os.cpu_count() or 1
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    shown = f"[{shown}]" if ":" in shown else shown
+    url = base_url(host, port)
     processes = "1 worker process" if count == 1 else f"{count} worker processes"
-    typer.echo(f"irpatrol: web app at http://{shown}:{port}/ui/, API description at "
-               f"http://{shown}:{port}/docs ({processes})", err=True)
+    typer.echo(f"irpatrol: web app at {url}/ui/, API description at {url}/docs ({processes})", err=True)
     uvicorn.run(
         "irpatrol.cli.server:asgi_app",
         factory=True,
