@@ -12,10 +12,10 @@ from irpatrol import __version__
 from irpatrol.api.docs import install_docs
 from irpatrol.api.errors import ERROR_RESPONSES, install_error_handlers
 from irpatrol.api.routes import (
+    acceptance,
     assets,
     auth,
     defects,
-    fieldwork,
     findings,
     hazards,
     health,
@@ -25,6 +25,7 @@ from irpatrol.api.routes import (
     photos,
     plans,
     reports,
+    sites,
     stats,
     users,
 )
@@ -48,7 +49,8 @@ PROTECTED_ROUTERS = (
     stats.router,
     plans.router,
     users.router,
-    fieldwork.router,
+    acceptance.router,
+    sites.router,
 )
 """Routers whose every endpoint declares a role (see :mod:`irpatrol.api.deps`)."""
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the CLI modules: one translation of IrPatrolError into an exit code."""
+"""Helpers shared by the CLI modules: one translation of IrPatrolError into an exit code, JSON
+lines, the common options and the data folder."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -48,3 +50,14 @@ def base_url(host: str, port: int) -> str:
     shown as 127.0.0.1, an IPv6 address in brackets)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+LangOpt = Annotated[str, typer.Option("--lang", help="en or zh.")]
+ModelOpt = Annotated[str, typer.Option("--model", help="Drone model (WPML enumeration), e.g. M30T.")]
+
+
+def data_dir() -> Path:
+    """The data folder of the settings built from the environment (photos, reports' thumbnails)."""
+    from irpatrol.config import get_settings
+
+    return get_settings().data_dir

@@ -11,9 +11,12 @@ all go through it, so every Photo path is relative to ``Settings.data_dir`` and 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +40,8 @@ MEDIA_TYPES: dict[str, str] = {
 MAX_PHOTO_PIXELS = 100_000_000
 """Largest photo accepted (pixels, width × height): 100 MP is above every drone and phone camera
 (a 48 MP sensor gives 8000 × 6000) and keeps one decoded RGB copy under 300 MB."""
+STAGING_FOLDER = ".incoming"
+"""Folder under the photo store where uploads wait while a request runs (removed with it)."""
 _CHUNK = 1 << 20
 _META_BYTES = 256 * 1024
 """Enough of a JPEG's head to hold its EXIF (APP1 segments are at most 64 KiB each)."""
@@ -218,3 +223,44 @@ def photo_summary(photo: Photo) -> dict[str, Any]:
         "defect_id": photo.defect_id,
         "url": f"/photos/{photo.id}",
     }
+
+
+class Upload(Protocol):
+    """An uploaded file as the web framework gives it (FastAPI's ``UploadFile`` is one)."""
+
+    @property
+    def filename(self) -> str | None:
+        """The name the client gave the file (None or empty when no file was chosen)."""
+
+    @property
+    def file(self) -> IO[bytes]:
+        """The file's content, read from its start."""
+
+
+@contextmanager
+def staged_uploads(
+    uploads: Iterable[Upload | None], data_dir: Path, limit_bytes: int
+) -> Iterator[list[tuple[str, Path]]]:
+    """Copy the uploads that carry a file (a form sends an empty part with no name when no file was
+    chosen) into a temporary folder under the photo store, in 1 MiB chunks, and give their
+    ``(file name, path)`` for the duration of the block; the folder is removed afterwards.
+    InputError, naming the file, when one is larger than ``limit_bytes`` (bytes). One home for the
+    API and the pages."""
+    folder = data_dir / PHOTO_FOLDER / STAGING_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        staged: list[tuple[str, Path]] = []
+        for n, upload in enumerate(u for u in uploads if u is not None and u.filename):
+            assert upload.filename
+            path = Path(tmp) / f"{n}.upload"
+            size = 0
+            with path.open("wb") as out:
+                while chunk := upload.file.read(_CHUNK):
+                    size += len(chunk)
+                    if size > limit_bytes:
+                        raise InputError(
+                            f"{upload.filename}: larger than the upload limit of {limit_bytes} bytes"
+                        )
+                    out.write(chunk)
+            staged.append((upload.filename, path))
+        yield staged

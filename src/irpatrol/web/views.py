@@ -19,15 +19,16 @@ from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired
 from irpatrol.web.errors import install_page_errors
 from irpatrol.web.pages import (
+    acceptance,
     assets,
     dashboard,
-    fieldwork,
     hazards,
     ledger,
     login,
     patrols,
     reports,
     schedule,
+    sites,
     viewer,
 )
 from irpatrol.web.pages import judgement as judgement_pages
@@ -41,7 +42,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 router = APIRouter(include_in_schema=False)
 for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports,
-                fieldwork, judgement_pages, upload_pages):
+                acceptance, sites, judgement_pages, upload_pages):
     router.include_router(_module.router, prefix=PREFIX)
 
 

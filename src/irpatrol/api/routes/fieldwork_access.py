@@ -1,0 +1,44 @@
+"""What the acceptance and work-site routes share: the per-action permission dependency, the
+language of a response and the shapes of free-text fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query
+from pydantic import Field
+
+from irpatrol.acceptance import permissions
+from irpatrol.api.deps import ViewerUser
+from irpatrol.registry.model import User
+
+__all__ = ["KMZ", "REPORT_CONTENT", "LangQuery", "Name", "Text", "allowed", "user_lang"]
+
+KMZ = "application/vnd.google-earth.kmz"
+REPORT_CONTENT: dict[str, Any] = {
+    "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+}
+"""The media types of a field-work report, for the OpenAPI description."""
+LangQuery = Annotated[Literal["en", "zh"] | None, Query(description="Language (default: the user's)")]
+Text = Annotated[str | None, Field(max_length=2000)]
+Name = Annotated[str | None, Field(max_length=200)]
+
+
+def allowed(action: str) -> Any:
+    """A dependency giving the signed-in user when :data:`permissions.PERMISSIONS` lets their role do
+    ``action`` (403 otherwise, before the body is read). Routes whose exact action depends on the
+    body (waive vs mark, close vs rectified) check the least privileged one here; the service checks
+    the exact one."""
+
+    def user_allowed(user: ViewerUser) -> User:
+        permissions.require(user.role, action)
+        return user
+
+    user_allowed.__name__ = f"allowed_{action.replace('.', '_')}"
+    return Depends(user_allowed)
+
+
+def user_lang(lang: str | None, user: User) -> str:
+    """The language asked for, else the user's (en or zh)."""
+    return lang or (user.language if user.language in ("en", "zh") else "en")
