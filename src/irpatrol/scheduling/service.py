@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, NotFound, PlanningError
+from irpatrol.registry import grades
 from irpatrol.registry import model as rm
 from irpatrol.registry.county import WEEKDAYS
 from irpatrol.scheduling.core.codec import plan_from_dict, plan_to_dict
@@ -258,9 +259,6 @@ class PolicyInputs:
 
 OPEN_STATUSES = ("new", "confirmed", "repair_scheduled", "reopened")
 """Defect statuses still open (irpatrol.registry.workflow.DefectStatus)."""
-REINSPECT_GRADES = ("serious", "critical")
-"""Grades whose repair is re-inspected (issue 5: "re-inspection of repaired serious/critical
-defects within N days"; DL/T 664-2016 §9 grade names)."""
 REINSPECT_DAYS = 7
 """Default N (days after the repair): a policy choice, set per campaign."""
 
@@ -272,9 +270,9 @@ def policy_inputs(session: Session, reinspect_days: int = REINSPECT_DAYS) -> Pol
         select(rm.Defect).where(rm.Defect.status.in_(OPEN_STATUSES), rm.Defect.pole_id.is_not(None)))
         if d.pole_id in pole_ids)
     due: dict[str, date] = {}
-    for d in session.scalars(select(rm.Defect).where(rm.Defect.status == "repaired",
-                                                     rm.Defect.grade.in_(REINSPECT_GRADES))):
-        if d.pole_id in pole_ids and d.repaired_at is not None:
+    for d in session.scalars(select(rm.Defect).where(rm.Defect.status == "repaired")):
+        # whose repair is re-inspected: the grade's ``reinspect`` in its rule set (issue 5: serious/critical)
+        if grades.reinspects(d.standard, d.grade) and d.pole_id in pole_ids and d.repaired_at is not None:
             when = d.repaired_at.date() + timedelta(days=reinspect_days)
             pid = pole_ids[d.pole_id]
             due[pid] = min(due.get(pid, when), when)
