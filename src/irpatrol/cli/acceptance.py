@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -560,7 +560,8 @@ def site_register(
 
     with factory()() as s:
         rows, stats = service.register(s, status=status, type=type_)
-        out = {"violations": [service.violation_summary(v) for v in rows], "stats": asdict(stats)}
+        out: dict[str, Any] = {"violations": [service.violation_summary(v) for v in rows],
+                               "stats": asdict(stats)}
     if json_out:
         print_json_line(out)
         return

@@ -55,7 +55,7 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
     return d
 
 
-def _inspected(start: date, end: date) -> Select[tuple[int | None]]:
+def _inspected(start: date, end: date) -> Select[int | None]:
     return (
         select(Image.pole_id)
         .join(Patrol, Image.patrol_id == Patrol.id)
@@ -105,7 +105,7 @@ def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
         .where(Defect.status.in_(OPEN_STATUSES), Defect.pole_id.is_not(None))
         .group_by(Defect.pole_id)
     ).all()
-    return {int(pid): int(r) for pid, r in rows}
+    return {pid: int(r or 0) for pid, r in rows if pid is not None}
 
 
 def map_data(session: Session) -> dict[str, object]:

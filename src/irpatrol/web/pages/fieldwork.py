@@ -64,7 +64,7 @@ def _do(
             f"{back}?flash={quote(error_text(exc.message, user.language))}", status_code=303
         )
     session.commit()
-    target = done(result) if callable(done) else (done or back)  # type: ignore[arg-type]
+    target = done(result) if callable(done) else (done or back)
     return RedirectResponse(f"{target}?ok=1", status_code=303)
 
 
