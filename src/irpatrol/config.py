@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from irpatrol.diagnosis.loader import set_search_path
 from irpatrol.errors import ParameterError
 
 
@@ -40,6 +42,19 @@ class Settings(BaseSettings):
     """Optional map tile URL template for the web map (none: no tiles, works offline)."""
     default_standard: str = "dlt664-2016"
     """Rule set used when none is named."""
+    standards_dirs: str = ""
+    """Folders of rule files of one's own (``IRPATROL_STANDARDS_DIRS``, separated by ``os.pathsep``):
+    ``<folder>/<name>.toml`` is the rule set ``name`` everywhere a shipped one can be named
+    (a new standard is one TOML file; format: :mod:`irpatrol.diagnosis.loader`)."""
+
+    @property
+    def standards_folders(self) -> tuple[Path, ...]:
+        """:attr:`standards_dirs` as paths (empty entries dropped)."""
+        return tuple(Path(p) for p in self.standards_dirs.split(os.pathsep) if p.strip())
+
+    def use_standards(self) -> None:
+        """Put :attr:`standards_folders` on the rule-set loader's search path (edges call this)."""
+        set_search_path(self.standards_folders)
 
     # Defect repair deadlines by grade (issue 4: "critical 24 h, serious 30 days, general by the next
     # cycle; configurable"). Source of the figures: Q/GDW 1519-2014 distribution O&M rules as

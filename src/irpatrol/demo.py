@@ -47,7 +47,7 @@ from irpatrol.registry.model import (
     User,
     WorkSite,
 )
-from irpatrol.scheduling.core.model import County
+from irpatrol.scheduling.service import County
 
 DEMO_FEEDER = "10kV Qingshan Line (demo)"
 DEMO_POLES = 23
@@ -223,11 +223,7 @@ def _reset(engine: Engine, url: str) -> None:
 def _county(sessions: sessionmaker[Session], today: date, poles: int) -> tuple[dict[str, int], int | None]:
     """A county of 3 areas loaded into the registry, and a 30-day campaign plan stored with it."""
     from irpatrol.registry.county import load_county
-    from irpatrol.scheduling.core.campaign import plan_campaign
-    from irpatrol.scheduling.core.codec import plan_to_dict
-    from irpatrol.scheduling.core.county import generate
-    from irpatrol.scheduling.core.model import Policy
-    from irpatrol.scheduling.core.validator import check
+    from irpatrol.scheduling.service import Policy, check, generate, plan_campaign, plan_to_dict
 
     county = generate(poles=poles, feeders=max(3, poles // 100), areas=3, crews=6, seed=7, start=today,
                       days=30)

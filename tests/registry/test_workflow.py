@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from irpatrol.errors import Conflict, InputError
-from irpatrol.registry import workflow
+from irpatrol.registry import grades, workflow
 from irpatrol.registry.workflow import DefectStatus as S
 
 ISSUE_TABLE = {
@@ -65,7 +65,8 @@ def test_hazard_table() -> None:
         workflow.check_hazard_transition("open", "rejected")
 
 
-def test_grade_rank_orders_dlt664_grades() -> None:
-    ranks = [workflow.grade_rank(g) for g in ("none", "general", "serious", "critical")]
+def test_grade_severity_orders_dlt664_grades() -> None:
+    ranks = [grades.severity(None, g) for g in ("none", "general", "serious", "critical")]
     assert ranks == sorted(ranks) and len(set(ranks)) == 4
-    assert not workflow.is_defect_grade("none") and workflow.is_defect_grade("serious")
+    assert not grades.is_defect(None, "none") and grades.is_defect(None, "serious")
+    assert not grades.is_defect("dlt664-2016", "unrated") and grades.severity(None, "unrated") == 0

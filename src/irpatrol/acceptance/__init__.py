@@ -6,3 +6,5 @@ infrared defect), :mod:`.mission` (the project's pole mission as a scheduling ``
 :mod:`.permissions` (who may do what, for acceptance and site supervision). :mod:`.service` keeps
 projects in the registry.
 """
+
+__all__: list[str] = []

@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The irpatrol HTTP API over the database ``settings`` name (default: the environment)."""
     settings = settings or get_settings()
     ensure_secret_key(settings)  # refuse a published or short key before serving anything
+    settings.use_standards()
     engine = make_engine(settings.effective_database_url)
     sessions = session_factory(engine)
     runner = make_runner(settings, sessions)

@@ -1,0 +1,3 @@
+"""The ``irpatrol`` command (Typer): ``main.app``, one module per feature."""
+
+__all__: list[str] = []

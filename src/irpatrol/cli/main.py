@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from irpatrol.cli import acceptance, analyze, diagnose, registry, reports, schedule, server, simulate, thermal
+from irpatrol.config import get_settings
+
+__all__ = ["FEATURES", "app"]
 
 app = typer.Typer(
     name="irpatrol",
@@ -14,23 +17,17 @@ app = typer.Typer(
     add_completion=False,
 )
 
-# Feature modules under irpatrol.cli, in help order. Each defines register(app: typer.Typer).
-FEATURES = ["thermal", "analyze", "diagnose", "registry", "simulate", "schedule", "reports", "server", "web",
-            "acceptance"]
+FEATURES = (thermal, analyze, diagnose, registry, simulate, schedule, reports, server, acceptance)
+"""Feature modules under irpatrol.cli, in help order. Each defines register(app: typer.Typer)."""
 
-for _name in FEATURES:
-    try:
-        _module = importlib.import_module(f"irpatrol.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a feature not built yet
-        if _exc.name != f"irpatrol.cli.{_name}":
-            raise
-        continue
+for _module in FEATURES:
     _module.register(app)
 
 
 @app.callback()
 def _root() -> None:
     """irpatrol: radiometry, diagnosis, defect registry and patrol scheduling for IR line patrols."""
+    get_settings().use_standards()  # rule sets of one's own (IRPATROL_STANDARDS_DIRS) by name
 
 
 if __name__ == "__main__":  # pragma: no cover

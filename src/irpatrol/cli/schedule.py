@@ -9,7 +9,6 @@ registry, which ``plan`` without ``--county`` uses (``--weather FILE`` overrides
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,8 +18,8 @@ import typer
 
 from irpatrol.cli.common import handles_errors, print_json_line
 from irpatrol.errors import InputError, NotFound, ParameterError
-from irpatrol.scheduling.core.model import County, Plan
 from irpatrol.scheduling.files import read_county, write_county
+from irpatrol.scheduling.service import County, Plan
 
 FORMATS = ("wpml", "kml", "geojson", "ical")
 
@@ -52,12 +51,9 @@ def _date(text: str, option: str) -> date:
 
 
 def _service() -> Any | None:
-    try:
-        return importlib.import_module("irpatrol.scheduling.service")
-    except ModuleNotFoundError as exc:
-        if exc.name != "irpatrol.scheduling.service":
-            raise
-        return None
+    from irpatrol.scheduling import service
+
+    return service
 
 
 def _registry_county(reinspect_days: int) -> tuple[County, dict[str, Any]]:
@@ -112,7 +108,7 @@ def county(
     days: Annotated[int, typer.Option(help="Forecast days")] = 50,
 ) -> None:
     """Write a synthetic county (feeders, poles, takeoff points, crews, drones, forecast) as JSON."""
-    from irpatrol.scheduling.core.county import generate
+    from irpatrol.scheduling.service import generate
 
     c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days)
     write_county(out, c)
@@ -122,7 +118,7 @@ def county(
 
 def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
     """The ``schedule plan --json`` object: figures, the finish date and the weather assumptions."""
-    from irpatrol.scheduling.core.codec import weather_assumptions
+    from irpatrol.scheduling.service import weather_assumptions
 
     f = p.figures
     out: dict[str, Any] = {
@@ -143,7 +139,7 @@ def shortfall(p: Plan, c: County, policy: Any, earliest: Plan | None) -> dict[st
     """What the plan leaves undone by the deadline (None: nothing): poles, feeders and areas, the
     earliest finish found by planning on without a deadline, and what would meet the deadline
     (more crews at the same pace, or more days)."""
-    from irpatrol.scheduling.core.campaign import REASON_NO_CAPACITY
+    from irpatrol.scheduling.service import REASON_NO_CAPACITY
 
     short = [u.pole_id for u in p.unplanned if u.reason == REASON_NO_CAPACITY]
     lost = [u.pole_id for u in p.unplanned if u.reason != REASON_NO_CAPACITY]
@@ -208,12 +204,16 @@ def plan(
     from dataclasses import replace as dc_replace
     from datetime import timedelta
 
-    from irpatrol.scheduling.core.campaign import plan_campaign, replan
-    from irpatrol.scheduling.core.conditions import CLIMATE_FLYABLE, check_fractions
-    from irpatrol.scheduling.core.model import Policy
-    from irpatrol.scheduling.core.validator import check
     from irpatrol.scheduling.files import read_plan, read_weather, write_plan
     from irpatrol.scheduling.holidays import calendar_days, parse_range
+    from irpatrol.scheduling.service import (
+        CLIMATE_FLYABLE,
+        Policy,
+        check,
+        check_fractions,
+        plan_campaign,
+        replan,
+    )
 
     limit = float("inf") if time_limit is None else time_limit
     if limit < 0 or iterations < 1:
@@ -390,7 +390,8 @@ def dem_import(
     with factory()() as session:
         result: dict[str, int] = {}
         found: dict[str, dict[int, float]] = {}
-        for kind, table in (("poles", rm.Pole), ("takeoffs", rm.TakeoffPoint)):
+        tables: tuple[tuple[str, Any], ...] = (("poles", rm.Pole), ("takeoffs", rm.TakeoffPoint))
+        for kind, table in tables:
             rows = [r for r in session.scalars(select(table)) if overwrite or r.ground_m is None]
             lat, lon = np.array([r.lat for r in rows]), np.array([r.lon for r in rows])
             z = dem.sample(lat, lon) if rows else np.array([])
@@ -444,11 +445,9 @@ def missions(
 ) -> None:
     """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
     crew's iCalendar."""
-    from irpatrol.scheduling.core.county import DRONES
-    from irpatrol.scheduling.core.model import Drone
-    from irpatrol.scheduling.core.sortie import mission
     from irpatrol.scheduling.export import geojson, ical, kml, wpml
     from irpatrol.scheduling.files import read_plan
+    from irpatrol.scheduling.service import DRONES, Drone, mission
 
     if fmt not in FORMATS:
         raise ParameterError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")

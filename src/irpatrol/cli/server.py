@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from irpatrol.cli.common import base_url, handles_errors, print_json_line
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
 
 LANGUAGE_HELP = "Interface language: en or zh."
 ROLE_HELP = "viewer, pilot, analyst or admin."
@@ -59,7 +56,7 @@ def serve(
     processes = "1 worker process" if count == 1 else f"{count} worker processes"
     typer.echo(f"irpatrol: web app at {url}/ui/, API description at {url}/docs ({processes})", err=True)
     uvicorn.run(
-        "irpatrol.cli.server:asgi_app",
+        "irpatrol.asgi:asgi_app",  # the composition root (cli, api and web never import each other)
         factory=True,
         host=host,
         port=port,
@@ -68,30 +65,6 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning" if count > 1 else "info",
     )
-
-
-def asgi_app() -> FastAPI:
-    """The app every ``irpatrol serve`` worker process builds (settings from the environment)."""
-    from irpatrol.api.app import create_app
-    from irpatrol.config import get_settings
-
-    return compose_app(create_app(get_settings()))
-
-
-def compose_app(app: FastAPI) -> FastAPI:
-    """The API with the web pages (``/ui``) mounted beside it when the web feature is installed.
-
-    The entry points api and web never import each other (docs/architecture.md); this command is
-    where they are put together.
-    """
-    try:
-        from irpatrol.web.views import install as install_web
-    except ModuleNotFoundError as exc:  # web feature not built
-        if not (exc.name or "").startswith("irpatrol.web"):
-            raise
-        return app
-    install_web(app)
-    return app
 
 
 @handles_errors

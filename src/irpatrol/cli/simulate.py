@@ -118,7 +118,7 @@ def county(
     elevations), crews, pilots and drones, take-off points and a 50-day forecast."""
     from irpatrol.cli.registry import factory
     from irpatrol.registry.county import load_county
-    from irpatrol.scheduling.core.county import generate
+    from irpatrol.scheduling.service import generate
 
     c = generate(poles=poles, feeders=feeders, areas=areas, crews=crews, seed=seed)
     with factory()() as session:

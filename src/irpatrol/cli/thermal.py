@@ -339,7 +339,7 @@ def _parallel(
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["irpatrol.cli.thermal", "irpatrol.radiometry"])
     else:  # pragma: no cover - Windows, macOS default
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("spawn")  # type: ignore[assignment]
     work = partial(_read_one, options=options, overrides=overrides, use_lrf=use_lrf)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield from pool.map(work, paths)

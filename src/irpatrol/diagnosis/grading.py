@@ -222,7 +222,7 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
         standard=rules.name, standard_title=rules.title, edition=rules.edition,
         device=part.kind, device_en=part.name_en, device_zh=part.name_zh, heating=part.heating,
         grade=grade.id, grade_en=grade.en, grade_zh=grade.zh, grade_level=grade.level,
-        grade_equivalent=grade.equivalent,
+        grade_equivalent=grade.equivalent, severity=grade.severity, defect=grade.defect,
         graded=not unrated and has_criteria, provisional=(bool(guards) or bool(reasons)) and not unrated,
         indicative_grade=indicative.id, rule=decided[0], clause=decided[1], confidence=decided[2],
         criterion=decided[3],

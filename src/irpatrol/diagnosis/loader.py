@@ -4,7 +4,11 @@ The format is TOML (stdlib ``tomllib``); ``standards/dlt664-2016.toml`` is the w
 
     [ruleset]          name, title, standard, edition, version, source (+ title_zh, note)
     [[grades]]         ascending severity, the first is "no defect": id, en, zh
-                       (+ clause, confidence, advice_en/zh, voltage_advice_en/zh, equivalent)
+                       (+ clause, confidence, advice_en/zh, voltage_advice_en/zh, equivalent,
+                       label_en/zh); what a registry does with it: severity (0–3, see
+                       rules.SEVERITY_LEVELS; default: the grade's position, at most 3),
+                       defect (default: severity ≥ 1), deadline_h (hours; default: the tier
+                       of the severity), reinspect (default: severity ≥ 2)
     [[guards]]         id, kind (withhold | low-rise | low-load | qualify), clause, edition, source,
                        confidence, advice_en, advice_zh; withhold, qualify: flags = [...];
                        low-rise: value (K), grade;
@@ -28,7 +32,7 @@ import functools
 import itertools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,8 @@ from irpatrol.diagnosis.rules import (
     CONFIDENCE,
     OPERATORS,
     QUANTITIES,
+    SEVERITY_LEVELS,
+    UNRATED,
     Criterion,
     Grade,
     Guard,
@@ -55,14 +61,33 @@ LOAD_EXPONENT_RANGE = (1.6, 2.0)
 "Using Tmax Corrected Formula", standards.md §1.8)."""
 
 
+_SEARCH_PATH: list[Path] = []
+
+
+def set_search_path(folders: Iterable[str | Path]) -> None:
+    """Rule files found by name besides the shipped ones: ``<folder>/<name>.toml`` for each folder,
+    in order (the shipped names come first). The edges set it from ``Settings.standards_dirs``."""
+    _SEARCH_PATH[:] = [Path(f) for f in folders]
+
+
+def search_path() -> tuple[Path, ...]:
+    """The folders :func:`set_search_path` gave."""
+    return tuple(_SEARCH_PATH)
+
+
 def list_standards() -> list[str]:
-    """Names of the shipped rule sets (the ``standards/*.toml`` package files), sorted."""
-    folder = resources.files("irpatrol.diagnosis").joinpath("standards")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    """Names of the known rule sets, sorted: the shipped ones (``standards/*.toml`` package files)
+    and the ``*.toml`` files of the search path."""
+    names = set(_shipped_names())
+    for extra in _SEARCH_PATH:
+        if extra.is_dir():
+            names.update(p.stem for p in extra.glob("*.toml"))
+    return sorted(names)
 
 
 def load_ruleset(name_or_path: str | Path) -> RuleSet:
-    """A shipped rule set by name (``dlt664-2016``) or a user's rule file by path (``.toml``).
+    """A rule set by name (``dlt664-2016``: shipped, else ``<name>.toml`` in a search-path folder,
+    :func:`set_search_path`) or a user's rule file by path (``.toml``).
 
     Raises RuleSetError for an unknown name, an unreadable file or any invalid row or field.
     """
@@ -78,12 +103,39 @@ def load_ruleset(name_or_path: str | Path) -> RuleSet:
 
 
 @functools.cache
+def _shipped_names() -> tuple[str, ...]:
+    folder = resources.files("irpatrol.diagnosis").joinpath("standards")
+    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+
+
 def _shipped(name: str) -> RuleSet:
-    names = list_standards()
-    if name not in names:
-        raise RuleSetError(f"unknown standard {name!r}; shipped: {', '.join(names)} (or give a .toml path)")
+    if name in _shipped_names():
+        return _package_ruleset(name)
+    for extra in _SEARCH_PATH:
+        path = extra / f"{name}.toml"
+        if path.is_file():
+            stat = path.stat()
+            return _file_ruleset(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    shipped_names = _shipped_names()
+    extra_names = sorted(set(list_standards()) - set(shipped_names))
+    more = f"; on the search path: {', '.join(extra_names)}" if extra_names else ""
+    raise RuleSetError(f"unknown standard {name!r}; shipped: {', '.join(shipped_names)}{more} "
+                       "(or give a .toml path)")
+
+
+@functools.cache
+def _package_ruleset(name: str) -> RuleSet:
     data = resources.files("irpatrol.diagnosis").joinpath("standards", f"{name}.toml").read_text("utf-8")
     return parse_ruleset(data, source=f"{name}.toml")
+
+
+@functools.lru_cache(maxsize=32)
+def _file_ruleset(path: str, mtime_ns: int, size: int) -> RuleSet:
+    """A search-path rule file, read again when it changes (``mtime_ns``, ``size``)."""
+    ruleset = parse_ruleset(Path(path).read_text(encoding="utf-8"), source=path)
+    if ruleset.name != Path(path).stem:
+        raise RuleSetError(f"[ruleset] name {ruleset.name!r} differs from the file name", source=path)
+    return ruleset
 
 
 def parse_ruleset(text: str, *, source: str = "<rules>") -> RuleSet:
@@ -106,6 +158,7 @@ def ruleset_from_mapping(doc: Mapping[str, Any], *, source: str = "<rules>") -> 
     _unique(grade_ids, "grades", source)
     if len(grades) < 2:
         raise RuleSetError("field 'grades': needs the no-defect grade and at least one more", source=source)
+    _check_scale(grades, source)
     rows = tuple(_row(t, grade_ids) for t in top.tables("rows"))
     _unique([r.id for r in rows], "rows", source)
     guards = tuple(_guard(t, grade_ids) for t in top.tables("guards"))
@@ -126,13 +179,40 @@ def ruleset_from_mapping(doc: Mapping[str, Any], *, source: str = "<rules>") -> 
 
 def _grade(t: _Table, level: int) -> Grade:
     t.allow("id", "en", "zh", "clause", "confidence", "advice_en", "advice_zh", "voltage_advice_en",
-            "voltage_advice_zh", "equivalent")
+            "voltage_advice_zh", "equivalent", "severity", "defect", "deadline_h", "reinspect",
+            "label_en", "label_zh")
+    severity = t.integer("severity", default=min(level, max(SEVERITY_LEVELS)))
+    if severity not in SEVERITY_LEVELS:
+        t.fail("severity", f"must be one of {', '.join(map(str, SEVERITY_LEVELS))}; got {severity}")
+    deadline_h = t.number("deadline_h") if "deadline_h" in t.data else None
+    if deadline_h is not None and deadline_h <= 0:
+        t.fail("deadline_h", f"must be a positive number of hours; got {deadline_h:g}")
+    if t.text("id") == UNRATED.id:
+        t.fail("id", f"{UNRATED.id!r} is reserved for readings the criteria could not judge")
     return Grade(
         id=t.text("id"), level=level, en=t.text("en"), zh=t.text("zh"), clause=t.text("clause", ""),
         confidence=t.confidence(required=False), advice_en=t.text("advice_en", ""),
         advice_zh=t.text("advice_zh", ""), voltage_advice_en=t.text("voltage_advice_en", ""),
         voltage_advice_zh=t.text("voltage_advice_zh", ""), equivalent=t.text("equivalent", ""),
+        severity=severity, defect=t.flag("defect", default=severity >= 1), deadline_h=deadline_h,
+        reinspect=t.flag("reinspect", default=severity >= 2),
+        label_en=t.text("label_en", ""), label_zh=t.text("label_zh", ""),
     )
+
+
+def _check_scale(grades: tuple[Grade, ...], source: str) -> None:
+    """The first grade is "no defect"; severity never falls; a defect has a deadline tier (≥ 1)."""
+    if grades[0].defect or grades[0].severity != 0:
+        raise RuleSetError(f"grades[1] (id {grades[0].id!r}): the first grade is \"no defect\": "
+                           "severity 0, defect = false", source=source)
+    for i, (a, b) in enumerate(itertools.pairwise(grades), start=2):
+        if b.severity < a.severity:
+            raise RuleSetError(f"grades[{i}] (id {b.id!r}): field 'severity': lower than the grade "
+                               f"before ({a.severity}); grades ascend", source=source)
+    for i, g in enumerate(grades, start=1):
+        if g.defect and g.severity == 0:
+            raise RuleSetError(f"grades[{i}] (id {g.id!r}): field 'severity': a defect grade needs "
+                               "severity 1–3 (its deadline tier)", source=source)
 
 
 def _row(t: _Table, grade_ids: list[str]) -> RuleRow:
@@ -267,6 +347,18 @@ class _Table:
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             self.fail(name, f"must be a finite number; got {v!r}")
         return float(v)
+
+    def integer(self, name: str, default: int) -> int:
+        v = self._get(name, default)
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.fail(name, f"must be an integer; got {v!r}")
+        return int(v)
+
+    def flag(self, name: str, default: bool) -> bool:
+        v = self._get(name, default)
+        if not isinstance(v, bool):
+            self.fail(name, f"must be true or false; got {v!r}")
+        return bool(v)
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
         v = self._get(name, _REQUIRED if default is None else default)

@@ -48,7 +48,9 @@ class Diagnosis:
     "catalogue"); ``accuracy_k`` the camera accuracy applied (K) or None. ``rule``,
     ``clause``, ``confidence`` name the row (or guard) that decided. Temperatures °C, differences K,
     δ in %, currents A, wind m/s, humidity %. ``grade_equivalent`` is the DL/T 664 grade id the grade
-    corresponds to (as the rule file states; "" when it states none).
+    corresponds to (as the rule file states; "" when it states none). ``severity`` (0–3,
+    :data:`irpatrol.diagnosis.rules.SEVERITY_LEVELS`) and ``defect`` are the grade's, as its rule
+    set declares them: what a registry ranks by and whether the finding is a defect.
     """
 
     standard: str
@@ -108,6 +110,8 @@ class Diagnosis:
     heating_basis: str = ""
     accuracy_k: float | None = None
     review: bool = False
+    severity: int = 0
+    defect: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict: every field, hits with their ``criterion`` text, and ``flag_text``

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 QUANTITIES: dict[str, tuple[str, str]] = {
@@ -102,7 +102,15 @@ class Grade:
     ``advice_*`` is the handling the standard prescribes for current-heating defects; the
     ``voltage_advice_*`` pair (when given) for voltage-heating defects (DL/T 664-2016 clause 10).
     ``equivalent`` is the DL/T 664 grade this grade corresponds to (itself in DL/T 664; for another
-    scale a project convention, standards.md §3.1), so a registry can apply one set of deadlines.
+    scale a project convention, standards.md §3.1); informative only.
+
+    What a registry does with a finding of this grade is declared here too, so a new rule set is one
+    file: ``severity`` (one of :data:`SEVERITY_LEVELS`, the common rank that sorts and compares
+    grades across rule sets and picks the repair-deadline tier), ``defect`` (whether the finding
+    opens or joins a defect), ``deadline_h`` (the grade's own repair time in hours; None: the
+    deadline tier of its severity, Q/GDW 1519-2014 as configured), ``reinspect`` (whether a
+    repaired defect of this grade is re-inspected by a later patrol) and ``label_en``/``label_zh``
+    (the short name in tables and lists; default ``en``/``zh``).
     """
 
     id: str
@@ -116,7 +124,24 @@ class Grade:
     voltage_advice_en: str = ""
     voltage_advice_zh: str = ""
     equivalent: str = ""
+    severity: int = 0
+    defect: bool = False
+    deadline_h: float | None = None
+    reinspect: bool = False
+    label_en: str = ""
+    label_zh: str = ""
 
+    def label(self, lang: str = "en") -> str:
+        """The short display name in ``lang`` (``en`` or ``zh``)."""
+        if lang == "zh":
+            return self.label_zh or self.zh
+        return self.label_en or self.en
+
+
+SEVERITY_LEVELS: Mapping[int, str] = {0: "no defect", 1: "general", 2: "serious", 3: "critical"}
+"""The common severity scale every rule set maps its grades onto (higher is worse). Levels 1–3 are
+the repair-deadline tiers of the distribution O&M rules (Q/GDW 1519-2014, standards.md §4.4:
+critical within 24 h, serious within 30 days, general with the next maintenance plan)."""
 
 UNRATED = Grade(
     id="unrated", level=0, en="not rated", zh="未定级", equivalent="unrated",
@@ -216,8 +241,15 @@ class RuleSet:
         return {k: tuple(r for r in self.rows if k in r.devices or "*" in r.devices) for k in kinds}
 
     def grade(self, grade_id: str) -> Grade:
-        """The grade with this id (KeyError when absent; the loader has checked every reference)."""
+        """The grade with this id, :data:`UNRATED` for ``unrated`` (KeyError when absent; the loader
+        has checked every reference)."""
+        if grade_id == UNRATED.id and UNRATED.id not in self._grades_by_id:
+            return UNRATED
         return self._grades_by_id[grade_id]
+
+    def has_grade(self, grade_id: str) -> bool:
+        """Whether ``grade_id`` is a grade of this scale (``unrated`` always is)."""
+        return grade_id == UNRATED.id or grade_id in self._grades_by_id
 
     @property
     def lowest(self) -> Grade:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from irpatrol.radiometry.dji import DjiBackend
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "CaptureParams",
     "GeoPosition",
     "Gimbal",

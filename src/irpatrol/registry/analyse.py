@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ class MatchContext:
     ambient_c: float | None = None
     conditions: Conditions = field(default_factory=Conditions)
     kind_override: str | None = None
+    standards_dirs: tuple[Path, ...] = ()
+    """The rule-set loader's search path, set again in each worker process."""
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
-from irpatrol.registry import precision, workflow
+from irpatrol.registry import grades, precision, workflow
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Pole
 from irpatrol.registry.workflow import DefectStatus
@@ -76,15 +76,21 @@ class DeadlinePolicy:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise InputError(f"IRPATROL_DEADLINE_*: {problems}") from None
 
-    def deadline(self, grade: str, found_at: datetime) -> datetime | None:
-        """When a defect of ``grade`` found at ``found_at`` must be repaired (None for no grade)."""
-        allowed = {"critical": self.critical, "serious": self.serious, "general": self.general}.get(grade)
-        if allowed is None:
-            rank = workflow.grade_rank(grade)
-            if rank <= 0:
-                return None
-            allowed = self.general
-        return found_at + allowed
+    def allowed(self, severity: int) -> timedelta | None:
+        """The repair time of a severity tier (3 critical, 2 serious, 1 general); None below 1."""
+        return {3: self.critical, 2: self.serious, 1: self.general}.get(min(severity, 3))
+
+    def deadline(self, grade: str, found_at: datetime, standard: str | None = None) -> datetime | None:
+        """When a defect of ``grade`` (in rule set ``standard``, default DL/T 664-2016) found at
+        ``found_at`` must be repaired: the grade's own ``deadline_h`` when its rule set gives one,
+        else the tier of its severity; None for a grade that is no defect."""
+        scale = grades.grade_of(standard, grade)
+        if not scale.defect:
+            return None
+        if scale.deadline_h is not None:
+            return found_at + timedelta(hours=scale.deadline_h)
+        allowed = self.allowed(scale.severity)
+        return None if allowed is None else found_at + allowed
 
 
 def _aware(t: datetime) -> datetime:
@@ -122,21 +128,25 @@ def open_defect(
     lon: float | None = None,
     user: str | None = None,
     policy: DeadlinePolicy | None = None,
+    standard: str | None = None,
 ) -> Defect:
-    """A new defect in status ``new`` with its deadline; writes a DefectEvent and an AuditLog row."""
+    """A new defect in status ``new`` with its deadline; writes a DefectEvent and an AuditLog row.
+    ``grade`` belongs to rule set ``standard`` (default DL/T 664-2016) and must be a defect grade."""
     if kind not in ("thermal", "structural", "other"):
         raise InputError(f"defect kind must be thermal, structural or other, got {kind!r}")
-    if not workflow.is_defect_grade(grade):
-        raise InputError(f"a defect needs a grade, got {grade!r}")
+    if not grades.is_defect(standard, grade):
+        raise InputError(f"a defect needs a defect grade, got {grade!r}")
     found = _aware(found_at or utcnow())
     defect = Defect(
         kind=kind,
         grade=grade,
+        standard=standard,
+        severity=grades.severity(standard, grade),
         status=DefectStatus.NEW.value,
         pole_id=pole_id,
         component_id=component_id,
         found_at=found,
-        deadline=(policy or DeadlinePolicy.from_env()).deadline(grade, found),
+        deadline=(policy or DeadlinePolicy.from_env()).deadline(grade, found, standard),
         description=description,
         lat=lat,
         lon=lon,
@@ -182,10 +192,11 @@ def attach_finding(
     )
     defect.last_t_max_c = finding.t_max_c
     defect.last_delta_t_k = finding.delta_t_k
-    if workflow.grade_rank(finding.grade) > workflow.grade_rank(defect.grade):
+    if grades.severity(finding.standard, finding.grade) > grades.severity(defect.standard, defect.grade):
         old = defect.grade
-        defect.grade = finding.grade
-        new_deadline = (policy or DeadlinePolicy.from_env()).deadline(finding.grade, at)
+        defect.grade, defect.standard = finding.grade, finding.standard
+        defect.severity = grades.severity(finding.standard, finding.grade)
+        new_deadline = (policy or DeadlinePolicy.from_env()).deadline(finding.grade, at, finding.standard)
         if new_deadline and (defect.deadline is None or new_deadline < _aware(defect.deadline)):
             defect.deadline = new_deadline
         record(session, None, "regrade", "defect", defect.id, {"from": old, "to": finding.grade})
@@ -235,6 +246,7 @@ def register_finding(
             lat=lat,
             lon=lon,
             policy=policy,
+            standard=finding.standard,
         )
         outcome = "opened"
     attach_finding(session, defect, finding, at=found_at, policy=policy)
@@ -337,6 +349,8 @@ class DefectFilters:
     open_only: bool = False
     found_from: datetime | None = None
     found_to: datetime | None = None
+    min_severity: int | None = None
+    """Only defects whose grade has at least this severity (0–3, in any rule set; 3: critical)."""
 
     @classmethod
     def of(cls, value: DefectFilters | Mapping[str, Any] | None) -> DefectFilters:
@@ -399,6 +413,8 @@ def _filtered(stmt: Select[Any], f: DefectFilters, now: datetime | None = None) 
         stmt = stmt.where(Defect.grade.in_(list(f.grade)))
     if f.kind:
         stmt = stmt.where(Defect.kind.in_(list(f.kind)))
+    if f.min_severity is not None:
+        stmt = stmt.where(Defect.severity >= int(f.min_severity))
     if f.pole_id is not None:
         stmt = stmt.where(Defect.pole_id == f.pole_id)
     if f.feeder_id is not None or f.feeder is not None or f.area_id is not None:
@@ -428,7 +444,7 @@ def _order(sort: str) -> list[Any]:
         raise InputError(f"unknown sort {sort!r}; one of {', '.join(SORTS)} (prefix - for descending)")
     col: Any
     if key == "grade":
-        col = case(workflow.GRADE_ORDER, value=Defect.grade, else_=1)
+        col = Defect.severity
     elif key == "pole":
         col = Defect.pole_id
     else:
@@ -482,6 +498,8 @@ def summary(defect: Defect, now: datetime | None = None) -> dict[str, Any]:
         "id": defect.id,
         "kind": defect.kind,
         "grade": defect.grade,
+        "severity": defect.severity,
+        "standard": defect.standard or grades.DEFAULT_STANDARD,
         "status": defect.status,
         "pole_id": defect.pole_id,
         "pole": pole.number if pole else None,
@@ -522,6 +540,7 @@ def detail(session: Session, defect_id: int) -> dict[str, Any]:
             "id": f.id,
             "image_id": f.image_id,
             "grade": f.grade,
+            "severity": f.severity,
             "t_max_c": f.t_max_c,
             "delta_t_k": f.delta_t_k,
             "rule": f.rule,

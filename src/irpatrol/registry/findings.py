@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from irpatrol.conditions import Conditions
 from irpatrol.db import utcnow
 from irpatrol.errors import NotFound, ParameterError
-from irpatrol.registry import workflow
+from irpatrol.registry import grades
 from irpatrol.registry.analyse import jsonable
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, attach_finding, register_finding
@@ -194,10 +194,11 @@ def recompute(
                 f" grade {old_grade} → {finding.grade}, {old_t:.1f} → {finding.t_max_c:.1f} °C",
             )
         )
-        if workflow.grade_rank(finding.grade) > workflow.grade_rank(finding.defect.grade):
+        defect = finding.defect
+        if grades.severity(finding.standard, finding.grade) > grades.severity(defect.standard, defect.grade):
             attach_finding(session, finding.defect, finding, at=when, policy=policy)
     elif (
-        workflow.is_defect_grade(finding.grade)
+        grades.is_defect(finding.standard, finding.grade)
         and finding.pole_id is not None
         and finding.component_id is not None
     ):

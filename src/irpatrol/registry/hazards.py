@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
-from irpatrol.registry import workflow
+from irpatrol.registry import grades, workflow
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Hazard, Pole
 
@@ -88,8 +88,8 @@ def add_hazard(
         grade = grade or computed
     if grade is None:
         raise InputError("give the clearance and required distance (m), or a grade")
-    if grade not in workflow.GRADE_ORDER:
-        raise InputError(f"grade {grade!r}: one of {', '.join(workflow.GRADE_ORDER)}")
+    if not grades.ruleset(None).has_grade(grade):
+        raise InputError(f"grade {grade!r}: one of {', '.join(g.id for g in grades.scale(None))}")
     hazard = Hazard(
         kind=kind,
         grade=grade,
@@ -169,7 +169,7 @@ def list_hazards(
     total = session.scalar(select(func.count(Hazard.id)).where(*conds)) or 0
     from sqlalchemy import case
 
-    rank = case(workflow.GRADE_ORDER, value=Hazard.grade, else_=1)
+    rank = case({g.id: g.severity for g in grades.scale(None)}, value=Hazard.grade, else_=1)
     items = session.scalars(
         select(Hazard)
         .where(*conds)

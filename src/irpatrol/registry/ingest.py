@@ -31,7 +31,7 @@ deleting the ``.part`` files older than a minute
 (``unreadable``) are neither stored nor recorded. Uploads go through :func:`ingest_folder` (with
 ``files=``) and are stored the same way.
 
-Defects: a graded finding (see :func:`irpatrol.registry.workflow.is_defect_grade`) at a pole and
+Defects: a graded finding (see :func:`irpatrol.registry.grades.is_defect`) at a pole and
 component with an open defect joins it; otherwise it opens a defect in status ``new``. A
 ``repaired`` defect whose component a later image shows normal becomes ``verified``.
 """
@@ -55,8 +55,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.conditions import Conditions
 from irpatrol.db import analyze
+from irpatrol.diagnosis.loader import search_path, set_search_path
 from irpatrol.errors import InputError
-from irpatrol.registry import workflow
+from irpatrol.registry import grades
 from irpatrol.registry.analyse import ImageAnalysis, MatchContext, analyse
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding, transition
@@ -187,6 +188,8 @@ def _init_worker(
 ) -> None:
     global _CTX, _KNOWN, _STORE
     _CTX, _KNOWN, _STORE = ctx, known, store
+    if ctx.standards_dirs:
+        set_search_path(ctx.standards_dirs)
     if parent_pid is not None:
         die_with(parent_pid)
 
@@ -303,6 +306,7 @@ def _match_context(
         ambient_c=patrol.ambient_c,
         conditions=conditions,
         kind_override=kind,
+        standards_dirs=(*search_path(), *settings.standards_folders),
     )
 
 
@@ -411,7 +415,7 @@ def write_image(
         session.add(finding)
         session.flush()
         result.findings += 1
-        if comp is None or not workflow.is_defect_grade(fd.grade):
+        if comp is None or not grades.is_defect(finding.standard, fd.grade):
             continue
         graded_components.add(comp.id)
         description = f"{a.kind} phase {fd.phase}: {fd.grade} ({d.get('rule') or ''})".strip()

@@ -19,7 +19,7 @@ from irpatrol.db import utcnow
 from irpatrol.diagnosis.catalogue import KINDS
 from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.registry import findings as finding_service
-from irpatrol.registry import workflow
+from irpatrol.registry import grades, workflow
 from irpatrol.registry.analyse import jsonable
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding
@@ -116,7 +116,7 @@ def recompute_save(
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
     defect = finding.defect
-    kept = (defect.grade, defect.deadline) if defect is not None else None
+    kept = (defect.grade, defect.standard, defect.deadline) if defect is not None else None
     f = finding_service.recompute(
         session,
         finding_id,
@@ -128,7 +128,7 @@ def recompute_save(
     )
     if defect is not None and kept is not None:
         if defect.status in (workflow.DefectStatus.VERIFIED.value, workflow.DefectStatus.REJECTED.value):
-            defect.grade, defect.deadline = kept
+            defect.grade, defect.standard, defect.deadline = kept
         newest = max(defect.findings, key=lambda x: x.id)
         if newest.id == f.id:
             defect.last_t_max_c, defect.last_delta_t_k = f.t_max_c, f.delta_t_k
@@ -157,8 +157,8 @@ def override(
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
-    if grade is not None and grade not in {g.value for g in workflow.Grade}:
-        raise InputError(f"unknown grade {grade!r}")
+    if grade is not None:
+        grades.validate(finding.standard, grade)
     if component_kind is not None and component_kind not in KINDS:
         raise InputError(f"unknown component kind {component_kind!r}")
     if heating is not None and heating not in HEATING_TYPES:
@@ -179,9 +179,10 @@ def override(
     if defect is not None:
         if grade is not None and grade != defect.grade:
             old = defect.grade
-            if workflow.is_defect_grade(grade):
-                defect.grade = grade
-                deadline = (policy or DeadlinePolicy.from_env()).deadline(grade, defect.found_at)
+            if grades.is_defect(finding.standard, grade):
+                defect.grade, defect.standard = grade, finding.standard
+                deadlines = policy or DeadlinePolicy.from_env()
+                deadline = deadlines.deadline(grade, defect.found_at, defect.standard)
                 defect.deadline = deadline or defect.deadline
             record(
                 session, user, "regrade", "defect", defect.id, {"from": old, "to": grade, "reason": reason}
@@ -197,7 +198,7 @@ def override(
                 comment=_override_text(finding, grade, component_kind, heating),
             )
         )
-    elif grade is not None and workflow.is_defect_grade(grade) and finding.pole_id is not None:
+    elif grade is not None and grades.is_defect(finding.standard, grade) and finding.pole_id is not None:
         if finding.component_id is None:
             finding.component_id = _component(
                 session, finding.pole_id, component_kind or finding.device or "conductor", None
@@ -356,7 +357,7 @@ def add_manual_finding(
     )
     session.add(finding)
     session.flush()
-    if workflow.is_defect_grade(finding.grade) and finding.component_id is not None:
+    if grades.is_defect(finding.standard, finding.grade) and finding.component_id is not None:
         register_finding(
             session,
             finding,

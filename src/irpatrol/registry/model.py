@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -303,6 +304,9 @@ class Finding(Timestamped, Base):
     standard: Mapped[str | None] = mapped_column(String(60))
     device: Mapped[str | None] = mapped_column(String(80))
     grade: Mapped[str] = mapped_column(String(20), index=True)
+    severity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The grade's severity (0–3) as its rule set (``standard``) declares it; see
+    :mod:`irpatrol.registry.grades`, which keeps it in step with ``grade``."""
     rule: Mapped[str | None] = mapped_column(String(200))
     clause: Mapped[str | None] = mapped_column(String(200))
     confidence: Mapped[str | None] = mapped_column(String(40))
@@ -343,6 +347,11 @@ class Defect(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="thermal")
     grade: Mapped[str] = mapped_column(String(20), index=True)
+    standard: Mapped[str | None] = mapped_column(String(60))
+    """The rule set whose scale ``grade`` belongs to (None: ``Settings.default_standard``'s default,
+    DL/T 664-2016)."""
+    severity: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    """The grade's severity (0–3) from its rule set: sorts, compares and picks the deadline tier."""
     status: Mapped[str] = mapped_column(String(30), index=True)
     pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)
     component_id: Mapped[int | None] = mapped_column(ForeignKey("component.id"), index=True)
@@ -743,3 +752,14 @@ class SiteViolation(Timestamped, Base):
 
     site: Mapped[WorkSite] = relationship(back_populates="violations")
     photo: Mapped[Photo | None] = relationship()
+
+
+@event.listens_for(Finding, "before_insert")
+@event.listens_for(Finding, "before_update")
+@event.listens_for(Defect, "before_insert")
+@event.listens_for(Defect, "before_update")
+def _keep_severity(_mapper: Any, _connection: Any, row: Finding | Defect) -> None:
+    """``severity`` always follows ``grade`` and ``standard`` (see :mod:`irpatrol.registry.grades`)."""
+    from irpatrol.registry.grades import severity
+
+    row.severity = severity(row.standard, row.grade)

@@ -232,7 +232,7 @@ def iter_routes(routes: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]
 
     for route in routes:
         if isinstance(route, APIRoute):
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 yield method, prefix + route.path, route
         elif hasattr(route, "original_router"):  # FastAPI ≥ 0.16x: an included router, resolved lazily
             context = getattr(route, "include_context", None)

@@ -45,19 +45,6 @@ class HazardStatus(StrEnum):
     REOPENED = "reopened"
 
 
-class Grade(StrEnum):
-    """DL/T 664-2016 §9 defect grades (一般 / 严重 / 危急), ``none`` for a normal reading."""
-
-    NONE = "none"
-    GENERAL = "general"
-    SERIOUS = "serious"
-    CRITICAL = "critical"
-
-
-GRADE_ORDER: Mapping[str, int] = {"none": 0, "unrated": 0, "general": 1, "serious": 2, "critical": 3}
-"""Severity rank of a grade (higher is worse); unknown grades (e.g. NETA priorities) rank 1.
-``unrated``: the criteria could not be evaluated (irpatrol.diagnosis), not a defect by itself."""
-
 TRANSITIONS: Mapping[DefectStatus, frozenset[DefectStatus]] = {
     DefectStatus.NEW: frozenset({DefectStatus.CONFIRMED, DefectStatus.REJECTED}),
     DefectStatus.CONFIRMED: frozenset({DefectStatus.REPAIR_SCHEDULED}),
@@ -140,13 +127,3 @@ def check_hazard_transition(current: str, target: str, *, reason: str | None = N
     if to in HAZARD_REASON_REQUIRED and not (reason and reason.strip()):
         raise InputError(f"a reason is required to make a hazard {to}")
     return to
-
-
-def grade_rank(grade: str) -> int:
-    """Severity rank of ``grade`` (see GRADE_ORDER)."""
-    return GRADE_ORDER.get(grade, 1)
-
-
-def is_defect_grade(grade: str | None) -> bool:
-    """True when a diagnosis grade calls for a defect (anything but ``none``/``unrated``/empty/``normal``)."""
-    return bool(grade) and grade not in ("none", "unrated", "normal", "ok")

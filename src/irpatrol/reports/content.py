@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from irpatrol.errors import NotFound
-from irpatrol.registry import patrols
+from irpatrol.registry import grades, patrols
 from irpatrol.registry.model import Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
 from irpatrol.reports.why import Facts, deciding_finding, facts
 
@@ -189,8 +189,7 @@ def _defect_sections(session: Session, patrol_id: int, images: ImageLoader | Non
     for f in findings:
         per_defect.setdefault(f.defect_id, []).append(f)  # type: ignore[arg-type]
     sections = [_section(session, deciding_finding(fs) or fs[0], images) for fs in per_defect.values()]
-    rank = {"critical": 0, "serious": 1, "general": 2}
-    return sorted(sections, key=lambda s: (rank.get(s.grade, 3), s.feeder, _pole_key(s.pole)))
+    return sorted(sections, key=lambda s: (-grades.severity(None, s.grade), s.feeder, _pole_key(s.pole)))
 
 
 def _section(session: Session, f: Finding, images: ImageLoader | None) -> DefectSection:

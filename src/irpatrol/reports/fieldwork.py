@@ -68,7 +68,7 @@ def thumbnail(photo: Photo | None, data_dir: Path | None) -> str | None:
             from irpatrol.radiometry.render import render_png
 
             png = render_png(radiometry.read(path).celsius, colorbar=True)
-            img = PILImage.open(io.BytesIO(png))
+            img: PILImage.Image = PILImage.open(io.BytesIO(png))
         else:
             img = PILImage.open(path)
         img = img.convert("RGB")
@@ -97,7 +97,7 @@ def acceptance_context(session: Session, project_id: int, lang: str, data_dir: P
     """Everything the acceptance report shows."""
     p = acceptance.get_project(session, project_id)
     checklist = acceptance.checklist_of(p)
-    items = []
+    items: list[dict[str, Any]] = []
     for it in p.items:
         spec = checklist.item(it.code)
         ev = [

@@ -1,10 +1,13 @@
 """English and Chinese labels shared by the reports and the web pages.
 
-Grades use DL/T 664's Chinese terms (一般 / 严重 / 危急, with 缺陷 "defect" in running text).
-The web layer adds its page labels on top of these (:mod:`irpatrol.web.i18n`).
+Grade names come from the grade's rule set (``label_en``/``label_zh`` of its ``[[grades]]``, see
+:func:`irpatrol.registry.grades.label`). The web layer adds its page labels on top of these
+(:mod:`irpatrol.web.i18n`).
 """
 
 from __future__ import annotations
+
+from irpatrol.registry import grades
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
@@ -71,11 +74,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence": ("Evidence", "证据图像"),
     "clearance": ("Clearance", "净空距离"),
     "required": ("Required", "要求距离"),
-    "grade_none": ("normal", "正常"),
-    "grade_unrated": ("not rated", "未定级"),
-    "grade_general": ("general", "一般"),
-    "grade_serious": ("serious", "严重"),
-    "grade_critical": ("critical", "危急"),
     "defect_general": ("general defect", "一般缺陷"),
     "defect_serious": ("serious defect", "严重缺陷"),
     "defect_critical": ("critical defect", "危急缺陷"),
@@ -147,12 +145,10 @@ def label(key: str, lang: str = "en", table: dict[str, tuple[str, str]] | None =
     return pair[1] if lang == "zh" else pair[0]
 
 
-def grade_label(grade: str | None, lang: str = "en") -> str:
-    """The grade's display name (一般 / 严重 / 危急 in Chinese); unknown grades as given."""
-    if not grade:
-        return ""
-    key = f"grade_{grade}"
-    return label(key, lang) if key in LABELS else grade
+def grade_label(grade: str | None, lang: str = "en", standard: str | None = None) -> str:
+    """The grade's display name from its rule set ``standard`` (None: the default rule set, else
+    the first that has the grade); grades no rule set knows as given."""
+    return grades.label(grade, lang, standard)
 
 
 def status_label(status: str | None, lang: str = "en") -> str:

@@ -7,3 +7,5 @@
 * :mod:`irpatrol.scheduling.export` — DJI WPML KMZ, KML, GeoJSON, iCalendar.
 * :mod:`irpatrol.scheduling.files` — JSON/CSV file adapters used by the CLI.
 """
+
+__all__: list[str] = []

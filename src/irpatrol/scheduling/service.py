@@ -6,6 +6,10 @@ the registry (NULL: the planner's defaults); takeoff points too, and an area wit
 derived near the line (:mod:`irpatrol.scheduling.core.takeoffs`). The stored forecast
 (:func:`import_weather`) becomes the county's weather; a caller's weather file overrides it per
 day and area.
+
+It is also the edges' one door to the core (docs/architecture.md; import-linter checks that cli,
+web, api and demo import :mod:`irpatrol.scheduling.core` only through here): the planner's
+functions and types they use are re-exported below and listed in ``__all__``.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, NotFound, PlanningError
+from irpatrol.registry import grades
 from irpatrol.registry import model as rm
 from irpatrol.registry.county import WEEKDAYS
-from irpatrol.scheduling.core.codec import plan_from_dict, plan_to_dict
-from irpatrol.scheduling.core.conditions import no_fly_reason
-from irpatrol.scheduling.core.county import DRONES
+from irpatrol.scheduling.core.campaign import REASON_NO_CAPACITY, plan_campaign, replan
+from irpatrol.scheduling.core.codec import plan_from_dict, plan_to_dict, weather_assumptions
+from irpatrol.scheduling.core.conditions import CLIMATE_FLYABLE, check_fractions, no_fly_reason
+from irpatrol.scheduling.core.county import DRONES, generate
 from irpatrol.scheduling.core.model import (
     Area,
     County,
@@ -36,7 +42,40 @@ from irpatrol.scheduling.core.model import (
     Site,
     Weather,
 )
+from irpatrol.scheduling.core.sortie import mission
 from irpatrol.scheduling.core.takeoffs import derive_takeoffs
+from irpatrol.scheduling.core.validator import check
+
+__all__ = [
+    "CLIMATE_FLYABLE",
+    "DRONES",
+    "REASON_NO_CAPACITY",
+    "County",
+    "Drone",
+    "Plan",
+    "Policy",
+    "PolicyInputs",
+    "check",
+    "check_fractions",
+    "crew_capacity",
+    "format_working_days",
+    "generate",
+    "import_takeoffs",
+    "import_weather",
+    "load_county",
+    "load_plan",
+    "load_weather",
+    "mission",
+    "parse_working_days",
+    "plan_campaign",
+    "plan_from_dict",
+    "plan_to_dict",
+    "policy_inputs",
+    "replan",
+    "set_ground",
+    "store_plan",
+    "weather_assumptions",
+]
 
 DEFAULT_DRONE = "M30T"
 """Model assumed for a crew without a drone in the registry (scheduling.md §6.7 default)."""
@@ -258,9 +297,6 @@ class PolicyInputs:
 
 OPEN_STATUSES = ("new", "confirmed", "repair_scheduled", "reopened")
 """Defect statuses still open (irpatrol.registry.workflow.DefectStatus)."""
-REINSPECT_GRADES = ("serious", "critical")
-"""Grades whose repair is re-inspected (issue 5: "re-inspection of repaired serious/critical
-defects within N days"; DL/T 664-2016 §9 grade names)."""
 REINSPECT_DAYS = 7
 """Default N (days after the repair): a policy choice, set per campaign."""
 
@@ -272,9 +308,9 @@ def policy_inputs(session: Session, reinspect_days: int = REINSPECT_DAYS) -> Pol
         select(rm.Defect).where(rm.Defect.status.in_(OPEN_STATUSES), rm.Defect.pole_id.is_not(None)))
         if d.pole_id in pole_ids)
     due: dict[str, date] = {}
-    for d in session.scalars(select(rm.Defect).where(rm.Defect.status == "repaired",
-                                                     rm.Defect.grade.in_(REINSPECT_GRADES))):
-        if d.pole_id in pole_ids and d.repaired_at is not None:
+    for d in session.scalars(select(rm.Defect).where(rm.Defect.status == "repaired")):
+        # whose repair is re-inspected: the grade's ``reinspect`` in its rule set (issue 5: serious/critical)
+        if grades.reinspects(d.standard, d.grade) and d.pole_id in pole_ids and d.repaired_at is not None:
             when = d.repaired_at.date() + timedelta(days=reinspect_days)
             pid = pole_ids[d.pole_id]
             due[pid] = min(due.get(pid, when), when)

@@ -1,0 +1,3 @@
+"""Synthetic thermal scenes and flights for demos and tests."""
+
+__all__: list[str] = []

@@ -174,7 +174,7 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
         t2 = float(apparent_c(ambient + load_rise, eps_cond, refl))
     if sun > 0.6 and rng.uniform() < 0.5:
         _glints(rng, img, ambient)
-    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), PSF_SIGMA_PX)
+    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), PSF_SIGMA_PX)  # type: ignore[assignment]
     img = img + rng.normal(0.0, NETD_K, shape).astype(np.float32)
     resolved = min(clamp_len, clamp_wid + 2 * cond_r) >= 3.0
     truth = Truth(scenario=scenario, device=device, defect=t1 is not None, t0_c=ambient, distance_m=distance,

@@ -5,3 +5,5 @@ Pure parts: :mod:`.violations` (violation types and required safety measures as 
 :mod:`.register` (statistics per crew, contractor and type). :mod:`.service` keeps work sites,
 measures and observations in the registry. Who may do what: :mod:`irpatrol.acceptance.permissions`.
 """
+
+__all__: list[str] = []

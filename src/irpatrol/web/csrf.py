@@ -78,7 +78,7 @@ async def _form_token(scope: Scope, receive: Receive) -> tuple[str | None, Recei
         token = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)).get(FIELD)
         return token, replay(messages, receive), False
     if media == "multipart/form-data":
-        messages: list[Message] = []
+        messages = []  # the same list[Message] as above
         seen = b""
         while len(seen) < MULTIPART_PEEK:
             message = await receive()

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from irpatrol.registry import stats
 from irpatrol.registry.model import Area, Defect, Feeder, Image, Patrol, Pole
-from irpatrol.registry.workflow import GRADE_ORDER, OPEN
+from irpatrol.registry.workflow import OPEN
 
 OPEN_STATUSES = [s.value for s in OPEN]
 
@@ -55,7 +55,7 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
     return d
 
 
-def _inspected(start: date, end: date) -> Select[tuple[int | None]]:
+def _inspected(start: date, end: date) -> Select[int | None]:
     return (
         select(Image.pole_id)
         .join(Patrol, Image.patrol_id == Patrol.id)
@@ -99,13 +99,13 @@ def _monthly(session: Session, today: date) -> list[tuple[str, float, int]]:
 
 def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
     """Pole id → rank of its worst open defect's grade (1 general … 3 critical)."""
-    rank = case(dict(GRADE_ORDER), value=Defect.grade, else_=1)
+    rank = Defect.severity
     rows = session.execute(
         select(Defect.pole_id, func.max(rank))
         .where(Defect.status.in_(OPEN_STATUSES), Defect.pole_id.is_not(None))
         .group_by(Defect.pole_id)
     ).all()
-    return {int(pid): int(r) for pid, r in rows}
+    return {pid: int(r or 0) for pid, r in rows if pid is not None}
 
 
 def map_data(session: Session) -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 ``install(app)`` adds the pages under ``/ui``, the vendored static files under ``/static``, the
 redirect to the login form and HTML error pages; ``irpatrol serve`` calls it on the API app
-(``irpatrol.cli.server.compose_app``), since the entry points never import each other.
+(``irpatrol.asgi.compose_app``), since the entry points never import each other.
 """
 
 from __future__ import annotations

@@ -1,1 +1,3 @@
 """Alembic revision files (one per schema change, oldest first)."""
+
+__all__: list[str] = []

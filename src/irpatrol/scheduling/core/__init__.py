@@ -4,3 +4,5 @@ Levels (../shared/domain/scheduling.md §1.1): :mod:`campaign` (crew × day × f
 :mod:`crewday` (takeoff points, battery sorties, drive), :mod:`sortie` (waypoints and actions).
 :mod:`validator` re-checks every plan independently.
 """
+
+__all__: list[str] = []

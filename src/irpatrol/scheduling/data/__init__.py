@@ -1,0 +1,3 @@
+"""Data files of the scheduler (the bundled holiday calendar)."""
+
+__all__: list[str] = []

@@ -2,3 +2,5 @@
 
 Every writer is a pure function returning bytes or a dict; the CLI writes the files.
 """
+
+__all__: list[str] = []

@@ -6,7 +6,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -32,7 +32,7 @@ def safe_upload_name(filename: str | None, default: str = "upload.csv") -> str:
     return cleaned or default
 
 
-def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: object) -> HTMLResponse:
+def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: Any) -> HTMLResponse:
     feeders = session.execute(
         select(Feeder, Area.name, func.count(Pole.id))
         .outerjoin(Area, Feeder.area_id == Area.id)
@@ -112,6 +112,6 @@ def _change(request: Request, user: AdminUser, session: SessionDep, username: st
     return _users_page(request, user, session, flash=done, flash_kind="ok")
 
 
-def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: object) -> HTMLResponse:
+def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: Any) -> HTMLResponse:
     rows = session.scalars(select(User).order_by(User.username)).all()
     return page(request, session, user, "users.html", nav="users", users=rows, roles=auth.ROLES, **extra)

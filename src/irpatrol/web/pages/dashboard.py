@@ -43,7 +43,7 @@ ALERT_ROWS = 10
 
 def _alerts(session: SessionDep) -> dict[str, Any]:
     """Open critical defects and defects past their deadline, most urgent first."""
-    critical = defects.list_defects(session, {"grade": "critical", "open_only": True}, sort="deadline",
+    critical = defects.list_defects(session, {"min_severity": 3, "open_only": True}, sort="deadline",
                                     page=1, per_page=ALERT_ROWS)
     overdue = defects.list_defects(session, {"overdue": True}, sort="deadline", page=1, per_page=ALERT_ROWS)
     return {"critical": [to_row(x) for x in critical.items], "critical_total": critical.total,

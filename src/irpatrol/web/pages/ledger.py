@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import InputError, IrPatrolError
 from irpatrol.registry import defects as service
+from irpatrol.registry import grades as scale
 from irpatrol.registry import judgement, photos, precision, workflow
 from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.ledger import to_row
@@ -88,7 +89,8 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
                 findings=findings, trend=trend, deciding=deciding,
                 advice=advice(deciding.diagnosis, user.language) if deciding else None,
                 kinds=[(c.kind, c.name_zh if user.language == "zh" else c.name_en) for c in catalogue()],
-                grades=[g.value for g in workflow.Grade], heatings=judgement.HEATING_TYPES,
+                grades=[g.id for g in scale.ruleset(deciding.standard if deciding else None).grades],
+                heatings=judgement.HEATING_TYPES,
                 reject_verdicts=precision.REJECT_VERDICTS, verdicts=precision.VERDICTS, **form)
 
 

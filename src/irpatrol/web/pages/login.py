@@ -57,7 +57,7 @@ def login(
                     failed=True, username=username)
     token = auth.start_session(session, user, ensure_secret_key(settings), kind="web")
     session.commit()
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)  # type: ignore[assignment]
     response.set_cookie(COOKIE, token, max_age=auth.TOKEN_TTL_S, httponly=True, samesite="lax", path="/",
                         secure=cookie_secure(request, settings))
     return response

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.registry.model import Plan
-from irpatrol.scheduling.core.codec import plan_from_dict
-from irpatrol.scheduling.core.model import Plan as PlanResult
+from irpatrol.scheduling.service import Plan as PlanResult
+from irpatrol.scheduling.service import plan_from_dict
 from irpatrol.web.deps import SessionDep, WebUser
 from irpatrol.web.render import page
 
@@ -88,10 +88,8 @@ def missions(
 
 
 def _wpml_zip(cd: Any) -> bytes:
-    from irpatrol.scheduling.core.county import DRONES
-    from irpatrol.scheduling.core.model import Drone
-    from irpatrol.scheduling.core.sortie import mission
     from irpatrol.scheduling.export import wpml
+    from irpatrol.scheduling.service import DRONES, Drone, mission
 
     drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
     now = datetime.now(UTC)

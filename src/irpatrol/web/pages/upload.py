@@ -90,7 +90,7 @@ def _runner(request: Request, settings: Any, sessions: Any) -> jobs.JobRunner:
     if runner is None:  # pages installed without the API's runner (tests): one of its own
         runner = jobs.ThreadRunner(settings, sessions)
         request.app.state.jobs = runner
-    return runner  # type: ignore[no-any-return]
+    return runner
 
 
 @router.post("/upload/{batch}/ingest")
