@@ -110,14 +110,17 @@ def county(
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     start: Annotated[str, typer.Option(help="First forecast day (YYYY-MM-DD)")] = "2026-11-02",
     days: Annotated[int, typer.Option(help="Forecast days")] = 50,
+    pilots: Annotated[int | None, typer.Option(
+        help="Number of pilots, at least 2 per crew (default: 27 for 13 crews, else 2 per crew)")] = None,
 ) -> None:
     """Write a synthetic county (feeders, poles, takeoff points, crews, drones, forecast) as JSON."""
     from irpatrol.scheduling.core.county import generate
 
-    c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days)
+    c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days, pilots=pilots)
     write_county(out, c)
     print_json_line({"county": c.name, "poles": len(c.poles), "feeders": len(c.feeders),
-                     "takeoffs": len(c.takeoffs), "crews": len(c.crews), "out": str(out)})
+                     "takeoffs": len(c.takeoffs), "crews": len(c.crews),
+                     "pilots": sum(len(k.members) for k in c.crews), "areas": len(c.areas), "out": str(out)})
 
 
 def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
