@@ -40,6 +40,8 @@ SEED_CREWS, SEED_PILOTS = 13, 27
 PATROL_WEEKDAYS = ((0, 2, 4), (1, 3), (0, 3, 5), (1, 4), (2, 5))
 """Patrol days per crew (0 = Monday): crews also repair, process data and stand by, so each flies
 2–3 days a week (the seed's 27 pilots need ~2.5 months for 7,800 poles, scheduling.md §5)."""
+CLOUD_STREAM = 13
+"""Second seed word of the cloud-cover random stream (issue 13), kept apart from the county's."""
 SPAN_M = (65.0, 95.0)
 """Span between poles (m), scheduling.md §2.2."""
 TAKEOFF_EVERY_M = 1500.0
@@ -127,7 +129,8 @@ def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 
                               weekdays=PATROL_WEEKDAYS[c % len(PATROL_WEEKDAYS)],
                               sorties_per_day=4))
     first = start or date(2026, 11, 2)
-    weather = _forecast(rng, area_ids, first, days, no_fly_share)
+    weather = _forecast(rng, area_ids, first, days, no_fly_share,
+                        clouds=np.random.default_rng([seed, CLOUD_STREAM]))
     return County(name=f"synthetic-{seed}", areas=area_list, feeders=tuple(feeder_list), poles=pole_list,
                   takeoffs=takeoffs, crews=tuple(crew_list), drones=DRONES, weather=weather)
 
@@ -195,15 +198,20 @@ def _roadside(rng: np.random.Generator, xy: np.ndarray) -> list[np.ndarray]:
 
 
 def _forecast(rng: np.random.Generator, area_ids: list[str], first: date, days: int,
-              no_fly_share: float) -> tuple[Weather, ...]:
-    """A forecast with county-wide weather systems plus local variation per area."""
+              no_fly_share: float, clouds: np.random.Generator) -> tuple[Weather, ...]:
+    """A forecast with county-wide weather systems plus local variation per area. Cloud cover (%)
+    comes from its own stream ``clouds`` (so adding it changed no other draw): a county-wide
+    0–100 % per day, ±15 % per area, at least 85 % where it rains."""
     out = []
     for d in range(days):
         day = first + timedelta(days=d)
         system = rng.random() < no_fly_share
+        base = float(clouds.uniform(0.0, 100.0))
         for a in area_ids:
             bad = system if rng.random() > 0.2 else not system
             rain = bad and rng.random() < 0.6
             wind = float(rng.uniform(10.5, 16.0)) if bad and not rain else float(rng.uniform(1.0, 8.0))
-            out.append(Weather(day=day, area=a, rain=bool(rain), wind_m_s=round(wind, 1)))
+            cloud = min(100.0, max(85.0 if rain else 0.0, base + float(clouds.normal(0.0, 15.0))))
+            out.append(Weather(day=day, area=a, rain=bool(rain), wind_m_s=round(wind, 1),
+                               cloud_pct=float(round(cloud))))
     return tuple(out)
