@@ -56,8 +56,9 @@ def test_works_on_follows_the_crews_week_and_the_make_up_days():
 
 def test_the_campaign_flies_a_make_up_saturday_only_when_the_calendar_says_so():
     county = generate(40, 2, 1, 1, seed=5, start=MAKE_UP_SAT, days=1)
+    calm = tuple(Weather(MAKE_UP_SAT, a.id, wind_m_s=2.0, cloud_pct=80.0) for a in county.areas)
     county = replace(county, crews=tuple(replace(c, weekdays=(0, 1, 2, 3, 4)) for c in county.crews),
-                     weather=tuple(Weather(MAKE_UP_SAT, a.id, wind_m_s=2.0, cloud_pct=80.0) for a in county.areas))
+                     weather=calm)
     plain = Policy(start=MAKE_UP_SAT, deadline=MAKE_UP_SAT)
     assert plan_campaign(county, plain, time_limit_s=0.0).crew_days == ()
     made_up = replace(plain, workdays=calendar_workdays("cn")[0])

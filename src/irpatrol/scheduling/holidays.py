@@ -100,5 +100,6 @@ def calendar_workdays(name_or_path: str) -> tuple[frozenset[date], list[dict[str
         if day in off:
             raise InputError(f"{day} is both a day off and a make-up working day", source=where)
         out.add(day)
-        rows.append({"day": day.isoformat(), "name": str(w.get("name", "")), "status": str(w.get("status", ""))})
+        rows.append({"day": day.isoformat(), "name": str(w.get("name", "")),
+                     "status": str(w.get("status", ""))})
     return frozenset(out), rows
