@@ -119,3 +119,27 @@ def test_weather_reimport_updates_and_duplicates_nothing(registry, tmp_path):
     bad = _forecast(tmp_path / "bad.csv", [(NO_FLY[0], "Nowhere", "no", 1.0)])
     r = runner.invoke(app, ["schedule", "weather", "import", str(bad)])
     assert r.exit_code == 2 and "Nowhere" in r.output
+
+
+def test_stored_cloud_cover_reaches_the_plans_measuring_score(registry, tmp_path):
+    # issue 13: the registry's forecast keeps cloud cover, so a plan from the registry scores it
+    # (measuring.py, DL/T 664-2016 §4.3) instead of taking it as unknown
+    overcast, clear = date(2026, 11, 2), date(2026, 11, 3)
+    path = tmp_path / "wx.csv"
+    path.write_text("day,area,rain,wind_m_s,cloud_pct\n"
+                    f"{overcast},Area 1,no,2.0,100\n{clear},Area 1,no,2.0,0\n", encoding="utf-8")
+    assert _import(path)["created"] == 2
+    with registry() as session:
+        stored = {w.date: w.cloud_pct for w in session.scalars(select(rm.WeatherForecast))}
+        assert stored == {overcast: 100.0, clear: 0.0}
+        assert {w.day: w.cloud_pct for w in service.load_weather(session)} == stored
+    summary = _plan(tmp_path)
+    with registry() as session:
+        plan = service.load_plan(session, summary["plan_id"])
+    scores = {cd.day: cd.score for cd in plan.crew_days}
+    assert scores[overcast] == 1.0  # full cloud: no sun on the target all day
+    assert scores.get(clear, 0.0) < 1.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("day,area,rain,wind_m_s,cloud_pct\n2026-11-04,Area 1,no,2.0,120\n", encoding="utf-8")
+    r = runner.invoke(app, ["schedule", "weather", "import", str(bad)])
+    assert r.exit_code == 2 and "120" in r.output and "bad.csv" in r.output

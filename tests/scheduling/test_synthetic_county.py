@@ -51,3 +51,21 @@ def test_forecast_has_no_fly_days(county):
 def test_impossible_counties_are_refused(args):
     with pytest.raises(ParameterError, match="county needs"):
         generate(*args)
+
+
+def test_seed_sized_county_has_27_pilots_in_crews_of_two_or_three():
+    # scheduling.md §5: 7,800 poles, 27 pilots, 3 areas; standards.md §5: a crew is pilot + observer
+    c = generate(7800, 60, 3, 13, seed=0)
+    sizes = [len(k.members) for k in c.crews]
+    assert len(c.poles) == 7800 and len(c.areas) == 3 and sum(sizes) == 27
+    assert sorted(sizes) == [2] * 12 + [3] and min(sizes) >= 2
+    names = [m for k in c.crews for m in k.members]
+    assert len(set(names)) == 27
+    assert {k.area for k in c.crews} == {a.id for a in c.areas}
+
+
+def test_other_crew_counts_get_two_pilots_each_and_a_solo_crew_is_refused():
+    assert [len(k.members) for k in generate(300, 3, 1, 4, seed=1).crews] == [2, 2, 2, 2]
+    assert [len(k.members) for k in generate(300, 3, 1, 4, seed=1, pilots=10).crews] == [3, 3, 2, 2]
+    with pytest.raises(ParameterError, match="pilots ≥ 2 × crews"):
+        generate(300, 3, 1, 4, seed=1, pilots=7)

@@ -106,14 +106,17 @@ def county(
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     start: Annotated[str, typer.Option(help="First forecast day (YYYY-MM-DD)")] = "2026-11-02",
     days: Annotated[int, typer.Option(help="Forecast days")] = 50,
+    pilots: Annotated[int | None, typer.Option(
+        help="Number of pilots, at least 2 per crew (default: 27 for 13 crews, else 2 per crew)")] = None,
 ) -> None:
     """Write a synthetic county (feeders, poles, takeoff points, crews, drones, forecast) as JSON."""
     from irpatrol.scheduling.service import generate
 
-    c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days)
+    c = generate(poles, feeders, areas, crews, seed, start=_date(start, "--start"), days=days, pilots=pilots)
     write_county(out, c)
     print_json_line({"county": c.name, "poles": len(c.poles), "feeders": len(c.feeders),
-                     "takeoffs": len(c.takeoffs), "crews": len(c.crews), "out": str(out)})
+                     "takeoffs": len(c.takeoffs), "crews": len(c.crews),
+                     "pilots": sum(len(k.members) for k in c.crews), "areas": len(c.areas), "out": str(out)})
 
 
 def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
@@ -187,7 +190,10 @@ def plan(
         help="PyVRP iterations per crew day")] = 200,  # campaign.ITERATIONS; lazy import keeps the CLI fast
     seed: Annotated[int, typer.Option(help="PyVRP random seed (same seed, same plan)")] = 1,
     holidays: Annotated[str, typer.Option(
-        help="Holiday calendar: 'cn' (bundled China public holidays), 'none', or a JSON file")] = "cn",
+        help="Holiday calendar: 'cn' (bundled China public holidays and make-up working days), "
+             "'none', or a JSON file")] = "cn",
+    workday: Annotated[list[str] | None, typer.Option(
+        help="A make-up working day (调休上班) on a weekend (repeatable; YYYY-MM-DD or a range)")] = None,
     climate: Annotated[str, typer.Option(
         help="Flyable share per month beyond the forecast: 'default', 'none' (count as flyable) "
              "or 12 comma-separated values Jan..Dec")] = "default",
@@ -205,7 +211,7 @@ def plan(
     from datetime import timedelta
 
     from irpatrol.scheduling.files import read_plan, read_weather, write_plan
-    from irpatrol.scheduling.holidays import calendar_days, parse_range
+    from irpatrol.scheduling.holidays import calendar_days, calendar_workdays, parse_range
     from irpatrol.scheduling.service import (
         CLIMATE_FLYABLE,
         Policy,
@@ -222,16 +228,21 @@ def plan(
         raise ParameterError(f"--reinspect-days {reinspect_days} must be ≥ 0")
     fractions = _climate(climate, CLIMATE_FLYABLE, check_fractions)
     days_off: set[date] = set()
+    make_up: set[date] = set()
     if holidays != "none":
         days_off |= calendar_days(holidays)[0]
+        make_up |= calendar_workdays(holidays)[0]
     for h in holiday or ():
         days_off.update(parse_range(h))
+    for w in workday or ():
+        make_up.update(parse_range(w, option="--workday"))
     c, known = (read_county(county_file), {}) if county_file else _registry_county(reinspect_days)
     forecast = read_weather(weather) if weather else []
     first = _date(start, "--from")
     earlier = read_plan(replan_file) if replan_file else None
     policy = Policy(start=earlier.start if earlier else first, deadline=_date(deadline, "--deadline"),
-                    holidays=frozenset(days_off), priority_feeders=frozenset(priority or ()),
+                    holidays=frozenset(days_off), workdays=frozenset(make_up - days_off),
+                    priority_feeders=frozenset(priority or ()),
                     done=_lines(done) if done else frozenset(), climate_flyable=fractions,
                     battery=(battery_temp, battery_wind, battery_reserve), **known)
     t0 = time.perf_counter()

@@ -161,6 +161,8 @@ class WeatherForecast(Timestamped, Base):
     no_fly: Mapped[bool] = mapped_column(Boolean, default=False)
     fog: Mapped[bool | None] = mapped_column(Boolean)
     humidity_pct: Mapped[float | None] = mapped_column(Float)
+    cloud_pct: Mapped[float | None] = mapped_column(Float)
+    """Cloud cover (%, 0…100); NULL: not forecast (the planner then scores cloud as unknown)."""
 
 
 class Pilot(Timestamped, Base):

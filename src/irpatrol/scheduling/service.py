@@ -212,7 +212,7 @@ def load_weather(session: Session) -> tuple[Weather, ...]:
                            .join(rm.Area, rm.Area.id == rm.WeatherForecast.area_id)
                            .order_by(rm.WeatherForecast.date, rm.Area.name))
     return tuple(Weather(day=w.date, area=area, rain=bool(w.rain), wind_m_s=float(w.wind_m_s),
-                         fog=bool(w.fog), humidity_pct=w.humidity_pct)
+                         fog=bool(w.fog), humidity_pct=w.humidity_pct, cloud_pct=w.cloud_pct)
                  for w, area in rows)
 
 
@@ -237,6 +237,7 @@ def import_weather(session: Session, forecast: Iterable[Weather], *,
         else:
             updated += 1
         row.rain, row.wind_m_s, row.fog, row.humidity_pct = w.rain, w.wind_m_s, w.fog, w.humidity_pct
+        row.cloud_pct = w.cloud_pct
         row.no_fly = no_fly_reason(w, Drone("any", max_wind_m_s=max_wind_m_s), _RULES) is not None
     session.flush()
     return {"created": created, "updated": updated}

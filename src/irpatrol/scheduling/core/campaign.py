@@ -42,6 +42,7 @@ from irpatrol.scheduling.core.model import (
     Policy,
     Unplanned,
     Weather,
+    works_on,
 )
 from irpatrol.scheduling.core.split import split_runs
 from irpatrol.scheduling.core.takeoffs import derive_takeoffs
@@ -249,7 +250,7 @@ def _prefer_scored(index: CountyIndex, policy: Policy, forecast: dict[tuple[date
     for crew in county.crews:
         drone = county.drone(crew.drone)
         span = [policy.start + timedelta(days=k) for k in range((until - policy.start).days + 1)]
-        cand = [d for d in span if d.weekday() in crew.weekdays
+        cand = [d for d in span if works_on(crew, d, policy)
                 and flyable(forecast, d, crew.area, drone, policy)]
         cand.sort(key=lambda d: (-round(score(index, policy, forecast, d, crew, crew.area) / SCORE_STEP), d))
         allowed[crew.name] = frozenset(cand[:used.get(crew.name, 0)])
@@ -287,7 +288,7 @@ def _assign(index: CountyIndex, policy: Policy, forecast: dict[tuple[date, str],
     day = policy.start
     while day <= policy.deadline and any(left.values()):
         for crew in county.crews:
-            if day.weekday() not in crew.weekdays:
+            if not works_on(crew, day, policy):
                 continue
             if allowed is not None and day not in allowed.get(crew.name, frozenset()):
                 continue

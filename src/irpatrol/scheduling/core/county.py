@@ -30,9 +30,18 @@ DRONES = (
 ~40–45 min, 32 of the Mavic 3T's 45 min (≥ 20–25 % reserve; scheduling.md §5); wind limits from
 the DJI specs quoted there."""
 
+CREW_SIZE = 2
+"""Pilots per crew: pilot and observer (standards.md §5, "A crew of 2 (pilot + observer)"); the
+planner never makes a crew of one. Pilots beyond two per crew join crews as a third member
+(relief pilot or trainee), one per crew from the first crew on; a crew flies one drone whatever
+its size, so a third member adds no capacity."""
+SEED_CREWS, SEED_PILOTS = 13, 27
+"""The seed county's 27 pilots (scheduling.md §5) in 13 crews of two, one of three."""
 PATROL_WEEKDAYS = ((0, 2, 4), (1, 3), (0, 3, 5), (1, 4), (2, 5))
 """Patrol days per crew (0 = Monday): crews also repair, process data and stand by, so each flies
 2–3 days a week (the seed's 27 pilots need ~2.5 months for 7,800 poles, scheduling.md §5)."""
+CLOUD_STREAM = 13
+"""Second seed word of the cloud-cover random stream (issue 13), kept apart from the county's."""
 SPAN_M = (65.0, 95.0)
 """Span between poles (m), scheduling.md §2.2."""
 TAKEOFF_EVERY_M = 1500.0
@@ -50,14 +59,19 @@ def terrain_m(xy: np.ndarray) -> np.ndarray:
 
 
 def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 13, seed: int = 0,
-             *, start: date | None = None, days: int = 50, no_fly_share: float = 0.25) -> County:
-    """A county of ``poles`` poles on ``feeders`` feeders in ``areas`` areas with ``crews`` crews and
-    a ``days``-day forecast from ``start`` (default 2026-11-02) in which about ``no_fly_share`` of
-    the area-days have rain or wind above 10 m/s."""
-    if not (areas >= 1 and feeders >= areas and poles >= 2 * feeders and crews >= 1 and days >= 1):
+             *, start: date | None = None, days: int = 50, no_fly_share: float = 0.25,
+             pilots: int | None = None) -> County:
+    """A county of ``poles`` poles on ``feeders`` feeders in ``areas`` areas with ``crews`` crews of
+    ``pilots`` pilots in all (default :func:`default_pilots`: the seed county's 27 pilots in 13
+    crews, one of them of three; else two per crew) and a ``days``-day forecast from ``start`` (default
+    2026-11-02) in which about ``no_fly_share`` of the area-days have rain or wind above 10 m/s."""
+    n_pilots = default_pilots(crews) if pilots is None else pilots
+    if not (areas >= 1 and feeders >= areas and poles >= 2 * feeders and crews >= 1 and days >= 1
+            and n_pilots >= CREW_SIZE * crews):
         raise ParameterError(
-            f"county needs areas ≥ 1, feeders ≥ areas, poles ≥ 2 × feeders, crews ≥ 1, days ≥ 1 "
-            f"(got poles={poles}, feeders={feeders}, areas={areas}, crews={crews}, days={days})")
+            f"county needs areas ≥ 1, feeders ≥ areas, poles ≥ 2 × feeders, crews ≥ 1, days ≥ 1, "
+            f"pilots ≥ {CREW_SIZE} × crews (got poles={poles}, feeders={feeders}, areas={areas}, "
+            f"crews={crews}, days={days}, pilots={n_pilots})")
     rng = np.random.default_rng(seed)
     lat0, lon0 = CENTRE
     ring = 9000.0 + 1500.0 * areas
@@ -103,6 +117,7 @@ def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 
     area_list = tuple(Area(id=area_ids[a], name=f"Area {a + 1}", lat=float(s_lat[a]), lon=float(s_lon[a]))
                       for a in range(areas))
     crew_list = []
+    members = crew_members(crews, n_pilots)
     for c in range(crews):
         a = c % areas
         b_xy = subs[a] + rng.normal(0.0, 1500.0, 2)
@@ -110,13 +125,32 @@ def generate(poles: int = 7800, feeders: int = 60, areas: int = 3, crews: int = 
         base = Site(id=f"B{c + 1:02d}", lat=float(b_lat[0]), lon=float(b_lon[0]), area=area_ids[a])
         crew_list.append(Crew(name=f"crew-{c + 1:02d}", area=area_ids[a], base=base,
                               drone=DRONES[c % len(DRONES)].model,
-                              members=(f"pilot-{2 * c + 1:02d}", f"pilot-{2 * c + 2:02d}"),
+                              members=members[c],
                               weekdays=PATROL_WEEKDAYS[c % len(PATROL_WEEKDAYS)],
                               sorties_per_day=4))
     first = start or date(2026, 11, 2)
-    weather = _forecast(rng, area_ids, first, days, no_fly_share)
+    weather = _forecast(rng, area_ids, first, days, no_fly_share,
+                        clouds=np.random.default_rng([seed, CLOUD_STREAM]))
     return County(name=f"synthetic-{seed}", areas=area_list, feeders=tuple(feeder_list), poles=pole_list,
                   takeoffs=takeoffs, crews=tuple(crew_list), drones=DRONES, weather=weather)
+
+
+def default_pilots(crews: int) -> int:
+    """Pilots when none are given: the seed county's :data:`SEED_PILOTS` for its
+    :data:`SEED_CREWS` crews, else :data:`CREW_SIZE` per crew."""
+    return SEED_PILOTS if crews == SEED_CREWS else CREW_SIZE * crews
+
+
+def crew_members(crews: int, pilots: int) -> list[tuple[str, ...]]:
+    """``pilots`` pilots (``pilot-01``…) in ``crews`` crews: :data:`CREW_SIZE` each, the rest one
+    more each from the first crew on (27 pilots in 13 crews: crew 1 has three)."""
+    sizes = [CREW_SIZE + (pilots - CREW_SIZE * crews) // crews
+             + (1 if c < (pilots - CREW_SIZE * crews) % crews else 0) for c in range(crews)]
+    out, n = [], 0
+    for size in sizes:
+        out.append(tuple(f"pilot-{n + i + 1:02d}" for i in range(size)))
+        n += size
+    return out
 
 
 def _grow_feeder(rng: np.random.Generator, origin: np.ndarray, n: int, heading: float) -> np.ndarray:
@@ -164,15 +198,20 @@ def _roadside(rng: np.random.Generator, xy: np.ndarray) -> list[np.ndarray]:
 
 
 def _forecast(rng: np.random.Generator, area_ids: list[str], first: date, days: int,
-              no_fly_share: float) -> tuple[Weather, ...]:
-    """A forecast with county-wide weather systems plus local variation per area."""
+              no_fly_share: float, clouds: np.random.Generator) -> tuple[Weather, ...]:
+    """A forecast with county-wide weather systems plus local variation per area. Cloud cover (%)
+    comes from its own stream ``clouds`` (so adding it changed no other draw): a county-wide
+    0–100 % per day, ±15 % per area, at least 85 % where it rains."""
     out = []
     for d in range(days):
         day = first + timedelta(days=d)
         system = rng.random() < no_fly_share
+        base = float(clouds.uniform(0.0, 100.0))
         for a in area_ids:
             bad = system if rng.random() > 0.2 else not system
             rain = bad and rng.random() < 0.6
             wind = float(rng.uniform(10.5, 16.0)) if bad and not rain else float(rng.uniform(1.0, 8.0))
-            out.append(Weather(day=day, area=a, rain=bool(rain), wind_m_s=round(wind, 1)))
+            cloud = min(100.0, max(85.0 if rain else 0.0, base + float(clouds.normal(0.0, 15.0))))
+            out.append(Weather(day=day, area=a, rain=bool(rain), wind_m_s=round(wind, 1),
+                               cloud_pct=float(round(cloud))))
     return tuple(out)

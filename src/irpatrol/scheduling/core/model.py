@@ -157,10 +157,27 @@ class Policy:
     """Days the campaign may move work past its earliest finish (never past the deadline) to fly
     on days with a better measuring score (:mod:`measuring`, DL/T 664-2016 §4.3); 0: earliest
     finish only."""
+    workdays: frozenset[date] = frozenset()
+    """Make-up working days (调休上班): weekend days the holiday notice turns into working days;
+    :func:`works_on` says which crews work them."""
 
     def __post_init__(self) -> None:
         if self.deadline < self.start:
             raise ParameterError(f"deadline {self.deadline} is before the start {self.start}")
+
+
+def works_on(crew: Crew, day: date, policy: Policy) -> bool:
+    """Whether ``crew`` works on ``day``: never on a holiday; on its own weekdays; and on a
+    make-up working day (``policy.workdays``, a Saturday or Sunday the State Council's holiday
+    notice makes a working day in exchange for a weekday inside the holiday) when its week has
+    Monday–Friday working days but not that weekend day. Such a crew lost weekdays to the holiday
+    and works the make-up day as the utility's office does; a crew that works that weekend day
+    anyway gains nothing (planning choice, docs/scheduling-calendar.md)."""
+    if day in policy.holidays:
+        return False
+    if day.weekday() in crew.weekdays:
+        return True
+    return day in policy.workdays and day.weekday() >= 5 and any(d < 5 for d in crew.weekdays)
 
 
 @dataclass(frozen=True, slots=True)

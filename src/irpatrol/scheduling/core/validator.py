@@ -17,7 +17,7 @@ from geographiclib.geodesic import Geodesic
 
 from irpatrol.errors import PlanningError
 from irpatrol.scheduling.core.conditions import Derating, derated, no_fly_reason
-from irpatrol.scheduling.core.model import County, Plan, Policy, Sortie, Weather
+from irpatrol.scheduling.core.model import County, Plan, Policy, Sortie, Weather, works_on
 
 TOLERANCE_S = 1.0
 """Slack (s) for one sortie's recomputed flight time: the planner's plane distances differ from
@@ -68,7 +68,7 @@ def validate(plan: Plan, county: County, policy: Policy, weather: Iterable[Weath
             out.append(Violation("outside-window", where, f"not within {policy.start}..{policy.deadline}"))
         if cd.day in policy.holidays:
             out.append(Violation("holiday", where, "flight planned on a holiday"))
-        if cd.day.weekday() not in crew.weekdays:
+        if cd.day.weekday() not in crew.weekdays and not works_on(crew, cd.day, policy):
             out.append(Violation("not-working", where, "the crew does not work on this weekday"))
         if len(cd.sorties) > crew.sorties_per_day:
             out.append(Violation("too-many-sorties", where,
