@@ -1,7 +1,7 @@
 """forecast cloud cover (%), scored by the planner's measuring-time preference (DL/T 664-2016 §4.3)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 03:40:00.000000
 """
 
