@@ -271,7 +271,8 @@ def report(workers: int, latencies: dict[str, list[float]], errors: int, elapsed
     for label, ms in [*latencies.items(), ("all", total)]:
         cpu = cpu_ms.get(label, mix)
         print(f"{workers:>7} {label:<12} {cpu:>7.1f} {len(ms):>8} {len(ms) / elapsed:>8.1f} "
-              f"{pct(ms, 50):>8.1f} {pct(ms, 95):>8.1f} {pct(ms, 99):>8.1f} {errors if label == 'all' else '':>6}")
+              f"{pct(ms, 50):>8.1f} {pct(ms, 95):>8.1f} {pct(ms, 99):>8.1f} "
+              f"{errors if label == 'all' else '':>6}")
     return len(total) / elapsed
 
 

@@ -3,7 +3,7 @@ at or above a role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -49,7 +49,7 @@ def get_current_user(
     return auth.user_for_token(session, token, ensure_secret_key(settings))
 
 
-def require(role: str) -> Callable[..., User]:
+def require(role: str) -> Callable[..., Awaitable[User]]:
     """A dependency giving the current user if their role is ``role`` or above (403 otherwise)."""
     auth.role_rank(role)
 

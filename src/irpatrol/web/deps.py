@@ -3,7 +3,7 @@ role checks. A page without a valid cookie redirects to the login page (:class:`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
@@ -60,7 +60,7 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep) -
     return user
 
 
-def require(role: str) -> Callable[..., User]:
+def require(role: str) -> Callable[..., Awaitable[User]]:
     """A dependency giving the signed-in user when their role is ``role`` or above."""
 
     async def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
