@@ -71,10 +71,11 @@ def test_core_recompute_never_fails_with_anything_but_a_clear_error(
     wind_m_s: float | None,
 ) -> None:
     try:
-        changed = thermogram.with_params(emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c)
+        changed = thermogram.with_params(emissivity=emissivity, distance_m=distance_m,
+                                         reflected_c=reflected_c)
+        conditions = Conditions(load_current_a=load_a, rated_current_a=rated_a, wind_m_s=wind_m_s)
         exam = examine(changed, standard="dlt664-2016", device="parallel-groove-clamp", ambient_c=ambient_c,
-                       conditions=Conditions(load_current_a=load_a, rated_current_a=rated_a, wind_m_s=wind_m_s),
-                       ambient_source="patrol")
+                       conditions=conditions, ambient_source="patrol")
         for match in exam.hotspots:
             match.diagnosis.to_dict()
     except IrPatrolError:
