@@ -5,7 +5,8 @@ entry points ``api`` and ``web`` both install them without importing each other:
   return in bodies; any C0 in the path and query; DEL) in the path, a query parameter, a JSON body
   or a urlencoded form gives 422 before any route runs (PostgreSQL refuses NUL in text; other
   control characters are never part of a name, number or comment). Multipart file contents are
-  not scanned (they are files); multipart text fields are checked by the form parser's limits.
+  not scanned (they are files); multipart text fields (parts without a file name) are checked
+  as the body streams through, and the form's answer is replaced by the 422.
 * :class:`SecurityHeaders`: ``Content-Security-Policy`` allowing scripts from this site only (no
   inline script, no ``eval``), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
   ``Referrer-Policy: same-origin`` and ``Cross-Origin-Opener-Policy: same-origin`` on every
@@ -125,7 +126,118 @@ class InputGuard:
                              "InputError")
                 return
             receive = replay(messages, receive)
+        elif scope.get("method") in ("POST", "PUT", "PATCH", "DELETE") and content_type(scope) == MULTIPART:
+            await self._multipart(scope, receive, send)
+            return
         await self.app(scope, receive, send)
+
+    async def _multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass a multipart body through while :class:`FormFieldScanner` reads it; at the first
+        control character in a text field the form parser gets an error instead of more body, and
+        whatever the app answers is replaced by the 422."""
+        scanner = FormFieldScanner(_boundary(scope))
+        refused = False
+
+        async def scanned() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and scanner.feed(message.get("body", b"")):
+                raise ControlCharacterInForm
+            return message
+
+        async def answer(message: Message) -> None:
+            nonlocal refused
+            if scanner.found and message["type"] == "http.response.start":
+                refused = True
+                await _reply(send, 422, CONTROL_IN_FORM_TEXT, "InputError")
+            if not refused:
+                await send(message)
+
+        try:
+            await self.app(scope, scanned, answer)
+        except ControlCharacterInForm:
+            if not refused:
+                await _reply(send, 422, CONTROL_IN_FORM_TEXT, "InputError")
+
+
+MULTIPART = "multipart/form-data"
+CONTROL_IN_FORM_TEXT = "a control character (e.g. NUL) in a form field is not allowed"
+MAX_SCANNED_FIELD = 1024 * 1024
+"""Bytes of one multipart text field that are scanned (a longer field is the app's to refuse)."""
+
+
+class ControlCharacterInForm(HTTPException):
+    """Raised into the form parser when a multipart text field holds a control character (an
+    HTTPException, so the parser lets it through)."""
+
+    def __init__(self) -> None:
+        super().__init__(422, CONTROL_IN_FORM_TEXT)
+
+
+def _boundary(scope: Scope) -> bytes:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            for param in value.split(b";")[1:]:
+                key, _, val = param.strip().partition(b"=")
+                if key.lower() == b"boundary":
+                    return val.strip(b'"')
+    return b""
+
+
+class FormFieldScanner:
+    """Streams a multipart body through python-multipart's parser and notes a control character of
+    :data:`CONTROL_IN_TEXT` in any part without a ``filename`` (a text field); file contents are
+    not looked at. A body the parser cannot read is left to the app's own form parser."""
+
+    def __init__(self, boundary: bytes) -> None:
+        from python_multipart.multipart import MultipartParser
+
+        self.found = False
+        self._broken = not boundary
+        self._header = b""
+        self._value = b""
+        self._is_file = False
+        self._text = bytearray()
+        callbacks = {
+            "on_part_begin": self._begin,
+            "on_header_field": self._field,
+            "on_header_value": self._header_value,
+            "on_header_end": self._header_end,
+            "on_part_data": self._data,
+            "on_part_end": self._end,
+        }
+        self._parser = None if self._broken else MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+
+    def feed(self, chunk: bytes) -> bool:
+        """Scan ``chunk``; True once a control character has been seen in a text field."""
+        if self._parser is not None and not self.found and chunk:
+            try:
+                self._parser.write(chunk)
+            except Exception:  # not multipart after all: the app's parser will say so
+                self._parser = None
+        return self.found
+
+    def _begin(self) -> None:
+        self._is_file, self._text = False, bytearray()
+
+    def _field(self, data: bytes, start: int, end: int) -> None:
+        self._header += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        if self._header.lower() == b"content-disposition" and b"filename" in self._value.lower():
+            self._is_file = True
+        self._header, self._value = b"", b""
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if not self._is_file and len(self._text) < MAX_SCANNED_FIELD:
+            self._text += data[start:end]
+
+    def _end(self) -> None:
+        if not self._is_file and self._text:
+            text = bytes(self._text[:MAX_SCANNED_FIELD]).decode("utf-8", "replace")
+            self.found = self.found or CONTROL_IN_TEXT.search(text) is not None
 
 
 def _body_has_controls(body: bytes, media_type: str) -> bool:
@@ -203,56 +315,78 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"upload larger than the limit of {limit} bytes")
 
 
+Refusal = Callable[[Scope, Send, int], Awaitable[None]]
+"""Answers a request refused by :class:`BodyLimit` (scope, send, the limit in bytes)."""
+
+
+async def json_too_large(scope: Scope, send: Send, limit: int) -> None:
+    """The API's 413 answer (JSON, as every API error)."""
+    await _reply(send, 413, f"upload larger than the limit of {limit} bytes", "UploadTooLarge")
+
+
 class BodyLimit:
     """413 for a request under ``prefix`` whose body is longer than ``limit`` bytes: refused at once
     when ``Content-Length`` says so, else as soon as the streamed body passes the limit (nothing
-    beyond it is read). The pages' upload forms get the API's limit this way, before the form
-    parser (which spools files to disk) sees the body."""
+    beyond it is read; whatever the app then answers is replaced). The pages' upload forms get the
+    API's limit this way, before the form parser (which spools files to disk) sees the body.
+    ``refuse`` writes the answer (the pages give an HTML page; default :func:`json_too_large`)."""
 
-    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/ui") -> None:
+    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/ui", refuse: Refusal | None = None) -> None:
         self.app = app
         self.limit = limit
         self.prefix = prefix
+        self.refuse = refuse or json_too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        too_large = f"upload larger than the limit of {self.limit} bytes"
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await _reply(send, 413, too_large, "UploadTooLarge")
+                await self.refuse(scope, send, self.limit)
                 return
         seen = 0
-        started = False
+        exceeded = started = refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True
                     raise BodyTooLarge(self.limit)
             return message
 
         async def watched(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if refused:
+                return
             if message["type"] == "http.response.start":
+                if exceeded:  # the app's own answer to the error: ours instead
+                    refused = True
+                    await self.refuse(scope, send, self.limit)
+                    return
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted, watched)
         except BodyTooLarge:
-            if not started:
-                await _reply(send, 413, too_large, "UploadTooLarge")
+            if not started and not refused:
+                await self.refuse(scope, send, self.limit)
 
 
 def install_http_security(app: Any, tile_url: str | None = None) -> None:
-    """Add :class:`InputGuard` and :class:`SecurityHeaders` to a Starlette/FastAPI ``app`` once
-    (the API and the pages both call this; the second call does nothing)."""
-    if getattr(app.state, "http_security", False):
+    """Add :class:`InputGuard` and :class:`SecurityHeaders` to a Starlette/FastAPI ``app`` once (the
+    API and the pages both call this). A second call moves :class:`SecurityHeaders` outermost
+    again, so the answers of middleware added in between (the pages' CSRF check and upload limit,
+    which refuse before the app runs) carry the headers too."""
+    installed = [m for m in app.user_middleware if m.cls is SecurityHeaders]
+    if not installed:
+        app.add_middleware(InputGuard)
+        app.add_middleware(SecurityHeaders, tile_url=tile_url)
         return
-    app.state.http_security = True
-    app.add_middleware(InputGuard)
-    app.add_middleware(SecurityHeaders, tile_url=tile_url)
+    for entry in installed:
+        app.user_middleware.remove(entry)
+    app.user_middleware.insert(0, installed[0])

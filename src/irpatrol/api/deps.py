@@ -3,7 +3,7 @@ at or above a role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -26,8 +26,8 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (async: no thread-pool hop for a pure lookup)."""
     return request.app.state.settings
 
 
@@ -49,11 +49,11 @@ def get_current_user(
     return auth.user_for_token(session, token, ensure_secret_key(settings))
 
 
-def require(role: str) -> Callable[..., User]:
+def require(role: str) -> Callable[..., Awaitable[User]]:
     """A dependency giving the current user if their role is ``role`` or above (403 otherwise)."""
     auth.role_rank(role)
 
-    def current_user_with_role(user: Annotated[User, Depends(get_current_user)]) -> User:
+    async def current_user_with_role(user: Annotated[User, Depends(get_current_user)]) -> User:
         if not auth.has_role(user.role, role):
             raise PermissionDenied(f"role {user.role!r} may not do this; {role!r} or above is required")
         return user

@@ -184,13 +184,18 @@ def _linear_terms(cal: PlanckCalibration, params: CaptureParams) -> _Linear:
         raise ParameterError(
             f"atmospheric transmission is {tau} for {params.distance_m} m at {t_atm} °C and {rh} % RH"
         )
+    e_tau, e_tau_irt, e_tau_irt_tau = e * tau, e * tau * irt, e * tau * irt * tau
+    if not e_tau_irt_tau > 0.0:  # a tiny ε (e.g. 5e-324) times τ < 1 underflows to 0 (issue 12 #15)
+        raise ParameterError(
+            f"emissivity {e:g} × atmospheric transmission {tau:g} is too small to divide by: {params}"
+        )
     c = (
-        (1.0 - tau) / (e * tau) * s_atm  # atmosphere between object and window
-        + (1.0 - tau) / (e * tau * irt * tau) * s_atm  # atmosphere between window and camera
-        + (1.0 - irt) / (e * tau * irt) * s_win  # window emission
+        (1.0 - tau) / e_tau * s_atm  # atmosphere between object and window
+        + (1.0 - tau) / e_tau_irt_tau * s_atm  # atmosphere between window and camera
+        + (1.0 - irt) / e_tau_irt * s_win  # window emission
         + (1.0 - e) / e * s_refl  # reflected surroundings
     )
-    k = 1.0 / (e * tau * irt * tau)
+    k = 1.0 / e_tau_irt_tau
     if not (math.isfinite(c) and math.isfinite(k)):
         raise ParameterError(f"parameters outside the camera's Planck curve: {params}")
     return _Linear(k=k, c=c)

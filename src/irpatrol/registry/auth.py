@@ -164,11 +164,16 @@ def user_for_token(session: Session, token: str, secret_key: str) -> User:
     sid = claims.get("sid")
     if not isinstance(sid, str):
         raise AuthenticationFailed("token revoked")
-    row = session.scalars(select(AuthSession).where(AuthSession.sid_hash == _sid_hash(sid))).first()
-    if row is None or row.user_id != claims["sub"] or _aware(row.expires_at) < datetime.now(UTC):
+    # one query per request: the session row and its user together
+    row = session.execute(
+        select(User, AuthSession.expires_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.sid_hash == _sid_hash(sid), AuthSession.user_id == claims["sub"])
+    ).first()
+    if row is None or _aware(row[1]) < datetime.now(UTC):
         raise AuthenticationFailed("token revoked")
-    user = session.get(User, claims["sub"])
-    if user is None or not user.active:
+    user: User = row[0]
+    if not user.active:
         raise AuthenticationFailed("token revoked")
     return user
 

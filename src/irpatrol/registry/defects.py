@@ -24,7 +24,7 @@ from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import grades, precision, workflow
 from irpatrol.registry.audit import record
-from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Pole
+from irpatrol.registry.model import Defect, DefectEvent, Feeder, Finding, Image, Pole
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -464,16 +464,30 @@ def list_defects(
     sort: str = "deadline",
     page: int = 1,
     per_page: int = 50,
+    *,
+    with_history: bool = False,
 ) -> DefectPage:
-    """A page of defects matching ``filters``, sorted by ``sort`` (see SORTS), pages from 1."""
+    """A page of defects matching ``filters``, sorted by ``sort`` (see SORTS), pages from 1.
+
+    ``with_history``: also load each defect's findings (with their image and patrol), events and
+    feeder area in a fixed number of queries, for callers that build ledger rows
+    (:func:`irpatrol.reports.ledger.to_row`) — without it each row lazy-loads them one by one."""
     f = DefectFilters.of(filters)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise InputError(f"page must be ≥ 1 and per_page 1…{MAX_PER_PAGE}")
     now = utcnow()
     total = session.scalar(_filtered(select(func.count(Defect.id)), f, now)) or 0
+    loads = [selectinload(Defect.pole).selectinload(Pole.feeder), selectinload(Defect.component)]
+    if with_history:
+        loads = [
+            selectinload(Defect.pole).selectinload(Pole.feeder).selectinload(Feeder.area),
+            selectinload(Defect.component),
+            selectinload(Defect.findings).selectinload(Finding.image).selectinload(Image.patrol),
+            selectinload(Defect.events),
+        ]
     stmt = (
         _filtered(select(Defect), f, now)
-        .options(selectinload(Defect.pole).selectinload(Pole.feeder), selectinload(Defect.component))
+        .options(*loads)
         .order_by(*_order(sort))
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -124,6 +124,8 @@ def recompute(
     keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
     its geometry, takes the new maximum in its box and is graded ``none``. The caller commits.
     """
+    import numpy as np
+
     from irpatrol import radiometry
     from irpatrol.pipeline import examine
 
@@ -171,7 +173,10 @@ def recompute(
         box = thermogram.celsius[
             finding.bbox_y : finding.bbox_y + finding.bbox_h, finding.bbox_x : finding.bbox_x + finding.bbox_w
         ]
-        finding.t_max_c = float(box.max()) if box.size else finding.t_max_c
+        valid = box[np.isfinite(box)]  # parameters can leave pixels without a temperature (NaN)
+        if box.size and not valid.size:
+            raise ParameterError("these parameters leave no valid temperature in the finding's box")
+        finding.t_max_c = float(valid.max()) if valid.size else finding.t_max_c
         finding.grade = "none"
         finding.diagnosis = {
             **(finding.diagnosis or {}),

@@ -3,7 +3,7 @@ role checks. A page without a valid cookie redirects to the login page (:class:`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
@@ -32,8 +32,8 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (async: no thread-pool hop for a pure lookup)."""
     return request.app.state.settings
 
 
@@ -60,10 +60,10 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep) -
     return user
 
 
-def require(role: str) -> Callable[..., User]:
+def require(role: str) -> Callable[..., Awaitable[User]]:
     """A dependency giving the signed-in user when their role is ``role`` or above."""
 
-    def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
+    async def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
         if not auth.has_role(user.role, role):
             raise PermissionDenied(f"role {user.role!r} may not do this; {role!r} or above is required")
         return user
@@ -71,7 +71,7 @@ def require(role: str) -> Callable[..., User]:
     return user_with_role
 
 
-def route_permission(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+async def route_permission(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
     """A router dependency: the signed-in user when their role reaches the least role the one
     permission table (:mod:`irpatrol.registry.permissions`) gives this route; checked before the
     form is read, so a role below gets 403 whatever it sent."""

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from irpatrol.errors import Conflict, IrPatrolError, NotFound, PermissionDenied
+from irpatrol.http_security import Message, Scope, Send
 from irpatrol.web.i18n import LABELS, error_text, header_language, translator
 from irpatrol.web.render import PREFIX, TEMPLATES
 
@@ -42,6 +43,27 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     context = {"message": error_text(message, lang), "status": status, "title": title, "lang": lang, "t": t,
                "P": PREFIX}
     return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def too_large_page(upload_limit_bytes: int) -> Callable[[Scope, Send, int], Awaitable[None]]:
+    """The answer of :class:`irpatrol.http_security.BodyLimit` on the pages: an error page (413) in
+    the ``Accept-Language`` language naming the upload limit, instead of the API's JSON."""
+
+    async def refuse(scope: Scope, send: Send, _limit: int) -> None:
+        request = Request(scope)
+        lang = page_language(request)
+        t = translator(lang)
+        limit = f"{upload_limit_bytes / (1024 * 1024):g} MB"
+        context = {"message": t("upload_too_large").format(limit=limit), "status": 413,
+                   "title": t("error_413"), "lang": lang, "t": t, "P": PREFIX}
+        response = TEMPLATES.TemplateResponse(request, "error.html", context, status_code=413)
+        await response(scope, _no_body, send)
+
+    return refuse
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def page_language(request: Request) -> str:

@@ -97,15 +97,20 @@ def _monthly(session: Session, today: date) -> list[tuple[str, float, int]]:
     return out
 
 
+def _worst_open_grade() -> Select[Any]:
+    """Pole id and the rank of its worst open defect's grade (1 general … 3 critical), per pole
+    with an open defect (Core columns: the rows are plain tuples, no ORM loading)."""
+    d = Defect.__table__.c
+    return (
+        select(d.pole_id, func.max(d.severity).label("worst"))
+        .where(d.status.in_(OPEN_STATUSES), d.pole_id.is_not(None))
+        .group_by(d.pole_id)
+    )
+
+
 def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
     """Pole id → rank of its worst open defect's grade (1 general … 3 critical)."""
-    rank = Defect.severity
-    rows = session.execute(
-        select(Defect.pole_id, func.max(rank))
-        .where(Defect.status.in_(OPEN_STATUSES), Defect.pole_id.is_not(None))
-        .group_by(Defect.pole_id)
-    ).all()
-    return {pid: int(r or 0) for pid, r in rows if pid is not None}
+    return {int(pid): int(r or 0) for pid, r in session.execute(_worst_open_grade()).all()}
 
 
 def map_data(session: Session) -> dict[str, object]:
@@ -113,19 +118,24 @@ def map_data(session: Session) -> dict[str, object]:
 
     ``feeders``: names; ``poles``: [[id, lat, lon, rank, feeder index, number], …] in line order
     per feeder (the page draws each feeder through its poles). Coordinates to 1e-5° (about 1 m).
+    One query (poles joined to their feeder and to the worst open grade), read as plain rows: the
+    page lists every pole of the registry, so per-row cost is what counts.
     """
-    worst = worst_open_grade_by_pole(session)
+    p, f = Pole.__table__.c, Feeder.__table__.c
+    worst = _worst_open_grade().subquery()
+    rows = session.execute(
+        select(p.id, p.lat, p.lon, p.number, p.feeder_id, f.name, worst.c.worst)
+        .join_from(Pole.__table__, Feeder.__table__, p.feeder_id == f.id)
+        .outerjoin(worst, worst.c.pole_id == p.id)
+        .order_by(f.name, p.seq, p.id)
+    ).all()
     feeders: list[str] = []
     index: dict[int, int] = {}
     poles: list[list[object]] = []
-    rows = session.execute(
-        select(Pole.id, Pole.lat, Pole.lon, Pole.number, Pole.feeder_id, Feeder.name)
-        .join(Feeder, Pole.feeder_id == Feeder.id)
-        .order_by(Feeder.name, Pole.seq, Pole.id)
-    ).all()
-    for pid, lat, lon, number, fid, fname in rows:
-        if fid not in index:
-            index[fid] = len(feeders)
+    for pid, lat, lon, number, fid, fname, rank in rows:
+        at = index.get(fid)
+        if at is None:
+            at = index[fid] = len(feeders)
             feeders.append(fname)
-        poles.append([pid, round(lat, 5), round(lon, 5), worst.get(pid, 0), index[fid], number])
+        poles.append([pid, round(lat, 5), round(lon, 5), rank or 0, at, number])
     return {"feeders": feeders, "poles": poles}

@@ -58,7 +58,7 @@ def ledger(request: Request, user: WebUser, session: SessionDep, grade: str | No
     """One page of the defects that match the filters."""
     sort = sort if sort.lstrip("-") in service.SORTS else "-grade"
     result = service.list_defects(session, ledger_filters(grade, status, feeder, overdue), sort=sort,
-                                  page=max(page_no, 1), per_page=PER_PAGE)
+                                  page=max(page_no, 1), per_page=PER_PAGE, with_history=True)
     query = {k: v for k, v in {"grade": grade, "status": status, "feeder": feeder,
                                "overdue": "1" if overdue else None, "sort": sort}.items() if v}
     feeders = session.scalars(select(Feeder.name).order_by(Feeder.name)).all()
