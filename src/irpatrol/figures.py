@@ -1,9 +1,10 @@
 """One home for how figures are written: distances, percentages, counts and days.
 
-Every page, report and command that shows a figure formats it here, from the stored value, once.
-Rounding is half up on the value's shortest decimal form (``repr``), so 5.335 km reads "5.34"
-everywhere (binary floating point would give "5.33" for ``f"{5.335:.2f}"``), and a figure is
-never rounded twice (5.3349 → 5.335 → 5.34 would be wrong: it is 5.33).
+Every page, report and command that shows a figure formats it here, from the stored value, once:
+a figure rounded twice can change (the demo's 5.33534 km was stored in the statistics as 5.335,
+which then printed "5.33" beside the patrol page's "5.34"). Rounding is to the nearest on the
+exact stored (binary) value, ties to even — what Python's ``format`` and ``round()`` do — so a
+figure here agrees with one an export wrote with ``round(value, digits)``.
 
 Precisions (digits after the point): km 2 (10 m, finer than a span between poles), percentages 1,
 days 1, temperatures and temperature differences 1 (°C / K, the resolution DL/T 664-2016 readings
@@ -12,7 +13,7 @@ are reported to). Pure functions, no I/O.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 KM_DIGITS = 2
 """km: 0.01 km = 10 m."""
@@ -25,14 +26,14 @@ MISSING = "—"
 
 
 def rounded(value: float | int, digits: int) -> Decimal:
-    """``value`` rounded half up to ``digits`` decimals, from its shortest decimal form."""
+    """``value`` rounded to ``digits`` decimals from its exact stored value (as ``round()``)."""
     try:
-        d = Decimal(repr(float(value)))
+        d = Decimal(float(value))
     except (InvalidOperation, ValueError, TypeError):
         raise ValueError(f"not a number: {value!r}") from None
     if not d.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
-    q = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    q = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
     return q.copy_abs() if q.is_zero() else q  # never "-0.0"
 
 

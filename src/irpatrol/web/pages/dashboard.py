@@ -47,7 +47,7 @@ def dashboard(request: Request, user: WebUser, session: SessionDep, start: Text 
     at = _as_of(d)
     chart = _chart(d, user.language)
     return page(request, session, user, "dashboard.html", nav="dashboard", d=d, chart=chart, form=form,
-                filter_error=error, choices=queries.choices(session), fig=figures,
+                filter_error=error, choices=queries.choices(session),
                 age_buckets=[key for key, _lo, _hi in AGE_BUCKETS],
                 fieldwork=_fieldwork(session, scope), alerts=_alerts(session, scope, at))
 
