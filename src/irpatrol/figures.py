@@ -77,6 +77,15 @@ def signed_pct(value: float | None) -> str:
     return f"{'+' if q > 0 else '−'}{q.copy_abs():.{PCT_DIGITS}f} %"
 
 
+def signed(value: float | None, digits: int) -> str:
+    """A difference with its sign: ``+0.01``, ``−3``, ``±0.00``."""
+    if value is None:
+        return MISSING
+    q = rounded(value, digits)
+    sign = "±" if q.is_zero() else ("+" if q > 0 else "−")
+    return f"{sign}{q.copy_abs():.{digits}f}"
+
+
 def days(value: float | None) -> str:
     """A duration in days to 0.1 day."""
     return number(value, DAYS_DIGITS)

@@ -518,7 +518,7 @@ def stats(
         print_json_line(s)
         return
     shown = s["figures"]
-    change = s.get("change") or {}
+    change = shown.get("change") or {}
     change_pct = shown.get("change_pct") or {}
     texts = {"km_flown": f"{shown['km_flown']} km", "coverage_pct": shown["coverage_pct"],
              "mttr_days": f"{shown['mttr_days']} days" if s["mttr_days"] is not None else "-"}
@@ -535,7 +535,7 @@ def stats(
         "coverage_pct",
         "mttr_days",
     ):
-        delta = f"  ({change[key]:+g}, {change_pct[key]} vs a year earlier)" if key in change else ""
+        delta = f"  ({change[key]}, {change_pct[key]} vs a year earlier)" if key in change else ""
         value = texts.get(key, _cell(s[key]) if s[key] is not None else "-")
         typer.echo(f"{key:16} {value}{delta}")
     typer.echo(f"{'by grade':16} {s['defects_by_grade']}")

@@ -316,6 +316,11 @@ JSON_DIGITS = {"km_flown": 3, "coverage_pct": 2, "mttr_days": 3}
 rounds from the unrounded value)."""
 
 
+CHANGE_DIGITS = {"km_flown": figures.KM_DIGITS, "coverage_pct": figures.PCT_DIGITS,
+                 "mttr_days": figures.DAYS_DIGITS}
+"""Decimals of a shown change (counts: none)."""
+
+
 def _json_numbers(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: (round(v, JSON_DIGITS[k]) if k in JSON_DIGITS and v is not None else v)
             for k, v in raw.items()}
@@ -360,6 +365,7 @@ def compute(
         out["change_pct"] = {k: figures.pct_change(raw[k], prev_raw[k]) for k in numeric}
         shown["previous_year"] = _shown(prev_raw)
         shown["change_pct"] = {k: figures.signed_pct(v) for k, v in out["change_pct"].items()}
+        shown["change"] = {k: figures.signed(raw[k] - prev_raw[k], CHANGE_DIGITS.get(k, 0)) for k in numeric}
     else:
         out["previous_year"] = None
         out["change"] = None

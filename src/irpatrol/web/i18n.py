@@ -305,7 +305,8 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "track_legend": ("Flight track (images in capture order)", "飞行轨迹（按拍摄顺序连接图像位置）"),
     "no_data": ("No data", "无数据"),
     "err_no_named": ("There is no {what} named {name}.", "没有名为 {name} 的{what}。"),
-    "err_bad_date": ("The date {text} is not a date: use YYYY-MM-DD.", "日期 {text} 无效，请使用 YYYY-MM-DD 格式。"),
+    "err_bad_date": ("The date {text} is not a date: use YYYY-MM-DD.",
+                     "日期 {text} 无效，请使用 YYYY-MM-DD 格式。"),
     "err_period_order": ("The period ends before it starts.", "所选期间的结束日期早于开始日期。"),
     "err_period_years": ("Dates must lie within the years 1900–2999.", "日期须在 1900–2999 年之间。"),
 }
