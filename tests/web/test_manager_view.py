@@ -215,3 +215,25 @@ def test_map_has_flight_tracks_and_defects_by_grade(
     assert layers["labels"]["tracks"] == "Flight tracks" and layers["labels"]["grades"]["critical"]
     js = (Path(__file__).resolve().parents[2] / "src/irpatrol/web/static/js/map_layers.js").read_text()
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js
+
+
+def test_filtered_dashboard_and_map_show_no_english_in_chinese(
+    mgr: tuple[TestClient, dict[str, int], sessionmaker[Session]]
+) -> None:
+    from test_translations import _english_words, visible_text
+
+    client, _ids, _ = mgr
+    sign_in(client, "viewer1")  # reads Chinese
+    try:
+        data = {"West", "Hexi", "Crew", "west"}  # the seeded names
+        for path, params in (("/ui/", {"area": "West district", "crew": "Crew West"}),
+                             ("/ui/", {"feeder": "X9"}), ("/ui/", {"start": "2026-05-01", "end": "2026-01-01"}), ("/ui/map", {})):
+            r = client.get(path, params=params)
+            assert r.status_code == 200
+            leaked = _english_words(visible_text(r.text)) - data
+            assert not leaked, f"{path} {params}: {sorted(leaked)}"
+        labels = json.loads(re.search(r'id="map-layers">(.*?)</script>',  # type: ignore[union-attr]
+                                      client.get("/ui/map").text, re.S).group(1))["labels"]
+        assert not _english_words(" ".join(v for v in labels.values() if isinstance(v, str) and "/" not in v))
+    finally:
+        sign_in(client)

@@ -282,6 +282,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "filter_active": ("Filtered", "已筛选"),
     "not_filtered_note": ("Whole county: these cards do not follow the area, feeder and crew filter.",
                           "全县范围：以下卡片不受区域、线路、班组筛选影响。"),
+    "whole_county": ("Whole county: not filtered", "全县范围，不受筛选影响"),
     "ageing": ("Ageing of open defects", "未消缺陷时长"),
     "ageing_note": ("Open now, found by the end of the period; days since detection.",
                     "当前未消、在所选期间结束前发现的缺陷；按发现至今的天数统计。"),
