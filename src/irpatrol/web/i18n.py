@@ -303,6 +303,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "images_n": ("{n} images", "{n} 张图像"),
     "defect_n": ("Defect #{n}", "缺陷 #{n}"),
     "map_legend": ("Legend", "图例"),
+    "colour_is_grade": ("colour: grade", "颜色表示等级"),
     "track_legend": ("Flight track (images in capture order)", "飞行轨迹（按拍摄顺序连接图像位置）"),
     "no_data": ("No data", "无数据"),
     "err_no_named": ("There is no {what} named {name}.", "没有名为 {name} 的{what}。"),

@@ -51,6 +51,7 @@ def _layers(session: SessionDep, lang: str) -> dict[str, object]:
                        "track_legend": t("track_legend", lang), "never_legend": t("layer_never", lang),
                        "patrol": t("patrol_n", lang), "images": t("images_n", lang),
                        "defect": t("defect_n", lang), "pole": t("pole", lang),
+                       "hazard_colour": t("colour_is_grade", lang),
                        "patrol_url": "/ui/patrols/", "defect_url": "/ui/ledger/",
                        "grades": {g: grade_label(g, lang) for g in ("critical", "serious", "general")}}}
 

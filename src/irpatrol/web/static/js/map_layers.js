@@ -53,7 +53,7 @@
   }));
 
   // [patrol id, date, [[lat, lon], …]]: one polyline per patrol, start marked by a small ring
-  const tracks = L.layerGroup();
+  const tracks = L.featureGroup();
   (layers.tracks || []).forEach(([id, day, points], i) => {
     const c = trackColours[i % trackColours.length];
     const line = L.polyline(points, { color: c, weight: 2.5, opacity: 0.85, dashArray: "6 4" });
@@ -79,13 +79,13 @@
   const Legend = L.Control.extend({
     onAdd() {
       const box = el("div", null, "map-legend leaflet-bar");
-      box.append(el("b", labels.legend));
+      box.append(el("b", labels.legend), el("div", labels.defects, "muted"));
       for (const g of ["critical", "serious", "general"]) {
         const row = el("div"); row.append(el("span", null, "sym defect-icon defect-" + g), document.createTextNode(" " + ((labels.grades || {})[g] || g)));
         box.append(row);
       }
       const rowN = el("div"); rowN.append(el("span", null, "sym never-dot"), document.createTextNode(" " + labels.never_legend)); box.append(rowN);
-      const rowH = el("div"); rowH.append(el("span", null, "sym hazard-sym"), document.createTextNode(" " + labels.hazards)); box.append(rowH);
+      const rowH = el("div"); rowH.append(el("span", null, "sym hazard-sym"), document.createTextNode(" " + labels.hazards + " (" + labels.hazard_colour + ")")); box.append(rowH);
       const rowT = el("div"); rowT.append(el("span", null, "sym track-sym"), document.createTextNode(" " + labels.track_legend)); box.append(rowT);
       L.DomEvent.disableClickPropagation(box);
       return box;
