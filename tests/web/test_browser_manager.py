@@ -117,14 +117,15 @@ def test_manager_filters_the_dashboard_and_reads_the_map(server: dict[str, str])
         defects.locator("input").uncheck()
         assert page.locator(".leaflet-marker-icon.defect-icon").count() == 0
         defects.locator("input").check()
-        page.evaluate("window.irpatrolMap.fitBounds(window.irpatrolLayers.tracks.getBounds(), {padding: [40, 40]}) && null")
+        page.evaluate("window.irpatrolMap.fitBounds(window.irpatrolLayers.tracks.getBounds(), "
+                      "{padding: [40, 40]}) && null")
         page.wait_for_timeout(300)
         page.locator(".leaflet-marker-icon.defect-critical").first.click()
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert re.search(r"Defect #\d+", popup.inner_text()) and "critical" in popup.inner_text()
         assert popup.locator("a").get_attribute("href").startswith("/ui/ledger/")  # type: ignore[union-attr]
-        page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        page.wait_for_timeout(600)  # the pop-up fades in
         page.screenshot(path=str(ARTIFACTS / "map-layers.png"), full_page=False)
         browser.close()
     outside = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]

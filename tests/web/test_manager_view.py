@@ -227,7 +227,8 @@ def test_filtered_dashboard_and_map_show_no_english_in_chinese(
     try:
         data = {"West", "Hexi", "Crew", "west"}  # the seeded names
         for path, params in (("/ui/", {"area": "West district", "crew": "Crew West"}),
-                             ("/ui/", {"feeder": "X9"}), ("/ui/", {"start": "2026-05-01", "end": "2026-01-01"}), ("/ui/map", {})):
+                             ("/ui/", {"feeder": "X9"}),
+                             ("/ui/", {"start": "2026-05-01", "end": "2026-01-01"}), ("/ui/map", {})):
             r = client.get(path, params=params)
             assert r.status_code == 200
             leaked = _english_words(visible_text(r.text)) - data
