@@ -65,6 +65,7 @@ def test_manager_filters_the_dashboard_and_reads_the_map(server: dict[str, str])
         km = page.inner_text("#kpi-km")
         assert re.fullmatch(r"\d+\.\d\d", km)
         assert page.inner_text("#age-total") == page.inner_text("#kpi-open")
+        assert re.search(r"[−+±]\d+\.\d % \([−+±]\d+\.\d\d km\)", page.inner_text("#yoy-km_flown"))
 
         # choose the demo feeder and the last 31 days through the form: the URL keeps the selection
         page.select_option("select[name=feeder]", FEEDER)
