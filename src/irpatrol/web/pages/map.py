@@ -53,6 +53,7 @@ def _layers(session: SessionDep, lang: str) -> dict[str, object]:
                        "defect": t("defect_n", lang), "pole": t("pole", lang),
                        "hazard_colour": t("colour_is_grade", lang),
                        "patrol_url": "/ui/patrols/", "defect_url": "/ui/ledger/",
+                       "pole_url": "/ui/poles/", "history": t("pole_history", lang),
                        "grades": {g: grade_label(g, lang) for g in ("critical", "serious", "general")}}}
 
 
@@ -86,21 +87,22 @@ def flight_tracks(session: SessionDep) -> list[list[object]]:
 
 def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
     """Open defects where they are (their own position, else their pole's): [lat, lon, grade,
-    status in ``lang``, defect id, pole number, feeder name], the worst grade last (drawn on top)."""
+    status in ``lang``, defect id, pole number, feeder name, pole id], the worst grade last (drawn
+    on top)."""
     from irpatrol.registry.model import Defect, Feeder
     from irpatrol.registry.workflow import GRADE_ORDER, OPEN
     from irpatrol.web.i18n import status_label
 
     rows = session.execute(
         select(Defect.id, Defect.grade, Defect.status, Defect.lat, Defect.lon, Pole.lat, Pole.lon,
-               Pole.number, Feeder.name)
+               Pole.number, Feeder.name, Defect.pole_id)
         .outerjoin(Pole, Defect.pole_id == Pole.id)
         .outerjoin(Feeder, Pole.feeder_id == Feeder.id)
         .where(Defect.status.in_([s.value for s in OPEN]))
     ).all()
     out = [[round(plat if dlat is None else dlat, 5), round(plon if dlon is None else dlon, 5), grade,
-            status_label(status, lang), did, number or "", feeder or ""]
-           for did, grade, status, dlat, dlon, plat, plon, number, feeder in rows
+            status_label(status, lang), did, number or "", feeder or "", pole_id]
+           for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id in rows
            if dlat is not None or plat is not None]
     order = dict(GRADE_ORDER)
     return sorted(out, key=lambda r: (order.get(str(r[2]), 0), r[4]))

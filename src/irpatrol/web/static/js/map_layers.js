@@ -37,8 +37,10 @@
     return m;
   }));
 
-  // [lat, lon, grade, status text, id, pole number, feeder name], worst grade last (on top)
-  const defects = L.layerGroup((layers.defects || []).map(([lat, lon, grade, statusText, id, pole, feeder]) => {
+  // [lat, lon, grade, status text, id, pole number, feeder name, pole id], worst grade last (on top).
+  // The diamond sits on its pole, so its pop-up also leads to the pole's history (first, as the
+  // pole's own pop-up does).
+  const defects = L.layerGroup((layers.defects || []).map(([lat, lon, grade, statusText, id, pole, feeder, poleId]) => {
     const icon = L.divIcon({ className: "defect-icon defect-" + (colour[grade] ? grade : "other"), iconSize: [14, 14] });
     const m = L.marker([lat, lon], { icon, title: fill(labels.defect, id), zIndexOffset: 500 });
     m.bindPopup(() => {
@@ -46,6 +48,7 @@
       const head = el("b", fill(labels.defect, id));
       box.append(head, el("br"), el("span", (labels.grades || {})[grade] || grade, "badge " + grade), " ", document.createTextNode(statusText));
       if (feeder || pole) box.append(el("br"), document.createTextNode(`${feeder} · ${labels.pole} ${pole || "—"}`));
+      if (poleId !== null && poleId !== undefined) box.append(el("br"), link(labels.pole_url + encodeURIComponent(String(poleId)), labels.history));
       box.append(el("br"), link(labels.defect_url + encodeURIComponent(String(id)), "→ " + fill(labels.defect, id)));
       return box;
     });
