@@ -14,7 +14,7 @@ from sqlalchemy import event, insert
 
 from irpatrol import db
 from irpatrol.api.app import create_app
-from irpatrol.cli.server import compose_app
+from irpatrol.asgi import compose_app
 from irpatrol.config import Settings
 from irpatrol.registry import auth
 from irpatrol.registry.model import Area, Component, Defect, DefectEvent, Feeder, Finding, Image, Patrol, Pole

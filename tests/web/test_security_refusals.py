@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from irpatrol import db
 from irpatrol.api.app import create_app
-from irpatrol.cli.server import compose_app
+from irpatrol.asgi import compose_app
 from irpatrol.config import Settings
 from irpatrol.registry import auth
 

@@ -546,6 +546,16 @@ class StatsRead(BaseModel):
     previous_year: dict[str, Any] | None
     change: dict[str, float] | None
     auto_precision: AutoPrecisionRead | None = None
+    change_pct: dict[str, float | None] | None = None
+    """(current − previous) / previous × 100 (%), None where the previous figure is 0."""
+    open_by_grade: dict[str, int] | None = None
+    """Defects open now, found by the end of the period, by grade."""
+    ageing: dict[str, Any] | None = None
+    """Those open defects by days since found (buckets 0-7, 8-30, 31-90, >90), the oldest, and
+    how many are past their deadline (``as_of``: when the ages were counted)."""
+    figures: dict[str, Any] | None = None
+    """The shown figures as text (km to 10 m, % to 0.1), rounded once from the stored values —
+    the same text the dashboard and the reports show."""
 
 
 # --- plans --------------------------------------------------------------------------------------

@@ -501,17 +501,29 @@ def stats(
     area: Annotated[str | None, typer.Option("--area")] = None,
     feeder: Annotated[str | None, typer.Option("--feeder")] = None,
     crew: Annotated[str | None, typer.Option("--crew")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day YYYY-MM-DD (a date range instead of --period).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day YYYY-MM-DD (default: today).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Images, findings, defects, poles inspected, km flown, coverage; change against a year earlier."""
-    from irpatrol.registry.stats import compute
+    """Images, findings, defects, poles inspected, km flown, coverage, ageing of open defects;
+    change against a year earlier."""
+    from irpatrol.registry.stats import AGE_BUCKETS, StatsFilter, compute
 
+    selection = StatsFilter.of(period=period, start=start, end=end, area=area, feeder=feeder, crew=crew)
     with factory()() as session:
-        s = compute(session, period=period, area=area, feeder=feeder, crew=crew)
+        s = compute(session, selection=selection)
     if json_out:
         print_json_line(s)
         return
-    change = s.get("change") or {}
+    shown = s["figures"]
+    change = shown.get("change") or {}
+    change_pct = shown.get("change_pct") or {}
+    texts = {"km_flown": f"{shown['km_flown']} km", "coverage_pct": shown["coverage_pct"],
+             "mttr_days": f"{shown['mttr_days']} days" if s["mttr_days"] is not None else "-"}
+    if s["period"]:
+        typer.echo(f"{'period':16} {s['period']['start']} .. {s['period']['end']}")
     for key in (
         "images",
         "rejected",
@@ -523,14 +535,24 @@ def stats(
         "coverage_pct",
         "mttr_days",
     ):
-        delta = f"  ({change[key]:+g} vs a year earlier)" if key in change else ""
-        typer.echo(f"{key:16} {_cell(s[key]) if s[key] is not None else '-'}{delta}")
+        delta = f"  ({change[key]}, {change_pct[key]} vs a year earlier)" if key in change else ""
+        value = texts.get(key, _cell(s[key]) if s[key] is not None else "-")
+        typer.echo(f"{key:16} {value}{delta}")
     typer.echo(f"{'by grade':16} {s['defects_by_grade']}")
     typer.echo(f"{'by status':16} {s['defects_by_status']}")
+    ageing = s["ageing"]
+    typer.echo(f"{'open defects':16} {ageing['open']} ({ageing['overdue']} past the deadline); "
+               f"by grade {s['open_by_grade']}")
+    for key, _lo, _hi in AGE_BUCKETS:
+        b = ageing["buckets"][key]
+        typer.echo(f"{'  ' + key + ' days':16} {b['count']}  {b['by_grade']}")
+    if ageing["oldest"]:
+        o = ageing["oldest"]
+        typer.echo(f"{'oldest open':16} defect #{o['defect_id']} ({o['grade']}), "
+                   f"{o['age_days']} days since found")
     overall = s["auto_precision"]["overall"]
-    figure = "-" if overall["precision"] is None else f"{100 * overall['precision']:.1f} %"
-    typer.echo(f"{'auto precision':16} {figure} ({overall['real']} real of {overall['decided']} decided, "
-               f"{overall['pending']} pending)")
+    typer.echo(f"{'auto precision':16} {shown['auto_precision']} ({overall['real']} real of "
+               f"{overall['decided']} decided, {overall['pending']} pending)")
     typer.echo(f"(computed {datetime.now(UTC).isoformat(timespec='seconds')})")
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from irpatrol import figures
 from irpatrol.reports.content import REPORT_META_KEYS, PatrolReport
 from irpatrol.reports.labels import grade_label, label, status_label
 from irpatrol.reports.ledger import component_name
@@ -56,9 +57,10 @@ def patrol_pdf(report: PatrolReport, lang: str = "en") -> bytes:
 
 
 def _num(value: float | None, digits: int = 1, unit: str = "") -> str:
+    """``value`` written by :func:`irpatrol.figures.number` (the pages' rule), then ``unit``."""
     if value is None:
         return "—"
-    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+    return f"{figures.number(value, digits)}{(' ' + unit) if unit else ''}"
 
 
 def _when(value: datetime | None, with_time: bool = True) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from irpatrol import figures
 from irpatrol.registry import auth
 from irpatrol.reports.ledger import component_name
 from irpatrol.reports.service import has_demo_data
@@ -38,6 +39,7 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "status": lambda s: status_label(s, lang),
         "component": lambda k: component_name(k, lang),
         "num": _num,
+        "fig": figures,
         "when": _when,
         "zone": zone_label(lang),
         "why": lambda f: explain(f, lang),
@@ -60,10 +62,8 @@ def _demo(request: Request, session: Session) -> bool:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
+    """``value`` with ``digits`` decimals by the one rule of :mod:`irpatrol.figures` (no "-0.0")."""
+    return figures.number(value, digits)
 
 
 def _when(value: datetime | None, with_time: bool = True) -> str:

@@ -10,7 +10,7 @@ window.addEventListener("DOMContentLoaded", () => {
   new Chart(document.getElementById("by-status"), {
     type: "bar",
     data: { labels: d.statuses, datasets: [{ data: d.by_status, backgroundColor: "#0b5cad" }] },
-    options: { ...opts, plugins: { legend: { display: false } } },
+    options: { ...opts, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   new Chart(document.getElementById("monthly"), {
     type: "bar",
@@ -21,6 +21,8 @@ window.addEventListener("DOMContentLoaded", () => {
         { label: d.found_label, data: d.found, type: "line", borderColor: "#c62828", yAxisID: "y1" },
       ],
     },
-    options: { ...opts, scales: { y: { position: "left" }, y1: { position: "right", grid: { drawOnChartArea: false } } } },
+    options: { ...opts, scales: {
+      y: { position: "left", beginAtZero: true, title: { display: true, text: "km" } },
+      y1: { position: "right", beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false } } } },
   });
 });
