@@ -116,14 +116,14 @@ def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list
             status_label(r.status, lang),
             None if r.t_max_c is None else round(r.t_max_c, 1),
             None if r.delta_t_k is None else round(r.delta_t_k, 1),
-            _naive(r.found_at),
-            _naive(r.deadline),
+            naive(r.found_at),
+            naive(r.deadline),
             label("yes" if r.overdue else "no", lang),
             r.description or "",
             *_why_cells(r, lang),
             r.assignee or "",
             r.crew_name or "",
-            _naive(r.due_at),
+            naive(r.due_at),
             _steps(r, lang),
         ]
         for r in rows
@@ -156,7 +156,7 @@ def component_name(kind: str | None, lang: str = "en") -> str:
     return c.name_zh if lang == "zh" else c.name_en
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def naive(value: datetime | None) -> datetime | None:
     """A naive datetime in the configured zone (``IRPATROL_TIMEZONE``), as a worksheet holds it."""
     from irpatrol.reports.timefmt import local
 
