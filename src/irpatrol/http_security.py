@@ -49,6 +49,10 @@ def has_control_characters(value: object) -> bool:
     return False
 
 
+def _accepts_html(scope: Scope) -> bool:
+    return any(name == b"accept" and b"text/html" in value for name, value in scope.get("headers", []))
+
+
 async def _reply(send: Send, status: int, detail: str, error: str) -> None:
     body = json.dumps({"detail": detail, "error": error}).encode()
     await send({"type": "http.response.start", "status": status,
@@ -209,10 +213,13 @@ class BodyLimit:
     beyond it is read). The pages' upload forms get the API's limit this way, before the form
     parser (which spools files to disk) sees the body."""
 
-    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/ui") -> None:
+    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/ui", html_reply: Any = None) -> None:
         self.app = app
         self.limit = limit
         self.prefix = prefix
+        self.html_reply = html_reply
+        """``async (scope, receive, send, detail)`` answering a browser's form post (one that
+        accepts ``text/html``) with a page instead of JSON; None: always JSON."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
@@ -221,7 +228,10 @@ class BodyLimit:
         too_large = f"upload larger than the limit of {self.limit} bytes"
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await _reply(send, 413, too_large, "UploadTooLarge")
+                if self.html_reply is not None and _accepts_html(scope):
+                    await self.html_reply(scope, receive, send, too_large)
+                else:
+                    await _reply(send, 413, too_large, "UploadTooLarge")
                 return
         seen = 0
         started = False

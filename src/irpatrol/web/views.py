@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from irpatrol.http_security import BodyLimit, install_http_security
 from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired
-from irpatrol.web.errors import install_page_errors
+from irpatrol.web.errors import install_page_errors, too_large_page
 from irpatrol.web.pages import (
     assets,
     dashboard,
@@ -56,7 +56,7 @@ def install(app: FastAPI) -> None:
     (:mod:`irpatrol.web.csrf`) and the security headers (:mod:`irpatrol.http_security`) to ``app``."""
     settings = getattr(app.state, "settings", None)
     limit = getattr(settings, "upload_limit_bytes", 200 * 1024 * 1024)
-    app.add_middleware(BodyLimit, limit=limit + MULTIPART_OVERHEAD)
+    app.add_middleware(BodyLimit, limit=limit + MULTIPART_OVERHEAD, html_reply=too_large_page)
     app.add_middleware(CsrfMiddleware, secure=getattr(settings, "cookie_secure", None))
     install_http_security(app, getattr(settings, "tile_url", None))
     app.include_router(router)
