@@ -10,24 +10,34 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from irpatrol.registry import permissions
-
 from conftest import sign_in, with_csrf
+from irpatrol.registry import permissions
 
 BAD_IDS = ("99999", "abc", "-1", "0", "1.5", "99999999999999999999999", "%2e%2e%2f%2e%2e%2fetc%2fpasswd")
 """Values put in place of every path parameter: unknown, not a number, out of range, traversal."""
-BAD_QUERY = "page_no=abc&palette=%3Cscript%3E&lang=xx&grade=nope&sort=nope&from=2026-13-45&to=x&closed_days=-4"
+BAD_QUERY = (
+    "page_no=abc&palette=%3Cscript%3E&lang=xx&grade=nope&sort=nope&from=2026-13-45&to=x&closed_days=-4"
+)
 
 
-SCRIPT_DATA = ("/ui/jobs/{job_id}/progress", "/ui/upload/{batch}/files", "/ui/findings/{finding_id}/recompute",
-               "/ui/findings/{finding_id}/recompute/draft")
+SCRIPT_DATA = (
+    "/ui/jobs/{job_id}/progress",
+    "/ui/upload/{batch}/files",
+    "/ui/findings/{finding_id}/recompute",
+    "/ui/findings/{finding_id}/recompute/draft",
+)
 """Addresses the pages' scripts fetch: they answer JSON (an ``error`` in the user's language),
 which the script shows; they still never show a traceback or a server path."""
 
 
 def _page_routes(app, method: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted({path for m, path, _ in permissions.iter_routes(app.routes)
-                   if path.startswith("/ui/") and m == method})
+    return sorted(
+        {
+            path
+            for m, path, _ in permissions.iter_routes(app.routes)
+            if path.startswith("/ui/") and m == method
+        }
+    )
 
 
 def _check(r, data_dir: str, what: str, script: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +48,9 @@ def _check(r, data_dir: str, what: str, script: bool = False) -> None:  # type: 
     assert data_dir not in body and "/tmp/" not in body and "site-packages" not in body, f"{what}: a path"
     if script:
         return
-    assert r.headers["content-type"].startswith("text/html"), f"{what}: {r.status_code} {r.headers['content-type']}"
+    assert r.headers["content-type"].startswith("text/html"), (
+        f"{what}: {r.status_code} {r.headers['content-type']}"
+    )
     assert 'id="error-title"' in body, f"{what}: not the error page"
     assert "Traceback" not in body and 'File "' not in body, f"{what}: a traceback"
     assert data_dir not in body and "/tmp/" not in body and "site-packages" not in body, f"{what}: a path"
@@ -103,8 +115,11 @@ def test_a_wrong_method_and_a_period_backwards_are_pages(web, admin) -> None:  #
 
 def test_an_upload_over_the_limit_from_a_form_is_a_413_page(web, admin) -> None:  # type: ignore[no-untyped-def]
     limit = web[0].app.state.settings.upload_limit_bytes
-    r = admin.post("/ui/hazards/1/photos", content=b"x" * (limit + 200_000),
-                   headers={"content-type": "multipart/form-data; boundary=zz", "accept": "text/html"})
+    r = admin.post(
+        "/ui/hazards/1/photos",
+        content=b"x" * (limit + 200_000),
+        headers={"content-type": "multipart/form-data; boundary=zz", "accept": "text/html"},
+    )
     assert r.status_code == 413
     _check(r, str(web[0].app.state.settings.data_dir), "413")
     assert "Upload too large" in r.text

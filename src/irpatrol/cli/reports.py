@@ -82,7 +82,8 @@ def feeder(
 @report_app.command("period")
 @handles_errors
 def period(
-    date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).")],
+    date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"],
+                                                help="First day (YYYY-MM-DD).")],
     date_to: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).")],
     area: Annotated[str | None, typer.Option("--area", help="Only this area (its name).")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file to write.")] = None,

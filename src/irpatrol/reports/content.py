@@ -213,7 +213,8 @@ def _defect_sections(session: Session, patrol_id: int, images: ImageLoader | Non
     for f in findings:
         per_defect.setdefault(f.defect_id, []).append(f)  # type: ignore[arg-type]
     maps: MapCache = {}
-    sections = [_section(session, deciding_finding(fs) or fs[0], images, maps=maps) for fs in per_defect.values()]
+    sections = [_section(session, deciding_finding(fs) or fs[0], images, maps=maps)
+                for fs in per_defect.values()]
     rank = {"critical": 0, "serious": 1, "general": 2}
     return sorted(sections, key=lambda s: (rank.get(s.grade, 3), s.feeder, pole_key(s.pole)))
 

@@ -44,9 +44,9 @@ def scope_xlsx(report: ScopeReport, rows: list[LedgerRow], lang: str = "en") -> 
     _ledger_sheet(ws, rows, lang)
     if report.kind == "feeder":
         sheet = wb.create_sheet(label("sheet_poles", lang)[:31])
-        headers = [label(k, lang) for k in ("pole", "last_inspected", "patrol", "open_defects")]
+        headers = [label(k, lang) for k in ("pole", "last_inspected", "patrol", "pole_open_defects")]
         body: list[list[object]] = [
-            [p.pole, naive(p.last_inspected) if p.last_inspected else label("never_inspected", lang),
+            [p.pole, naive(p.last_inspected) if p.last_inspected else label("pole_never_inspected", lang),
              p.patrol_id, p.open_defects] for p in report.poles]
     else:
         sheet = wb.create_sheet(label("sheet_patrols", lang)[:31])

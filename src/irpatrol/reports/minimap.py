@@ -61,7 +61,8 @@ def minimap_svg(poles: Sequence[MapPole], marked: str, lang: str = "en") -> str 
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE_PX}" height="{SIZE_PX}" '
         f'viewBox="0 0 {SIZE_PX} {SIZE_PX}" font-family="Noto Sans CJK SC, Noto Sans, sans-serif">',
-        f'<defs><clipPath id="frame"><rect x="0" y="0" width="{SIZE_PX}" height="{SIZE_PX}"/></clipPath></defs>',
+        f'<defs><clipPath id="frame"><rect x="0" y="0" width="{SIZE_PX}" height="{SIZE_PX}"/>'
+        "</clipPath></defs>",
         f'<rect x="0.5" y="0.5" width="{SIZE_PX - 1}" height="{SIZE_PX - 1}" fill="#fbfbf8" stroke="#888"/>',
         '<g clip-path="url(#frame)">',
     ]
@@ -74,12 +75,16 @@ def minimap_svg(poles: Sequence[MapPole], marked: str, lang: str = "en") -> str 
         if p.number == marked:
             continue
         x, y = px(*xy[p.number])
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#fff" stroke="#333" stroke-width="1.5"/>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#fff" stroke="#333" stroke-width="1.5"/>'
+        )
     for p in labelled:
         if p.number == marked:
             continue
         x, y = px(*xy[p.number])
-        parts.append(f'<text x="{x + 6:.1f}" y="{y - 5:.1f}" font-size="13" fill="#333">{escape(p.number)}</text>')
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y - 5:.1f}" font-size="13" fill="#333">{escape(p.number)}</text>'
+        )
     x, y = px(0.0, 0.0)
     parts += [
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" fill="none" stroke="#c00000" stroke-width="2.5"/>',
@@ -98,7 +103,10 @@ def _project(p: MapPole, centre: MapPole) -> tuple[float, float]:
     """(east, north) of ``p`` from ``centre`` in metres (local equirectangular)."""
     phi = math.radians(centre.lat)
     dlon = (p.lon - centre.lon + 180.0) % 360.0 - 180.0
-    return (math.radians(dlon) * math.cos(phi) * EARTH_RADIUS_M, math.radians(p.lat - centre.lat) * EARTH_RADIUS_M)
+    return (
+        math.radians(dlon) * math.cos(phi) * EARTH_RADIUS_M,
+        math.radians(p.lat - centre.lat) * EARTH_RADIUS_M,
+    )
 
 
 def _half_side(distances: Sequence[float]) -> float:
@@ -130,7 +138,8 @@ def _scale_bar(half_m: float, scale: float) -> list[str]:
     x0, y0 = 12.0, SIZE_PX - 14.0
     text = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
     return [
-        f'<rect x="{x0 - 4}" y="{y0 - 20}" width="{length_px + 8:.1f}" height="28" fill="#fff" opacity="0.8"/>',
+        f'<rect x="{x0 - 4}" y="{y0 - 20}" width="{length_px + 8:.1f}" height="28" fill="#fff" '
+        'opacity="0.8"/>',
         f'<path d="M{x0},{y0 - 4} V{y0} H{x0 + length_px:.1f} V{y0 - 4}" fill="none" stroke="#111" '
         'stroke-width="1.5"/>',
         f'<text x="{x0 + length_px / 2:.1f}" y="{y0 - 7}" font-size="14" text-anchor="middle" '

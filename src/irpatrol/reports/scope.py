@@ -89,8 +89,14 @@ class ScopeReport:
         return [d.defect_id for d in self.defects]
 
 
-def feeder_report(session: Session, feeder_id: int, *, closed_days: int = DEFAULT_CLOSED_DAYS,
-                  images: ImageLoader | None = None, now: datetime | None = None) -> ScopeReport:
+def feeder_report(
+    session: Session,
+    feeder_id: int,
+    *,
+    closed_days: int = DEFAULT_CLOSED_DAYS,
+    images: ImageLoader | None = None,
+    now: datetime | None = None,
+) -> ScopeReport:
     """The feeder report of ``feeder_id``; NotFound when there is no such feeder."""
     if not 0 <= closed_days <= MAX_CLOSED_DAYS:
         raise ParameterError(f"closed days {closed_days}: give 0 to {MAX_CLOSED_DAYS}")
@@ -108,16 +114,27 @@ def feeder_report(session: Session, feeder_id: int, *, closed_days: int = DEFAUL
     from irpatrol.reports.content import hazard_lines
 
     return ScopeReport(
-        kind="feeder", feeder=feeder.name, area=feeder.area.name if feeder.area else None,
-        date_from=None, date_to=None, closed_days=closed_days, defects=sections,
+        kind="feeder",
+        feeder=feeder.name,
+        area=feeder.area.name if feeder.area else None,
+        date_from=None,
+        date_to=None,
+        closed_days=closed_days,
+        defects=sections,
         poles=_inspections(session, feeder_id, open_by_pole),
         hazards=hazard_lines(session, [feeder_id]),
         demo=_any_demo(session, select(PatrolFeeder.patrol_id).where(PatrolFeeder.feeder_id == feeder_id)),
     )
 
 
-def period_report(session: Session, date_from: date, date_to: date, *, area: str | None = None,
-                  images: ImageLoader | None = None) -> ScopeReport:
+def period_report(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    *,
+    area: str | None = None,
+    images: ImageLoader | None = None,
+) -> ScopeReport:
     """The period report from ``date_from`` to ``date_to`` (inclusive, local dates), in ``area``
     (its name) when given; NotFound for an unknown area, ParameterError for a bad range."""
     if date_to < date_from:
@@ -137,13 +154,24 @@ def period_report(session: Session, date_from: date, date_to: date, *, area: str
     sections = _ordered([defect_section(session, d, images, maps) for d in _defects(session, *where)])
     patrol_ids = select(Patrol.id).where(Patrol.date >= date_from, Patrol.date <= date_to)
     if area_row is not None:
-        patrol_ids = patrol_ids.where(Patrol.id.in_(
-            select(PatrolFeeder.patrol_id).join(Feeder, Feeder.id == PatrolFeeder.feeder_id)
-            .where(Feeder.area_id == area_row.id)))
-    feeder_ids = select(Feeder.id) if area_row is None else select(Feeder.id).where(Feeder.area_id == area_row.id)
+        patrol_ids = patrol_ids.where(
+            Patrol.id.in_(
+                select(PatrolFeeder.patrol_id)
+                .join(Feeder, Feeder.id == PatrolFeeder.feeder_id)
+                .where(Feeder.area_id == area_row.id)
+            )
+        )
+    feeder_ids = (
+        select(Feeder.id) if area_row is None else select(Feeder.id).where(Feeder.area_id == area_row.id)
+    )
     return ScopeReport(
-        kind="period", feeder=None, area=area_row.name if area_row is not None else None,
-        date_from=date_from, date_to=date_to, closed_days=None, defects=sections,
+        kind="period",
+        feeder=None,
+        area=area_row.name if area_row is not None else None,
+        date_from=date_from,
+        date_to=date_to,
+        closed_days=None,
+        defects=sections,
         patrols=_patrol_lines(session, patrol_ids),
         hazards=_period_hazards(session, feeder_ids, start, end),
         demo=_any_demo(session, patrol_ids),
@@ -151,13 +179,21 @@ def period_report(session: Session, date_from: date, date_to: date, *, area: str
 
 
 def _defects(session: Session, *where: object) -> list[Defect]:
-    return list(session.scalars(
-        select(Defect).join(Pole, Defect.pole_id == Pole.id).join(Feeder, Pole.feeder_id == Feeder.id)
-        .where(*where)  # type: ignore[arg-type]
-        .options(joinedload(Defect.pole).joinedload(Pole.feeder), joinedload(Defect.component),
-                 selectinload(Defect.findings), selectinload(Defect.events))
-        .order_by(Defect.id)
-    ).unique())
+    return list(
+        session.scalars(
+            select(Defect)
+            .join(Pole, Defect.pole_id == Pole.id)
+            .join(Feeder, Pole.feeder_id == Feeder.id)
+            .where(*where)  # type: ignore[arg-type]
+            .options(
+                joinedload(Defect.pole).joinedload(Pole.feeder),
+                joinedload(Defect.component),
+                selectinload(Defect.findings),
+                selectinload(Defect.events),
+            )
+            .order_by(Defect.id)
+        ).unique()
+    )
 
 
 def _listed(defect: Defect, since: datetime) -> bool:
@@ -171,14 +207,21 @@ def _listed(defect: Defect, since: datetime) -> bool:
 def closed_time(defect: Defect) -> datetime | None:
     """When the defect reached its closed status: its last status event into it, else
     ``verified_at`` (UTC)."""
-    at = next((e.at for e in reversed(defect.events) if e.event == "status" and e.to_status == defect.status),
-              None) or defect.verified_at
+    at = (
+        next(
+            (e.at for e in reversed(defect.events) if e.event == "status" and e.to_status == defect.status),
+            None,
+        )
+        or defect.verified_at
+    )
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def _ordered(sections: list[DefectSection]) -> list[DefectSection]:
     """Worst grade first, then feeder, then pole in line order."""
-    return sorted(sections, key=lambda s: (GRADE_RANK.get(s.grade, 3), s.feeder, pole_key(s.pole), s.defect_id))
+    return sorted(
+        sections, key=lambda s: (GRADE_RANK.get(s.grade, 3), s.feeder, pole_key(s.pole), s.defect_id)
+    )
 
 
 def _inspections(session: Session, feeder_id: int, open_by_pole: dict[str, int]) -> list[PoleInspection]:
@@ -186,22 +229,32 @@ def _inspections(session: Session, feeder_id: int, open_by_pole: dict[str, int])
     latest = (
         select(Image.pole_id, func.max(func.coalesce(Image.captured_at, Image.created_at)).label("at"))
         .where(Image.status != "rejected", Image.pole_id.is_not(None))
-        .group_by(Image.pole_id).subquery()
+        .group_by(Image.pole_id)
+        .subquery()
     )
     rows = session.execute(
         select(Pole.id, Pole.number, Pole.seq, latest.c.at)
         .outerjoin(latest, latest.c.pole_id == Pole.id)
-        .where(Pole.feeder_id == feeder_id).order_by(Pole.seq, Pole.id)
+        .where(Pole.feeder_id == feeder_id)
+        .order_by(Pole.seq, Pole.id)
     ).all()
-    patrol_of = dict(session.execute(
-        select(Image.pole_id, Image.patrol_id).join(latest, (latest.c.pole_id == Image.pole_id) & (
-            func.coalesce(Image.captured_at, Image.created_at) == latest.c.at))
-    ).all())
+    patrol_of = dict(
+        session.execute(
+            select(Image.pole_id, Image.patrol_id).join(
+                latest,
+                (latest.c.pole_id == Image.pole_id)
+                & (func.coalesce(Image.captured_at, Image.created_at) == latest.c.at),
+            )
+        ).all()
+    )
     result = []
     for pole_id, number, seq, at in rows:
         at = at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
-        result.append(PoleInspection(number, seq or 0, at, patrol_of.get(pole_id) if at else None,
-                                     open_by_pole.get(number, 0)))
+        result.append(
+            PoleInspection(
+                number, seq or 0, at, patrol_of.get(pole_id) if at else None, open_by_pole.get(number, 0)
+            )
+        )
     return result
 
 
@@ -214,20 +267,37 @@ def _utc_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 
 
 def _patrol_lines(session: Session, patrol_ids: object) -> list[PatrolLine]:
-    patrols = session.scalars(
-        select(Patrol).where(Patrol.id.in_(patrol_ids))  # type: ignore[arg-type]
-        .options(joinedload(Patrol.crew), selectinload(Patrol.feeders).joinedload(PatrolFeeder.feeder))
-        .order_by(Patrol.date, Patrol.id)
-    ).unique().all()
-    counts = dict(session.execute(
-        select(Image.patrol_id, func.count(func.distinct(Finding.defect_id)))
-        .join(Finding, Finding.image_id == Image.id)
-        .where(Image.patrol_id.in_([p.id for p in patrols]), Finding.defect_id.is_not(None))
-        .group_by(Image.patrol_id)
-    ).all()) if patrols else {}
+    patrols = (
+        session.scalars(
+            select(Patrol)
+            .where(Patrol.id.in_(patrol_ids))  # type: ignore[arg-type]
+            .options(joinedload(Patrol.crew), selectinload(Patrol.feeders).joinedload(PatrolFeeder.feeder))
+            .order_by(Patrol.date, Patrol.id)
+        )
+        .unique()
+        .all()
+    )
+    counts = (
+        dict(
+            session.execute(
+                select(Image.patrol_id, func.count(func.distinct(Finding.defect_id)))
+                .join(Finding, Finding.image_id == Image.id)
+                .where(Image.patrol_id.in_([p.id for p in patrols]), Finding.defect_id.is_not(None))
+                .group_by(Image.patrol_id)
+            ).all()
+        )
+        if patrols
+        else {}
+    )
     return [
-        PatrolLine(p.id, p.date, p.crew.name if p.crew else None,
-                   ", ".join(sorted(pf.feeder.name for pf in p.feeders)), p.km_flown or 0.0, counts.get(p.id, 0))
+        PatrolLine(
+            p.id,
+            p.date,
+            p.crew.name if p.crew else None,
+            ", ".join(sorted(pf.feeder.name for pf in p.feeders)),
+            p.km_flown or 0.0,
+            counts.get(p.id, 0),
+        )
         for p in patrols
     ]
 
@@ -237,16 +307,26 @@ def _period_hazards(session: Session, feeder_ids: object, start: datetime, end: 
         select(Hazard, Feeder.name, Pole.number)
         .join(Feeder, Hazard.feeder_id == Feeder.id)
         .outerjoin(Pole, Hazard.pole_id == Pole.id)
-        .where(Hazard.feeder_id.in_(feeder_ids), Hazard.observed_at >= start,  # type: ignore[arg-type]
-               Hazard.observed_at < end)
+        .where(
+            Hazard.feeder_id.in_(feeder_ids),
+            Hazard.observed_at >= start,  # type: ignore[arg-type]
+            Hazard.observed_at < end,
+        )
         .order_by(Hazard.id)
     ).all()
-    return [HazardLine(h.id, h.kind, h.grade, h.status, name, pole, h.clearance_m, h.required_m, h.description)
-            for h, name, pole in rows]
+    return [
+        HazardLine(h.id, h.kind, h.grade, h.status, name, pole, h.clearance_m, h.required_m, h.description)
+        for h, name, pole in rows
+    ]
 
 
 def _any_demo(session: Session, patrol_ids: object) -> bool:
     mark = f"%{DEMO_MARK}%"
-    return bool(session.scalar(
-        select(func.count(Patrol.id)).where(Patrol.id.in_(patrol_ids),  # type: ignore[arg-type]
-                                            func.lower(Patrol.note).like(mark))))
+    return bool(
+        session.scalar(
+            select(func.count(Patrol.id)).where(
+                Patrol.id.in_(patrol_ids),  # type: ignore[arg-type]
+                func.lower(Patrol.note).like(mark),
+            )
+        )
+    )

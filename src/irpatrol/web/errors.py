@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 STATUS = ((NotFound, 404), (PermissionDenied, 403), (Conflict, 409))
 """HTTP status of an error on a page (400 for the rest of the tree)."""
-STATUS_MESSAGES = {404: "err_no_record", 405: "err_method", 413: "err_too_large", 422: "err_bad_value",
+STATUS_MESSAGES = {404: "err_no_such_record", 405: "err_method", 413: "err_too_large", 422: "err_bad_value",
                    500: "err_server", 503: "err_busy"}
 """What the page says for an HTTP status with no irpatrol message (labels in :mod:`.i18n`)."""
 
