@@ -152,6 +152,7 @@ def _north_arrow(lang: str) -> list[str]:
     x, y = SIZE_PX - 24.0, 12.0
     letter = NORTH.get(lang, NORTH["en"])
     return [
+        f'<rect x="{x - 13}" y="{y - 4}" width="26" height="54" rx="4" fill="#fff" opacity="0.85"/>',
         f'<path d="M{x},{y} L{x + 9},{y + 28} L{x},{y + 22} L{x - 9},{y + 28} Z" fill="#111"/>',
         f'<text x="{x}" y="{y + 46}" font-size="15" font-weight="bold" text-anchor="middle" '
         f'fill="#111" aria-label={quoteattr(letter)}>{escape(letter)}</text>',
