@@ -88,8 +88,8 @@ def test_every_page_route_with_bad_ids_gives_the_error_page(web, admin) -> None:
 @pytest.mark.parametrize("lang,title", [("en", "Not found"), ("zh", "未找到")])
 def test_an_unknown_address_is_a_translated_404_page(web, lang: str, title: str) -> None:  # type: ignore[no-untyped-def]
     client = with_csrf(TestClient(web[0].app))
-    sign_in(client, "demo-admin")  # no route: no user is looked up, the browser's language decides
-    r = client.get("/ui/no/such/page", headers={"accept-language": "zh-CN" if lang == "zh" else "en"})
+    sign_in(client, "viewer1" if lang == "zh" else "demo-admin")  # the user's language, not the browser's
+    r = client.get("/ui/no/such/page", headers={"accept-language": "en" if lang == "zh" else "zh-CN"})
     assert r.status_code == 404 and title in r.text and r.headers["content-type"].startswith("text/html")
 
 

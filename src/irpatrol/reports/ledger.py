@@ -101,6 +101,8 @@ WORK_COLUMNS: tuple[str, ...] = ("assignee", "repair_crew", "due_at", "workflow_
 def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list[object]]]:
     """Headers in ``lang`` and one list of cell values per row (dates as naive datetimes in the
     configured zone)."""
+    from irpatrol.reports.system_text import system_text  # it uses component_name below
+
     headers = [label(h, lang) for h in HEADERS] + [why_label(k, lang) for k in WHY_COLUMNS] + [
         label(k, lang) for k in WORK_COLUMNS]
     body: list[list[object]] = [
@@ -119,7 +121,7 @@ def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list
             naive(r.found_at),
             naive(r.deadline),
             label("yes" if r.overdue else "no", lang),
-            r.description or "",
+            system_text(r.description, lang),
             *_why_cells(r, lang),
             r.assignee or "",
             r.crew_name or "",

@@ -18,6 +18,7 @@ from irpatrol.reports.labels import grade_label, label, status_label
 from irpatrol.reports.ledger import component_name
 from irpatrol.reports.minimap import minimap_svg
 from irpatrol.reports.scope import ScopeReport
+from irpatrol.reports.system_text import system_text
 from irpatrol.reports.timefmt import local_text, zone_label
 from irpatrol.reports.why import explain, why_label
 
@@ -95,6 +96,7 @@ def _helpers(defects: object, lang: str) -> dict[str, object]:
         why=lambda facts: explain(facts, lang) if facts is not None else [],
         wl=lambda key: why_label(key, lang),
         minimap=lambda d: _minimap_uri(d, lang),
+        sys_text=lambda s: system_text(s, lang),
     )
 
 

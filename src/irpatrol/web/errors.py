@@ -118,7 +118,10 @@ def _fields(exc: Exception) -> str:
 
 def status_page(request: Request, status: int, *, fields: str = "", message: str | None = None,
                 headers: dict[str, str] | None = None) -> HTMLResponse:
-    """The error page for an HTTP ``status`` without an irpatrol message, in the page's language."""
+    """The error page for an HTTP ``status`` without an irpatrol message, in the page's language
+    (the signed-in user's even where no route ran to look them up, e.g. an unknown address)."""
+    if getattr(request.state, "language", None) is None and status < 500:
+        _cookie_language(request)
     lang = page_language(request)
     t = translator(lang)
     title = t(f"error_{status}" if f"error_{status}" in LABELS else "error_other")
@@ -145,6 +148,22 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     context = {"message": error_text(message, lang), "status": status, "title": title, "lang": lang, "t": t,
                "P": PREFIX}
     return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def _cookie_language(request: Request) -> None:
+    """Look up the user of the token cookie (when there is one) and keep their language on
+    ``request.state.language``; nothing when it cannot be read."""
+    from irpatrol.web.deps import COOKIE, current_user
+
+    factory = getattr(request.app.state, "session_factory", None)
+    settings = getattr(request.app.state, "settings", None)
+    if not request.cookies.get(COOKIE) or factory is None or settings is None:
+        return
+    try:
+        with factory() as session:
+            current_user(request, session, settings)
+    except Exception:  # no valid session, or no database: the browser's language decides
+        log.debug("error page: no user for the cookie", exc_info=True)
 
 
 def page_language(request: Request) -> str:
