@@ -78,19 +78,25 @@ def minimap_svg(poles: Sequence[MapPole], marked: str, lang: str = "en") -> str 
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#fff" stroke="#333" stroke-width="1.5"/>'
         )
+    side = _label_sides(ordered, {p.number: px(*xy[p.number]) for p in ordered})
     for p in labelled:
         if p.number == marked:
             continue
         x, y = px(*xy[p.number])
+        nx, ny = side[p.number]
         parts.append(
-            f'<text x="{x + 6:.1f}" y="{y - 5:.1f}" font-size="13" fill="#333">{escape(p.number)}</text>'
+            f'<text x="{x + 8 * nx:.1f}" y="{y + 10 * ny + 4 + 4 * max(ny, 0):.1f}" font-size="13" '
+            f'fill="#333"{_anchor(nx)}>'
+            f"{escape(p.number)}</text>"
         )
     x, y = px(0.0, 0.0)
+    nx, ny = side[marked]
     parts += [
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" fill="none" stroke="#c00000" stroke-width="2.5"/>',
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#c00000"/>',
-        f'<text x="{x + 15:.1f}" y="{y - 10:.1f}" font-size="16" font-weight="bold" fill="#c00000">'
-        f"{escape(marked)}</text>",
+        f'<text x="{x + 18 * nx:.1f}" y="{y + 18 * ny + 5 + 6 * max(ny, 0):.1f}" font-size="16" '
+        'font-weight="bold" '
+        f'fill="#c00000"{_anchor(nx)}>{escape(marked)}</text>',
         "</g>",
         *_scale_bar(half, scale),
         *_north_arrow(lang),
@@ -115,6 +121,32 @@ def _half_side(distances: Sequence[float]) -> float:
         return MIN_HALF_SIDE_M
     reach = distances[min(NEIGHBOURS, len(distances)) - 1]
     return min(max(reach * 1.1, MIN_HALF_SIDE_M), MAX_HALF_SIDE_M)
+
+
+def _label_sides(
+    ordered: Sequence[MapPole], points: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """For each pole, a unit vector across the line at it (on the drawing, pointing right or, for
+    a horizontal line, down), so its number sits beside the line rather than on it."""
+    sides: dict[str, tuple[float, float]] = {}
+    for i, p in enumerate(ordered):
+        a = points[ordered[max(i - 1, 0)].number]
+        b = points[ordered[min(i + 1, len(ordered) - 1)].number]
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length = math.hypot(dx, dy)
+        if length == 0.0:
+            sides[p.number] = (0.7, -0.7)  # a lone pole: above right
+            continue
+        nx, ny = -dy / length, dx / length
+        if (abs(nx) < 0.3 and ny < 0) or (abs(nx) >= 0.3 and nx < 0):  # below a level line, else right
+            nx, ny = -nx, -ny
+        sides[p.number] = (nx, ny)
+    return sides
+
+
+def _anchor(nx: float) -> str:
+    """Text starting at the point when the label goes right, centred when it goes straight down."""
+    return "" if nx > 0.3 else ' text-anchor="middle"'
 
 
 def _inside(point: tuple[float, float]) -> bool:
