@@ -206,6 +206,18 @@ def test_missed_hotspot_is_added_and_grade_overridden_with_reason(app) -> None: 
     assert "bird nest beside clamp" in page
 
 
+def test_excel_lists_who_overrode_a_defects_grade_when(app) -> None:  # type: ignore[no-untyped-def]
+    client, sessions = app
+    defect_id, fid, _ = _hot(sessions)
+    r = client.post(f"/ui/findings/{fid}/override", data={"grade": "critical", "reason": "loose bolt"},
+                    headers={"referer": f"http://testserver/ui/ledger/{defect_id}"}, follow_redirects=False)
+    assert r.status_code == 303 and "ok=1" in r.headers["location"]
+    for lang, text in (("en", "judgement overridden · analyst1 · "), ("zh", "人工改判 · analyst1 · ")):
+        ws = load_workbook(io.BytesIO(client.get(f"/ui/reports/ledger.xlsx?lang={lang}").content)).active
+        row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == defect_id)
+        assert text in row[-1], row[-1]  # who did each step when, the analyst's override too
+
+
 def test_work_order_steps_need_their_fields(app) -> None:  # type: ignore[no-untyped-def]
     client, sessions = app
     defect_id, _, _ = _hot(sessions)

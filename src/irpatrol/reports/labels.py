@@ -135,6 +135,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "repair_crew": ("Repair crew", "检修班组"),
     "due_at": ("Due", "计划完成时间"),
     "workflow_steps": ("Workflow steps (who, when)", "处理过程（人员、时间）"),
+    "step_override": ("judgement overridden", "人工改判"),
     # feeder and period reports (issue 14)
     "feeder_report": ("Feeder report", "线路缺陷报告"),
     "period_report": ("Period report", "周期检测报告"),

@@ -72,8 +72,8 @@ def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
         assignee=d.assignee,
         crew_name=d.crew_name,
         due_at=_aware(d.due_at),
-        steps=[(e.to_status, e.username, _aware(e.at))
-               for e in d.events if e.event == "status" and e.to_status],
+        steps=[(e.to_status if e.event == "status" else OVERRIDE_STEP, e.username, _aware(e.at))
+               for e in d.events if (e.event == "status" and e.to_status) or e.event == "override"],
     )
 
 
@@ -140,11 +140,19 @@ def _why_cells(r: LedgerRow, lang: str) -> list[str]:
     return [lines.get(k, "") for k in WHY_COLUMNS]
 
 
+OVERRIDE_STEP = "override"
+"""The step an analyst's override of the automatic judgement is listed as (audited)."""
+
+
 def _steps(r: LedgerRow, lang: str) -> str:
-    """"status · who · when" per workflow step, one per line (times in the configured zone)."""
+    """"status · who · when" per workflow step (and analyst's override), one per line (times in the
+    configured zone)."""
     from irpatrol.reports.timefmt import local_text
 
-    return "\n".join(f"{status_label(s, lang)} · {who or '—'} · {local_text(at)}" for s, who, at in r.steps)
+    def name(step: str) -> str:
+        return label("step_override", lang) if step == OVERRIDE_STEP else status_label(step, lang)
+
+    return "\n".join(f"{name(s)} · {who or '—'} · {local_text(at)}" for s, who, at in r.steps)
 
 
 def component_name(kind: str | None, lang: str = "en") -> str:
