@@ -10,7 +10,6 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from conftest import sign_in, with_csrf
 from irpatrol.registry import permissions
 
 BAD_IDS = ("99999", "abc", "-1", "0", "1.5", "99999999999999999999999", "%2e%2e%2f%2e%2e%2fetc%2fpasswd")
@@ -57,10 +56,10 @@ def _check(r, data_dir: str, what: str, script: bool = False) -> None:  # type: 
     assert '{"detail"' not in body, f"{what}: raw JSON"
 
 
-@pytest.fixture(scope="module")
-def admin(web) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def admin(web, login) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     client = TestClient(web[0].app, raise_server_exceptions=False)
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     yield client
 
 
@@ -86,16 +85,16 @@ def test_every_page_route_with_bad_ids_gives_the_error_page(web, admin) -> None:
 
 
 @pytest.mark.parametrize("lang,title", [("en", "Not found"), ("zh", "未找到")])
-def test_an_unknown_address_is_a_translated_404_page(web, lang: str, title: str) -> None:  # type: ignore[no-untyped-def]
-    client = with_csrf(TestClient(web[0].app))
-    sign_in(client, "viewer1" if lang == "zh" else "demo-admin")  # the user's language, not the browser's
+def test_an_unknown_address_is_a_translated_404_page(web, lang: str, title: str, login) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(web[0].app)
+    login(client, "viewer1" if lang == "zh" else "demo-admin")  # the user's language, not the browser's
     r = client.get("/ui/no/such/page", headers={"accept-language": "en" if lang == "zh" else "zh-CN"})
     assert r.status_code == 404 and title in r.text and r.headers["content-type"].startswith("text/html")
 
 
-def test_bad_values_are_a_422_page_naming_the_field_in_the_users_language(web) -> None:  # type: ignore[no-untyped-def]
-    client = with_csrf(TestClient(web[0].app))
-    sign_in(client, "viewer1")  # zh
+def test_bad_values_are_a_422_page_naming_the_field_in_the_users_language(web, login) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(web[0].app)
+    login(client, "viewer1")  # zh
     r = client.get("/ui/ledger/abc")
     assert r.status_code == 422 and "输入无效" in r.text and "defect_id" in r.text
     r = client.get("/ui/reports/period.pdf?from=2026-02-30&to=2026-03-01")

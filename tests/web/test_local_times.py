@@ -7,14 +7,13 @@ import json
 import re
 from datetime import UTC
 
-from conftest import sign_in
 from irpatrol.registry.model import Image
 from irpatrol.reports.timefmt import local
 
 
-def test_the_trend_is_in_the_configured_zone(web) -> None:  # type: ignore[no-untyped-def]
+def test_the_trend_is_in_the_configured_zone(web, login) -> None:  # type: ignore[no-untyped-def]
     client, ids = web
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     page = client.get(f"/ui/ledger/{ids['defect']}").text
     data = json.loads(
         re.search(r'<script type="application/json" id="trend-data">(.*?)</script>', page, re.S)[1]

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import sign_in, with_csrf
 from irpatrol.registry.model import Defect, DefectEvent, Pole
 
 
@@ -51,22 +50,24 @@ def _closed(web, days_ago: int, number: str) -> int:  # type: ignore[no-untyped-
         return d.id
 
 
-def test_the_reports_page_offers_every_report_in_both_languages(web) -> None:  # type: ignore[no-untyped-def]
+def test_the_reports_page_offers_every_report_in_both_languages(web, login) -> None:  # type: ignore[no-untyped-def]
     client = web[0]
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     page = client.get("/ui/reports")
     assert page.status_code == 200
     assert 'id="period-form"' in page.text and "10kV Qingshan Line" in page.text
     assert "/ui/reports/feeders/1.pdf" in page.text and "/ui/reports/feeders/1.xlsx" in page.text
-    zh = with_csrf(TestClient(client.app))
-    sign_in(zh, "viewer1")
+    zh = TestClient(client.app)
+    login(zh, "viewer1")
     page = zh.get("/ui/reports")
     assert page.status_code == 200 and "线路缺陷报告" in page.text and "周期检测报告" in page.text
 
 
-def test_feeder_report_lists_open_and_recently_closed_defects_and_each_poles_last_inspection(web) -> None:  # type: ignore[no-untyped-def]
+def test_feeder_report_lists_open_and_recently_closed_defects_and_each_poles_last_inspection(
+    web, login
+) -> None:  # type: ignore[no-untyped-def]
     client = web[0]
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     recent, old = _closed(web, 10, "N3"), _closed(web, 400, "N4")
     r = client.get("/ui/reports/feeders/1.pdf?lang=en&closed_days=90")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
@@ -95,9 +96,9 @@ def test_feeder_report_lists_open_and_recently_closed_defects_and_each_poles_las
     assert ws.column_dimensions["C"].width >= len("10kV Qingshan Line")  # the feeder name fits
 
 
-def test_period_report_by_dates_and_area(web) -> None:  # type: ignore[no-untyped-def]
+def test_period_report_by_dates_and_area(web, login) -> None:  # type: ignore[no-untyped-def]
     client = web[0]
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     today = date.today()
     q = f"from={(today - timedelta(days=3)).isoformat()}&to={today.isoformat()}"
     text = _text(client.get(f"/ui/reports/period.pdf?{q}&lang=en").content)
@@ -116,8 +117,8 @@ def test_period_report_by_dates_and_area(web) -> None:  # type: ignore[no-untype
     assert missing.status_code == 404 and "Nowhere" in missing.text and 'id="error-title"' in missing.text
 
 
-def test_an_unknown_feeder_is_the_404_page(web) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_feeder_is_the_404_page(web, login) -> None:  # type: ignore[no-untyped-def]
     client = web[0]
-    sign_in(client, "demo-admin")
+    login(client, "demo-admin")
     r = client.get("/ui/reports/feeders/999.pdf")
     assert r.status_code == 404 and 'id="error-title"' in r.text
