@@ -50,6 +50,10 @@ def has_control_characters(value: object) -> bool:
     return False
 
 
+def _accepts_html(scope: Scope) -> bool:
+    return any(name == b"accept" and b"text/html" in value for name, value in scope.get("headers", []))
+
+
 async def _reply(send: Send, status: int, detail: str, error: str) -> None:
     body = json.dumps({"detail": detail, "error": error}).encode()
     await send({"type": "http.response.start", "status": status,

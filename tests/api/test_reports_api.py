@@ -122,3 +122,35 @@ def test_ledger_csv_in_chinese(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][0] == "缺陷编号" and len(rows) == 2 and rows[1][3] == "R7" and "危急" in rows[1]
+
+
+def test_feeder_and_period_reports(
+    client: TestClient, headers: dict[str, dict[str, str]], patrol_id: int, settings: Settings
+) -> None:
+    with db.session_scope(settings) as session:
+        from sqlalchemy import select
+
+        feeder_id = session.scalar(select(Feeder.id).where(Feeder.name == "F-REPORT"))
+    r = client.get(f"/reports/feeders/{feeder_id}.pdf", params={"lang": "en"}, headers=headers["viewer"])
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "F-REPORT" in text and "R7" in text and "131.5" in text
+    x = client.get(f"/reports/feeders/{feeder_id}.xlsx", params={"lang": "en"}, headers=headers["viewer"])
+    assert x.status_code == 200 and f"irpatrol-feeder-{feeder_id}.xlsx" in x.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(x.content)).sheetnames == ["Defect ledger", "Poles"]
+    assert client.get("/reports/feeders/2147483647.pdf", headers=headers["viewer"]).status_code == 404
+    assert client.get(f"/reports/feeders/{feeder_id}.pdf", params={"closed_days": -1},
+                      headers=headers["viewer"]).status_code == 422
+    period = {"from": "2026-06-01", "to": date.today().isoformat(), "lang": "en"}
+    p = client.get("/reports/period.pdf", params=period, headers=headers["viewer"])
+    assert p.status_code == 200
+    assert "Period report" in "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(p.content)).pages)
+    px = client.get("/reports/period.xlsx", params=period, headers=headers["viewer"])
+    sheet = load_workbook(io.BytesIO(px.content)).worksheets[1]
+    patrols = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert patrol_id in patrols
+    assert client.get("/reports/period.pdf", params={**period, "area": "Nowhere"},
+                      headers=headers["viewer"]).status_code == 404
+    assert client.get("/reports/period.pdf", params={"from": "2026-06-02", "to": "2026-06-01"},
+                      headers=headers["viewer"]).status_code == 422
+    assert client.get("/reports/period.pdf", params=period).status_code == 401

@@ -71,3 +71,34 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     bad = _run("ledger", "--xlsx", str(tmp_path / "l.xlsx"), "--lang", "fr", data_dir=tmp_path)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--lang" in bad.stderr
     assert _run("ledger", data_dir=tmp_path).returncode == 2
+
+
+def test_report_feeder_and_period(tmp_path: Path) -> None:
+    _registry(tmp_path)
+    pdf, xlsx = tmp_path / "f.pdf", tmp_path / "f.xlsx"
+    r = _run("report", "feeder", "10kV Hexi Line", "--pdf", str(pdf), "--xlsx", str(xlsx), "--lang", "en",
+             data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"feeder": "10kV Hexi Line", "defects": 1, "files": [str(pdf), str(xlsx)]}
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Feeder report" in text and "N8" in text and "48.2" in text and "never inspected" in text
+    assert [c.value for c in load_workbook(xlsx).worksheets[0][2]][3] == "N8"
+    out = tmp_path / "p.xlsx"
+    today = datetime.now(UTC).date()
+    r = _run("report", "period", "--from", "2026-06-01", "--to", today.isoformat(), "--xlsx", str(out),
+             data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"patrols": 1, "defects": 1, "files": [str(out)]}
+    assert load_workbook(out).sheetnames == ["缺陷台账", "巡检记录"]
+
+
+def test_report_feeder_and_period_errors(tmp_path: Path) -> None:
+    _registry(tmp_path)
+    missing = _run("report", "feeder", "No Such Line", "--pdf", str(tmp_path / "x.pdf"), data_dir=tmp_path)
+    assert missing.returncode == 3 and missing.stderr.strip() == "irpatrol: no feeder 'No Such Line'"
+    nothing = _run("report", "feeder", "10kV Hexi Line", data_dir=tmp_path)
+    assert nothing.returncode == 2 and "--pdf" in nothing.stderr
+    backwards = _run("report", "period", "--from", "2026-06-02", "--to", "2026-06-01", "--pdf",
+                     str(tmp_path / "p.pdf"), data_dir=tmp_path)
+    assert backwards.returncode == 2 and "before the start" in backwards.stderr
+    assert not (tmp_path / "p.pdf").exists()

@@ -2,7 +2,8 @@
 a simulated flight through to graded defects, mark a missed hotspot and override a grade with a
 reason, take a defect through the work order to verified with evidence. Screenshots of the viewer,
 the defect page, the dashboard and the PDF's first defect page in both languages are saved under
-test-artifacts/web/analyst/."""
+test-artifacts/web/analyst/ (numbered, in the order taken) and under test-artifacts/ by name
+(viewer-en.png, defect-zh.png, pdf-defect-en.png, ...), with the feeder report's first defect page."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from live_server import irpatrol_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web" / "analyst"
+NAMED = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -98,8 +100,10 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         context = browser.new_context(viewport={"width": 1500, "height": 950})
         page = context.new_page()
 
-        def shot(name: str) -> None:
+        def shot(name: str, named: str | None = None) -> None:
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            if named:
+                page.screenshot(path=str(NAMED / f"{named}.png"), full_page=True)
 
         page.goto(f"{base}/ui/login")
         page.fill("input[name=username]", "demo-analyst")
@@ -150,7 +154,7 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         assert page.locator("tr.hotspot-row").count() >= 1
         page.fill("#isotherm", "40")
         page.dispatch_event("#isotherm", "change")
-        shot("02-viewer-manual-hotspot-en")
+        shot("02-viewer-manual-hotspot-en", "viewer-en")
 
         # 3. the hot clamp's defect: why, override with a reason, work order to verified
         page.goto(patrol_url)
@@ -192,15 +196,25 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
                             "photo": str(_photo(tmp_path, "check.jpg", (150, 120, 90)))})
         page.wait_for_selector(".flash.ok")
         assert "verified" in page.inner_text("#defect-status").lower()
-        shot("03-defect-verified-en")
+        shot("03-defect-verified-en", "defect-en")
 
         page.goto(f"{base}/ui/")
         page.wait_for_selector("#kpi-km")
-        shot("04-dashboard-en")
+        shot("04-dashboard-en", "dashboard-en")
         page.goto(patrol_url)
         pdf_en = page.request.get(patrol_url.replace("/ui/patrols/", "/ui/reports/patrols/") + ".pdf?lang=en")
         assert pdf_en.ok
         _pdf_defect_page(pdf_en.body(), "Why this grade", ARTIFACTS / "05-pdf-defect-en.png")
+        _pdf_defect_page(pdf_en.body(), "Why this grade", NAMED / "pdf-defect-en.png")
+        # the feeder report from the reports page: the same defect with its map
+        page.goto(f"{base}/ui/reports")
+        from irpatrol.demo import DEMO_FEEDER
+
+        feeder_href = page.locator(f"#feeder-reports tr[data-feeder='{DEMO_FEEDER}'] a.feeder-pdf")
+        feeder_pdf = page.request.get(base + feeder_href.get_attribute("href") + "?lang=en")  # type: ignore[operator]
+        assert feeder_pdf.ok and feeder_pdf.headers["content-type"] == "application/pdf"
+        _pdf_defect_page(feeder_pdf.body(), "Why this grade", NAMED / "pdf-feeder-defect-en.png")
+        shot("05b-reports-en", "reports-en")
 
         # the same pages in Chinese
         page.click("#switch-lang")
@@ -208,16 +222,17 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         page.goto(defect_url)
         page.wait_for_selector("#why")
         assert "判定依据" in page.inner_text("main")
-        shot("06-defect-zh")
+        shot("06-defect-zh", "defect-zh")
         page.goto(f"{base}/ui/")
         page.wait_for_selector("#kpi-km")
-        shot("07-dashboard-zh")
+        shot("07-dashboard-zh", "dashboard-zh")
         page.goto(patrol_url)
         hot = re.compile(rf"\b{HOT_POLE}\b")
         page.locator("#image-grid figure").filter(has_text=hot).locator("a").first.click()
         page.wait_for_selector("body[data-viewer-ready='1']")
-        shot("08-viewer-zh")
+        shot("08-viewer-zh", "viewer-zh")
         pdf_zh = page.request.get(patrol_url.replace("/ui/patrols/", "/ui/reports/patrols/") + ".pdf?lang=zh")
         assert pdf_zh.ok
         _pdf_defect_page(pdf_zh.body(), "判定依据", ARTIFACTS / "09-pdf-defect-zh.png")
+        _pdf_defect_page(pdf_zh.body(), "判定依据", NAMED / "pdf-defect-zh.png")
         browser.close()

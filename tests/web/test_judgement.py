@@ -150,6 +150,25 @@ def test_pdf_excel_and_defect_page_agree_after_a_recompute(app) -> None:  # type
     assert why_cells["why_params"] == why["why_params"]
     assert headers[len(HEADERS)] == WHY_LABELS["why_t2"][0]
 
+    # the feeder report (PDF and Excel) shows the same stored numbers and parameters
+    with sessions() as s:
+        feeder_id = s.get(Defect, defect_id).pole.feeder_id  # type: ignore[union-attr]
+    pdf = client.get(f"/ui/reports/feeders/{feeder_id}.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert set(stored.values()) <= _numbers(text), (stored, text[:2000])
+    assert "0.80" in text and f"#{defect_id}" in text
+    xlsx = client.get(f"/ui/reports/feeders/{feeder_id}.xlsx?lang=en")
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[1]] == headers  # the ledger's columns
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == defect_id)
+    assert f"{row[HEADERS.index('t_max_c')]:.1f}" == stored["t1"]
+    assert f"{row[HEADERS.index('delta_t_k')]:.1f}" == stored["dt"]
+    feeder_why = {k: row[len(HEADERS) + i] for i, k in enumerate(WHY_COLUMNS)}
+    assert feeder_why == why_cells  # every explanation cell as in the ledger
+    assert [c.value for c in wb.worksheets[1][1]][:2] == ["Pole", "Last inspected"]
+
 
 def test_missed_hotspot_is_added_and_grade_overridden_with_reason(app) -> None:  # type: ignore[no-untyped-def]
     client, sessions = app
@@ -185,6 +204,18 @@ def test_missed_hotspot_is_added_and_grade_overridden_with_reason(app) -> None: 
         defect_id = f.defect_id
     page = client.get(f"/ui/ledger/{defect_id}").text
     assert "bird nest beside clamp" in page
+
+
+def test_excel_lists_who_overrode_a_defects_grade_when(app) -> None:  # type: ignore[no-untyped-def]
+    client, sessions = app
+    defect_id, fid, _ = _hot(sessions)
+    r = client.post(f"/ui/findings/{fid}/override", data={"grade": "critical", "reason": "loose bolt"},
+                    headers={"referer": f"http://testserver/ui/ledger/{defect_id}"}, follow_redirects=False)
+    assert r.status_code == 303 and "ok=1" in r.headers["location"]
+    for lang, text in (("en", "judgement overridden · analyst1 · "), ("zh", "人工改判 · analyst1 · ")):
+        ws = load_workbook(io.BytesIO(client.get(f"/ui/reports/ledger.xlsx?lang={lang}").content)).active
+        row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == defect_id)
+        assert text in row[-1], row[-1]  # who did each step when, the analyst's override too
 
 
 def test_work_order_steps_need_their_fields(app) -> None:  # type: ignore[no-untyped-def]

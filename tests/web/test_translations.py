@@ -15,7 +15,7 @@ from irpatrol.web.i18n import LABELS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "irpatrol" / "web" / "templates"
 PAGES = ["/ui/", "/ui/patrols", "/ui/patrols/{patrol}", "/ui/viewer/{image}", "/ui/ledger",
-         "/ui/ledger/{defect}", "/ui/hazards", "/ui/hazards/1", "/ui/map"]
+         "/ui/ledger/{defect}", "/ui/hazards", "/ui/hazards/1", "/ui/map", "/ui/reports"]
 DATA = {"East", "district", "Qingshan", "Line", "poplar", "demo", "admin", "viewer", "IMG", "tiff",
         "repair", "within", "days"}  # the seeded records' own text (names, a stored advice string)
 ALLOWED = {"irpatrol", "PDF", "Excel", "CSV", "DL", "UTC", "Asia", "Shanghai", "kV", "km", "px", "NETA",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,8 @@ import typer
 from irpatrol.cli.common import base_url, handles_errors, print_json_line
 from irpatrol.errors import ParameterError
 
-report_app = typer.Typer(help="Reports: the PDF patrol report.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: the PDF patrol report; feeder and period reports (PDF, Excel).",
+                         no_args_is_help=True)
 Lang = Annotated[str, typer.Option("--lang", help="Language of the labels: zh or en.")]
 
 
@@ -38,6 +40,75 @@ def patrol(
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.write_bytes(data)
     typer.echo(f"{pdf}: {len(data)} bytes")
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return str(path)
+
+
+@report_app.command("feeder")
+@handles_errors
+def feeder(
+    name: Annotated[str, typer.Argument(metavar="FEEDER", help="Feeder name.")],
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file to write.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel file to write.")] = None,
+    closed_days: Annotated[int, typer.Option("--closed-days", min=0, max=3660,
+                                             help="Also list defects closed in the last N days.")] = 90,
+    lang: Lang = "zh",
+) -> None:
+    """Write the feeder report of FEEDER: its open defects and those closed recently, each with
+    its reading, map and rule, and the last inspection of every pole (PDF and/or Excel)."""
+    from irpatrol.config import get_settings
+    from irpatrol.db import session_scope
+    from irpatrol.reports import service
+
+    if pdf is None and xlsx is None:
+        raise ParameterError("give --pdf FILE and/or --xlsx FILE")
+    lang = _check_lang(lang)
+    settings = get_settings()
+    written = []
+    with session_scope(settings) as session:
+        report = service.feeder_report(session, service.feeder_id_by_name(session, name),
+                                       closed_days=closed_days, data_dir=settings.data_dir)
+        if pdf is not None:
+            written.append(_write(pdf, service.scope_pdf(report, lang)))
+        if xlsx is not None:
+            written.append(_write(xlsx, service.scope_xlsx(session, report, lang)))
+    print_json_line({"feeder": name, "defects": len(report.defects), "files": written})
+
+
+@report_app.command("period")
+@handles_errors
+def period(
+    date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"],
+                                                help="First day (YYYY-MM-DD).")],
+    date_to: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).")],
+    area: Annotated[str | None, typer.Option("--area", help="Only this area (its name).")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file to write.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel file to write.")] = None,
+    lang: Lang = "zh",
+) -> None:
+    """Write the period report: the patrols flown and the defects found from --from to --to
+    (inclusive, local dates), optionally in one --area (PDF and/or Excel)."""
+    from irpatrol.config import get_settings
+    from irpatrol.db import session_scope
+    from irpatrol.reports import service
+
+    if pdf is None and xlsx is None:
+        raise ParameterError("give --pdf FILE and/or --xlsx FILE")
+    lang = _check_lang(lang)
+    settings = get_settings()
+    written = []
+    with session_scope(settings) as session:
+        report = service.period_report(session, date_from.date(), date_to.date(), area=area,
+                                       data_dir=settings.data_dir)
+        if pdf is not None:
+            written.append(_write(pdf, service.scope_pdf(report, lang)))
+        if xlsx is not None:
+            written.append(_write(xlsx, service.scope_xlsx(session, report, lang)))
+    print_json_line({"patrols": len(report.patrols), "defects": len(report.defects), "files": written})
 
 
 @handles_errors

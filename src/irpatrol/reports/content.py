@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from irpatrol.errors import NotFound
 from irpatrol.registry import grades, patrols
 from irpatrol.registry.model import Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
+from irpatrol.reports.minimap import MapPole
 from irpatrol.reports.why import Facts, deciding_finding, facts
 
 DEMO_MARK = "demo data"
@@ -32,6 +33,23 @@ REPORT_META_KEYS: tuple[str, ...] = (
 
 ImageLoader = Callable[[Image, Finding | None], tuple[bytes | None, bytes | None]]
 """Given an image and the finding to outline, the (IR PNG, visible JPEG) bytes to show."""
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The measuring conditions of the patrol a reading comes from (a feeder or period report
+    gathers defects from many patrols, each with its own)."""
+
+    patrol_id: int
+    date: date
+    ambient_c: float | None
+    humidity_pct: float | None
+    wind_m_s: float | None
+    rain: bool
+    feeders: Sequence[tuple[str, float | None]]
+    """(feeder name, load current in A at the time)."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """The patrol's report details (:data:`REPORT_META_KEYS`)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,12 @@ class DefectSection:
     """The deciding finding's stored values, for the explanation (:func:`irpatrol.reports.why.explain`)."""
     lat: float | None = None
     lon: float | None = None
+    map_poles: Sequence[MapPole] = ()
+    """The feeder's poles with stored coordinates, for the small offline map (:mod:`.minimap`)."""
+    conditions: Conditions | None = None
+    """The conditions of the reading's patrol (None: the report's own patrol)."""
+    description: str | None = None
+    """What the defect's record says (a defect logged by hand has no reading)."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +189,9 @@ def patrol_report(session: Session, patrol_id: int, *, images: ImageLoader | Non
         rejected=counts["rejected"],
         poles_inspected=counts["poles_inspected"],
         defects=_defect_sections(session, patrol_id, images),
-        hazards=_hazard_lines(session, [fid for fid, _n, _l in feeders]),
+        hazards=hazard_lines(session, [fid for fid, _n, _l in feeders]),
         demo=is_demo_patrol(patrol),
-        meta={k: str(v) for k, v in (patrol.report_meta or {}).items() if k in REPORT_META_KEYS and v},
+        meta=report_meta(patrol),
     )
 
 
@@ -188,11 +212,14 @@ def _defect_sections(session: Session, patrol_id: int, images: ImageLoader | Non
     per_defect: dict[int, list[Finding]] = {}
     for f in findings:
         per_defect.setdefault(f.defect_id, []).append(f)  # type: ignore[arg-type]
-    sections = [_section(session, deciding_finding(fs) or fs[0], images) for fs in per_defect.values()]
-    return sorted(sections, key=lambda s: (-grades.severity(None, s.grade), s.feeder, _pole_key(s.pole)))
+    maps: MapCache = {}
+    sections = [_section(session, deciding_finding(fs) or fs[0], images, maps=maps)
+                for fs in per_defect.values()]
+    return sorted(sections, key=lambda s: (-grades.severity(None, s.grade), s.feeder, pole_key(s.pole)))
 
 
-def _section(session: Session, f: Finding, images: ImageLoader | None) -> DefectSection:
+def _section(session: Session, f: Finding, images: ImageLoader | None, *,
+             with_conditions: bool = False, maps: MapCache | None = None) -> DefectSection:
     defect = session.get(Defect, f.defect_id, options=[joinedload(Defect.pole).joinedload(Pole.feeder)])
     assert defect is not None
     pole = defect.pole
@@ -230,7 +257,75 @@ def _section(session: Session, f: Finding, images: ImageLoader | None) -> Defect
         facts=facts(f),
         lat=f.image.lat if f.image.lat is not None else (pole.lat if pole else None),
         lon=f.image.lon if f.image.lon is not None else (pole.lon if pole else None),
+        map_poles=map_poles(session, pole.feeder_id, maps) if pole else (),
+        conditions=conditions(session, f.image.patrol) if with_conditions and f.image.patrol else None,
     )
+
+
+def defect_section(session: Session, defect: Defect, images: ImageLoader | None,
+                   maps: MapCache | None = None) -> DefectSection:
+    """The section of one defect in a feeder or period report: from its deciding finding (the
+    one its page and ledger line show) with that patrol's conditions, or from the defect's own
+    record when it has no finding (a defect logged by hand)."""
+    deciding = deciding_finding(defect.findings)
+    if deciding is not None:
+        return _section(session, deciding, images, with_conditions=True, maps=maps)
+    pole = defect.pole
+    component = defect.component
+    return DefectSection(
+        defect_id=defect.id,
+        feeder=pole.feeder.name if pole else "",
+        pole=pole.number if pole else "",
+        component_kind=component.kind if component else "",
+        phase=component.phase if component else None,
+        grade=defect.grade,
+        status=defect.status,
+        t_max_c=defect.last_t_max_c,
+        delta_t_k=defect.last_delta_t_k,
+        description=defect.description,
+        deadline=defect.deadline,
+        found_at=defect.found_at,
+        lat=defect.lat if defect.lat is not None else (pole.lat if pole else None),
+        lon=defect.lon if defect.lon is not None else (pole.lon if pole else None),
+        map_poles=map_poles(session, pole.feeder_id, maps) if pole else (),
+    )
+
+
+MapCache = dict[int, tuple[MapPole, ...]]
+"""Feeder id → its map poles, read once per report."""
+
+
+def map_poles(session: Session, feeder_id: int, cache: MapCache | None = None) -> tuple[MapPole, ...]:
+    """The feeder's poles with their stored coordinates, in line order (kept in ``cache``)."""
+    cache = {} if cache is None else cache
+    if feeder_id not in cache:
+        rows = session.execute(
+            select(Pole.number, Pole.seq, Pole.lat, Pole.lon).where(Pole.feeder_id == feeder_id)
+            .order_by(Pole.seq, Pole.id)
+        ).all()
+        cache[feeder_id] = tuple(MapPole(n, s or 0, lat, lon) for n, s, lat, lon in rows
+                                 if lat is not None and lon is not None)
+    return cache[feeder_id]
+
+
+def conditions(session: Session, patrol: Patrol) -> Conditions:
+    """The measuring conditions and report details of ``patrol``."""
+    feeders = session.execute(
+        select(Feeder.name, PatrolFeeder.load_current_a)
+        .join(PatrolFeeder, PatrolFeeder.feeder_id == Feeder.id)
+        .where(PatrolFeeder.patrol_id == patrol.id)
+        .order_by(Feeder.name)
+    ).all()
+    return Conditions(
+        patrol_id=patrol.id, date=patrol.date, ambient_c=patrol.ambient_c, humidity_pct=patrol.humidity_pct,
+        wind_m_s=patrol.wind_m_s, rain=bool(patrol.rain), feeders=[(n, load) for n, load in feeders],
+        meta=report_meta(patrol),
+    )
+
+
+def report_meta(patrol: Patrol) -> dict[str, str]:
+    """The patrol's report details (:data:`REPORT_META_KEYS`) that are filled in."""
+    return {k: str(v) for k, v in (patrol.report_meta or {}).items() if k in REPORT_META_KEYS and v}
 
 
 def advice_text(diagnosis: dict[str, object] | None) -> str | None:
@@ -243,7 +338,7 @@ def advice_text(diagnosis: dict[str, object] | None) -> str | None:
     return None
 
 
-def _hazard_lines(session: Session, feeder_ids: list[int]) -> list[HazardLine]:
+def hazard_lines(session: Session, feeder_ids: list[int]) -> list[HazardLine]:
     if not feeder_ids:
         return []
     rows = session.execute(
@@ -259,6 +354,6 @@ def _hazard_lines(session: Session, feeder_ids: list[int]) -> list[HazardLine]:
     ]
 
 
-def _pole_key(number: str) -> tuple[int, str]:
+def pole_key(number: str) -> tuple[int, str]:
     digits = "".join(ch for ch in number if ch.isdigit())
     return (int(digits) if digits else 0, number)

@@ -133,6 +133,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "repair_crew": ("Repair crew", "检修班组"),
     "due_at": ("Due", "计划完成时间"),
     "workflow_steps": ("Workflow steps (who, when)", "处理过程（人员、时间）"),
+    "step_override": ("judgement overridden", "人工改判"),
+    # feeder and period reports (issue 14)
+    "feeder_report": ("Feeder report", "线路缺陷报告"),
+    "period_report": ("Period report", "周期检测报告"),
+    "feeder_report_subtitle": ("Open defects, those closed recently, and the last inspection of every pole",
+                               "在办缺陷、近期闭环缺陷及各杆塔最近一次检测"),
+    "period_report_subtitle": ("Patrols flown and defects found in the period",
+                               "统计周期内的巡检与新发现缺陷"),
+    "period": ("Period", "统计周期"),
+    "closed_within": ("Closed defects listed", "列入的已闭环缺陷"),
+    "closed_within_days": ("closed in the last {n} days", "近 {n} 天内闭环"),
+    "pole_open_defects": ("Open defects", "在办缺陷"),
+    "closed_defects": ("Closed defects", "已闭环缺陷"),
+    "pole_inspections": ("Last inspection of each pole", "各杆塔最近一次检测"),
+    "last_inspected": ("Last inspected", "最近检测时间"),
+    "pole_never_inspected": ("never inspected", "从未检测"),
+    "patrols_in_period": ("Patrols in the period", "周期内巡检"),
+    "no_patrols": ("No patrol was flown in this period.", "本周期内无巡检。"),
+    "no_defects_scope": ("No defects to list.", "无缺陷。"),
+    "map_caption": ("Location: the feeder's poles around the defect's pole (red), from stored "
+                    "coordinates", "位置示意：缺陷杆塔（红色）及附近杆塔，据台账坐标绘制"),
+    "all_areas": ("all areas", "全部区域"),
+    "sheet_poles": ("Poles", "杆塔检测"),
+    "sheet_patrols": ("Patrols", "巡检记录"),
 }
 
 

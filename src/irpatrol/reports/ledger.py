@@ -72,8 +72,8 @@ def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
         assignee=d.assignee,
         crew_name=d.crew_name,
         due_at=_aware(d.due_at),
-        steps=[(e.to_status, e.username, _aware(e.at))
-               for e in d.events if e.event == "status" and e.to_status],
+        steps=[(e.to_status if e.event == "status" else OVERRIDE_STEP, e.username, _aware(e.at))
+               for e in d.events if (e.event == "status" and e.to_status) or e.event == "override"],
     )
 
 
@@ -101,6 +101,8 @@ WORK_COLUMNS: tuple[str, ...] = ("assignee", "repair_crew", "due_at", "workflow_
 def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list[object]]]:
     """Headers in ``lang`` and one list of cell values per row (dates as naive datetimes in the
     configured zone)."""
+    from irpatrol.reports.system_text import system_text  # it uses component_name below
+
     headers = [label(h, lang) for h in HEADERS] + [why_label(k, lang) for k in WHY_COLUMNS] + [
         label(k, lang) for k in WORK_COLUMNS]
     body: list[list[object]] = [
@@ -116,14 +118,14 @@ def table(rows: list[LedgerRow], lang: str = "en") -> tuple[list[str], list[list
             status_label(r.status, lang),
             None if r.t_max_c is None else round(r.t_max_c, 1),
             None if r.delta_t_k is None else round(r.delta_t_k, 1),
-            _naive(r.found_at),
-            _naive(r.deadline),
+            naive(r.found_at),
+            naive(r.deadline),
             label("yes" if r.overdue else "no", lang),
-            r.description or "",
+            system_text(r.description, lang),
             *_why_cells(r, lang),
             r.assignee or "",
             r.crew_name or "",
-            _naive(r.due_at),
+            naive(r.due_at),
             _steps(r, lang),
         ]
         for r in rows
@@ -138,11 +140,19 @@ def _why_cells(r: LedgerRow, lang: str) -> list[str]:
     return [lines.get(k, "") for k in WHY_COLUMNS]
 
 
+OVERRIDE_STEP = "override"
+"""The step an analyst's override of the automatic judgement is listed as (audited)."""
+
+
 def _steps(r: LedgerRow, lang: str) -> str:
-    """"status · who · when" per workflow step, one per line (times in the configured zone)."""
+    """"status · who · when" per workflow step (and analyst's override), one per line (times in the
+    configured zone)."""
     from irpatrol.reports.timefmt import local_text
 
-    return "\n".join(f"{status_label(s, lang)} · {who or '—'} · {local_text(at)}" for s, who, at in r.steps)
+    def name(step: str) -> str:
+        return label("step_override", lang) if step == OVERRIDE_STEP else status_label(step, lang)
+
+    return "\n".join(f"{name(s)} · {who or '—'} · {local_text(at)}" for s, who, at in r.steps)
 
 
 def component_name(kind: str | None, lang: str = "en") -> str:
@@ -156,7 +166,7 @@ def component_name(kind: str | None, lang: str = "en") -> str:
     return c.name_zh if lang == "zh" else c.name_en
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def naive(value: datetime | None) -> datetime | None:
     """A naive datetime in the configured zone (``IRPATROL_TIMEZONE``), as a worksheet holds it."""
     from irpatrol.reports.timefmt import local
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from irpatrol.db import utcnow
 from irpatrol.registry.defects import DefectFilters
-from irpatrol.reports import content
+from irpatrol.reports import content, scope
 from irpatrol.reports.csv import ledger_csv as _ledger_csv
 from irpatrol.reports.excel import ledger_xlsx as _ledger_xlsx
+from irpatrol.reports.excel import scope_xlsx as _scope_xlsx
 from irpatrol.reports.images import file_loader
-from irpatrol.reports.ledger import ledger_rows
+from irpatrol.reports.ledger import ledger_rows, to_row
 from irpatrol.reports.pdf import patrol_pdf as _patrol_pdf
+from irpatrol.reports.pdf import scope_pdf as _scope_pdf
+from irpatrol.reports.scope import ScopeReport
 
 Filters = DefectFilters | Mapping[str, Any] | None
 
@@ -55,3 +60,54 @@ def has_demo_data(session: Session) -> bool:
 
     mark = f"%{content.DEMO_MARK}%"
     return bool(session.scalar(select(func.count(Patrol.id)).where(func.lower(Patrol.note).like(mark))))
+
+
+def feeder_report(session: Session, feeder_id: int, *, closed_days: int = 90,
+                  data_dir: Path | None = None) -> ScopeReport:
+    """The feeder report's content (images read from ``data_dir`` when given)."""
+    loader = file_loader(data_dir) if data_dir is not None else None
+    return scope.feeder_report(session, feeder_id, closed_days=closed_days, images=loader)
+
+
+def period_report(session: Session, date_from: date, date_to: date, *, area: str | None = None,
+                  data_dir: Path | None = None) -> ScopeReport:
+    """The period report's content (images read from ``data_dir`` when given)."""
+    loader = file_loader(data_dir) if data_dir is not None else None
+    return scope.period_report(session, date_from, date_to, area=area, images=loader)
+
+
+def scope_pdf(report: ScopeReport, lang: str = "en") -> bytes:
+    """A feeder or period report as PDF."""
+    return _scope_pdf(report, lang)
+
+
+def scope_xlsx(session: Session, report: ScopeReport, lang: str = "en") -> bytes:
+    """A feeder or period report as an Excel workbook: the same defects, in the same order, with
+    the ledger's columns (read again from the registry, as the ledger reads them)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from irpatrol.registry.model import Defect, Feeder, Pole
+
+    ids = report.defect_ids
+    defects = {d.id: d for d in session.scalars(
+        select(Defect).where(Defect.id.in_(ids))
+        .options(joinedload(Defect.pole).joinedload(Pole.feeder).joinedload(Feeder.area),
+                 joinedload(Defect.component), selectinload(Defect.findings), selectinload(Defect.events))
+    ).unique()} if ids else {}
+    now = utcnow()
+    rows = [to_row(defects[i], now) for i in ids if i in defects]
+    return _scope_xlsx(report, rows, lang)
+
+
+def feeder_id_by_name(session: Session, name: str) -> int:
+    """The id of the feeder called ``name``; NotFound naming it when there is none."""
+    from sqlalchemy import select
+
+    from irpatrol.errors import NotFound
+    from irpatrol.registry.model import Feeder
+
+    found = session.scalar(select(Feeder.id).where(Feeder.name == name))
+    if found is None:
+        raise NotFound(f"no feeder {name!r}")
+    return found

@@ -131,6 +131,19 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "reports": ("Reports", "报告"),
     "report_pdf": ("Patrol report (PDF)", "巡检报告 (PDF)"),
     "ledger_xlsx": ("Ledger (Excel)", "缺陷台账 (Excel)"),
+    "reports_intro": ("Reports to file: per patrol (on each patrol's page), per feeder and per period, "
+                      "as PDF and Excel.",
+                      "可归档的报告：按巡检（见各巡检页面）、按线路、按周期，提供 PDF 与 Excel。"),
+    "report_language": ("Report language", "报告语言"),
+    "lang_en": ("English", "英文"),
+    "lang_zh": ("Chinese", "中文"),
+    "date_from": ("From", "起始日期"),
+    "date_to": ("To", "截止日期"),
+    "closed_days": ("Closed defects of the last (days)", "近期闭环缺陷（天）"),
+    "dl_pdf": ("PDF", "PDF"),
+    "dl_xlsx": ("Excel", "Excel"),
+    "patrol_reports": ("Patrol reports", "巡检报告"),
+    "recent_patrols": ("Recent patrols", "最近巡检"),
     "ledger_csv": ("Ledger (CSV)", "缺陷台账 (CSV)"),
     # users and photos
     "active": ("Active", "启用"),
@@ -166,6 +179,18 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "error_404": ("Not found", "未找到"),
     "error_409": ("Not possible now", "当前无法执行"),
     "error_other": ("Cannot be done", "无法完成"),  # 400: the rest of the error tree
+    "error_405": ("Not possible here", "不支持的操作"),
+    "error_422": ("Invalid value", "输入无效"),
+    "error_500": ("Something went wrong", "系统出错"),
+    "error_503": ("Busy", "系统繁忙"),
+    "err_no_page": ("There is no page at this address.", "此地址没有页面。"),
+    "err_no_such_record": ("There is no such record.", "记录不存在。"),
+    "err_method": ("This page cannot be used this way.", "此页面不支持该操作。"),
+    "err_too_large": ("The upload is larger than the server accepts.", "上传内容超过服务器允许的大小。"),
+    "err_bad_value": ("The address or the form has a value that is not valid", "地址或表单中有无效的值"),
+    "err_server": ("The server could not complete this request; it has been logged. Please try again or "
+                   "tell your administrator.", "服务器无法完成此请求，已记录。请重试或联系管理员。"),
+    "err_busy": ("The database is busy: try again shortly.", "数据库繁忙，请稍后重试。"),
     "back": ("Back", "返回"),
     # the analyst's day (issue 14): viewer tools, judgement, work orders
     "tool": ("Tool", "工具"),
@@ -275,8 +300,6 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
                              "background or duplicate.",
                              "驳回自动识别结果须选择原因：部件识别错误、反射、背景干扰或重复。"),
     # issue 14: the manager's view (dashboard filters, defect ageing, map layers)
-    "date_from": ("From", "开始日期"),
-    "date_to": ("To", "结束日期"),
     "all_areas": ("All areas", "全部区域"),
     "all_feeders": ("All feeders", "全部线路"),
     "all_crews": ("All crews", "全部班组"),

@@ -15,6 +15,7 @@ from irpatrol import figures
 from irpatrol.registry import auth
 from irpatrol.reports.ledger import component_name
 from irpatrol.reports.service import has_demo_data
+from irpatrol.reports.system_text import system_text
 from irpatrol.reports.timefmt import local_text, zone_label
 from irpatrol.reports.why import explain
 from irpatrol.web.i18n import grade_label, status_label, translator
@@ -43,6 +44,7 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "when": _when,
         "zone": zone_label(lang),
         "why": lambda f: explain(f, lang),
+        "sys_text": lambda s: system_text(s, lang),
         "demo": _demo(request, session),
         "P": PREFIX,
         "csrf_token": getattr(request.state, "csrf_token", ""),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -112,3 +112,66 @@ def ledger_csv(
     """The defect ledger (defects matching the filters) as CSV."""
     data = service.ledger_csv(session, lang=_lang(lang, user), filters=query.filters, sort=query.sort)
     return _download(data, "text/csv; charset=utf-8", f"irpatrol-ledger-{_stamp()}.csv")
+
+
+FEEDER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}, XLSX: {}}, "description": "The report"},
+    404: {"description": "No such feeder"},
+}
+ClosedDays = Annotated[int, Query(ge=0, le=3660, description="Also list defects closed in the last N days")]
+PERIOD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}, XLSX: {}}, "description": "The report"},
+    404: {"description": "No such area"},
+}
+
+
+class PeriodQuery:
+    """The period (inclusive local dates) and optionally one area."""
+
+    def __init__(
+        self,
+        date_from: Annotated[date, Query(alias="from", description="First day (YYYY-MM-DD)")],
+        date_to: Annotated[date, Query(alias="to", description="Last day (YYYY-MM-DD)")],
+        area: Annotated[str | None, Query(max_length=200, description="Area name")] = None,
+    ) -> None:
+        self.date_from, self.date_to, self.area = date_from, date_to, area
+
+
+@router.get("/feeders/{feeder_id}.pdf", response_class=Response, responses=FEEDER_RESPONSES)
+def feeder_pdf(feeder_id: RecordId, user: ViewerUser, session: SessionDep, settings: SettingsDep,
+               closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
+    """The feeder report as PDF: open defects and those closed recently, each with its reading,
+    map and rule, and the last inspection of every pole."""
+    report = service.feeder_report(session, feeder_id, closed_days=closed_days, data_dir=settings.data_dir)
+    return _download(service.scope_pdf(report, _lang(lang, user)), "application/pdf",
+                     f"irpatrol-feeder-{feeder_id}.pdf")
+
+
+@router.get("/feeders/{feeder_id}.xlsx", response_class=Response, responses=FEEDER_RESPONSES)
+def feeder_xlsx(feeder_id: RecordId, user: ViewerUser, session: SessionDep,
+                closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
+    """The feeder report as an Excel workbook (the report's defects with the ledger's columns, and
+    the poles' last inspections)."""
+    report = service.feeder_report(session, feeder_id, closed_days=closed_days)
+    return _download(service.scope_xlsx(session, report, _lang(lang, user)), XLSX,
+                     f"irpatrol-feeder-{feeder_id}.xlsx")
+
+
+@router.get("/period.pdf", response_class=Response, responses=PERIOD_RESPONSES)
+def period_pdf(user: ViewerUser, session: SessionDep, settings: SettingsDep,
+               query: Annotated[PeriodQuery, Depends()], lang: LangQuery = None) -> Response:
+    """The period report as PDF: patrols flown and defects found between two dates."""
+    report = service.period_report(session, query.date_from, query.date_to, area=query.area,
+                                   data_dir=settings.data_dir)
+    return _download(service.scope_pdf(report, _lang(lang, user)), "application/pdf",
+                     f"irpatrol-period-{query.date_from}-{query.date_to}.pdf")
+
+
+@router.get("/period.xlsx", response_class=Response, responses=PERIOD_RESPONSES)
+def period_xlsx(user: ViewerUser, session: SessionDep, query: Annotated[PeriodQuery, Depends()],
+                lang: LangQuery = None) -> Response:
+    """The period report as an Excel workbook (its defects with the ledger's columns, and the
+    patrols)."""
+    report = service.period_report(session, query.date_from, query.date_to, area=query.area)
+    return _download(service.scope_xlsx(session, report, _lang(lang, user)), XLSX,
+                     f"irpatrol-period-{query.date_from}-{query.date_to}.xlsx")

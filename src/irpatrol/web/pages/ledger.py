@@ -20,7 +20,7 @@ from irpatrol.registry import grades as scale
 from irpatrol.registry import judgement, photos, precision, workflow
 from irpatrol.registry.model import Feeder, Finding, Image
 from irpatrol.reports.ledger import to_row
-from irpatrol.reports.timefmt import zone
+from irpatrol.reports.timefmt import local, zone
 from irpatrol.reports.why import advice, deciding_finding
 from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text
@@ -78,7 +78,7 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
         .options(selectinload(Finding.image).selectinload(Image.patrol)).order_by(Finding.id)
     ).all()
     trend = [
-        {"at": (f.image.captured_at or f.created_at).isoformat(), "t_max_c": f.t_max_c,
+        {"at": local(f.image.captured_at or f.created_at).isoformat(), "t_max_c": f.t_max_c,  # type: ignore[union-attr]
          "delta_t_k": f.delta_t_k}
         for f in findings
     ]

@@ -90,7 +90,8 @@ def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
     status in ``lang``, defect id, pole number, feeder name, pole id], the worst grade last (drawn
     on top)."""
     from irpatrol.registry.model import Defect, Feeder
-    from irpatrol.registry.workflow import GRADE_ORDER, OPEN
+    from irpatrol.registry import grades
+    from irpatrol.registry.workflow import OPEN
     from irpatrol.web.i18n import status_label
 
     rows = session.execute(
@@ -104,8 +105,7 @@ def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
             status_label(status, lang), did, number or "", feeder or "", pole_id]
            for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id in rows
            if dlat is not None or plat is not None]
-    order = dict(GRADE_ORDER)
-    return sorted(out, key=lambda r: (order.get(str(r[2]), 0), r[4]))
+    return sorted(out, key=lambda r: (grades.severity(None, str(r[2])), r[4]))
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)
