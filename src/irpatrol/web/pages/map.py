@@ -89,8 +89,8 @@ def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
     """Open defects where they are (their own position, else their pole's): [lat, lon, grade,
     status in ``lang``, defect id, pole number, feeder name, pole id], the worst grade last (drawn
     on top)."""
-    from irpatrol.registry.model import Defect, Feeder
     from irpatrol.registry import grades
+    from irpatrol.registry.model import Defect, Feeder
     from irpatrol.registry.workflow import OPEN
     from irpatrol.web.i18n import status_label
 
