@@ -14,8 +14,11 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
+from irpatrol.analysis.hotspots import CLOSE_RANGE_M
+from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose
+from irpatrol.errors import ParameterError
 from irpatrol.radiometry import Thermogram
 from irpatrol.radiometry.validity import calibrated_range_c
 
@@ -98,6 +101,7 @@ def examine(
     ifov_mrad: float | None = None,
     heating: str | None = None,
     accuracy: tuple[float, float] = CAMERA_ACCURACY,
+    detector: str = "auto",
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -122,6 +126,16 @@ def examine(
         The camera's stated accuracy (K, %): a difference within it is never a defect by itself
         (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
+    detector:
+        "structure": hot joints as the local excess over the line structure they sit on
+        (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`: compact maxima on conductors, T2
+        from the other phases or the same conductor away from the joint, nothing off the structure);
+        "regions": warm regions over the local background (:func:`irpatrol.analysis.find_hotspots`);
+        "auto" (default): the structure reading for an aerial view (object distance unknown or at
+        least :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) with no user reference region, when it
+        confirms any compact maximum on a line; the region reading otherwise (close-ups of panels and
+        terminals, where one part fills much of the frame and nothing is a thin line).
+
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
     """
@@ -137,9 +151,20 @@ def examine(
         conditions = _with_reading_flags(conditions, thermogram)
     else:
         celsius = check_frame(thermogram)
-    hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
-                             accuracy=accuracy)
+    hotspots = None
+    if detector not in DETECTORS:
+        raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
+    if detector == "structure" or (detector == "auto" and reference_bbox is None and _aerial(conditions)):
+        t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
+            background(celsius).ambient_c, "background-median")
+        joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
+                                                ifov_mrad=ifov_mrad, accuracy=accuracy)
+        if confirmed or detector == "structure":
+            hotspots = joints
+    if hotspots is None:
+        hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
+                                 reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
+                                 accuracy=accuracy)
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy)) for h in hotspots]
     if not findings:
         check_names(standard, device)
@@ -151,6 +176,16 @@ def examine(
         t0_c, t0_source = background(celsius).ambient_c, "background-median"
     h, w = celsius.shape
     return Examination(findings, standard, device, int(w), int(h), t0_c, t0_source, conditions)
+
+
+DETECTORS = ("auto", "structure", "regions")
+"""Hotspot readings :func:`examine` offers (see its ``detector`` parameter)."""
+
+
+def _aerial(conditions: Conditions) -> bool:
+    """An aerial view: object distance unknown or at least :data:`CLOSE_RANGE_M` (m)."""
+    d = conditions.distance_m
+    return d is None or d <= 0 or d >= CLOSE_RANGE_M
 
 
 def check_names(standard: str, device: str) -> None:

@@ -1,0 +1,362 @@
+"""Hot joints as the local excess over the line structure they sit on (pure, OpenCV + numpy).
+
+A thermographer reads an aerial frame of a pole top by the structure: conductors are thin long
+ridges (brighter or darker than the sky or the ground behind them), the clamps and joints sit on
+them, and a bad joint is a *compact* maximum on its conductor whose heat falls off along it over a
+few fin lengths (docs/physics.md §3). The three phases run in parallel, so the same part on another
+phase sits on a parallel conductor close by. This module follows that reading:
+
+1. **Compact maxima** (:func:`compact_excess`): a pixel's excess over the hottest pixel on a ring
+   around it, E_r = T − max_ring_r(T), at ring radii of :data:`RING_PX` px on a max-pooled pyramid
+   (each level halves the resolution, so the radii are 5, 10, 20, 40 px at full resolution and a
+   thin conductor survives the pooling). Along a conductor the ring meets the same conductor, so
+   E ≤ 0 there; on a joint the ring meets the conductor beyond the joint's heat, so E is the
+   joint's local excess (a white top-hat with a ring element). Candidates: connected regions of
+   E ≥ :data:`MIN_EXCESS_K`, the strongest :data:`MAX_CANDIDATES`.
+2. **On a line** (:func:`line_through`): along some direction the candidate must continue both
+   ways as a thin ridge — profiles across that direction at 1–3 ring radii from the candidate show
+   a line at least :data:`LINE_CONTRAST_K` off both sides on most samples. Roofs, roads, vehicles,
+   trees, sky and glints are not thin ridges through the candidate: they are never graded
+   (issue 10 item 3). The ridge's own temperature beyond 2 ring radii is the conductor's T.
+3. **T2** (:func:`phase_peers`): the same part on another phase — confirmed candidates on parallel
+   lines (within :data:`PARALLEL_DEG`) offset across the line and within :data:`PEER_RADII` ring
+   radii, not hotter; T2 is the lowest of the nearest two (the healthiest phase). Else the same
+   conductor away from the joint, else none (the caller reports it unrated).
+
+Everything is a temperature difference or a geometric relation, so a uniform offset changes no
+result and no frame size or scenario is assumed. Cost: a few ring dilations (< 2 ms) and numpy
+sampling of ≤ :data:`MAX_CANDIDATES` candidates, ≈ 5 ms for a 640×512 frame on one core.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+RING_PX = 5
+"""Ring radius (px) at each pyramid level: 5, 10, 20, 40 px at full resolution. A clamp of 0.2 m
+with a heat tail of ≈ 1.5 fin lengths (λ ≈ 0.16 m, docs/physics.md §3) spans ≈ 0.35 m each side of
+its peak: 27 px at 5 m, 9 px at 15 m, 4.5 px at 30 m with 1.3 mrad pixels, so the radii cover the
+5–30 m of a drone inspection."""
+LEVELS = 4
+"""Pyramid levels (full resolution and three 2×2 max-pooled halvings)."""
+MIN_EXCESS_K = 0.3
+"""Least compact excess (K) of a candidate: six times the NETD of a 50 mK core (docs/physics.md §6),
+so sensor noise alone never makes one. Grading decides what is a defect, not this."""
+MAX_CANDIDATES = 40
+"""Candidates examined per frame, strongest excess first (bounds the time on a busy frame)."""
+LINE_CONTRAST_K = 0.3
+"""Least difference (K) between a ridge sample and the background on each side of it: ten times the
+NETD of a 50 mK core. Project choice."""
+PROFILE_HALF_PX = 4
+"""Half length (px) of a profile across the line: a 10 kV conductor (10–20 mm) is 1–3 px wide at
+5–30 m with 1.3 mrad pixels, so its sides are 3–4 px from its axis."""
+ANGLES = 36
+"""Directions tried for the line (5° apart)."""
+LINE_SAMPLES = 8
+"""Profiles per side of a candidate, spread over 1–3 ring radii from it."""
+MIN_RIDGE_SAMPLES = 5
+"""Profiles (of :data:`LINE_SAMPLES`) per side that must show a ridge of one sign."""
+PARALLEL_DEG = 10.0
+"""Largest difference (°) of the directions of two conductors taken as parallel phases."""
+MAX_PHASE_SPACING_PX = 140.0
+"""Farthest peer (px): phase spacing ≈ 0.7 m on a 10 kV crossarm is 108 px at 5 m with 1.3 mrad
+pixels, with room for a finer camera or an oblique view. Project choice."""
+SPACING_RATIO = 1.35
+"""Largest ratio of the two spacings of a three-phase row (equal on the crossarm; an oblique view
+foreshortens both alike, a perspective changes them by far less). Project choice."""
+ROW_TOLERANCE = 0.2
+"""Largest distance of the middle part from the line through the outer two, in spacings."""
+ROW_ANGLE_DEG = 20.0
+"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line."""
+LINE_RADII_PX = (4.0, 8.0, 12.0)
+"""Radii (px) of the line test, tried in turn: its samples lie at 1–3 radii from the candidate, past
+the part itself (a 0.2 m clamp is 31 px long at 5 m, 5 px at 30 m); at most 36 px away, beyond which
+a 5° direction step misses a 2 px line by more than its width. Project choice."""
+FAR_MAX_PX = 160.0
+"""How far (px) a joint's conductor is followed for its own temperature: 1 m at 5 m with 1.3 mrad
+pixels, six fin lengths (λ ≈ 0.16 m, docs/physics.md §3)."""
+FAR_HALF_DISTANCES = 4.0
+"""Readings from this many half-way distances on are the conductor's own: with d½ ≥ λ·ln 2 they lie
+beyond 2.8 λ, where the excess has fallen below 6 %."""
+FAR_MIN_SAMPLES = 6
+"""Least ridge readings for the conductor's own temperature."""
+PEER_MIN_EXCESS_K = 0.5
+"""Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
+textured background makes weaker maxima along it). Project choice."""
+MIN_PEER_OFFSET_PX = 3.0
+"""Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
+
+
+@dataclass(frozen=True, eq=False)
+class Joint:
+    """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
+    [0, 180) from the x axis towards y. ``line_c``: the conductor's own ridge temperature beyond two
+    ring radii (None when the ridge reading spread more than 1 K); ``peers``: indices of the
+    parallel-phase candidates in the list :func:`find_joints` returns."""
+
+    xy: tuple[int, int]
+    t1_c: float
+    excess_k: float
+    radius_px: int
+    angle_deg: float
+    line_c: float | None
+    t2_c: float | None = None
+    t2_source: str = "none"
+    peers_xy: tuple[tuple[int, int], ...] = field(default=())
+
+
+def _pool(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape
+    pooled = cv2.dilate(img, np.ones((2, 2), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+    return np.ascontiguousarray(pooled[: h - h % 2: 2, : w - w % 2: 2])
+
+
+def _ring(r: int) -> np.ndarray:
+    k = np.zeros((2 * r + 1, 2 * r + 1), np.uint8)
+    cv2.circle(k, (r, r), r, 1, 1)
+    return k
+
+
+def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, int]]:
+    """(x, y, T1 °C, E K, level) of the compact maxima of a frame, strongest excess first, at most
+    :data:`MAX_CANDIDATES` (module docstring, step 1). At each pyramid level a candidate is a local
+    maximum (3×3) with E = T − max_ring(T) ≥ :data:`MIN_EXCESS_K`; it is placed at the hottest
+    full-resolution pixel of its pooled block and kept at the lowest level it shows at (its compact
+    scale), with the largest E over the levels."""
+    img = np.asarray(celsius, dtype=np.float32)
+    h, w = img.shape
+    ring, box3 = _ring(RING_PX), np.ones((3, 3), np.uint8)
+    rows: list[np.ndarray] = []
+    cur = img
+    for k in range(LEVELS):
+        if min(cur.shape) < 2 * RING_PX + 1:
+            break
+        e = cur - cv2.dilate(cur, ring, borderType=cv2.BORDER_REPLICATE)
+        ys, xs = np.nonzero((e >= MIN_EXCESS_K) & (cur >= cv2.dilate(cur, box3)))
+        keep = np.argsort(-e[ys, xs])[:MAX_CANDIDATES]
+        ys, xs = ys[keep], xs[keep]
+        s = 2 ** k
+        if s > 1 and len(ys):
+            blocks = img[: cur.shape[0] * s, : cur.shape[1] * s].reshape(cur.shape[0], s, cur.shape[1], s)
+            arg = blocks[ys, :, xs, :].reshape(len(ys), -1).argmax(axis=1)
+            fy, fx = ys * s + arg // s, xs * s + arg % s
+        else:
+            fy, fx = ys, xs
+        rows.append(np.stack([fx, fy, e[ys, xs], np.full(len(ys), k)], axis=1).astype(np.float64))
+        cur = _pool(cur)
+    if not rows:
+        return []
+    pts = np.concatenate(rows)
+    pts = pts[np.lexsort((-pts[:, 2], pts[:, 3]))]  # lowest level first, strongest first
+    reach = 2.0 ** pts[:, 3] + 1.0
+    close = (np.abs(pts[:, None, 0] - pts[None, :, 0]) <= reach[:, None]) & \
+            (np.abs(pts[:, None, 1] - pts[None, :, 1]) <= reach[:, None])
+    alive = np.ones(len(pts), bool)
+    best_e = pts[:, 2].copy()
+    for i in range(len(pts)):
+        if alive[i]:
+            later = close[i] & alive & (np.arange(len(pts)) > i)
+            best_e[i] = max(best_e[i], float(pts[later, 2].max(initial=-np.inf)))
+            alive[later] = False
+    out = [(int(p[0]), int(p[1]), float(img[int(p[1]), int(p[0])]), float(e_), int(p[3]))
+           for p, e_ in zip(pts[alive], best_e[alive], strict=True)]
+    out.sort(key=lambda c: -c[3])
+    return out[:MAX_CANDIDATES]
+
+
+_THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
+_OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
+
+
+def lines_through(img: np.ndarray, xy: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For C points ``xy`` (C×2 px) and their ring radii (C,): whether a thin ridge runs through each
+    both ways (bool C), its direction (° C) and its temperature beyond 2 radii (°C C, NaN when the
+    readings there spread more than 1 K or are too few). Module docstring, step 2."""
+    h, w = img.shape
+    ux, uy = np.cos(_THETA), np.sin(_THETA)
+    frac = np.linspace(1.0, 3.0, LINE_SAMPLES)
+    d = radius[:, None] * frac[None, :]  # (C, S)
+    sign = np.array([-1.0, 1.0])
+    along = sign[None, None, :, None, None] * d[:, None, None, :, None]  # (C, 1, 2, S, 1)
+    offs = _OFFS[None, None, None, None, :]
+    ax = xy[:, 0, None, None, None, None] + along * ux[None, :, None, None, None] - offs * uy[None, :, None, None, None]
+    ay = xy[:, 1, None, None, None, None] + along * uy[None, :, None, None, None] + offs * ux[None, :, None, None, None]
+    px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
+    inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=4)
+    p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
+    left, right = p[..., :2].mean(axis=4), p[..., -2:].mean(axis=4)
+    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=4)
+    centre = np.take_along_axis(mid, k[..., None], axis=4)[..., 0]
+    cl, cr = centre - left, centre - right
+    ridge = inside & (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
+    per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
+    score = per_side.min(axis=2)
+    a = np.argmax(score, axis=1)
+    ok = score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES
+    c_idx = np.arange(len(a))
+    far = ridge[c_idx, a] & (frac >= 2.0)[None, None, :]  # (C, 2, S)
+    vals = np.where(far, centre[c_idx, a], np.nan).reshape(len(a), -1)
+    line_c = np.full(len(a), np.nan)
+    enough = np.isfinite(vals).sum(axis=1) >= 3
+    if enough.any():
+        q25, q50, q75 = np.nanpercentile(vals[enough], [25.0, 50.0, 75.0], axis=1)
+        line_c[enough] = np.where(q75 - q25 <= 1.0, q50, np.nan)
+    return ok, np.rad2deg(_THETA[a]), line_c
+
+
+def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
+              angle_deg: float) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
+    of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
+    clamps do) that form a row with the joint: collinear within :data:`ROW_TOLERANCE` of the spacing,
+    equally spaced within :data:`SPACING_RATIO`, the row across the conductor direction by at least
+    :data:`ROW_ANGLE_DEG`, not hotter than the joint, within :data:`MAX_PHASE_SPACING_PX`, and as warm
+    as each other within 2 K (healthy phases carry the same load). The corresponding parts of the
+    three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
+    §4.3). The nearest such pair, or None."""
+    a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
+    a = a[(a[:, 2] <= t1_c) & (np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
+          & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
+    if len(a) < 2:
+        return None
+    i, j = np.triu_indices(len(a), 1)
+    pa = np.array([x, y], dtype=np.float64)
+    pb, pc = a[i, :2], a[j, :2]
+    dab, dac, dbc = np.hypot(*(pb - pa).T), np.hypot(*(pc - pa).T), np.hypot(*(pc - pb).T)
+    dists = np.stack([dbc, dac, dab], axis=1)  # the side opposite A, B, C
+    span = dists.max(axis=1)
+    other = np.sort(dists, axis=1)[:, :2]
+    cross = np.abs((pb - pa)[:, 0] * (pc - pa)[:, 1] - (pb - pa)[:, 1] * (pc - pa)[:, 0])
+    off = cross / np.maximum(span, 1e-9)  # the middle part's distance from the outer two's line
+    ends = np.argmax(dists, axis=1)  # the vertex opposite the span is the middle one
+    verts = np.stack([np.broadcast_to(pa, pb.shape), pb, pc], axis=1)
+    outer = np.array([[1, 2], [0, 2], [0, 1]])[ends]
+    row = verts[np.arange(len(i)), outer[:, 1]] - verts[np.arange(len(i)), outer[:, 0]]
+    th = np.deg2rad(angle_deg)
+    cos_row = np.abs(row @ np.array([np.cos(th), np.sin(th)])) / np.maximum(span, 1e-9)
+    good = ((np.abs(a[i, 2] - a[j, 2]) <= 2.0) & (other[:, 0] >= 3.0)
+            & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
+            & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
+    if not good.any():
+        return None
+    k = int(np.argmin(np.where(good, span, np.inf)))
+    return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
+
+
+def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
+    """Indices of the confirmed candidates that may be the same part on another phase of
+    ``joints[i]``: on a parallel line (:data:`PARALLEL_DEG`), off its line by ≥
+    :data:`MIN_PEER_OFFSET_PX` and in a direction at least :data:`ROW_ANGLE_DEG` off the conductor
+    (a 5° direction error would put the same conductor 8 px off the line 90 px away), within
+    :data:`MAX_PHASE_SPACING_PX`, not hotter; the nearest two."""
+    j = joints[i]
+    th = np.deg2rad(j.angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    found: list[tuple[float, int]] = []
+    for k, o in enumerate(joints):
+        if k == i or o.t1_c > j.t1_c:
+            continue
+        dang = abs((o.angle_deg - j.angle_deg + 90.0) % 180.0 - 90.0)
+        dx, dy = o.xy[0] - j.xy[0], o.xy[1] - j.xy[1]
+        dist = float(np.hypot(dx, dy))
+        across = abs(-uy * dx + ux * dy)
+        off_line = max(MIN_PEER_OFFSET_PX, np.sin(np.deg2rad(ROW_ANGLE_DEG)) * dist)
+        if dang <= PARALLEL_DEG and across >= off_line and dist <= MAX_PHASE_SPACING_PX:
+            found.append((dist, k))
+    return tuple(k for _, k in sorted(found)[:2])
+
+
+def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
+    """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
+    the ridge is followed both ways up to :data:`FAR_MAX_PX`; the joint's heat falls off along it
+    as exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
+    half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
+    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ e⁻³ of the excess. T is their median; None when
+    fewer than :data:`FAR_MIN_SAMPLES` show a ridge there or they spread over more than 1 K."""
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    d = np.arange(3.0, FAR_MAX_PX, 1.0)
+    sides = []
+    for sign in (-1.0, 1.0):
+        ax = x + sign * d[:, None] * ux - _OFFS[None, :] * uy
+        ay = y + sign * d[:, None] * uy + _OFFS[None, :] * ux
+        px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
+        inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=1)
+        p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)].astype(np.float64)
+        left, right = p[:, :2].mean(axis=1), p[:, -2:].mean(axis=1)
+        mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+        centre = mid.max(axis=1)
+        ridge = inside & (np.minimum(centre - left, centre - right) >= LINE_CONTRAST_K)
+        sides.append((centre, ridge))
+    vals = np.concatenate([c[r] for c, r in sides])
+    if vals.size < FAR_MIN_SAMPLES:
+        return None
+    floor = float(np.percentile(vals, 10.0))
+    half = floor + 0.5 * (t1_c - floor)
+    out = []
+    for centre, ridge in sides:
+        below = np.nonzero(ridge & (centre <= half))[0]
+        if below.size:
+            far = ridge & (d >= FAR_HALF_DISTANCES * d[below[0]])
+            out.append(centre[far])
+    far_vals = np.concatenate(out) if out else np.empty(0)
+    if far_vals.size < FAR_MIN_SAMPLES:
+        return None
+    q25, q50, q75 = np.percentile(far_vals, [25.0, 50.0, 75.0])
+    return float(q50) if q75 - q25 <= 1.0 else None
+
+
+def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0) -> list[Joint]:
+    """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring).
+
+    A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
+    healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
+    blurred into the sky behind it or bare metal reflecting the sky, docs/physics.md §1): the next
+    reference is tried."""
+    img = np.asarray(celsius, dtype=np.float32)
+    cands = compact_maxima(img)
+    if not cands:
+        return []
+    xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
+    r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
+    ok = np.zeros(len(cands), bool)
+    ang = np.zeros(len(cands))
+    line_c = np.full(len(cands), np.nan)
+    for radius in LINE_RADII_PX:  # a part's own size is not known: the smallest radius that shows a line
+        todo = ~ok
+        if not todo.any():
+            break
+        o, a, lc = lines_through(img, xy[todo], np.full(int(todo.sum()), radius))
+        idx = np.nonzero(todo)[0]
+        ok[idx], ang[idx], line_c[idx] = o, a, lc
+    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i]),
+                    None if np.isnan(line_c[i]) else float(line_c[i]))
+              for i, c in enumerate(cands) if ok[i]]
+    joints.sort(key=lambda j: -j.t1_c)
+    out = []
+    for i, j in enumerate(joints):
+        par = [(o.xy[0], o.xy[1], o.t1_c, o.excess_k, 0) for o in joints
+               if abs((o.angle_deg - j.angle_deg + 90.0) % 180.0 - 90.0) <= PARALLEL_DEG
+               and o.excess_k >= PEER_MIN_EXCESS_K and (t0_c is None or o.t1_c >= t0_c - accuracy_k)]
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg)
+        if row is not None:
+            t2 = min(float(img[p[1], p[0]]) for p in row)
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
+            continue
+        peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
+            t0_c is None or joints[k].t1_c >= t0_c - accuracy_k))]
+        if peers:
+            t2 = min(joints[k].t1_c for k in peers)
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
+                                           peers_xy=tuple(joints[k].xy for k in peers)))
+        else:
+            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
+            valid = far is not None and (t0_c is None or far >= t0_c - accuracy_k)
+            out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor") if valid else j)
+    return out
