@@ -32,7 +32,7 @@ from irpatrol.diagnosis import diagnose, load_ruleset
 from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 
-SEED = 20261202
+SEED = int(__import__("os").environ.get("IRPATROL_BENCH_SEED", "20261202"))
 FRAMES_PER_SCENARIO = int(__import__("os").environ.get("IRPATROL_BENCH_FRAMES", "90"))
 RULES = load_ruleset("dlt664-2016")
 TARGETS = "targets: recall ≥ 95 %, ≤ 1 false defect / 100 healthy frames, grade right ≥ 95 %, " \

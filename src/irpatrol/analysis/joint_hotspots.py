@@ -60,7 +60,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
     """
     img = np.asarray(celsius, dtype=np.float32)
-    joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy))
+    joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
     flag_conditions = conditions
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
     found: list[Hotspot] = []

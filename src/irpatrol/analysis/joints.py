@@ -62,9 +62,9 @@ MIN_RIDGE_SAMPLES = 5
 """Profiles (of :data:`LINE_SAMPLES`) per side that must show a ridge of one sign."""
 PARALLEL_DEG = 10.0
 """Largest difference (°) of the directions of two conductors taken as parallel phases."""
-MAX_PHASE_SPACING_PX = 140.0
+MAX_PHASE_SPACING_PX = 240.0
 """Farthest peer (px): phase spacing ≈ 0.7 m on a 10 kV crossarm is 108 px at 5 m with 1.3 mrad
-pixels, with room for a finer camera or an oblique view. Project choice."""
+pixels, and an outer phase's far peer is two spacings away. Project choice."""
 SPACING_RATIO = 1.35
 """Largest ratio of the two spacings of a three-phase row (equal on the crossarm; an oblique view
 foreshortens both alike, a perspective changes them by far less). Project choice."""
@@ -83,6 +83,9 @@ FAR_HALF_DISTANCES = 4.0
 """Readings from this many half-way distances on are the conductor's own: with d½ ≥ λ·ln 2 they lie
 beyond 2.8 λ, where the excess has fallen below 6 %."""
 FAR_MIN_SAMPLES = 6
+TRACK_GAP_PX = 6
+"""Steps (px) without a ridge after which a conductor is no longer followed (it left the frame's
+structure, crossed a background of its own temperature, or ended)."""
 """Least ridge readings for the conductor's own temperature."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
@@ -215,12 +218,12 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
     clamps do) that form a row with the joint: collinear within :data:`ROW_TOLERANCE` of the spacing,
     equally spaced within :data:`SPACING_RATIO`, the row across the conductor direction by at least
-    :data:`ROW_ANGLE_DEG`, not hotter than the joint, within :data:`MAX_PHASE_SPACING_PX`, and as warm
-    as each other within 2 K (healthy phases carry the same load). The corresponding parts of the
+    :data:`ROW_ANGLE_DEG`, within :data:`MAX_PHASE_SPACING_PX` (T2 is then the cooler of the two:
+    the healthiest phase, so a second faulty phase does not hide the first). The corresponding parts of the
     three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
     §4.3). The nearest such pair, or None."""
     a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
-    a = a[(a[:, 2] <= t1_c) & (np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
+    a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
           & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
     if len(a) < 2:
         return None
@@ -239,13 +242,34 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     row = verts[np.arange(len(i)), outer[:, 1]] - verts[np.arange(len(i)), outer[:, 0]]
     th = np.deg2rad(angle_deg)
     cos_row = np.abs(row @ np.array([np.cos(th), np.sin(th)])) / np.maximum(span, 1e-9)
-    good = ((np.abs(a[i, 2] - a[j, 2]) <= 2.0) & (other[:, 0] >= 3.0)
+    good = ((other[:, 0] >= 3.0)
             & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
             & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
     if not good.any():
         return None
     k = int(np.argmin(np.where(good, span, np.inf)))
     return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
+
+
+def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Whether each point of ``xy`` (N×2 px) is the peak of a part elongated along ``angle_deg``: at
+    2–4 px from it the readings along that direction exceed those across it by ≥
+    :data:`LINE_CONTRAST_K` (a clamp lies along its conductor; a warm patch of the ground is no
+    longer one way than the other)."""
+    if not len(xy):
+        return np.zeros(0, bool)
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    u, n = np.array([np.cos(th), np.sin(th)]), np.array([-np.sin(th), np.cos(th)])
+    a = np.array([2.0, 3.0, 4.0])[:, None, None] * np.array([-1.0, 1.0])[None, :, None]  # (3, 2, 1)
+
+    def mean_at(v: np.ndarray) -> np.ndarray:
+        p = xy[None, None, :, :] + a[..., None] * v  # (3, 2, N, 2)
+        px = np.clip(np.rint(p[..., 0]).astype(np.intp), 0, w - 1)
+        py = np.clip(np.rint(p[..., 1]).astype(np.intp), 0, h - 1)
+        return img[py, px].mean(axis=1)  # (3, N)
+
+    return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
 
 
 def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
@@ -271,40 +295,64 @@ def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
     return tuple(k for _, k in sorted(found)[:2])
 
 
-def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
-    """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
-    the ridge is followed both ways up to :data:`FAR_MAX_PX`; the joint's heat falls off along it
-    as exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
-    half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
-    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ e⁻³ of the excess. T is their median; None when
-    fewer than :data:`FAR_MIN_SAMPLES` show a ridge there or they spread over more than 1 K."""
+def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> tuple[np.ndarray, np.ndarray]:
+    """Follow the thin ridge leaving (x, y) along ``angle_deg`` (``sign`` ±1: which way) for up to
+    :data:`FAR_MAX_PX` px in 1 px steps, re-centring on the ridge each step (a 5° direction error
+    or a slightly curved conductor drifts 1 px in 11). Returns the distances (px) and ridge readings
+    (°C) of the steps where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both sides
+    (:data:`PROFILE_HALF_PX` away); it stops after :data:`TRACK_GAP_PX` steps without one."""
     h, w = img.shape
     th = np.deg2rad(angle_deg)
-    ux, uy = np.cos(th), np.sin(th)
-    d = np.arange(3.0, FAR_MAX_PX, 1.0)
-    sides = []
-    for sign in (-1.0, 1.0):
-        ax = x + sign * d[:, None] * ux - _OFFS[None, :] * uy
-        ay = y + sign * d[:, None] * uy + _OFFS[None, :] * ux
-        px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
-        inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=1)
-        p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)].astype(np.float64)
-        left, right = p[:, :2].mean(axis=1), p[:, -2:].mean(axis=1)
-        mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-        centre = mid.max(axis=1)
-        ridge = inside & (np.minimum(centre - left, centre - right) >= LINE_CONTRAST_K)
-        sides.append((centre, ridge))
-    vals = np.concatenate([c[r] for c, r in sides])
+    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
+    off, miss = 0.0, 0
+    dist: list[float] = []
+    vals: list[float] = []
+    for d in np.arange(3.0, FAR_MAX_PX):
+        cx, cy = x + sign * d * ux + off * nx, y + sign * d * uy + off * ny
+        px = np.rint(cx + _OFFS * nx).astype(np.intp)
+        py = np.rint(cy + _OFFS * ny).astype(np.intp)
+        if px.min() < 0 or py.min() < 0 or px.max() >= w or py.max() >= h:
+            break
+        p = img[py, px]
+        side = 0.5 * (p[:2].mean() + p[-2:].mean())
+        mid = p[PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+        k = int(np.argmax(np.abs(mid - side)))
+        c = float(mid[k])
+        if min(abs(c - p[:2].mean()), abs(c - p[-2:].mean())) >= LINE_CONTRAST_K and \
+                (c - p[:2].mean()) * (c - p[-2:].mean()) > 0:
+            dist.append(float(d))
+            vals.append(c)
+            off += k - 1
+            miss = 0
+        else:
+            miss += 1
+            if miss > TRACK_GAP_PX:
+                break
+    return np.array(dist), np.array(vals)
+
+
+def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
+    """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
+    the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
+    exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
+    half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
+    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. T is their median; None when
+    fewer than :data:`FAR_MIN_SAMPLES` show a ridge there or they spread over more than 1 K.
+
+    A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
+    background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
+    background is close to it, which the hotspot's ``small-target`` flag does not cover."""
+    sides = [track_ridge(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0)]
+    vals = np.concatenate([v for _, v in sides])
     if vals.size < FAR_MIN_SAMPLES:
         return None
     floor = float(np.percentile(vals, 10.0))
     half = floor + 0.5 * (t1_c - floor)
     out = []
-    for centre, ridge in sides:
-        below = np.nonzero(ridge & (centre <= half))[0]
+    for d, v in sides:
+        below = np.nonzero(v <= half)[0]
         if below.size:
-            far = ridge & (d >= FAR_HALF_DISTANCES * d[below[0]])
-            out.append(centre[far])
+            out.append(v[d >= FAR_HALF_DISTANCES * d[below[0]]])
     far_vals = np.concatenate(out) if out else np.empty(0)
     if far_vals.size < FAR_MIN_SAMPLES:
         return None
@@ -312,8 +360,11 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     return float(q50) if q75 - q25 <= 1.0 else None
 
 
-def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0) -> list[Joint]:
-    """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring).
+def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
+                min_excess_k: float = MIN_EXCESS_K) -> list[Joint]:
+    """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
+    sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
+    as peers.
 
     A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
     healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
@@ -339,11 +390,14 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                     None if np.isnan(line_c[i]) else float(line_c[i]))
               for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
+    pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
+    pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
     out = []
     for i, j in enumerate(joints):
-        par = [(o.xy[0], o.xy[1], o.t1_c, o.excess_k, 0) for o in joints
-               if abs((o.angle_deg - j.angle_deg + 90.0) % 180.0 - 90.0) <= PARALLEL_DEG
-               and o.excess_k >= PEER_MIN_EXCESS_K and (t0_c is None or o.t1_c >= t0_c - accuracy_k)]
+        if j.excess_k < min_excess_k:
+            out.append(j)
+            continue
+        par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
@@ -357,6 +411,5 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                                            peers_xy=tuple(joints[k].xy for k in peers)))
         else:
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
-            valid = far is not None and (t0_c is None or far >= t0_c - accuracy_k)
-            out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor") if valid else j)
+            out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
