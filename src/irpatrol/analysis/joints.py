@@ -46,8 +46,11 @@ LEVELS = 4
 MIN_EXCESS_K = 0.3
 """Least compact excess (K) of a candidate: six times the NETD of a 50 mK core (docs/physics.md §6),
 so sensor noise alone never makes one. Grading decides what is a defect, not this."""
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 30
 """Candidates examined per frame, strongest excess first (bounds the time on a busy frame)."""
+MAX_JUDGED = 8
+"""Confirmed joints, hottest first, for which T2 is sought (the rest serve as peers only): a pole
+top carries a few dozen parts, of which the hottest few are the ones worth grading."""
 LINE_CONTRAST_K = 0.3
 """Least difference (K) between a ridge sample and the background on each side of it: ten times the
 NETD of a 50 mK core. Project choice."""
@@ -83,9 +86,10 @@ FAR_HALF_DISTANCES = 4.0
 """Readings from this many half-way distances on are the conductor's own: with d½ ≥ λ·ln 2 they lie
 beyond 2.8 λ, where the excess has fallen below 6 %."""
 FAR_MIN_SAMPLES = 6
-TRACK_GAP_PX = 6
-"""Steps (px) without a ridge after which a conductor is no longer followed (it left the frame's
-structure, crossed a background of its own temperature, or ended)."""
+TRACK_SEGMENT_PX = 12
+"""Length (px) of the segments in which a conductor is followed; a segment with a ridge on fewer than
+a third of its steps ends it (it left the structure, crossed a background of its own temperature,
+or ended)."""
 """Least ridge readings for the conductor's own temperature."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
@@ -97,16 +101,15 @@ MIN_PEER_OFFSET_PX = 3.0
 @dataclass(frozen=True, eq=False)
 class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
-    [0, 180) from the x axis towards y. ``line_c``: the conductor's own ridge temperature beyond two
-    ring radii (None when the ridge reading spread more than 1 K); ``peers``: indices of the
-    parallel-phase candidates in the list :func:`find_joints` returns."""
+    [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
+    found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
+    ``none``)."""
 
     xy: tuple[int, int]
     t1_c: float
     excess_k: float
     radius_px: int
     angle_deg: float
-    line_c: float | None
     t2_c: float | None = None
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
@@ -175,41 +178,38 @@ _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
 _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 
 
-def lines_through(img: np.ndarray, xy: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For C points ``xy`` (C×2 px) and their ring radii (C,): whether a thin ridge runs through each
-    both ways (bool C), its direction (° C) and its temperature beyond 2 radii (°C C, NaN when the
-    readings there spread more than 1 K or are too few). Module docstring, step 2."""
-    h, w = img.shape
+_PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
+
+
+def _offsets(radius: float, width: int) -> np.ndarray:
+    """Linear offsets (A, 2, S, P) of the line-test samples around a pixel of a padded image of
+    row length ``width``: direction, side, sample along, offset across."""
     ux, uy = np.cos(_THETA), np.sin(_THETA)
-    frac = np.linspace(1.0, 3.0, LINE_SAMPLES)
-    d = radius[:, None] * frac[None, :]  # (C, S)
-    sign = np.array([-1.0, 1.0])
-    along = sign[None, None, :, None, None] * d[:, None, None, :, None]  # (C, 1, 2, S, 1)
-    offs = _OFFS[None, None, None, None, :]
-    ax = xy[:, 0, None, None, None, None] + along * ux[None, :, None, None, None] - offs * uy[None, :, None, None, None]
-    ay = xy[:, 1, None, None, None, None] + along * uy[None, :, None, None, None] + offs * ux[None, :, None, None, None]
-    px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
-    inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=4)
-    p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
+    along = np.array([-1.0, 1.0])[None, :, None, None] * (radius * np.linspace(1.0, 3.0, LINE_SAMPLES))[
+        None, None, :, None]
+    dx = np.rint(along * ux[:, None, None, None] - _OFFS * uy[:, None, None, None]).astype(np.int64)
+    dy = np.rint(along * uy[:, None, None, None] + _OFFS * ux[:, None, None, None]).astype(np.int64)
+    return dy * width + dx
+
+
+def lines_through(img: np.ndarray, xy: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
+    ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
+    beyond the frame repeat its edge (a flat profile: no ridge)."""
+    padded = cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+    width = padded.shape[1]
+    base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
+    p = padded.ravel()[base[:, None, None, None, None] + _offsets(radius, width)[None]]  # (C, A, 2, S, P)
     left, right = p[..., :2].mean(axis=4), p[..., -2:].mean(axis=4)
     mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=4)
-    centre = np.take_along_axis(mid, k[..., None], axis=4)[..., 0]
+    dev = np.abs(mid - 0.5 * (left + right)[..., None])
+    centre = np.take_along_axis(mid, dev.argmax(axis=4)[..., None], axis=4)[..., 0]
     cl, cr = centre - left, centre - right
-    ridge = inside & (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
+    ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
     score = per_side.min(axis=2)
     a = np.argmax(score, axis=1)
-    ok = score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES
-    c_idx = np.arange(len(a))
-    far = ridge[c_idx, a] & (frac >= 2.0)[None, None, :]  # (C, 2, S)
-    vals = np.where(far, centre[c_idx, a], np.nan).reshape(len(a), -1)
-    line_c = np.full(len(a), np.nan)
-    enough = np.isfinite(vals).sum(axis=1) >= 3
-    if enough.any():
-        q25, q50, q75 = np.nanpercentile(vals[enough], [25.0, 50.0, 75.0], axis=1)
-        line_c[enough] = np.where(q75 - q25 <= 1.0, q50, np.nan)
-    return ok, np.rad2deg(_THETA[a]), line_c
+    return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(_THETA[a])
 
 
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
@@ -297,38 +297,39 @@ def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
 
 def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> tuple[np.ndarray, np.ndarray]:
     """Follow the thin ridge leaving (x, y) along ``angle_deg`` (``sign`` ±1: which way) for up to
-    :data:`FAR_MAX_PX` px in 1 px steps, re-centring on the ridge each step (a 5° direction error
-    or a slightly curved conductor drifts 1 px in 11). Returns the distances (px) and ridge readings
-    (°C) of the steps where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both sides
-    (:data:`PROFILE_HALF_PX` away); it stops after :data:`TRACK_GAP_PX` steps without one."""
+    :data:`FAR_MAX_PX` px, in segments of :data:`TRACK_SEGMENT_PX` px re-centred on the ridge (a 5°
+    direction error or a slightly curved conductor drifts 1 px in 11). Returns the distances (px)
+    and ridge readings (°C) where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both
+    sides (:data:`PROFILE_HALF_PX` away); it stops at a segment without one."""
     h, w = img.shape
     th = np.deg2rad(angle_deg)
     ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
-    off, miss = 0.0, 0
-    dist: list[float] = []
-    vals: list[float] = []
-    for d in np.arange(3.0, FAR_MAX_PX):
-        cx, cy = x + sign * d * ux + off * nx, y + sign * d * uy + off * ny
-        px = np.rint(cx + _OFFS * nx).astype(np.intp)
-        py = np.rint(cy + _OFFS * ny).astype(np.intp)
-        if px.min() < 0 or py.min() < 0 or px.max() >= w or py.max() >= h:
+    off = 0.0
+    dist: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
+        d = np.arange(start, start + TRACK_SEGMENT_PX)
+        ax = x + sign * d[:, None] * ux + (off + _OFFS[None, :]) * nx
+        ay = y + sign * d[:, None] * uy + (off + _OFFS[None, :]) * ny
+        px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
+        inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=1)
+        if not inside.any():
             break
-        p = img[py, px]
-        side = 0.5 * (p[:2].mean() + p[-2:].mean())
-        mid = p[PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-        k = int(np.argmax(np.abs(mid - side)))
-        c = float(mid[k])
-        if min(abs(c - p[:2].mean()), abs(c - p[-2:].mean())) >= LINE_CONTRAST_K and \
-                (c - p[:2].mean()) * (c - p[-2:].mean()) > 0:
-            dist.append(float(d))
-            vals.append(c)
-            off += k - 1
-            miss = 0
-        else:
-            miss += 1
-            if miss > TRACK_GAP_PX:
-                break
-    return np.array(dist), np.array(vals)
+        p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
+        left, right = p[:, :2].mean(axis=1), p[:, -2:].mean(axis=1)
+        mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+        k = np.argmax(np.abs(mid - 0.5 * (left + right)[:, None]), axis=1)
+        c = mid[np.arange(len(d)), k]
+        ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
+                                                       >= LINE_CONTRAST_K)
+        if ok.sum() < TRACK_SEGMENT_PX // 3:
+            break
+        dist.append(d[ok])
+        vals.append(c[ok].astype(np.float64))
+        off += float(np.median(k[ok])) - 1.0
+    if not dist:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(dist), np.concatenate(vals)
 
 
 def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
@@ -378,23 +379,20 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
     ok = np.zeros(len(cands), bool)
     ang = np.zeros(len(cands))
-    line_c = np.full(len(cands), np.nan)
     for radius in LINE_RADII_PX:  # a part's own size is not known: the smallest radius that shows a line
         todo = ~ok
         if not todo.any():
             break
-        o, a, lc = lines_through(img, xy[todo], np.full(int(todo.sum()), radius))
+        o, a = lines_through(img, xy[todo], radius)
         idx = np.nonzero(todo)[0]
-        ok[idx], ang[idx], line_c[idx] = o, a, lc
-    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i]),
-                    None if np.isnan(line_c[i]) else float(line_c[i]))
-              for i, c in enumerate(cands) if ok[i]]
+        ok[idx], ang[idx] = o, a
+    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
     pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
     out = []
     for i, j in enumerate(joints):
-        if j.excess_k < min_excess_k:
+        if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
