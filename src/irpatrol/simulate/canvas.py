@@ -44,10 +44,10 @@ class Canvas:
         h, w = self.img.shape
         half = max(width_px, 0.0) / 2.0
         reach = max(half, 0.5) + 1.0
-        x0 = max(0, int(math.floor(min(p0[0], p1[0]) - reach)))
-        x1 = min(w, int(math.ceil(max(p0[0], p1[0]) + reach)) + 1)
-        y0 = max(0, int(math.floor(min(p0[1], p1[1]) - reach)))
-        y1 = min(h, int(math.ceil(max(p0[1], p1[1]) + reach)) + 1)
+        x0 = max(0, math.floor(min(p0[0], p1[0]) - reach))
+        x1 = min(w, math.ceil(max(p0[0], p1[0]) + reach) + 1)
+        y0 = max(0, math.floor(min(p0[1], p1[1]) - reach))
+        y1 = min(h, math.ceil(max(p0[1], p1[1]) + reach) + 1)
         if x0 >= x1 or y0 >= y1:
             return
         yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
@@ -84,8 +84,8 @@ class Canvas:
         xs = [p0[0], p1[0]]
         ys = [p0[1], p1[1]]
         pad = width_px / 2
-        bx, by = int(math.floor(min(xs) - pad)), int(math.floor(min(ys) - pad))
-        return bx, by, int(math.ceil(max(xs) + pad)) - bx, int(math.ceil(max(ys) + pad)) - by
+        bx, by = math.floor(min(xs) - pad), math.floor(min(ys) - pad)
+        return bx, by, math.ceil(max(xs) + pad) - bx, math.ceil(max(ys) + pad) - by
 
     def disc(self, centre: tuple[float, float], rx: float, ry: float, true_c: float, emissivity: float,
              heat: Heat | None = None) -> None:

@@ -63,13 +63,17 @@ def _unit(slope: float) -> tuple[float, float]:
 
 
 def _long_rod(c: Canvas, through: tuple[float, float], d: tuple[float, float], width: float, t: float,
-              eps: float, heat: Heat | None, reach: float, both: bool = True) -> list[tuple[int, int]]:
-    """A conductor through ``through`` along ``d`` to the frame edge (one side unless ``both``)."""
+              eps: float, heat: Heat | None, reach: float, both: bool = True,
+              glint_px: float = 60.0) -> list[tuple[int, int]]:
+    """A conductor through ``through`` along ``d`` to the frame edge (one side unless ``both``);
+    returns the pixels ``glint_px`` and 2 × ``glint_px`` along it that lie in the frame (glint spots
+    away from the graded part)."""
     p0 = (through[0] - d[0] * reach, through[1] - d[1] * reach) if both else through
     p1 = (through[0] + d[0] * reach, through[1] + d[1] * reach)
     c.rod(p0, p1, width, t, eps, heat)
-    far = 0.6 * reach
-    return [(int(through[0] + d[0] * s), int(through[1] + d[1] * s)) for s in (far / 3, far / 2)]
+    h, w = c.img.shape
+    spots = [(int(through[0] + d[0] * s), int(through[1] + d[1] * s)) for s in (glint_px, 2 * glint_px)]
+    return [(x, y) for x, y in spots if 0 <= x < w and 0 <= y < h]
 
 
 def line(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
@@ -88,7 +92,8 @@ def line(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
         c.rod((ax, ay), top, f.px(P.PIN_INSULATOR.width_m), f.ambient_c + 0.5 * f.sun, f.eps["porcelain"])
         centre = (top[0] + d[0] * offset, top[1] + d[1] * offset)
         heat = point_heat(*centre, hot[i], lam) if i in hot else None
-        out.metal += _long_rod(c, top, d, cond_w, t_cond, f.eps["aluminium-bare"], heat, reach)
+        out.metal += _long_rod(c, top, (-d[0], -d[1]), cond_w, t_cond, f.eps["aluminium-bare"], heat, reach,
+                               glint_px=f.px(1.0))
         eps = f.eps["aluminium-cast-weathered"]
         length, width = f.px(P.PARALLEL_GROOVE_CLAMP.length_m), f.px(P.PARALLEL_GROOVE_CLAMP.width_m)
         bbox = c.box(centre, length, width, math.atan2(d[1], d[0]), t_clamp, eps, heat)
@@ -119,7 +124,7 @@ def strain(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
         for s, _e, cc in ends:
             tail = (cc[0] + s * d[0] * c_len / 2, cc[1] + s * d[1] * c_len / 2)
             out.metal += _long_rod(c, tail, (s * d[0], s * d[1]), cond_w, t_cond, f.eps["aluminium-bare"],
-                                   heat, reach, both=False)
+                                   heat, reach, both=False, glint_px=f.px(1.0))
         sag = f.px(0.35)
         (_, _, ca), (_, _, cb) = ends
         low = ((ca[0] + cb[0]) / 2, max(ca[1], cb[1]) + sag)
@@ -127,8 +132,8 @@ def strain(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
             c.rod(p, q, cond_w, t_cond, f.eps["aluminium-bare"], heat)
         eps = f.eps["aluminium-cast-weathered"]
         for s, _e, cc in ends:
-            bbox = c.box(cc, c_len, f.px(P.STRAIN_CLAMP.width_m), math.atan2(s * d[1], s * d[0]), t_clamp, eps,
-                         heat)
+            ang = math.atan2(s * d[1], s * d[0])
+            bbox = c.box(cc, c_len, f.px(P.STRAIN_CLAMP.width_m), ang, t_clamp, eps, heat)
             if s > 0:
                 out.targets.append(Target(cc, bbox, t_clamp, eps, (c_len, f.px(P.STRAIN_CLAMP.width_m))))
     return out
@@ -140,7 +145,7 @@ def disconnector(c: Canvas, f: Frame, hot: dict[int, float], target: str) -> Dra
     ``target``: "contact" (the jaw) or "terminal" (the upper terminal clamp)."""
     out = Drawn(parts={"bracket", "post-insulator", "disconnector-blade", "disconnector-contact",
                        "terminal-clamp", "lead"})
-    h, w = c.img.shape
+    h, _w = c.img.shape
     blade_l, blade_w = f.px(P.DISCONNECTOR_BLADE.length_m), f.px(P.DISCONNECTOR_BLADE.width_m)
     lam_blade = f.px(fin_length_flat_m(P.DISCONNECTOR_BLADE.width_m, 0.008, 390.0))
     t_metal = f.ambient_c + f.load_rise_k
@@ -204,7 +209,8 @@ def fuse(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
         c.rod((top[0] + side[0], top[1] + side[1]), (bottom[0] + side[0], bottom[1] + side[1]),
               f.px(P.FUSE_INSULATOR.width_m), f.ambient_c + 0.5 * f.sun, f.eps["porcelain"])
         lead_heat = point_heat(*top, hot[i], f.px(fin_length_m(P.CONDUCTOR_DIAMETER_M))) if i in hot else None
-        c.rod(top, (top[0] + f.px(0.4) * (i - 1) * 0.5, -2.0), cond_w, t_metal, f.eps["aluminium-bare"], lead_heat)
+        up = (top[0] + f.px(0.2) * (i - 1), -2.0)
+        c.rod(top, up, cond_w, t_metal, f.eps["aluminium-bare"], lead_heat)
         c.rod(bottom, (bottom[0] + f.px(0.1), h + 2.0), cond_w, t_metal, f.eps["aluminium-bare"])
         out.metal.append((int(top[0]), max(0, int(top[1] - f.px(0.8)))))
         t0 = (top[0] + ux * cl / 2, top[1] + uy * cl / 2)
@@ -233,7 +239,8 @@ def arrester(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
         ins_top = (ax - f.px(0.25), ay - f.px(P.PIN_INSULATOR.length_m))
         c.rod((ins_top[0], ay), ins_top, f.px(P.PIN_INSULATOR.width_m), f.ambient_c + 0.5 * f.sun,
               f.eps["porcelain"])
-        out.metal += _long_rod(c, ins_top, d, cond_w, t_cond, f.eps["aluminium-bare"], None, reach)
+        out.metal += _long_rod(c, ins_top, d, cond_w, t_cond, f.eps["aluminium-bare"], None, reach,
+                               glint_px=f.px(1.0))
         top = (ax, ay - body_l)
         c.rod(top, (ins_top[0] + f.px(0.05), ins_top[1]), cond_w, t_cond, f.eps["aluminium-bare"])
         t_body = f.ambient_c + 0.5 * f.sun + hot.get(i, 0.0)
@@ -243,7 +250,7 @@ def arrester(c: Canvas, f: Frame, hot: dict[int, float]) -> Drawn:
             c.rod((ax - body_w * 0.75, y), (ax + body_w * 0.75, y), max(0.6, f.px(0.012)), t_body, eps)
         c.box(top, f.px(0.03), body_w * 0.8, 0.0, t_cond, f.eps["galvanised-steel"])
         centre = (ax, ay - body_l / 2)
-        bbox = (int(ax - body_w / 2), int(ay - body_l), max(1, int(round(body_w))), max(1, int(round(body_l))))
+        bbox = (int(ax - body_w / 2), int(ay - body_l), max(1, round(body_w)), max(1, round(body_l)))
         out.targets.append(Target(centre, bbox, t_body, eps, (body_l, body_w)))
     return out
 
@@ -279,7 +286,7 @@ def transformer(c: Canvas, f: Frame, hot: dict[int, float], tank_rise_k: float, 
         out.metal.append((int(bx), max(0, int(top[1] - f.px(0.8)))))
         c.box(top, f.px(0.04), b_w * 0.5, 0.0, t_cond, f.eps["galvanised-steel"])
         centre = (bx, lid - b_l / 2)
-        bbox = (int(bx - b_w / 2), int(lid - b_l), max(1, int(round(b_w))), max(1, int(round(b_l))))
+        bbox = (int(bx - b_w / 2), int(lid - b_l), max(1, round(b_w)), max(1, round(b_l)))
         out.targets.append(Target(centre, bbox, t_body, eps, (b_l, b_w * 0.6)))
     return out
 

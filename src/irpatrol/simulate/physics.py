@@ -25,7 +25,7 @@ pixel; a Gaussian of σ ≈ 0.7 px is its usual fit (docs/physics.md §6)."""
 EMISSIVITY: dict[str, tuple[float, float]] = {
     "aluminium-bare": (0.2, 0.9),
     "aluminium-cast-weathered": (0.5, 0.9),
-    "copper-contact": (0.2, 0.8),
+    "copper-contact": (0.4, 0.8),
     "galvanised-steel": (0.3, 0.6),
     "porcelain": (0.90, 0.94),
     "polymer": (0.88, 0.94),
@@ -37,9 +37,10 @@ EMISSIVITY: dict[str, tuple[float, float]] = {
 bare stranded aluminium conductors from new (0.2–0.3) to weathered by years in service (up to
 0.9) (IEEE Std 738; unoxidised aluminium 0.02–0.1 and oxidised 0.2–0.4 in the Raytek metal table,
 8–14 µm); cast aluminium-alloy clamps, weathered, rough and dirty, 0.5–0.9 (*project choice*
-between oxidised aluminium and the 0.9 DL/T 664 practice for dirty fittings); copper contacts from
-burnished (0.07) to oxidised (0.6–0.78) (FLIR T10xx manual, table 39.1), silver-plated new ones
-lower; porcelain and glazed ceramic 0.90–0.94, concrete 0.92 (FLIR table 39.1)."""
+between oxidised aluminium and the 0.9 DL/T 664 practice for dirty fittings); copper contacts in
+service, oxidised, 0.4–0.8 (Raytek, 8–14 µm; FLIR T10xx manual table 39.1: oxidised 0.6–0.7,
+heavily oxidised 0.78; polished or burnished new copper, 0.02–0.07, is not drawn); porcelain and
+glazed ceramic 0.90–0.94, concrete 0.92 (FLIR table 39.1)."""
 
 
 def apparent_c(true_c: np.ndarray | float, emissivity: float | np.ndarray,

@@ -183,7 +183,8 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     if defect:
         tg = drawn.targets[hot_i]
         t1 = canvas.apparent(tg.true_c + (0.0 if device in _VOLTAGE else excess), tg.emissivity)
-        xy, bbox, size, target_eps = (round(tg.centre[0]), round(tg.centre[1])), tg.bbox, tg.size_px, tg.emissivity
+        xy = (round(tg.centre[0]), round(tg.centre[1]))
+        bbox, size, target_eps = tg.bbox, tg.size_px, tg.emissivity
         peers = [canvas.apparent(t.true_c, t.emissivity) for i, t in enumerate(drawn.targets) if i != hot_i]
         if peers:
             t2 = min(peers)
@@ -211,7 +212,8 @@ def _draw(canvas: Canvas, frame: layouts.Frame, scenario: str, hot: dict[int, fl
     if scenario == "strain-clamp":
         return layouts.strain(canvas, frame, hot)
     if scenario in ("terminal-clamp", "disconnector-contact"):
-        return layouts.disconnector(canvas, frame, hot, "terminal" if scenario == "terminal-clamp" else "contact")
+        target = "terminal" if scenario == "terminal-clamp" else "contact"
+        return layouts.disconnector(canvas, frame, hot, target)
     if scenario == "dropout-fuse":
         return layouts.fuse(canvas, frame, hot)
     if scenario == "arrester":
