@@ -29,15 +29,27 @@ class Surroundings:
     ground_c: float
 
 
+@dataclass(frozen=True)
+class Material:
+    """A surface: emissivity (8–14 µm) and visible colour (RGB 0…255, in diffuse daylight)."""
+
+    eps: float
+    colour: tuple[float, float, float] = (128.0, 128.0, 128.0)
+
+
 @dataclass
 class Canvas:
-    """The frame being drawn: ``img`` apparent °C (H×W float64) and the surroundings."""
+    """The frame being drawn: ``img`` apparent °C (H×W float64) and the surroundings; ``rgb``, when
+    given (H×W×3 float, 0…255), receives the same parts in their visible colours, lit by ``light``
+    (0.6 overcast … 1.1 full sun), round parts shaded lighter on top."""
 
     img: np.ndarray
     env: Surroundings
+    rgb: np.ndarray | None = None
+    light: float = 1.0
 
     def rod(self, p0: tuple[float, float], p1: tuple[float, float], width_px: float, true_c: float,
-            emissivity: float, heat: Heat | None = None, round_reflect: bool = True) -> None:
+            material: Material, heat: Heat | None = None, round_reflect: bool = True) -> None:
         """A straight part of ``width_px`` from ``p0`` to ``p1`` (x, y px): a conductor, a blade, a
         tube. ``round_reflect``: a cylinder's upper half reflects the sky, its lower half the ground
         (docs/physics.md §1); otherwise it reflects an even mix."""
@@ -71,23 +83,23 @@ class Canvas:
             frac = np.clip(0.5 - 0.5 * across[inside] / max(half, 1e-9), 0.0, 1.0)
         else:
             frac = np.full(ys.shape, 0.5)
-        self._paint(ys.astype(int), xs.astype(int), t, emissivity, frac, alpha)
+        self._paint(ys.astype(int), xs.astype(int), t, material, frac, alpha)
 
     def box(self, centre: tuple[float, float], length_px: float, width_px: float, angle_rad: float,
-            true_c: float, emissivity: float, heat: Heat | None = None) -> tuple[int, int, int, int]:
+            true_c: float, material: Material, heat: Heat | None = None) -> tuple[int, int, int, int]:
         """A rectangular part centred at ``centre`` (px), its length along ``angle_rad``; returns
         its bounding box (x, y, w, h px)."""
         ux, uy = math.cos(angle_rad), math.sin(angle_rad)
         p0 = (centre[0] - ux * length_px / 2, centre[1] - uy * length_px / 2)
         p1 = (centre[0] + ux * length_px / 2, centre[1] + uy * length_px / 2)
-        self.rod(p0, p1, width_px, true_c, emissivity, heat, round_reflect=False)
+        self.rod(p0, p1, width_px, true_c, material, heat, round_reflect=False)
         xs = [p0[0], p1[0]]
         ys = [p0[1], p1[1]]
         pad = width_px / 2
         bx, by = math.floor(min(xs) - pad), math.floor(min(ys) - pad)
         return bx, by, math.ceil(max(xs) + pad) - bx, math.ceil(max(ys) + pad) - by
 
-    def disc(self, centre: tuple[float, float], rx: float, ry: float, true_c: float, emissivity: float,
+    def disc(self, centre: tuple[float, float], rx: float, ry: float, true_c: float, material: Material,
              heat: Heat | None = None) -> None:
         """An elliptic part (a shed seen edge-on, a crown): radii ``rx``, ``ry`` px."""
         h, w = self.img.shape
@@ -103,21 +115,25 @@ class Canvas:
         t = np.full(ys.shape, true_c, dtype=np.float64)
         if heat is not None:
             t = t + heat(xs, ys)
-        self._paint(ys.astype(int), xs.astype(int), t, emissivity, np.full(ys.shape, 0.5), 1.0)
+        self._paint(ys.astype(int), xs.astype(int), t, material, np.full(ys.shape, 0.5), 1.0)
 
     def apparent(self, true_c: float, emissivity: float, sky_fraction: float = 0.5) -> float:
         """The apparent temperature (°C) a part at ``true_c`` is painted with (truth records)."""
         refl = reflected_c(self.env.sky_c, self.env.ground_c, sky_fraction)
         return float(apparent_c(true_c, emissivity, refl))
 
-    def _paint(self, ys: np.ndarray, xs: np.ndarray, true_c: np.ndarray, emissivity: float,
+    def _paint(self, ys: np.ndarray, xs: np.ndarray, true_c: np.ndarray, material: Material,
                sky_fraction: np.ndarray, alpha: float) -> None:
         refl = reflected_c(self.env.sky_c, self.env.ground_c, sky_fraction)
-        value = apparent_c(true_c, emissivity, refl)
+        value = apparent_c(true_c, material.eps, refl)
         if alpha >= 1.0:
             self.img[ys, xs] = value
         else:
             self.img[ys, xs] = alpha * value + (1.0 - alpha) * self.img[ys, xs]
+        if self.rgb is not None:
+            shade = (0.75 + 0.4 * sky_fraction)[:, None] * self.light
+            colour = np.clip(np.asarray(material.colour, dtype=np.float64)[None, :] * shade, 0.0, 255.0)
+            self.rgb[ys, xs] = alpha * colour + (1.0 - alpha) * self.rgb[ys, xs]
 
 
 def point_heat(x: float, y: float, excess_k: float, decay_px: float) -> Heat:

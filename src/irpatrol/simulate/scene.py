@@ -152,11 +152,10 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     arm_y = float(rng.uniform(0.3, 0.6) * h)
     tilt = float(rng.uniform(-0.15, 0.15))  # oblique view: the crossarm is seen at an angle
     fore = float(rng.uniform(0.6, 1.0))  # and foreshortened
-    canvas.rod((cx, arm_y - 0.35 / px_m), (cx, h + 2.0), P.POLE_TOP_DIAMETER_M / px_m,
-               ambient + sun * float(rng.uniform(0.5, 4.0)), eps["concrete"], round_reflect=False)
-    half = P.CROSSARM.length_m / 2 / px_m * fore
-    canvas.rod((cx - half, arm_y - tilt * half), (cx + half, arm_y + tilt * half), P.CROSSARM.width_m / px_m,
-               ambient + sun * 2.0, eps["galvanised-steel"], round_reflect=False)
+    pole_rise = sun * float(rng.uniform(0.5, 4.0))
+    structure = layouts.Frame(px_m=px_m, ambient_c=ambient, sun=sun, load_rise_k=0.0, slope=0.0, anchors=(),
+                              eps=eps)
+    layouts.pole_and_crossarm(canvas, structure, (cx, arm_y), tilt, fore, pole_rise)
     spacing = P.PHASE_SPACING_M / px_m * fore
     slots = [-1, 0, 1]
     if scenario == "hot-joint-single-phase":
