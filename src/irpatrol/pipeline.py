@@ -211,13 +211,18 @@ SAME_CONDUCTOR_MARGIN_K = 3.0
 (``t2_source = "same-conductor"``) rather than the same part on another phase: a clamp and its
 conductor differ in emissivity (oxidised clamp ε ≈ 0.8–0.95, weathered conductor 0.5–0.9) and both
 reflect a sky colder than the air, so their apparent temperatures differ by a few kelvin with no
-fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice."""
+fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice.
+When the conductor reads below T0 the shortfall is added too: a conductor carrying load is not
+colder than the air, so a reading below it is the sky reflected by bare metal or the background
+through the optics blur, and a part of another emissivity on it may read up to that much warmer
+with no fault (docs/physics.md §1, §6)."""
 
 
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
               accuracy: tuple[float, float]) -> Diagnosis:
-    if h.t2_source == "same-conductor":
-        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K, accuracy[1])
+    if h.t2_source == "same-conductor" and h.t2_c is not None:
+        deficit = max(0.0, h.t0_c - h.t2_c)
+        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,

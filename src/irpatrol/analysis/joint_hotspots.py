@@ -12,6 +12,8 @@ it is the connection-defect pattern of DL/T 664-2016 Annex H (热像特征), not
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 
@@ -58,6 +60,9 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
 
     Reported: a joint at least ``min_delta_k`` (K) hotter than its T2, or, without T2, at least
     ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
+    A joint whose half-height outline does not hold the 3×3 px measurement spot (a sun glint, a
+    part too small at this distance; ../shared/domain/standards.md §2) has no trusted T1: it is
+    reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all.
     """
     img = np.asarray(celsius, dtype=np.float32)
     joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
@@ -73,6 +78,10 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue
         base = j.t2_c if j.t2_c is not None else j.t1_c - j.excess_k
         contour, bbox, area, mean_c, core = _outline(img, j, base)
+        if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
+            if j.t1_c - t0_c < min_rise_k:
+                continue
+            j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
         small = (core == 0 or area < SPOT_PX * SPOT_PX) if sizes is not None else area < MIN_TARGET_PX
         rise = j.t1_c - t0_c
         delta = None if j.t2_c is None else j.t1_c - j.t2_c

@@ -71,6 +71,9 @@ pixels, and an outer phase's far peer is two spacings away. Project choice."""
 SPACING_RATIO = 1.35
 """Largest ratio of the two spacings of a three-phase row (equal on the crossarm; an oblique view
 foreshortens both alike, a perspective changes them by far less). Project choice."""
+ROW_K_PER_PX = 0.01
+"""Weight (K per px) of a row's span against the temperature difference of its two peers when
+rows compete: 100 px of span count as 1 K of difference. Project choice."""
 ROW_TOLERANCE = 0.2
 """Largest distance of the middle part from the line through the outer two, in spacings."""
 ROW_ANGLE_DEG = 20.0
@@ -247,7 +250,8 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
             & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
     if not good.any():
         return None
-    k = int(np.argmin(np.where(good, span, np.inf)))
+    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest
+    k = int(np.argmin(np.where(good, np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span, np.inf)))
     return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
 
 
