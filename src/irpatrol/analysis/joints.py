@@ -215,8 +215,20 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float) -> tuple[np.nd
     return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(_THETA[a])
 
 
+def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) -> np.ndarray:
+    """Whether each point of ``pts`` (N×3: x, y, T °C) is a part of its own, not another maximum of
+    the joint's own flat top: the reading dips by at least :data:`LINE_CONTRAST_K` below the cooler
+    of the two somewhere on the straight path between them."""
+    x, y, t1 = joint
+    f = np.linspace(0.0, 1.0, 16)[1:-1]
+    px = np.rint(x + f[None, :] * (pts[:, 0:1] - x)).astype(np.intp)
+    py = np.rint(y + f[None, :] * (pts[:, 1:2] - y)).astype(np.intp)
+    low = img[py, px].min(axis=1)
+    return low <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
+
+
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
-              angle_deg: float) -> tuple[tuple[int, int], tuple[int, int]] | None:
+              angle_deg: float, img: np.ndarray | None = None) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
     of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
     clamps do) that form a row with the joint: collinear within :data:`ROW_TOLERANCE` of the spacing,
@@ -224,10 +236,12 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     :data:`ROW_ANGLE_DEG`, within :data:`MAX_PHASE_SPACING_PX` (T2 is then the cooler of the two:
     the healthiest phase, so a second faulty phase does not hide the first). The corresponding parts of the
     three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
-    §4.3). The nearest such pair, or None."""
+    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). The best pair, or None."""
     a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
     a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
           & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
+    if img is not None and len(a):
+        a = a[separate(img, (x, y, t1_c), a)]
     if len(a) < 2:
         return None
     i, j = np.triu_indices(len(a), 1)
@@ -400,13 +414,14 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(j)
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg)
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, img)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
-            t0_c is None or joints[k].t1_c >= t0_c - accuracy_k))]
+            t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
+            img, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
         if peers:
             t2 = min(joints[k].t1_c for k in peers)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
@@ -415,3 +430,4 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
+
