@@ -101,7 +101,7 @@ def examine(
     ifov_mrad: float | None = None,
     heating: str | None = None,
     accuracy: tuple[float, float] = CAMERA_ACCURACY,
-    detector: str = "auto",
+    detector: str = "regions",
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -127,14 +127,15 @@ def examine(
         (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
     detector:
-        "structure": hot joints as the local excess over the line structure they sit on
-        (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`: compact maxima on conductors, T2
-        from the other phases or the same conductor away from the joint, nothing off the structure);
-        "regions": warm regions over the local background (:func:`irpatrol.analysis.find_hotspots`);
-        "auto" (default): the structure reading for an aerial view (object distance unknown or at
-        least :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) with no user reference region, when it
-        confirms any compact maximum on a line; the region reading otherwise (close-ups of panels and
-        terminals, where one part fills much of the frame and nothing is a thin line).
+        "regions" (default): warm regions over the local background
+        (:func:`irpatrol.analysis.find_hotspots`). "structure": hot joints as the local excess over the
+        line structure they sit on (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`:
+        compact maxima on conductors, T2 from the other phases in a row or the same conductor away
+        from the joint, nothing off the structure) — for aerial views of a line; on a rooftop street
+        frame (the shared DJI H20T sample) it takes pipes and roof edges for conductors, so it is
+        not the default yet. "auto": the structure reading for an aerial view (object distance
+        unknown or at least :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user
+        reference region when it confirms any compact maximum on a line, else the regions.
 
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
@@ -178,7 +179,7 @@ def examine(
     return Examination(findings, standard, device, int(w), int(h), t0_c, t0_source, conditions)
 
 
-DETECTORS = ("auto", "structure", "regions")
+DETECTORS = ("regions", "structure", "auto")
 """Hotspot readings :func:`examine` offers (see its ``detector`` parameter)."""
 
 
