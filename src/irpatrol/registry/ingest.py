@@ -38,6 +38,7 @@ component with an open defect joins it; otherwise it opens a defect in status ``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -74,6 +75,7 @@ from irpatrol.registry.model import (
     Pole,
 )
 from irpatrol.registry.patrols import ensure_patrol, update_track
+from irpatrol.registry.visible import split_visible, store_visible
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -220,11 +222,13 @@ def die_with(pid: int) -> None:
     threading.Thread(target=watch, name="irpatrol-die-with-parent", daemon=True).start()
 
 
-def _work(task: tuple[str, str]) -> ImageAnalysis:
-    """Hash one file and, unless the patrol already has it, store it (when a store is set) and
-    decode, match and examine it. The analysis's ``path`` is the stored path (relative to the data
-    folder), or the file's own path without a store."""
-    path, name = task
+def _work(task: tuple[str, ...]) -> ImageAnalysis:
+    """Hash one file and, unless the patrol already has it, store it (when a store is set) with
+    its visible photo (``task[2]``, when paired: :mod:`irpatrol.registry.visible`) and decode,
+    match and examine it. The analysis's ``path`` is the stored path (relative to the data folder),
+    or the file's own path without a store."""
+    path, name = task[0], task[1]
+    photo = task[2] if len(task) > 2 else ""
     assert _CTX is not None
     try:
         data = Path(path).read_bytes()
@@ -245,6 +249,9 @@ def _work(task: tuple[str, str]) -> ImageAnalysis:
         return ImageAnalysis(
             path=path, name=name, sha256=sha, status=UNREADABLE, reason=f"cannot store: {exc}"
         )
+    if photo:
+        with contextlib.suppress(OSError):  # an unreadable photo leaves the thermogram without one
+            store_visible(_STORE, stored_relpath(sha, name), Path(photo).read_bytes())
     return analysis
 
 
@@ -496,7 +503,8 @@ def _write_with_retry(
 
 
 def _results(
-    tasks: list[tuple[str, str]], ctx: MatchContext, known: frozenset[str], workers: int, store: Path | None
+    tasks: list[tuple[str, str, str]], ctx: MatchContext, known: frozenset[str], workers: int,
+    store: Path | None,
 ) -> Iterator[ImageAnalysis]:
     if workers <= 1 or len(tasks) < 4:
         _init_worker(ctx, known, store)
@@ -553,6 +561,7 @@ def ingest_folder(
     feeders = [feeder] if isinstance(feeder, str) else list(feeder)
     day = _parse_date(date)
     paths = sorted(files) if files is not None else image_files(Path(folder))
+    paths, photos = split_visible(paths)  # visible photos ride with their thermal images
     policy = policy or DeadlinePolicy.from_settings(settings)
     store = settings.data_dir.resolve()
     remove_stale_parts(store / STORE_FOLDER)  # left by a run killed mid-copy
@@ -584,7 +593,7 @@ def ingest_folder(
         patrol_id = patrol.id
         known = frozenset(session.scalars(select(Image.sha256).where(Image.patrol_id == patrol_id)))
     result = IngestResult(patrol_id=patrol_id, files=len(paths))
-    tasks = [(str(p.resolve()), p.name) for p in paths]
+    tasks = [(str(p.resolve()), p.name, str(photos[p].resolve()) if p in photos else "") for p in paths]
     total = len(tasks)
     if progress:
         progress(0, total)

@@ -189,8 +189,8 @@ def disconnector(c: Canvas, f: Frame, hot: dict[int, float], target: str) -> Dra
         cond_w = f.px(P.CONDUCTOR_DIAMETER_M)
         lam_lead = f.px(fin_length_m(P.CONDUCTOR_DIAMETER_M))
         lead_heat = point_heat(*tgt, hot[i], lam_lead) if i in hot else None
-        c.rod(top_t, (top_t[0] + f.slope * f.px(0.3) * (i - 1), -2.0), cond_w, t_metal, lead_eps, lead_heat)
-        c.rod(bot_t, (bot_t[0] - f.px(0.2) * (i - 1), h + 2.0), cond_w, t_metal, lead_eps, lead_heat)
+        c.rod(top_t, (top_t[0] + f.px(0.3) * (i - 1), -2.0), cond_w, t_metal, lead_eps, lead_heat)
+        c.rod(bot_t, (bot_t[0] + f.px(0.2) * (i - 1), h + 2.0), cond_w, t_metal, lead_eps, lead_heat)
         out.metal.append((int(top_t[0]), max(0, int(top_t[1] - f.px(0.6)))))
         c.rod(hinge, jaw, blade_w, t_metal, f.m("copper-contact"), heat, round_reflect=False)
         ang = math.atan2(uy, ux)
