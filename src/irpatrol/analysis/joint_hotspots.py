@@ -47,6 +47,11 @@ def _outline(img: np.ndarray, j: Joint, base_c: float) -> tuple[np.ndarray, tupl
     return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
 
 
+def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
+
+
 def _peer_box(xy: tuple[int, int]) -> tuple[int, int, int, int]:
     return (xy[0] - 1, xy[1] - 1, 3, 3)
 
@@ -76,6 +81,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue
         if j.t2_c is None and j.t1_c - t0_c < min_rise_k:
             continue
+        if any(_inside(j.xy, h.bbox) for h in found):
+            continue  # another maximum of a part already reported (a flat top)
         base = j.t2_c if j.t2_c is not None else j.t1_c - j.excess_k
         contour, bbox, area, mean_c, core = _outline(img, j, base)
         if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either

@@ -211,14 +211,18 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float) -> tuple[np.nd
     ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
     score = per_side.min(axis=2)
-    a = np.argmax(score, axis=1)
+    # among directions with the most ridge samples, the one with the strongest ridge (a wide part at
+    # the candidate lets several directions reach the line; the conductor's own keeps it centred)
+    contrast = np.where(ridge, np.minimum(np.abs(cl), np.abs(cr)), 0.0).sum(axis=(2, 3))
+    a = np.argmax(score * 1e6 + np.minimum(contrast, 1e5), axis=1)
     return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(_THETA[a])
 
 
 def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) -> np.ndarray:
     """Whether each point of ``pts`` (N×3: x, y, T °C) is a part of its own, not another maximum of
-    the joint's own flat top: the reading dips by at least :data:`LINE_CONTRAST_K` below the cooler
-    of the two somewhere on the straight path between them."""
+    the joint's own flat top: the reading (``img``, best 3×3-dilated so a path grazing a part's edge
+    is no dip) dips by at least :data:`LINE_CONTRAST_K` below the cooler of the two somewhere on the
+    straight path between them."""
     x, y, t1 = joint
     f = np.linspace(0.0, 1.0, 16)[1:-1]
     px = np.rint(x + f[None, :] * (pts[:, 0:1] - x)).astype(np.intp)
@@ -362,6 +366,11 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
     background is close to it, which the hotspot's ``small-target`` flag does not cover."""
     sides = [track_ridge(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0)]
+    if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
+        # wide part's diagonal: try its neighbours, keep the one followed farthest
+        tries = [[track_ridge(img, x, y, angle_deg + da, sign) for sign in (-1.0, 1.0)]
+                 for da in (-20.0, -10.0, 10.0, 20.0)]
+        sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
     vals = np.concatenate([v for _, v in sides])
     if vals.size < FAR_MIN_SAMPLES:
         return None
@@ -406,6 +415,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         ok[idx], ang[idx] = o, a
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
+    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
     out = []
@@ -414,14 +424,14 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(j)
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, img)
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
-            img, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
+            grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
         if peers:
             t2 = min(joints[k].t1_c for k in peers)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
