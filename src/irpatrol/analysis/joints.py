@@ -94,6 +94,8 @@ TRACK_SEGMENT_PX = 12
 a third of its steps ends it (it left the structure, crossed a background of its own temperature,
 or ended)."""
 """Least ridge readings for the conductor's own temperature."""
+ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
+"""Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
 textured background makes weaker maxima along it). Project choice."""
@@ -184,10 +186,10 @@ _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
 
 
-def _offsets(radius: float, width: int) -> np.ndarray:
+def _offsets(radius: float, width: int, theta: np.ndarray = _THETA) -> np.ndarray:
     """Linear offsets (A, 2, S, P) of the line-test samples around a pixel of a padded image of
     row length ``width``: direction, side, sample along, offset across."""
-    ux, uy = np.cos(_THETA), np.sin(_THETA)
+    ux, uy = np.cos(theta), np.sin(theta)
     along = np.array([-1.0, 1.0])[None, :, None, None] * (radius * np.linspace(1.0, 3.0, LINE_SAMPLES))[
         None, None, :, None]
     dx = np.rint(along * ux[:, None, None, None] - _OFFS * uy[:, None, None, None]).astype(np.int64)
@@ -195,14 +197,15 @@ def _offsets(radius: float, width: int) -> np.ndarray:
     return dy * width + dx
 
 
-def lines_through(img: np.ndarray, xy: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
+                  theta: np.ndarray = _THETA) -> tuple[np.ndarray, np.ndarray]:
     """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
     ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
     beyond the frame repeat its edge (a flat profile: no ridge)."""
     padded = cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
     width = padded.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
-    p = padded.ravel()[base[:, None, None, None, None] + _offsets(radius, width)[None]]  # (C, A, 2, S, P)
+    p = padded.ravel()[base[:, None, None, None, None] + _offsets(radius, width, theta)[None]]  # (C, A, 2, S, P)
     left, right = p[..., :2].mean(axis=4), p[..., -2:].mean(axis=4)
     mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
     dev = np.abs(mid - 0.5 * (left + right)[..., None])
@@ -215,7 +218,7 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float) -> tuple[np.nd
     # the candidate lets several directions reach the line; the conductor's own keeps it centred)
     contrast = np.where(ridge, np.minimum(np.abs(cl), np.abs(cr)), 0.0).sum(axis=(2, 3))
     a = np.argmax(score * 1e6 + np.minimum(contrast, 1e5), axis=1)
-    return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(_THETA[a])
+    return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(theta[a])
 
 
 def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) -> np.ndarray:
@@ -292,6 +295,45 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
         return img[py, px].mean(axis=1)  # (3, N)
 
     return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
+
+
+def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float) -> list[tuple[int, int, float, float, int]]:
+    """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
+    the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
+    direction, B = T − max(T(p ± r·u)) for r = 6 and 12 px (a clamp on a bare conductor reads warmer
+    than the low-emissivity wire on both sides of it even where both are darker than the ground
+    behind), B ≥ :data:`PEER_MIN_EXCESS_K`, on a thin ridge in that direction (±5°)."""
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    r0 = int(MAX_PHASE_SPACING_PX) + 13
+    x0, y0, x1, y1 = max(0, x - r0), max(0, y - r0), min(w, x + r0 + 1), min(h, y + r0 + 1)
+    win = cv2.copyMakeBorder(img[y0:y1, x0:x1], 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+    core = win[12:-12, 12:-12]
+    best = np.full(core.shape, -np.inf, np.float32)
+    for r in (6.0, 12.0):
+        dx, dy = int(round(r * ux)), int(round(r * uy))
+        hh, ww = core.shape
+        a = win[12 + dy: 12 + dy + hh, 12 + dx: 12 + dx + ww]
+        b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
+        best = np.maximum(best, core - np.maximum(a, b))
+    peak = (best >= PEER_MIN_EXCESS_K) & (best >= cv2.dilate(best, np.ones((5, 5), np.uint8)))
+    ys, xs = np.nonzero(peak)
+    if not len(ys):
+        return []
+    keep = np.argsort(-best[ys, xs])[: 2 * MAX_CANDIDATES]
+    ys, xs = ys[keep], xs[keep]
+    pts = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64)
+    near = ALONG_THETA_DEG
+    ok = np.zeros(len(pts), bool)
+    for radius in LINE_RADII_PX:
+        todo = ~ok
+        if not todo.any():
+            break
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + near))
+        ok[np.nonzero(todo)[0]] = o
+    return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
+            for (px, py), k in zip(pts, ok, strict=True) if k]
 
 
 def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
@@ -425,6 +467,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+        if row is None:
+            along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg)
+                     if t0_c is None or c[2] >= t0_c - accuracy_k]
+            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
