@@ -31,6 +31,7 @@ sampling of ≤ :data:`MAX_CANDIDATES` candidates, ≈ 5 ms for a 640×512 frame
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 import cv2
@@ -94,6 +95,9 @@ TRACK_SEGMENT_PX = 12
 a third of its steps ends it (it left the structure, crossed a background of its own temperature,
 or ended)."""
 """Least ridge readings for the conductor's own temperature."""
+MAX_ALONG = 3
+"""Joints, hottest first, for which parts on parallel conductors are also sought by their excess
+along the conductor (:func:`parts_along`; bounds the time per frame)."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PEER_MIN_EXCESS_K = 0.5
@@ -186,6 +190,11 @@ _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
 
 
+@functools.lru_cache(maxsize=64)
+def _offsets_cached(radius: float, width: int, theta: tuple[float, ...]) -> np.ndarray:
+    return _offsets(radius, width, np.array(theta))
+
+
 def _offsets(radius: float, width: int, theta: np.ndarray = _THETA) -> np.ndarray:
     """Linear offsets (A, 2, S, P) of the line-test samples around a pixel of a padded image of
     row length ``width``: direction, side, sample along, offset across."""
@@ -197,15 +206,31 @@ def _offsets(radius: float, width: int, theta: np.ndarray = _THETA) -> np.ndarra
     return dy * width + dx
 
 
+_PADDED: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _padded(img: np.ndarray) -> np.ndarray:
+    """``img`` with an edge-replicated border of :data:`_PAD` px, kept for the last frame (one
+    frame is tested many times)."""
+    hit = _PADDED.get(id(img))
+    if hit is not None and hit[0] is img:
+        return hit[1]
+    padded = cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+    _PADDED.clear()
+    _PADDED[id(img)] = (img, padded)
+    return padded
+
+
 def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
                   theta: np.ndarray = _THETA) -> tuple[np.ndarray, np.ndarray]:
     """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
     ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
     beyond the frame repeat its edge (a flat profile: no ridge)."""
-    padded = cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+    padded = _padded(img)
     width = padded.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
-    p = padded.ravel()[base[:, None, None, None, None] + _offsets(radius, width, theta)[None]]  # (C, A, 2, S, P)
+    offsets = _offsets_cached(float(radius), width, tuple(float(t) for t in theta))
+    p = padded.ravel()[base[:, None, None, None, None] + offsets[None]]  # (C, A, 2, S, P)
     left, right = p[..., :2].mean(axis=4), p[..., -2:].mean(axis=4)
     mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
     dev = np.abs(mid - 0.5 * (left + right)[..., None])
@@ -371,19 +396,20 @@ def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) 
     off = 0.0
     dist: list[np.ndarray] = []
     vals: list[np.ndarray] = []
+    steps = np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
+    rows = np.arange(TRACK_SEGMENT_PX)
     for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
-        d = np.arange(start, start + TRACK_SEGMENT_PX)
-        ax = x + sign * d[:, None] * ux + (off + _OFFS[None, :]) * nx
-        ay = y + sign * d[:, None] * uy + (off + _OFFS[None, :]) * ny
-        px, py = np.rint(ax).astype(np.intp), np.rint(ay).astype(np.intp)
-        inside = ((px >= 0) & (px < w) & (py >= 0) & (py < h)).all(axis=1)
+        d = start + steps
+        ax = np.rint(x + sign * d[:, None] * ux + (off + _OFFS[None, :]) * nx).astype(np.intp)
+        ay = np.rint(y + sign * d[:, None] * uy + (off + _OFFS[None, :]) * ny).astype(np.intp)
+        inside = (ax.min(axis=1) >= 0) & (ax.max(axis=1) < w) & (ay.min(axis=1) >= 0) & (ay.max(axis=1) < h)
         if not inside.any():
             break
-        p = img[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
-        left, right = p[:, :2].mean(axis=1), p[:, -2:].mean(axis=1)
+        p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
+        left, right = 0.5 * (p[:, 0] + p[:, 1]), 0.5 * (p[:, -1] + p[:, -2])
         mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
         k = np.argmax(np.abs(mid - 0.5 * (left + right)[:, None]), axis=1)
-        c = mid[np.arange(len(d)), k]
+        c = mid[rows, k]
         ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
                                                        >= LINE_CONTRAST_K)
         if ok.sum() < TRACK_SEGMENT_PX // 3:
@@ -467,7 +493,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
-        if row is None:
+        if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
             row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
