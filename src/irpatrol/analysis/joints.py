@@ -97,7 +97,9 @@ or ended)."""
 """Least ridge readings for the conductor's own temperature."""
 MAX_ALONG = 3
 """Joints, hottest first, for which parts on parallel conductors are also sought by their excess
-along the conductor (:func:`parts_along`; bounds the time per frame)."""
+along the conductor (:func:`parts_along`) and, failing a phase, the conductor is followed
+(:func:`conductor_far`); bounds the time per frame. A cooler joint without a phase row among the
+confirmed parts stays without T2."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PEER_MIN_EXCESS_K = 0.5
@@ -509,7 +511,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
                                            peers_xy=tuple(joints[k].xy for k in peers)))
         else:
-            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
+            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c) if i < MAX_ALONG else None
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
 
