@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
 
 from irpatrol.analysis.joints import compact_maxima, find_joints
 from irpatrol.pipeline import examine
-from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
 
 
 def _structure(scene: np.ndarray, t0: float = AMBIENT_C):  # type: ignore[no-untyped-def]
@@ -76,3 +76,22 @@ def test_a_glint_on_a_conductor_is_not_measured_as_a_joint() -> None:
 def test_compact_maxima_and_joints_on_a_blank_frame() -> None:
     blank = np.full((64, 80), 20.0, np.float32)
     assert compact_maxima(blank) == [] and find_joints(blank) == []
+
+
+@pytest.mark.parametrize("shot", range(6))
+def test_hot_terminal_clamp_with_its_neighbour_phases_in_view_is_graded(shot: int) -> None:
+    # the demo's case (pole N14: a terminal clamp 75 K above its healthy phases), in the field-like
+    # flight frames: found, never "none"; a T2, when found, is the neighbour phases' reading
+    from irpatrol.simulate.flight_frame import render_view
+
+    view = render_view(width=640, height=512, ambient_c=22.0, distance_m=5.0 + 0.3 * shot, jitter=(0, 0),
+                       hot={"B": ("terminal-clamp", 75.0)}, seed=(7, shot), noise_k=0.05)
+    x, y, w, h = view.parts[1].bbox
+    ex = examine(view.celsius, device="terminal-clamp", ambient_c=22.0, detector="structure")
+    at = [f for f in ex.hotspots
+          if x - 3 <= f.hotspot.max_xy[0] < x + w + 3 and y - 3 <= f.hotspot.max_xy[1] < y + h + 3]
+    assert at and all(f.grade in ("serious", "critical") for f in at)
+    healthy = min(view.parts[0].peak_c, view.parts[2].peak_c)
+    for f in at:
+        assert f.hotspot.t2_c is None or abs(f.hotspot.t2_c - healthy) <= 1.0
+    assert len(_defects(ex)) == 1

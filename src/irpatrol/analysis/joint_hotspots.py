@@ -29,7 +29,8 @@ OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
 
-def _outline(img: np.ndarray, j: Joint, base_c: float) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, int]:
+def _outline(img: np.ndarray, j: Joint, base_c: float,
+             ) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, int]:
     """(contour K×2, bbox, area px, mean °C, core px) of the joint's half-height region: the connected
     pixels around its maximum at least half-way from ``base_c`` to T1."""
     h, w = img.shape

@@ -145,7 +145,6 @@ def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, in
     full-resolution pixel of its pooled block and kept at the lowest level it shows at (its compact
     scale), with the largest E over the levels."""
     img = np.asarray(celsius, dtype=np.float32)
-    h, w = img.shape
     ring, box3 = _ring(RING_PX), np.ones((3, 3), np.uint8)
     rows: list[np.ndarray] = []
     cur = img
@@ -262,7 +261,8 @@ def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) ->
 
 
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
-              angle_deg: float, img: np.ndarray | None = None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+              angle_deg: float, img: np.ndarray | None = None,
+              ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
     of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
     clamps do) that form a row with the joint: collinear within :data:`ROW_TOLERANCE` of the spacing,
@@ -324,7 +324,8 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
     return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
 
 
-def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float) -> list[tuple[int, int, float, float, int]]:
+def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float,
+                ) -> list[tuple[int, int, float, float, int]]:
     """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
     the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
     direction, B = T − max(T(p ± r·u)) for r = 6 and 12 px (a clamp on a bare conductor reads warmer
@@ -339,7 +340,7 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float) -> list[tuple
     core = win[12:-12, 12:-12]
     best = np.full(core.shape, -np.inf, np.float32)
     for r in (6.0, 12.0):
-        dx, dy = int(round(r * ux)), int(round(r * uy))
+        dx, dy = round(r * ux), round(r * uy)
         hh, ww = core.shape
         a = win[12 + dy: 12 + dy + hh, 12 + dx: 12 + dx + ww]
         b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
@@ -386,7 +387,8 @@ def phase_peers(joints: list[Joint], i: int) -> tuple[int, ...]:
     return tuple(k for _, k in sorted(found)[:2])
 
 
-def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> tuple[np.ndarray, np.ndarray]:
+def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Follow the thin ridge leaving (x, y) along ``angle_deg`` (``sign`` ±1: which way) for up to
     :data:`FAR_MAX_PX` px, in segments of :data:`TRACK_SEGMENT_PX` px re-centred on the ridge (a 5°
     direction error or a slightly curved conductor drifts 1 px in 11). Returns the distances (px)
