@@ -6,26 +6,22 @@ them, and a bad joint is a *compact* maximum on its conductor whose heat falls o
 few fin lengths (docs/physics.md §3). The three phases run in parallel, so the same part on another
 phase sits on a parallel conductor close by. This module follows that reading:
 
-1. **Compact maxima** (:func:`compact_excess`): a pixel's excess over the hottest pixel on a ring
-   around it, E_r = T − max_ring_r(T), at ring radii of :data:`RING_PX` px on a max-pooled pyramid
-   (each level halves the resolution, so the radii are 5, 10, 20, 40 px at full resolution and a
-   thin conductor survives the pooling). Along a conductor the ring meets the same conductor, so
-   E ≤ 0 there; on a joint the ring meets the conductor beyond the joint's heat, so E is the
-   joint's local excess (a white top-hat with a ring element). Candidates: connected regions of
-   E ≥ :data:`MIN_EXCESS_K`, the strongest :data:`MAX_CANDIDATES`.
-2. **On a line** (:func:`line_through`): along some direction the candidate must continue both
-   ways as a thin ridge — profiles across that direction at 1–3 ring radii from the candidate show
-   a line at least :data:`LINE_CONTRAST_K` off both sides on most samples. Roofs, roads, vehicles,
-   trees, sky and glints are not thin ridges through the candidate: they are never graded
-   (issue 10 item 3). The ridge's own temperature beyond 2 ring radii is the conductor's T.
-3. **T2** (:func:`phase_peers`): the same part on another phase — confirmed candidates on parallel
-   lines (within :data:`PARALLEL_DEG`) offset across the line and within :data:`PEER_RADII` ring
-   radii, not hotter; T2 is the lowest of the nearest two (the healthiest phase). Else the same
-   conductor away from the joint, else none (the caller reports it unrated).
+1. **Compact maxima** (:func:`irpatrol.analysis.ridges.compact_maxima`): a pixel's excess over the
+   hottest pixel on a ring around it, E = T − max_ring(T), at ring radii of 5, 10, 20, 40 px on a
+   2×2 max-pooled pyramid (a thin conductor survives the pooling). Along a conductor the ring meets
+   the same conductor, so E ≤ 0 there; on a joint it meets the conductor beyond the joint's heat, so
+   E is the joint's local excess (a white top-hat with a ring element).
+2. **On a line** (:func:`irpatrol.analysis.ridges.lines_through`): in some direction the candidate
+   continues both ways as a thin ridge (bright or dark against its sides). Roofs, roads, vehicles,
+   trees, sky and glints are not thin ridges through a compact maximum: they are never graded
+   (issue 10 item 3).
+3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
+   with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
+   else one part on a parallel conductor; else the same conductor followed beyond the joint's heat
+   (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it unrated).
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
-result and no frame size or scenario is assumed. Cost: a few ring dilations (< 2 ms) and numpy
-sampling of ≤ :data:`MAX_CANDIDATES` candidates, ≈ 5 ms for a 640×512 frame on one core.
+result and no scenario is assumed. Sources, thresholds and limits: docs/physics.md §9.
 """
 
 from __future__ import annotations
