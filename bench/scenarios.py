@@ -2,7 +2,7 @@
 
 Frames: :func:`irpatrol.simulate.scene.render`, ``FRAMES_PER_SCENARIO`` per scenario of
 ``irpatrol.simulate.scene.SCENARIOS`` (≥ 500 in all), seed base :data:`SEED` (no test uses it).
-Both methods get T0 = the truth ambient (as from the patrol's weather) and the scenario's device kind.
+All methods get T0 = the truth ambient (as from the patrol's weather) and the scenario's device kind.
 
 * irpatrol: ``irpatrol.pipeline.examine`` as shipped (default ``detector="regions"``: segmentation,
   T2, equipment gate, DL/T 664-2016 grading).
