@@ -95,3 +95,17 @@ def test_hot_terminal_clamp_with_its_neighbour_phases_in_view_is_graded(shot: in
     for f in at:
         assert f.hotspot.t2_c is None or abs(f.hotspot.t2_c - healthy) <= 1.0
     assert len(_defects(ex)) == 1
+
+
+def test_detector_choice() -> None:
+    from irpatrol.conditions import Conditions
+    from irpatrol.errors import ParameterError
+
+    scene = _line_scene(3, 78.0)
+    with pytest.raises(ParameterError, match="valid: regions, structure, auto"):
+        examine(scene, ambient_c=AMBIENT_C, detector="both")
+    aerial = examine(scene, ambient_c=AMBIENT_C, detector="auto")
+    assert [f.hotspot.t2_source for f in _defects(aerial)] == ["similar-component"]
+    close = examine(scene, ambient_c=AMBIENT_C, detector="auto", conditions=Conditions(distance_m=1.0))
+    regions = examine(scene, ambient_c=AMBIENT_C, detector="regions", conditions=Conditions(distance_m=1.0))
+    assert [f.hotspot.bbox for f in close.hotspots] == [f.hotspot.bbox for f in regions.hotspots]
