@@ -19,7 +19,14 @@ from irpatrol.registry.assets import import_assets
 from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Image
 from irpatrol.registry.visible import split_visible, stored_visible, visible_relpath
-from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, plan_shots, render_scene, write_flight
+from irpatrol.simulate.flight import (
+    FlightSpec,
+    HotSpec,
+    line_of_poles,
+    plan_shots,
+    render_scene,
+    write_flight,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -56,8 +63,8 @@ def test_a_field_frame_and_its_photo_show_the_same_pole() -> None:
     r, g, b = (float(v) for v in frame.visible[2, 320])
     assert b > r and b > g
     part = frame.visible[y:y + h, x:x + w].astype(float).mean()
-    peer = next(c for c in frame.clamps if c.phase == "A").bbox
-    assert abs(part - frame.visible[peer[1]:peer[1] + peer[3], peer[0]:peer[0] + peer[2]].astype(float).mean()) < 30
+    px, py, pw, ph = next(c for c in frame.clamps if c.phase == "A").bbox
+    assert abs(part - frame.visible[py:py + ph, px:px + pw].astype(float).mean()) < 30
 
 
 @pytest.fixture()
@@ -72,7 +79,8 @@ def ingested(tmp_path: Path) -> tuple[Settings, Path]:
         import_assets(session, csv)
         auth.add_user(session, "viewer", role="viewer", password=PASSWORD)
     flight = tmp_path / "flight"
-    truth = write_flight(flight, "F-V", poles, FlightSpec(seed=5), [HotSpec("V2", "terminal-clamp", 70.0, "B")])
+    hot = [HotSpec("V2", "terminal-clamp", 70.0, "B")]
+    truth = write_flight(flight, "F-V", poles, FlightSpec(seed=5), hot)
     assert all((flight / i["visible"]).is_file() for i in truth["images"])
     written = json.loads((flight / "ground_truth.json").read_text(encoding="utf-8"))
     assert written["images"][0]["visible"] == "IRP_00001_V.JPG"
