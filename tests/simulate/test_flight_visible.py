@@ -107,7 +107,7 @@ def test_ingest_pairs_the_photo_and_the_api_serves_it(ingested: tuple[Settings, 
         r = client.get(f"/images/{ids[0]}/visible.jpg", headers=headers)
         assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
         photo = cv2.imdecode(np.frombuffer(r.content, np.uint8), cv2.IMREAD_COLOR)
-        assert photo.shape == (1024, 1280, 3)
+        assert photo is not None and photo.shape == (1024, 1280, 3)
         assert client.get(f"/images/{ids[0]}/visible.jpg").status_code == 401
         stored[1].unlink()  # type: ignore[union-attr]
         missing = client.get(f"/images/{ids[1]}/visible.jpg", headers=headers)
