@@ -112,3 +112,29 @@ def test_ingest_pairs_the_photo_and_the_api_serves_it(ingested: tuple[Settings, 
         stored[1].unlink()  # type: ignore[union-attr]
         missing = client.get(f"/images/{ids[1]}/visible.jpg", headers=headers)
         assert missing.status_code == 404 and "no visible photo" in missing.text
+
+
+def test_the_viewer_shows_the_paired_photo_beside_the_thermogram(ingested: tuple[Settings, Path]) -> None:
+    from fastapi import FastAPI
+
+    from irpatrol.web.views import install
+
+    settings, _flight = ingested
+    engine = db.make_engine(settings.effective_database_url)
+    app = FastAPI()
+    app.state.settings = settings
+    app.state.session_factory = db.session_factory(engine)
+    install(app)
+    with db.session_scope(settings) as session:
+        image_id = session.scalar(select(Image.id).order_by(Image.original_name))
+    with TestClient(app) as client:
+        client.get("/ui/login")
+        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
+        form = {"username": "viewer", "password": PASSWORD}
+        r = client.post("/ui/login", data=form, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = client.get(f"/ui/viewer/{image_id}")
+        assert page.status_code == 200 and f"/viewer/{image_id}/visible.jpg" in page.text
+        photo = client.get(f"/ui/viewer/{image_id}/visible.jpg")
+        assert photo.status_code == 200 and photo.content[:3] == b"\xff\xd8\xff"
+    engine.dispose()
