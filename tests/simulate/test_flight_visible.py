@@ -42,7 +42,9 @@ def test_visible_photos_pair_with_their_thermal_images() -> None:
     assert {k.name: v.name for k, v in pairs.items()} == {"DJI_0001_T.JPG": "DJI_0001_W.JPG",
                                                           "IRP_00001.tiff": "IRP_00001_V.JPG"}
     sha = "ab" + "0" * 62
-    assert visible_relpath(f"images/ab/{sha}.tiff") == f"images/ab/{sha}.visible.jpg"
+    assert visible_relpath(sha) == f"visible/ab/{sha}.jpg"
+    with pytest.raises(ValueError):
+        visible_relpath("../../etc/passwd")
 
 
 def test_a_field_frame_and_its_photo_show_the_same_pole() -> None:
