@@ -73,7 +73,7 @@ def flight(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     scene: Annotated[str, typer.Option(
         "--scene", help="field: field-like drone views of each pole top (docs/physics.md); flat: the "
-                        "earlier schematic frames.")] = "field",
+                        "earlier schematic frames.")] = "field",  # flight.DEFAULT_SCENE
     visible: Annotated[bool, typer.Option(
         "--visible/--no-visible", help="Also write each shot's visible photo, <name>_V.JPG (field scenes); "
                                        "ingest pairs it with the thermal image.")] = True,
