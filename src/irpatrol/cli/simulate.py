@@ -71,9 +71,9 @@ def flight(
         str | None, typer.Option("--start", help="Take-off time, ISO 8601 (UTC if naive).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
-    scene: Annotated[str, typer.Option(
-        "--scene", help="field: field-like drone views of each pole top (docs/physics.md); flat: the "
-                        "earlier schematic frames.")] = "field",
+    scene: Annotated[str | None, typer.Option(
+        "--scene", help="field (default): field-like drone views of each pole top (docs/physics.md); "
+                        "flat: the earlier schematic frames.")] = None,
     visible: Annotated[bool, typer.Option(
         "--visible/--no-visible", help="Also write each shot's visible photo, <name>_V.JPG (field scenes); "
                                        "ingest pairs it with the thermal image.")] = True,
@@ -83,7 +83,7 @@ def flight(
     the visible photo of each shot."""
     from irpatrol.cli.registry import factory
     from irpatrol.registry.assets import feeder_poles, get_feeder
-    from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
+    from irpatrol.simulate.flight import DEFAULT_SCENE, FlightSpec, HotSpec, PoleSpot, write_flight
 
     specs = [HotSpec.parse(h) for h in hot or []]
     kw: dict[str, datetime] = {}
@@ -94,7 +94,7 @@ def flight(
             raise InputError(f"--start {start!r} is not an ISO 8601 time") from None
         kw["start"] = t if t.tzinfo else t.replace(tzinfo=UTC)
     spec = FlightSpec(width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed,
-                      scene=scene, visible=visible).check()
+                      scene=scene or DEFAULT_SCENE, visible=visible).check()
     if "start" in kw:
         spec = dataclasses.replace(spec, start=kw["start"])
     with factory()() as session:

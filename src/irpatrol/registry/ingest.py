@@ -31,6 +31,11 @@ deleting the ``.part`` files older than a minute
 (``unreadable``) are neither stored nor recorded. Uploads go through :func:`ingest_folder` (with
 ``files=``) and are stored the same way.
 
+Visible photos: a JPEG named like a thermal image's visible partner (``…_V`` / ``…_W`` / ``…_Z``
+beside ``…_T`` or the plain name, as DJI payloads and the flight simulator write them) is not an
+image of its own; it is kept under its thermal image's content address in ``visible/``
+(:mod:`irpatrol.registry.visible`) and shown beside the thermogram.
+
 Defects: a graded finding (see :func:`irpatrol.registry.workflow.is_defect_grade`) at a pole and
 component with an open defect joins it; otherwise it opens a defect in status ``new``. A
 ``repaired`` defect whose component a later image shows normal becomes ``verified``.
@@ -75,7 +80,7 @@ from irpatrol.registry.model import (
     Pole,
 )
 from irpatrol.registry.patrols import ensure_patrol, update_track
-from irpatrol.registry.visible import split_visible, store_visible
+from irpatrol.registry.visible import VISIBLE_FOLDER, split_visible, store_visible
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -251,7 +256,7 @@ def _work(task: tuple[str, ...]) -> ImageAnalysis:
         )
     if photo:
         with contextlib.suppress(OSError):  # an unreadable photo leaves the thermogram without one
-            store_visible(_STORE, stored_relpath(sha, name), Path(photo).read_bytes())
+            store_visible(_STORE, sha, Path(photo).read_bytes())
     return analysis
 
 
@@ -565,6 +570,7 @@ def ingest_folder(
     policy = policy or DeadlinePolicy.from_settings(settings)
     store = settings.data_dir.resolve()
     remove_stale_parts(store / STORE_FOLDER)  # left by a run killed mid-copy
+    remove_stale_parts(store / VISIBLE_FOLDER)
     for attempt in range(RETRIES):  # another ingest may create the same patrol at the same moment
         session = session_factory()
         try:

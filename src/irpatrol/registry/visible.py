@@ -8,9 +8,10 @@ or ``<base>.*``; paired photos are not ingested as images of their own (a photo 
 partner still is, and is rejected as not radiometric, as before). When a shot has several, the
 wide-angle or plain visible one is kept (V, then W, then Z).
 
-The store keeps a photo beside its thermal file, named after the thermal file's content address:
-``images/<sha[:2]>/<sha>.visible.jpg`` (no database column: the pair is found from
-``Image.stored_path``). A photo embedded in the thermal file itself (FLIR R-JPEG) comes first.
+The data folder keeps a photo under the content address of its thermal image, in a store of its
+own beside the image store: ``visible/<sha[:2]>/<sha>.jpg`` (no database column: the pair is found
+from ``Image.sha256``; the image store keeps only recorded images). A photo embedded in the thermal
+file itself (FLIR R-JPEG) comes first.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ TAGS = ("V", "W", "Z")
 """Visible-photo name tags in order of preference."""
 _VISIBLE = re.compile(r"^(?P<base>.+)_(?P<tag>[VWZ])$", re.IGNORECASE)
 _JPEG = (".jpg", ".jpeg")
-STORED_SUFFIX = ".visible.jpg"
+VISIBLE_FOLDER = "visible"
+"""Folder under the data folder holding the paired photos."""
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def split_visible(paths: Sequence[Path]) -> tuple[list[Path], dict[Path, Path]]:
@@ -56,16 +59,19 @@ def _rank(p: Path) -> tuple[int, str]:
     return (TAGS.index(m["tag"].upper()) if m else len(TAGS), str(p))
 
 
-def visible_relpath(thermal_relpath: str) -> str:
-    """Where the store keeps the photo of the thermal file stored at ``thermal_relpath``."""
-    path = PurePosixPath(thermal_relpath)
-    return str(path.with_name(path.name.split(".", 1)[0] + STORED_SUFFIX))
+def visible_relpath(thermal_sha: str) -> str:
+    """Where the photo of the thermal image with content address ``thermal_sha`` is kept, relative
+    to the data folder (POSIX)."""
+    if not _SHA.fullmatch(thermal_sha):
+        raise ValueError(f"not a SHA-256 content address: {thermal_sha!r}")
+    return str(PurePosixPath(VISIBLE_FOLDER, thermal_sha[:2], thermal_sha + ".jpg"))
 
 
-def store_visible(data_dir: Path, thermal_relpath: str, data: bytes) -> str:
-    """Copy a visible photo into the store beside its thermal file (atomic; skipped when the same
-    size is already there). Returns its path relative to ``data_dir``. Raises OSError."""
-    rel = visible_relpath(thermal_relpath)
+def store_visible(data_dir: Path, thermal_sha: str, data: bytes) -> str:
+    """Copy the visible photo of the thermal image ``thermal_sha`` into the data folder (atomic;
+    skipped when the same size is already there). Returns its path relative to ``data_dir``.
+    Raises OSError."""
+    rel = visible_relpath(thermal_sha)
     final = data_dir / rel
     try:
         if final.stat().st_size == len(data):
@@ -78,11 +84,9 @@ def store_visible(data_dir: Path, thermal_relpath: str, data: bytes) -> str:
 
 def stored_visible(image: Image, data_dir: Path) -> Path | None:
     """The stored visible photo of ``image``, or None when it has none."""
-    if not image.stored_path:
+    if not image.sha256 or not _SHA.fullmatch(image.sha256):
         return None
-    stored = Path(image.stored_path)
-    base = stored if stored.is_absolute() else data_dir / stored
-    path = base.with_name(base.name.split(".", 1)[0] + STORED_SUFFIX)
+    path = data_dir / visible_relpath(image.sha256)
     return path if path.is_file() else None
 
 

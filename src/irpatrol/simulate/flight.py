@@ -85,6 +85,8 @@ every simulated file (see :data:`OUTPUT_FORMAT`). About 45 counts/K at 25 °C; 0
 about −60…+560 °C at ε 0.95."""
 SCENES = ("field", "flat")
 """Frame styles of :class:`FlightSpec` ``scene``."""
+DEFAULT_SCENE = "field"
+"""The frame style of simulated flights (``irpatrol simulate flight``, the demo, write_flight)."""
 VISIBLE_SUFFIX = "_V.JPG"
 """The visible photo of shot ``IRP_00001.tiff`` is ``IRP_00001_V.JPG`` (DJI names its visible
 photos ``…_V.JPG`` / ``…_W.JPG`` beside the thermal ``…_T.JPG``)."""
@@ -160,7 +162,7 @@ class FlightSpec:
     emissivity: float = SIMULATED_EMISSIVITY
     altitude_m: float = 12.0
     unit: str = "raw"
-    scene: str = "field"
+    scene: str = DEFAULT_SCENE
     visible: bool = True
 
     def check(self) -> FlightSpec:
