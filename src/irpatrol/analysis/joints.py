@@ -47,6 +47,7 @@ from irpatrol.analysis.ridges import (
     compact_maxima,
     conductor_far,
     lines_through,
+    padded,
 )
 
 __all__ = ["Joint", "compact_maxima", "find_joints"]
@@ -92,6 +93,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     cands = compact_maxima(img)
     if not cands:
         return []
+    border = padded(img)
     xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
     r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
     ok = np.zeros(len(cands), bool)
@@ -100,7 +102,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         todo = ~ok
         if not todo.any():
             break
-        o, a = lines_through(img, xy[todo], radius)
+        o, a = lines_through(img, xy[todo], radius, border=border)
         idx = np.nonzero(todo)[0]
         ok[idx], ang[idx] = o, a
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
@@ -116,7 +118,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
         if row is None and i < MAX_ALONG:
-            along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg)
+            along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
             row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
         if row is not None:

@@ -118,7 +118,7 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
     return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
 
 
-def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float,
+def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.ndarray | None = None,
                 ) -> list[tuple[int, int, float, float, int]]:
     """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
     the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
@@ -152,7 +152,7 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float,
         todo = ~ok
         if not todo.any():
             break
-        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + near))
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + near), border)
         ok[np.nonzero(todo)[0]] = o
     return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
             for (px, py), k in zip(pts, ok, strict=True) if k]

@@ -117,6 +117,9 @@ def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, in
 _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
 _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
+_ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HALF_PX - 1, PROFILE_HALF_PX],
+                   dtype=np.float64)
+"""The offsets across the line a profile is read at: both sides (two each) and the middle three."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -130,38 +133,30 @@ def _offsets(radius: float, width: int, theta: np.ndarray = _THETA) -> np.ndarra
     ux, uy = np.cos(theta), np.sin(theta)
     along = np.array([-1.0, 1.0])[None, :, None, None] * (radius * np.linspace(1.0, 3.0, LINE_SAMPLES))[
         None, None, :, None]
-    dx = np.rint(along * ux[:, None, None, None] - _OFFS * uy[:, None, None, None]).astype(np.int64)
-    dy = np.rint(along * uy[:, None, None, None] + _OFFS * ux[:, None, None, None]).astype(np.int64)
+    dx = np.rint(along * ux[:, None, None, None] - _ACROSS * uy[:, None, None, None]).astype(np.int64)
+    dy = np.rint(along * uy[:, None, None, None] + _ACROSS * ux[:, None, None, None]).astype(np.int64)
     return dy * width + dx
 
 
-_PADDED: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _padded(img: np.ndarray) -> np.ndarray:
-    """``img`` with an edge-replicated border of :data:`_PAD` px, kept for the last frame (one
-    frame is tested many times)."""
-    hit = _PADDED.get(id(img))
-    if hit is not None and hit[0] is img:
-        return hit[1]
-    padded = cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
-    _PADDED.clear()
-    _PADDED[id(img)] = (img, padded)
-    return padded
+def padded(img: np.ndarray) -> np.ndarray:
+    """``img`` with the edge-replicated border :func:`lines_through` reads beyond the frame."""
+    return cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
 
 
 def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
-                  theta: np.ndarray = _THETA) -> tuple[np.ndarray, np.ndarray]:
+                  theta: np.ndarray = _THETA, border: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
     ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
-    beyond the frame repeat its edge (a flat profile: no ridge)."""
-    padded = _padded(img)
-    width = padded.shape[1]
+    beyond the frame repeat its edge (a flat profile: no ridge). ``border``: :func:`padded` of
+    ``img`` when the caller has it already (one frame is tested many times)."""
+    pad = padded(img) if border is None else border
+    width = pad.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
     offsets = _offsets_cached(float(radius), width, tuple(float(t) for t in theta))
-    p = padded.ravel()[base[:, None, None, None, None] + offsets[None]]  # (C, A, 2, S, P)
-    left, right = p[..., :2].mean(axis=4), p[..., -2:].mean(axis=4)
-    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+    p = pad.ravel()[base[:, None, None, None, None] + offsets[None]]  # (C, A, 2, S, 7)
+    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., 5] + p[..., 6])
+    mid = p[..., 2:5]
     dev = np.abs(mid - 0.5 * (left + right)[..., None])
     centre = np.take_along_axis(mid, dev.argmax(axis=4)[..., None], axis=4)[..., 0]
     cl, cr = centre - left, centre - right
