@@ -21,9 +21,11 @@ its peak: 27 px at 5 m, 9 px at 15 m, 4.5 px at 30 m with 1.3 mrad pixels, so th
 5–30 m of a drone inspection."""
 LEVELS = 4
 """Pyramid levels (full resolution and three 2×2 max-pooled halvings)."""
-MIN_EXCESS_K = 0.3
-"""Least compact excess (K) of a candidate: six times the NETD of a 50 mK core (docs/physics.md §6),
-so sensor noise alone never makes one. Grading decides what is a defect, not this."""
+MIN_EXCESS_K = 0.5
+"""Least compact excess (K) of a candidate: ten times the NETD of a 50 mK core (docs/physics.md §6),
+so sensor noise alone never makes one, and the least excess of a peer part
+(:data:`irpatrol.analysis.phases.PEER_MIN_EXCESS_K`): a weaker maximum serves nothing. Grading
+decides what is a defect, not this."""
 MAX_CANDIDATES = 30
 """Candidates examined per frame, strongest excess first (bounds the time on a busy frame)."""
 LINE_CONTRAST_K = 0.3
