@@ -8,6 +8,11 @@ feeder was flown a year earlier with nothing found (for the year-on-year figures
 terminal clamp at a disconnector (设备线夹) on pole N14 runs 75 K above its healthy phases, which
 DL/T 664-2016 Table H.1 grades serious or worse; two over-height street trees under the line are
 logged as hazards (1.5 m vertical clearance is required for 10 kV, standards.md §4.6).
+
+The flights are field-like drone views (``irpatrol.simulate.flight_frame``, docs/physics.md §7):
+N14 shows three disconnectors on its crossarm, the hot terminal clamp on phase B heating its lead
+and blade; the other poles are tangent poles with a parallel-groove clamp on each conductor. Each
+shot has its visible photo beside it, which ingest pairs with the thermogram and the viewer shows.
 """
 
 from __future__ import annotations

@@ -14,8 +14,11 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
+from irpatrol.analysis.hotspots import CLOSE_RANGE_M
+from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose
+from irpatrol.errors import ParameterError
 from irpatrol.radiometry import Thermogram
 from irpatrol.radiometry.validity import calibrated_range_c
 
@@ -98,6 +101,7 @@ def examine(
     ifov_mrad: float | None = None,
     heating: str | None = None,
     accuracy: tuple[float, float] = CAMERA_ACCURACY,
+    detector: str = "regions",
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -122,6 +126,17 @@ def examine(
         The camera's stated accuracy (K, %): a difference within it is never a defect by itself
         (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
+    detector:
+        "regions" (default): warm regions over the local background
+        (:func:`irpatrol.analysis.find_hotspots`). "structure": hot joints as the local excess over the
+        line structure they sit on (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`:
+        compact maxima on conductors, T2 from the other phases in a row or the same conductor away
+        from the joint, nothing off the structure) — for aerial views of a line; on a rooftop street
+        frame (the shared DJI H20T sample) it takes pipes and roof edges for conductors, so it is
+        not the default yet. "auto": the structure reading for an aerial view (object distance
+        unknown or at least :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user
+        reference region when it confirms any compact maximum on a line, else the regions.
+
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
     """
@@ -137,9 +152,20 @@ def examine(
         conditions = _with_reading_flags(conditions, thermogram)
     else:
         celsius = check_frame(thermogram)
-    hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                             reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
-                             accuracy=accuracy)
+    hotspots = None
+    if detector not in DETECTORS:
+        raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
+    if detector == "structure" or (detector == "auto" and reference_bbox is None and _aerial(conditions)):
+        t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
+            background(celsius).ambient_c, "background-median")
+        joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
+                                                ifov_mrad=ifov_mrad, accuracy=accuracy)
+        if confirmed or detector == "structure":
+            hotspots = joints
+    if hotspots is None:
+        hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
+                                 reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
+                                 accuracy=accuracy)
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy)) for h in hotspots]
     if not findings:
         check_names(standard, device)
@@ -151,6 +177,16 @@ def examine(
         t0_c, t0_source = background(celsius).ambient_c, "background-median"
     h, w = celsius.shape
     return Examination(findings, standard, device, int(w), int(h), t0_c, t0_source, conditions)
+
+
+DETECTORS = ("regions", "structure", "auto")
+"""Hotspot readings :func:`examine` offers (see its ``detector`` parameter)."""
+
+
+def _aerial(conditions: Conditions) -> bool:
+    """An aerial view: object distance unknown or at least :data:`CLOSE_RANGE_M` (m)."""
+    d = conditions.distance_m
+    return d is None or d <= 0 or d >= CLOSE_RANGE_M
 
 
 def check_names(standard: str, device: str) -> None:
@@ -176,13 +212,18 @@ SAME_CONDUCTOR_MARGIN_K = 3.0
 (``t2_source = "same-conductor"``) rather than the same part on another phase: a clamp and its
 conductor differ in emissivity (oxidised clamp ε ≈ 0.8–0.95, weathered conductor 0.5–0.9) and both
 reflect a sky colder than the air, so their apparent temperatures differ by a few kelvin with no
-fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice."""
+fault at all (docs/physics.md §1: (1 − ε)·(T − T_refl) terms of 1–3 K). Project choice.
+When the conductor reads below T0 the shortfall is added too: a conductor carrying load is not
+colder than the air, so a reading below it is the sky reflected by bare metal or the background
+through the optics blur, and a part of another emissivity on it may read up to that much warmer
+with no fault (docs/physics.md §1, §6)."""
 
 
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
               accuracy: tuple[float, float]) -> Diagnosis:
-    if h.t2_source == "same-conductor":
-        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K, accuracy[1])
+    if h.t2_source == "same-conductor" and h.t2_c is not None:
+        deficit = max(0.0, h.t0_c - h.t2_c)
+        accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,

@@ -84,8 +84,10 @@ def test_simulated_hot_clamp_is_where_the_truth_says(tmp_path: Path) -> None:
     hot = next(c for c in frame.clamps if c.hot_k > 0)
     x, y, w, h = hot.bbox
     peak = float(frame.celsius[y : y + h, x : x + w].max())
-    assert hot.phase == "C" and abs(peak - (20.0 + 3.0 + 25.0)) < 0.6
-    assert float(np.median(frame.celsius)) < 20.0  # sky and ground below ambient
+    # the truth's peak is apparent (weathered metal, ε < 1) before blur and noise
+    assert hot.phase == "C" and hot.hot_k == 25.0 and abs(peak - hot.peak_c) < 1.5
+    assert all(hot.peak_c - c.peak_c > 20.0 for c in frame.clamps if c is not hot)
+    assert float(np.min(frame.celsius)) < 20.0 - 10.0  # the cold sky is in view
     assert [s.captured_at for s in shots] == sorted(s.captured_at for s in shots)
     truth = write_flight(tmp_path, "F1", poles, spec)
     written = json.loads((tmp_path / "ground_truth.json").read_text())

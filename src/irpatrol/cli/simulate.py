@@ -24,7 +24,8 @@ def scenes(
     count: Annotated[int, typer.Option("--count", help="Frames per scenario.", min=1, max=10000)] = 5,
     scenario: Annotated[list[str] | None, typer.Option(
         "--scenario", help="Scenario (repeat); default all: healthy, healthy-clutter, hot-joint, "
-                           "hot-joint-single-phase, far, arrester.")] = None,
+                           "hot-joint-single-phase, far, arrester, strain-clamp, terminal-clamp, "
+                           "disconnector-contact, dropout-fuse, bushing-voltage.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -70,12 +71,19 @@ def flight(
         str | None, typer.Option("--start", help="Take-off time, ISO 8601 (UTC if naive).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    scene: Annotated[str | None, typer.Option(
+        "--scene", help="field (default): field-like drone views of each pole top (docs/physics.md); "
+                        "flat: the earlier schematic frames.")] = None,
+    visible: Annotated[bool, typer.Option(
+        "--visible/--no-visible", help="Also write each shot's visible photo, <name>_V.JPG (field scenes); "
+                                       "ingest pairs it with the thermal image.")] = True,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Write radiometric TIFFs of a feeder's poles (geotagged, timed) with chosen hot clamps."""
+    """Write radiometric TIFFs of a feeder's poles (geotagged, timed) with chosen hot clamps, and
+    the visible photo of each shot."""
     from irpatrol.cli.registry import factory
     from irpatrol.registry.assets import feeder_poles, get_feeder
-    from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
+    from irpatrol.simulate.flight import DEFAULT_SCENE, FlightSpec, HotSpec, PoleSpot, write_flight
 
     specs = [HotSpec.parse(h) for h in hot or []]
     kw: dict[str, datetime] = {}
@@ -85,7 +93,8 @@ def flight(
         except ValueError:
             raise InputError(f"--start {start!r} is not an ISO 8601 time") from None
         kw["start"] = t if t.tzinfo else t.replace(tzinfo=UTC)
-    spec = FlightSpec(width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed)
+    spec = FlightSpec(width=width, height=height, images_per_pole=per_pole, ambient_c=ambient, seed=seed,
+                      scene=scene or DEFAULT_SCENE, visible=visible).check()
     if "start" in kw:
         spec = dataclasses.replace(spec, start=kw["start"])
     with factory()() as session:
@@ -95,8 +104,10 @@ def flight(
         spots = spots[:poles]
     truth = write_flight(out, feeder, spots, spec, specs)
     if json_out:
+        photos = sum(1 for i in truth["images"] if i.get("visible"))
         print_json_line(
-            {"feeder": feeder, "out": str(out), "images": len(truth["images"]), "hot": truth["hot"]}
+            {"feeder": feeder, "out": str(out), "images": len(truth["images"]), "hot": truth["hot"],
+             "visible": photos, "scene": spec.scene}
         )
     else:
         typer.echo(

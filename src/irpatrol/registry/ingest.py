@@ -31,6 +31,11 @@ deleting the ``.part`` files older than a minute
 (``unreadable``) are neither stored nor recorded. Uploads go through :func:`ingest_folder` (with
 ``files=``) and are stored the same way.
 
+Visible photos: a JPEG named like a thermal image's visible partner (``…_V`` / ``…_W`` / ``…_Z``
+beside ``…_T`` or the plain name, as DJI payloads and the flight simulator write them) is not an
+image of its own; it is kept under its thermal image's content address in ``visible/``
+(:mod:`irpatrol.registry.visible`) and shown beside the thermogram.
+
 Defects: a graded finding (see :func:`irpatrol.registry.grades.is_defect`) at a pole and
 component with an open defect joins it; otherwise it opens a defect in status ``new``. A
 ``repaired`` defect whose component a later image shows normal becomes ``verified``.
@@ -38,6 +43,7 @@ component with an open defect joins it; otherwise it opens a defect in status ``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -75,6 +81,7 @@ from irpatrol.registry.model import (
     Pole,
 )
 from irpatrol.registry.patrols import ensure_patrol, update_track
+from irpatrol.registry.visible import VISIBLE_FOLDER, split_visible, store_visible
 from irpatrol.registry.workflow import DefectStatus
 
 if TYPE_CHECKING:
@@ -223,11 +230,13 @@ def die_with(pid: int) -> None:
     threading.Thread(target=watch, name="irpatrol-die-with-parent", daemon=True).start()
 
 
-def _work(task: tuple[str, str]) -> ImageAnalysis:
-    """Hash one file and, unless the patrol already has it, store it (when a store is set) and
-    decode, match and examine it. The analysis's ``path`` is the stored path (relative to the data
-    folder), or the file's own path without a store."""
-    path, name = task
+def _work(task: tuple[str, ...]) -> ImageAnalysis:
+    """Hash one file and, unless the patrol already has it, store it (when a store is set) with
+    its visible photo (``task[2]``, when paired: :mod:`irpatrol.registry.visible`) and decode,
+    match and examine it. The analysis's ``path`` is the stored path (relative to the data folder),
+    or the file's own path without a store."""
+    path, name = task[0], task[1]
+    photo = task[2] if len(task) > 2 else ""
     assert _CTX is not None
     try:
         data = Path(path).read_bytes()
@@ -248,6 +257,9 @@ def _work(task: tuple[str, str]) -> ImageAnalysis:
         return ImageAnalysis(
             path=path, name=name, sha256=sha, status=UNREADABLE, reason=f"cannot store: {exc}"
         )
+    if photo:
+        with contextlib.suppress(OSError):  # an unreadable photo leaves the thermogram without one
+            store_visible(_STORE, sha, Path(photo).read_bytes())
     return analysis
 
 
@@ -500,7 +512,8 @@ def _write_with_retry(
 
 
 def _results(
-    tasks: list[tuple[str, str]], ctx: MatchContext, known: frozenset[str], workers: int, store: Path | None
+    tasks: list[tuple[str, str, str]], ctx: MatchContext, known: frozenset[str], workers: int,
+    store: Path | None,
 ) -> Iterator[ImageAnalysis]:
     if workers <= 1 or len(tasks) < 4:
         _init_worker(ctx, known, store)
@@ -557,9 +570,11 @@ def ingest_folder(
     feeders = [feeder] if isinstance(feeder, str) else list(feeder)
     day = _parse_date(date)
     paths = sorted(files) if files is not None else image_files(Path(folder))
+    paths, photos = split_visible(paths)  # visible photos ride with their thermal images
     policy = policy or DeadlinePolicy.from_settings(settings)
     store = settings.data_dir.resolve()
     remove_stale_parts(store / STORE_FOLDER)  # left by a run killed mid-copy
+    remove_stale_parts(store / VISIBLE_FOLDER)
     for attempt in range(RETRIES):  # another ingest may create the same patrol at the same moment
         session = session_factory()
         try:
@@ -588,7 +603,7 @@ def ingest_folder(
         patrol_id = patrol.id
         known = frozenset(session.scalars(select(Image.sha256).where(Image.patrol_id == patrol_id)))
     result = IngestResult(patrol_id=patrol_id, files=len(paths))
-    tasks = [(str(p.resolve()), p.name) for p in paths]
+    tasks = [(str(p.resolve()), p.name, str(photos[p].resolve()) if p in photos else "") for p in paths]
     total = len(tasks)
     if progress:
         progress(0, total)

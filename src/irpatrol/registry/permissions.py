@@ -81,6 +81,7 @@ ROUTES: dict[str, str] = {
     "GET /images": "read",
     "GET /images/{image_id}": "read",
     "GET /images/{image_id}/thermal.png": "read",
+    "GET /images/{image_id}/visible.jpg": "read",
     "POST /ingest": "ingest",
     "GET /jobs": "read",
     "GET /jobs/{job_id}": "read",

@@ -15,6 +15,7 @@ from PIL import ImageDraw
 from irpatrol.errors import IrPatrolError
 from irpatrol.radiometry.thermogram import Thermogram
 from irpatrol.registry.model import Finding, Image
+from irpatrol.registry.visible import visible_jpeg
 from irpatrol.reports.content import ImageLoader
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def file_loader(data_dir: Path, palette: str = "iron",
                 thermogram = _with_finding_params(thermogram, finding.params)
             fixed = (ranges or {}).get(image.patrol_id or -1)
             png = outlined_png(thermogram.celsius, finding, palette, t_range=fixed)
-            return png, thermogram.visible_jpeg
+            return png, visible_jpeg(image, data_dir, thermogram.visible_jpeg)
         except (IrPatrolError, OSError) as exc:  # a damaged file must not stop the report
             log.warning("report image %s skipped: %s", path, exc)
             return None, None

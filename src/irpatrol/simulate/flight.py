@@ -3,7 +3,15 @@
 The core (:func:`plan_shots`, :func:`render_scene`) is pure: pole positions and a spec in,
 shot descriptions and H×W float32 °C frames out. :func:`write_flight` is the thin writer: one
 radiometric TIFF per shot (``irpatrol.radiometry.tiff.encode``; GPS, capture time, gimbal, camera
-distance) and ``ground_truth.json`` beside them.
+distance), with ``FlightSpec.visible`` the shot's visible photo beside it as ``<name>_V.JPG`` (as a
+DJI H20T / M30T / M3T writes a separate visible JPEG per shot; ingest pairs the two), and
+``ground_truth.json``.
+
+Scene (``FlightSpec.scene``): ``field`` (default) draws a field-like drone view of the pole top
+with the parts and physics of the scenario generator (:mod:`irpatrol.simulate.flight_frame`,
+docs/physics.md): pole and crossarm, three phases, the equipment the pole carries, cold sky and
+warmer ground, weathered metal reflecting them, a hot part heating the metal around it, optics
+blur and NETD. ``flat`` keeps the earlier schematic frame described below.
 
 Encoding (``FlightSpec.unit``): by default ``raw``, uint16 camera counts with the fixed synthetic
 calibration :data:`SIMULATED_CALIBRATION` (a FLIR Tau core's constants) and the shot's capture
@@ -16,7 +24,7 @@ decoding gives back the rendered °C within half a count (≤ 0.012 K above 20 �
 −40 °C: ``radiometry.tiff.encode``). ``unit="celsius"`` writes float32 °C (temperatures only, as
 before). :data:`OUTPUT_FORMAT` names the encoding; caches of simulated files key on it.
 
-Scene (camera looking along the line at a pole, slightly from above):
+Flat scene (camera looking along the line at a pole, slightly from above):
 
 * background: sky in the top 12 %, from ``ambient − 22 K`` to ``ambient − 10 K`` at the horizon;
   ground below, ``ambient − 3 K`` to ``ambient − 1 K`` with a low-frequency texture.
@@ -75,9 +83,19 @@ shared/data/thermal-samples), with FLIR's default atmospheric constants α1 0.00
 β1 −0.002276, β2 −0.00667, X 1.9 (Thermimage ``raw2temp`` defaults). Fixed: changing it changes
 every simulated file (see :data:`OUTPUT_FORMAT`). About 45 counts/K at 25 °C; 0…65535 counts cover
 about −60…+560 °C at ε 0.95."""
+SCENES = ("field", "flat")
+"""Frame styles of :class:`FlightSpec` ``scene``."""
+DEFAULT_SCENE = "flat"
+"""The frame style of simulated flights (``irpatrol simulate flight``, the demo, write_flight):
+still the schematic frames, because the default hotspot reader does not yet find the demo's hot
+clamp on pole N14 in the field-like frames (issue 10); ``--scene field`` draws those, with their
+visible photos."""
+VISIBLE_SUFFIX = "_V.JPG"
+"""The visible photo of shot ``IRP_00001.tiff`` is ``IRP_00001_V.JPG`` (DJI names its visible
+photos ``…_V.JPG`` / ``…_W.JPG`` beside the thermal ``…_T.JPG``)."""
 SIMULATED_EMISSIVITY = 0.95
 """Emissivity written into simulated images (``FlightSpec.emissivity`` default)."""
-OUTPUT_FORMAT = "tiff-raw-tau-1"
+OUTPUT_FORMAT = "tiff-raw-tau-2-field"
 """Version of what :func:`write_flight` writes by default (raw-count TIFF with
 :data:`SIMULATED_CALIBRATION`); bump it when the files change so caches of simulated flights
 (bench/ingest.py) are rebuilt."""
@@ -123,6 +141,9 @@ class HotSpec:
 class FlightSpec:
     """How to fly: frame size (px), images per pole, weather, speed and timing, randomness.
 
+    ``scene``: ``field`` (field-like frames, :mod:`irpatrol.simulate.flight_frame`) or ``flat``
+    (the earlier schematic frames); ``visible``: also write each shot's visible photo (field only).
+
     ``standoff_m`` is the camera's distance from the pole (m), ``speed_m_s`` the cruise speed
     between poles (m/s), ``hover_s`` the time spent at each pole per image (s). ``emissivity`` is
     the ε written into each image's capture parameters; ``unit`` the TIFF encoding: ``raw``
@@ -144,6 +165,8 @@ class FlightSpec:
     emissivity: float = SIMULATED_EMISSIVITY
     altitude_m: float = 12.0
     unit: str = "raw"
+    scene: str = DEFAULT_SCENE
+    visible: bool = True
 
     def check(self) -> FlightSpec:
         if not (64 <= self.width <= 4096 and 64 <= self.height <= 4096):
@@ -156,6 +179,8 @@ class FlightSpec:
             raise InputError(f"unit must be raw or celsius, got {self.unit!r}")
         if not 0.0 < self.emissivity <= 1.0:
             raise InputError(f"emissivity must be in (0, 1], got {self.emissivity}")
+        if self.scene not in SCENES:
+            raise InputError(f"scene must be one of {', '.join(SCENES)}, got {self.scene!r}")
         return self
 
 
@@ -188,10 +213,12 @@ class ClampTruth:
 
 @dataclass(frozen=True)
 class Frame:
-    """A rendered frame (H×W float32 °C) and what is in it."""
+    """A rendered frame (H×W float32 °C), what is in it, and its visible photo (H×W×3 uint8 RGB,
+    field scenes with ``FlightSpec.visible``)."""
 
     celsius: np.ndarray
     clamps: tuple[ClampTruth, ...] = field(default=())
+    visible: np.ndarray | None = None
 
 
 def plan_shots(poles: Sequence[PoleSpot], spec: FlightSpec, hot: Iterable[HotSpec] = ()) -> list[Shot]:
@@ -303,7 +330,11 @@ def _shifted(img: np.ndarray, dx: int, dy: int) -> np.ndarray:
 
 
 def render_scene(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> Frame:
-    """The frame of one shot: the base scene shifted by the shot's jitter, hot clamps, noise."""
+    """The frame of one shot. ``field``: the pole seen from the shot's standoff with its jitter
+    (:func:`irpatrol.simulate.flight_frame.render_view`); ``flat``: the base scene shifted by the
+    shot's jitter, hot clamps, noise."""
+    if spec.scene == "field":
+        return _field_frame(spec, shot)
     base = base or render_base(spec)
     rng = np.random.default_rng((spec.seed, shot.index))
     dx, dy = shot.jitter_px
@@ -338,10 +369,34 @@ def render_scene(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> Fra
     return Frame(celsius=img.astype(np.float32, copy=False), clamps=tuple(truths))
 
 
+def _field_frame(spec: FlightSpec, shot: Shot) -> Frame:
+    from irpatrol.simulate.flight_frame import render_view
+
+    view = render_view(
+        width=spec.width, height=spec.height, ambient_c=spec.ambient_c, distance_m=_distance_m(shot),
+        jitter=shot.jitter_px, hot={h.phase: (h.kind, h.kelvin) for h in shot.hot},
+        seed=(spec.seed, shot.index), noise_k=spec.noise_k, visible=spec.visible,
+    )
+    clamps = tuple(ClampTruth(phase=p.phase, bbox=p.bbox, peak_c=p.peak_c, hot_k=p.hot_k, kind=p.kind)
+                   for p in view.parts)
+    return Frame(celsius=view.celsius, clamps=clamps, visible=view.rgb)
+
+
+def _distance_m(shot: Shot) -> float:
+    """Camera-to-part distance (m): the standoff beside the pole and about 2 m of height difference."""
+    return round(math.hypot(shot.offset_m, 2.0), 2)
+
+
+def visible_name(shot: Shot) -> str:
+    """File name of the shot's visible photo (:data:`VISIBLE_SUFFIX`)."""
+    return Path(shot.file).stem + VISIBLE_SUFFIX
+
+
 def truth_record(shot: Shot, frame: Frame) -> dict[str, Any]:
     """The ground-truth entry of one image (JSON-ready)."""
     return {
         "file": shot.file,
+        "visible": visible_name(shot) if frame.visible is not None else None,
         "pole": shot.pole,
         "lat": shot.lat,
         "lon": shot.lon,
@@ -354,6 +409,12 @@ def truth_record(shot: Shot, frame: Frame) -> dict[str, Any]:
 
 def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tuple[bytes, dict[str, Any]]:
     """The TIFF bytes of one shot (encoded as ``spec.unit``) and its ground-truth record."""
+    data, truth, _photo = _encode(spec, shot, base)
+    return data, truth
+
+
+def _encode(spec: FlightSpec, shot: Shot, base: _Base | None) -> tuple[bytes, dict[str, Any], bytes | None]:
+    """TIFF bytes, ground-truth record and the visible photo's JPEG bytes (None without one)."""
     from irpatrol.radiometry import CaptureParams, GeoPosition, Gimbal, ImageMeta
     from irpatrol.radiometry.tiff import encode
 
@@ -367,7 +428,7 @@ def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tupl
     )
     params = CaptureParams(
         emissivity=spec.emissivity,
-        distance_m=round(math.hypot(shot.offset_m, 2.0), 2),
+        distance_m=_distance_m(shot),
         reflected_c=spec.ambient_c,
         atmospheric_c=spec.ambient_c,
         humidity=50.0,
@@ -376,7 +437,13 @@ def encode_shot(spec: FlightSpec, shot: Shot, base: _Base | None = None) -> tupl
         data = encode(frame.celsius, meta, params, unit="raw", calibration=SIMULATED_CALIBRATION)
     else:
         data = encode(frame.celsius, meta=meta, params=params)
-    return data, truth_record(shot, frame)
+    photo = None
+    if frame.visible is not None:
+        from irpatrol.simulate.visible import encode_jpeg
+
+        noise = np.random.default_rng((spec.seed, shot.index, 1))
+        photo = encode_jpeg(frame.visible.astype(np.float64), noise)
+    return data, truth_record(shot, frame), photo
 
 
 def write_flight(
@@ -392,13 +459,13 @@ def write_flight(
     hot = list(hot)
     shots = plan_shots(poles, spec, hot)
     out.mkdir(parents=True, exist_ok=True)
-    base = render_base(spec)
+    base = render_base(spec) if spec.scene == "flat" else None
     images = []
     for shot in shots:
-        data, truth = encode_shot(spec, shot, base)
-        tmp = out / (shot.file + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(out / shot.file)
+        data, truth, photo = _encode(spec, shot, base)
+        if photo is not None:  # the photo first: a reader that sees the thermal file finds its pair
+            _write(out / visible_name(shot), photo)
+        _write(out / shot.file, data)
         images.append(truth)
     truth_doc = {
         "feeder": feeder,
@@ -410,6 +477,13 @@ def write_flight(
     }
     (out / "ground_truth.json").write_text(json.dumps(truth_doc, indent=1, ensure_ascii=False))
     return truth_doc
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary name, so a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def line_of_poles(

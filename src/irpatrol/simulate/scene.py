@@ -4,52 +4,94 @@
 ε = 0.95 reports it) of a pole top from 5–30 m at an oblique view, with the physics written up in
 docs/physics.md:
 
-* apparent temperature of a grey surface: T_app⁴ = ε·T⁴ + (1 − ε)·T_refl⁴ (kelvin; Stefan–Boltzmann
-  over the 8–14 µm band approximated by the total-radiance law, reflected sky for upward-facing
-  metal), docs/physics.md §1;
-* clear sky far colder than the air in LWIR (§2), ground warmer in sun (§2);
-* conductor rise from load and sun (§3); a bad joint's excess decays along the conductor as
-  exp(−x/λ) with the fin length λ = √(k·A / (h·P)) (§3);
-* whole-body voltage heating of an arrester (§4); sun-warmed roofs, roads, vehicles, trees; sun glints
-  (§5); optics blur (Gaussian PSF) and sensor noise (NETD) (§6); the pixel footprint
-  distance × IFOV (§6), so a part at 30 m may be too small to measure.
+* apparent temperature of a grey surface: T_app⁴ = ε·T⁴ + (1 − ε)·T_refl⁴ (kelvin; total-radiance
+  approximation of the 8–14 µm band), low-emissivity bare metal reflecting the cold sky above and
+  the warmer ground below (§1, :mod:`irpatrol.simulate.physics`);
+* clear sky far colder than the air in LWIR, ground warmer in sun (§2);
+* conductor rise from load and sun; a bad joint heats the metal around it, the excess decaying as
+  exp(−d/λ) with the fin length λ = √(k·A / (h·P)) (§3);
+* whole-body voltage heating of an arrester or a bushing (§4); sun-warmed roofs, roads, vehicles,
+  trees and sun glints (§5, :mod:`irpatrol.simulate.clutter`); optics blur (Gaussian PSF) and
+  sensor noise (NETD), the pixel footprint distance × IFOV, so a part at 30 m may be too small to
+  measure (§6);
+* the parts of ``irpatrol standards devices`` at their real sizes (§7, :mod:`irpatrol.simulate.parts`,
+  :mod:`irpatrol.simulate.layouts`): pole, crossarm, pin and post insulators, conductors,
+  parallel-groove, strain and terminal clamps, disconnector blade and jaw, drop-out fuse, arrester,
+  transformer tank and bushings.
 
 The truth record holds per frame the scenario, the device kind, whether a defect is present and,
-for it, T1 (the joint's apparent peak before blur and noise), T2 (the same part on a healthy phase),
-T0 (ambient), the joint's pixel position and whether it is resolved (≥ 3×3 px).
+for it, T1 (the hot part's apparent peak before blur and noise), T2 (the same part on a healthy
+phase, or the same conductor away from the joint when no other phase is in view), T0 (ambient),
+the part's pixel position and box, and whether it is resolved (≥ 3×3 px).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import cv2
 import numpy as np
 
-from irpatrol.units import KELVIN_OFFSET
+from irpatrol.simulate import layouts
+from irpatrol.simulate import parts as P
+from irpatrol.simulate.canvas import Canvas, Surroundings
+from irpatrol.simulate.clutter import clutter as _clutter
+from irpatrol.simulate.clutter import glints as _glints
+from irpatrol.simulate.clutter import texture as _texture
+from irpatrol.simulate.physics import (
+    CAMERA_EMISSIVITY,
+    EMISSIVITY,
+    IFOV_MRAD,
+    NETD_K,
+    PSF_SIGMA_PX,
+    apparent_c,
+    fin_length_m,
+    reflected_c,
+)
 
-SCENARIOS = ("healthy", "healthy-clutter", "hot-joint", "hot-joint-single-phase", "far", "arrester")
-"""Scenario names: three healthy phases (open country / sunlit street clutter); a hot joint on one
-phase of three; a hot joint on a conductor with no other phase in view; a pole at 25–30 m; an arrester
-with whole-body voltage heating."""
-CAMERA_EMISSIVITY = 0.95
-"""The emissivity the camera is set to: apparent temperatures are what it reports (docs/physics.md §1)."""
-IFOV_MRAD = 1.3
-"""Pixel IFOV of a 640×512, 12 µm, 9.1 mm thermal core (DJI M30T wide; pipeline.CAMERA_IFOV_MRAD)."""
-NETD_K = 0.05
-"""Sensor noise σ (K): NETD ≤ 50 mK of current uncooled drone cores (docs/physics.md §6)."""
-PSF_SIGMA_PX = 0.7
-"""Optics blur σ (px): a diffraction-limited f/1.0 lens at 10 µm has an Airy radius ≈ 12 µm, one
-pixel; a Gaussian of σ ≈ 0.7 px is its usual fit (docs/physics.md §6)."""
+__all__ = ["CAMERA_EMISSIVITY", "IFOV_MRAD", "NETD_K", "PSF_SIGMA_PX", "SCENARIOS", "SCENARIO_DEVICE",
+           "Truth", "apparent_c", "encode_scene", "fin_length_m", "reflected_c", "render"]
+
+SCENARIOS = ("healthy", "healthy-clutter", "hot-joint", "hot-joint-single-phase", "far", "arrester",
+             "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse", "bushing-voltage")
+"""Scenario names: three healthy phases (open country / sunlit street clutter); a hot
+parallel-groove clamp on one phase of three; a hot joint on a conductor with no other phase in view;
+a pole at 25–30 m (parts too small to measure); an arrester with whole-body voltage heating; a hot
+strain clamp on a strain pole; a hot terminal clamp and a hot jaw contact of a disconnector; a hot
+upper contact of a drop-out fuse; a transformer bushing with whole-body voltage heating."""
+SCENARIO_DEVICE = {
+    "healthy": "parallel-groove-clamp", "healthy-clutter": "parallel-groove-clamp",
+    "hot-joint": "parallel-groove-clamp", "hot-joint-single-phase": "parallel-groove-clamp",
+    "far": "parallel-groove-clamp", "arrester": "surge-arrester", "strain-clamp": "strain-clamp",
+    "terminal-clamp": "terminal-clamp", "disconnector-contact": "disconnector-blade",
+    "dropout-fuse": "dropout-fuse", "bushing-voltage": "transformer-bushing",
+}
+"""The catalogue kind (``irpatrol standards devices``) each scenario's target part is graded as."""
+_COMPONENT = {
+    "parallel-groove-clamp": "parallel-groove-clamp", "surge-arrester": "arrester-housing",
+    "strain-clamp": "strain-clamp", "terminal-clamp": "terminal-clamp",
+    "disconnector-blade": "disconnector-jaw-contact", "dropout-fuse": "fuse-upper-contact",
+    "transformer-bushing": "bushing-housing",
+}
+_VOLTAGE = {"surge-arrester", "transformer-bushing"}
+_HEALTHY = {"healthy", "healthy-clutter"}
+PHASES = ("A", "B", "C")
+"""Phase names, left to right."""
+SKY_REFLECTION_SHARE = 0.3
+"""How far the reflected sky (the mean over the half-space a part's upper side faces) lies from the
+zenith sky towards the air temperature: the sky brightens towards the horizon (docs/physics.md §2)."""
 
 
 @dataclass(frozen=True)
 class Truth:
     """What a frame really holds. Temperatures are apparent (as the camera at ε 0.95 reports them),
-    °C; ``t1_c``/``t2_c`` are None when the frame has no defect. ``resolved``: the joint covers the
-    3×3 px measurement spot at this distance."""
+    °C; ``t1_c``/``t2_c`` are None when the frame has no defect. ``resolved``: the hot part covers
+    the 3×3 px measurement spot at this distance. Added fields (defaults keep older readers working):
+    ``component`` the part drawn as the target, ``phase`` of the hot part, ``bbox`` its box
+    (x, y, w, h px), ``size_px`` its length and width (px), ``emissivity`` its ε, ``excess_k`` the
+    true excess of the hot part (K), ``sky_c``/``ground_c`` the reflected sky and the ground (°C),
+    ``sun`` 0…1, ``px_m`` the pixel footprint (m), ``parts`` what the frame shows, ``glints`` count."""
 
     scenario: str
     device: str
@@ -62,30 +104,22 @@ class Truth:
     resolved: bool = True
     heating: str = "current"
     clutter: tuple[str, ...] = field(default=())
+    component: str = ""
+    phase: str | None = None
+    bbox: tuple[int, int, int, int] | None = None
+    size_px: tuple[float, float] | None = None
+    emissivity: float | None = None
+    excess_k: float | None = None
+    sky_c: float | None = None
+    ground_c: float | None = None
+    sun: float | None = None
+    px_m: float | None = None
+    parts: tuple[str, ...] = field(default=())
+    glints: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return asdict(self)
-
-
-def apparent_c(true_c: np.ndarray | float, emissivity: float, reflected_c: np.ndarray | float) -> np.ndarray:
-    """Apparent temperature (°C) of a grey surface at ``true_c`` with ``emissivity`` reflecting
-    ``reflected_c``, as a camera set to :data:`CAMERA_EMISSIVITY` with reflected = its own T_refl
-    reports it (total-radiance approximation, docs/physics.md §1)."""
-    t = np.asarray(true_c, dtype=np.float64) + KELVIN_OFFSET
-    r = np.asarray(reflected_c, dtype=np.float64) + KELVIN_OFFSET
-    w = emissivity * t**4 + (1.0 - emissivity) * r**4
-    cam = (w - (1.0 - CAMERA_EMISSIVITY) * r**4) / CAMERA_EMISSIVITY
-    return np.asarray(np.power(np.maximum(cam, 1.0), 0.25) - KELVIN_OFFSET)
-
-
-def fin_length_m(diameter_m: float = 0.0135, k_w_mk: float = 120.0, h_w_m2k: float = 15.0) -> float:
-    """Decay length λ = √(k·A / (h·P)) (m) of a joint's excess temperature along a round conductor
-    of ``diameter_m``: A = πd²/4, P = πd, so λ = √(k·d / (4h)). Defaults: a 10 kV LGJ-95 class
-    conductor (13.5 mm), an effective axial conductivity of stranded aluminium (≈ half of solid
-    Al's 237 W/m·K), and natural plus light-wind convection and radiation h ≈ 15 W/m²·K
-    (docs/physics.md §3)."""
-    return math.sqrt(k_w_mk * diameter_m / (4.0 * h_w_m2k))
 
 
 def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> tuple[np.ndarray, Truth]:
@@ -95,137 +129,104 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
         raise ValueError(f"unknown scenario {scenario!r}; valid: {', '.join(SCENARIOS)}")
     rng = np.random.default_rng(seed)
     h, w = shape
+    device = SCENARIO_DEVICE[scenario]
     ambient = float(rng.uniform(8.0, 32.0))
-    sky = ambient - float(rng.uniform(15.0, 35.0))  # clear to hazy sky, docs/physics.md §2
+    sky = ambient - float(rng.uniform(15.0, 35.0))  # clear to hazy sky at the zenith, §2
     sun = float(rng.uniform(0.0, 1.0))  # 0 overcast … 1 full sun
     distance = float(rng.uniform(25.0, 30.0)) if scenario == "far" else float(rng.uniform(5.0, 15.0))
-    px_m = distance * IFOV_MRAD * 1e-3  # pixel footprint (m)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    px_m = distance * IFOV_MRAD * 1e-3
+    yy = np.mgrid[0:h, 0:w][0].astype(np.float64)
 
-    # background: sky above a horizon (oblique view), ground below, warmed by the sun
-    horizon = int(rng.uniform(-0.1, 0.35) * h)
-    ground = ambient + sun * rng.uniform(1.0, 6.0) + _texture(rng, shape, 1.5)
-    img = np.where(yy < horizon, sky + (yy / max(h, 1)) * 8.0, ground).astype(np.float64)
-    clutter: list[str] = []
-    if scenario == "healthy-clutter" or rng.uniform() < 0.3:
-        clutter = _clutter(rng, img, ambient, sun, px_m, horizon)
-
-    # pole (concrete or wood, ε 0.9) and crossarm
-    cx = int(rng.uniform(0.35, 0.65) * w)
-    pole_w = max(3, int(0.3 / px_m))
-    pole_t = apparent_c(ambient + sun * rng.uniform(0.5, 4.0), 0.9, sky)
-    img[:, cx - pole_w // 2: cx + pole_w // 2 + 1] = pole_t
-    arm_y = int(rng.uniform(0.3, 0.6) * h)
-    tilt = float(rng.uniform(-0.15, 0.15))  # oblique view: the crossarm is seen at an angle
-    arm_half = int(0.75 / px_m)
-    arm = ((np.abs(yy - (arm_y + tilt * (xx - cx))) <= max(1, int(0.05 / px_m)))
-           & (np.abs(xx - cx) <= arm_half))
-    img[arm] = apparent_c(ambient + sun * 2.0, 0.9, sky)
-
-    # conductors: three phases across the frame, slanted, a joint (clamp) on each at the crossarm
-    load_rise = float(rng.uniform(1.0, 6.0)) + sun * 2.0  # K, load and solar heating, §3
-    eps_cond = float(rng.uniform(0.5, 0.9))  # weathered aluminium
-    eps_clamp = float(rng.uniform(0.8, 0.95))  # oxidised, dirty bolted clamp
-    # a part seen obliquely from above reflects the sky and the ground about equally (§1)
-    refl = 0.5 * (sky + ambient + sun * 3.0)
-    phases = [-1, 0, 1] if scenario != "hot-joint-single-phase" else [int(rng.integers(-1, 2))]
-    spacing = 0.7 / px_m
-    slope = float(rng.uniform(0.4, 2.5)) * rng.choice([-1.0, 1.0])  # conductor direction in the image
-    cond_r = max(0.6, 0.0135 / px_m / 2)
-    clamp_len, clamp_wid = max(1.5, 0.2 / px_m), max(1.0, 0.06 / px_m)
-    lam_px = fin_length_m() / px_m
-    device = "surge-arrester" if scenario == "arrester" else "parallel-groove-clamp"
-    defect = scenario in ("hot-joint", "hot-joint-single-phase", "far", "arrester") and rng.uniform() < 0.9
-    hot_phase = int(rng.integers(0, len(phases))) if defect else -99
-    excess = float(rng.choice([rng.uniform(3.0, 12.0), rng.uniform(12.0, 40.0), rng.uniform(40.0, 90.0)]))
-    t1 = t2 = None
-    xy = None
-    for i, p in enumerate(phases):
-        jx = cx + p * spacing
-        jy = arm_y + tilt * (jx - cx) - max(2.0, 0.1 / px_m)
-        # distance of every pixel from the conductor line through (jx, jy) with direction (1, slope)
-        norm = math.hypot(1.0, slope)
-        along = ((xx - jx) + slope * (yy - jy)) / norm
-        across = np.abs(slope * (xx - jx) - (yy - jy)) / norm
-        on = across <= cond_r
-        hot = (i == hot_phase) and device != "surge-arrester"
-        heat = excess * np.exp(-np.abs(along) / lam_px) if hot else np.zeros_like(along)
-        img[on] = apparent_c(ambient + load_rise + heat[on], eps_cond, refl)
-        clamp = (np.abs(along) <= clamp_len / 2) & (across <= clamp_wid / 2 + cond_r)
-        img[clamp] = apparent_c(ambient + load_rise + 1.0 + heat[clamp], eps_clamp, refl)
-        healthy_peak = float(apparent_c(ambient + load_rise + 1.0, eps_clamp, refl))
-        if device == "surge-arrester":
-            # arrester below the crossarm: a porcelain/polymer body warmed all over by leakage current
-            length = max(4.0, 0.4 / px_m)
-            body = (np.abs(xx - jx) <= max(1.0, 0.05 / px_m)) & (yy > jy + 3) & (yy < jy + 3 + length)
-            rise = ambient + sun * 1.0 + (float(rng.uniform(0.5, 4.0)) if i == hot_phase else 0.0)
-            img[body] = apparent_c(rise, 0.92, ambient)
-            if i == hot_phase:
-                t1 = float(apparent_c(rise, 0.92, ambient))
-                xy = (int(jx), int(jy + 3 + length / 2))
-            else:
-                t2 = float(apparent_c(ambient + sun * 1.0, 0.92, ambient)) if t2 is None else t2
-        elif hot:
-            t1 = float(apparent_c(ambient + load_rise + 1.0 + excess, eps_clamp, refl))
-            xy = (round(jx), round(jy))
-        else:
-            t2 = healthy_peak if t2 is None else min(t2, healthy_peak)
-    if t1 is not None and t2 is None:  # single phase: the same conductor away from the joint
-        t2 = float(apparent_c(ambient + load_rise, eps_cond, refl))
-    if sun > 0.6 and rng.uniform() < 0.5:
-        _glints(rng, img, ambient)
-    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), PSF_SIGMA_PX)  # type: ignore[assignment]
-    img = img + rng.normal(0.0, NETD_K, shape).astype(np.float32)
-    resolved = min(clamp_len, clamp_wid + 2 * cond_r) >= 3.0
-    truth = Truth(scenario=scenario, device=device, defect=t1 is not None, t0_c=ambient, distance_m=distance,
-                  t1_c=t1, t2_c=t2 if t1 is not None else None, xy=xy, resolved=resolved,
-                  heating="voltage" if device == "surge-arrester" else "current", clutter=tuple(clutter))
-    return img.astype(np.float32), truth
-
-
-def _texture(rng: np.random.Generator, shape: tuple[int, int], amplitude_k: float) -> np.ndarray:
-    """Low-frequency ground texture (K): upsampled noise."""
-    h, w = shape
-    small = rng.normal(0.0, amplitude_k, (max(2, h // 32), max(2, w // 32))).astype(np.float32)
-    return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), dtype=np.float64)
-
-
-def _clutter(rng: np.random.Generator, img: np.ndarray, ambient: float, sun: float, px_m: float,
-             horizon: int) -> list[str]:
-    """Sun-warmed roofs, roads, vehicles and trees on the ground part of the frame (docs/physics.md §5)."""
-    h, w = img.shape
+    horizon = int(rng.uniform(-0.1, 0.35) * h)  # the gimbal pitch sets how much sky is in view
+    ground_c = ambient + sun * float(rng.uniform(1.0, 6.0))
+    img = np.where(yy < horizon, sky + (yy / max(h, 1)) * 8.0, ground_c + _texture(rng, shape, 1.5))
     kinds: list[str] = []
-    top = max(horizon, 0)
-    if top >= h - 20:
-        return kinds
-    for _ in range(int(rng.integers(1, 5))):
-        kind = str(rng.choice(["roof", "road", "vehicle", "tree"]))
-        kinds.append(kind)
-        x0, y0 = int(rng.uniform(0, w)), int(rng.uniform(top, h))
-        if kind == "roof":
-            rw, rh = int(rng.uniform(8, 14) / px_m), int(rng.uniform(5, 10) / px_m)
-            img[y0:y0 + rh, x0:x0 + rw] = ambient + sun * rng.uniform(8.0, 30.0) + rng.normal(0, 0.3)
-        elif kind == "road":
-            rh = int(rng.uniform(3, 7) / px_m)
-            img[y0:y0 + rh, :] = ambient + sun * rng.uniform(5.0, 18.0)
-        elif kind == "vehicle":
-            vw, vh = int(4.5 / px_m), int(1.8 / px_m)
-            img[y0:y0 + vh, x0:x0 + vw] = ambient + sun * rng.uniform(10.0, 25.0)
-            img[y0:y0 + vh // 3, x0:x0 + vw // 4] = ambient + rng.uniform(15.0, 35.0)  # engine bay
-        else:
-            r = int(rng.uniform(2.0, 4.0) / px_m)
-            yy, xx = np.ogrid[0:h, 0:w]
-            crown = (xx - x0) ** 2 + (yy - y0) ** 2 <= r * r
-            img[crown] = ambient + rng.uniform(-1.0, 3.0) + rng.normal(0, 0.5, int(crown.sum()))
-    return kinds
+    if scenario == "healthy-clutter" or rng.uniform() < 0.3:
+        kinds = _clutter(rng, img, ambient, sun, px_m, horizon)
+    env = Surroundings(sky_c=sky + SKY_REFLECTION_SHARE * (ambient - sky), ground_c=ground_c)
+    canvas = Canvas(img, env)
+    eps = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in sorted(EMISSIVITY.items())}
+
+    # pole (concrete, ε ≈ 0.93) from above the crossarm down out of the frame, crossarm at an angle
+    cx = float(rng.uniform(0.35, 0.65) * w)
+    arm_y = float(rng.uniform(0.3, 0.6) * h)
+    tilt = float(rng.uniform(-0.15, 0.15))  # oblique view: the crossarm is seen at an angle
+    fore = float(rng.uniform(0.6, 1.0))  # and foreshortened
+    pole_rise = sun * float(rng.uniform(0.5, 4.0))
+    structure = layouts.Frame(px_m=px_m, ambient_c=ambient, sun=sun, load_rise_k=0.0, slope=0.0, anchors=(),
+                              eps=eps)
+    layouts.pole_and_crossarm(canvas, structure, (cx, arm_y), tilt, fore, pole_rise)
+    spacing = P.PHASE_SPACING_M / px_m * fore
+    slots = [-1, 0, 1]
+    if scenario == "hot-joint-single-phase":
+        slots = [int(rng.integers(-1, 2))]
+    anchors = tuple((cx + k * spacing, arm_y + tilt * k * spacing) for k in slots)
+    slope = float(rng.uniform(0.4, 2.5)) * float(rng.choice([-1.0, 1.0]))  # conductor direction
+    frame = layouts.Frame(px_m=px_m, ambient_c=ambient, sun=sun,
+                          load_rise_k=float(rng.uniform(1.0, 6.0)) + sun * 2.0, slope=slope,
+                          anchors=anchors, eps=eps)
+
+    defect = scenario not in _HEALTHY and rng.uniform() < 0.9
+    hot_i = int(rng.integers(0, len(anchors))) if defect else -1
+    if device in _VOLTAGE:
+        excess = float(rng.uniform(0.5, 4.0))  # whole-body warming, §4
+    else:
+        excess = float(rng.choice([rng.uniform(3.0, 12.0), rng.uniform(12.0, 40.0), rng.uniform(40.0, 90.0)]))
+    hot = {hot_i: excess} if defect else {}
+    drawn = _draw(canvas, frame, scenario, hot, rng)
+
+    t1 = t2 = None
+    xy = bbox = None
+    size = drawn.targets[0].size_px
+    target_eps = drawn.targets[0].emissivity
+    if defect:
+        tg = drawn.targets[hot_i]
+        t1 = canvas.apparent(tg.true_c + (0.0 if device in _VOLTAGE else excess), tg.emissivity)
+        xy = (round(tg.centre[0]), round(tg.centre[1]))
+        bbox, size, target_eps = tg.bbox, tg.size_px, tg.emissivity
+        peers = [canvas.apparent(t.true_c, t.emissivity) for i, t in enumerate(drawn.targets) if i != hot_i]
+        if peers:
+            t2 = min(peers)
+        else:  # single phase: the same conductor away from the joint
+            t2 = canvas.apparent(frame.ambient_c + frame.load_rise_k, eps["aluminium-bare"])
+    n_glints = 0
+    if sun > 0.6 and rng.uniform() < 0.5:
+        n_glints = _glints(rng, canvas.img, ambient, drawn.metal)
+    out = cv2.GaussianBlur(canvas.img.astype(np.float32), (0, 0), PSF_SIGMA_PX)
+    out = out + rng.normal(0.0, NETD_K, shape).astype(np.float32)
+    truth = Truth(
+        scenario=scenario, device=device, defect=t1 is not None, t0_c=ambient, distance_m=distance,
+        t1_c=t1, t2_c=t2, xy=xy, resolved=min(size) >= 3.0,
+        heating="voltage" if device in _VOLTAGE else "current", clutter=tuple(kinds),
+        component=_COMPONENT[device], phase=PHASES[slots[hot_i] + 1] if defect else None, bbox=bbox,
+        size_px=(round(size[0], 2), round(size[1], 2)), emissivity=round(target_eps, 3),
+        excess_k=round(excess, 3) if defect else None, sky_c=round(env.sky_c, 3),
+        ground_c=round(ground_c, 3), sun=round(sun, 3), px_m=round(px_m, 5),
+        parts=("pole", "crossarm", *sorted(drawn.parts)), glints=n_glints)
+    return out.astype(np.float32), truth
 
 
-def _glints(rng: np.random.Generator, img: np.ndarray, ambient: float) -> None:
-    """Sun glints: specular reflections of the sun on metal, one or two pixels, 10–40 K bright."""
-    h, w = img.shape
-    for _ in range(int(rng.integers(1, 4))):
-        y, x = int(rng.uniform(0, h - 2)), int(rng.uniform(0, w - 2))
-        img[y:y + int(rng.integers(1, 3)), x:x + int(rng.integers(1, 3))] = ambient + rng.uniform(10.0, 40.0)
+def _draw(canvas: Canvas, frame: layouts.Frame, scenario: str, hot: dict[int, float],
+          rng: np.random.Generator) -> layouts.Drawn:
+    if scenario == "strain-clamp":
+        return layouts.strain(canvas, frame, hot)
+    if scenario in ("terminal-clamp", "disconnector-contact"):
+        target = "terminal" if scenario == "terminal-clamp" else "contact"
+        return layouts.disconnector(canvas, frame, hot, target)
+    if scenario == "dropout-fuse":
+        return layouts.fuse(canvas, frame, hot)
+    if scenario == "arrester":
+        return layouts.arrester(canvas, frame, hot)
+    if scenario == "bushing-voltage":
+        side = float(rng.choice([-1.0, 1.0]))
+        return layouts.transformer(canvas, frame, hot, float(rng.uniform(3.0, 12.0)), side)
+    return layouts.line(canvas, frame, hot)
+
+
+def resolved_at(size_m: float, distance_m: float) -> bool:
+    """Whether a part ``size_m`` across covers the 3 px measurement spot at ``distance_m``
+    (pixel footprint distance × IFOV, docs/physics.md §6)."""
+    return size_m / (distance_m * IFOV_MRAD * 1e-3) >= 3.0
 
 
 def encode_scene(img: np.ndarray, truth: Truth) -> bytes:
@@ -238,3 +239,5 @@ def encode_scene(img: np.ndarray, truth: Truth) -> bytes:
     params = CaptureParams(emissivity=CAMERA_EMISSIVITY, distance_m=round(truth.distance_m, 2),
                            reflected_c=truth.t0_c, atmospheric_c=truth.t0_c, humidity=50.0)
     return encode(img, meta=ImageMeta(make="irpatrol", model="simulated field scene"), params=params)
+
+

@@ -1,4 +1,5 @@
-"""Images: upload into a batch (pilot); list, detail and a rendered thermal PNG (any role)."""
+"""Images: upload into a batch (pilot); list, detail, a rendered thermal PNG and the visible photo
+(any role)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi,
 from irpatrol.errors import InputError
 from irpatrol.registry.findings import stored_file
 from irpatrol.registry.model import Image
+from irpatrol.registry.visible import visible_jpeg
 
 router = APIRouter(prefix="/images", tags=["images"])
 
@@ -109,3 +111,24 @@ def render_image(
     thermogram = read(stored_file(_image(session, image_id), settings.data_dir))
     png = render.render_png(thermogram.celsius, palette, t_min=t_min, t_max=t_max, colorbar=colorbar)
     return Response(content=png, media_type="image/png")
+
+
+@router.get(
+    "/{image_id}/visible.jpg",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "Visible photo"},
+               404: {"description": "No such image, or it has no visible photo"}},
+)
+def visible_image(image_id: RecordId, _: ViewerUser, session: SessionDep, settings: SettingsDep) -> Response:
+    """The visible photo taken with the image: embedded in its file (FLIR R-JPEG) or the separate
+    JPEG paired with it at ingest (DJI ``…_W.JPG`` / ``…_V.JPG``, simulated flights)."""
+    from irpatrol.errors import NotFound
+    from irpatrol.radiometry import read
+
+    image = _image(session, image_id)
+    path = stored_file(image, settings.data_dir)
+    embedded = read(path).visible_jpeg if path is not None and path.is_file() else None
+    photo = visible_jpeg(image, settings.data_dir, embedded)
+    if not photo:
+        raise NotFound(f"image {image_id} has no visible photo")
+    return Response(content=photo, media_type="image/jpeg")

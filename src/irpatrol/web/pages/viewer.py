@@ -14,6 +14,7 @@ from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry import judgement
 from irpatrol.registry.model import Image, Patrol
+from irpatrol.registry.visible import stored_visible, visible_jpeg
 from irpatrol.reports.images import stored_file
 from irpatrol.reports.why import effective, explain
 from irpatrol.web import thumbs
@@ -68,7 +69,8 @@ def viewer(image_id: int, request: Request, user: WebUser, session: SessionDep, 
     fixed = patrol_range(session, image)
     kinds = [(c.kind, c.name_zh if lang == "zh" else c.name_en) for c in catalogue()]
     return page(request, session, user, "viewer.html", nav="patrols", image=image, hotspots=hotspots,
-                width=t.celsius.shape[1], height=t.celsius.shape[0], has_visible=bool(t.visible_jpeg),
+                width=t.celsius.shape[1], height=t.celsius.shape[0],
+                has_visible=bool(t.visible_jpeg) or stored_visible(image, settings.data_dir) is not None,
                 lut=thumbs.palette_lut(palette), palette=palette, palettes=thumbs.PALETTES, params=params,
                 fixed_range=fixed, kinds=kinds, bounds=judgement.PARAM_BOUNDS, flash=flash,
                 flash_kind="error", ok=ok)
@@ -123,8 +125,11 @@ def thermal_png(image_id: int, _: WebUser, session: SessionDep, settings: Settin
 
 @router.get("/viewer/{image_id}/visible.jpg")
 def visible_jpg(image_id: int, _: WebUser, session: SessionDep, settings: SettingsDep) -> Response:
-    """The visible photo embedded in the file; 404 when there is none."""
-    t = thumbs.load(_file(_image(session, image_id), settings.data_dir))
-    if not t.visible_jpeg:
+    """The visible photo embedded in the file, else the one taken with it (paired at ingest:
+    irpatrol.registry.visible); 404 when there is none."""
+    image = _image(session, image_id)
+    t = thumbs.load(_file(image, settings.data_dir))
+    photo = visible_jpeg(image, settings.data_dir, t.visible_jpeg)
+    if not photo:
         raise NotFound(f"image {image_id} has no visible photo")
-    return Response(t.visible_jpeg, media_type="image/jpeg", headers=CACHE)
+    return Response(photo, media_type="image/jpeg", headers=CACHE)

@@ -1,0 +1,107 @@
+"""Hotspots of an aerial frame read by its line structure: :func:`find_joint_hotspots` turns the
+joints of :mod:`irpatrol.analysis.joints` (compact maxima on a conductor, with T2 from the other
+phases or the same conductor away from the joint) into :class:`~irpatrol.analysis.hotspots.Hotspot`
+records with the same keys as the region detector's.
+
+Definitions as in :mod:`irpatrol.analysis.hotspots` (DL/T 664-2016 §1.2): T1 the joint's hottest
+pixel, ΔT = T1 − T2, τ = T1 − T0, δ = ΔT / τ. Everything reported is on the line structure
+(``on_structure`` True): regions off it are not candidates at all (issue 10 item 3). The thermal
+pattern is ``local`` by construction: a compact maximum over its conductor whose heat falls off along
+it is the connection-defect pattern of DL/T 664-2016 Annex H (热像特征), not whole-body warming.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
+
+REPORT_EXCESS_K = 1.0
+"""Least compact excess (K, over everything on a ring around it) of a reported joint: twenty times
+the NETD of a 50 mK core; weaker maxima along a conductor come from the background behind a 1–2 px
+line showing through the optics blur (docs/physics.md §6). They still serve as peers. Project choice."""
+OUTLINE_HALF_PX = 24
+"""Half side (px) of the window in which a joint's outline (half-height region) is traced."""
+
+
+def _outline(img: np.ndarray, j: Joint, base_c: float,
+             ) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, int]:
+    """(contour K×2, bbox, area px, mean °C, core px) of the joint's half-height region: the connected
+    pixels around its maximum at least half-way from ``base_c`` to T1."""
+    h, w = img.shape
+    x, y = j.xy
+    x0, y0 = max(0, x - OUTLINE_HALF_PX), max(0, y - OUTLINE_HALF_PX)
+    patch = img[y0: min(h, y + OUTLINE_HALF_PX + 1), x0: min(w, x + OUTLINE_HALF_PX + 1)]
+    hot = (patch >= base_c + 0.5 * (j.t1_c - base_c)).astype(np.uint8)
+    _, comp = cv2.connectedComponents(hot, connectivity=8)
+    part = (comp == comp[y - y0, x - x0]).astype(np.uint8)
+    ys, xs = np.nonzero(part)
+    bbox = (x0 + int(xs.min()), y0 + int(ys.min()), int(np.ptp(xs) + 1), int(np.ptp(ys) + 1))
+    contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
+    contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
+    core = int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
+    return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
+
+
+def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
+
+
+def _peer_box(xy: tuple[int, int]) -> tuple[int, int, int, int]:
+    return (xy[0] - 1, xy[1] - 1, 3, 3)
+
+
+def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, conditions: Conditions,
+                        ifov_mrad: float | None = None, min_delta_k: float = MIN_DELTA_K,
+                        min_rise_k: float = MIN_RISE_K, accuracy: tuple[float, float] = CAMERA_ACCURACY,
+                        ) -> tuple[list[Hotspot], int]:
+    """The joints of ``celsius`` (°C) worth reporting, hottest first, and how many compact maxima
+    were confirmed on a line at all (0: the frame shows no line structure the detector can read).
+
+    Reported: a joint at least ``min_delta_k`` (K) hotter than its T2, or, without T2, at least
+    ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
+    A joint whose half-height outline does not hold the 3×3 px measurement spot (a sun glint, a
+    part too small at this distance; ../shared/domain/standards.md §2) has no trusted T1: it is
+    reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all.
+    """
+    img = np.asarray(celsius, dtype=np.float32)
+    joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
+    flag_conditions = conditions
+    sizes = trusted_target(conditions.distance_m, ifov_mrad)
+    found: list[Hotspot] = []
+    for j in joints:
+        if j.excess_k < REPORT_EXCESS_K:
+            continue
+        if j.t2_c is not None and j.t1_c - j.t2_c < min_delta_k:
+            continue
+        if j.t2_c is None and j.t1_c - t0_c < min_rise_k:
+            continue
+        if any(_inside(j.xy, h.bbox) for h in found):
+            continue  # another maximum of a part already reported (a flat top)
+        base = j.t2_c if j.t2_c is not None else j.t1_c - j.excess_k
+        contour, bbox, area, mean_c, core = _outline(img, j, base)
+        if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
+            if j.t1_c - t0_c < min_rise_k:
+                continue
+            j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
+        small = (core == 0 or area < SPOT_PX * SPOT_PX) if sizes is not None else area < MIN_TARGET_PX
+        rise = j.t1_c - t0_c
+        delta = None if j.t2_c is None else j.t1_c - j.t2_c
+        pct = None if delta is None or rise <= 0 else 100.0 * delta / rise
+        flags = (("small-target",) if small else ()) + tuple(validity_flags(flag_conditions, hot_c=j.t1_c,
+                                                                            ambient_c=t0_c))
+        peers = tuple(_peer_box(p) for p in j.peers_xy)
+        found.append(Hotspot(
+            bbox=bbox, contour=contour, area_px=area, t_max_c=j.t1_c, max_xy=j.xy, t_mean_c=mean_c,
+            t2_c=j.t2_c, t2_source=j.t2_source, t2_bbox=peers[0] if peers else None, t0_c=t0_c,
+            t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=peers,
+            flags=flags, pixel_size_m=None if sizes is None else sizes[0],
+            min_target_m=None if sizes is None else sizes[1],
+            pattern="local", on_structure=True))
+    return found, len(joints)

@@ -1,0 +1,138 @@
+"""Hot joints as the local excess over the line structure they sit on (pure, OpenCV + numpy).
+
+A thermographer reads an aerial frame of a pole top by the structure: conductors are thin long
+ridges (brighter or darker than the sky or the ground behind them), the clamps and joints sit on
+them, and a bad joint is a *compact* maximum on its conductor whose heat falls off along it over a
+few fin lengths (docs/physics.md §3). The three phases run in parallel, so the same part on another
+phase sits on a parallel conductor close by. This module follows that reading:
+
+1. **Compact maxima** (:func:`irpatrol.analysis.ridges.compact_maxima`): a pixel's excess over the
+   hottest pixel on a ring around it, E = T − max_ring(T), at ring radii of 5, 10, 20, 40 px on a
+   2×2 max-pooled pyramid (a thin conductor survives the pooling). Along a conductor the ring meets
+   the same conductor, so E ≤ 0 there; on a joint it meets the conductor beyond the joint's heat, so
+   E is the joint's local excess (a white top-hat with a ring element).
+2. **On a line** (:func:`irpatrol.analysis.ridges.lines_through`): in some direction the candidate
+   continues both ways as a thin ridge (bright or dark against its sides). Roofs, roads, vehicles,
+   trees, sky and glints are not thin ridges through a compact maximum: they are never graded
+   (issue 10 item 3).
+3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
+   with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
+   else one part on a parallel conductor; else the same conductor followed beyond the joint's heat
+   (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it unrated).
+
+Everything is a temperature difference or a geometric relation, so a uniform offset changes no
+result and no scenario is assumed. Sources, thresholds and limits: docs/physics.md §9.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from irpatrol.analysis.phases import (
+    PEER_MIN_EXCESS_K,
+    along_axis,
+    parts_along,
+    phase_peers,
+    phase_row,
+    separate,
+)
+from irpatrol.analysis.ridges import (
+    LINE_RADII_PX,
+    MIN_EXCESS_K,
+    RING_PX,
+    compact_maxima,
+    conductor_far,
+    lines_through,
+    padded,
+)
+
+__all__ = ["Joint", "compact_maxima", "find_joints"]
+
+MAX_JUDGED = 8
+"""Confirmed joints, hottest first, for which T2 is sought (the rest serve as peers only): a pole
+top carries a few dozen parts, of which the hottest few are the ones worth grading."""
+MAX_ALONG = 3
+"""Joints, hottest first, for which parts on parallel conductors are also sought by their excess
+along the conductor (:func:`parts_along`) and, failing a phase, the conductor is followed
+(:func:`conductor_far`); bounds the time per frame. A cooler joint without a phase row among the
+confirmed parts stays without T2."""
+
+
+@dataclass(frozen=True, eq=False)
+class Joint:
+    """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
+    [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
+    found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
+    ``none``)."""
+
+    xy: tuple[int, int]
+    t1_c: float
+    excess_k: float
+    radius_px: int
+    angle_deg: float
+    t2_c: float | None = None
+    t2_source: str = "none"
+    peers_xy: tuple[tuple[int, int], ...] = field(default=())
+
+
+def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
+                min_excess_k: float = MIN_EXCESS_K) -> list[Joint]:
+    """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
+    sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
+    as peers.
+
+    A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
+    healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
+    blurred into the sky behind it or bare metal reflecting the sky, docs/physics.md §1): the next
+    reference is tried."""
+    img = np.asarray(celsius, dtype=np.float32)
+    cands = compact_maxima(img)
+    if not cands:
+        return []
+    border = padded(img)
+    xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
+    r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
+    ok = np.zeros(len(cands), bool)
+    ang = np.zeros(len(cands))
+    for radius in LINE_RADII_PX:  # a part's own size is not known: the smallest radius that shows a line
+        todo = ~ok
+        if not todo.any():
+            break
+        o, a = lines_through(img, xy[todo], radius, border=border)
+        idx = np.nonzero(todo)[0]
+        ok[idx], ang[idx] = o, a
+    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
+    joints.sort(key=lambda j: -j.t1_c)
+    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
+    pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
+    pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
+    out = []
+    for i, j in enumerate(joints):
+        if j.excess_k < min_excess_k or i >= MAX_JUDGED:
+            out.append(j)
+            continue
+        par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+        if row is None and i < MAX_ALONG:
+            along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
+                     if t0_c is None or c[2] >= t0_c - accuracy_k]
+            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+        if row is not None:
+            t2 = min(float(img[p[1], p[0]]) for p in row)
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
+            continue
+        peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
+            t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
+            grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
+        if peers:
+            t2 = min(joints[k].t1_c for k in peers)
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
+                                           peers_xy=tuple(joints[k].xy for k in peers)))
+        else:
+            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c) if i < MAX_ALONG else None
+            out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
+    return out

@@ -1,0 +1,181 @@
+"""The same part on the other phases (pure): the references T2 of :mod:`irpatrol.analysis.joints`.
+
+The three phases of a 10 kV line run in parallel and their corresponding parts sit side by side on
+the crossarm (DL/T 664-2016 §8.4 同类比较, ../shared/domain/standards.md §4.3), so the peers of a joint
+are parts on parallel conductors in a row with it (:func:`phase_row`), found among the compact maxima
+or by their excess along the conductor direction (:func:`parts_along`); :func:`phase_peers` is the
+single-peer fallback. docs/physics.md §9.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+
+from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, lines_through
+
+PARALLEL_DEG = 10.0
+"""Largest difference (°) of the directions of two conductors taken as parallel phases."""
+MAX_PHASE_SPACING_PX = 240.0
+"""Farthest peer (px): phase spacing ≈ 0.7 m on a 10 kV crossarm is 108 px at 5 m with 1.3 mrad
+pixels, and an outer phase's far peer is two spacings away. Project choice."""
+SPACING_RATIO = 1.35
+"""Largest ratio of the two spacings of a three-phase row (equal on the crossarm; an oblique view
+foreshortens both alike, a perspective changes them by far less). Project choice."""
+ROW_K_PER_PX = 0.01
+"""Weight (K per px) of a row's span against the temperature difference of its two peers when
+rows compete: 100 px of span count as 1 K of difference. Project choice."""
+ROW_TOLERANCE = 0.2
+"""Largest distance of the middle part from the line through the outer two, in spacings."""
+ROW_ANGLE_DEG = 20.0
+"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line."""
+ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
+"""Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
+PEER_MIN_EXCESS_K = 0.5
+"""Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
+textured background makes weaker maxima along it). Project choice."""
+MIN_PEER_OFFSET_PX = 3.0
+"""Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
+
+
+def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) -> np.ndarray:
+    """Whether each point of ``pts`` (N×3: x, y, T °C) is a part of its own, not another maximum of
+    the joint's own flat top: the reading (``img``, best 3×3-dilated so a path grazing a part's edge
+    is no dip) dips by at least :data:`LINE_CONTRAST_K` below the cooler of the two somewhere on the
+    straight path between them."""
+    x, y, t1 = joint
+    f = np.linspace(0.0, 1.0, 16)[1:-1]
+    px = np.rint(x + f[None, :] * (pts[:, 0:1] - x)).astype(np.intp)
+    py = np.rint(y + f[None, :] * (pts[:, 1:2] - y)).astype(np.intp)
+    low = img[py, px].min(axis=1)
+    return low <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
+
+
+def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
+              angle_deg: float, img: np.ndarray | None = None,
+              ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
+    of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
+    clamps do) that form a row with the joint: collinear within :data:`ROW_TOLERANCE` of the spacing,
+    equally spaced within :data:`SPACING_RATIO`, the row across the conductor direction by at least
+    :data:`ROW_ANGLE_DEG`, within :data:`MAX_PHASE_SPACING_PX` (T2 is then the cooler of the two:
+    the healthiest phase, so a second faulty phase does not hide the first). The corresponding parts of the
+    three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
+    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). The best pair, or None."""
+    a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
+    a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
+          & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
+    if img is not None and len(a):
+        a = a[separate(img, (x, y, t1_c), a)]
+    if len(a) < 2:
+        return None
+    i, j = np.triu_indices(len(a), 1)
+    pa = np.array([x, y], dtype=np.float64)
+    pb, pc = a[i, :2], a[j, :2]
+    dab, dac, dbc = np.hypot(*(pb - pa).T), np.hypot(*(pc - pa).T), np.hypot(*(pc - pb).T)
+    dists = np.stack([dbc, dac, dab], axis=1)  # the side opposite A, B, C
+    span = dists.max(axis=1)
+    other = np.sort(dists, axis=1)[:, :2]
+    cross = np.abs((pb - pa)[:, 0] * (pc - pa)[:, 1] - (pb - pa)[:, 1] * (pc - pa)[:, 0])
+    off = cross / np.maximum(span, 1e-9)  # the middle part's distance from the outer two's line
+    ends = np.argmax(dists, axis=1)  # the vertex opposite the span is the middle one
+    verts = np.stack([np.broadcast_to(pa, pb.shape), pb, pc], axis=1)
+    outer = np.array([[1, 2], [0, 2], [0, 1]])[ends]
+    row = verts[np.arange(len(i)), outer[:, 1]] - verts[np.arange(len(i)), outer[:, 0]]
+    th = np.deg2rad(angle_deg)
+    cos_row = np.abs(row @ np.array([np.cos(th), np.sin(th)])) / np.maximum(span, 1e-9)
+    good = ((other[:, 0] >= 3.0)
+            & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
+            & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
+    if not good.any():
+        return None
+    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest
+    k = int(np.argmin(np.where(good, np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span, np.inf)))
+    return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
+
+
+def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Whether each point of ``xy`` (N×2 px) is the peak of a part elongated along ``angle_deg``: at
+    2–4 px from it the readings along that direction exceed those across it by ≥
+    :data:`LINE_CONTRAST_K` (a clamp lies along its conductor; a warm patch of the ground is no
+    longer one way than the other)."""
+    if not len(xy):
+        return np.zeros(0, bool)
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    u, n = np.array([np.cos(th), np.sin(th)]), np.array([-np.sin(th), np.cos(th)])
+    a = np.array([2.0, 3.0, 4.0])[:, None, None] * np.array([-1.0, 1.0])[None, :, None]  # (3, 2, 1)
+
+    def mean_at(v: np.ndarray) -> np.ndarray:
+        p = xy[None, None, :, :] + a[..., None] * v  # (3, 2, N, 2)
+        px = np.clip(np.rint(p[..., 0]).astype(np.intp), 0, w - 1)
+        py = np.clip(np.rint(p[..., 1]).astype(np.intp), 0, h - 1)
+        return img[py, px].mean(axis=1)  # (3, N)
+
+    return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
+
+
+def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.ndarray | None = None,
+                ) -> list[tuple[int, int, float, float, int]]:
+    """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
+    the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
+    direction, B = T − max(T(p ± r·u)) for r = 6 and 12 px (a clamp on a bare conductor reads warmer
+    than the low-emissivity wire on both sides of it even where both are darker than the ground
+    behind), B ≥ :data:`PEER_MIN_EXCESS_K`, on a thin ridge in that direction (±5°)."""
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    r0 = int(MAX_PHASE_SPACING_PX) + 13
+    x0, y0, x1, y1 = max(0, x - r0), max(0, y - r0), min(w, x + r0 + 1), min(h, y + r0 + 1)
+    win = cv2.copyMakeBorder(img[y0:y1, x0:x1], 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+    core = win[12:-12, 12:-12]
+    best = np.full(core.shape, -np.inf, np.float32)
+    for r in (6.0, 12.0):
+        dx, dy = round(r * ux), round(r * uy)
+        hh, ww = core.shape
+        a = win[12 + dy: 12 + dy + hh, 12 + dx: 12 + dx + ww]
+        b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
+        best = np.maximum(best, core - np.maximum(a, b))
+    peak = (best >= PEER_MIN_EXCESS_K) & (best >= cv2.dilate(best, np.ones((5, 5), np.uint8)))
+    ys, xs = np.nonzero(peak)
+    if not len(ys):
+        return []
+    keep = np.argsort(-best[ys, xs])[: 2 * MAX_CANDIDATES]
+    ys, xs = ys[keep], xs[keep]
+    pts = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64)
+    near = ALONG_THETA_DEG
+    ok = np.zeros(len(pts), bool)
+    for radius in LINE_RADII_PX:
+        todo = ~ok
+        if not todo.any():
+            break
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + near), border)
+        ok[np.nonzero(todo)[0]] = o
+    return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
+            for (px, py), k in zip(pts, ok, strict=True) if k]
+
+
+def phase_peers(joints: Sequence[Any], i: int) -> tuple[int, ...]:
+    """Indices of the confirmed candidates that may be the same part on another phase of
+    ``joints[i]``: on a parallel line (:data:`PARALLEL_DEG`), off its line by ≥
+    :data:`MIN_PEER_OFFSET_PX` and in a direction at least :data:`ROW_ANGLE_DEG` off the conductor
+    (a 5° direction error would put the same conductor 8 px off the line 90 px away), within
+    :data:`MAX_PHASE_SPACING_PX`, not hotter; the nearest two."""
+    j = joints[i]
+    th = np.deg2rad(j.angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    found: list[tuple[float, int]] = []
+    for k, o in enumerate(joints):
+        if k == i or o.t1_c > j.t1_c:
+            continue
+        dang = abs((o.angle_deg - j.angle_deg + 90.0) % 180.0 - 90.0)
+        dx, dy = o.xy[0] - j.xy[0], o.xy[1] - j.xy[1]
+        dist = float(np.hypot(dx, dy))
+        across = abs(-uy * dx + ux * dy)
+        off_line = max(MIN_PEER_OFFSET_PX, np.sin(np.deg2rad(ROW_ANGLE_DEG)) * dist)
+        if dang <= PARALLEL_DEG and across >= off_line and dist <= MAX_PHASE_SPACING_PX:
+            found.append((dist, k))
+    return tuple(k for _, k in sorted(found)[:2])

@@ -1,0 +1,245 @@
+"""Ridges and compact maxima of a thermal frame (pure, OpenCV + numpy): the low-level readings of
+:mod:`irpatrol.analysis.joints` (see its docstring for the method and docs/physics.md §9).
+
+* :func:`compact_maxima`: the excess of a pixel over a ring around it on a max-pooled pyramid;
+* :func:`lines_through`: whether a thin ridge runs through a point both ways, and its direction;
+* :func:`track_ridge`, :func:`conductor_far`: a conductor followed away from a joint, and its own
+  temperature beyond the joint's heat.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+
+RING_PX = 5
+"""Ring radius (px) at each pyramid level: 5, 10, 20, 40 px at full resolution. A clamp of 0.2 m
+with a heat tail of ≈ 1.5 fin lengths (λ ≈ 0.16 m, docs/physics.md §3) spans ≈ 0.35 m each side of
+its peak: 27 px at 5 m, 9 px at 15 m, 4.5 px at 30 m with 1.3 mrad pixels, so the radii cover the
+5–30 m of a drone inspection."""
+LEVELS = 4
+"""Pyramid levels (full resolution and three 2×2 max-pooled halvings)."""
+MIN_EXCESS_K = 0.5
+"""Least compact excess (K) of a candidate: ten times the NETD of a 50 mK core (docs/physics.md §6),
+so sensor noise alone never makes one, and the least excess of a peer part
+(:data:`irpatrol.analysis.phases.PEER_MIN_EXCESS_K`): a weaker maximum serves nothing. Grading
+decides what is a defect, not this."""
+MAX_CANDIDATES = 30
+"""Candidates examined per frame, strongest excess first (bounds the time on a busy frame)."""
+LINE_CONTRAST_K = 0.3
+"""Least difference (K) between a ridge sample and the background on each side of it: ten times the
+NETD of a 50 mK core. Project choice."""
+PROFILE_HALF_PX = 4
+"""Half length (px) of a profile across the line: a 10 kV conductor (10–20 mm) is 1–3 px wide at
+5–30 m with 1.3 mrad pixels, so its sides are 3–4 px from its axis."""
+ANGLES = 36
+"""Directions tried for the line (5° apart)."""
+LINE_SAMPLES = 8
+"""Profiles per side of a candidate, spread over 1–3 ring radii from it."""
+MIN_RIDGE_SAMPLES = 5
+"""Profiles (of :data:`LINE_SAMPLES`) per side that must show a ridge of one sign."""
+LINE_RADII_PX = (4.0, 8.0, 12.0)
+"""Radii (px) of the line test, tried in turn: its samples lie at 1–3 radii from the candidate, past
+the part itself (a 0.2 m clamp is 31 px long at 5 m, 5 px at 30 m); at most 36 px away, beyond which
+a 5° direction step misses a 2 px line by more than its width. Project choice."""
+FAR_MAX_PX = 160.0
+"""How far (px) a joint's conductor is followed for its own temperature: 1 m at 5 m with 1.3 mrad
+pixels, six fin lengths (λ ≈ 0.16 m, docs/physics.md §3)."""
+FAR_HALF_DISTANCES = 4.0
+"""Readings from this many half-way distances on are the conductor's own: with d½ ≥ λ·ln 2 they lie
+beyond 2.8 λ, where the excess has fallen below 6 %."""
+FAR_MIN_SAMPLES = 6
+TRACK_SEGMENT_PX = 12
+"""Length (px) of the segments in which a conductor is followed; a segment with a ridge on fewer than
+a third of its steps ends it (it left the structure, crossed a background of its own temperature,
+or ended)."""
+"""Least ridge readings for the conductor's own temperature."""
+
+
+def _pool(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape
+    pooled = cv2.dilate(img, np.ones((2, 2), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+    return np.ascontiguousarray(pooled[: h - h % 2: 2, : w - w % 2: 2])
+
+
+def _ring(r: int) -> np.ndarray:
+    k = np.zeros((2 * r + 1, 2 * r + 1), np.uint8)
+    cv2.circle(k, (r, r), r, 1, 1)
+    return k
+
+
+def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, int]]:
+    """(x, y, T1 °C, E K, level) of the compact maxima of a frame, strongest excess first, at most
+    :data:`MAX_CANDIDATES` (module docstring, step 1). At each pyramid level a candidate is a local
+    maximum (3×3) with E = T − max_ring(T) ≥ :data:`MIN_EXCESS_K`; it is placed at the hottest
+    full-resolution pixel of its pooled block and kept at the lowest level it shows at (its compact
+    scale), with the largest E over the levels."""
+    img = np.asarray(celsius, dtype=np.float32)
+    ring, box3 = _ring(RING_PX), np.ones((3, 3), np.uint8)
+    rows: list[np.ndarray] = []
+    cur = img
+    for k in range(LEVELS):
+        if min(cur.shape) < 2 * RING_PX + 1:
+            break
+        e = cur - cv2.dilate(cur, ring, borderType=cv2.BORDER_REPLICATE)
+        ys, xs = np.nonzero((e >= MIN_EXCESS_K) & (cur >= cv2.dilate(cur, box3)))
+        keep = np.argsort(-e[ys, xs])[:MAX_CANDIDATES]
+        ys, xs = ys[keep], xs[keep]
+        s = 2 ** k
+        if s > 1 and len(ys):
+            blocks = img[: cur.shape[0] * s, : cur.shape[1] * s].reshape(cur.shape[0], s, cur.shape[1], s)
+            arg = blocks[ys, :, xs, :].reshape(len(ys), -1).argmax(axis=1)
+            fy, fx = ys * s + arg // s, xs * s + arg % s
+        else:
+            fy, fx = ys, xs
+        rows.append(np.stack([fx, fy, e[ys, xs], np.full(len(ys), k)], axis=1).astype(np.float64))
+        cur = _pool(cur)
+    if not rows:
+        return []
+    pts = np.concatenate(rows)
+    pts = pts[np.lexsort((-pts[:, 2], pts[:, 3]))]  # lowest level first, strongest first
+    reach = 2.0 ** pts[:, 3] + 1.0
+    close = (np.abs(pts[:, None, 0] - pts[None, :, 0]) <= reach[:, None]) & \
+            (np.abs(pts[:, None, 1] - pts[None, :, 1]) <= reach[:, None])
+    alive = np.ones(len(pts), bool)
+    best_e = pts[:, 2].copy()
+    for i in range(len(pts)):
+        if alive[i]:
+            later = close[i] & alive & (np.arange(len(pts)) > i)
+            best_e[i] = max(best_e[i], float(pts[later, 2].max(initial=-np.inf)))
+            alive[later] = False
+    out = [(int(p[0]), int(p[1]), float(img[int(p[1]), int(p[0])]), float(e_), int(p[3]))
+           for p, e_ in zip(pts[alive], best_e[alive], strict=True)]
+    out.sort(key=lambda c: -c[3])
+    return out[:MAX_CANDIDATES]
+
+
+_THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
+_OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
+_PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
+_ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HALF_PX - 1, PROFILE_HALF_PX],
+                   dtype=np.float64)
+"""The offsets across the line a profile is read at: both sides (two each) and the middle three."""
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets_cached(radius: float, width: int, theta: tuple[float, ...]) -> np.ndarray:
+    return _offsets(radius, width, np.array(theta))
+
+
+def _offsets(radius: float, width: int, theta: np.ndarray = _THETA) -> np.ndarray:
+    """Linear offsets (A, 2, S, P) of the line-test samples around a pixel of a padded image of
+    row length ``width``: direction, side, sample along, offset across."""
+    ux, uy = np.cos(theta), np.sin(theta)
+    along = np.array([-1.0, 1.0])[None, :, None, None] * (radius * np.linspace(1.0, 3.0, LINE_SAMPLES))[
+        None, None, :, None]
+    dx = np.rint(along * ux[:, None, None, None] - _ACROSS * uy[:, None, None, None]).astype(np.int64)
+    dy = np.rint(along * uy[:, None, None, None] + _ACROSS * ux[:, None, None, None]).astype(np.int64)
+    return dy * width + dx
+
+
+def padded(img: np.ndarray) -> np.ndarray:
+    """``img`` with the edge-replicated border :func:`lines_through` reads beyond the frame."""
+    return cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+
+
+def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
+                  theta: np.ndarray = _THETA, border: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
+    ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
+    beyond the frame repeat its edge (a flat profile: no ridge). ``border``: :func:`padded` of
+    ``img`` when the caller has it already (one frame is tested many times)."""
+    pad = padded(img) if border is None else border
+    width = pad.shape[1]
+    base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
+    offsets = _offsets_cached(float(radius), width, tuple(float(t) for t in theta))
+    p = pad.ravel()[base[:, None, None, None, None] + offsets[None]]  # (C, A, 2, S, 7)
+    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., 5] + p[..., 6])
+    mid = p[..., 2:5]
+    dev = np.abs(mid - 0.5 * (left + right)[..., None])
+    centre = np.take_along_axis(mid, dev.argmax(axis=4)[..., None], axis=4)[..., 0]
+    cl, cr = centre - left, centre - right
+    ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
+    per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
+    score = per_side.min(axis=2)
+    # among directions with the most ridge samples, the one with the strongest ridge (a wide part at
+    # the candidate lets several directions reach the line; the conductor's own keeps it centred)
+    contrast = np.where(ridge, np.minimum(np.abs(cl), np.abs(cr)), 0.0).sum(axis=(2, 3))
+    a = np.argmax(score * 1e6 + np.minimum(contrast, 1e5), axis=1)
+    return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(theta[a])
+
+
+def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Follow the thin ridge leaving (x, y) along ``angle_deg`` (``sign`` ±1: which way) for up to
+    :data:`FAR_MAX_PX` px, in segments of :data:`TRACK_SEGMENT_PX` px re-centred on the ridge (a 5°
+    direction error or a slightly curved conductor drifts 1 px in 11). Returns the distances (px)
+    and ridge readings (°C) where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both
+    sides (:data:`PROFILE_HALF_PX` away); it stops at a segment without one."""
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
+    off = 0.0
+    dist: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    steps = np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
+    rows = np.arange(TRACK_SEGMENT_PX)
+    for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
+        d = start + steps
+        ax = np.rint(x + sign * d[:, None] * ux + (off + _OFFS[None, :]) * nx).astype(np.intp)
+        ay = np.rint(y + sign * d[:, None] * uy + (off + _OFFS[None, :]) * ny).astype(np.intp)
+        inside = (ax.min(axis=1) >= 0) & (ax.max(axis=1) < w) & (ay.min(axis=1) >= 0) & (ay.max(axis=1) < h)
+        if not inside.any():
+            break
+        p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
+        left, right = 0.5 * (p[:, 0] + p[:, 1]), 0.5 * (p[:, -1] + p[:, -2])
+        mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+        k = np.argmax(np.abs(mid - 0.5 * (left + right)[:, None]), axis=1)
+        c = mid[rows, k]
+        ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
+                                                       >= LINE_CONTRAST_K)
+        if ok.sum() < TRACK_SEGMENT_PX // 3:
+            break
+        dist.append(d[ok])
+        vals.append(c[ok].astype(np.float64))
+        off += float(np.median(k[ok])) - 1.0
+    if not dist:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(dist), np.concatenate(vals)
+
+
+def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
+    """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
+    the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
+    exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
+    half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
+    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. T is their median; None when
+    fewer than :data:`FAR_MIN_SAMPLES` show a ridge there or they spread over more than 1 K.
+
+    A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
+    background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
+    background is close to it, which the hotspot's ``small-target`` flag does not cover."""
+    sides = [track_ridge(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0)]
+    if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
+        # wide part's diagonal: try its neighbours, keep the one followed farthest
+        tries = [[track_ridge(img, x, y, angle_deg + da, sign) for sign in (-1.0, 1.0)]
+                 for da in (-20.0, -10.0, 10.0, 20.0)]
+        sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
+    vals = np.concatenate([v for _, v in sides])
+    if vals.size < FAR_MIN_SAMPLES:
+        return None
+    floor = float(np.percentile(vals, 10.0))
+    half = floor + 0.5 * (t1_c - floor)
+    out = []
+    for d, v in sides:
+        below = np.nonzero(v <= half)[0]
+        if below.size:
+            out.append(v[d >= FAR_HALF_DISTANCES * d[below[0]]])
+    far_vals = np.concatenate(out) if out else np.empty(0)
+    if far_vals.size < FAR_MIN_SAMPLES:
+        return None
+    q25, q50, q75 = np.percentile(far_vals, [25.0, 50.0, 75.0])
+    return float(q50) if q75 - q25 <= 1.0 else None

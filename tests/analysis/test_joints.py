@@ -1,0 +1,111 @@
+"""The structure reading (issue 10 item 2): a hot joint is the local excess over the line structure it
+sits on; T2 the same part on another phase, else the same conductor away from the joint; nothing off
+the structure is graded (item 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
+
+from irpatrol.analysis.joints import compact_maxima, find_joints
+from irpatrol.pipeline import examine
+
+
+def _structure(scene: np.ndarray, t0: float = AMBIENT_C):  # type: ignore[no-untyped-def]
+    return examine(scene, device="parallel-groove-clamp", ambient_c=t0, detector="structure")
+
+
+def _defects(ex) -> list:  # type: ignore[no-untyped-def]
+    return [f for f in ex.hotspots if f.diagnosis.grade_level > 0]
+
+
+def test_hot_clamp_on_a_warm_conductor_is_graded_against_the_other_phases() -> None:
+    # the issue's case: 78 °C, its healthy phases at 27 °C, T0 20 °C: δ = 51 / 58 = 88 % → serious
+    ex = _structure(_line_scene(3, 78.0))
+    (hot,) = _defects(ex)
+    h = hot.hotspot
+    assert h.t_max_c == pytest.approx(78.0, abs=0.5)
+    assert h.t2_source == "similar-component" and h.t2_c == pytest.approx(CLAMP_C, abs=1.0)
+    assert h.delta_pct == pytest.approx(100 * (78.0 - CLAMP_C) / (78.0 - AMBIENT_C), abs=2.0)
+    assert hot.grade == "serious" and h.on_structure and h.pattern == "local"
+    assert len(h.peer_bboxes) == 2
+    _, _, w, hh = h.bbox
+    assert w * hh < 0.01 * 512 * 640  # the joint, not the frame-wide conductor
+
+
+def test_three_healthy_phases_give_no_defect() -> None:
+    assert _defects(_structure(_line_scene(3, CLAMP_C))) == []
+
+
+def test_hot_joint_on_a_lone_conductor_takes_t2_from_the_conductor_away_from_the_joint() -> None:
+    ex = _structure(_line_scene(1, 60.0))
+    (hot,) = _defects(ex)
+    assert hot.hotspot.t2_source == "same-conductor"
+    assert hot.hotspot.t2_c == pytest.approx(CONDUCTOR_C, abs=1.0)
+    assert hot.grade in ("serious", "critical")
+
+
+def test_a_uniform_offset_changes_no_difference() -> None:
+    scene = _line_scene(3, 60.0)
+    a = _defects(_structure(scene))[0].hotspot
+    b = _defects(_structure(scene + 15.0, AMBIENT_C + 15.0))[0].hotspot
+    assert b.delta_t_k == pytest.approx(a.delta_t_k, abs=1e-3) and b.delta_pct == pytest.approx(a.delta_pct)
+
+
+def test_sunlit_roof_vehicle_and_glint_off_the_structure_are_never_graded() -> None:
+    rng = np.random.default_rng(5)
+    scene = (AMBIENT_C + rng.normal(0.0, 0.05, (512, 640))).astype(np.float32)
+    scene[300:420, 50:260] = 48.0  # roof in the sun
+    scene[100:150, 400:520] = 45.0  # car
+    scene[110:125, 400:430] = 60.0  # its engine bay: a compact maximum, but on no line
+    scene[40:42, 600:602] = 55.0  # a glint
+    ex = _structure(scene)
+    assert ex.hotspots == []
+
+
+def test_a_glint_on_a_conductor_is_not_measured_as_a_joint() -> None:
+    scene = _line_scene(3, CLAMP_C)
+    yy, xx = np.nonzero(np.abs(scene - CONDUCTOR_C) < 0.2)
+    i = int(np.argmin(np.abs(yy - 60)))  # a conductor pixel far from the clamps
+    scene[yy[i]: yy[i] + 2, xx[i]: xx[i] + 1] = 60.0  # a 1×2 px specular glint
+    for f in _structure(scene).hotspots:
+        assert f.diagnosis.grade_level == 0 and f.hotspot.t2_c is None  # unrated, for review
+
+
+def test_compact_maxima_and_joints_on_a_blank_frame() -> None:
+    blank = np.full((64, 80), 20.0, np.float32)
+    assert compact_maxima(blank) == [] and find_joints(blank) == []
+
+
+@pytest.mark.parametrize("shot", range(6))
+def test_hot_terminal_clamp_with_its_neighbour_phases_in_view_is_graded(shot: int) -> None:
+    # the demo's case (pole N14: a terminal clamp 75 K above its healthy phases), in the field-like
+    # flight frames: found, never "none"; a T2, when found, is the neighbour phases' reading
+    from irpatrol.simulate.flight_frame import render_view
+
+    view = render_view(width=640, height=512, ambient_c=22.0, distance_m=5.0 + 0.3 * shot, jitter=(0, 0),
+                       hot={"B": ("terminal-clamp", 75.0)}, seed=(7, shot), noise_k=0.05)
+    x, y, w, h = view.parts[1].bbox
+    ex = examine(view.celsius, device="terminal-clamp", ambient_c=22.0, detector="structure")
+    at = [f for f in ex.hotspots
+          if x - 3 <= f.hotspot.max_xy[0] < x + w + 3 and y - 3 <= f.hotspot.max_xy[1] < y + h + 3]
+    assert at and all(f.grade in ("serious", "critical") for f in at)
+    healthy = min(view.parts[0].peak_c, view.parts[2].peak_c)
+    for f in at:
+        assert f.hotspot.t2_c is None or abs(f.hotspot.t2_c - healthy) <= 1.0
+    assert len(_defects(ex)) == 1
+
+
+def test_detector_choice() -> None:
+    from irpatrol.conditions import Conditions
+    from irpatrol.errors import ParameterError
+
+    scene = _line_scene(3, 78.0)
+    with pytest.raises(ParameterError, match="valid: regions, structure, auto"):
+        examine(scene, ambient_c=AMBIENT_C, detector="both")
+    aerial = examine(scene, ambient_c=AMBIENT_C, detector="auto")
+    assert [f.hotspot.t2_source for f in _defects(aerial)] == ["similar-component"]
+    close = examine(scene, ambient_c=AMBIENT_C, detector="auto", conditions=Conditions(distance_m=1.0))
+    regions = examine(scene, ambient_c=AMBIENT_C, detector="regions", conditions=Conditions(distance_m=1.0))
+    assert [f.hotspot.bbox for f in close.hotspots] == [f.hotspot.bbox for f in regions.hotspots]
