@@ -48,7 +48,7 @@ def test_visible_photos_pair_with_their_thermal_images() -> None:
 
 
 def test_a_field_frame_and_its_photo_show_the_same_pole() -> None:
-    spec = FlightSpec(ambient_c=22.0, seed=3)
+    spec = FlightSpec(ambient_c=22.0, seed=3, scene="field")
     shots = plan_shots(line_of_poles(2), spec, [HotSpec("2", "terminal-clamp", 60.0, "B")])
     frame = render_scene(spec, shots[-1])
     assert frame.visible is not None and frame.visible.shape == (512, 640, 3)
@@ -82,7 +82,7 @@ def ingested(tmp_path: Path) -> tuple[Settings, Path]:
         auth.add_user(session, "viewer", role="viewer", password=PASSWORD)
     flight = tmp_path / "flight"
     hot = [HotSpec("V2", "terminal-clamp", 70.0, "B")]
-    truth = write_flight(flight, "F-V", poles, FlightSpec(seed=5), hot)
+    truth = write_flight(flight, "F-V", poles, FlightSpec(seed=5, scene="field"), hot)
     assert all((flight / i["visible"]).is_file() for i in truth["images"])
     written = json.loads((flight / "ground_truth.json").read_text(encoding="utf-8"))
     assert written["images"][0]["visible"] == "IRP_00001_V.JPG"
