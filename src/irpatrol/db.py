@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -239,3 +240,19 @@ def scratch_schema(base_url: str, prefix: str = "irp_scratch") -> Iterator[str]:
                 conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     finally:
         admin.dispose()
+
+
+BUSY_RETRY_AFTER_S = 5
+"""What a client is told to wait when the database is busy (s)."""
+_BUSY_MARKERS = ("database is locked", "database table is locked", "lock timeout", "lock_not_available",
+                 "could not obtain lock", "deadlock detected", "too many clients",
+                 "canceling statement due to lock timeout")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True for an OperationalError that says the database is busy (SQLite's ``database is locked``
+    after its busy timeout, PostgreSQL's lock timeout, deadlock or connection limit): worth retrying."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(marker in text for marker in _BUSY_MARKERS)

@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
+from irpatrol.db import BUSY_RETRY_AFTER_S, is_database_busy
 from irpatrol.errors import (
     Conflict,
     InputError,
@@ -69,22 +70,6 @@ async def irpatrol_error_handler(request: Request, exc: Exception) -> JSONRespon
     return JSONResponse(
         {"detail": str(exc), "error": type(exc).__name__}, status_code=status, headers=headers
     )
-
-
-BUSY_RETRY_AFTER_S = 5
-"""What a client is told to wait when the database is busy (s)."""
-_BUSY_MARKERS = ("database is locked", "database table is locked", "lock timeout", "lock_not_available",
-                 "could not obtain lock", "deadlock detected", "too many clients",
-                 "canceling statement due to lock timeout")
-
-
-def is_database_busy(exc: BaseException) -> bool:
-    """True for an OperationalError that says the database is busy (SQLite's ``database is locked``
-    after its busy timeout, PostgreSQL's lock timeout, deadlock or connection limit): worth retrying."""
-    if not isinstance(exc, OperationalError):
-        return False
-    text = str(exc.orig if exc.orig is not None else exc).lower()
-    return any(marker in text for marker in _BUSY_MARKERS)
 
 
 async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:

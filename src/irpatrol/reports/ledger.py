@@ -72,7 +72,7 @@ def to_row(d: Defect, now: datetime | None = None) -> LedgerRow:
         assignee=d.assignee,
         crew_name=d.crew_name,
         due_at=_aware(d.due_at),
-        steps=[(e.to_status if e.event == "status" else OVERRIDE_STEP, e.username, _aware(e.at))
+        steps=[(str(e.to_status) if e.event == "status" else OVERRIDE_STEP, e.username, _aware(e.at))
                for e in d.events if (e.event == "status" and e.to_status) or e.event == "override"],
     )
 

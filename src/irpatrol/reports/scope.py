@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -302,14 +303,14 @@ def _patrol_lines(session: Session, patrol_ids: object) -> list[PatrolLine]:
     ]
 
 
-def _period_hazards(session: Session, feeder_ids: object, start: datetime, end: datetime) -> list[HazardLine]:
+def _period_hazards(session: Session, feeder_ids: Any, start: datetime, end: datetime) -> list[HazardLine]:
     rows = session.execute(
         select(Hazard, Feeder.name, Pole.number)
         .join(Feeder, Hazard.feeder_id == Feeder.id)
         .outerjoin(Pole, Hazard.pole_id == Pole.id)
         .where(
             Hazard.feeder_id.in_(feeder_ids),
-            Hazard.observed_at >= start,  # type: ignore[arg-type]
+            Hazard.observed_at >= start,
             Hazard.observed_at < end,
         )
         .order_by(Hazard.id)

@@ -74,7 +74,7 @@ def _install_http_errors(app: FastAPI) -> None:
         return status_page(request, 422, fields=_fields(exc))
 
     async def database_error(request: Request, exc: Exception) -> Response:
-        from irpatrol.api.errors import BUSY_RETRY_AFTER_S, is_database_busy
+        from irpatrol.db import BUSY_RETRY_AFTER_S, is_database_busy
 
         if not _is_page(request) or not is_database_busy(exc):
             return await delegate(previous_db, request, exc)

@@ -101,10 +101,11 @@ def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
         .outerjoin(Feeder, Pole.feeder_id == Feeder.id)
         .where(Defect.status.in_([s.value for s in OPEN]))
     ).all()
-    out = [[round(plat if dlat is None else dlat, 5), round(plon if dlon is None else dlon, 5), grade,
-            status_label(status, lang), did, number or "", feeder or "", pole_id]
-           for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id in rows
-           if dlat is not None or plat is not None]
+    out: list[list[object]] = [
+        [round(plat if dlat is None else dlat, 5), round(plon if dlon is None else dlon, 5), grade,
+         status_label(status, lang), did, number or "", feeder or "", pole_id]
+        for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id in rows
+        if dlat is not None or plat is not None]
     return sorted(out, key=lambda r: (grades.severity(None, str(r[2])), r[4]))
 
 
