@@ -173,7 +173,7 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
                  "您的角色（{role}）无权执行此操作，需要{need}或以上角色。"),
     # full-page errors (web/errors.py), titled by HTTP status
     "error_403": ("Not allowed", "无权操作"),
-    "error_413": ("Too large", "内容过大"),
+    "error_413": ("Upload too large", "上传文件过大"),
     "upload_too_large": ("The upload is larger than the limit of {limit}: nothing was saved.",
                          "上传内容超过 {limit} 的限制，未保存任何内容。"),
     "error_404": ("Not found", "未找到"),
