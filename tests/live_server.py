@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -47,3 +48,17 @@ def irpatrol_server(env: dict[str, str], *, ready_path: str = "/health", cwd: Pa
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def wait_until(page: Any, predicate_js: str, timeout_s: float = 30.0) -> None:
+    """Poll a JavaScript expression through ``page.evaluate`` until it is truthy.
+
+    Playwright's ``wait_for_function`` with a string polls by ``eval`` inside the page, which the
+    pages' Content-Security-Policy (``script-src 'self'``) forbids once the first check fails;
+    ``page.evaluate`` goes through the browser's debugging protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate_js):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {predicate_js}")
+        time.sleep(0.1)

@@ -63,7 +63,7 @@ def _expected(db: str) -> dict[str, object]:
 
 
 def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = server["base"]
@@ -156,7 +156,8 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
             with page.expect_response(lambda r: "/ui/ledger?" in r.url) as swapped:
                 page.select_option("select[name=grade]", grade)
             assert swapped.value.ok, swapped.value.status
-            page.wait_for_function(f"document.getElementById('ledger-total').textContent === '{total}'")
+            # a locator assertion polls without eval (the page's CSP forbids the eval a string predicate needs)
+            expect(page.locator("#ledger-total")).to_have_text(total)
             assert f"grade={grade}" in page.url
         shot("10-ledger")
         with page.expect_download() as xlsx_download:

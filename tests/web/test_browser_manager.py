@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from live_server import irpatrol_server
+from live_server import irpatrol_server, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -77,7 +77,7 @@ def test_manager_filters_the_dashboard_and_reads_the_map(server: dict[str, str])
         assert query["feeder"] == [FEEDER] and query["start"] == [end[:8] + "01"]
         assert page.inner_text("#kpi-km") == km  # the demo's one patrol this year is on that feeder
         assert FEEDER in page.inner_text("#dash-period")
-        page.wait_for_function("document.querySelector('#monthly').getBoundingClientRect().height > 100")
+        wait_until(page, "document.querySelector('#monthly').getBoundingClientRect().height > 100")
         page.screenshot(path=str(ARTIFACTS / "dashboard-en.png"), full_page=True)
 
         # another crew: the cards follow (nothing flown)
@@ -96,7 +96,7 @@ def test_manager_filters_the_dashboard_and_reads_the_map(server: dict[str, str])
         page.goto(f"{base}/ui/?feeder={FEEDER}")
         page.wait_for_selector("#ageing >> text=未消缺陷时长")
         assert page.inner_text("#kpi-km") == km
-        page.wait_for_function("document.querySelector('#monthly').getBoundingClientRect().height > 100")
+        wait_until(page, "document.querySelector('#monthly').getBoundingClientRect().height > 100")
         page.screenshot(path=str(ARTIFACTS / "dashboard-zh.png"), full_page=True)
         page.click("#switch-lang")
         page.wait_for_load_state("networkidle")
