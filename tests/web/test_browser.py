@@ -156,7 +156,7 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
             with page.expect_response(lambda r: "/ui/ledger?" in r.url) as swapped:
                 page.select_option("select[name=grade]", grade)
             assert swapped.value.ok, swapped.value.status
-            # a locator assertion polls without eval (the page's CSP forbids the eval a string predicate needs)
+            # a locator assertion polls without eval (the pages' CSP forbids eval)
             expect(page.locator("#ledger-total")).to_have_text(total)
             assert f"grade={grade}" in page.url
         shot("10-ledger")

@@ -345,6 +345,7 @@ class Defect(Timestamped, Base):
         Index("ix_defect_status_deadline", "status", "deadline"),
         Index("ix_defect_status_grade_deadline", "status", "grade", "deadline"),
         Index("ix_defect_pole_component_status", "pole_id", "component_id", "status"),
+        Index("ix_defect_severity_id", "severity", "id"),  # the ledger's default order, worst first
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="thermal")
@@ -352,7 +353,7 @@ class Defect(Timestamped, Base):
     standard: Mapped[str | None] = mapped_column(String(60))
     """The rule set whose scale ``grade`` belongs to (None: ``Settings.default_standard``'s default,
     DL/T 664-2016)."""
-    severity: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    severity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """The grade's severity (0–3) from its rule set: sorts, compares and picks the deadline tier."""
     status: Mapped[str] = mapped_column(String(30), index=True)
     pole_id: Mapped[int | None] = mapped_column(ForeignKey("pole.id"), index=True)

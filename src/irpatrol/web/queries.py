@@ -138,29 +138,31 @@ def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
     return {int(pid): int(r or 0) for pid, r in session.execute(_worst_open_grade()).all()}
 
 
-def map_data(session: Session) -> dict[str, object]:
+def map_data(session: Session, worst: dict[int, int] | None = None) -> dict[str, object]:
     """Feeders and poles with their worst open defect, compact for the page.
 
     ``feeders``: names; ``poles``: [[id, lat, lon, rank, feeder index, number], …] in line order
     per feeder (the page draws each feeder through its poles). Coordinates to 1e-5° (about 1 m).
-    One query (poles joined to their feeder and to the worst open grade), read as plain rows: the
-    page lists every pole of the registry, so per-row cost is what counts.
+    ``worst``: pole id → rank of its worst open defect (:func:`worst_open_grade_by_pole`, which is
+    asked when not given; the map page derives it from the open defects it reads anyway). The
+    poles are read as plain Core rows: the page lists every pole of the registry, so per-row cost
+    is what counts.
     """
     p, f = Pole.__table__.c, Feeder.__table__.c
-    worst = _worst_open_grade().subquery()
-    rows = session.execute(
-        select(p.id, p.lat, p.lon, p.number, p.feeder_id, f.name, worst.c.worst)
+    if worst is None:
+        worst = worst_open_grade_by_pole(session)
+    rows = session.connection().execute(
+        select(p.id, p.lat, p.lon, p.number, p.feeder_id, f.name)
         .join_from(Pole.__table__, Feeder.__table__, p.feeder_id == f.id)
-        .outerjoin(worst, worst.c.pole_id == p.id)
         .order_by(f.name, p.seq, p.id)
     ).all()
     feeders: list[str] = []
     index: dict[int, int] = {}
     poles: list[list[object]] = []
-    for pid, lat, lon, number, fid, fname, rank in rows:
+    for pid, lat, lon, number, fid, fname in rows:
         at = index.get(fid)
         if at is None:
             at = index[fid] = len(feeders)
             feeders.append(fname)
-        poles.append([pid, round(lat, 5), round(lon, 5), rank or 0, at, number])
+        poles.append([pid, round(lat, 5), round(lon, 5), worst.get(pid, 0), at, number])
     return {"feeders": feeders, "poles": poles}

@@ -20,20 +20,25 @@ router = APIRouter()
 def map_page(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     """Every feeder and pole on one Leaflet map; the data is inline so it paints at once."""
     tile_url = request.app.state.settings.tile_url
-    data = queries.map_data(session)
+    defects = open_defects(session, user.language)
+    worst: dict[int, int] = {}
+    for row in defects:  # ascending severity: the last one per pole is its worst
+        if row[7] is not None:
+            worst[int(row[7])] = int(row[8])  # type: ignore[call-overload]
+    data = queries.map_data(session, worst)
     return page(request, session, user, "map.html", nav="map", data=data, tile_url=tile_url,
-                layers=_layers(session, user.language))
+                layers=_layers(session, user.language, defects))
 
 
-def _layers(session: SessionDep, lang: str) -> dict[str, object]:
+def _layers(session: SessionDep, lang: str, defects: list[list[object]]) -> dict[str, object]:
     """The extra map layers: poles never inspected (no image matched to them) and open hazards
     with their kind and grade in ``lang``."""
     from irpatrol.registry.model import Hazard
     from irpatrol.registry.workflow import HazardStatus
     from irpatrol.web.i18n import grade_label, t
 
-    seen = select(Image.pole_id).where(Image.pole_id.is_not(None)).distinct()
-    never = session.execute(select(Pole.lat, Pole.lon).where(Pole.id.not_in(seen))).all()
+    seen = select(Image.id).where(Image.pole_id == Pole.id).exists()
+    never = session.execute(select(Pole.lat, Pole.lon).where(~seen)).all()
     closed = {HazardStatus.CLEARED.value, HazardStatus.REJECTED.value}
     rows = session.execute(
         select(Hazard.id, Hazard.kind, Hazard.grade, Hazard.status, Hazard.lat, Hazard.lon, Pole.lat,
@@ -44,7 +49,7 @@ def _layers(session: SessionDep, lang: str) -> dict[str, object]:
                for hid, kind, grade, status, hlat, hlon, plat, plon in rows
                if status not in closed and (hlat is not None or plat is not None)]
     return {"never": [[round(a, 5), round(b, 5)] for a, b in never], "hazards": hazards,
-            "tracks": flight_tracks(session), "defects": open_defects(session, lang),
+            "tracks": flight_tracks(session), "defects": [row[:8] for row in defects],
             "labels": {"never": t("never_inspected", lang), "hazards": t("hazards", lang),
                        "hazard_url": "/ui/hazards/", "tracks": t("layer_tracks", lang),
                        "defects": t("layer_defects", lang), "legend": t("map_legend", lang),
@@ -87,26 +92,28 @@ def flight_tracks(session: SessionDep) -> list[list[object]]:
 
 def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
     """Open defects where they are (their own position, else their pole's): [lat, lon, grade,
-    status in ``lang``, defect id, pole number, feeder name, pole id], the worst grade last (drawn
-    on top)."""
-    from irpatrol.registry import grades
+    status in ``lang``, defect id, pole number, feeder name, pole id, severity], by ascending
+    severity (the worst drawn last, on top). The page sends the first eight."""
     from irpatrol.registry.model import Defect, Feeder
     from irpatrol.registry.workflow import OPEN
     from irpatrol.web.i18n import status_label
 
-    rows = session.execute(
-        select(Defect.id, Defect.grade, Defect.status, Defect.lat, Defect.lon, Pole.lat, Pole.lon,
-               Pole.number, Feeder.name, Defect.pole_id)
-        .outerjoin(Pole, Defect.pole_id == Pole.id)
-        .outerjoin(Feeder, Pole.feeder_id == Feeder.id)
-        .where(Defect.status.in_([s.value for s in OPEN]))
+    d, p, f = Defect.__table__.c, Pole.__table__.c, Feeder.__table__.c
+    # plain Core rows through the session's connection: no ORM row processing for thousands of rows
+    rows = session.connection().execute(
+        select(d.id, d.grade, d.status, d.lat, d.lon, p.lat, p.lon, p.number, f.name, d.pole_id, d.severity)
+        .select_from(Defect.__table__.outerjoin(Pole.__table__, d.pole_id == p.id)
+                     .outerjoin(Feeder.__table__, p.feeder_id == f.id))
+        .where(d.status.in_([s.value for s in OPEN]))
     ).all()
+    # a county's open defects run to thousands: each status label once
+    statuses = {status: status_label(status, lang) for status in {r[2] for r in rows}}
     out: list[list[object]] = [
         [round(plat if dlat is None else dlat, 5), round(plon if dlon is None else dlon, 5), grade,
-         status_label(status, lang), did, number or "", feeder or "", pole_id]
-        for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id in rows
+         statuses[status], did, number or "", feeder or "", pole_id, severity or 0]
+        for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id, severity in rows
         if dlat is not None or plat is not None]
-    return sorted(out, key=lambda r: (grades.severity(None, str(r[2])), r[4]))
+    return sorted(out, key=lambda r: (r[8], r[4]))  # type: ignore[type-var]
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)
