@@ -113,7 +113,7 @@ def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
          statuses[status], did, number or "", feeder or "", pole_id, severity or 0]
         for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id, severity in rows
         if dlat is not None or plat is not None]
-    return sorted(out, key=lambda r: (r[8], r[4]))  # type: ignore[type-var]
+    return sorted(out, key=lambda r: (r[8], r[4]))
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)
