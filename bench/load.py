@@ -84,11 +84,12 @@ def serving(settings: Settings, workers: int) -> Iterator[tuple[str, subprocess.
                 said = proc.stderr.read().decode() if proc.stderr else ""
                 raise SystemExit(f"irpatrol serve did not start: {said}")
             time.sleep(0.1)
-        while workers > 1 and len(_workers(proc.pid)) < workers:  # every worker process is up
+        # every worker process is up and listens on its own socket (irpatrol.serving)
+        while workers > 1 and (len(_workers(proc.pid)) < workers
+                               or not all(_listens(w, port) for w in _workers(proc.pid))):
             time.sleep(0.1)
         up_s = time.perf_counter() - started
         print(f"[{workers} worker(s): answering after {up_s:.1f} s]", file=sys.stderr)
-        time.sleep(1.0 if workers > 1 else 0.0)  # let every worker finish starting
         yield base, proc
     finally:
         proc.terminate()
@@ -97,6 +98,17 @@ def serving(settings: Settings, workers: int) -> Iterator[tuple[str, subprocess.
         except subprocess.TimeoutExpired:
             proc.kill()
             _stop_children(proc.pid)
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a socket listening on TCP ``port`` (/proc/net/tcp state 0A)."""
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):
+            held.add(os.readlink(fd))
+    rows = (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
+    return any(int(r[1].rsplit(":", 1)[1], 16) == port and r[3] == "0A" and f"socket:[{r[9]}]" in held
+               for r in rows)
 
 
 def _stop_children(pid: int) -> None:

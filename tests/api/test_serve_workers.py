@@ -1,11 +1,12 @@
 """``irpatrol serve --workers N`` (issue 12, serving under load): with more than one worker the
-command becomes uvicorn's supervisor, whose spawned workers import uvicorn's small main module
-instead of the whole ``irpatrol`` command, and a starting worker gets
-:data:`~irpatrol.cli.server.WORKER_HEALTHCHECK_S` before it is replaced (uvicorn's 5 s made
-workers on a busy 2-core machine be killed and restarted for minutes)."""
+command becomes :mod:`irpatrol.serving` (uvicorn's supervisor, one SO_REUSEPORT socket per worker),
+whose spawned workers import that small module instead of the whole ``irpatrol`` command, and a
+starting worker gets :data:`~irpatrol.serving.WORKER_HEALTHCHECK_S` before it is replaced
+(uvicorn's 5 s made workers on a busy 2-core machine be killed and restarted for minutes)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,21 +19,29 @@ from pathlib import Path
 import httpx
 import pytest
 
-from irpatrol.cli.server import APP_FACTORY, WORKER_HEALTHCHECK_S, supervisor_command
+from irpatrol import serving
 
 
-def test_the_supervisor_command_is_one_uvicorn_accepts() -> None:
-    command = supervisor_command("127.0.0.1", 8123, 3, "10.0.0.1")
-    assert command[:3] == [sys.executable, "-m", "uvicorn"] and APP_FACTORY in command
-    for flag, value in (("--workers", "3"), ("--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_S)),
-                        ("--forwarded-allow-ips", "10.0.0.1"), ("--port", "8123")):
+def test_the_supervisor_command_names_every_setting() -> None:
+    command = serving.command("127.0.0.1", 8123, 3, "10.0.0.1")
+    assert command[:3] == [sys.executable, "-m", "irpatrol.serving"]
+    for flag, value in (("--workers", "3"), ("--forwarded-allow-ips", "10.0.0.1"), ("--port", "8123"),
+                        ("--host", "127.0.0.1")):
         assert command[command.index(flag) + 1] == value
-    assert "--factory" in command and "--proxy-headers" in command
-    said = subprocess.run([sys.executable, "-m", "uvicorn", "--help"], capture_output=True, text=True,
-                          check=True).stdout
+    said = subprocess.run([*command[:3], "--help"], capture_output=True, text=True, check=True).stdout
     for option in command[3:]:
         if option.startswith("--"):
             assert option in said, option
+
+
+def test_a_taken_address_is_refused_with_its_reason() -> None:
+    with socket.socket() as taken:  # bound without SO_REUSEPORT: no worker could share it
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(serving.command("127.0.0.1", port, 2, None), capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
 
 
 def _workers(pid: int) -> list[int]:
@@ -61,9 +70,26 @@ def test_two_workers_serve_and_stop(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "two workers did not start in 120 s"
             time.sleep(0.2)
         first = set(_workers(proc.pid))
+        while not all(_connections(worker, port, "0A") for worker in first):  # both listen
+            assert time.monotonic() < deadline, "a worker did not listen in 120 s"
+            time.sleep(0.2)
         for _ in range(10):
             assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
         assert set(_workers(proc.pid)) == first, "no worker was replaced"
+        # a burst of 16 keep-alive connections is spread over both workers, each accepting on its own
+        # SO_REUSEPORT socket (P(all on one) = 2⁻¹⁵). With uvicorn's one shared socket the worker
+        # that woke first took the whole burst (measured: [16, 0], [0, 16], [4, 12]).
+        burst = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(16)]
+        try:
+            for conn in burst:
+                conn.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            for conn in burst:
+                assert conn.recv(1024).startswith(b"HTTP/1.1 200")
+            held = [_connections(worker, port) for worker in sorted(first)]
+            assert sum(held) == 16 and min(held) >= 1, held
+        finally:
+            for conn in burst:
+                conn.close()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -72,6 +98,23 @@ def test_two_workers_serve_and_stop(tmp_path: Path) -> None:
             proc.kill()
             raise
     assert code == 0
+
+
+def _connections(pid: int, port: int, state: str = "01") -> int:
+    """TCP sockets on local ``port`` that process ``pid`` holds, in ``state`` (Linux /proc/net/tcp:
+    01 established, 0A listening)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, inode = int(fields[1].split(":")[1], 16), fields[9]
+        count += local_port == port and fields[3] == state and inode in inodes
+    return count
 
 
 def _answers(port: int) -> bool:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from irpatrol import serving
 from irpatrol.cli.common import base_url, handles_errors, print_json_line
 
 LANGUAGE_HELP = "Interface language: en or zh."
@@ -41,11 +42,11 @@ def serve(
     processes under uvicorn's supervisor (a worker that dies is replaced), sharing the database
     and the data folder. The secret key is made (or checked) before any worker starts.
 
-    With more than one worker this process becomes uvicorn's own supervisor (``exec``): worker
-    processes are started fresh (spawn) and import the main module of their parent, which then
-    is uvicorn's small one instead of the whole ``irpatrol`` command with every feature (about
-    2 s of CPU less per worker). Workers get :data:`WORKER_HEALTHCHECK_S` to answer the
-    supervisor, so on a busy machine a worker still importing is not killed and restarted."""
+    With more than one worker this process becomes :mod:`irpatrol.serving` (``exec``): uvicorn's
+    supervisor with one ``SO_REUSEPORT`` socket per worker, so the kernel spreads connections
+    evenly over the workers. Worker processes are started fresh (spawn) and import the main module
+    of their parent, which then is that small module instead of the whole ``irpatrol`` command
+    (about 2 s of CPU less per worker)."""
     import os
 
     from irpatrol import db
@@ -63,11 +64,11 @@ def serve(
         import sys
 
         sys.stderr.flush()
-        os.execv(sys.executable, supervisor_command(host, port, count, forwarded_allow_ips))
+        os.execv(sys.executable, serving.command(host, port, count, forwarded_allow_ips))
     import uvicorn
 
     uvicorn.run(
-        APP_FACTORY,
+        serving.APP_FACTORY,
         factory=True,
         host=host,
         port=port,
@@ -78,27 +79,6 @@ def serve(
     )
 
 
-APP_FACTORY = "irpatrol.asgi:asgi_app"
-"""The composition root (cli, api and web never import each other)."""
-WORKER_HEALTHCHECK_S = 60
-"""Seconds a worker process may take to answer the supervisor's health check before it is
-replaced (uvicorn's default, 5 s, is shorter than a cold start on a loaded 2-core machine)."""
-
-
-def supervisor_command(host: str, port: int, count: int, forwarded_allow_ips: str | None) -> list[str]:
-    """The ``python -m uvicorn`` command line serving :data:`APP_FACTORY` with ``count`` workers
-    (the settings reach the workers through the environment, as with one worker)."""
-    import sys
-
-    command = [sys.executable, "-m", "uvicorn", APP_FACTORY, "--factory", "--host", host, "--port", str(port),
-               "--workers", str(count), "--proxy-headers", "--log-level", "warning",
-               "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_S)]
-    if forwarded_allow_ips is not None:
-        command += ["--forwarded-allow-ips", forwarded_allow_ips]
-    return command
-
-
-@handles_errors
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name shown in the queue's records.")] = None,
     once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
