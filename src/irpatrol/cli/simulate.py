@@ -122,16 +122,20 @@ def county(
     feeders: Annotated[int, typer.Option("--feeders")] = 60,
     areas: Annotated[int, typer.Option("--areas")] = 3,
     crews: Annotated[int, typer.Option("--crews")] = 13,
+    pilots: Annotated[int | None, typer.Option(
+        "--pilots", min=1, help="Pilots in all (default: the seed county's 27 for 13 crews, else two a crew)."
+    )] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Fill the registry with a synthetic county: areas, feeders, poles (with heights and ground
-    elevations), crews, pilots and drones, take-off points and a 50-day forecast."""
+    elevations), crews, pilots and drones, take-off points and a 50-day forecast. ``--pilots``
+    below two a crew is refused (a crew flies with a pilot and an observer)."""
     from irpatrol.cli.registry import factory
     from irpatrol.registry.county import load_county
     from irpatrol.scheduling.service import generate
 
-    c = generate(poles=poles, feeders=feeders, areas=areas, crews=crews, seed=seed)
+    c = generate(poles=poles, feeders=feeders, areas=areas, crews=crews, seed=seed, pilots=pilots)
     with factory()() as session:
         counts = load_county(session, c, user="simulate")
         from dataclasses import replace
