@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from irpatrol import db
 from irpatrol.config import Settings
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Image
-from irpatrol.registry.visible import split_visible, stored_visible, visible_relpath
+from irpatrol.registry.store import split_visible, stored_visible, visible_relpath
 from irpatrol.simulate.flight import (
     FlightSpec,
     HotSpec,

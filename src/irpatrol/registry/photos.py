@@ -24,12 +24,10 @@ from sqlalchemy.orm import Session
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import get_defect
-from irpatrol.registry.filestore import remove_stale_parts, write_atomically
 from irpatrol.registry.hazards import get_hazard
 from irpatrol.registry.model import Photo
+from irpatrol.registry.store import PHOTO_FOLDER, content_relpath, remove_stale_parts, write_atomically
 
-PHOTO_FOLDER = "photos"
-"""Folder of the photo store under ``settings.data_dir``."""
 MEDIA_TYPES: dict[str, str] = {
     ".jpg": "image/jpeg",
     ".png": "image/png",
@@ -105,13 +103,13 @@ def store_photo(source: str | Path, data_dir: Path) -> tuple[str, str]:
         raise InputError(f"cannot read photo: {exc.strerror}", source=str(src)) from None
     check_pixels(src)  # before anything decodes it (thumbnails, reports)
     sha = digest.hexdigest()
-    relative = Path(PHOTO_FOLDER) / sha[:2] / f"{sha}{suffix}"
+    relative = content_relpath(PHOTO_FOLDER, sha, suffix)
     dest = data_dir / relative
     remove_stale_parts(data_dir / PHOTO_FOLDER)  # left by a run killed mid-copy
     if not dest.exists():
         with src.open("rb") as f:
             write_atomically(dest, iter(lambda: f.read(_CHUNK), b""))
-    return relative.as_posix(), sha
+    return relative, sha
 
 
 def _exif_position(path: Path) -> tuple[float | None, float | None, datetime | None]:
