@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from irpatrol.db import utcnow
@@ -301,8 +301,10 @@ def stored_t0(session: Session, image: Image, celsius: np.ndarray) -> tuple[floa
     if ambient_c is not None:
         return float(ambient_c), "patrol"
     stored = session.scalars(
-        select(Finding).where(Finding.image_id == image.id, Finding.origin != "manual",
-                              Finding.t_ambient_c.is_not(None)).order_by(Finding.id)
+        select(Finding)
+        .where(Finding.image_id == image.id, Finding.t_ambient_c.is_not(None),
+               or_(Finding.origin.is_(None), Finding.origin != "manual"))
+        .order_by(Finding.id)
     ).first()
     if stored is not None and stored.t_ambient_c is not None:
         source = (stored.diagnosis or {}).get("ambient_source") or "background-median"
