@@ -1,8 +1,9 @@
 """Which files of a folder are camera files: chosen by their content, paired with their visible photos.
 
 A file is a candidate when the decoders' own sniffing (:func:`irpatrol.radiometry.sniff`, on the
-file's first :data:`HEAD_BYTES`) names a camera container — JPEG (radiometric or not: the decoder
-tells which), FLIR FFF/SEQ/CSQ or TIFF — whatever it is called: a renamed or extension-less camera
+file's first :data:`HEAD_BYTES`) names a container it knows — JPEG (radiometric or not: the decoder
+tells which), FLIR FFF/SEQ/CSQ, TIFF, or whatever a new decoder's sniffing adds — whatever the file
+is called: a renamed or extension-less camera
 file is ingested. A file whose name claims a camera format (:data:`CAMERA_SUFFIXES`) but whose
 content is none of them is a candidate too, with its reason, so the ingest records it as rejected
 (kept in the image store as the evidence) instead of silently skipping it. Anything else (ground
@@ -31,9 +32,9 @@ from irpatrol.errors import InputError, ThermalFormatError
 
 CAMERA_SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".csq", ".rjpeg"})
 """Names that claim a camera file (case-insensitive): such a file is never skipped silently."""
-CAMERA_CONTAINERS = frozenset({"jpeg-flir", "jpeg-dji", "jpeg-vendor", "jpeg", "fff", "tiff"})
-"""What :func:`irpatrol.radiometry.sniff` names a camera file's content."""
-HEAD_BYTES = 64 * 1024
+UNKNOWN = "unknown"
+"""What :func:`irpatrol.radiometry.sniff` names content that is no camera file."""
+HEAD_BYTES = 4096
 """Bytes read to sniff a file (the container's signature; the decoder reads the whole file)."""
 TAGS = ("V", "W", "Z")
 """Visible-photo name tags in order of preference."""
@@ -67,11 +68,11 @@ def sniff_file(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError:
-        return "unknown"
+        return UNKNOWN
     try:
         return radiometry.sniff(head)
     except ThermalFormatError:
-        return "jpeg" if head[:2] == b"\xff\xd8" else "unknown"
+        return "jpeg" if head[:2] == b"\xff\xd8" else UNKNOWN
 
 
 def choose(paths: Iterable[Path]) -> Discovery:
@@ -81,7 +82,7 @@ def choose(paths: Iterable[Path]) -> Discovery:
     for path in sorted(paths):
         container = sniff_file(path)
         claims = path.suffix.lower() in CAMERA_SUFFIXES
-        if container in CAMERA_CONTAINERS:
+        if container != UNKNOWN:
             kept.append((path, None))
         elif claims:
             kept.append((path, f"not a camera file: the content is no JPEG, FLIR FFF/SEQ/CSQ or TIFF "
