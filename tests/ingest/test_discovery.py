@@ -75,3 +75,15 @@ def test_visible_photos_are_paired_not_ingested(flight: Path) -> None:
     assert list(by_name) == ["IRP_00001.tiff", "IRP_00002.tiff", "IRP_00003.tiff", "IRP_00009_V.JPG"]
     assert by_name["IRP_00001.tiff"].photo == flight / "IRP_00001_V.JPG"
     assert by_name["IRP_00009_V.JPG"].reason is None  # a JPEG: the decoder says why it is refused
+
+
+def test_listed_files_are_never_ignored(flight: Path) -> None:
+    """An upload names its files: one that is no camera file is rejected with its reason."""
+    from irpatrol.ingest.discovery import choose
+
+    (flight / "readme.txt").write_text("flown by crew 3\n")
+    found = choose([flight / "readme.txt", flight / "IRP_00001.tiff"], listed=True)
+    assert [(c.path.name, c.reason is None) for c in found.candidates] == [
+        ("IRP_00001.tiff", True), ("readme.txt", False)
+    ]
+    assert found.ignored == []

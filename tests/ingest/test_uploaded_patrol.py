@@ -105,6 +105,11 @@ def test_a_manual_hotspot_has_delta_by_the_standards_formula_with_the_stored_t0(
         assert f.delta_t_k == pytest.approx(t1 - t2, abs=1e-6) and f.rise_k == pytest.approx(
             t1 - t0, abs=1e-6
         )
+        # a recompute measures again in the analyst's regions and keeps the stored T0
+        again = judgement.recompute_save(session, f.id, emissivity=0.9, data_dir=settings.data_dir)
+        assert again.t_ref_source == "user-region" and again.t_ambient_c == t0 and again.t_max_c > t1
+        t1, t2 = again.t_max_c, again.t_ref_c
+        assert t2 is not None and again.delta_pct == pytest.approx((t1 - t2) / (t1 - t0) * 100.0, abs=1e-6)
         quiet = session.scalars(select(Image).where(Image.pole_id.is_not(None))).first()
         assert quiet is not None and quiet.width and quiet.height
         cold = judgement.add_manual_finding(

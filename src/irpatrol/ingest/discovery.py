@@ -75,18 +75,18 @@ def sniff_file(path: Path) -> str:
         return "jpeg" if head[:2] == b"\xff\xd8" else UNKNOWN
 
 
-def choose(paths: Iterable[Path]) -> Discovery:
-    """Sort ``paths`` into candidates (module doc) and ignored files, pairing visible photos."""
+def choose(paths: Iterable[Path], *, listed: bool = False) -> Discovery:
+    """Sort ``paths`` into candidates (module doc) and ignored files, pairing visible photos.
+    ``listed``: the caller named these files (an upload), so none is ignored: a file that is no
+    camera file is a candidate with its reason whatever its name."""
     found = Discovery()
     kept: list[tuple[Path, str | None]] = []
     for path in sorted(paths):
-        container = sniff_file(path)
-        claims = path.suffix.lower() in CAMERA_SUFFIXES
-        if container != UNKNOWN:
+        if sniff_file(path) != UNKNOWN:
             kept.append((path, None))
-        elif claims:
-            kept.append((path, f"not a camera file: the content is no JPEG, FLIR FFF/SEQ/CSQ or TIFF "
-                               f"(named {path.suffix})"))
+        elif listed or path.suffix.lower() in CAMERA_SUFFIXES:
+            reason = "not a camera file: the content is no JPEG, FLIR FFF/SEQ/CSQ or TIFF"
+            kept.append((path, f"{reason} (named {path.name})"))
         else:
             found.ignored.append(path)
     reasons = dict(kept)

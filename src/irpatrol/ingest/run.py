@@ -162,7 +162,7 @@ def ingest_folder(
 
         settings = get_settings()
     started = time.perf_counter()
-    found = choose(files) if files is not None else discover(Path(folder))
+    found = choose(files, listed=True) if files is not None else discover(Path(folder))
     policy = policy or DeadlinePolicy.from_settings(settings)
     store = settings.data_dir.resolve()
     remove_all_stale_parts(store)  # left by a run killed mid-copy

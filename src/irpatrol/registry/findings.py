@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -150,7 +151,9 @@ def recompute(
     y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
     old_grade, old_t = finding.grade, finding.t_max_c
     match = _closest(hotspots, x, y)
-    if match is not None:
+    if finding.origin == "manual":  # measured again in the analyst's regions, T0 as stored
+        _manual_again(finding, thermogram.celsius, device, conditions_of(session, finding.image)[0])
+    elif match is not None:
         finding_row(match.hotspot, match.diagnosis).apply(finding, keep=("contour",))  # outline as found
     else:
         _nothing_left(finding, thermogram.celsius)
@@ -200,10 +203,25 @@ def _examine_again(
     return thermogram, list(exam.hotspots)
 
 
+def _manual_again(finding: Finding, celsius: Any, device: str, conditions: Conditions) -> None:
+    """A manual finding recomputed: T1 in its region, T2 in the analyst's reference region (when
+    the finding stored one), T0 the finding's stored one."""
+    from irpatrol.registry.manual import manual_row
+
+    stored = finding.diagnosis or {}
+    outline = finding.contour if finding.contour and len(finding.contour) >= 3 else None
+    t0_c = finding.t_ambient_c if finding.t_ambient_c is not None else float(np.nanmedian(celsius))
+    row = manual_row(
+        celsius, component_kind=device, standard=finding.standard or "dlt664-2016",
+        bbox=(finding.bbox_x, finding.bbox_y, finding.bbox_w, finding.bbox_h), polygon=outline,
+        reference_bbox=stored.get("reference_bbox"), t0_c=t0_c,
+        t0_source=str(stored.get("ambient_source") or "background-median"), conditions=conditions,
+    )
+    row.apply(finding, keep=("contour", "bbox_x", "bbox_y", "bbox_w", "bbox_h"))
+
+
 def _nothing_left(finding: Finding, celsius: Any) -> None:
     """No hotspot at the finding's place any more: the new maximum in its box, graded ``none``."""
-    import numpy as np
-
     box = celsius[
         finding.bbox_y : finding.bbox_y + finding.bbox_h, finding.bbox_x : finding.bbox_x + finding.bbox_w
     ]

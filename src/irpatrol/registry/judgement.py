@@ -22,7 +22,7 @@ from irpatrol.registry import findings as finding_service
 from irpatrol.registry import grades, manual, workflow
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding
-from irpatrol.registry.finding_row import finding_row, jsonable
+from irpatrol.registry.finding_row import jsonable
 from irpatrol.registry.model import Defect, DefectEvent, Finding, Image
 from irpatrol.registry.store import stored_file
 
@@ -259,7 +259,6 @@ def add_manual_finding(
     :func:`irpatrol.registry.finding_row.finding_row`; a graded one opens or joins a defect of the
     image's pole, created by ``user``. The caller commits."""
     from irpatrol import radiometry
-    from irpatrol.diagnosis import diagnose
 
     if component_kind not in KINDS:
         raise InputError(f"unknown component kind {component_kind!r}")
@@ -267,13 +266,12 @@ def add_manual_finding(
     if image is None:
         raise NotFound(f"no image #{image_id}")
     celsius = radiometry.read(stored_file(image, data_dir)).celsius
-    marked = manual.measure(celsius, bbox, polygon, reference_bbox)
     conditions, _ = finding_service.conditions_of(session, image)
     t0_c, t0_source = stored_t0(session, image, celsius)
-    diagnosis = diagnose(standard, component_kind, hot_c=marked.t1_c, ref_c=marked.t2_c, ambient_c=t0_c,
-                         conditions=conditions)
-    row = finding_row(manual.as_hotspot(marked, diagnosis, t0_c, t0_source), diagnosis,
-                      extra={"ambient_source": t0_source})
+    row = manual.manual_row(
+        celsius, component_kind=component_kind, standard=standard, bbox=bbox, polygon=polygon,
+        reference_bbox=reference_bbox, t0_c=t0_c, t0_source=t0_source, conditions=conditions,
+    )
     comp = finding_service.component(session, image.pole_id, component_kind, phase) if image.pole_id else None
     finding = Finding(image_id=image.id, pole_id=image.pole_id, component_id=comp.id if comp else None,
                       origin="manual", **row.columns())
@@ -283,7 +281,7 @@ def add_manual_finding(
         register_finding(session, finding, found_at=utcnow(), lat=image.lat, lon=image.lon, policy=policy,
                          description=f"{component_kind}: marked by {user or 'analyst'}", user=user)
     record(session, user, "add", "finding", finding.id, {
-        "image_id": image.id, "bbox": list(marked.bbox), "polygon": row.contour,
+        "image_id": image.id, "bbox": list(row.bbox), "polygon": row.contour,
         "component_kind": component_kind, "grade": finding.grade,
         "reference_bbox": list(reference_bbox) if reference_bbox else None,
     })

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from irpatrol.analysis.hotspots import Hotspot
+from irpatrol.conditions import Conditions
 from irpatrol.diagnosis.result import Diagnosis
 from irpatrol.errors import InputError
+from irpatrol.registry.finding_row import FindingRow, finding_row
 
 USER_REGION, NO_REFERENCE = "user-region", "none"
 """``t2_source`` of a manual finding: the analyst's reference region, or none chosen."""
@@ -115,3 +117,29 @@ def as_hotspot(marked: Marked, diagnosis: Diagnosis, t0_c: float, t0_source: str
         rise_k=diagnosis.rise_k if diagnosis.rise_k is not None else marked.t1_c - t0_c,
         delta_pct=diagnosis.delta_pct,
     )
+
+
+def manual_row(
+    celsius: np.ndarray,
+    *,
+    component_kind: str,
+    standard: str,
+    bbox: Sequence[int] | None,
+    polygon: Sequence[Sequence[int]] | None,
+    reference_bbox: Sequence[int] | None,
+    t0_c: float,
+    t0_source: str,
+    conditions: Conditions,
+) -> FindingRow:
+    """The Finding row of a marked region: T1 and T2 measured in the analyst's regions, T0 as given
+    (°C), diagnosed with ``standard`` for ``component_kind``. The stored diagnosis adds
+    ``ambient_source`` and ``reference_bbox`` (so a recompute measures T2 where the analyst chose)."""
+    from irpatrol.diagnosis import diagnose
+
+    marked = measure(celsius, bbox, polygon, reference_bbox)
+    diagnosis = diagnose(
+        standard, component_kind, hot_c=marked.t1_c, ref_c=marked.t2_c, ambient_c=t0_c, conditions=conditions
+    )
+    reference = list(marked.reference_bbox) if marked.reference_bbox else None
+    extra = {"ambient_source": t0_source, "reference_bbox": reference}
+    return finding_row(as_hotspot(marked, diagnosis, t0_c, t0_source), diagnosis, extra=extra)

@@ -1,11 +1,10 @@
 """Photos kept as evidence of hazards and defects: the one service that stores and attaches them.
 
-:func:`attach_photo` keeps the file in a content-addressed store,
-``<data_dir>/photos/<sha[:2]>/<sha256><suffix>`` (:func:`store_photo`), written atomically (a
-hidden temporary file in the same folder, then renamed; such ``.part`` files older than a minute,
-left by a killed run, are deleted when the store is next written), so the same picture is stored once;
-attaching it twice to the same record returns the first Photo. The CLI, the API and the web app
-all go through it, so every Photo path is relative to ``Settings.data_dir`` and can be served.
+:func:`attach_photo` keeps the file in the content store (:mod:`irpatrol.registry.store`),
+``<data_dir>/photos/<sha[:2]>/<sha256><suffix>`` (:func:`store_photo`, the suffix from the
+content), written atomically, so the same picture is stored once; attaching it twice to the same
+record returns the first Photo. The CLI, the API and the web app all go through it, so every Photo
+path is relative to ``Settings.data_dir`` and can be served.
 """
 
 from __future__ import annotations
