@@ -299,3 +299,22 @@ def test_simulated_finding_is_recomputed_from_its_raw_counts(
     )
     loaded.commit()
     assert finding.t_max_c == pytest.approx(before, abs=1e-3) and finding.grade == grade
+
+
+def test_one_stored_file_for_every_reader(tmp_path: Path) -> None:
+    """The registry, the API, the viewer and the reports find an image's file the same way: a
+    relative path under the data folder, an absolute one as is; NotFound (never None) when it has
+    none or it is gone — the report then simply leaves the picture out."""
+    from irpatrol.errors import NotFound
+    from irpatrol.reports.images import file_loader
+
+    data = b"not really a thermogram"
+    sha = hashlib.sha256(data).hexdigest()
+    rel = store_image(tmp_path, sha, "a.tiff", data)
+    image = Image(id=7, sha256=sha, original_name="a.tiff", stored_path=rel)
+    assert stored_file(image, tmp_path) == tmp_path / rel
+    assert stored_file(Image(id=8, stored_path=str(tmp_path / rel)), tmp_path / "elsewhere") == tmp_path / rel
+    for gone in (Image(id=9, stored_path=None), Image(id=10, stored_path="images/00/missing.tiff")):
+        with pytest.raises(NotFound, match=f"image #{gone.id}"):
+            stored_file(gone, tmp_path)
+        assert file_loader(tmp_path)(gone, None) == (None, None)
