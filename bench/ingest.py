@@ -4,7 +4,7 @@ A feeder of ``IMAGES / 2`` poles (50 m spans) is flown by the simulator with two
 radiometric TIFFs per pole (raw counts with the simulator's calibration, its default) and 1 % hot
 clamps; the flight is cached under the temp folder and reused while the simulator, the TIFF
 writer, the Planck code and ``simulate.flight.OUTPUT_FORMAT`` are unchanged.
-``irpatrol.registry.ingest.ingest_folder`` then hashes, decodes, matches, examines, copies into
+``irpatrol.ingest.ingest_folder`` then hashes, decodes, matches, examines, copies into
 the content-addressed image store (an empty data folder per run) and records every image (worker
 processes on all cores, one transaction per image) into an empty database: SQLite always,
 PostgreSQL when ``IRPATROL_TEST_POSTGRES_URL`` (or ``IRPATROL_BENCH_POSTGRES_URL``) is set, in a
@@ -31,8 +31,9 @@ from pathlib import Path
 from _pg import postgres_url
 from irpatrol import db
 from irpatrol.config import Settings
+from irpatrol.ingest import ingest_folder
+from irpatrol.ingest.discovery import image_files
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.ingest import image_files, ingest_folder
 from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 
 TARGET = 40.0

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     """Folder for the embedded database, stored images and generated files. Ingested images are
     copied into ``<data_dir>/images/<sha[:2]>/<sha256><suffix>`` (content-addressed store; see
-    :mod:`irpatrol.registry.ingest`); every machine running ingest workers must share it."""
+    :mod:`irpatrol.registry.store`); every machine running ingest workers must share it."""
     database_url: str | None = None
     """SQLAlchemy URL; default: SQLite file ``<data_dir>/irpatrol.sqlite``."""
     samples_dir: Path | None = None

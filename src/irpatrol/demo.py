@@ -34,10 +34,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol.config import Settings
 from irpatrol.db import Base, make_engine, session_factory, upgrade
 from irpatrol.errors import Conflict
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.hazards import add_hazard
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import (
     AcceptanceProject,
     Area,

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from irpatrol import db
 from irpatrol.config import Settings
-from irpatrol.registry import assets, jobs
-from irpatrol.registry.ingest import ingest_folder
+from irpatrol.ingest import ingest_folder, jobs
+from irpatrol.registry import assets
 from irpatrol.registry.model import Defect, Finding, Image, Job
 
 FEEDER = "F-API"

@@ -19,8 +19,8 @@ from schemathesis.checks import not_a_server_error
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.config import Settings, ensure_secret_key
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import assets, auth, defects, hazards
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Plan
 from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
 

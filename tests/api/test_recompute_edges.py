@@ -29,9 +29,9 @@ from irpatrol.api.app import create_app
 from irpatrol.conditions import Conditions
 from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.errors import IrPatrolError
+from irpatrol.ingest import ingest_folder
 from irpatrol.pipeline import examine
 from irpatrol.registry import assets, auth
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Feeder, Finding, Patrol, PatrolFeeder
 from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, write_flight
 

@@ -287,7 +287,7 @@ def test_db_upgrade_and_current(runner: CliRunner) -> None:
 def reference_counts(tmp_path: Path, flight: Path, poles: int) -> tuple[int, int, int, int]:
     """Counts of one uninterrupted, single-process ingest of ``flight`` into a fresh SQLite file."""
     from irpatrol.config import Settings
-    from irpatrol.registry.ingest import ingest_folder
+    from irpatrol.ingest import ingest_folder
 
     ref_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
     prepare(ref_url, tmp_path, poles=poles)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol import radiometry
 from irpatrol.config import Settings
 from irpatrol.errors import NotFound, ParameterError
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.findings import recompute
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import AuditLog, Defect, DefectEvent, Finding, Image
 
 SAMPLE = "dji_xtr_flir_core.jpg"  # FLIR-core R-JPEG with GPS and a hot region

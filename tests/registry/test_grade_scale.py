@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol.config import Settings
 from irpatrol.diagnosis import loader
 from irpatrol.errors import InputError, RuleSetError
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import grades
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.defects import (
@@ -23,7 +24,6 @@ from irpatrol.registry.defects import (
     register_finding,
     transition,
 )
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Defect, Finding, Image, Patrol, Pole
 from irpatrol.reports.labels import grade_label
 from irpatrol.reports.ledger import ledger_rows, table
@@ -132,7 +132,7 @@ def poles(session: Session, feeder_csv: Path) -> list[Pole]:
 
 
 def _finding(session: Session, pole: Pole, standard: str, grade: str) -> Finding:
-    from irpatrol.registry.ingest import _component
+    from irpatrol.registry.findings import component as _component
 
     patrol = Patrol(date=T0.date())
     session.add(patrol)

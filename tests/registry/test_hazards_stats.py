@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.config import Settings
 from irpatrol.errors import Conflict, InputError, NotFound
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import hazards, photos, stats
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.defects import transition
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Defect, Pole
 from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol import db, radiometry
 from irpatrol.config import Settings
 from irpatrol.errors import InputError
-from irpatrol.registry import ingest as ingest_mod
+from irpatrol.ingest import IngestResult, ingest_folder
+from irpatrol.registry import store
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.findings import recompute, stored_file
-from irpatrol.registry.ingest import ingest_folder, store_image, stored_relpath
+from irpatrol.registry.findings import recompute
 from irpatrol.registry.model import Finding, Image
+from irpatrol.registry.store import image_relpath, store_image, stored_file
 from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 
 POLES = line_of_poles(10)
@@ -60,7 +61,7 @@ def _store_files(data_dir: Path) -> list[Path]:
 
 def _run(
     factory: sessionmaker[Session], folder: Path, data_dir: Path, workers: int = 1
-) -> ingest_mod.IngestResult:
+) -> IngestResult:
     return ingest_folder(
         factory,
         folder,
@@ -115,11 +116,11 @@ def test_reingest_adds_and_rewrites_nothing(
 def test_store_image_names_and_idempotence(tmp_path: Path) -> None:
     data = b"thermal bytes"
     sha = hashlib.sha256(data).hexdigest()
-    assert stored_relpath(sha, "DJI_0001.JPG") == f"images/{sha[:2]}/{sha}.jpg"
-    assert stored_relpath(sha, "no-suffix") == f"images/{sha[:2]}/{sha}"
-    assert stored_relpath(sha, "odd.t!ff") == f"images/{sha[:2]}/{sha}"
+    assert image_relpath(sha, "DJI_0001.JPG") == f"images/{sha[:2]}/{sha}.jpg"
+    assert image_relpath(sha, "no-suffix") == f"images/{sha[:2]}/{sha}"
+    assert image_relpath(sha, "odd.t!ff") == f"images/{sha[:2]}/{sha}"
     with pytest.raises(InputError):
-        stored_relpath("../../etc/passwd", "x.jpg")
+        image_relpath("../../etc/passwd", "x.jpg")
     rel = store_image(tmp_path, sha, "a.jpg", data)
     first = (tmp_path / rel).stat()
     assert store_image(tmp_path, sha, "b.jpg", data) == rel
@@ -137,7 +138,7 @@ def test_a_failed_copy_leaves_nothing_under_the_final_name(
     def crash(*args: object) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(ingest_mod.os, fail_at, crash)
+    monkeypatch.setattr(store.os, fail_at, crash)
     with pytest.raises(OSError, match="disk gone"):
         store_image(tmp_path, sha, "a.tiff", data)
     folder = tmp_path / "images" / sha[:2]
@@ -173,8 +174,8 @@ def test_ingest_starts_by_removing_stale_part_files(
 
 
 def test_photo_store_removes_stale_part_files(tmp_path: Path) -> None:
-    from irpatrol.registry.filestore import remove_stale_parts
     from irpatrol.registry.photos import store_photo
+    from irpatrol.registry.store import remove_stale_parts
 
     data_dir = tmp_path / "data"
     stale, fresh, visible = _leftovers(data_dir / "photos")
@@ -193,7 +194,7 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     from irpatrol import db
     from irpatrol.config import Settings
-    from irpatrol.registry.ingest import ingest_folder
+    from irpatrol.ingest import ingest_folder
     url, folder, data_dir = sys.argv[1:4]
     eng = db.make_engine(url)
     ingest_folder(db.session_factory(eng), Path(folder), feeder="F1", date="2026-07-15", crew="C1",
@@ -298,3 +299,22 @@ def test_simulated_finding_is_recomputed_from_its_raw_counts(
     )
     loaded.commit()
     assert finding.t_max_c == pytest.approx(before, abs=1e-3) and finding.grade == grade
+
+
+def test_one_stored_file_for_every_reader(tmp_path: Path) -> None:
+    """The registry, the API, the viewer and the reports find an image's file the same way: a
+    relative path under the data folder, an absolute one as is; NotFound (never None) when it has
+    none or it is gone — the report then simply leaves the picture out."""
+    from irpatrol.errors import NotFound
+    from irpatrol.reports.images import file_loader
+
+    data = b"not really a thermogram"
+    sha = hashlib.sha256(data).hexdigest()
+    rel = store_image(tmp_path, sha, "a.tiff", data)
+    image = Image(id=7, sha256=sha, original_name="a.tiff", stored_path=rel)
+    assert stored_file(image, tmp_path) == tmp_path / rel
+    assert stored_file(Image(id=8, stored_path=str(tmp_path / rel)), tmp_path / "elsewhere") == tmp_path / rel
+    for gone in (Image(id=9, stored_path=None), Image(id=10, stored_path="images/00/missing.tiff")):
+        with pytest.raises(NotFound, match=f"image #{gone.id}"):
+            stored_file(gone, tmp_path)
+        assert file_loader(tmp_path)(gone, None) == (None, None)

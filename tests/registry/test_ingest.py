@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.config import Settings
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.defects import transition
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Component, Defect, DefectEvent, Finding, Image, Patrol, Pole
 from irpatrol.simulate.flight import FlightSpec, HotSpec, line_of_poles, write_flight
 
@@ -155,7 +155,7 @@ def test_unknown_feeder_and_bad_date(
 
 def test_patrol_records_crew_drone_weather_and_load(loaded: Session, factory: sessionmaker[Session]) -> None:
     from irpatrol.registry import patrols
-    from irpatrol.registry.ingest import ensure_patrol
+    from irpatrol.registry.patrols import ensure_patrol
 
     p = ensure_patrol(
         loaded,

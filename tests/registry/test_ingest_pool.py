@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent(
     from irpatrol import db
     from irpatrol.config import Settings
     from irpatrol.registry.assets import import_assets
-    from irpatrol.registry.ingest import ingest_folder
+    from irpatrol.ingest import ingest_folder
     from irpatrol.simulate.flight import FlightSpec, line_of_poles, write_flight
 
     root = Path(sys.argv[1])

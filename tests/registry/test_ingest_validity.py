@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.config import Settings
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Finding
 from irpatrol.simulate.flight import line_of_poles
 

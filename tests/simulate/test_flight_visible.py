@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from irpatrol import db
 from irpatrol.config import Settings
+from irpatrol.errors import InputError
+from irpatrol.ingest import ingest_folder
+from irpatrol.ingest.discovery import split_visible
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import Image
-from irpatrol.registry.visible import split_visible, stored_visible, visible_relpath
+from irpatrol.registry.store import stored_visible, visible_relpath
 from irpatrol.simulate.flight import (
     FlightSpec,
     HotSpec,
@@ -43,7 +45,7 @@ def test_visible_photos_pair_with_their_thermal_images() -> None:
                                                           "IRP_00001.tiff": "IRP_00001_V.JPG"}
     sha = "ab" + "0" * 62
     assert visible_relpath(sha) == f"visible/ab/{sha}.jpg"
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         visible_relpath("../../etc/passwd")
 
 

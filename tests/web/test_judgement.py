@@ -21,9 +21,9 @@ from sqlalchemy import select
 
 from irpatrol.config import Settings
 from irpatrol.db import Base, make_engine, session_factory
+from irpatrol.ingest import ingest_folder
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
-from irpatrol.registry.ingest import ingest_folder
 from irpatrol.registry.model import AuditLog, Defect, Finding, Image
 from irpatrol.reports.ledger import HEADERS, WHY_COLUMNS
 from irpatrol.reports.why import WHY_LABELS, deciding_finding

@@ -32,7 +32,7 @@ from irpatrol.api.routes import (
 from irpatrol.config import Settings, ensure_secret_key, get_settings
 from irpatrol.db import make_engine, session_factory
 from irpatrol.http_security import install_http_security
-from irpatrol.registry.jobs import make_runner
+from irpatrol.ingest.jobs import make_runner
 
 PUBLIC_ROUTERS = (health.router, auth.router)
 """Routers reachable without a token."""

@@ -135,7 +135,7 @@ def ingest(
 ) -> None:
     """Decode, match to poles, analyse and record a folder of images as a patrol (re-runnable)."""
     from irpatrol.config import get_settings
-    from irpatrol.registry.ingest import ingest_folder
+    from irpatrol.ingest import ingest_folder
 
     loads = _parse_loads(load, feeder)
     f = factory()

@@ -90,7 +90,7 @@ def worker(
     """Take ingest jobs from the PostgreSQL queue (run as many as you like, on any machine that
     shares the database and the data folder)."""
     from irpatrol.config import get_settings
-    from irpatrol.registry.jobs import STALLED_AFTER_S, run_worker
+    from irpatrol.ingest.jobs import STALLED_AFTER_S, run_worker
 
     run_worker(get_settings(), wait=not once, name=name, stalled_after_s=stalled_after or STALLED_AFTER_S)
 

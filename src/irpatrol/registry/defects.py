@@ -220,9 +220,11 @@ def register_finding(
     lat: float | None = None,
     lon: float | None = None,
     policy: DeadlinePolicy | None = None,
+    user: str | None = None,
 ) -> str:
     """Tie a graded finding to a defect: join the open defect of its pole and component, or open a
-    new one. Returns ``"joined"`` or ``"opened"``. The finding must have a pole and a component."""
+    new one (created by ``user``: None for the automatic analysis). Returns ``"joined"`` or
+    ``"opened"``. The finding must have a pole and a component."""
     if finding.pole_id is None or finding.component_id is None:
         raise InputError(f"finding #{finding.id} has no pole and component to tie a defect to")
     defect = session.scalar(
@@ -247,6 +249,7 @@ def register_finding(
             lon=lon,
             policy=policy,
             standard=finding.standard,
+            user=user,
         )
         outcome = "opened"
     attach_finding(session, defect, finding, at=found_at, policy=policy)

@@ -2,8 +2,8 @@
 
 A temperature depends on the object parameters the camera was told (emissivity ε, distance,
 reflected apparent temperature; shared/domain/radiometry.md, Planck/atmosphere equation). A
-recompute re-reads the image's stored file (the copy in the image store, see
-:mod:`irpatrol.registry.ingest`), recalculates its temperatures with the new values
+recompute re-reads the image's stored file (the copy in the content store, see
+:mod:`irpatrol.registry.store`), recalculates its temperatures with the new values
 (``Thermogram.with_params``: from the raw counts, so only formats that keep them — FLIR R-JPEG, FFF,
 DJI R-JPEG, raw-count TIFF as the flight simulator writes — can be recomputed; a temperature TIFF
 raises ParameterError), examines it again with the
@@ -17,18 +17,33 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.conditions import Conditions
 from irpatrol.db import utcnow
 from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry import grades
-from irpatrol.registry.analyse import jsonable
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, attach_finding, register_finding
-from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, DefectEvent, Feeder, Finding, Image, Patrol, Pole
+from irpatrol.registry.finding_row import finding_row
+from irpatrol.registry.model import (
+    DEFAULT_COMPONENT_KIND,
+    Component,
+    DefectEvent,
+    Feeder,
+    Finding,
+    Image,
+    Patrol,
+    Pole,
+)
+from irpatrol.registry.store import stored_file
+
+if TYPE_CHECKING:
+    from irpatrol.radiometry.thermogram import Thermogram
 
 EMISSIVITY_RANGE = (0.01, 1.0)
 """Emissivity accepted for a recompute or a viewer preview (inclusive; below 0.01 the object term
@@ -44,32 +59,32 @@ def check_recompute_params(
 ) -> None:
     """ParameterError unless every given value lies in its range above (the same bounds the viewer's
     preview and the API use)."""
-    for name, value, (low, high) in (("emissivity", emissivity, EMISSIVITY_RANGE),
-                                     ("distance_m", distance_m, DISTANCE_RANGE_M),
-                                     ("reflected_c", reflected_c, REFLECTED_RANGE_C)):
+    for name, value, (low, high) in (
+        ("emissivity", emissivity, EMISSIVITY_RANGE),
+        ("distance_m", distance_m, DISTANCE_RANGE_M),
+        ("reflected_c", reflected_c, REFLECTED_RANGE_C),
+    ):
         if value is not None and not (low <= value <= high):  # NaN fails too
             raise ParameterError(f"{name} {value} out of range: {low}–{high}")
 
 
-def stored_file(image: Image, data_dir: Path | None = None) -> Path:
-    """The image's file: ``stored_path`` relative to ``data_dir`` (default: the settings'
-    ``data_dir``), as ingest records it in the image store; an absolute ``stored_path`` (older
-    records) as is. NotFound when it is gone."""
-    if not image.stored_path:
-        raise NotFound(f"image #{image.id} has no stored file")
-    path = Path(image.stored_path)
-    if not path.is_absolute():
-        if data_dir is None:
-            from irpatrol.config import get_settings
-
-            data_dir = get_settings().data_dir
-        path = data_dir / path
-    if not path.is_file():
-        raise NotFound(f"the file of image #{image.id} is gone", source=str(path))
-    return path
+def component(session: Session, pole_id: int, kind: str, phase: str | None) -> Component:
+    """The component ``kind`` on ``phase`` of pole ``pole_id``, created on first use (flushed)."""
+    comp = session.scalar(
+        select(Component).where(
+            Component.pole_id == pole_id, Component.kind == kind, Component.phase == phase
+        )
+    )
+    if comp is None:
+        comp = Component(pole_id=pole_id, kind=kind, phase=phase)
+        session.add(comp)
+        session.flush()
+    return comp
 
 
-def _conditions(session: Session, image: Image) -> tuple[Conditions, float | None]:
+def conditions_of(session: Session, image: Image) -> tuple[Conditions, float | None]:
+    """The conditions an image was taken in (its patrol's weather and load, its feeder's rated
+    current) and the patrol's ambient temperature T0 (°C, None when not recorded)."""
     patrol = session.get(Patrol, image.patrol_id) if image.patrol_id else None
     rated = None
     if image.pole_id is not None:
@@ -124,26 +139,59 @@ def recompute(
     keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
     its geometry, takes the new maximum in its box and is graded ``none``. The caller commits.
     """
-    import numpy as np
-
-    from irpatrol import radiometry
-    from irpatrol.pipeline import examine
-
     check_recompute_params(emissivity, distance_m, reflected_c)
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
+    device = finding.device or finding.image.component_kind or DEFAULT_COMPONENT_KIND
+    thermogram, hotspots = _examine_again(
+        session, finding, device, emissivity, distance_m, reflected_c, data_dir
+    )
+    x = finding.max_x if finding.max_x is not None else finding.bbox_x + finding.bbox_w // 2
+    y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
+    old_grade, old_t = finding.grade, finding.t_max_c
+    match = _closest(hotspots, x, y)
+    if finding.origin == "manual":  # measured again in the analyst's regions, T0 as stored
+        _manual_again(finding, thermogram.celsius, device, conditions_of(session, finding.image)[0])
+    elif match is not None:
+        finding_row(match.hotspot, match.diagnosis).apply(finding, keep=("contour",))  # outline as found
+    else:
+        _nothing_left(finding, thermogram.celsius)
+    finding.params = dataclasses.asdict(thermogram.params)
+    when = at or utcnow()
+    note = (f"finding #{finding.id} recomputed ({_changes(emissivity, distance_m, reflected_c)}): grade"
+            f" {old_grade} → {finding.grade}, {old_t:.1f} → {finding.t_max_c:.1f} °C")
+    _follow_defect(session, finding, when, user, policy, device, note)
+    params = {"emissivity": emissivity, "distance_m": distance_m, "reflected_c": reflected_c}
+    changes = {"grade": [old_grade, finding.grade], "t_max_c": [old_t, finding.t_max_c]}
+    record(session, user, "recompute", "finding", finding.id, params | changes)
+    session.flush()
+    return finding
+
+
+def _examine_again(
+    session: Session,
+    finding: Finding,
+    device: str,
+    emissivity: float | None,
+    distance_m: float | None,
+    reflected_c: float | None,
+    data_dir: Path | None,
+) -> tuple[Thermogram, list[Any]]:
+    """The finding's image read again with the new parameters, and its hotspots examined as ingest
+    would (the finding's rule set and component kind, the patrol's conditions)."""
+    from irpatrol import radiometry
+    from irpatrol.pipeline import examine
+
     image = finding.image
-    conditions, ambient_c = _conditions(session, image)
-    standard = finding.standard or "dlt664-2016"
-    device = finding.device or image.component_kind or DEFAULT_COMPONENT_KIND
+    conditions, ambient_c = conditions_of(session, image)
     try:
         thermogram = radiometry.read(stored_file(image, data_dir)).with_params(
             emissivity=emissivity, distance_m=distance_m, reflected_c=reflected_c
         )
         exam = examine(
             thermogram,
-            standard=standard,
+            standard=finding.standard or "dlt664-2016",
             device=device,
             ambient_c=ambient_c,
             conditions=conditions,
@@ -152,39 +200,54 @@ def recompute(
     except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
         # extreme but in-range values can still leave no finite temperature or difference
         raise ParameterError(f"these parameters give no usable temperatures: {exc}") from None
-    x = finding.max_x if finding.max_x is not None else finding.bbox_x + finding.bbox_w // 2
-    y = finding.max_y if finding.max_y is not None else finding.bbox_y + finding.bbox_h // 2
-    old_grade, old_t = finding.grade, finding.t_max_c
-    match = _closest(exam.hotspots, x, y)
-    if match is not None:
-        h, d = match.hotspot, jsonable(match.diagnosis.to_dict())
-        finding.bbox_x, finding.bbox_y, finding.bbox_w, finding.bbox_h = (int(v) for v in h.bbox)
-        finding.max_x, finding.max_y = int(h.max_xy[0]), int(h.max_xy[1])
-        finding.area_px = int(h.area_px)
-        finding.t_max_c, finding.t_mean_c = float(h.t_max_c), h.t_mean_c
-        finding.t_ref_c, finding.t_ref_source, finding.t_ambient_c = h.t2_c, h.t2_source, h.t0_c
-        finding.delta_t_k, finding.rise_k, finding.delta_pct = h.delta_t_k, h.rise_k, h.delta_pct
-        finding.grade = str(d.get("grade") or "none")
-        finding.corrected_delta_t_k = d.get("corrected_delta_t_k")
-        finding.rule, finding.clause, finding.confidence = d.get("rule"), d.get("clause"), d.get("confidence")
-        finding.flags = list(d.get("flags") or [])
-        finding.diagnosis = d
-    else:
-        box = thermogram.celsius[
-            finding.bbox_y : finding.bbox_y + finding.bbox_h, finding.bbox_x : finding.bbox_x + finding.bbox_w
-        ]
-        valid = box[np.isfinite(box)]  # parameters can leave pixels without a temperature (NaN)
-        if box.size and not valid.size:
-            raise ParameterError("these parameters leave no valid temperature in the finding's box")
-        finding.t_max_c = float(valid.max()) if valid.size else finding.t_max_c
-        finding.grade = "none"
-        finding.diagnosis = {
-            **(finding.diagnosis or {}),
-            "grade": "none",
-            "advice": ["no hotspot left at this place with the new parameters"],
-        }
-    finding.params = dataclasses.asdict(thermogram.params)
-    when = at or utcnow()
+    return thermogram, list(exam.hotspots)
+
+
+def _manual_again(finding: Finding, celsius: Any, device: str, conditions: Conditions) -> None:
+    """A manual finding recomputed: T1 in its region, T2 in the analyst's reference region (when
+    the finding stored one), T0 the finding's stored one."""
+    from irpatrol.registry.manual import manual_row
+
+    stored = finding.diagnosis or {}
+    outline = finding.contour if finding.contour and len(finding.contour) >= 3 else None
+    t0_c = finding.t_ambient_c if finding.t_ambient_c is not None else float(np.nanmedian(celsius))
+    row = manual_row(
+        celsius, component_kind=device, standard=finding.standard or "dlt664-2016",
+        bbox=(finding.bbox_x, finding.bbox_y, finding.bbox_w, finding.bbox_h), polygon=outline,
+        reference_bbox=stored.get("reference_bbox"), t0_c=t0_c,
+        t0_source=str(stored.get("ambient_source") or "background-median"), conditions=conditions,
+    )
+    row.apply(finding, keep=("contour", "bbox_x", "bbox_y", "bbox_w", "bbox_h"))
+
+
+def _nothing_left(finding: Finding, celsius: Any) -> None:
+    """No hotspot at the finding's place any more: the new maximum in its box, graded ``none``."""
+    box = celsius[
+        finding.bbox_y : finding.bbox_y + finding.bbox_h, finding.bbox_x : finding.bbox_x + finding.bbox_w
+    ]
+    valid = box[np.isfinite(box)]  # parameters can leave pixels without a temperature (NaN)
+    if box.size and not valid.size:
+        raise ParameterError("these parameters leave no valid temperature in the finding's box")
+    finding.t_max_c = float(valid.max()) if valid.size else finding.t_max_c
+    finding.grade = "none"
+    finding.diagnosis = {
+        **(finding.diagnosis or {}),
+        "grade": "none",
+        "advice": ["no hotspot left at this place with the new parameters"],
+    }
+
+
+def _follow_defect(
+    session: Session,
+    finding: Finding,
+    when: datetime,
+    user: str | None,
+    policy: DeadlinePolicy | None,
+    device: str,
+    comment: str,
+) -> None:
+    """The finding's defect gets a timeline note (and the worse grade); a finding graded into a
+    defect that had none opens or joins one as ingest would."""
     if finding.defect is not None:
         session.add(
             DefectEvent(
@@ -195,8 +258,7 @@ def recompute(
                 finding_id=finding.id,
                 t_max_c=finding.t_max_c,
                 delta_t_k=finding.delta_t_k,
-                comment=f"finding #{finding.id} recomputed ({_changes(emissivity, distance_m, reflected_c)}):"
-                f" grade {old_grade} → {finding.grade}, {old_t:.1f} → {finding.t_max_c:.1f} °C",
+                comment=comment,
             )
         )
         defect = finding.defect
@@ -207,6 +269,7 @@ def recompute(
         and finding.pole_id is not None
         and finding.component_id is not None
     ):
+        image = finding.image
         register_finding(
             session,
             finding,
@@ -216,22 +279,6 @@ def recompute(
             policy=policy,
             description=f"{device}: {finding.grade} after recompute",
         )
-    record(
-        session,
-        user,
-        "recompute",
-        "finding",
-        finding.id,
-        {
-            "emissivity": emissivity,
-            "distance_m": distance_m,
-            "reflected_c": reflected_c,
-            "grade": [old_grade, finding.grade],
-            "t_max_c": [old_t, finding.t_max_c],
-        },
-    )
-    session.flush()
-    return finding
 
 
 def _changes(emissivity: float | None, distance_m: float | None, reflected_c: float | None) -> str:

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from irpatrol.db import utcnow
 from irpatrol.diagnosis.catalogue import KINDS
 from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.registry import findings as finding_service
-from irpatrol.registry import grades, workflow
-from irpatrol.registry.analyse import jsonable
+from irpatrol.registry import grades, manual, workflow
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import DeadlinePolicy, register_finding
-from irpatrol.registry.model import Component, Defect, DefectEvent, Finding, Image
+from irpatrol.registry.finding_row import jsonable
+from irpatrol.registry.model import Defect, DefectEvent, Finding, Image
+from irpatrol.registry.store import stored_file
 
 HEATING_TYPES = ("current", "voltage", "both")
 """Heating types of DL/T 664-2016 §5 (current-heated, voltage-heated, both)."""
@@ -151,20 +152,13 @@ def override(
     """Set the analyst's grade, component kind or heating type on a finding, with a reason
     (InputError without one, or for an unknown value). The automatic values stay; the finding's
     defect takes the grade (its deadline follows it) and gets a timeline entry; a finding graded
-    into a defect that had none opens or joins one. The caller commits."""
+    into a defect that had none opens or joins one, created by ``user``. The caller commits."""
     if not reason or not reason.strip():
         raise InputError("a reason is required to override the automatic judgement")
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(f"no finding #{finding_id}")
-    if grade is not None:
-        grades.validate(finding.standard, grade)
-    if component_kind is not None and component_kind not in KINDS:
-        raise InputError(f"unknown component kind {component_kind!r}")
-    if heating is not None and heating not in HEATING_TYPES:
-        raise InputError(f"heating must be one of {', '.join(HEATING_TYPES)}, got {heating!r}")
-    if grade is None and component_kind is None and heating is None:
-        raise InputError("nothing to override: give a grade, a component kind or a heating type")
+    _check_override(finding, grade, component_kind, heating)
     when = at or utcnow()
     previous = dict(finding.override or {})
     new = {**previous, "reason": reason.strip(), "user": user, "at": when.isoformat()}
@@ -174,54 +168,63 @@ def override(
     finding.override = new
     if component_kind is not None and finding.pole_id is not None:
         phase = finding.component.phase if finding.component else None
-        finding.component_id = _component(session, finding.pole_id, component_kind, phase).id
-    defect = finding.defect
-    if defect is not None:
-        if grade is not None and grade != defect.grade:
-            old = defect.grade
-            if grades.is_defect(finding.standard, grade):
-                defect.grade, defect.standard = grade, finding.standard
-                deadlines = policy or DeadlinePolicy.from_env()
-                deadline = deadlines.deadline(grade, defect.found_at, defect.standard)
-                defect.deadline = deadline or defect.deadline
-            record(
-                session, user, "regrade", "defect", defect.id, {"from": old, "to": grade, "reason": reason}
-            )
-        session.add(
-            DefectEvent(
-                defect_id=defect.id,
-                event="override",
-                at=when,
-                username=user,
-                finding_id=finding.id,
-                reason=reason.strip(),
-                comment=_override_text(finding, grade, component_kind, heating),
-            )
-        )
+        finding.component_id = finding_service.component(session, finding.pole_id, component_kind, phase).id
+    if finding.defect is not None:
+        _override_defect(session, finding, finding.defect, grade, component_kind, heating, reason.strip(),
+                         user, when, policy)
     elif grade is not None and grades.is_defect(finding.standard, grade) and finding.pole_id is not None:
-        if finding.component_id is None:
-            finding.component_id = _component(
-                session, finding.pole_id, component_kind or finding.device or "conductor", None
-            ).id
-        saved, finding.grade = finding.grade, grade  # the defect opens with the analyst's grade
-        register_finding(
-            session,
-            finding,
-            found_at=when,
-            policy=policy,
-            description=f"grade set by {user or 'analyst'}: {reason.strip()}",
-        )
-        finding.grade = saved
-    record(
-        session,
-        user,
-        "override",
-        "finding",
-        finding.id,
-        {"before": previous or None, "after": new, "automatic_grade": finding.grade},
-    )
+        _open_by_override(session, finding, grade, component_kind, reason.strip(), user, when, policy)
+    record(session, user, "override", "finding", finding.id,
+           {"before": previous or None, "after": new, "automatic_grade": finding.grade})
     session.flush()
     return finding
+
+
+def _check_override(finding: Finding, grade: str | None, kind: str | None, heating: str | None) -> None:
+    """InputError for an unknown grade, component kind or heating type, or when none is given."""
+    if grade is not None:
+        grades.validate(finding.standard, grade)
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"unknown component kind {kind!r}")
+    if heating is not None and heating not in HEATING_TYPES:
+        raise InputError(f"heating must be one of {', '.join(HEATING_TYPES)}, got {heating!r}")
+    if grade is None and kind is None and heating is None:
+        raise InputError("nothing to override: give a grade, a component kind or a heating type")
+
+
+def _override_defect(
+    session: Session, finding: Finding, defect: Defect, grade: str | None, kind: str | None,
+    heating: str | None, reason: str, user: str | None, when: datetime, policy: DeadlinePolicy | None,
+) -> None:
+    """The finding's defect takes the analyst's grade (its deadline follows) and a timeline entry."""
+    if grade is not None and grade != defect.grade:
+        old = defect.grade
+        if grades.is_defect(finding.standard, grade):
+            defect.grade, defect.standard = grade, finding.standard
+            deadlines = policy or DeadlinePolicy.from_env()
+            deadline = deadlines.deadline(grade, defect.found_at, defect.standard)
+            defect.deadline = deadline or defect.deadline
+        record(session, user, "regrade", "defect", defect.id, {"from": old, "to": grade, "reason": reason})
+    session.add(DefectEvent(
+        defect_id=defect.id, event="override", at=when, username=user, finding_id=finding.id, reason=reason,
+        comment=_override_text(finding, grade, kind, heating),
+    ))
+
+
+def _open_by_override(
+    session: Session, finding: Finding, grade: str, kind: str | None, reason: str, user: str | None,
+    when: datetime, policy: DeadlinePolicy | None,
+) -> None:
+    """A finding the analyst graded into a defect opens or joins one, created by ``user``."""
+    assert finding.pole_id is not None
+    if finding.component_id is None:
+        finding.component_id = finding_service.component(
+            session, finding.pole_id, kind or finding.device or "conductor", None
+        ).id
+    saved, finding.grade = finding.grade, grade  # the defect opens with the analyst's grade
+    register_finding(session, finding, found_at=when, policy=policy, user=user,
+                     description=f"grade set by {user or 'analyst'}: {reason}")
+    finding.grade = saved
 
 
 def _override_text(finding: Finding, grade: str | None, kind: str | None, heating: str | None) -> str:
@@ -233,44 +236,6 @@ def _override_text(finding: Finding, grade: str | None, kind: str | None, heatin
     if heating is not None:
         parts.append(f"heating → {heating}")
     return f"finding #{finding.id}: " + ", ".join(parts)
-
-
-def _component(session: Session, pole_id: int, kind: str, phase: str | None) -> Component:
-    comp = session.scalar(
-        select(Component).where(
-            Component.pole_id == pole_id, Component.kind == kind, Component.phase == phase
-        )
-    )
-    if comp is None:
-        comp = Component(pole_id=pole_id, kind=kind, phase=phase)
-        session.add(comp)
-        session.flush()
-    return comp
-
-
-def _region_mask(
-    shape: tuple[int, int], bbox: Sequence[int] | None, polygon: Sequence[Sequence[int]] | None
-) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    h, w = shape
-    mask = np.zeros(shape, dtype=bool)
-    if polygon:
-        import cv2
-
-        pts = np.asarray([[int(x), int(y)] for x, y in polygon], dtype=np.int32)
-        if len(pts) < 3:
-            raise InputError("a polygon needs at least three points")
-        cv2.fillPoly(mask.view(np.uint8), [pts], 1)
-        x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
-        x1, y1 = min(w, int(pts[:, 0].max()) + 1), min(h, int(pts[:, 1].max()) + 1)
-    elif bbox:
-        x, y, bw, bh = (int(v) for v in bbox)
-        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
-        mask[y0:y1, x0:x1] = True
-    else:
-        raise InputError("mark the hotspot with a box or a polygon")
-    if x1 <= x0 or y1 <= y0 or not mask.any():
-        raise InputError(f"the marked region lies outside the {w}×{h} image")
-    return mask, (x0, y0, x1 - x0, y1 - y0)
 
 
 def add_manual_finding(
@@ -289,101 +254,60 @@ def add_manual_finding(
 ) -> Finding:
     """A hotspot the analysis missed, marked by the analyst with a box (x, y, w, h px) or a polygon
     [[x, y], …], on a component kind of the catalogue, with T2 the hottest pixel of the reference
-    box the analyst chose (optional). T1 is the hottest pixel of the region; T0 the patrol's
-    ambient temperature, else the frame's background median. Diagnosed like any finding; a
-    graded one opens or joins a defect of the image's pole. The caller commits."""
+    box the analyst chose (optional); T1 the hottest pixel of the region, T0 the stored one
+    (:func:`stored_t0`). Diagnosed like any finding, its row made by
+    :func:`irpatrol.registry.finding_row.finding_row`; a graded one opens or joins a defect of the
+    image's pole, created by ``user``. The caller commits."""
     from irpatrol import radiometry
-    from irpatrol.analysis.background import background
-    from irpatrol.diagnosis import diagnose
 
     if component_kind not in KINDS:
         raise InputError(f"unknown component kind {component_kind!r}")
     image = session.get(Image, image_id)
     if image is None:
         raise NotFound(f"no image #{image_id}")
-    celsius = radiometry.read(finding_service.stored_file(image, data_dir)).celsius
-    mask, box = _region_mask(celsius.shape, bbox, polygon)
-    values = np.where(mask & np.isfinite(celsius), celsius, -np.inf)
-    flat = int(np.argmax(values))
-    t1 = float(values.flat[flat])
-    if not math.isfinite(t1):
-        raise InputError("the marked region has no temperatures")
-    my, mx = divmod(flat, celsius.shape[1])
-    t2 = None
-    if reference_bbox:
-        ref_mask, _ = _region_mask(celsius.shape, reference_bbox, None)
-        ref = celsius[ref_mask & np.isfinite(celsius)]
-        t2 = float(ref.max()) if ref.size else None
-    conditions, ambient_c = finding_service._conditions(session, image)
-    t0_source = "patrol"
-    if ambient_c is None:
-        ambient_c, t0_source = float(background(celsius).ambient_c), "background-median"
-    diagnosis = diagnose(
-        standard, component_kind, hot_c=t1, ref_c=t2, ambient_c=ambient_c, conditions=conditions
+    celsius = radiometry.read(stored_file(image, data_dir)).celsius
+    conditions, _ = finding_service.conditions_of(session, image)
+    t0_c, t0_source = stored_t0(session, image, celsius)
+    row = manual.manual_row(
+        celsius, component_kind=component_kind, standard=standard, bbox=bbox, polygon=polygon,
+        reference_bbox=reference_bbox, t0_c=t0_c, t0_source=t0_source, conditions=conditions,
     )
-    d = jsonable(diagnosis.to_dict()) | {"ambient_source": t0_source}
-    component = _component(session, image.pole_id, component_kind, phase) if image.pole_id else None
-    contour = [[int(x), int(y)] for x, y in polygon] if polygon else None
-    finding = Finding(
-        image_id=image.id,
-        pole_id=image.pole_id,
-        component_id=component.id if component else None,
-        bbox_x=box[0],
-        bbox_y=box[1],
-        bbox_w=box[2],
-        bbox_h=box[3],
-        max_x=mx,
-        max_y=my,
-        area_px=int(mask.sum()),
-        contour=contour,
-        t_max_c=t1,
-        t_mean_c=float(np.nanmean(celsius[mask])),
-        t_ref_c=t2,
-        t_ref_source="user-region" if t2 is not None else "none",
-        t_ambient_c=ambient_c,
-        delta_t_k=d.get("delta_t_k"),
-        rise_k=d.get("rise_k"),
-        delta_pct=d.get("delta_pct"),
-        corrected_delta_t_k=d.get("corrected_delta_t_k"),
-        standard=standard,
-        device=component_kind,
-        grade=str(d.get("grade") or "none"),
-        rule=d.get("rule"),
-        clause=d.get("clause"),
-        confidence=d.get("confidence"),
-        flags=list(d.get("flags") or []),
-        diagnosis=d,
-        origin="manual",
-    )
+    comp = finding_service.component(session, image.pole_id, component_kind, phase) if image.pole_id else None
+    finding = Finding(image_id=image.id, pole_id=image.pole_id, component_id=comp.id if comp else None,
+                      origin="manual", **row.columns())
     session.add(finding)
     session.flush()
     if grades.is_defect(finding.standard, finding.grade) and finding.component_id is not None:
-        register_finding(
-            session,
-            finding,
-            found_at=utcnow(),
-            lat=image.lat,
-            lon=image.lon,
-            policy=policy,
-            description=f"{component_kind}: marked by {user or 'analyst'}",
-        )
-    record(
-        session,
-        user,
-        "add",
-        "finding",
-        finding.id,
-        {
-            "image_id": image.id,
-            "bbox": list(box),
-            "polygon": contour,
-            "component_kind": component_kind,
-            "reference_bbox": list(reference_bbox) if reference_bbox else None,
-            "grade": finding.grade,
-        },
-    )
+        register_finding(session, finding, found_at=utcnow(), lat=image.lat, lon=image.lon, policy=policy,
+                         description=f"{component_kind}: marked by {user or 'analyst'}", user=user)
+    record(session, user, "add", "finding", finding.id, {
+        "image_id": image.id, "bbox": list(row.bbox), "polygon": row.contour,
+        "component_kind": component_kind, "grade": finding.grade,
+        "reference_bbox": list(reference_bbox) if reference_bbox else None,
+    })
     session.flush()
     return finding
+
+
+def stored_t0(session: Session, image: Image, celsius: np.ndarray) -> tuple[float, str]:
+    """T0 (°C) for a finding marked on ``image`` and where it came from: the patrol's recorded
+    ambient temperature (``patrol``), else the T0 the analysis stored for the image's own findings
+    (their source), else the frame's background median (``background-median``)."""
+    from irpatrol.analysis.background import background
+
+    _, ambient_c = finding_service.conditions_of(session, image)
+    if ambient_c is not None:
+        return float(ambient_c), "patrol"
+    stored = session.scalars(
+        select(Finding)
+        .where(Finding.image_id == image.id, Finding.t_ambient_c.is_not(None),
+               or_(Finding.origin.is_(None), Finding.origin != "manual"))
+        .order_by(Finding.id)
+    ).first()
+    if stored is not None and stored.t_ambient_c is not None:
+        source = (stored.diagnosis or {}).get("ambient_source") or "background-median"
+        return float(stored.t_ambient_c), str(source)
+    return float(background(celsius).ambient_c), "background-median"
 
 
 def schedule_repair(

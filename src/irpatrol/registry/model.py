@@ -239,7 +239,7 @@ class Image(Timestamped, Base):
 
     ``original_name`` is the file's name as flown or uploaded; ``stored_path`` the copy in the image
     store, ``images/<sha[:2]>/<sha256><suffix>`` relative to ``Settings.data_dir`` (POSIX; older
-    records may hold an absolute path, which readers use as is; see :mod:`irpatrol.registry.ingest`).
+    records may hold an absolute path, which readers use as is; see :mod:`irpatrol.registry.store`).
     ``status``: ``analysed`` or ``rejected`` (``reason`` says why; rejected files are stored too, as
     evidence). ``pole_distance_m`` is the geodesic distance from the camera position to the matched
     pole (m).
@@ -521,7 +521,7 @@ class Job(Timestamped, Base):
 
     ``status``: queued | running | done | failed; ``done``/``total`` count items (images);
     ``result`` is the service's summary, ``error`` the reason of a failure. Rows are written by
-    :mod:`irpatrol.registry.jobs`.
+    :mod:`irpatrol.ingest.jobs`.
     """
 
     __tablename__ = "job"

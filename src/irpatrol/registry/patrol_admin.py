@@ -19,8 +19,9 @@ from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Defect, DefectEvent, Finding, Image, Patrol, PatrolFeeder, Photo
 
-EDITABLE = ("date", "ambient_c", "humidity_pct", "wind_m_s", "rain", "note")
-"""Patrol fields an admin may correct."""
+EDITABLE = ("date", "ambient_c", "humidity_pct", "wind_m_s", "rain", "note", "load_current_a")
+"""Patrol fields an admin may correct (``load_current_a``: the load current in A of every feeder the
+patrol flew, as no camera file records it)."""
 
 
 def _reason(reason: str | None, what: str) -> str:
@@ -40,11 +41,16 @@ def edit_patrol(session: Session, patrol_id: int, changes: dict[str, Any], *, re
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InputError(f"patrol fields that cannot be edited: {', '.join(sorted(unknown))}")
-    before = {k: getattr(patrol, k) for k in changes}
+    loads = [pf.load_current_a for pf in patrol.feeders]
+    before = {k: (loads if k == "load_current_a" else getattr(patrol, k)) for k in changes}
     for key, value in changes.items():
         if key == "date" and not isinstance(value, date):
             raise InputError(f"date: expected a date, got {value!r}")
-        setattr(patrol, key, value)
+        if key == "load_current_a":
+            for pf in patrol.feeders:
+                pf.load_current_a = value
+        else:
+            setattr(patrol, key, value)
     record(session, user, "edit", "patrol", patrol_id,
            {"reason": why, "from": {k: str(v) for k, v in before.items()},
             "to": {k: str(v) for k, v in changes.items()}})

@@ -1,9 +1,12 @@
-"""Patrols: find-or-create one (ingest, API), its GPS track length, the list and one patrol's summary."""
+"""Patrols: find-or-create one (ingest, API) with its weather, the weather its images recorded, its
+GPS track length, the list and one patrol's summary."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from statistics import median
 from typing import Any
 
 from sqlalchemy import func, select
@@ -91,6 +94,18 @@ def list_patrols(
     return list(items), int(total)
 
 
+@dataclass(frozen=True)
+class Weather:
+    """The conditions of a patrol: ambient temperature (°C), relative humidity (%), wind (m/s),
+    rain, and the load current (A) per feeder name. None: not known (left as stored)."""
+
+    ambient_c: float | None = None
+    humidity_pct: float | None = None
+    wind_m_s: float | None = None
+    rain: bool = False
+    load_current_a: dict[str, float] | None = None
+
+
 def ensure_patrol(
     session: Session,
     *,
@@ -112,22 +127,8 @@ def ensure_patrol(
         if f is None:
             raise NotFound(f"no feeder named {name!r}; import the assets first (irpatrol assets import)")
         rows.append(f)
-    crew_row = None
-    if crew:
-        crew_row = session.scalar(select(Crew).where(Crew.name == crew))
-        if crew_row is None:
-            crew_row = Crew(name=crew)
-            session.add(crew_row)
-            session.flush()
-            record(session, None, "create", "crew", crew_row.id, {"name": crew, "by": "ingest"})
-    drone_row = None
-    if drone:
-        drone_row = session.scalar(select(Drone).where(Drone.name == drone))
-        if drone_row is None:
-            drone_row = Drone(name=drone, crew_id=crew_row.id if crew_row else None)
-            session.add(drone_row)
-            session.flush()
-            record(session, None, "create", "drone", drone_row.id, {"name": drone, "by": "ingest"})
+    crew_row = _named(session, Crew, crew)
+    drone_row = _named(session, Drone, drone, crew_id=crew_row.id if crew_row else None)
     key = f"{day.isoformat()}|{crew or ''}"
     patrol = session.scalar(select(Patrol).where(Patrol.key == key))
     if patrol is None:
@@ -135,26 +136,75 @@ def ensure_patrol(
         session.add(patrol)
         session.flush()
         record(session, None, "create", "patrol", patrol.id, {"key": key})
-    for attr, value in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
-        if value is not None:
-            setattr(patrol, attr, value)
-    if rain:
-        patrol.rain = True
     if drone_row is not None:
         patrol.drone_id = drone_row.id
+    set_weather(session, patrol, rows, Weather(ambient_c, humidity_pct, wind_m_s, rain, load_current_a))
+    session.flush()
+    return patrol
+
+
+def _named[M: (Crew, Drone)](session: Session, model: type[M], name: str | None, **values: Any) -> M | None:
+    """The crew or drone called ``name``, created (and audited) on first use; None without a name."""
+    if not name:
+        return None
+    row = session.scalar(select(model).where(model.name == name))
+    if row is None:
+        row = model(name=name, **values)
+        session.add(row)
+        session.flush()
+        record(session, None, "create", model.__tablename__, row.id, {"name": name, "by": "ingest"})
+    return row
+
+
+def set_weather(session: Session, patrol: Patrol, feeders: Sequence[Feeder], weather: Weather) -> None:
+    """Record the known parts of ``weather`` on ``patrol`` and its ``feeders`` (added when missing)."""
+    for attr in ("ambient_c", "humidity_pct", "wind_m_s"):
+        value = getattr(weather, attr)
+        if value is not None:
+            setattr(patrol, attr, value)
+    if weather.rain:
+        patrol.rain = True
     have = {
         pf.feeder_id: pf
         for pf in session.scalars(select(PatrolFeeder).where(PatrolFeeder.patrol_id == patrol.id))
     }
-    for f in rows:
+    loads = weather.load_current_a or {}
+    for f in feeders:
         pf = have.get(f.id)
         if pf is None:
             pf = PatrolFeeder(patrol_id=patrol.id, feeder_id=f.id)
             session.add(pf)
-        if load_current_a and f.name in load_current_a:
-            pf.load_current_a = load_current_a[f.name]
-    session.flush()
-    return patrol
+        if f.name in loads:
+            pf.load_current_a = loads[f.name]
+
+
+def weather_from_images(session: Session, patrol_id: int) -> dict[str, float]:
+    """Fill the patrol's ambient temperature (°C) and relative humidity (%) when it has none from
+    what its images recorded (the camera's atmospheric temperature and humidity, ``Image.params``
+    ``atmospheric_c`` and ``humidity``: the median over the images that carry them), audited
+    (``weather-from-images``). Returns what was filled. Wind and load current are in no camera
+    file: the patrol form or the ingest's options give them."""
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None:
+        raise NotFound(f"no patrol #{patrol_id}")
+    wanted = {"ambient_c": "atmospheric_c", "humidity_pct": "humidity"}
+    wanted = {column: key for column, key in wanted.items() if getattr(patrol, column) is None}
+    if not wanted:
+        return {}
+    params = session.scalars(
+        select(Image.params).where(Image.patrol_id == patrol_id, Image.params.is_not(None))
+    ).all()
+    filled = {}
+    for column, key in wanted.items():
+        values = [
+            float(p[key]) for p in params if isinstance(p, dict) and isinstance(p.get(key), int | float)
+        ]
+        if values:
+            filled[column] = round(median(values), 1)
+            setattr(patrol, column, filled[column])
+    if filled:
+        record(session, None, "weather-from-images", "patrol", patrol_id, filled)
+    return filled
 
 
 def update_track(session: Session, patrol_id: int) -> float:

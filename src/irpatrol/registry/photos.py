@@ -1,11 +1,10 @@
 """Photos kept as evidence of hazards and defects: the one service that stores and attaches them.
 
-:func:`attach_photo` keeps the file in a content-addressed store,
-``<data_dir>/photos/<sha[:2]>/<sha256><suffix>`` (:func:`store_photo`), written atomically (a
-hidden temporary file in the same folder, then renamed; such ``.part`` files older than a minute,
-left by a killed run, are deleted when the store is next written), so the same picture is stored once;
-attaching it twice to the same record returns the first Photo. The CLI, the API and the web app
-all go through it, so every Photo path is relative to ``Settings.data_dir`` and can be served.
+:func:`attach_photo` keeps the file in the content store (:mod:`irpatrol.registry.store`),
+``<data_dir>/photos/<sha[:2]>/<sha256><suffix>`` (:func:`store_photo`, the suffix from the
+content), written atomically, so the same picture is stored once; attaching it twice to the same
+record returns the first Photo. The CLI, the API and the web app all go through it, so every Photo
+path is relative to ``Settings.data_dir`` and can be served.
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ from sqlalchemy.orm import Session
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.audit import record
 from irpatrol.registry.defects import get_defect
-from irpatrol.registry.filestore import remove_stale_parts, write_atomically
 from irpatrol.registry.hazards import get_hazard
 from irpatrol.registry.model import Photo
+from irpatrol.registry.store import PHOTO_FOLDER, content_relpath, remove_stale_parts, write_atomically
 
-PHOTO_FOLDER = "photos"
-"""Folder of the photo store under ``settings.data_dir``."""
 MEDIA_TYPES: dict[str, str] = {
     ".jpg": "image/jpeg",
     ".png": "image/png",
@@ -105,13 +102,13 @@ def store_photo(source: str | Path, data_dir: Path) -> tuple[str, str]:
         raise InputError(f"cannot read photo: {exc.strerror}", source=str(src)) from None
     check_pixels(src)  # before anything decodes it (thumbnails, reports)
     sha = digest.hexdigest()
-    relative = Path(PHOTO_FOLDER) / sha[:2] / f"{sha}{suffix}"
+    relative = content_relpath(PHOTO_FOLDER, sha, suffix)
     dest = data_dir / relative
     remove_stale_parts(data_dir / PHOTO_FOLDER)  # left by a run killed mid-copy
     if not dest.exists():
         with src.open("rb") as f:
             write_atomically(dest, iter(lambda: f.read(_CHUNK), b""))
-    return relative.as_posix(), sha
+    return relative, sha
 
 
 def _exif_position(path: Path) -> tuple[float | None, float | None, datetime | None]:

@@ -12,23 +12,15 @@ import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from irpatrol.errors import IrPatrolError
+from irpatrol.errors import IrPatrolError, NotFound
 from irpatrol.radiometry.thermogram import Thermogram
 from irpatrol.registry.model import Finding, Image
-from irpatrol.registry.visible import visible_jpeg
+from irpatrol.registry.store import stored_file, visible_jpeg
 from irpatrol.reports.content import ImageLoader
 
 log = logging.getLogger(__name__)
 
 OUTLINE_RGB = (0, 255, 255)
-
-
-def stored_file(image: Image, data_dir: Path) -> Path | None:
-    """Where the image's file is: ``stored_path`` as is when absolute, else under ``data_dir``."""
-    if not image.stored_path:
-        return None
-    path = Path(image.stored_path)
-    return path if path.is_absolute() else data_dir / path
 
 
 def file_loader(data_dir: Path, palette: str = "iron",
@@ -39,8 +31,9 @@ def file_loader(data_dir: Path, palette: str = "iron",
     minimum and maximum. Every picture carries its colour bar with the °C scale."""
 
     def load(image: Image, finding: Finding | None) -> tuple[bytes | None, bytes | None]:
-        path = stored_file(image, data_dir)
-        if path is None or not path.exists():
+        try:
+            path = stored_file(image, data_dir)
+        except NotFound:
             return None, None
         try:
             from irpatrol.radiometry import read

@@ -1,7 +1,7 @@
 """Texts the system itself writes into the registry (a defect's description at ingest, the
 comments of its timeline events) shown in the reader's language.
 
-The registry stores these in English, as written by :mod:`irpatrol.registry.ingest`,
+The registry stores these in English, as written by :mod:`irpatrol.ingest`,
 :mod:`irpatrol.registry.defects`, :mod:`irpatrol.registry.judgement` and
 :mod:`irpatrol.registry.findings`; here each known form is recognised and rewritten with the
 labels of :mod:`.labels` (grades, statuses, component names), and a rule's code is left out (the

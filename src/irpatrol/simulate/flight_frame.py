@@ -4,7 +4,7 @@ The same parts and physics as the scenario generator (:mod:`irpatrol.simulate.sc
 docs/physics.md): a concrete pole with its crossarm, three phases, the equipment the pole carries,
 bare metal reflecting the cold sky and the warmer ground, a hot part heating the metal around it.
 What differs is the framing a patrol pilot uses, so that ingest reads phases A, B, C from the left,
-middle and right thirds of the frame (``irpatrol.registry.analyse.phase_of``): the camera looks
+middle and right thirds of the frame (``irpatrol.ingest.analyse.phase_of``): the camera looks
 across the crossarm from the shot's standoff (4–8 m) through a narrow lens
 (:data:`FLIGHT_IFOV_MRAD`), so the 1.4 m between the outer phases spans about half the frame.
 

@@ -15,9 +15,8 @@ from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import ImageDetail, ImageRead, Page, UploadBatch
 from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi, receive_files
 from irpatrol.errors import InputError
-from irpatrol.registry.findings import stored_file
 from irpatrol.registry.model import Image
-from irpatrol.registry.visible import visible_jpeg
+from irpatrol.registry.store import stored_file, visible_jpeg
 
 router = APIRouter(prefix="/images", tags=["images"])
 

@@ -8,7 +8,7 @@ from irpatrol.api.deps import AnalystUser, PageDep, RecordId, SessionDep, Settin
 from irpatrol.api.schemas import IngestRequest, JobRead, Page
 from irpatrol.api.uploads import batch_folder, folder_inside
 from irpatrol.errors import InputError
-from irpatrol.registry import jobs
+from irpatrol.ingest import jobs
 
 router = APIRouter(tags=["ingest"])
 

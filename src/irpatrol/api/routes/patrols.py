@@ -11,8 +11,8 @@ from irpatrol.api.deps import MAX_ID, IdFilter, PageDep, PilotUser, RecordId, Se
 from irpatrol.api.listing import paginate
 from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolRead
 from irpatrol.registry import patrols
-from irpatrol.registry.ingest import ensure_patrol
 from irpatrol.registry.model import Patrol, PatrolFeeder
+from irpatrol.registry.patrols import ensure_patrol
 
 router = APIRouter(prefix="/patrols", tags=["patrols"])
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
-from irpatrol.registry import jobs
+from irpatrol.ingest import jobs
 from irpatrol.registry.model import Feeder
 from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text

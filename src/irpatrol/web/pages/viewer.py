@@ -14,8 +14,7 @@ from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry import judgement
 from irpatrol.registry.model import Image, Patrol
-from irpatrol.registry.visible import stored_visible, visible_jpeg
-from irpatrol.reports.images import stored_file
+from irpatrol.registry.store import stored_file, stored_visible, visible_jpeg
 from irpatrol.reports.why import effective, explain
 from irpatrol.web import thumbs
 from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
@@ -126,7 +125,7 @@ def thermal_png(image_id: int, _: WebUser, session: SessionDep, settings: Settin
 @router.get("/viewer/{image_id}/visible.jpg")
 def visible_jpg(image_id: int, _: WebUser, session: SessionDep, settings: SettingsDep) -> Response:
     """The visible photo embedded in the file, else the one taken with it (paired at ingest:
-    irpatrol.registry.visible); 404 when there is none."""
+    irpatrol.registry.store); 404 when there is none."""
     image = _image(session, image_id)
     t = thumbs.load(_file(image, settings.data_dir))
     photo = visible_jpeg(image, settings.data_dir, t.visible_jpeg)

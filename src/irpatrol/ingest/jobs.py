@@ -2,8 +2,7 @@
 
 Two runners share one job body, :func:`run_ingest_job`:
 
-* **embedded (SQLite)**: :class:`ThreadRunner` runs jobs one after another in a thread of the
-  API process;
+* **embedded (SQLite)**: :class:`ThreadRunner` runs jobs one by one in a thread of the API process;
 * **PostgreSQL**: :class:`QueueRunner` defers the job to a Procrastinate queue (tables
   ``procrastinate_*`` in the same database); ``irpatrol worker`` processes, on any number of
   machines sharing the database and ``data_dir``, take jobs from it (:func:`run_worker`).
@@ -14,10 +13,10 @@ or the ``error``. Ingest is idempotent, so a job run twice (a retried or duplica
 workers on the same folder) adds nothing the second time.
 
 Uploads: a job made with ``upload=True`` ingests an upload batch (``data_dir/uploads/<batch>``),
-whose files the ingest copies into the image store. Once the job is done, the files the batch held
-when it started are deleted, then its folders left empty (:func:`discard_upload`), so uploads are not
-kept twice. A failed job keeps them for a retry, and so does a run that could not read or store some
-file (``unreadable``); files uploaded into the batch while the job ran stay for the next job.
+whose files the ingest copies into the content store. Once the job is done, the files the batch
+held when it started are deleted, then its folders left empty (:func:`discard_upload`), so uploads
+are not kept twice. A failed job keeps them for a retry, and so does a run that could not read or
+store some file; files uploaded into the batch while the job ran stay for the next job.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol.db import is_sqlite, utcnow
 from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.registry.model import Job
+from irpatrol.registry.patrols import Weather
 
 if TYPE_CHECKING:
     import procrastinate
@@ -47,9 +47,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUEUE = "ingest"
-"""The Procrastinate queue ingest jobs go to."""
-TASK_NAME = "irpatrol.ingest"
+QUEUE, TASK_NAME = "ingest", "irpatrol.ingest"
+"""The Procrastinate queue ingest jobs go to, and the task's name."""
 STALLED_AFTER_S = 60.0
 """A worker silent this long (s) is taken for dead and its jobs are queued again (workers send a
 heartbeat every 10 s)."""
@@ -71,14 +70,19 @@ def create_ingest_job(
     crew: str | None = None,
     user_id: int | None = None,
     upload: bool = False,
+    weather: Weather | None = None,
 ) -> Job:
     """A queued ingest job for ``folder`` (which must be an existing folder); ``upload``: the folder
-    is an upload batch, deleted once the job is done (module doc)."""
+    is an upload batch, deleted once the job is done (module doc); ``weather``: the patrol's
+    conditions as the uploader entered them (``params["weather"]``; the ingest takes ambient
+    temperature and humidity from the images' metadata where none is given)."""
     if not folder.is_dir():
         raise InputError(f"not a folder: {folder}")
     params: dict[str, Any] = {"folder": str(folder), "feeder": feeder, "date": date.isoformat(), "crew": crew}
     if upload:
         params["upload"] = True
+    if weather is not None and weather != Weather():
+        params["weather"] = dataclasses.asdict(weather)
     job = Job(kind="ingest", status="queued", params=params, done=0, created_by=user_id)
     session.add(job)
     session.flush()
@@ -95,14 +99,16 @@ def start_ingest(
     crew: str | None = None,
     user_id: int | None = None,
     upload: bool = False,
+    weather: Weather | None = None,
 ) -> Job:
     """Create an ingest job, commit it (so any worker can see it) and hand it to ``runner``;
-    ``upload`` as in :func:`create_ingest_job`."""
+    ``upload`` and ``weather`` as in :func:`create_ingest_job`."""
     from irpatrol.registry.assets import get_feeder
 
     get_feeder(session, feeder)
     job = create_ingest_job(
-        session, folder=folder, feeder=feeder, date=date, crew=crew, user_id=user_id, upload=upload
+        session, folder=folder, feeder=feeder, date=date, crew=crew, user_id=user_id, upload=upload,
+        weather=weather,
     )
     session.commit()
     runner.submit(job.id)
@@ -167,7 +173,7 @@ def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Setti
     A job that is already done is left alone. An irpatrol error marks the job failed with its
     message; any other exception also marks it failed, then propagates (a bug, to be seen).
     """
-    from irpatrol.registry.ingest import ingest_folder
+    from irpatrol.ingest.run import ingest_folder
 
     with sessions() as session:
         job = get_job(session, job_id)
@@ -186,6 +192,7 @@ def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Setti
             crew=params.get("crew"),
             progress=_Progress(sessions, job_id),
             settings=settings,
+            **(params.get("weather") or {}),
         )
     except IrPatrolError as exc:
         _update(sessions, job_id, status="failed", error=str(exc), finished_at=utcnow())

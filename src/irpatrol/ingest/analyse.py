@@ -15,16 +15,17 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from irpatrol.conditions import Conditions
 from irpatrol.errors import IrPatrolError
+from irpatrol.registry.finding_row import FindingRow, finding_row, finite
 from irpatrol.registry.geo import PoleIndex
 
-MAX_CONTOUR_POINTS = 64
-"""Contours are thinned to at most this many vertices before they are stored."""
+if TYPE_CHECKING:
+    from irpatrol.radiometry.thermogram import Thermogram
 
 
 @dataclass(frozen=True)
@@ -45,24 +46,11 @@ class MatchContext:
 
 
 @dataclass(frozen=True)
-class FindingData:
-    """A hotspot with its diagnosis as plain values (°C, K, %, px)."""
+class FoundHotspot:
+    """A hotspot of the image as its Finding row, with the phase it lies on."""
 
-    bbox: tuple[int, int, int, int]
-    max_xy: tuple[int, int]
-    area_px: int
-    contour: list[list[int]]
-    t_max_c: float
-    t_mean_c: float | None
-    t_ref_c: float | None
-    t_ref_source: str | None
-    t_ambient_c: float | None
-    delta_t_k: float | None
-    rise_k: float | None
-    delta_pct: float | None
     phase: str
-    grade: str
-    diagnosis: dict[str, Any]
+    row: FindingRow
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ class ImageAnalysis:
     t_max_c: float | None = None
     t_min_c: float | None = None
     kind: str | None = None
-    findings: tuple[FindingData, ...] = ()
+    findings: tuple[FoundHotspot, ...] = ()
 
 
 def phase_of(x: int, width: int) -> str:
@@ -98,18 +86,9 @@ def phase_of(x: int, width: int) -> str:
     return "ABC"[third]
 
 
-def _thin(contour: Any) -> list[list[int]]:
-    pts = np.asarray(contour).reshape(-1, 2) if contour is not None else np.empty((0, 2))
-    if len(pts) > MAX_CONTOUR_POINTS:
-        pts = pts[np.linspace(0, len(pts) - 1, MAX_CONTOUR_POINTS).astype(int)]
-    return [[int(a), int(b)] for a, b in pts]
-
-
-def _f(x: Any) -> float | None:
-    if x is None:
-        return None
-    v = float(x)
-    return v if np.isfinite(v) else None
+def rejected(path: str, name: str, sha256: str, reason: str) -> ImageAnalysis:
+    """The analysis of a file that is not recorded as analysed, with the reason."""
+    return ImageAnalysis(path=path, name=name, sha256=sha256, status="rejected", reason=reason)
 
 
 def analyse(path: str, name: str, sha256: str, data: bytes, ctx: MatchContext) -> ImageAnalysis:
@@ -120,17 +99,10 @@ def analyse(path: str, name: str, sha256: str, data: bytes, ctx: MatchContext) -
     try:
         th = radiometry.decode(data)
     except IrPatrolError as exc:
-        return ImageAnalysis(path=path, name=name, sha256=sha256, status="rejected", reason=str(exc))
+        return rejected(path, name, sha256, str(exc))
     except Exception as exc:  # a decoder bug must not stop the run; the reason is kept
-        return ImageAnalysis(
-            path=path,
-            name=name,
-            sha256=sha256,
-            status="rejected",
-            reason=f"decoder failed: {type(exc).__name__}: {exc}",
-        )
-    meta = th.meta
-    gps = meta.gps
+        return rejected(path, name, sha256, f"decoder failed: {type(exc).__name__}: {exc}")
+    gps = th.meta.gps
     match = ctx.poles.nearest(gps.lat, gps.lon, ctx.radius_m) if gps is not None else None
     reason = None
     if gps is None:
@@ -142,13 +114,34 @@ def analyse(path: str, name: str, sha256: str, data: bytes, ctx: MatchContext) -
         ctx.pole_kind.get(pole_id, ctx.default_kind) if pole_id else ctx.default_kind
     )
     conditions = ctx.conditions
-    if (
-        pole_id is not None
-        and ctx.pole_rated_a.get(pole_id) is not None
-        and conditions.rated_current_a is None
-    ):
-        conditions = dataclasses.replace(conditions, rated_current_a=ctx.pole_rated_a[pole_id])
-    base = dict(
+    rated = ctx.pole_rated_a.get(pole_id) if pole_id is not None else None
+    if rated is not None and conditions.rated_current_a is None:
+        conditions = dataclasses.replace(conditions, rated_current_a=rated)
+    base = _image_values(th, path, name, sha256) | dict(
+        pole_id=pole_id, pole_distance_m=match[1] if match else None, kind=kind
+    )
+    try:
+        exam = examine(
+            th,
+            standard=ctx.standard,
+            device=kind,
+            ambient_c=ctx.ambient_c,
+            conditions=conditions,
+            ambient_source="patrol",
+        )
+    except IrPatrolError as exc:
+        return ImageAnalysis(**base, status="rejected", reason=f"analysis failed: {exc}")
+    found = tuple(
+        FoundHotspot(phase_of(int(f.hotspot.max_xy[0]), th.width), finding_row(f.hotspot, f.diagnosis))
+        for f in exam.hotspots
+    )
+    return ImageAnalysis(**base, status="analysed", reason=reason, findings=found)
+
+
+def _image_values(th: Thermogram, path: str, name: str, sha256: str) -> dict[str, Any]:
+    """The Image columns a decoded file gives (position, attitude, time, size, temperatures)."""
+    meta, gps = th.meta, th.meta.gps
+    return dict(
         path=path,
         name=name,
         sha256=sha256,
@@ -162,57 +155,6 @@ def analyse(path: str, name: str, sha256: str, data: bytes, ctx: MatchContext) -
         alt_m=gps.alt_m if gps else None,
         gimbal=(meta.gimbal.yaw, meta.gimbal.pitch, meta.gimbal.roll) if meta.gimbal else (None, None, None),
         captured_at=meta.captured_at,
-        pole_id=pole_id,
-        pole_distance_m=match[1] if match else None,
-        t_max_c=_f(np.max(th.celsius)),
-        t_min_c=_f(np.min(th.celsius)),
-        kind=kind,
+        t_max_c=finite(np.max(th.celsius)),
+        t_min_c=finite(np.min(th.celsius)),
     )
-    try:
-        exam = examine(
-            th,
-            standard=ctx.standard,
-            device=kind,
-            ambient_c=ctx.ambient_c,
-            conditions=conditions,
-            ambient_source="patrol",
-        )
-    except IrPatrolError as exc:
-        return ImageAnalysis(**base, status="rejected", reason=f"analysis failed: {exc}")  # type: ignore[arg-type]
-    findings = []
-    for f in exam.hotspots:
-        h = f.hotspot
-        d = f.diagnosis.to_dict()
-        findings.append(
-            FindingData(
-                bbox=tuple(int(v) for v in h.bbox),  # type: ignore[arg-type]
-                max_xy=(int(h.max_xy[0]), int(h.max_xy[1])),
-                area_px=int(h.area_px),
-                contour=_thin(h.contour),
-                t_max_c=float(h.t_max_c),
-                t_mean_c=_f(h.t_mean_c),
-                t_ref_c=_f(h.t2_c),
-                t_ref_source=h.t2_source,
-                t_ambient_c=_f(h.t0_c),
-                delta_t_k=_f(h.delta_t_k),
-                rise_k=_f(h.rise_k),
-                delta_pct=_f(h.delta_pct),
-                phase=phase_of(int(h.max_xy[0]), th.width),
-                grade=str(d.get("grade") or "none"),
-                diagnosis=jsonable(d),
-            )
-        )
-    return ImageAnalysis(**base, status="analysed", reason=reason, findings=tuple(findings))  # type: ignore[arg-type]
-
-
-def jsonable(obj: Any) -> Any:
-    """Nested dict/list with numpy scalars and non-finite floats made JSON-safe."""
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
