@@ -99,6 +99,7 @@ def prepare(url: str, tmp: Path, poles: int = 30) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run(
     env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -305,6 +306,7 @@ def reference_counts(tmp_path: Path, flight: Path, poles: int) -> tuple[int, int
     return counts(ref_url)
 
 
+@pytest.mark.slow
 def test_two_ingests_of_the_same_flight_at_once_count_like_one(env: dict[str, str], tmp_path: Path) -> None:
     url = url_of(env)
     flight = prepare(url, tmp_path, poles=15)

@@ -10,6 +10,10 @@ WeatherForecasts (one per day and area) are scheduling inputs.
 Units: temperatures °C (``_c``), temperature differences K (``_k``), lengths/distances m,
 durations s, currents A, voltages kV, angles degrees, humidity %. Times are timezone-aware UTC.
 Statuses and grades are plain strings whose allowed values live in :mod:`irpatrol.registry.workflow`.
+
+One module per domain (``assets``, ``planning``, ``inspection``, ``defects``, ``accounts``,
+``acceptance``, ``supervision``; ``common`` for what every table shares); import the classes from
+this package, which re-exports them all.
 """
 
 from irpatrol.db import Base as Base  # the declarative base, for callers that import it from here
