@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -16,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from database import postgres_schema
 from irpatrol import db
 from irpatrol.scheduling.core.county import generate
 
@@ -37,14 +37,8 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, st
     if request.param == "sqlite":
         yield e
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} not set")
-    with contextlib.ExitStack() as stack:
-        try:
-            e["IRPATROL_DATABASE_URL"] = stack.enter_context(db.scratch_schema(base, "irp_cli"))
-        except sa.exc.OperationalError as exc:
-            pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
+    with postgres_schema("irp_cli") as url:
+        e["IRPATROL_DATABASE_URL"] = url
         yield e
 
 
