@@ -15,17 +15,12 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from database import postgres_schema
+from database import PG_ENV, PG_MARKS, postgres_schema
 from irpatrol import db
 from irpatrol.scheduling.core.county import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 IRPATROL = str(Path(sys.executable).parent / "irpatrol")
-PG_ENV = "IRPATROL_TEST_POSTGRES_URL"
-try:  # xdist registers the marker; without it (-p no:xdist) nothing is distributed anyway
-    PG_MARKS = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
-except pytest.fail.Exception:
-    PG_MARKS = [pytest.mark.postgres]
 
 
 @pytest.fixture(params=[pytest.param("sqlite"), pytest.param("postgres", marks=PG_MARKS)])
