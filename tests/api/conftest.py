@@ -1,22 +1,18 @@
-"""API test fixtures: one migrated database per backend (SQLite always; PostgreSQL when
-``IRPATROL_TEST_POSTGRES_URL`` is set — in a schema of its own, dropped afterwards), users of
-every role with their tokens, and an in-process TestClient.
-
-Unset ``IRPATROL_TEST_POSTGRES_URL`` → the PostgreSQL variants skip; set but unreachable → they fail.
+"""API test fixtures: one migrated database per backend (the test database of :mod:`database`:
+SQLite always, PostgreSQL when ``IRPATROL_TEST_POSTGRES_URL`` is set, in a schema of its own,
+dropped afterwards), users of every role with their tokens, and an in-process TestClient.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from database import BACKENDS, migrated_settings
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.config import Settings
@@ -24,33 +20,6 @@ from irpatrol.registry import auth
 from irpatrol.registry.auth import ROLES
 
 PASSWORD = "correct horse battery"
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
-    ),
-]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Know ``xdist_group`` even when pytest-xdist is disabled (``-p no:xdist``, strict markers)."""
-    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")
-
-
-def postgres_url() -> str:
-    """The PostgreSQL URL to test against; skips when unset, fails when unreachable."""
-    url = os.environ.get("IRPATROL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("IRPATROL_TEST_POSTGRES_URL not set")
-    try:
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:
-        pytest.fail(f"PostgreSQL at {make_url(url).render_as_string()} unreachable: {exc}")
-    return url
 
 
 @dataclass
@@ -63,14 +32,7 @@ class Backend:
 
 def make_backend(name: str, data_dir: Path) -> Iterator[Backend]:
     """Create and migrate a database for ``name``; drop it afterwards (PostgreSQL schema)."""
-    if name == "sqlite":
-        settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
-        db.upgrade(settings.effective_database_url)
-        yield Backend(name, settings)
-        return
-    with db.scratch_schema(postgres_url(), "api_test") as url:
-        settings = Settings(data_dir=data_dir, database_url=url, upload_limit_bytes=2_000_000)
-        db.upgrade(settings.effective_database_url)
+    with migrated_settings(name, data_dir, upload_limit_bytes=2_000_000) as settings:
         yield Backend(name, settings)
 
 

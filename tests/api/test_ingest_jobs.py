@@ -118,6 +118,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, backend_maker: Callable) -> It
     gen.close()
 
 
+@pytest.mark.slow
 def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     client, headers, settings = api.client, api.headers, api.settings
     r = client.post(
@@ -181,6 +182,7 @@ def test_upload_ingest_and_follow_the_job(api: Api, tmp_path: Path) -> None:
     assert not (settings.data_dir / "uploads" / body["batch"]).exists()
 
 
+@pytest.mark.slow
 def test_a_failed_upload_job_keeps_the_batch_for_a_retry(api: Api, tmp_path: Path) -> None:
     """An upload batch whose job fails stays on disk; the retry ingests it and then deletes it.
     A folder that is not an upload batch is never deleted."""
@@ -244,6 +246,7 @@ def test_ingest_refuses_folders_outside_the_data_folder(
     assert "outside the data folder" in r.json()["detail"]
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.xdist_group("postgres")
 def test_two_workers_on_postgresql_count_like_one_run(tmp_path: Path, backend_maker: Callable) -> None:
@@ -358,6 +361,7 @@ def test_recompute_a_finding_with_other_parameters(api: Api, samples: Path) -> N
     )
 
 
+@pytest.mark.slow
 def test_a_job_cut_short_is_finished_when_the_server_starts_again(
     tmp_path: Path, backend_maker: Callable
 ) -> None:
@@ -385,6 +389,7 @@ def test_a_job_cut_short_is_finished_when_the_server_starts_again(
     gen.close()
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.xdist_group("postgres")
 def test_a_killed_worker_s_job_is_finished_by_another(tmp_path: Path, backend_maker: Callable) -> None:

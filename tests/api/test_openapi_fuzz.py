@@ -5,7 +5,6 @@ bounded to keep each run well under a minute; the recompute gets more (:data:`RE
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from database import postgres_schema
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.config import Settings, ensure_secret_key
@@ -50,10 +50,7 @@ def fuzz_app(
     if request.param == "sqlite":
         yield from _fuzz_app(Settings(data_dir=data_dir, upload_limit_bytes=200_000))
         return
-    url = os.environ.get("IRPATROL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("IRPATROL_TEST_POSTGRES_URL not set")
-    with db.scratch_schema(url, "fuzz_test") as scratch:
+    with postgres_schema("fuzz_test") as scratch:
         yield from _fuzz_app(Settings(data_dir=data_dir, database_url=scratch, upload_limit_bytes=200_000))
 
 
@@ -99,6 +96,7 @@ FUZZ_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 def test_no_operation_gives_a_server_error(fuzz_app: tuple[FastAPI, dict[str, str]]) -> None:
     app, admin = fuzz_app
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -94,6 +94,7 @@ def _request(client: TestClient, settings: Settings, method: str, path: str, rol
     return client.request(method, url, headers=headers, follow_redirects=False)
 
 
+@pytest.mark.slow
 def test_every_route_answers_every_role_as_the_table_says(composed: tuple[TestClient, Settings]) -> None:
     client, settings = composed
     wrong: list[str] = []

@@ -14,7 +14,6 @@ answer is a result or a clear error, never a 5xx.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from database import postgres_schema
 from irpatrol import db, radiometry
 from irpatrol.api.app import create_app
 from irpatrol.conditions import Conditions
@@ -107,10 +107,7 @@ def edge_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if request.param == "sqlite":
         yield from _edge_api(Settings(data_dir=data_dir))
         return
-    url = os.environ.get("IRPATROL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("IRPATROL_TEST_POSTGRES_URL not set")
-    with db.scratch_schema(url, "edge_test") as scratch:
+    with postgres_schema("edge_test") as scratch:
         yield from _edge_api(Settings(data_dir=data_dir, database_url=scratch))
 
 

@@ -52,6 +52,7 @@ def _workers(pid: int) -> list[int]:
     return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 def test_two_workers_serve_and_stop(tmp_path: Path) -> None:
     exe = shutil.which("irpatrol", path=str(Path(sys.executable).parent))

@@ -55,6 +55,7 @@ def test_checklist_file_with_a_wrong_field_is_refused(runner: CliRunner, tmp_pat
     assert "tree-clearance" in run(runner, "acceptance", "checklists")
 
 
+@pytest.mark.slow
 def test_project_from_import_to_accepted_report(runner: CliRunner, tmp_path: Path) -> None:
     csv = tmp_path / "poles.csv"
     csv.write_text(

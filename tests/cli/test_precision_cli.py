@@ -41,6 +41,7 @@ def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     return r.exit_code, r.stdout, r.stderr
 
 
+@pytest.mark.slow
 def test_verdicts_from_the_cli_make_the_precision_in_stats_json(runner: CliRunner, tmp_path: Path) -> None:
     from irpatrol.simulate.flight import line_of_poles
 

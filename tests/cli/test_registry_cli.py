@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -16,16 +15,12 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from database import PG_ENV, PG_MARKS, postgres_schema
 from irpatrol import db
 from irpatrol.scheduling.core.county import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 IRPATROL = str(Path(sys.executable).parent / "irpatrol")
-PG_ENV = "IRPATROL_TEST_POSTGRES_URL"
-try:  # xdist registers the marker; without it (-p no:xdist) nothing is distributed anyway
-    PG_MARKS = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
-except pytest.fail.Exception:
-    PG_MARKS = [pytest.mark.postgres]
 
 
 @pytest.fixture(params=[pytest.param("sqlite"), pytest.param("postgres", marks=PG_MARKS)])
@@ -37,14 +32,8 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, st
     if request.param == "sqlite":
         yield e
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} not set")
-    with contextlib.ExitStack() as stack:
-        try:
-            e["IRPATROL_DATABASE_URL"] = stack.enter_context(db.scratch_schema(base, "irp_cli"))
-        except sa.exc.OperationalError as exc:
-            pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc.orig}")
+    with postgres_schema("irp_cli") as url:
+        e["IRPATROL_DATABASE_URL"] = url
         yield e
 
 
@@ -99,6 +88,7 @@ def prepare(url: str, tmp: Path, poles: int = 30) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run(
     env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -305,6 +295,7 @@ def reference_counts(tmp_path: Path, flight: Path, poles: int) -> tuple[int, int
     return counts(ref_url)
 
 
+@pytest.mark.slow
 def test_two_ingests_of_the_same_flight_at_once_count_like_one(env: dict[str, str], tmp_path: Path) -> None:
     url = url_of(env)
     flight = prepare(url, tmp_path, poles=15)

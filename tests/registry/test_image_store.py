@@ -203,6 +203,7 @@ _CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_ingest_leaves_only_whole_files_and_a_rerun_completes(
     db_url: str, feeder_csv: Path, tmp_path: Path
 ) -> None:

@@ -78,6 +78,7 @@ def test_ingest_records_images_findings_and_defects(
     assert all(d.status == "new" and d.deadline is not None for d in loaded.scalars(select(Defect)))
 
 
+@pytest.mark.slow
 def test_reingest_adds_nothing(
     loaded: Session, factory: sessionmaker[Session], flight: Path, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -19,6 +20,7 @@ from irpatrol.db import make_engine, session_factory, upgrade
 from irpatrol.registry.model import Defect, Feeder, Patrol, PatrolFeeder, Pole
 
 IRPATROL = str(Path(sys.executable).with_name("irpatrol"))
+pytestmark = pytest.mark.slow  # each test runs the CLI in a subprocess: 5–13 s
 
 
 def _registry(data_dir: Path) -> None:

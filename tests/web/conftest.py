@@ -1,10 +1,13 @@
 """A web app over a small seeded SQLite registry (no API engineer's app needed): one feeder of
-five poles, a patrol with two stored thermograms, a serious defect, a hazard and two users."""
+five poles, a patrol with two stored thermograms, a serious defect, a hazard and two users. The
+database is the test database of ``tests/conftest.py`` (a copy of the migrated SQLite template);
+the rows come from ``tests/factories.py``."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,24 +15,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import factories as make
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
+from irpatrol.db import make_engine, session_factory
 from irpatrol.radiometry import tiff
 from irpatrol.registry import auth
-from irpatrol.registry.model import (
-    Area,
-    Component,
-    Defect,
-    DefectEvent,
-    Feeder,
-    Finding,
-    Hazard,
-    Image,
-    Patrol,
-    PatrolFeeder,
-    Plan,
-    Pole,
-)
+from irpatrol.registry.model import DefectEvent, Plan
 from irpatrol.web.views import install
 
 PASSWORD = "correct-horse-1"
@@ -37,14 +28,13 @@ PASSWORD = "correct-horse-1"
 
 def seed(session, data_dir: Path) -> dict[str, int]:
     """The small registry every web test reads; returns the ids tests need."""
-    area = Area(name="East district")
-    feeder = Feeder(name="10kV Qingshan Line", area=area, length_m=1200.0, rated_current_a=400.0)
-    poles = [Pole(feeder=feeder, number=f"N{i}", seq=i, lat=30.0 + i * 0.001, lon=120.0 + i * 0.001)
-             for i in range(1, 6)]
-    session.add_all([area, feeder, *poles])
-    patrol = Patrol(date=date.today(), ambient_c=24.0, humidity_pct=60.0, wind_m_s=1.5, km_flown=1.2,
-                    note="Demo data: simulated flight")
-    session.add_all([patrol, PatrolFeeder(patrol=patrol, feeder=feeder, load_current_a=180.0)])
+    area = make.area(name="East district")
+    feeder = make.feeder(name="10kV Qingshan Line", area=area, length_m=1200.0, rated_current_a=400.0,
+                         poles=5)
+    poles = feeder.poles
+    patrol = make.patrol(feeders=(feeder,), load_current_a=180.0, km_flown=1.2,
+                         note="Demo data: simulated flight")
+    session.add_all([area, feeder, patrol])
     session.flush()
     images = []
     for i, pole in enumerate(poles[:2]):
@@ -52,29 +42,20 @@ def seed(session, data_dir: Path) -> dict[str, int]:
         celsius[20:26, 30:36] = 96.4 if i == 0 else 30.0
         path = data_dir / f"img{i}.tiff"
         path.write_bytes(tiff.encode(celsius))
-        images.append(Image(
-            sha256=f"{i:064d}", original_name=f"IMG_{i}.tiff", stored_path=str(path), patrol_id=patrol.id,
-            status="analysed", pole_id=pole.id, t_max_c=float(celsius.max()), captured_at=datetime.now(UTC),
-            width=80, height=60, params={"emissivity": 0.9, "distance_m": 8.0, "reflected_c": 20.0},
-        ))
+        images.append(make.image(patrol=patrol, pole=pole, sha256=f"{i:064d}", original_name=f"IMG_{i}.tiff",
+                                 stored_path=str(path), t_max_c=float(celsius.max())))
     session.add_all(images)
-    component = Component(pole=poles[0], kind="disconnector-head", phase="B")
-    now = datetime.now(UTC)
-    defect = Defect(kind="thermal", grade="serious", status="new", pole=poles[0], component=component,
-                    deadline=now + timedelta(days=30), found_at=now, last_t_max_c=96.4, last_delta_t_k=65.2)
+    component = make.component(pole=poles[0], kind="disconnector-head", phase="B")
+    defect = make.defect(pole=poles[0], component=component, grade="serious", last_t_max_c=96.4,
+                         last_delta_t_k=65.2)
     session.add_all([component, defect])
     session.flush()
-    finding = Finding(
-        image_id=images[0].id, pole_id=poles[0].id, component_id=component.id, defect_id=defect.id,
-        bbox_x=30, bbox_y=20, bbox_w=6, bbox_h=6, max_x=32, max_y=22, t_max_c=96.4, t_ref_c=31.2,
-        delta_t_k=65.2, grade="serious", standard="dlt664-2016", rule="H.1 > 90 °C",
-        clause="DL/T 664-2016 Table H.1", diagnosis={"advice": "repair within 30 days"},
-    )
+    finding = make.finding(image=images[0], component_id=component.id, defect_id=defect.id, delta_t_k=65.2,
+                           diagnosis={"advice": "repair within 30 days"})
     session.add(finding)
     session.flush()
     session.add(DefectEvent(defect_id=defect.id, event="finding", finding_id=finding.id, t_max_c=96.4))
-    session.add(Hazard(kind="vegetation", grade="serious", status="open", feeder_id=feeder.id,
-                       pole_id=poles[3].id, clearance_m=0.9, required_m=1.5, description="poplar"))
+    session.add(make.hazard(feeder=feeder, pole=poles[3], description="poplar"))
     session.add(_plan())
     auth.add_user(session, "demo-admin", role="admin", password=PASSWORD)
     auth.add_user(session, "viewer1", role="viewer", password=PASSWORD, language="zh")
@@ -98,12 +79,15 @@ def _plan() -> Plan:
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, int]]]:
+def web(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, dict[str, int]]]:
     """A TestClient of an app with the pages installed, and the seeded ids."""
     data_dir = tmp_path_factory.mktemp("web")
     settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
+    shutil.copyfile(sqlite_template, data_dir / "irpatrol.sqlite")
     engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
+    assert engine.url.database == str(data_dir / "irpatrol.sqlite")
     sessions = session_factory(engine)
     with sessions() as session:
         ids = seed(session, data_dir)

@@ -63,6 +63,7 @@ def admin(web, login) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     yield client
 
 
+@pytest.mark.slow
 def test_every_page_route_with_bad_ids_gives_the_error_page(web, admin) -> None:  # type: ignore[no-untyped-def]
     data_dir = str(web[0].app.state.settings.data_dir)
     errors = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -63,6 +64,7 @@ def test_the_reports_page_offers_every_report_in_both_languages(web, login) -> N
     assert page.status_code == 200 and "线路缺陷报告" in page.text and "周期检测报告" in page.text
 
 
+@pytest.mark.slow
 def test_feeder_report_lists_open_and_recently_closed_defects_and_each_poles_last_inspection(
     web, login
 ) -> None:  # type: ignore[no-untyped-def]

@@ -1,50 +1,24 @@
-"""Registry commands: ``db upgrade``, ``assets import``, ``ingest``, ``defects``, ``hazards``, ``stats``."""
+"""Registry commands: ``db upgrade``, ``assets import``, ``ingest``, ``stats``; ``defects`` and ``hazards``
+(:mod:`irpatrol.cli.defects`, :mod:`irpatrol.cli.hazards`) are registered here too."""
 
 from __future__ import annotations
 
-import getpass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.cli.defects import defects_app
+from irpatrol.cli.hazards import hazards_app
+from irpatrol.cli.shared import JsonOpt, UserOpt, cell, factory
+from irpatrol.cli.shared import user_or_login as _user
 from irpatrol.errors import InputError
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 assets_app = typer.Typer(help="Areas, feeders and poles.", no_args_is_help=True)
-defects_app = typer.Typer(help="Defects and their workflow.", no_args_is_help=True)
-hazards_app = typer.Typer(help="Corridor hazards (trees, buildings, foreign objects…).", no_args_is_help=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")]
-UserOpt = Annotated[
-    str | None, typer.Option("--user", help="Who does it (audit trail); default: login name.")
-]
-LatOpt = Annotated[float | None, typer.Option("--lat")]
-LonOpt = Annotated[float | None, typer.Option("--lon")]
-DescriptionOpt = Annotated[str | None, typer.Option("--description")]
-PhotoOpt = Annotated[list[str] | None, typer.Option("--photo", help="Photo file (repeat).")]
-
-
-def _user(user: str | None) -> str:
-    if user:
-        return user
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def factory() -> sessionmaker[Session]:
-    """A session maker on the configured database, migrated to the newest schema first."""
-    from irpatrol import db
-    from irpatrol.config import get_settings
-
-    engine = db.engine_for(get_settings())
-    db.ensure_schema(engine)
-    return db.session_factory(engine)
 
 
 @db_app.command("upgrade")
@@ -157,17 +131,9 @@ def ingest(
     if quiet or json_out:
         result = ingest_folder(f, folder, **options)  # type: ignore[arg-type]
     else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, auto_refresh=False, transient=True) as bar:  # redrawn once per image
-            task = bar.add_task("ingest", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-                bar.refresh()
-
-            result = ingest_folder(f, folder, progress=progress, **options)  # type: ignore[arg-type]
+        result = _with_progress_bar(
+            lambda progress: ingest_folder(f, folder, progress=progress, **options)  # type: ignore[arg-type]
+        )
     if json_out:
         print_json_line(result.to_dict())
         return
@@ -181,317 +147,20 @@ def ingest(
         typer.echo(f"  rejected {name}: {reason}", err=True)
 
 
-def _table(rows: list[dict[str, Any]], cols: list[str]) -> None:
-    if not rows:
-        typer.echo("(none)")
-        return
-    widths = {c: max(len(c), *(len(_cell(r.get(c))) for r in rows)) for c in cols}
-    typer.echo("  ".join(c.ljust(widths[c]) for c in cols))
-    for r in rows:
-        typer.echo("  ".join(_cell(r.get(c)).ljust(widths[c]) for c in cols))
+def _with_progress_bar[T](run: Callable[[Callable[[int, int], None]], T]) -> T:
+    """``run(progress)`` under a progress bar on the terminal, redrawn each time ``progress(done,
+    total)`` is called (once per image)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, auto_refresh=False, transient=True) as bar:
+        task = bar.add_task("ingest", total=None)
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        return f"{v:.1f}"
-    if isinstance(v, dict):
-        return "/".join(str(x) for x in v.values() if x)
-    return str(v)[:40]
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            bar.refresh()
 
-
-@defects_app.command("list")
-@handles_errors
-def defects_list(
-    status: Annotated[list[str] | None, typer.Option("--status", help="Repeat for several.")] = None,
-    grade: Annotated[list[str] | None, typer.Option("--grade", help="Repeat for several.")] = None,
-    feeder: Annotated[str | None, typer.Option("--feeder")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue defects.")] = False,
-    open_only: Annotated[bool, typer.Option("--open", help="Only defects still needing work.")] = False,
-    sort: Annotated[
-        str, typer.Option("--sort", help="id, deadline, grade, status, found_at, pole; -desc.")
-    ] = "deadline",
-    page: Annotated[int, typer.Option("--page")] = 1,
-    per_page: Annotated[int, typer.Option("--per-page")] = 50,
-    json_out: JsonOpt = False,
-) -> None:
-    """List defects (filter, sort, page)."""
-    from irpatrol.registry.defects import list_defects, summary
-
-    filters = {
-        "status": status or None,
-        "grade": grade or None,
-        "feeder": feeder,
-        "overdue": True if overdue else None,
-        "open_only": open_only,
-    }
-    with factory()() as session:
-        pg = list_defects(session, filters, sort=sort, page=page, per_page=per_page)
-        rows = [summary(d) for d in pg.items]
-    if json_out:
-        print_json_line({"total": pg.total, "page": pg.page, "per_page": pg.per_page, "items": rows})
-        return
-    _table(
-        rows, ["id", "grade", "status", "feeder", "pole", "component", "deadline", "overdue", "last_t_max_c"]
-    )
-    typer.echo(f"{pg.total} defect(s); page {pg.page} of {pg.pages}")
-
-
-@defects_app.command("show")
-@handles_errors
-def defects_show(defect_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
-    """A defect with its timeline, findings (temperature history) and photos."""
-    from irpatrol.registry.defects import detail
-
-    with factory()() as session:
-        d = detail(session, defect_id)
-    if json_out:
-        print_json_line(d)
-        return
-    typer.echo(
-        f"defect #{d['id']}: {d['grade']} {d['kind']}, {d['status']} — feeder {d['feeder']} pole {d['pole']} "
-        f"{_cell(d['component'])}; deadline {d['deadline']}{' (OVERDUE)' if d['overdue'] else ''}"
-    )
-    for e in d["events"]:
-        what = f"{e['from'] or ''} → {e['to']}" if e["event"] == "status" else e["event"]
-        extra = e["reason"] or e["comment"] or ""
-        temp = f" {e['t_max_c']:.1f} °C" if e["t_max_c"] is not None else ""
-        typer.echo(f"  {e['at']}  {what}{temp}  {e['user'] or 'system'}  {extra}")
-    typer.echo(f"  next: {', '.join(d['allowed']) or 'closed'}")
-
-
-@defects_app.command("transition")
-@handles_errors
-def defects_transition(
-    defect_id: Annotated[int, typer.Argument()],
-    to_status: Annotated[
-        str, typer.Argument(help="confirmed, rejected, repair_scheduled, repaired, verified, reopened")
-    ],
-    comment: Annotated[str | None, typer.Option("--comment")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Required to reject or reopen.")] = None,
-    user: UserOpt = None,
-    json_out: JsonOpt = False,
-    verdict: Annotated[
-        str | None,
-        typer.Option(
-            "--verdict",
-            help="Rejecting automatic findings: wrong_component, reflection, background or duplicate "
-            "(the reason when --reason is not given). Confirming records real.",
-        ),
-    ] = None,
-) -> None:
-    """Move a defect along its workflow (new → confirmed → repair_scheduled → repaired → verified)."""
-    from irpatrol.registry import defects
-
-    _move("defect", defects, defect_id, to_status,
-          user=user, comment=comment, reason=reason, json_out=json_out, verdict=verdict)
-
-
-def _move(kind: str, service: Any, record_id: int, to_status: str, *, user: str | None,
-          comment: str | None, reason: str | None, json_out: bool, verdict: str | None = None) -> None:
-    """One workflow step through ``service.transition`` (defects or hazards), committed, then reported."""
-    extra = {"verdict": verdict} if verdict is not None else {}
-    with factory()() as session:
-        record = service.transition(session, record_id, to_status, user=_user(user), comment=comment,
-                                    reason=reason, **extra)
-        session.commit()
-        out = service.summary(record)
-    if json_out:
-        print_json_line(out)
-    else:
-        typer.echo(f"{kind} #{record_id} is now {out['status']}")
-
-
-def _check_photos(paths: list[str] | None) -> None:
-    """InputError naming the first ``--photo`` that is not a file (checked before anything is recorded)."""
-    for path in paths or []:
-        if not Path(path).is_file():
-            raise InputError("photo not found", source=path)
-
-
-def _attach_photos(
-    session: Session,
-    paths: list[str] | None,
-    *,
-    user: str,
-    lat: float | None,
-    lon: float | None,
-    hazard_id: int | None = None,
-    defect_id: int | None = None,
-) -> None:
-    """Copy each ``--photo`` into the photo store under the data folder and attach it to the new
-    hazard or defect (:func:`irpatrol.registry.photos.attach_photo`: stored once by SHA-256; the
-    position given on the command line, else the photo's EXIF GPS)."""
-    from irpatrol.config import get_settings
-    from irpatrol.registry.photos import attach_photo
-
-    if not paths:
-        return
-    data_dir = get_settings().data_dir
-    both = lat is not None and lon is not None
-    for path in paths:
-        attach_photo(
-            session,
-            path,
-            data_dir=data_dir,
-            hazard_id=hazard_id,
-            defect_id=defect_id,
-            lat=lat if both else None,
-            lon=lon if both else None,
-            user=user,
-        )
-
-
-@defects_app.command("add")
-@handles_errors
-def defects_add(
-    feeder: Annotated[str, typer.Option("--feeder")],
-    pole: Annotated[str, typer.Option("--pole", help="Pole number on the feeder.")],
-    grade: Annotated[str, typer.Option("--grade", help="general, serious or critical.")],
-    kind: Annotated[str, typer.Option("--kind", help="thermal, structural or other.")] = "structural",
-    description: DescriptionOpt = None,
-    lat: LatOpt = None,
-    lon: LonOpt = None,
-    photo: PhotoOpt = None,
-    user: UserOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Record a defect seen on site (visual or structural) with GPS and photos; it starts as ``new``."""
-    from irpatrol.registry.assets import get_pole
-    from irpatrol.registry.defects import open_defect, summary
-
-    who = _user(user)
-    _check_photos(photo)
-    with factory()() as session:
-        p = get_pole(session, feeder, pole)
-        d = open_defect(
-            session,
-            grade=grade,
-            pole_id=p.id,
-            kind=kind,
-            description=description,
-            user=who,
-            lat=lat if lat is not None else p.lat,
-            lon=lon if lon is not None else p.lon,
-        )
-        _attach_photos(session, photo, defect_id=d.id, user=who, lat=lat, lon=lon)
-        session.commit()
-        out = summary(d)
-    if json_out:
-        print_json_line(out)
-    else:
-        typer.echo(f"defect #{out['id']}: {out['grade']} {out['kind']}, deadline {out['deadline']}")
-
-
-@hazards_app.command("list")
-@handles_errors
-def hazards_list(
-    status: Annotated[list[str] | None, typer.Option("--status")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind")] = None,
-    open_only: Annotated[bool, typer.Option("--open")] = False,
-    json_out: JsonOpt = False,
-) -> None:
-    """List hazards, worst first."""
-    from irpatrol.registry.hazards import list_hazards, summary
-
-    with factory()() as session:
-        items, total = list_hazards(
-            session, {"status": status or None, "kind": kind or None, "open_only": open_only}, per_page=500
-        )
-        rows = [summary(h) for h in items]
-    if json_out:
-        print_json_line({"total": total, "items": rows})
-        return
-    _table(rows, ["id", "kind", "grade", "status", "clearance_m", "required_m", "lat", "lon", "description"])
-
-
-@hazards_app.command("show")
-@handles_errors
-def hazards_show(hazard_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
-    """A hazard with its photos and the statuses it may move to."""
-    from irpatrol.registry import workflow
-    from irpatrol.registry.hazards import get_hazard, summary
-
-    with factory()() as session:
-        h = get_hazard(session, hazard_id)
-        out = summary(h)
-        out["photos"] = [{"id": p.id, "path": p.path, "caption": p.caption} for p in h.photos]
-        out["allowed"] = sorted(workflow.HAZARD_TRANSITIONS[workflow.parse_hazard_status(h.status)])
-    if json_out:
-        print_json_line(out)
-        return
-    typer.echo(
-        f"hazard #{out['id']}: {out['kind']}, {out['grade']}, {out['status']} at {out['lat']:.6f}, "
-        f"{out['lon']:.6f}; clearance {_cell(out['clearance_m'])} m of {_cell(out['required_m'])} m"
-    )
-    for p in out["photos"]:
-        typer.echo(f"  photo {p['path']}")
-    typer.echo(f"  next: {', '.join(out['allowed']) or 'closed'}")
-
-
-@hazards_app.command("add")
-@handles_errors
-def hazards_add(
-    kind: Annotated[str, typer.Option("--kind", help="vegetation, building, foreign_object, crossing, …")],
-    lat: LatOpt = None,
-    lon: LonOpt = None,
-    feeder: Annotated[str | None, typer.Option("--feeder", help="With --pole: the pole's feeder.")] = None,
-    pole: Annotated[str | None, typer.Option("--pole", help="Pole number on --feeder.")] = None,
-    clearance: Annotated[float | None, typer.Option("--clearance", help="Measured clearance (m).")] = None,
-    required: Annotated[float | None, typer.Option("--required", help="Required distance (m).")] = None,
-    grade: Annotated[str | None, typer.Option("--grade")] = None,
-    description: DescriptionOpt = None,
-    photo: PhotoOpt = None,
-    user: UserOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Record a hazard with its position (GPS or pole), clearance and photos."""
-    from irpatrol.registry.assets import get_pole
-    from irpatrol.registry.hazards import add_hazard, summary
-
-    if pole is not None and feeder is None:
-        raise InputError("--pole needs --feeder")
-    who = _user(user)
-    _check_photos(photo)
-    with factory()() as session:
-        pole_id = None if pole is None or feeder is None else get_pole(session, feeder, pole).id
-        h = add_hazard(
-            session,
-            kind=kind,
-            lat=lat,
-            lon=lon,
-            pole_id=pole_id,
-            clearance_m=clearance,
-            required_m=required,
-            grade=grade,
-            description=description,
-            user=who,
-        )
-        _attach_photos(session, photo, hazard_id=h.id, user=who, lat=lat, lon=lon)
-        session.commit()
-        out = summary(h)
-    if json_out:
-        print_json_line(out)
-    else:
-        typer.echo(f"hazard #{out['id']}: {out['kind']}, {out['grade']}")
-
-
-@hazards_app.command("transition")
-@handles_errors
-def hazards_transition(
-    hazard_id: Annotated[int, typer.Argument()],
-    to_status: Annotated[str, typer.Argument(help="mitigation_scheduled, cleared, rejected, reopened")],
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
-    comment: Annotated[str | None, typer.Option("--comment")] = None,
-    user: UserOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Move a hazard along its workflow."""
-    from irpatrol.registry import hazards
-
-    _move("hazard", hazards, hazard_id, to_status,
-          user=user, comment=comment, reason=reason, json_out=json_out)
+        return run(progress)
 
 
 def stats(
@@ -536,7 +205,7 @@ def stats(
         "mttr_days",
     ):
         delta = f"  ({change[key]}, {change_pct[key]} vs a year earlier)" if key in change else ""
-        value = texts.get(key, _cell(s[key]) if s[key] is not None else "-")
+        value = texts.get(key, cell(s[key]) if s[key] is not None else "-")
         typer.echo(f"{key:16} {value}{delta}")
     typer.echo(f"{'by grade':16} {s['defects_by_grade']}")
     typer.echo(f"{'by status':16} {s['defects_by_status']}")

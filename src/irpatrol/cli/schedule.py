@@ -1,4 +1,5 @@
-"""``irpatrol schedule county | plan | show | missions``: campaign plans, day plans and missions.
+"""``irpatrol schedule county | plan``: campaign plans (``show``, ``missions`` in
+:mod:`irpatrol.cli.schedule_files`; the registry's inputs in :mod:`irpatrol.cli.schedule_inputs`).
 
 The county comes from ``--county FILE`` (a county JSON, e.g. from ``schedule county``) or, when
 omitted, from the registry through :mod:`irpatrol.scheduling.service` (``load_county(session)``);
@@ -9,19 +10,19 @@ registry, which ``plan`` without ``--county`` uses (``--weather FILE`` overrides
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from irpatrol.cli.common import handles_errors, print_json_line
-from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.cli.schedule_files import missions, show, summary
+from irpatrol.cli.schedule_files import parse_day as _date
+from irpatrol.cli.schedule_inputs import dem_import, takeoffs_import, weather_import
+from irpatrol.errors import InputError, ParameterError
 from irpatrol.scheduling.files import read_county, write_county
 from irpatrol.scheduling.service import County, Plan
-
-FORMATS = ("wpml", "kml", "geojson", "ical")
 
 
 def register(app: typer.Typer) -> None:
@@ -41,13 +42,6 @@ def register(app: typer.Typer) -> None:
     dem.command("import")(dem_import)
     schedule.add_typer(dem, name="dem")
     app.add_typer(schedule, name="schedule")
-
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _service() -> Any | None:
@@ -119,25 +113,6 @@ def county(
                      "pilots": sum(len(k.members) for k in c.crews), "areas": len(c.areas), "out": str(out)})
 
 
-def summary(p: Plan, seconds: float | None = None) -> dict[str, Any]:
-    """The ``schedule plan --json`` object: figures, the finish date and the weather assumptions."""
-    from irpatrol.scheduling.service import weather_assumptions
-
-    f = p.figures
-    out: dict[str, Any] = {
-        "county": p.county, "start": p.start, "deadline": p.deadline,
-        "poles": f.poles, "planned_poles": f.planned_poles, "unplanned_poles": f.unplanned_poles,
-        "coverage_pct": f.coverage_pct, "sorties": f.sorties, "flight_hours": f.flight_hours,
-        "driving_km": f.driving_km, "cost_s": f.cost_s, "crew_days": f.crew_days, "last_day": f.last_day,
-        "finish_date": f.last_day if not p.unplanned else None,
-        "weather": weather_assumptions(p) if p.climate_flyable is not None else {
-            "forecast_until": None, "beyond_forecast": "days without forecast count as flyable"},
-    }
-    if seconds is not None:
-        out["seconds"] = round(seconds, 2)
-    return out
-
-
 def shortfall(p: Plan, c: County, policy: Any, earliest: Plan | None) -> dict[str, Any] | None:
     """What the plan leaves undone by the deadline (None: nothing): poles, feeders and areas, the
     earliest finish found by planning on without a deadline, and what would meet the deadline
@@ -206,27 +181,45 @@ def plan(
 
     Exits 3 when the plan leaves poles undone by the deadline, printing the shortfall (poles,
     feeders, areas), the earliest feasible finish and what would meet the deadline."""
-    import time
-    from dataclasses import replace as dc_replace
-    from datetime import timedelta
+    limit = _check_limits(time_limit, iterations, reinspect_days)
+    fractions, days = _climate(climate), _days_off(holidays, holiday, workday)
+    c, known = (read_county(county_file), {}) if county_file else _registry_county(reinspect_days)
+    forecast = _read_weather(weather)
+    first = _date(start, "--from")
+    earlier = _read_plan(replan_file)
+    policy = _policy(earlier.start if earlier else first, _date(deadline, "--deadline"), days,
+                     priority=priority, done=done, fractions=fractions,
+                     battery=(battery_temp, battery_wind, battery_reserve), known=known)
+    p, seconds = _solve(c, policy, earlier, first, forecast, limit=limit, iterations=iterations, seed=seed)
+    _write_plan(out, p)
+    params = {"from": first.isoformat(), "deadline": policy.deadline.isoformat(),
+              "weather": str(weather) if weather else None, "iterations": iterations,
+              "time_limit_s": time_limit, "seed": seed}
+    plan_id = None if county_file else _store(p, params)
+    short = _shortfall_of(p, c, policy, first, forecast, iterations=iterations, seed=seed)
+    _report(out, p, seconds, policy.deadline, short, plan_id=plan_id, as_json=as_json)
+    if short is not None:
+        raise typer.Exit(3)
 
-    from irpatrol.scheduling.files import read_plan, read_weather, write_plan
-    from irpatrol.scheduling.holidays import calendar_days, calendar_workdays, parse_range
-    from irpatrol.scheduling.service import (
-        CLIMATE_FLYABLE,
-        Policy,
-        check,
-        check_fractions,
-        plan_campaign,
-        replan,
-    )
 
+def _check_limits(time_limit: float | None, iterations: int, reinspect_days: int) -> float:
+    """The wall-clock cap per crew day (s; inf for none); ParameterError for a negative cap,
+    fewer than one iteration or negative re-inspection days."""
     limit = float("inf") if time_limit is None else time_limit
     if limit < 0 or iterations < 1:
         raise ParameterError(f"--time-limit {time_limit} must be ≥ 0 s and --iterations {iterations} ≥ 1")
     if reinspect_days < 0:
         raise ParameterError(f"--reinspect-days {reinspect_days} must be ≥ 0")
-    fractions = _climate(climate, CLIMATE_FLYABLE, check_fractions)
+    return limit
+
+
+def _days_off(
+    holidays: str, holiday: list[str] | None, workday: list[str] | None
+) -> tuple[set[date], set[date]]:
+    """(days off, make-up working days) from the ``--holidays`` calendar, ``--holiday`` and
+    ``--workday``."""
+    from irpatrol.scheduling.holidays import calendar_days, calendar_workdays, parse_range
+
     days_off: set[date] = set()
     make_up: set[date] = set()
     if holidays != "none":
@@ -236,15 +229,55 @@ def plan(
         days_off.update(parse_range(h))
     for w in workday or ():
         make_up.update(parse_range(w, option="--workday"))
-    c, known = (read_county(county_file), {}) if county_file else _registry_county(reinspect_days)
-    forecast = read_weather(weather) if weather else []
-    first = _date(start, "--from")
-    earlier = read_plan(replan_file) if replan_file else None
-    policy = Policy(start=earlier.start if earlier else first, deadline=_date(deadline, "--deadline"),
-                    holidays=frozenset(days_off), workdays=frozenset(make_up - days_off),
-                    priority_feeders=frozenset(priority or ()),
-                    done=_lines(done) if done else frozenset(), climate_flyable=fractions,
-                    battery=(battery_temp, battery_wind, battery_reserve), **known)
+    return days_off, make_up
+
+
+def _read_plan(path: Path | None) -> Plan | None:
+    """The earlier plan to re-plan (None without ``--replan``)."""
+    from irpatrol.scheduling.files import read_plan
+
+    return read_plan(path) if path else None
+
+
+def _read_weather(path: Path | None) -> list[Any]:
+    """The ``--weather`` forecast (empty without it)."""
+    from irpatrol.scheduling.files import read_weather
+
+    return read_weather(path) if path else []
+
+
+def _write_plan(path: Path, p: Plan) -> None:
+    from irpatrol.scheduling.files import write_plan
+
+    write_plan(path, p)
+
+
+def _policy(
+    start: date, deadline: date, days: tuple[set[date], set[date]], *, priority: list[str] | None,
+    done: Path | None, fractions: tuple[float, ...] | None, battery: tuple[float, float, float],
+    known: dict[str, Any],
+) -> Any:
+    """The planning policy from the options (``days``: days off and make-up working days;
+    ``known``: what the registry knows, see :func:`_registry_county`)."""
+    from irpatrol.scheduling.service import Policy
+
+    days_off, make_up = days
+    return Policy(start=start, deadline=deadline,
+                  holidays=frozenset(days_off), workdays=frozenset(make_up - days_off),
+                  priority_feeders=frozenset(priority or ()),
+                  done=_lines(done) if done else frozenset(),
+                  climate_flyable=fractions,
+                  battery=battery, **known)
+
+
+def _solve(c: County, policy: Any, earlier: Plan | None, first: date, forecast: list[Any], *,
+           limit: float, iterations: int, seed: int) -> tuple[Plan, float]:
+    """Plan (or re-plan ``earlier`` from ``first``) and re-check the plan with the validator; the
+    plan and the seconds it took."""
+    import time
+
+    from irpatrol.scheduling.service import check, plan_campaign, replan
+
     t0 = time.perf_counter()
     if earlier is not None:
         p = replan(earlier, c, policy, first, weather=forecast, time_limit_s=limit,
@@ -252,44 +285,62 @@ def plan(
     else:
         p = plan_campaign(c, policy, weather=forecast, time_limit_s=limit, iterations=iterations, seed=seed)
     check(p, c, policy, forecast)
-    seconds = time.perf_counter() - t0
-    write_plan(out, p)
-    params = {"from": first.isoformat(), "deadline": policy.deadline.isoformat(),
-              "weather": str(weather) if weather else None, "iterations": iterations,
-              "time_limit_s": time_limit, "seed": seed}
-    plan_id = None if county_file else _store(p, params)
-    short = None
-    if p.unplanned:
-        # earliest finish: the same campaign with the feeder-order split and no deadline pressure
-        open_ended = dc_replace(policy, start=first, deadline=first + timedelta(days=730),
-                                done=policy.done | {v.pole_id for cd in p.crew_days for s in cd.sorties
-                                                    for v in s.visits if cd.day < first})
-        later = plan_campaign(c, open_ended, weather=forecast, time_limit_s=0.0, iterations=iterations,
-                              seed=seed)
-        short = shortfall(p, c, policy, later)
+    return p, time.perf_counter() - t0
+
+
+def _shortfall_of(p: Plan, c: County, policy: Any, first: date, forecast: list[Any], *,
+                  iterations: int, seed: int) -> dict[str, Any] | None:
+    """:func:`shortfall` of ``p`` (None when every pole is planned), the earliest finish found by
+    planning the same campaign with the feeder-order split and no deadline pressure."""
+    from dataclasses import replace as dc_replace
+    from datetime import timedelta
+
+    from irpatrol.scheduling.service import plan_campaign
+
+    if not p.unplanned:
+        return None
+    open_ended = dc_replace(policy, start=first, deadline=first + timedelta(days=730),
+                            done=policy.done | {v.pole_id for cd in p.crew_days for s in cd.sorties
+                                                for v in s.visits if cd.day < first})
+    later = plan_campaign(c, open_ended, weather=forecast, time_limit_s=0.0, iterations=iterations,
+                          seed=seed)
+    return shortfall(p, c, policy, later)
+
+
+def _report(out: Path, p: Plan, seconds: float, deadline: date, short: dict[str, Any] | None, *,
+            plan_id: int | None, as_json: bool) -> None:
+    """The plan's summary as one JSON line or as text (figures, weather assumptions, the finish
+    date when nothing is short); the shortfall on stderr."""
     if as_json:
         print_json_line({**summary(p, seconds), **({"plan_id": plan_id} if plan_id is not None else {}),
                          **({"shortfall": short} if short is not None else {})})
     else:
-        f = p.figures
-        typer.echo(f"{out}: {f.planned_poles}/{f.poles} poles in {f.sorties} sorties on {f.crew_days} crew "
-                   f"days, {f.flight_hours} flight h, {f.driving_km} km driving, last day {f.last_day}; "
-                   f"{f.unplanned_poles} unplanned ({seconds:.1f} s)")
-        typer.echo(_weather_line(p))
-        if short is None:
-            typer.echo(f"finish: {f.last_day}, before the deadline {policy.deadline}")
+        _say_plan(out, p, seconds, deadline, short)
     if short is not None:
-        _say_short(short, policy.deadline)
-        raise typer.Exit(3)
+        _say_short(short, deadline)
 
 
-def _climate(text: str, default: tuple[float, ...], check: Any) -> tuple[float, ...] | None:
+def _say_plan(out: Path, p: Plan, seconds: float, deadline: date, short: dict[str, Any] | None) -> None:
+    """The plan's figures and weather assumptions as text (the finish date when nothing is short)."""
+    f = p.figures
+    typer.echo(f"{out}: {f.planned_poles}/{f.poles} poles in {f.sorties} sorties on {f.crew_days} crew "
+               f"days, {f.flight_hours} flight h, {f.driving_km} km driving, last day {f.last_day}; "
+               f"{f.unplanned_poles} unplanned ({seconds:.1f} s)")
+    typer.echo(_weather_line(p))
+    if short is None:
+        typer.echo(f"finish: {f.last_day}, before the deadline {deadline}")
+
+
+def _climate(text: str) -> tuple[float, ...] | None:
+    """The flyable share per month (Jan..Dec, 0…1) that ``--climate`` asks for; None: none."""
+    from irpatrol.scheduling.service import CLIMATE_FLYABLE, check_fractions
+
     if text == "none":
         return None
     if text == "default":
-        return default
+        return CLIMATE_FLYABLE
     try:
-        return tuple(check(tuple(float(x) for x in text.split(","))))
+        return tuple(check_fractions(tuple(float(x) for x in text.split(","))))
     except ValueError:
         raise ParameterError(f"--climate {text!r}: give 12 comma-separated shares (Jan..Dec)") from None
 
@@ -319,178 +370,3 @@ def _say_short(short: dict[str, Any], deadline: date) -> None:
     typer.echo("\n".join(lines), err=True)
 
 
-def show_dict(p: Plan) -> dict[str, Any]:
-    """The ``schedule show --json`` object: each day's crews with their sorties."""
-    days: dict[str, list[dict[str, Any]]] = {}
-    for cd in p.crew_days:
-        days.setdefault(cd.day.isoformat(), []).append({
-            "crew": cd.crew, "area": cd.area, "drone": cd.drone, "solver": cd.solver,
-            "weather_unknown": p.weather_unknown(cd.day), "score": cd.score,
-            "drive_km": round(cd.drive_m / 1000.0, 2), "start_s": cd.start_s, "end_s": cd.end_s,
-            "segments": [{"feeder_id": s.feeder_id, "first_seq": s.first_seq, "last_seq": s.last_seq}
-                         for s in cd.segments],
-            "sorties": [{"id": s.id,
-                         "takeoff": {"id": s.takeoff.id, "lat": s.takeoff.lat, "lon": s.takeoff.lon},
-                         "start_s": s.start_s, "flight_s": s.flight_s, "poles": list(s.pole_ids)}
-                        for s in cd.sorties],
-        })
-    return {**summary(p), "days": [{"day": d, "crews": crews} for d, crews in days.items()],
-            "unplanned": [{"pole_id": u.pole_id, "reason": u.reason} for u in p.unplanned]}
-
-
-@handles_errors
-def weather_import(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Forecast CSV (day,area,rain,wind_m_s)/JSON")],
-) -> None:
-    """Store a forecast in the registry; a re-import updates each (day, area) in place."""
-    from irpatrol.scheduling.files import read_weather
-
-    service = _service()
-    if service is None or not hasattr(service, "import_weather"):
-        raise InputError("the registry cannot store a forecast "
-                         "(irpatrol.scheduling.service is not available)")
-    from irpatrol.cli.registry import factory
-
-    forecast = read_weather(file)
-    with factory()() as session:
-        counts = service.import_weather(session, forecast)
-        session.commit()
-    print_json_line({"file": str(file), "entries": len(forecast), **counts})
-
-
-@handles_errors
-def takeoffs_import(
-    file: Annotated[Path, typer.Argument(
-        metavar="FILE", help="Take-off points CSV (name,lat,lon[,area][,ground_m]) or GeoJSON Points")],
-) -> None:
-    """Store the crews' real take-off points; a re-import updates each point (by name) in place."""
-    from irpatrol.scheduling.files import read_takeoffs
-
-    service = _service()
-    if service is None or not hasattr(service, "import_takeoffs"):
-        raise InputError("the registry cannot store take-off points "
-                         "(irpatrol.scheduling.service is not available)")
-    from irpatrol.cli.registry import factory
-
-    sites = read_takeoffs(file)
-    with factory()() as session:
-        counts = service.import_takeoffs(session, sites)
-        session.commit()
-    print_json_line({"file": str(file), "points": len(sites), **counts})
-
-
-@handles_errors
-def dem_import(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="DEM GeoTIFF in WGS84 degrees (EPSG:4326)")],
-    overwrite: Annotated[bool, typer.Option(help="Replace ground elevations already known")] = False,
-) -> None:
-    """Set the ground elevation of poles and take-off points from a DEM (bilinear); those outside
-    the DEM keep theirs, and the command says how many are still unknown."""
-    import numpy as np
-    from sqlalchemy import select
-
-    from irpatrol.cli.registry import factory
-    from irpatrol.registry import model as rm
-    from irpatrol.scheduling.files import read_dem
-
-    service = _service()
-    if service is None or not hasattr(service, "set_ground"):
-        raise InputError("the registry cannot store elevations "
-                         "(irpatrol.scheduling.service is not available)")
-    dem = read_dem(file)
-    with factory()() as session:
-        result: dict[str, int] = {}
-        found: dict[str, dict[int, float]] = {}
-        tables: tuple[tuple[str, Any], ...] = (("poles", rm.Pole), ("takeoffs", rm.TakeoffPoint))
-        for kind, table in tables:
-            rows = [r for r in session.scalars(select(table)) if overwrite or r.ground_m is None]
-            lat, lon = np.array([r.lat for r in rows]), np.array([r.lon for r in rows])
-            z = dem.sample(lat, lon) if rows else np.array([])
-            found[kind] = {r.id: round(float(v), 1) for r, v in zip(rows, z, strict=True) if np.isfinite(v)}
-            result[f"{kind}_set"] = len(found[kind])
-        service.set_ground(session, found["poles"], found["takeoffs"])
-        result["poles_unknown"] = sum(1 for p in session.scalars(select(rm.Pole)) if p.ground_m is None)
-        result["takeoffs_unknown"] = sum(1 for t in session.scalars(select(rm.TakeoffPoint))
-                                         if t.ground_m is None)
-        session.commit()
-    print_json_line({"file": str(file), **result})
-    if result["poles_unknown"] or result["takeoffs_unknown"]:
-        typer.echo(f"warning: ground elevation still unknown for {result['poles_unknown']} pole(s) and "
-                   f"{result['takeoffs_unknown']} take-off point(s): their missions assume level ground",
-                   err=True)
-
-
-@handles_errors
-def show(
-    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON file")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-) -> None:
-    """Show a plan: days, crews, sorties."""
-    from irpatrol.scheduling.files import read_plan
-
-    p = read_plan(plan_file)
-    if as_json:
-        typer.echo(json.dumps(show_dict(p), ensure_ascii=False, default=str))
-        return
-    f = p.figures
-    typer.echo(f"plan {p.county} {p.start}..{p.deadline}: {f.planned_poles}/{f.poles} poles, {f.sorties} "
-               f"sorties, {f.flight_hours} flight h, {f.driving_km} km, last day {f.last_day}")
-    for cd in p.crew_days:
-        segs = ", ".join(f"{s.feeder_id}#{s.first_seq + 1}-{s.last_seq + 1}" for s in cd.segments)
-        mark = "  [weather unknown]" if p.weather_unknown(cd.day) else ""
-        score = f"  IR score {cd.score:.2f}" if cd.score is not None else ""
-        typer.echo(f"{cd.day} {cd.crew:<10} {cd.area} {len(cd.sorties)} sorties "
-                   f"{cd.flight_s / 60:.0f} min flight {cd.drive_m / 1000:.1f} km  {segs}{mark}{score}")
-    for u in p.unplanned:
-        typer.echo(f"unplanned {u.pole_id}: {u.reason}")
-
-
-@handles_errors
-def missions(
-    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON file")],
-    day: Annotated[str, typer.Option(help="Day (YYYY-MM-DD)")],
-    crew: Annotated[str, typer.Option(help="Crew name")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
-    fmt: Annotated[str, typer.Option("--format", help="wpml | kml | geojson | ical")] = "wpml",
-    tz: Annotated[str, typer.Option("--tz", help="Time zone of the crews' hours (iCal)")] = "Asia/Shanghai",
-) -> None:
-    """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
-    crew's iCalendar."""
-    from irpatrol.scheduling.export import geojson, ical, kml, wpml
-    from irpatrol.scheduling.files import read_plan
-    from irpatrol.scheduling.service import DRONES, Drone, mission
-
-    if fmt not in FORMATS:
-        raise ParameterError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    p = read_plan(plan_file)
-    d = _date(day, "--day")
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-    if fmt == "ical":
-        path = out / f"{crew}.ics"
-        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC), tz=tz,
-                                            weather_unknown=p.weather_unknown))
-        written.append(str(path))
-    else:
-        cd = p.crew_day(d, crew)
-        if cd is None:
-            raise NotFound(f"no plan for crew {crew!r} on {d}", source=str(plan_file))
-        if fmt == "wpml":
-            drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
-            now = datetime.now(UTC)
-            for s in cd.sorties:
-                path = out / f"{s.id}.kmz"
-                m = mission(s, drone)
-                path.write_bytes(wpml.kmz(m, cd.drone, now))
-                written.append(str(path))
-                for warning in m.warnings:
-                    typer.echo(f"{path}: warning: {warning}", err=True)
-        elif fmt == "kml":
-            path = out / f"{d:%Y%m%d}-{crew}.kml"
-            path.write_bytes(kml.day_kml([cd], f"{crew} {d}"))
-            written.append(str(path))
-        else:
-            path = out / f"{d:%Y%m%d}-{crew}.geojson"
-            path.write_text(json.dumps(geojson.day_geojson([cd]), ensure_ascii=False), encoding="utf-8")
-            written.append(str(path))
-    print_json_line({"format": fmt, "files": written})

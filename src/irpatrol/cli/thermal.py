@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from irpatrol.cli.common import handles_errors, print_json_line
+from irpatrol.cli.thermal_summary import summary
+from irpatrol.cli.thermal_summary import text_block as _text_block
 from irpatrol.errors import IrPatrolError, ParameterError
 
 OVERRIDES_HELP = "Override the file's embedded value"
@@ -23,128 +24,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(thermal, name="thermal")
 
 
-def _round(v: float | None, digits: int) -> float | None:
-    return None if v is None or not math.isfinite(v) else round(float(v), digits)
-
-
-def summary(name: str, t: Any, distance_source: str = "embedded") -> dict[str, Any]:
-    """The ``thermal read --json`` object of one frame (temperatures in °C, distances in m)."""
-    import numpy as np
-
-    c = t.celsius
-    finite = c[np.isfinite(c)]
-    stats = (
-        (float(finite.min()), float(finite.max()), float(finite.mean(dtype=np.float64)))
-        if finite.size
-        else (None, None, None)
-    )
-    p, m = t.params, t.meta
-    gps, gimbal = m.gps, m.gimbal
-    return {
-        "file": name,
-        "frame": t.frame,
-        "camera": t.camera or None,
-        "make": m.make,
-        "model": m.model,
-        "source_format": t.source_format,
-        "width": t.width,
-        "height": t.height,
-        "t_min_c": _round(stats[0], 4),
-        "t_max_c": _round(stats[1], 4),
-        "t_mean_c": _round(stats[2], 4),
-        "t_center_c": _round(t.center_c, 4),
-        "emissivity": _round(p.emissivity, 6),
-        "distance_m": _round(p.distance_m, 6),
-        "distance_source": distance_source,
-        "reflected_c": _round(p.reflected_c, 6),
-        "humidity": _round(p.humidity, 6),
-        "atmospheric_c": _round(p.atmospheric_c, 6),
-        "lat": gps.lat if gps else None,
-        "lon": gps.lon if gps else None,
-        "alt_m": gps.alt_m if gps else None,
-        "rel_alt_m": gps.rel_alt_m if gps else None,
-        "gimbal_yaw": gimbal.yaw if gimbal else None,
-        "gimbal_pitch": gimbal.pitch if gimbal else None,
-        "gimbal_roll": gimbal.roll if gimbal else None,
-        "lrf_distance_m": m.lrf_distance_m,
-        "captured_at": m.captured_at.isoformat() if m.captured_at else None,
-        "plugin": t.details.get("plugin"),
-        **_validity(t),
-    }
-
-
-def _validity(t: Any) -> dict[str, Any]:
-    """``flags`` (``outside-calibrated-range`` when any pixel is outside the camera's stated range
-    or RawValueRange), the calibrated range (°C) and how many pixels lie outside it."""
-    from irpatrol.radiometry import validity
-
-    outside = validity.outside_count(t)
-    rng = validity.calibrated_range_c(t)
-    return {
-        "flags": [validity.OUTSIDE_CALIBRATED_RANGE] if outside else [],
-        "calibrated_range_c": None if rng is None else [_round(rng[0], 4), _round(rng[1], 4)],
-        "outside_calibrated_px": outside,
-        "raw_byte_order": t.details.get("raw_byte_order"),
-        "byte_order_evidence": t.details.get("byte_order_evidence"),
-        "tiff_scale_k": t.details.get("scale_k"),
-    }
-
-
-_TEXT_ROWS = (
-    (
-        "temperature",
-        (
-            ("min", "t_min_c", " °C"),
-            ("max", "t_max_c", " °C"),
-            ("mean", "t_mean_c", " °C"),
-            ("centre", "t_center_c", " °C"),
-        ),
-    ),
-    (
-        "parameters",
-        (
-            ("emissivity", "emissivity", ""),
-            ("distance", "distance_m", " m"),
-            ("reflected", "reflected_c", " °C"),
-            ("humidity", "humidity", " %"),
-            ("atmospheric", "atmospheric_c", " °C"),
-        ),
-    ),
-    (
-        "position",
-        (("lat", "lat", ""), ("lon", "lon", ""), ("alt", "alt_m", " m"), ("rel. alt", "rel_alt_m", " m")),
-    ),
-    ("gimbal", (("yaw", "gimbal_yaw", "°"), ("pitch", "gimbal_pitch", "°"), ("roll", "gimbal_roll", "°"))),
-    ("rangefinder", (("", "lrf_distance_m", " m"),)),
-    ("time", (("", "captured_at", ""),)),
-)
-
 SUFFIXES = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".fff", ".seq", ".csq"})
 """File name endings ``thermal read DIR`` picks up (case-insensitive); the content decides the format."""
-
-
-def _text_block(s: dict[str, Any]) -> str:
-    """The human-readable form of one :func:`summary`: a title line, then one line per group."""
-
-    def value(key: str, unit: str) -> str:
-        v = s[key]
-        return "–" if v is None else f"{v:g}{unit}" if isinstance(v, float) else f"{v}{unit}"
-
-    frame = f" frame {s['frame']}" if s["frame"] else ""
-    camera = s["camera"] or "unknown camera"
-    lines = [f"{s['file']}{frame}: {camera} ({s['source_format']}), {s['width']}×{s['height']}"]
-    for title, fields in _TEXT_ROWS:
-        if all(s[key] is None for _, key, _ in fields) and title in ("gimbal", "rangefinder"):
-            continue
-        parts = [f"{label} {value(key, unit)}".strip() for label, key, unit in fields]
-        lines.append(f"  {title:<12} " + "  ".join(parts))
-    if s.get("flags"):
-        rng = s.get("calibrated_range_c")
-        within = f" {rng[0]:g}…{rng[1]:g} °C" if rng else ""
-        lines.append(
-            f"  {'validity':<12} {', '.join(s['flags'])}: {s['outside_calibrated_px']} px outside{within}"
-        )
-    return "\n".join(lines)
 
 
 def _with_overrides(t: Any, overrides: dict[str, float | None], use_lrf: bool) -> tuple[Any, str]:
@@ -215,52 +96,61 @@ def _stream_one(
     return None
 
 
+EmissivityOpt = Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP} (0–1].")]
+DistanceOpt = Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: object distance, m.")]
+ReflectedOpt = Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: reflected temperature, °C.")]
+HumidityOpt = Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: relative humidity, %.")]
+AtmosphericOpt = Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: air temperature, °C.")]
+UseLrfOpt = Annotated[
+    bool,
+    typer.Option("--use-lrf", help="Use the laser-rangefinder distance (DJI XMP) where the file has one."),
+]
+TiffScaleOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--tiff-scale",
+        help="K per count of a uint16 kelvin-count TIFF: 0.04 (FLIR Duo Pro R / Vue Pro R) or 0.01"
+        " (high-resolution mode); default: from the camera model and the values.",
+    ),
+]
+DjiBackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--dji-backend", help="DJI R-JPEG back-end: dji-thermal-cli (default) or libdirp (DJI's own SDK)."
+    ),
+]
+DirpLibOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--dirp-lib", help="Path of DJI's libdirp.so for --dji-backend libdirp (or IRPATROL_DIRP_LIB)."
+    ),
+]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Files read in parallel (processes).")]
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress", help="Progress lines on stderr (default: when stderr is a terminal)."
+    ),
+]
+
+
 @handles_errors
 def read(
     files: Annotated[
         list[Path], typer.Argument(help="Radiometric JPEG, FFF/SEQ/CSQ or TIFF files, or folders to walk.")
     ],
     json: Annotated[bool, typer.Option("--json", help="One JSON object per frame, one per line.")] = False,
-    emissivity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP} (0–1].")] = None,
-    distance: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: object distance, m.")] = None,
-    reflected: Annotated[
-        float | None, typer.Option(help=f"{OVERRIDES_HELP}: reflected temperature, °C.")
-    ] = None,
-    humidity: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: relative humidity, %.")] = None,
-    atmospheric: Annotated[float | None, typer.Option(help=f"{OVERRIDES_HELP}: air temperature, °C.")] = None,
-    use_lrf: Annotated[
-        bool,
-        typer.Option(
-            "--use-lrf", help="Use the laser-rangefinder distance (DJI XMP) where the file has one."
-        ),
-    ] = False,
-    tiff_scale: Annotated[
-        float | None,
-        typer.Option(
-            "--tiff-scale",
-            help="K per count of a uint16 kelvin-count TIFF: 0.04 (FLIR Duo Pro R / Vue Pro R) or 0.01"
-            " (high-resolution mode); default: from the camera model and the values.",
-        ),
-    ] = None,
-    dji_backend: Annotated[
-        str,
-        typer.Option(
-            "--dji-backend", help="DJI R-JPEG back-end: dji-thermal-cli (default) or libdirp (DJI's own SDK)."
-        ),
-    ] = "dji-thermal-cli",
-    dirp_lib: Annotated[
-        Path | None,
-        typer.Option(
-            "--dirp-lib", help="Path of DJI's libdirp.so for --dji-backend libdirp (or IRPATROL_DIRP_LIB)."
-        ),
-    ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Files read in parallel (processes).")] = 1,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress", help="Progress lines on stderr (default: when stderr is a terminal)."
-        ),
-    ] = None,
+    emissivity: EmissivityOpt = None,
+    distance: DistanceOpt = None,
+    reflected: ReflectedOpt = None,
+    humidity: HumidityOpt = None,
+    atmospheric: AtmosphericOpt = None,
+    use_lrf: UseLrfOpt = False,
+    tiff_scale: TiffScaleOpt = None,
+    dji_backend: DjiBackendOpt = "dji-thermal-cli",
+    dirp_lib: DirpLibOpt = None,
+    jobs: JobsOpt = 1,
+    progress: ProgressOpt = None,
 ) -> None:
     """Temperatures (min, max, mean, centre), parameters, GPS, time and validity flags of each file.
 
@@ -282,45 +172,60 @@ def read(
         raise ParameterError(f"--tiff-scale must be 0.04 or 0.01 (K per count), got {tiff_scale:g}")
     options = ReadOptions(tiff_scale_k=tiff_scale, dji_backend=_dji_backend(dji_backend, dirp_lib))
     paths = expand(files)
-    show = sys.stderr.isatty() if progress is None else progress
-    total = len(paths)
+    report = _ReadReport(json, sys.stderr.isatty() if progress is None else progress, len(paths))
+    if _read_files(paths, options, overrides, use_lrf, jobs, report):
+        raise typer.Exit(2)
 
-    def emit(s: dict[str, Any]) -> None:
-        if json:
+
+class _ReadReport:
+    """Where ``thermal read`` writes: each frame's summary on stdout (JSON lines or text blocks),
+    failures and (when ``show``) progress lines on stderr."""
+
+    def __init__(self, json: bool, show: bool, total: int) -> None:
+        self.json, self.show, self.total = json, show, total
+
+    def emit(self, s: dict[str, Any]) -> None:
+        if self.json:
             print_json_line(s)
         else:
             typer.echo(_text_block(s))
 
-    def done(i: int, path: Path, frames: int, error: str | None) -> None:
+    def done(self, i: int, path: Path, frames: int, error: str | None) -> None:
         if error is not None:
             typer.echo(f"irpatrol: {path}: {error}", err=True)
-        if show:
+        if self.show:
             what = "failed" if error is not None else f"{frames} frame{'s' if frames != 1 else ''}"
-            typer.echo(f"[{i}/{total}] {path}: {what}", err=True)
+            typer.echo(f"[{i}/{self.total}] {path}: {what}", err=True)
 
+
+def _read_files(
+    paths: list[Path], options: Any, overrides: dict[str, float | None], use_lrf: bool, jobs: int,
+    report: _ReadReport,
+) -> int:
+    """Read ``paths`` in order (streamed one by one, or by ``jobs`` processes), reporting each frame
+    and each file; the number of files that failed."""
     failed = 0
-    if jobs == 1 or total < 2:
+    if jobs == 1 or len(paths) < 2:
         for i, path in enumerate(paths, 1):
             count = 0
 
             def counted(s: dict[str, Any]) -> None:
                 nonlocal count
                 count += 1
-                emit(s)
+                report.emit(s)
 
             error = _stream_one(path, options, overrides, use_lrf, counted)
             failed += error is not None
-            done(i, path, count, error)
+            report.done(i, path, count, error)
     else:
         for i, (path, (summaries, error)) in enumerate(
             zip(paths, _parallel(paths, options, overrides, use_lrf, jobs), strict=True), 1
         ):
             for s in summaries:
-                emit(s)
+                report.emit(s)
             failed += error is not None
-            done(i, path, len(summaries), error)
-    if failed:
-        raise typer.Exit(2)
+            report.done(i, path, len(summaries), error)
+    return failed
 
 
 def _parallel(

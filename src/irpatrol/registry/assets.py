@@ -58,44 +58,11 @@ def apply(
     session: Session, parsed: asset_files.AssetFile, *, source: str = "", user: str | None = None
 ) -> ImportResult:
     """Write parsed rows into the registry (upsert); returns the counts."""
-    areas = {a.name: a for a in session.scalars(select(Area))}
-    feeders = {f.name: f for f in session.scalars(select(Feeder))}
-    counts = {
-        "poles_created": 0,
-        "poles_updated": 0,
-        "poles_unchanged": 0,
-        "feeders_created": 0,
-        "areas_created": 0,
-    }
-
-    def area_of(name: str | None) -> Area | None:
-        if name is None:
-            return None
-        if name not in areas:
-            areas[name] = Area(name=name)
-            session.add(areas[name])
-            counts["areas_created"] += 1
-        return areas[name]
-
-    def feeder_of(name: str, area: str | None, voltage: float | None) -> Feeder:
-        feeder = feeders.get(name)
-        if feeder is None:
-            feeder = Feeder(name=name, voltage_kv=voltage or 10.0)
-            session.add(feeder)
-            feeders[name] = feeder
-            counts["feeders_created"] += 1
-        if area is not None:
-            feeder.area = area_of(area)
-        if voltage is not None:
-            feeder.voltage_kv = voltage
-        return feeder
-
+    writer = _AssetWriter(session)
     for line in parsed.lines:
-        feeder_of(line.feeder, line.area, line.voltage_kv).geometry = [list(c) for c in line.coords]
+        writer.feeder(line.feeder, line.area, line.voltage_kv).geometry = [list(c) for c in line.coords]
     session.flush()
-
-    by_ext = {p.external_id: p for p in session.scalars(select(Pole).where(Pole.external_id.is_not(None)))}
-    by_key = {(p.feeder_id, p.number): p for p in session.scalars(select(Pole))}
+    writer.index_poles()
     seen: dict[str, str] = {}
     for order, row in enumerate(parsed.poles, start=1):
         key = row.external_id or f"{row.feeder}\x00{row.pole}"
@@ -104,45 +71,101 @@ def apply(
                 f"{row.where}: pole {row.feeder}/{row.pole} repeats {seen[key]}", source=source
             )
         seen[key] = row.where
-        feeder = feeder_of(row.feeder, row.area, row.voltage_kv)
-        if feeder.id is None:
-            session.flush()
-        pole = by_ext.get(row.external_id) if row.external_id else None
-        if pole is None:
-            pole = by_key.get((feeder.id, row.pole))
-        values = {
-            "feeder_id": feeder.id,
-            "number": row.pole,
-            "seq": pole_seq(row.pole, order),
-            "lat": row.lat,
-            "lon": row.lon,
-            "pole_type": row.pole_type if row.pole_type is not None else (pole.pole_type if pole else None),
-            "external_id": row.external_id
-            if row.external_id is not None
-            else (pole.external_id if pole else None),
-            "height_m": row.height_m if row.height_m is not None else (pole.height_m if pole else None),
-            "ground_m": row.ground_m if row.ground_m is not None else (pole.ground_m if pole else None),
-        }
-        if pole is None:
-            pole = Pole(**values)
-            session.add(pole)
-            counts["poles_created"] += 1
-        elif all(getattr(pole, k) == v for k, v in values.items()):
-            counts["poles_unchanged"] += 1
-            continue
-        else:
-            if (pole.feeder_id, pole.number) != (feeder.id, row.pole):
-                by_key.pop((pole.feeder_id, pole.number), None)
-            for k, v in values.items():
-                setattr(pole, k, v)
-            counts["poles_updated"] += 1
-        by_key[(feeder.id, row.pole)] = pole
-        if row.external_id:
-            by_ext[row.external_id] = pole
+        writer.pole(row, order)
     session.flush()
-    result = ImportResult(lines=len(parsed.lines), **counts)
+    result = ImportResult(lines=len(parsed.lines), **writer.counts)
     record(session, user, "import", "asset", None, {"file": source, **result.to_dict()})
     return result
+
+
+class _AssetWriter:
+    """One import's upserts: the areas, feeders and poles it matches rows against (by name, by
+    ``external_id``, by (feeder id, pole number)) and the counts of what it changed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.areas = {a.name: a for a in session.scalars(select(Area))}
+        self.feeders = {f.name: f for f in session.scalars(select(Feeder))}
+        self.by_ext: dict[str, Pole] = {}
+        self.by_key: dict[tuple[int, str], Pole] = {}
+        self.counts = dict.fromkeys(
+            ("poles_created", "poles_updated", "poles_unchanged", "feeders_created", "areas_created"), 0
+        )
+
+    def area(self, name: str | None) -> Area | None:
+        """The area called ``name``, created when new (None for None)."""
+        if name is None:
+            return None
+        if name not in self.areas:
+            self.areas[name] = Area(name=name)
+            self.session.add(self.areas[name])
+            self.counts["areas_created"] += 1
+        return self.areas[name]
+
+    def feeder(self, name: str, area: str | None, voltage: float | None) -> Feeder:
+        """The feeder called ``name`` (created when new) with the area and voltage (kV) given."""
+        feeder = self.feeders.get(name)
+        if feeder is None:
+            feeder = Feeder(name=name, voltage_kv=voltage or 10.0)
+            self.session.add(feeder)
+            self.feeders[name] = feeder
+            self.counts["feeders_created"] += 1
+        if area is not None:
+            feeder.area = self.area(area)
+        if voltage is not None:
+            feeder.voltage_kv = voltage
+        return feeder
+
+    def index_poles(self) -> None:
+        """Read the stored poles to match rows against (after the feeders are flushed)."""
+        poles = self.session.scalars(select(Pole).where(Pole.external_id.is_not(None)))
+        self.by_ext = {p.external_id: p for p in poles if p.external_id is not None}
+        self.by_key = {(p.feeder_id, p.number): p for p in self.session.scalars(select(Pole))}
+
+    def pole(self, row: asset_files.PoleRow, order: int) -> None:
+        """Create, update or leave the pole of ``row`` (``order``: its position in the file)."""
+        feeder = self.feeder(row.feeder, row.area, row.voltage_kv)
+        if feeder.id is None:
+            self.session.flush()
+        pole = self.by_ext.get(row.external_id) if row.external_id else None
+        if pole is None:
+            pole = self.by_key.get((feeder.id, row.pole))
+        values = _pole_values(row, pole, feeder.id, order)
+        if pole is None:
+            pole = Pole(**values)
+            self.session.add(pole)
+            self.counts["poles_created"] += 1
+        elif all(getattr(pole, k) == v for k, v in values.items()):
+            self.counts["poles_unchanged"] += 1
+            return
+        else:
+            if (pole.feeder_id, pole.number) != (feeder.id, row.pole):
+                self.by_key.pop((pole.feeder_id, pole.number), None)
+            for k, v in values.items():
+                setattr(pole, k, v)
+            self.counts["poles_updated"] += 1
+        self.by_key[(feeder.id, row.pole)] = pole
+        if row.external_id:
+            self.by_ext[row.external_id] = pole
+
+
+def _pole_values(
+    row: asset_files.PoleRow, pole: Pole | None, feeder_id: int, order: int
+) -> dict[str, object]:
+    """The column values of ``row``'s pole; optional values the row leaves out keep ``pole``'s."""
+    return {
+        "feeder_id": feeder_id,
+        "number": row.pole,
+        "seq": pole_seq(row.pole, order),
+        "lat": row.lat,
+        "lon": row.lon,
+        "pole_type": row.pole_type if row.pole_type is not None else (pole.pole_type if pole else None),
+        "external_id": row.external_id
+        if row.external_id is not None
+        else (pole.external_id if pole else None),
+        "height_m": row.height_m if row.height_m is not None else (pole.height_m if pole else None),
+        "ground_m": row.ground_m if row.ground_m is not None else (pole.ground_m if pole else None),
+    }
 
 
 def get_feeder(session: Session, name: str) -> Feeder:
@@ -265,7 +288,21 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
         (PatrolFeeder, PatrolFeeder.feeder_id == feeder_id),
     ]
     _refuse_if_referenced(session, f"feeder {feeder.name!r}", checks)
-    kept = {
+    kept = _feeder_record(feeder, poles, reason)
+    for comp in session.scalars(select(Component).where(Component.pole_id.in_(pole_ids))):
+        session.delete(comp)
+    session.flush()
+    for pole in poles:
+        session.delete(pole)
+    session.flush()
+    session.delete(feeder)
+    record(session, user, "delete", "feeder", feeder_id, kept)
+    session.flush()
+
+
+def _feeder_record(feeder: Feeder, poles: list[Pole], reason: str) -> dict[str, object]:
+    """What the audit log keeps of a deleted feeder: its last values, its poles' and the reason."""
+    return {
         "name": feeder.name,
         "area_id": feeder.area_id,
         "voltage_kv": feeder.voltage_kv,
@@ -290,15 +327,6 @@ def delete_feeder(session: Session, feeder_id: int, *, reason: str, user: str | 
         ],
         "reason": reason,
     }
-    for comp in session.scalars(select(Component).where(Component.pole_id.in_(pole_ids))):
-        session.delete(comp)
-    session.flush()
-    for pole in poles:
-        session.delete(pole)
-    session.flush()
-    session.delete(feeder)
-    record(session, user, "delete", "feeder", feeder_id, kept)
-    session.flush()
 
 
 def delete_area(session: Session, area_id: int, *, reason: str, user: str | None = None) -> None:

@@ -1,11 +1,7 @@
-"""Users, passwords, server-side sessions and bearer tokens.
+"""Users, roles, server-side sessions and login throttling.
 
-Passwords are hashed with Argon2id (argon2-cffi defaults) and must pass :func:`check_password_policy`
-(length, not the user name, zxcvbn strength). Tokens are signed and name a server-side session:
-
-    token = base64url(payload JSON) "." base64url(HMAC-SHA256(secret_key, payload))
-    payload = {"sub": user id, "sid": random session id (256 bits), "exp": expiry (Unix seconds)}
-
+Passwords are hashed and policy-checked by :mod:`irpatrol.registry.passwords`; bearer tokens are
+signed by :mod:`irpatrol.registry.tokens` and name a server-side session (both re-exported here).
 The session table (:class:`irpatrol.registry.model.AuthSession`) keeps only the SHA-256 of the
 session id. A token stops working when it expires, when its session row is deleted (logout,
 password change, deactivation, "sign out everywhere"), or when ``secret_key`` changes.
@@ -15,23 +11,26 @@ Roles are ordered: viewer < pilot < analyst < admin; :func:`has_role` compares t
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import hmac
-import json
-import secrets
-import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from irpatrol.errors import Conflict, InputError, NotFound, ParameterError, PermissionDenied
+from irpatrol.registry.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from irpatrol.registry.passwords import MIN_PASSWORD_SCORE as MIN_PASSWORD_SCORE
+from irpatrol.registry.passwords import check_password_policy as check_password_policy
+from irpatrol.registry.passwords import hash_password as hash_password
+from irpatrol.registry.passwords import verify_password as verify_password
 from irpatrol.registry.permissions import ROLES
+from irpatrol.registry.tokens import TOKEN_TTL_S as TOKEN_TTL_S
+from irpatrol.registry.tokens import AuthenticationFailed as AuthenticationFailed
+from irpatrol.registry.tokens import create_token as create_token
+from irpatrol.registry.tokens import read_token as read_token
+from irpatrol.registry.tokens import session_id as session_id
+from irpatrol.registry.tokens import sid_hash
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -39,31 +38,6 @@ if TYPE_CHECKING:
     from irpatrol.registry.model import User
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
-TOKEN_TTL_S = 12 * 3600
-"""Lifetime of a bearer token (s)."""
-MIN_PASSWORD_LENGTH = 8
-MIN_PASSWORD_SCORE = 2
-"""Lowest zxcvbn score (0–4) a new password may have: 2 is "somewhat guessable", i.e. more than
-10^6 guesses, which login throttling (:func:`check_throttle`) puts out of reach of an online attack."""
-
-_hasher = PasswordHasher()
-
-
-class AuthenticationFailed(PermissionDenied):
-    """Wrong credentials or an invalid, expired or revoked token (HTTP 401, not 403)."""
-
-
-def hash_password(password: str) -> str:
-    """Argon2id hash of ``password`` (salted, encoded with its parameters)."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches ``password_hash``."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def role_rank(role: str) -> int:
@@ -79,44 +53,7 @@ def has_role(user_role: str, required: str) -> bool:
     return role_rank(user_role) >= role_rank(required)
 
 
-# --- tokens -------------------------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _signature(secret_key: str, payload: bytes) -> bytes:
-    return hmac.new(secret_key.encode(), payload, hashlib.sha256).digest()
-
-
-def _sid_hash(sid: str) -> str:
-    return hashlib.sha256(sid.encode()).hexdigest()
-
-
-def create_token(
-    user: User, secret_key: str, *, ttl_s: int = TOKEN_TTL_S, now: float | None = None,
-    session: Session | None = None, kind: str = "api",
-) -> str:
-    """A signed bearer token for ``user`` valid ``ttl_s`` seconds, naming a new random session id.
-    With ``session``, the server-side session row is added (flushed); without, the token is only
-    signed (it is refused by :func:`user_for_token` until such a row exists)."""
-    issued = time.time() if now is None else now
-    sid = secrets.token_urlsafe(32)
-    payload = json.dumps(
-        {"sub": user.id, "sid": sid, "exp": int(issued + ttl_s)}, separators=(",", ":")
-    ).encode()
-    if session is not None:
-        from irpatrol.registry.model import AuthSession
-
-        expires = datetime.fromtimestamp(int(issued + ttl_s), UTC)
-        session.add(AuthSession(sid_hash=_sid_hash(sid), user_id=user.id, expires_at=expires, kind=kind))
-        session.flush()
-    return f"{_b64(payload)}.{_b64(_signature(secret_key, payload))}"
+# --- sessions -----------------------------------------------------------------------------------
 
 
 def start_session(session: Session, user: User, secret_key: str, *, kind: str = "api") -> str:
@@ -127,32 +64,6 @@ def start_session(session: Session, user: User, secret_key: str, *, kind: str = 
     session.execute(delete(AuthSession).where(AuthSession.user_id == user.id,
                                               AuthSession.expires_at < datetime.now(UTC)))
     return create_token(user, secret_key, session=session, kind=kind)
-
-
-def read_token(token: str, secret_key: str, *, now: float | None = None) -> dict[str, object]:
-    """The payload of a well-signed, unexpired token; AuthenticationFailed otherwise."""
-    try:
-        body, sig = token.split(".")
-        payload = _unb64(body)
-        ok = hmac.compare_digest(_unb64(sig), _signature(secret_key, payload))
-        claims = json.loads(payload) if ok else None
-    except (ValueError, UnicodeDecodeError):
-        claims = None
-    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), int):
-        raise AuthenticationFailed("invalid token")
-    exp = claims.get("exp")
-    if not isinstance(exp, int) or exp < (time.time() if now is None else now):
-        raise AuthenticationFailed("token expired")
-    return claims
-
-
-def session_id(token: str, secret_key: str) -> str | None:
-    """The session id a well-signed token names (None for a bad or expired token)."""
-    try:
-        sid = read_token(token, secret_key).get("sid")
-    except AuthenticationFailed:
-        return None
-    return sid if isinstance(sid, str) else None
 
 
 def user_for_token(session: Session, token: str, secret_key: str) -> User:
@@ -168,7 +79,7 @@ def user_for_token(session: Session, token: str, secret_key: str) -> User:
     row = session.execute(
         select(User, AuthSession.expires_at)
         .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.sid_hash == _sid_hash(sid), AuthSession.user_id == claims["sub"])
+        .where(AuthSession.sid_hash == sid_hash(sid), AuthSession.user_id == claims["sub"])
     ).first()
     if row is None or _aware(row[1]) < datetime.now(UTC):
         raise AuthenticationFailed("token revoked")
@@ -189,7 +100,7 @@ def end_session(session: Session, token: str, secret_key: str) -> None:
 
     sid = session_id(token, secret_key)
     if sid is not None:
-        session.execute(delete(AuthSession).where(AuthSession.sid_hash == _sid_hash(sid)))
+        session.execute(delete(AuthSession).where(AuthSession.sid_hash == sid_hash(sid)))
         session.flush()
 
 
@@ -205,28 +116,7 @@ def end_all_sessions(session: Session, user: User, *, by: str | None = None) -> 
     return count
 
 
-# --- password policy ----------------------------------------------------------------------------
-
-
-def check_password_policy(password: str, username: str = "") -> None:
-    """ParameterError naming the problem unless ``password`` has at least
-    :data:`MIN_PASSWORD_LENGTH` characters, is not (a case variant of) the user name and reaches
-    zxcvbn score :data:`MIN_PASSWORD_SCORE` (common passwords, keyboard runs, dates, repeats score
-    0–1)."""
-    from zxcvbn import zxcvbn
-
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ParameterError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 256:
-        raise ParameterError("password too long: at most 256 characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in password):
-        raise ParameterError("password contains a control character")
-    if username and username.strip().casefold() in password.casefold():
-        raise ParameterError("password must not contain the user name")
-    result = zxcvbn(password[:100], user_inputs=[username] if username else [])
-    if int(result["score"]) < MIN_PASSWORD_SCORE:
-        hint = (result.get("feedback") or {}).get("warning") or "too easy to guess"
-        raise ParameterError(f"password too weak: {hint}")
+# --- passwords ----------------------------------------------------------------------------------
 
 
 def change_password(session: Session, user: User, new_password: str, *, by: str | None = None) -> int:

@@ -23,6 +23,25 @@ RATED_CURRENT_A = 400.0
 
 def load_county(session: Session, county: Any, *, user: str | None = None) -> dict[str, int]:
     """Upsert the county's assets and resources; returns counts of what it holds."""
+    areas = _areas(session, county)
+    feeders = _feeders(session, county, areas)
+    created = _poles(session, county, feeders)
+    _crews(session, county, areas)
+    counts = {
+        "areas": len(county.areas),
+        "feeders": len(county.feeders),
+        "poles": len(county.poles),
+        "poles_created": created,
+        "crews": len(county.crews),
+        "pilots": sum(len(c.members) for c in county.crews),
+        "drones": len(county.crews),
+    }
+    record(session, user, "load_county", "asset", None, {"name": county.name, **counts})
+    return counts
+
+
+def _areas(session: Session, county: Any) -> dict[str, Area]:
+    """Upsert the county's areas by name (flushed); the rows by county area id."""
     areas = {a.name: a for a in session.scalars(select(Area))}
     by_id: dict[str, Area] = {}
     for a in county.areas:
@@ -30,23 +49,33 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
         session.add(area)
         by_id[a.id] = area
     session.flush()
+    return by_id
+
+
+def _feeders(session: Session, county: Any, areas: dict[str, Area]) -> dict[str, Feeder]:
+    """Upsert the county's feeders by name (flushed); the rows by county feeder id."""
     feeders = {f.name: f for f in session.scalars(select(Feeder))}
     feeder_rows: dict[str, Feeder] = {}
     for f in county.feeders:
         feeder = feeders.get(f.id) or Feeder(name=f.id)
-        feeder.area_id = by_id[f.area].id
+        feeder.area_id = areas[f.area].id
         feeder.voltage_kv = 10.0
         feeder.rated_current_a = feeder.rated_current_a or RATED_CURRENT_A
         feeder.urban = bool(f.priority)
         session.add(feeder)
         feeder_rows[f.id] = feeder
     session.flush()
+    return feeder_rows
+
+
+def _poles(session: Session, county: Any, feeders: dict[str, Feeder]) -> int:
+    """Upsert the county's poles by ``external_id`` (flushed); the number created."""
     poles = {p.external_id: p for p in session.scalars(select(Pole).where(Pole.external_id.is_not(None)))}
     new: list[Pole] = []
     for p in county.poles:
         pole = poles.get(p.id)
         values = {
-            "feeder_id": feeder_rows[p.feeder_id].id,
+            "feeder_id": feeders[p.feeder_id].id,
             "number": str(p.seq + 1),
             "seq": p.seq + 1,
             "lat": p.lat,
@@ -61,13 +90,18 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
                 setattr(pole, k, v)
     session.add_all(new)
     session.flush()
+    return len(new)
+
+
+def _crews(session: Session, county: Any, areas: dict[str, Area]) -> None:
+    """Upsert the county's crews, their pilots and drones by name (flushed)."""
     crews = {c.name: c for c in session.scalars(select(Crew))}
     pilots = {p.name: p for p in session.scalars(select(Pilot))}
     drones = {d.name: d for d in session.scalars(select(Drone))}
     models = {d.model: d for d in county.drones}
     for c in county.crews:
         crew = crews.get(c.name) or Crew(name=c.name)
-        crew.area_id = by_id[c.area].id
+        crew.area_id = areas[c.area].id
         crew.base_lat, crew.base_lon = c.base.lat, c.base.lon
         crew.working_days = ",".join(WEEKDAYS[d] for d in sorted(set(c.weekdays)))
         crew.sorties_per_day, crew.day_start_s, crew.day_end_s = c.sorties_per_day, c.day_start_s, c.day_end_s
@@ -84,14 +118,3 @@ def load_county(session: Session, county: Any, *, user: str | None = None) -> di
         drone.endurance_s = float(models[c.drone].endurance_s) if c.drone in models else None
         session.add(drone)
     session.flush()
-    counts = {
-        "areas": len(county.areas),
-        "feeders": len(county.feeders),
-        "poles": len(county.poles),
-        "poles_created": len(new),
-        "crews": len(county.crews),
-        "pilots": sum(len(c.members) for c in county.crews),
-        "drones": len(county.crews),
-    }
-    record(session, user, "load_county", "asset", None, {"name": county.name, **counts})
-    return counts

@@ -21,230 +21,52 @@ Definitions (all within the selection):
   value by :mod:`irpatrol.figures` — the dashboard, the CLI and the reports write the same text.
 
 The selection is one :class:`StatsFilter`, built at the edge (dashboard query, CLI options, API
-query) and passed down here.
+query) and passed down here; :mod:`irpatrol.registry.selection` defines it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, or_, select, true
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from irpatrol import figures
 from irpatrol.db import utcnow
-from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.defects import OVERDUE_EXEMPT
-from irpatrol.registry.model import Area, Crew, Defect, Feeder, Finding, Image, Patrol, PatrolFeeder, Pole
+from irpatrol.registry.model import Defect, Finding, Image, Patrol, Pole
 from irpatrol.registry.precision import auto_precision
+from irpatrol.registry.selection import MAX_YEAR as MAX_YEAR
+from irpatrol.registry.selection import MIN_YEAR as MIN_YEAR
+from irpatrol.registry.selection import Period as Period
+from irpatrol.registry.selection import Scope as Scope
+from irpatrol.registry.selection import StatsFilter as StatsFilter
+from irpatrol.registry.selection import defect_condition as defect_condition
+from irpatrol.registry.selection import image_condition
+from irpatrol.registry.selection import parse_period as parse_period
+from irpatrol.registry.selection import patrol_ids as patrol_ids
+from irpatrol.registry.selection import resolve as resolve
 from irpatrol.registry.workflow import OPEN
 
 KEYS = ("images", "rejected", "findings", "defects", "poles_inspected", "km_flown", "coverage_pct")
 """Headline keys always present in :func:`compute` (the CLI's ``stats --json`` contract)."""
 
 
-@dataclass(frozen=True)
-class Period:
-    """Days ``start`` ≤ d ≤ ``end`` (inclusive)."""
-
-    start: date
-    end: date
-
-    def shifted_years(self, years: int) -> Period:
-        return Period(_shift(self.start, years), _shift(self.end, years))
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start 00:00, day after end 00:00) in UTC."""
-        return (
-            datetime.combine(self.start, time(), UTC),
-            datetime.combine(self.end + timedelta(days=1), time(), UTC),
-        )
-
-    def to_dict(self) -> dict[str, str]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-def _shift(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
-MIN_YEAR, MAX_YEAR = 1900, 2999
-"""Periods outside these years are refused (the year-earlier comparison must stay a valid date)."""
-
-
-def parse_period(text: str | None) -> Period | None:
-    """``2026``, ``2026-07``, ``2026-Q3``, ``2026-07-15`` or ``START..END`` (dates); None: all time."""
-    if text is None or not text.strip():
-        return None
-    t = text.strip()
-    try:
-        if ".." in t:
-            a, b = t.split("..", 1)
-            start, end = date.fromisoformat(a), date.fromisoformat(b)
-        elif re.fullmatch(r"\d{4}", t):
-            start, end = date(int(t), 1, 1), date(int(t), 12, 31)
-        elif m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", t):
-            y, q = int(m[1]), int(m[2])
-            start = date(y, 3 * q - 2, 1)
-            end = (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
-        elif re.fullmatch(r"\d{4}-\d{2}", t):
-            y, mo = map(int, t.split("-"))
-            start = date(y, mo, 1)
-            end = (date(y + 1, 1, 1) if mo == 12 else date(y, mo + 1, 1)) - timedelta(days=1)
-        else:
-            start = end = date.fromisoformat(t)
-    except ValueError:
-        raise InputError(f"period {text!r}: use YYYY, YYYY-MM, YYYY-Qn, YYYY-MM-DD or START..END") from None
-    if end < start:
-        raise InputError(f"period {text!r} ends before it starts")
-    if not (start.year >= MIN_YEAR and end.year <= MAX_YEAR):
-        raise InputError(f"period {text!r}: years must lie within {MIN_YEAR}–{MAX_YEAR}")
-    return Period(start, end)
-
-
-@dataclass(frozen=True)
-class StatsFilter:
-    """The selection every figure follows: a period (None: all time) and an area, feeder and crew
-    (each a name or an id; None: all). Built at the edge with :meth:`of` and passed down."""
-
-    period: Period | None = None
-    area: str | int | None = None
-    feeder: str | int | None = None
-    crew: str | int | None = None
-
-    @classmethod
-    def of(
-        cls,
-        period: Period | str | None = None,
-        start: date | str | None = None,
-        end: date | str | None = None,
-        area: str | int | None = None,
-        feeder: str | int | None = None,
-        crew: str | int | None = None,
-    ) -> StatsFilter:
-        """From the edge's text: ``period`` (see :func:`parse_period`) or a ``start``/``end`` date
-        range (either end may be left open: from 1 January 1900 / to today); blank texts mean all."""
-        if isinstance(start, str):
-            start = _date_or_none(start, "start")
-        if isinstance(end, str):
-            end = _date_or_none(end, "end")
-        if period is not None and not isinstance(period, Period):
-            period = parse_period(period)
-        if start is not None or end is not None:
-            if period is not None:
-                raise InputError("give a period or a start/end date range, not both")
-            lo = start or date(MIN_YEAR + 1, 1, 1)
-            hi = end or utcnow().date()
-            period = parse_period(f"{lo.isoformat()}..{hi.isoformat()}")
-        return cls(period, _blank(area), _blank(feeder), _blank(crew))
-
-    @property
-    def narrowed(self) -> bool:
-        """True when an area, feeder or crew is chosen."""
-        return any(v is not None for v in (self.area, self.feeder, self.crew))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"area": self.area, "feeder": self.feeder, "crew": self.crew}
-
-
-def _blank(v: str | int | None) -> str | int | None:
-    return None if isinstance(v, str) and not v.strip() else (v.strip() if isinstance(v, str) else v)
-
-
-def _date_or_none(text: str, what: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{what} date {text!r}: use YYYY-MM-DD") from None
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A :class:`StatsFilter` resolved to ids (``feeder_ids`` None: every feeder)."""
-
-    period: Period | None
-    feeder_ids: list[int] | None
-    crew_id: int | None
-
-
-def resolve(session: Session, f: StatsFilter) -> Scope:
-    """The ids behind ``f``; NotFound names the area, feeder or crew that does not exist."""
-    feeder_ids: list[int] | None = None
-    if f.area is not None:
-        area_id = _id_of(session, Area, f.area)
-        feeder_ids = list(session.scalars(select(Feeder.id).where(Feeder.area_id == area_id)))
-    if f.feeder is not None:
-        feeder_id = _id_of(session, Feeder, f.feeder)
-        feeder_ids = [feeder_id] if feeder_ids is None or feeder_id in feeder_ids else []
-    crew_id = None if f.crew is None else _id_of(session, Crew, f.crew)
-    return Scope(f.period, feeder_ids, crew_id)
-
-
-def _id_of[M: (Area, Feeder, Crew)](session: Session, model: type[M], key: str | int) -> int:
-    """The id of the area, feeder or crew with id ``key`` (an int) or name ``key``; NotFound otherwise."""
-    row = (
-        session.get(model, key)
-        if isinstance(key, int)
-        else session.scalar(select(model).where(model.name == key))
-    )
-    if row is None:
-        raise NotFound(f"no {model.__tablename__} {key!r}")
-    return row.id
-
-
-def patrol_ids(scope: Scope, period: Period | None) -> Select[Any]:
-    """Ids of the patrols of ``scope`` flown in ``period`` (None: any day)."""
-    return _patrols(scope, period)
-
-
-def defect_condition(scope: Scope) -> Any:
-    """SQL condition: a defect of ``scope``'s feeders and crew (any date)."""
-    return _defect_filter(scope)
-
-
-def _patrols(scope: Scope, period: Period | None) -> Select[Any]:
-    stmt = select(Patrol.id)
-    if period is not None:
-        stmt = stmt.where(Patrol.date >= period.start, Patrol.date <= period.end)
-    if scope.crew_id is not None:
-        stmt = stmt.where(Patrol.crew_id == scope.crew_id)
-    if scope.feeder_ids is not None:
-        stmt = stmt.where(
-            Patrol.id.in_(select(PatrolFeeder.patrol_id).where(PatrolFeeder.feeder_id.in_(scope.feeder_ids)))
-        )
-    return stmt
-
-
-def _image_filter(scope: Scope, period: Period | None) -> Any:
-    cond: Any = Image.patrol_id.in_(_patrols(scope, period))
-    if scope.feeder_ids is not None:
-        poles = select(Pole.id).where(Pole.feeder_id.in_(scope.feeder_ids))
-        cond = and_(cond, or_(Image.pole_id.is_(None), Image.pole_id.in_(poles)))
-    return cond
-
-
-def _defect_filter(scope: Scope) -> Any:
-    conds = []
-    if scope.feeder_ids is not None:
-        conds.append(Defect.pole_id.in_(select(Pole.id).where(Pole.feeder_id.in_(scope.feeder_ids))))
-    if scope.crew_id is not None:
-        crew_images = (
-            select(Image.id).join(Patrol, Patrol.id == Image.patrol_id).where(Patrol.crew_id == scope.crew_id)
-        )
-        conds.append(Defect.id.in_(select(Finding.defect_id).where(Finding.image_id.in_(crew_images))))
-    return and_(true(), *conds)
-
-
 def _counts(session: Session, scope: Scope, period: Period | None) -> dict[str, Any]:
-    img = _image_filter(scope, period)
+    """The unrounded figures of ``scope`` in ``period`` (None: all time): see the module doc. Keys
+    in the order the JSON has always shown them."""
+    figures_ = _image_counts(session, scope, period) | _defect_counts(session, scope, period)
+    return {key: figures_[key] for key in _ORDER}
+
+
+_ORDER = ("images", "rejected", "findings", "defects", "poles_inspected", "poles_total", "km_flown",
+          "coverage_pct", "defects_by_grade", "defects_by_status", "overdue", "mttr_days")
+
+
+def _image_counts(session: Session, scope: Scope, period: Period | None) -> dict[str, Any]:
+    """Images, rejected images, findings, poles inspected and in total, km flown and coverage."""
+    img = image_condition(scope, period)
     images = session.scalar(select(func.count(Image.id)).where(img)) or 0
     rejected = session.scalar(select(func.count(Image.id)).where(img, Image.status == "rejected")) or 0
     findings = (
@@ -260,13 +82,27 @@ def _counts(session: Session, scope: Scope, period: Period | None) -> dict[str, 
         or 0
     )
     km = session.scalar(
-        select(func.coalesce(func.sum(Patrol.km_flown), 0.0)).where(Patrol.id.in_(_patrols(scope, period)))
+        select(func.coalesce(func.sum(Patrol.km_flown), 0.0)).where(Patrol.id.in_(patrol_ids(scope, period)))
     )
     pole_total_q = select(func.count(Pole.id))
     if scope.feeder_ids is not None:
         pole_total_q = pole_total_q.where(Pole.feeder_id.in_(scope.feeder_ids))
     pole_total = session.scalar(pole_total_q) or 0
-    dfilter = _defect_filter(scope)
+    return {
+        "images": int(images),
+        "rejected": int(rejected),
+        "findings": int(findings),
+        "poles_inspected": int(inspected),
+        "poles_total": int(pole_total),
+        "km_flown": float(km or 0.0),
+        "coverage_pct": figures.share(inspected, pole_total) or 0.0,
+    }
+
+
+def _defect_counts(session: Session, scope: Scope, period: Period | None) -> dict[str, Any]:
+    """Defects found (in all, by grade, by status), overdue at the period's end and the mean time
+    to repair (days) of those repaired in it."""
+    dfilter = defect_condition(scope)
     if period is not None:
         lo, hi = period.bounds()
         found = and_(dfilter, Defect.found_at >= lo, Defect.found_at < hi)
@@ -296,14 +132,7 @@ def _counts(session: Session, scope: Scope, period: Period | None) -> dict[str, 
         if f is not None and r is not None
     ]
     return {
-        "images": int(images),
-        "rejected": int(rejected),
-        "findings": int(findings),
         "defects": int(sum(by_grade.values())),
-        "poles_inspected": int(inspected),
-        "poles_total": int(pole_total),
-        "km_flown": float(km or 0.0),
-        "coverage_pct": figures.share(inspected, pole_total) or 0.0,
         "defects_by_grade": {str(k): int(v) for k, v in sorted(by_grade.items())},
         "defects_by_status": {str(k): int(v) for k, v in sorted(by_status.items())},
         "overdue": int(overdue),
@@ -370,7 +199,7 @@ def compute(
         out["previous_year"] = None
         out["change"] = None
         out["change_pct"] = None
-    out["auto_precision"] = auto_precision(session, _image_filter(scope, scope.period))
+    out["auto_precision"] = auto_precision(session, image_condition(scope, scope.period))
     at = min(scope.period.bounds()[1], now) if scope.period else now
     out["open_by_grade"], out["ageing"] = _ageing(session, scope, at)
     overall = out["auto_precision"]["overall"]
@@ -404,7 +233,7 @@ def age_bucket(age_days: int) -> str:
 
 def open_defect_condition(scope: Scope, at: datetime) -> Any:
     """SQL condition: a defect of ``scope`` found before ``at`` and open now."""
-    return and_(_defect_filter(scope), Defect.found_at < at, Defect.status.in_([s.value for s in OPEN]))
+    return and_(defect_condition(scope), Defect.found_at < at, Defect.status.in_([s.value for s in OPEN]))
 
 
 def _ageing(session: Session, scope: Scope, at: datetime) -> tuple[dict[str, int], dict[str, Any]]:
