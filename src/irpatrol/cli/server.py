@@ -79,6 +79,7 @@ def serve(
     )
 
 
+@handles_errors
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name shown in the queue's records.")] = None,
     once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
