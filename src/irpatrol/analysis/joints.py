@@ -35,6 +35,7 @@ import numpy as np
 from irpatrol.analysis.phases import (
     PEER_MIN_EXCESS_K,
     along_axis,
+    on_parallel_line,
     parts_along,
     phase_peers,
     phase_row,
@@ -116,11 +117,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(j)
             continue
         par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+        par = on_parallel_line(img, par, j.angle_deg, border)
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
-            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
@@ -128,7 +130,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
             grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
-        if peers:
+        # two healthy phases in a row with the joint, reading alike (the checks of :func:`phase_row`)
+        row = phase_row([(*joints[k].xy, joints[k].t1_c, joints[k].excess_k, 0) for k in peers],
+                        j.xy[0], j.xy[1], j.t1_c, j.angle_deg, None, accuracy_k) if len(peers) == 2 else None
+        if row is not None:
             t2 = min(joints[k].t1_c for k in peers)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
                                            peers_xy=tuple(joints[k].xy for k in peers)))

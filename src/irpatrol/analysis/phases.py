@@ -55,7 +55,7 @@ def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) ->
 
 
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
-              angle_deg: float, img: np.ndarray | None = None,
+              angle_deg: float, img: np.ndarray | None = None, alike_k: float | None = None,
               ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
     of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
@@ -64,7 +64,11 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     :data:`ROW_ANGLE_DEG`, within :data:`MAX_PHASE_SPACING_PX` (T2 is then the cooler of the two:
     the healthiest phase, so a second faulty phase does not hide the first). The corresponding parts of the
     three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
-    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). The best pair, or None."""
+    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). With ``alike_k`` (K),
+    the two peers must read alike within it: healthy phases carry the same load, so two healthy parts
+    differ by no more than the camera's accuracy; two parts that differ more are not a healthy pair of
+    phases (on the real frames seen so far: warm spots of roofs and pipes in a row by chance), and a
+    reference taken from them would be a guess. The best pair, or None."""
     a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
     a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
           & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
@@ -90,6 +94,8 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     good = ((other[:, 0] >= 3.0)
             & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
             & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
+    if alike_k is not None:
+        good &= np.abs(a[i, 2] - a[j, 2]) <= alike_k
     if not good.any():
         return None
     # the best row: the two peers most alike (healthy phases carry the same load), then the tightest
@@ -156,6 +162,24 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
         ok[np.nonzero(todo)[0]] = o
     return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
             for (px, py), k in zip(pts, ok, strict=True) if k]
+
+
+def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, int]], angle_deg: float,
+                     border: np.ndarray | None = None) -> list[tuple[int, int, float, float, int]]:
+    """Those of ``cands`` that sit on a thin ridge parallel (±5°) to a joint's conductor at
+    ``angle_deg``: the same part on another phase is a part on another conductor of the same line
+    (a warm spot of a roof or a vehicle in a row with the joint is not)."""
+    if not cands:
+        return []
+    pts = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
+    ok = np.zeros(len(pts), bool)
+    for radius in LINE_RADII_PX:
+        todo = ~ok
+        if not todo.any():
+            break
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + ALONG_THETA_DEG), border)
+        ok[np.nonzero(todo)[0]] = o
+    return [c for c, k in zip(cands, ok, strict=True) if k]
 
 
 def phase_peers(joints: Sequence[Any], i: int) -> tuple[int, ...]:
