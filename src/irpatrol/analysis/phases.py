@@ -164,6 +164,22 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
             for (px, py), k in zip(pts, ok, strict=True) if k]
 
 
+def in_row(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> bool:
+    """Whether three parts (x, y px) stand in a row as the phases of a crossarm do: the two shorter
+    sides of the triangle within :data:`SPACING_RATIO` of each other (≥ 3 px), the middle part within
+    :data:`ROW_TOLERANCE` of a spacing from the line through the outer two (the geometry of
+    :func:`phase_row`, without the conductor direction)."""
+    pts = np.array([a, b, c], dtype=np.float64)
+    d = np.array([np.hypot(*(pts[1] - pts[2])), np.hypot(*(pts[0] - pts[2])), np.hypot(*(pts[0] - pts[1]))])
+    k = int(np.argmax(d))  # the vertex opposite the longest side is the middle part
+    short = np.sort(d)[:2]
+    outer = [i for i in range(3) if i != k]
+    u = pts[outer[1]] - pts[outer[0]]
+    v = pts[k] - pts[outer[0]]
+    off = abs(u[0] * v[1] - u[1] * v[0]) / max(float(d[k]), 1e-9)
+    return bool(short[0] >= 3.0 and short[1] <= SPACING_RATIO * short[0] and off <= ROW_TOLERANCE * short[0])
+
+
 def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, int]], angle_deg: float,
                      border: np.ndarray | None = None) -> list[tuple[int, int, float, float, int]]:
     """Those of ``cands`` that sit on a thin ridge parallel (±5°) to a joint's conductor at
