@@ -220,8 +220,8 @@ def _merged(celsius: np.ndarray, joints: list[Hotspot], regions: list[Hotspot],
     stay, off the line structure (``on_structure`` False: no relative criterion applies, issue 10
     item 3). Hottest first."""
     sets = [r for r in regions if _phase_set(celsius, r, accuracy)]
-    out = [next((r for r in sets if _inside(j.max_xy, r.bbox)), j) if j.t2_source != "similar-component" else j
-           for j in joints]
+    out = [j if j.t2_source == "similar-component" else next((r for r in sets if _inside(j.max_xy, r.bbox)),
+                                                               j) for j in joints]
     out += [r for r in sets if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
     out += [dataclasses.replace(r, on_structure=False) for r in regions
             if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
