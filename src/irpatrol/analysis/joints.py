@@ -34,7 +34,6 @@ import numpy as np
 
 from irpatrol.analysis.phases import (
     PEER_MIN_EXCESS_K,
-    along_axis,
     on_parallel_line,
     parts_along,
     phase_peers,
@@ -61,6 +60,13 @@ MAX_ALONG = 3
 along the conductor (:func:`parts_along`) and, failing a phase, the conductor is followed
 (:func:`conductor_far`); bounds the time per frame. A cooler joint without a phase row among the
 confirmed parts stays without T2."""
+
+PEER_EXCESS_RATIO = 1.2
+"""A part on no visible line is a peer of a joint only if its compact excess is at most this times
+the joint's plus :data:`irpatrol.analysis.ridges.MIN_EXCESS_K`: the faulty part is the healthy part
+plus the fault's heat, so a healthy phase does not stand out from its surroundings much more than
+the faulty one does (the ring excess also depends on what lies behind each part, hence the margin).
+Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. Project choice."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,13 +117,18 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
+    off_lines = np.ones(len(pool), bool)
+    for radius in LINE_RADII_PX:
+        if len(pool):
+            off_lines &= ~lines_through(img, pool_xy, radius, border=border)[0]
     out = []
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
-        par = on_parallel_line(img, par, j.angle_deg, border)
+        par = on_parallel_line(img, pool, j.angle_deg, border)
+        par += [c for c, lone in zip(pool, off_lines, strict=True)
+                if lone and c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K and c not in par]
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)

@@ -98,8 +98,13 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
         good &= np.abs(a[i, 2] - a[j, 2]) <= alike_k
     if not good.any():
         return None
-    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest
-    k = int(np.argmin(np.where(good, np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span, np.inf)))
+    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest;
+    # among rows of peers that read alike, the warmest pair: the parts that stand out on the other
+    # phases' conductors, not points of the conductors, insulators or ground beside them
+    cost = np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span
+    if alike_k is not None:
+        cost = cost - np.minimum(a[i, 2], a[j, 2])
+    k = int(np.argmin(np.where(good, cost, np.inf)))
     return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
 
 
