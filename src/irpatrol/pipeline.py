@@ -269,6 +269,8 @@ def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, he
     if h.t2_source == "same-conductor" and h.t2_c is not None:
         deficit = max(0.0, h.t0_c - h.t2_c)
         accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
+    if h.reference_margin_k:
+        accuracy = (accuracy[0] + h.reference_margin_k, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,

@@ -34,6 +34,7 @@ import numpy as np
 
 from irpatrol.analysis.phases import (
     PEER_MIN_EXCESS_K,
+    off_own_line,
     on_parallel_line,
     parts_along,
     phase_peers,
@@ -74,7 +75,7 @@ class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
     [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
-    ``none``)."""
+    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -84,6 +85,7 @@ class Joint:
     t2_c: float | None = None
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
+    peers_unseen: bool = False
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -126,17 +128,22 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        par = on_parallel_line(img, pool, j.angle_deg, border)
-        par += [c for c, lone in zip(pool, off_lines, strict=True)
-                if lone and c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K and c not in par]
+        par = off_own_line(img, j.xy, on_parallel_line(img, pool, j.angle_deg, border))
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        unseen = False
+        if row is None:  # the other phases' conductors may not show against the ground (docs/physics.md §9)
+            lone = [c for c, off in zip(pool, off_lines, strict=True)
+                    if off and c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K and c not in par]
+            row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+            unseen = row is not None
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
             row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
-            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row,
+                                           peers_unseen=unseen))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(

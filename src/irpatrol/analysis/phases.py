@@ -30,8 +30,11 @@ ROW_K_PER_PX = 0.01
 rows compete: 100 px of span count as 1 K of difference. Project choice."""
 ROW_TOLERANCE = 0.2
 """Largest distance of the middle part from the line through the outer two, in spacings."""
-ROW_ANGLE_DEG = 20.0
-"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line."""
+ROW_ANGLE_DEG = 30.0
+"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line at a
+right angle, and only a view nearly along the line foreshortens that below 30° in the frame; points
+further along a conductor (whose direction a wide part at the joint biases by 10–20°) are not a row
+of phases. Project choice."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PEER_MIN_EXCESS_K = 0.5
@@ -183,6 +186,45 @@ def in_row(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float
     v = pts[k] - pts[outer[0]]
     off = abs(u[0] * v[1] - u[1] * v[0]) / max(float(d[k]), 1e-9)
     return bool(short[0] >= 3.0 and short[1] <= SPACING_RATIO * short[0] and off <= ROW_TOLERANCE * short[0])
+
+
+SAME_LINE_SHARE = 0.7
+"""Share of the path from a joint to a candidate peer that must read as a thin ridge for the two to be
+on one conductor (a conductor is straight; between two phases the path crosses the background)."""
+
+
+def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, int, float, float, int]],
+                 ) -> list[tuple[int, int, float, float, int]]:
+    """Those of ``cands`` that are not on the joint's own conductor: on the straight path from the
+    joint at ``xy`` to the candidate, fewer than :data:`SAME_LINE_SHARE` of the samples (from 6 px
+    off either end, 2 px apart) stand ≥ :data:`LINE_CONTRAST_K` above or below both sides 3–4 px
+    across (the path's 3×3 neighbourhood, so a line off it by a pixel still counts). A part further
+    along the same conductor is not the same part on another phase, whatever the direction measured
+    at the joint (a wide part can bias it by 10–20°)."""
+    h, w = img.shape
+    out = []
+    across = np.array([-4.0, -3.0, 3.0, 4.0])
+    near = [(ox, oy) for ox in (-1, 0, 1) for oy in (-1, 0, 1)]
+    for c in cands:
+        dx, dy = c[0] - xy[0], c[1] - xy[1]
+        dist = float(np.hypot(dx, dy))
+        d = np.arange(6.0, dist - 6.0, 2.0)
+        if len(d) < 4:
+            out.append(c)
+            continue
+        ux, uy = dx / dist, dy / dist
+        cx, cy = xy[0] + d * ux, xy[1] + d * uy
+        sx = np.clip(np.rint(cx[:, None] - across[None, :] * uy).astype(np.intp), 0, w - 1)
+        sy = np.clip(np.rint(cy[:, None] + across[None, :] * ux).astype(np.intp), 0, h - 1)
+        side = img[sy, sx]
+        left, right = 0.5 * (side[:, 0] + side[:, 1]), 0.5 * (side[:, 2] + side[:, 3])
+        mid = np.stack([img[np.clip(np.rint(cy).astype(np.intp) + oy, 0, h - 1),
+                            np.clip(np.rint(cx).astype(np.intp) + ox, 0, w - 1)] for ox, oy in near])
+        bright = np.minimum(mid.max(axis=0) - left, mid.max(axis=0) - right) >= LINE_CONTRAST_K
+        dark = np.minimum(left - mid.min(axis=0), right - mid.min(axis=0)) >= LINE_CONTRAST_K
+        if (bright | dark).mean() < SAME_LINE_SHARE:
+            out.append(c)
+    return out
 
 
 def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, int]], angle_deg: float,
