@@ -37,6 +37,10 @@ further along a conductor (whose direction a wide part at the joint biases by 10
 of phases. Project choice."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
+PARALLEL_THETA_DEG = np.arange(-20.0, 20.1, 5.0)
+"""Directions (° from the joint's conductor as measured at the joint) in which a peer's own conductor
+is sought (:func:`on_parallel_line`): the direction measured on a short, wide part is off by up to
+15–20°, so the peers' conductors are accepted within that of it."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
 textured background makes weaker maxima along it). Project choice."""
@@ -240,7 +244,7 @@ def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, 
         todo = ~ok
         if not todo.any():
             break
-        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + ALONG_THETA_DEG), border)
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + PARALLEL_THETA_DEG), border)
         ok[np.nonzero(todo)[0]] = o
     return [c for c, k in zip(cands, ok, strict=True) if k]
 
