@@ -67,7 +67,9 @@ PEER_EXCESS_RATIO = 1.2
 the joint's plus :data:`irpatrol.analysis.ridges.MIN_EXCESS_K`: the faulty part is the healthy part
 plus the fault's heat, so a healthy phase does not stand out from its surroundings much more than
 the faulty one does (the ring excess also depends on what lies behind each part, hence the margin).
-Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. Project choice."""
+Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. A part that
+reads as warm as the joint (within the camera's accuracy) is a peer whatever its excess: it makes no
+defect of the joint, only a healthy reading of it. Project choice."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,8 +134,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         unseen = False
         if row is None:  # the other phases' conductors may not show against the ground (docs/physics.md §9)
-            lone = [c for c, off in zip(pool, off_lines, strict=True)
-                    if off and c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K and c not in par]
+            lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
+                c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
             row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
             unseen = row is not None
         if row is None and i < MAX_ALONG:
