@@ -131,13 +131,11 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(j)
             continue
         par = off_own_line(img, j.xy, on_parallel_line(img, pool, j.angle_deg, border))
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
-        unseen = False
-        if row is None:  # the other phases' conductors may not show against the ground (docs/physics.md §9)
-            lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
-                c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
-            row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
-            unseen = row is not None
+        # the other phases' conductors may not show against the ground (docs/physics.md §9)
+        lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
+            c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
+        row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        unseen = row is not None and any((c[0], c[1]) in row for c in lone)
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
