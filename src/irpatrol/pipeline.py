@@ -16,7 +16,8 @@ from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
-from irpatrol.conditions import CAMERA_ACCURACY, Conditions
+from irpatrol.analysis.phases import in_row
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
 from irpatrol.diagnosis import Diagnosis, diagnose
 from irpatrol.errors import ParameterError
 from irpatrol.radiometry import Thermogram
@@ -101,7 +102,7 @@ def examine(
     ifov_mrad: float | None = None,
     heating: str | None = None,
     accuracy: tuple[float, float] = CAMERA_ACCURACY,
-    detector: str = "regions",
+    detector: str = "auto",
 ) -> Examination:
     """Find the hotspots of ``thermogram`` and diagnose each against ``standard`` for ``device``.
 
@@ -127,15 +128,16 @@ def examine(
         (default ±2 K or 2 %, :data:`irpatrol.conditions.CAMERA_ACCURACY`).
 
     detector:
-        "regions" (default): warm regions over the local background
-        (:func:`irpatrol.analysis.find_hotspots`). "structure": hot joints as the local excess over the
-        line structure they sit on (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`:
-        compact maxima on conductors, T2 from the other phases in a row or the same conductor away
-        from the joint, nothing off the structure) — for aerial views of a line; on a rooftop street
-        frame (the shared DJI H20T sample) it takes pipes and roof edges for conductors, so it is
-        not the default yet. "auto": the structure reading for an aerial view (object distance
-        unknown or at least :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user
-        reference region when it confirms any compact maximum on a line, else the regions.
+        "auto" (default): for an aerial view (object distance unknown or at least
+        :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user reference region, when the
+        structure reading confirms any compact maximum on a line, its joints, each replaced by the
+        region reading's hotspot at the same place where that one has the better reference, and the
+        region reading's other hotspots as off the structure (:func:`_merged`); else the regions.
+        "structure": hot joints as the local excess over the line structure they sit on
+        (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`: compact maxima on conductors,
+        T2 from two other phases in a row that read alike or the same conductor away from the joint,
+        nothing off the structure; docs/detector.md). "regions": warm regions over the local
+        background (:func:`irpatrol.analysis.find_hotspots`), the reading of hand-held close-ups.
 
     Raises whatever ``diagnose`` raises for an unknown standard or device, also when the frame
     has no hotspot.
@@ -155,13 +157,18 @@ def examine(
     hotspots = None
     if detector not in DETECTORS:
         raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
+    joints: list[Hotspot] = []
     if detector == "structure" or (detector == "auto" and reference_bbox is None and _aerial(conditions)):
         t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
             background(celsius).ambient_c, "background-median")
         joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
                                                 ifov_mrad=ifov_mrad, accuracy=accuracy)
-        if confirmed or detector == "structure":
+        if detector == "structure":
             hotspots = joints
+        elif confirmed:
+            regions = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
+                                    conditions=conditions, ifov_mrad=ifov_mrad, accuracy=accuracy)
+            hotspots = _merged(celsius, joints, regions, accuracy)
     if hotspots is None:
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
@@ -181,6 +188,44 @@ def examine(
 
 DETECTORS = ("regions", "structure", "auto")
 """Hotspot readings :func:`examine` offers (see its ``detector`` parameter)."""
+
+
+def _inside(xy: tuple[int, int], bbox: BBox) -> bool:
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
+
+
+def _phase_set(celsius: np.ndarray, h: Hotspot, accuracy: tuple[float, float]) -> bool:
+    """Whether a region reading's hotspot has its three-phase set: T2 from two other parts
+    (``similar-component``, ``on_structure``) whose hottest readings agree within the camera's
+    accuracy — healthy phases carry the same load, so two that differ more are no healthy pair — and
+    that stand in a row with it as the phases of a crossarm do (:func:`irpatrol.analysis.phases.in_row`;
+    the rules of :func:`irpatrol.analysis.phases.phase_row`)."""
+    if not h.on_structure or h.t2_source != "similar-component" or len(h.peer_bboxes) < 2:
+        return False
+    boxes = [b for b in h.peer_bboxes[:2] if b[2] > 0 and b[3] > 0]
+    if len(boxes) < 2:
+        return False
+    peaks = [float(celsius[y: y + hh, x: x + w].max()) for x, y, w, hh in boxes]
+    centre = [(x + 0.5 * w, y + 0.5 * hh) for x, y, w, hh in (h.bbox, *boxes)]
+    return max(peaks) - min(peaks) <= accuracy_k(min(peaks), accuracy) and in_row(*centre)
+
+
+def _merged(celsius: np.ndarray, joints: list[Hotspot], regions: list[Hotspot],
+            accuracy: tuple[float, float]) -> list[Hotspot]:
+    """The ``auto`` reading of an aerial frame that shows line structure: the structure reading's
+    joints and the region reading's hotspots with their three-phase set (:func:`_phase_set`), the
+    latter in place of a joint at the same place that has no reference from the other phases
+    (the issue's order: the same part on another phase first); the region reading's other hotspots
+    stay, off the line structure (``on_structure`` False: no relative criterion applies, issue 10
+    item 3). Hottest first."""
+    sets = [r for r in regions if _phase_set(celsius, r, accuracy)]
+    out = [j if j.t2_source == "similar-component" else next((r for r in sets if _inside(j.max_xy, r.bbox)),
+                                                               j) for j in joints]
+    out += [r for r in sets if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
+    out += [dataclasses.replace(r, on_structure=False) for r in regions
+            if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
+    return sorted(out, key=lambda h: -h.t_max_c)
 
 
 def _aerial(conditions: Conditions) -> bool:
@@ -224,6 +269,8 @@ def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, he
     if h.t2_source == "same-conductor" and h.t2_c is not None:
         deficit = max(0.0, h.t0_c - h.t2_c)
         accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
+    if h.reference_margin_k:
+        accuracy = (accuracy[0] + h.reference_margin_k, accuracy[1])
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,

@@ -4,6 +4,8 @@ the structure is graded (item 3)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
@@ -109,3 +111,34 @@ def test_detector_choice() -> None:
     close = examine(scene, ambient_c=AMBIENT_C, detector="auto", conditions=Conditions(distance_m=1.0))
     regions = examine(scene, ambient_c=AMBIENT_C, detector="regions", conditions=Conditions(distance_m=1.0))
     assert [f.hotspot.bbox for f in close.hotspots] == [f.hotspot.bbox for f in regions.hotspots]
+
+
+def test_rooftop_pipes_of_a_real_street_frame_are_no_phase_set(samples: Path) -> None:
+    # the DJI H20T rooftop (HVAC units and their pipes in the sun): warm spots in a row by chance
+    # read unlike each other or sit on no conductor parallel to the "joint's": no reference, no defect
+    from irpatrol.radiometry import read
+
+    thermogram = read(samples / "dji_h20t_dirp.jpg")
+    for device in ("parallel-groove-clamp", "terminal-clamp"):
+        assert _defects(examine(thermogram, device=device, detector="structure")) == []
+
+
+
+def test_the_default_reading_grades_the_demo_clamp_against_its_neighbour_phases() -> None:
+    # the demo's pole N14 in the field-like flight frames, read by examine's default (auto): found and
+    # graded serious or worse in every shot, against the neighbour phases' reading in nearly all
+    from irpatrol.simulate.flight_frame import render_view
+
+    referenced = 0
+    for shot in range(6):
+        view = render_view(width=640, height=512, ambient_c=22.0, distance_m=5.0 + 0.3 * shot, jitter=(0, 0),
+                           hot={"B": ("terminal-clamp", 75.0)}, seed=(7, shot), noise_k=0.05)
+        x, y, w, h = view.parts[1].bbox
+        ex = examine(view.celsius, device="terminal-clamp", ambient_c=22.0)
+        at = [f for f in ex.hotspots
+              if x - 3 <= f.hotspot.max_xy[0] < x + w + 3 and y - 3 <= f.hotspot.max_xy[1] < y + h + 3]
+        assert at and all(f.grade in ("serious", "critical") for f in at)
+        healthy = min(view.parts[0].peak_c, view.parts[2].peak_c)
+        referenced += any(f.hotspot.t2_source == "similar-component" and f.hotspot.t2_c is not None
+                          and abs(f.hotspot.t2_c - healthy) <= 1.0 for f in at)
+    assert referenced >= 5

@@ -123,6 +123,8 @@ class Hotspot:
     smallest trusted target) are set when the distance and the camera's IFOV are known, see
     :func:`trusted_target`. ``pattern`` is the thermal pattern, see :func:`thermal_pattern`;
     ``on_structure`` whether the region is confirmed as a part of the line, see :func:`on_structure`.
+    ``reference_margin_k`` (K) is added to the camera's accuracy when grading against this T2: how much
+    a reference of this kind may differ from the healthy part with no fault (0 for a confirmed one).
     """
 
     bbox: BBox
@@ -145,6 +147,7 @@ class Hotspot:
     min_target_m: float | None = None
     pattern: str = "local"
     on_structure: bool = True
+    reference_margin_k: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists for tuples and the contour, temperatures rounded to 0.001)."""

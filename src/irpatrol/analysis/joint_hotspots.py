@@ -25,6 +25,12 @@ REPORT_EXCESS_K = 1.0
 """Least compact excess (K, over everything on a ring around it) of a reported joint: twenty times
 the NETD of a 50 mK core; weaker maxima along a conductor come from the background behind a 1–2 px
 line showing through the optics blur (docs/physics.md §6). They still serve as peers. Project choice."""
+UNSEEN_PEER_MARGIN_K = 3.0
+"""Added to the camera's accuracy (K) when T2 comes from a row of parts whose conductors do not show:
+such a "part" may be a warm spot of the ground behind the line (±1–2 K of texture, docs/physics.md
+§2) or a part of another emissivity (1–3 K, §1), so a few kelvin over it are no evidence of a
+fault, while a hot joint tens of kelvin over it still is. As ``pipeline.SAME_CONDUCTOR_MARGIN_K``.
+Project choice."""
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
@@ -103,5 +109,6 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=peers,
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
-            pattern="local", on_structure=True))
+            pattern="local", on_structure=True,
+            reference_margin_k=UNSEEN_PEER_MARGIN_K if j.peers_unseen and j.t2_c is not None else 0.0))
     return found, len(joints)

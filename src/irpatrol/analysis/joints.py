@@ -34,7 +34,8 @@ import numpy as np
 
 from irpatrol.analysis.phases import (
     PEER_MIN_EXCESS_K,
-    along_axis,
+    off_own_line,
+    on_parallel_line,
     parts_along,
     phase_peers,
     phase_row,
@@ -61,13 +62,22 @@ along the conductor (:func:`parts_along`) and, failing a phase, the conductor is
 (:func:`conductor_far`); bounds the time per frame. A cooler joint without a phase row among the
 confirmed parts stays without T2."""
 
+PEER_EXCESS_RATIO = 1.2
+"""A part on no visible line is a peer of a joint only if its compact excess is at most this times
+the joint's plus :data:`irpatrol.analysis.ridges.MIN_EXCESS_K`: the faulty part is the healthy part
+plus the fault's heat, so a healthy phase does not stand out from its surroundings much more than
+the faulty one does (the ring excess also depends on what lies behind each part, hence the margin).
+Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. A part that
+reads as warm as the joint (within the camera's accuracy) is a peer whatever its excess: it makes no
+defect of the joint, only a healthy reading of it. Project choice."""
+
 
 @dataclass(frozen=True, eq=False)
 class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
     [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
-    ``none``)."""
+    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -77,6 +87,7 @@ class Joint:
     t2_c: float | None = None
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
+    peers_unseen: bool = False
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -110,25 +121,37 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
+    off_lines = np.ones(len(pool), bool)
+    for radius in LINE_RADII_PX:
+        if len(pool):
+            off_lines &= ~lines_through(img, pool_xy, radius, border=border)[0]
     out = []
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        par = [c for c, a in zip(pool, along_axis(img, pool_xy, j.angle_deg), strict=True) if a]
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+        par = off_own_line(img, j.xy, on_parallel_line(img, pool, j.angle_deg, border))
+        # the other phases' conductors may not show against the ground (docs/physics.md §9)
+        lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
+            c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
+        row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        unseen = row is not None and any((c[0], c[1]) in row for c in lone)
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
-            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown)
+            row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
-            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row))
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row,
+                                           peers_unseen=unseen))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
             grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
-        if peers:
+        # two healthy phases in a row with the joint, reading alike (the checks of :func:`phase_row`)
+        row = phase_row([(*joints[k].xy, joints[k].t1_c, joints[k].excess_k, 0) for k in peers],
+                        j.xy[0], j.xy[1], j.t1_c, j.angle_deg, None, accuracy_k) if len(peers) == 2 else None
+        if row is not None:
             t2 = min(joints[k].t1_c for k in peers)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
                                            peers_xy=tuple(joints[k].xy for k in peers)))

@@ -30,10 +30,17 @@ ROW_K_PER_PX = 0.01
 rows compete: 100 px of span count as 1 K of difference. Project choice."""
 ROW_TOLERANCE = 0.2
 """Largest distance of the middle part from the line through the outer two, in spacings."""
-ROW_ANGLE_DEG = 20.0
-"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line."""
+ROW_ANGLE_DEG = 30.0
+"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line at a
+right angle, and only a view nearly along the line foreshortens that below 30° in the frame; points
+further along a conductor (whose direction a wide part at the joint biases by 10–20°) are not a row
+of phases. Project choice."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
+PARALLEL_THETA_DEG = np.arange(-20.0, 20.1, 5.0)
+"""Directions (° from the joint's conductor as measured at the joint) in which a peer's own conductor
+is sought (:func:`on_parallel_line`): the direction measured on a short, wide part is off by up to
+15–20°, so the peers' conductors are accepted within that of it."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
 textured background makes weaker maxima along it). Project choice."""
@@ -55,7 +62,7 @@ def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) ->
 
 
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
-              angle_deg: float, img: np.ndarray | None = None,
+              angle_deg: float, img: np.ndarray | None = None, alike_k: float | None = None,
               ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
     of ``cands``, confirmed on a line or not — against warm ground a conductor may not show while its
@@ -64,7 +71,11 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     :data:`ROW_ANGLE_DEG`, within :data:`MAX_PHASE_SPACING_PX` (T2 is then the cooler of the two:
     the healthiest phase, so a second faulty phase does not hide the first). The corresponding parts of the
     three phases sit side by side on the crossarm (DL/T 664-2016 §8.4, ../shared/domain/standards.md
-    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). The best pair, or None."""
+    §4.3). With ``img``, each peer must be a part of its own (:func:`separate`). With ``alike_k`` (K),
+    the two peers must read alike within it: healthy phases carry the same load, so two healthy parts
+    differ by no more than the camera's accuracy; two parts that differ more are not a healthy pair of
+    phases (on the real frames seen so far: warm spots of roofs and pipes in a row by chance), and a
+    reference taken from them would be a guess. The best pair, or None."""
     a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
     a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0)
           & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= MAX_PHASE_SPACING_PX)]
@@ -90,10 +101,17 @@ def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t
     good = ((other[:, 0] >= 3.0)
             & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
             & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
+    if alike_k is not None:
+        good &= np.abs(a[i, 2] - a[j, 2]) <= alike_k
     if not good.any():
         return None
-    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest
-    k = int(np.argmin(np.where(good, np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span, np.inf)))
+    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest;
+    # among rows of peers that read alike, the warmest pair: the parts that stand out on the other
+    # phases' conductors, not points of the conductors, insulators or ground beside them
+    cost = np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span
+    if alike_k is not None:
+        cost = cost - np.minimum(a[i, 2], a[j, 2])
+    k = int(np.argmin(np.where(good, cost, np.inf)))
     return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
 
 
@@ -156,6 +174,79 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
         ok[np.nonzero(todo)[0]] = o
     return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
             for (px, py), k in zip(pts, ok, strict=True) if k]
+
+
+def in_row(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> bool:
+    """Whether three parts (x, y px) stand in a row as the phases of a crossarm do: the two shorter
+    sides of the triangle within :data:`SPACING_RATIO` of each other (≥ 3 px), the middle part within
+    :data:`ROW_TOLERANCE` of a spacing from the line through the outer two (the geometry of
+    :func:`phase_row`, without the conductor direction)."""
+    pts = np.array([a, b, c], dtype=np.float64)
+    d = np.array([np.hypot(*(pts[1] - pts[2])), np.hypot(*(pts[0] - pts[2])), np.hypot(*(pts[0] - pts[1]))])
+    k = int(np.argmax(d))  # the vertex opposite the longest side is the middle part
+    short = np.sort(d)[:2]
+    outer = [i for i in range(3) if i != k]
+    u = pts[outer[1]] - pts[outer[0]]
+    v = pts[k] - pts[outer[0]]
+    off = abs(u[0] * v[1] - u[1] * v[0]) / max(float(d[k]), 1e-9)
+    return bool(short[0] >= 3.0 and short[1] <= SPACING_RATIO * short[0] and off <= ROW_TOLERANCE * short[0])
+
+
+SAME_LINE_SHARE = 0.7
+"""Share of the path from a joint to a candidate peer that must read as a thin ridge for the two to be
+on one conductor (a conductor is straight; between two phases the path crosses the background)."""
+
+
+def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, int, float, float, int]],
+                 ) -> list[tuple[int, int, float, float, int]]:
+    """Those of ``cands`` that are not on the joint's own conductor: on the straight path from the
+    joint at ``xy`` to the candidate, fewer than :data:`SAME_LINE_SHARE` of the samples (from 6 px
+    off either end, 2 px apart) stand ≥ :data:`LINE_CONTRAST_K` above or below both sides 3–4 px
+    across (the path's 3×3 neighbourhood, so a line off it by a pixel still counts). A part further
+    along the same conductor is not the same part on another phase, whatever the direction measured
+    at the joint (a wide part can bias it by 10–20°)."""
+    h, w = img.shape
+    out = []
+    across = np.array([-4.0, -3.0, 3.0, 4.0])
+    near = [(ox, oy) for ox in (-1, 0, 1) for oy in (-1, 0, 1)]
+    for c in cands:
+        dx, dy = c[0] - xy[0], c[1] - xy[1]
+        dist = float(np.hypot(dx, dy))
+        d = np.arange(6.0, dist - 6.0, 2.0)
+        if len(d) < 4:
+            out.append(c)
+            continue
+        ux, uy = dx / dist, dy / dist
+        cx, cy = xy[0] + d * ux, xy[1] + d * uy
+        sx = np.clip(np.rint(cx[:, None] - across[None, :] * uy).astype(np.intp), 0, w - 1)
+        sy = np.clip(np.rint(cy[:, None] + across[None, :] * ux).astype(np.intp), 0, h - 1)
+        side = img[sy, sx]
+        left, right = 0.5 * (side[:, 0] + side[:, 1]), 0.5 * (side[:, 2] + side[:, 3])
+        mid = np.stack([img[np.clip(np.rint(cy).astype(np.intp) + oy, 0, h - 1),
+                            np.clip(np.rint(cx).astype(np.intp) + ox, 0, w - 1)] for ox, oy in near])
+        bright = np.minimum(mid.max(axis=0) - left, mid.max(axis=0) - right) >= LINE_CONTRAST_K
+        dark = np.minimum(left - mid.min(axis=0), right - mid.min(axis=0)) >= LINE_CONTRAST_K
+        if (bright | dark).mean() < SAME_LINE_SHARE:
+            out.append(c)
+    return out
+
+
+def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, int]], angle_deg: float,
+                     border: np.ndarray | None = None) -> list[tuple[int, int, float, float, int]]:
+    """Those of ``cands`` that sit on a thin ridge parallel (±5°) to a joint's conductor at
+    ``angle_deg``: the same part on another phase is a part on another conductor of the same line
+    (a warm spot of a roof or a vehicle in a row with the joint is not)."""
+    if not cands:
+        return []
+    pts = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
+    ok = np.zeros(len(pts), bool)
+    for radius in LINE_RADII_PX:
+        todo = ~ok
+        if not todo.any():
+            break
+        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + PARALLEL_THETA_DEG), border)
+        ok[np.nonzero(todo)[0]] = o
+    return [c for c, k in zip(cands, ok, strict=True) if k]
 
 
 def phase_peers(joints: Sequence[Any], i: int) -> tuple[int, ...]:

@@ -85,11 +85,11 @@ every simulated file (see :data:`OUTPUT_FORMAT`). About 45 counts/K at 25 °C; 0
 about −60…+560 °C at ε 0.95."""
 SCENES = ("field", "flat")
 """Frame styles of :class:`FlightSpec` ``scene``."""
-DEFAULT_SCENE = "flat"
-"""The frame style of simulated flights (``irpatrol simulate flight``, the demo, write_flight):
-still the schematic frames, because the default hotspot reader does not yet find the demo's hot
-clamp on pole N14 in the field-like frames (issue 10); ``--scene field`` draws those, with their
-visible photos."""
+DEFAULT_SCENE = "field"
+"""The frame style of simulated flights (``irpatrol simulate flight``, the demo, write_flight): the
+field-like frames with their visible photos; the default hotspot reader (``examine(detector="auto")``)
+finds and grades the demo's hot clamp on pole N14 in them. ``--scene flat`` draws the earlier
+schematic frames."""
 VISIBLE_SUFFIX = "_V.JPG"
 """The visible photo of shot ``IRP_00001.tiff`` is ``IRP_00001_V.JPG`` (DJI names its visible
 photos ``…_V.JPG`` / ``…_W.JPG`` beside the thermal ``…_T.JPG``)."""

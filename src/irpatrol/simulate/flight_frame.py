@@ -32,6 +32,10 @@ FLIGHT_IFOV_MRAD = 0.68
 """Pixel IFOV of the simulated flight camera at 640 px across: a 640×512, 17 µm core behind a
 25 mm lens (Zenmuse XT2 25 mm class), 17 µm / 25 mm = 0.68 mrad; a narrower frame keeps the field
 of view (the IFOV grows by 640 / width)."""
+OUTER_MARGIN = 0.06
+"""Least distance (fraction of the frame width) of an outer phase's part from the border of its third
+of the frame, so that ingest's ``phase_of`` reads it as A or C (a part is 10–30 px wide and sits
+on a slanted conductor a little off its insulator)."""
 FLIGHT_EMISSIVITY: dict[str, tuple[float, float]] = {
     **EMISSIVITY,
     "aluminium-bare": (0.5, 0.9),
@@ -98,7 +102,10 @@ def render_view(*, width: int, height: int, ambient_c: float, distance_m: float,
     tilt, fore = float(rng.uniform(-0.04, 0.04)), float(rng.uniform(0.92, 1.0))
     # the line runs away from the camera: conductors steep in the image
     slope = float(rng.uniform(2.5, 5.0)) * float(rng.choice([-1.0, 1.0]))
-    spacing = 0.7 / px_m * fore
+    # phases 0.7 m apart on the crossarm, wider (up to 1.0 m, as 10 kV crossarms are built) where the
+    # outer phases would otherwise leave their thirds of the frame (a long standoff, a narrow frame)
+    least = width / 6.0 + abs(jitter[0]) + OUTER_MARGIN * width
+    spacing = min(max(0.7 / px_m * fore, least), 1.0 / px_m * fore)
     anchors = tuple((cx + k * spacing, arm_y + tilt * k * spacing) for k in (-1, 0, 1))
     frame = layouts.Frame(px_m=px_m, ambient_c=ambient_c, sun=sun, load_rise_k=float(rng.uniform(2.0, 4.0)),
                           slope=slope, anchors=anchors, eps=eps, colours=vis.COLOURS)
