@@ -181,7 +181,7 @@ def override(
             old = defect.grade
             if grades.is_defect(finding.standard, grade):
                 defect.grade, defect.standard = grade, finding.standard
-                deadlines = policy or DeadlinePolicy.from_env()
+                deadlines = policy or DeadlinePolicy()
                 deadline = deadlines.deadline(grade, defect.found_at, defect.standard)
                 defect.deadline = deadline or defect.deadline
             record(

@@ -19,7 +19,7 @@ from irpatrol.registry.audit import record
 from irpatrol.registry.model import Finding, Patrol
 from irpatrol.reports.content import REPORT_META_KEYS
 from irpatrol.reports.why import explain
-from irpatrol.web.deps import AdminUser, AnalystUser, SessionDep, SettingsDep
+from irpatrol.web.deps import AdminUser, AnalystUser, DeadlinesDep, SessionDep, SettingsDep
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX
 
@@ -130,7 +130,8 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
 
 @router.post("/findings/{finding_id}/override", response_model=None)
 def override(finding_id: int, request: Request, user: AnalystUser, session: SessionDep,
-             reason: Annotated[str, Form()] = "", grade: Annotated[str | None, Form()] = None,
+             deadlines: DeadlinesDep, reason: Annotated[str, Form()] = "",
+             grade: Annotated[str | None, Form()] = None,
              component_kind: Annotated[str | None, Form()] = None,
              heating: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """The analyst's grade, component kind or heating type for a finding, with a reason (audited)."""
@@ -141,7 +142,8 @@ def override(finding_id: int, request: Request, user: AnalystUser, session: Sess
                  else f"{PREFIX}/viewer/{finding.image_id}")
     try:
         judgement.override(session, finding_id, reason=reason, grade=grade or None,
-                           component_kind=component_kind or None, heating=heating or None, user=user.username)
+                           component_kind=component_kind or None, heating=heating or None, user=user.username,
+                           policy=deadlines)
     except IrPatrolError as exc:
         session.rollback()
         return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
@@ -151,6 +153,7 @@ def override(finding_id: int, request: Request, user: AnalystUser, session: Sess
 
 @router.post("/viewer/{image_id}/findings", response_model=None)
 def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                deadlines: DeadlinesDep,
                 component_kind: Annotated[str, Form()] = "", bbox: Annotated[str | None, Form()] = None,
                 polygon: Annotated[str | None, Form()] = None,
                 reference_bbox: Annotated[str | None, Form()] = None,
@@ -161,7 +164,8 @@ def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings:
         f = judgement.add_manual_finding(
             session, image_id, component_kind=component_kind, bbox=_ints(bbox, 4, "box"),
             polygon=_polygon(polygon), reference_bbox=_ints(reference_bbox, 4, "reference"),
-            phase=(phase or "").strip() or None, data_dir=settings.data_dir, user=user.username)
+            phase=(phase or "").strip() or None, data_dir=settings.data_dir, user=user.username,
+            policy=deadlines)
     except NotFound:
         raise
     except IrPatrolError as exc:
