@@ -44,7 +44,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 async def get_deadlines(request: Request) -> DeadlinePolicy:
     """The repair deadlines of the settings the app was created with."""
-    return request.app.state.deadlines
+    return DeadlinePolicy.from_settings(request.app.state.settings)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

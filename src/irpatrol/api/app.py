@@ -32,7 +32,6 @@ from irpatrol.api.routes import (
 from irpatrol.config import Settings, ensure_secret_key, get_settings
 from irpatrol.db import make_engine, session_factory
 from irpatrol.http_security import install_http_security
-from irpatrol.registry.defects import DeadlinePolicy
 from irpatrol.registry.jobs import make_runner
 
 PUBLIC_ROUTERS = (health.router, auth.router)
@@ -87,7 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = sessions
     app.state.jobs = runner
-    app.state.deadlines = DeadlinePolicy.from_settings(settings)  # passed down to the services
     install_error_handlers(app)
     install_docs(app)
     install_http_security(app, settings.tile_url)

@@ -99,7 +99,11 @@ def order_by(sort: str | None, sorting: Sorting) -> list[ColumnElement[Any]]:
     return terms
 
 
-def _count(session: Session, stmt: Select[Any], count: Select[Any] | None) -> int:
+AnySelect = Select[*tuple[Any, ...]]
+"""A SELECT of any number of columns or entities."""
+
+
+def _count(session: Session, stmt: AnySelect, count: Select[Any] | None) -> int:
     if count is None:
         count = select(func.count()).select_from(stmt.order_by(None).subquery())
     return int(session.scalar(count) or 0)
@@ -107,7 +111,7 @@ def _count(session: Session, stmt: Select[Any], count: Select[Any] | None) -> in
 
 def search_page(
     session: Session,
-    stmt: Select[Any],
+    stmt: AnySelect,
     request: PageRequest,
     sorting: Sorting,
     *,
