@@ -15,11 +15,8 @@ from irpatrol.api.schemas.assets import (
     PoleRead,
 )
 from irpatrol.api.schemas.common import (
-    Language,
     Page,
     ReadModel,
-    Role,
-    ShortText,
 )
 from irpatrol.api.schemas.defects import (
     ComponentRef,
@@ -89,7 +86,6 @@ __all__ = [
     "ImportResult",
     "IngestRequest",
     "JobRead",
-    "Language",
     "Page",
     "PasswordChange",
     "PatrolCreate",
@@ -104,9 +100,7 @@ __all__ = [
     "PrecisionFigure",
     "ReadModel",
     "RecomputeRequest",
-    "Role",
     "SessionsEnded",
-    "ShortText",
     "StatsRead",
     "Token",
     "TransitionRequest",
