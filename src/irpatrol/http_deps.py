@@ -1,7 +1,8 @@
 """The dependencies both HTTP entry points declare (the API routes and the web pages), read from
 what the composition root :func:`irpatrol.api.app.create_app` put on ``app.state``: the settings
-the app was created with, one database session per request, the deadline policy built from
-those settings, and the role check. Nothing here reads the environment.
+the app was created with, one database session per request from its session factory, the
+deadline policy built from those settings, and the role check. Nothing here reads the
+environment.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.http_errors import status_for
 from irpatrol.registry import judgement, patrol_admin
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Finding, Patrol
@@ -70,8 +71,10 @@ def _back(request: Request, default: str) -> str:
     return path if path.startswith(PREFIX + "/") else default
 
 
-def _json_error(exc: IrPatrolError, lang: str, status: int = 422) -> JSONResponse:
-    return JSONResponse({"error": error_text(exc.message, lang)}, status_code=status)
+def _json_error(exc: IrPatrolError, lang: str) -> JSONResponse:
+    """The scripts' answer to an error: its message in ``lang``, with the status of the one
+    error-to-status table (:mod:`irpatrol.http_errors`)."""
+    return JSONResponse({"error": error_text(exc.message, lang)}, status_code=status_for(exc))
 
 
 def _draft_view(session: Session, draft: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -103,8 +106,6 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
             session, finding_id, emissivity=_float(emissivity, "emissivity"),
             distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
             data_dir=settings.data_dir)
-    except NotFound as exc:
-        return _json_error(exc, user.language, 404)
     except IrPatrolError as exc:
         return _json_error(exc, user.language)
     return JSONResponse(_draft_view(session, draft, user.language))
@@ -123,7 +124,7 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
             data_dir=settings.data_dir, user=user.username)
     except IrPatrolError as exc:
         session.rollback()
-        return _json_error(exc, user.language, 404 if isinstance(exc, NotFound) else 422)
+        return _json_error(exc, user.language)
     session.commit()
     return JSONResponse({"finding_id": f.id, "grade": f.grade, "t_max_c": f.t_max_c, "saved": True})
 
