@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from irpatrol.errors import ParameterError
 
-__all__ = ["MAX_PER_PAGE", "PageRequest", "ResultPage", "Sorting", "order_by", "search_page"]
+__all__ = ["MAX_PER_PAGE", "PageRequest", "ResultPage", "Sorting", "first_rows", "order_by", "search_page"]
 
 MAX_PER_PAGE = 500
 """Most rows one page may hold (the API's ``per_page`` limit)."""
@@ -126,3 +126,12 @@ def search_page(
     items: list[Any] = list(session.execute(cut).all()) if rows else list(session.scalars(cut).all())
     return ResultPage(items=items, total=_count(session, stmt, count), page=request.page,
                       per_page=request.per_page)
+
+
+def first_rows(
+    session: Session, stmt: AnySelect, sorting: Sorting, limit: int, *, rows: bool = False
+) -> list[Any]:
+    """The head of a list: the first ``limit`` rows of ``stmt`` in ``sorting``'s default order, with
+    no count (first entities, or whole rows with ``rows=True``)."""
+    cut = stmt.order_by(*order_by(None, sorting)).limit(limit)
+    return list(session.execute(cut).all()) if rows else list(session.scalars(cut).all())

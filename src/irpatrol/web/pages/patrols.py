@@ -8,18 +8,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import NotFound
-from irpatrol.registry.listing import PageRequest, Sorting, search_page
+from irpatrol.registry.listing import PageRequest, search_page
 from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
 from irpatrol.reports.content import REPORT_META_KEYS, is_demo_patrol, patrol_report
 from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.queries import NEWEST_PATROLS
 from irpatrol.web.render import page
 from irpatrol.web.thumbs import PALETTES
 
 router = APIRouter()
 PER_PAGE = 100
-NEWEST_FIRST = Sorting(columns={"date": Patrol.date}, default="-date", tiebreak=Patrol.id,
-                       tiebreak_follows=True)
-"""The list's order: the newest patrol first."""
 
 
 @router.get("/patrols", response_class=HTMLResponse)
@@ -40,7 +38,7 @@ def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: i
         .outerjoin(findings, findings.c.patrol_id == Patrol.id)
         .options(selectinload(Patrol.crew), selectinload(Patrol.feeders).selectinload(PatrolFeeder.feeder))
     )
-    found = search_page(session, stmt, PageRequest(page=max(page_no, 1), per_page=PER_PAGE), NEWEST_FIRST,
+    found = search_page(session, stmt, PageRequest(page=max(page_no, 1), per_page=PER_PAGE), NEWEST_PATROLS,
                         count=select(func.count(Patrol.id)), rows=True)
     rows, total, pages = found.items, found.total, found.pages
     return page(request, session, user, "patrols.html", nav="patrols", rows=rows, total=total,

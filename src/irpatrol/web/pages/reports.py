@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from irpatrol.errors import NotFound
 from irpatrol.http_files import attachment
+from irpatrol.registry.listing import first_rows
 from irpatrol.registry.model import Area, Defect, Feeder, Patrol, Pole
 from irpatrol.registry.workflow import CLOSED
 from irpatrol.reports import exports
@@ -20,6 +21,7 @@ from irpatrol.reports.scope import DEFAULT_CLOSED_DAYS, MAX_CLOSED_DAYS
 from irpatrol.reports.timefmt import local
 from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
 from irpatrol.web.pages.ledger import ledger_filters
+from irpatrol.web.queries import NEWEST_PATROLS
 from irpatrol.web.render import page
 
 router = APIRouter()
@@ -47,8 +49,7 @@ def reports_page(request: Request, user: WebUser, session: SessionDep) -> HTMLRe
         .options(joinedload(Feeder.area)).order_by(Feeder.name)
     ).all()
     areas = session.scalars(select(Area.name).order_by(Area.name)).all()
-    patrols = session.scalars(select(Patrol).order_by(Patrol.date.desc(), Patrol.id.desc())
-                              .limit(RECENT_PATROLS)).all()
+    patrols = first_rows(session, select(Patrol), NEWEST_PATROLS, RECENT_PATROLS)
     today = (local(datetime.now(UTC)) or datetime.now(UTC)).date()
     return page(request, session, user, "reports.html", nav="reports", feeders=feeders, areas=areas,
                 patrols=patrols, date_to=today, date_from=today - timedelta(days=30),
