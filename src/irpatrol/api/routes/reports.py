@@ -35,7 +35,7 @@ def _check(name: str, values: list[str] | None, allowed: list[str]) -> None:
         raise ParameterError(f"unknown {name} {', '.join(unknown)}; one of {', '.join(allowed)}")
 
 
-class LedgerQuery:
+class LedgerParams:
     """The ledger's filters (as ``GET /defects``) and sort."""
 
     def __init__(
@@ -96,7 +96,7 @@ def patrol_report(patrol_id: RecordId, fmt: Format, user: ViewerUser, session: S
 
 
 @router.get("/ledger.{fmt}", response_class=Response, responses=_responses("ledger", None))
-def ledger(fmt: Format, user: ViewerUser, session: SessionDep, query: Annotated[LedgerQuery, Depends()],
+def ledger(fmt: Format, user: ViewerUser, session: SessionDep, query: Annotated[LedgerParams, Depends()],
            lang: LangQuery = None) -> Response:
     """The defect ledger (defects matching the filters) as an Excel workbook (``.xlsx``) or CSV
     (``.csv``, UTF-8)."""
@@ -104,7 +104,7 @@ def ledger(fmt: Format, user: ViewerUser, session: SessionDep, query: Annotated[
     return _export(session, "ledger", fmt, chosen, _lang(lang, user))
 
 
-class PeriodQuery:
+class PeriodParams:
     """The period (inclusive local dates) and optionally one area."""
 
     def __init__(
@@ -129,7 +129,7 @@ def feeder_report(feeder_id: RecordId, fmt: Format, user: ViewerUser, session: S
 
 @router.get("/period.{fmt}", response_class=Response, responses=_responses("period", "No such area"))
 def period_report(fmt: Format, user: ViewerUser, session: SessionDep, settings: SettingsDep,
-                  period: Annotated[PeriodQuery, Depends()], lang: LangQuery = None) -> Response:
+                  period: Annotated[PeriodParams, Depends()], lang: LangQuery = None) -> Response:
     """The period report as PDF or Excel: patrols flown and defects found between two dates."""
     query = exports.PeriodQuery(period.date_from, period.date_to, area=period.area,
                                 data_dir=settings.data_dir)
