@@ -157,5 +157,5 @@ def test_feeder_and_period_reports(
     for edge in ({"from": "9999-12-30", "to": "9999-12-31"}, {"from": "0001-01-01", "to": "0001-01-02"}):
         for suffix in ("pdf", "xlsx"):
             r = client.get(f"/reports/period.{suffix}", params=edge, headers=headers["viewer"])
-            assert r.status_code == 422 and "1970 to 2999" in r.text, (edge, r.text)
+            assert r.status_code == 422 and "1900–2999" in r.text, (edge, r.text)
     assert client.get("/reports/period.pdf", params=period).status_code == 401

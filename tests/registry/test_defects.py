@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from irpatrol.errors import Conflict, InputError, NotFound
+from irpatrol.errors import Conflict, InputError, NotFound, ParameterError
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.defects import DeadlinePolicy, detail, list_defects, open_defect, overdue, transition
 from irpatrol.registry.model import AuditLog, Defect, DefectEvent, Pole
@@ -29,12 +30,6 @@ def test_deadline_policy_by_grade() -> None:
     assert p.deadline("serious", t) == t + timedelta(days=30)
     assert p.deadline("general", t) == t + timedelta(days=180)
     assert p.deadline("none", t) is None
-    env = DeadlinePolicy.from_env({"IRPATROL_DEADLINE_CRITICAL_H": "8", "IRPATROL_DEADLINE_GENERAL_D": "90"})
-    assert env.critical == timedelta(hours=8) and env.general == timedelta(days=90)
-    with pytest.raises(InputError):
-        DeadlinePolicy.from_env({"IRPATROL_DEADLINE_SERIOUS_D": "soon"})
-    with pytest.raises(InputError, match="greater than 0"):
-        DeadlinePolicy.from_env({"IRPATROL_DEADLINE_CRITICAL_H": "0"})
 
 
 def test_deadline_policy_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +43,7 @@ def test_deadline_policy_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch
         30.0,
         180.0,
     )
-    assert DeadlinePolicy.from_settings(defaults) == DeadlinePolicy() == DeadlinePolicy.from_env()
+    assert DeadlinePolicy.from_settings(defaults) == DeadlinePolicy()
     own = DeadlinePolicy.from_settings(Settings(deadline_critical_h=12, deadline_general_days=90))
     assert own == DeadlinePolicy(critical=timedelta(hours=12), general=timedelta(days=90))
     # the environment variable names of before keep working, and the field names with the prefix too
@@ -57,13 +52,26 @@ def test_deadline_policy_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("IRPATROL_DEADLINE_GENERAL_DAYS", "120")
     s = Settings()
     assert (s.deadline_critical_h, s.deadline_serious_days, s.deadline_general_days) == (6.0, 7.0, 120.0)
-    assert DeadlinePolicy.from_env() == DeadlinePolicy(
+    assert DeadlinePolicy.from_settings(s) == DeadlinePolicy(
         critical=timedelta(hours=6), serious=timedelta(days=7), general=timedelta(days=120)
     )
-    # a mapping given to from_env is read alone (os.environ's overrides do not leak into it)
-    assert DeadlinePolicy.from_env({"IRPATROL_DEADLINE_GENERAL_D": "60"}) == DeadlinePolicy(
-        general=timedelta(days=60)
-    )
+    monkeypatch.setenv("IRPATROL_DEADLINE_SERIOUS_D", "soon")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_no_service_reads_the_deadlines_from_the_environment(
+    session: Session, poles: list[Pole], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edges build the policy from their settings and pass it down; a call without one takes
+    the defaults whatever the environment says."""
+    monkeypatch.setenv("IRPATROL_DEADLINE_CRITICAL_H", "6")
+    t = datetime(2026, 7, 1, tzinfo=UTC)
+    d = open_defect(session, grade="critical", pole_id=poles[0].id, found_at=t)
+    assert d.deadline is not None and d.deadline.replace(tzinfo=UTC) == t + timedelta(hours=24)
+    own = DeadlinePolicy(critical=timedelta(hours=2))
+    d = open_defect(session, grade="critical", pole_id=poles[1].id, found_at=t, policy=own)
+    assert d.deadline is not None and d.deadline.replace(tzinfo=UTC) == t + timedelta(hours=2)
 
 
 def test_transition_writes_event_and_audit(session: Session, poles: list[Pole]) -> None:
@@ -132,7 +140,7 @@ def test_list_filters_sort_and_pages(session: Session, poles: list[Pole]) -> Non
     assert by_pole.total == 3 and all(d.pole_id == poles[0].id for d in by_pole.items)
     assert list_defects(session, {"feeder": "F1"}).total == 30
     assert list_defects(session, {"feeder": "other"}).total == 0
-    with pytest.raises(InputError, match="unknown sort"):
+    with pytest.raises(ParameterError, match="cannot sort by 'colour'"):
         list_defects(session, None, sort="colour")
     with pytest.raises(InputError, match="unknown defect filter"):
         list_defects(session, {"colour": "red"})

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from irpatrol.errors import Conflict, InputError, NotFound
+from irpatrol.http_errors import STATUS_BY_ERROR
 from irpatrol.web import errors
 from irpatrol.web.i18n import LABELS, header_language
 from irpatrol.web.views import install
@@ -68,7 +69,7 @@ def test_an_anonymous_chinese_browser_gets_chinese(anonymous: TestClient) -> Non
     r = anonymous.get("/ui/fail/conflict", headers={"accept-language": "zh"})
     assert r.status_code == 409 and "当前无法执行" in r.text and "用户 x 已存在。" in r.text
     r = anonymous.get("/ui/fail/input", headers={"accept-language": "zh-TW"})
-    assert r.status_code == 400 and "无法完成" in r.text and "a message no label knows" in r.text
+    assert r.status_code == 422 and "输入无效" in r.text and "a message no label knows" in r.text
 
 
 def test_an_anonymous_request_defaults_to_english(anonymous: TestClient) -> None:
@@ -90,7 +91,7 @@ def test_header_language(header: str | None, lang: str) -> None:
 def test_every_label_of_the_error_pages_has_both_languages() -> None:
     template = (Path(errors.__file__).parent / "templates" / "error.html").read_text()
     keys = set(re.findall(r"t\('(\w+)'\)", template))
-    keys |= {f"error_{code}" for _, code in errors.STATUS} | {"error_other", "err_no_record", "err_role"}
+    keys |= {f"error_{code}" for _, code in STATUS_BY_ERROR} | {"error_other", "err_no_record", "err_role"}
     assert {"back", "app_name"} <= keys
     for key in sorted(keys):
         en, zh = LABELS[key]

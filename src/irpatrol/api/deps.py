@@ -1,20 +1,39 @@
-"""Dependencies every route declares: settings, a database session, and the current user
-at or above a role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser``)."""
+"""Dependencies every route declares: settings, a database session and the deadline policy (shared
+with the web pages, :mod:`irpatrol.http_deps`), the current user of the bearer token at or above a
+role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser``) and a list's page."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
 
-from irpatrol.config import Settings, ensure_secret_key
-from irpatrol.db import transactional
-from irpatrol.errors import PermissionDenied
+from irpatrol.config import ensure_secret_key
+from irpatrol.http_deps import DeadlinesDep, SessionDep, SettingsDep, check_role, get_session, get_settings
 from irpatrol.registry import auth
+from irpatrol.registry.listing import MAX_PER_PAGE, PageRequest
 from irpatrol.registry.model import User
+
+__all__ = [
+    "MAX_ID",
+    "AdminUser",
+    "AnalystUser",
+    "DeadlinesDep",
+    "IdFilter",
+    "PageDep",
+    "PilotUser",
+    "RecordId",
+    "SessionDep",
+    "SettingsDep",
+    "ViewerUser",
+    "get_current_user",
+    "get_session",
+    "get_settings",
+    "page_params",
+    "require",
+]
 
 MAX_ID = 2_147_483_647
 """Largest record id accepted in a path or query (fits every backend's integer column)."""
@@ -24,20 +43,6 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 """An optional record id in the query string, to filter a list by."""
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
-
-
-async def get_settings(request: Request) -> Settings:
-    """The settings the app was created with (async: no thread-pool hop for a pure lookup)."""
-    return request.app.state.settings
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the route returns, rolled back on error."""
-    yield from transactional(request.app.state.session_factory)
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_user(
@@ -54,9 +59,7 @@ def require(role: str) -> Callable[..., Awaitable[User]]:
     auth.role_rank(role)
 
     async def current_user_with_role(user: Annotated[User, Depends(get_current_user)]) -> User:
-        if not auth.has_role(user.role, role):
-            raise PermissionDenied(f"role {user.role!r} may not do this; {role!r} or above is required")
-        return user
+        return check_role(user, role)
 
     current_user_with_role.__name__ = f"require_{role}"
     return current_user_with_role
@@ -68,26 +71,17 @@ AnalystUser = Annotated[User, Depends(require("analyst"))]
 AdminUser = Annotated[User, Depends(require("admin"))]
 
 
-class PageParams:
-    """``?page=&per_page=&sort=`` of every list endpoint (pages count from 1)."""
-
-    def __init__(
-        self,
-        page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
-        per_page: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
-        sort: Annotated[
-            str | None,
-            Query(max_length=64, description="Field to sort by; prefix with '-' for descending"),
-        ] = None,
-    ) -> None:
-        self.page = page
-        self.per_page = per_page
-        self.sort = sort
-
-    @property
-    def offset(self) -> int:
-        """Rows to skip before this page."""
-        return (self.page - 1) * self.per_page
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page")] = 50,
+    sort: Annotated[
+        str | None,
+        Query(max_length=64, description="Field to sort by; prefix with '-' for descending"),
+    ] = None,
+) -> PageRequest:
+    """``?page=&per_page=&sort=`` of every list endpoint (pages count from 1), for
+    :func:`irpatrol.registry.listing.search_page`."""
+    return PageRequest(page=page, per_page=per_page, sort=sort)
 
 
-PageDep = Annotated[PageParams, Depends()]
+PageDep = Annotated[PageRequest, Depends(page_params)]

@@ -1,19 +1,6 @@
-"""The one translation of the irpatrol error tree into HTTP responses.
-
-=======================================  ======
-error                                    status
-=======================================  ======
-``registry.auth.AuthenticationFailed``   401 (with ``WWW-Authenticate: Bearer``)
-``registry.auth.LoginThrottled``         429 (with ``Retry-After``)
-``PermissionDenied``                     403
-``NotFound``                             404
-``Conflict``                             409
-``UploadTooLarge``                       413
-``InputError`` / ``ParameterError``      422
-``PlanningError``                        422
-any other ``IrPatrolError``              400
-database busy (locked, lock timeout)     503 (with ``Retry-After``)
-=======================================  ======
+"""The API's rendering of errors: an IrPatrolError becomes JSON with the status of the one
+error-to-status table (:mod:`irpatrol.http_errors`, shared with the web pages); a busy database
+(locked, lock timeout) becomes 503 with ``Retry-After``.
 
 The body is ``{"detail": "<message>", "error": "<ErrorClass>"}``.
 """
@@ -25,51 +12,23 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from irpatrol.db import BUSY_RETRY_AFTER_S, is_database_busy
-from irpatrol.errors import (
-    Conflict,
-    InputError,
-    IrPatrolError,
-    NotFound,
-    ParameterError,
-    PermissionDenied,
-    PlanningError,
-)
-from irpatrol.registry.auth import AuthenticationFailed, LoginThrottled
+from irpatrol.errors import IrPatrolError
+from irpatrol.http_errors import STATUS_BY_ERROR, UploadTooLarge, headers_for, status_for
 
-
-class UploadTooLarge(InputError):
-    """An upload longer than ``settings.upload_limit_bytes``."""
-
-
-STATUS_BY_ERROR: tuple[tuple[type[IrPatrolError], int], ...] = (
-    (AuthenticationFailed, 401),
-    (LoginThrottled, 429),
-    (PermissionDenied, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-    (UploadTooLarge, 413),
-    (InputError, 422),
-    (ParameterError, 422),
-    (PlanningError, 422),
-)
-"""Most specific first: the first class an error is an instance of gives its status."""
-
-
-def status_for(exc: IrPatrolError) -> int:
-    """HTTP status for an irpatrol error (400 when no row matches)."""
-    return next((status for cls, status in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+__all__ = [
+    "ERROR_RESPONSES",
+    "STATUS_BY_ERROR",
+    "UploadTooLarge",
+    "install_error_handlers",
+    "status_for",
+]
 
 
 async def irpatrol_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """Render an IrPatrolError as JSON with its status."""
     assert isinstance(exc, IrPatrolError)
-    status = status_for(exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if isinstance(exc, LoginThrottled):
-        headers = {"Retry-After": str(exc.retry_after_s)}
-    return JSONResponse(
-        {"detail": str(exc), "error": type(exc).__name__}, status_code=status, headers=headers
-    )
+    body = {"detail": str(exc), "error": type(exc).__name__}
+    return JSONResponse(body, status_code=status_for(exc), headers=headers_for(exc))
 
 
 async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:

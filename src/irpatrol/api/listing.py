@@ -1,5 +1,5 @@
-"""Read-side helpers for routes: one record by id (404 otherwise), and paging for list endpoints
-(one query, a whitelist of sort keys, a total count)."""
+"""Read-side helpers for routes: one record by id (404 otherwise), and a page of a list endpoint
+through the registry's one search/sort/paginate helper (:mod:`irpatrol.registry.listing`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from irpatrol.api.deps import PageParams
 from irpatrol.api.schemas import Page
-from irpatrol.errors import NotFound, ParameterError
+from irpatrol.errors import NotFound
+from irpatrol.registry.listing import PageRequest, Sorting, search_page
+
+__all__ = ["get_record", "paginate"]
 
 
 def get_record[M](session: Session, model: type[M], record_id: int, **options: Any) -> M:
@@ -24,38 +26,20 @@ def get_record[M](session: Session, model: type[M], record_id: int, **options: A
     return record
 
 
-def order_by(sort: str | None, columns: Mapping[str, Any], default: str) -> list[ColumnElement[Any]]:
-    """ORDER BY terms for ``sort`` (``field`` or ``-field``, comma-separated), with the id as a
-    final tie-breaker; ParameterError naming the allowed fields for anything else."""
-    terms: list[ColumnElement[Any]] = []
-    for part in (sort or default).split(","):
-        key = part.strip()
-        descending = key.startswith("-")
-        key = key.lstrip("-+")
-        if key not in columns:
-            raise ParameterError(f"cannot sort by {key!r}; one of {', '.join(sorted(columns))}")
-        column = columns[key]
-        terms.append(column.desc() if descending else column.asc())
-    if "id" in columns:
-        terms.append(columns["id"].asc())
-    return terms
-
-
 def paginate[T: BaseModel](
     session: Session,
     stmt: Select[Any],
-    page: PageParams,
+    page: PageRequest,
     item: type[T],
     *,
     columns: Mapping[str, Any],
     default_sort: str = "id",
 ) -> Page[T]:
-    """One page of ``stmt`` (one entity per row), each row read into ``item``."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(*order_by(page.sort, columns, default_sort)).offset(page.offset).limit(page.per_page)
-    ).all()
+    """One page of ``stmt`` (one entity per row) sorted by ``columns`` (the id breaks ties), each
+    row read into ``item``."""
+    sorting = Sorting(columns=columns, default=default_sort, tiebreak=columns.get("id"))
+    found = search_page(session, stmt, page, sorting)
     return Page[item].model_validate(  # type: ignore[valid-type]
-        {"items": list(rows), "total": total, "page": page.page, "per_page": page.per_page},
+        {"items": found.items, "total": found.total, "page": found.page, "per_page": found.per_page},
         from_attributes=True,
     )

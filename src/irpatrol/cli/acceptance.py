@@ -343,7 +343,7 @@ def report(
     lang: LangOpt = "en",
 ) -> None:
     """Write the acceptance report: PDF, or Excel when OUT ends in .xlsx."""
-    from irpatrol.reports.fieldwork import report_file
+    from irpatrol.reports.exports import report_file
 
     fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "pdf"
     with factory()() as s:

@@ -184,8 +184,9 @@ def defects_add(
     json_out: JsonOpt = False,
 ) -> None:
     """Record a defect seen on site (visual or structural) with GPS and photos; it starts as ``new``."""
+    from irpatrol.config import get_settings
     from irpatrol.registry.assets import get_pole
-    from irpatrol.registry.defects import open_defect, summary
+    from irpatrol.registry.defects import DeadlinePolicy, open_defect, summary
 
     who = user_or_login(user)
     check_photos(photo)
@@ -200,6 +201,7 @@ def defects_add(
             user=who,
             lat=lat if lat is not None else p.lat,
             lon=lon if lon is not None else p.lon,
+            policy=DeadlinePolicy.from_settings(get_settings()),
         )
         attach_photos(session, photo, defect_id=d.id, user=who, lat=lat, lon=lon)
         session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,6 +22,35 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
+Out = Annotated[list[Path] | None, typer.Option(
+    "--out", help="File to write, its format named by its suffix (e.g. .pdf, .xlsx, .csv); repeatable.")]
+
+
+def _targets(kind: str, named: dict[str, Path | None], out: list[Path] | None) -> list[tuple[str, Path]]:
+    """(format, file) of every file asked for: the per-format options, then ``--out`` files whose
+    suffix is one of the formats :data:`irpatrol.reports.exports.EXPORTERS` has for ``kind``."""
+    from irpatrol.reports.exports import formats
+
+    targets = [(fmt, path) for fmt, path in named.items() if path is not None]
+    for path in out or ():
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in formats(kind):
+            known = ", ".join(formats(kind))
+            raise ParameterError(f"--out {path}: the suffix names the format, one of {known}")
+        targets.append((fmt, path))
+    if not targets:
+        options = " and/or ".join(f"--{fmt} FILE" for fmt in named)
+        raise ParameterError(f"give {options} (or --out FILE)")
+    return targets
+
+
+def _export(session: Any, kind: str, query: Any, targets: list[tuple[str, Path]], lang: str) -> list[str]:
+    """Write ``kind`` chosen by ``query`` to each (format, file) of ``targets``; the files written."""
+    from irpatrol.reports.exports import export
+
+    return [_write(path, export(session, kind, fmt, query, lang).data) for fmt, path in targets]
+
+
 @report_app.command("patrol")
 @handles_errors
 def patrol(
@@ -32,13 +61,13 @@ def patrol(
     """Write the PDF patrol report (cover, summary, one section per defect) of patrol ID."""
     from irpatrol.config import get_settings
     from irpatrol.db import session_scope
-    from irpatrol.reports.service import patrol_pdf
+    from irpatrol.reports.exports import RecordQuery, export
 
     settings = get_settings()
     with session_scope(settings) as session:
-        data = patrol_pdf(session, patrol_id, lang=_check_lang(lang), data_dir=settings.data_dir)
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    pdf.write_bytes(data)
+        query = RecordQuery("patrol", patrol_id, settings.data_dir)
+        data = export(session, "patrol", "pdf", query, _check_lang(lang)).data
+    _write(pdf, data)
     typer.echo(f"{pdf}: {len(data)} bytes")
 
 
@@ -57,25 +86,23 @@ def feeder(
     closed_days: Annotated[int, typer.Option("--closed-days", min=0, max=3660,
                                              help="Also list defects closed in the last N days.")] = 90,
     lang: Lang = "zh",
+    out: Out = None,
 ) -> None:
     """Write the feeder report of FEEDER: its open defects and those closed recently, each with
     its reading, map and rule, and the last inspection of every pole (PDF and/or Excel)."""
     from irpatrol.config import get_settings
     from irpatrol.db import session_scope
     from irpatrol.reports import service
+    from irpatrol.reports.exports import FeederQuery
 
-    if pdf is None and xlsx is None:
-        raise ParameterError("give --pdf FILE and/or --xlsx FILE")
+    targets = _targets("feeder", {"pdf": pdf, "xlsx": xlsx}, out)
     lang = _check_lang(lang)
     settings = get_settings()
-    written = []
     with session_scope(settings) as session:
-        report = service.feeder_report(session, service.feeder_id_by_name(session, name),
-                                       closed_days=closed_days, data_dir=settings.data_dir)
-        if pdf is not None:
-            written.append(_write(pdf, service.scope_pdf(report, lang)))
-        if xlsx is not None:
-            written.append(_write(xlsx, service.scope_xlsx(session, report, lang)))
+        feeder_id = service.feeder_id_by_name(session, name)
+        report = service.feeder_report(session, feeder_id, closed_days=closed_days)
+        query = FeederQuery(feeder_id, closed_days=closed_days, data_dir=settings.data_dir)
+        written = _export(session, "feeder", query, targets, lang)
     print_json_line({"feeder": name, "defects": len(report.defects), "files": written})
 
 
@@ -89,25 +116,22 @@ def period(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file to write.")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel file to write.")] = None,
     lang: Lang = "zh",
+    out: Out = None,
 ) -> None:
     """Write the period report: the patrols flown and the defects found from --from to --to
     (inclusive, local dates), optionally in one --area (PDF and/or Excel)."""
     from irpatrol.config import get_settings
     from irpatrol.db import session_scope
     from irpatrol.reports import service
+    from irpatrol.reports.exports import PeriodQuery
 
-    if pdf is None and xlsx is None:
-        raise ParameterError("give --pdf FILE and/or --xlsx FILE")
+    targets = _targets("period", {"pdf": pdf, "xlsx": xlsx}, out)
     lang = _check_lang(lang)
     settings = get_settings()
-    written = []
     with session_scope(settings) as session:
-        report = service.period_report(session, date_from.date(), date_to.date(), area=area,
-                                       data_dir=settings.data_dir)
-        if pdf is not None:
-            written.append(_write(pdf, service.scope_pdf(report, lang)))
-        if xlsx is not None:
-            written.append(_write(xlsx, service.scope_xlsx(session, report, lang)))
+        report = service.period_report(session, date_from.date(), date_to.date(), area=area)
+        query = PeriodQuery(date_from.date(), date_to.date(), area=area, data_dir=settings.data_dir)
+        written = _export(session, "period", query, targets, lang)
     print_json_line({"patrols": len(report.patrols), "defects": len(report.defects), "files": written})
 
 
@@ -120,34 +144,22 @@ def ledger(
     status: Annotated[str | None, typer.Option(help="Only this status (or 'open').")] = None,
     feeder: Annotated[str | None, typer.Option(help="Only this feeder.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue defects.")] = False,
+    out: Out = None,
 ) -> None:
     """Write the defect ledger as Excel (--xlsx) and/or CSV (--csv), with zh or en headers."""
     from irpatrol.db import session_scope
-    from irpatrol.reports.ledger import ledger_rows
-    from irpatrol.reports.service import has_demo_data
+    from irpatrol.registry.defects import list_defects
+    from irpatrol.reports.exports import LedgerQuery
+    from irpatrol.reports.ledger import EXPORT_LIMIT
 
-    if xlsx is None and csv is None:
-        raise ParameterError("give --xlsx FILE and/or --csv FILE")
+    targets = _targets("ledger", {"xlsx": xlsx, "csv": csv}, out)
     lang = _check_lang(lang)
     filters: dict[str, object] = {"grade": grade, "feeder": feeder, "overdue": True if overdue else None}
     filters["open_only" if status == "open" else "status"] = True if status == "open" else status
     with session_scope() as session:
-        rows = ledger_rows(session, filters)
-        demo = has_demo_data(session)
-    written = []
-    if xlsx is not None:
-        from irpatrol.reports.excel import ledger_xlsx
-
-        xlsx.parent.mkdir(parents=True, exist_ok=True)
-        xlsx.write_bytes(ledger_xlsx(rows, lang, demo=demo))
-        written.append(str(xlsx))
-    if csv is not None:
-        from irpatrol.reports.csv import ledger_csv
-
-        csv.parent.mkdir(parents=True, exist_ok=True)
-        csv.write_bytes(ledger_csv(rows, lang))
-        written.append(str(csv))
-    print_json_line({"defects": len(rows), "files": written})
+        count = min(list_defects(session, filters, per_page=1).total, EXPORT_LIMIT)
+        written = _export(session, "ledger", LedgerQuery(filters=filters), targets, lang)
+    print_json_line({"defects": count, "files": written})
 
 
 @handles_errors

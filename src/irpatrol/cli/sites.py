@@ -257,7 +257,7 @@ def site_report(
     lang: LangOpt = "en",
 ) -> None:
     """Write the site report: PDF, or Excel when OUT ends in .xlsx."""
-    from irpatrol.reports.fieldwork import report_file
+    from irpatrol.reports.exports import report_file
 
     fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "pdf"
     with factory()() as s:

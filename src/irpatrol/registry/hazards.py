@@ -21,13 +21,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.db import utcnow
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry import grades, workflow
 from irpatrol.registry.audit import record
+from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import Hazard, Pole
 
 KINDS = ("vegetation", "building", "foreign_object", "crossing", "construction", "other")
@@ -149,9 +150,14 @@ def get_hazard(session: Session, hazard_id: int) -> Hazard:
 
 
 def list_hazards(
-    session: Session, filters: Mapping[str, Any] | None = None, page: int = 1, per_page: int = 50
+    session: Session,
+    filters: Mapping[str, Any] | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    sort: str | None = None,
 ) -> tuple[list[Hazard], int]:
-    """Hazards matching ``filters`` (status, kind, grade, feeder_id, pole_id, open_only), worst first."""
+    """Hazards matching ``filters`` (status, kind, grade, feeder_id, pole_id, open_only), worst first
+    (``sort``: ``-grade``, the default, or ``grade``), one page of them and how many match."""
     f = dict(filters or {})
     unknown = set(f) - {"status", "kind", "grade", "feeder_id", "pole_id", "open_only"}
     if unknown:
@@ -166,18 +172,16 @@ def list_hazards(
             conds.append(getattr(Hazard, key) == f[key])
     if f.get("open_only"):
         conds.append(Hazard.status.not_in([s.value for s in workflow.HAZARD_CLOSED]))
-    total = session.scalar(select(func.count(Hazard.id)).where(*conds)) or 0
-    from sqlalchemy import case
+    request = PageRequest(page=page, per_page=per_page, sort=sort)
+    found = search_page(session, select(Hazard).where(*conds), request, _sorting(),
+                        count=select(func.count(Hazard.id)).where(*conds))
+    return found.items, found.total
 
+
+def _sorting() -> Sorting:
+    """Hazards sort worst grade first (the rule set's severity), then by id."""
     rank = case({g.id: g.severity for g in grades.scale(None)}, value=Hazard.grade, else_=1)
-    items = session.scalars(
-        select(Hazard)
-        .where(*conds)
-        .order_by(rank.desc(), Hazard.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return list(items), int(total)
+    return Sorting(columns={"grade": rank}, default="-grade", tiebreak=Hazard.id, single=True)
 
 
 def summary(h: Hazard) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def _override_defect(
         old = defect.grade
         if grades.is_defect(finding.standard, grade):
             defect.grade, defect.standard = grade, finding.standard
-            deadlines = policy or DeadlinePolicy.from_env()
+            deadlines = policy or DeadlinePolicy()
             deadline = deadlines.deadline(grade, defect.found_at, defect.standard)
             defect.deadline = deadline or defect.deadline
         record(session, user, "regrade", "defect", defect.id, {"from": old, "to": grade, "reason": reason})

@@ -4,14 +4,14 @@ Chinese: registry in, file bytes out, for the CLI, the API and the web app.
 The acceptance report has the project, the checklist with every item's result and evidence
 (photos as thumbnails), the failed items with their rectification, and signature lines for the
 inspector, reviewer and approver. The site report has the ticket, the required safety measures and
-what was seen, and every violation with its photo and workflow state.
+what was seen, and every violation with its photo and workflow state. Their formats are
+registered in :mod:`irpatrol.reports.exports`.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from irpatrol.acceptance import service as acceptance
 from irpatrol.db import utcnow
-from irpatrol.errors import InputError
 from irpatrol.registry.model import Photo
 from irpatrol.reports.excel import _cell
 from irpatrol.reports.fieldwork_labels import flabel
@@ -32,7 +31,6 @@ from irpatrol.reports.service import has_demo_data
 from irpatrol.supervision import service as supervision
 from irpatrol.supervision.violations import load_catalogue
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THUMB_PX = 420
 """Longest side of a photo thumbnail in a report (px)."""
 RESULT_FILLS = {"fail": "F8B4B4", "pending": "FFF3B0", "waived": "DDDDFF", "pass": "D5F5D5"}
@@ -359,36 +357,3 @@ def site_xlsx(session: Session, site_id: int, lang: str = "en", *, data_dir: Pat
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-@dataclass(frozen=True)
-class ReportFile:
-    """A rendered report: its bytes, media type and the file name offered for download."""
-
-    data: bytes
-    media_type: str
-    filename: str
-
-
-REPORT_FORMATS = ("pdf", "xlsx")
-"""The formats of the field-work reports."""
-_WRITERS = {
-    ("acceptance", "pdf"): acceptance_pdf,
-    ("acceptance", "xlsx"): acceptance_xlsx,
-    ("site", "pdf"): site_pdf,
-    ("site", "xlsx"): site_xlsx,
-}
-_MEDIA = {"pdf": "application/pdf", "xlsx": XLSX_MEDIA_TYPE}
-
-
-def report_file(
-    session: Session, kind: str, record_id: int, fmt: str, lang: str, *, data_dir: Path | None
-) -> ReportFile:
-    """The report of acceptance project or work site ``record_id`` (``kind`` ``acceptance`` or ``site``)
-    as ``fmt`` (``pdf`` or ``xlsx``) in ``lang``: one home for the CLI, the API and the pages.
-    InputError for another format."""
-    writer = _WRITERS.get((kind, fmt))
-    if writer is None:
-        raise InputError(f"report format {fmt!r}: one of {', '.join(REPORT_FORMATS)}")
-    data = writer(session, record_id, lang, data_dir=data_dir)
-    return ReportFile(data, _MEDIA[fmt], f"{kind}-{record_id}.{fmt}")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from irpatrol.db import utcnow
 from irpatrol.errors import NotFound, ParameterError
 from irpatrol.registry.model import Area, Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
+from irpatrol.registry.selection import MAX_YEAR, MIN_YEAR
 from irpatrol.registry.workflow import CLOSED, DefectStatus
 from irpatrol.reports.content import (
     DEMO_MARK,
@@ -41,9 +42,6 @@ MAX_CLOSED_DAYS = 3660
 """Longest look-back a feeder report accepts (d, about ten years)."""
 MAX_PERIOD_DAYS = 3660
 """Longest period a period report covers (d)."""
-PERIOD_YEARS = (1970, 2999)
-"""First and last year a period may touch: far beyond any patrol, and inside what a date in any
-time zone can be converted to (year 1 or 9999 local overflowed when converted to UTC)."""
 GRADE_RANK = {"critical": 0, "serious": 1, "general": 2}
 
 
@@ -143,9 +141,8 @@ def period_report(
     (its name) when given; NotFound for an unknown area, ParameterError for a bad range."""
     if date_to < date_from:
         raise ParameterError(f"period {date_from} to {date_to}: the end is before the start")
-    if date_from.year < PERIOD_YEARS[0] or date_to.year > PERIOD_YEARS[1]:
-        raise ParameterError(f"period {date_from} to {date_to}: dates from {PERIOD_YEARS[0]} to "
-                             f"{PERIOD_YEARS[1]} only")
+    if not all(MIN_YEAR <= d.year <= MAX_YEAR for d in (date_from, date_to)):  # year 1 / 9999 overflow
+        raise ParameterError(f"period {date_from} to {date_to}: years must lie within {MIN_YEAR}–{MAX_YEAR}")
     if (date_to - date_from).days >= MAX_PERIOD_DAYS:
         raise ParameterError(f"period {date_from} to {date_to}: at most {MAX_PERIOD_DAYS} days")
     area_row = None

@@ -1,17 +1,17 @@
-"""What every page declares: a database session, the signed-in user (from the token cookie) and
-role checks. A page without a valid cookie redirects to the login page (:class:`LoginRequired`)."""
+"""What every page declares: the settings, a database session and the deadline policy (shared with
+the API, :mod:`irpatrol.http_deps`), the signed-in user (from the token cookie) and role checks.
+A page without a valid cookie redirects to the login page (:class:`LoginRequired`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
-from irpatrol.config import Settings, ensure_secret_key
-from irpatrol.db import transactional
+from irpatrol.config import ensure_secret_key
 from irpatrol.errors import PermissionDenied
+from irpatrol.http_deps import DeadlinesDep, SessionDep, SettingsDep, check_role, get_session, get_settings
 from irpatrol.registry import auth, permissions
 from irpatrol.web.render import PREFIX
 
@@ -19,6 +19,23 @@ if TYPE_CHECKING:
     from irpatrol.registry.model import User
 else:
     User = Any
+
+__all__ = [
+    "COOKIE",
+    "AdminUser",
+    "AnalystUser",
+    "DeadlinesDep",
+    "LoginRequired",
+    "PilotUser",
+    "SessionDep",
+    "SettingsDep",
+    "WebUser",
+    "current_user",
+    "get_session",
+    "get_settings",
+    "require",
+    "route_permission",
+]
 
 COOKIE = "irpatrol_token"
 """Cookie holding the signed token of the signed-in user (see :mod:`irpatrol.registry.auth`)."""
@@ -30,20 +47,6 @@ class LoginRequired(Exception):
     def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
         self.next_url = next_url
-
-
-async def get_settings(request: Request) -> Settings:
-    """The settings the app was created with (async: no thread-pool hop for a pure lookup)."""
-    return request.app.state.settings
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the page returns, rolled back on error."""
-    yield from transactional(request.app.state.session_factory)
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
@@ -64,9 +67,7 @@ def require(role: str) -> Callable[..., Awaitable[User]]:
     """A dependency giving the signed-in user when their role is ``role`` or above."""
 
     async def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
-        if not auth.has_role(user.role, role):
-            raise PermissionDenied(f"role {user.role!r} may not do this; {role!r} or above is required")
-        return user
+        return check_role(user, role)
 
     return user_with_role
 
@@ -79,9 +80,7 @@ async def route_permission(request: Request, user: Annotated[User, Depends(curre
     least = permissions.route_role(request.method, path if path.startswith(PREFIX) else PREFIX + path)
     if least is None:
         raise PermissionDenied(f"{request.method} {request.url.path} has no row in the permission table")
-    if least != permissions.PUBLIC and not auth.has_role(user.role, least):
-        raise PermissionDenied(f"role {user.role!r} may not do this; {least!r} or above is required")
-    return user
+    return user if least == permissions.PUBLIC else check_role(user, least)
 
 
 WebUser = Annotated[User, Depends(current_user)]

@@ -1,6 +1,7 @@
 """Errors on the pages: an IrPatrolError raised under ``/ui`` becomes an HTML page with the
-message, in the signed-in user's language, or the ``Accept-Language`` header's when the user is
-not known (the API keeps its JSON answers for its own paths).
+status of the one error-to-status table (:mod:`irpatrol.http_errors`) and the message, in the
+signed-in user's language, or the ``Accept-Language`` header's when the user is not known (the
+API keeps its JSON answers for its own paths).
 
 The rest of what can go wrong under ``/ui`` gets the same page, never raw JSON, a traceback or a
 server path: an unknown address or method (404, 405), a value the route cannot read — a bad id,
@@ -19,7 +20,8 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
-from irpatrol.errors import Conflict, IrPatrolError, NotFound, PermissionDenied
+from irpatrol.errors import IrPatrolError
+from irpatrol.http_errors import headers_for, status_for
 from irpatrol.http_security import Message
 from irpatrol.web.i18n import LABELS, error_text, header_language, translator
 from irpatrol.web.render import PREFIX, TEMPLATES
@@ -28,8 +30,6 @@ Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 log = logging.getLogger(__name__)
 
-STATUS = ((NotFound, 404), (PermissionDenied, 403), (Conflict, 409))
-"""HTTP status of an error on a page (400 for the rest of the tree)."""
 STATUS_MESSAGES = {404: "err_no_such_record", 405: "err_method", 413: "err_too_large", 422: "err_bad_value",
                    500: "err_server", 503: "err_busy"}
 """What the page says for an HTTP status with no irpatrol message (labels in :mod:`.i18n`)."""
@@ -134,15 +134,17 @@ def status_page(request: Request, status: int, *, fields: str = "", message: str
 
 
 def error_page(request: Request, exc: Exception) -> HTMLResponse:
-    """A plain page naming the problem, with a way back."""
-    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+    """A plain page naming the problem, with a way back; its status from the one error-to-status
+    table the API uses too (:mod:`irpatrol.http_errors`)."""
+    status = status_for(exc)
+    headers = headers_for(exc) if status != 401 else None  # a page is not a bearer-token client
     lang = page_language(request)
     message = exc.message if isinstance(exc, IrPatrolError) else str(exc)
     t = translator(lang)
     title = t(f"error_{status}" if f"error_{status}" in LABELS else "error_other")
     context = {"message": error_text(message, lang), "status": status, "title": title, "lang": lang, "t": t,
                "P": PREFIX}
-    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
+    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
 
 
 def too_large_page(upload_limit_bytes: int) -> Callable[[Scope, Send, int], Awaitable[None]]:

@@ -1,4 +1,5 @@
-"""English and Chinese labels for the pages: the report labels plus the pages' own.
+"""English and Chinese labels for the pages: the report labels plus the pages' own (those of the
+analyst's and the manager's work in :mod:`irpatrol.web.work_labels`).
 
 A missing key falls back to the key itself; ``tests/web`` checks every key has both languages.
 """
@@ -12,6 +13,7 @@ from irpatrol.reports.fieldwork_labels import FIELD_LABELS
 from irpatrol.reports.labels import LABELS as REPORT_LABELS
 from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
 from irpatrol.reports.why import WHY_LABELS
+from irpatrol.web.work_labels import WORK_LABELS
 
 __all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "header_language", "status_label", "t",
            "translator"]
@@ -172,7 +174,9 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
     "err_role": ("Your role ({role}) may not do this; {need} or above is required.",
                  "您的角色（{role}）无权执行此操作，需要{need}或以上角色。"),
     # full-page errors (web/errors.py), titled by HTTP status
+    "error_401": ("Not signed in", "未登录"),
     "error_403": ("Not allowed", "无权操作"),
+    "error_429": ("Too many attempts", "尝试次数过多"),
     "error_413": ("Upload too large", "上传文件过大"),
     "upload_too_large": ("The upload is larger than the limit of {limit}: nothing was saved.",
                          "上传内容超过 {limit} 的限制，未保存任何内容。"),
@@ -192,154 +196,11 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
                    "tell your administrator.", "服务器无法完成此请求，已记录。请重试或联系管理员。"),
     "err_busy": ("The database is busy: try again shortly.", "数据库繁忙，请稍后重试。"),
     "back": ("Back", "返回"),
-    # the analyst's day (issue 14): viewer tools, judgement, work orders
-    "tool": ("Tool", "工具"),
-    "tool_spot": ("Spot", "点"),
-    "tool_box": ("Box", "矩形"),
-    "tool_line": ("Line", "线"),
-    "tool_polygon": ("Polygon", "多边形"),
-    "tool_reference": ("Reference box", "参照区域"),
-    "level_min": ("Scale from", "色标下限"),
-    "level_max": ("Scale to", "色标上限"),
-    "isotherm": ("Alarm above", "报警温度"),
-    "auto_range": ("Auto range", "自动量程"),
-    "patrol_range": ("Patrol range", "本次巡检统一量程"),
-    "clear": ("Clear", "清除"),
-    "viewer_help": ("Box, line and reference: drag. Spot: click. Polygon: click the corners, click the first "
-                    "corner again to close. ΔT compares the hottest points of the last two tools.",
-                    "矩形、线、参照区域：拖动；点：单击；多边形：依次单击各角点，再次单击第一个角点闭合。"
-                    "ΔT 为最后两个测量工具最高温之差。"),
-    "add_finding": ("Add missed hotspot", "补充漏检热点"),
-    "preview_recompute": ("Preview recompute", "预览重新计算"),
-    "draft": ("Draft (not saved)", "草稿（未保存）"),
-    "confirm_save": ("Confirm and save", "确认并保存"),
-    "discard": ("Discard", "放弃"),
-    "before": ("Stored", "当前值"),
-    "after": ("Recomputed", "重新计算值"),
-    "points": ("points", "个点"),
-    "override": ("Override", "人工改判"),
-    "automatic": ("Automatic", "自动判定"),
-    "analyst": ("Analyst", "分析员"),
-    "heating": ("Heating type", "致热类型"),
-    "heating_current": ("current-heated", "电流致热型"),
-    "heating_voltage": ("voltage-heated", "电压致热型"),
-    "heating_both": ("current and voltage", "综合致热型"),
-    "next_status": ("Next status (choose one)", "下一状态（请选择）"),
-    "evidence_photos": ("Photos", "照片"),
-    "verify_needs_evidence": ("Verification needs evidence: a later patrol's measurement, or a photo and a "
-                              "reason.", "验收须有依据：后续巡检的测温结果，或照片并填写原因。"),
-    "comment_or_repair_note": ("Comment (the repair note when repaired)", "备注（已消缺时填写消缺情况）"),
-    "event_note": ("Note", "备注"),
-    "event_override": ("Analyst's override", "人工改判"),
-    "event_finding": ("Finding", "发现"),
-    "event_status": ("Status", "状态"),
-    "fixed_range": ("Fixed colour range for the patrol", "本次巡检统一色标量程"),
-    "report_details": ("Report details", "报告信息"),
-    "palette_iron": ("Iron", "铁红"),
-    "palette_rainbow": ("Rainbow", "彩虹"),
-    "palette_white-hot": ("White hot", "白热"),
-    "palette_black-hot": ("Black hot", "黑热"),
-    "palette_lava": ("Lava", "熔岩"),
-    "palette_arctic": ("Arctic", "北极"),
-    "err_override_reason": ("A reason is required to override the automatic judgement.",
-                            "人工改判须填写原因。"),
-    "err_verify_evidence": ("Verification needs evidence: a later patrol's measurement, or a photo and a "
-                            "reason.", "验收须有依据：后续巡检的测温结果，或照片并填写原因。"),
-    "err_param_range": ("{name} must be between {lo} and {hi}, got {value}.",
-                        "{name} 须在 {lo} 与 {hi} 之间，当前为 {value}。"),
-    "err_assignee": ("A scheduled repair needs an assignee.", "安排检修须指定负责人。"),
-    "err_due": ("A scheduled repair needs a due date.", "安排检修须填写计划完成日期。"),
-    "err_repair_note": ("A repair needs its note: what was done.", "消缺须填写消缺情况。"),
-    "err_choose_status": ("Choose the next status.", "请选择下一状态。"),
-    "upload_flight": ("Upload a flight", "上传巡检数据"),
-    "choose_files": ("Files", "选择文件"),
-    "choose_folder": ("Or a folder", "或选择文件夹"),
-    "upload_and_ingest": ("Upload and analyse", "上传并分析"),
-    "upload_help": ("Thermal images of one flight (R-JPEG, radiometric TIFF …). Reloading this page and "
-                    "choosing the same files again resumes: files already received are skipped.",
-                    "一次飞行的红外图像（R-JPEG、辐射 TIFF 等）。"
-                    "刷新本页后重新选择相同文件即可续传，已上传的文件将跳过。"),
-    "progress": ("Progress", "进度"),
-    "uploaded": ("Uploaded", "已上传"),
-    "analysed": ("Analysed", "已分析"),
-    "unmatched": ("Not matched to a pole", "未匹配杆塔"),
-    "defects_opened": ("Defects opened", "新增缺陷"),
-    "defects_joined": ("Defects seen again", "已有缺陷复现"),
-    "open_patrol": ("Open the patrol", "查看本次巡检"),
-    "file": ("File", "文件"),
-    "job_queued": ("queued", "排队中"),
-    "job_running": ("analysing", "分析中"),
-    "job_done": ("done", "完成"),
-    "job_failed": ("failed", "失败"),
-    "already_uploaded": ("already uploaded", "已上传"),
-    "alert_critical": ("open critical defects", "未消除的危急缺陷"),
-    "alert_overdue": ("defects past their deadline", "已超期缺陷"),
-    "never_inspected": ("Never inspected", "从未巡检"),
-    "err_clear_evidence": ("Clearing a hazard needs evidence: a photo, or a later patrol's image of the "
-                           "pole.", "消除隐患须有依据：照片，或后续巡检拍摄的该杆塔图像。"),
-    "patrol_admin": ("Correct or remove this patrol", "修改或删除本次巡检"),
-    "remove_patrol": ("Remove the patrol", "删除本次巡检"),
-    "remove_patrol_help": ("Removes the patrol with its images, findings and the defects only it found "
-                           "that are still new; defects seen again or already handled are kept.",
-                           "删除本次巡检及其图像、发现和仅由本次巡检发现且仍为新建状态的缺陷；"
-                           "其他巡检也发现或已处理的缺陷将保留。"),
-    "err_patrol_reason": ("A reason is required to change or remove a patrol.", "修改或删除巡检须填写原因。"),
-    # issue 10 item 6: the analysts' verdicts and the detector's precision
-    "verdict": ("Verdict", "判定结论"),
-    "verdict_note": ("Rejecting: why the automatic finding was wrong (required). Confirming records it as a "
-                     "real defect.", "驳回时须选择自动识别错误的原因；确认即记为真实缺陷。"),
-    "verdict_real": ("real", "真实缺陷"),
-    "verdict_wrong_component": ("wrong component", "部件识别错误"),
-    "verdict_reflection": ("reflection", "反射"),
-    "verdict_background": ("background", "背景干扰"),
-    "verdict_duplicate": ("duplicate", "重复"),
-    "auto_precision": ("Detector precision", "自动识别准确率"),
-    "auto_precision_count": ("{real} real of {decided} judged", "已判定 {decided} 条，真实 {real} 条"),
-    "auto_precision_pending": ("awaiting judgement", "待判定"),
-    "err_verdict_required": ("Rejecting an automatic finding needs a verdict: wrong component, reflection, "
-                             "background or duplicate.",
-                             "驳回自动识别结果须选择原因：部件识别错误、反射、背景干扰或重复。"),
-    # issue 14: the manager's view (dashboard filters, defect ageing, map layers)
-    "all_areas": ("All areas", "全部区域"),
-    "all_feeders": ("All feeders", "全部线路"),
-    "all_crews": ("All crews", "全部班组"),
-    "apply_filter": ("Show", "查询"),
-    "reset_filter": ("This year to date, everywhere", "重置为今年至今、全部范围"),
-    "filter_active": ("Filtered", "已筛选"),
-    "not_filtered_note": ("Whole county: these cards do not follow the area, feeder and crew filter.",
-                          "全县范围：以下卡片不受区域、线路、班组筛选影响。"),
-    "whole_county": ("Whole county: not filtered", "全县范围，不受筛选影响"),
-    "ageing": ("Ageing of open defects", "未消缺陷时长"),
-    "ageing_note": ("Open now, found by the end of the period; days since detection.",
-                    "当前未消、在所选期间结束前发现的缺陷；按发现至今的天数统计。"),
-    "age_days": ("Days since found", "发现至今（天）"),
-    "age_0-7": ("0–7 days", "0–7 天"),
-    "age_8-30": ("8–30 days", "8–30 天"),
-    "age_31-90": ("31–90 days", "31–90 天"),
-    "age_>90": ("over 90 days", "90 天以上"),
-    "oldest_open": ("Oldest open defect", "最久未消缺陷"),
-    "past_deadline": ("Past the deadline", "已超期"),
-    "days_old": ("{n} days since found", "发现至今 {n} 天"),
-    "found_on": ("Found", "发现时间"),
-    "layer_tracks": ("Flight tracks", "飞行轨迹"),
-    "layer_defects": ("Defects by grade", "缺陷（按等级）"),
-    "layer_never": ("Poles never inspected", "从未巡检的杆塔"),
-    "layer_hazards": ("Hazards", "隐患"),
-    "patrol_n": ("Patrol #{n}", "巡检 #{n}"),
-    "images_n": ("{n} images", "{n} 张图像"),
-    "defect_n": ("Defect #{n}", "缺陷 #{n}"),
-    "map_legend": ("Legend", "图例"),
-    "colour_is_grade": ("colour: grade", "颜色表示等级"),
-    "track_legend": ("Flight track (images in capture order)", "飞行轨迹（按拍摄顺序连接图像位置）"),
-    "no_data": ("No data", "无数据"),
-    "err_no_named": ("There is no {what} named {name}.", "没有名为 {name} 的{what}。"),
-    "err_bad_date": ("The date {text} is not a date: use YYYY-MM-DD.",
-                     "日期 {text} 无效，请使用 YYYY-MM-DD 格式。"),
-    "err_period_order": ("The period ends before it starts.", "所选期间的结束日期早于开始日期。"),
-    "err_period_years": ("Dates must lie within the years 1900–2999.", "日期须在 1900–2999 年之间。"),
 }
 
-LABELS: dict[str, tuple[str, str]] = {**REPORT_LABELS, **FIELD_LABELS, **WHY_LABELS, **PAGE_LABELS}
+LABELS: dict[str, tuple[str, str]] = {
+    **REPORT_LABELS, **FIELD_LABELS, **WHY_LABELS, **PAGE_LABELS, **WORK_LABELS
+}
 
 
 def t(key: str, lang: str = "en") -> str:

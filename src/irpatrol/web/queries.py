@@ -10,11 +10,15 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from irpatrol.registry import stats
+from irpatrol.registry.listing import Sorting
 from irpatrol.registry.model import Area, Crew, Defect, Feeder, Image, Patrol, Pole
 from irpatrol.registry.stats import StatsFilter
 from irpatrol.registry.workflow import OPEN
 
 OPEN_STATUSES = [s.value for s in OPEN]
+NEWEST_PATROLS = Sorting(columns={"date": Patrol.date}, default="-date", tiebreak=Patrol.id,
+                         tiebreak_follows=True)
+"""The pages' order of patrols (lists, recent patrols, flight tracks): the newest first."""
 
 
 @dataclass

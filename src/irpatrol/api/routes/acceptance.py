@@ -22,6 +22,7 @@ from irpatrol.api.routes.fieldwork_access import (
     REPORT_CONTENT,
     LangQuery,
     Name,
+    ReportFormat,
     Text,
     allowed,
     user_lang,
@@ -30,7 +31,7 @@ from irpatrol.errors import InputError
 from irpatrol.http_files import attachment
 from irpatrol.registry.model import User
 from irpatrol.registry.photos import staged_uploads
-from irpatrol.reports.fieldwork import report_file
+from irpatrol.reports.exports import report_file
 
 router = APIRouter(tags=["acceptance"])
 
@@ -321,7 +322,7 @@ def project_report(
     session: SessionDep,
     settings: SettingsDep,
     lang: LangQuery = None,
-    format: Annotated[Literal["pdf", "xlsx"], Query()] = "pdf",
+    format: ReportFormat = "pdf",
 ) -> Response:
     """The acceptance report (PDF or Excel)."""
     report = report_file(

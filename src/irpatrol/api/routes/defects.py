@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from irpatrol.api.deps import (
     AnalystUser,
+    DeadlinesDep,
     IdFilter,
     PageDep,
     PilotUser,
@@ -109,8 +110,11 @@ def transition_defect(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})
-def create_defect(body: DefectCreate, user: PilotUser, session: SessionDep) -> DefectDetail:
-    """Log a defect seen on site (pilot): status ``new``, deadline from its grade."""
+def create_defect(
+    body: DefectCreate, user: PilotUser, session: SessionDep, deadlines: DeadlinesDep
+) -> DefectDetail:
+    """Log a defect seen on site (pilot): status ``new``, deadline from its grade under the deadline
+    settings the app was created with."""
     lat, lon = body.lat, body.lon
     if body.pole_id is not None:
         pole = get_record(session, Pole, body.pole_id)
@@ -125,6 +129,7 @@ def create_defect(body: DefectCreate, user: PilotUser, session: SessionDep) -> D
         lat=lat,
         lon=lon,
         user=user.username,
+        policy=deadlines,
     )
     return _detail(session, defect.id)
 

@@ -11,15 +11,15 @@ from pydantic import Field
 from irpatrol.acceptance import permissions
 from irpatrol.api.deps import ViewerUser
 from irpatrol.registry.model import User
+from irpatrol.reports.exports import KMZ_MEDIA_TYPE, formats, media_types
 
-__all__ = ["KMZ", "REPORT_CONTENT", "LangQuery", "Name", "Text", "allowed", "user_lang"]
+__all__ = ["KMZ", "REPORT_CONTENT", "LangQuery", "Name", "ReportFormat", "Text", "allowed", "user_lang"]
 
-KMZ = "application/vnd.google-earth.kmz"
-REPORT_CONTENT: dict[str, Any] = {
-    "application/pdf": {},
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-}
+KMZ = KMZ_MEDIA_TYPE
+REPORT_CONTENT: dict[str, Any] = {media: {} for media in media_types("site")}
 """The media types of a field-work report, for the OpenAPI description."""
+ReportFormat = Annotated[str, Query(max_length=10, description=f"One of {', '.join(formats('site'))}")]
+"""The format of a field-work report (:data:`irpatrol.reports.exports.EXPORTERS`)."""
 LangQuery = Annotated[Literal["en", "zh"] | None, Query(description="Language (default: the user's)")]
 Text = Annotated[str | None, Field(max_length=2000)]
 Name = Annotated[str | None, Field(max_length=200)]

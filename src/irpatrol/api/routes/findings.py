@@ -7,7 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from irpatrol.api.deps import AnalystUser, IdFilter, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import (
+    AnalystUser,
+    DeadlinesDep,
+    IdFilter,
+    PageDep,
+    RecordId,
+    SessionDep,
+    SettingsDep,
+    ViewerUser,
+)
 from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import FindingDetail, FindingRead, Page, RecomputeRequest
 from irpatrol.registry import findings
@@ -67,6 +76,7 @@ def recompute_finding(
     user: AnalystUser,
     session: SessionDep,
     settings: SettingsDep,
+    deadlines: DeadlinesDep,
 ) -> FindingDetail:
     """Recompute a finding from its stored image with another emissivity, distance (m) or
     reflected temperature (°C) (analyst): the temperatures are recalculated from the raw data,
@@ -79,5 +89,6 @@ def recompute_finding(
         reflected_c=body.reflected_c,
         data_dir=settings.data_dir,
         user=user.username,
+        policy=deadlines,
     )
     return FindingDetail.model_validate(finding)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
+from sqlalchemy import select
 
 from irpatrol.api.deps import AnalystUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
 from irpatrol.api.schemas import IngestRequest, JobRead, Page
 from irpatrol.api.uploads import batch_folder, folder_inside
 from irpatrol.errors import InputError
 from irpatrol.ingest import jobs
+from irpatrol.registry.listing import PageRequest, Sorting, search_page
+from irpatrol.registry.model import Job
 
 router = APIRouter(tags=["ingest"])
+NEWEST_FIRST = Sorting(columns={"id": Job.id}, default="-id")
+"""Jobs are listed newest first."""
 
 
 @router.post(
@@ -48,9 +53,11 @@ def start_ingest(
 @router.get("/jobs")
 def read_jobs(_: ViewerUser, session: SessionDep, page: PageDep) -> Page[JobRead]:
     """Background jobs, newest first."""
-    items, total = jobs.list_jobs(session, offset=page.offset, limit=page.per_page)
+    newest = PageRequest(page=page.page, per_page=page.per_page)  # the only order: ``sort`` is not read
+    found = search_page(session, select(Job), newest, NEWEST_FIRST)
     return Page[JobRead](
-        items=[JobRead.model_validate(j) for j in items], total=total, page=page.page, per_page=page.per_page
+        items=[JobRead.model_validate(j) for j in found.items], total=found.total, page=found.page,
+        per_page=found.per_page,
     )
 
 

@@ -1,40 +1,32 @@
-"""Reports (any role): the PDF patrol report and the defect ledger as Excel or CSV, built by
-:mod:`irpatrol.reports.service` (the same files the CLI and the web app give)."""
+"""Reports (any role): the patrol, feeder and period reports and the defect ledger, in every format
+:data:`irpatrol.reports.exports.EXPORTERS` registers for them (the same files the CLI and the web
+app give): ``/reports/ledger.{format}`` and so on, so a new format needs no new route."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
+from sqlalchemy.orm import Session
 
 from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
-from irpatrol.errors import ParameterError
+from irpatrol.errors import NotFound, ParameterError
+from irpatrol.http_files import attachment
 from irpatrol.registry import workflow
 from irpatrol.registry.defects import SORTS
 from irpatrol.registry.model import User
-from irpatrol.reports import service
+from irpatrol.reports import exports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LangQuery = Annotated[
     Literal["en", "zh"] | None, Query(description="Language of the report (default: the user's)")
 ]
 
 
-def _download(data: bytes, media_type: str, filename: str) -> Response:
-    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
 def _lang(lang: str | None, user: User) -> str:
     return lang or (user.language if user.language in ("en", "zh") else "en")
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M")
 
 
 def _check(name: str, values: list[str] | None, allowed: list[str]) -> None:
@@ -43,7 +35,7 @@ def _check(name: str, values: list[str] | None, allowed: list[str]) -> None:
         raise ParameterError(f"unknown {name} {', '.join(unknown)}; one of {', '.join(allowed)}")
 
 
-class LedgerQuery:
+class LedgerParams:
     """The ledger's filters (as ``GET /defects``) and sort."""
 
     def __init__(
@@ -72,60 +64,47 @@ class LedgerQuery:
         }
 
 
-PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "The report"},
-    404: {"description": "No such patrol"},
-}
-
-
-@router.get("/patrols/{patrol_id}.pdf", response_class=Response, responses=PDF_RESPONSE)
-def patrol_pdf(
-    patrol_id: RecordId, user: ViewerUser, session: SessionDep, settings: SettingsDep, lang: LangQuery = None
-) -> Response:
-    """The PDF report of a patrol: cover, summary, one section per defect (images, measurements,
-    conditions, grade with rule and clause, deadline)."""
-    pdf = service.patrol_pdf(session, patrol_id, lang=_lang(lang, user), data_dir=settings.data_dir)
-    return _download(pdf, "application/pdf", f"irpatrol-patrol-{patrol_id}.pdf")
-
-
-@router.get(
-    "/ledger.xlsx",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "The ledger workbook"}},
-)
-def ledger_xlsx(
-    user: ViewerUser, session: SessionDep, query: Annotated[LedgerQuery, Depends()], lang: LangQuery = None
-) -> Response:
-    """The defect ledger (defects matching the filters) as an Excel workbook."""
-    data = service.ledger_xlsx(session, lang=_lang(lang, user), filters=query.filters, sort=query.sort)
-    return _download(data, XLSX, f"irpatrol-ledger-{_stamp()}.xlsx")
-
-
-@router.get(
-    "/ledger.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "The ledger as CSV (UTF-8)"}},
-)
-def ledger_csv(
-    user: ViewerUser, session: SessionDep, query: Annotated[LedgerQuery, Depends()], lang: LangQuery = None
-) -> Response:
-    """The defect ledger (defects matching the filters) as CSV."""
-    data = service.ledger_csv(session, lang=_lang(lang, user), filters=query.filters, sort=query.sort)
-    return _download(data, "text/csv; charset=utf-8", f"irpatrol-ledger-{_stamp()}.csv")
-
-
-FEEDER_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}, XLSX: {}}, "description": "The report"},
-    404: {"description": "No such feeder"},
-}
+Format = Annotated[str, Path(max_length=10, description="File format, e.g. pdf, xlsx or csv")]
 ClosedDays = Annotated[int, Query(ge=0, le=3660, description="Also list defects closed in the last N days")]
-PERIOD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}, XLSX: {}}, "description": "The report"},
-    404: {"description": "No such area"},
-}
 
 
-class PeriodQuery:
+def _responses(kind: str, missing: str | None) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI responses of a ``kind`` export: its media types, and 404 for a format it lacks."""
+    content: dict[str, Any] = {media: {} for media in exports.media_types(kind)}
+    formats = ", ".join(exports.formats(kind))
+    out: dict[int | str, dict[str, Any]] = {200: {"content": content, "description": f"The file ({formats})"}}
+    out[404] = {"description": f"{missing + ', or a' if missing else 'A'} format other than {formats}"}
+    return out
+
+
+def _export(session: Session, kind: str, fmt: str, query: Any, lang: str) -> Response:
+    """The ``kind`` export chosen by ``query`` as ``fmt``; 404 for a format the kind lacks."""
+    if fmt not in exports.formats(kind):
+        raise NotFound(f"no {kind} report as {fmt!r}; one of {', '.join(exports.formats(kind))}")
+    file = exports.export(session, kind, fmt, query, lang)
+    return attachment(file.data, file.media_type, file.filename)
+
+
+@router.get("/patrols/{patrol_id}.{fmt}", response_class=Response,
+            responses=_responses("patrol", "No such patrol"))
+def patrol_report(patrol_id: RecordId, fmt: Format, user: ViewerUser, session: SessionDep,
+                  settings: SettingsDep, lang: LangQuery = None) -> Response:
+    """The patrol report (``.pdf``): cover, summary, one section per defect (images, measurements,
+    conditions, grade with rule and clause, deadline)."""
+    query = exports.RecordQuery("patrol", patrol_id, settings.data_dir)
+    return _export(session, "patrol", fmt, query, _lang(lang, user))
+
+
+@router.get("/ledger.{fmt}", response_class=Response, responses=_responses("ledger", None))
+def ledger(fmt: Format, user: ViewerUser, session: SessionDep, query: Annotated[LedgerParams, Depends()],
+           lang: LangQuery = None) -> Response:
+    """The defect ledger (defects matching the filters) as an Excel workbook (``.xlsx``) or CSV
+    (``.csv``, UTF-8)."""
+    chosen = exports.LedgerQuery(filters=query.filters, sort=query.sort)
+    return _export(session, "ledger", fmt, chosen, _lang(lang, user))
+
+
+class PeriodParams:
     """The period (inclusive local dates) and optionally one area."""
 
     def __init__(
@@ -137,41 +116,21 @@ class PeriodQuery:
         self.date_from, self.date_to, self.area = date_from, date_to, area
 
 
-@router.get("/feeders/{feeder_id}.pdf", response_class=Response, responses=FEEDER_RESPONSES)
-def feeder_pdf(feeder_id: RecordId, user: ViewerUser, session: SessionDep, settings: SettingsDep,
-               closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
-    """The feeder report as PDF: open defects and those closed recently, each with its reading,
-    map and rule, and the last inspection of every pole."""
-    report = service.feeder_report(session, feeder_id, closed_days=closed_days, data_dir=settings.data_dir)
-    return _download(service.scope_pdf(report, _lang(lang, user)), "application/pdf",
-                     f"irpatrol-feeder-{feeder_id}.pdf")
+@router.get("/feeders/{feeder_id}.{fmt}", response_class=Response,
+            responses=_responses("feeder", "No such feeder"))
+def feeder_report(feeder_id: RecordId, fmt: Format, user: ViewerUser, session: SessionDep,
+                  settings: SettingsDep, closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
+    """The feeder report as PDF or Excel: open defects and those closed recently, each with its
+    reading, map and rule (the workbook with the ledger's columns), and the last inspection of
+    every pole."""
+    query = exports.FeederQuery(feeder_id, closed_days=closed_days, data_dir=settings.data_dir)
+    return _export(session, "feeder", fmt, query, _lang(lang, user))
 
 
-@router.get("/feeders/{feeder_id}.xlsx", response_class=Response, responses=FEEDER_RESPONSES)
-def feeder_xlsx(feeder_id: RecordId, user: ViewerUser, session: SessionDep,
-                closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
-    """The feeder report as an Excel workbook (the report's defects with the ledger's columns, and
-    the poles' last inspections)."""
-    report = service.feeder_report(session, feeder_id, closed_days=closed_days)
-    return _download(service.scope_xlsx(session, report, _lang(lang, user)), XLSX,
-                     f"irpatrol-feeder-{feeder_id}.xlsx")
-
-
-@router.get("/period.pdf", response_class=Response, responses=PERIOD_RESPONSES)
-def period_pdf(user: ViewerUser, session: SessionDep, settings: SettingsDep,
-               query: Annotated[PeriodQuery, Depends()], lang: LangQuery = None) -> Response:
-    """The period report as PDF: patrols flown and defects found between two dates."""
-    report = service.period_report(session, query.date_from, query.date_to, area=query.area,
-                                   data_dir=settings.data_dir)
-    return _download(service.scope_pdf(report, _lang(lang, user)), "application/pdf",
-                     f"irpatrol-period-{query.date_from}-{query.date_to}.pdf")
-
-
-@router.get("/period.xlsx", response_class=Response, responses=PERIOD_RESPONSES)
-def period_xlsx(user: ViewerUser, session: SessionDep, query: Annotated[PeriodQuery, Depends()],
-                lang: LangQuery = None) -> Response:
-    """The period report as an Excel workbook (its defects with the ledger's columns, and the
-    patrols)."""
-    report = service.period_report(session, query.date_from, query.date_to, area=query.area)
-    return _download(service.scope_xlsx(session, report, _lang(lang, user)), XLSX,
-                     f"irpatrol-period-{query.date_from}-{query.date_to}.xlsx")
+@router.get("/period.{fmt}", response_class=Response, responses=_responses("period", "No such area"))
+def period_report(fmt: Format, user: ViewerUser, session: SessionDep, settings: SettingsDep,
+                  period: Annotated[PeriodParams, Depends()], lang: LangQuery = None) -> Response:
+    """The period report as PDF or Excel: patrols flown and defects found between two dates."""
+    query = exports.PeriodQuery(period.date_from, period.date_to, area=period.area,
+                                data_dir=settings.data_dir)
+    return _export(session, "period", fmt, query, _lang(lang, user))

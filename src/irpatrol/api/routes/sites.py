@@ -20,6 +20,7 @@ from irpatrol.api.routes.fieldwork_access import (
     REPORT_CONTENT,
     LangQuery,
     Name,
+    ReportFormat,
     Text,
     allowed,
     user_lang,
@@ -27,7 +28,7 @@ from irpatrol.api.routes.fieldwork_access import (
 from irpatrol.http_files import attachment
 from irpatrol.registry.model import User
 from irpatrol.registry.photos import staged_uploads
-from irpatrol.reports.fieldwork import report_file
+from irpatrol.reports.exports import report_file
 from irpatrol.supervision import service as sites
 
 router = APIRouter(tags=["work sites"])
@@ -206,7 +207,7 @@ def site_report(
     session: SessionDep,
     settings: SettingsDep,
     lang: LangQuery = None,
-    format: Annotated[Literal["pdf", "xlsx"], Query()] = "pdf",
+    format: ReportFormat = "pdf",
 ) -> Response:
     """The site report (PDF or Excel)."""
     sites.visible_site(session, site_id, user=user.username, role=user.role)

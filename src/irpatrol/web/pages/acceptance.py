@@ -19,7 +19,7 @@ from irpatrol.errors import InputError
 from irpatrol.http_files import attachment
 from irpatrol.registry.model import Feeder
 from irpatrol.registry.photos import staged_uploads
-from irpatrol.reports.fieldwork import report_file
+from irpatrol.reports.exports import report_file
 from irpatrol.web.deps import SessionDep, SettingsDep, WebUser, route_permission
 from irpatrol.web.pages.fieldwork_forms import KMZ, form_context, parse_day, run_change
 from irpatrol.web.render import PREFIX, page

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from irpatrol import figures
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.defects import overdue_clause
+from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import Defect, Hazard, Pole
 from irpatrol.registry.stats import AGE_BUCKETS, Scope, StatsFilter, open_defect_condition, resolve
 from irpatrol.registry.workflow import HazardStatus
@@ -73,6 +74,9 @@ def _fieldwork(session: Any, scope: Scope) -> dict[str, int]:
 
 
 ALERT_ROWS = 10
+MOST_URGENT = Sorting(columns={"deadline": Defect.deadline}, default="deadline", nulls_last=("deadline",),
+                      tiebreak=Defect.id)
+"""The alerts' order: the nearest deadline first."""
 """Most defects each alert list shows (the ledger link lists them all)."""
 
 
@@ -83,13 +87,12 @@ def _alerts(session: SessionDep, scope: Scope, at: datetime) -> dict[str, Any]:
     overdue = (base, overdue_clause(at))
     out: dict[str, Any] = {}
     for name, conds in (("critical", critical), ("overdue", overdue)):
-        rows = session.scalars(
-            select(Defect).where(*conds)
-            .options(selectinload(Defect.pole).selectinload(Pole.feeder), selectinload(Defect.component))
-            .order_by(Defect.deadline.asc().nulls_last(), Defect.id).limit(ALERT_ROWS)
-        ).all()
-        out[name] = [to_row(x) for x in rows]
-        out[f"{name}_total"] = int(session.scalar(select(func.count(Defect.id)).where(*conds)) or 0)
+        stmt = select(Defect).where(*conds).options(
+            selectinload(Defect.pole).selectinload(Pole.feeder), selectinload(Defect.component))
+        found = search_page(session, stmt, PageRequest(per_page=ALERT_ROWS), MOST_URGENT,
+                            count=select(func.count(Defect.id)).where(*conds))
+        out[name] = [to_row(x) for x in found.items]
+        out[f"{name}_total"] = found.total
     return out
 
 

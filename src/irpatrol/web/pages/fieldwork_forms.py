@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from irpatrol.acceptance import permissions
 from irpatrol.errors import InputError, IrPatrolError
 from irpatrol.registry.model import User
+from irpatrol.reports.exports import KMZ_MEDIA_TYPE
 from irpatrol.web.i18n import error_text, t
 
 __all__ = ["CSS", "KMZ", "form_context", "parse_day", "run_change"]
 
-KMZ = "application/vnd.google-earth.kmz"
+KMZ = KMZ_MEDIA_TYPE
 CSS = "/static/fieldwork.css"
 
 

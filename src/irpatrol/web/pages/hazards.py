@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.registry import hazards, judgement, photos, workflow
+from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
 from irpatrol.web.deps import AnalystUser, PilotUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text
@@ -22,6 +23,9 @@ from irpatrol.web.transitions import apply_change, form_context
 
 router = APIRouter()
 PER_PAGE = 100
+NEWEST_FIRST = Sorting(columns={"observed_at": Hazard.observed_at}, default="-observed_at",
+                       tiebreak=Hazard.id, tiebreak_follows=True)
+"""The list's order: the newest observation first."""
 
 
 @router.get("/hazards", response_class=HTMLResponse)
@@ -35,9 +39,9 @@ def hazard_list(request: Request, user: WebUser, session: SessionDep, status: st
         query, count = query.where(Hazard.status == status), count.where(Hazard.status == status)
     if kind:
         query, count = query.where(Hazard.kind == kind), count.where(Hazard.kind == kind)
-    total = session.scalar(count) or 0
-    rows = session.execute(query.order_by(Hazard.observed_at.desc(), Hazard.id.desc())
-                           .limit(PER_PAGE).offset((max(page_no, 1) - 1) * PER_PAGE)).all()
+    found = search_page(session, query, PageRequest(page=max(page_no, 1), per_page=PER_PAGE), NEWEST_FIRST,
+                        count=count, rows=True)
+    rows, total = found.items, found.total
     return page(request, session, user, "hazards.html", nav="hazards", rows=rows, total=total,
                 q={"status": status, "kind": kind}, statuses=[s.value for s in workflow.HazardStatus])
 

@@ -14,12 +14,13 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.http_errors import status_for
 from irpatrol.registry import judgement, patrol_admin
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Finding, Patrol
 from irpatrol.reports.content import REPORT_META_KEYS
 from irpatrol.reports.why import explain
-from irpatrol.web.deps import AdminUser, AnalystUser, SessionDep, SettingsDep
+from irpatrol.web.deps import AdminUser, AnalystUser, DeadlinesDep, SessionDep, SettingsDep
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX
 
@@ -70,8 +71,10 @@ def _back(request: Request, default: str) -> str:
     return path if path.startswith(PREFIX + "/") else default
 
 
-def _json_error(exc: IrPatrolError, lang: str, status: int = 422) -> JSONResponse:
-    return JSONResponse({"error": error_text(exc.message, lang)}, status_code=status)
+def _json_error(exc: IrPatrolError, lang: str) -> JSONResponse:
+    """The scripts' answer to an error: its message in ``lang``, with the status of the one
+    error-to-status table (:mod:`irpatrol.http_errors`)."""
+    return JSONResponse({"error": error_text(exc.message, lang)}, status_code=status_for(exc))
 
 
 def _draft_view(session: Session, draft: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -103,8 +106,6 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
             session, finding_id, emissivity=_float(emissivity, "emissivity"),
             distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
             data_dir=settings.data_dir)
-    except NotFound as exc:
-        return _json_error(exc, user.language, 404)
     except IrPatrolError as exc:
         return _json_error(exc, user.language)
     return JSONResponse(_draft_view(session, draft, user.language))
@@ -123,14 +124,15 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
             data_dir=settings.data_dir, user=user.username)
     except IrPatrolError as exc:
         session.rollback()
-        return _json_error(exc, user.language, 404 if isinstance(exc, NotFound) else 422)
+        return _json_error(exc, user.language)
     session.commit()
     return JSONResponse({"finding_id": f.id, "grade": f.grade, "t_max_c": f.t_max_c, "saved": True})
 
 
 @router.post("/findings/{finding_id}/override", response_model=None)
 def override(finding_id: int, request: Request, user: AnalystUser, session: SessionDep,
-             reason: Annotated[str, Form()] = "", grade: Annotated[str | None, Form()] = None,
+             deadlines: DeadlinesDep, reason: Annotated[str, Form()] = "",
+             grade: Annotated[str | None, Form()] = None,
              component_kind: Annotated[str | None, Form()] = None,
              heating: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """The analyst's grade, component kind or heating type for a finding, with a reason (audited)."""
@@ -141,7 +143,8 @@ def override(finding_id: int, request: Request, user: AnalystUser, session: Sess
                  else f"{PREFIX}/viewer/{finding.image_id}")
     try:
         judgement.override(session, finding_id, reason=reason, grade=grade or None,
-                           component_kind=component_kind or None, heating=heating or None, user=user.username)
+                           component_kind=component_kind or None, heating=heating or None, user=user.username,
+                           policy=deadlines)
     except IrPatrolError as exc:
         session.rollback()
         return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
@@ -151,6 +154,7 @@ def override(finding_id: int, request: Request, user: AnalystUser, session: Sess
 
 @router.post("/viewer/{image_id}/findings", response_model=None)
 def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                deadlines: DeadlinesDep,
                 component_kind: Annotated[str, Form()] = "", bbox: Annotated[str | None, Form()] = None,
                 polygon: Annotated[str | None, Form()] = None,
                 reference_bbox: Annotated[str | None, Form()] = None,
@@ -161,7 +165,8 @@ def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings:
         f = judgement.add_manual_finding(
             session, image_id, component_kind=component_kind, bbox=_ints(bbox, 4, "box"),
             polygon=_polygon(polygon), reference_bbox=_ints(reference_bbox, 4, "reference"),
-            phase=(phase or "").strip() or None, data_dir=settings.data_dir, user=user.username)
+            phase=(phase or "").strip() or None, data_dir=settings.data_dir, user=user.username,
+            policy=deadlines)
     except NotFound:
         raise
     except IrPatrolError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from irpatrol.diagnosis.catalogue import catalogue
 from irpatrol.errors import InputError, IrPatrolError
@@ -128,38 +129,61 @@ async def transition(
             message = error_text(exc.message, user.language)
             return defect_page(defect_id, request, user, session, flash=message)
 
+        order = WorkOrder(to_status, comment, reason, assignee, crew, due_date, verdict)
+
         def change() -> None:
-            if not to_status:
-                raise InputError("choose the next status")
-            for path in paths:
-                photos.attach_photo(session, path, data_dir=settings.data_dir, defect_id=defect_id,
-                                     caption=comment or None, user=user.username)
-            session.flush()
-            current = service.get_defect(session, defect_id).status
-            rejecting = to_status == workflow.DefectStatus.REJECTED.value
-            chosen = precision.parse_verdict(verdict) if rejecting else None
-            workflow.check_transition(current, to_status, reason=reason or chosen)  # refused moves first
-            if to_status == workflow.DefectStatus.REPAIR_SCHEDULED.value:
-                if not (assignee and assignee.strip()):
-                    raise InputError("a scheduled repair needs an assignee")
-                due = _due(due_date)
-                judgement.schedule_repair(session, defect_id, assignee=assignee or "", crew=crew, due_at=due,
-                                          user=user.username, comment=comment or None)
-                return
-            if to_status == workflow.DefectStatus.REPAIRED.value and not (comment and comment.strip()):
-                raise InputError("a repair needs its note: what was done")
-            if to_status == workflow.DefectStatus.VERIFIED.value:
-                defect = service.get_defect(session, defect_id)
-                session.refresh(defect)
-                judgement.check_verification_evidence(defect, reason)
-            service.transition(session, defect_id, to_status, user=user.username,
-                               comment=comment or None, reason=reason or None, verdict=chosen)
+            _apply_work_order(session, defect_id, order, paths, user=user.username,
+                              data_dir=settings.data_dir)
 
         return apply_change(
             session, user.language, change,
             refused=lambda message: defect_page(defect_id, request, user, session, flash=message),
             done_url=f"{PREFIX}/ledger/{defect_id}",
         )
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    """What the transition form of a defect asks for."""
+
+    to_status: str | None
+    comment: str | None
+    reason: str | None
+    assignee: str | None
+    crew: str | None
+    due_date: str | None
+    verdict: str | None
+
+
+def _apply_work_order(session: Session, defect_id: int, order: WorkOrder, photo_paths: list[Path], *,
+                      user: str, data_dir: Path) -> None:
+    """Attach the photos and move the defect as ``order`` asks (refused moves raise before any
+    change of status)."""
+    to_status, comment, reason = order.to_status, order.comment, order.reason
+    if not to_status:
+        raise InputError("choose the next status")
+    for path in photo_paths:
+        photos.attach_photo(session, path, data_dir=data_dir, defect_id=defect_id,
+                             caption=comment or None, user=user)
+    session.flush()
+    current = service.get_defect(session, defect_id).status
+    rejecting = to_status == workflow.DefectStatus.REJECTED.value
+    chosen = precision.parse_verdict(order.verdict) if rejecting else None
+    workflow.check_transition(current, to_status, reason=reason or chosen)  # refused moves first
+    if to_status == workflow.DefectStatus.REPAIR_SCHEDULED.value:
+        if not (order.assignee and order.assignee.strip()):
+            raise InputError("a scheduled repair needs an assignee")
+        judgement.schedule_repair(session, defect_id, assignee=order.assignee, crew=order.crew,
+                                  due_at=_due(order.due_date), user=user, comment=comment or None)
+        return
+    if to_status == workflow.DefectStatus.REPAIRED.value and not (comment and comment.strip()):
+        raise InputError("a repair needs its note: what was done")
+    if to_status == workflow.DefectStatus.VERIFIED.value:
+        defect = service.get_defect(session, defect_id)
+        session.refresh(defect)
+        judgement.check_verification_evidence(defect, reason)
+    service.transition(session, defect_id, to_status, user=user, comment=comment or None,
+                       reason=reason or None, verdict=chosen)
 
 
 def _due(value: str | None) -> datetime:

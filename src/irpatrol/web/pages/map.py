@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from irpatrol.errors import NotFound
+from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Image, Pole
 from irpatrol.reports.ledger import ledger_rows
 from irpatrol.web import queries
@@ -63,6 +64,9 @@ def _layers(session: SessionDep, lang: str, defects: list[list[object]]) -> dict
 
 
 TRACK_PATROLS = 100
+POLE_IMAGES = 200
+"""Images listed on a pole's page, the newest first."""
+NEWEST_IMAGES = Sorting(columns={"captured_at": Image.captured_at}, default="-captured_at")
 """Most patrols whose flight track the map draws (the newest; older ones are on their patrol page)."""
 
 
@@ -72,9 +76,8 @@ def flight_tracks(session: SessionDep) -> list[list[object]]:
     (:func:`irpatrol.registry.patrols.update_track`); the newest :data:`TRACK_PATROLS` patrols."""
     from irpatrol.registry.model import Patrol
 
-    patrols = session.execute(
-        select(Patrol.id, Patrol.date).order_by(Patrol.date.desc(), Patrol.id.desc()).limit(TRACK_PATROLS)
-    ).all()
+    patrols = first_rows(session, select(Patrol.id, Patrol.date), queries.NEWEST_PATROLS, TRACK_PATROLS,
+                         rows=True)
     if not patrols:
         return []
     points: dict[int, list[list[float]]] = {pid: [] for pid, _d in patrols}
@@ -123,7 +126,5 @@ def pole_history(pole_id: int, request: Request, user: WebUser, session: Session
     if pole is None:
         raise NotFound(f"no pole {pole_id}")
     defects = ledger_rows(session, {"pole_id": pole_id}, sort="-found_at")
-    images = session.scalars(
-        select(Image).where(Image.pole_id == pole_id).order_by(Image.captured_at.desc()).limit(200)
-    ).all()
+    images = first_rows(session, select(Image).where(Image.pole_id == pole_id), NEWEST_IMAGES, POLE_IMAGES)
     return page(request, session, user, "pole.html", nav="map", pole=pole, defects=defects, images=images)

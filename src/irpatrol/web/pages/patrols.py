@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from irpatrol.errors import NotFound
+from irpatrol.registry.listing import PageRequest, search_page
 from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
 from irpatrol.reports.content import REPORT_META_KEYS, is_demo_patrol, patrol_report
 from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.queries import NEWEST_PATROLS
 from irpatrol.web.render import page
 from irpatrol.web.thumbs import PALETTES
 
@@ -30,16 +32,15 @@ def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: i
         select(Image.patrol_id, func.count(func.distinct(Finding.defect_id)).label("d"))
         .join(Finding, Finding.image_id == Image.id).group_by(Image.patrol_id).subquery()
     )
-    total = session.scalar(select(func.count(Patrol.id))) or 0
-    rows = session.execute(
+    stmt = (
         select(Patrol, images.c.n, images.c.p, findings.c.d)
         .outerjoin(images, images.c.patrol_id == Patrol.id)
         .outerjoin(findings, findings.c.patrol_id == Patrol.id)
         .options(selectinload(Patrol.crew), selectinload(Patrol.feeders).selectinload(PatrolFeeder.feeder))
-        .order_by(Patrol.date.desc(), Patrol.id.desc())
-        .limit(PER_PAGE).offset((max(page_no, 1) - 1) * PER_PAGE)
-    ).all()
-    pages = max(1, -(-total // PER_PAGE))
+    )
+    found = search_page(session, stmt, PageRequest(page=max(page_no, 1), per_page=PER_PAGE), NEWEST_PATROLS,
+                        count=select(func.count(Patrol.id)), rows=True)
+    rows, total, pages = found.items, found.total, found.pages
     return page(request, session, user, "patrols.html", nav="patrols", rows=rows, total=total,
                 page_no=page_no, pages=pages, is_demo=is_demo_patrol)
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Plan
 from irpatrol.scheduling.service import Plan as PlanResult
 from irpatrol.scheduling.service import plan_from_dict
@@ -21,6 +22,9 @@ from irpatrol.web.render import page
 
 router = APIRouter()
 FORMATS = ("wpml", "kml", "geojson", "ical")
+PLAN_CHOICES = 50
+"""Plans offered in the page's plan choice, the newest first."""
+NEWEST_PLANS = Sorting(columns={"id": Plan.id}, default="-id")
 
 
 def _plan(session: SessionDep, plan_id: int | None) -> tuple[Plan | None, PlanResult | None]:
@@ -42,9 +46,8 @@ def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int 
     """Days × crews of the plan; the chosen day's sorties drawn on the map. Days planned beyond
     the forecast horizon (on climatology) are marked "weather unknown", as ``schedule show`` does."""
     row, plan = _plan(session, plan_id)
-    plans = session.execute(
-        select(Plan.id, Plan.name, Plan.created_at).order_by(Plan.id.desc()).limit(50)
-    ).all()
+    choices = select(Plan.id, Plan.name, Plan.created_at)
+    plans = first_rows(session, choices, NEWEST_PLANS, PLAN_CHOICES, rows=True)
     ctx: dict[str, Any] = {"row": row, "plan": plan, "plans": plans}
     if plan is not None:
         days = sorted({cd.day for cd in plan.crew_days})

@@ -19,7 +19,7 @@ from irpatrol.errors import InputError
 from irpatrol.http_files import attachment
 from irpatrol.registry.model import Crew, Feeder
 from irpatrol.registry.photos import staged_uploads
-from irpatrol.reports.fieldwork import report_file
+from irpatrol.reports.exports import report_file
 from irpatrol.supervision import service as sites
 from irpatrol.supervision import workflow as vworkflow
 from irpatrol.supervision.violations import load_catalogue

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
 
 from irpatrol.errors import InputError, IrPatrolError, NotFound
+from irpatrol.http_errors import status_for
 from irpatrol.ingest import jobs
 from irpatrol.registry.model import Feeder
 from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
@@ -81,7 +82,7 @@ async def receive_file(batch: str, request: Request, user: AnalystUser, settings
     except IrPatrolError as exc:
         if "part" in locals():
             part.unlink(missing_ok=True)
-        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=422)
+        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=status_for(exc))
     return JSONResponse({"name": target.name, "size": size})
 
 
@@ -111,7 +112,7 @@ def start(batch: str, request: Request, user: AnalystUser, session: SessionDep, 
                                 user_id=user.id, upload=True)
     except IrPatrolError as exc:
         session.rollback()
-        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=422)
+        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=status_for(exc))
     return JSONResponse({"job_id": job.id})
 
 
@@ -121,7 +122,7 @@ def job_progress(job_id: int, user: WebUser, session: SessionDep) -> JSONRespons
     try:
         job = jobs.get_job(session, job_id)
     except NotFound as exc:
-        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=404)
+        return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=status_for(exc))
     result = job.result or {}
     return JSONResponse({
         "status": job.status, "done": job.done, "total": job.total,
