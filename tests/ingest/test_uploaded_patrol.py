@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from irpatrol import radiometry
 from irpatrol.config import Settings
 from irpatrol.ingest import jobs
 from irpatrol.registry import judgement, patrol_admin, patrols
@@ -116,12 +117,23 @@ def test_a_manual_hotspot_has_delta_by_the_standards_formula_with_the_stored_t0(
             session,
             quiet.id,
             component_kind="t-clamp",
-            bbox=[int(quiet.width * 0.40), int(quiet.height * 0.40), 51, 51],
-            reference_bbox=[int(quiet.width * 0.60), int(quiet.height * 0.40), 51, 51],
+            bbox=_coldest_box(settings.data_dir / quiet.stored_path, 40),
+            reference_bbox=[0, 0, 40, 40],
             data_dir=settings.data_dir,
         )
         assert cold.t_ambient_c == patrol.ambient_c and cold.t_max_c < ambient_c
         assert cold.delta_pct is None
+
+
+def _coldest_box(path: Path, size: int) -> list[int]:
+    """[x, y, w, h] of the ``size``-pixel square (on a grid of half its size) whose warmest pixel is
+    the coldest of the frame: a region no warmer than the air in a field frame (sky or shade)."""
+    celsius = radiometry.read(path).celsius
+    step = size // 2
+    corners = [(y, x) for y in range(0, celsius.shape[0] - size + 1, step)
+               for x in range(0, celsius.shape[1] - size + 1, step)]
+    y, x = min(corners, key=lambda c: float(celsius[c[0]:c[0] + size, c[1]:c[1] + size].max()))
+    return [x, y, size, size]
 
 
 def test_a_defect_opened_by_an_override_records_who(

@@ -15,7 +15,7 @@ from irpatrol.errors import NotFound, ParameterError
 from irpatrol.ingest import ingest_folder
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.findings import recompute
-from irpatrol.registry.model import AuditLog, Defect, DefectEvent, Finding, Image
+from irpatrol.registry.model import AuditLog, Finding, Image
 
 SAMPLE = "dji_xtr_flir_core.jpg"  # FLIR-core R-JPEG with GPS and a hot region
 
@@ -40,20 +40,23 @@ def ingested(samples: Path, session: Session, factory: sessionmaker[Session], tm
     return session
 
 
-def test_real_file_is_matched_and_graded(ingested: Session) -> None:
+def test_real_file_is_matched_and_judged(ingested: Session) -> None:
+    """The sample is a sun-warmed steel frame in grass (no power line): matched to the pole near its
+    GPS position, its warm parts are findings, none a defect — unrated with the reason, and marked
+    for review where they rise 10 K or more over T0 (issue 10, items 3 and 4)."""
     img = ingested.scalar(select(Image).where(Image.original_name == SAMPLE))
     assert img is not None and img.pole_id is not None and 10.0 < (img.pole_distance_m or 0) < 12.5
     assert img.camera and img.params and img.params["emissivity"] > 0
-    graded = [f for f in img.findings if f.grade not in ("none", "unrated")]
-    assert graded and all(f.defect_id is not None and f.rule and f.clause for f in graded)
+    assert img.findings and not [f for f in img.findings if f.defect_id is not None]
     unrated = [f for f in img.findings if f.grade == "unrated"]
-    assert all(f.defect_id is None and f.diagnosis and f.diagnosis["unrated_reason"] for f in unrated)
+    assert unrated and all(f.diagnosis and f.diagnosis["unrated_reason"] for f in unrated)
     assert all(("review" in (f.flags or [])) == ((f.rise_k or 0) >= 10.0) for f in unrated)
+    assert any("review" in (f.flags or []) for f in unrated)
 
 
 def test_recompute_with_lower_emissivity_raises_the_temperature(ingested: Session, tmp_path: Path) -> None:
     finding = ingested.scalar(
-        select(Finding).where(Finding.defect_id.is_not(None)).order_by(Finding.t_max_c.desc())
+        select(Finding).join(Image).where(Image.original_name == SAMPLE).order_by(Finding.t_max_c.desc())
     )
     assert finding is not None
     before = finding.t_max_c
@@ -62,12 +65,7 @@ def test_recompute_with_lower_emissivity_raises_the_temperature(ingested: Sessio
     ingested.commit()
     assert finding.t_max_c > before + 1.0  # less emissive → the same radiance means a hotter object
     assert finding.params is not None and finding.params["emissivity"] == round(eps * 0.7, 3)
-    note = ingested.scalar(
-        select(DefectEvent).where(DefectEvent.event == "note", DefectEvent.finding_id == finding.id)
-    )
-    assert note is not None and "recomputed" in (note.comment or "")
     assert ingested.scalar(select(AuditLog).where(AuditLog.action == "recompute", AuditLog.username == "ana"))
-    assert ingested.get(Defect, finding.defect_id) is not None
 
 
 def test_recompute_errors(ingested: Session, tmp_path: Path) -> None:

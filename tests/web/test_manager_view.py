@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from web_registry import seed, sign_in, with_csrf
 
-from conftest import seed, sign_in, with_csrf
 from irpatrol.config import Settings
 from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry import stats
