@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import InputError, NotFound, PlanningError
-from irpatrol.registry import grades
+from irpatrol.registry import grades, workflow
 from irpatrol.registry import model as rm
 from irpatrol.registry.county import WEEKDAYS
 from irpatrol.scheduling.core.campaign import REASON_NO_CAPACITY, plan_campaign, replan
@@ -296,8 +296,10 @@ class PolicyInputs:
     last_inspected: tuple[tuple[str, date], ...]
 
 
-OPEN_STATUSES = ("new", "confirmed", "repair_scheduled", "reopened")
-"""Defect statuses still open (irpatrol.registry.workflow.DefectStatus)."""
+OPEN_STATUSES = tuple(sorted(s.value for s in workflow.OPEN - {workflow.DefectStatus.REPAIRED}))
+"""Defect statuses that keep a pole on the campaign's list: the workflow's open ones
+(:data:`irpatrol.registry.workflow.OPEN`) but ``repaired``, whose pole is due instead by the
+re-inspection date (:func:`policy_inputs`)."""
 REINSPECT_DAYS = 7
 """Default N (days after the repair): a policy choice, set per campaign."""
 
