@@ -31,6 +31,15 @@ such a "part" may be a warm spot of the ground behind the line (±1–2 K of tex
 §2) or a part of another emissivity (1–3 K, §1), so a few kelvin over it are no evidence of a
 fault, while a hot joint tens of kelvin over it still is. As ``pipeline.SAME_CONDUCTOR_MARGIN_K``.
 Project choice."""
+UNTRACED_ROW_MARGIN_K = 8.0
+"""Added to the camera's accuracy (K) when T2 comes from a phase row whose parts are not on traced
+conductors (``Joint.peers_traced`` False, :data:`irpatrol.analysis.joints.SPAN_TRACE_PX`): nothing
+but the geometry says such a row is a line's three phases, and on the real frames seen so far the
+rows of that kind were warm spots of façades and parked cars, whose sunlit and shaded or painted and
+glazed parts differ by 5–10 K with no fault (docs/physics.md §2, §9). With ±2 K accuracy the joint
+must then stand 10 K above the row — the rise at which an unrated reading is marked for review —
+for its relative grade to count; below that it is ``unrated`` (review), not a defect. A hot joint
+tens of kelvin over the row is graded as before. Project choice."""
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
@@ -52,6 +61,17 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
     core = int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
     return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
+
+
+def _margin(j: Joint) -> float:
+    """Reference margin (K) of a joint's T2 from its phase row: :data:`UNTRACED_ROW_MARGIN_K` when
+    the row's parts are not on traced conductors, else :data:`UNSEEN_PEER_MARGIN_K` when a part of
+    it sits on no visible conductor, else 0."""
+    if j.t2_c is None or j.t2_source != "similar-component":
+        return 0.0
+    if not j.peers_traced:
+        return UNTRACED_ROW_MARGIN_K
+    return UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
 
 
 def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
@@ -110,5 +130,5 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
             pattern="local", on_structure=True,
-            reference_margin_k=UNSEEN_PEER_MARGIN_K if j.peers_unseen and j.t2_c is not None else 0.0))
+            reference_margin_k=_margin(j)))
     return found, len(joints)

@@ -243,3 +243,19 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         return None
     q25, q50, q75 = np.percentile(far_vals, [25.0, 50.0, 75.0])
     return float(q50) if q75 - q25 <= 1.0 else None
+
+
+TRACE_TRIES_DEG = (0.0, -10.0, 10.0, -20.0, 20.0)
+"""Direction offsets (°) tried by :func:`traced_px`: a part's direction measured at it is off by up to
+15–20° (a wide part biases it), as in :func:`conductor_far`."""
+
+
+def traced_px(img: np.ndarray, x: int, y: int, angle_deg: float) -> float:
+    """How far (px, both ways together) a thin ridge is followed from (x, y) near ``angle_deg``
+    (:func:`track_ridge`, at most 2 × :data:`FAR_MAX_PX`): the length of the conductor a part sits
+    on, as far as the frame shows it; the best of :data:`TRACE_TRIES_DEG`."""
+    best = 0.0
+    for da in TRACE_TRIES_DEG:
+        ends = [track_ridge(img, x, y, angle_deg + da, sign)[0] for sign in (-1.0, 1.0)]
+        best = max(best, sum(float(d.max()) if len(d) else 0.0 for d in ends))
+    return best
