@@ -49,7 +49,6 @@ from irpatrol.analysis.ridges import (
     conductor_far,
     lines_through,
     padded,
-    traced_px,
 )
 
 __all__ = ["Joint", "compact_maxima", "find_joints"]
@@ -71,14 +70,6 @@ the faulty one does (the ring excess also depends on what lies behind each part,
 Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. A part that
 reads as warm as the joint (within the camera's accuracy) is a peer whatever its excess: it makes no
 defect of the joint, only a healthy reading of it. Project choice."""
-SPAN_TRACE_PX = 48.0
-"""Least length (px, both ways together) over which the conductor of each part of a phase row must be
-followed (:func:`irpatrol.analysis.ridges.traced_px`) for the row to be *traced*: a span conductor
-runs tens of metres, so it crosses the frame or runs to its pole, while the straight bits of a
-façade, a window frame or a car roof stop after a few tens of pixels (on the real DJI samples the
-chance rows' parts trace 8–22 px, the parts of rows along visible wires 80 px and more). Four
-tracking segments (:data:`irpatrol.analysis.ridges.TRACK_SEGMENT_PX`). docs/physics.md §9.
-Project choice."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,8 +77,7 @@ class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
     [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
-    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor; ``peers_traced``: the
-conductors of both parts of the row are followed over :data:`SPAN_TRACE_PX` (:func:`traced`)."""
+    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -98,7 +88,6 @@ conductors of both parts of the row are followed over :data:`SPAN_TRACE_PX` (:fu
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
     peers_unseen: bool = False
-    peers_traced: bool = True
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -154,7 +143,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         if row is not None:
             t2 = min(float(img[p[1], p[0]]) for p in row)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row,
-                                           peers_unseen=unseen, peers_traced=traced(img, row, j.angle_deg)))
+                                           peers_unseen=unseen))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
@@ -164,18 +153,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                         j.xy[0], j.xy[1], j.t1_c, j.angle_deg, None, accuracy_k) if len(peers) == 2 else None
         if row is not None:
             t2 = min(joints[k].t1_c for k in peers)
-            row_xy = tuple(joints[k].xy for k in peers)
-            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row_xy,
-                                           peers_traced=traced(img, row_xy, j.angle_deg)))
+            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
+                                           peers_xy=tuple(joints[k].xy for k in peers)))
         else:
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c) if i < MAX_ALONG else None
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
 
-
-def traced(img: np.ndarray, row: tuple[tuple[int, int], ...], angle_deg: float) -> bool:
-    """Whether each part of a phase row at ``row`` (x, y px) sits on a conductor followed over at
-    least :data:`SPAN_TRACE_PX` near ``angle_deg`` (the joint's conductor; the phases are parallel):
-    the row is then the same part on the other conductors of a line, not three alike warm spots of
-    a façade or a car park in a row by chance (docs/physics.md §9)."""
-    return all(traced_px(img, x, y, angle_deg) >= SPAN_TRACE_PX for x, y in row)
