@@ -159,4 +159,3 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c) if i < MAX_ALONG else None
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
-
