@@ -119,3 +119,19 @@ def test_conditions_small_target_decision_overrides_the_pixel_rule() -> None:
     assert "small-target" in validity_flags(Conditions(target_px=500, small_target=True))
     assert "small-target" not in validity_flags(Conditions(target_px=4, small_target=False))
     assert "small-target" in validity_flags(Conditions(target_px=4))
+
+
+@pytest.mark.parametrize("name", ["dji_m30t_girp.jpg", "dji_m4t_iirp.jpg"])
+def test_chance_rows_of_warm_spots_on_real_frames_are_no_defect(samples: Path, name: str) -> None:
+    # a tower block's façade (M30T) and a car park (M4T): the default reading finds rows of three
+    # alike warm spots, but their parts sit on no span conductor, so a few kelvin over them is
+    # unrated (review), not a `general` defect (docs/physics.md §9)
+    ex = examine(read(samples / name))
+    assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+    rows = [f for f in ex.hotspots if f.hotspot.t2_source == "similar-component" and f.hotspot.on_structure]
+    assert rows and all(f.grade == "unrated" for f in rows)
+
+
+def test_a_real_close_up_of_equipment_is_still_graded_by_the_absolute_limit(samples: Path) -> None:
+    ex = examine(read(samples / "flir_t640.jpg"))
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == ["serious"]

@@ -4,6 +4,7 @@ the structure is graded (item 3)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,31 @@ def test_the_default_reading_grades_the_demo_clamp_against_its_neighbour_phases(
         referenced += any(f.hotspot.t2_source == "similar-component" and f.hotspot.t2_c is not None
                           and abs(f.hotspot.t2_c - healthy) <= 1.0 for f in at)
     assert referenced >= 5
+
+
+def _stubs(scene: np.ndarray, half_px: float) -> np.ndarray:
+    """``scene`` with each conductor cut back to ±``half_px`` along it from its clamp: short
+    straight warm bits, as the edges of a façade or a car, not span conductors."""
+    h, w = scene.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    keep = np.zeros(scene.shape, bool)
+    for dx in (-90, 0, 90):
+        keep |= np.abs(((xx - (w / 2 + dx)) + 3.0 * (yy - h / 2)) / math.hypot(1.0, 3.0)) <= half_px
+    out = scene.copy()
+    out[~keep & (scene > AMBIENT_C + 1.0)] = AMBIENT_C
+    return out
+
+
+def test_a_small_difference_counts_against_a_row_on_span_conductors_only() -> None:
+    # 33 °C against its phases at 27 °C (δ = 6 / 13 = 46 %, general): on conductors that cross the
+    # frame the row is a line's phase set; on 32 px stubs it is three alike warm spots in a row, and
+    # 6 K over them is within the unspanned-row margin: unrated, for review, never a defect
+    spanned = _structure(_line_scene(3, 33.0))
+    (hot,) = _defects(spanned)
+    assert hot.grade == "general" and hot.hotspot.t2_source == "similar-component"
+    stubs = _structure(_stubs(_line_scene(3, 33.0), 16.0))
+    assert _defects(stubs) == []
+    (row,) = [f for f in stubs.hotspots if f.hotspot.t2_source == "similar-component"]
+    assert row.grade == "unrated" and row.hotspot.t2_c == pytest.approx(CLAMP_C, abs=1.0)
+    # a joint far above the same stubs' row is still graded against it
+    assert [f.grade for f in _defects(_structure(_stubs(_line_scene(3, 78.0), 16.0)))] == ["serious"]

@@ -19,6 +19,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.ridges import spans
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
 REPORT_EXCESS_K = 1.0
@@ -31,6 +32,17 @@ such a "part" may be a warm spot of the ground behind the line (±1–2 K of tex
 §2) or a part of another emissivity (1–3 K, §1), so a few kelvin over it are no evidence of a
 fault, while a hot joint tens of kelvin over it still is. As ``pipeline.SAME_CONDUCTOR_MARGIN_K``.
 Project choice."""
+UNSPANNED_ROW_MARGIN_K = 8.0
+"""Added to the camera's accuracy (K) when T2 comes from a phase row whose parts do not both sit on
+conductors that run out of view both ways (:func:`irpatrol.analysis.ridges.spans`): a span conductor
+runs tens of metres between poles, so it leaves the frame or runs on beyond the tracking reach,
+while the straight edges of a façade, a window grid or a parked car stop sooner. Without that,
+nothing but the geometry says the row is a line's three phases; on the real frames seen so far such
+rows were warm spots of façades and cars, whose sunlit and shaded, painted and glazed parts differ
+by 5–10 K with no fault (docs/physics.md §2, §9). With ±2 K accuracy the joint must then stand 10 K
+above the row — the rise at which an unrated reading is marked for review — for its relative grade
+to count; below that it is ``unrated`` (review), not a defect. A hot joint tens of kelvin above its
+row is graded as before. Project choice."""
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
@@ -52,6 +64,20 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
     core = int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
     return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
+
+
+def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
+    """Reference margin (K) of a joint's T2 from its phase row: :data:`UNSPANNED_ROW_MARGIN_K` when
+    the row's parts are not both on span conductors (:func:`irpatrol.analysis.ridges.spans`; only
+    looked at when the difference T1 − T2 lies within ``accuracy_k_`` plus that margin, where it
+    decides), else :data:`UNSEEN_PEER_MARGIN_K` when a part of it sits on no visible conductor, else 0."""
+    if j.t2_c is None or j.t2_source != "similar-component":
+        return 0.0
+    seen = UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
+    if j.t1_c - j.t2_c <= accuracy_k_ + UNSPANNED_ROW_MARGIN_K and not all(
+            spans(img, x, y, j.angle_deg) for x, y in j.peers_xy):
+        return max(seen, UNSPANNED_ROW_MARGIN_K)
+    return seen
 
 
 def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
@@ -110,5 +136,5 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
             pattern="local", on_structure=True,
-            reference_margin_k=UNSEEN_PEER_MARGIN_K if j.peers_unseen and j.t2_c is not None else 0.0))
+            reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy))))
     return found, len(joints)

@@ -243,3 +243,45 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         return None
     q25, q50, q75 = np.percentile(far_vals, [25.0, 50.0, 75.0])
     return float(q50) if q75 - q25 <= 1.0 else None
+
+
+SPAN_TRIES_DEG = (0.0, -10.0, 10.0, -20.0, 20.0)
+"""Direction offsets (°) tried by :func:`spans`: a part's direction measured at it is off by up to
+15–20° (a wide part biases it), as in :func:`conductor_far`."""
+SPAN_SKIP_PX = (0.0, 12.0, 24.0)
+"""Distances (px) from a part's peak at which :func:`spans` starts following its conductor: a part is
+wider than its conductor (a clamp of 0.2 m is up to 30 px long at 5 m) and shows no thin ridge."""
+SPAN_ACROSS_PX = (0.0, -3.0, 3.0)
+"""Offsets (px) across the direction from which :func:`spans` starts: a part's peak may sit off its
+conductor's centre line by up to half the part's width."""
+
+
+def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> bool:
+    h, w = img.shape
+    for da in SPAN_TRIES_DEG:
+        th = np.deg2rad(angle_deg + da)
+        for skip in SPAN_SKIP_PX:
+            for off in SPAN_ACROSS_PX:
+                sx = round(x + sign * skip * np.cos(th) - off * np.sin(th))
+                sy = round(y + sign * skip * np.sin(th) + off * np.cos(th))
+                if not (0 <= sx < w and 0 <= sy < h):
+                    continue
+                d, _ = track_ridge(img, sx, sy, angle_deg + da, sign)
+                if not len(d):
+                    continue
+                reach = float(d.max())
+                ex, ey = sx + sign * reach * np.cos(th), sy + sign * reach * np.sin(th)
+                edge = min(ex, ey, w - 1 - ex, h - 1 - ey) <= TRACK_SEGMENT_PX
+                if reach >= FAR_MAX_PX - TRACK_SEGMENT_PX or edge:
+                    return True
+    return False
+
+
+def spans(img: np.ndarray, x: int, y: int, angle_deg: float) -> bool:
+    """Whether the part at (x, y) sits on a conductor that runs out of view both ways near
+    ``angle_deg``: a thin ridge followed (:func:`track_ridge`, from the peak or beyond the part,
+    :data:`SPAN_SKIP_PX`, :data:`SPAN_ACROSS_PX`, :data:`SPAN_TRIES_DEG`) each way to
+    :data:`FAR_MAX_PX` less one segment or to within a segment of the frame's edge. A span conductor
+    runs tens of metres between poles; straight edges of a façade, a window grid or a car stop
+    sooner (docs/physics.md §9)."""
+    return all(_runs_out(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0))
