@@ -16,8 +16,8 @@ from irpatrol.registry.model import AuditLog, Image, Job, Patrol
 WEATHER = {"ambient_c": 31.5, "humidity_pct": 42.0, "wind_m_s": 2.5, "rain": False, "load_current_a": 180.0}
 
 
-def _jobs(api: Api) -> int:
-    with db.session_scope(api.settings) as session:
+def _jobs(app: Api) -> int:
+    with db.session_scope(app.settings) as session:
         return int(session.scalar(select(func.count(Job.id))) or 0)
 
 
@@ -73,7 +73,8 @@ def test_out_of_range_weather_is_refused_naming_the_field(api: Api, field: str, 
 
 def test_a_control_character_in_the_ingest_body_is_refused(api: Api) -> None:  # noqa: F811
     before = _jobs(api)
-    r = api.client.post("/ingest", content=b'{"folder": "x", "feeder": "F\\u0000", "date": "2026-08-02", '
-                        b'"ambient_c": 20}', headers={**api.headers["analyst"], "Content-Type": "application/json"})
+    body = b'{"folder": "x", "feeder": "F\\u0000", "date": "2026-08-02", "ambient_c": 20}'
+    r = api.client.post("/ingest", content=body,
+                        headers={**api.headers["analyst"], "Content-Type": "application/json"})
     assert r.status_code == 422 and "control character" in r.text
     assert _jobs(api) == before
