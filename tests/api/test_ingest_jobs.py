@@ -22,6 +22,7 @@ from irpatrol.config import Settings
 from irpatrol.ingest import ingest_folder, jobs
 from irpatrol.registry import assets
 from irpatrol.registry.model import Defect, Finding, Image, Job
+from irpatrol.simulate.flight import VISIBLE_SUFFIX
 
 FEEDER = "F-API"
 POLES = 4
@@ -66,7 +67,8 @@ def simulated_flight(settings: Settings, out: Path) -> list[Path]:
         "256",
         settings=settings,
     )
-    files = sorted(p for p in out.iterdir() if p.suffix.lower() in (".tif", ".tiff", ".jpg"))
+    files = sorted(p for p in out.iterdir()  # the thermal images: one job item each (visible photos: none)
+                   if p.suffix.lower() in (".tif", ".tiff", ".jpg") and not p.name.endswith(VISIBLE_SUFFIX))
     assert len(files) >= POLES
     return files
 

@@ -116,6 +116,8 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         page.click("#upload-link")
         page.wait_for_selector("#upload-form")
         page.fill("#up-crew", "Upload crew")
+        page.fill("#up-wind", "3.5")  # the weather typed by the uploader goes with the job
+        page.fill("#up-load", "150")
         page.set_input_files("#up-files", files)
         page.click("#up-start")
         page.wait_for_selector("body[data-ingest-done='1']", timeout=240_000)
@@ -130,6 +132,14 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         rule_in_words = r"(T1|ΔT|δ) [\d.]+ (°C|K|%) [>≥] [\d.]+ (°C|K|%) →"
         assert re.search(rule_in_words, row.inner_text())
         patrol_url = page.url
+        conditions = page.locator(".card", has_text="m/s").first.inner_text()
+        assert "3.5 m/s" in conditions and "150 A" in conditions
+        # the analyst corrects the load current from the dispatch log (a reason is asked)
+        page.fill("#patrol-weather-form input[name=load_current_a]", "165")
+        page.fill("#patrol-weather-form input[name=reason]", "dispatch log")
+        page.click("#patrol-weather-form button[type=submit]")
+        page.wait_for_selector(".flash.ok")
+        assert "165 A" in page.locator(".card", has_text="m/s").first.inner_text()
 
         # 2. a missed hotspot marked on the viewer of a pole without findings
         page.locator("#image-grid figure").filter(has_text=re.compile(r"\bN3\b")).locator("a").first.click()

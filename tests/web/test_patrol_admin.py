@@ -88,3 +88,19 @@ def test_edit_is_audited_and_a_handled_defect_survives_removal(app) -> None:  # 
         defect = s.get(Defect, defect_id)
         assert defect is not None and not defect.findings  # kept, without the removed patrol's findings
         assert any("patrol #" in (e.comment or "") for e in defect.events)
+
+
+def test_admin_edit_sets_the_load_of_every_feeder_and_checks_its_range(app) -> None:  # type: ignore[no-untyped-def]
+    client, sessions, _ = app
+    with sessions() as s:
+        patrol_id = s.scalar(select(Patrol.id))
+    assert 'name="load_current_a"' in client.get(f"/ui/patrols/{patrol_id}").text
+    r = client.post(f"/ui/patrols/{patrol_id}/edit", data={"load_current_a": "6000", "reason": "typo"},
+                    follow_redirects=False)
+    assert "flash=" in r.headers["location"] and "load_current_a" in r.headers["location"]
+    r = client.post(f"/ui/patrols/{patrol_id}/edit", data={"load_current_a": "120", "reason": "SCADA"},
+                    follow_redirects=False)
+    assert "ok=1" in r.headers["location"]
+    with sessions() as s:
+        patrol = s.get(Patrol, patrol_id)
+        assert patrol is not None and [pf.load_current_a for pf in patrol.feeders] == [120.0]

@@ -3,6 +3,7 @@ GPS track length, the list and one patrol's summary."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from irpatrol.errors import NotFound
+from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.audit import record
 from irpatrol.registry.geo import track_length_m
 from irpatrol.registry.model import Crew, Drone, Feeder, Finding, Image, Patrol, PatrolFeeder
@@ -94,6 +95,30 @@ def list_patrols(
     return list(items), int(total)
 
 
+WEATHER_RANGES: dict[str, tuple[float, float]] = {
+    "ambient_c": (-50.0, 60.0),
+    "humidity_pct": (0.0, 100.0),
+    "wind_m_s": (0.0, 60.0),
+    "load_current_a": (0.0, 5000.0),
+}
+"""The values a person may enter for a patrol's weather and load, inclusive: ambient temperature
+(°C), relative humidity (%), wind speed (m/s) and a feeder's load current (A). Wider than any
+weather a drone flies in (DL/T 664-2016 §4.3 wants wind ≤ 5 m/s) or a 10 kV feeder carries, so only
+typing errors are refused; the upload form, the patrol page and the API's ingest body all check
+against this table."""
+
+
+def check_weather_value(name: str, value: float | None) -> float | None:
+    """``value`` of the :data:`WEATHER_RANGES` field ``name`` when finite and in range (None: not
+    given); InputError naming the field and the range otherwise."""
+    if value is None:
+        return None
+    lo, hi = WEATHER_RANGES[name]
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class Weather:
     """The conditions of a patrol: ambient temperature (°C), relative humidity (%), wind (m/s),
@@ -104,6 +129,27 @@ class Weather:
     wind_m_s: float | None = None
     rain: bool = False
     load_current_a: dict[str, float] | None = None
+
+
+def entered_weather(
+    feeder: str,
+    *,
+    ambient_c: float | None = None,
+    humidity_pct: float | None = None,
+    wind_m_s: float | None = None,
+    rain: bool = False,
+    load_current_a: float | None = None,
+) -> Weather:
+    """The weather and ``feeder``'s load current (A) a person entered for a flight, each checked
+    against :data:`WEATHER_RANGES` (InputError naming the field otherwise); None: not entered."""
+    load = check_weather_value("load_current_a", load_current_a)
+    return Weather(
+        ambient_c=check_weather_value("ambient_c", ambient_c),
+        humidity_pct=check_weather_value("humidity_pct", humidity_pct),
+        wind_m_s=check_weather_value("wind_m_s", wind_m_s),
+        rain=bool(rain),
+        load_current_a=None if load is None else {feeder: load},
+    )
 
 
 def ensure_patrol(
@@ -157,12 +203,19 @@ def _named[M: (Crew, Drone)](session: Session, model: type[M], name: str | None,
 
 
 def set_weather(session: Session, patrol: Patrol, feeders: Sequence[Feeder], weather: Weather) -> None:
-    """Record the known parts of ``weather`` on ``patrol`` and its ``feeders`` (added when missing)."""
+    """Record the known parts of ``weather`` on ``patrol`` and its ``feeders`` (added when missing).
+    What this changes is audited (``weather-entered``: entered by a person, in the upload form, the
+    API or the command line), as :func:`weather_from_images` audits what the images gave."""
+    entered: dict[str, Any] = {}
     for attr in ("ambient_c", "humidity_pct", "wind_m_s"):
         value = getattr(weather, attr)
         if value is not None:
+            if getattr(patrol, attr) != value:
+                entered[attr] = value
             setattr(patrol, attr, value)
     if weather.rain:
+        if not patrol.rain:
+            entered["rain"] = True
         patrol.rain = True
     have = {
         pf.feeder_id: pf
@@ -175,7 +228,12 @@ def set_weather(session: Session, patrol: Patrol, feeders: Sequence[Feeder], wea
             pf = PatrolFeeder(patrol_id=patrol.id, feeder_id=f.id)
             session.add(pf)
         if f.name in loads:
+            if pf.load_current_a != loads[f.name]:
+                entered.setdefault("load_current_a", {})[f.name] = loads[f.name]
             pf.load_current_a = loads[f.name]
+    if entered:
+        session.flush()
+        record(session, None, "weather-entered", "patrol", patrol.id, entered)
 
 
 def weather_from_images(session: Session, patrol_id: int) -> dict[str, float]:

@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "flight.upload": "analyst",  # upload a flight and start its ingest
     "finding.override": "analyst",  # override, add a missed hotspot, patrol colour range, report details
     "patrol.admin": "admin",  # edit or remove a patrol, with a reason
+    "patrol.weather": "analyst",  # a patrol's weather and load current, with a reason (DL/T 664 validity)
     # acceptance (验收) and site supervision (安全督查), issue 16; crews = viewer/pilot in crew_member
     "acceptance.create": "analyst",
     "acceptance.mark": "analyst",
@@ -165,6 +166,7 @@ ROUTES: dict[str, str] = {
     "POST /ui/patrols/{patrol_id}/display": "finding.override",
     "POST /ui/patrols/{patrol_id}/report-meta": "finding.override",
     "POST /ui/patrols/{patrol_id}/edit": "patrol.admin",
+    "POST /ui/patrols/{patrol_id}/weather": "patrol.weather",
     "POST /ui/patrols/{patrol_id}/remove": "patrol.admin",
     # issue 16: API
     "GET /acceptance/checklists": "read",

@@ -232,8 +232,8 @@ ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"role '(?P<role>\w+)' may not do this; '(?P<need>\w+)' or above is required"), "err_role"),
     (re.compile(r"a reason is required to override the automatic judgement"), "err_override_reason"),
     (re.compile(r"verification needs evidence: .*"), "err_verify_evidence"),
-    (re.compile(r"(?P<name>emissivity|distance_m|reflected_c) must be between (?P<lo>\S+) and (?P<hi>\S+), "
-                r"got (?P<value>\S+)"), "err_param_range"),
+    (re.compile(r"(?P<name>emissivity|distance_m|reflected_c|ambient_c|humidity_pct|wind_m_s|load_current_a)"
+                r" must be between (?P<lo>\S+) and (?P<hi>\S+), got (?P<value>\S+)"), "err_param_range"),
     (re.compile(r"a scheduled repair needs an assignee"), "err_assignee"),
     (re.compile(r"a scheduled repair needs a due date"), "err_due"),
     (re.compile(r"a repair needs its note: what was done"), "err_repair_note"),

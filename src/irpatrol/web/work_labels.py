@@ -98,6 +98,15 @@ WORK_LABELS: dict[str, tuple[str, str]] = {
                            "that are still new; defects seen again or already handled are kept.",
                            "删除本次巡检及其图像、发现和仅由本次巡检发现且仍为新建状态的缺陷；"
                            "其他巡检也发现或已处理的缺陷将保留。"),
+    "flight_weather": ("Weather and load during the flight (optional)", "巡检时气象与负荷（选填）"),
+    "flight_weather_help": ("Typed values win over what the images recorded (ambient temperature, humidity). "
+                            "DL/T 664 judges a reading only with wind ≤ 5 m/s and the load current known.",
+                            "此处填写的数值优先于图像记录的环境温度和湿度。"
+                            "DL/T 664 要求风速不大于 5 m/s 且已知负荷电流，检测结果方可判定。"),
+    "patrol_weather": ("Weather and load", "气象与负荷"),
+    "patrol_weather_help": ("Blank fields stay as they are; the load current is set for every feeder flown. "
+                            "A reason is recorded with each change.",
+                            "留空的项保持不变；负荷电流适用于本次巡检的全部线路。每次修改都记录原因。"),
     "err_patrol_reason": ("A reason is required to change or remove a patrol.", "修改或删除巡检须填写原因。"),
     # issue 10 item 6: the analysts' verdicts and the detector's precision
     "verdict": ("Verdict", "判定结论"),

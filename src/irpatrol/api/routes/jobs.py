@@ -12,6 +12,7 @@ from irpatrol.errors import InputError
 from irpatrol.ingest import jobs
 from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import Job
+from irpatrol.registry.patrols import entered_weather
 
 router = APIRouter(tags=["ingest"])
 NEWEST_FIRST = Sorting(columns={"id": Job.id}, default="-id")
@@ -30,7 +31,8 @@ def start_ingest(
     decode, match each image to a pole of the feeder, find hotspots, diagnose, record findings
     and defects. Poll ``GET /jobs/{id}`` for progress. Re-ingesting the same files adds nothing.
     An upload batch is deleted once its job is done (its images are in the image store); a failed
-    job keeps it, so the same batch can be ingested again."""
+    job keeps it, so the same batch can be ingested again. Weather and the feeder's load current,
+    when given, are the patrol's (they win over the images' metadata)."""
     if (body.batch is None) == (body.folder is None):
         raise InputError("give exactly one of 'batch' and 'folder'")
     if body.batch is not None:
@@ -46,6 +48,10 @@ def start_ingest(
         crew=body.crew,
         user_id=user.id,
         upload=body.batch is not None,
+        weather=entered_weather(
+            body.feeder, ambient_c=body.ambient_c, humidity_pct=body.humidity_pct, wind_m_s=body.wind_m_s,
+            rain=body.rain, load_current_a=body.load_current_a,
+        ),
     )
     return JobRead.model_validate(job)
 

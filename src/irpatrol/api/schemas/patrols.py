@@ -8,6 +8,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from irpatrol.api.schemas.common import ReadModel
+from irpatrol.registry.patrols import WEATHER_RANGES
+
+
+def _weather_field(name: str, description: str) -> Any:
+    """An optional number of :data:`irpatrol.registry.patrols.WEATHER_RANGES` ``name``, bounds included."""
+    lo, hi = WEATHER_RANGES[name]
+    return Field(default=None, ge=lo, le=hi, allow_inf_nan=False, description=description)
 
 
 class PatrolCreate(BaseModel):
@@ -124,7 +131,10 @@ class UploadBatch(BaseModel):
 
 
 class IngestRequest(BaseModel):
-    """Start ingesting an upload batch (or a folder under the data folder)."""
+    """Start ingesting an upload batch (or a folder under the data folder). The weather entered here
+    is the patrol's and wins over what the images' metadata recorded (ambient temperature and
+    humidity are taken from the images only where none is given); each value is audited with its
+    source (``weather-entered`` or ``weather-from-images``)."""
 
     batch: str | None = Field(default=None, max_length=64, description="Batch returned by POST /images")
     folder: str | None = Field(
@@ -133,6 +143,13 @@ class IngestRequest(BaseModel):
     feeder: str = Field(min_length=1, max_length=200)
     date: date
     crew: str | None = Field(default=None, max_length=200)
+    ambient_c: float | None = _weather_field("ambient_c", "Ambient temperature during the flight (°C)")
+    humidity_pct: float | None = _weather_field("humidity_pct", "Relative humidity (%)")
+    wind_m_s: float | None = _weather_field("wind_m_s", "Wind speed (m/s); DL/T 664 wants ≤ 5 m/s")
+    rain: bool = Field(default=False, description="Rain, snow or fog during the flight")
+    load_current_a: float | None = _weather_field(
+        "load_current_a", "Load current of the feeder flown (A); no camera file records it"
+    )
 
 
 class JobRead(ReadModel):

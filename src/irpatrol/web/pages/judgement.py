@@ -9,7 +9,7 @@ import math
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -18,16 +18,25 @@ from irpatrol.http_errors import status_for
 from irpatrol.registry import judgement, patrol_admin
 from irpatrol.registry.audit import record
 from irpatrol.registry.model import Finding, Patrol
+from irpatrol.registry.patrols import check_weather_value
 from irpatrol.reports.content import REPORT_META_KEYS
 from irpatrol.reports.why import explain
-from irpatrol.web.deps import AdminUser, AnalystUser, DeadlinesDep, SessionDep, SettingsDep
+from irpatrol.web.deps import (
+    AdminUser,
+    AnalystUser,
+    DeadlinesDep,
+    SessionDep,
+    SettingsDep,
+    WebUser,
+    route_permission,
+)
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX
 
 router = APIRouter()
 
 
-def _float(value: str | None, name: str) -> float | None:
+def form_float(value: str | None, name: str) -> float | None:
     """A number typed in a form field; None when blank; InputError naming the field otherwise."""
     if value is None or not value.strip():
         return None
@@ -103,8 +112,9 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
     """What a recompute with these parameters would store (nothing is stored)."""
     try:
         draft = judgement.recompute_draft(
-            session, finding_id, emissivity=_float(emissivity, "emissivity"),
-            distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
+            session, finding_id, emissivity=form_float(emissivity, "emissivity"),
+            distance_m=form_float(distance_m, "distance_m"),
+            reflected_c=form_float(reflected_c, "reflected_c"),
             data_dir=settings.data_dir)
     except IrPatrolError as exc:
         return _json_error(exc, user.language)
@@ -119,8 +129,9 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
     """Store the recompute the analyst confirmed (checked exactly like the draft)."""
     try:
         f = judgement.recompute_save(
-            session, finding_id, emissivity=_float(emissivity, "emissivity"),
-            distance_m=_float(distance_m, "distance_m"), reflected_c=_float(reflected_c, "reflected_c"),
+            session, finding_id, emissivity=form_float(emissivity, "emissivity"),
+            distance_m=form_float(distance_m, "distance_m"),
+            reflected_c=form_float(reflected_c, "reflected_c"),
             data_dir=settings.data_dir, user=user.username)
     except IrPatrolError as exc:
         session.rollback()
@@ -186,7 +197,7 @@ def patrol_display(patrol_id: int, user: AnalystUser, session: SessionDep,
         raise NotFound(f"no patrol {patrol_id}")
     back = f"{PREFIX}/patrols/{patrol_id}"
     try:
-        lo, hi = _float(t_min, "t_min"), _float(t_max, "t_max")
+        lo, hi = form_float(t_min, "t_min"), form_float(t_max, "t_max")
         if (lo is None) != (hi is None):
             raise InputError("give both ends of the colour range, or neither")
         if lo is not None and hi is not None and not lo < hi:
@@ -217,14 +228,62 @@ async def patrol_report_meta(patrol_id: int, request: Request, user: AnalystUser
     return RedirectResponse(f"{PREFIX}/patrols/{patrol_id}?ok=1", status_code=303)
 
 
+def _weather_changes(patrol: Patrol, typed: dict[str, str | None], rain: bool | None) -> dict[str, Any]:
+    """The weather and load (A) typed for ``patrol`` that differ from what it holds, each checked
+    against :data:`irpatrol.registry.patrols.WEATHER_RANGES`; blank fields are left as stored."""
+    changes: dict[str, Any] = {}
+    loads = {pf.load_current_a for pf in patrol.feeders}
+    for key, raw in typed.items():
+        value = check_weather_value(key, form_float(raw, key))
+        if value is None:
+            continue
+        now = loads if key == "load_current_a" else {getattr(patrol, key)}
+        if now != {value}:
+            changes[key] = value
+    if rain is not None and bool(patrol.rain) != rain:
+        changes["rain"] = rain
+    return changes
+
+
+@router.post("/patrols/{patrol_id}/weather", response_model=None, dependencies=[Depends(route_permission)])
+def patrol_weather(patrol_id: int, user: WebUser, session: SessionDep,
+                   reason: Annotated[str, Form()] = "",
+                   ambient_c: Annotated[str | None, Form(max_length=40)] = None,
+                   humidity_pct: Annotated[str | None, Form(max_length=40)] = None,
+                   wind_m_s: Annotated[str | None, Form(max_length=40)] = None,
+                   load_current_a: Annotated[str | None, Form(max_length=40)] = None,
+                   rain: Annotated[str | None, Form(max_length=10)] = None) -> RedirectResponse:
+    """The weather and load current of a patrol as an analyst measured or learned them (the
+    permission table's ``patrol.weather``), with a reason (audited, with the values before). The
+    load current (A) is set on every feeder the patrol flew; DL/T 664-2016 §4.3 judges a reading
+    only with wind ≤ 5 m/s and the load known, so reports show "—" until these are entered."""
+    back = f"{PREFIX}/patrols/{patrol_id}"
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None:
+        raise NotFound(f"no patrol {patrol_id}")
+    try:
+        typed = {"ambient_c": ambient_c, "humidity_pct": humidity_pct, "wind_m_s": wind_m_s,
+                 "load_current_a": load_current_a}
+        changes = _weather_changes(patrol, typed, (rain or "").strip().lower() in ("1", "on", "true", "yes"))
+        if changes:
+            patrol_admin.edit_patrol(session, patrol_id, changes, reason=reason, user=user.username)
+    except IrPatrolError as exc:
+        session.rollback()
+        return RedirectResponse(f"{back}?flash={_q(error_text(exc.message, user.language))}", status_code=303)
+    session.commit()
+    return RedirectResponse(f"{back}?ok=1", status_code=303)
+
+
 @router.post("/patrols/{patrol_id}/edit", response_model=None)
 def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
                 reason: Annotated[str, Form()] = "", day: Annotated[str | None, Form(alias="date")] = None,
                 ambient_c: Annotated[str | None, Form()] = None,
                 humidity_pct: Annotated[str | None, Form()] = None,
                 wind_m_s: Annotated[str | None, Form()] = None,
+                load_current_a: Annotated[str | None, Form(max_length=40)] = None,
                 note: Annotated[str | None, Form(max_length=2000)] = None) -> RedirectResponse:
-    """An admin's correction of a patrol's date, weather or note, with a reason (audited)."""
+    """An admin's correction of a patrol's date, weather, load current (A, every feeder flown) or
+    note, with a reason (audited); numbers checked as in :func:`patrol_weather`."""
     back = f"{PREFIX}/patrols/{patrol_id}"
     try:
         changes: dict[str, Any] = {}
@@ -233,9 +292,10 @@ def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
                 changes["date"] = date.fromisoformat(day)
             except ValueError:
                 raise InputError(f"date: expected YYYY-MM-DD, got {day!r}") from None
-        for key, raw in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s)):
+        for key, raw in (("ambient_c", ambient_c), ("humidity_pct", humidity_pct), ("wind_m_s", wind_m_s),
+                         ("load_current_a", load_current_a)):
             if raw is not None and raw.strip():
-                changes[key] = _float(raw, key)
+                changes[key] = check_weather_value(key, form_float(raw, key))
         if note is not None:
             changes["note"] = note.strip() or None
         patrol_admin.edit_patrol(session, patrol_id, changes, reason=reason, user=user.username)

@@ -18,8 +18,10 @@ from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.http_errors import status_for
 from irpatrol.ingest import jobs
 from irpatrol.registry.model import Feeder
+from irpatrol.registry.patrols import entered_weather
 from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
 from irpatrol.web.i18n import error_text
+from irpatrol.web.pages.judgement import form_float
 from irpatrol.web.render import PREFIX, page
 
 router = APIRouter()
@@ -97,8 +99,16 @@ def _runner(request: Request, settings: Any, sessions: Any) -> jobs.JobRunner:
 @router.post("/upload/{batch}/ingest")
 def start(batch: str, request: Request, user: AnalystUser, session: SessionDep, settings: SettingsDep,
           feeder: Annotated[str, Form()], day: Annotated[str, Form(alias="date")],
-          crew: Annotated[str | None, Form()] = None) -> JSONResponse:
-    """Start the ingest job of the batch; its id to follow."""
+          crew: Annotated[str | None, Form()] = None,
+          ambient_c: Annotated[str | None, Form(max_length=40)] = None,
+          humidity_pct: Annotated[str | None, Form(max_length=40)] = None,
+          wind_m_s: Annotated[str | None, Form(max_length=40)] = None,
+          rain: Annotated[str | None, Form(max_length=10)] = None,
+          load_current_a: Annotated[str | None, Form(max_length=40)] = None) -> JSONResponse:
+    """Start the ingest job of the batch; its id to follow. The weather and the feeder's load
+    current typed in the form (each optional, checked against
+    :data:`irpatrol.registry.patrols.WEATHER_RANGES`) are the patrol's: they win over what the
+    images' metadata recorded, and are audited as entered."""
     try:
         folder = _batch(settings.data_dir, batch)
         if not jobs.upload_files(folder):
@@ -107,9 +117,14 @@ def start(batch: str, request: Request, user: AnalystUser, session: SessionDep, 
             when = date.fromisoformat(day)
         except ValueError:
             raise InputError(f"date: expected YYYY-MM-DD, got {day!r}") from None
+        weather = entered_weather(
+            feeder, ambient_c=form_float(ambient_c, "ambient_c"),
+            humidity_pct=form_float(humidity_pct, "humidity_pct"), wind_m_s=form_float(wind_m_s, "wind_m_s"),
+            rain=(rain or "").strip().lower() in ("1", "on", "true", "yes"),
+            load_current_a=form_float(load_current_a, "load_current_a"))
         job = jobs.start_ingest(session, _runner(request, settings, request.app.state.session_factory),
                                 folder=folder, feeder=feeder, date=when, crew=(crew or "").strip() or None,
-                                user_id=user.id, upload=True)
+                                user_id=user.id, upload=True, weather=weather)
     except IrPatrolError as exc:
         session.rollback()
         return JSONResponse({"error": error_text(exc.message, user.language)}, status_code=status_for(exc))

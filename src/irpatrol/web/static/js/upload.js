@@ -36,6 +36,10 @@
     }
     const body = new FormData();
     body.set("feeder", $("up-feeder").value); body.set("date", $("up-date").value); body.set("crew", $("up-crew").value);
+    for (const [id, name] of [["up-ambient", "ambient_c"], ["up-humidity", "humidity_pct"], ["up-wind", "wind_m_s"], ["up-load", "load_current_a"]]) {
+      if ($(id).value !== "") body.set(name, $(id).value);
+    }
+    if ($("up-rain").checked) body.set("rain", "on");
     const token = form.querySelector('input[name="csrf_token"]');
     if (token) body.set(token.name, token.value);
     const res = await fetch(`${P}/upload/${batch}/ingest`, { method: "POST", credentials: "same-origin", headers: headers(), body });
