@@ -16,6 +16,7 @@ from irpatrol.reports.content import DefectSection, HazardLine, LedgerRow, Patro
 from irpatrol.reports.csv import ledger_csv
 from irpatrol.reports.excel import ledger_xlsx
 from irpatrol.reports.pdf import patrol_html, patrol_pdf
+from irpatrol.reports.timefmt import use_zone
 
 
 def _png() -> bytes:
@@ -106,8 +107,8 @@ def test_excel_ledger_in_english() -> None:
     assert ws.cell(3, 8).value == "general"
 
 
-def test_csv_ledger_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRPATROL_TIMEZONE", "Asia/Shanghai")
+def test_csv_ledger_round_trips() -> None:
+    use_zone("Asia/Shanghai")  # as the edges configure it from Settings.timezone
     data = ledger_csv(_rows(), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from test_judgement import PASSWORD, _flight, _hot
 
 from irpatrol.config import Settings
 from irpatrol.db import Base, make_engine, session_factory
@@ -17,7 +18,6 @@ from irpatrol.registry import grades
 from irpatrol.registry.defects import DeadlinePolicy
 from irpatrol.registry.model import Defect, Finding
 from irpatrol.web.views import install
-from test_judgement import PASSWORD, _flight, _hot
 
 OWN = {"deadline_critical_h": 2.0, "deadline_serious_days": 3.0, "deadline_general_days": 5.0}
 
@@ -71,8 +71,8 @@ def test_a_regrading_recompute_takes_the_deadlines_of_the_apps_settings(
     with sessions() as s:  # type: ignore[operator]
         defect = s.get(Defect, defect_id)
         assert defect is not None and defect.deadline is not None
-        allowed = DeadlinePolicy.from_settings(settings).allowed(grades.severity(defect.standard, defect.grade))
-        assert allowed is not None and allowed != DeadlinePolicy().allowed(
-            grades.severity(defect.standard, defect.grade))
+        severity = grades.severity(defect.standard, defect.grade)
+        allowed = DeadlinePolicy.from_settings(settings).allowed(severity)
+        assert allowed is not None and allowed != DeadlinePolicy().allowed(severity)
         deadline = _aware(defect.deadline)
         assert before + allowed - timedelta(seconds=1) <= deadline <= after + allowed + timedelta(seconds=1)

@@ -72,7 +72,7 @@ def recompute_draft(
     emissivity: float | None = None,
     distance_m: float | None = None,
     reflected_c: float | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
     policy: DeadlinePolicy | None = None,
 ) -> dict[str, Any]:
     """What :func:`recompute_save` would store, without storing anything: ``before`` and ``after``
@@ -110,7 +110,7 @@ def recompute_save(
     emissivity: float | None = None,
     distance_m: float | None = None,
     reflected_c: float | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
     user: str | None = None,
     policy: DeadlinePolicy | None = None,
 ) -> Finding:
@@ -255,7 +255,7 @@ def add_manual_finding(
     reference_bbox: Sequence[int] | None = None,
     phase: str | None = None,
     standard: str = "dlt664-2016",
-    data_dir: Path | None = None,
+    data_dir: Path,
     user: str | None = None,
     policy: DeadlinePolicy | None = None,
 ) -> Finding:
