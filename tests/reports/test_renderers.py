@@ -28,7 +28,7 @@ def _png() -> bytes:
 def _report(demo: bool = True) -> PatrolReport:
     section = DefectSection(
         defect_id=7, feeder="10kV Qingshan Line", pole="N17", component_kind="disconnector-head", phase="B",
-        grade="serious", status="new", t_max_c=96.4, t_ref_c=31.2, t_ambient_c=24.0, delta_t_k=65.2,
+        grade="serious", status="new", t1_c=96.4, t2_c=31.2, t0_c=24.0, delta_t_k=65.2,
         rise_k=72.4, delta_pct=90.1, standard="dlt664-2016", rule="H.1 disconnector head > 90 °C",
         clause="DL/T 664-2016 Table H.1", advice="Repair within 30 days",
         deadline=datetime(2026, 7, 1, 8, 0, tzinfo=UTC), found_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
