@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     """SQLAlchemy URL; default: SQLite file ``<data_dir>/irpatrol.sqlite``."""
     samples_dir: Path | None = None
     """Where the real camera sample files are (tests); default ``../shared/data/thermal-samples``."""
+    timezone: str = "Asia/Shanghai"
+    """IANA zone reports and pages show times in (``IRPATROL_TIMEZONE``; an unknown name falls back
+    to Asia/Shanghai). The edges hand it to :func:`irpatrol.reports.timefmt.use_zone`."""
     match_radius_m: float = 60.0
     """Images farther than this from every pole of the patrol's feeders stay unmatched (m)."""
     upload_limit_bytes: int = 200 * 1024 * 1024

@@ -93,12 +93,9 @@ def engine_for(settings: Settings) -> Engine:
 
 
 @contextmanager
-def session_scope(settings: Settings | None = None) -> Iterator[Session]:
-    """A session that commits when the block ends normally and rolls back on an exception."""
-    if settings is None:
-        from irpatrol.config import get_settings
-
-        settings = get_settings()
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """A session on the database of ``settings`` (the edge's, never read here from the environment)
+    that commits when the block ends normally and rolls back on an exception."""
     yield from transactional(session_factory(engine_for(settings)))
 
 

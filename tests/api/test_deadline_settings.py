@@ -31,3 +31,20 @@ def test_post_defects_uses_the_deadlines_the_app_was_created_with(
     defect = r.json()
     found, deadline = datetime.fromisoformat(defect["found_at"]), datetime.fromisoformat(defect["deadline"])
     assert deadline - found == allowed
+
+
+def test_the_report_zone_is_the_apps_not_the_environment(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from irpatrol.api.app import create_app
+    from irpatrol.reports import timefmt
+
+    monkeypatch.setenv("IRPATROL_TIMEZONE", "America/New_York")  # read by Settings at the edge only
+    try:
+        timefmt.use_zone(None)
+        assert timefmt.zone_name() == timefmt.DEFAULT_TIMEZONE
+        create_app(settings.model_copy(update={"timezone": "Europe/Berlin"}))
+        assert timefmt.zone_name() == "Europe/Berlin"
+        assert timefmt.local_text(datetime(2026, 1, 1, 12, 0)) == "2026-01-01 13:00"  # naive = UTC
+    finally:
+        timefmt.use_zone(timefmt.DEFAULT_TIMEZONE)

@@ -70,7 +70,7 @@ def test_recompute_with_lower_emissivity_raises_the_temperature(ingested: Sessio
 
 def test_recompute_errors(ingested: Session, tmp_path: Path) -> None:
     with pytest.raises(NotFound):
-        recompute(ingested, 987654, emissivity=0.9)
+        recompute(ingested, 987654, emissivity=0.9, data_dir=tmp_path)
     finding = ingested.scalar(select(Finding))
     assert finding is not None
     with pytest.raises(ParameterError):

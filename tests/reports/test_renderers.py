@@ -16,6 +16,7 @@ from irpatrol.reports.content import DefectSection, HazardLine, LedgerRow, Patro
 from irpatrol.reports.csv import ledger_csv
 from irpatrol.reports.excel import ledger_xlsx
 from irpatrol.reports.pdf import patrol_html, patrol_pdf
+from irpatrol.reports.timefmt import use_zone
 
 
 def _png() -> bytes:
@@ -27,7 +28,7 @@ def _png() -> bytes:
 def _report(demo: bool = True) -> PatrolReport:
     section = DefectSection(
         defect_id=7, feeder="10kV Qingshan Line", pole="N17", component_kind="disconnector-head", phase="B",
-        grade="serious", status="new", t_max_c=96.4, t_ref_c=31.2, t_ambient_c=24.0, delta_t_k=65.2,
+        grade="serious", status="new", t1_c=96.4, t2_c=31.2, t0_c=24.0, delta_t_k=65.2,
         rise_k=72.4, delta_pct=90.1, standard="dlt664-2016", rule="H.1 disconnector head > 90 °C",
         clause="DL/T 664-2016 Table H.1", advice="Repair within 30 days",
         deadline=datetime(2026, 7, 1, 8, 0, tzinfo=UTC), found_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
@@ -106,8 +107,8 @@ def test_excel_ledger_in_english() -> None:
     assert ws.cell(3, 8).value == "general"
 
 
-def test_csv_ledger_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRPATROL_TIMEZONE", "Asia/Shanghai")
+def test_csv_ledger_round_trips() -> None:
+    use_zone("Asia/Shanghai")  # as the edges configure it from Settings.timezone
     data = ledger_csv(_rows(), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -123,3 +123,42 @@ def test_the_cli_default_iterations_are_the_planners():
     from irpatrol.scheduling.core.campaign import ITERATIONS
 
     assert inspect.signature(plan).parameters["iterations"].default == ITERATIONS
+
+
+def _day_and_crew(files: dict[str, Any]) -> tuple[str, str]:
+    shown = json.loads(runner.invoke(app, ["schedule", "show", str(files["plan"]), "--json"]).stdout)
+    return shown["days"][0]["day"], shown["days"][0]["crews"][0]["crew"]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [
+    ("kml", "{compact}-{crew}.kml"), ("geojson", "{compact}-{crew}.geojson"), ("ical", "{crew}.ics")])
+def test_mission_file_names_are_kept(files: dict[str, Any], fmt: str, name: str) -> None:
+    day, crew = _day_and_crew(files)
+    out = files["dir"] / f"names-{fmt}"
+    r = runner.invoke(app, ["schedule", "missions", str(files["plan"]), "--day", day, "--crew", crew,
+                            "--format", fmt, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    expected = name.format(compact=day.replace("-", ""), crew=crew)
+    assert [Path(p).name for p in json.loads(r.stdout)["files"]] == [expected]
+
+
+def test_a_mission_format_registered_once_is_written_by_the_cli(
+    files: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, MissionFile, MissionFormat
+
+    def sorties_csv(q: CrewDayQuery) -> list[MissionFile]:
+        cd = q.plan.crew_day(q.day, q.crew) if q.day else None
+        assert cd is not None
+        text = "".join(f"{s.id},{len(s.pole_ids)}\n" for s in cd.sorties)
+        return [MissionFile(f"{q.day}-{q.crew}.csv", "text/csv", text.encode())]
+
+    monkeypatch.setitem(MISSION_FORMATS, "csv", MissionFormat("text/csv", sorties_csv, "{day}-{crew}.csv"))
+    day, crew = _day_and_crew(files)
+    out = files["dir"] / "registered"
+    r = runner.invoke(app, ["schedule", "missions", str(files["plan"]), "--day", day, "--crew", crew,
+                            "--format", "csv", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    written = [Path(p) for p in json.loads(r.stdout)["files"]]
+    assert [p.name for p in written] == [f"{day}-{crew}.csv"]
+    assert written[0].read_text().count("\n") >= 1

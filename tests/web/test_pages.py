@@ -131,6 +131,28 @@ def test_schedule_calendar_and_mission_downloads(web: Web, login: Login) -> None
     assert b"<kml" in client.get(url + "&format=kml").content
     assert client.get(url + "&format=geojson").json()["type"] == "FeatureCollection"
     assert client.get(url + "&format=ical").content.startswith(b"BEGIN:VCALENDAR")
+    assert "wpml.zip" in wpml.headers["content-disposition"]
+
+
+def test_a_mission_format_registered_once_is_offered_by_the_web(
+    web: Web, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, MissionFile, MissionFormat
+
+    def crews_txt(q: CrewDayQuery) -> list[MissionFile]:
+        return [MissionFile(f"{q.crew}.txt", "text/plain", f"{q.crew} {q.day}".encode())]
+
+    monkeypatch.setitem(MISSION_FORMATS, "txt", MissionFormat("text/plain", crews_txt, "{day}-{crew}.txt"))
+    client, _ = web
+    login(client)
+    page = client.get("/ui/schedule").text
+    link = re.search(r'href="(/ui/schedule/\d+/missions\?day=([^"&]+)&(?:amp;)?crew=([^"&]+))&', page)
+    assert link, "no mission link"
+    r = client.get(link.group(1).replace("&amp;", "&") + "&format=txt")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/plain")
+    assert f'filename="{link.group(2)}-{link.group(3)}.txt"' in r.headers["content-disposition"]
+    assert client.get(link.group(1).replace("&amp;", "&") + "&format=pdf").status_code == 422
 
 
 def test_hazard_workflow(web: Web, login: Login) -> None:

@@ -33,6 +33,7 @@ from irpatrol.config import Settings, ensure_secret_key, get_settings
 from irpatrol.db import make_engine, session_factory
 from irpatrol.http_security import install_http_security
 from irpatrol.ingest.jobs import make_runner
+from irpatrol.reports.timefmt import use_zone
 
 PUBLIC_ROUTERS = (health.router, auth.router)
 """Routers reachable without a token."""
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     ensure_secret_key(settings)  # refuse a published or short key before serving anything
     settings.use_standards()
+    use_zone(settings.timezone)
     engine = make_engine(settings.effective_database_url)
     sessions = session_factory(engine)
     runner = make_runner(settings, sessions)

@@ -6,6 +6,7 @@ import typer
 
 from irpatrol.cli import acceptance, analyze, diagnose, registry, reports, schedule, server, simulate, thermal
 from irpatrol.config import get_settings
+from irpatrol.reports.timefmt import use_zone
 
 __all__ = ["FEATURES", "app"]
 
@@ -27,7 +28,9 @@ for _module in FEATURES:
 @app.callback()
 def _root() -> None:
     """irpatrol: radiometry, diagnosis, defect registry and patrol scheduling for IR line patrols."""
-    get_settings().use_standards()  # rule sets of one's own (IRPATROL_STANDARDS_DIRS) by name
+    settings = get_settings()
+    settings.use_standards()  # rule sets of one's own (IRPATROL_STANDARDS_DIRS) by name
+    use_zone(settings.timezone)  # the zone reports show times in (IRPATROL_TIMEZONE)
 
 
 if __name__ == "__main__":  # pragma: no cover

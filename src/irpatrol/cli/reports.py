@@ -147,6 +147,7 @@ def ledger(
     out: Out = None,
 ) -> None:
     """Write the defect ledger as Excel (--xlsx) and/or CSV (--csv), with zh or en headers."""
+    from irpatrol.config import get_settings
     from irpatrol.db import session_scope
     from irpatrol.registry.defects import list_defects
     from irpatrol.reports.exports import LedgerQuery
@@ -156,7 +157,7 @@ def ledger(
     lang = _check_lang(lang)
     filters: dict[str, object] = {"grade": grade, "feeder": feeder, "overdue": True if overdue else None}
     filters["open_only" if status == "open" else "status"] = True if status == "open" else status
-    with session_scope() as session:
+    with session_scope(get_settings()) as session:
         count = min(list_defects(session, filters, per_page=1).total, EXPORT_LIMIT)
         written = _export(session, "ledger", LedgerQuery(filters=filters), targets, lang)
     print_json_line({"defects": count, "files": written})

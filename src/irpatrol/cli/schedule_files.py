@@ -4,17 +4,15 @@ missions; :func:`summary` is the ``schedule plan --json`` object."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from irpatrol.cli.common import handles_errors, print_json_line
-from irpatrol.errors import NotFound, ParameterError
+from irpatrol.errors import ParameterError
 from irpatrol.scheduling.service import Plan
-
-FORMATS = ("wpml", "kml", "geojson", "ical")
 
 
 def parse_day(text: str, option: str) -> date:
@@ -98,42 +96,21 @@ def missions(
     tz: Annotated[str, typer.Option("--tz", help="Time zone of the crews' hours (iCal)")] = "Asia/Shanghai",
 ) -> None:
     """Write one crew day's missions: a WPML KMZ per sortie, or the day as KML/GeoJSON, or the
-    crew's iCalendar."""
-    from irpatrol.scheduling.export import geojson, ical, kml, wpml
+    crew's iCalendar (the formats of :data:`irpatrol.reports.missions.MISSION_FORMATS`)."""
+    from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, mission_files
     from irpatrol.scheduling.files import read_plan
-    from irpatrol.scheduling.service import DRONES, Drone, mission
 
-    if fmt not in FORMATS:
-        raise ParameterError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt not in MISSION_FORMATS:
+        raise ParameterError(f"--format {fmt!r}: choose one of {', '.join(MISSION_FORMATS)}")
     p = read_plan(plan_file)
     d = parse_day(day, "--day")
+    files = mission_files(fmt, CrewDayQuery(p, crew, d, tz=tz, source=str(plan_file)), option="--format")
     out.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
-    if fmt == "ical":
-        path = out / f"{crew}.ics"
-        path.write_bytes(ical.crew_calendar(crew, p.crew_days, datetime.now(UTC), tz=tz,
-                                            weather_unknown=p.weather_unknown))
+    for f in files:
+        path = out / f.name
+        path.write_bytes(f.data)
         written.append(str(path))
-    else:
-        cd = p.crew_day(d, crew)
-        if cd is None:
-            raise NotFound(f"no plan for crew {crew!r} on {d}", source=str(plan_file))
-        if fmt == "wpml":
-            drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
-            now = datetime.now(UTC)
-            for s in cd.sorties:
-                path = out / f"{s.id}.kmz"
-                m = mission(s, drone)
-                path.write_bytes(wpml.kmz(m, cd.drone, now))
-                written.append(str(path))
-                for warning in m.warnings:
-                    typer.echo(f"{path}: warning: {warning}", err=True)
-        elif fmt == "kml":
-            path = out / f"{d:%Y%m%d}-{crew}.kml"
-            path.write_bytes(kml.day_kml([cd], f"{crew} {d}"))
-            written.append(str(path))
-        else:
-            path = out / f"{d:%Y%m%d}-{crew}.geojson"
-            path.write_text(json.dumps(geojson.day_geojson([cd]), ensure_ascii=False), encoding="utf-8")
-            written.append(str(path))
+        for warning in f.warnings:
+            typer.echo(f"{path}: warning: {warning}", err=True)
     print_json_line({"format": fmt, "files": written})

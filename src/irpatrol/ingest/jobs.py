@@ -167,7 +167,7 @@ class _Progress:
             _update(self.sessions, self.job_id, done=int(done), total=None if total is None else int(total))
 
 
-def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Settings | None = None) -> None:
+def run_ingest_job(sessions: sessionmaker[Session], job_id: int, settings: Settings) -> None:
     """Run the ingest job ``job_id`` to the end, recording progress, result or error.
 
     A job that is already done is left alone. An irpatrol error marks the job failed with its

@@ -136,7 +136,7 @@ def ingest_folder(
     date: date | str,
     crew: str | None = None,
     progress: Progress | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
     kind: str | None = None,
     standard: str | None = None,
     workers: int | None = None,
@@ -156,11 +156,8 @@ def ingest_folder(
     ``files`` restricts the run to these paths (an upload). Safe to run again and to kill.
     Each new file is copied into the content store under ``settings.data_dir`` (module doc);
     ``policy`` defaults to the deadlines of ``settings``.
+    ``settings`` are the edge's (nothing here reads the environment).
     """
-    if settings is None:
-        from irpatrol.config import get_settings
-
-        settings = get_settings()
     started = time.perf_counter()
     found = choose(files, listed=True) if files is not None else discover(Path(folder))
     policy = policy or DeadlinePolicy.from_settings(settings)

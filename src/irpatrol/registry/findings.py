@@ -127,14 +127,14 @@ def recompute(
     emissivity: float | None = None,
     distance_m: float | None = None,
     reflected_c: float | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
     user: str | None = None,
     policy: DeadlinePolicy | None = None,
     at: datetime | None = None,
 ) -> Finding:
     """Recompute finding ``finding_id`` with new ε, distance (m) or reflected temperature (°C).
 
-    ``data_dir`` is the data folder the image store is under (default: the settings'). NotFound
+    ``data_dir`` is the data folder the image store is under (the edge's ``Settings.data_dir``). NotFound
     when the finding or its file is gone; ParameterError for values out of range or a file that
     keeps no raw data. When no hotspot is left at the finding's place, the finding keeps
     its geometry, takes the new maximum in its box and is graded ``none``. The caller commits.
@@ -176,7 +176,7 @@ def _examine_again(
     emissivity: float | None,
     distance_m: float | None,
     reflected_c: float | None,
-    data_dir: Path | None,
+    data_dir: Path,
 ) -> tuple[Thermogram, list[Any]]:
     """The finding's image read again with the new parameters, and its hotspots examined as ingest
     would (the finding's rule set and component kind, the patrol's conditions)."""

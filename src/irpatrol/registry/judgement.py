@@ -72,10 +72,13 @@ def recompute_draft(
     emissivity: float | None = None,
     distance_m: float | None = None,
     reflected_c: float | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
+    policy: DeadlinePolicy | None = None,
 ) -> dict[str, Any]:
     """What :func:`recompute_save` would store, without storing anything: ``before`` and ``after``
-    (each with :data:`DRAFT_KEYS`). ParameterError for values outside :data:`PARAM_BOUNDS`."""
+    (each with :data:`DRAFT_KEYS`). ``policy`` is the caller's repair deadlines (the edge builds it
+    from its settings), so the draft regrades exactly as the save would. ParameterError for values
+    outside :data:`PARAM_BOUNDS`."""
     check_params(emissivity, distance_m, reflected_c)
     finding = session.get(Finding, finding_id)
     if finding is None:
@@ -91,6 +94,7 @@ def recompute_draft(
             distance_m=distance_m,
             reflected_c=reflected_c,
             data_dir=data_dir,
+            policy=policy,
         )
         after = {k: getattr(f, k) for k in DRAFT_KEYS}
     finally:
@@ -106,12 +110,14 @@ def recompute_save(
     emissivity: float | None = None,
     distance_m: float | None = None,
     reflected_c: float | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
     user: str | None = None,
+    policy: DeadlinePolicy | None = None,
 ) -> Finding:
     """Recompute and store (after the analyst confirmed the draft), with the same checks as the
     draft. The defect's newest reading follows the finding when it is the defect's newest one; a
-    closed (verified) defect is never regraded by a recompute. The caller commits."""
+    closed (verified) defect is never regraded by a recompute. A regraded defect takes its deadline
+    from ``policy`` (the edge builds it from its settings). The caller commits."""
     check_params(emissivity, distance_m, reflected_c)
     finding = session.get(Finding, finding_id)
     if finding is None:
@@ -126,6 +132,7 @@ def recompute_save(
         reflected_c=reflected_c,
         data_dir=data_dir,
         user=user,
+        policy=policy,
     )
     if defect is not None and kept is not None:
         if defect.status in (workflow.DefectStatus.VERIFIED.value, workflow.DefectStatus.REJECTED.value):
@@ -248,7 +255,7 @@ def add_manual_finding(
     reference_bbox: Sequence[int] | None = None,
     phase: str | None = None,
     standard: str = "dlt664-2016",
-    data_dir: Path | None = None,
+    data_dir: Path,
     user: str | None = None,
     policy: DeadlinePolicy | None = None,
 ) -> Finding:

@@ -159,18 +159,14 @@ def remove_all_stale_parts(data_dir: Path) -> int:
     return sum(remove_stale_parts(data_dir / folder) for folder in FOLDERS)
 
 
-def stored_file(image: Image, data_dir: Path | None = None) -> Path:
-    """The image's stored file: ``stored_path`` under ``data_dir`` (default: the settings'
-    ``data_dir``), an absolute ``stored_path`` (older records) as is. NotFound, naming the image,
+def stored_file(image: Image, data_dir: Path) -> Path:
+    """The image's stored file: ``stored_path`` under ``data_dir`` (the edge's ``Settings.data_dir``,
+    passed down), an absolute ``stored_path`` (older records) as is. NotFound, naming the image,
     when it has none or the file is gone."""
     if not image.stored_path:
         raise NotFound(f"image #{image.id} has no stored file")
     path = Path(image.stored_path)
     if not path.is_absolute():
-        if data_dir is None:
-            from irpatrol.config import get_settings
-
-            data_dir = get_settings().data_dir
         path = data_dir / path
     if not path.is_file():
         raise NotFound(f"the file of image #{image.id} is gone", source=str(path))

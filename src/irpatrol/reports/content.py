@@ -63,9 +63,12 @@ class DefectSection:
     phase: str | None
     grade: str
     status: str
-    t_max_c: float | None
-    t_ref_c: float | None = None
-    t_ambient_c: float | None = None
+    t1_c: float | None
+    """T1, the hot spot's temperature (°C; stored as ``t_max_c``)."""
+    t2_c: float | None = None
+    """T2, the reference's temperature (°C; stored as ``t_ref_c``)."""
+    t0_c: float | None = None
+    """T0, the ambient temperature (°C; stored as ``t_ambient_c``)."""
     delta_t_k: float | None = None
     rise_k: float | None = None
     delta_pct: float | None = None
@@ -236,9 +239,9 @@ def _section(session: Session, f: Finding, images: ImageLoader | None, *,
         phase=component.phase if component else None,
         grade=defect.grade,
         status=defect.status,
-        t_max_c=f.t_max_c,
-        t_ref_c=f.t_ref_c,
-        t_ambient_c=f.t_ambient_c,
+        t1_c=f.t_max_c,
+        t2_c=f.t_ref_c,
+        t0_c=f.t_ambient_c,
         delta_t_k=f.delta_t_k,
         rise_k=f.rise_k,
         delta_pct=f.delta_pct,
@@ -280,7 +283,7 @@ def defect_section(session: Session, defect: Defect, images: ImageLoader | None,
         phase=component.phase if component else None,
         grade=defect.grade,
         status=defect.status,
-        t_max_c=defect.last_t_max_c,
+        t1_c=defect.last_t_max_c,
         delta_t_k=defect.last_delta_t_k,
         description=defect.description,
         deadline=defect.deadline,

@@ -1,17 +1,20 @@
-"""Times as the county reads them: in the configured zone (``IRPATROL_TIMEZONE``, an IANA name,
-default Asia/Shanghai — Beijing time), with the zone named where a report needs it.
+"""Times as the county reads them: in the configured zone (an IANA name, default Asia/Shanghai —
+Beijing time), with the zone named where a report needs it.
 
+The zone is configured by the edges (API app, CLI, ASGI, demo) from ``Settings.timezone``
+(``IRPATROL_TIMEZONE``) through :func:`use_zone`; nothing here reads the environment.
 The registry stores UTC; a naive value (SQLite drops the zone) is taken as UTC.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+_configured: str = DEFAULT_TIMEZONE
 
 
 @lru_cache(maxsize=8)
@@ -22,10 +25,16 @@ def _zone(name: str) -> tzinfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def use_zone(name: str | None) -> None:
+    """Configure the zone reports and pages show times in (edges call this with
+    ``Settings.timezone``); an empty name means Asia/Shanghai."""
+    global _configured
+    _configured = name or DEFAULT_TIMEZONE
+
+
 def zone_name() -> str:
     """The configured zone's IANA name (an unknown name falls back to Asia/Shanghai)."""
-    name = os.environ.get("IRPATROL_TIMEZONE") or DEFAULT_TIMEZONE
-    return str(_zone(name))
+    return str(_zone(_configured))
 
 
 def zone() -> tzinfo:

@@ -106,6 +106,7 @@ def _draft_view(session: Session, draft: dict[str, Any], lang: str) -> dict[str,
 
 @router.post("/findings/{finding_id}/recompute/draft")
 def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                    deadlines: DeadlinesDep,
                     emissivity: Annotated[str | None, Form()] = None,
                     distance_m: Annotated[str | None, Form()] = None,
                     reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
@@ -115,7 +116,7 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
             session, finding_id, emissivity=form_float(emissivity, "emissivity"),
             distance_m=form_float(distance_m, "distance_m"),
             reflected_c=form_float(reflected_c, "reflected_c"),
-            data_dir=settings.data_dir)
+            data_dir=settings.data_dir, policy=deadlines)
     except IrPatrolError as exc:
         return _json_error(exc, user.language)
     return JSONResponse(_draft_view(session, draft, user.language))
@@ -123,6 +124,7 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
 
 @router.post("/findings/{finding_id}/recompute")
 def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
+                   deadlines: DeadlinesDep,
                    emissivity: Annotated[str | None, Form()] = None,
                    distance_m: Annotated[str | None, Form()] = None,
                    reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
@@ -132,7 +134,7 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
             session, finding_id, emissivity=form_float(emissivity, "emissivity"),
             distance_m=form_float(distance_m, "distance_m"),
             reflected_c=form_float(reflected_c, "reflected_c"),
-            data_dir=settings.data_dir, user=user.username)
+            data_dir=settings.data_dir, user=user.username, policy=deadlines)
     except IrPatrolError as exc:
         session.rollback()
         return _json_error(exc, user.language)

@@ -3,9 +3,7 @@ mission files (DJI WPML KMZ per sortie, the day as KML or GeoJSON, a crew's iCal
 
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -15,13 +13,13 @@ from sqlalchemy import select
 from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Plan
+from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, mission_download
 from irpatrol.scheduling.service import Plan as PlanResult
 from irpatrol.scheduling.service import plan_from_dict
 from irpatrol.web.deps import SessionDep, WebUser
 from irpatrol.web.render import page
 
 router = APIRouter()
-FORMATS = ("wpml", "kml", "geojson", "ical")
 PLAN_CHOICES = 50
 """Plans offered in the page's plan choice, the newest first."""
 NEWEST_PLANS = Sorting(columns={"id": Plan.id}, default="-id")
@@ -64,43 +62,15 @@ def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int 
 def missions(
     plan_id: int, _: WebUser, session: SessionDep, day: str, crew: str, format: str = "wpml"
 ) -> Response:
-    """One crew day's mission files: a zip of WPML KMZ (one per sortie), KML, GeoJSON or iCalendar."""
-    from irpatrol.scheduling.export import geojson, ical, kml
-
-    if format not in FORMATS:
-        raise ParameterError(f"format {format!r}: choose one of {', '.join(FORMATS)}")
+    """One crew day's mission files: a zip of WPML KMZ (one per sortie), KML, GeoJSON or iCalendar
+    (the formats of :data:`irpatrol.reports.missions.MISSION_FORMATS`)."""
+    if format not in MISSION_FORMATS:
+        raise ParameterError(f"format {format!r}: choose one of {', '.join(MISSION_FORMATS)}")
     _row, plan = _plan(session, plan_id)
     if plan is None:
         raise NotFound(f"no plan {plan_id}")
-    if format == "ical":
-        data = ical.crew_calendar(crew, plan.crew_days, datetime.now(UTC))
-        return _file(data, "text/calendar", f"{crew}.ics")
-    d = _day(day)
-    cd = plan.crew_day(d, crew) if d else None
-    if cd is None:
-        raise NotFound(f"no plan for crew {crew!r} on {day}")
-    if format == "kml":
-        data = kml.day_kml([cd], f"{crew} {d}")
-        return _file(data, "application/vnd.google-earth.kml+xml", f"{d}-{crew}.kml")
-    if format == "geojson":
-        import json
-
-        data = json.dumps(geojson.day_geojson([cd]), ensure_ascii=False).encode()
-        return _file(data, "application/geo+json", f"{d}-{crew}.geojson")
-    return _file(_wpml_zip(cd), "application/zip", f"{d}-{crew}-wpml.zip")
-
-
-def _wpml_zip(cd: Any) -> bytes:
-    from irpatrol.scheduling.export import wpml
-    from irpatrol.scheduling.service import DRONES, Drone, mission
-
-    drone = next((x for x in DRONES if x.model == cd.drone), Drone(cd.drone))
-    now = datetime.now(UTC)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        for s in cd.sorties:
-            z.writestr(f"{s.id}.kmz", wpml.kmz(mission(s, drone), cd.drone, now))
-    return buf.getvalue()
+    f = mission_download(format, CrewDayQuery(plan, crew, _day(day), source=f"plan {plan_id}"))
+    return _file(f.data, f.media_type, f.name)
 
 
 def _file(data: bytes, media: str, name: str) -> Response:
