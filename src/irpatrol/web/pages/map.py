@@ -21,12 +21,13 @@ router = APIRouter()
 def map_page(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     """Every feeder and pole on one Leaflet map; the data is inline so it paints at once."""
     tile_url = request.app.state.settings.tile_url
-    defects = open_defects(session, user.language)
+    rows = _open_defect_rows(session)
     worst: dict[int, int] = {}
-    for row in defects:  # ascending severity: the last one per pole is its worst
-        if row[7] is not None:
-            worst[int(row[7])] = int(row[8])  # type: ignore[call-overload]
+    for row in rows:  # ascending severity: the last one per pole is its worst
+        if row[5] is not None:
+            worst[row[5]] = row[6]
     data = queries.map_data(session, worst)
+    defects = open_defects(rows, data, user.language)
     return page(request, session, user, "map.html", nav="map", data=data, tile_url=tile_url,
                 layers=_layers(session, user.language, defects))
 
@@ -50,7 +51,7 @@ def _layers(session: SessionDep, lang: str, defects: list[list[object]]) -> dict
                for hid, kind, grade, status, hlat, hlon, plat, plon in rows
                if status not in closed and (hlat is not None or plat is not None)]
     return {"never": [[round(a, 5), round(b, 5)] for a, b in never], "hazards": hazards,
-            "tracks": flight_tracks(session), "defects": [row[:8] for row in defects],
+            "tracks": flight_tracks(session), "defects": defects,
             "labels": {"never": t("never_inspected", lang), "hazards": t("hazards", lang),
                        "hazard_url": "/ui/hazards/", "tracks": t("layer_tracks", lang),
                        "defects": t("layer_defects", lang), "legend": t("map_legend", lang),
@@ -93,30 +94,46 @@ def flight_tracks(session: SessionDep) -> list[list[object]]:
             for pid, day in reversed(patrols) if points[pid]]
 
 
-def open_defects(session: SessionDep, lang: str) -> list[list[object]]:
-    """Open defects where they are (their own position, else their pole's): [lat, lon, grade,
-    status in ``lang``, defect id, pole number, feeder name, pole id, severity], by ascending
-    severity (the worst drawn last, on top). The page sends the first eight."""
-    from irpatrol.registry.model import Defect, Feeder
+DefectRow = tuple[int, str, str, float | None, float | None, int | None, int]
+"""An open defect as the map reads it: id, grade, status, own lat, own lon, pole id, severity."""
+
+
+def _open_defect_rows(session: SessionDep) -> list[DefectRow]:
+    """The open defects by ascending severity, then id (the worst drawn last, on top): one scan of
+    the defect table, no join — the poles' positions, numbers and feeders come from the poles the
+    page reads anyway (:func:`irpatrol.web.queries.map_data`)."""
+    from irpatrol.registry.model import Defect
     from irpatrol.registry.workflow import OPEN
+
+    d = Defect.__table__.c
+    result = session.connection().execute(
+        select(d.id, d.grade, d.status, d.lat, d.lon, d.pole_id, d.severity)
+        .where(d.status.in_([s.value for s in OPEN]))
+        .order_by(d.severity, d.id)
+    )
+    return [(i, g, st, la, lo, p, sev or 0) for i, g, st, la, lo, p, sev in result]
+
+
+def open_defects(rows: list[DefectRow], data: dict[str, object], lang: str) -> list[list[object]]:
+    """Open defects where they are (their own position, else their pole's), for the map's layer:
+    [lat, lon, grade, status in ``lang``, defect id, pole number, feeder name, pole id] in the order
+    of ``rows``; ``data`` is :func:`~irpatrol.web.queries.map_data`'s (its poles and feeders)."""
     from irpatrol.web.i18n import status_label
 
-    d, p, f = Defect.__table__.c, Pole.__table__.c, Feeder.__table__.c
-    # plain Core rows through the session's connection: no ORM row processing for thousands of rows
-    rows = session.connection().execute(
-        select(d.id, d.grade, d.status, d.lat, d.lon, p.lat, p.lon, p.number, f.name, d.pole_id, d.severity)
-        .select_from(Defect.__table__.outerjoin(Pole.__table__, d.pole_id == p.id)
-                     .outerjoin(Feeder.__table__, p.feeder_id == f.id))
-        .where(d.status.in_([s.value for s in OPEN]))
-    ).all()
-    # a county's open defects run to thousands: each status label once
-    statuses = {status: status_label(status, lang) for status in {r[2] for r in rows}}
-    out: list[list[object]] = [
-        [round(plat if dlat is None else dlat, 5), round(plon if dlon is None else dlon, 5), grade,
-         statuses[status], did, number or "", feeder or "", pole_id, severity or 0]
-        for did, grade, status, dlat, dlon, plat, plon, number, feeder, pole_id, severity in rows
-        if dlat is not None or plat is not None]
-    return sorted(out, key=lambda r: (r[8], r[4]))
+    feeders: list[str] = data["feeders"]  # type: ignore[assignment]
+    poles = {p[0]: p for p in data["poles"]}  # type: ignore[attr-defined]
+    statuses = {status: status_label(status, lang) for status in {r[2] for r in rows}}  # once each
+    out: list[list[object]] = []
+    for did, grade, status, dlat, dlon, pole_id, _severity in rows:
+        pole = poles.get(pole_id)
+        lat, lon = (dlat, dlon) if dlat is not None and dlon is not None else (
+            (pole[1], pole[2]) if pole is not None else (None, None))
+        if lat is None or lon is None:
+            continue
+        out.append([round(lat, 5), round(lon, 5), grade, statuses[status], did,
+                    pole[5] if pole is not None else "", feeders[pole[4]] if pole is not None else "",
+                    pole_id])
+    return out
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)
