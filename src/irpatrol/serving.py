@@ -54,14 +54,19 @@ class OwnSockets(list[socket.socket]):
         return _bind, (self.host, self.port)
 
 
+def _reuseport_socket(host: str) -> socket.socket:
+    """A TCP socket for ``host`` (IPv6 when it has a colon) with ``SO_REUSEADDR`` and ``SO_REUSEPORT``."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock
+
+
 def _bind(host: str, port: int) -> list[socket.socket]:
     """A listening socket of this worker process on ``host``:``port`` (``SO_REUSEPORT``); a worker
     that cannot bind exits with :data:`STARTUP_FAILURE`, which stops the supervisor."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = _reuseport_socket(host)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
@@ -74,10 +79,7 @@ def _bind(host: str, port: int) -> list[socket.socket]:
 def _address_free(host: str, port: int) -> str | None:
     """None when every worker will be able to bind ``host``:``port``, else the reason (a socket
     bound there without ``SO_REUSEPORT``, or by another user, refuses the workers' sockets)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    with _reuseport_socket(host) as probe:
         try:
             probe.bind((host, port))
         except OSError as exc:

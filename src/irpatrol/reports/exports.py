@@ -27,9 +27,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from irpatrol.errors import InputError, ParameterError
-from irpatrol.registry.stats import MAX_YEAR, MIN_YEAR
-from irpatrol.reports import fieldwork, service
+from irpatrol.errors import InputError
+from irpatrol.reports import fieldwork, scope, service
 
 __all__ = [
     "EXPORTERS",
@@ -87,10 +86,7 @@ class PeriodQuery:
     data_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        if not all(MIN_YEAR <= d.year <= MAX_YEAR for d in (self.date_from, self.date_to)):
-            raise ParameterError(
-                f"period {self.date_from} to {self.date_to}: years must lie within {MIN_YEAR}–{MAX_YEAR}"
-            )
+        scope.check_period(self.date_from, self.date_to)  # refused before anything is read
 
     @property
     def stem(self) -> str:

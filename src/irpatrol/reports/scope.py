@@ -129,6 +129,18 @@ def feeder_report(
     )
 
 
+def check_period(date_from: date, date_to: date) -> None:
+    """ParameterError unless ``date_from`` … ``date_to`` is a period a report covers: in order, at
+    most :data:`MAX_PERIOD_DAYS` days, within the years ``MIN_YEAR``–``MAX_YEAR`` (year 1 and 9999
+    overflowed converting local midnight to UTC)."""
+    if date_to < date_from:
+        raise ParameterError(f"period {date_from} to {date_to}: the end is before the start")
+    if not all(MIN_YEAR <= d.year <= MAX_YEAR for d in (date_from, date_to)):
+        raise ParameterError(f"period {date_from} to {date_to}: years must lie within {MIN_YEAR}–{MAX_YEAR}")
+    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
+        raise ParameterError(f"period {date_from} to {date_to}: at most {MAX_PERIOD_DAYS} days")
+
+
 def period_report(
     session: Session,
     date_from: date,
@@ -139,12 +151,7 @@ def period_report(
 ) -> ScopeReport:
     """The period report from ``date_from`` to ``date_to`` (inclusive, local dates), in ``area``
     (its name) when given; NotFound for an unknown area, ParameterError for a bad range."""
-    if date_to < date_from:
-        raise ParameterError(f"period {date_from} to {date_to}: the end is before the start")
-    if not all(MIN_YEAR <= d.year <= MAX_YEAR for d in (date_from, date_to)):  # year 1 / 9999 overflow
-        raise ParameterError(f"period {date_from} to {date_to}: years must lie within {MIN_YEAR}–{MAX_YEAR}")
-    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
-        raise ParameterError(f"period {date_from} to {date_to}: at most {MAX_PERIOD_DAYS} days")
+    check_period(date_from, date_to)
     area_row = None
     if area:
         area_row = session.scalar(select(Area).where(Area.name == area))

@@ -117,17 +117,6 @@ def _monthly(session: Session, scope: stats.Scope, last: date) -> list[tuple[str
     return out
 
 
-def _worst_open_grade() -> Select[Any]:
-    """Pole id and the rank of its worst open defect's grade (1 general … 3 critical), per pole
-    with an open defect (Core columns: the rows are plain tuples, no ORM loading)."""
-    d = Defect.__table__.c
-    return (
-        select(d.pole_id, func.max(d.severity).label("worst"))
-        .where(d.status.in_(OPEN_STATUSES), d.pole_id.is_not(None))
-        .group_by(d.pole_id)
-    )
-
-
 def choices(session: Session) -> dict[str, list[str]]:
     """Names of the areas, feeders and crews (the dashboard's filter lists)."""
     return {
@@ -137,24 +126,17 @@ def choices(session: Session) -> dict[str, list[str]]:
     }
 
 
-def worst_open_grade_by_pole(session: Session) -> dict[int, int]:
-    """Pole id → rank of its worst open defect's grade (1 general … 3 critical)."""
-    return {int(pid): int(r or 0) for pid, r in session.execute(_worst_open_grade()).all()}
-
-
-def map_data(session: Session, worst: dict[int, int] | None = None) -> dict[str, object]:
+def map_data(session: Session, worst: dict[int, int]) -> dict[str, object]:
     """Feeders and poles with their worst open defect, compact for the page.
 
     ``feeders``: names; ``poles``: [[id, lat, lon, rank, feeder index, number], …] in line order
     per feeder (the page draws each feeder through its poles). Coordinates to 1e-5° (about 1 m).
-    ``worst``: pole id → rank of its worst open defect (:func:`worst_open_grade_by_pole`, which is
-    asked when not given; the map page derives it from the open defects it reads anyway). The
+    ``worst``: pole id → rank of its worst open defect (the map page derives it from the open
+    defects it reads anyway). The
     poles are read as plain Core rows: the page lists every pole of the registry, so per-row cost
     is what counts.
     """
     p, f = Pole.__table__.c, Feeder.__table__.c
-    if worst is None:
-        worst = worst_open_grade_by_pole(session)
     rows = session.connection().execute(
         select(p.id, p.lat, p.lon, p.number, p.feeder_id, f.name)
         .join_from(Pole.__table__, Feeder.__table__, p.feeder_id == f.id)
