@@ -135,3 +135,29 @@ def test_chance_rows_of_warm_spots_on_real_frames_are_no_defect(samples: Path, n
 def test_a_real_close_up_of_equipment_is_still_graded_by_the_absolute_limit(samples: Path) -> None:
     ex = examine(read(samples / "flir_t640.jpg"))
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == ["serious"]
+
+
+def test_a_hot_body_off_the_line_structure_of_an_aerial_frame_is_never_a_defect() -> None:
+    # issue 10 item 3: a car's exhaust or a chimney at 175 °C in a drone frame (no object distance:
+    # an aerial view) lies on no conductor; no criterion applies, not even the absolute limits,
+    # whatever --device says; it stays unrated, for an analyst's review (rise ≥ 10 K)
+    scene = synthetic_background((512, 640), seed=4)
+    scene[200:240, 300:380] = 60.0  # the car body, sunlit
+    scene[215:221, 330:336] = 175.0  # its exhaust
+    for device in ("parallel-groove-clamp", "terminal-clamp", "disconnector-blade"):
+        ex = examine(scene, device=device, ambient_c=15.0)
+        hot = [f for f in ex.hotspots if f.hotspot.t_max_c > 150.0]
+        assert hot, "the hot body is reported"
+        for f in hot:
+            assert not f.hotspot.on_structure and f.grade == "unrated"
+            assert "off the line structure" in f.diagnosis.to_dict()["unrated_reason"]
+        assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+
+
+def test_the_same_hot_body_in_a_close_up_keeps_the_absolute_limit() -> None:
+    # a hand-held close-up (1 m) is aimed at a part: the absolute limit still grades it
+    scene = synthetic_background((512, 640), seed=4)
+    scene[200:240, 300:380] = 60.0
+    scene[215:221, 330:336] = 175.0
+    ex = examine(scene, device="terminal-clamp", ambient_c=15.0, conditions=Conditions(distance_m=1.0))
+    assert [f.grade for f in ex.hotspots if f.hotspot.t_max_c > 150.0] == ["critical"]

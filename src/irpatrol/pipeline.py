@@ -158,7 +158,8 @@ def examine(
     if detector not in DETECTORS:
         raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
     joints: list[Hotspot] = []
-    if detector == "structure" or (detector == "auto" and reference_bbox is None and _aerial(conditions)):
+    aerial = _aerial(conditions)
+    if detector == "structure" or (detector == "auto" and reference_bbox is None and aerial):
         t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
             background(celsius).ambient_c, "background-median")
         joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
@@ -173,7 +174,9 @@ def examine(
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
-    findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy)) for h in hotspots]
+    findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy,
+                                     off_line=aerial and reference_bbox is None and not h.on_structure))
+                for h in hotspots]
     if not findings:
         check_names(standard, device)
     if hotspots:
@@ -265,7 +268,7 @@ with no fault (docs/physics.md §1, §6)."""
 
 
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
-              accuracy: tuple[float, float]) -> Diagnosis:
+              accuracy: tuple[float, float], off_line: bool = False) -> Diagnosis:
     if h.t2_source == "same-conductor" and h.t2_c is not None:
         deficit = max(0.0, h.t0_c - h.t2_c)
         accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
@@ -274,4 +277,5 @@ def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, he
     cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,
-                    heating=heating, pattern=h.pattern, accuracy=accuracy, equipment=h.on_structure)
+                    heating=heating, pattern=h.pattern, accuracy=accuracy, equipment=h.on_structure,
+                    off_line=off_line)

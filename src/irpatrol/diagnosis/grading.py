@@ -67,7 +67,8 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
              ambient_c: float | None = None, load_current_a: float | None = None,
              rated_current_a: float | None = None, conditions: Conditions = Conditions(),
              material: str | None = None, heating: str | None = None, pattern: str | None = None,
-             accuracy: tuple[float, float] | None = None, equipment: bool = True) -> Diagnosis:
+             accuracy: tuple[float, float] | None = None, equipment: bool = True,
+             off_line: bool = False) -> Diagnosis:
     """Grade a reading of ``device`` (a catalogue kind) by ``standard`` (a shipped name, a rule-file
     path or a loaded RuleSet).
 
@@ -90,6 +91,11 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
         equipment: False when the reading is not confirmed to be a part of the line (automatic
             analysis: no three-phase set, conductor or user reference): only the absolute criteria
             apply, the low-rise guard does not, and the result is otherwise ``unrated``.
+        off_line: True for a reading of an aerial view that lies off the line structure (a roof,
+            a road, a vehicle, a tree crown): no criterion applies, not even the absolute limits,
+            whatever ``device`` says (issue 10 item 3); the result is ``unrated`` and an analyst
+            reviews it when it rises :data:`REVIEW_RISE_K` over T0. A close-up aimed at a part
+            (``equipment`` False, ``off_line`` False) keeps the absolute limits.
 
     Raises InputError for an unknown device, material, heating or pattern, or a heating type the
     device has no row for; ParameterError for impossible numbers; RuleSetError for an unknown
@@ -110,7 +116,7 @@ def diagnose(standard: str | Path | RuleSet, device: str, *, hot_c: float, ref_c
     flags = _flags(rules, conditions, readings)
     acc = None if accuracy is None else accuracy_k(readings.hot_c, accuracy)
     return _grade(rules, part, rows, readings, conditions, flags, load, material, (used, basis), acc,
-                  equipment)
+                  equipment and not off_line, off_line)
 
 
 def _rows_by_heating(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], heating: str | None,
@@ -140,7 +146,7 @@ def _rows_by_heating(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...],
 def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings: Readings,
            conditions: Conditions, flags: tuple[str, ...], load: LoadFactor,
            material: str | None, heating: tuple[str, str] = ("", ""),
-           accuracy: float | None = None, equipment: bool = True) -> Diagnosis:
+           accuracy: float | None = None, equipment: bool = True, off_line: bool = False) -> Diagnosis:
     low_rise = rules.guard("low-rise")
     fired, suppressed, missing = _evaluate(rows, readings, low_rise)
     within: list[Hit] = []
@@ -153,7 +159,7 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
     indicative_top = _worst(rules, fired)
     indicative = rules.grade(indicative_top.grade) if indicative_top else rules.lowest
     if withholding or uncalibrated or not equipment:
-        fired = [h for h in fired if h.quantity in ABSOLUTE_QUANTITIES]
+        fired = [h for h in fired if h.quantity in ABSOLUTE_QUANTITIES and not off_line]
         suppressed = []
     top = _worst(rules, fired)
     grade = rules.grade(top.grade) if top else rules.lowest
@@ -173,7 +179,11 @@ def _grade(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...], readings:
 
     has_criteria = any(r.criteria for r in rows)
     reasons = _unrated_reasons(rules, part, rows, readings, flags, withholding, missing, within, accuracy)
-    if not equipment:
+    if off_line:
+        reasons.insert(0, ("off the line structure of an aerial view (roof, road, vehicle, tree): no "
+                           "criterion applies",
+                           "不在航拍图像的线路结构上（屋顶、路面、车辆、树木）：不适用任何判据"))
+    elif not equipment:
         reasons.insert(0, ("not confirmed as line equipment (no three-phase set, conductor or reference "
                            "region): relative criteria not applied",
                            "未确认为线路设备（无三相对照、导线或参照区域）：不按相对判据判断"))
