@@ -171,3 +171,25 @@ def test_a_small_difference_counts_against_a_row_on_span_conductors_only() -> No
     assert row.grade == "unrated" and row.hotspot.t2_c == pytest.approx(CLAMP_C, abs=1.0)
     # a joint far above the same stubs' row is still graded against it
     assert [f.grade for f in _defects(_structure(_stubs(_line_scene(3, 78.0), 16.0)))] == ["serious"]
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("strain-clamp", 59), ("strain-clamp", 187),
+                                                ("terminal-clamp", 5), ("terminal-clamp", 41),
+                                                ("terminal-clamp", 213)])
+def test_a_row_whose_conductors_leave_one_way_is_a_phase_set(scenario: str, seed: int) -> None:
+    # a strain clamp's conductor leaves it one way (the jumper loops away the other), a terminal
+    # clamp's lead one way (the blade runs the other): their rows are phase sets, so a joint a few
+    # kelvin over them is graded against them, without the 8 K margin of a chance row (which made
+    # these `unrated` while the rule asked for conductors running out both ways)
+    from irpatrol.simulate.scene import render
+
+    img, truth = render(seed, scenario)
+    assert truth.t2_c is not None and truth.xy is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    tx, ty = truth.xy
+    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
+            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    assert f.hotspot.t2_source == "similar-component" and f.hotspot.reference_margin_k == 0.0
+    assert f.hotspot.t2_c is not None and abs(f.hotspot.t2_c - truth.t2_c) <= 0.5
+    assert f.hotspot.t_max_c - f.hotspot.t2_c < 10.0  # within the old 2 + 8 K: it decided
+    assert f.grade == "general"

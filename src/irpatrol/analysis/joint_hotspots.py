@@ -19,7 +19,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
-from irpatrol.analysis.ridges import spans
+from irpatrol.analysis.ridges import leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
 REPORT_EXCESS_K = 1.0
@@ -34,9 +34,11 @@ fault, while a hot joint tens of kelvin over it still is. As ``pipeline.SAME_CON
 Project choice."""
 UNSPANNED_ROW_MARGIN_K = 8.0
 """Added to the camera's accuracy (K) when T2 comes from a phase row whose parts do not both sit on
-conductors that run out of view both ways (:func:`irpatrol.analysis.ridges.spans`): a span conductor
-runs tens of metres between poles, so it leaves the frame or runs on beyond the tracking reach,
-while the straight edges of a façade, a window grid or a parked car stop sooner. Without that,
+a conductor or lead that runs out of view at least one way (:func:`irpatrol.analysis.ridges.leaves`:
+a strain clamp's conductor leaves one way, its jumper loops away the other; a terminal clamp's lead
+leaves one way, its blade the other): a span conductor runs tens of metres between poles, so it
+leaves the frame or runs on beyond the tracking reach, while the straight edges of a façade, a
+window grid or a parked car stop sooner. Without that,
 nothing but the geometry says the row is a line's three phases; on the real frames seen so far such
 rows were warm spots of façades and cars, whose sunlit and shaded, painted and glazed parts differ
 by 5–10 K with no fault (docs/physics.md §2, §9). With ±2 K accuracy the joint must then stand 10 K
@@ -68,14 +70,15 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
 
 def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     """Reference margin (K) of a joint's T2 from its phase row: :data:`UNSPANNED_ROW_MARGIN_K` when
-    the row's parts are not both on span conductors (:func:`irpatrol.analysis.ridges.spans`; only
+    the row's parts do not both sit on a conductor or lead that runs out of view at least one way
+    (:func:`irpatrol.analysis.ridges.leaves`; only
     looked at when the difference T1 − T2 lies within ``accuracy_k_`` plus that margin, where it
     decides), else :data:`UNSEEN_PEER_MARGIN_K` when a part of it sits on no visible conductor, else 0."""
     if j.t2_c is None or j.t2_source != "similar-component":
         return 0.0
     seen = UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
     if j.t1_c - j.t2_c <= accuracy_k_ + UNSPANNED_ROW_MARGIN_K and not all(
-            spans(img, x, y, j.angle_deg) for x, y in j.peers_xy):
+            leaves(img, x, y, j.angle_deg) for x, y in j.peers_xy):
         return max(seen, UNSPANNED_ROW_MARGIN_K)
     return seen
 

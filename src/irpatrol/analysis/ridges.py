@@ -246,13 +246,13 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
 
 
 SPAN_TRIES_DEG = (0.0, -10.0, 10.0, -20.0, 20.0)
-"""Direction offsets (°) tried by :func:`spans`: a part's direction measured at it is off by up to
+"""Direction offsets (°) tried by :func:`leaves`: a part's direction measured at it is off by up to
 15–20° (a wide part biases it), as in :func:`conductor_far`."""
 SPAN_SKIP_PX = (0.0, 12.0, 24.0)
-"""Distances (px) from a part's peak at which :func:`spans` starts following its conductor: a part is
+"""Distances (px) from a part's peak at which :func:`leaves` starts following its conductor: a part is
 wider than its conductor (a clamp of 0.2 m is up to 30 px long at 5 m) and shows no thin ridge."""
 SPAN_ACROSS_PX = (0.0, -3.0, 3.0)
-"""Offsets (px) across the direction from which :func:`spans` starts: a part's peak may sit off its
+"""Offsets (px) across the direction from which :func:`leaves` starts: a part's peak may sit off its
 conductor's centre line by up to half the part's width."""
 
 
@@ -277,11 +277,12 @@ def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) ->
     return False
 
 
-def spans(img: np.ndarray, x: int, y: int, angle_deg: float) -> bool:
-    """Whether the part at (x, y) sits on a conductor that runs out of view both ways near
+def leaves(img: np.ndarray, x: int, y: int, angle_deg: float) -> bool:
+    """Whether the part at (x, y) sits on a conductor that runs out of view at least one way near
     ``angle_deg``: a thin ridge followed (:func:`track_ridge`, from the peak or beyond the part,
-    :data:`SPAN_SKIP_PX`, :data:`SPAN_ACROSS_PX`, :data:`SPAN_TRIES_DEG`) each way to
-    :data:`FAR_MAX_PX` less one segment or to within a segment of the frame's edge. A span conductor
+    :data:`SPAN_SKIP_PX`, :data:`SPAN_ACROSS_PX`, :data:`SPAN_TRIES_DEG`) to :data:`FAR_MAX_PX` less
+    one segment or to within a segment of the frame's edge (docs/physics.md §9). A span conductor
     runs tens of metres between poles; straight edges of a façade, a window grid or a car stop
-    sooner (docs/physics.md §9)."""
-    return all(_runs_out(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0))
+    sooner. One way is enough: a strain clamp's conductor leaves it one way (the
+    jumper loops away the other), a terminal clamp's lead one way (its blade the other)."""
+    return any(_runs_out(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0))
