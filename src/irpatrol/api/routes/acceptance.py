@@ -277,7 +277,11 @@ def remeasure(
     session: SessionDep,
 ) -> dict[str, Any]:
     """Re-measure a repaired infrared defect under load: passes only when it grades none."""
-    item = acceptance.remeasure(session, item_id, **body.model_dump(), user=user.username, role=user.role)
+    item = acceptance.remeasure(
+        session, item_id, t1_c=body.hot_c, t2_c=body.ref_c, t0_c=body.ambient_c,
+        load_current_a=body.load_current_a, rated_current_a=body.rated_current_a,
+        user=user.username, role=user.role,
+    )
     return acceptance.item_summary(item, user_lang(None, user))
 
 

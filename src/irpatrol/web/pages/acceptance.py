@@ -279,9 +279,9 @@ def item_remeasure(
         lambda: acceptance.remeasure(
             session,
             item_id,
-            hot_c=hot_c,
-            ref_c=ref_c,
-            ambient_c=ambient_c,
+            t1_c=hot_c,
+            t2_c=ref_c,
+            t0_c=ambient_c,
             user=user.username,
             role=user.role,
         ),
