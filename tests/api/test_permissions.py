@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from database import sqlite_copy
 from irpatrol import db, http_deps
 from irpatrol.api.app import create_app
 from irpatrol.asgi import compose_app
@@ -30,12 +31,12 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def composed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Settings]]:
-    """The app ``irpatrol serve`` runs (API + pages) over a fresh SQLite database with one user per
-    role."""
-    data_dir: Path = tmp_path_factory.mktemp("permissions")
-    settings = Settings(data_dir=data_dir)
-    db.upgrade(settings.effective_database_url)
+def composed(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, Settings]]:
+    """The app ``irpatrol serve`` runs (API + pages) over a fresh SQLite test database with one
+    user per role."""
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=tmp_path_factory.mktemp("permissions")))
     with db.session_scope(settings) as session:
         for role in ROLES:
             auth.add_user(session, role, role=role, password=PASSWORD)

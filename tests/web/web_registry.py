@@ -5,7 +5,6 @@ folder's conftest when several folders were collected together)."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 import factories as make
+from database import sqlite_copy
 from irpatrol.config import Settings
 from irpatrol.db import make_engine, session_factory
 from irpatrol.radiometry import tiff
@@ -87,9 +87,7 @@ def pages_over(
     """A client of an app with only the pages installed, over the test database of
     ``tests/conftest.py`` (a copy of the migrated SQLite template in ``settings.data_dir``), with
     the CSRF cookie and header (:func:`with_csrf`), and the session maker to seed it with."""
-    shutil.copyfile(sqlite_template, settings.data_dir / "irpatrol.sqlite")
-    engine = make_engine(settings.effective_database_url)
-    assert engine.url.database == str(settings.data_dir / "irpatrol.sqlite")
+    engine = make_engine(sqlite_copy(sqlite_template, settings).effective_database_url)
     app = FastAPI()
     app.state.settings = settings
     app.state.session_factory = session_factory(engine)
