@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,14 +61,25 @@ def empty(engine: sa.Engine) -> None:
             conn.execute(table.delete())
 
 
+def sqlite_copy(template: Path, settings: Settings) -> Settings:
+    """``settings``, whose database (the data folder's own SQLite file) is now a copy of the
+    migrated SQLite ``template`` (the ``sqlite_template`` fixture of ``tests/conftest.py``): a
+    migrated database without migrating again."""
+    assert not settings.database_url, "a copy of the template is the data folder's own SQLite"
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, settings.data_dir / "irpatrol.sqlite")
+    return settings
+
+
 @contextlib.contextmanager
-def migrated_settings(backend: str, data_dir: Path, **overrides: object) -> Iterator[Settings]:
-    """Settings over a new database on ``backend`` (``sqlite`` under ``data_dir``, or a PostgreSQL
-    schema of its own, dropped afterwards) migrated to the newest revision."""
+def migrated_settings(
+    backend: str, data_dir: Path, sqlite_template: Path, **overrides: object
+) -> Iterator[Settings]:
+    """Settings over a new database on ``backend`` (``sqlite``: a copy of ``sqlite_template`` under
+    ``data_dir``, :func:`sqlite_copy`; or a PostgreSQL schema of its own, dropped afterwards)
+    migrated to the newest revision."""
     if backend == "sqlite":
-        settings = Settings(data_dir=data_dir, **overrides)  # type: ignore[arg-type]
-        db.upgrade(settings.effective_database_url)
-        yield settings
+        yield sqlite_copy(sqlite_template, Settings(data_dir=data_dir, **overrides))  # type: ignore[arg-type]
         return
     with postgres_schema("api_test") as url:
         settings = Settings(data_dir=data_dir, database_url=url, **overrides)  # type: ignore[arg-type]

@@ -30,17 +30,19 @@ class Backend:
     settings: Settings
 
 
-def make_backend(name: str, data_dir: Path) -> Iterator[Backend]:
+def make_backend(name: str, data_dir: Path, sqlite_template: Path) -> Iterator[Backend]:
     """Create and migrate a database for ``name``; drop it afterwards (PostgreSQL schema)."""
-    with migrated_settings(name, data_dir, upload_limit_bytes=2_000_000) as settings:
+    with migrated_settings(name, data_dir, sqlite_template, upload_limit_bytes=2_000_000) as settings:
         yield Backend(name, settings)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Backend]:
     """A migrated database with one active user per role (password :data:`PASSWORD`)."""
     data_dir = tmp_path_factory.mktemp(f"data-{request.param}")
-    gen = make_backend(request.param, data_dir)
+    gen = make_backend(request.param, data_dir, sqlite_template)
     backend = next(gen)
     with db.session_scope(backend.settings) as session:
         for role in ROLES:
@@ -86,6 +88,6 @@ def password() -> str:
 
 
 @pytest.fixture(scope="session")
-def backend_maker() -> Callable[[str, Path], Iterator[Backend]]:
-    """:func:`make_backend`, for tests that need a database of their own."""
-    return make_backend
+def backend_maker(sqlite_template: Path) -> Callable[[str, Path], Iterator[Backend]]:
+    """:func:`make_backend` (over the SQLite template), for tests that need a database of their own."""
+    return lambda name, data_dir: make_backend(name, data_dir, sqlite_template)

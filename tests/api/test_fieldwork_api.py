@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from PIL import Image as PILImage
+from sqlalchemy import select
 
+import factories as make
 from irpatrol import db
 from irpatrol.config import Settings
-from irpatrol.registry.model import Crew
+from irpatrol.registry.model import AcceptanceEvidence, Crew
 from irpatrol.scheduling.export import wpml
 from irpatrol.supervision import service as sites
 
@@ -160,3 +162,29 @@ def test_work_site_violation_through_the_api(
     assert len(wpml.read_kmz(kmz.content)) == 1
     rep = client.get(f"/sites/{site['id']}/report?format=xlsx", headers=headers["pilot"])
     assert rep.status_code == 200 and rep.content[:2] == b"PK"
+
+
+def test_remeasurement_through_the_api_reads_t1_t2_t0_from_the_body(
+    client: TestClient, headers: dict[str, dict[str, str]], settings: Settings
+) -> None:
+    """The body's ``hot_c``/``ref_c``/``ambient_c`` (contract) reach ``remeasure(t1_c, t2_c, t0_c)``:
+    95/30/20 °C grades a defect, the stored evidence keeps T1 and T2."""
+    with db.session_scope(settings) as session:
+        pole = make.pole(feeder=make.feeder())
+        defect = make.defect(pole=pole, status="repaired", component=make.component(pole=pole))
+        session.add(defect)
+        session.flush()
+        defect_id = defect.id
+    body = {"name": "API repair", "kind": "ir-defect-repair", "defect_id": defect_id}
+    r = client.post("/acceptance/projects", json=body, headers=headers["analyst"])
+    assert r.status_code == 201, r.text
+    item = next(it for it in r.json()["items"] if it["code"] == "ir-remeasure")
+    measured = {"hot_c": 95.0, "ref_c": 30.0, "ambient_c": 20.0}
+    r = client.post(f"/acceptance/items/{item['id']}/remeasure", json=measured, headers=headers["analyst"])
+    assert r.status_code == 200, r.text
+    assert r.json()["result"] == "fail"
+    with db.session_scope(settings) as session:
+        query = select(AcceptanceEvidence).where(AcceptanceEvidence.item_id == item["id"])
+        evidence = session.scalars(query).one()
+        assert (evidence.t_max_c, evidence.t_ref_c) == (95.0, 30.0)
+        assert evidence.grade not in ("none", None)

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from database import postgres_schema
+from database import BACKENDS, migrated_settings
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.config import Settings, ensure_secret_key
@@ -31,32 +31,20 @@ SKIPPED = ("/auth/logout", "/auth/logout-all")
 """Operations that would end the fuzzer's own session (every later call would get 401)."""
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def fuzz_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[tuple[FastAPI, dict[str, str]]]:
     """An app over a fresh database (SQLite, or a scratch PostgreSQL schema) with records #1 of
     every kind to act on (the fuzzer tries the smallest id often): an ingested simulated flight
     (patrol, images, findings, a defect), a hazard and a plan."""
     data_dir: Path = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    if request.param == "sqlite":
-        yield from _fuzz_app(Settings(data_dir=data_dir, upload_limit_bytes=200_000))
-        return
-    with postgres_schema("fuzz_test") as scratch:
-        yield from _fuzz_app(Settings(data_dir=data_dir, database_url=scratch, upload_limit_bytes=200_000))
+    with migrated_settings(request.param, data_dir, sqlite_template, upload_limit_bytes=200_000) as cfg:
+        yield from _fuzz_app(cfg)
 
 
 def _fuzz_app(cfg: Settings) -> Iterator[tuple[FastAPI, dict[str, str]]]:
     data_dir = cfg.data_dir
-    db.upgrade(cfg.effective_database_url)
     poles = data_dir / "poles.csv"
     poles.write_text("feeder,pole,lat,lon\nF-FUZZ,N1,30.1,120.2\nF-FUZZ,N2,30.1008,120.2005\n")
     with db.session_scope(cfg) as session:

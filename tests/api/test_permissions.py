@@ -1,11 +1,12 @@
 """One authorisation rule per action, shared by the API and the pages (issue 12, item 7).
 
 Every route of the composed app (API and pages, found by walking the app's route table, not from
-a hand list) is looked up in :data:`irpatrol.registry.permissions.ROUTES` and then requested by
-every role (a fresh session each time, so routes that sign out do not disturb the others) and
-anonymously; what happens must agree with the table: below the route's role → 403, at or above →
-neither 401/403 nor a redirect to the login page nor a server error; anonymous → 401 (API) or the
-login page (pages).
+a hand list) declares the action it performs (``allowed(action)``, read back by
+:func:`irpatrol.http_deps.route_action`); the one table :data:`irpatrol.registry.permissions.ACTIONS`
+gives that action's least role. Each route is then requested by every role (a fresh session each
+time, so routes that sign out do not disturb the others) and anonymously; what happens must agree
+with the table: below the route's role → 403, at or above → neither 401/403 nor a redirect to the
+login page nor a server error; anonymous → 401 (API) or the login page (pages).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from irpatrol import db
+from database import sqlite_copy
+from irpatrol import db, http_deps
 from irpatrol.api.app import create_app
 from irpatrol.asgi import compose_app
 from irpatrol.config import Settings, ensure_secret_key
@@ -29,12 +31,12 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def composed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Settings]]:
-    """The app ``irpatrol serve`` runs (API + pages) over a fresh SQLite database with one user per
-    role."""
-    data_dir: Path = tmp_path_factory.mktemp("permissions")
-    settings = Settings(data_dir=data_dir)
-    db.upgrade(settings.effective_database_url)
+def composed(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, Settings]]:
+    """The app ``irpatrol serve`` runs (API + pages) over a fresh SQLite test database with one
+    user per role."""
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=tmp_path_factory.mktemp("permissions")))
     with db.session_scope(settings) as session:
         for role in ROLES:
             auth.add_user(session, role, role=role, password=PASSWORD)
@@ -42,25 +44,39 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCli
         yield client, settings
 
 
-def app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """(method, path) of every route of ``app``'s route table (API and pages)."""
-    routes = {(method, path) for method, path, _ in permissions.iter_routes(app.routes)}
+def app_routes(app: FastAPI) -> dict[tuple[str, str], str | None]:
+    """(method, path) → the declared action of every route of ``app``'s route table (API and
+    pages)."""
+    routes = http_deps.route_actions(app.routes)
     assert len(routes) > 60, "the route walk found too few routes: FastAPI's route table changed?"
     return routes
 
 
-def test_every_route_of_api_and_pages_is_in_the_permission_table(
+def route_role(routes: dict[tuple[str, str], str | None], method: str, path: str) -> str:
+    """The least role the table gives the action ``method path`` declares."""
+    action = routes[(method, path)]
+    assert action is not None, f"{method} {path} declares no action"
+    return permissions.role_for(action)
+
+
+def test_every_route_of_api_and_pages_declares_an_action_of_the_table(
     composed: tuple[TestClient, Settings],
 ) -> None:
     client, _ = composed
     routes = app_routes(client.app)  # type: ignore[arg-type]
-    missing = sorted(f"{m} {p}" for m, p in routes if permissions.route_role(m, p) is None)
+    missing = sorted(f"{m} {p}" for (m, p), action in routes.items() if action is None)
     assert not missing, (
-        "these routes have no row in irpatrol.registry.permissions.ROUTES (add one naming the action "
-        "they perform, with the role of ACTIONS): " + ", ".join(missing)
+        "these routes declare no action (give the route's user parameter, or its dependencies=, "
+        "api.deps.allowed(action) / web.deps.allowed(action) with an action of "
+        "irpatrol.registry.permissions.ACTIONS): " + ", ".join(missing)
     )
-    stale = sorted(key for key in permissions.ROUTES if tuple(key.split(" ", 1)) not in routes)
-    assert not stale, "rows of permissions.ROUTES naming no route of the app: " + ", ".join(stale)
+    unknown = sorted(f"{m} {p}: {a}" for (m, p), a in routes.items() if a not in permissions.ACTIONS)
+    assert not unknown, "actions missing from permissions.ACTIONS: " + ", ".join(unknown)
+    public = sorted(f"{m} {p}" for (m, p), a in routes.items() if a == "public")
+    assert public == [
+        "GET /", "GET /docs", "GET /health", "GET /redoc", "GET /ui/login",
+        "POST /auth/token", "POST /ui/login", "POST /ui/logout",
+    ], "a new route open to anyone: is that meant?"
 
 
 def _fresh_session(settings: Settings, role: str) -> str:
@@ -98,9 +114,10 @@ def _request(client: TestClient, settings: Settings, method: str, path: str, rol
 def test_every_route_answers_every_role_as_the_table_says(composed: tuple[TestClient, Settings]) -> None:
     client, settings = composed
     wrong: list[str] = []
-    for method, path in sorted(app_routes(client.app)):  # type: ignore[arg-type]
-        required = permissions.route_role(method, path)
-        if required is None or required == permissions.PUBLIC:
+    routes = app_routes(client.app)  # type: ignore[arg-type]
+    for method, path in sorted(routes):
+        required = route_role(routes, method, path)
+        if required == permissions.PUBLIC:
             continue
         anonymous = _request(client, settings, method, path, None)
         to_login = anonymous.status_code == 303 and "/ui/login" in anonymous.headers.get("location", "")
@@ -122,8 +139,10 @@ def test_every_route_answers_every_role_as_the_table_says(composed: tuple[TestCl
 def test_a_pilot_may_not_change_a_hazard_on_the_page_either(composed: tuple[TestClient, Settings]) -> None:
     """Item 7: the page refused what the API refused (a pilot moving a hazard along its workflow)."""
     client, settings = composed
-    assert permissions.route_role("POST", "/hazards/{hazard_id}/transition") == permissions.route_role(
-        "POST", "/ui/hazards/{hazard_id}/transition"
-    ) == "analyst"
+    routes = app_routes(client.app)  # type: ignore[arg-type]
+    assert routes[("POST", "/hazards/{hazard_id}/transition")] == routes[
+        ("POST", "/ui/hazards/{hazard_id}/transition")
+    ] == "hazard.transition"
+    assert permissions.role_for("hazard.transition") == "analyst"
     r = _request(client, settings, "POST", "/ui/hazards/{hazard_id}/transition", "pilot")
     assert r.status_code == 403

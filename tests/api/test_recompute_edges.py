@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from database import postgres_schema
+from database import BACKENDS, migrated_settings
 from irpatrol import db, radiometry
 from irpatrol.api.app import create_app
 from irpatrol.conditions import Conditions
@@ -94,25 +94,17 @@ def test_core_t1_equal_to_t0_leaves_delta_undefined(thermogram: radiometry.Therm
         assert d.get("grade") is not None
 
 
-@pytest.fixture(
-    scope="module",
-    params=[pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres,
-                                                           pytest.mark.xdist_group("postgres")])],
-)
-def edge_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+@pytest.fixture(scope="module", params=BACKENDS)
+def edge_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
              ) -> Iterator[tuple[TestClient, dict[str, str], Settings, int]]:
-    """An analyst's client over an ingested simulated flight; the id of its hottest finding."""
+    """An analyst's client over an ingested simulated flight (a test database of its own on each
+    backend, :func:`database.migrated_settings`); the id of its hottest finding."""
     data_dir = tmp_path_factory.mktemp(f"edge-{request.param}")
-    if request.param == "sqlite":
-        yield from _edge_api(Settings(data_dir=data_dir))
-        return
-    with postgres_schema("edge_test") as scratch:
-        yield from _edge_api(Settings(data_dir=data_dir, database_url=scratch))
+    with migrated_settings(request.param, data_dir, sqlite_template) as cfg:
+        yield from _edge_api(cfg)
 
 
 def _edge_api(cfg: Settings) -> Iterator[tuple[TestClient, dict[str, str], Settings, int]]:
-    db.upgrade(cfg.effective_database_url)
     poles = cfg.data_dir / "poles.csv"
     poles.write_text("feeder,pole,lat,lon\n" + "".join(f"F-EDGE,{p.number},{p.lat},{p.lon}\n" for p in POLES))
     with db.session_scope(cfg) as session:

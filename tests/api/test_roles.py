@@ -1,9 +1,10 @@
 """Role boundaries on every endpoint: anonymous → 401, a role below the endpoint's → 403, the
 endpoint's own role → neither (whatever the body: 2xx, 404 or 422).
 
-:data:`MIN_ROLE` (the API rows of ``irpatrol.registry.permissions.ROUTES``) lists every route of
-the app; a route missing from it fails
-:func:`test_every_route_has_a_declared_role`, so a new endpoint cannot slip through unchecked.
+:func:`min_role` (the least role of the action each API route declares, read from the app's route
+table and :data:`irpatrol.registry.permissions.ACTIONS`) must cover every route of the OpenAPI
+description; a route declaring no action fails :func:`test_every_route_has_a_declared_role`, so a
+new endpoint cannot slip through unchecked.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from irpatrol import db
+from irpatrol import db, http_deps
 from irpatrol.config import Settings
 from irpatrol.registry import defects, permissions
 from irpatrol.registry.auth import ROLES
 
 PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
 
-MIN_ROLE: dict[tuple[str, str], str] = {
-    (key.split(" ", 1)[0], key.split(" ", 1)[1]): permissions.ACTIONS[action]
-    for key, action in permissions.ROUTES.items()
-    if not key.split(" ", 1)[1].startswith("/ui") and key.split(" ", 1)[1] != "/"
-    and permissions.ACTIONS[action] != permissions.PUBLIC
-}
-"""The API rows of the one permission table (:mod:`irpatrol.registry.permissions`)."""
+
+
+def min_role(client: TestClient) -> dict[tuple[str, str], str]:
+    """(method, path) → the least role of the action each non-public API route declares."""
+    return {
+        key: permissions.role_for(action)
+        for key, action in http_deps.route_actions(client.app.routes).items()  # type: ignore[attr-defined]
+        if action is not None and permissions.role_for(action) != permissions.PUBLIC
+    }
+
 ENDS_OWN_SESSION = {("POST", "/auth/logout"), ("POST", "/auth/logout-all")}
 """Routes that end the shared token's session: probed with fresh sessions in test_permissions."""
 
@@ -46,12 +50,11 @@ def concrete(path: str) -> str:
 
 def test_every_route_has_a_declared_role(client: TestClient) -> None:
     routes = app_routes(client)
-    undeclared = routes - set(MIN_ROLE) - PUBLIC
-    assert not undeclared, (
-        f"routes without a row in irpatrol.registry.permissions.ROUTES: {sorted(undeclared)}"
-    )
-    missing = set(MIN_ROLE) - routes
-    assert not missing, f"endpoints of the issue missing from the app: {sorted(missing)}"
+    declared = min_role(client)
+    undeclared = routes - set(declared) - PUBLIC
+    assert not undeclared, f"routes declaring no action (api.deps.allowed): {sorted(undeclared)}"
+    missing = set(declared) - routes
+    assert not missing, f"routes with an action missing from the OpenAPI description: {sorted(missing)}"
 
 
 def test_anonymous_gets_401_everywhere_but_login_health_and_docs(client: TestClient) -> None:
@@ -66,7 +69,7 @@ def test_anonymous_gets_401_everywhere_but_login_health_and_docs(client: TestCli
 
 def test_roles_below_the_required_one_get_403(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
     routes = app_routes(client)
-    for (method, path), required in sorted(MIN_ROLE.items()):
+    for (method, path), required in sorted(min_role(client).items()):
         if (method, path) not in routes:
             continue
         for role in ROLES[: ROLES.index(required)]:
@@ -76,7 +79,7 @@ def test_roles_below_the_required_one_get_403(client: TestClient, headers: dict[
 
 def test_the_required_role_passes_the_check(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
     routes = app_routes(client)
-    for (method, path), required in sorted(MIN_ROLE.items()):
+    for (method, path), required in sorted(min_role(client).items()):
         if (method, path) not in routes or (method, path) in ENDS_OWN_SESSION:
             continue
         r = client.request(method, concrete(path), headers=headers[required])

@@ -22,6 +22,7 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from database import sqlite_copy
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.cli.main import app as cli
@@ -38,10 +39,9 @@ OLD_DEFAULT_KEY = "irpatrol-dev-secret-change-me"
 
 
 @pytest.fixture
-def own(tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
+def own(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[TestClient, Settings]]:
     """A fresh SQLite app with one user per role (its own login counters and sessions)."""
-    settings = Settings(data_dir=tmp_path / "data")
-    db.upgrade(settings.effective_database_url)
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=tmp_path / "data"))
     with db.session_scope(settings) as session:
         for role in auth.ROLES:
             auth.add_user(session, role, role=role, password=PASSWORD)
@@ -287,11 +287,10 @@ def test_12_the_api_refuses_a_weak_password(client: TestClient, headers: dict[st
 
 
 def test_13_a_busy_database_gives_503_with_retry_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
 ) -> None:
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
-    settings = Settings(data_dir=tmp_path)
-    db.upgrade(settings.effective_database_url)
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=tmp_path))
     with db.session_scope(settings) as session:
         auth.add_user(session, "pilot", role="pilot", password=PASSWORD)
     with TestClient(create_app(settings)) as client:

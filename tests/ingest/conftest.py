@@ -1,10 +1,10 @@
-"""Ingest fixtures: an empty registry on SQLite with one feeder of three poles, and a simulated
-flight over it (the flight simulator writes raw-count radiometric TIFFs with GPS, time and the
-camera's atmospheric temperature and humidity, and a visible JPEG per shot)."""
+"""Ingest fixtures: the test database of ``tests/conftest.py`` (SQLite, and PostgreSQL when
+configured) with one feeder of three poles, and a simulated flight over it (the flight simulator
+writes raw-count radiometric TIFFs with GPS, time and the camera's atmospheric temperature and
+humidity, and a visible JPEG per shot)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry.assets import import_assets
 from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, line_of_poles, write_flight
 
@@ -44,10 +43,8 @@ def settings(data_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def sessions(settings: Settings, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'registry.sqlite'}")
-    Base.metadata.create_all(engine)
-    factory = session_factory(engine)
+def sessions(factory: sessionmaker[Session], tmp_path: Path) -> sessionmaker[Session]:
+    """The test database of ``tests/conftest.py`` (each backend) with the feeder imported."""
     spots = line_of_poles(3, lat=28.1, lon=112.9, span_m=200.0, azimuth_deg=40.0, prefix="N")
     csv = tmp_path / "poles.csv"
     csv.write_text(
@@ -56,8 +53,7 @@ def sessions(settings: Settings, tmp_path: Path) -> Iterator[sessionmaker[Sessio
     with factory() as session:
         import_assets(session, csv)
         session.commit()
-    yield factory
-    engine.dispose()
+    return factory
 
 
 @pytest.fixture

@@ -159,10 +159,10 @@ def test_repaired_defect_is_verified_only_when_the_remeasurement_grades_none(
         session, name="Repair N3", kind="ir-defect-repair", defect_id=repaired_defect.id
     )
     item = next(it for it in p.items if it.code == "ir-remeasure")
-    service.remeasure(session, item.id, hot_c=95.0, ref_c=30.0, ambient_c=20.0, user="ana", role="analyst")
+    service.remeasure(session, item.id, t1_c=95.0, t2_c=30.0, t0_c=20.0, user="ana", role="analyst")
     assert item.result == "fail" and item.evidence[-1].grade not in ("none", None)
     assert repaired_defect.status == "repaired" and item.rectifications[0].status == "open"
-    service.remeasure(session, item.id, hot_c=31.0, ref_c=30.0, ambient_c=20.0, user="ana", role="analyst")
+    service.remeasure(session, item.id, t1_c=31.0, t2_c=30.0, t0_c=20.0, user="ana", role="analyst")
     assert item.evidence[-1].grade == "none" and item.result == "pass"
     assert item.rectifications[0].status == "verified"
     assert repaired_defect.status == "verified"
@@ -173,7 +173,7 @@ def test_analyst_may_waive_the_remeasurement_with_a_reason(session: Session, rep
         session, name="Repair N3b", kind="ir-defect-repair", defect_id=repaired_defect.id
     )
     item = next(it for it in p.items if it.code == "ir-remeasure")
-    service.remeasure(session, item.id, hot_c=95.0, ref_c=30.0, user="ana", role="analyst")
+    service.remeasure(session, item.id, t1_c=95.0, t2_c=30.0, user="ana", role="analyst")
     service.mark_item(
         session,
         item.id,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from irpatrol.config import Settings, get_settings
-from irpatrol.db import make_engine, session_factory, upgrade
+from irpatrol.db import make_engine, session_factory
 from irpatrol.errors import InputError, ParameterError
 from irpatrol.registry.model import Defect, Feeder, Pole
 from irpatrol.reports import exports
@@ -34,10 +34,11 @@ def with_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    s = Settings(data_dir=tmp_path, secret_key="k" * 40)
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings over the test database of ``tests/conftest.py`` (each backend) holding one open
+    defect at pole N8 of feeder F1."""
+    s = Settings(data_dir=tmp_path, database_url=db_url, secret_key="k" * 40)
     engine = make_engine(s.effective_database_url)
-    upgrade(s.effective_database_url, engine=engine)
     with session_factory(engine)() as session:
         feeder = Feeder(name="F1")
         pole = Pole(feeder=feeder, number="N8", seq=8, lat=28.1, lon=112.9)
@@ -94,7 +95,7 @@ def test_a_new_format_reaches_the_cli(settings: Settings, with_json: None, tmp_p
     from irpatrol.cli.main import app
 
     monkeypatch.setenv("IRPATROL_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("IRPATROL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("IRPATROL_DATABASE_URL", settings.effective_database_url)
     get_settings.cache_clear()
     out = tmp_path / "ledger.json"
     try:

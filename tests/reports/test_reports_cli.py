@@ -15,18 +15,21 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from database import sqlite_copy
 from irpatrol.config import Settings
-from irpatrol.db import make_engine, session_factory, upgrade
+from irpatrol.db import make_engine, session_factory
 from irpatrol.registry.model import Defect, Feeder, Patrol, PatrolFeeder, Pole
 
 IRPATROL = str(Path(sys.executable).with_name("irpatrol"))
 pytestmark = pytest.mark.slow  # each test runs the CLI in a subprocess: 5–13 s
 
 
-def _registry(data_dir: Path) -> None:
-    settings = Settings(data_dir=data_dir)
+@pytest.fixture
+def registry(tmp_path: Path, sqlite_template: Path) -> Path:
+    """``tmp_path`` as the data folder, its database (a copy of the SQLite test database) holding
+    feeder 10kV Hexi Line, pole N8, a patrol and an overdue general defect."""
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=tmp_path))
     engine = make_engine(settings.effective_database_url)
-    upgrade(settings.effective_database_url, engine=engine)
     with session_factory(engine)() as s:
         feeder = Feeder(name="10kV Hexi Line")
         pole = Pole(feeder=feeder, number="N8", seq=8, lat=28.1, lon=112.9)
@@ -37,6 +40,7 @@ def _registry(data_dir: Path) -> None:
                           deadline=now - timedelta(days=3), last_t_max_c=48.2, last_delta_t_k=19.5)])
         s.commit()
     engine.dispose()
+    return tmp_path
 
 
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -45,8 +49,7 @@ def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([IRPATROL, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_ledger_writes_excel_and_csv(tmp_path: Path) -> None:
-    _registry(tmp_path)
+def test_ledger_writes_excel_and_csv(tmp_path: Path, registry: Path) -> None:
     xlsx, csv = tmp_path / "out" / "ledger.xlsx", tmp_path / "out" / "ledger.csv"
     r = _run("ledger", "--xlsx", str(xlsx), "--csv", str(csv), "--lang", "zh", "--overdue", data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -57,8 +60,7 @@ def test_ledger_writes_excel_and_csv(tmp_path: Path) -> None:
     assert "48.2" in csv.read_text(encoding="utf-8-sig")
 
 
-def test_report_patrol(tmp_path: Path) -> None:
-    _registry(tmp_path)
+def test_report_patrol(tmp_path: Path, registry: Path) -> None:
     pdf = tmp_path / "patrol.pdf"
     r = _run("report", "patrol", "1", "--pdf", str(pdf), "--lang", "en", data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -66,8 +68,7 @@ def test_report_patrol(tmp_path: Path) -> None:
     assert "10kV Hexi Line" in text and "150 A" in text and "No defects were found" in text
 
 
-def test_errors_are_one_line(tmp_path: Path) -> None:
-    _registry(tmp_path)
+def test_errors_are_one_line(tmp_path: Path, registry: Path) -> None:
     missing = _run("report", "patrol", "99", "--pdf", str(tmp_path / "x.pdf"), data_dir=tmp_path)
     assert missing.returncode == 3 and missing.stderr.strip() == "irpatrol: no patrol 99"
     bad = _run("ledger", "--xlsx", str(tmp_path / "l.xlsx"), "--lang", "fr", data_dir=tmp_path)
@@ -75,8 +76,7 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert _run("ledger", data_dir=tmp_path).returncode == 2
 
 
-def test_report_feeder_and_period(tmp_path: Path) -> None:
-    _registry(tmp_path)
+def test_report_feeder_and_period(tmp_path: Path, registry: Path) -> None:
     pdf, xlsx = tmp_path / "f.pdf", tmp_path / "f.xlsx"
     r = _run("report", "feeder", "10kV Hexi Line", "--pdf", str(pdf), "--xlsx", str(xlsx), "--lang", "en",
              data_dir=tmp_path)
@@ -94,8 +94,7 @@ def test_report_feeder_and_period(tmp_path: Path) -> None:
     assert load_workbook(out).sheetnames == ["缺陷台账", "巡检记录"]
 
 
-def test_report_feeder_and_period_errors(tmp_path: Path) -> None:
-    _registry(tmp_path)
+def test_report_feeder_and_period_errors(tmp_path: Path, registry: Path) -> None:
     missing = _run("report", "feeder", "No Such Line", "--pdf", str(tmp_path / "x.pdf"), data_dir=tmp_path)
     assert missing.returncode == 3 and missing.stderr.strip() == "irpatrol: no feeder 'No Such Line'"
     nothing = _run("report", "feeder", "10kV Hexi Line", data_dir=tmp_path)

@@ -25,8 +25,8 @@ def test_one_decimal_never_rounds_to_a_whole_number(value: float) -> None:
 
 def _facts(**kw: object) -> Facts:
     d = diagnose("dlt664-2016", "parallel-groove-clamp", hot_c=85.0, ref_c=25.9, ambient_c=22.0).to_dict()
-    base = {"grade": d["grade"], "t_max_c": 85.0, "t_ref_c": 25.9, "t_ref_source": "similar-component",
-            "t_ambient_c": 22.0, "ambient_source": "patrol", "delta_t_k": d["delta_t_k"],
+    base = {"grade": d["grade"], "t1_c": 85.0, "t2_c": 25.9, "t2_source": "similar-component",
+            "t0_c": 22.0, "t0_source": "patrol", "delta_t_k": d["delta_t_k"],
             "rise_k": d["rise_k"], "delta_pct": d["delta_pct"], "rule": d["rule"], "clause": d["clause"],
             "confidence": d["confidence"], "flags": d["flags"], "diagnosis": d,
             "params": {"emissivity": 0.9, "distance_m": 6.0, "reflected_c": 22.0}}

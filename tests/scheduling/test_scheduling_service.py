@@ -1,28 +1,18 @@
-"""The registry adapter: a county loaded into the registry plans like the county itself."""
+"""The registry adapter: a county loaded into the registry plans like the county itself (over the
+test database of ``tests/conftest.py``: SQLite, and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy.orm import Session
 
-from irpatrol import db
 from irpatrol.registry.county import load_county as load_into_registry
 from irpatrol.scheduling import service
 from irpatrol.scheduling.core.campaign import plan_campaign
 from irpatrol.scheduling.core.county import generate
 from irpatrol.scheduling.core.model import Policy
 from irpatrol.scheduling.core.validator import validate
-
-
-@pytest.fixture()
-def session(tmp_path) -> Session:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'reg.db'}")
-    db.ensure_schema(engine)
-    with db.session_factory(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 def test_registry_county_plans_and_the_plan_is_stored(session):

@@ -5,18 +5,14 @@ the rows come from ``tests/factories.py``."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_registry import seed, sign_in, with_csrf
+from web_registry import pages_over, seed, sign_in
 
 from irpatrol.config import Settings
-from irpatrol.db import make_engine, session_factory
-from irpatrol.web.views import install
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +22,10 @@ def web(
     """A TestClient of an app with the pages installed, and the seeded ids."""
     data_dir = tmp_path_factory.mktemp("web")
     settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
-    shutil.copyfile(sqlite_template, data_dir / "irpatrol.sqlite")
-    engine = make_engine(settings.effective_database_url)
-    assert engine.url.database == str(data_dir / "irpatrol.sqlite")
-    sessions = session_factory(engine)
-    with sessions() as session:
-        ids = seed(session, data_dir)
-    app = FastAPI()
-    app.state.settings = settings
-    app.state.session_factory = sessions
-    install(app)
-    with TestClient(app) as client:
-        with_csrf(client)
+    with pages_over(settings, sqlite_template) as (client, sessions):
+        with sessions() as session:
+            ids = seed(session, data_dir)
         yield client, ids
-    engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from irpatrol.registry import permissions
+from irpatrol import http_deps
 
 BAD_IDS = ("99999", "abc", "-1", "0", "1.5", "99999999999999999999999", "%2e%2e%2f%2e%2e%2fetc%2fpasswd")
 """Values put in place of every path parameter: unknown, not a number, out of range, traversal."""
@@ -33,7 +33,7 @@ def _page_routes(app, method: str) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(
         {
             path
-            for m, path, _ in permissions.iter_routes(app.routes)
+            for m, path, _ in http_deps.iter_routes(app.routes)
             if path.startswith("/ui/") and m == method
         }
     )

@@ -13,21 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
+from web_registry import pages_over
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.ingest import ingest_folder
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import AuditLog, Defect, Finding, Image
 from irpatrol.reports.ledger import HEADERS, WHY_COLUMNS
 from irpatrol.reports.why import WHY_LABELS, deciding_finding
-from irpatrol.web.views import install
 
 PASSWORD = "correct-horse-1"
 FEEDER = "10kV Test Line"
@@ -55,25 +53,16 @@ def _flight(sessions, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, object]]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, object]]:
     data_dir = tmp_path_factory.mktemp("judgement")
-    settings = Settings(data_dir=data_dir)
-    engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
-    _flight(sessions, data_dir)
-    fastapi_app = FastAPI()
-    fastapi_app.state.settings = settings
-    fastapi_app.state.session_factory = sessions
-    install(fastapi_app)
-    with TestClient(fastapi_app) as client:
-        client.get("/ui/login")  # the CSRF cookie; its token goes with every request, as page.js sends it
-        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
+    with pages_over(Settings(data_dir=data_dir), sqlite_template) as (client, sessions):
+        _flight(sessions, data_dir)
         r = client.post("/ui/login", data={"username": "analyst1", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text
         yield client, sessions
-    engine.dispose()
 
 
 def _hot(sessions) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

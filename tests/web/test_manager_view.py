@@ -11,16 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from web_registry import seed, sign_in, with_csrf
+from web_registry import pages_over, seed, sign_in
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry import stats
 from irpatrol.registry.model import Area, Crew, Defect, Feeder, Image, Patrol, PatrolFeeder, Pole
-from irpatrol.web.views import install
 
 KM_TRAP = 5.33549
 """A patrol length that reads 5.34 km, but 5.33 km when first stored to 3 decimals (5.335) and
@@ -64,25 +61,17 @@ def _extra(session: Session) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def mgr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, int],
-                                                                   sessionmaker[Session]]]:
+def mgr(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, dict[str, int], sessionmaker[Session]]]:
     data_dir = tmp_path_factory.mktemp("mgr")
     settings = Settings(data_dir=data_dir, upload_limit_bytes=2_000_000)
-    engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
-    with sessions() as session:
-        ids = seed(session, data_dir)
-        ids |= _extra(session)
-    app = FastAPI()
-    app.state.settings = settings
-    app.state.session_factory = sessions
-    install(app)
-    with TestClient(app) as client:
-        with_csrf(client)
+    with pages_over(settings, sqlite_template) as (client, sessions):
+        with sessions() as session:
+            ids = seed(session, data_dir)
+            ids |= _extra(session)
         sign_in(client)
         yield client, ids, sessions
-    engine.dispose()
 
 
 def _by_id(html: str, element_id: str) -> str:

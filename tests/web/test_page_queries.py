@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, insert
 
+from database import sqlite_copy
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.asgi import compose_app
@@ -98,10 +99,9 @@ def _add(settings: Settings, first: int, count: int) -> None:
 
 @pytest.fixture(scope="module")
 def app_and_counter(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[tuple[TestClient, Settings, list[str]]]:
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("queries")))
-    db.upgrade(settings.effective_database_url)
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=Path(tmp_path_factory.mktemp("queries"))))
     with db.session_scope(settings) as session:
         area = Area(name="East")
         session.add_all(

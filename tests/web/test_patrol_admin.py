@@ -7,40 +7,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from test_judgement import PASSWORD, _flight
+from web_registry import pages_over
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry import auth
 from irpatrol.registry.model import AuditLog, Defect, Feeder, Finding, Image, Patrol, Pole
-from irpatrol.web.views import install
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[tuple[TestClient, object, Path]]:
-    settings = Settings(data_dir=tmp_path)
-    engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
-    _flight(sessions, tmp_path)
-    with sessions() as s:
-        auth.add_user(s, "admin1", role="admin", password=PASSWORD)
-        s.commit()
-    fastapi_app = FastAPI()
-    fastapi_app.state.settings = settings
-    fastapi_app.state.session_factory = sessions
-    install(fastapi_app)
-    with TestClient(fastapi_app) as client:
-        client.get("/ui/login")  # the CSRF cookie; its token goes with every request, as page.js sends it
-        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
+def app(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[TestClient, object, Path]]:
+    with pages_over(Settings(data_dir=tmp_path), sqlite_template) as (client, sessions):
+        _flight(sessions, tmp_path)
+        with sessions() as s:
+            auth.add_user(s, "admin1", role="admin", password=PASSWORD)
+            s.commit()
         login = {"username": "admin1", "password": PASSWORD}
         r = client.post("/ui/login", data=login, follow_redirects=False)
         assert r.status_code == 303
         yield client, sessions, tmp_path
-    engine.dispose()
 
 
 def _count(sessions, model) -> int:  # type: ignore[no-untyped-def]

@@ -13,61 +13,48 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
+from web_registry import pages_over
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import AuditLog, Image, Patrol
-from irpatrol.web.views import install
 
 PASSWORD = "correct-horse-1"
 FEEDER = "10kV Weather Line"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, object, Path]]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, object, Path]]:
     """Pages over a fresh SQLite registry with a feeder of 3 poles, an analyst signed in, and a
     simulated flight of that feeder (not ingested) in ``flight``."""
     from irpatrol.simulate.flight import FlightSpec, PoleSpot, line_of_poles, write_flight
 
     data_dir = tmp_path_factory.mktemp("weather")
     settings = Settings(data_dir=data_dir)
-    engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
     spots = line_of_poles(3, lat=28.2, lon=112.8, span_m=150.0, azimuth_deg=30.0, prefix="W")
-    with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / "poles.csv"
-        csv.write_text("feeder,pole,lat,lon\n" + "".join(f"{FEEDER},{s.number},{s.lat:.7f},{s.lon:.7f}\n"
-                                                          for s in spots))
-        with sessions() as session:
-            import_assets(session, csv)
-            auth.add_user(session, "analyst1", role="analyst", password=PASSWORD)
-            session.commit()
     flight = data_dir / "flight"
     spec = FlightSpec(width=320, height=256, ambient_c=18.0, seed=5,
                       start=datetime(2026, 6, 3, 2, 0, tzinfo=UTC))
     write_flight(flight, FEEDER, [PoleSpot(s.number, s.lat, s.lon) for s in spots], spec)
-    fastapi_app = FastAPI()
-    fastapi_app.state.settings = settings
-    fastapi_app.state.session_factory = sessions
-    install(fastapi_app)
-    with TestClient(fastapi_app) as client:
-        client.get("/ui/login")
-        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
+    with pages_over(settings, sqlite_template) as (client, sessions):
+        with tempfile.TemporaryDirectory() as tmp:
+            csv = Path(tmp) / "poles.csv"
+            csv.write_text("feeder,pole,lat,lon\n" + "".join(f"{FEEDER},{s.number},{s.lat:.7f},{s.lon:.7f}\n"
+                                                              for s in spots))
+            with sessions() as session:
+                import_assets(session, csv)
+                auth.add_user(session, "analyst1", role="analyst", password=PASSWORD)
+                session.commit()
         r = client.post("/ui/login", data={"username": "analyst1", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text
         yield client, sessions, flight
-        runner = getattr(fastapi_app.state, "jobs", None)
-        if runner is not None:
-            runner.close()
-    engine.dispose()
 
 
 def _upload(client: TestClient, flight: Path, batch: str, form: dict[str, str]):  # type: ignore[no-untyped-def]

@@ -6,42 +6,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_judgement import PASSWORD, _flight, _hot
+from web_registry import pages_over
 
 from irpatrol.config import Settings
-from irpatrol.db import Base, make_engine, session_factory
 from irpatrol.registry import grades
 from irpatrol.registry.defects import DeadlinePolicy
 from irpatrol.registry.model import Defect, Finding
-from irpatrol.web.views import install
 
 OWN = {"deadline_critical_h": 2.0, "deadline_serious_days": 3.0, "deadline_general_days": 5.0}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, object, Settings]]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[TestClient, object, Settings]]:
     data_dir = tmp_path_factory.mktemp("recompute-deadlines")
     settings = Settings(data_dir=data_dir, **OWN)  # type: ignore[arg-type]
-    engine = make_engine(settings.effective_database_url)
-    Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
-    _flight(sessions, data_dir)
-    fastapi_app = FastAPI()
-    fastapi_app.state.settings = settings
-    fastapi_app.state.session_factory = sessions
-    install(fastapi_app)
-    with TestClient(fastapi_app) as client:
-        client.get("/ui/login")
-        client.headers["X-CSRF-Token"] = client.cookies.get("irpatrol_csrf") or ""
+    with pages_over(settings, sqlite_template) as (client, sessions):
+        _flight(sessions, data_dir)
         r = client.post("/ui/login", data={"username": "analyst1", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text
         yield client, sessions, settings
-    engine.dispose()
 
 
 def _aware(value: datetime) -> datetime:

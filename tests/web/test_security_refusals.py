@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from database import sqlite_copy
 from irpatrol import db
 from irpatrol.api.app import create_app
 from irpatrol.asgi import compose_app
@@ -24,11 +25,11 @@ PASSWORD = "lantern-quarry-81"
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+def web(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Web]:
     """The app as ``irpatrol serve`` composes it (API, then the pages: the order of the middleware
-    matters here), over SQLite, with an admin ``demo-admin``."""
+    matters here), over the SQLite test database, with an admin ``demo-admin``."""
     settings = Settings(data_dir=Path(tmp_path_factory.mktemp("refusals")), upload_limit_bytes=2_000_000)
-    db.upgrade(settings.effective_database_url)
+    sqlite_copy(sqlite_template, settings)
     with db.session_scope(settings) as session:
         auth.add_user(session, "demo-admin", role="admin", password=PASSWORD)
     with TestClient(compose_app(create_app(settings))) as client:

@@ -4,16 +4,24 @@ folder's conftest when several folders were collected together)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 import factories as make
+from database import sqlite_copy
+from irpatrol.config import Settings
+from irpatrol.db import make_engine, session_factory
 from irpatrol.radiometry import tiff
 from irpatrol.registry import auth
 from irpatrol.registry.model import DefectEvent, Plan
+from irpatrol.web.views import install
 
 __all__ = ["PASSWORD", "seed", "sign_in", "with_csrf"]
 
@@ -70,6 +78,28 @@ def _plan() -> Plan:
     policy = Policy(start=today, deadline=today + timedelta(days=9))
     plan = plan_campaign(county, policy, time_limit_s=0.0)
     return Plan(name="test plan", result=plan_to_dict(plan), period_start=today)
+
+
+@contextlib.contextmanager
+def pages_over(
+    settings: Settings, sqlite_template: Path
+) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:
+    """A client of an app with only the pages installed, over the test database of
+    ``tests/conftest.py`` (a copy of the migrated SQLite template in ``settings.data_dir``), with
+    the CSRF cookie and header (:func:`with_csrf`), and the session maker to seed it with."""
+    engine = make_engine(sqlite_copy(sqlite_template, settings).effective_database_url)
+    app = FastAPI()
+    app.state.settings = settings
+    app.state.session_factory = session_factory(engine)
+    install(app)
+    try:
+        with TestClient(app) as client:
+            yield with_csrf(client), app.state.session_factory
+    finally:
+        runner = getattr(app.state, "jobs", None)  # the upload page's job runner, started on demand
+        if runner is not None:
+            runner.close()
+        engine.dispose()
 
 
 def with_csrf(client: TestClient) -> TestClient:

@@ -572,9 +572,9 @@ def remeasure(
     session: Session,
     item_id: int,
     *,
-    hot_c: float,
-    ref_c: float | None = None,
-    ambient_c: float | None = None,
+    t1_c: float,
+    t2_c: float | None = None,
+    t0_c: float | None = None,
     load_current_a: float | None = None,
     rated_current_a: float | None = None,
     photo: Path | None = None,
@@ -582,7 +582,9 @@ def remeasure(
     user: str | None = None,
     role: str = "admin",
 ) -> AcceptanceItem:
-    """Record the re-measurement under load of a repaired infrared defect (item ``ir-remeasure``):
+    """Record the re-measurement under load of a repaired infrared defect (item ``ir-remeasure``),
+    ``t1_c``, ``t2_c`` and ``t0_c`` the hot spot's, the reference's and the ambient temperature
+    (°C; T1, T2, T0 of DL/T 664-2016, the rule set's ``hot_c``, ``ref_c``, ``ambient_c``):
     graded by DL/T 664-2016 (:func:`irpatrol.diagnosis.diagnose`, device = the defect's component),
     the item passes only when the grade is ``none`` (:func:`rules.remeasure_result`), and then a
     ``repaired`` defect becomes ``verified``; otherwise the item fails and a rectification opens."""
@@ -602,9 +604,9 @@ def remeasure(
     dx = diagnose(
         REMEASURE_STANDARD,
         device,
-        hot_c=hot_c,
-        ref_c=ref_c,
-        ambient_c=ambient_c,
+        hot_c=t1_c,
+        ref_c=t2_c,
+        ambient_c=t0_c,
         load_current_a=load_current_a,
         rated_current_a=rated_current_a,
     )
@@ -616,8 +618,8 @@ def remeasure(
         item_id=item.id,
         photo_id=photo_row.id if photo_row else None,
         kind="infrared",
-        t_max_c=hot_c,
-        t_ref_c=ref_c,
+        t_max_c=t1_c,
+        t_ref_c=t2_c,
         grade=grade,
         created_by=user,
         note=f"{REMEASURE_STANDARD} {dx.to_dict().get('rule') or ''}".strip(),
@@ -632,7 +634,7 @@ def remeasure(
         "remeasure",
         "acceptance_item",
         item.id,
-        {"hot_c": hot_c, "ref_c": ref_c, "grade": grade, "result": result.value},
+        {"hot_c": t1_c, "ref_c": t2_c, "grade": grade, "result": result.value},  # the audit's keys
     )
     open_rects = [r for r in item.rectifications if r.status != "verified"]
     if result is rules.ItemResult.PASS and open_rects:

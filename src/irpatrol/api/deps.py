@@ -1,38 +1,45 @@
 """Dependencies every route declares: settings, a database session and the deadline policy (shared
-with the web pages, :mod:`irpatrol.http_deps`), the current user of the bearer token at or above a
-role (``ViewerUser``, ``PilotUser``, ``AnalystUser``, ``AdminUser``) and a list's page."""
+with the web pages, :mod:`irpatrol.http_deps`), the action it performs — ``allowed(action)``, the
+user of the bearer token when the one permission table (:data:`irpatrol.registry.permissions.ACTIONS`)
+lets their role do it; ``ReadUser`` and ``AccountUser`` for the actions ``read`` and
+``own_account`` — and a list's page."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
 from fastapi.security import OAuth2PasswordBearer
 
 from irpatrol.config import ensure_secret_key
-from irpatrol.http_deps import DeadlinesDep, SessionDep, SettingsDep, check_role, get_session, get_settings
-from irpatrol.registry import auth
+from irpatrol.http_deps import (
+    DeadlinesDep,
+    SessionDep,
+    SettingsDep,
+    action_dependency,
+    check_role,
+    get_session,
+    get_settings,
+)
+from irpatrol.registry import auth, permissions
 from irpatrol.registry.listing import MAX_PER_PAGE, PageRequest
 from irpatrol.registry.model import User
 
 __all__ = [
     "MAX_ID",
-    "AdminUser",
-    "AnalystUser",
+    "AccountUser",
     "DeadlinesDep",
     "IdFilter",
     "PageDep",
-    "PilotUser",
+    "ReadUser",
     "RecordId",
     "SessionDep",
     "SettingsDep",
-    "ViewerUser",
+    "allowed",
     "get_current_user",
     "get_session",
     "get_settings",
     "page_params",
-    "require",
 ]
 
 MAX_ID = 2_147_483_647
@@ -54,21 +61,25 @@ def get_current_user(
     return auth.user_for_token(session, token, ensure_secret_key(settings))
 
 
-def require(role: str) -> Callable[..., Awaitable[User]]:
-    """A dependency giving the current user if their role is ``role`` or above (403 otherwise)."""
-    auth.role_rank(role)
+def allowed(action: str) -> Any:
+    """``Depends`` on the user of the bearer token when :data:`permissions.ACTIONS` lets their role
+    do ``action`` (401 without a valid token, 403 below the role, both before the body is read); a
+    ``public`` action checks nothing. Declared by every route, as its user parameter
+    (``user: Annotated[User, allowed("defect.transition")]``) or in ``dependencies=[...]``."""
+    least = permissions.role_for(action)
+    if least == permissions.PUBLIC:
+        return Depends(action_dependency(action, None))
 
-    async def current_user_with_role(user: Annotated[User, Depends(get_current_user)]) -> User:
-        return check_role(user, role)
+    async def user_allowed(user: Annotated[User, Depends(get_current_user)]) -> User:
+        return check_role(user, least)
 
-    current_user_with_role.__name__ = f"require_{role}"
-    return current_user_with_role
+    return Depends(action_dependency(action, user_allowed))
 
 
-ViewerUser = Annotated[User, Depends(require("viewer"))]
-PilotUser = Annotated[User, Depends(require("pilot"))]
-AnalystUser = Annotated[User, Depends(require("analyst"))]
-AdminUser = Annotated[User, Depends(require("admin"))]
+ReadUser = Annotated[User, allowed("read")]
+"""The user of a route that reads (every list, detail, map, report and statistic)."""
+AccountUser = Annotated[User, allowed("own_account")]
+"""The user of a route acting on their own account (sign out, password, language)."""
 
 
 def page_params(

@@ -312,9 +312,9 @@ def remeasure(
         it = service.remeasure(
             s,
             item_id,
-            hot_c=hot,
-            ref_c=ref,
-            ambient_c=ambient,
+            t1_c=hot,
+            t2_c=ref,
+            t0_c=ambient,
             load_current_a=load,
             rated_current_a=rated,
             photo=photo,

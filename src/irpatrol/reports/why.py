@@ -181,17 +181,19 @@ def params_text(params: Mapping[str, Any] | None, lang: str = "en") -> str:
 
 
 def t0_source(finding: Any) -> str | None:
-    """Where T0 came from: the diagnosis's ``ambient_source`` when stored, else "patrol" when it
-    equals the patrol's recorded ambient temperature, else the frame's background median."""
-    given = getattr(finding, "ambient_source", None) or (finding.diagnosis or {}).get("ambient_source")
+    """Where T0 came from (``finding`` a registry Finding or :class:`Facts`): the stored source
+    (the Facts' ``t0_source``, the diagnosis's ``ambient_source``), else "patrol" when T0 equals
+    the patrol's recorded ambient temperature, else the frame's background median."""
+    given = getattr(finding, "t0_source", None) or (finding.diagnosis or {}).get("ambient_source")
     if given:
         return str(given)
-    if finding.t_ambient_c is None:
+    t0_c = finding.t0_c if isinstance(finding, Facts) else finding.t_ambient_c
+    if t0_c is None:
         return None
     image = getattr(finding, "image", None)
     patrol = getattr(image, "patrol", None) if image is not None else None
     ambient = getattr(patrol, "ambient_c", None)
-    if ambient is not None and abs(ambient - finding.t_ambient_c) < 1e-6:
+    if ambient is not None and abs(ambient - t0_c) < 1e-6:
         return "patrol"
     return "background-median"
 
@@ -203,9 +205,10 @@ def _image_params(finding: Any) -> Mapping[str, Any] | None:
 
 
 def explain(finding: Any, lang: str = "en", *, image_params: Mapping[str, Any] | None = None) -> list[Line]:
-    """Every line of the explanation of ``finding`` (a registry Finding or anything with its
-    attributes) in ``lang``. ``image_params``: the image's own capture parameters, shown when the
-    finding was never recomputed."""
+    """Every line of the explanation of ``finding`` (a registry Finding, read through
+    :func:`facts`, or :class:`Facts`) in ``lang``. ``image_params``: the image's own capture
+    parameters, shown when the finding was never recomputed."""
+    finding = finding if isinstance(finding, Facts) else facts(finding, image_params)
     d: Mapping[str, Any] = finding.diagnosis or {}
     eff = effective(finding)
     grade = grade_label(eff["grade"], lang)
@@ -218,9 +221,9 @@ def explain(finding: Any, lang: str = "en", *, image_params: Mapping[str, Any] |
         grade = f"{grade} ({_l('why_manual', lang)})"
     lines = [
         ("why_grade", grade),
-        ("why_t1", one_decimal(finding.t_max_c, "°C")),
-        ("why_t2", one_decimal(finding.t_ref_c, "°C") + _source(finding.t_ref_source, lang)),
-        ("why_t0", one_decimal(finding.t_ambient_c, "°C") + _source(t0_source(finding), lang)),
+        ("why_t1", one_decimal(finding.t1_c, "°C")),
+        ("why_t2", one_decimal(finding.t2_c, "°C") + _source(finding.t2_source, lang)),
+        ("why_t0", one_decimal(finding.t0_c, "°C") + _source(t0_source(finding), lang)),
         ("why_delta_t", one_decimal(finding.delta_t_k, "K")),
         ("why_rise", one_decimal(finding.rise_k, "K")),
         ("why_delta_pct", one_decimal(finding.delta_pct, "%")),
@@ -237,14 +240,16 @@ def explain(finding: Any, lang: str = "en", *, image_params: Mapping[str, Any] |
 @dataclass(frozen=True)
 class Facts:
     """A finding's stored values as the explanation needs them, without the database (what a
-    report section carries, so a renderer explains it in any language)."""
+    report section carries, so a renderer explains it in any language). T1, T2 and T0 (°C) are
+    the row's ``t_max_c``, ``t_ref_c`` (+ ``t_ref_source``) and ``t_ambient_c`` (+ the diagnosis's
+    ``ambient_source``) under the code's names (docs/architecture.md, "Vocabulary")."""
 
     grade: str
-    t_max_c: float | None
-    t_ref_c: float | None = None
-    t_ref_source: str | None = None
-    t_ambient_c: float | None = None
-    ambient_source: str | None = None
+    t1_c: float | None
+    t2_c: float | None = None
+    t2_source: str | None = None
+    t0_c: float | None = None
+    t0_source: str | None = None
     delta_t_k: float | None = None
     rise_k: float | None = None
     delta_pct: float | None = None
@@ -264,11 +269,11 @@ def facts(finding: Any, image_params: Mapping[str, Any] | None = None) -> Facts:
     temperatures were computed with: the finding's last recompute's, else the image's)."""
     return Facts(
         grade=finding.grade,
-        t_max_c=finding.t_max_c,
-        t_ref_c=finding.t_ref_c,
-        t_ref_source=finding.t_ref_source,
-        t_ambient_c=finding.t_ambient_c,
-        ambient_source=t0_source(finding),
+        t1_c=finding.t_max_c,
+        t2_c=finding.t_ref_c,
+        t2_source=finding.t_ref_source,
+        t0_c=finding.t_ambient_c,
+        t0_source=t0_source(finding),
         delta_t_k=finding.delta_t_k,
         rise_k=finding.rise_k,
         delta_pct=finding.delta_pct,

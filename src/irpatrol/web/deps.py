@@ -1,19 +1,27 @@
 """What every page declares: the settings, a database session and the deadline policy (shared with
-the API, :mod:`irpatrol.http_deps`), the signed-in user (from the token cookie) and role checks.
-A page without a valid cookie redirects to the login page (:class:`LoginRequired`)."""
+the API, :mod:`irpatrol.http_deps`) and the action it performs — ``allowed(action)``, the signed-in
+user (from the token cookie) when the one permission table
+(:data:`irpatrol.registry.permissions.ACTIONS`) lets their role do it; ``ReadUser`` and
+``AccountUser`` for ``read`` and ``own_account``. A page without a valid cookie redirects to the
+login page (:class:`LoginRequired`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
 from irpatrol.config import ensure_secret_key
-from irpatrol.errors import PermissionDenied
-from irpatrol.http_deps import DeadlinesDep, SessionDep, SettingsDep, check_role, get_session, get_settings
+from irpatrol.http_deps import (
+    DeadlinesDep,
+    SessionDep,
+    SettingsDep,
+    action_dependency,
+    check_role,
+    get_session,
+    get_settings,
+)
 from irpatrol.registry import auth, permissions
-from irpatrol.web.render import PREFIX
 
 if TYPE_CHECKING:
     from irpatrol.registry.model import User
@@ -22,19 +30,16 @@ else:
 
 __all__ = [
     "COOKIE",
-    "AdminUser",
-    "AnalystUser",
+    "AccountUser",
     "DeadlinesDep",
     "LoginRequired",
-    "PilotUser",
+    "ReadUser",
     "SessionDep",
     "SettingsDep",
-    "WebUser",
+    "allowed",
     "current_user",
     "get_session",
     "get_settings",
-    "require",
-    "route_permission",
 ]
 
 COOKIE = "irpatrol_token"
@@ -63,27 +68,23 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep) -
     return user
 
 
-def require(role: str) -> Callable[..., Awaitable[User]]:
-    """A dependency giving the signed-in user when their role is ``role`` or above."""
+def allowed(action: str) -> Any:
+    """``Depends`` on the signed-in user when :data:`permissions.ACTIONS` lets their role do
+    ``action`` (the login page without a valid cookie, 403 below the role, both before the form is
+    read, so a role below gets 403 whatever it sent); a ``public`` action checks nothing. Declared
+    by every page route, as its user parameter (``user: Annotated[User, allowed("hazard.photo")]``)
+    or in ``dependencies=[...]``."""
+    least = permissions.role_for(action)
+    if least == permissions.PUBLIC:
+        return Depends(action_dependency(action, None))
 
-    async def user_with_role(user: Annotated[User, Depends(current_user)]) -> User:
-        return check_role(user, role)
+    async def user_allowed(user: Annotated[User, Depends(current_user)]) -> User:
+        return check_role(user, least)
 
-    return user_with_role
-
-
-async def route_permission(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
-    """A router dependency: the signed-in user when their role reaches the least role the one
-    permission table (:mod:`irpatrol.registry.permissions`) gives this route; checked before the
-    form is read, so a role below gets 403 whatever it sent."""
-    path = getattr(request.scope.get("route"), "path", "")  # the page router's own path, under /ui
-    least = permissions.route_role(request.method, path if path.startswith(PREFIX) else PREFIX + path)
-    if least is None:
-        raise PermissionDenied(f"{request.method} {request.url.path} has no row in the permission table")
-    return user if least == permissions.PUBLIC else check_role(user, least)
+    return Depends(action_dependency(action, user_allowed))
 
 
-WebUser = Annotated[User, Depends(current_user)]
-AnalystUser = Annotated[User, Depends(require("analyst"))]
-PilotUser = Annotated[User, Depends(require("pilot"))]
-AdminUser = Annotated[User, Depends(require("admin"))]
+ReadUser = Annotated[User, allowed("read")]
+"""The user of a page that reads (every list, detail, map, report and statistic)."""
+AccountUser = Annotated[User, allowed("own_account")]
+"""The user of a page acting on their own account (password, language, sign out everywhere)."""

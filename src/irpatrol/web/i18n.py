@@ -15,8 +15,8 @@ from irpatrol.reports.labels import LANGUAGES, grade_label, label, status_label
 from irpatrol.reports.why import WHY_LABELS
 from irpatrol.web.work_labels import WORK_LABELS
 
-__all__ = ["LABELS", "LANGUAGES", "error_text", "grade_label", "header_language", "status_label", "t",
-           "translator"]
+__all__ = ["LABELS", "LANGUAGES", "add_labels", "error_text", "grade_label", "header_language",
+           "status_label", "t", "translator"]
 
 PAGE_LABELS: dict[str, tuple[str, str]] = {
     # navigation and chrome
@@ -201,6 +201,16 @@ PAGE_LABELS: dict[str, tuple[str, str]] = {
 LABELS: dict[str, tuple[str, str]] = {
     **REPORT_LABELS, **FIELD_LABELS, **WHY_LABELS, **PAGE_LABELS, **WORK_LABELS
 }
+
+
+def add_labels(labels: dict[str, tuple[str, str]], owner: str) -> None:
+    """Add a page's own ``labels`` (key → (en, zh); a page module's ``LABELS``, added when
+    :mod:`irpatrol.web.views` mounts it); ValueError naming ``owner`` when a key already means
+    something else."""
+    clash = sorted(k for k, v in labels.items() if LABELS.get(k, v) != v)
+    if clash:
+        raise ValueError(f"{owner}: labels already defined otherwise: {', '.join(clash)}")
+    LABELS.update(labels)
 
 
 def t(key: str, lang: str = "en") -> str:

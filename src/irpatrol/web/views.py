@@ -7,7 +7,10 @@ redirect to the login form and HTML error pages; ``irpatrol serve`` calls it on 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
@@ -15,38 +18,38 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from irpatrol.http_security import BodyLimit, install_http_security
+from irpatrol.web import pages
 from irpatrol.web.csrf import CsrfMiddleware
-from irpatrol.web.deps import LoginRequired
+from irpatrol.web.deps import LoginRequired, allowed
 from irpatrol.web.errors import install_page_errors, too_large_page
-from irpatrol.web.pages import (
-    acceptance,
-    assets,
-    dashboard,
-    hazards,
-    ledger,
-    login,
-    patrols,
-    reports,
-    schedule,
-    sites,
-    viewer,
-)
-from irpatrol.web.pages import judgement as judgement_pages
-from irpatrol.web.pages import map as map_pages
-from irpatrol.web.pages import upload as upload_pages
+from irpatrol.web.i18n import add_labels
 from irpatrol.web.render import PREFIX
 
 STATIC_DIR = Path(__file__).parent / "static"
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for a form's other fields and multipart framing on top of the upload limit (bytes)."""
 
+
+def page_modules() -> list[ModuleType]:
+    """Every module of the :mod:`irpatrol.web.pages` package, in name order: the package's own
+    folder lists them (``pkgutil``), so a page is mounted by being there (only names that exist
+    are imported). Each defines its routes on a module-level ``router`` (TypeError otherwise) and
+    may carry its own en/zh ``LABELS`` (:func:`irpatrol.web.i18n.add_labels`)."""
+    modules = [importlib.import_module(f"{pages.__name__}.{info.name}")
+               for info in pkgutil.iter_modules(pages.__path__)]
+    for module in modules:
+        if not isinstance(getattr(module, "router", None), APIRouter):
+            raise TypeError(f"{module.__name__}: a module of web/pages defines its routes on `router`")
+    return modules
+
+
 router = APIRouter(include_in_schema=False)
-for _module in (login, dashboard, map_pages, patrols, viewer, ledger, hazards, schedule, assets, reports,
-                acceptance, sites, judgement_pages, upload_pages):
+for _module in page_modules():
     router.include_router(_module.router, prefix=PREFIX)
+    add_labels(getattr(_module, "LABELS", {}), _module.__name__)
 
 
-@router.get("/")
+@router.get("/", dependencies=[allowed("public")])
 def root() -> RedirectResponse:
     """The app's front door: the dashboard."""
     return RedirectResponse(f"{PREFIX}/", status_code=307)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from irpatrol.acceptance import service as acceptance
 from irpatrol.acceptance.checklist import kinds, load_checklist
-from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.routes.fieldwork_access import (
     KMZ,
     REPORT_CONTENT,
@@ -24,7 +24,6 @@ from irpatrol.api.routes.fieldwork_access import (
     Name,
     ReportFormat,
     Text,
-    allowed,
     user_lang,
 )
 from irpatrol.errors import InputError
@@ -99,7 +98,7 @@ def _project(session: Any, project_id: int, lang: str) -> dict[str, Any]:
 
 
 @router.get("/acceptance/checklists")
-def read_checklists(user: ViewerUser, lang: LangQuery = None) -> list[dict[str, Any]]:
+def read_checklists(user: ReadUser, lang: LangQuery = None) -> list[dict[str, Any]]:
     """The kinds of work with a checklist (versioned data)."""
     out = []
     for k in kinds():
@@ -112,7 +111,7 @@ def read_checklists(user: ViewerUser, lang: LangQuery = None) -> list[dict[str, 
 
 @router.get("/acceptance/checklists/{kind}", responses={422: {"description": "No such kind of work"}})
 def read_checklist(
-    kind: Annotated[str, PathParam(max_length=60)], user: ViewerUser, lang: LangQuery = None
+    kind: Annotated[str, PathParam(max_length=60)], user: ReadUser, lang: LangQuery = None
 ) -> dict[str, Any]:
     """One checklist with its items."""
     if kind not in kinds():
@@ -140,7 +139,7 @@ def read_checklist(
 
 @router.get("/acceptance/projects")
 def read_projects(
-    _: ViewerUser, session: SessionDep, status: Annotated[Literal["open", "accepted"] | None, Query()] = None
+    _: ReadUser, session: SessionDep, status: Annotated[Literal["open", "accepted"] | None, Query()] = None
 ) -> list[dict[str, Any]]:
     """Acceptance projects, newest first."""
     return [acceptance.project_summary(p) for p in acceptance.list_projects(session, status=status)]
@@ -175,7 +174,7 @@ def _csv(v: str) -> str:
 
 @router.get("/acceptance/projects/{project_id}", responses={404: {"description": "No such project"}})
 def read_project(
-    project_id: RecordId, user: ViewerUser, session: SessionDep, lang: LangQuery = None
+    project_id: RecordId, user: ReadUser, session: SessionDep, lang: LangQuery = None
 ) -> dict[str, Any]:
     """A project with every item, its evidence and rectifications."""
     return _project(session, project_id, user_lang(lang, user))
@@ -188,7 +187,7 @@ def read_project(
 )
 def project_mission(
     project_id: RecordId,
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     model: Annotated[str, Query(max_length=20)] = "M30T",
 ) -> Response:
@@ -274,11 +273,15 @@ def mark_item(
 def remeasure(
     item_id: RecordId,
     body: RemeasureRequest,
-    user: Annotated[User, allowed("acceptance.mark")],
+    user: Annotated[User, allowed("acceptance.recheck")],
     session: SessionDep,
 ) -> dict[str, Any]:
     """Re-measure a repaired infrared defect under load: passes only when it grades none."""
-    item = acceptance.remeasure(session, item_id, **body.model_dump(), user=user.username, role=user.role)
+    item = acceptance.remeasure(
+        session, item_id, t1_c=body.hot_c, t2_c=body.ref_c, t0_c=body.ambient_c,
+        load_current_a=body.load_current_a, rated_current_a=body.rated_current_a,
+        user=user.username, role=user.role,
+    )
     return acceptance.item_summary(item, user_lang(None, user))
 
 
@@ -318,7 +321,7 @@ def accept(
 )
 def project_report(
     project_id: RecordId,
-    user: ViewerUser,
+    user: ReadUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangQuery = None,

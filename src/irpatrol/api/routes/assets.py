@@ -11,13 +11,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from irpatrol.api.deps import AdminUser, IdFilter, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import IdFilter, PageDep, ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import AreaRead, Deleted, FeederRead, ImportResult, Page, PoleRead
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.errors import InputError
 from irpatrol.registry import assets
-from irpatrol.registry.model import Feeder, Pole
+from irpatrol.registry.model import Feeder, Pole, User
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
@@ -34,14 +34,14 @@ ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="W
 
 
 @router.get("/areas")
-def read_areas(_: ViewerUser, session: SessionDep) -> list[AreaRead]:
+def read_areas(_: ReadUser, session: SessionDep) -> list[AreaRead]:
     """Every area with its number of feeders, by name."""
     return [AreaRead.model_validate(a) for a in assets.list_areas(session)]
 
 
 @router.get("/feeders")
 def read_feeders(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     area_id: IdFilter = None,
@@ -54,14 +54,14 @@ def read_feeders(
 
 
 @router.get("/feeders/{feeder_id}", responses={404: {"description": "No such feeder"}})
-def read_feeder(feeder_id: RecordId, _: ViewerUser, session: SessionDep) -> FeederRead:
+def read_feeder(feeder_id: RecordId, _: ReadUser, session: SessionDep) -> FeederRead:
     """One feeder."""
     return FeederRead.model_validate(get_record(session, Feeder, feeder_id))
 
 
 @router.get("/poles")
 def read_poles(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     feeder: Annotated[str | None, Query(max_length=200, description="Feeder name")] = None,
@@ -74,7 +74,7 @@ def read_poles(
 
 
 @router.get("/poles/{pole_id}", responses={404: {"description": "No such pole"}})
-def read_pole(pole_id: RecordId, _: ViewerUser, session: SessionDep) -> PoleRead:
+def read_pole(pole_id: RecordId, _: ReadUser, session: SessionDep) -> PoleRead:
     """One pole."""
     return PoleRead.model_validate(get_record(session, Pole, pole_id))
 
@@ -85,7 +85,8 @@ def read_pole(pole_id: RecordId, _: ViewerUser, session: SessionDep) -> PoleRead
     responses={413: {"description": "Larger than the upload limit"}},
 )
 async def import_assets(
-    request: Request, admin: AdminUser, session: SessionDep, settings: SettingsDep
+    request: Request, admin: Annotated[User, allowed("asset.import")], session: SessionDep,
+    settings: SettingsDep
 ) -> ImportResult:
     """Import poles and feeders (admin). Re-importing updates by external id, never duplicates;
     a bad row names its line and field and changes nothing."""
@@ -108,7 +109,7 @@ async def import_assets(
 )
 def delete_pole(
     pole_id: RecordId,
-    admin: AdminUser,
+    admin: Annotated[User, allowed("asset.delete")],
     session: SessionDep,
     reason: ReasonQuery,
 ) -> Deleted:
@@ -124,7 +125,10 @@ def delete_pole(
         409: {"description": "Open defects or other records refer to the feeder"},
     },
 )
-def delete_feeder(feeder_id: RecordId, admin: AdminUser, session: SessionDep, reason: ReasonQuery) -> Deleted:
+def delete_feeder(
+    feeder_id: RecordId, admin: Annotated[User, allowed("asset.delete")], session: SessionDep,
+    reason: ReasonQuery
+) -> Deleted:
     """Delete a feeder with its poles (admin): refused while it has open defects or any history
     (images, findings, defects, hazards, patrols). Its last values, its poles and the reason stay
     in the audit log."""
@@ -139,7 +143,10 @@ def delete_feeder(feeder_id: RecordId, admin: AdminUser, session: SessionDep, re
         409: {"description": "Feeders, crews or pilots still belong to the area"},
     },
 )
-def delete_area(area_id: RecordId, admin: AdminUser, session: SessionDep, reason: ReasonQuery) -> Deleted:
+def delete_area(
+    area_id: RecordId, admin: Annotated[User, allowed("asset.delete")], session: SessionDep,
+    reason: ReasonQuery
+) -> Deleted:
     """Delete an area no feeder, crew or pilot belongs to (admin); its name and the reason stay in
     the audit log."""
     assets.delete_area(session, area_id, reason=reason, user=admin.username)

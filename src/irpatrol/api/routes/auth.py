@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from irpatrol.api.deps import SessionDep, SettingsDep, ViewerUser, oauth2_scheme
+from irpatrol.api.deps import AccountUser, SessionDep, SettingsDep, allowed, oauth2_scheme
 from irpatrol.api.schemas import PasswordChange, SessionsEnded, Token
 from irpatrol.config import ensure_secret_key
 from irpatrol.registry import auth
@@ -25,6 +25,7 @@ def client_address(request: Request) -> str | None:
 
 @router.post(
     "/token",
+    dependencies=[allowed("public")],
     responses={
         401: {"description": "Wrong username or password"},
         429: {"description": "Too many failed sign-ins: wait Retry-After seconds"},
@@ -48,7 +49,7 @@ def login(
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(
-    _: ViewerUser, session: SessionDep, settings: SettingsDep,
+    _: AccountUser, session: SessionDep, settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> None:
     """End the session of this token: it stops working at once."""
@@ -57,13 +58,13 @@ def logout(
 
 
 @router.post("/logout-all")
-def logout_all(user: ViewerUser, session: SessionDep) -> SessionsEnded:
+def logout_all(user: AccountUser, session: SessionDep) -> SessionsEnded:
     """End every session of the signed-in user (on every device), this one included."""
     return SessionsEnded(ended=auth.end_all_sessions(session, user, by=user.username))
 
 
 @router.post("/password", responses={401: {"description": "Wrong current password"}})
-def change_password(body: PasswordChange, user: ViewerUser, session: SessionDep) -> SessionsEnded:
+def change_password(body: PasswordChange, user: AccountUser, session: SessionDep) -> SessionsEnded:
     """Change one's own password (policy: length, not the user name, not easily guessed); every
     session of the user ends, so sign in again."""
     if not auth.verify_password(user.password_hash, body.current_password):

@@ -11,21 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irpatrol.api.deps import (
-    AnalystUser,
     DeadlinesDep,
     IdFilter,
     PageDep,
-    PilotUser,
+    ReadUser,
     RecordId,
     SessionDep,
     SettingsDep,
-    ViewerUser,
+    allowed,
 )
 from irpatrol.api.listing import get_record
 from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import DefectCreate, DefectDetail, DefectRead, Page, TransitionRequest
 from irpatrol.registry import defects, photos
-from irpatrol.registry.model import Photo, Pole
+from irpatrol.registry.model import Photo, Pole, User
 
 router = APIRouter(prefix="/defects", tags=["defects"])
 
@@ -40,7 +39,7 @@ def _detail(session: Session, defect_id: int) -> DefectDetail:
 
 @router.get("")
 def read_defects(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     status: Annotated[list[str] | None, Query(max_length=10, description="Status(es), e.g. new")] = None,
@@ -80,7 +79,7 @@ def read_defects(
 
 
 @router.get("/{defect_id}", responses={404: {"description": "No such defect"}})
-def read_defect(defect_id: RecordId, _: ViewerUser, session: SessionDep) -> DefectDetail:
+def read_defect(defect_id: RecordId, _: ReadUser, session: SessionDep) -> DefectDetail:
     """One defect with its timeline, findings (temperature history), photos and next statuses."""
     return _detail(session, defect_id)
 
@@ -90,7 +89,8 @@ def read_defect(defect_id: RecordId, _: ViewerUser, session: SessionDep) -> Defe
     responses={404: {"description": "No such defect"}, 409: {"description": "Not allowed from its status"}},
 )
 def transition_defect(
-    defect_id: RecordId, body: TransitionRequest, user: AnalystUser, session: SessionDep
+    defect_id: RecordId, body: TransitionRequest, user: Annotated[User, allowed("defect.transition")],
+    session: SessionDep
 ) -> DefectDetail:
     """Move a defect along the workflow (analyst): new → confirmed | rejected; confirmed →
     repair_scheduled → repaired → verified | reopened; reopened → confirmed. Rejecting and
@@ -111,7 +111,8 @@ def transition_defect(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})
 def create_defect(
-    body: DefectCreate, user: PilotUser, session: SessionDep, deadlines: DeadlinesDep
+    body: DefectCreate, user: Annotated[User, allowed("defect.create")], session: SessionDep,
+    deadlines: DeadlinesDep
 ) -> DefectDetail:
     """Log a defect seen on site (pilot): status ``new``, deadline from its grade under the deadline
     settings the app was created with."""
@@ -141,7 +142,8 @@ def create_defect(
     responses={404: {"description": "No such defect"}, 413: {"description": "Larger than the upload limit"}},
 )
 async def add_photos(
-    defect_id: RecordId, request: Request, user: PilotUser, session: SessionDep, settings: SettingsDep
+    defect_id: RecordId, request: Request, user: Annotated[User, allowed("defect.photo")],
+    session: SessionDep, settings: SettingsDep
 ) -> DefectDetail:
     """Attach photos to a defect as evidence (pilot). Each is kept once in the photo store (by
     SHA-256); its position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""

@@ -1,19 +1,17 @@
-"""What the acceptance and work-site routes share: the per-action permission dependency, the
-language of a response and the shapes of free-text fields."""
+"""What the acceptance and work-site routes share: the language of a response, the report formats
+and the shapes of free-text fields."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Query
 from pydantic import Field
 
-from irpatrol.acceptance import permissions
-from irpatrol.api.deps import ViewerUser
 from irpatrol.registry.model import User
 from irpatrol.reports.exports import KMZ_MEDIA_TYPE, formats, media_types
 
-__all__ = ["KMZ", "REPORT_CONTENT", "LangQuery", "Name", "ReportFormat", "Text", "allowed", "user_lang"]
+__all__ = ["KMZ", "REPORT_CONTENT", "LangQuery", "Name", "ReportFormat", "Text", "user_lang"]
 
 KMZ = KMZ_MEDIA_TYPE
 REPORT_CONTENT: dict[str, Any] = {media: {} for media in media_types("site")}
@@ -23,20 +21,6 @@ ReportFormat = Annotated[str, Query(max_length=10, description=f"One of {', '.jo
 LangQuery = Annotated[Literal["en", "zh"] | None, Query(description="Language (default: the user's)")]
 Text = Annotated[str | None, Field(max_length=2000)]
 Name = Annotated[str | None, Field(max_length=200)]
-
-
-def allowed(action: str) -> Any:
-    """A dependency giving the signed-in user when :data:`permissions.PERMISSIONS` lets their role do
-    ``action`` (403 otherwise, before the body is read). Routes whose exact action depends on the
-    body (waive vs mark, close vs rectified) check the least privileged one here; the service checks
-    the exact one."""
-
-    def user_allowed(user: ViewerUser) -> User:
-        permissions.require(user.role, action)
-        return user
-
-    user_allowed.__name__ = f"allowed_{action.replace('.', '_')}"
-    return Depends(user_allowed)
 
 
 def user_lang(lang: str | None, user: User) -> str:

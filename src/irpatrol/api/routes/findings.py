@@ -8,19 +8,19 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from irpatrol.api.deps import (
-    AnalystUser,
     DeadlinesDep,
     IdFilter,
     PageDep,
+    ReadUser,
     RecordId,
     SessionDep,
     SettingsDep,
-    ViewerUser,
+    allowed,
 )
 from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import FindingDetail, FindingRead, Page, RecomputeRequest
 from irpatrol.registry import findings
-from irpatrol.registry.model import Finding
+from irpatrol.registry.model import Finding, User
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
@@ -36,7 +36,7 @@ SORTABLE = {
 
 @router.get("")
 def read_findings(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     image_id: IdFilter = None,
@@ -58,7 +58,7 @@ def read_findings(
 
 
 @router.get("/{finding_id}", responses={404: {"description": "No such finding"}})
-def read_finding(finding_id: RecordId, _: ViewerUser, session: SessionDep) -> FindingDetail:
+def read_finding(finding_id: RecordId, _: ReadUser, session: SessionDep) -> FindingDetail:
     """One finding with its full diagnosis (rule, clause, advice, flags …)."""
     return FindingDetail.model_validate(get_record(session, Finding, finding_id))
 
@@ -73,7 +73,7 @@ def read_finding(finding_id: RecordId, _: ViewerUser, session: SessionDep) -> Fi
 def recompute_finding(
     finding_id: RecordId,
     body: RecomputeRequest,
-    user: AnalystUser,
+    user: Annotated[User, allowed("finding.recompute")],
     session: SessionDep,
     settings: SettingsDep,
     deadlines: DeadlinesDep,

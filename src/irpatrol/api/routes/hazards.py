@@ -8,27 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
-from irpatrol.api.deps import (
-    AnalystUser,
-    IdFilter,
-    PageDep,
-    PilotUser,
-    RecordId,
-    SessionDep,
-    SettingsDep,
-    ViewerUser,
-)
+from irpatrol.api.deps import IdFilter, PageDep, ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.routes.photos import PHOTO_UPLOAD, receive_photos
 from irpatrol.api.schemas import HazardCreate, HazardDetail, HazardRead, Page, TransitionRequest
 from irpatrol.errors import ParameterError
 from irpatrol.registry import hazards, photos
+from irpatrol.registry.model import User
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
 
 @router.get("")
 def read_hazards(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     status: Annotated[list[str] | None, Query(max_length=10, description="Status(es), e.g. open")] = None,
@@ -59,7 +51,7 @@ def read_hazards(
 
 
 @router.get("/{hazard_id}", responses={404: {"description": "No such hazard"}})
-def read_hazard(hazard_id: RecordId, _: ViewerUser, session: SessionDep) -> HazardDetail:
+def read_hazard(hazard_id: RecordId, _: ReadUser, session: SessionDep) -> HazardDetail:
     """One hazard with its photos."""
     return _detail(hazards.get_hazard(session, hazard_id))
 
@@ -76,7 +68,8 @@ def _detail(hazard: Any) -> HazardDetail:
     responses={404: {"description": "No such hazard"}, 413: {"description": "Larger than the upload limit"}},
 )
 async def add_photos(
-    hazard_id: RecordId, request: Request, user: PilotUser, session: SessionDep, settings: SettingsDep
+    hazard_id: RecordId, request: Request, user: Annotated[User, allowed("hazard.photo")],
+    session: SessionDep, settings: SettingsDep
 ) -> HazardDetail:
     """Attach photos to a hazard (pilot). Each is kept once in the photo store (by SHA-256); its
     position is ``lat``/``lon`` when sent, else the JPEG's EXIF GPS."""
@@ -85,7 +78,9 @@ async def add_photos(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such pole"}})
-def create_hazard(body: HazardCreate, user: PilotUser, session: SessionDep) -> HazardRead:
+def create_hazard(
+    body: HazardCreate, user: Annotated[User, allowed("hazard.create")], session: SessionDep
+) -> HazardRead:
     """Log a corridor hazard (pilot): tree clearance, building, foreign object …"""
     hazard = hazards.add_hazard(session, **body.model_dump(), user=user.username)
     return HazardRead.model_validate(hazards.summary(hazard))
@@ -96,7 +91,8 @@ def create_hazard(body: HazardCreate, user: PilotUser, session: SessionDep) -> H
     responses={404: {"description": "No such hazard"}, 409: {"description": "Not allowed from its status"}},
 )
 def transition_hazard(
-    hazard_id: RecordId, body: TransitionRequest, user: AnalystUser, session: SessionDep
+    hazard_id: RecordId, body: TransitionRequest, user: Annotated[User, allowed("hazard.transition")],
+    session: SessionDep
 ) -> HazardRead:
     """Move a hazard (analyst): open → mitigation_scheduled → cleared; rejecting and reopening
     need a ``reason``."""

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from irpatrol.api.deps import IdFilter, PageDep, PilotUser, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import IdFilter, PageDep, ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import ImageDetail, ImageRead, Page, UploadBatch
 from irpatrol.api.uploads import BATCH_PATTERN, batch_folder, multipart_openapi, receive_files
 from irpatrol.errors import InputError
-from irpatrol.registry.model import Image
+from irpatrol.registry.model import Image, User
 from irpatrol.registry.store import stored_file, visible_jpeg
 
 router = APIRouter(prefix="/images", tags=["images"])
@@ -38,7 +38,7 @@ SORTABLE = {
 )
 async def upload_images(
     request: Request,
-    _: PilotUser,
+    _: Annotated[User, allowed("image.upload")],
     settings: SettingsDep,
     batch: Annotated[
         str | None,
@@ -59,7 +59,7 @@ async def upload_images(
 
 @router.get("")
 def read_images(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     patrol_id: IdFilter = None,
@@ -82,7 +82,7 @@ def _image(session: Session, image_id: int) -> Image:
 
 
 @router.get("/{image_id}", responses={404: {"description": "No such image"}})
-def read_image(image_id: RecordId, _: ViewerUser, session: SessionDep) -> ImageDetail:
+def read_image(image_id: RecordId, _: ReadUser, session: SessionDep) -> ImageDetail:
     """One image with its capture parameters, gimbal and findings."""
     return ImageDetail.model_validate(_image(session, image_id))
 
@@ -94,7 +94,7 @@ def read_image(image_id: RecordId, _: ViewerUser, session: SessionDep) -> ImageD
 )
 def render_image(
     image_id: RecordId,
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     settings: SettingsDep,
     palette: Annotated[str, Query(max_length=32, description="Colour palette, e.g. iron")] = "iron",
@@ -118,7 +118,7 @@ def render_image(
     responses={200: {"content": {"image/jpeg": {}}, "description": "Visible photo"},
                404: {"description": "No such image, or it has no visible photo"}},
 )
-def visible_image(image_id: RecordId, _: ViewerUser, session: SessionDep, settings: SettingsDep) -> Response:
+def visible_image(image_id: RecordId, _: ReadUser, session: SessionDep, settings: SettingsDep) -> Response:
     """The visible photo taken with the image: embedded in its file (FLIR R-JPEG) or the separate
     JPEG paired with it at ingest (DJI ``…_W.JPG`` / ``…_V.JPG``, simulated flights)."""
     from irpatrol.errors import NotFound

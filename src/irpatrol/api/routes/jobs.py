@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, status
 from sqlalchemy import select
 
-from irpatrol.api.deps import AnalystUser, PageDep, RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import PageDep, ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.schemas import IngestRequest, JobRead, Page
 from irpatrol.api.uploads import batch_folder, folder_inside
 from irpatrol.errors import InputError
 from irpatrol.ingest import jobs
 from irpatrol.registry.listing import PageRequest, Sorting, search_page
-from irpatrol.registry.model import Job
+from irpatrol.registry.model import Job, User
 from irpatrol.registry.patrols import entered_weather
 
 router = APIRouter(tags=["ingest"])
@@ -25,7 +27,8 @@ NEWEST_FIRST = Sorting(columns={"id": Job.id}, default="-id")
     responses={404: {"description": "No such feeder"}},
 )
 def start_ingest(
-    body: IngestRequest, request: Request, user: AnalystUser, session: SessionDep, settings: SettingsDep
+    body: IngestRequest, request: Request, user: Annotated[User, allowed("ingest")], session: SessionDep,
+    settings: SettingsDep
 ) -> JobRead:
     """Analyse an upload batch (or a folder under the data folder) in the background (analyst):
     decode, match each image to a pole of the feeder, find hotspots, diagnose, record findings
@@ -57,7 +60,7 @@ def start_ingest(
 
 
 @router.get("/jobs")
-def read_jobs(_: ViewerUser, session: SessionDep, page: PageDep) -> Page[JobRead]:
+def read_jobs(_: ReadUser, session: SessionDep, page: PageDep) -> Page[JobRead]:
     """Background jobs, newest first."""
     newest = PageRequest(page=page.page, per_page=page.per_page)  # the only order: ``sort`` is not read
     found = search_page(session, select(Job), newest, NEWEST_FIRST)
@@ -68,7 +71,7 @@ def read_jobs(_: ViewerUser, session: SessionDep, page: PageDep) -> Page[JobRead
 
 
 @router.get("/jobs/{job_id}", responses={404: {"description": "No such job"}})
-def read_job(job_id: RecordId, _: ViewerUser, session: SessionDep) -> JobRead:
+def read_job(job_id: RecordId, _: ReadUser, session: SessionDep) -> JobRead:
     """A job's status (queued, running, done, failed), progress (``done`` of ``total``), result
     or error."""
     return JobRead.model_validate(jobs.get_job(session, job_id))

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from irpatrol.api.deps import MAX_ID, IdFilter, PageDep, PilotUser, RecordId, SessionDep, ViewerUser
+from irpatrol.api.deps import MAX_ID, IdFilter, PageDep, ReadUser, RecordId, SessionDep, allowed
 from irpatrol.api.listing import paginate
 from irpatrol.api.schemas import Page, PatrolCreate, PatrolDetail, PatrolRead
 from irpatrol.registry import patrols
-from irpatrol.registry.model import Patrol, PatrolFeeder
+from irpatrol.registry.model import Patrol, PatrolFeeder, User
 from irpatrol.registry.patrols import ensure_patrol
 
 router = APIRouter(prefix="/patrols", tags=["patrols"])
@@ -26,7 +26,7 @@ SORTABLE = {
 
 @router.get("")
 def read_patrols(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     crew_id: IdFilter = None,
@@ -46,13 +46,15 @@ def read_patrols(
 
 
 @router.get("/{patrol_id}", responses={404: {"description": "No such patrol"}})
-def read_patrol(patrol_id: RecordId, _: ViewerUser, session: SessionDep) -> PatrolDetail:
+def read_patrol(patrol_id: RecordId, _: ReadUser, session: SessionDep) -> PatrolDetail:
     """One patrol with its feeders (load current at the time), image, finding and pole counts."""
     return PatrolDetail.model_validate(patrols.summary(session, patrols.get_patrol(session, patrol_id)))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={404: {"description": "No such feeder"}})
-def create_patrol(body: PatrolCreate, _: PilotUser, session: SessionDep) -> PatrolDetail:
+def create_patrol(
+    body: PatrolCreate, _: Annotated[User, allowed("patrol.create")], session: SessionDep
+) -> PatrolDetail:
     """Record a patrol (pilot): the patrol of the crew on that date is created if new, then given
     the feeders, weather and load currents of the request."""
     patrol = ensure_patrol(

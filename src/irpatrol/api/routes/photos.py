@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
-from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import ReadUser, RecordId, SessionDep, SettingsDep
 from irpatrol.api.uploads import multipart_openapi, receive_files
 from irpatrol.config import Settings
 from irpatrol.errors import InputError
@@ -92,7 +92,7 @@ async def receive_photos(
         404: {"description": "No such photo"},
     },
 )
-def read_photo(photo_id: RecordId, _: ViewerUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
+def read_photo(photo_id: RecordId, _: ReadUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The file of a photo (JPEG, PNG, TIFF or WebP as stored)."""
     path, media_type = photo_store.photo_file(photo_store.get_photo(session, photo_id), settings.data_dir)
     return FileResponse(path, media_type=media_type)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from irpatrol.api.deps import PageDep, RecordId, SessionDep, ViewerUser
+from irpatrol.api.deps import PageDep, ReadUser, RecordId, SessionDep
 from irpatrol.api.listing import get_record, paginate
 from irpatrol.api.schemas import Page, PlanDetail, PlanRead
 from irpatrol.registry.model import Plan
@@ -25,7 +25,7 @@ SORTABLE = {
 
 @router.get("")
 def read_plans(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     page: PageDep,
     status: Annotated[str | None, Query(max_length=20, description="Only plans in this status")] = None,
@@ -38,6 +38,6 @@ def read_plans(
 
 
 @router.get("/{plan_id}", responses={404: {"description": "No such plan"}})
-def read_plan(plan_id: RecordId, _: ViewerUser, session: SessionDep) -> PlanDetail:
+def read_plan(plan_id: RecordId, _: ReadUser, session: SessionDep) -> PlanDetail:
     """One plan with its parameters and result."""
     return PlanDetail.model_validate(get_record(session, Plan, plan_id))

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy.orm import Session
 
-from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import ReadUser, RecordId, SessionDep, SettingsDep
 from irpatrol.errors import NotFound, ParameterError
 from irpatrol.http_files import attachment
 from irpatrol.registry import workflow
@@ -87,7 +87,7 @@ def _export(session: Session, kind: str, fmt: str, query: Any, lang: str) -> Res
 
 @router.get("/patrols/{patrol_id}.{fmt}", response_class=Response,
             responses=_responses("patrol", "No such patrol"))
-def patrol_report(patrol_id: RecordId, fmt: Format, user: ViewerUser, session: SessionDep,
+def patrol_report(patrol_id: RecordId, fmt: Format, user: ReadUser, session: SessionDep,
                   settings: SettingsDep, lang: LangQuery = None) -> Response:
     """The patrol report (``.pdf``): cover, summary, one section per defect (images, measurements,
     conditions, grade with rule and clause, deadline)."""
@@ -96,7 +96,7 @@ def patrol_report(patrol_id: RecordId, fmt: Format, user: ViewerUser, session: S
 
 
 @router.get("/ledger.{fmt}", response_class=Response, responses=_responses("ledger", None))
-def ledger(fmt: Format, user: ViewerUser, session: SessionDep, query: Annotated[LedgerParams, Depends()],
+def ledger(fmt: Format, user: ReadUser, session: SessionDep, query: Annotated[LedgerParams, Depends()],
            lang: LangQuery = None) -> Response:
     """The defect ledger (defects matching the filters) as an Excel workbook (``.xlsx``) or CSV
     (``.csv``, UTF-8)."""
@@ -118,7 +118,7 @@ class PeriodParams:
 
 @router.get("/feeders/{feeder_id}.{fmt}", response_class=Response,
             responses=_responses("feeder", "No such feeder"))
-def feeder_report(feeder_id: RecordId, fmt: Format, user: ViewerUser, session: SessionDep,
+def feeder_report(feeder_id: RecordId, fmt: Format, user: ReadUser, session: SessionDep,
                   settings: SettingsDep, closed_days: ClosedDays = 90, lang: LangQuery = None) -> Response:
     """The feeder report as PDF or Excel: open defects and those closed recently, each with its
     reading, map and rule (the workbook with the ledger's columns), and the last inspection of
@@ -128,7 +128,7 @@ def feeder_report(feeder_id: RecordId, fmt: Format, user: ViewerUser, session: S
 
 
 @router.get("/period.{fmt}", response_class=Response, responses=_responses("period", "No such area"))
-def period_report(fmt: Format, user: ViewerUser, session: SessionDep, settings: SettingsDep,
+def period_report(fmt: Format, user: ReadUser, session: SessionDep, settings: SettingsDep,
                   period: Annotated[PeriodParams, Depends()], lang: LangQuery = None) -> Response:
     """The period report as PDF or Excel: patrols flown and defects found between two dates."""
     query = exports.PeriodQuery(period.date_from, period.date_to, area=period.area,

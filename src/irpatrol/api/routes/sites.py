@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
-from irpatrol.api.deps import RecordId, SessionDep, SettingsDep, ViewerUser
+from irpatrol.api.deps import ReadUser, RecordId, SessionDep, SettingsDep, allowed
 from irpatrol.api.routes.fieldwork_access import (
     KMZ,
     REPORT_CONTENT,
@@ -22,7 +22,6 @@ from irpatrol.api.routes.fieldwork_access import (
     Name,
     ReportFormat,
     Text,
-    allowed,
     user_lang,
 )
 from irpatrol.http_files import attachment
@@ -64,7 +63,7 @@ class SiteStatus(BaseModel):
 
 
 @router.get("/sites")
-def read_sites(user: ViewerUser, session: SessionDep) -> list[dict[str, Any]]:
+def read_sites(user: ReadUser, session: SessionDep) -> list[dict[str, Any]]:
     """The work sites the user may see (crews: their own)."""
     return [sites.site_summary(s) for s in sites.list_sites(session, user=user.username, role=user.role)]
 
@@ -79,7 +78,7 @@ def create_site(
 
 
 @router.get("/sites/{site_id}", responses={404: {"description": "No such site (or not yours)"}})
-def read_site(site_id: RecordId, user: ViewerUser, session: SessionDep) -> dict[str, Any]:
+def read_site(site_id: RecordId, user: ReadUser, session: SessionDep) -> dict[str, Any]:
     """A work site with its measures and violations."""
     return sites.site_summary(sites.visible_site(session, site_id, user=user.username, role=user.role))
 
@@ -101,7 +100,7 @@ def site_status(
 )
 def site_mission(
     site_id: RecordId,
-    user: ViewerUser,
+    user: ReadUser,
     session: SessionDep,
     mode: Annotated[Literal["orbit", "hover"], Query()] = "orbit",
     model: Annotated[str, Query(max_length=20)] = "M30T",
@@ -169,7 +168,8 @@ def record_violation(
     responses={404: {"description": "No such violation"}, 409: {"description": "Not allowed"}},
 )
 def violation_transition(
-    violation_id: RecordId, body: ViolationTransition, user: ViewerUser, session: SessionDep
+    violation_id: RecordId, body: ViolationTransition, user: Annotated[User, allowed("site.rectify")],
+    session: SessionDep
 ) -> dict[str, Any]:
     """Move a violation: the crew reports it rectified; the supervisor closes or escalates it."""
     v = sites.transition_violation(
@@ -186,7 +186,7 @@ def violation_transition(
 
 @router.get("/violations")
 def violation_register(
-    user: ViewerUser,
+    user: ReadUser,
     session: SessionDep,
     status: Annotated[str | None, Query(max_length=20, description="open or a status")] = None,
     type: Annotated[str | None, Query(max_length=60)] = None,
@@ -203,7 +203,7 @@ def violation_register(
 )
 def site_report(
     site_id: RecordId,
-    user: ViewerUser,
+    user: ReadUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangQuery = None,

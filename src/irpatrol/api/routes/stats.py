@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from irpatrol.api.deps import SessionDep, ViewerUser
+from irpatrol.api.deps import ReadUser, SessionDep
 from irpatrol.api.schemas import StatsRead
 from irpatrol.errors import InputError
 from irpatrol.registry import stats
@@ -20,7 +20,7 @@ PERIOD_PATTERN = r"^(19|2\d)\d{2}[-0-9Qq]*(\.\.(19|2\d)\d{2}[-0-9]*)?$"
 
 @router.get("/stats")
 def read_stats(
-    _: ViewerUser,
+    _: ReadUser,
     session: SessionDep,
     period: Annotated[
         str | None,

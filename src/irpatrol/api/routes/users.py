@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from sqlalchemy import select
 
-from irpatrol.api.deps import AdminUser, PageDep, SessionDep, ViewerUser
+from irpatrol.api.deps import AccountUser, PageDep, ReadUser, SessionDep, allowed
 from irpatrol.api.listing import paginate
 from irpatrol.api.schemas import Page, UserCreate, UserRead, UserUpdate
 from irpatrol.registry import auth
@@ -18,20 +18,24 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("/me")
-def read_me(user: ViewerUser) -> UserRead:
+def read_me(user: ReadUser) -> UserRead:
     """The user the token belongs to."""
     return UserRead.model_validate(user)
 
 
 @router.get("")
-def read_users(_: AdminUser, session: SessionDep, page: PageDep) -> Page[UserRead]:
+def read_users(
+    _: Annotated[User, allowed("user.admin")], session: SessionDep, page: PageDep
+) -> Page[UserRead]:
     """All users (admin). Sort by ``id``, ``username``, ``role`` or ``created_at``."""
     columns = {"id": User.id, "username": User.username, "role": User.role, "created_at": User.created_at}
     return paginate(session, select(User), page, UserRead, columns=columns)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "Name taken"}})
-def create_user(body: UserCreate, admin: AdminUser, session: SessionDep) -> UserRead:
+def create_user(
+    body: UserCreate, admin: Annotated[User, allowed("user.admin")], session: SessionDep
+) -> UserRead:
     """Create a user (admin)."""
     user = auth.add_user(
         session,
@@ -54,7 +58,7 @@ def create_user(body: UserCreate, admin: AdminUser, session: SessionDep) -> User
 def update_user(
     username: Annotated[str, Path(min_length=1, max_length=64, description="User name")],
     body: UserUpdate,
-    user: ViewerUser,
+    user: AccountUser,
     session: SessionDep,
 ) -> UserRead:
     """Change a user's role, active flag or language (admin; audit-logged). Any user may change

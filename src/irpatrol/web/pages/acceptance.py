@@ -3,13 +3,13 @@ evidence, marks and rectifications, accepting a project, the mission and the rep
 
 Every change goes through :mod:`irpatrol.acceptance.service`, which decides who may do it
 (:data:`irpatrol.acceptance.permissions.PERMISSIONS`); a refused change comes back to the page as a
-message (:func:`irpatrol.web.pages.fieldwork_forms.run_change`)."""
+message (:func:`irpatrol.web.fieldwork_forms.run_change`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
@@ -17,19 +17,19 @@ from irpatrol.acceptance import service as acceptance
 from irpatrol.acceptance.checklist import kinds, load_checklist
 from irpatrol.errors import InputError
 from irpatrol.http_files import attachment
-from irpatrol.registry.model import Feeder
+from irpatrol.registry.model import Feeder, User
 from irpatrol.registry.photos import staged_uploads
 from irpatrol.reports.exports import report_file
-from irpatrol.web.deps import SessionDep, SettingsDep, WebUser, route_permission
-from irpatrol.web.pages.fieldwork_forms import KMZ, form_context, parse_day, run_change
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
+from irpatrol.web.fieldwork_forms import KMZ, form_context, parse_day, run_change
 from irpatrol.web.render import PREFIX, page
 
-router = APIRouter(dependencies=[Depends(route_permission)])
+router = APIRouter()
 
 
 @router.get("/acceptance", response_class=HTMLResponse)
 def projects(
-    request: Request, user: WebUser, session: SessionDep, flash: str | None = None, ok: str | None = None
+    request: Request, user: ReadUser, session: SessionDep, flash: str | None = None, ok: str | None = None
 ) -> HTMLResponse:
     """Acceptance projects and the form to open one."""
     rows = [(p, acceptance.decision(p)) for p in acceptance.list_projects(session)]
@@ -50,7 +50,7 @@ def projects(
 
 @router.post("/acceptance", response_model=None)
 def create_project(
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.create")],
     session: SessionDep,
     name: Annotated[str, Form(max_length=200)],
     kind: Annotated[str, Form(max_length=60)],
@@ -100,7 +100,7 @@ def create_project(
 def project_page(
     project_id: int,
     request: Request,
-    user: WebUser,
+    user: ReadUser,
     session: SessionDep,
     flash: str | None = None,
     ok: str | None = None,
@@ -126,7 +126,7 @@ def project_page(
 @router.post("/acceptance/{project_id}/photos", response_model=None)
 def project_photos(
     project_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.evidence")],
     session: SessionDep,
     settings: SettingsDep,
     files: Annotated[list[UploadFile], File()],
@@ -144,7 +144,9 @@ def project_photos(
 
 
 @router.post("/acceptance/{project_id}/accept", response_model=None)
-def accept(project_id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
+def accept(
+    project_id: int, user: Annotated[User, allowed("acceptance.accept")], session: SessionDep
+) -> RedirectResponse:
     """Accept the project (manager)."""
     return run_change(
         session,
@@ -155,7 +157,7 @@ def accept(project_id: int, user: WebUser, session: SessionDep) -> RedirectRespo
 
 
 @router.get("/acceptance/{project_id}/mission.kmz")
-def project_mission(project_id: int, user: WebUser, session: SessionDep) -> Response:
+def project_mission(project_id: int, user: ReadUser, session: SessionDep) -> Response:
     """The project's pole mission (DJI WPML KMZ)."""
     name, data = acceptance.mission_kmz(session, project_id)
     return attachment(data, KMZ, name)
@@ -163,7 +165,7 @@ def project_mission(project_id: int, user: WebUser, session: SessionDep) -> Resp
 
 @router.get("/acceptance/{project_id}/report.{fmt}")
 def project_report(
-    project_id: int, fmt: str, user: WebUser, session: SessionDep, settings: SettingsDep
+    project_id: int, fmt: str, user: ReadUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The acceptance report as PDF or Excel, in the user's language."""
     report = report_file(session, "acceptance", project_id, fmt, user.language, data_dir=settings.data_dir)
@@ -174,7 +176,7 @@ def project_report(
 def item_page(
     item_id: int,
     request: Request,
-    user: WebUser,
+    user: ReadUser,
     session: SessionDep,
     flash: str | None = None,
     ok: str | None = None,
@@ -198,7 +200,7 @@ def item_page(
 @router.post("/acceptance/items/{item_id}/evidence", response_model=None)
 def item_evidence(
     item_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.evidence")],
     session: SessionDep,
     settings: SettingsDep,
     photo: Annotated[UploadFile | None, File()] = None,
@@ -234,7 +236,7 @@ def item_evidence(
 @router.post("/acceptance/items/{item_id}/mark", response_model=None)
 def item_mark(
     item_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.mark")],
     session: SessionDep,
     result: Annotated[str, Form(max_length=10)],
     note: Annotated[str, Form(max_length=2000)] = "",
@@ -264,7 +266,7 @@ def item_mark(
 @router.post("/acceptance/items/{item_id}/remeasure", response_model=None)
 def item_remeasure(
     item_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.recheck")],
     session: SessionDep,
     hot_c: Annotated[float, Form(ge=-50, le=1500)],
     ref_c: Annotated[float | None, Form(ge=-50, le=1500)] = None,
@@ -277,9 +279,9 @@ def item_remeasure(
         lambda: acceptance.remeasure(
             session,
             item_id,
-            hot_c=hot_c,
-            ref_c=ref_c,
-            ambient_c=ambient_c,
+            t1_c=hot_c,
+            t2_c=ref_c,
+            t0_c=ambient_c,
             user=user.username,
             role=user.role,
         ),
@@ -290,7 +292,7 @@ def item_remeasure(
 @router.post("/acceptance/rectifications/{rect_id}", response_model=None)
 def rectification(
     rect_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("acceptance.rectify")],
     session: SessionDep,
     to: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=2000)] = "",

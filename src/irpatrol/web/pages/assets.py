@@ -16,7 +16,7 @@ from irpatrol.errors import IrPatrolError
 from irpatrol.registry import auth
 from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import Area, Feeder, Pole, User
-from irpatrol.web.deps import AdminUser, SessionDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep, allowed
 from irpatrol.web.i18n import error_text, t
 from irpatrol.web.render import page
 
@@ -32,7 +32,7 @@ def safe_upload_name(filename: str | None, default: str = "upload.csv") -> str:
     return cleaned or default
 
 
-def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: Any) -> HTMLResponse:
+def _assets_page(request: Request, user: User, session: SessionDep, **extra: Any) -> HTMLResponse:
     feeders = session.execute(
         select(Feeder, Area.name, func.count(Pole.id))
         .outerjoin(Area, Feeder.area_id == Area.id)
@@ -44,13 +44,13 @@ def _assets_page(request: Request, user: WebUser, session: SessionDep, **extra: 
 
 
 @router.get("/assets", response_class=HTMLResponse)
-def assets(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+def assets(request: Request, user: ReadUser, session: SessionDep) -> HTMLResponse:
     """Feeders by area with their pole counts, and the import form."""
     return _assets_page(request, user, session)
 
 
 @router.post("/assets/import", response_class=HTMLResponse)
-async def import_file(request: Request, user: AdminUser, session: SessionDep,
+async def import_file(request: Request, user: Annotated[User, allowed("asset.import")], session: SessionDep,
                       file: Annotated[UploadFile, File()]) -> HTMLResponse:
     """Import a CSV, GeoJSON or KML asset file; a bad row is shown with its line and field."""
     name = safe_upload_name(file.filename)
@@ -67,15 +67,19 @@ async def import_file(request: Request, user: AdminUser, session: SessionDep,
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
+def users(
+    request: Request, user: Annotated[User, allowed("user.admin")], session: SessionDep
+) -> HTMLResponse:
     """Every user with their role and language (admins only)."""
     return _users_page(request, user, session)
 
 
 @router.post("/users", response_class=HTMLResponse)
-def add_user(request: Request, user: AdminUser, session: SessionDep, username: Annotated[str, Form()],
-             password: Annotated[str, Form()], role: Annotated[str, Form()],
-             language: Annotated[str, Form()] = "en") -> HTMLResponse:
+def add_user(
+    request: Request, user: Annotated[User, allowed("user.admin")], session: SessionDep,
+    username: Annotated[str, Form()], password: Annotated[str, Form()], role: Annotated[str, Form()],
+    language: Annotated[str, Form()] = "en"
+) -> HTMLResponse:
     """Create a user; a taken name or a short password is shown on the page."""
     try:
         auth.add_user(session, username, role=role, password=password, language=language, by=user.username)
@@ -86,22 +90,26 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, username: A
 
 
 @router.post("/users/{username}/role", response_class=HTMLResponse)
-def set_role(username: str, request: Request, user: AdminUser, session: SessionDep,
-             role: Annotated[str, Form()]) -> HTMLResponse:
+def set_role(
+    username: str, request: Request, user: Annotated[User, allowed("user.admin")], session: SessionDep,
+    role: Annotated[str, Form()]
+) -> HTMLResponse:
     """Give ``username`` another role (``auth.set_role``: audit-logged, never the last admin's)."""
     return _change(request, user, session, username, f"{username}: {t('role_' + role, user.language)}",
                    role=role)
 
 
 @router.post("/users/{username}/active", response_class=HTMLResponse)
-def set_active(username: str, request: Request, user: AdminUser, session: SessionDep,
-               active: Annotated[bool, Form()]) -> HTMLResponse:
+def set_active(
+    username: str, request: Request, user: Annotated[User, allowed("user.admin")], session: SessionDep,
+    active: Annotated[bool, Form()]
+) -> HTMLResponse:
     """Activate or deactivate ``username`` (``auth.set_active``: their tokens stop working)."""
     done = t("activate" if active else "deactivate", user.language)
     return _change(request, user, session, username, f"{username}: {done}", active=active)
 
 
-def _change(request: Request, user: AdminUser, session: SessionDep, username: str, done: str,
+def _change(request: Request, user: User, session: SessionDep, username: str, done: str,
             **change: object) -> HTMLResponse:
     try:
         auth.update_user(session, user, username, **change)  # type: ignore[arg-type]
@@ -112,6 +120,6 @@ def _change(request: Request, user: AdminUser, session: SessionDep, username: st
     return _users_page(request, user, session, flash=done, flash_kind="ok")
 
 
-def _users_page(request: Request, user: AdminUser, session: SessionDep, **extra: Any) -> HTMLResponse:
+def _users_page(request: Request, user: User, session: SessionDep, **extra: Any) -> HTMLResponse:
     rows = session.scalars(select(User).order_by(User.username)).all()
     return page(request, session, user, "users.html", nav="users", users=rows, roles=auth.ROLES, **extra)

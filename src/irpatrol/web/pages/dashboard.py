@@ -20,7 +20,7 @@ from irpatrol.registry.stats import AGE_BUCKETS, Scope, StatsFilter, open_defect
 from irpatrol.registry.workflow import HazardStatus
 from irpatrol.reports.ledger import to_row
 from irpatrol.web import queries
-from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.i18n import error_text, grade_label, status_label, t
 from irpatrol.web.render import page
 
@@ -30,7 +30,7 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, user: WebUser, session: SessionDep, start: Text = None, end: Text = None,
+def dashboard(request: Request, user: ReadUser, session: SessionDep, start: Text = None, end: Text = None,
               area: Text = None, feeder: Text = None, crew: Text = None) -> HTMLResponse:
     """Figures of the selection (default: this year to date, everywhere) and the same dates a year
     earlier. A selection that cannot be read is named in the page and the default is shown."""

@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.registry import hazards, judgement, photos, workflow
 from irpatrol.registry.listing import PageRequest, Sorting, search_page
-from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole
-from irpatrol.web.deps import AnalystUser, PilotUser, SessionDep, SettingsDep, WebUser
+from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole, User
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX, page
 from irpatrol.web.transitions import apply_change, form_context
@@ -29,7 +29,7 @@ NEWEST_FIRST = Sorting(columns={"observed_at": Hazard.observed_at}, default="-ob
 
 
 @router.get("/hazards", response_class=HTMLResponse)
-def hazard_list(request: Request, user: WebUser, session: SessionDep, status: str | None = None,
+def hazard_list(request: Request, user: ReadUser, session: SessionDep, status: str | None = None,
                 kind: str | None = None, page_no: int = 1) -> HTMLResponse:
     """Hazards, worst and newest first, filtered by status and kind."""
     query = select(Hazard, Feeder.name, Pole.number).outerjoin(Feeder, Hazard.feeder_id == Feeder.id) \
@@ -47,7 +47,7 @@ def hazard_list(request: Request, user: WebUser, session: SessionDep, status: st
 
 
 @router.get("/hazards/{hazard_id}", response_class=HTMLResponse)
-def hazard_page(hazard_id: int, request: Request, user: WebUser, session: SessionDep,
+def hazard_page(hazard_id: int, request: Request, user: ReadUser, session: SessionDep,
                 flash: str | None = None, ok: str | None = None) -> HTMLResponse:
     """A hazard with its photos, history (audit trail) and the allowed transitions."""
     hazard = session.get(Hazard, hazard_id, options=[selectinload(Hazard.photos)])
@@ -68,9 +68,11 @@ def hazard_page(hazard_id: int, request: Request, user: WebUser, session: Sessio
 
 
 @router.post("/hazards/{hazard_id}/transition", response_model=None)
-def transition(hazard_id: int, request: Request, user: AnalystUser, session: SessionDep,
-               to_status: Annotated[str, Form()], comment: Annotated[str | None, Form()] = None,
-               reason: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
+def transition(
+    hazard_id: int, request: Request, user: Annotated[User, allowed("hazard.transition")],
+    session: SessionDep, to_status: Annotated[str, Form()], comment: Annotated[str | None, Form()] = None,
+    reason: Annotated[str | None, Form()] = None
+) -> HTMLResponse | RedirectResponse:
     """Move the hazard along its workflow (the registry's hazard service)."""
     def change() -> None:
         hazard = session.get(Hazard, hazard_id)
@@ -88,10 +90,11 @@ def transition(hazard_id: int, request: Request, user: AnalystUser, session: Ses
 
 
 @router.post("/hazards/{hazard_id}/photos", response_model=None)
-async def add_photos(hazard_id: int, request: Request, user: PilotUser, session: SessionDep,
-                     settings: SettingsDep, files: Annotated[list[UploadFile], File()],
-                     caption: Annotated[str | None, Form(max_length=2000)] = None,
-                     ) -> HTMLResponse | RedirectResponse:
+async def add_photos(
+    hazard_id: int, request: Request, user: Annotated[User, allowed("hazard.photo")], session: SessionDep,
+    settings: SettingsDep, files: Annotated[list[UploadFile], File()],
+    caption: Annotated[str | None, Form(max_length=2000)] = None
+) -> HTMLResponse | RedirectResponse:
     """Attach photos to the hazard (the registry's photo service: stored once by SHA-256, GPS from
     the EXIF); a file that is not a picture or is too large is shown on the page."""
     try:
@@ -111,7 +114,7 @@ async def add_photos(hazard_id: int, request: Request, user: PilotUser, session:
 
 
 @router.get("/photos/{photo_id}")
-def photo(photo_id: int, user: WebUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
+def photo(photo_id: int, user: ReadUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The file of a hazard's or defect's photo."""
     path, media_type = photos.photo_file(photos.get_photo(session, photo_id), settings.data_dir)
     return FileResponse(path, media_type=media_type)

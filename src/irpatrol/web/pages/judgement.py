@@ -9,7 +9,7 @@ import math
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -17,19 +17,11 @@ from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.http_errors import status_for
 from irpatrol.registry import judgement, patrol_admin
 from irpatrol.registry.audit import record
-from irpatrol.registry.model import Finding, Patrol
+from irpatrol.registry.model import Finding, Patrol, User
 from irpatrol.registry.patrols import check_weather_value
 from irpatrol.reports.content import REPORT_META_KEYS
 from irpatrol.reports.why import explain
-from irpatrol.web.deps import (
-    AdminUser,
-    AnalystUser,
-    DeadlinesDep,
-    SessionDep,
-    SettingsDep,
-    WebUser,
-    route_permission,
-)
+from irpatrol.web.deps import DeadlinesDep, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
 from irpatrol.web.render import PREFIX
 
@@ -105,11 +97,11 @@ def _draft_view(session: Session, draft: dict[str, Any], lang: str) -> dict[str,
 
 
 @router.post("/findings/{finding_id}/recompute/draft")
-def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
-                    deadlines: DeadlinesDep,
-                    emissivity: Annotated[str | None, Form()] = None,
-                    distance_m: Annotated[str | None, Form()] = None,
-                    reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
+def recompute_draft(
+    finding_id: int, user: Annotated[User, allowed("finding.recompute")], session: SessionDep,
+    settings: SettingsDep, deadlines: DeadlinesDep, emissivity: Annotated[str | None, Form()] = None,
+    distance_m: Annotated[str | None, Form()] = None, reflected_c: Annotated[str | None, Form()] = None
+) -> JSONResponse:
     """What a recompute with these parameters would store (nothing is stored)."""
     try:
         draft = judgement.recompute_draft(
@@ -123,11 +115,11 @@ def recompute_draft(finding_id: int, user: AnalystUser, session: SessionDep, set
 
 
 @router.post("/findings/{finding_id}/recompute")
-def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
-                   deadlines: DeadlinesDep,
-                   emissivity: Annotated[str | None, Form()] = None,
-                   distance_m: Annotated[str | None, Form()] = None,
-                   reflected_c: Annotated[str | None, Form()] = None) -> JSONResponse:
+def recompute_save(
+    finding_id: int, user: Annotated[User, allowed("finding.recompute")], session: SessionDep,
+    settings: SettingsDep, deadlines: DeadlinesDep, emissivity: Annotated[str | None, Form()] = None,
+    distance_m: Annotated[str | None, Form()] = None, reflected_c: Annotated[str | None, Form()] = None
+) -> JSONResponse:
     """Store the recompute the analyst confirmed (checked exactly like the draft)."""
     try:
         f = judgement.recompute_save(
@@ -143,11 +135,12 @@ def recompute_save(finding_id: int, user: AnalystUser, session: SessionDep, sett
 
 
 @router.post("/findings/{finding_id}/override", response_model=None)
-def override(finding_id: int, request: Request, user: AnalystUser, session: SessionDep,
-             deadlines: DeadlinesDep, reason: Annotated[str, Form()] = "",
-             grade: Annotated[str | None, Form()] = None,
-             component_kind: Annotated[str | None, Form()] = None,
-             heating: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def override(
+    finding_id: int, request: Request, user: Annotated[User, allowed("finding.override")],
+    session: SessionDep, deadlines: DeadlinesDep, reason: Annotated[str, Form()] = "",
+    grade: Annotated[str | None, Form()] = None, component_kind: Annotated[str | None, Form()] = None,
+    heating: Annotated[str | None, Form()] = None
+) -> RedirectResponse:
     """The analyst's grade, component kind or heating type for a finding, with a reason (audited)."""
     finding = session.get(Finding, finding_id)
     if finding is None:
@@ -166,12 +159,12 @@ def override(finding_id: int, request: Request, user: AnalystUser, session: Sess
 
 
 @router.post("/viewer/{image_id}/findings", response_model=None)
-def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings: SettingsDep,
-                deadlines: DeadlinesDep,
-                component_kind: Annotated[str, Form()] = "", bbox: Annotated[str | None, Form()] = None,
-                polygon: Annotated[str | None, Form()] = None,
-                reference_bbox: Annotated[str | None, Form()] = None,
-                phase: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def add_finding(
+    image_id: int, user: Annotated[User, allowed("finding.override")], session: SessionDep,
+    settings: SettingsDep, deadlines: DeadlinesDep, component_kind: Annotated[str, Form()] = "",
+    bbox: Annotated[str | None, Form()] = None, polygon: Annotated[str | None, Form()] = None,
+    reference_bbox: Annotated[str | None, Form()] = None, phase: Annotated[str | None, Form()] = None
+) -> RedirectResponse:
     """A hotspot the analysis missed, marked on the viewer (box or polygon), as a finding."""
     back = f"{PREFIX}/viewer/{image_id}"
     try:
@@ -190,7 +183,7 @@ def add_finding(image_id: int, user: AnalystUser, session: SessionDep, settings:
 
 
 @router.post("/patrols/{patrol_id}/display", response_model=None)
-def patrol_display(patrol_id: int, user: AnalystUser, session: SessionDep,
+def patrol_display(patrol_id: int, user: Annotated[User, allowed("finding.override")], session: SessionDep,
                    t_min: Annotated[str | None, Form()] = None,
                    t_max: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """A fixed colour range (°C) for every image of the patrol; both blank: each image's own."""
@@ -214,8 +207,9 @@ def patrol_display(patrol_id: int, user: AnalystUser, session: SessionDep,
 
 
 @router.post("/patrols/{patrol_id}/report-meta", response_model=None)
-async def patrol_report_meta(patrol_id: int, request: Request, user: AnalystUser,
-                             session: SessionDep) -> RedirectResponse:
+async def patrol_report_meta(
+    patrol_id: int, request: Request, user: Annotated[User, allowed("finding.override")], session: SessionDep
+) -> RedirectResponse:
     """The report details of a patrol (number, company, signatures, instrument …), audited."""
     patrol = session.get(Patrol, patrol_id)
     if patrol is None:
@@ -247,8 +241,8 @@ def _weather_changes(patrol: Patrol, typed: dict[str, str | None], rain: bool | 
     return changes
 
 
-@router.post("/patrols/{patrol_id}/weather", response_model=None, dependencies=[Depends(route_permission)])
-def patrol_weather(patrol_id: int, user: WebUser, session: SessionDep,
+@router.post("/patrols/{patrol_id}/weather", response_model=None)
+def patrol_weather(patrol_id: int, user: Annotated[User, allowed("patrol.weather")], session: SessionDep,
                    reason: Annotated[str, Form()] = "",
                    ambient_c: Annotated[str | None, Form(max_length=40)] = None,
                    humidity_pct: Annotated[str | None, Form(max_length=40)] = None,
@@ -277,7 +271,7 @@ def patrol_weather(patrol_id: int, user: WebUser, session: SessionDep,
 
 
 @router.post("/patrols/{patrol_id}/edit", response_model=None)
-def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
+def patrol_edit(patrol_id: int, user: Annotated[User, allowed("patrol.admin")], session: SessionDep,
                 reason: Annotated[str, Form()] = "", day: Annotated[str | None, Form(alias="date")] = None,
                 ambient_c: Annotated[str | None, Form()] = None,
                 humidity_pct: Annotated[str | None, Form()] = None,
@@ -311,8 +305,10 @@ def patrol_edit(patrol_id: int, user: AdminUser, session: SessionDep,
 
 
 @router.post("/patrols/{patrol_id}/remove", response_model=None)
-def patrol_remove(patrol_id: int, user: AdminUser, session: SessionDep, settings: SettingsDep,
-                  reason: Annotated[str, Form()] = "") -> RedirectResponse:
+def patrol_remove(
+    patrol_id: int, user: Annotated[User, allowed("patrol.admin")], session: SessionDep,
+    settings: SettingsDep, reason: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     """Remove a patrol and what was ingested for it, with a reason (admin, audited)."""
     try:
         patrol_admin.remove_patrol(session, patrol_id, reason=reason, user=user.username,

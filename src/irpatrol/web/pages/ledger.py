@@ -19,11 +19,11 @@ from irpatrol.errors import InputError, IrPatrolError
 from irpatrol.registry import defects as service
 from irpatrol.registry import grades as scale
 from irpatrol.registry import judgement, photos, precision, workflow
-from irpatrol.registry.model import Feeder, Finding, Image
+from irpatrol.registry.model import Feeder, Finding, Image, User
 from irpatrol.reports.ledger import to_row
 from irpatrol.reports.timefmt import local, zone
 from irpatrol.reports.why import advice, deciding_finding
-from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
 from irpatrol.web.pages.hazards import _save, _scratch
 from irpatrol.web.render import PREFIX, page
@@ -53,7 +53,7 @@ def ledger_filters(
 
 
 @router.get("/ledger", response_class=HTMLResponse)
-def ledger(request: Request, user: WebUser, session: SessionDep, grade: str | None = None,
+def ledger(request: Request, user: ReadUser, session: SessionDep, grade: str | None = None,
            status: str | None = None, feeder: str | None = None, overdue: bool = False,
            sort: str = "-grade", page_no: int = 1) -> HTMLResponse:
     """One page of the defects that match the filters."""
@@ -70,7 +70,7 @@ def ledger(request: Request, user: WebUser, session: SessionDep, grade: str | No
 
 
 @router.get("/ledger/{defect_id}", response_class=HTMLResponse)
-def defect_page(defect_id: int, request: Request, user: WebUser, session: SessionDep,
+def defect_page(defect_id: int, request: Request, user: ReadUser, session: SessionDep,
                 flash: str | None = None, ok: str | None = None) -> HTMLResponse:
     """A defect: readings, evidence images, temperature trend, history and the allowed transitions."""
     defect = service.get_defect(session, defect_id)
@@ -99,7 +99,7 @@ def defect_page(defect_id: int, request: Request, user: WebUser, session: Sessio
 async def transition(
     defect_id: int,
     request: Request,
-    user: AnalystUser,
+    user: Annotated[User, allowed("defect.transition")],
     session: SessionDep,
     settings: SettingsDep,
     to_status: Annotated[str | None, Form()] = None,

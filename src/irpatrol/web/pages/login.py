@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from irpatrol.config import Settings, ensure_secret_key
 from irpatrol.errors import IrPatrolError
 from irpatrol.registry import auth
-from irpatrol.web.deps import COOKIE, AdminUser, SessionDep, SettingsDep, WebUser
+from irpatrol.registry.model import User
+from irpatrol.web.deps import COOKIE, AccountUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import LANGUAGES, error_text
 from irpatrol.web.render import PREFIX, page
 
@@ -26,14 +27,14 @@ def _safe_next(next_url: str | None) -> str:
     return f"{PREFIX}/"
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[allowed("public")])
 def login_form(request: Request, session: SessionDep, next: str | None = None,
                lang: str = "en") -> HTMLResponse:
     """The sign-in form."""
     return page(request, session, None, "login.html", lang=lang, next=_safe_next(next), failed=False)
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[allowed("public")])
 def login(
     request: Request,
     session: SessionDep,
@@ -71,7 +72,7 @@ def cookie_secure(request: Request, settings: Settings) -> bool:
     return request.url.scheme == "https"
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[allowed("public")])  # ends the cookie's session if any
 def logout(request: Request, session: SessionDep, settings: SettingsDep) -> RedirectResponse:
     """End the session (the cookie stops working everywhere at once) and forget the cookie."""
     token = request.cookies.get(COOKIE)
@@ -84,14 +85,14 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Redi
 
 
 @router.get("/password", response_class=HTMLResponse)
-def password_form(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+def password_form(request: Request, user: AccountUser, session: SessionDep) -> HTMLResponse:
     """Change one's password; sign out everywhere."""
     return page(request, session, user, "password.html", nav="password")
 
 
 @router.post("/password", response_model=None)
 def change_password(
-    request: Request, user: WebUser, session: SessionDep,
+    request: Request, user: AccountUser, session: SessionDep,
     current_password: Annotated[str, Form(max_length=256)],
     new_password: Annotated[str, Form(max_length=256)],
     repeat_password: Annotated[str, Form(max_length=256)],
@@ -119,7 +120,7 @@ def change_password(
 
 
 @router.post("/sessions/end")
-def end_my_sessions(user: WebUser, session: SessionDep) -> RedirectResponse:
+def end_my_sessions(user: AccountUser, session: SessionDep) -> RedirectResponse:
     """Sign out everywhere: end every session of the signed-in user, this one included."""
     auth.end_all_sessions(session, user, by=user.username)
     session.commit()
@@ -129,7 +130,9 @@ def end_my_sessions(user: WebUser, session: SessionDep) -> RedirectResponse:
 
 
 @router.post("/users/{username}/sessions/end", response_model=None)
-def end_user_sessions(username: str, user: AdminUser, session: SessionDep) -> RedirectResponse:
+def end_user_sessions(
+    username: str, user: Annotated[User, allowed("user.admin")], session: SessionDep
+) -> RedirectResponse:
     """An admin signs ``username`` out everywhere."""
     target = auth.get_user(session, username)
     assert target is not None
@@ -139,7 +142,7 @@ def end_user_sessions(username: str, user: AdminUser, session: SessionDep) -> Re
 
 
 @router.post("/lang/{lang}")
-def set_language(lang: str, request: Request, user: WebUser, session: SessionDep) -> RedirectResponse:
+def set_language(lang: str, request: Request, user: AccountUser, session: SessionDep) -> RedirectResponse:
     """Store the user's language and go back to the page they were on."""
     if lang in LANGUAGES:
         auth.set_language(session, user.username, lang, by=user.username)

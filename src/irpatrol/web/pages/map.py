@@ -11,14 +11,14 @@ from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Image, Pole
 from irpatrol.reports.ledger import ledger_rows
 from irpatrol.web import queries
-from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.render import page
 
 router = APIRouter()
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+def map_page(request: Request, user: ReadUser, session: SessionDep) -> HTMLResponse:
     """Every feeder and pole on one Leaflet map; the data is inline so it paints at once."""
     tile_url = request.app.state.settings.tile_url
     rows = _open_defect_rows(session)
@@ -137,7 +137,7 @@ def open_defects(rows: list[DefectRow], data: dict[str, object], lang: str) -> l
 
 
 @router.get("/poles/{pole_id}", response_class=HTMLResponse)
-def pole_history(pole_id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+def pole_history(pole_id: int, request: Request, user: ReadUser, session: SessionDep) -> HTMLResponse:
     """A pole's defects (every status) and the images taken of it, newest first."""
     pole = session.get(Pole, pole_id)
     if pole is None:

@@ -11,7 +11,7 @@ from irpatrol.errors import NotFound
 from irpatrol.registry.listing import PageRequest, search_page
 from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
 from irpatrol.reports.content import REPORT_META_KEYS, is_demo_patrol, patrol_report
-from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.queries import NEWEST_PATROLS
 from irpatrol.web.render import page
 from irpatrol.web.thumbs import PALETTES
@@ -21,7 +21,7 @@ PER_PAGE = 100
 
 
 @router.get("/patrols", response_class=HTMLResponse)
-def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: int = 1) -> HTMLResponse:
+def patrol_list(request: Request, user: ReadUser, session: SessionDep, page_no: int = 1) -> HTMLResponse:
     """Patrols, newest first, with their image, defect and km counts."""
     images = (
         select(Image.patrol_id, func.count(Image.id).label("n"),
@@ -46,7 +46,7 @@ def patrol_list(request: Request, user: WebUser, session: SessionDep, page_no: i
 
 
 @router.get("/patrols/{patrol_id}", response_class=HTMLResponse)
-def patrol_detail(patrol_id: int, request: Request, user: WebUser, session: SessionDep,
+def patrol_detail(patrol_id: int, request: Request, user: ReadUser, session: SessionDep,
                   palette: str = "iron", ok: str | None = None, flash: str | None = None) -> HTMLResponse:
     """One patrol: conditions, defects found, and every image in the chosen palette."""
     report = patrol_report(session, patrol_id)

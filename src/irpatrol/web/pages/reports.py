@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, joinedload
 from irpatrol.errors import NotFound
 from irpatrol.http_files import attachment
 from irpatrol.registry.listing import first_rows
-from irpatrol.registry.model import Area, Defect, Feeder, Patrol, Pole
+from irpatrol.registry.model import Area, Defect, Feeder, Patrol, Pole, User
 from irpatrol.registry.workflow import CLOSED
 from irpatrol.reports import exports
 from irpatrol.reports.scope import DEFAULT_CLOSED_DAYS, MAX_CLOSED_DAYS
 from irpatrol.reports.timefmt import local
-from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep
 from irpatrol.web.pages.ledger import ledger_filters
 from irpatrol.web.queries import NEWEST_PATROLS
 from irpatrol.web.render import page
@@ -27,7 +27,7 @@ from irpatrol.web.render import page
 router = APIRouter()
 
 
-def _lang(lang: str | None, user: WebUser) -> str:
+def _lang(lang: str | None, user: User) -> str:
     return lang if lang in ("en", "zh") else user.language
 
 
@@ -36,7 +36,7 @@ RECENT_PATROLS = 10
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def reports_page(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+def reports_page(request: Request, user: ReadUser, session: SessionDep) -> HTMLResponse:
     """Every report in one place: per feeder (with its open defects), per period, recent patrols."""
     open_counts = (
         select(Pole.feeder_id, func.count(Defect.id).label("n"))
@@ -65,7 +65,7 @@ def _export(session: Session, kind: str, fmt: str, query: Any, lang: str) -> Res
 
 
 @router.get("/reports/feeders/{feeder_id}.{fmt}")
-def feeder_report(feeder_id: int, fmt: str, user: WebUser, session: SessionDep, settings: SettingsDep,
+def feeder_report(feeder_id: int, fmt: str, user: ReadUser, session: SessionDep, settings: SettingsDep,
                   closed_days: ClosedDays = DEFAULT_CLOSED_DAYS, lang: str | None = None) -> Response:
     """The feeder report (PDF, Excel), in the user's language unless ``lang`` says otherwise."""
     query = exports.FeederQuery(feeder_id, closed_days=closed_days, data_dir=settings.data_dir)
@@ -73,7 +73,7 @@ def feeder_report(feeder_id: int, fmt: str, user: WebUser, session: SessionDep, 
 
 
 @router.get("/reports/period.{fmt}")
-def period_report(fmt: str, user: WebUser, session: SessionDep, settings: SettingsDep,
+def period_report(fmt: str, user: ReadUser, session: SessionDep, settings: SettingsDep,
                   date_from: Annotated[date, Query(alias="from")],
                   date_to: Annotated[date, Query(alias="to")], area: str | None = None,
                   lang: str | None = None) -> Response:
@@ -83,7 +83,7 @@ def period_report(fmt: str, user: WebUser, session: SessionDep, settings: Settin
 
 
 @router.get("/reports/patrols/{patrol_id}.{fmt}")
-def patrol_report(patrol_id: int, fmt: str, user: WebUser, session: SessionDep, settings: SettingsDep,
+def patrol_report(patrol_id: int, fmt: str, user: ReadUser, session: SessionDep, settings: SettingsDep,
                   lang: str | None = None) -> Response:
     """The patrol report (PDF), in the user's language unless ``lang`` says otherwise."""
     query = exports.RecordQuery("patrol", patrol_id, settings.data_dir)
@@ -91,7 +91,7 @@ def patrol_report(patrol_id: int, fmt: str, user: WebUser, session: SessionDep, 
 
 
 @router.get("/reports/ledger.{fmt}")
-def ledger(fmt: str, user: WebUser, session: SessionDep, lang: str | None = None, grade: str | None = None,
+def ledger(fmt: str, user: ReadUser, session: SessionDep, lang: str | None = None, grade: str | None = None,
            status: str | None = None, feeder: str | None = None, overdue: bool = False,
            sort: str = "-grade") -> Response:
     """The defect ledger (the ledger page's filters) as Excel or CSV."""

@@ -16,7 +16,7 @@ from irpatrol.registry.model import Plan
 from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, mission_download
 from irpatrol.scheduling.service import Plan as PlanResult
 from irpatrol.scheduling.service import plan_from_dict
-from irpatrol.web.deps import SessionDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.render import page
 
 router = APIRouter()
@@ -39,7 +39,7 @@ def _plan(session: SessionDep, plan_id: int | None) -> tuple[Plan | None, PlanRe
 
 
 @router.get("/schedule", response_class=HTMLResponse)
-def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int | None = None,
+def schedule(request: Request, user: ReadUser, session: SessionDep, plan_id: int | None = None,
              day: str | None = None) -> HTMLResponse:
     """Days × crews of the plan; the chosen day's sorties drawn on the map. Days planned beyond
     the forecast horizon (on climatology) are marked "weather unknown", as ``schedule show`` does."""
@@ -60,7 +60,7 @@ def schedule(request: Request, user: WebUser, session: SessionDep, plan_id: int 
 
 @router.get("/schedule/{plan_id}/missions")
 def missions(
-    plan_id: int, _: WebUser, session: SessionDep, day: str, crew: str, format: str = "wpml"
+    plan_id: int, _: ReadUser, session: SessionDep, day: str, crew: str, format: str = "wpml"
 ) -> Response:
     """One crew day's mission files: a zip of WPML KMZ (one per sortie), KML, GeoJSON or iCalendar
     (the formats of :data:`irpatrol.reports.missions.MISSION_FORMATS`)."""

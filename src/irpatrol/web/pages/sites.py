@@ -4,35 +4,35 @@ register, the mission and the report.
 
 Every change goes through :mod:`irpatrol.supervision.service`, which decides who may do it
 (:data:`irpatrol.acceptance.permissions.PERMISSIONS`); a refused change comes back to the page as a
-message (:func:`irpatrol.web.pages.fieldwork_forms.run_change`)."""
+message (:func:`irpatrol.web.fieldwork_forms.run_change`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from irpatrol.errors import InputError
 from irpatrol.http_files import attachment
-from irpatrol.registry.model import Crew, Feeder
+from irpatrol.registry.model import Crew, Feeder, User
 from irpatrol.registry.photos import staged_uploads
 from irpatrol.reports.exports import report_file
 from irpatrol.supervision import service as sites
 from irpatrol.supervision import workflow as vworkflow
 from irpatrol.supervision.violations import load_catalogue
-from irpatrol.web.deps import SessionDep, SettingsDep, WebUser, route_permission
-from irpatrol.web.pages.fieldwork_forms import CSS, KMZ, form_context, run_change
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
+from irpatrol.web.fieldwork_forms import CSS, KMZ, form_context, run_change
 from irpatrol.web.render import PREFIX, page
 
-router = APIRouter(dependencies=[Depends(route_permission)])
+router = APIRouter()
 
 
 @router.get("/sites", response_class=HTMLResponse)
 def site_list(
-    request: Request, user: WebUser, session: SessionDep, flash: str | None = None, ok: str | None = None
+    request: Request, user: ReadUser, session: SessionDep, flash: str | None = None, ok: str | None = None
 ) -> HTMLResponse:
     """The work sites the user may see and the form to record one."""
     rows = sites.list_sites(session, user=user.username, role=user.role)
@@ -55,7 +55,7 @@ def site_list(
 
 @router.post("/sites", response_model=None)
 def create_site(
-    user: WebUser,
+    user: Annotated[User, allowed("site.create")],
     session: SessionDep,
     ticket_no: Annotated[str, Form(max_length=80)],
     feeder: Annotated[str, Form(max_length=200)],
@@ -99,7 +99,7 @@ def create_site(
 def site_page(
     site_id: int,
     request: Request,
-    user: WebUser,
+    user: ReadUser,
     session: SessionDep,
     flash: str | None = None,
     ok: str | None = None,
@@ -124,7 +124,7 @@ def site_page(
 @router.post("/sites/{site_id}/violations", response_model=None)
 def site_violation(
     site_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("site.observe")],
     session: SessionDep,
     settings: SettingsDep,
     type: Annotated[str, Form(max_length=60)],
@@ -153,7 +153,8 @@ def site_violation(
 
 @router.post("/sites/measures/{measure_id}/confirm", response_model=None)
 def site_confirm(
-    measure_id: int, user: WebUser, session: SessionDep, site_id: Annotated[int, Form()]
+    measure_id: int, user: Annotated[User, allowed("site.observe")], session: SessionDep,
+    site_id: Annotated[int, Form()]
 ) -> RedirectResponse:
     """Record a required measure as seen present."""
     return run_change(
@@ -167,7 +168,7 @@ def site_confirm(
 @router.post("/violations/{violation_id}/transition", response_model=None)
 def violation_move(
     violation_id: int,
-    user: WebUser,
+    user: Annotated[User, allowed("site.rectify")],
     session: SessionDep,
     to: Annotated[str, Form(max_length=20)],
     site_id: Annotated[int, Form()],
@@ -186,7 +187,8 @@ def violation_move(
 
 @router.post("/sites/{site_id}/status", response_model=None)
 def site_status(
-    site_id: int, user: WebUser, session: SessionDep, status: Annotated[str, Form(max_length=20)]
+    site_id: int, user: Annotated[User, allowed("site.close")], session: SessionDep,
+    status: Annotated[str, Form(max_length=20)]
 ) -> RedirectResponse:
     """Set the site active or closed."""
     return run_change(
@@ -198,7 +200,7 @@ def site_status(
 
 
 @router.get("/sites/{site_id}/mission.kmz")
-def site_mission(site_id: int, user: WebUser, session: SessionDep, mode: str = "orbit") -> Response:
+def site_mission(site_id: int, user: ReadUser, session: SessionDep, mode: str = "orbit") -> Response:
     """An orbit or hover mission over the site (DJI WPML KMZ)."""
     sites.visible_site(session, site_id, user=user.username, role=user.role)
     name, data = sites.site_mission(session, site_id, mode=mode)
@@ -207,7 +209,7 @@ def site_mission(site_id: int, user: WebUser, session: SessionDep, mode: str = "
 
 @router.get("/sites/{site_id}/report.{fmt}")
 def site_report(
-    site_id: int, fmt: str, user: WebUser, session: SessionDep, settings: SettingsDep
+    site_id: int, fmt: str, user: ReadUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The site report as PDF or Excel, in the user's language."""
     sites.visible_site(session, site_id, user=user.username, role=user.role)
@@ -217,7 +219,7 @@ def site_report(
 
 @router.get("/violations", response_class=HTMLResponse)
 def register(
-    request: Request, user: WebUser, session: SessionDep, status: str | None = None, type: str | None = None
+    request: Request, user: ReadUser, session: SessionDep, status: str | None = None, type: str | None = None
 ) -> HTMLResponse:
     """The violation register with statistics per crew, contractor and type."""
     rows, stats = sites.register(

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from irpatrol.errors import InputError, IrPatrolError, NotFound
 from irpatrol.http_errors import status_for
 from irpatrol.ingest import jobs
-from irpatrol.registry.model import Feeder
+from irpatrol.registry.model import Feeder, User
 from irpatrol.registry.patrols import entered_weather
-from irpatrol.web.deps import AnalystUser, SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
 from irpatrol.web.pages.judgement import form_float
 from irpatrol.web.render import PREFIX, page
@@ -44,7 +44,7 @@ def _name(name: str) -> str:
 
 
 @router.get("/upload", response_class=HTMLResponse, response_model=None)
-def upload_page(request: Request, user: AnalystUser, session: SessionDep,
+def upload_page(request: Request, user: Annotated[User, allowed("flight.upload")], session: SessionDep,
                 batch: str | None = None) -> HTMLResponse | RedirectResponse:
     """The upload form; a new batch id when none is given (reloading resumes the same batch)."""
     if not batch or not BATCH.fullmatch(batch):
@@ -55,7 +55,9 @@ def upload_page(request: Request, user: AnalystUser, session: SessionDep,
 
 
 @router.get("/upload/{batch}/files")
-def batch_files(batch: str, _: AnalystUser, settings: SettingsDep) -> JSONResponse:
+def batch_files(
+    batch: str, _: Annotated[User, allowed("flight.upload")], settings: SettingsDep
+) -> JSONResponse:
     """The files already received in the batch (name and size), so a resumed upload skips them."""
     folder = _batch(settings.data_dir, batch)
     files = [{"name": p.name, "size": p.stat().st_size} for p in jobs.upload_files(folder)]
@@ -63,8 +65,10 @@ def batch_files(batch: str, _: AnalystUser, settings: SettingsDep) -> JSONRespon
 
 
 @router.post("/upload/{batch}/files")
-async def receive_file(batch: str, request: Request, user: AnalystUser, settings: SettingsDep,
-                       name: str) -> JSONResponse:
+async def receive_file(
+    batch: str, request: Request, user: Annotated[User, allowed("flight.upload")], settings: SettingsDep,
+    name: str
+) -> JSONResponse:
     """One file's bytes (the request body) into the batch; written to ``.part`` and renamed, so
     the ingest never sees half a file."""
     try:
@@ -97,14 +101,15 @@ def _runner(request: Request, settings: Any, sessions: Any) -> jobs.JobRunner:
 
 
 @router.post("/upload/{batch}/ingest")
-def start(batch: str, request: Request, user: AnalystUser, session: SessionDep, settings: SettingsDep,
-          feeder: Annotated[str, Form()], day: Annotated[str, Form(alias="date")],
-          crew: Annotated[str | None, Form()] = None,
-          ambient_c: Annotated[str | None, Form(max_length=40)] = None,
-          humidity_pct: Annotated[str | None, Form(max_length=40)] = None,
-          wind_m_s: Annotated[str | None, Form(max_length=40)] = None,
-          rain: Annotated[str | None, Form(max_length=10)] = None,
-          load_current_a: Annotated[str | None, Form(max_length=40)] = None) -> JSONResponse:
+def start(
+    batch: str, request: Request, user: Annotated[User, allowed("flight.upload")], session: SessionDep,
+    settings: SettingsDep, feeder: Annotated[str, Form()], day: Annotated[str, Form(alias="date")],
+    crew: Annotated[str | None, Form()] = None, ambient_c: Annotated[str | None, Form(max_length=40)] = None,
+    humidity_pct: Annotated[str | None, Form(max_length=40)] = None,
+    wind_m_s: Annotated[str | None, Form(max_length=40)] = None,
+    rain: Annotated[str | None, Form(max_length=10)] = None,
+    load_current_a: Annotated[str | None, Form(max_length=40)] = None
+) -> JSONResponse:
     """Start the ingest job of the batch; its id to follow. The weather and the feeder's load
     current typed in the form (each optional, checked against
     :data:`irpatrol.registry.patrols.WEATHER_RANGES`) are the patrol's: they win over what the
@@ -132,7 +137,7 @@ def start(batch: str, request: Request, user: AnalystUser, session: SessionDep, 
 
 
 @router.get("/jobs/{job_id}/progress")
-def job_progress(job_id: int, user: WebUser, session: SessionDep) -> JSONResponse:
+def job_progress(job_id: int, user: ReadUser, session: SessionDep) -> JSONResponse:
     """A job's status, progress, rejected files with their reasons, and the patrol it made."""
     try:
         job = jobs.get_job(session, job_id)

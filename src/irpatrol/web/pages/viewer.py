@@ -17,7 +17,7 @@ from irpatrol.registry.model import Image, Patrol
 from irpatrol.registry.store import stored_file, stored_visible, visible_jpeg
 from irpatrol.reports.why import effective, explain
 from irpatrol.web import thumbs
-from irpatrol.web.deps import SessionDep, SettingsDep, WebUser
+from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep
 from irpatrol.web.render import page
 
 router = APIRouter()
@@ -49,7 +49,7 @@ def patrol_range(session: SessionDep, image: Image) -> tuple[float, float] | Non
 
 
 @router.get("/viewer/{image_id}", response_class=HTMLResponse)
-def viewer(image_id: int, request: Request, user: WebUser, session: SessionDep, settings: SettingsDep,
+def viewer(image_id: int, request: Request, user: ReadUser, session: SessionDep, settings: SettingsDep,
            palette: str = "iron", flash: str | None = None, ok: str | None = None) -> HTMLResponse:
     """The viewer page; the canvas loads the temperatures from ``celsius.bin``."""
     image = _image(session, image_id)
@@ -78,7 +78,7 @@ def viewer(image_id: int, request: Request, user: WebUser, session: SessionDep, 
 @router.get("/viewer/{image_id}/celsius.bin")
 def celsius(
     image_id: int,
-    _: WebUser,
+    _: ReadUser,
     session: SessionDep,
     settings: SettingsDep,
     emissivity: Annotated[float | None, Query(ge=0.01, le=1)] = None,
@@ -105,7 +105,7 @@ def celsius(
 
 
 @router.get("/viewer/{image_id}/thermal.png")
-def thermal_png(image_id: int, _: WebUser, session: SessionDep, settings: SettingsDep,
+def thermal_png(image_id: int, _: ReadUser, session: SessionDep, settings: SettingsDep,
                 palette: str = "iron", w: Annotated[int, Query(ge=0, le=4000)] = 0,
                 t_min: Annotated[float | None, Query(ge=-100, le=2000)] = None,
                 t_max: Annotated[float | None, Query(ge=-100, le=2000)] = None,
@@ -123,7 +123,7 @@ def thermal_png(image_id: int, _: WebUser, session: SessionDep, settings: Settin
 
 
 @router.get("/viewer/{image_id}/visible.jpg")
-def visible_jpg(image_id: int, _: WebUser, session: SessionDep, settings: SettingsDep) -> Response:
+def visible_jpg(image_id: int, _: ReadUser, session: SessionDep, settings: SettingsDep) -> Response:
     """The visible photo embedded in the file, else the one taken with it (paired at ingest:
     irpatrol.registry.store); 404 when there is none."""
     image = _image(session, image_id)
