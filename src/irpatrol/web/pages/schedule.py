@@ -10,12 +10,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from irpatrol.errors import InputError, NotFound, ParameterError
+from irpatrol.errors import InputError
 from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Plan
-from irpatrol.reports.missions import MISSION_FORMATS, CrewDayQuery, mission_download
+from irpatrol.reports.missions import CrewDayQuery, mission_download
 from irpatrol.scheduling.service import Plan as PlanResult
-from irpatrol.scheduling.service import plan_from_dict
+from irpatrol.scheduling.service import load_plan, plan_from_dict
 from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.render import page
 
@@ -64,11 +64,7 @@ def missions(
 ) -> Response:
     """One crew day's mission files: a zip of WPML KMZ (one per sortie), KML, GeoJSON or iCalendar
     (the formats of :data:`irpatrol.reports.missions.MISSION_FORMATS`)."""
-    if format not in MISSION_FORMATS:
-        raise ParameterError(f"format {format!r}: choose one of {', '.join(MISSION_FORMATS)}")
-    _row, plan = _plan(session, plan_id)
-    if plan is None:
-        raise NotFound(f"no plan {plan_id}")
+    plan = load_plan(session, plan_id)
     f = mission_download(format, CrewDayQuery(plan, crew, _day(day), source=f"plan {plan_id}"))
     return _file(f.data, f.media_type, f.name)
 
