@@ -96,12 +96,6 @@ between a part and the next (an arrester and its pin insulator 0.25 m apart) is 
 MAX_SPACING_LENGTHS = 4.0
 """Farthest neighbour in a row, in body lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
 lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7)."""
-TWIN_LENGTH = 0.2
-"""Largest difference of the lengths of two bodies that form a row on their own, as a share of the
-longer (stricter than :data:`ALIKE_LENGTH`: nothing but the two says they are the same part)."""
-TWIN_FLANK_K = 0.5
-"""Least difference (K) of both of two such bodies from their surroundings (ten NETDs): both
-clearly outlined."""
 WHOLE_BODY_SHARE = 0.5
 """Share of ΔT by which the warm body's lower quartile must exceed its peers' too: the whole body is
 warm (voltage heating), not a spot on it (a connection, current heating)."""
@@ -224,7 +218,7 @@ def _alike(p: Body, q: Body) -> bool:
 
 @dataclass(frozen=True)
 class BodyRow:
-    """A row of alike bodies: the warm one, its one or two peers (the coolest first), ΔT (K)."""
+    """A row of three alike bodies: the warm one, its two peers (the cooler first), ΔT (K)."""
 
     hot: Body
     peers: tuple[Body, ...]
@@ -237,7 +231,8 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     :data:`COMPARATIVE_UNCERTAINTY_K`) and whose warmest is warm all over (:data:`WHOLE_BODY_SHARE`);
     per warm body the row whose peers agree best. A body alike to more than two others (radiator fins,
     a window grid, a fence) belongs to a bank, not to a three-phase row, and is left out with them.
-    Two twins (:func:`_twin`) form a row when no third is seen (its phase reads like the background)."""
+    Two alike bodies without a third are no row: on the shared real frames (none of an arrester or a
+    bushing) such pairs were façade and vehicle details 1–5 K apart."""
     best: dict[int, tuple[float, BodyRow]] = {}
     nbrs: dict[int, list[int]] = {i: [] for i in range(len(bodies))}
     for i, j in combinations(range(len(bodies)), 2):
@@ -250,29 +245,16 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
         for i, k in combinations(around, 2):
             if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
                 _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
-    in_three = {id(r.hot) for _, r in best.values()}
-    for m, around in nbrs.items():  # pairs: a third phase hidden (against a background that reads alike)
-        for i in around:
-            if id(bodies[m]) not in in_three and id(bodies[i]) not in in_three and _twin(bodies[m], bodies[i]):
-                _consider(best, (bodies[m], bodies[i]), min_delta_k)
     return [r for _, r in best.values()]
 
 
-def _twin(p: Body, q: Body) -> bool:
-    """Whether two alike bodies are alike enough to stand for a row on their own (the third phase
-    unseen): lengths within :data:`TWIN_LENGTH`, widths within 1.5 px, both standing off their
-    surroundings by :data:`TWIN_FLANK_K`."""
-    return (abs(p.length_px - q.length_px) <= TWIN_LENGTH * max(p.length_px, q.length_px)
-            and abs(p.width_px - q.width_px) <= 1.5 and min(p.flank_k, q.flank_k) >= TWIN_FLANK_K)
-
-
 def _consider(best: dict[int, tuple[float, BodyRow]], bodies: tuple[Body, ...], min_delta_k: float) -> None:
-    """Keep the row of ``bodies`` (three, or two alike twins) in ``best`` (per warm body, the row
-    whose peers agree best, three before two) when it passes the tests of :func:`body_rows`."""
+    """Keep the row of three ``bodies`` in ``best`` (per warm body, the row whose peers agree best)
+    when it passes the tests of :func:`body_rows`."""
     row = sorted(bodies, key=lambda b: b.reading_c)
     cool, hot = row[0], row[-1]
     delta = hot.reading_c - cool.reading_c
-    disagree = row[-2].reading_c - cool.reading_c if len(row) == 3 else COMPARATIVE_UNCERTAINTY_K
+    disagree = row[-2].reading_c - cool.reading_c
     if delta < min_delta_k or disagree > COMPARATIVE_UNCERTAINTY_K:
         return
     if hot.low_c - max(b.low_c for b in row[:-1]) < WHOLE_BODY_SHARE * delta:
