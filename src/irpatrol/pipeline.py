@@ -246,7 +246,7 @@ def _voltage_heating(standard: str, device: str) -> bool:
     standard or device (``diagnose`` reports those)."""
     try:
         return any(r.heating == "voltage" for r in load_ruleset(standard).rows_for(device))
-    except Exception:  # noqa: BLE001 - the diagnosis raises the proper error for unknown names
+    except Exception:  # the diagnosis raises the proper error for unknown names
         return False
 
 

@@ -105,7 +105,8 @@ warm (voltage heating), not a spot on it (a connection, current heating)."""
 class Body:
     """One candidate body: centre (x, y px, frame coordinates), axis (° from vertical), interior
     length and width (px), reading (°C, :data:`READING_PERCENTILE`), lower quartile and mean (°C),
-    interior pixel count, and its outline (4 corners, px) and bounding box (x, y, w, h px)."""
+    interior pixel count, the lesser of its differences from its two sides (K), its outline (4 corners,
+    px), bounding box (x, y, w, h px) and centre in the rotated frame (px)."""
 
     xy: tuple[float, float]
     axis_deg: float
@@ -167,8 +168,8 @@ def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATI
         keep = ((h >= MIN_LENGTH_PX) & (h <= max_len) & (h >= MIN_ELONGATION * w) & (a >= MIN_FILL * w * h)
                 & (x >= 3) & (y >= 1) & (x + w <= rw - 3) & (y + h <= rh - 1))
         keep[0] = False
-        out.append([b for i in np.flatnonzero(keep)
-                    if (b := _body(rot, labels, i, (int(x[i]), int(y[i]), int(w[i]), int(h[i])), angle, inv))])
+        boxes = [(int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i]))) for i in np.flatnonzero(keep)]
+        out.append([b for i, box in boxes if (b := _body(rot, labels, i, box, angle, inv))])
     return out
 
 
@@ -197,7 +198,8 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     bbox = (int(lo[0]), int(lo[1]), int(top[0] - lo[0] + 1), int(top[1] - lo[1] + 1))
     area = int(mask.sum())
     return Body((fx, fy), angle, float(hi), area / hi, reading, float(np.percentile(vals, 25.0)),
-                float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox, (cx, cy))
+                float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
+                (cx, cy))
 
 
 def _alike(p: Body, q: Body) -> bool:
@@ -212,8 +214,8 @@ def _alike(p: Body, q: Body) -> bool:
     dx = abs(p.rot_xy[0] - q.rot_xy[0])
     dy = abs(p.rot_xy[1] - q.rot_xy[1])
     length = max(p.length_px, q.length_px)
-    return (dx >= MIN_SPACING_WIDTHS * max(p.width_px, q.width_px) + 2.0 and dx <= MAX_SPACING_LENGTHS * length
-            and dy <= 0.58 * dx and dy <= 0.5 * length)
+    widths = MIN_SPACING_WIDTHS * max(p.width_px, q.width_px) + 2.0
+    return widths <= dx <= MAX_SPACING_LENGTHS * length and dy <= 0.58 * dx and dy <= 0.5 * length
 
 
 @dataclass(frozen=True)
@@ -270,10 +272,10 @@ def _hotspot(row: BodyRow, t0_c: float, t0_source: str, conditions: Conditions,
     t1, t2 = hot.reading_c, cool.reading_c
     rise = t1 - t0_c
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
-    area = int(round((hot.width_px + 2.0) * (hot.length_px + 2.0)))
+    area = round((hot.width_px + 2.0) * (hot.length_px + 2.0))
     small = hot.width_px + 2.0 < SPOT_PX if sizes is not None else area < MIN_TARGET_PX
     flags = (("small-target",) if small else ()) + tuple(validity_flags(conditions, hot_c=t1, ambient_c=t0_c))
-    x, y = int(round(hot.xy[0])), int(round(hot.xy[1]))
+    x, y = round(hot.xy[0]), round(hot.xy[1])
     return Hotspot(
         bbox=hot.bbox, contour=hot.corners, area_px=area, t_max_c=t1, max_xy=(x, y), t_mean_c=hot.mean_c,
         t2_c=t2, t2_source="similar-component", t2_bbox=cool.bbox, t0_c=t0_c, t0_source=t0_source,
