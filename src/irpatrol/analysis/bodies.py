@@ -66,7 +66,7 @@ FLAT_K_PER_PX = 0.08
 after the smoothing, below an outline of ≥ 0.3 K through the optics blur (σ 0.7 px: a step of C K
 has a peak gradient ≈ 0.57·C per px), so the blurred outline and the shed edges are left out of the
 interior. Project choice, measured on generated frames (docs/physics.md §2, §6)."""
-MIN_LENGTH_PX = 8
+MIN_LENGTH_PX = 5
 """Shortest interior (px along the axis) of a body: a 0.28 m arrester is 14 px long at 15 m with
 1.3 mrad pixels (docs/physics.md §7); shorter interiors are specks of the ground texture."""
 MAX_LENGTH_SHARE = 0.3
@@ -77,10 +77,10 @@ MIN_ELONGATION = 2.0
 porcelain 5 times; the interior is narrower than the body by its blurred outline)."""
 MIN_FILL = 0.6
 """Least share of its bounding box a body's interior fills (a bar, not a ragged patch)."""
-FLANK_K = 0.3
+FLANK_K = 0.2
 """Least difference (K) between a body's interior and its surroundings on both sides across the
 axis, both of the same sign (the body is a plateau or a trough, not a step or a ramp of the ground):
-six NETDs. Project choice."""
+four NETDs. Project choice."""
 READING_PERCENTILE = 75.0
 """Percentile of the interior pixels that is a body's reading: robust to the few mixed pixels left
 at the outline and the sheds, and on the warm side because an arrester's upper part runs warmer
@@ -182,9 +182,12 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     vals = rot[yi: yi + hi, xi: xi + wi][mask]
     if not np.isfinite(vals).all():
         return None
+    left, right = _flank(rot, xi - 3, yi, yi + hi), _flank(rot, xi + wi + 2, yi, yi + hi)
+    lo_v, hi_v = float(vals.min()), float(vals.max())  # a bound of the test below, cheap: most fail here
+    if not (min(left, right) - lo_v >= FLANK_K or hi_v - max(left, right) >= FLANK_K):
+        return None
     reading = float(np.percentile(vals, READING_PERCENTILE))
-    dl = _flank(rot, xi - 3, yi, yi + hi) - reading
-    dr = _flank(rot, xi + wi + 2, yi, yi + hi) - reading
+    dl, dr = left - reading, right - reading
     if not (np.isfinite(dl) and np.isfinite(dr)) or dl * dr <= 0 or min(abs(dl), abs(dr)) < FLANK_K:
         return None
     ys, xs = np.nonzero(mask)
