@@ -93,9 +93,10 @@ MIN_SPACING_WIDTHS = 4.0
 """Nearest neighbour in a row, in interior widths (+ 2 px for the outline): phases stand 0.3–0.7 m
 apart, 5–8 body widths of a 0.06–0.09 m body (docs/physics.md §7); a strip of warm background
 between a part and the next (an arrester and its pin insulator 0.25 m apart) is no phase."""
-MAX_SPACING_LENGTHS = 4.0
-"""Farthest neighbour in a row, in body lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
-lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7)."""
+MAX_SPACING_LENGTHS = 5.0
+"""Farthest neighbour in a row, in interior lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
+lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7), and the interior is a half to
+two thirds of a body's length once the caps, the blurred ends and the sheds are left out."""
 WHOLE_BODY_SHARE = 0.5
 """Share of ΔT by which the warm body's lower quartile must exceed its peers' too: the whole body is
 warm (voltage heating), not a spot on it (a connection, current heating)."""
