@@ -110,3 +110,17 @@ def test_generated_healthy_arrester_and_transformer_frames_give_no_whole_body_de
         assert not truth.defect
         found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
         assert found == []
+
+
+def test_heating_choice_decides_whether_bodies_are_read():
+    """A kind with both tables: the whole-body reading by its pattern, or when the analyst says
+    voltage; not when the analyst says current (never both tables at once, issue 10 item 5)."""
+    img = _frame((0.0, 2.5, 0.0))
+
+    def bodies(**kw):
+        ex = examine(img, device="transformer-bushing", ambient_c=AMBIENT_C, ambient_source="patrol", **kw)
+        return [f for f in ex.hotspots if f.hotspot.accuracy_k is not None]
+
+    assert [f.grade for f in bodies()] == ["serious"]
+    assert [f.grade for f in bodies(heating="voltage")] == ["serious"]
+    assert bodies(heating="current") == []
