@@ -68,7 +68,9 @@ has a peak gradient ≈ 0.57·C per px), so the blurred outline and the shed edg
 interior. Project choice, measured on generated frames (docs/physics.md §2, §6)."""
 MIN_LENGTH_PX = 5
 """Shortest interior (px along the axis) of a body: a 0.28 m arrester is 14 px long at 15 m with
-1.3 mrad pixels (docs/physics.md §7); shorter interiors are specks of the ground texture."""
+1.3 mrad pixels (docs/physics.md §7), of which the cap, the crossarm's blurred edge and the sheds
+leave 5–7 px of interior. Shorter pieces are not bodies (the row tests weed out the ground texture's
+specks)."""
 MAX_LENGTH_SHARE = 0.3
 """Longest interior as a share of the frame's smaller side: a body is a part, not a pole or a
 conductor crossing the frame."""
