@@ -14,11 +14,12 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
+from irpatrol.analysis.bodies import find_body_hotspots, with_bodies
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.analysis.phases import in_row
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
-from irpatrol.diagnosis import Diagnosis, diagnose
+from irpatrol.diagnosis import Diagnosis, diagnose, load_ruleset
 from irpatrol.errors import ParameterError
 from irpatrol.radiometry import Thermogram
 from irpatrol.radiometry.validity import calibrated_range_c
@@ -174,6 +175,11 @@ def examine(
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
+    if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
+        t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
+            background(celsius).ambient_c, "background-median")
+        hotspots = with_bodies(hotspots, find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1],
+                                                            conditions=conditions, ifov_mrad=ifov_mrad))
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy,
                                      off_line=aerial and reference_bbox is None and not h.on_structure))
                 for h in hotspots]
@@ -237,6 +243,16 @@ def _aerial(conditions: Conditions) -> bool:
     return d is None or d <= 0 or d >= CLOSE_RANGE_M
 
 
+def _voltage_heating(standard: str, device: str) -> bool:
+    """Whether ``standard`` grades ``device`` by voltage-heating rows (DL/T 664-2016 Table I.1), so
+    its whole-body reading is looked for (:mod:`irpatrol.analysis.bodies`); False for an unknown
+    standard or device (``diagnose`` reports those)."""
+    try:
+        return any(r.heating == "voltage" for r in load_ruleset(standard).rows_for(device))
+    except Exception:  # the diagnosis raises the proper error for unknown names
+        return False
+
+
 def check_names(standard: str, device: str) -> None:
     """Raise the diagnosis error for an unknown standard or device (a grading of nominal values)."""
     diagnose(standard, device, hot_c=20.0, ref_c=20.0, ambient_c=20.0, conditions=Conditions())
@@ -269,6 +285,8 @@ with no fault (docs/physics.md §1, §6)."""
 
 def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, heating: str | None,
               accuracy: tuple[float, float], off_line: bool = False) -> Diagnosis:
+    if h.accuracy_k is not None:  # a like-for-like comparison within the frame (analysis.bodies)
+        accuracy = (h.accuracy_k, 0.0)
     if h.t2_source == "same-conductor" and h.t2_c is not None:
         deficit = max(0.0, h.t0_c - h.t2_c)
         accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])

@@ -125,6 +125,9 @@ class Hotspot:
     ``on_structure`` whether the region is confirmed as a part of the line, see :func:`on_structure`.
     ``reference_margin_k`` (K) is added to the camera's accuracy when grading against this T2: how much
     a reference of this kind may differ from the healthy part with no fault (0 for a confirmed one).
+    ``accuracy_k`` (K), when set, replaces the camera's stated accuracy for this ΔT: a like-for-like
+    comparison of alike bodies within one frame, where the camera's absolute offset cancels
+    (:data:`irpatrol.analysis.bodies.COMPARATIVE_UNCERTAINTY_K`); None: the camera's accuracy.
     """
 
     bbox: BBox
@@ -148,6 +151,7 @@ class Hotspot:
     pattern: str = "local"
     on_structure: bool = True
     reference_margin_k: float = 0.0
+    accuracy_k: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists for tuples and the contour, temperatures rounded to 0.001)."""

@@ -1,0 +1,324 @@
+"""Whole-body readings of voltage-heating equipment: the warmest of a row of alike insulating bodies
+(arrester housings, transformer bushings) against the coolest of its peers (pure, numpy/OpenCV).
+
+Voltage heating (dielectric loss, leakage current) warms a metal-oxide arrester or a bushing **as a
+whole**, by fractions of a kelvin to a few kelvin, with no sharp peak (DL/T 664-2016 Annex I,
+thermal-pattern column; ../shared/domain/standards.md §1.6; docs/physics.md §4). The criterion is ΔT
+against **the same part of a normal phase** (DL/T 664-2016 §8 relative method, Table I.1: ≥ 0.5 K
+for 10 kV arresters, ≥ 2 K for HV bushings → serious). The compact-maximum readers
+(:mod:`irpatrol.analysis.joints`) do not see such a body, and the camera's absolute accuracy
+(±2 K) would hide the difference anyway. This reader:
+
+1. finds candidate **bodies**: elongated, near-uniform regions bounded by an outline that stands
+   off its surroundings on both sides (a plateau or a trough across the body's axis). The frame is
+   read at :data:`ORIENTATIONS_DEG` (rotated so the axis is vertical), smoothed along the axis over
+   :data:`AXIS_SMOOTH_PX` so the sheds (thin rings reflecting the sky on top and the ground below)
+   do not cut the body, and the interior is the connected set of pixels whose gradient stays below
+   :data:`FLAT_K_PER_PX`: the blurred outline (optics PSF, docs/physics.md §6) and the shed edges
+   are left out, so each body is measured on its interior only;
+2. groups bodies into **rows of three alike bodies** (the phases): similar length and width, the
+   same axis direction, side by side across their axes, in a row with equal spacing
+   (:func:`irpatrol.analysis.phases.in_row`);
+3. reads each body by a robust statistic of its interior (:data:`READING_PERCENTILE`); T1 is the
+   warmest body's reading, T2 the coolest peer's (``t2_source = "similar-component"``). The two
+   peers must agree within :data:`COMPARATIVE_UNCERTAINTY_K` (healthy phases read alike), and the
+   warm body must be warm all over (its lower quartile above the peers' by half of ΔT), the
+   ``whole-body`` pattern of voltage heating, not a local spot.
+
+For such a like-for-like comparison within one frame (same material, same distance, same reflected
+surroundings) the camera's absolute offset cancels; what is left is the sensor noise (NETD) and its
+non-uniformity, so these hotspots carry ``accuracy_k = COMPARATIVE_UNCERTAINTY_K`` in place of the
+camera's stated ±2 K or 2 % (``irpatrol.pipeline._diagnose``). The result is "suspected serious,
+confirm by ground or electrical test" (standards.md §1.6): the grade's advice names the follow-up
+test of the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import cv2
+import numpy as np
+
+from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.phases import in_row
+from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
+
+COMPARATIVE_UNCERTAINTY_K = 0.3
+"""Uncertainty (K) of a like-for-like difference within one frame, used as the accuracy of a
+whole-body hotspot in place of the camera's stated ±2 K or 2 %: "only comparative ΔT within one
+frame is meaningful" for voltage heating (../shared/domain/standards.md §1.6); the absolute offset
+of the camera is common to both bodies (same material, distance and reflected surroundings) and
+cancels, leaving the NETD (≤ 50 mK, DJI M30T / H20T data sheets, standards.md §5; docs/physics.md
+§6) and the detector's non-uniformity over a frame (a few tenths of a kelvin). Six NETDs: project
+choice, below the smallest Table I.1 criterion (0.5 K, arresters)."""
+ORIENTATIONS_DEG = (0.0,)
+"""Body axes looked at (° from the image vertical): arresters and bushings stand upright on the
+crossarm or the tank lid and a drone's gimbal keeps the horizon level, so they appear within a few
+degrees of vertical, more at the frame's edges in an oblique view; the fill test takes each axis
+within about ±8° of these. Bodies lying flat are not looked for. Project choice."""
+AXIS_SMOOTH_PX = 5
+"""Length (px) of the box smoothing along the body's axis before the gradient is taken: a shed is
+1–2 px thick at 5–15 m (12–15 mm, docs/physics.md §7), so its sky-and-ground reflection averages out."""
+FLAT_K_PER_PX = 0.08
+"""Largest gradient (K/px) inside a body's interior: twice the gradient noise of a 50 mK NETD core
+after the smoothing, below an outline of ≥ 0.3 K through the optics blur (σ 0.7 px: a step of C K
+has a peak gradient ≈ 0.57·C per px), so the blurred outline and the shed edges are left out of the
+interior. Project choice, measured on generated frames (docs/physics.md §2, §6)."""
+MIN_LENGTH_PX = 5
+"""Shortest interior (px along the axis) of a body: a 0.28 m arrester is 14 px long at 15 m with
+1.3 mrad pixels (docs/physics.md §7), of which the cap, the crossarm's blurred edge and the sheds
+leave 5–7 px of interior. Shorter pieces are not bodies (the row tests weed out the ground texture's
+specks)."""
+MAX_LENGTH_SHARE = 0.3
+"""Longest interior as a share of the frame's smaller side: a body is a part, not a pole or a
+conductor crossing the frame."""
+MIN_ELONGATION = 2.0
+"""Least length / width of a body's interior (an arrester is 3 times as long as wide, a bushing's
+porcelain 5 times; the interior is narrower than the body by its blurred outline)."""
+MIN_FILL = 0.6
+"""Least share of its bounding box a body's interior fills (a bar, not a ragged patch)."""
+FLANK_K = 0.2
+"""Least difference (K) between a body's interior and its surroundings on both sides across the
+axis, both of the same sign (the body is a plateau or a trough, not a step or a ramp of the ground):
+four NETDs. Project choice."""
+READING_PERCENTILE = 75.0
+"""Percentile of the interior pixels that is a body's reading: robust to the few mixed pixels left
+at the outline and the sheds, and on the warm side because an arrester's upper part runs warmer
+(DL/T 664-2016 Table I.1 pattern column)."""
+ALIKE_LENGTH = 0.3
+"""Largest difference of two alike bodies' interior lengths, as a share of the longer."""
+ALIKE_WIDTH_PX = 2.0
+"""Largest difference (px) of two alike bodies' interior widths (or 35 % of the wider)."""
+MIN_SPACING_WIDTHS = 4.0
+"""Nearest neighbour in a row, in interior widths (+ 2 px for the outline): phases stand 0.3–0.7 m
+apart, 5–8 body widths of a 0.06–0.09 m body (docs/physics.md §7); a strip of warm background
+between a part and the next (an arrester and its pin insulator 0.25 m apart) is no phase."""
+MAX_SPACING_LENGTHS = 5.0
+"""Farthest neighbour in a row, in interior lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
+lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7), and the interior is a half to
+two thirds of a body's length once the caps, the blurred ends and the sheds are left out."""
+WHOLE_BODY_SHARE = 0.5
+"""Share of ΔT by which the warm body's lower quartile must exceed its peers' too: the whole body is
+warm (voltage heating), not a spot on it (a connection, current heating)."""
+
+
+@dataclass(frozen=True)
+class Body:
+    """One candidate body: centre (x, y px, frame coordinates), axis (° from vertical), interior
+    length and width (px), reading (°C, :data:`READING_PERCENTILE`), lower quartile and mean (°C),
+    interior pixel count, the lesser of its differences from its two sides (K), its outline (4 corners,
+    px), bounding box (x, y, w, h px) and centre in the rotated frame (px)."""
+
+    xy: tuple[float, float]
+    axis_deg: float
+    length_px: float
+    width_px: float
+    reading_c: float
+    low_c: float
+    mean_c: float
+    interior_px: int
+    flank_k: float
+    corners: np.ndarray
+    bbox: tuple[int, int, int, int]
+    rot_xy: tuple[float, float]
+
+
+def _rotated(img: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` turned by ``angle_deg`` (a body at that axis becomes vertical) on a canvas holding all
+    of it (outside: NaN), and the 2×3 matrix mapping frame to rotated coordinates."""
+    h, w = img.shape
+    if angle_deg == 0.0:
+        return img, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), -angle_deg, 1.0)
+    c, s = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(np.ceil(h * s + w * c)), int(np.ceil(h * c + w * s))
+    m[0, 2] += nw / 2.0 - w / 2.0
+    m[1, 2] += nh / 2.0 - h / 2.0
+    out = cv2.warpAffine(img, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=float("nan"))
+    return out, m
+
+
+def _flank(rot: np.ndarray, x: int, y0: int, y1: int) -> float:
+    """Median reading (°C) of column ``x`` over rows y0..y1 of the rotated frame (NaN off it)."""
+    if x < 0 or x >= rot.shape[1]:
+        return float("nan")
+    col = rot[y0:y1, x]
+    col = col[np.isfinite(col)]
+    return float(np.median(col)) if col.size else float("nan")
+
+
+def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATIONS_DEG,
+                ) -> list[list[Body]]:
+    """Candidate bodies of ``celsius`` (°C), one list per orientation of ``orientations`` (° from the
+    image vertical): elongated near-uniform interiors that stand off their surroundings on both
+    sides across the axis (see the module notes and the constants for each test)."""
+    img = np.ascontiguousarray(celsius, dtype=np.float32)
+    max_len = MAX_LENGTH_SHARE * min(img.shape)
+    out: list[list[Body]] = []
+    for angle in orientations:
+        rot, m = _rotated(img, angle)
+        inv = cv2.invertAffineTransform(m)
+        smooth = cv2.blur(rot, (1, AXIS_SMOOTH_PX))
+        gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+        flat = (np.hypot(gx, gy) < 8.0 * FLAT_K_PER_PX).astype(np.uint8)  # Sobel gain 8
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(flat, connectivity=4)
+        x, y, w, h, a = (stats[:, k] for k in range(5))
+        rh, rw = rot.shape
+        keep = ((h >= MIN_LENGTH_PX) & (h <= max_len) & (h >= MIN_ELONGATION * w) & (a >= MIN_FILL * w * h)
+                & (x >= 3) & (y >= 1) & (x + w <= rw - 3) & (y + h <= rh - 1))
+        keep[0] = False
+        boxes = [(int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i]))) for i in np.flatnonzero(keep)]
+        out.append([b for i, box in boxes if (b := _body(rot, labels, i, box, angle, inv))])
+    return out
+
+
+def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int, int], angle: float,
+          inv: np.ndarray) -> Body | None:
+    """The body of component ``i`` (interior box ``box`` in the rotated frame), None when it does not
+    stand off its surroundings on both sides in the same direction by :data:`FLANK_K`."""
+    xi, yi, wi, hi = box
+    mask = labels[yi: yi + hi, xi: xi + wi] == i
+    vals = rot[yi: yi + hi, xi: xi + wi][mask]
+    if not np.isfinite(vals).all():
+        return None
+    left, right = _flank(rot, xi - 3, yi, yi + hi), _flank(rot, xi + wi + 2, yi, yi + hi)
+    lo_v, hi_v = float(vals.min()), float(vals.max())  # a bound of the test below, cheap: most fail here
+    if not (min(left, right) - lo_v >= FLANK_K or hi_v - max(left, right) >= FLANK_K):
+        return None
+    reading = float(np.percentile(vals, READING_PERCENTILE))
+    dl, dr = left - reading, right - reading
+    if not (np.isfinite(dl) and np.isfinite(dr)) or dl * dr <= 0 or min(abs(dl), abs(dr)) < FLANK_K:
+        return None
+    ys, xs = np.nonzero(mask)
+    cx, cy = xi + float(xs.mean()), yi + float(ys.mean())
+    outline = np.array([[xi - 1.5, yi - 1.5], [xi + wi + 0.5, yi - 1.5], [xi + wi + 0.5, yi + hi + 0.5],
+                        [xi - 1.5, yi + hi + 0.5]])
+    corners = outline @ inv[:, :2].T + inv[:, 2]
+    fx, fy = (np.array([cx, cy]) @ inv[:, :2].T + inv[:, 2]).tolist()
+    lo = np.floor(corners.min(axis=0)).astype(int)
+    top = np.ceil(corners.max(axis=0)).astype(int)
+    bbox = (int(lo[0]), int(lo[1]), int(top[0] - lo[0] + 1), int(top[1] - lo[1] + 1))
+    area = int(mask.sum())
+    return Body((fx, fy), angle, float(hi), area / hi, reading, float(np.percentile(vals, 25.0)),
+                float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
+                (cx, cy))
+
+
+def _alike(p: Body, q: Body) -> bool:
+    """Whether two bodies of one orientation may be the same part on two phases: alike in length and
+    width, side by side across their axes (the row ≤ 30° off the perpendicular to the axis, offset
+    along the axis under half a length), apart by :data:`MIN_SPACING_WIDTHS` widths and at most
+    :data:`MAX_SPACING_LENGTHS` lengths."""
+    if abs(p.length_px - q.length_px) > ALIKE_LENGTH * max(p.length_px, q.length_px):
+        return False
+    if abs(p.width_px - q.width_px) > max(ALIKE_WIDTH_PX, 0.35 * max(p.width_px, q.width_px)):
+        return False
+    dx = abs(p.rot_xy[0] - q.rot_xy[0])
+    dy = abs(p.rot_xy[1] - q.rot_xy[1])
+    length = max(p.length_px, q.length_px)
+    widths = MIN_SPACING_WIDTHS * max(p.width_px, q.width_px) + 2.0
+    return widths <= dx <= MAX_SPACING_LENGTHS * length and dy <= 0.58 * dx and dy <= 0.5 * length
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """A row of three alike bodies: the warm one, its two peers (the cooler first), ΔT (K)."""
+
+    hot: Body
+    peers: tuple[Body, ...]
+    delta_k: float
+
+
+def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[BodyRow]:
+    """The rows of three alike bodies among ``bodies`` (one orientation) whose warmest stands at least
+    ``min_delta_k`` (K) above the coolest, whose two cooler bodies read alike (within
+    :data:`COMPARATIVE_UNCERTAINTY_K`) and whose warmest is warm all over (:data:`WHOLE_BODY_SHARE`);
+    per warm body the row whose peers agree best. A body alike to more than two others (radiator fins,
+    a window grid, a fence) belongs to a bank, not to a three-phase row, and is left out with them.
+    Two alike bodies without a third are no row: on the shared real frames (none of an arrester or a
+    bushing) such pairs were façade and vehicle details 1–5 K apart."""
+    best: dict[int, tuple[float, BodyRow]] = {}
+    nbrs: dict[int, list[int]] = {i: [] for i in range(len(bodies))}
+    for i, j in combinations(range(len(bodies)), 2):
+        if _alike(bodies[i], bodies[j]):
+            nbrs[i].append(j)
+            nbrs[j].append(i)
+    bank = {i for i, around in nbrs.items() if len(around) > 2}
+    nbrs = {i: [j for j in around if j not in bank] for i, around in nbrs.items() if i not in bank}
+    for m, around in nbrs.items():  # m the middle body, alike to both outer ones
+        for i, k in combinations(around, 2):
+            if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
+                _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
+    return [r for _, r in best.values()]
+
+
+def _consider(best: dict[int, tuple[float, BodyRow]], bodies: tuple[Body, ...], min_delta_k: float) -> None:
+    """Keep the row of three ``bodies`` in ``best`` (per warm body, the row whose peers agree best)
+    when it passes the tests of :func:`body_rows`."""
+    row = sorted(bodies, key=lambda b: b.reading_c)
+    cool, hot = row[0], row[-1]
+    delta = hot.reading_c - cool.reading_c
+    disagree = row[-2].reading_c - cool.reading_c
+    if delta < min_delta_k or disagree > COMPARATIVE_UNCERTAINTY_K:
+        return
+    if hot.low_c - max(b.low_c for b in row[:-1]) < WHOLE_BODY_SHARE * delta:
+        return
+    key = id(hot)
+    if key not in best or disagree < best[key][0]:
+        best[key] = (disagree, BodyRow(hot, tuple(row[:-1]), delta))
+
+
+def _hotspot(row: BodyRow, t0_c: float, t0_source: str, conditions: Conditions,
+             ifov_mrad: float | None) -> Hotspot:
+    hot, cool = row.hot, row.peers[0]
+    t1, t2 = hot.reading_c, cool.reading_c
+    rise = t1 - t0_c
+    sizes = trusted_target(conditions.distance_m, ifov_mrad)
+    area = round((hot.width_px + 2.0) * (hot.length_px + 2.0))
+    small = hot.width_px + 2.0 < SPOT_PX if sizes is not None else area < MIN_TARGET_PX
+    flags = (("small-target",) if small else ()) + tuple(validity_flags(conditions, hot_c=t1, ambient_c=t0_c))
+    x, y = round(hot.xy[0]), round(hot.xy[1])
+    return Hotspot(
+        bbox=hot.bbox, contour=hot.corners, area_px=area, t_max_c=t1, max_xy=(x, y), t_mean_c=hot.mean_c,
+        t2_c=t2, t2_source="similar-component", t2_bbox=cool.bbox, t0_c=t0_c, t0_source=t0_source,
+        delta_t_k=t1 - t2, rise_k=rise, delta_pct=None if rise <= 0 else 100.0 * (t1 - t2) / rise,
+        peer_bboxes=tuple(p.bbox for p in row.peers), flags=flags,
+        pixel_size_m=None if sizes is None else sizes[0], min_target_m=None if sizes is None else sizes[1],
+        pattern="whole-body", on_structure=True, accuracy_k=COMPARATIVE_UNCERTAINTY_K)
+
+
+def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
+
+
+def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, conditions: Conditions,
+                       ifov_mrad: float | None = None, min_delta_k: float = MIN_DELTA_K) -> list[Hotspot]:
+    """Whole-body hotspots of ``celsius`` (°C): per row of three alike bodies (:func:`body_rows`) the
+    warm body, T1 its reading, T2 the coolest peer's (the same part of a normal phase, DL/T 664-2016
+    §8 relative method, Table I.1), T0 from the caller; ``pattern = "whole-body"``,
+    ``accuracy_k = COMPARATIVE_UNCERTAINTY_K``. Hottest first, one per place (a body seen at two
+    orientations counts once)."""
+    found: list[Hotspot] = []
+    for bodies in find_bodies(celsius):
+        for row in body_rows(bodies, min_delta_k):
+            h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
+            if not any(_inside(h.max_xy, f.bbox) or _inside(f.max_xy, h.bbox) for f in found):
+                found.append(h)
+    return sorted(found, key=lambda h: -h.t_max_c)
+
+
+def with_bodies(hotspots: list[Hotspot], bodies: list[Hotspot]) -> list[Hotspot]:
+    """``hotspots`` with the whole-body hotspots ``bodies`` added; a body's reading replaces the other
+    readings at the same place (its centre inside theirs or theirs inside it): for voltage-heating
+    equipment the body compared with its alike peers is the reading DL/T 664 Table I.1 asks for.
+    Hottest first."""
+    if not bodies:
+        return hotspots
+    rest = [h for h in hotspots
+            if not any(_inside(h.max_xy, b.bbox) or _inside(b.max_xy, h.bbox) for b in bodies)]
+    return sorted([*rest, *bodies], key=lambda h: -h.t_max_c)

@@ -1,0 +1,126 @@
+"""Whole-body readings of voltage-heating equipment (irpatrol.analysis.bodies): a row of alike
+insulating bodies, T1 the warm body's interior reading, T2 the coolest alike peer's, graded by
+DL/T 664-2016 Table I.1 with the comparative uncertainty in place of the camera's ±2 K."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, find_bodies, find_body_hotspots
+from irpatrol.conditions import Conditions
+from irpatrol.pipeline import examine
+from irpatrol.simulate.scene import render
+
+AMBIENT_C = 20.0
+
+
+def _frame(excess_k: tuple[float, float, float] = (0.0, 0.0, 0.0), *, tank: bool = False,
+           bodies: bool = True, seed: int = 3) -> np.ndarray:
+    """A 640×512 aerial-like frame: textured ground 2 K above the air, three upright housings
+    (10 × 30 px, 60 px apart, 1 K below the ground) each warmed by ``excess_k``, optionally a
+    transformer tank (120 × 90 px, 8 K above the air) with fins; blurred (σ 0.7 px) with 50 mK noise
+    (docs/physics.md §2, §6)."""
+    rng = np.random.default_rng(seed)
+    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
+    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    if bodies:
+        img[250:256, 250:450] = AMBIENT_C - 2.0  # the crossarm they stand on
+        for k, e in enumerate(excess_k):
+            x = 280 + 60 * k
+            img[220:250, x: x + 10] = AMBIENT_C + 1.0 + e
+            img[216:220, x + 2: x + 8] = AMBIENT_C - 4.0  # cap and lead, bare metal reflecting the sky
+    if tank:
+        img[320:410, 260:380] = AMBIENT_C + 8.0
+        for x in range(265, 380, 12):  # radiator fins, a little cooler
+            img[330:405, x: x + 3] = AMBIENT_C + 6.5
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
+
+
+def _defects(ex):  # findings graded general or worse
+    return [f for f in ex.hotspots if f.diagnosis.grade_level >= 1]
+
+
+def test_one_warm_housing_of_three_is_serious_with_its_peer_as_t2():
+    img = _frame((0.0, 1.2, 0.0))
+    ex = examine(img, device="surge-arrester", ambient_c=AMBIENT_C, ambient_source="patrol")
+    found = [f for f in ex.hotspots if f.hotspot.pattern == "whole-body" and f.hotspot.accuracy_k is not None]
+    assert len(found) == 1
+    f = found[0]
+    x, y = f.hotspot.max_xy
+    assert 340 <= x < 350 and 220 <= y < 250
+    assert f.grade == "serious"
+    assert f.hotspot.t2_source == "similar-component" and f.hotspot.on_structure
+    assert f.hotspot.t2_c == pytest.approx(AMBIENT_C + 1.0, abs=0.2)
+    assert f.hotspot.delta_t_k == pytest.approx(1.2, abs=0.2)
+    assert f.diagnosis.accuracy_k == pytest.approx(COMPARATIVE_UNCERTAINTY_K)
+    assert _defects(ex) == [f]
+
+
+def test_same_difference_is_within_the_camera_accuracy_for_other_readers():
+    """The comparative uncertainty is the body reader's only: a kind without voltage-heating rows
+    gets no whole-body hotspot at all."""
+    img = _frame((0.0, 1.2, 0.0))
+    ex = examine(img, device="parallel-groove-clamp", ambient_c=AMBIENT_C, ambient_source="patrol")
+    assert not [f for f in ex.hotspots if f.hotspot.accuracy_k is not None]
+
+
+def test_three_alike_housings_give_no_defect():
+    img = _frame((0.0, 0.0, 0.0))
+    rows = [b for b in find_bodies(img)[0] if 220 <= b.xy[1] < 250]
+    assert len(rows) == 3  # the three housings are seen as bodies
+    assert body_rows(find_bodies(img)[0]) == []
+    ex = examine(img, device="surge-arrester", ambient_c=AMBIENT_C, ambient_source="patrol")
+    assert _defects(ex) == []
+
+
+def test_a_warm_tank_alone_is_no_defect():
+    img = _frame(tank=True, bodies=False)
+    assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
+    ex = examine(img, device="transformer-bushing", ambient_c=AMBIENT_C, ambient_source="patrol")
+    assert _defects(ex) == []
+
+
+def test_a_housing_warm_only_at_one_spot_is_not_whole_body():
+    """A spot on one housing (a connection, current heating) is not the whole-body pattern."""
+    img = _frame((0.0, 0.0, 0.0))
+    img[222:228, 342:348] += 2.0
+    assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
+
+
+@pytest.mark.parametrize("seed", [102, 137, 174])
+def test_generated_arrester_frame_hot_housing_found_and_serious(seed):
+    img, truth = render(seed, "arrester")
+    assert truth.defect and truth.t2_c is not None and truth.xy is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    at = [f for f in ex.hotspots
+          if f.hotspot.bbox[0] - 3 <= truth.xy[0] < f.hotspot.bbox[0] + f.hotspot.bbox[2] + 3
+          and f.hotspot.bbox[1] - 3 <= truth.xy[1] < f.hotspot.bbox[1] + f.hotspot.bbox[3] + 3]
+    assert at and at[0].grade == "serious"
+    assert at[0].hotspot.pattern == "whole-body"
+    assert abs(at[0].hotspot.t2_c - truth.t2_c) <= 0.5
+
+
+@pytest.mark.parametrize("seed", [104, 133, 157])
+def test_generated_healthy_arrester_and_transformer_frames_give_no_whole_body_defect(seed):
+    for scenario in ("arrester", "bushing-voltage"):
+        img, truth = render(seed, scenario)
+        assert not truth.defect
+        found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+        assert found == []
+
+
+def test_heating_choice_decides_whether_bodies_are_read():
+    """A kind with both tables: the whole-body reading by its pattern, or when the analyst says
+    voltage; not when the analyst says current (never both tables at once, issue 10 item 5)."""
+    img = _frame((0.0, 2.5, 0.0))
+
+    def bodies(**kw):
+        ex = examine(img, device="transformer-bushing", ambient_c=AMBIENT_C, ambient_source="patrol", **kw)
+        return [f for f in ex.hotspots if f.hotspot.accuracy_k is not None]
+
+    assert [f.grade for f in bodies()] == ["serious"]
+    assert [f.grade for f in bodies(heating="voltage")] == ["serious"]
+    assert bodies(heating="current") == []
