@@ -193,3 +193,20 @@ def test_a_row_whose_conductors_leave_one_way_is_a_phase_set(scenario: str, seed
     assert f.hotspot.t2_c is not None and abs(f.hotspot.t2_c - truth.t2_c) <= 0.5
     assert f.hotspot.t_max_c - f.hotspot.t2_c < 10.0  # within the old 2 + 8 K: it decided
     assert f.grade == "general"
+
+
+@pytest.mark.parametrize("seed", [105, 146])
+def test_a_phase_row_seen_at_a_shallow_angle_to_its_conductors_gives_t2(seed: int) -> None:
+    # a level oblique view: the crossarm and the conductors lie 19–27° apart in the frame
+    # (phases.ROW_ANGLE_DEG); the other phases' clamps are still the joint's T2
+    from irpatrol.simulate.scene import render
+
+    img, truth = render(seed, "hot-joint")
+    assert truth.t2_c is not None and truth.xy is not None
+    tx, ty = truth.xy
+    (j,) = [j for j in find_joints(img, truth.t0_c) if abs(j.xy[0] - tx) < 4 and abs(j.xy[1] - ty) < 4]
+    assert j.t2_source == "similar-component" and j.t2_c is not None
+    assert abs(j.t2_c - truth.t2_c) <= 0.5
+    far = max(j.peers_xy, key=lambda p: np.hypot(p[0] - j.xy[0], p[1] - j.xy[1]))
+    row_deg = np.degrees(np.arctan2(far[1] - j.xy[1], far[0] - j.xy[0]))
+    assert abs((row_deg - j.angle_deg + 90.0) % 180.0 - 90.0) < 30.0

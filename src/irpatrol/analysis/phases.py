@@ -30,11 +30,15 @@ ROW_K_PER_PX = 0.01
 rows compete: 100 px of span count as 1 K of difference. Project choice."""
 ROW_TOLERANCE = 0.2
 """Largest distance of the middle part from the line through the outer two, in spacings."""
-ROW_ANGLE_DEG = 30.0
-"""Least angle (°) between the row of phases and the conductors: the crossarm crosses the line at a
-right angle, and only a view nearly along the line foreshortens that below 30° in the frame; points
-further along a conductor (whose direction a wide part at the joint biases by 10–20°) are not a row
-of phases. Project choice."""
+ROW_ANGLE_DEG = 12.0
+"""Least angle (°) between the row of phases and the conductors in the frame. The crossarm crosses
+the line at a right angle, but a drone at crossarm height looks at the pole top nearly level: for
+a camera pitched p below the horizon and yawed y from the crossarm, the two directions project (for
+a pole top small against its distance) to (cos y, sin y·sin p) and (−sin y, cos y·sin p), which
+make 38° at p = 20°, y = 45° and 20° at p = 10°, y = 45°, closing towards 0° as the view levels.
+12° keeps the points further along a conductor (whose direction a wide part at the joint biases
+by up to 10°) out of the row while taking the rows of level oblique views. Project choice; the
+earlier 30° dropped such rows (their joints went unrated with no T2)."""
 ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PARALLEL_THETA_DEG = np.arange(-20.0, 20.1, 5.0)
