@@ -5,8 +5,8 @@ Frames: :func:`irpatrol.simulate.scene.render`, ``FRAMES_PER_SCENARIO`` per scen
 All methods get T0 = the truth ambient (as from the patrol's weather) and the scenario's device kind.
 
 * irpatrol: ``irpatrol.pipeline.examine`` as shipped (default ``detector="auto"``: on these aerial
-  frames the structure reading merged with the region reading's three-phase sets, docs/physics.md
-  §9; DL/T 664-2016 grading).
+  frames the structure reading whenever it confirms a line, else the region reading,
+  docs/physics.md §9; DL/T 664-2016 grading).
 * structure: ``examine(..., detector="structure")``: hot joints as compact maxima on the line
   structure (``irpatrol.analysis.joints``), T2 from the other phases in a row or the same conductor
   away from the joint, graded by the same rules.

@@ -17,8 +17,7 @@ from irpatrol.analysis.background import background, check_frame
 from irpatrol.analysis.bodies import find_body_hotspots, with_bodies
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
-from irpatrol.analysis.phases import in_row
-from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose, load_ruleset
 from irpatrol.errors import ParameterError
 from irpatrol.radiometry import Thermogram
@@ -130,10 +129,12 @@ def examine(
 
     detector:
         "auto" (default): for an aerial view (object distance unknown or at least
-        :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user reference region, when the
-        structure reading confirms any compact maximum on a line, its joints, each replaced by the
-        region reading's hotspot at the same place where that one has the better reference, and the
-        region reading's other hotspots as off the structure (:func:`_merged`); else the regions.
+        :data:`irpatrol.analysis.hotspots.CLOSE_RANGE_M`) without a user reference region, the
+        structure reading when it confirms any compact maximum on a line (only equipment is graded,
+        issue 10 item 3: warm regions off the line structure are not read at all); else the
+        regions. (Until December 2026 the region reading was merged in as well: on the scenario
+        benchmark it found no defect more, and its chance three-phase sets in sunlit clutter were
+        the false defects, docs/physics.md §9.)
         "structure": hot joints as the local excess over the line structure they sit on
         (:func:`irpatrol.analysis.joint_hotspots.find_joint_hotspots`: compact maxima on conductors,
         T2 from two other phases in a row that read alike or the same conductor away from the joint,
@@ -165,12 +166,8 @@ def examine(
             background(celsius).ambient_c, "background-median")
         joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
                                                 ifov_mrad=ifov_mrad, accuracy=accuracy)
-        if detector == "structure":
+        if detector == "structure" or confirmed:
             hotspots = joints
-        elif confirmed:
-            regions = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
-                                    conditions=conditions, ifov_mrad=ifov_mrad, accuracy=accuracy)
-            hotspots = _merged(celsius, joints, regions, accuracy)
     if hotspots is None:
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
@@ -197,44 +194,6 @@ def examine(
 
 DETECTORS = ("regions", "structure", "auto")
 """Hotspot readings :func:`examine` offers (see its ``detector`` parameter)."""
-
-
-def _inside(xy: tuple[int, int], bbox: BBox) -> bool:
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
-def _phase_set(celsius: np.ndarray, h: Hotspot, accuracy: tuple[float, float]) -> bool:
-    """Whether a region reading's hotspot has its three-phase set: T2 from two other parts
-    (``similar-component``, ``on_structure``) whose hottest readings agree within the camera's
-    accuracy — healthy phases carry the same load, so two that differ more are no healthy pair — and
-    that stand in a row with it as the phases of a crossarm do (:func:`irpatrol.analysis.phases.in_row`;
-    the rules of :func:`irpatrol.analysis.phases.phase_row`)."""
-    if not h.on_structure or h.t2_source != "similar-component" or len(h.peer_bboxes) < 2:
-        return False
-    boxes = [b for b in h.peer_bboxes[:2] if b[2] > 0 and b[3] > 0]
-    if len(boxes) < 2:
-        return False
-    peaks = [float(celsius[y: y + hh, x: x + w].max()) for x, y, w, hh in boxes]
-    centre = [(x + 0.5 * w, y + 0.5 * hh) for x, y, w, hh in (h.bbox, *boxes)]
-    return max(peaks) - min(peaks) <= accuracy_k(min(peaks), accuracy) and in_row(*centre)
-
-
-def _merged(celsius: np.ndarray, joints: list[Hotspot], regions: list[Hotspot],
-            accuracy: tuple[float, float]) -> list[Hotspot]:
-    """The ``auto`` reading of an aerial frame that shows line structure: the structure reading's
-    joints and the region reading's hotspots with their three-phase set (:func:`_phase_set`), the
-    latter in place of a joint at the same place that has no reference from the other phases
-    (the issue's order: the same part on another phase first); the region reading's other hotspots
-    stay, off the line structure (``on_structure`` False: no relative criterion applies, issue 10
-    item 3). Hottest first."""
-    sets = [r for r in regions if _phase_set(celsius, r, accuracy)]
-    out = [j if j.t2_source == "similar-component" else next((r for r in sets if _inside(j.max_xy, r.bbox)),
-                                                               j) for j in joints]
-    out += [r for r in sets if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
-    out += [dataclasses.replace(r, on_structure=False) for r in regions
-            if not any(_inside(r.max_xy, h.bbox) or _inside(h.max_xy, r.bbox) for h in out)]
-    return sorted(out, key=lambda h: -h.t_max_c)
 
 
 def _aerial(conditions: Conditions) -> bool:

@@ -79,6 +79,7 @@ def test_examine_takes_the_ifov_of_known_cameras_and_the_file_distance(samples: 
     assert ifov_of(thermogram) == 1.3
     assert ifov_of(read(samples / "flir_t640.jpg")) is None
     frame = _frame_with([(40, 40, 2, 40)])
-    ex = examine(frame, ambient_c=15.0, conditions=Conditions(distance_m=8.0), ifov_mrad=0.9)
+    ex = examine(frame, ambient_c=15.0, conditions=Conditions(distance_m=8.0), ifov_mrad=0.9,
+                 detector="regions")
     (line,) = [f.hotspot for f in ex.hotspots if f.hotspot.bbox == (40, 40, 2, 40)]
     assert line.min_target_m == pytest.approx(3 * 8.0 * 0.9e-3) and "small-target" in line.flags

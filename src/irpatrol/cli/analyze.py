@@ -111,6 +111,9 @@ def register(app: typer.Typer) -> None:
         heating: Annotated[str | None, typer.Option(
             help="current or voltage: the table for parts that have both (DL/T 664 H.1 or I.1); "
                  "default: from each hotspot's thermal pattern.")] = None,
+        detector: Annotated[str, typer.Option(
+            help="auto (aerial frames by their line structure, close-ups by warm regions), "
+                 "structure or regions.")] = "auto",
     ) -> None:
         """Find hotspots, choose T2 and T0, and grade each by the standard."""
         check_names(standard, device)
@@ -122,7 +125,8 @@ def register(app: typer.Typer) -> None:
             try:
                 thermogram = read(path)
                 ex = examine(thermogram, standard=standard, device=device, ambient_c=ambient,
-                             conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov, heating=heating)
+                             conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov, heating=heating,
+                             detector=detector)
                 png = annotate and _write_annotation(annotate, path, thermogram.celsius, ex, palette)
             except IrPatrolError as exc:
                 failed += 1
