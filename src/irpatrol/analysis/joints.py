@@ -119,18 +119,19 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
-    pool = [c for c in cands if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
-    pool_xy = np.array([(c[0], c[1]) for c in pool], dtype=np.float64).reshape(-1, 2)
-    off_lines = np.ones(len(pool), bool)
-    for radius in LINE_RADII_PX:
-        if len(pool):
-            off_lines &= ~lines_through(img, pool_xy, radius, border=border)[0]
+    in_pool = [i for i, c in enumerate(cands)
+               if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
+    pool = [cands[i] for i in in_pool]
+    off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     out = []
+    parallel: dict[float, list[tuple[int, int, float, float, int]]] = {}
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        par = off_own_line(img, j.xy, on_parallel_line(img, pool, j.angle_deg, border))
+        if j.angle_deg not in parallel:  # joints on the parallel phases share their direction
+            parallel[j.angle_deg] = on_parallel_line(img, pool, j.angle_deg, border)
+        par = off_own_line(img, j.xy, parallel[j.angle_deg])
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]

@@ -212,7 +212,7 @@ def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, in
     h, w = img.shape
     out = []
     across = np.array([-4.0, -3.0, 3.0, 4.0])
-    near = [(ox, oy) for ox in (-1, 0, 1) for oy in (-1, 0, 1)]
+    near = np.array([(ox, oy) for ox in (-1, 0, 1) for oy in (-1, 0, 1)], dtype=np.intp)
     for c in cands:
         dx, dy = c[0] - xy[0], c[1] - xy[1]
         dist = float(np.hypot(dx, dy))
@@ -226,8 +226,9 @@ def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, in
         sy = np.clip(np.rint(cy[:, None] + across[None, :] * ux).astype(np.intp), 0, h - 1)
         side = img[sy, sx]
         left, right = 0.5 * (side[:, 0] + side[:, 1]), 0.5 * (side[:, 2] + side[:, 3])
-        mid = np.stack([img[np.clip(np.rint(cy).astype(np.intp) + oy, 0, h - 1),
-                            np.clip(np.rint(cx).astype(np.intp) + ox, 0, w - 1)] for ox, oy in near])
+        my = np.clip(np.rint(cy).astype(np.intp)[None, :] + near[:, 1:2], 0, h - 1)
+        mx = np.clip(np.rint(cx).astype(np.intp)[None, :] + near[:, 0:1], 0, w - 1)
+        mid = img[my, mx]
         bright = np.minimum(mid.max(axis=0) - left, mid.max(axis=0) - right) >= LINE_CONTRAST_K
         dark = np.minimum(left - mid.min(axis=0), right - mid.min(axis=0)) >= LINE_CONTRAST_K
         if (bright | dark).mean() < SAME_LINE_SHARE:
