@@ -33,21 +33,25 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.phases import (
+    PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
     off_own_line,
-    on_parallel_line,
     parts_along,
     phase_peers,
     phase_row,
     separate,
 )
 from irpatrol.analysis.ridges import (
+    ANGLES,
     LINE_RADII_PX,
     MIN_EXCESS_K,
+    MIN_RIDGE_SAMPLES,
     RING_PX,
+    STEP_DEG,
+    best_line,
     compact_maxima,
     conductor_far,
-    lines_through,
+    line_scores,
     padded,
 )
 
@@ -70,6 +74,13 @@ the faulty one does (the ring excess also depends on what lies behind each part,
 Warm fixtures of a sunlit roof that stand out more than the "joint" are no phase set. A part that
 reads as warm as the joint (within the camera's accuracy) is a peer whatever its excess: it makes no
 defect of the joint, only a healthy reading of it. Project choice."""
+
+
+def _parallel_columns(angle_deg: float) -> np.ndarray:
+    """The line test's directions within :data:`irpatrol.analysis.phases.PARALLEL_THETA_DEG` of
+    ``angle_deg`` (a multiple of the test's step): a peer's own conductor parallel to the joint's."""
+    k = round(angle_deg / STEP_DEG)
+    return (k + np.rint(PARALLEL_THETA_DEG / STEP_DEG).astype(np.intp)) % ANGLES
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,15 +118,18 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     border = padded(img)
     xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
     r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
+    # the line test at every radius, every direction, for every candidate: the joints' own lines
+    # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
+    # ones are read from the same evidence
+    scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
     ok = np.zeros(len(cands), bool)
     ang = np.zeros(len(cands))
-    for radius in LINE_RADII_PX:  # a part's own size is not known: the smallest radius that shows a line
-        todo = ~ok
-        if not todo.any():
-            break
-        o, a = lines_through(img, xy[todo], radius, border=border)
-        idx = np.nonzero(todo)[0]
-        ok[idx], ang[idx] = o, a
+    for score, contrast in scores:
+        o, a = best_line(score, contrast)
+        new = o & ~ok
+        ok |= o
+        ang[new] = a[new]
+    line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
@@ -124,14 +138,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     out = []
-    parallel: dict[float, list[tuple[int, int, float, float, int]]] = {}
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        if j.angle_deg not in parallel:  # joints on the parallel phases share their direction
-            parallel[j.angle_deg] = on_parallel_line(img, pool, j.angle_deg, border)
-        par = off_own_line(img, j.xy, parallel[j.angle_deg])
+        par = off_own_line(img, j.xy, [c for c, k in zip(pool, in_pool, strict=True)
+                                      if line_any[k, _parallel_columns(j.angle_deg)].any()])
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]

@@ -43,8 +43,9 @@ ALONG_THETA_DEG = np.array([-5.0, 0.0, 5.0])
 """Directions (° from the joint's conductor) in which a part on a parallel conductor is confirmed."""
 PARALLEL_THETA_DEG = np.arange(-20.0, 20.1, 5.0)
 """Directions (° from the joint's conductor as measured at the joint) in which a peer's own conductor
-is sought (:func:`on_parallel_line`): the direction measured on a short, wide part is off by up to
-15–20°, so the peers' conductors are accepted within that of it."""
+is sought (:func:`irpatrol.analysis.joints.find_joints` reads the line test's evidence in them):
+the direction measured on a short, wide part is off by up to 15–20°, so the peers' conductors are
+accepted within that of it."""
 PEER_MIN_EXCESS_K = 0.5
 """Least compact excess (K) of a peer: a clamp stands out from its conductor (a conductor crossing a
 textured background makes weaker maxima along it). Project choice."""
@@ -234,24 +235,6 @@ def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, in
         if (bright | dark).mean() < SAME_LINE_SHARE:
             out.append(c)
     return out
-
-
-def on_parallel_line(img: np.ndarray, cands: list[tuple[int, int, float, float, int]], angle_deg: float,
-                     border: np.ndarray | None = None) -> list[tuple[int, int, float, float, int]]:
-    """Those of ``cands`` that sit on a thin ridge parallel (±5°) to a joint's conductor at
-    ``angle_deg``: the same part on another phase is a part on another conductor of the same line
-    (a warm spot of a roof or a vehicle in a row with the joint is not)."""
-    if not cands:
-        return []
-    pts = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
-    ok = np.zeros(len(pts), bool)
-    for radius in LINE_RADII_PX:
-        todo = ~ok
-        if not todo.any():
-            break
-        o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + PARALLEL_THETA_DEG), border)
-        ok[np.nonzero(todo)[0]] = o
-    return [c for c, k in zip(cands, ok, strict=True) if k]
 
 
 def phase_peers(joints: Sequence[Any], i: int) -> tuple[int, ...]:

@@ -117,6 +117,8 @@ def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, in
 
 
 _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
+STEP_DEG = 180.0 / ANGLES
+"""The line test's direction step (°)."""
 _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
 _ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HALF_PX - 1, PROFILE_HALF_PX],
@@ -145,13 +147,12 @@ def padded(img: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(img, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
 
 
-def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
-                  theta: np.ndarray = _THETA, border: np.ndarray | None = None,
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
-    ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
-    beyond the frame repeat its edge (a flat profile: no ridge). ``border``: :func:`padded` of
-    ``img`` when the caller has it already (one frame is tested many times)."""
+def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
+                theta: np.ndarray = _THETA, border: np.ndarray | None = None,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The line test's evidence for C points ``xy`` (C×2 px) in each direction of ``theta``: the
+    ridge samples on the weaker side (int C×A; a line runs through where it reaches
+    :data:`MIN_RIDGE_SAMPLES`) and the summed ridge contrast (K, C×A). See :func:`lines_through`."""
     pad = padded(img) if border is None else border
     width = pad.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
@@ -164,12 +165,28 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
     cl, cr = centre - left, centre - right
     ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
-    score = per_side.min(axis=2)
-    # among directions with the most ridge samples, the one with the strongest ridge (a wide part at
-    # the candidate lets several directions reach the line; the conductor's own keeps it centred)
     contrast = np.where(ridge, np.minimum(np.abs(cl), np.abs(cr)), 0.0).sum(axis=(2, 3))
+    return per_side.min(axis=2), contrast
+
+
+def best_line(score: np.ndarray, contrast: np.ndarray, theta: np.ndarray = _THETA,
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(line found, direction °) per point from :func:`line_scores`: among directions with the most
+    ridge samples, the one with the strongest ridge (a wide part at the candidate lets several
+    directions reach the line; the conductor's own keeps it centred)."""
     a = np.argmax(score * 1e6 + np.minimum(contrast, 1e5), axis=1)
     return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(theta[a])
+
+
+def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
+                  theta: np.ndarray = _THETA, border: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """For C points ``xy`` (C×2 px): whether a thin ridge runs through each both ways at 1–3
+    ``radius`` px from it (bool C) and its direction (° C). Module docstring, step 2. Samples
+    beyond the frame repeat its edge (a flat profile: no ridge). ``border``: :func:`padded` of
+    ``img`` when the caller has it already (one frame is tested many times)."""
+    score, contrast = line_scores(img, xy, radius, theta, border)
+    return best_line(score, contrast, theta)
 
 
 def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
