@@ -111,3 +111,16 @@ def test_camera_figures_carry_their_sources_and_derived_fov():
         camera_for("Phantom 4")
     with pytest.raises(ParameterError):
         ShotSettings(depression_deg=2.0)
+
+
+@pytest.mark.parametrize(("az", "dep"), [(40.0, 80.0), (60.0, 20.0), (120.0, 50.0)])
+def test_a_close_shot_as_stored_still_frames_the_head(az, dep):
+    # clearances of 1 m let the shot come within 1.6–2.1 m, where the rounding of the stored
+    # position (0.01 m) and angles (0.1°) moves the framed corners by up to 5 px: the search keeps
+    # that much more margin (hypothesis found a shot 2.1 m away that framed 16 px short by rounding;
+    # without the extra margin az 40°, depression 80° fails at four bearings of these)
+    head = PoleHead()
+    s = ShotSettings(conductor_clearance_m=1.0, pole_clearance_m=1.0, azimuth_deg=az, depression_deg=dep)
+    for bearing in np.arange(-180.0, 180.0, 15.0):
+        for shot in shots(float(bearing), CAMERAS["M30T"], head, s):
+            assert in_frame(_corners_px(shot, float(bearing), CAMERAS["M30T"], head), CAMERAS["M30T"], 16.0)

@@ -185,6 +185,21 @@ def _view(line_bearing_deg: float, cam: ThermalCamera, head: PoleHead, s: ShotSe
     return replace(base, east_m=round(east, 2), north_m=round(north, 2), heading_deg=round(heading, 1))
 
 
+POSITION_ROUNDING_M = 0.005
+"""Half the step (m) a shot's east and north are stored in (rounded to 0.01 m in :func:`_view`)."""
+ANGLE_ROUNDING_DEG = 0.05
+"""Half the step (°) a shot's heading and pitch are stored in (rounded to 0.1°)."""
+
+
+def _rounding_px(dist_m: float, cam: ThermalCamera) -> float:
+    """How far (px) the stored rounding of a shot at ``dist_m`` (m) can move the framed points in
+    the image: the position's (both axes) over the distance, plus the heading's and the pitch's,
+    each over the pixel IFOV. The framing search keeps this much more margin, so the shot as stored
+    still frames the pole head within ``margin_px`` (a shot 2 m away moves by up to 4 px)."""
+    return (math.hypot(POSITION_ROUNDING_M, POSITION_ROUNDING_M) / dist_m
+            + 2.0 * math.radians(ANGLE_ROUNDING_DEG)) / cam.ifov_rad
+
+
 @lru_cache(maxsize=256)
 def _north_view(cam: ThermalCamera, head: PoleHead, s: ShotSettings, azimuth_deg: float, view: int) -> Shot:
     """The shot for a line running north (the search below is the same for every bearing)."""
@@ -204,7 +219,8 @@ def _north_view(cam: ThermalCamera, head: PoleHead, s: ShotSettings, azimuth_deg
         heading = math.degrees(math.atan2(look[0], look[1]))
         pitch = math.degrees(math.atan2(look[2], math.hypot(look[0], look[1])))
         px = project(pts_enu, pos_enu, heading, pitch, cam)
-        if cond >= s.conductor_clearance_m and pole >= s.pole_clearance_m and in_frame(px, cam, s.margin_px):
+        if cond >= s.conductor_clearance_m and pole >= s.pole_clearance_m and in_frame(
+                px, cam, s.margin_px + _rounding_px(dist, cam)):
             break
         dist = round(dist + 0.1, 1)
         if dist > 500.0:
