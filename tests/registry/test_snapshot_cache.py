@@ -109,3 +109,4 @@ def test_the_cache_keeps_its_size_and_recomputes_a_dropped_key(factory: sessionm
             break
     # "a" kept for its second call; "b" dropped for "c" (two kept at most), so computed again
     assert calls == ["a", "b", "c", "b"]
+
