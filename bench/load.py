@@ -15,7 +15,9 @@ connection). Target: N workers ≥ 1.8 × one worker's requests/s on 2 cores, 0 
 
 The clients share one process and are kept cheap (a minimal HTTP/1.1 client over asyncio streams,
 no HTTP library, about 0.1 ms CPU a request): on a 2-core machine the load generator competes with
-the server workers for the cores, so its own CPU per request is printed too.
+the server workers for the cores, so its own CPU per request is printed too, with PostgreSQL's
+(every process of the ``postgres`` user on this machine) and the cores other processes kept busy
+meanwhile (other users of a shared machine: the N-worker figure needs the cores to itself).
 
 Needs ``IRPATROL_TEST_POSTGRES_URL`` (or ``IRPATROL_BENCH_POSTGRES_URL``); without it, it says so
 and exits 0. ``IRPATROL_BENCH_LOAD_DB``: the URL of a database already filled by this benchmark
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pwd
 import statistics
 import subprocess
 import sys
@@ -145,6 +148,31 @@ def server_cpu_s(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
     return total
+
+
+def postgres_cpu_s() -> float:
+    """CPU seconds of every process of the ``postgres`` user on this machine (the server and its
+    backends; with the ended backends' time, which their parent's ``cutime``/``cstime`` holds) —
+    also other programs' use of the same server. 0 when there is no such user (a remote server)."""
+    try:
+        uid = pwd.getpwnam("postgres").pw_uid
+    except KeyError:
+        return 0.0
+    total = 0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        with suppress(OSError):
+            if d.stat().st_uid == uid:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return total / CLOCK_TICKS
+
+
+def machine_busy_s() -> float:
+    """CPU seconds all cores spent busy (not idle or waiting for I/O), from ``/proc/stat``."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS
 
 
 def credentials(base: str) -> tuple[str, str]:
@@ -319,14 +347,18 @@ def main() -> int:
             with serving(settings, workers) as (base, proc):
                 raw = requests(base)
                 cpu_ms = asyncio.run(cpu_per_request(base, proc.pid, raw))
-                client_cpu, server_cpu = time.process_time(), server_cpu_s(proc.pid)
+                before = (time.process_time(), server_cpu_s(proc.pid), postgres_cpu_s(), machine_busy_s())
                 latencies, errors, elapsed = asyncio.run(load(base, raw, DURATION_S))
-                client_cpu, server_cpu = time.process_time() - client_cpu, server_cpu_s(proc.pid) - server_cpu
+                after = (time.process_time(), server_cpu_s(proc.pid), postgres_cpu_s(), machine_busy_s())
             rates[workers] = report(workers, latencies, errors, elapsed, cpu_ms)
             done = sum(len(v) for v in latencies.values()) + errors
+            client_cpu, server_cpu, pg_cpu, busy = (b - a for a, b in zip(before, after, strict=True))
+            other = busy - client_cpu - server_cpu - pg_cpu
             print(f"[{workers} worker(s) under load: server {server_cpu / max(done, 1) * 1000:.1f} ms CPU a "
-                  f"request, {server_cpu / elapsed:.2f} cores busy; load generator "
-                  f"{client_cpu / max(done, 1) * 1000:.2f} ms CPU a request]", file=sys.stderr)
+                  f"request, {server_cpu / elapsed:.2f} cores busy; PostgreSQL "
+                  f"{pg_cpu / max(done, 1) * 1000:.1f} ms, {pg_cpu / elapsed:.2f} cores; load generator "
+                  f"{client_cpu / max(done, 1) * 1000:.2f} ms; other processes {other / elapsed:.2f} cores "
+                  f"of {os.cpu_count()}]", file=sys.stderr)
             failures += errors
     speed_up = rates[many] / rates[1] if rates[1] else float("nan")
     verdict = "ok" if speed_up >= TARGET_SPEED_UP and failures == 0 else "BELOW TARGET"

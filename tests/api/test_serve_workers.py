@@ -77,6 +77,9 @@ def test_two_workers_serve_and_stop(tmp_path: Path) -> None:
         for _ in range(10):
             assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
         assert set(_workers(proc.pid)) == first, "no worker was replaced"
+        if len(os.sched_getaffinity(0)) >= 2:  # each worker on a core of its own, all its threads too
+            cores = [_thread_cores(worker) for worker in sorted(first)]
+            assert all(len(c) == 1 for c in cores) and cores[0] != cores[1], cores
         # a burst of 16 keep-alive connections is spread over both workers, each accepting on its own
         # SO_REUSEPORT socket (P(all on one) = 2⁻¹⁵). With uvicorn's one shared socket the worker
         # that woke first took the whole burst (measured: [16, 0], [0, 16], [4, 12]).
@@ -116,6 +119,59 @@ def _connections(pid: int, port: int, state: str = "01") -> int:
         local_port, inode = int(fields[1].split(":")[1], 16), fields[9]
         count += local_port == port and fields[3] == state and inode in inodes
     return count
+
+
+def _thread_cores(pid: int) -> set[int]:
+    """The cores the threads of process ``pid`` may run on (all threads together)."""
+    cores: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            cores |= os.sched_getaffinity(int(task.name))
+    return cores
+
+
+PINNED = """
+import os, sys
+from irpatrol import serving
+core = serving.pin_to_free_core("127.0.0.1", int(sys.argv[1]))
+print(core, sorted(os.sched_getaffinity(0)), flush=True)
+sys.stdin.read()
+serving.release_core()
+print(sorted(os.sched_getaffinity(0)), flush=True)
+"""
+
+
+def _pinned(port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", PINNED, str(port)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_each_worker_takes_a_free_core_and_a_replacement_its_predecessors() -> None:
+    allowed = sorted(os.sched_getaffinity(0))
+    port = 40000 + os.getpid() % 20000
+    workers: list[subprocess.Popen[str]] = []
+    said = []
+    try:
+        for _ in range(len(allowed) + 1):  # one after the other: each takes the first free core
+            workers.append(_pinned(port))
+            said.append(workers[-1].stdout.readline().split(" ", 1))  # type: ignore[union-attr]
+        cores = [c for c, _ in said]
+        assert cores == [*(str(c) for c in allowed), "None"], said  # one more worker than cores: unpinned
+        assert all(rest.strip() == f"[{c}]" for c, rest in said[:-1]), said
+        first = workers.pop(0)
+        first.communicate("", timeout=30)
+        replacement = _pinned(port)
+        workers.append(replacement)
+        assert replacement.stdout.readline().split(" ", 1)[0] == cores[0]  # type: ignore[union-attr]
+        out, _ = workers[0].communicate("", timeout=30)  # the ingest pool's view: all cores again
+        assert out.strip() == str(allowed)
+    finally:
+        for w in workers:
+            with contextlib.suppress(OSError, ValueError):
+                w.kill()
+                w.wait()
 
 
 def _answers(port: int) -> bool:

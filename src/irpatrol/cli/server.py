@@ -67,6 +67,7 @@ def serve(
         os.execv(sys.executable, serving.command(host, port, count, forwarded_allow_ips))
     import uvicorn
 
+    serving.pin_to_free_core(host, port)  # a core of its own, as each of several workers has
     uvicorn.run(
         serving.APP_FACTORY,
         factory=True,

@@ -21,6 +21,7 @@ from pathlib import Path
 from irpatrol.diagnosis.loader import set_search_path
 from irpatrol.ingest.analyse import ImageAnalysis, MatchContext, analyse, rejected
 from irpatrol.registry.store import image_relpath, sha256_of, store_image, store_visible
+from irpatrol.serving import release_core
 
 KNOWN, UNREADABLE = "known", "unreadable"
 """Worker results that are not written: already in the patrol; the file could not be read (or stored)."""
@@ -55,6 +56,7 @@ def _init_worker(
         set_search_path(ctx.standards_dirs)
     if parent_pid is not None:
         die_with(parent_pid)
+        release_core()  # started from a server worker pinned to one core: analyse on all of them
 
 
 def die_with(pid: int) -> None:

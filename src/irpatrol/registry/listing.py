@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from irpatrol.errors import ParameterError
+from irpatrol.registry.snapshot_cache import SnapshotCache
 
 __all__ = ["MAX_PER_PAGE", "PageRequest", "ResultPage", "Sorting", "first_rows", "order_by", "search_page"]
 
@@ -103,10 +104,25 @@ AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any number of columns or entities."""
 
 
+COUNTS = SnapshotCache(size=256)
+"""The lists' row counts while the database is unchanged (PostgreSQL; see
+:mod:`irpatrol.registry.snapshot_cache`): a page of a long list then costs its page, not a count
+over every matching row (100,000 findings: 4 ms of PostgreSQL CPU for each page)."""
+
+
 def _count(session: Session, stmt: AnySelect, count: Select[Any] | None) -> int:
     if count is None:
         count = select(func.count()).select_from(stmt.order_by(None).subquery())
-    return int(session.scalar(count) or 0)
+    query = count
+
+    def counted() -> int:
+        return int(session.scalar(query) or 0)
+
+    cache_key = query._generate_cache_key()  # SQLAlchemy's key of its compiled-statement cache
+    if cache_key is None:  # a statement SQLAlchemy cannot key: counted every time
+        return counted()
+    key = (cache_key.key, tuple(repr(b.effective_value) for b in cache_key.bindparams))
+    return COUNTS.get(session, key, counted)
 
 
 def search_page(
