@@ -55,12 +55,12 @@ class OwnSockets(list[socket.socket]):
     nobody accepts from.
     """
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, pin: bool = True) -> None:
         super().__init__()
-        self.host, self.port = host, port
+        self.host, self.port, self.pin = host, port, pin
 
-    def __reduce__(self) -> tuple[object, tuple[str, int]]:
-        return _bind, (self.host, self.port)
+    def __reduce__(self) -> tuple[object, tuple[str, int, bool]]:
+        return _bind, (self.host, self.port, self.pin)
 
 
 def _reuseport_socket(host: str) -> socket.socket:
@@ -71,9 +71,10 @@ def _reuseport_socket(host: str) -> socket.socket:
     return sock
 
 
-def _bind(host: str, port: int) -> list[socket.socket]:
+def _bind(host: str, port: int, pin: bool = True) -> list[socket.socket]:
     """A listening socket of this worker process on ``host``:``port`` (``SO_REUSEPORT``); a worker
-    that cannot bind exits with :data:`STARTUP_FAILURE`, which stops the supervisor."""
+    that cannot bind exits with :data:`STARTUP_FAILURE`, which stops the supervisor. ``pin``: the
+    worker takes a core of its own (:func:`pin_to_free_core`)."""
     sock = _reuseport_socket(host)
     try:
         sock.bind((host, port))
@@ -82,7 +83,8 @@ def _bind(host: str, port: int) -> list[socket.socket]:
         print(f"irpatrol: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         raise SystemExit(STARTUP_FAILURE) from None
     sock.set_inheritable(True)
-    pin_to_free_core(host, port)  # in the worker, before it starts any thread
+    if pin:
+        pin_to_free_core(host, port)  # in the worker, before it starts any thread
     return [sock]
 
 
@@ -138,11 +140,14 @@ def _address_free(host: str, port: int) -> str | None:
     return None
 
 
-def command(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> list[str]:
+def command(host: str, port: int, workers: int, forwarded_allow_ips: str | None,
+            pin_cores: bool = True) -> list[str]:
     """The command line of this program serving :data:`APP_FACTORY` on ``host``:``port`` with
     ``workers`` processes (the settings reach the workers through the environment)."""
     line = [sys.executable, "-m", "irpatrol.serving", "--host", host, "--port", str(port),
             "--workers", str(workers)]
+    if not pin_cores:
+        line.append("--no-pin-cores")
     if forwarded_allow_ips is not None:
         line += ["--forwarded-allow-ips", forwarded_allow_ips]
     return line
@@ -155,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--forwarded-allow-ips", default=None)
+    parser.add_argument("--no-pin-cores", dest="pin_cores", action="store_false")
     args = parser.parse_args(argv)
     reason = _address_free(args.host, args.port)
     if reason is not None:
@@ -167,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = Config(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers,
                     proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips, log_level="warning",
                     timeout_worker_healthcheck=WORKER_HEALTHCHECK_S)
-    Multiprocess(config, sockets=OwnSockets(args.host, args.port)).run()
+    Multiprocess(config, sockets=OwnSockets(args.host, args.port, args.pin_cores)).run()
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -29,9 +30,24 @@ def test_the_supervisor_command_names_every_setting() -> None:
                         ("--host", "127.0.0.1")):
         assert command[command.index(flag) + 1] == value
     said = subprocess.run([*command[:3], "--help"], capture_output=True, text=True, check=True).stdout
-    for option in command[3:]:
+    unpinned = serving.command("127.0.0.1", 8123, 3, None, pin_cores=False)
+    assert "--no-pin-cores" in unpinned and "--no-pin-cores" not in command
+    for option in [*command[3:], *unpinned[3:]]:
         if option.startswith("--"):
             assert option in said, option
+
+
+def test_unpinned_sockets_pin_no_worker() -> None:
+    # serve --no-pin-cores: the workers' sockets carry the choice into each worker
+    held = len(serving._HELD)
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    sockets = pickle.loads(pickle.dumps(serving.OwnSockets("127.0.0.1", 0, pin=False)))
+    try:
+        assert len(sockets) == 1 and len(serving._HELD) == held  # no core claimed
+        assert cores is None or os.sched_getaffinity(0) == cores  # nor the process pinned
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def test_a_taken_address_is_refused_with_its_reason() -> None:

@@ -37,6 +37,11 @@ def serve(
         typer.Option(help="Proxies trusted to set X-Forwarded-For/-Proto (comma-separated; "
                      "default 127.0.0.1)."),
     ] = None,
+    pin_cores: Annotated[
+        bool,
+        typer.Option(help="Each worker process on a core of its own (Linux; --no-pin-cores when the "
+                     "machine's cores are shared with other busy services)."),
+    ] = True,
 ) -> None:
     """Serve the REST API (OpenAPI description at /docs) and the pages (/ui) with uvicorn: ``workers``
     processes under uvicorn's supervisor (a worker that dies is replaced), sharing the database
@@ -64,10 +69,11 @@ def serve(
         import sys
 
         sys.stderr.flush()
-        os.execv(sys.executable, serving.command(host, port, count, forwarded_allow_ips))
+        os.execv(sys.executable, serving.command(host, port, count, forwarded_allow_ips, pin_cores))
     import uvicorn
 
-    serving.pin_to_free_core(host, port)  # a core of its own, as each of several workers has
+    if pin_cores:
+        serving.pin_to_free_core(host, port)  # a core of its own, as each of several workers has
     uvicorn.run(
         serving.APP_FACTORY,
         factory=True,
