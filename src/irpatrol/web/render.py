@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,33 @@ from irpatrol.web.i18n import grade_label, status_label, translator
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PREFIX = "/ui"
 """Where the pages live (the API keeps the root paths)."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link of the navigation bar: the label ``key`` (also the ``nav`` a page passes to mark
+    itself active), its ``path`` under :data:`PREFIX`, its place (``order``, ascending) and whether
+    only admins see it. A page module declares its own as ``NAV`` (one or a tuple);
+    :mod:`irpatrol.web.views` adds them (:func:`add_nav`)."""
+
+    key: str
+    path: str
+    order: int
+    admin: bool = False
+
+
+NAV_ITEMS: list[NavItem] = []
+"""The navigation bar, in order (filled by :func:`add_nav` as the pages are mounted)."""
+
+
+def add_nav(items: NavItem | tuple[NavItem, ...], owner: str) -> None:
+    """Add a page module's ``NAV`` link(s) to the bar; ValueError naming ``owner`` for a key or a
+    place already taken."""
+    for item in (items,) if isinstance(items, NavItem) else items:
+        if any(i.key == item.key or i.order == item.order for i in NAV_ITEMS):
+            raise ValueError(f"{owner}: navigation key {item.key!r} or place {item.order} already taken")
+        NAV_ITEMS.append(item)
+    NAV_ITEMS.sort(key=lambda i: i.order)
 
 
 def page(request: Request, session: Session, user: Any, name: str, *, lang: str | None = None,
@@ -50,6 +78,7 @@ def page(request: Request, session: Session, user: Any, name: str, *, lang: str 
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "is_admin": user is not None and auth.has_role(user.role, "admin"),
         "is_analyst": user is not None and auth.has_role(user.role, "analyst"),
+        "nav_items": NAV_ITEMS,
     }
     return TEMPLATES.TemplateResponse(request, name, {**shared, **context}, status_code=status_code)
 

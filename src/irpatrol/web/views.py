@@ -23,7 +23,7 @@ from irpatrol.web.csrf import CsrfMiddleware
 from irpatrol.web.deps import LoginRequired, allowed
 from irpatrol.web.errors import install_page_errors, too_large_page
 from irpatrol.web.i18n import add_labels
-from irpatrol.web.render import PREFIX
+from irpatrol.web.render import PREFIX, add_nav
 
 STATIC_DIR = Path(__file__).parent / "static"
 MULTIPART_OVERHEAD = 64 * 1024
@@ -34,7 +34,8 @@ def page_modules() -> list[ModuleType]:
     """Every module of the :mod:`irpatrol.web.pages` package, in name order: the package's own
     folder lists them (``pkgutil``), so a page is mounted by being there (only names that exist
     are imported). Each defines its routes on a module-level ``router`` (TypeError otherwise) and
-    may carry its own en/zh ``LABELS`` (:func:`irpatrol.web.i18n.add_labels`)."""
+    may carry its own en/zh ``LABELS`` (:func:`irpatrol.web.i18n.add_labels`) and its links of the
+    navigation bar, ``NAV`` (:class:`irpatrol.web.render.NavItem`, :func:`irpatrol.web.render.add_nav`)."""
     modules = [importlib.import_module(f"{pages.__name__}.{info.name}")
                for info in pkgutil.iter_modules(pages.__path__)]
     for module in modules:
@@ -47,6 +48,7 @@ router = APIRouter(include_in_schema=False)
 for _module in page_modules():
     router.include_router(_module.router, prefix=PREFIX)
     add_labels(getattr(_module, "LABELS", {}), _module.__name__)
+    add_nav(getattr(_module, "NAV", ()), _module.__name__)
 
 
 @router.get("/", dependencies=[allowed("public")])

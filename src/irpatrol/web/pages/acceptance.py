@@ -22,9 +22,11 @@ from irpatrol.registry.photos import staged_uploads
 from irpatrol.reports.exports import report_file
 from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.fieldwork_forms import KMZ, form_context, parse_day, run_change
-from irpatrol.web.render import PREFIX, page
+from irpatrol.web.render import PREFIX, NavItem, page
 
 router = APIRouter()
+NAV = NavItem("acceptance", "/acceptance", 90)
+"""This page's link(s) in the navigation bar."""
 
 
 @router.get("/acceptance", response_class=HTMLResponse)

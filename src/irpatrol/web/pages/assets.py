@@ -18,9 +18,11 @@ from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import Area, Feeder, Pole, User
 from irpatrol.web.deps import ReadUser, SessionDep, allowed
 from irpatrol.web.i18n import error_text, t
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 
 router = APIRouter()
+NAV = (NavItem("assets", "/assets", 70), NavItem("users", "/users", 110, admin=True))
+"""This page's link(s) in the navigation bar."""
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 

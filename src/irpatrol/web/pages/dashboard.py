@@ -22,9 +22,11 @@ from irpatrol.reports.ledger import to_row
 from irpatrol.web import queries
 from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.i18n import error_text, grade_label, status_label, t
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 
 router = APIRouter()
+NAV = NavItem("dashboard", "/", 10)
+"""This page's link(s) in the navigation bar."""
 GRADES = ("critical", "serious", "general")
 Text = Annotated[str | None, Query(max_length=200)]
 

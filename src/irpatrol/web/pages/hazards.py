@@ -18,10 +18,12 @@ from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import AuditLog, Feeder, Hazard, Pole, User
 from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
-from irpatrol.web.render import PREFIX, page
+from irpatrol.web.render import PREFIX, NavItem, page
 from irpatrol.web.transitions import apply_change, form_context
 
 router = APIRouter()
+NAV = NavItem("hazards", "/hazards", 50)
+"""This page's link(s) in the navigation bar."""
 PER_PAGE = 100
 NEWEST_FIRST = Sorting(columns={"observed_at": Hazard.observed_at}, default="-observed_at",
                        tiebreak=Hazard.id, tiebreak_follows=True)

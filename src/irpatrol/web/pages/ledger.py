@@ -26,10 +26,12 @@ from irpatrol.reports.why import advice, deciding_finding
 from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.i18n import error_text
 from irpatrol.web.pages.hazards import _save, _scratch
-from irpatrol.web.render import PREFIX, page
+from irpatrol.web.render import PREFIX, NavItem, page
 from irpatrol.web.transitions import apply_change, form_context
 
 router = APIRouter()
+NAV = NavItem("ledger", "/ledger", 40)
+"""This page's link(s) in the navigation bar."""
 PER_PAGE = 100
 GRADES = ("critical", "serious", "general")
 

@@ -16,9 +16,11 @@ from irpatrol.registry.snapshot_cache import SnapshotCache
 from irpatrol.reports.ledger import ledger_rows
 from irpatrol.web import queries
 from irpatrol.web.deps import ReadUser, SessionDep
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 
 router = APIRouter()
+NAV = NavItem("map", "/map", 20)
+"""This page's link(s) in the navigation bar."""
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from irpatrol.registry.model import Finding, Image, Patrol, PatrolFeeder
 from irpatrol.reports.content import REPORT_META_KEYS, is_demo_patrol, patrol_report
 from irpatrol.web.deps import ReadUser, SessionDep
 from irpatrol.web.queries import NEWEST_PATROLS
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 from irpatrol.web.thumbs import PALETTES
 
 router = APIRouter()
+NAV = NavItem("patrols", "/patrols", 30)
+"""This page's link(s) in the navigation bar."""
 PER_PAGE = 100
 
 

@@ -22,9 +22,11 @@ from irpatrol.reports.timefmt import local
 from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep
 from irpatrol.web.pages.ledger import ledger_filters
 from irpatrol.web.queries import NEWEST_PATROLS
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 
 router = APIRouter()
+NAV = NavItem("reports", "/reports", 80)
+"""This page's link(s) in the navigation bar."""
 
 
 def _lang(lang: str | None, user: User) -> str:

@@ -17,9 +17,11 @@ from irpatrol.reports.missions import CrewDayQuery, mission_download
 from irpatrol.scheduling.service import Plan as PlanResult
 from irpatrol.scheduling.service import load_plan, plan_from_dict
 from irpatrol.web.deps import ReadUser, SessionDep
-from irpatrol.web.render import page
+from irpatrol.web.render import NavItem, page
 
 router = APIRouter()
+NAV = NavItem("schedule", "/schedule", 60)
+"""This page's link(s) in the navigation bar."""
 PLAN_CHOICES = 50
 """Plans offered in the page's plan choice, the newest first."""
 NEWEST_PLANS = Sorting(columns={"id": Plan.id}, default="-id")

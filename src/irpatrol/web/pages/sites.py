@@ -25,9 +25,11 @@ from irpatrol.supervision import workflow as vworkflow
 from irpatrol.supervision.violations import load_catalogue
 from irpatrol.web.deps import ReadUser, SessionDep, SettingsDep, allowed
 from irpatrol.web.fieldwork_forms import CSS, KMZ, form_context, run_change
-from irpatrol.web.render import PREFIX, page
+from irpatrol.web.render import PREFIX, NavItem, page
 
 router = APIRouter()
+NAV = NavItem("sites", "/sites", 100)
+"""This page's link(s) in the navigation bar."""
 
 
 @router.get("/sites", response_class=HTMLResponse)
