@@ -185,8 +185,14 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     vals = rot[yi: yi + hi, xi: xi + wi][mask]
     if not np.isfinite(vals).all():
         return None
+    lo_v, hi_v = float(vals.min()), float(vals.max())
+    cols = [rot[yi: yi + hi, x] for x in (xi - 3, xi + wi + 2) if 0 <= x < rot.shape[1]]
+    if (len(cols) == 2 and all(np.isfinite(c).all() for c in cols)  # bounds of the medians below
+            and min(float(c.max()) for c in cols) - lo_v < FLANK_K
+            and hi_v - max(float(c.min()) for c in cols) < FLANK_K):
+        return None
     left, right = _flank(rot, xi - 3, yi, yi + hi), _flank(rot, xi + wi + 2, yi, yi + hi)
-    lo_v, hi_v = float(vals.min()), float(vals.max())  # a bound of the test below, cheap: most fail here
+    # a bound of the test below, cheap: most fail here
     if not (min(left, right) - lo_v >= FLANK_K or hi_v - max(left, right) >= FLANK_K):
         return None
     reading = float(np.percentile(vals, READING_PERCENTILE))
