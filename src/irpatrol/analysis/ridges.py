@@ -159,9 +159,14 @@ def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
     offsets = _offsets_cached(float(radius), width, tuple(float(t) for t in theta))
     p = pad.ravel()[base[:, None, None, None, None] + offsets[None]]  # (C, A, 2, S, 7)
     left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., 5] + p[..., 6])
-    mid = p[..., 2:5]
-    dev = np.abs(mid - 0.5 * (left + right)[..., None])
-    centre = np.take_along_axis(mid, dev.argmax(axis=4)[..., None], axis=4)[..., 0]
+    sides = 0.5 * (left + right)
+    # the middle sample farthest from the sides' mean (the first of equals): the line's centre
+    centre, best = p[..., 2], np.abs(p[..., 2] - sides)
+    for k in (3, 4):
+        dev = np.abs(p[..., k] - sides)
+        farther = dev > best
+        centre = np.where(farther, p[..., k], centre)
+        best = np.where(farther, dev, best)
     cl, cr = centre - left, centre - right
     ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
