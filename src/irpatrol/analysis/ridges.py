@@ -278,24 +278,55 @@ SPAN_ACROSS_PX = (0.0, -3.0, 3.0)
 conductor's centre line by up to half the part's width."""
 
 
+def _first_segments(img: np.ndarray, starts: np.ndarray, angles_deg: np.ndarray, sign: float) -> np.ndarray:
+    """Whether :func:`track_ridge` from each of ``starts`` (N×2 px) along ``angles_deg`` (N) finds
+    the ridge in its first segment (bool N): the same samples and test, for all starts at once (most
+    tries of :func:`_runs_out` end there)."""
+    h, w = img.shape
+    th = np.deg2rad(angles_deg)[:, None, None]
+    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
+    d = (3.0 + np.arange(TRACK_SEGMENT_PX, dtype=np.float64))[None, :, None]
+    x, y = starts[:, 0][:, None, None], starts[:, 1][:, None, None]
+    ax = np.rint(x + sign * d * ux + _OFFS[None, None, :] * nx).astype(np.intp)  # (N, S, 9)
+    ay = np.rint(y + sign * d * uy + _OFFS[None, None, :] * ny).astype(np.intp)
+    inside = (ax.min(axis=2) >= 0) & (ax.max(axis=2) < w) & (ay.min(axis=2) >= 0) & (ay.max(axis=2) < h)
+    p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
+    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
+    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=2)
+    c = np.take_along_axis(mid, k[..., None], axis=2)[..., 0]
+    ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
+                                                   >= LINE_CONTRAST_K)
+    return np.asarray(inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3))
+
+
 def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> bool:
     h, w = img.shape
+    tries = []
     for da in SPAN_TRIES_DEG:
         th = np.deg2rad(angle_deg + da)
         for skip in SPAN_SKIP_PX:
             for off in SPAN_ACROSS_PX:
                 sx = round(x + sign * skip * np.cos(th) - off * np.sin(th))
                 sy = round(y + sign * skip * np.sin(th) + off * np.cos(th))
-                if not (0 <= sx < w and 0 <= sy < h):
-                    continue
-                d, _ = track_ridge(img, sx, sy, angle_deg + da, sign)
-                if not len(d):
-                    continue
-                reach = float(d.max())
-                ex, ey = sx + sign * reach * np.cos(th), sy + sign * reach * np.sin(th)
-                edge = min(ex, ey, w - 1 - ex, h - 1 - ey) <= TRACK_SEGMENT_PX
-                if reach >= FAR_MAX_PX - TRACK_SEGMENT_PX or edge:
-                    return True
+                if 0 <= sx < w and 0 <= sy < h:
+                    tries.append((sx, sy, angle_deg + da))
+    if not tries:
+        return False
+    t = np.array(tries, dtype=np.float64)
+    found = _first_segments(np.asarray(img), t[:, :2], t[:, 2], sign)
+    for (sx, sy, ang), seen in zip(tries, found, strict=True):
+        if not seen:  # track_ridge would stop at its first segment: nothing followed
+            continue
+        th = np.deg2rad(ang)
+        d, _ = track_ridge(img, int(sx), int(sy), ang, sign)
+        if not len(d):
+            continue
+        reach = float(d.max())
+        ex, ey = sx + sign * reach * np.cos(th), sy + sign * reach * np.sin(th)
+        edge = min(ex, ey, w - 1 - ex, h - 1 - ey) <= TRACK_SEGMENT_PX
+        if reach >= FAR_MAX_PX - TRACK_SEGMENT_PX or edge:
+            return True
     return False
 
 
