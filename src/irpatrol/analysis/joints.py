@@ -142,8 +142,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
-        par = off_own_line(img, j.xy, [c for c, k in zip(pool, in_pool, strict=True)
-                                      if line_any[k, _parallel_columns(j.angle_deg)].any()])
+        parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
+        par = off_own_line(img, j.xy, [c for c, k in zip(pool, parallel, strict=True) if k])
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
