@@ -5,7 +5,7 @@ deadline policy built from those settings, and the permission check. Nothing her
 environment.
 
 Every route declares the action it performs (``api.deps.allowed(action)``,
-``web.deps.allowed(action)``: a dependency built by :func:`action_dependency`), and the one
+``web.deps.allowed(action)``: a dependency built by :func:`allowed_by`), and the one
 permission table (:data:`irpatrol.registry.permissions.ACTIONS`) gives the least role of each
 action. The route → action map is read back from the app's route table (:func:`route_actions`),
 so ``tests/api/test_permissions.py`` walks every route × every role against the table.
@@ -14,7 +14,7 @@ so ``tests/api/test_permissions.py`` walks every route × every role against the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
@@ -25,15 +25,13 @@ from irpatrol.db import transactional
 from irpatrol.errors import PermissionDenied
 from irpatrol.registry import auth, permissions
 from irpatrol.registry.defects import DeadlinePolicy
-
-if TYPE_CHECKING:
-    from irpatrol.registry.model import User
+from irpatrol.registry.model import User
 
 __all__ = [
     "DeadlinesDep",
     "SessionDep",
     "SettingsDep",
-    "action_dependency",
+    "allowed_by",
     "check_role",
     "get_deadlines",
     "get_session",
@@ -74,24 +72,25 @@ def check_role(user: User, role: str) -> User:
     return user
 
 
-def action_dependency(
-    action: str, check: Callable[..., Awaitable[Any]] | None
-) -> Callable[..., Awaitable[Any]]:
-    """``check`` (an async dependency checking the role :data:`permissions.ACTIONS` gives
-    ``action``; None for a public action, which checks nothing) marked with ``action`` so that
-    :func:`route_action` finds it in the route table. KeyError for an action not in the table, at
-    import time of the route's module."""
+def allowed_by(action: str, current_user: Callable[..., Any]) -> Any:
+    """``Depends`` on the user ``current_user`` (the API's bearer-token user, the pages' signed-in
+    user) when :data:`permissions.ACTIONS` lets their role do ``action``; a ``public`` action checks
+    nothing. The dependency is marked with ``action`` so that :func:`route_action` finds it in the
+    route table. KeyError for an action not in the table, at import time of the route's module."""
     least = permissions.role_for(action)
-    if (check is None) != (least == permissions.PUBLIC):
-        raise ValueError(f"action {action!r} needs role {least!r}: a public action checks nothing")
+    if least == permissions.PUBLIC:
+        async def anyone() -> None:
+            return None
 
-    async def anyone() -> None:
-        return None
+        dependency: Callable[..., Awaitable[Any]] = anyone
+    else:
+        async def user_allowed(user: User = Depends(current_user)) -> User:
+            return check_role(user, least)
 
-    dependency = check or anyone
+        dependency = user_allowed
     dependency.__name__ = f"allowed_{action.replace('.', '_')}"
     setattr(dependency, ACTION_ATTRIBUTE, action)
-    return dependency
+    return Depends(dependency)
 
 
 def route_action(route: APIRoute) -> str | None:

@@ -16,12 +16,11 @@ from irpatrol.http_deps import (
     DeadlinesDep,
     SessionDep,
     SettingsDep,
-    action_dependency,
-    check_role,
+    allowed_by,
     get_session,
     get_settings,
 )
-from irpatrol.registry import auth, permissions
+from irpatrol.registry import auth
 from irpatrol.registry.listing import MAX_PER_PAGE, PageRequest
 from irpatrol.registry.model import User
 
@@ -66,14 +65,7 @@ def allowed(action: str) -> Any:
     do ``action`` (401 without a valid token, 403 below the role, both before the body is read); a
     ``public`` action checks nothing. Declared by every route, as its user parameter
     (``user: Annotated[User, allowed("defect.transition")]``) or in ``dependencies=[...]``."""
-    least = permissions.role_for(action)
-    if least == permissions.PUBLIC:
-        return Depends(action_dependency(action, None))
-
-    async def user_allowed(user: Annotated[User, Depends(get_current_user)]) -> User:
-        return check_role(user, least)
-
-    return Depends(action_dependency(action, user_allowed))
+    return allowed_by(action, get_current_user)
 
 
 ReadUser = Annotated[User, allowed("read")]

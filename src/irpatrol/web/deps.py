@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from irpatrol.config import ensure_secret_key
 from irpatrol.http_deps import (
     DeadlinesDep,
     SessionDep,
     SettingsDep,
-    action_dependency,
-    check_role,
+    allowed_by,
     get_session,
     get_settings,
 )
-from irpatrol.registry import auth, permissions
+from irpatrol.registry import auth
 
 if TYPE_CHECKING:
     from irpatrol.registry.model import User
@@ -74,14 +73,7 @@ def allowed(action: str) -> Any:
     read, so a role below gets 403 whatever it sent); a ``public`` action checks nothing. Declared
     by every page route, as its user parameter (``user: Annotated[User, allowed("hazard.photo")]``)
     or in ``dependencies=[...]``."""
-    least = permissions.role_for(action)
-    if least == permissions.PUBLIC:
-        return Depends(action_dependency(action, None))
-
-    async def user_allowed(user: Annotated[User, Depends(current_user)]) -> User:
-        return check_role(user, least)
-
-    return Depends(action_dependency(action, user_allowed))
+    return allowed_by(action, current_user)
 
 
 ReadUser = Annotated[User, allowed("read")]
