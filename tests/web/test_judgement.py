@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,17 +16,14 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
-from web_registry import pages_over
+from web_registry import PASSWORD, pages_over, seed_line
 
 from irpatrol.config import Settings
 from irpatrol.ingest import ingest_folder
-from irpatrol.registry import auth
-from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import AuditLog, Defect, Finding, Image
 from irpatrol.reports.ledger import HEADERS, WHY_COLUMNS
 from irpatrol.reports.why import WHY_LABELS, deciding_finding
 
-PASSWORD = "correct-horse-1"
 FEEDER = "10kV Test Line"
 
 
@@ -35,14 +31,7 @@ def _flight(sessions, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from irpatrol.simulate.flight import FlightSpec, HotSpec, PoleSpot, line_of_poles, write_flight
 
     spots = line_of_poles(4, lat=28.1, lon=112.9, span_m=200.0, azimuth_deg=40.0, prefix="N")
-    with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / "poles.csv"
-        csv.write_text("feeder,pole,lat,lon\n" + "".join(f"{FEEDER},{s.number},{s.lat:.7f},{s.lon:.7f}\n"
-                                                          for s in spots))
-        with sessions() as session:
-            import_assets(session, csv)
-            auth.add_user(session, "analyst1", role="analyst", password=PASSWORD)
-            session.commit()
+    seed_line(sessions, FEEDER, spots)
     flight = data_dir / "flight"
     spec = FlightSpec(images_per_pole=1, ambient_c=22.0, seed=3, start=datetime(2026, 6, 1, 2, 0, tzinfo=UTC),
                       camera_model="simulated 640")

@@ -6,7 +6,6 @@ reader's language."""
 from __future__ import annotations
 
 import io
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,14 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
-from web_registry import pages_over
+from web_registry import PASSWORD, pages_over, seed_line
 
 from irpatrol.config import Settings
-from irpatrol.registry import auth
-from irpatrol.registry.assets import import_assets
 from irpatrol.registry.model import AuditLog, Image, Patrol
 
-PASSWORD = "correct-horse-1"
 FEEDER = "10kV Weather Line"
 
 
@@ -43,14 +39,7 @@ def app(
                       start=datetime(2026, 6, 3, 2, 0, tzinfo=UTC))
     write_flight(flight, FEEDER, [PoleSpot(s.number, s.lat, s.lon) for s in spots], spec)
     with pages_over(settings, sqlite_template) as (client, sessions):
-        with tempfile.TemporaryDirectory() as tmp:
-            csv = Path(tmp) / "poles.csv"
-            csv.write_text("feeder,pole,lat,lon\n" + "".join(f"{FEEDER},{s.number},{s.lat:.7f},{s.lon:.7f}\n"
-                                                              for s in spots))
-            with sessions() as session:
-                import_assets(session, csv)
-                auth.add_user(session, "analyst1", role="analyst", password=PASSWORD)
-                session.commit()
+        seed_line(sessions, FEEDER, spots)
         r = client.post("/ui/login", data={"username": "analyst1", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text

@@ -5,9 +5,11 @@ folder's conftest when several folders were collected together)."""
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from fastapi import FastAPI
@@ -23,7 +25,7 @@ from irpatrol.registry import auth
 from irpatrol.registry.model import DefectEvent, Plan
 from irpatrol.web.views import install
 
-__all__ = ["PASSWORD", "seed", "sign_in", "with_csrf"]
+__all__ = ["PASSWORD", "seed", "seed_line", "sign_in", "with_csrf"]
 
 PASSWORD = "correct-horse-1"
 
@@ -118,3 +120,18 @@ def sign_in(client: TestClient, username: str = "demo-admin") -> None:
         with_csrf(client)
     r = client.post("/ui/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 303, r.text
+
+
+def seed_line(sessions: sessionmaker[Session], feeder: str, spots: list[Any]) -> None:
+    """Import ``spots`` (``simulate.flight.line_of_poles``) as the poles of ``feeder`` through an
+    asset CSV, as a user would, and add the analyst ``analyst1`` (password :data:`PASSWORD`)."""
+    from irpatrol.registry.assets import import_assets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "poles.csv"
+        csv.write_text("feeder,pole,lat,lon\n" + "".join(f"{feeder},{s.number},{s.lat:.7f},{s.lon:.7f}\n"
+                                                          for s in spots))
+        with sessions() as session:
+            import_assets(session, csv)
+            auth.add_user(session, "analyst1", role="analyst", password=PASSWORD)
+            session.commit()
