@@ -62,16 +62,24 @@ def _finished(client: TestClient, job_id: int) -> dict:
         time.sleep(0.2)
 
 
-def test_upload_form_weather_becomes_the_patrols(app) -> None:  # type: ignore[no-untyped-def]
-    client, sessions, flight = app
-    page = client.get("/ui/upload?batch=weather1").text
-    for name in ("ambient_c", "humidity_pct", "wind_m_s", "rain", "load_current_a"):
-        assert f'name="{name}"' in page
+@pytest.fixture(scope="module")
+def uploaded(app) -> dict:  # type: ignore[no-untyped-def]
+    """The upload page's job for the flight, with the weather and load typed into the form (once
+    per module: the analyst tests read the patrol it makes, on whichever xdist worker they run)."""
+    client, _, flight = app
     form = {"date": "2026-06-03", "crew": "crew-w", "ambient_c": "26,5", "humidity_pct": "55",
             "wind_m_s": "3.2", "rain": "on", "load_current_a": "210"}
     r = _upload(client, flight, "weather1", form)
     assert r.status_code == 200, r.text
-    job = _finished(client, r.json()["job_id"])
+    return _finished(client, r.json()["job_id"])
+
+
+def test_upload_form_weather_becomes_the_patrols(app, uploaded) -> None:  # type: ignore[no-untyped-def]
+    client, sessions, _ = app
+    page = client.get("/ui/upload?batch=weather1").text
+    for name in ("ambient_c", "humidity_pct", "wind_m_s", "rain", "load_current_a"):
+        assert f'name="{name}"' in page
+    job = uploaded
     assert job["status"] == "done", job
     with sessions() as s:
         patrol = s.get(Patrol, job["patrol_id"])
@@ -112,16 +120,14 @@ def test_a_control_character_in_a_weather_field_is_refused(app) -> None:  # type
     assert r.status_code == 422 and "control character" in r.text
 
 
-def _patrol_id(sessions) -> int:  # type: ignore[no-untyped-def]
-    with sessions() as s:
-        patrol_id = s.scalar(select(Patrol.id).order_by(Patrol.id))
-    assert patrol_id is not None, "no patrol: the upload test did not run first"
-    return patrol_id
+def _patrol_id(job: dict) -> int:
+    assert job["status"] == "done" and job["patrol_id"] is not None, job
+    return int(job["patrol_id"])
 
 
-def test_analyst_enters_load_and_wind_and_the_report_shows_them(app) -> None:  # type: ignore[no-untyped-def]
+def test_analyst_enters_load_and_wind_and_the_report_shows_them(app, uploaded) -> None:  # type: ignore[no-untyped-def]
     client, sessions, _ = app
-    patrol_id = _patrol_id(sessions)
+    patrol_id = _patrol_id(uploaded)
     page = client.get(f"/ui/patrols/{patrol_id}").text
     assert 'id="patrol-weather-form"' in page and 'id="patrol-edit-form"' not in page  # analyst, not admin
     r = client.post(f"/ui/patrols/{patrol_id}/weather", data={"load_current_a": "345", "wind_m_s": "4.5"},
@@ -150,9 +156,9 @@ def test_analyst_enters_load_and_wind_and_the_report_shows_them(app) -> None:  #
     assert "345 A" in text and "4.5 m/s" in text
 
 
-def test_analyst_weather_out_of_range_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+def test_analyst_weather_out_of_range_is_refused(app, uploaded) -> None:  # type: ignore[no-untyped-def]
     client, sessions, _ = app
-    patrol_id = _patrol_id(sessions)
+    patrol_id = _patrol_id(uploaded)
     r = client.post(f"/ui/patrols/{patrol_id}/weather", data={"humidity_pct": "120", "reason": "typo"},
                     follow_redirects=False)
     assert r.status_code == 303 and "humidity_pct" in r.headers["location"]
