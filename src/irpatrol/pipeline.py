@@ -7,6 +7,7 @@ stores or prints the :class:`Examination`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose, load_ruleset
-from irpatrol.errors import ParameterError
+from irpatrol.errors import IrPatrolError, ParameterError
 from irpatrol.radiometry import Thermogram
 from irpatrol.radiometry.validity import calibrated_range_c
 
@@ -161,9 +162,10 @@ def examine(
         raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
     joints: list[Hotspot] = []
     aerial = _aerial(conditions)
+    frame_t0 = functools.cache(lambda: (float(ambient_c), ambient_source) if ambient_c is not None else (
+        background(celsius).ambient_c, "background-median"))  # T0 (°C) and its source, read once
     if detector == "structure" or (detector == "auto" and reference_bbox is None and aerial):
-        t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
-            background(celsius).ambient_c, "background-median")
+        t0 = frame_t0()
         joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
                                                 ifov_mrad=ifov_mrad, accuracy=accuracy)
         if detector == "structure" or confirmed:
@@ -173,8 +175,7 @@ def examine(
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
     if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
-        t0 = (float(ambient_c), ambient_source) if ambient_c is not None else (
-            background(celsius).ambient_c, "background-median")
+        t0 = frame_t0()
         hotspots = with_bodies(hotspots, find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1],
                                                             conditions=conditions, ifov_mrad=ifov_mrad))
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy,
@@ -182,12 +183,7 @@ def examine(
                 for h in hotspots]
     if not findings:
         check_names(standard, device)
-    if hotspots:
-        t0_c, t0_source = hotspots[0].t0_c, hotspots[0].t0_source
-    elif ambient_c is not None:
-        t0_c, t0_source = float(ambient_c), ambient_source
-    else:
-        t0_c, t0_source = background(celsius).ambient_c, "background-median"
+    t0_c, t0_source = (hotspots[0].t0_c, hotspots[0].t0_source) if hotspots else frame_t0()
     h, w = celsius.shape
     return Examination(findings, standard, device, int(w), int(h), t0_c, t0_source, conditions)
 
@@ -208,7 +204,7 @@ def _voltage_heating(standard: str, device: str) -> bool:
     standard or device (``diagnose`` reports those)."""
     try:
         return any(r.heating == "voltage" for r in load_ruleset(standard).rows_for(device))
-    except Exception:  # the diagnosis raises the proper error for unknown names
+    except IrPatrolError:  # the diagnosis raises the proper error for unknown names
         return False
 
 
