@@ -194,37 +194,49 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
     return best_line(score, contrast, theta)
 
 
+def _segments(img: np.ndarray, starts: np.ndarray, angles_deg: np.ndarray, sign: float, start_px: float,
+              offsets_px: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One segment of :func:`track_ridge` for N starts (N×2 px) at once: along ``angles_deg`` (N),
+    from ``start_px`` on, shifted ``offsets_px`` (N) across. Returns, per sample (N×S): whether it
+    lies in the frame, whether the ridge stands there ≥ :data:`LINE_CONTRAST_K` above or below
+    both sides (:data:`PROFILE_HALF_PX` away), its reading (°C) and which of the three middle
+    samples it is (0–2)."""
+    h, w = img.shape
+    th = np.deg2rad(angles_deg)[:, None, None]
+    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
+    d = (start_px + np.arange(TRACK_SEGMENT_PX, dtype=np.float64))[None, :, None]
+    across = offsets_px[:, None, None] + _OFFS[None, None, :]
+    x, y = starts[:, 0][:, None, None], starts[:, 1][:, None, None]
+    ax = np.rint(x + sign * d * ux + across * nx).astype(np.intp)  # (N, S, 9)
+    ay = np.rint(y + sign * d * uy + across * ny).astype(np.intp)
+    inside = (ax.min(axis=2) >= 0) & (ax.max(axis=2) < w) & (ay.min(axis=2) >= 0) & (ay.max(axis=2) < h)
+    p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
+    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
+    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=2)
+    c = np.take_along_axis(mid, k[..., None], axis=2)[..., 0]
+    ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
+                                                   >= LINE_CONTRAST_K)
+    return inside, ok, c, k
+
+
 def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Follow the thin ridge leaving (x, y) along ``angle_deg`` (``sign`` ±1: which way) for up to
     :data:`FAR_MAX_PX` px, in segments of :data:`TRACK_SEGMENT_PX` px re-centred on the ridge (a 5°
     direction error or a slightly curved conductor drifts 1 px in 11). Returns the distances (px)
     and ridge readings (°C) where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both
-    sides (:data:`PROFILE_HALF_PX` away); it stops at a segment without one."""
-    h, w = img.shape
-    th = np.deg2rad(angle_deg)
-    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
+    sides (:data:`PROFILE_HALF_PX` away); it stops at a segment without one (:func:`_segments`)."""
     off = 0.0
     dist: list[np.ndarray] = []
     vals: list[np.ndarray] = []
-    steps = np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
-    rows = np.arange(TRACK_SEGMENT_PX)
+    start_xy, angle = np.array([[x, y]], np.float64), np.array([angle_deg])
     for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
-        d = start + steps
-        ax = np.rint(x + sign * d[:, None] * ux + (off + _OFFS[None, :]) * nx).astype(np.intp)
-        ay = np.rint(y + sign * d[:, None] * uy + (off + _OFFS[None, :]) * ny).astype(np.intp)
-        inside = (ax.min(axis=1) >= 0) & (ax.max(axis=1) < w) & (ay.min(axis=1) >= 0) & (ay.max(axis=1) < h)
-        if not inside.any():
+        seg = _segments(img, start_xy, angle, sign, float(start), np.array([off]))
+        inside, ok, c, k = (a[0] for a in seg)
+        if not inside.any() or ok.sum() < TRACK_SEGMENT_PX // 3:
             break
-        p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
-        left, right = 0.5 * (p[:, 0] + p[:, 1]), 0.5 * (p[:, -1] + p[:, -2])
-        mid = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-        k = np.argmax(np.abs(mid - 0.5 * (left + right)[:, None]), axis=1)
-        c = mid[rows, k]
-        ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
-                                                       >= LINE_CONTRAST_K)
-        if ok.sum() < TRACK_SEGMENT_PX // 3:
-            break
+        d = start + np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
         dist.append(d[ok])
         vals.append(c[ok].astype(np.float64))
         off += float(np.median(k[ok])) - 1.0
@@ -278,28 +290,6 @@ SPAN_ACROSS_PX = (0.0, -3.0, 3.0)
 conductor's centre line by up to half the part's width."""
 
 
-def _first_segments(img: np.ndarray, starts: np.ndarray, angles_deg: np.ndarray, sign: float) -> np.ndarray:
-    """Whether :func:`track_ridge` from each of ``starts`` (N×2 px) along ``angles_deg`` (N) finds
-    the ridge in its first segment (bool N): the same samples and test, for all starts at once (most
-    tries of :func:`_runs_out` end there)."""
-    h, w = img.shape
-    th = np.deg2rad(angles_deg)[:, None, None]
-    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
-    d = (3.0 + np.arange(TRACK_SEGMENT_PX, dtype=np.float64))[None, :, None]
-    x, y = starts[:, 0][:, None, None], starts[:, 1][:, None, None]
-    ax = np.rint(x + sign * d * ux + _OFFS[None, None, :] * nx).astype(np.intp)  # (N, S, 9)
-    ay = np.rint(y + sign * d * uy + _OFFS[None, None, :] * ny).astype(np.intp)
-    inside = (ax.min(axis=2) >= 0) & (ax.max(axis=2) < w) & (ay.min(axis=2) >= 0) & (ay.max(axis=2) < h)
-    p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
-    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
-    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=2)
-    c = np.take_along_axis(mid, k[..., None], axis=2)[..., 0]
-    ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
-                                                   >= LINE_CONTRAST_K)
-    return np.asarray(inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3))
-
-
 def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) -> bool:
     h, w = img.shape
     tries = []
@@ -314,9 +304,11 @@ def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) ->
     if not tries:
         return False
     t = np.array(tries, dtype=np.float64)
-    found = _first_segments(np.asarray(img), t[:, :2], t[:, 2], sign)
+    # the first segment of every try at once: most end there, and track_ridge would stop
+    inside, ok, _, _ = _segments(np.asarray(img), t[:, :2], t[:, 2], sign, 3.0, np.zeros(len(t)))
+    found = inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3)
     for (sx, sy, ang), seen in zip(tries, found, strict=True):
-        if not seen:  # track_ridge would stop at its first segment: nothing followed
+        if not seen:
             continue
         th = np.deg2rad(ang)
         d, _ = track_ridge(img, int(sx), int(sy), ang, sign)
