@@ -120,6 +120,7 @@ _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
 STEP_DEG = 180.0 / ANGLES
 """The line test's direction step (°)."""
 _OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
+_SEGMENT_STEPS = np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
 _ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HALF_PX - 1, PROFILE_HALF_PX],
                    dtype=np.float64)
@@ -194,27 +195,32 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
     return best_line(score, contrast, theta)
 
 
-def _segments(img: np.ndarray, starts: np.ndarray, angles_deg: np.ndarray, sign: float, start_px: float,
+def _segments(img: np.ndarray, starts: np.ndarray, units: np.ndarray, sign: float, start_px: float,
               offsets_px: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One segment of :func:`track_ridge` for N starts (N×2 px) at once: along ``angles_deg`` (N),
-    from ``start_px`` on, shifted ``offsets_px`` (N) across. Returns, per sample (N×S): whether it
-    lies in the frame, whether the ridge stands there ≥ :data:`LINE_CONTRAST_K` above or below
-    both sides (:data:`PROFILE_HALF_PX` away), its reading (°C) and which of the three middle
-    samples it is (0–2)."""
+    """One segment of :func:`track_ridge` for N starts (N×2 px) at once: along the unit vectors
+    ``units`` (N×2), from ``start_px`` on, shifted ``offsets_px`` (N) across. Returns, per sample
+    (N×S): whether it lies in the frame, whether the ridge stands there ≥ :data:`LINE_CONTRAST_K`
+    above or below both sides (:data:`PROFILE_HALF_PX` away), its reading (°C) and which of the
+    three middle samples it is (0–2, the first of equals)."""
     h, w = img.shape
-    th = np.deg2rad(angles_deg)[:, None, None]
-    ux, uy, nx, ny = np.cos(th), np.sin(th), -np.sin(th), np.cos(th)
-    d = (start_px + np.arange(TRACK_SEGMENT_PX, dtype=np.float64))[None, :, None]
+    ux, uy = units[:, 0, None, None], units[:, 1, None, None]
+    d = (start_px + _SEGMENT_STEPS)[None, :, None]
     across = offsets_px[:, None, None] + _OFFS[None, None, :]
-    x, y = starts[:, 0][:, None, None], starts[:, 1][:, None, None]
-    ax = np.rint(x + sign * d * ux + across * nx).astype(np.intp)  # (N, S, 9)
-    ay = np.rint(y + sign * d * uy + across * ny).astype(np.intp)
+    x, y = starts[:, 0, None, None], starts[:, 1, None, None]
+    ax = np.rint(x + sign * d * ux - across * uy).astype(np.intp)  # (N, S, 9)
+    ay = np.rint(y + sign * d * uy + across * ux).astype(np.intp)
     inside = (ax.min(axis=2) >= 0) & (ax.max(axis=2) < w) & (ay.min(axis=2) >= 0) & (ay.max(axis=2) < h)
     p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
     left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
-    mid = p[..., PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
-    k = np.argmax(np.abs(mid - 0.5 * (left + right)[..., None]), axis=2)
-    c = np.take_along_axis(mid, k[..., None], axis=2)[..., 0]
+    sides = 0.5 * (left + right)
+    first = PROFILE_HALF_PX - 1
+    c, best = p[..., first], np.abs(p[..., first] - sides)
+    k = np.zeros(c.shape, np.intp)
+    for j in (1, 2):
+        dev = np.abs(p[..., first + j] - sides)
+        farther = dev > best
+        c, k = np.where(farther, p[..., first + j], c), np.where(farther, j, k)
+        best = np.where(farther, dev, best)
     ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
                                                    >= LINE_CONTRAST_K)
     return inside, ok, c, k
@@ -230,14 +236,14 @@ def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
     off = 0.0
     dist: list[np.ndarray] = []
     vals: list[np.ndarray] = []
-    start_xy, angle = np.array([[x, y]], np.float64), np.array([angle_deg])
+    th = np.deg2rad(angle_deg)
+    start_xy, unit = np.array([[x, y]], np.float64), np.array([[np.cos(th), np.sin(th)]])
     for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
-        seg = _segments(img, start_xy, angle, sign, float(start), np.array([off]))
+        seg = _segments(img, start_xy, unit, sign, float(start), np.array([off]))
         inside, ok, c, k = (a[0] for a in seg)
         if not inside.any() or ok.sum() < TRACK_SEGMENT_PX // 3:
             break
-        d = start + np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
-        dist.append(d[ok])
+        dist.append((start + _SEGMENT_STEPS)[ok])
         vals.append(c[ok].astype(np.float64))
         off += float(np.median(k[ok])) - 1.0
     if not dist:
@@ -305,7 +311,9 @@ def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) ->
         return False
     t = np.array(tries, dtype=np.float64)
     # the first segment of every try at once: most end there, and track_ridge would stop
-    inside, ok, _, _ = _segments(np.asarray(img), t[:, :2], t[:, 2], sign, 3.0, np.zeros(len(t)))
+    th = np.deg2rad(t[:, 2])
+    units = np.stack([np.cos(th), np.sin(th)], axis=1)
+    inside, ok, _, _ = _segments(np.asarray(img), t[:, :2], units, sign, 3.0, np.zeros(len(t)))
     found = inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3)
     for (sx, sy, ang), seen in zip(tries, found, strict=True):
         if not seen:
