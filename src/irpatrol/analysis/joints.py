@@ -76,6 +76,29 @@ reads as warm as the joint (within the camera's accuracy) is a peer whatever its
 defect of the joint, only a healthy reading of it. Project choice."""
 
 
+LONE_ALIKE_K = 0.5
+"""Largest difference (K) between the two parts of a phase row on no visible conductor for the row to
+stand against the joint's own conductor followed away from it: the same part on two healthy phases
+reads alike to the noise and the small spread of load and emissivity (a few tenths of a kelvin for a
+like-for-like comparison within one frame, ../shared/domain/standards.md §1.6), while two spots of
+the ground that happen to stand in a row with the joint differ by whatever the ground does. Project
+choice."""
+
+
+def _confirmed(scores: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(on a line, direction °) per candidate from the line test's evidence at each radius of
+    :data:`LINE_RADII_PX`: the smallest radius that shows a line gives its direction."""
+    n = len(scores[0][0])
+    ok = np.zeros(n, bool)
+    ang = np.zeros(n)
+    for score, contrast in scores:
+        o, a = best_line(score, contrast)
+        new = o & ~ok
+        ok |= o
+        ang[new] = a[new]
+    return ok, ang
+
+
 def _parallel_columns(angle_deg: float) -> np.ndarray:
     """The line test's directions within :data:`irpatrol.analysis.phases.PARALLEL_THETA_DEG` of
     ``angle_deg`` (a multiple of the test's step): a peer's own conductor parallel to the joint's."""
@@ -122,13 +145,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
     # ones are read from the same evidence
     scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
-    ok = np.zeros(len(cands), bool)
-    ang = np.zeros(len(cands))
-    for score, contrast in scores:
-        o, a = best_line(score, contrast)
-        new = o & ~ok
-        ok |= o
-        ang[new] = a[new]
+    ok, ang = _confirmed(scores)
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
@@ -147,14 +164,30 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
-        row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        # the same parts on the other phases' conductors first (as compact maxima on parallel
+        # conductors, else by their excess along them); parts on no visible conductor only when
+        # neither shows
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        mixed = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) if lone \
+            else None
+        # parts that read as warm as the joint make a healthy reading of it, wherever they sit
+        if mixed is not None and (row is None or min(grown[y, x] for x, y in mixed) >= j.t1_c - accuracy_k):
+            row = mixed
         unseen = row is not None and any((c[0], c[1]) in row for c in lone)
         if row is None and i < MAX_ALONG:
             along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
                      if t0_c is None or c[2] >= t0_c - accuracy_k]
             row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        # such a row gives way to the joint's own conductor followed beyond its heat unless its two
+        # parts read alike (two spots of ground in a row by chance rarely do)
+        if row is not None and unseen and i < MAX_ALONG and abs(
+                float(img[row[0][1], row[0][0]]) - float(img[row[1][1], row[1][0]])) > LONE_ALIKE_K:
+            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
+            if far is not None:
+                out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
+                continue
         if row is not None:
-            t2 = min(float(img[p[1], p[0]]) for p in row)
+            t2 = min(float(grown[p[1], p[0]]) for p in row)  # each peer part's warmest pixel (±1 px), as T1
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row,
                                            peers_unseen=unseen))
             continue

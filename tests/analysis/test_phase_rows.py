@@ -1,0 +1,52 @@
+"""Which reference a hot joint is graded against (issue 10 item 2): the same part on the other phases'
+conductors before spots that stand in a row with it by chance, and the joint's own conductor before a
+chance row of spots on no visible conductor. Generated field frames (``irpatrol.simulate.scene``) of
+seeds the benchmark does not use; each case was graded one grade too low before (a warm chance row
+taken as the healthy phases makes δ too small)."""
+
+from __future__ import annotations
+
+import pytest
+
+from irpatrol.analysis.joints import LONE_ALIKE_K
+from irpatrol.diagnosis import diagnose
+from irpatrol.pipeline import Finding, examine
+from irpatrol.simulate.scene import Truth, render
+
+
+def _graded(seed: int, scenario: str) -> tuple[Finding, Truth]:
+    img, truth = render(seed, scenario)
+    assert truth.xy is not None and truth.t1_c is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    tx, ty = truth.xy
+    (f,) = [f for f in ex.hotspots
+            if abs(f.hotspot.max_xy[0] - tx) <= 3 and abs(f.hotspot.max_xy[1] - ty) <= 3]
+    return f, truth
+
+
+def _truth_grade(t: Truth) -> str:
+    assert t.t1_c is not None
+    return diagnose("dlt664-2016", t.device, hot_c=t.t1_c, ref_c=t.t2_c, ambient_c=t.t0_c).grade
+
+
+def test_peers_on_parallel_conductors_come_before_warm_spots_of_the_ground() -> None:
+    # the two healthy clamps sit on the other phases' conductors next to the hot one; two warm spots
+    # of the ground further off stood in a row with it too and, being warmer, were taken (T2 14.2 °C
+    # against 11.5: δ 92 %, serious, where the clamps give 97 %, critical)
+    f, truth = _graded(5552003, "hot-joint")
+    assert truth.t2_c is not None
+    h = f.hotspot
+    assert h.t2_source == "similar-component" and h.reference_margin_k == 0.0
+    assert h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 0.5
+    assert f.grade == _truth_grade(truth) == "critical"
+    assert all(abs(b[0] + 1 - truth.xy[0]) <= 60 for b in h.peer_bboxes)  # the neighbour phases, 47 px off
+
+
+@pytest.mark.parametrize("seed", [5553004, 5553005, 5553009])
+def test_a_chance_row_of_spots_gives_way_to_the_joints_own_conductor(seed: int) -> None:
+    # one conductor in view: a row "of phases" can only be spots of the ground; they read more than
+    # LONE_ALIKE_K apart, so the conductor followed beyond the joint's heat is the reference
+    f, truth = _graded(seed, "hot-joint-single-phase")
+    assert LONE_ALIKE_K < 1.0
+    assert f.hotspot.t2_source == "same-conductor"
+    assert f.grade == _truth_grade(truth) == "critical"
