@@ -50,3 +50,18 @@ def test_a_chance_row_of_spots_gives_way_to_the_joints_own_conductor(seed: int) 
     assert LONE_ALIKE_K < 1.0
     assert f.hotspot.t2_source == "same-conductor"
     assert f.grade == _truth_grade(truth) == "critical"
+
+
+@pytest.mark.parametrize("seed", [8880102, 8880127])
+def test_a_healthy_part_over_its_bare_wire_is_no_defect_when_its_phases_could_not_be_read(seed: int) -> None:
+    # three healthy phases; the row found for a part reads > LONE_ALIKE_K apart, so it is set aside
+    # for the part's own conductor, and a healthy part of higher emissivity reads ~7 K over its bare
+    # wire under a cold sky: the unseen-peer margin keeps that unrated (without it: `general`)
+    img, truth = render(seed, "healthy")
+    assert not truth.defect
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+    (own,) = [f for f in ex.hotspots if f.hotspot.t2_source == "same-conductor"
+              and f.hotspot.reference_margin_k > 0]
+    assert own.grade == "unrated"
+    assert own.hotspot.t2_c is not None and own.hotspot.t_max_c - own.hotspot.t2_c > 5.0  # 2 K + 3 K
