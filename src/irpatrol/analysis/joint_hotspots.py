@@ -90,6 +90,31 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     return seen
 
 
+HEAT_TAIL_PX = 60.0
+"""Farthest (px) a cooler maximum is looked at as a reported joint's heat tail: six fin lengths
+(λ ≈ 0.16 m, docs/physics.md §3) at 15 m with 1.3 mrad pixels, where the excess has fallen below
+1 %; at 5 m a tail reaches further but is then no local maximum. Project choice."""
+
+
+def _in_heat_of(grown: np.ndarray, j: Joint, found: list[Hotspot]) -> bool:
+    """Whether joint ``j`` lies in the heat of a hotter joint already reported: within
+    :data:`HEAT_TAIL_PX` of it, and the reading (``grown``: 3×3-dilated, so a path grazing a thin
+    conductor stays on it) never falls on the straight path between them below what surrounds ``j``
+    (T1 − its compact excess). A bad joint heats its conductor on both sides (fin decay,
+    docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in beads, §6)
+    is the same defect, reported once; a part of its own on the same conductor has the cooler wire
+    between them."""
+    for h in found:
+        if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX:
+            continue
+        f = np.linspace(0.0, 1.0, 16)[1:-1]
+        px = np.rint(h.max_xy[0] + f * (j.xy[0] - h.max_xy[0])).astype(np.intp)
+        py = np.rint(h.max_xy[1] + f * (j.xy[1] - h.max_xy[1])).astype(np.intp)
+        if float(grown[py, px].min()) >= j.t1_c - j.excess_k:
+            return True
+    return False
+
+
 def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
     x, y, w, h = bbox
     return x <= xy[0] < x + w and y <= xy[1] < y + h
@@ -114,6 +139,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     """
     img = np.asarray(celsius, dtype=np.float32)
     joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
+    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     flag_conditions = conditions
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
     found: list[Hotspot] = []
@@ -126,6 +152,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue
         if any(_inside(j.xy, h.bbox) for h in found):
             continue  # another maximum of a part already reported (a flat top)
+        if _in_heat_of(grown, j, found):
+            continue  # the heat a hotter joint conducts along its conductor, not a part of its own
         base = j.t2_c if j.t2_c is not None else j.t1_c - j.excess_k
         contour, bbox, area, mean_c, core = _outline(img, j, base)
         if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
