@@ -103,9 +103,12 @@ def _in_heat_of(grown: np.ndarray, j: Joint, found: list[Hotspot]) -> bool:
     (T1 − its compact excess). A bad joint heats its conductor on both sides (fin decay,
     docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in beads, §6)
     is the same defect, reported once; a part of its own on the same conductor has the cooler wire
-    between them."""
+    between them. Only a joint graded against a reference stands for its region: when the hottest
+    reading found none (a blade of higher emissivity than the contact that heats it, reading hotter),
+    the cooler maxima are reported too, and may carry one."""
     for h in found:
-        if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX:
+        if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX \
+                or h.t2_c is None:  # an ungraded reading does not stand for the region
             continue
         f = np.linspace(0.0, 1.0, 16)[1:-1]
         px = np.rint(h.max_xy[0] + f * (j.xy[0] - h.max_xy[0])).astype(np.intp)
