@@ -13,12 +13,15 @@ it is the connection-defect pattern of DL/T 664-2016 Annex H (热像特征), not
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 
 import cv2
 import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.ridges import leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
@@ -96,24 +99,22 @@ HEAT_TAIL_PX = 60.0
 1 %; at 5 m a tail reaches further but is then no local maximum. Project choice."""
 
 
-def _in_heat_of(grown: np.ndarray, j: Joint, found: list[Hotspot]) -> bool:
+def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot]) -> bool:
     """Whether joint ``j`` lies in the heat of a hotter joint already reported: within
-    :data:`HEAT_TAIL_PX` of it, and the reading (``grown``: 3×3-dilated, so a path grazing a thin
-    conductor stays on it) never falls on the straight path between them below what surrounds ``j``
-    (T1 − its compact excess). A bad joint heats its conductor on both sides (fin decay,
-    docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in beads, §6)
-    is the same defect, reported once; a part of its own on the same conductor has the cooler wire
-    between them. Only a joint graded against a reference stands for its region: when the hottest
-    reading found none (a blade of higher emissivity than the contact that heats it, reading hotter),
-    the cooler maxima are reported too, and may carry one."""
+    :data:`HEAT_TAIL_PX` of it, and the reading never falls on the straight path between them below
+    what surrounds ``j`` (T1 − its compact excess; :func:`irpatrol.analysis.phases.path_low`).
+    ``grown`` gives the 3×3-dilated frame (a path grazing a thin conductor stays on it), made only
+    when a pair is close enough to need it. A bad joint heats its conductor on both sides (fin
+    decay, docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in
+    beads, §6) is the same defect, reported once; a part of its own on the same conductor has the
+    cooler wire between them. Only a joint graded against a reference stands for its region: when
+    the hottest reading found none (a blade of higher emissivity than the contact that heats it,
+    reading hotter), the cooler maxima are reported too, and may carry one."""
     for h in found:
         if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX \
                 or h.t2_c is None:  # an ungraded reading does not stand for the region
             continue
-        f = np.linspace(0.0, 1.0, 16)[1:-1]
-        px = np.rint(h.max_xy[0] + f * (j.xy[0] - h.max_xy[0])).astype(np.intp)
-        py = np.rint(h.max_xy[1] + f * (j.xy[1] - h.max_xy[1])).astype(np.intp)
-        if float(grown[py, px].min()) >= j.t1_c - j.excess_k:
+        if float(path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= j.t1_c - j.excess_k:
             return True
     return False
 
@@ -142,7 +143,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     """
     img = np.asarray(celsius, dtype=np.float32)
     joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
-    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
+    # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
+    grown = functools.cache(lambda: cv2.dilate(img, np.ones((3, 3), np.uint8)))
     flag_conditions = conditions
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
     found: list[Hotspot] = []

@@ -85,20 +85,6 @@ the ground that happen to stand in a row with the joint differ by whatever the g
 choice."""
 
 
-def _confirmed(scores: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """(on a line, direction °) per candidate from the line test's evidence at each radius of
-    :data:`LINE_RADII_PX`: the smallest radius that shows a line gives its direction."""
-    n = len(scores[0][0])
-    ok = np.zeros(n, bool)
-    ang = np.zeros(n)
-    for score, contrast in scores:
-        o, a = best_line(score, contrast)
-        new = o & ~ok
-        ok |= o
-        ang[new] = a[new]
-    return ok, ang
-
-
 def _parallel_columns(angle_deg: float) -> np.ndarray:
     """The line test's directions within :data:`irpatrol.analysis.phases.PARALLEL_THETA_DEG` of
     ``angle_deg`` (a multiple of the test's step): a peer's own conductor parallel to the joint's."""
@@ -147,7 +133,13 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
     # ones are read from the same evidence
     scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
-    ok, ang = _confirmed(scores)
+    ok = np.zeros(len(cands), bool)
+    ang = np.zeros(len(cands))
+    for score, contrast in scores:
+        o, a = best_line(score, contrast)
+        new = o & ~ok
+        ok |= o
+        ang[new] = a[new]
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
@@ -183,7 +175,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # such a row gives way to the joint's own conductor followed beyond its heat unless its two
         # parts read alike (two spots of ground in a row by chance rarely do)
         if row is not None and unseen and i < MAX_ALONG and abs(
-                float(img[row[0][1], row[0][0]]) - float(img[row[1][1], row[1][0]])) > LONE_ALIKE_K:
+                float(img[row[0][::-1]]) - float(img[row[1][::-1]])) > LONE_ALIKE_K:
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c)
             if far is not None:
                 out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor", peers_unseen=True))

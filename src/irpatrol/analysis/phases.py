@@ -53,17 +53,23 @@ MIN_PEER_OFFSET_PX = 3.0
 """Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
 
 
+def path_low(img: np.ndarray, xy: tuple[int, int], pts: np.ndarray) -> np.ndarray:
+    """The lowest reading of ``img`` (°C) on the straight path from ``xy`` to each point of ``pts``
+    (N×2 or more columns, x and y first, px), ends excluded: 14 samples a path."""
+    x, y = xy
+    f = np.linspace(0.0, 1.0, 16)[1:-1]
+    px = np.rint(x + f[None, :] * (pts[:, 0:1] - x)).astype(np.intp)
+    py = np.rint(y + f[None, :] * (pts[:, 1:2] - y)).astype(np.intp)
+    return np.asarray(img[py, px].min(axis=1))
+
+
 def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) -> np.ndarray:
     """Whether each point of ``pts`` (N×3: x, y, T °C) is a part of its own, not another maximum of
     the joint's own flat top: the reading (``img``, best 3×3-dilated so a path grazing a part's edge
     is no dip) dips by at least :data:`LINE_CONTRAST_K` below the cooler of the two somewhere on the
-    straight path between them."""
+    straight path between them (:func:`path_low`)."""
     x, y, t1 = joint
-    f = np.linspace(0.0, 1.0, 16)[1:-1]
-    px = np.rint(x + f[None, :] * (pts[:, 0:1] - x)).astype(np.intp)
-    py = np.rint(y + f[None, :] * (pts[:, 1:2] - y)).astype(np.intp)
-    low = img[py, px].min(axis=1)
-    return low <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
+    return path_low(img, (x, y), pts) <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
 
 
 def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
