@@ -43,6 +43,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.phases import in_row
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
 COMPARATIVE_UNCERTAINTY_K = 0.3
@@ -199,7 +200,7 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     dl, dr = left - reading, right - reading
     if not (np.isfinite(dl) and np.isfinite(dr)) or dl * dr <= 0 or min(abs(dl), abs(dr)) < FLANK_K:
         return None
-    ys, xs = np.nonzero(mask)
+    ys, xs = where_yx(mask)
     cx, cy = xi + float(xs.mean()), yi + float(ys.mean())
     outline = np.array([[xi - 1.5, yi - 1.5], [xi + wi + 0.5, yi - 1.5], [xi + wi + 0.5, yi + hi + 0.5],
                         [xi - 1.5, yi + hi + 0.5]])

@@ -42,6 +42,7 @@ import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
 from irpatrol.analysis.measure import box
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.analysis.references import (
     NO_REFERENCE,
     Reference,
@@ -552,7 +553,7 @@ def joint_on_conductor(celsius: CelsiusArray, labels: np.ndarray, region: Region
     mask = labels[y:y + h, x:x + w] == region.label
     patch = celsius[y:y + h, x:x + w]
     mx, my = region.max_xy[0] - x, region.max_xy[1] - y
-    yy, xx = np.nonzero(mask)
+    yy, xx = where_yx(mask)
     clear = max(JOINT_CLEAR_PX, JOINT_CLEAR * max(w, h))
     far = np.hypot(xx - mx, yy - my) >= clear
     if far.sum() < 2 * JOINT_CLEAR_PX:
@@ -568,7 +569,7 @@ def joint_on_conductor(celsius: CelsiusArray, labels: np.ndarray, region: Region
     hot = (mask & (patch >= t2 + 0.5 * excess)).astype(np.uint8)
     _, comp = cv2.connectedComponents(hot, connectivity=8)
     joint = comp == comp[my, mx]
-    jy, jx = np.nonzero(joint)
+    jy, jx = where_yx(joint)
     jbox = (x + int(jx.min()), y + int(jy.min()), int(jx.max() - jx.min() + 1), int(jy.max() - jy.min() + 1))
     contours, _ = cv2.findContours(joint.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE,
                                    offset=(x, y))

@@ -22,6 +22,7 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
 from irpatrol.analysis.phases import path_low
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.analysis.ridges import leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
@@ -63,7 +64,7 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     hot = (patch >= base_c + 0.5 * (j.t1_c - base_c)).astype(np.uint8)
     _, comp = cv2.connectedComponents(hot, connectivity=8)
     part = (comp == comp[y - y0, x - x0]).astype(np.uint8)
-    ys, xs = np.nonzero(part)
+    ys, xs = where_yx(part)
     bbox = (x0 + int(xs.min()), y0 + int(ys.min()), int(np.ptp(xs) + 1), int(np.ptp(ys) + 1))
     contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)

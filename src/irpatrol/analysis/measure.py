@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.errors import ParameterError
 from irpatrol.units import CelsiusArray
 
@@ -95,7 +96,7 @@ def polygon(celsius: np.ndarray, points: Sequence[Sequence[int]]) -> Measurement
         _check_xy(arr, int(x), int(y), "polygon vertex")
     mask = np.zeros(arr.shape, np.uint8)
     cv2.fillPoly(mask, [pts], 1)
-    ys, xs = np.nonzero(mask)
+    ys, xs = where_yx(mask)
     return _stats(arr[ys, xs], xs, ys)
 
 

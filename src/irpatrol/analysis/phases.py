@@ -15,6 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, lines_through
 
 PARALLEL_DEG = 10.0
@@ -169,7 +170,7 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
         b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
         best = np.maximum(best, core - np.maximum(a, b))
     peak = (best >= PEER_MIN_EXCESS_K) & (best >= cv2.dilate(best, np.ones((5, 5), np.uint8)))
-    ys, xs = np.nonzero(peak)
+    ys, xs = where_yx(peak)
     if not len(ys):
         return []
     keep = np.argsort(-best[ys, xs])[: 2 * MAX_CANDIDATES]

@@ -14,6 +14,8 @@ import functools
 import cv2
 import numpy as np
 
+from irpatrol.analysis.pixels import where_yx
+
 RING_PX = 5
 """Ring radius (px) at each pyramid level: 5, 10, 20, 40 px at full resolution. A clamp of 0.2 m
 with a heat tail of ≈ 1.5 fin lengths (λ ≈ 0.16 m, docs/physics.md §3) spans ≈ 0.35 m each side of
@@ -84,7 +86,7 @@ def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, in
         if min(cur.shape) < 2 * RING_PX + 1:
             break
         e = cur - cv2.dilate(cur, ring, borderType=cv2.BORDER_REPLICATE)
-        ys, xs = np.nonzero((e >= MIN_EXCESS_K) & (cur >= cv2.dilate(cur, box3)))
+        ys, xs = where_yx((e >= MIN_EXCESS_K) & (cur >= cv2.dilate(cur, box3)))
         keep = np.argsort(-e[ys, xs])[:MAX_CANDIDATES]
         ys, xs = ys[keep], xs[keep]
         s = 2 ** k
@@ -195,15 +197,19 @@ def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
     return best_line(score, contrast, theta)
 
 
-def _segments(img: np.ndarray, starts: np.ndarray, units: np.ndarray, sign: float, start_px: float,
-              offsets_px: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _segments(img: np.ndarray, starts: np.ndarray, units: np.ndarray, sign: float | np.ndarray,
+              start_px: float, offsets_px: np.ndarray,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One segment of :func:`track_ridge` for N starts (N×2 px) at once: along the unit vectors
-    ``units`` (N×2), from ``start_px`` on, shifted ``offsets_px`` (N) across. Returns, per sample
+    ``units`` (N×2) the way ``sign`` (±1, or one per start), from ``start_px`` on, shifted
+    ``offsets_px`` (N) across. Returns, per sample
     (N×S): whether it lies in the frame, whether the ridge stands there ≥ :data:`LINE_CONTRAST_K`
     above or below both sides (:data:`PROFILE_HALF_PX` away), its reading (°C) and which of the
     three middle samples it is (0–2, the first of equals)."""
     h, w = img.shape
     ux, uy = units[:, 0, None, None], units[:, 1, None, None]
+    if isinstance(sign, np.ndarray):
+        sign = sign[:, None, None]
     d = (start_px + _SEGMENT_STEPS)[None, :, None]
     across = offsets_px[:, None, None] + _OFFS[None, None, :]
     x, y = starts[:, 0, None, None], starts[:, 1, None, None]
@@ -233,22 +239,47 @@ def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
     direction error or a slightly curved conductor drifts 1 px in 11). Returns the distances (px)
     and ridge readings (°C) where the ridge stood ≥ :data:`LINE_CONTRAST_K` above or below both
     sides (:data:`PROFILE_HALF_PX` away); it stops at a segment without one (:func:`_segments`)."""
-    off = 0.0
-    dist: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    th = np.deg2rad(angle_deg)
-    start_xy, unit = np.array([[x, y]], np.float64), np.array([[np.cos(th), np.sin(th)]])
-    for start in np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX):
-        seg = _segments(img, start_xy, unit, sign, float(start), np.array([off]))
-        inside, ok, c, k = (a[0] for a in seg)
-        if not inside.any() or ok.sum() < TRACK_SEGMENT_PX // 3:
+    return track_ridges(img, [(x, y, angle_deg, sign)])[0]
+
+
+def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]],
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`track_ridge` for each (x, y, angle °, sign) of ``tracks``, followed side by side: the
+    same answers, one segment of every track still going per step."""
+    n = len(tracks)
+    if n == 0:
+        return []
+    t = np.array(tracks, dtype=np.float64)
+    th = np.deg2rad(t[:, 2])
+    starts, units, signs = t[:, :2], np.stack([np.cos(th), np.sin(th)], axis=1), t[:, 3]
+    off = np.zeros(n)
+    going = np.ones(n, bool)
+    starts_px = np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX)
+    taken = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX), bool)
+    read = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX))
+    for step, start in enumerate(starts_px):
+        sub = np.flatnonzero(going)
+        if not len(sub):
             break
-        dist.append((start + _SEGMENT_STEPS)[ok])
-        vals.append(c[ok].astype(np.float64))
-        off += float(np.median(k[ok])) - 1.0
-    if not dist:
-        return np.empty(0), np.empty(0)
-    return np.concatenate(dist), np.concatenate(vals)
+        inside, ok, c, k = _segments(img, starts[sub], units[sub], signs[sub], float(start), off[sub])
+        more = inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3)
+        going[sub[~more]] = False
+        sub, ok, c, k = sub[more], ok[more], c[more], k[more]
+        taken[step, sub] = ok
+        read[step, sub] = c
+        # the median of the chosen middle samples (0, 1 or 2) of each: re-centre on the ridge
+        counts = np.stack([((k == j) & ok).sum(axis=1) for j in range(3)], axis=1)
+        total = counts.sum(axis=1)
+        below = np.cumsum(counts, axis=1)
+        lo = (((total - 1) // 2)[:, None] >= below).sum(axis=1)
+        hi = ((total // 2)[:, None] >= below).sum(axis=1)
+        off[sub] += 0.5 * (lo + hi) - 1.0
+    out = []
+    along = starts_px[:, None] + _SEGMENT_STEPS[None, :]
+    for i in range(n):
+        mask = taken[:, i, :]
+        out.append((along[mask], read[:, i, :][mask]))
+    return out
 
 
 def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
@@ -262,11 +293,12 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
     background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
     background is close to it, which the hotspot's ``small-target`` flag does not cover."""
-    sides = [track_ridge(img, x, y, angle_deg, sign) for sign in (-1.0, 1.0)]
+    sides = track_ridges(img, [(x, y, angle_deg, sign) for sign in (-1.0, 1.0)])
     if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
-        # wide part's diagonal: try its neighbours, keep the one followed farthest
-        tries = [[track_ridge(img, x, y, angle_deg + da, sign) for sign in (-1.0, 1.0)]
-                 for da in (-20.0, -10.0, 10.0, 20.0)]
+        # wide part's diagonal: try its neighbours (side by side), keep the one followed farthest
+        tried = track_ridges(img, [(x, y, angle_deg + da, sign) for da in (-20.0, -10.0, 10.0, 20.0)
+                                   for sign in (-1.0, 1.0)])
+        tries = [tried[k: k + 2] for k in range(0, len(tried), 2)]
         sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
     vals = np.concatenate([v for _, v in sides])
     if vals.size < FAR_MIN_SAMPLES:
@@ -315,11 +347,10 @@ def _runs_out(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float) ->
     units = np.stack([np.cos(th), np.sin(th)], axis=1)
     inside, ok, _, _ = _segments(np.asarray(img), t[:, :2], units, sign, 3.0, np.zeros(len(t)))
     found = inside.any(axis=1) & (ok.sum(axis=1) >= TRACK_SEGMENT_PX // 3)
-    for (sx, sy, ang), seen in zip(tries, found, strict=True):
-        if not seen:
-            continue
+    seen = [(int(sx), int(sy), ang) for (sx, sy, ang), f in zip(tries, found, strict=True) if f]
+    followed = track_ridges(img, [(sx, sy, ang, sign) for sx, sy, ang in seen])
+    for (sx, sy, ang), (d, _) in zip(seen, followed, strict=True):
         th = np.deg2rad(ang)
-        d, _ = track_ridge(img, int(sx), int(sy), ang, sign)
         if not len(d):
             continue
         reach = float(d.max())

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import LOCAL_BLOCK_PX, max_scalar, spot_contrast_blocks, upsample_blocks
+from irpatrol.analysis.pixels import where_yx
 from irpatrol.units import CelsiusArray
 
 BBox = tuple[int, int, int, int]
@@ -363,7 +364,7 @@ class Thresholds:
 
 def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
     """Elongation √(λ₁/λ₂) per label of a small label image (see :func:`_moments`)."""
-    ys, xs = np.nonzero(lab)
+    ys, xs = where_yx(lab)
     ll = lab[ys, xs].astype(np.int64)
     elong, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n, hu=False)
     return elong
@@ -429,7 +430,7 @@ def _split_one(resid: np.ndarray, region: np.ndarray, peaks: np.ndarray, depth_k
         return None
     parts, labels = best
     area = np.bincount(labels.ravel(), minlength=parts + 1).astype(np.float64)
-    ys, xs = np.nonzero(labels)
+    ys, xs = where_yx(labels)
     lab = np.asarray(labels[ys, xs], dtype=np.int64)
     span = np.zeros(parts + 1, np.int64)
     for coords in (xs, ys):
