@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from irpatrol.analysis.joint_hotspots import UNSEEN_PEER_MARGIN_K
 from irpatrol.analysis.joints import LONE_ALIKE_K
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import Finding, examine
@@ -65,3 +66,15 @@ def test_a_healthy_part_over_its_bare_wire_is_no_defect_when_its_phases_could_no
               and f.hotspot.reference_margin_k > 0]
     assert own.grade == "unrated"
     assert own.hotspot.t2_c is not None and own.hotspot.t_max_c - own.hotspot.t2_c > 5.0  # 2 K + 3 K
+
+
+def test_the_span_of_a_long_clamps_peers_is_looked_for_along_the_conductor_beyond_the_clamp() -> None:
+    # a 0.2 m clamp at 5 m is 28 px long: the line test's smallest radius reads across the clamp's own
+    # outline (20°), the larger ones the conductor beyond it (45°, as drawn); the peers' conductors
+    # run out of view along 45°, so the row is a line's three phases and needs no unspanned-row margin
+    # (only the unseen-peer one: the line test at the peer clamps themselves does not confirm a line)
+    f, truth = _graded(5552030, "hot-joint")
+    h = f.hotspot
+    assert h.t2_source == "similar-component" and h.reference_margin_k == UNSEEN_PEER_MARGIN_K
+    assert truth.t2_c is not None and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 0.5
+    assert f.grade == _truth_grade(truth) == "general"  # was unrated: ±2 + 8 K

@@ -89,7 +89,7 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     if j.t2_source != "similar-component":
         return seen
     if j.t1_c - j.t2_c <= accuracy_k_ + UNSPANNED_ROW_MARGIN_K and not all(
-            leaves(img, x, y, j.angle_deg) for x, y in j.peers_xy):
+            any(leaves(img, x, y, a) for a in j.line_angles_deg or (j.angle_deg,)) for x, y in j.peers_xy):
         return max(seen, UNSPANNED_ROW_MARGIN_K)
     return seen
 

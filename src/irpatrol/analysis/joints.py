@@ -99,7 +99,10 @@ class Joint:
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
     ``none``); ``peers_unseen``: a part of the row sits on no visible conductor, or (with
     ``same-conductor``) such a row was found and set aside for the conductor (:data:`LONE_ALIKE_K`):
-    the phases in view could not be read, so the reference carries the same extra margin."""
+    the phases in view could not be read, so the reference carries the same extra margin.
+    ``line_angles_deg``: the line's direction at each radius of the line test that showed it,
+    smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
+    samples there may cross the part's own outline, and a larger radius reads the conductor beyond it."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -110,6 +113,7 @@ class Joint:
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
     peers_unseen: bool = False
+    line_angles_deg: tuple[float, ...] = field(default=())
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -135,13 +139,18 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
     ok = np.zeros(len(cands), bool)
     ang = np.zeros(len(cands))
+    angles: list[list[float]] = [[] for _ in cands]
     for score, contrast in scores:
         o, a = best_line(score, contrast)
         new = o & ~ok
         ok |= o
         ang[new] = a[new]
+        for i in np.flatnonzero(o).tolist():
+            if float(a[i]) not in angles[i]:
+                angles[i].append(float(a[i]))
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
-    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i])) for i, c in enumerate(cands) if ok[i]]
+    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i]), line_angles_deg=tuple(angles[i]))
+              for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     in_pool = [i for i, c in enumerate(cands)
