@@ -124,3 +124,33 @@ def test_heating_choice_decides_whether_bodies_are_read():
     assert [f.grade for f in bodies()] == ["serious"]
     assert [f.grade for f in bodies(heating="voltage")] == ["serious"]
     assert bodies(heating="current") == []
+
+
+def test_a_cold_body_between_two_housings_does_not_make_the_row_a_bank():
+    """Development frame 5555032: the crossarm's cold steel (≈ 4 °C) between two housings is outlined
+    as a body alike in size to the warm one; counted as a fourth member it made the row "a bank" and
+    the warm housing (1 K over its peers) went unread. Only bodies reading like the row continue it."""
+    img, truth = render(5555032, "arrester")
+    assert truth.defect and truth.xy is not None and truth.t2_c is not None
+    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+    (h,) = [h for h in found if abs(h.max_xy[0] - truth.xy[0]) <= 4 and abs(h.max_xy[1] - truth.xy[1]) <= 8]
+    assert h.t2_c is not None and truth.t1_c is not None
+    assert abs(h.t2_c - truth.t2_c) <= 0.3 and abs(h.t_max_c - truth.t1_c) <= 0.3
+
+
+def test_of_two_rows_sharing_two_housings_the_evenly_spaced_one_is_the_phase_set():
+    """Development frame 5555005, three healthy arresters: the pin insulator 10 px beside the third
+    reads 3.6 K warmer (porcelain in the sun) and stands in a row with the other two as well (spacings
+    60 and 47 px); the housing itself gives 60 and 57. The even row wins, so nothing is warm."""
+    img, truth = render(5555005, "arrester")
+    assert not truth.defect
+    assert find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions()) == []
+
+
+def test_a_row_a_fourth_alike_body_continues_is_a_bank():
+    img = _frame((0.0, 1.2, 0.0))
+    x = 280 + 60 * 3  # a fourth housing one spacing on, as warm as the first: fins, not phases
+    img[220:250, x: x + 10] = AMBIENT_C + 1.0
+    img[216:220, x + 2: x + 8] = AMBIENT_C - 4.0
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []

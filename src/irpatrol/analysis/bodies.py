@@ -42,7 +42,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
-from irpatrol.analysis.phases import in_row
+from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
@@ -244,23 +244,78 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     """The rows of three alike bodies among ``bodies`` (one orientation) whose warmest stands at least
     ``min_delta_k`` (K) above the coolest, whose two cooler bodies read alike (within
     :data:`COMPARATIVE_UNCERTAINTY_K`) and whose warmest is warm all over (:data:`WHOLE_BODY_SHARE`);
-    per warm body the row whose peers agree best. A body alike to more than two others (radiator fins,
-    a window grid, a fence) belongs to a bank, not to a three-phase row, and is left out with them.
-    Two alike bodies without a third are no row: on the shared real frames (none of an arrester or a
-    bushing) such pairs were façade and vehicle details 1–5 K apart."""
+    per warm body the row whose peers agree best. A row that a fourth alike body of about the same
+    reading continues or splits (:func:`_crowded`: radiator fins, a window grid, a fence) belongs to a
+    bank, not to a three-phase set, and is left out. Two alike bodies without a third are no row: on
+    the shared real frames (none of an arrester or a bushing) such pairs were façade and vehicle
+    details 1–5 K apart."""
     best: dict[int, tuple[float, BodyRow]] = {}
     nbrs: dict[int, list[int]] = {i: [] for i in range(len(bodies))}
     for i, j in combinations(range(len(bodies)), 2):
         if _alike(bodies[i], bodies[j]):
             nbrs[i].append(j)
             nbrs[j].append(i)
-    bank = {i for i, around in nbrs.items() if len(around) > 2}
-    nbrs = {i: [j for j in around if j not in bank] for i, around in nbrs.items() if i not in bank}
+    rows: list[tuple[float, tuple[int, int, int]]] = []
     for m, around in nbrs.items():  # m the middle body, alike to both outer ones
         for i, k in combinations(around, 2):
-            if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
-                _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
+            if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy) and not _crowded(bodies, (i, m, k), nbrs):
+                rows.append((_unevenness(bodies, (i, m, k)), (i, m, k)))
+    # two rows that share two bodies compete for the third: the more evenly spaced is the phase set
+    # (a pin insulator beside an arrester reads alike to it and may stand in a row with the others)
+    rows.sort()
+    kept: list[tuple[int, int, int]] = []
+    for _, row in rows:
+        if all(len(set(row) & set(other)) < 2 for other in kept):
+            kept.append(row)
+    for i, m, k in kept:
+        _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
     return [r for _, r in best.values()]
+
+
+def _unevenness(bodies: list[Body], row: tuple[int, int, int]) -> float:
+    """The ratio of the longer to the shorter spacing of a row of three bodies (1 when even)."""
+    pts = np.array([bodies[i].xy for i in row], dtype=np.float64)
+    d = sorted(float(np.hypot(*(pts[a] - pts[b]))) for a, b in ((0, 1), (0, 2), (1, 2)))
+    return d[1] / max(d[0], 1e-9)
+
+
+BANK_READING_K = 2.0
+"""How near (K) to the row's median reading a fourth alike body must read to make the row part of a
+bank: the camera's stated accuracy (±2 K); fins of one tank, windows of one façade read alike, while
+the cold crossarm or a sky patch between two housings does not. Project choice."""
+
+
+def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list[int]]) -> bool:
+    """Whether a fourth body alike to one of ``row`` (indices into ``bodies``) and reading within
+    :data:`BANK_READING_K` of the row continues it: on the row's line (within
+    :data:`irpatrol.analysis.phases.ROW_TOLERANCE` of a spacing), one spacing beyond either end (within
+    the :data:`irpatrol.analysis.phases.SPACING_RATIO` slack). The row is then three of a bank, not a
+    three-phase set. Bodies between the row's members do not count: a pin insulator stands 0.25 m
+    beside each arrester, as warm as a healthy housing (docs/physics.md §7)."""
+    pts = np.array([bodies[i].xy for i in row], dtype=np.float64)
+    span = pts.max(axis=0) - pts.min(axis=0)
+    axis = 0 if span[0] >= span[1] else 1
+    order = np.argsort(pts[:, axis])
+    a, b = pts[order[0]], pts[order[-1]]
+    length = float(np.hypot(*(b - a)))
+    if length <= 0:
+        return False
+    u = (b - a) / length
+    step = length / 2.0
+    mid = float(np.median([bodies[i].reading_c for i in row]))
+    others = {j for i in row for j in nbrs[i]} - set(row)
+    for j in others:
+        o = bodies[j]
+        if abs(o.reading_c - mid) > BANK_READING_K:
+            continue
+        v = np.array(o.xy) - a
+        along = float(v @ u)
+        off = abs(float(v[0] * u[1] - v[1] * u[0]))
+        slack = (SPACING_RATIO - 1.0) * step
+        beyond = min(abs(along + step), abs(along - length - step))
+        if off <= ROW_TOLERANCE * step and beyond <= slack:
+            return True
+    return False
 
 
 def _consider(best: dict[int, tuple[float, BodyRow]], bodies: tuple[Body, ...], min_delta_k: float) -> None:
