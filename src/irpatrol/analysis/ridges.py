@@ -100,22 +100,37 @@ def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, in
         cur = _pool(cur)
     if not rows:
         return []
-    pts = np.concatenate(rows)
-    pts = pts[np.lexsort((-pts[:, 2], pts[:, 3]))]  # lowest level first, strongest first
+    pts, best_e, alive = merge_levels(np.concatenate(rows))
+    out = [(int(p[0]), int(p[1]), float(img[int(p[1]), int(p[0])]), float(e_), int(p[3]))
+           for p, e_, a in zip(pts, best_e, alive, strict=True) if a]
+    out.sort(key=lambda c: -c[3])
+    return out[:MAX_CANDIDATES]
+
+
+def merge_levels(pts: np.ndarray) -> tuple[np.ndarray, list[float], list[bool]]:
+    """The candidates of all pyramid levels (rows x, y, E, level) merged: sorted lowest level first,
+    strongest first; each one still standing swallows the later ones within its level's reach
+    (2^level + 1 px both ways), taking the best E among them. Returns the sorted rows, the E each
+    ends with and whether each stands (plain lists: a hundred-odd points, where numpy's per-call cost
+    would dominate)."""
+    pts = pts[np.lexsort((-pts[:, 2], pts[:, 3]))]
     reach = 2.0 ** pts[:, 3] + 1.0
     close = (np.abs(pts[:, None, 0] - pts[None, :, 0]) <= reach[:, None]) & \
             (np.abs(pts[:, None, 1] - pts[None, :, 1]) <= reach[:, None])
-    alive = np.ones(len(pts), bool)
-    best_e = pts[:, 2].copy()
+    first, second = np.nonzero(np.triu(close, 1))
+    later_of: list[list[int]] = [[] for _ in range(len(pts))]
+    for i, j in zip(first.tolist(), second.tolist(), strict=True):
+        later_of[i].append(j)
+    energy = pts[:, 2].tolist()
+    alive = [True] * len(pts)
+    best_e = list(energy)
     for i in range(len(pts)):
         if alive[i]:
-            later = close[i] & alive & (np.arange(len(pts)) > i)
-            best_e[i] = max(best_e[i], float(pts[later, 2].max(initial=-np.inf)))
-            alive[later] = False
-    out = [(int(p[0]), int(p[1]), float(img[int(p[1]), int(p[0])]), float(e_), int(p[3]))
-           for p, e_ in zip(pts[alive], best_e[alive], strict=True)]
-    out.sort(key=lambda c: -c[3])
-    return out[:MAX_CANDIDATES]
+            for j in later_of[i]:
+                if alive[j]:
+                    best_e[i] = max(best_e[i], energy[j])
+                    alive[j] = False
+    return pts, best_e, alive
 
 
 _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))

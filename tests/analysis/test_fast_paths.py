@@ -1,0 +1,130 @@
+"""Code that only makes the frame readers faster must give the same answers as the plain way it
+replaced: ``pixels.where_yx`` as ``np.nonzero``, ``ridges.track_ridges`` (tracks followed side by
+side) as ``ridges.track_ridge`` one track at a time, ``phases.off_own_line`` (all candidates at once)
+and ``ridges.merge_levels`` (plain lists) as the per-item numpy loops they replaced, kept here as the
+reference."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from irpatrol.analysis.phases import LINE_CONTRAST_K, SAME_LINE_SHARE, off_own_line
+from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.ridges import compact_maxima, lines_through, merge_levels, track_ridge, track_ridges
+from irpatrol.simulate.scene import render
+
+
+@given(arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
+def test_where_yx_is_nonzero(mask):
+    rows, cols = where_yx(mask)
+    want_rows, want_cols = np.nonzero(mask)
+    assert rows.tolist() == want_rows.tolist() and cols.tolist() == want_cols.tolist()
+
+
+def test_where_yx_of_a_view():
+    frame = np.zeros((8, 10), bool)
+    frame[2, 7] = frame[5, 3] = True
+    rows, cols = where_yx(frame[1:, 2:])  # not contiguous
+    assert rows.tolist() == [1, 4] and cols.tolist() == [5, 1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "strain-clamp", "terminal-clamp"]))
+def test_tracks_side_by_side_are_the_tracks_one_by_one(seed, scenario):
+    img, _ = render(seed, scenario)
+    together, tracks = _followed(img)
+    assert len(together) == len(tracks)
+    for (x, y, a, s), (d, v) in zip(tracks, together, strict=True):
+        d1, v1 = track_ridge(img, int(x), int(y), a, s)
+        assert d.tolist() == d1.tolist() and v.tolist() == v1.tolist()
+
+
+def test_tracks_follow_the_conductors_of_a_generated_pole():
+    img, _ = render(5552045, "hot-joint")
+    together, _ = _followed(img)
+    assert sum(len(d) > 0 for d, _ in together) >= 4
+    assert max(float(d.max(initial=0.0)) for d, _ in together) >= 100.0  # a span runs on
+
+
+def _followed(img):
+    """Tracks from the strongest compact maxima along their own line directions and 10° off them,
+    both ways, followed side by side."""
+    cands = compact_maxima(img)[:4]
+    xy = np.array([(c[0], c[1]) for c in cands], np.float64).reshape(-1, 2)
+    if not len(xy):
+        return [], []
+    _, angles = lines_through(img, xy, 4.0)
+    tracks = [(float(x), float(y), float(a) + da, s) for (x, y), a in zip(xy, angles, strict=True)
+              for da in (0.0, 10.0) for s in (-1.0, 1.0)]
+    return track_ridges(img, tracks), tracks
+
+
+def _off_own_line_one_by_one(img, xy, cands):
+    """The loop ``phases.off_own_line`` was before it took all candidates at once."""
+    h, w = img.shape
+    out = []
+    across = np.array([-4.0, -3.0, 3.0, 4.0])
+    near = np.array([(ox, oy) for ox in (-1, 0, 1) for oy in (-1, 0, 1)], dtype=np.intp)
+    for c in cands:
+        dx, dy = c[0] - xy[0], c[1] - xy[1]
+        dist = float(np.hypot(dx, dy))
+        d = np.arange(6.0, dist - 6.0, 2.0)
+        if len(d) < 4:
+            out.append(c)
+            continue
+        ux, uy = dx / dist, dy / dist
+        cx, cy = xy[0] + d * ux, xy[1] + d * uy
+        sx = np.clip(np.rint(cx[:, None] - across[None, :] * uy).astype(np.intp), 0, w - 1)
+        sy = np.clip(np.rint(cy[:, None] + across[None, :] * ux).astype(np.intp), 0, h - 1)
+        side = img[sy, sx]
+        left, right = 0.5 * (side[:, 0] + side[:, 1]), 0.5 * (side[:, 2] + side[:, 3])
+        my = np.clip(np.rint(cy).astype(np.intp)[None, :] + near[:, 1:2], 0, h - 1)
+        mx = np.clip(np.rint(cx).astype(np.intp)[None, :] + near[:, 0:1], 0, w - 1)
+        mid = img[my, mx]
+        bright = np.minimum(mid.max(axis=0) - left, mid.max(axis=0) - right) >= LINE_CONTRAST_K
+        dark = np.minimum(left - mid.min(axis=0), right - mid.min(axis=0)) >= LINE_CONTRAST_K
+        if (bright | dark).mean() < SAME_LINE_SHARE:
+            out.append(c)
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "terminal-clamp", "healthy-clutter"]))
+def test_off_own_line_at_once_is_the_loop(seed, scenario):
+    img, _ = render(seed, scenario)
+    cands = compact_maxima(img)
+    for c in cands[:3]:
+        xy = (c[0], c[1])
+        others = [d for d in cands if d is not c]
+        assert off_own_line(img, xy, others) == _off_own_line_one_by_one(img, xy, others)
+    assert off_own_line(img, (10, 10), []) == []
+
+
+def _merge_levels_numpy(pts):
+    """The numpy loop ``ridges.merge_levels`` was before it took plain lists."""
+    pts = pts[np.lexsort((-pts[:, 2], pts[:, 3]))]
+    reach = 2.0 ** pts[:, 3] + 1.0
+    close = (np.abs(pts[:, None, 0] - pts[None, :, 0]) <= reach[:, None]) & \
+            (np.abs(pts[:, None, 1] - pts[None, :, 1]) <= reach[:, None])
+    alive = np.ones(len(pts), bool)
+    best_e = pts[:, 2].copy()
+    for i in range(len(pts)):
+        if alive[i]:
+            later = close[i] & alive & (np.arange(len(pts)) > i)
+            best_e[i] = max(best_e[i], float(pts[later, 2].max(initial=-np.inf)))
+            alive[later] = False
+    return pts, best_e, alive
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.floats(0.5, 30.0), st.integers(0, 3)),
+                min_size=1, max_size=60))
+def test_merge_levels_is_the_numpy_loop(rows):
+    pts = np.array(rows, dtype=np.float64)
+    got_pts, got_e, got_alive = merge_levels(pts)
+    want_pts, want_e, want_alive = _merge_levels_numpy(pts)
+    assert got_pts.tolist() == want_pts.tolist()
+    assert got_alive == want_alive.tolist()
+    assert got_e == want_e.tolist()
