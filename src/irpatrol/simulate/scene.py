@@ -91,7 +91,9 @@ class Truth:
     ``component`` the part drawn as the target, ``phase`` of the hot part, ``bbox`` its box
     (x, y, w, h px), ``size_px`` its length and width (px), ``emissivity`` its ε, ``excess_k`` the
     true excess of the hot part (K), ``sky_c``/``ground_c`` the reflected sky and the ground (°C),
-    ``sun`` 0…1, ``px_m`` the pixel footprint (m), ``parts`` what the frame shows, ``glints`` count."""
+    ``sun`` 0…1, ``px_m`` the pixel footprint (m), ``parts`` what the frame shows, ``glints`` count,
+    ``peers_xy`` the centres (x, y px) of the same part on the other phases in view (with a defect:
+    where T2 is read; empty with one phase or no defect)."""
 
     scenario: str
     device: str
@@ -116,6 +118,7 @@ class Truth:
     px_m: float | None = None
     parts: tuple[str, ...] = field(default=())
     glints: int = 0
+    peers_xy: tuple[tuple[int, int], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -202,7 +205,9 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
         size_px=(round(size[0], 2), round(size[1], 2)), emissivity=round(target_eps, 3),
         excess_k=round(excess, 3) if defect else None, sky_c=round(env.sky_c, 3),
         ground_c=round(ground_c, 3), sun=round(sun, 3), px_m=round(px_m, 5),
-        parts=("pole", "crossarm", *sorted(drawn.parts)), glints=n_glints)
+        parts=("pole", "crossarm", *sorted(drawn.parts)), glints=n_glints,
+        peers_xy=tuple((round(tg.centre[0]), round(tg.centre[1])) for i, tg in enumerate(drawn.targets)
+                       if defect and i != hot_i))
     return out.astype(np.float32), truth
 
 
