@@ -115,6 +115,22 @@ def test_generated_scenes_are_reproducible_and_carry_their_truth(scenario: str) 
         assert 0 <= x < 640 and 0 <= y < 512
 
 
+@pytest.mark.parametrize("seed", [5552003, 5557001])
+def test_truth_names_the_same_part_on_the_other_phases(seed: int) -> None:
+    """``Truth.peers_xy``: where T2 is read. The three phases' parts stand in a row, equally spaced
+    (the generator's anchors on the crossarm), and T2 is the cooler of the two readings there."""
+    scenario = "hot-joint" if seed == 5552003 else "terminal-clamp"
+    img, t = render(seed, scenario)
+    assert t.defect and t.xy is not None and t.t2_c is not None and len(t.peers_xy) == 2
+    (ax, ay), (bx, by) = sorted([t.xy, *t.peers_xy])[0], sorted([t.xy, *t.peers_xy])[2]
+    mx, my = sorted([t.xy, *t.peers_xy])[1]
+    assert abs((mx - ax) - (bx - mx)) <= 2 and abs((my - ay) - (by - my)) <= 2
+    assert min(float(img[y, x]) for x, y in t.peers_xy) == pytest.approx(t.t2_c, abs=1.0)
+    _, single = render(seed, "hot-joint-single-phase")
+    _, healthy = render(seed, "healthy")
+    assert single.peers_xy == () and healthy.peers_xy == ()
+
+
 def test_physics_helpers() -> None:
     # a black body reads its own temperature; bare metal reflecting a cold sky reads colder
     assert float(apparent_c(30.0, 0.95, -10.0)) == pytest.approx(30.0, abs=1e-6)
