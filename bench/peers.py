@@ -26,13 +26,12 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.ridges import compact_maxima
-from irpatrol.diagnosis import diagnose, load_ruleset
+from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import SCENARIOS, render
+from scenarios import RULES, SEED, _at, _truth_grade  # the benchmark's seeds, rules, truth and match
 
-SEED = int(os.environ.get("IRPATROL_BENCH_SEED", "20261202"))
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "60"))
-RULES = load_ruleset("dlt664-2016")
 MULTI_PHASE = ("hot-joint", "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse")
 
 
@@ -54,25 +53,23 @@ def main() -> int:
             img, t = render(SEED + 1000 * si + k, scenario)
             if not (t.defect and t.resolved and t.xy and t.peers_xy and t.t1_c is not None):
                 continue
-            truth = diagnose(RULES, t.device, hot_c=t.t1_c, ref_c=t.t2_c, ambient_c=t.t0_c)
-            if truth.grade_level < 1 or t.t2_c is None:
+            grade, level, delta = _truth_grade(t)
+            if level < 1 or t.t2_c is None:
                 continue
             c["defects"] += 1
             for half, tag in ((0, "ideal"), (1, "ideal1")):
                 t1, t2 = _read(img, t.xy, half), min(_read(img, p, half) for p in t.peers_xy)
                 d = diagnose(RULES, t.device, hot_c=t1, ref_c=t2, ambient_c=t.t0_c)
-                c[f"{tag} grade"] += d.grade == truth.grade
+                c[f"{tag} grade"] += d.grade == grade
                 c[f"{tag} t2"] += abs(t2 - t.t2_c) <= 1.0
-                c[f"{tag} delta"] += (d.delta_pct is not None and truth.delta_pct is not None
-                                      and abs(d.delta_pct - truth.delta_pct) <= 2.0)
+                c[f"{tag} delta"] += (d.delta_pct is not None and delta is not None
+                                      and abs(d.delta_pct - delta) <= 2.0)
             maxima = compact_maxima(img)
             c["peers"] += len(t.peers_xy)
             c["peers maxima"] += sum(any(abs(m[0] - p[0]) <= 3 and abs(m[1] - p[1]) <= 3 for m in maxima)
                                      for p in t.peers_xy)
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
-            x, y = t.xy
-            at = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= x < b[0] + b[2] + 3
-                  and b[1] - 3 <= y < b[1] + b[3] + 3]
+            at = [f for f in ex.hotspots if _at(f.hotspot.bbox, t.xy)]
             if not at:
                 continue
             f = max(at, key=lambda f: f.diagnosis.grade_level)
@@ -85,7 +82,7 @@ def main() -> int:
             c["rows"] += 1
             c[f"rows {tag}"] += 1
             c[f"t2 {tag}"] += abs(h.t2_c - t.t2_c) <= 1.0
-            c[f"grade {tag}"] += f.grade == truth.grade
+            c[f"grade {tag}"] += f.grade == grade
         total.update(c)
         _row(scenario, c)
     _row("all", total)

@@ -42,7 +42,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
-from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row
+from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row, unevenness
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
@@ -259,7 +259,7 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     for m, around in nbrs.items():  # m the middle body, alike to both outer ones
         for i, k in combinations(around, 2):
             if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy) and not _crowded(bodies, (i, m, k), nbrs):
-                rows.append((_unevenness(bodies, (i, m, k)), (i, m, k)))
+                rows.append((unevenness(bodies[i].xy, bodies[m].xy, bodies[k].xy), (i, m, k)))
     # two rows that share two bodies compete for the third: the more evenly spaced is the phase set
     # (a pin insulator beside an arrester reads alike to it and may stand in a row with the others)
     rows.sort()
@@ -270,13 +270,6 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     for i, m, k in kept:
         _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
     return [r for _, r in best.values()]
-
-
-def _unevenness(bodies: list[Body], row: tuple[int, int, int]) -> float:
-    """The ratio of the longer to the shorter spacing of a row of three bodies (1 when even)."""
-    pts = np.array([bodies[i].xy for i in row], dtype=np.float64)
-    d = sorted(float(np.hypot(*(pts[a] - pts[b]))) for a, b in ((0, 1), (0, 2), (1, 2)))
-    return d[1] / max(d[0], 1e-9)
 
 
 BANK_READING_K = 2.0

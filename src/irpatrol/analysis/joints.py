@@ -137,19 +137,15 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
     # ones are read from the same evidence
     scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
-    ok = np.zeros(len(cands), bool)
-    ang = np.zeros(len(cands))
-    angles: list[list[float]] = [[] for _ in cands]
+    angles: list[list[float]] = [[] for _ in cands]  # per candidate, smallest radius first
     for score, contrast in scores:
         o, a = best_line(score, contrast)
-        new = o & ~ok
-        ok |= o
-        ang[new] = a[new]
         for i in np.flatnonzero(o).tolist():
             if float(a[i]) not in angles[i]:
                 angles[i].append(float(a[i]))
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
-    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), float(ang[i]), line_angles_deg=tuple(angles[i]))
+    ok = np.array([bool(a) for a in angles], dtype=bool)  # a line at some radius
+    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]))
               for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip

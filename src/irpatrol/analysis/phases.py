@@ -188,13 +188,26 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
             for (px, py), k in zip(pts, ok, strict=True) if k]
 
 
+def _sides(pts: np.ndarray) -> np.ndarray:
+    """The sides (px) of the triangle of three points (3×2), each opposite the vertex of its index."""
+    return np.array([np.hypot(*(pts[1] - pts[2])), np.hypot(*(pts[0] - pts[2])),
+                     np.hypot(*(pts[0] - pts[1]))])
+
+
+def unevenness(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+    """The ratio of the longer to the shorter spacing of three parts in a row (1 when even; the
+    quantity :func:`in_row` bounds by :data:`SPACING_RATIO`)."""
+    short = np.sort(_sides(np.array([a, b, c], dtype=np.float64)))[:2]
+    return float(short[1]) / max(float(short[0]), 1e-9)
+
+
 def in_row(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> bool:
     """Whether three parts (x, y px) stand in a row as the phases of a crossarm do: the two shorter
     sides of the triangle within :data:`SPACING_RATIO` of each other (≥ 3 px), the middle part within
     :data:`ROW_TOLERANCE` of a spacing from the line through the outer two (the geometry of
     :func:`phase_row`, without the conductor direction)."""
     pts = np.array([a, b, c], dtype=np.float64)
-    d = np.array([np.hypot(*(pts[1] - pts[2])), np.hypot(*(pts[0] - pts[2])), np.hypot(*(pts[0] - pts[1]))])
+    d = _sides(pts)
     k = int(np.argmax(d))  # the vertex opposite the longest side is the middle part
     short = np.sort(d)[:2]
     outer = [i for i in range(3) if i != k]

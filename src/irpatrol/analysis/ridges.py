@@ -117,7 +117,7 @@ def merge_levels(pts: np.ndarray) -> tuple[np.ndarray, list[float], list[bool]]:
     reach = 2.0 ** pts[:, 3] + 1.0
     close = (np.abs(pts[:, None, 0] - pts[None, :, 0]) <= reach[:, None]) & \
             (np.abs(pts[:, None, 1] - pts[None, :, 1]) <= reach[:, None])
-    first, second = np.nonzero(np.triu(close, 1))
+    first, second = where_yx(np.triu(close, 1))
     later_of: list[list[int]] = [[] for _ in range(len(pts))]
     for i, j in zip(first.tolist(), second.tolist(), strict=True):
         later_of[i].append(j)
