@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -86,7 +87,9 @@ def test_report_feeder_and_period(tmp_path: Path, registry: Path) -> None:
     assert "Feeder report" in text and "N8" in text and "48.2" in text and "never inspected" in text
     assert [c.value for c in load_workbook(xlsx).worksheets[0][2]][3] == "N8"
     out = tmp_path / "p.xlsx"
-    today = datetime.now(UTC).date()
+    # the period's dates are the county's (the report reads them in its zone), not UTC's: from 16:00 UTC
+    # on, UTC's today is yesterday in Asia/Shanghai and a defect found now lies after its end
+    today = datetime.now(ZoneInfo(Settings(data_dir=tmp_path).timezone)).date()
     r = _run("report", "period", "--from", "2026-06-01", "--to", today.isoformat(), "--xlsx", str(out),
              data_dir=tmp_path)
     assert r.returncode == 0, r.stderr

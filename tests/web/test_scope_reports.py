@@ -5,7 +5,7 @@ as PDF and Excel in both languages."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from irpatrol.registry.model import Defect, DefectEvent, Pole
+from irpatrol.reports.timefmt import zone
 
 
 def _text(pdf: bytes) -> str:
@@ -101,7 +102,7 @@ def test_feeder_report_lists_open_and_recently_closed_defects_and_each_poles_las
 def test_period_report_by_dates_and_area(web, login) -> None:  # type: ignore[no-untyped-def]
     client = web[0]
     login(client, "demo-admin")
-    today = date.today()
+    today = datetime.now(zone()).date()  # the county's date: the report reads the period in its zone
     q = f"from={(today - timedelta(days=3)).isoformat()}&to={today.isoformat()}"
     text = _text(client.get(f"/ui/reports/period.pdf?{q}&lang=en").content)
     assert (
