@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail, shift_row
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -83,6 +84,44 @@ reads alike to the noise and the small spread of load and emissivity (a few tent
 like-for-like comparison within one frame, ../shared/domain/standards.md §1.6), while two spots of
 the ground that happen to stand in a row with the joint differ by whatever the ground does. Project
 choice."""
+
+
+def _shifted_row(img: np.ndarray, grown: np.ndarray, fine: np.ndarray, border: np.ndarray, j: Joint,
+                 t0_c: float | None, accuracy_k: float) -> Joint | None:
+    """The joint with T2 from the same part on the other phases located by the structure's repetition
+    (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
+    :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
+    each part; a part not separate from the joint (:func:`irpatrol.analysis.phases.separate`); its
+    two parts not reading alike within ``accuracy_k`` (healthy phases carry the same
+    load); or one reading colder than ``t0_c`` by more than ``accuracy_k`` (:func:`find_joints`)."""
+    got = shift_row(fine, j.xy, j.angle_deg)
+    if got is None:
+        return None
+    row, match, _shift = got
+    if match < CLEAR_MATCH and not _on_parallel_lines(img, row, j.angle_deg, border):
+        return None
+    if not separate(grown, (j.xy[0], j.xy[1], j.t1_c),
+                    np.array([(x, y, grown[y, x]) for x, y in row], dtype=np.float64)).all():
+        return None  # a peer on the joint's own flat top or its conductor's hot stretch is no other phase
+    reads = [float(grown[y, x]) for x, y in row]  # each part's warmest pixel (±1 px), as T1
+    if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
+        return None
+    return dataclasses.replace(j, t2_c=min(reads), t2_source="similar-component", peers_xy=row)
+
+
+def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_deg: float,
+                       border: np.ndarray) -> bool:
+    """Whether a thin line within :data:`irpatrol.analysis.phases.PARALLEL_THETA_DEG` of the joint's
+    conductor runs through each of ``pts`` (px) at some radius of the line test: the same part on
+    another phase sits on that phase's conductor, lead or blade, parallel to the joint's."""
+    xy = np.array(pts, dtype=np.float64)
+    ok = np.zeros(len(pts), bool)
+    for radius in LINE_RADII_PX:
+        score, _ = line_scores(img, xy[~ok], radius, border=border)
+        ok[~ok] = (score[:, _parallel_columns(angle_deg)] >= MIN_RIDGE_SAMPLES).any(axis=1)
+        if ok.all():
+            return True
+    return False
 
 
 def _parallel_columns(angle_deg: float) -> np.ndarray:
@@ -154,12 +193,20 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     out = []
+    fine: np.ndarray | None = None
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
             continue
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
         par = off_own_line(img, j.xy, [c for c, k in zip(pool, parallel, strict=True) if k])
+        if i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K and phase_row(
+                par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) is None:
+            fine = detail(img) if fine is None else fine
+            shifted = _shifted_row(img, grown, fine, border, j, t0_c, accuracy_k)
+            if shifted is not None:
+                out.append(shifted)
+                continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]

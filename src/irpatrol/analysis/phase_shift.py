@@ -1,0 +1,196 @@
+"""The other phases located by the structure's repetition (pure, OpenCV + numpy).
+
+On a pole top the three phases carry the same hardware — insulator, conductor, clamp, blade, fuse —
+mounted at equal spacing along the crossarm (DL/T 664-2016 §8.4 同类比较, the same part on another
+phase; ../shared/domain/standards.md §4.3). Seen from a drone a few metres to tens of metres away,
+the pole top is small against its distance, so the projection is close to affine and each phase's
+hardware is the previous phase's shifted by one vector ``v`` in the image (docs/physics.md §9). The
+same part on the other phases is then at ``joint ± v`` or ``joint ± 2v``, whether or not it stands out
+as a local extreme (a healthy clamp of low emissivity reads like the wire or the ground around it,
+docs/physics.md §1, §2, so only about a quarter of them are compact maxima: docs/detector.md).
+
+1. **The shift** (:func:`phase_shift`): the autocorrelation of the frame's fine structure (the frame
+   minus its Gaussian blur, σ :data:`DETAIL_SIGMA_PX`, clipped to ±:data:`DETAIL_CLIP_K` so one hot
+   joint or glint does not dominate) in a window around the joint, normalised by the overlap. Its
+   highest value at a shift :data:`MIN_SHIFT_PX`–:data:`MAX_SHIFT_PX` long and at least
+   :data:`ROW_OFF_LINE_DEG` off the joint's conductor (along the conductor every shift repeats the
+   conductor itself) is where most of one phase's structure falls on the next one's.
+2. **The row** (:func:`shift_row`): of the three placements of the joint in its row (first, middle,
+   last phase), the one whose two other positions look most like the joint's surroundings
+   (normalised cross-correlation of the fine structure), each position refined within
+   ±:data:`REFINE_PX` px.
+
+Everything is a temperature difference or a geometric relation, so a uniform offset changes no
+result; no distance or lens is assumed beyond the spacing bounds below.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+DETAIL_SIGMA_PX = 1.5
+"""σ (px) of the blur subtracted to keep the fine structure: conductors, insulators and clamps are
+1–20 px across at 5–30 m with 1.3 mrad pixels (docs/physics.md §6), the sun-warmed ground's shading
+and the sky's gradient are wider. Project choice, measured on the development seeds (σ 3 px: fewer
+shifts right)."""
+DETAIL_CLIP_K = 2.0
+"""Clip (K) of the fine structure: a hot joint or a sun glint stands out by tens of kelvin, the
+hardware of a healthy phase by a few; unclipped the one hot part would decide the correlation."""
+WINDOW_HALF_PX = 128
+"""Half side (px) of the window around the joint whose structure is correlated: two phase spacings
+at 5 m (one spacing, 0.7 m, is 108 px at 5 m with 1.3 mrad pixels)."""
+MIN_SHIFT_PX = 12.0
+"""Shortest phase spacing (px) looked for: 0.7 m at 30 m is 18 px, foreshortened by an oblique view."""
+MAX_SHIFT_PX = 130.0
+"""Longest phase spacing (px) looked for: 0.7 m at 5 m is 108 px (the nearest a drone flies to a
+10 kV line, docs/physics.md §6), with a margin."""
+ROW_OFF_LINE_DEG = 25.0
+"""Least angle (°) between the shift and the joint's conductor: a shift along the conductor maps the
+conductor onto itself at any length. Project choice (the row of phases crosses the conductors at
+20–90° in the views of docs/physics.md §9; 15° let the conductor's own repetition win more often on
+the development seeds)."""
+PATCH_HALF_PX = 6
+"""Half side (px) of the patches compared when placing the row (a clamp and the conductor beside it)."""
+REFINE_PX = 3
+"""How far (px) each peer position is moved to the best match: the shift is read to a pixel, and the
+outer phase two shifts away doubles its error."""
+MIN_MATCH = 0.3
+"""Least normalised cross-correlation of each peer's surroundings with the joint's for the row to
+stand (0 is no likeness, 1 the same pattern). Project choice: on the development seeds (5550000…)
+0.2 kept 7 more right rows and 14 more wrong ones."""
+CLEAR_MATCH = 0.4
+"""A row matched less well than this stands only where the line test also finds a conductor, lead
+or blade parallel to the joint's through each peer (:func:`irpatrol.analysis.joints.find_joints`):
+on the shared real frames (rooftops, a substation, façades) the rows below it lay in the background
+of a mast tip, on sunlit pipes and on façade details. Project choice."""
+
+SHIFT_MIN_RISE_K = 10.0
+"""Least rise (K) of a joint over T0 for its row to be located by the shift: below the 10 K of the
+low-rise guard (DL/T 664-1999 §5.2.2, the rule set's ``guard-low-rise``) any reference difference
+beyond the camera's accuracy grades a part "general — provisional", so a row placed a few pixels off
+the other phases' clamps, on their bare conductor, which reads colder than a healthy clamp by its lower
+emissivity (docs/physics.md §1), would make a defect of a healthy clamp (development seeds: 2 false
+defects in 80 healthy frames without this bound, none with it). Such joints keep the rows of
+compact parts (:mod:`irpatrol.analysis.phases`)."""
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The image shift from one phase to the next (px) and how strongly the structure repeats under it
+    (the normalised autocorrelation there over its value at no shift, 0…1)."""
+
+    dx: float
+    dy: float
+    strength: float
+
+
+def detail(img: np.ndarray) -> np.ndarray:
+    """The frame's fine structure (K): minus its blur (σ :data:`DETAIL_SIGMA_PX`), clipped to
+    ±:data:`DETAIL_CLIP_K`."""
+    f = np.asarray(img, dtype=np.float32)
+    return np.clip(f - cv2.GaussianBlur(f, (0, 0), DETAIL_SIGMA_PX), -DETAIL_CLIP_K, DETAIL_CLIP_K)
+
+
+@functools.lru_cache(maxsize=8)
+def _shifts(ry: int, rx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shifts −ry…ry × −rx…rx (px, float32 grids of dx and dy) and their lengths."""
+    dx, dy = np.meshgrid(np.arange(-rx, rx + 1, dtype=np.float32), np.arange(-ry, ry + 1, dtype=np.float32))
+    return dx, dy, np.hypot(dx, dy)
+
+
+def _centred(corr: np.ndarray, ry: int, rx: int) -> np.ndarray:
+    """The circular correlation ``corr`` at shifts −ry…ry (rows) × −rx…rx (columns)."""
+    rows = np.concatenate([corr[-ry:], corr[: ry + 1]], axis=0)
+    return np.concatenate([rows[:, -rx:], rows[:, : rx + 1]], axis=1)
+
+
+def phase_shift(fine: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift | None:
+    """The shift between neighbouring phases around the joint at ``xy`` on a conductor at
+    ``angle_deg`` (° from the x axis towards y), from the fine structure ``fine`` (:func:`detail`):
+    module docstring, step 1. None when the window is too small to hold a row."""
+    h, w = fine.shape
+    x, y = xy
+    x0, y0 = max(0, x - WINDOW_HALF_PX), max(0, y - WINDOW_HALF_PX)
+    x1, y1 = min(w, x + WINDOW_HALF_PX + 1), min(h, y + WINDOW_HALF_PX + 1)
+    win = fine[y0:y1, x0:x1]
+    wh, ww = win.shape
+    reach = int(MAX_SHIFT_PX) + 1
+    if wh <= reach // 2 or ww <= reach // 2:
+        return None
+    size = (cv2.getOptimalDFTSize(wh + reach), cv2.getOptimalDFTSize(ww + reach))
+    pad = np.zeros(size, np.float32)
+    pad[:wh, :ww] = win - float(win.mean())
+    spec = cv2.dft(pad, flags=cv2.DFT_COMPLEX_OUTPUT)
+    corr = cv2.idft(cv2.mulSpectrums(spec, spec, 0, conjB=True), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    ry, rx = min(reach, wh - 1), min(reach, ww - 1)
+    a = _centred(corr, ry, rx)  # rows dy −ry…ry, columns dx −rx…rx
+    overlap = (wh - np.abs(np.arange(-ry, ry + 1, dtype=np.float32)))[:, None] * \
+        (ww - np.abs(np.arange(-rx, rx + 1, dtype=np.float32)))[None, :]
+    a = a / overlap
+    zero = float(a[ry, rx])
+    if zero <= 0.0:
+        return None
+    dx, dy, r = _shifts(ry, rx)
+    th = np.deg2rad(angle_deg)
+    across = np.abs(np.float32(np.cos(th)) * dy - np.float32(np.sin(th)) * dx)  # r·|sin(shift, conductor)|
+    off_line = np.float32(np.sin(np.deg2rad(ROW_OFF_LINE_DEG))) * r
+    ok = (r >= MIN_SHIFT_PX) & (r <= MAX_SHIFT_PX) & (across >= off_line)
+    if not ok.any():
+        return None
+    k = int(np.argmax(np.where(ok, a, -np.inf)))
+    iy, ix = divmod(k, a.shape[1])
+    return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero)
+
+
+def _patches(fine: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The zero-mean patches (N × side²) of ``fine`` at ``pts`` (N×2 integer x, y) and whether each
+    lies wholly in the frame."""
+    h, w = fine.shape
+    r = PATCH_HALF_PX
+    inside = (pts[:, 0] >= r) & (pts[:, 1] >= r) & (pts[:, 0] < w - r) & (pts[:, 1] < h - r)
+    o = np.arange(-r, r + 1)
+    px = np.clip(pts[:, 0:1, None] + o[None, None, :], 0, w - 1)  # (N, 1, side)
+    py = np.clip(pts[:, 1:2, None] + o[None, :, None], 0, h - 1)  # (N, side, 1)
+    p = fine[py, px].reshape(len(pts), -1).astype(np.float64)
+    return p - p.mean(axis=1, keepdims=True), inside
+
+
+def _match(fine: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position of ``at`` (N×2 px), the best normalised cross-correlation with the joint's
+    patch within ±:data:`REFINE_PX` px and where it is (N, N×2); −inf where no patch fits."""
+    o = np.arange(-REFINE_PX, REFINE_PX + 1)
+    grid = np.stack(np.meshgrid(o, o), axis=-1).reshape(-1, 2)  # (G, 2)
+    pts = (np.rint(at)[:, None, :] + grid[None, :, :]).reshape(-1, 2).astype(np.intp)
+    ref, ref_in = _patches(fine, np.array([xy], dtype=np.intp))
+    cand, inside = _patches(fine, pts)
+    norm = np.sqrt((cand * cand).sum(axis=1) * float((ref * ref).sum()))
+    score = np.where(inside & ref_in[0] & (norm > 0), (cand @ ref[0]) / np.maximum(norm, 1e-12), -np.inf)
+    score = score.reshape(len(at), len(grid))
+    best = np.argmax(score, axis=1)
+    return score[np.arange(len(at)), best], pts.reshape(len(at), len(grid), 2)[np.arange(len(at)), best]
+
+
+def shift_row(fine: np.ndarray, xy: tuple[int, int], angle_deg: float,
+              ) -> tuple[tuple[tuple[int, int], tuple[int, int]], float, Shift] | None:
+    """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2), the
+    poorer of the two matches (−1…1) and the shift; None without a shift or with a match below
+    :data:`MIN_MATCH`."""
+    s = phase_shift(fine, xy, angle_deg)
+    if s is None:
+        return None
+    v = np.array([s.dx, s.dy])
+    j = np.array(xy, dtype=np.float64)
+    places = ((1.0, 2.0), (-1.0, 1.0), (-1.0, -2.0))  # the joint first, middle, last
+    score, where = _match(fine, xy, np.array([j + k * v for ks in places for k in ks]))
+    score, where = score.reshape(3, 2), where.reshape(3, 2, 2)
+    worst = score.min(axis=1)
+    b = int(np.argmax(worst))
+    if not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
+        return None
+    p, q = where[b]
+    return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b]), s
+
