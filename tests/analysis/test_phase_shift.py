@@ -18,7 +18,6 @@ from irpatrol.analysis.phase_shift import (
     REFINE_PX,
     ROW_OFF_LINE_DEG,
     SHIFT_MIN_RISE_K,
-    detail,
     phase_shift,
     shift_row,
 )
@@ -62,11 +61,11 @@ def test_the_shift_between_three_translated_phases_is_found(dx: int, dy: int, an
     assume(off >= ROW_OFF_LINE_DEG + 5.0)
     img, centres = _three_phases((dx, dy), angle, hot, seed)
     joint = centres[hot + 1]
-    s = phase_shift(detail(img), joint, angle)
+    s = phase_shift(img, joint, angle)
     assert s is not None
     off = min(np.hypot(s.dx - dx, s.dy - dy), np.hypot(s.dx + dx, s.dy + dy))
     assert off <= REFINE_PX + 1  # then refined per part
-    got = shift_row(detail(img), joint, angle)
+    got = shift_row(img, joint, angle)
     assert got is not None
     row, match, _ = got
     others = [c for c in centres if c != joint]
@@ -84,7 +83,7 @@ def test_a_level_horizon_beside_the_row_mostly_does_not_pull_the_shift() -> None
     for dx, dy, angle, hot in cases:
         img, centres = _three_phases((dx, dy), angle, hot, 3, horizon=200)
         joint = centres[hot + 1]
-        got = shift_row(detail(img), joint, angle)
+        got = shift_row(img, joint, angle)
         right += got is not None and all(
             min(np.hypot(p[0] - c[0], p[1] - c[1]) for c in centres if c != joint) <= 3.0 for p in got[0])
     assert right >= 0.8 * len(cases)

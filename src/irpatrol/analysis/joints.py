@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail, shift_row
+from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, shift_row
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -86,15 +86,15 @@ the ground that happen to stand in a row with the joint differ by whatever the g
 choice."""
 
 
-def _shifted_row(img: np.ndarray, grown: np.ndarray, fine: np.ndarray, border: np.ndarray, j: Joint,
-                 t0_c: float | None, accuracy_k: float) -> Joint | None:
+def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
+                 accuracy_k: float) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
     each part; a part not separate from the joint (:func:`irpatrol.analysis.phases.separate`); its
     two parts not reading alike within ``accuracy_k`` (healthy phases carry the same
     load); or one reading colder than ``t0_c`` by more than ``accuracy_k`` (:func:`find_joints`)."""
-    got = shift_row(fine, j.xy, j.angle_deg)
+    got = shift_row(img, j.xy, j.angle_deg)
     if got is None:
         return None
     row, match, _shift = got
@@ -193,7 +193,6 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     out = []
-    fine: np.ndarray | None = None
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
             out.append(j)
@@ -202,8 +201,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         par = off_own_line(img, j.xy, [c for c, k in zip(pool, parallel, strict=True) if k])
         if i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K and phase_row(
                 par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) is None:
-            fine = detail(img) if fine is None else fine
-            shifted = _shifted_row(img, grown, fine, border, j, t0_c, accuracy_k)
+            shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
             if shifted is not None:
                 out.append(shifted)
                 continue

@@ -133,15 +133,25 @@ def _centred(corr: np.ndarray, ry: int, rx: int) -> np.ndarray:
     return np.concatenate([rows[:, -rx:], rows[:, : rx + 1]], axis=1)
 
 
-def phase_shift(fine: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift | None:
+def detail_box(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    """:func:`detail` of ``img`` (°C) over the box x0…x1 − 1, y0…y1 − 1 (px, within the frame), as the
+    whole frame's would read there, from the box and a margin only (a whole 640×512 frame takes
+    several milliseconds)."""
+    h, w = img.shape
+    m = max(RIDGE_OFFSETS_PX)
+    cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
+    return detail(img[cy0:cy1, cx0:cx1])[y0 - cy0: y1 - cy0, x0 - cx0: x1 - cx0]
+
+
+def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift | None:
     """The shift between neighbouring phases around the joint at ``xy`` on a conductor at
-    ``angle_deg`` (° from the x axis towards y), from the fine structure ``fine`` (:func:`detail`):
-    module docstring, step 1. None when the window is too small to hold a row."""
-    h, w = fine.shape
+    ``angle_deg`` (° from the x axis towards y), from the fine structure (:func:`detail`) of the
+    frame ``img`` (°C): module docstring, step 1. None when the window is too small to hold a row."""
+    h, w = img.shape
     x, y = xy
     x0, y0 = max(0, x - WINDOW_HALF_PX), max(0, y - WINDOW_HALF_PX)
     x1, y1 = min(w, x + WINDOW_HALF_PX + 1), min(h, y + WINDOW_HALF_PX + 1)
-    win = fine[y0:y1, x0:x1]
+    win = detail_box(img, x0, y0, x1, y1)
     wh, ww = win.shape
     reach = int(MAX_SHIFT_PX) + 1
     if wh <= reach // 2 or ww <= reach // 2:
@@ -171,47 +181,60 @@ def phase_shift(fine: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shif
     return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero)
 
 
-def _patches(fine: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The zero-mean patches (N × side²) of ``fine`` at ``pts`` (N×2 integer x, y) and whether each
-    lies wholly in the frame."""
-    h, w = fine.shape
+def _patches(img: np.ndarray, centre: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The zero-mean patches (N × side²) of the fine structure of ``img`` at ``centre`` + each of
+    ``offsets`` (N×2 integer px, within ±:data:`REFINE_PX`) and whether each lies wholly in the frame."""
+    h, w = img.shape
     r = PATCH_HALF_PX
+    reach = r + REFINE_PX
+    cx, cy = int(centre[0]), int(centre[1])
+    local = np.zeros((2 * reach + 1, 2 * reach + 1), np.float32)
+    x0, y0, x1, y1 = max(0, cx - reach), max(0, cy - reach), min(w, cx + reach + 1), min(h, cy + reach + 1)
+    if x0 < x1 and y0 < y1:
+        box = detail_box(img, x0, y0, x1, y1)
+        local[y0 - cy + reach: y1 - cy + reach, x0 - cx + reach: x1 - cx + reach] = box
+    pts = centre[None, :] + offsets
     inside = (pts[:, 0] >= r) & (pts[:, 1] >= r) & (pts[:, 0] < w - r) & (pts[:, 1] < h - r)
     o = np.arange(-r, r + 1)
-    px = np.clip(pts[:, 0:1, None] + o[None, None, :], 0, w - 1)  # (N, 1, side)
-    py = np.clip(pts[:, 1:2, None] + o[None, :, None], 0, h - 1)  # (N, side, 1)
-    p = fine[py, px].reshape(len(pts), -1).astype(np.float64)
+    px = offsets[:, 0:1, None] + reach + o[None, None, :]  # (N, 1, side)
+    py = offsets[:, 1:2, None] + reach + o[None, :, None]  # (N, side, 1)
+    p = local[py, px].reshape(len(offsets), -1).astype(np.float64)
     return p - p.mean(axis=1, keepdims=True), inside
 
 
-def _match(fine: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each position of ``at`` (N×2 px), the best normalised cross-correlation with the joint's
     patch within ±:data:`REFINE_PX` px and where it is (N, N×2); −inf where no patch fits."""
     o = np.arange(-REFINE_PX, REFINE_PX + 1)
-    grid = np.stack(np.meshgrid(o, o), axis=-1).reshape(-1, 2)  # (G, 2)
-    pts = (np.rint(at)[:, None, :] + grid[None, :, :]).reshape(-1, 2).astype(np.intp)
-    ref, ref_in = _patches(fine, np.array([xy], dtype=np.intp))
-    cand, inside = _patches(fine, pts)
-    norm = np.sqrt((cand * cand).sum(axis=1) * float((ref * ref).sum()))
-    score = np.where(inside & ref_in[0] & (norm > 0), (cand @ ref[0]) / np.maximum(norm, 1e-12), -np.inf)
-    score = score.reshape(len(at), len(grid))
-    best = np.argmax(score, axis=1)
-    return score[np.arange(len(at)), best], pts.reshape(len(at), len(grid), 2)[np.arange(len(at)), best]
+    grid = np.stack(np.meshgrid(o, o), axis=-1).reshape(-1, 2).astype(np.intp)  # (G, 2)
+    ref, ref_in = _patches(img, np.array(xy, dtype=np.intp), np.zeros((1, 2), np.intp))
+    scores, wheres = [], []
+    for c in np.rint(at).astype(np.intp):
+        cand, inside = _patches(img, c, grid)
+        norm = np.sqrt((cand * cand).sum(axis=1) * float((ref * ref).sum()))
+        score = np.where(inside & ref_in[0] & (norm > 0), (cand @ ref[0]) / np.maximum(norm, 1e-12), -np.inf)
+        k = int(np.argmax(score))
+        scores.append(float(score[k]))
+        wheres.append(c + grid[k])
+    return np.array(scores), np.array(wheres)
 
 
-def shift_row(fine: np.ndarray, xy: tuple[int, int], angle_deg: float,
+def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
               ) -> tuple[tuple[tuple[int, int], tuple[int, int]], float, Shift] | None:
     """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2), the
-    poorer of the two matches (−1…1) and the shift; None without a shift, with one weaker than
+    poorer of the two matches (−1…1) and the shift, from the frame ``img`` (°C); None without a
+    shift, with one weaker than
     :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
-    s = phase_shift(fine, xy, angle_deg)
+    s = phase_shift(img, xy, angle_deg)
     if s is None or s.strength < MIN_STRENGTH:
         return None
     v = np.array([s.dx, s.dy])
     j = np.array(xy, dtype=np.float64)
     places = ((1.0, 2.0), (-1.0, 1.0), (-1.0, -2.0))  # the joint first, middle, last
-    score, where = _match(fine, xy, np.array([j + k * v for ks in places for k in ks]))
-    score, where = score.reshape(3, 2), where.reshape(3, 2, 2)
+    steps = (-2.0, -1.0, 1.0, 2.0)  # each position once
+    found, at = _match(img, xy, np.array([j + k * v for k in steps]))
+    index = np.array([[steps.index(k) for k in ks] for ks in places])
+    score, where = found[index], at[index]
     worst = score.min(axis=1)
     b = int(np.argmax(worst))
     if not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
