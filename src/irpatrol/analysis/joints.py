@@ -17,7 +17,9 @@ phase sits on a parallel conductor close by. This module follows that reading:
    (issue 10 item 3).
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
-   else one part on a parallel conductor; else the same conductor followed beyond the joint's heat
+   for a joint rising ≥ 10 K over T0 without such a row, the positions where the structure's
+   repetition puts the other phases' parts (:func:`irpatrol.analysis.phase_shift.shift_row`); else
+   one part on a parallel conductor; else the same conductor followed beyond the joint's heat
    (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it unrated).
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
@@ -199,8 +201,11 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             continue
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
         par = off_own_line(img, j.xy, [c for c, k in zip(pool, parallel, strict=True) if k])
-        if i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K and phase_row(
-                par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) is None:
+        # the same parts on the other phases' conductors first (as compact maxima on parallel
+        # conductors; else, for a joint rising ≥ 10 K, where the structure's repetition puts them;
+        # else by their excess along the conductors); parts on no visible conductor only when none shows
+        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        if row is None and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
             if shifted is not None:
                 out.append(shifted)
@@ -208,10 +213,6 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
-        # the same parts on the other phases' conductors first (as compact maxima on parallel
-        # conductors, else by their excess along them); parts on no visible conductor only when
-        # neither shows
-        row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         mixed = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) if lone \
             else None
         # parts that read as warm as the joint make a healthy reading of it, wherever they sit
