@@ -12,6 +12,9 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from irpatrol.pipeline import Finding, examine
+from irpatrol.simulate.scene import Truth, render
+
 CLAMP_W, CLAMP_H = 11, 27
 """Clamp outline size (px): about a 10 kV parallel-groove clamp at 3–5 m with a 640×512 core."""
 
@@ -50,3 +53,17 @@ def three_phase(shape: tuple[int, int] = (128, 160)) -> list[tuple[int, int]]:
     """Three clamp centres side by side (three phases) in a frame of ``shape``."""
     h, w = shape
     return [(w // 4, h // 2), (w // 2, h // 2), (3 * w // 4, h // 2)]
+
+
+def field_finding(seed: int, scenario: str) -> tuple[Finding, Truth]:
+    """A generated field frame (``irpatrol.simulate.scene.render``) read as the benchmark reads it
+    (its device kind, T0 from the patrol's weather): the one finding whose box, widened by 3 px,
+    holds the hot part (bench/scenarios.py's match), and the frame's truth."""
+    img, truth = render(seed, scenario)
+    assert truth.xy is not None and truth.t2_c is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    tx, ty = truth.xy
+    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
+            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    return f, truth
+

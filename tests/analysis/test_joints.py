@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
 
+from analysis.scenes import field_finding
 from irpatrol.analysis.joints import compact_maxima, find_joints
 from irpatrol.pipeline import examine
 
@@ -181,14 +182,8 @@ def test_a_row_whose_conductors_leave_one_way_is_a_phase_set(scenario: str, seed
     # clamp's lead one way (the blade runs the other): their rows are phase sets, so a joint a few
     # kelvin over them is graded against them, without the 8 K margin of a chance row (which made
     # these `unrated` while the rule asked for conductors running out both ways)
-    from irpatrol.simulate.scene import render
-
-    img, truth = render(seed, scenario)
-    assert truth.t2_c is not None and truth.xy is not None
-    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    tx, ty = truth.xy
-    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
-            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    f, truth = field_finding(seed, scenario)
+    assert truth.t2_c is not None
     assert f.hotspot.t2_source == "similar-component" and f.hotspot.reference_margin_k == 0.0
     assert f.hotspot.t2_c is not None and abs(f.hotspot.t2_c - truth.t2_c) <= 0.5
     assert f.hotspot.t_max_c - f.hotspot.t2_c < 10.0  # within the old 2 + 8 K: it decided

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from analysis.scenes import field_finding
 from irpatrol.analysis.joints import find_joints
 from irpatrol.analysis.phase_shift import (
     MAX_SHIFT_PX,
@@ -21,8 +22,6 @@ from irpatrol.analysis.phase_shift import (
     phase_shift,
     shift_row,
 )
-from irpatrol.pipeline import examine
-from irpatrol.simulate.scene import render
 
 
 def _three_phases(v: tuple[int, int], angle_deg: float, hot: int, seed: int,
@@ -67,7 +66,7 @@ def test_the_shift_between_three_translated_phases_is_found(dx: int, dy: int, an
     assert off <= REFINE_PX + 1  # then refined per part
     got = shift_row(img, joint, angle)
     assert got is not None
-    row, match, _ = got
+    row, match = got
     others = [c for c in centres if c != joint]
     assert match > 0.3
     assert all(min(np.hypot(p[0] - c[0], p[1] - c[1]) for c in others) <= 3.0 for p in row)
@@ -120,12 +119,8 @@ def test_the_healthy_phases_found_by_the_shift_give_the_truth_t2(scenario: str, 
     # before: 5552000 unrated (no reference), 5556024 critical against its own conductor (T2 2.5 K
     # too cold), 5556022 against a row 2.2 K too warm (grade right by chance), 5558008 serious and
     # 5558031 general against rows 1.5 and 4.3 K too warm
-    img, truth = render(seed, scenario)
-    assert truth.xy is not None and truth.t2_c is not None
-    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    tx, ty = truth.xy
-    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
-            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    f, truth = field_finding(seed, scenario)
+    assert truth.t2_c is not None
     h = f.hotspot
     assert h.t2_source == "similar-component" and h.t2_c is not None
     assert abs(h.t2_c - truth.t2_c) <= 0.5

@@ -55,6 +55,7 @@ from irpatrol.analysis.ridges import (
     compact_maxima,
     conductor_far,
     line_scores,
+    lines_through,
     padded,
 )
 
@@ -99,13 +100,13 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Join
     got = shift_row(img, j.xy, j.angle_deg)
     if got is None:
         return None
-    row, match, _shift = got
+    row, match = got
     if match < CLEAR_MATCH and not _on_parallel_lines(img, row, j.angle_deg, border):
         return None
-    if not separate(grown, (j.xy[0], j.xy[1], j.t1_c),
-                    np.array([(x, y, grown[y, x]) for x, y in row], dtype=np.float64)).all():
-        return None  # a peer on the joint's own flat top or its conductor's hot stretch is no other phase
     reads = [float(grown[y, x]) for x, y in row]  # each part's warmest pixel (±1 px), as T1
+    if not separate(grown, (j.xy[0], j.xy[1], j.t1_c),
+                    np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])).all():
+        return None  # a peer on the joint's own flat top or its conductor's hot stretch is no other phase
     if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
         return None
     return dataclasses.replace(j, t2_c=min(reads), t2_source="similar-component", peers_xy=row)
@@ -117,10 +118,10 @@ def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_
     conductor runs through each of ``pts`` (px) at some radius of the line test: the same part on
     another phase sits on that phase's conductor, lead or blade, parallel to the joint's."""
     xy = np.array(pts, dtype=np.float64)
+    theta = np.deg2rad(_parallel_columns(angle_deg) * STEP_DEG)
     ok = np.zeros(len(pts), bool)
     for radius in LINE_RADII_PX:
-        score, _ = line_scores(img, xy[~ok], radius, border=border)
-        ok[~ok] = (score[:, _parallel_columns(angle_deg)] >= MIN_RIDGE_SAMPLES).any(axis=1)
+        ok[~ok] = lines_through(img, xy[~ok], radius, theta, border)[0]
         if ok.all():
             return True
     return False

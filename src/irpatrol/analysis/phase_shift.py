@@ -181,50 +181,46 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift
     return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero)
 
 
-def _patches(img: np.ndarray, centre: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The zero-mean patches (N × side²) of the fine structure of ``img`` at ``centre`` + each of
-    ``offsets`` (N×2 integer px, within ±:data:`REFINE_PX`) and whether each lies wholly in the frame."""
+def _around(img: np.ndarray, centre: np.ndarray, reach: int) -> np.ndarray:
+    """The fine structure (:func:`detail`) of ``img`` within ``reach`` px of ``centre`` (x, y px),
+    zero beyond the frame."""
     h, w = img.shape
-    r = PATCH_HALF_PX
-    reach = r + REFINE_PX
     cx, cy = int(centre[0]), int(centre[1])
-    local = np.zeros((2 * reach + 1, 2 * reach + 1), np.float32)
+    out = np.zeros((2 * reach + 1, 2 * reach + 1), np.float32)
     x0, y0, x1, y1 = max(0, cx - reach), max(0, cy - reach), min(w, cx + reach + 1), min(h, cy + reach + 1)
     if x0 < x1 and y0 < y1:
         box = detail_box(img, x0, y0, x1, y1)
-        local[y0 - cy + reach: y1 - cy + reach, x0 - cx + reach: x1 - cx + reach] = box
-    pts = centre[None, :] + offsets
-    inside = (pts[:, 0] >= r) & (pts[:, 1] >= r) & (pts[:, 0] < w - r) & (pts[:, 1] < h - r)
-    o = np.arange(-r, r + 1)
-    px = offsets[:, 0:1, None] + reach + o[None, None, :]  # (N, 1, side)
-    py = offsets[:, 1:2, None] + reach + o[None, :, None]  # (N, side, 1)
-    p = local[py, px].reshape(len(offsets), -1).astype(np.float64)
-    return p - p.mean(axis=1, keepdims=True), inside
+        out[y0 - cy + reach: y1 - cy + reach, x0 - cx + reach: x1 - cx + reach] = box
+    return out
 
 
 def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each position of ``at`` (N×2 px), the best normalised cross-correlation with the joint's
-    patch within ±:data:`REFINE_PX` px and where it is (N, N×2); −inf where no patch fits."""
+    """For each position of ``at`` (N×2 px), the best normalised cross-correlation (OpenCV's
+    ``TM_CCOEFF_NORMED``) with the joint's patch within ±:data:`REFINE_PX` px and where it is
+    (N, N×2); −inf where no patch fits."""
+    h, w = img.shape
+    r = PATCH_HALF_PX
+    ref = _around(img, np.array(xy), r)
+    ref_in = r <= xy[0] < w - r and r <= xy[1] < h - r
     o = np.arange(-REFINE_PX, REFINE_PX + 1)
-    grid = np.stack(np.meshgrid(o, o), axis=-1).reshape(-1, 2).astype(np.intp)  # (G, 2)
-    ref, ref_in = _patches(img, np.array(xy, dtype=np.intp), np.zeros((1, 2), np.intp))
     scores, wheres = [], []
     for c in np.rint(at).astype(np.intp):
-        cand, inside = _patches(img, c, grid)
-        norm = np.sqrt((cand * cand).sum(axis=1) * float((ref * ref).sum()))
-        score = np.where(inside & ref_in[0] & (norm > 0), (cand @ ref[0]) / np.maximum(norm, 1e-12), -np.inf)
+        local = _around(img, c, r + REFINE_PX)
+        score = cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED)  # rows dy, columns dx
+        px, py = c[0] + o, c[1] + o
+        inside = ((py >= r) & (py < h - r))[:, None] & ((px >= r) & (px < w - r))[None, :]
+        score = np.where(inside & ref_in & np.isfinite(score), score, -np.inf)
         k = int(np.argmax(score))
-        scores.append(float(score[k]))
-        wheres.append(c + grid[k])
+        scores.append(float(score.flat[k]))
+        wheres.append(c + np.array([o[k % len(o)], o[k // len(o)]]))
     return np.array(scores), np.array(wheres)
 
 
 def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
-              ) -> tuple[tuple[tuple[int, int], tuple[int, int]], float, Shift] | None:
-    """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2), the
-    poorer of the two matches (−1…1) and the shift, from the frame ``img`` (°C); None without a
-    shift, with one weaker than
-    :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
+              ) -> tuple[tuple[tuple[int, int], tuple[int, int]], float] | None:
+    """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2) and the
+    poorer of the two matches (−1…1), from the frame ``img`` (°C); None without a shift, with one
+    weaker than :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
     s = phase_shift(img, xy, angle_deg)
     if s is None or s.strength < MIN_STRENGTH:
         return None
@@ -240,5 +236,5 @@ def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
     if not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
         return None
     p, q = where[b]
-    return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b]), s
+    return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b])
 
