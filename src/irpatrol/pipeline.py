@@ -15,7 +15,7 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
-from irpatrol.analysis.bodies import find_body_hotspots, with_bodies
+from irpatrol.analysis.body_hotspots import find_body_hotspots, with_bodies
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions

@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, find_bodies, find_body_hotspots
+from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, find_bodies
+from irpatrol.analysis.body_hotspots import find_body_hotspots
 from irpatrol.conditions import Conditions
 from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import render

@@ -41,10 +41,9 @@ from itertools import combinations
 import cv2
 import numpy as np
 
-from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.hotspots import MIN_DELTA_K
 from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row, unevenness
 from irpatrol.analysis.pixels import where_yx
-from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
 COMPARATIVE_UNCERTAINTY_K = 0.3
 """Uncertainty (K) of a like-for-like difference within one frame, used as the accuracy of a
@@ -110,7 +109,8 @@ class Body:
     """One candidate body: centre (x, y px, frame coordinates), axis (° from vertical), interior
     length and width (px), reading (°C, :data:`READING_PERCENTILE`), lower quartile and mean (°C),
     interior pixel count, the lesser of its differences from its two sides (K), its outline (4 corners,
-    px), bounding box (x, y, w, h px) and centre in the rotated frame (px)."""
+    px), bounding box (x, y, w, h px), centre in the rotated frame (px) and its interior's pixels in the
+    frame (N×2 x, y px, rounded)."""
 
     xy: tuple[float, float]
     axis_deg: float
@@ -124,6 +124,7 @@ class Body:
     corners: np.ndarray
     bbox: tuple[int, int, int, int]
     rot_xy: tuple[float, float]
+    pixels: np.ndarray
 
 
 def _rotated(img: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
@@ -210,12 +211,13 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     top = np.ceil(corners.max(axis=0)).astype(int)
     bbox = (int(lo[0]), int(lo[1]), int(top[0] - lo[0] + 1), int(top[1] - lo[1] + 1))
     area = int(mask.sum())
+    inside = np.column_stack([xs + xi, ys + yi]).astype(np.float64) @ inv[:, :2].T + inv[:, 2]
     return Body((fx, fy), angle, float(hi), area / hi, reading, float(np.percentile(vals, 25.0)),
                 float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
-                (cx, cy))
+                (cx, cy), np.rint(inside).astype(np.intp))
 
 
-def _alike(p: Body, q: Body) -> bool:
+def alike(p: Body, q: Body) -> bool:
     """Whether two bodies of one orientation may be the same part on two phases: alike in length and
     width, side by side across their axes (the row ≤ 30° off the perpendicular to the axis, offset
     along the axis under half a length), apart by :data:`MIN_SPACING_WIDTHS` widths and at most
@@ -250,15 +252,28 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     the shared real frames (none of an arrester or a bushing) such pairs were façade and vehicle
     details 1–5 K apart."""
     best: dict[int, tuple[float, BodyRow]] = {}
+    for i, m, k in row_triples(bodies)[0]:
+        _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
+    return [r for _, r in best.values()]
+
+
+def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int]]:
+    """The rows of three alike bodies among ``bodies`` (indices; see :func:`body_rows`), whatever their
+    readings, and the bodies of the rows left out as part of a bank (:func:`_crowded`)."""
     nbrs: dict[int, list[int]] = {i: [] for i in range(len(bodies))}
     for i, j in combinations(range(len(bodies)), 2):
-        if _alike(bodies[i], bodies[j]):
+        if alike(bodies[i], bodies[j]):
             nbrs[i].append(j)
             nbrs[j].append(i)
     rows: list[tuple[float, tuple[int, int, int]]] = []
+    banked: set[int] = set()
     for m, around in nbrs.items():  # m the middle body, alike to both outer ones
         for i, k in combinations(around, 2):
-            if in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy) and not _crowded(bodies, (i, m, k), nbrs):
+            if not in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
+                continue
+            if _crowded(bodies, (i, m, k), nbrs):
+                banked |= {i, m, k}
+            else:
                 rows.append((unevenness(bodies[i].xy, bodies[m].xy, bodies[k].xy), (i, m, k)))
     # two rows that share two bodies compete for the third: the more evenly spaced is the phase set
     # (a pin insulator beside an arrester reads alike to it and may stand in a row with the others)
@@ -267,10 +282,7 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     for _, row in rows:
         if all(len(set(row) & set(other)) < 2 for other in kept):
             kept.append(row)
-    for i, m, k in kept:
-        _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
-    return [r for _, r in best.values()]
-
+    return kept, banked
 
 BANK_READING_K = 2.0
 """How near (K) to the row's median reading a fourth alike body must read to make the row part of a
@@ -311,69 +323,28 @@ def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list
     return False
 
 
-def _consider(best: dict[int, tuple[float, BodyRow]], bodies: tuple[Body, ...], min_delta_k: float) -> None:
-    """Keep the row of three ``bodies`` in ``best`` (per warm body, the row whose peers agree best)
-    when it passes the tests of :func:`body_rows`."""
+def judge_row(bodies: tuple[Body, ...], min_delta_k: float) -> BodyRow | None:
+    """The row of three ``bodies`` with the warmest as its hot body when it passes the tests of
+    :func:`body_rows`: ΔT ≥ ``min_delta_k`` (K), the two cooler ones alike within
+    :data:`COMPARATIVE_UNCERTAINTY_K`, the warmest warm all over (:data:`WHOLE_BODY_SHARE`); else None."""
     row = sorted(bodies, key=lambda b: b.reading_c)
     cool, hot = row[0], row[-1]
     delta = hot.reading_c - cool.reading_c
     disagree = row[-2].reading_c - cool.reading_c
     if delta < min_delta_k or disagree > COMPARATIVE_UNCERTAINTY_K:
-        return
+        return None
     if hot.low_c - max(b.low_c for b in row[:-1]) < WHOLE_BODY_SHARE * delta:
+        return None
+    return BodyRow(hot, tuple(row[:-1]), delta)
+
+
+def _consider(best: dict[int, tuple[float, BodyRow]], bodies: tuple[Body, ...], min_delta_k: float) -> None:
+    """Keep the row of three ``bodies`` in ``best`` (per warm body, the row whose peers agree best)
+    when it passes :func:`judge_row`."""
+    row = judge_row(bodies, min_delta_k)
+    if row is None:
         return
-    key = id(hot)
+    disagree = row.peers[1].reading_c - row.peers[0].reading_c
+    key = id(row.hot)
     if key not in best or disagree < best[key][0]:
-        best[key] = (disagree, BodyRow(hot, tuple(row[:-1]), delta))
-
-
-def _hotspot(row: BodyRow, t0_c: float, t0_source: str, conditions: Conditions,
-             ifov_mrad: float | None) -> Hotspot:
-    hot, cool = row.hot, row.peers[0]
-    t1, t2 = hot.reading_c, cool.reading_c
-    rise = t1 - t0_c
-    sizes = trusted_target(conditions.distance_m, ifov_mrad)
-    area = round((hot.width_px + 2.0) * (hot.length_px + 2.0))
-    small = hot.width_px + 2.0 < SPOT_PX if sizes is not None else area < MIN_TARGET_PX
-    flags = (("small-target",) if small else ()) + tuple(validity_flags(conditions, hot_c=t1, ambient_c=t0_c))
-    x, y = round(hot.xy[0]), round(hot.xy[1])
-    return Hotspot(
-        bbox=hot.bbox, contour=hot.corners, area_px=area, t_max_c=t1, max_xy=(x, y), t_mean_c=hot.mean_c,
-        t2_c=t2, t2_source="similar-component", t2_bbox=cool.bbox, t0_c=t0_c, t0_source=t0_source,
-        delta_t_k=t1 - t2, rise_k=rise, delta_pct=None if rise <= 0 else 100.0 * (t1 - t2) / rise,
-        peer_bboxes=tuple(p.bbox for p in row.peers), flags=flags,
-        pixel_size_m=None if sizes is None else sizes[0], min_target_m=None if sizes is None else sizes[1],
-        pattern="whole-body", on_structure=True, accuracy_k=COMPARATIVE_UNCERTAINTY_K)
-
-
-def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
-def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, conditions: Conditions,
-                       ifov_mrad: float | None = None, min_delta_k: float = MIN_DELTA_K) -> list[Hotspot]:
-    """Whole-body hotspots of ``celsius`` (°C): per row of three alike bodies (:func:`body_rows`) the
-    warm body, T1 its reading, T2 the coolest peer's (the same part of a normal phase, DL/T 664-2016
-    §8 relative method, Table I.1), T0 from the caller; ``pattern = "whole-body"``,
-    ``accuracy_k = COMPARATIVE_UNCERTAINTY_K``. Hottest first, one per place (a body seen at two
-    orientations counts once)."""
-    found: list[Hotspot] = []
-    for bodies in find_bodies(celsius):
-        for row in body_rows(bodies, min_delta_k):
-            h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
-            if not any(_inside(h.max_xy, f.bbox) or _inside(f.max_xy, h.bbox) for f in found):
-                found.append(h)
-    return sorted(found, key=lambda h: -h.t_max_c)
-
-
-def with_bodies(hotspots: list[Hotspot], bodies: list[Hotspot]) -> list[Hotspot]:
-    """``hotspots`` with the whole-body hotspots ``bodies`` added; a body's reading replaces the other
-    readings at the same place (its centre inside theirs or theirs inside it): for voltage-heating
-    equipment the body compared with its alike peers is the reading DL/T 664 Table I.1 asks for.
-    Hottest first."""
-    if not bodies:
-        return hotspots
-    rest = [h for h in hotspots
-            if not any(_inside(h.max_xy, b.bbox) or _inside(b.max_xy, h.bbox) for b in bodies)]
-    return sorted([*rest, *bodies], key=lambda h: -h.t_max_c)
+        best[key] = (disagree, row)

@@ -1,0 +1,216 @@
+"""Rows of voltage-heating bodies completed where one phase's body does not stand out (pure, OpenCV +
+numpy).
+
+:mod:`irpatrol.analysis.bodies` reads a row of three alike bodies (arrester housings, bushings) only
+where each body stands off its surroundings on both sides. A housing at ambient in front of ground at
+ambient, or in front of the pole or a bracket of its own temperature, does not; nor does a warm one in
+front of sun-warmed ground. Such a body is still there: its cap, its sheds and its outline repeat the
+other phases' (docs/physics.md §7, §9). Where two alike bodies are found, this reader completes the
+row by that repetition:
+
+1. **The third place**: the two found bodies ``b`` and ``q`` are one phase step apart (the third is one
+   step beyond ``q`` or before ``b``) or two (the third lies between them).
+2. **Placing it**: ``b``'s outline pattern (its fine structure,
+   :func:`irpatrol.analysis.phase_shift.detail`, over its box and :data:`MARGIN_PX` around) is matched
+   within ±:data:`REFINE_PX` px of the predicted place; the best match must reach :data:`MIN_MATCH`.
+3. **Reading it**: over ``b``'s interior moved there (the same part, the same size, on the other
+   phase), by the statistics of a found body; the interior must be near-uniform
+   (:data:`MAX_SPREAD_K`: a housing, not ground texture or an edge).
+
+The row is then judged as a found one (:func:`irpatrol.analysis.bodies.judge_row`: ΔT, peers alike,
+whole-body warming; DL/T 664-2016 §8 relative method, Table I.1, the same part of a normal phase).
+When the placed body is the warm one, the verdict rests on it, so its own outline must match too
+(:data:`MIN_OWN_MATCH`). The guards :data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`,
+:data:`MIN_STEP_LENGTHS` and :data:`MIN_PATTERN_K` keep ground texture, a tank's fins and smooth
+blobs of sun-warmed ground from starting a row (measured in docs/detector.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from irpatrol.analysis.bodies import BANK_READING_K, Body, BodyRow, alike, judge_row, row_triples
+from irpatrol.analysis.phase_shift import detail_box
+
+MARGIN_PX = 3
+"""Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
+outline and the shed tips, with the blur of the optics (docs/physics.md §6)."""
+REFINE_PX = 2
+"""How far (px) a predicted place is moved to the best match: the two found bodies' centres, and so the
+step between them, are read to about a pixel, and the third phase is up to two steps away."""
+MIN_MATCH = 0.4
+"""Least normalised cross-correlation of a placed body's pattern with the found body's (0 no likeness,
+1 the same). Project choice, measured on generated frames (docs/detector.md)."""
+MAX_SPREAD_K = 0.5
+"""Largest spread (K, 10th to 90th percentile) of a placed body's interior: a housing reads uniform
+within a few NETDs (≤ 50 mK, docs/physics.md §6) and its upper part a few tenths warmer under voltage
+heating (DL/T 664-2016 Table I.1); textured ground, an edge or a conductor crossing the place spreads
+more. Project choice."""
+MIN_LENGTH_PX = 7.0
+"""Shortest interior (px along the axis) of the two found bodies a row is completed from: the row rests on
+two outlines, not three, so each must be long enough for its pattern to carry the match (a 0.28 m
+arrester at 15 m is 14 px long, its interior 7, docs/physics.md §7); ground texture's specks are 5 px."""
+MIN_STEP_LENGTHS = 0.8
+"""Shortest step between phases, in interior lengths: phases stand 0.3–0.7 m apart and a 10 kV housing
+is 0.2–0.3 m long, of which the interior is a half to two thirds; a foreshortened crossarm (×0.6)
+still leaves the step at least 0.8 interior lengths. A closer repetition is a bank's (tank fins)."""
+MIN_PATTERN_K = 0.15
+"""Least standard deviation (K) of a found body's pattern (its fine structure with the margin): a housing's
+outline, cap and sheds are steps of tenths of a kelvin to kelvins, sharp to the optics' blur; a smooth
+blob of sun-warmed ground or a shadow has only the sensor's noise there (NETD ≤ 50 mK, docs/physics.md
+§6), on which any place matches by chance. Three NETDs. Project choice."""
+BANK_MATCH = 0.15
+"""Least match of the pattern one step beyond a completed row's end for that place to count as the row
+going on (:func:`_continued`): a façade's columns differ in detail, so far less than :data:`MIN_MATCH`;
+the shared real H20T/XT-S façade frames' columns match 0.13–0.2. On the development seeds 0.1 also
+took 3 of 45 true rows (chance likeness of the ground beside a pole top), 0.15 one. Project choice."""
+MIN_OWN_MATCH = 0.3
+"""Least match of a placed warm body's own outline (its box, without the surroundings) with the found
+body's: a defect verdict rests on that body, so its place must show the body itself, not only the
+crossarm and conductors that repeat around it. Project choice, measured on generated frames."""
+MAX_ELONGATION = 20.0
+"""Largest interior length / width of the found bodies a row is completed from: a housing is 3–5 times
+as long as wide and its interior, at the smallest resolvable width (1 px of a 3 px body), at most
+about 15 px long; longer thin plateaus are a tank's fins or the gaps between leads."""
+
+
+def _pattern(img: np.ndarray, b: Body) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """The fine structure of ``b``'s box and :data:`MARGIN_PX` around, and its top-left corner (x, y px);
+    None when it leaves the frame."""
+    h, w = img.shape
+    x, y, bw, bh = b.bbox
+    x0, y0, x1, y1 = x - MARGIN_PX, y - MARGIN_PX, x + bw + MARGIN_PX, y + bh + MARGIN_PX
+    if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+        return None
+    return detail_box(img, x0, y0, x1, y1), (x0, y0)
+
+
+def _place(img: np.ndarray, pattern: np.ndarray, corner: tuple[int, int], step: np.ndarray,
+           ) -> tuple[float, np.ndarray] | None:
+    """Where the pattern (top-left ``corner``) moved by about ``step`` (x, y px) matches best within
+    ±:data:`REFINE_PX` px: the match and the offset (x, y px, whole); None off the frame."""
+    h, w = img.shape
+    ph, pw = pattern.shape
+    sx, sy = (int(v) - REFINE_PX for v in np.rint(np.array(corner) + step))
+    if sx < 0 or sy < 0 or sx + pw + 2 * REFINE_PX > w or sy + ph + 2 * REFINE_PX > h:
+        return None
+    local = detail_box(img, sx, sy, sx + pw + 2 * REFINE_PX, sy + ph + 2 * REFINE_PX)
+    score = cv2.matchTemplate(local, pattern, cv2.TM_CCOEFF_NORMED)
+    score = np.where(np.isfinite(score), score, -np.inf)
+    k = int(np.argmax(score))
+    iy, ix = divmod(k, score.shape[1])
+    return float(score[iy, ix]), np.array([sx + ix - corner[0], sy + iy - corner[1]])
+
+
+def _own_match(img: np.ndarray, b: Body, at: Body) -> float:
+    """Normalised cross-correlation of the fine structure of ``b``'s box (1 px around) with that of the
+    same box at ``at``'s place: the body's own outline, without the crossarm, leads and conductors that
+    repeat around it."""
+    h, w = img.shape
+    (x, y, bw, bh), (ax, ay) = b.bbox, at.bbox[:2]
+    if min(x, y, ax, ay) < 1 or max(x, ax) + bw + 1 > w or max(y, ay) + bh + 1 > h:
+        return -1.0
+    own = detail_box(img, x - 1, y - 1, x + bw + 1, y + bh + 1)
+    there = detail_box(img, ax - 1, ay - 1, ax + bw + 1, ay + bh + 1)
+    score = float(cv2.matchTemplate(there, own, cv2.TM_CCOEFF_NORMED)[0, 0])
+    return score if np.isfinite(score) else -1.0
+
+
+def _moved(img: np.ndarray, b: Body, offset: np.ndarray) -> Body | None:
+    """``b`` moved by ``offset`` (x, y px, whole) and read there over its own interior, by the statistics
+    of :func:`irpatrol.analysis.bodies.find_bodies`; None off the frame or where the interior is not
+    near-uniform (:data:`MAX_SPREAD_K`)."""
+    h, w = img.shape
+    dx, dy = int(offset[0]), int(offset[1])
+    px = b.pixels + np.array([dx, dy])
+    if px.size == 0 or px.min() < 0 or px[:, 0].max() >= w or px[:, 1].max() >= h:
+        return None
+    vals = img[px[:, 1], px[:, 0]]
+    p10, p25, p75, p90 = np.percentile(vals, (10.0, 25.0, 75.0, 90.0))
+    if p90 - p10 > MAX_SPREAD_K:
+        return None
+    x, y, bw, bh = b.bbox
+    return replace(b, xy=(b.xy[0] + dx, b.xy[1] + dy), reading_c=float(p75), low_c=float(p25),
+                   mean_c=float(vals.mean()), flank_k=0.0, corners=b.corners + np.array([dx, dy], np.int32),
+                   bbox=(x + dx, y + dy, bw, bh), rot_xy=(b.rot_xy[0] + dx, b.rot_xy[1] + dy), pixels=px)
+
+
+def _usable(b: Body) -> bool:
+    """Whether a found body may start a completed row (:data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`)."""
+    return MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
+
+
+def _continued(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
+               members: tuple[Body, Body, Body], row: BodyRow) -> bool:
+    """Whether the row of ``members`` goes on: ``b``'s pattern matches by :data:`BANK_MATCH` one step
+    beyond either end too, over a body reading within
+    :data:`irpatrol.analysis.bodies.BANK_READING_K` of the row's median. Three phases end; a façade's
+    window columns, a fence or a tank's fins go on (as :func:`irpatrol.analysis.bodies.row_triples`
+    leaves out a bank among found bodies; on the shared real frames such completed rows stood on
+    high-rise façades, 0.6–0.8 K apart)."""
+    pts = np.array([m.xy for m in members])
+    axis = int(np.argmax(np.ptp(pts, axis=0)))
+    first, last = pts[np.argsort(pts[:, axis])[[0, -1]]]
+    step = (last - first) / 2.0
+    mid = float(np.median([m.reading_c for m in members]))
+    origin = np.array(b.xy)
+    for at in (first - step, last + step):
+        placed = _place(img, pat[0], pat[1], at - origin)
+        if placed is None or placed[0] < BANK_MATCH:
+            continue
+        there = _moved(img, b, placed[1])
+        if there is not None and abs(there.reading_c - mid) <= BANK_READING_K:
+            return True
+    return False
+
+
+def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
+    """The rows ``b`` may complete with an alike found body: per alike body ``q`` (both
+    :func:`_usable`, a step of at least :data:`MIN_STEP_LENGTHS`) the third phase one step beyond
+    ``q``, one step before ``b``, or between them when they are two steps apart (step x, y px)."""
+    out: list[tuple[Body, np.ndarray]] = []
+    if not _usable(b):
+        return out
+    for q in bodies:
+        if q is b or not _usable(q) or not alike(b, q):
+            continue
+        v = np.array(q.xy) - np.array(b.xy)
+        if np.hypot(*v) < MIN_STEP_LENGTHS * max(b.length_px, q.length_px):
+            continue
+        out += [(q, 2.0 * v), (q, -v)]
+        if np.hypot(*v) / 2.0 >= 2.0 * b.width_px + 2.0:  # bodies.MIN_SPACING_WIDTHS apart at half the step
+            out.append((q, v / 2.0))
+    return out
+
+
+def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float) -> list[BodyRow]:
+    """Rows of three alike bodies of ``img`` (°C) completed by placing the body that does not stand out
+    (module docstring), for the ``bodies`` of one orientation in no row of three found ones (nor in a
+    bank, :func:`irpatrol.analysis.bodies.row_triples`); per warm body the best matched row passing
+    :func:`irpatrol.analysis.bodies.judge_row` at ``min_delta_k`` (K)."""
+    triples, banked = row_triples(bodies)
+    taken = banked | {i for row in triples for i in row}
+    out: list[tuple[float, BodyRow]] = []
+    for i, b in enumerate(bodies):
+        candidates = [] if i in taken else _candidates(b, bodies)
+        pat = _pattern(img, b) if candidates else None
+        if pat is None or float(pat[0].std()) < MIN_PATTERN_K:
+            continue
+        for q, step in candidates:
+            placed = _place(img, pat[0], pat[1], step)
+            moved = None if placed is None or placed[0] < MIN_MATCH else _moved(img, b, placed[1])
+            if moved is None or placed is None:
+                continue
+            row = judge_row((b, q, moved), min_delta_k)
+            if row is None or (row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
+                continue
+            if not _continued(img, b, pat, (b, q, moved), row):
+                out.append((placed[0], row))
+    best: list[BodyRow] = []  # one row per warm body, the best matched
+    for _, row in sorted(out, key=lambda sr: -sr[0]):
+        if not any(np.abs(np.subtract(row.hot.xy, r.hot.xy)).max() < 3 for r in best):
+            best.append(row)
+    return best

@@ -1,0 +1,67 @@
+"""Rows of voltage-heating bodies completed by placing the phase that does not stand out
+(irpatrol.analysis.placed_bodies), on development frames of the scene generator (seeds 5550000…)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from irpatrol.analysis.bodies import body_rows, find_bodies
+from irpatrol.analysis.body_hotspots import find_body_hotspots
+from irpatrol.analysis.placed_bodies import completed_rows
+from irpatrol.conditions import Conditions
+from irpatrol.radiometry import read
+from irpatrol.simulate.scene import render
+
+
+def _near(xy: tuple[float, float], truth_xy: tuple[int, int]) -> bool:
+    return abs(xy[0] - truth_xy[0]) <= 5 and abs(xy[1] - truth_xy[1]) <= 10
+
+
+@pytest.mark.parametrize(("seed", "scenario", "placed"), [
+    (5555029, "arrester", "the warm housing, as warm as the ground behind it"),
+    (5555012, "arrester", "a healthy housing in front of the pole"),
+    (5555019, "arrester", "the warm housing"),
+    (5560033, "bushing-voltage", "a healthy bushing as warm as the background"),
+])
+def test_the_phase_that_does_not_stand_out_is_placed_and_the_row_read(seed, scenario, placed):
+    """Two housings are found as bodies, the third ({placed}) does not stand off its surroundings, so
+    no row of three found bodies holds the warm one; placed by the repetition it is read, and T1 and
+    T2 come within 0.3 K of the truth."""
+    img, truth = render(seed, scenario)
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
+    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+    (h,) = [h for h in found if _near(h.max_xy, truth.xy)]
+    assert h.t2_c is not None and h.pattern == "whole-body"
+    assert abs(h.t_max_c - truth.t1_c) <= 0.3 and abs(h.t2_c - truth.t2_c) <= 0.3
+
+
+def test_smooth_blobs_of_the_ground_start_no_row():
+    """Development frame 5554019 ("far"): sun-warmed and shaded patches of ground outline as alike
+    bodies 7 K apart; without the pattern floor (MIN_PATTERN_K) a third patch was placed by matching
+    the sensor's noise and a 'serious' arrester made of ground."""
+    img, _ = render(5554019, "far")
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, (427, 180)) for r in completed_rows(img, bodies, 0.5))
+
+
+@pytest.mark.parametrize("seed", [5551026, 5551037])
+def test_ground_texture_and_pin_insulators_complete_no_row(seed):
+    """Development frames of the clutter scenario where a completed row once stood on a pin insulator
+    and bare ground (5551026) or on specks of ground texture (5551037)."""
+    img, truth = render(seed, "healthy-clutter")
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []
+
+
+@pytest.mark.parametrize("name", ["dji_xts_dirp.jpg", "dji_m30t_iirp.jpg"])
+def test_facade_columns_are_a_bank_not_three_phases(samples, name):
+    """Shared real frames of high-rise façades: two window columns outline as alike bodies and a third
+    column was placed 0.6–0.8 K cooler, a 'serious' arrester under --device surge-arrester. The
+    columns go on beyond the row (BANK_MATCH), so no row is completed."""
+    img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []
