@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
+from demo_copy import demo_copy
 from live_server import irpatrol_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,16 +33,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     """The demo built into a temporary SQLite database and the app serving it on a free port."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
-    data = tmp_path_factory.mktemp("browser")
+    data, out = demo_copy(tmp_path_factory, "browser")
     env = {**os.environ, "IRPATROL_DATA_DIR": str(data)}
     env.pop("IRPATROL_DATABASE_URL", None)
-    exe = Path(sys.executable)
-    demo = subprocess.run([str(exe.with_name("irpatrol")), "demo"], env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert demo.returncode == 0, demo.stderr
-    password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", demo.stdout)
-    admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", demo.stdout)
-    assert password and admin, demo.stdout
+    password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", out)
+    admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", out)
+    assert password and admin, out
     with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, "password": password.group(1), "admin_password": admin.group(1),
                "db": str(data / "irpatrol.sqlite")}

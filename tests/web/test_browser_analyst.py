@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from demo_copy import demo_copy
 from live_server import irpatrol_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,15 +36,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     the demo feeder (a hot T-clamp on N5) to upload."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
-    data = tmp_path_factory.mktemp("analyst")
+    data, out = demo_copy(tmp_path_factory, "analyst")  # the demo's dates are UTC: no time zone in it
     env = {**os.environ, "IRPATROL_DATA_DIR": str(data), "IRPATROL_TIMEZONE": "Asia/Shanghai"}
     env.pop("IRPATROL_DATABASE_URL", None)
-    exe = Path(sys.executable)
-    demo = subprocess.run([str(exe.with_name("irpatrol")), "demo"], env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert demo.returncode == 0, demo.stderr
-    password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", demo.stdout)
-    assert password, demo.stdout
+    password = re.search(r"demo-analyst\s+analyst\s+password: (\S+)", out)
+    assert password, out
     flight = _flight(data / "irpatrol.sqlite", tmp_path_factory.mktemp("flight"))
     with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, "password": password.group(1), "flight": str(flight)}

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from demo_copy import demo_copy
 from live_server import irpatrol_server, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,14 +32,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     """The demo in a temporary SQLite database and the app serving it on a free port."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
-    data = tmp_path_factory.mktemp("manager")
+    data, out = demo_copy(tmp_path_factory, "manager")
     env = {**os.environ, "IRPATROL_DATA_DIR": str(data)}
     env.pop("IRPATROL_DATABASE_URL", None)
-    demo = subprocess.run([str(Path(sys.executable).with_name("irpatrol")), "demo"], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert demo.returncode == 0, demo.stderr
-    admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", demo.stdout)
-    assert admin, demo.stdout
+    admin = re.search(r"demo-admin\s+admin\s+password: (\S+)", out)
+    assert admin, out
     with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, "password": admin.group(1)}
 
