@@ -242,7 +242,8 @@ class BodyRow:
     delta_k: float
 
 
-def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[BodyRow]:
+def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K,
+              triples: list[tuple[int, int, int]] | None = None) -> list[BodyRow]:
     """The rows of three alike bodies among ``bodies`` (one orientation) whose warmest stands at least
     ``min_delta_k`` (K) above the coolest, whose two cooler bodies read alike (within
     :data:`COMPARATIVE_UNCERTAINTY_K`) and whose warmest is warm all over (:data:`WHOLE_BODY_SHARE`);
@@ -250,9 +251,9 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K) -> list[Body
     reading continues or splits (:func:`_crowded`: radiator fins, a window grid, a fence) belongs to a
     bank, not to a three-phase set, and is left out. Two alike bodies without a third are no row: on
     the shared real frames (none of an arrester or a bushing) such pairs were façade and vehicle
-    details 1–5 K apart."""
+    details 1–5 K apart. ``triples``: :func:`row_triples` of ``bodies`` when already read."""
     best: dict[int, tuple[float, BodyRow]] = {}
-    for i, m, k in row_triples(bodies)[0]:
+    for i, m, k in row_triples(bodies)[0] if triples is None else triples:
         _consider(best, (bodies[i], bodies[m], bodies[k]), min_delta_k)
     return [r for _, r in best.values()]
 
@@ -283,6 +284,7 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
         if all(len(set(row) & set(other)) < 2 for other in kept):
             kept.append(row)
     return kept, banked
+
 
 BANK_READING_K = 2.0
 """How near (K) to the row's median reading a fourth alike body must read to make the row part of a

@@ -186,12 +186,14 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     return out
 
 
-def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float) -> list[BodyRow]:
+def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
+                   found: tuple[list[tuple[int, int, int]], set[int]] | None = None) -> list[BodyRow]:
     """Rows of three alike bodies of ``img`` (°C) completed by placing the body that does not stand out
     (module docstring), for the ``bodies`` of one orientation in no row of three found ones (nor in a
     bank, :func:`irpatrol.analysis.bodies.row_triples`); per warm body the best matched row passing
-    :func:`irpatrol.analysis.bodies.judge_row` at ``min_delta_k`` (K)."""
-    triples, banked = row_triples(bodies)
+    :func:`irpatrol.analysis.bodies.judge_row` at ``min_delta_k`` (K). ``found``: ``row_triples(bodies)``
+    when already read."""
+    triples, banked = row_triples(bodies) if found is None else found
     taken = banked | {i for row in triples for i in row}
     out: list[tuple[float, BodyRow]] = []
     for i, b in enumerate(bodies):
