@@ -56,6 +56,19 @@ def test_truth_matches_the_frame(scenario: str) -> None:
         assert defects >= 6  # 9 frames in 10 carry a defect
 
 
+@pytest.mark.parametrize(("scenario", "seed"), [("dropout-fuse", 5559011), ("disconnector-contact", 5558004),
+                                              ("disconnector-contact", 5558010)])
+def test_t1_is_the_hot_spot_wherever_the_fault_s_heat_shows_hottest(scenario: str, seed: int) -> None:
+    # a copper duckbill or jaw heats the epoxy tube or weathered clamp beside it, which read hotter
+    # (higher emissivity): T1 was the copper part's own reading, 4.4–12.1 K below what the camera
+    # shows a few pixels away (5559011: 44.2 °C truth, 56.3 °C in the frame)
+    img, t = render(seed, scenario)
+    assert t.t1_c is not None and t.t2_c is not None and t.xy is not None
+    x, y = t.xy
+    near = img[max(0, y - 8):y + 9, max(0, x - 8):x + 9]
+    assert t.t1_c - 3.0 <= float(near.max()) <= t.t1_c + 0.5
+
+
 def test_parts_are_drawn_at_their_real_size() -> None:
     for seed in range(6):
         _, t = render(seed, "hot-joint")

@@ -20,9 +20,11 @@ docs/physics.md:
   transformer tank and bushings.
 
 The truth record holds per frame the scenario, the device kind, whether a defect is present and,
-for it, T1 (the hot part's apparent peak before blur and noise), T2 (the same part on a healthy
-phase, or the same conductor away from the joint when no other phase is in view), T0 (ambient),
-the part's pixel position and box, and whether it is resolved (≥ 3×3 px).
+for it, T1 (before blur and noise: the hottest reading of the hot part and the metal its heat
+conducts into, within a box over the part, :func:`box_peak`; the body's own reading for whole-body
+voltage heating), T2 (the reading at the corresponding point of a healthy phase,
+:func:`corresponding`, or the same conductor away from the joint when no other phase is in view),
+T0 (ambient), the part's pixel position and box, and whether it is resolved (≥ 3×3 px).
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     else:
         excess = float(rng.choice([rng.uniform(3.0, 12.0), rng.uniform(12.0, 40.0), rng.uniform(40.0, 90.0)]))
     hot = {hot_i: excess} if defect else {}
+    before = canvas.img.copy()
     drawn = _draw(canvas, frame, scenario, hot, rng)
 
     t1 = t2 = None
@@ -184,10 +187,18 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     target_eps = drawn.targets[0].emissivity
     if defect:
         tg = drawn.targets[hot_i]
-        t1 = canvas.apparent(tg.true_c + (0.0 if device in _VOLTAGE else excess), tg.emissivity)
-        xy = (round(tg.centre[0]), round(tg.centre[1]))
         bbox, size, target_eps = tg.bbox, tg.size_px, tg.emissivity
-        peers = [canvas.apparent(t.true_c, t.emissivity) for i, t in enumerate(drawn.targets) if i != hot_i]
+        others = [t for i, t in enumerate(drawn.targets) if i != hot_i]
+        if device in _VOLTAGE:  # the body warmed as a whole: its own reading, as on each healthy phase
+            t1 = canvas.apparent(tg.true_c, tg.emissivity)
+            xy = (round(tg.centre[0]), round(tg.centre[1]))
+            peers = [canvas.apparent(t.true_c, t.emissivity) for t in others]
+        else:  # the hot spot: the hottest reading of the part and the metal it heats, as on each phase
+            heated = _heated_parts(canvas, before, frame, scenario, len(drawn.targets))
+            t1, xy = box_peak(canvas.img, tg.bbox, heated[hot_i])
+            off = (xy[0] - tg.centre[0], xy[1] - tg.centre[1])
+            peers = [corresponding(canvas.img, t, off, heated[i]) for i, t in enumerate(drawn.targets)
+                     if i != hot_i]
         if peers:
             t2 = min(peers)
         else:  # single phase: the same conductor away from the joint
@@ -209,6 +220,62 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
         peers_xy=tuple((round(tg.centre[0]), round(tg.centre[1])) for i, tg in enumerate(drawn.targets)
                        if defect and i != hot_i))
     return out.astype(np.float32), truth
+
+
+PEAK_MARGIN_PX = 1
+"""Pixels around a part's box read for its peak (:func:`box_peak`)."""
+
+
+def box_peak(img: np.ndarray, bbox: tuple[int, int, int, int], assembly: np.ndarray,
+             ) -> tuple[float, tuple[int, int]]:
+    """The hottest reading (°C) of the ``assembly`` pixels (bool, H×W) within :data:`PEAK_MARGIN_PX`
+    of ``bbox`` (x, y, w, h px) whose 3×3 measurement spot lies on the assembly (any of them when
+    none does; ../shared/domain/standards.md §2), and its position (x, y px): a thermographer's box
+    over a part. An edge pixel reflecting the ground is not one the camera resolves. T1 is
+    the temperature of the hot spot (发热点, DL/T 664-2016; ../shared/domain/standards.md §1)
+    wherever its heat shows hottest: a copper jaw or duckbill (ε 0.4–0.8) reads colder than the
+    epoxy tube or weathered lead it heats (ε up to 0.9; docs/physics.md §1), and the camera sees the
+    hotter reading. T2, the corresponding point of a healthy phase (正常相对应点), is read over that
+    phase at the same place (:func:`corresponding`)."""
+    h, w = img.shape
+    x, y, bw, bh = bbox
+    x0, y0 = max(0, x - PEAK_MARGIN_PX), max(0, y - PEAK_MARGIN_PX)
+    x1, y1 = min(w, x + bw + PEAK_MARGIN_PX), min(h, y + bh + PEAK_MARGIN_PX)
+    region = assembly[y0:y1, x0:x1]
+    spot = cv2.erode(assembly.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0)[y0:y1, x0:x1] > 0
+    patch = np.where(spot if spot.any() else region, img[y0:y1, x0:x1], -np.inf)
+    k = int(np.argmax(patch))
+    return float(patch.flat[k]), (x0 + k % patch.shape[1], y0 + k // patch.shape[1])
+
+
+def corresponding(img: np.ndarray, target: layouts.Target, offset: tuple[float, float],
+                  assembly: np.ndarray) -> float:
+    """T2 on a healthy phase: the reading (°C) at its corresponding point (正常相对应点), ``offset``
+    (x, y px) from its ``target``'s centre as T1 lies from the hot phase's, the warmest of its
+    ``assembly`` pixels within ±1 px (the centres are sub-pixel); its box's peak
+    (:func:`box_peak`) when none lies there."""
+    h, w = img.shape
+    x, y = round(target.centre[0] + offset[0]), round(target.centre[1] + offset[1])
+    x0, y0, x1, y1 = max(0, x - 1), max(0, y - 1), min(w, x + 2), min(h, y + 2)
+    near = assembly[y0:y1, x0:x1]
+    if not near.any():
+        return box_peak(img, target.bbox, assembly)[0]
+    return float(img[y0:y1, x0:x1][near].max())
+
+
+def _heated_parts(canvas: Canvas, before: np.ndarray, frame: layouts.Frame, scenario: str, phases: int,
+           ) -> list[np.ndarray]:
+    """Per phase, the pixels (bool H×W) of the parts a fault at its target heats (the part, and the
+    blade, tube or lead it conducts into): the layout drawn again over the frame as it was
+    ``before`` it, once cold and once with that phase's target heated, differs exactly there."""
+    cold = Canvas(before.copy(), canvas.env)
+    _draw(cold, frame, scenario, {}, np.random.default_rng(0))
+    out = []
+    for i in range(phases):
+        warm = Canvas(before.copy(), canvas.env)
+        _draw(warm, frame, scenario, {i: 1.0}, np.random.default_rng(0))
+        out.append(warm.img > cold.img)
+    return out
 
 
 def _draw(canvas: Canvas, frame: layouts.Frame, scenario: str, hot: dict[int, float],
