@@ -88,14 +88,15 @@ zenith sky towards the air temperature: the sky brightens towards the horizon (d
 @dataclass(frozen=True)
 class Truth:
     """What a frame really holds. Temperatures are apparent (as the camera at ε 0.95 reports them),
-    °C; ``t1_c``/``t2_c`` are None when the frame has no defect. ``resolved``: the hot part covers
-    the 3×3 px measurement spot at this distance. Added fields (defaults keep older readers working):
-    ``component`` the part drawn as the target, ``phase`` of the hot part, ``bbox`` its box
+    °C; ``t1_c``/``t2_c`` are None when the frame has no defect; ``xy`` is where T1 reads (the hot
+    spot's peak, :func:`box_peak`, or the body's centre for voltage heating). ``resolved``: the hot
+    part covers the 3×3 px measurement spot at this distance. Added fields (defaults keep older
+    readers working): ``component`` the part drawn as the target, ``phase`` of the hot part, ``bbox`` its box
     (x, y, w, h px), ``size_px`` its length and width (px), ``emissivity`` its ε, ``excess_k`` the
     true excess of the hot part (K), ``sky_c``/``ground_c`` the reflected sky and the ground (°C),
     ``sun`` 0…1, ``px_m`` the pixel footprint (m), ``parts`` what the frame shows, ``glints`` count,
     ``peers_xy`` the centres (x, y px) of the same part on the other phases in view (with a defect:
-    where T2 is read; empty with one phase or no defect)."""
+    T2 is read near them, :func:`corresponding`; empty with one phase or no defect)."""
 
     scenario: str
     device: str
