@@ -1,0 +1,89 @@
+"""Why the defects of the scenario benchmark are not graded right: each defect of ``bench/scenarios.py``
+(same frames, same truth, same scoring) put in one class, per scenario.
+
+Classes, in the order they are tested:
+
+* ``right``: the hotspot at the joint carries the truth grade;
+* ``missed``: no hotspot within ±3 px of the joint (not a compact maximum, not confirmed on a line,
+  or dropped — e.g. a half-height outline without the 3×3 px measurement spot below the rise at
+  which an unresolved reading is still reported);
+* ``no-T2``: a hotspot without a reference (``unrated``, no reference found);
+* ``T2-off``: a reference more than 1 K from the truth T2 (a row of parts that are not the other
+  phases, or the conductor read through the optics blur);
+* ``T1-off``: the hottest reading more than 1 K from the truth T1;
+* ``margin``: T1 and T2 within 1 K of the truth, but the difference lies within the camera's accuracy
+  plus the reference's margin (``unrated``: a row that runs out nowhere, parts on no visible
+  conductor, the joint's own conductor);
+* ``edge``: T1 and T2 within 1 K and graded, one grade off (δ or ΔT near a threshold).
+
+Environment as ``bench/scenarios.py`` (``IRPATROL_BENCH_SEED``, ``IRPATROL_BENCH_FRAMES``);
+``IRPATROL_BENCH_LIST=1`` also prints each defect that is not right (seed, class, truth and reading).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+import cv2
+
+from irpatrol.pipeline import Finding, examine
+from irpatrol.simulate.scene import SCENARIOS, Truth, render
+from scenarios import FRAMES_PER_SCENARIO, SEED, _at, _truth_grade  # bench/ is the script's folder
+
+CLASSES = ("right", "missed", "no-T2", "T2-off", "T1-off", "margin", "edge")
+TOLERANCE_K = 1.0
+"""T1 or T2 error (K) beyond which a reading is off (the benchmark's T2 target)."""
+
+
+def classify(t: Truth, grade: str, found: list[Finding]) -> str:
+    """The class (:data:`CLASSES`) of one defect: ``t`` its truth, ``grade`` its truth grade,
+    ``found`` the hotspots read from its frame."""
+    assert t.xy is not None and t.t1_c is not None
+    at = [f for f in found if _at(f.hotspot.bbox, t.xy)]
+    best = max(at, key=lambda f: f.diagnosis.grade_level, default=None)
+    if best is None:
+        return "missed"
+    if best.grade == grade:
+        return "right"
+    h = best.hotspot
+    if h.t2_c is None:
+        return "no-T2"
+    if t.t2_c is not None and abs(h.t2_c - t.t2_c) > TOLERANCE_K:
+        return "T2-off"
+    if abs(h.t_max_c - t.t1_c) > TOLERANCE_K:
+        return "T1-off"
+    return "margin" if best.grade == "unrated" else "edge"
+
+
+def main() -> int:
+    cv2.setNumThreads(1)
+    listing = os.environ.get("IRPATROL_BENCH_LIST") == "1"
+    total: Counter[str] = Counter()
+    print(f"why defects are not graded right: seed {SEED}, {FRAMES_PER_SCENARIO} frames per scenario")
+    print(f"{'scenario':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
+    for si, scenario in enumerate(SCENARIOS):
+        counts: Counter[str] = Counter()
+        for k in range(FRAMES_PER_SCENARIO):
+            seed = SEED + 1000 * si + k
+            img, t = render(seed, scenario)
+            grade, level, _ = _truth_grade(t)
+            if not (t.defect and t.resolved and level >= 1 and t.xy is not None):
+                continue
+            ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
+            cls = classify(t, grade, ex.hotspots)
+            counts[cls] += 1
+            if listing and cls != "right":
+                read = [(f.grade, f.hotspot.bbox, f.hotspot.t2_c) for f in ex.hotspots][:4]
+                print(f"  {scenario} {seed} {cls}: truth {grade} T1 {t.t1_c:.1f} T2 {t.t2_c} at {t.xy};",
+                      f"read {read}")
+        total.update(counts)
+        if sum(counts.values()):
+            print(f"{scenario:<24}{sum(counts.values()):>8}" + "".join(f"{counts[c]:>8}" for c in CLASSES))
+    print(f"{'all':<24}{sum(total.values()):>8}" + "".join(f"{total[c]:>8}" for c in CLASSES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
