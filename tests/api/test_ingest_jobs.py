@@ -22,7 +22,7 @@ from irpatrol.config import Settings
 from irpatrol.ingest import ingest_folder, jobs
 from irpatrol.registry import assets
 from irpatrol.registry.model import Defect, Finding, Image, Job
-from irpatrol.simulate.flight import VISIBLE_SUFFIX
+from irpatrol.simulate.flight import VISIBLE_SUFFIX, FlightSpec, HotSpec, PoleSpot, write_flight
 
 FEEDER = "F-API"
 POLES = 4
@@ -33,40 +33,20 @@ ASSET_CSV = "feeder,pole,lat,lon\n" + "".join(
 FLIGHT_DATE = "2026-07-14"
 
 
-def irpatrol(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
-    """Run the irpatrol command against ``settings``' database; fails the test on a non-zero exit."""
-    env = dict(os.environ, IRPATROL_DATA_DIR=str(settings.data_dir))
-    env.pop("IRPATROL_DATABASE_URL", None)
-    if settings.database_url:
-        env["IRPATROL_DATABASE_URL"] = settings.database_url
-    done = subprocess.run(
-        [sys.executable, "-m", "irpatrol.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done
+def write_simulated_flight(settings: Settings, out: Path, per_pole: int = 1) -> None:
+    """What ``irpatrol simulate flight --feeder FEEDER --out OUT --hot HOT --width 320 --height 256
+    --per-pole PER_POLE`` writes, in this process (the command itself is tested in tests/cli; a
+    command's start costs 3–6 s): the feeder's poles as ``settings``' registry holds them."""
+    with db.session_scope(settings) as session:
+        feeder = assets.get_feeder(session, FEEDER)
+        spots = [PoleSpot(p.number, p.lat, p.lon) for p in assets.feeder_poles(session, feeder.id)]
+    spec = FlightSpec(width=320, height=256, images_per_pole=per_pole).check()
+    write_flight(out, FEEDER, spots, spec, [HotSpec.parse(HOT)])
 
 
 def simulated_flight(settings: Settings, out: Path) -> list[Path]:
     """A small flight over :data:`FEEDER` (assets must be in the registry) with one hot clamp."""
-    irpatrol(
-        "simulate",
-        "flight",
-        "--feeder",
-        FEEDER,
-        "--out",
-        str(out),
-        "--hot",
-        HOT,
-        "--width",
-        "320",
-        "--height",
-        "256",
-        settings=settings,
-    )
+    write_simulated_flight(settings, out)
     files = sorted(p for p in out.iterdir()  # the thermal images: one job item each (visible photos: none)
                    if p.suffix.lower() in (".tif", ".tiff", ".jpg") and not p.name.endswith(VISIBLE_SUFFIX))
     assert len(files) >= POLES
@@ -401,23 +381,7 @@ def test_a_killed_worker_s_job_is_finished_by_another(tmp_path: Path, backend_ma
         with db.session_scope(pg.settings) as session:
             assets.import_assets(session, _csv(tmp_path))
         flight = tmp_path / "flight"
-        irpatrol(
-            "simulate",
-            "flight",
-            "--feeder",
-            FEEDER,
-            "--out",
-            str(flight),
-            "--hot",
-            HOT,
-            "--per-pole",
-            "8",
-            "--width",
-            "320",
-            "--height",
-            "256",
-            settings=pg.settings,
-        )
+        write_simulated_flight(pg.settings, flight, per_pole=8)
         files = sorted(p for p in flight.iterdir() if p.suffix.lower() in (".tif", ".tiff"))
         runner = jobs.QueueRunner(pg.settings, db.session_factory(db.engine_for(pg.settings)))
         with db.session_scope(pg.settings) as session:

@@ -23,6 +23,13 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from database import sqlite_copy
+from irpatrol import db
+from irpatrol.cli.shared import user_or_login
+from irpatrol.config import Settings
+from irpatrol.registry.assets import import_assets
+from irpatrol.registry.auth import add_user
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web-security"
 CHROMIUM = "/usr/bin/chromium"
@@ -53,8 +60,10 @@ def _wait(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """``irpatrol serve`` over assets whose every text field holds the payload, plus an admin."""
+def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[dict[str, str]]:
+    """``irpatrol serve`` over assets whose every text field holds the payload, plus an admin. The
+    database is a copy of the migrated template, filled in process by the functions behind
+    ``irpatrol assets import`` and ``irpatrol users add`` (three command starts saved)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
     data = tmp_path_factory.mktemp("browser-security")
@@ -69,10 +78,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         rows.append(f"{quoted[0]},{quoted[1]},{quoted[2]},{30.0 + i * 0.001:.4f},{120.0 + i * 0.001:.4f},"
                     f"{quoted[3]},{quoted[4]}")
     assets.write_text("\n".join(rows) + "\n")
-    for cmd in (["db", "upgrade"], ["assets", "import", str(assets)],
-                ["users", "add", "sec-admin", "--role", "admin", "--password", ADMIN_PASSWORD]):
-        done = subprocess.run([irpatrol, *cmd], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, (cmd, done.stdout, done.stderr)
+    settings = sqlite_copy(sqlite_template, Settings(data_dir=data))
+    with db.session_scope(settings) as session:
+        import_assets(session, assets, user=user_or_login(None))
+        add_user(session, "sec-admin", role="admin", password=ADMIN_PASSWORD, language="en")
+    db.engine_for(settings).dispose()
     engine = create_engine(f"sqlite:///{data / 'irpatrol.sqlite'}")
     with engine.begin() as c:
         feeder = c.execute(text("SELECT id FROM feeder LIMIT 1")).scalar_one()

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
+from demo_copy import demo_copy
 from irpatrol.scheduling.export import wpml
 from live_server import irpatrol_server
 
@@ -42,19 +41,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The demo (small county) in a temporary SQLite database, served on a free port."""
+    """A copy of the demo shared with the other browser modules (:mod:`demo_copy`: its county does
+    not enter these tests, which work on the demo feeder, its crew and its fieldwork logins) in a
+    temporary SQLite database, served on a free port."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh")
-    data = tmp_path_factory.mktemp("fieldwork-browser")
+    data, out = demo_copy(tmp_path_factory, "fieldwork-browser")
     env = {**os.environ, "IRPATROL_DATA_DIR": str(data)}
     env.pop("IRPATROL_DATABASE_URL", None)
-    exe = Path(sys.executable).with_name("irpatrol")
-    demo = subprocess.run(
-        [str(exe), "demo", "--county-poles", "200"], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert demo.returncode == 0, demo.stderr
-    logins = dict(re.findall(r"(demo-\w+)\s+\w+\s+password: (\S+)", demo.stdout))
-    assert {"demo-admin", "demo-analyst", "demo-lineman"} <= set(logins), demo.stdout
+    logins = dict(re.findall(r"(demo-\w+)\s+\w+\s+password: (\S+)", out))
+    assert {"demo-admin", "demo-analyst", "demo-lineman"} <= set(logins), out
     with irpatrol_server(env, ready_path="/ui/login", cwd=ROOT) as base:
         yield {"base": base, **logins, "data": str(data)}
 
