@@ -24,6 +24,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """Argon2id password hashes at the smallest cost in the test process. argon2-cffi's defaults
+    (64 MiB, 3 passes, 4 lanes) take 0.1–0.25 s per hash and per check on 2 cores, and tests/api and
+    tests/web alone make about 450 of them (every role's user, every sign-in): two minutes of the
+    workers' time that no test measures. The hashes are still Argon2id of the same length and salt,
+    checked the same way; a check reads the cost from the hash itself, so a hash a command made in a
+    subprocess (at the default cost) is checked as before, and commands and servers run by the tests
+    keep the default."""
+    from argon2 import PasswordHasher
+
+    from irpatrol.registry import passwords
+
+    real = passwords._hasher
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=real.hash_len,
+                           salt_len=real.salt_len, type=real.type)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passwords, "_hasher", quick)
+        yield
+
+
 @pytest.fixture(scope="session")
 def samples() -> Path:
     """The sample folder. Absent: skip with one line, except under CI=true where it fails."""
