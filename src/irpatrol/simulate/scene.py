@@ -264,8 +264,8 @@ def corresponding(img: np.ndarray, target: layouts.Target, offset: tuple[float, 
     return float(img[y0:y1, x0:x1][near].max())
 
 
-def _heated_parts(canvas: Canvas, before: np.ndarray, frame: layouts.Frame, scenario: str, phases: int,
-           ) -> list[np.ndarray]:
+def _heated_parts(canvas: Canvas, before: np.ndarray, frame: layouts.Frame, scenario: str,
+                  phases: int) -> list[np.ndarray]:
     """Per phase, the pixels (bool H×W) of the parts a fault at its target heats (the part, and the
     blade, tube or lead it conducts into): the layout drawn again over the frame as it was
     ``before`` it, once cold and once with that phase's target heated, differs exactly there."""
