@@ -3,8 +3,10 @@
 On the generated multi-phase defect frames of ``bench/scenarios.py`` (current heating; single-phase and
 voltage-heating scenarios left out), per scenario:
 
-* **ideal reader**: T1 and T2 read at the generated parts' own centre pixels (``Truth.xy`` and
-  ``Truth.peers_xy``) of the rendered frame (blur and noise included), graded by the same rules:
+* **ideal reader**: T1 read where the truth reads it (``Truth.xy``, the hot spot's peak) and T2 at
+  the corresponding points of the other phases (``Truth.peers_xy`` moved as ``Truth.xy`` lies from
+  the centre of ``Truth.bbox``, :func:`_corresponding`) of the rendered frame (blur and noise
+  included), graded by the same rules:
   the share of grades right, of |T2 error| ≤ 1 K and of |δ error| ≤ 2 pp. This is the ceiling of a
   reader that finds the right parts; also with the warmest pixel within ±1 px.
 * **irpatrol**: for the defects it grades against a row of peers (``t2_source = "similar-component"``),
@@ -28,12 +30,22 @@ import numpy as np
 from irpatrol.analysis.ridges import compact_maxima
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import examine
-from irpatrol.simulate.scene import SCENARIOS, render
+from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from scenarios import RULES, SEED, _at, _truth_grade  # the benchmark's seeds, rules, truth and match
 
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "60"))
 MULTI_PHASE = ("hot-joint", "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse")
 
+
+
+def _corresponding(t: Truth) -> list[tuple[int, int]]:
+    """The other phases' points corresponding to the truth's T1 position (px): each peer centre moved
+    by the offset of ``t.xy`` from the centre of the hot part's box (the parts of the three phases are
+    drawn alike; the box centre is the part's centre within half a pixel)."""
+    assert t.xy is not None and t.bbox is not None
+    bx, by, bw, bh = t.bbox
+    dx, dy = t.xy[0] - (bx + bw / 2.0), t.xy[1] - (by + bh / 2.0)
+    return [(round(p[0] + dx), round(p[1] + dy)) for p in t.peers_xy]
 
 def _read(img: np.ndarray, xy: tuple[int, int], half: int) -> float:
     x, y = xy
@@ -57,8 +69,9 @@ def main() -> int:
             if level < 1 or t.t2_c is None:
                 continue
             c["defects"] += 1
+            corr = _corresponding(t)
             for half, tag in ((0, "ideal"), (1, "ideal1")):
-                t1, t2 = _read(img, t.xy, half), min(_read(img, p, half) for p in t.peers_xy)
+                t1, t2 = _read(img, t.xy, half), min(_read(img, p, half) for p in corr)
                 d = diagnose(RULES, t.device, hot_c=t1, ref_c=t2, ambient_c=t.t0_c)
                 c[f"{tag} grade"] += d.grade == grade
                 c[f"{tag} t2"] += abs(t2 - t.t2_c) <= 1.0
