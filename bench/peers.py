@@ -37,7 +37,6 @@ FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "60"))
 MULTI_PHASE = ("hot-joint", "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse")
 
 
-
 def _corresponding(t: Truth) -> list[tuple[int, int]]:
     """The other phases' points corresponding to the truth's T1 position (px): each peer centre moved
     by the offset of ``t.xy`` from the centre of the hot part's box (the parts of the three phases are
@@ -46,6 +45,7 @@ def _corresponding(t: Truth) -> list[tuple[int, int]]:
     bx, by, bw, bh = t.bbox
     dx, dy = t.xy[0] - (bx + bw / 2.0), t.xy[1] - (by + bh / 2.0)
     return [(round(p[0] + dx), round(p[1] + dy)) for p in t.peers_xy]
+
 
 def _read(img: np.ndarray, xy: tuple[int, int], half: int) -> float:
     x, y = xy

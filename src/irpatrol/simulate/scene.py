@@ -179,7 +179,7 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     else:
         excess = float(rng.choice([rng.uniform(3.0, 12.0), rng.uniform(12.0, 40.0), rng.uniform(40.0, 90.0)]))
     hot = {hot_i: excess} if defect else {}
-    before = canvas.img.copy()
+    before = canvas.img.copy() if defect and device not in _VOLTAGE else None  # for _heated_parts
     drawn = _draw(canvas, frame, scenario, hot, rng)
 
     t1 = t2 = None
@@ -189,17 +189,16 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     if defect:
         tg = drawn.targets[hot_i]
         bbox, size, target_eps = tg.bbox, tg.size_px, tg.emissivity
-        others = [t for i, t in enumerate(drawn.targets) if i != hot_i]
-        if device in _VOLTAGE:  # the body warmed as a whole: its own reading, as on each healthy phase
+        others = [i for i in range(len(drawn.targets)) if i != hot_i]
+        if before is None:  # the body warmed as a whole: its own reading, as on each healthy phase
             t1 = canvas.apparent(tg.true_c, tg.emissivity)
             xy = (round(tg.centre[0]), round(tg.centre[1]))
-            peers = [canvas.apparent(t.true_c, t.emissivity) for t in others]
+            peers = [canvas.apparent(drawn.targets[i].true_c, drawn.targets[i].emissivity) for i in others]
         else:  # the hot spot: the hottest reading of the part and the metal it heats, as on each phase
             heated = _heated_parts(canvas, before, frame, scenario, len(drawn.targets))
             t1, xy = box_peak(canvas.img, tg.bbox, heated[hot_i])
             off = (xy[0] - tg.centre[0], xy[1] - tg.centre[1])
-            peers = [corresponding(canvas.img, t, off, heated[i]) for i, t in enumerate(drawn.targets)
-                     if i != hot_i]
+            peers = [corresponding(canvas.img, drawn.targets[i], off, heated[i]) for i in others]
         if peers:
             t2 = min(peers)
         else:  # single phase: the same conductor away from the joint
@@ -243,7 +242,11 @@ def box_peak(img: np.ndarray, bbox: tuple[int, int, int, int], assembly: np.ndar
     x0, y0 = max(0, x - PEAK_MARGIN_PX), max(0, y - PEAK_MARGIN_PX)
     x1, y1 = min(w, x + bw + PEAK_MARGIN_PX), min(h, y + bh + PEAK_MARGIN_PX)
     region = assembly[y0:y1, x0:x1]
-    spot = cv2.erode(assembly.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0)[y0:y1, x0:x1] > 0
+    # the 3×3 spots of the window only: its erosion needs the mask one pixel beyond it
+    ex0, ey0 = max(0, x0 - 1), max(0, y0 - 1)
+    grown = assembly[ey0: min(h, y1 + 1), ex0: min(w, x1 + 1)].astype(np.uint8)
+    eroded = cv2.erode(grown, np.ones((3, 3), np.uint8), borderValue=0)
+    spot = eroded[y0 - ey0: y1 - ey0, x0 - ex0: x1 - ex0] > 0
     patch = np.where(spot if spot.any() else region, img[y0:y1, x0:x1], -np.inf)
     k = int(np.argmax(patch))
     return float(patch.flat[k]), (x0 + k % patch.shape[1], y0 + k // patch.shape[1])
