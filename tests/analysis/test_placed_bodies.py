@@ -38,6 +38,20 @@ def test_the_phase_that_does_not_stand_out_is_placed_and_the_row_read(seed, scen
     assert abs(h.t_max_c - truth.t1_c) <= 0.3 and abs(h.t2_c - truth.t2_c) <= 0.3
 
 
+@pytest.mark.parametrize(("seed", "scenario"), [
+    (5555061, "arrester"), (5555068, "arrester"), (5560018, "bushing-voltage"),
+])
+def test_smooth_ground_beyond_the_last_phase_does_not_make_the_row_a_bank(seed, scenario):
+    """Development frames where the pattern matched weakly (≥ BANK_MATCH) one step beyond the row over
+    smooth ground reading like the row: without the outline floor there the completed row was taken for
+    three of a bank and the warm body was missed. It is read, T1 and T2 within 0.3 K of the truth."""
+    img, truth = render(seed, scenario)
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+
+
 def test_smooth_blobs_of_the_ground_start_no_row():
     """Development frame 5554019 ("far"): sun-warmed and shaded patches of ground outline as alike
     bodies 7 K apart; without the pattern floor (MIN_PATTERN_K) a third patch was placed by matching

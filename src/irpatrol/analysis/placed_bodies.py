@@ -66,7 +66,11 @@ BANK_MATCH = 0.15
 """Least match of the pattern one step beyond a completed row's end for that place to count as the row
 going on (:func:`_continued`): a façade's columns differ in detail, so far less than :data:`MIN_MATCH`;
 the shared real H20T/XT-S façade frames' columns match 0.13–0.2. On the development seeds 0.1 also
-took 3 of 45 true rows (chance likeness of the ground beside a pole top), 0.15 one. Project choice."""
+took 3 of 45 true rows (chance likeness of the ground beside a pole top), 0.15 one. Project choice.
+The place must also hold an outline (its fine structure's std ≥ :data:`MIN_PATTERN_K`, as a found
+body's pattern must): on smooth ground beyond the last phase a weak match (0.18–0.3) is chance
+likeness of the sensor's noise (0.06–0.12 K std there on generated frames), while the next columns
+of the real façades hold 0.25–0.30 K."""
 MIN_OWN_MATCH = 0.3
 """Least match of a placed warm body's own outline (its box, without the surroundings) with the found
 body's: a defect verdict rests on that body, so its place must show the body itself, not only the
@@ -143,10 +147,18 @@ def _usable(b: Body) -> bool:
     return MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
 
 
+def _structure(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray) -> float:
+    """Standard deviation (K) of the fine structure over the pattern ``pat``'s box moved by ``offset``
+    (x, y px, whole): how much outline there is to match."""
+    (x0, y0), (ph, pw) = pat[1], pat[0].shape
+    x, y = x0 + int(offset[0]), y0 + int(offset[1])
+    return float(detail_box(img, x, y, x + pw, y + ph).std())
+
+
 def _continued(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
                members: tuple[Body, Body, Body], row: BodyRow) -> bool:
     """Whether the row of ``members`` goes on: ``b``'s pattern matches by :data:`BANK_MATCH` one step
-    beyond either end too, over a body reading within
+    beyond either end too, at a place with an outline (:data:`MIN_PATTERN_K`), over a body reading within
     :data:`irpatrol.analysis.bodies.BANK_READING_K` of the row's median. Three phases end; a façade's
     window columns, a fence or a tank's fins go on (as :func:`irpatrol.analysis.bodies.row_triples`
     leaves out a bank among found bodies; on the shared real frames such completed rows stood on
@@ -159,7 +171,7 @@ def _continued(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]
     origin = np.array(b.xy)
     for at in (first - step, last + step):
         placed = _place(img, pat[0], pat[1], at - origin)
-        if placed is None or placed[0] < BANK_MATCH:
+        if placed is None or placed[0] < BANK_MATCH or _structure(img, pat, placed[1]) < MIN_PATTERN_K:
             continue
         there = _moved(img, b, placed[1])
         if there is not None and abs(there.reading_c - mid) <= BANK_READING_K:
