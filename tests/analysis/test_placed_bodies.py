@@ -22,7 +22,6 @@ def _near(xy: tuple[float, float], truth_xy: tuple[int, int]) -> bool:
     (5555029, "arrester", "the warm housing, as warm as the ground behind it"),
     (5555012, "arrester", "a healthy housing in front of the pole"),
     (5555019, "arrester", "the warm housing"),
-    (5560033, "bushing-voltage", "a healthy bushing as warm as the background"),
 ])
 def test_the_phase_that_does_not_stand_out_is_placed_and_the_row_read(seed, scenario, placed):
     """Two housings are found as bodies, the third ({placed}) does not stand off its surroundings, so
@@ -39,7 +38,7 @@ def test_the_phase_that_does_not_stand_out_is_placed_and_the_row_read(seed, scen
 
 
 @pytest.mark.parametrize(("seed", "scenario"), [
-    (5555061, "arrester"), (5555068, "arrester"), (5560018, "bushing-voltage"),
+    (5555061, "arrester"), (5555068, "arrester"),
 ])
 def test_smooth_ground_beyond_the_last_phase_does_not_make_the_row_a_bank(seed, scenario):
     """Development frames where the pattern matched weakly (≥ BANK_MATCH) one step beyond the row over

@@ -15,7 +15,10 @@ for 10 kV arresters, ≥ 2 K for HV bushings → serious). The compact-maximum r
    :data:`AXIS_SMOOTH_PX` so the sheds (thin rings reflecting the sky on top and the ground below)
    do not cut the body, and the interior is the connected set of pixels whose gradient stays below
    :data:`FLAT_K_PER_PX`: the blurred outline (optics PSF, docs/physics.md §6) and the shed edges
-   are left out, so each body is measured on its interior only;
+   are left out, so each body is measured on its interior only. A body too narrow for such an
+   interior (3–8 px, its blurred outlines meet: a bushing's porcelain beyond 6 m) is read on its
+   centre line instead, a ridge or trough of the frame across the axis (:func:`_narrow_bodies`); a
+   row holding one rests on peers that clearly stand out (:data:`NARROW_ROW_FLANK_K`);
 2. groups bodies into **rows of three alike bodies** (the phases): similar length and width, the
    same axis direction, side by side across their axes, in a row with equal spacing
    (:func:`irpatrol.analysis.phases.in_row`);
@@ -35,7 +38,7 @@ test of the row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import cv2
@@ -110,7 +113,8 @@ class Body:
     length and width (px), reading (°C, :data:`READING_PERCENTILE`), lower quartile and mean (°C),
     interior pixel count, the lesser of its differences from its two sides (K), its outline (4 corners,
     px), bounding box (x, y, w, h px), centre in the rotated frame (px) and its interior's pixels in the
-    frame (N×2 x, y px, rounded)."""
+    frame (N×2 x, y px, rounded); ``narrow``: read on its centre line (:func:`_narrow_bodies`), not on
+    a flat interior."""
 
     xy: tuple[float, float]
     axis_deg: float
@@ -125,6 +129,7 @@ class Body:
     bbox: tuple[int, int, int, int]
     rot_xy: tuple[float, float]
     pixels: np.ndarray
+    narrow: bool = False
 
 
 def _rotated(img: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +161,8 @@ def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATI
                 ) -> list[list[Body]]:
     """Candidate bodies of ``celsius`` (°C), one list per orientation of ``orientations`` (° from the
     image vertical): elongated near-uniform interiors that stand off their surroundings on both
-    sides across the axis (see the module notes and the constants for each test)."""
+    sides across the axis (see the module notes and the constants for each test), and the centre lines
+    of bodies too narrow for one (:func:`_narrow_bodies`) where no found body's box holds them."""
     img = np.ascontiguousarray(celsius, dtype=np.float32)
     max_len = MAX_LENGTH_SHARE * min(img.shape)
     out: list[list[Body]] = []
@@ -174,7 +180,76 @@ def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATI
                 & (x >= 3) & (y >= 1) & (x + w <= rw - 3) & (y + h <= rh - 1))
         keep[0] = False
         boxes = [(int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i]))) for i in np.flatnonzero(keep)]
-        out.append([b for i, box in boxes if (b := _body(rot, labels, i, box, angle, inv))])
+        found = [b for i, box in boxes if (b := _body(rot, labels, i, box, angle, inv))]
+        found += [b for b in _narrow_bodies(rot, smooth, angle, inv, max_len)
+                  if not any(_covers(f.bbox, b.xy) for f in found)]
+        out.append(found)
+    return out
+
+
+NARROW_OFFSETS_PX = (2, 3, 4)
+"""Distances (px) across the axis at which a narrow body's centre is compared with its surroundings
+(:func:`_narrow_bodies`): a body 3–8 px wide (a bushing's 0.06 m porcelain at 6–15 m with 1.3 mrad
+pixels, docs/physics.md §7) has its outline 1.5–4 px from its centre line."""
+NARROW_CORE_SHARE = 0.5
+"""Largest drop (share of its standing-off) from a narrow body's centre line to the cooler (or, for a
+trough, warmer) of its two neighbours 1 px across: through the optics blur (σ 0.7 px, docs/physics.md
+§6) a body 3 px wide reads 0.97 of its contrast at its centre and 0.76 one pixel off (a drop of 0.21;
+0.44 when it lies half a pixel off and its two middle pixels read alike), while a line 1–2 px wide (a
+0.0135 m conductor or lead, §7) drops by 0.59–0.88 of its peak on one side. So leads and conductors
+are not bodies."""
+NARROW_ROW_FLANK_K = 0.4
+"""Least standing-off (K) of every body of a row that holds a narrow body: a ridge line of the frame
+can be an edge of a scene as well as a body, so such a row rests on peers that clearly stand out
+(eight NETDs, docs/physics.md §6). On the shared FLIR E40 frame a warm strip at the frame's edge and
+two outlines standing off 0.29 and 0.37 K made a "serious" arrester row without it. Project choice."""
+
+
+def _covers(bbox: tuple[int, int, int, int], xy: tuple[float, float]) -> bool:
+    """Whether ``xy`` (x, y px) lies in ``bbox`` (x, y, w, h px)."""
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
+
+
+def _narrow_bodies(rot: np.ndarray, smooth: np.ndarray, angle: float, inv: np.ndarray, max_len: float,
+                   ) -> list[Body]:
+    """Bodies too narrow for a flat interior (3–8 px wide, their blurred outlines meet), read on their
+    centre line: the pixels of ``smooth`` (the rotated frame ``rot`` smoothed along the axis) that stand
+    :data:`FLANK_K` above (or below) both sides at one of :data:`NARROW_OFFSETS_PX`, are the extreme of
+    their row across the axis, keep within :data:`NARROW_CORE_SHARE` of that 1 px either side and are
+    flat along the axis (:data:`FLAT_K_PER_PX`: the cap, the lid and a lead end the line). Each line of
+    ≥ :data:`MIN_LENGTH_PX` px (one pixel a row, within about ±8° of the axis) is read as a found
+    body's interior (:func:`_body`, ``narrow=True``)."""
+    rh, rw = smooth.shape
+    pad = max(NARROW_OFFSETS_PX)
+    g = cv2.copyMakeBorder(smooth, 0, 0, pad, pad, cv2.BORDER_REPLICATE)
+
+    def across(d: int) -> np.ndarray:
+        return g[:, pad + d: pad + d + rw]
+
+    above = np.zeros_like(smooth)
+    below = np.zeros_like(smooth)
+    for d in NARROW_OFFSETS_PX:
+        left, right = across(-d), across(d)
+        above = np.maximum(above, smooth - np.maximum(left, right))
+        below = np.maximum(below, np.minimum(left, right) - smooth)
+    left, right = across(-1), across(1)
+    along = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)) < 8.0 * FLAT_K_PER_PX  # Sobel gain 8
+    ridge = (along & (above >= FLANK_K) & (smooth >= left) & (smooth >= right)
+             & (smooth - np.minimum(left, right) <= NARROW_CORE_SHARE * above))
+    trough = (along & (below >= FLANK_K) & (smooth <= left) & (smooth <= right)
+              & (np.maximum(left, right) - smooth <= NARROW_CORE_SHARE * below))
+    out: list[Body] = []
+    for line in (ridge, trough):
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(line.astype(np.uint8), connectivity=8)
+        x, y, w, h, a = (stats[:, k] for k in range(5))
+        keep = ((h >= MIN_LENGTH_PX) & (h <= max_len) & (a >= 0.8 * h) & (w <= 2 + 0.15 * h)
+                & (x >= 3) & (y >= 1) & (x + w <= rw - 3) & (y + h <= rh - 1))
+        keep[0] = False
+        for i in np.flatnonzero(keep):
+            b = _body(rot, labels, int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i])), angle, inv)
+            if b is not None:
+                out.append(replace(b, narrow=True))
     return out
 
 
@@ -260,7 +335,8 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K,
 
 def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int]]:
     """The rows of three alike bodies among ``bodies`` (indices; see :func:`body_rows`), whatever their
-    readings, and the bodies of the rows left out as part of a bank (:func:`_crowded`)."""
+    readings, and the bodies of the rows left out as part of a bank (:func:`_crowded`). A row holding a
+    narrow body needs each of its bodies to stand off by :data:`NARROW_ROW_FLANK_K`."""
     nbrs: dict[int, list[int]] = {i: [] for i in range(len(bodies))}
     for i, j in combinations(range(len(bodies)), 2):
         if alike(bodies[i], bodies[j]):
@@ -271,6 +347,9 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
     for m, around in nbrs.items():  # m the middle body, alike to both outer ones
         for i, k in combinations(around, 2):
             if not in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
+                continue
+            trio = (bodies[i], bodies[m], bodies[k])
+            if any(b.narrow for b in trio) and min(b.flank_k for b in trio) < NARROW_ROW_FLANK_K:
                 continue
             if _crowded(bodies, (i, m, k), nbrs):
                 banked |= {i, m, k}
@@ -292,13 +371,22 @@ bank: the camera's stated accuracy (±2 K); fins of one tank, windows of one fa�
 the cold crossarm or a sky patch between two housings does not. Project choice."""
 
 
+BANK_BETWEEN = 3
+"""Fewest alike bodies reading like a row (within :data:`BANK_READING_K`) on its line between its
+members that make it three of a bank: a three-phase set has at most one part beside each member
+between them (a pin insulator 0.25 m beside each arrester, docs/physics.md §7), so two at most; a
+tank's fins stand 3 or more between any three (the narrow strips of tank between the last fins and
+the tank's edge read as narrow bodies alike to the fins). Project choice."""
+
+
 def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list[int]]) -> bool:
     """Whether a fourth body alike to one of ``row`` (indices into ``bodies``) and reading within
     :data:`BANK_READING_K` of the row continues it: on the row's line (within
     :data:`irpatrol.analysis.phases.ROW_TOLERANCE` of a spacing), one spacing beyond either end (within
-    the :data:`irpatrol.analysis.phases.SPACING_RATIO` slack). The row is then three of a bank, not a
-    three-phase set. Bodies between the row's members do not count: a pin insulator stands 0.25 m
-    beside each arrester, as warm as a healthy housing (docs/physics.md §7)."""
+    the :data:`irpatrol.analysis.phases.SPACING_RATIO` slack), or :data:`BANK_BETWEEN` of them between
+    its members. The row is then three of a bank, not a three-phase set. Fewer bodies between the
+    members do not count: a pin insulator stands 0.25 m beside each arrester, as warm as a healthy
+    housing (docs/physics.md §7)."""
     pts = np.array([bodies[i].xy for i in row], dtype=np.float64)
     span = pts.max(axis=0) - pts.min(axis=0)
     axis = 0 if span[0] >= span[1] else 1
@@ -311,6 +399,7 @@ def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list
     step = length / 2.0
     mid = float(np.median([bodies[i].reading_c for i in row]))
     others = {j for i in row for j in nbrs[i]} - set(row)
+    between = 0
     for j in others:
         o = bodies[j]
         if abs(o.reading_c - mid) > BANK_READING_K:
@@ -322,7 +411,9 @@ def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list
         beyond = min(abs(along + step), abs(along - length - step))
         if off <= ROW_TOLERANCE * step and beyond <= slack:
             return True
-    return False
+        if off <= ROW_TOLERANCE * step and 0.0 < along < length:
+            between += 1
+    return between >= BANK_BETWEEN
 
 
 def judge_row(bodies: tuple[Body, ...], min_delta_k: float) -> BodyRow | None:

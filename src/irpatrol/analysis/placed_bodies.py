@@ -143,8 +143,11 @@ def _moved(img: np.ndarray, b: Body, offset: np.ndarray) -> Body | None:
 
 
 def _usable(b: Body) -> bool:
-    """Whether a found body may start a completed row (:data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`)."""
-    return MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
+    """Whether a found body may start a completed row (:data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`). A
+    narrow body (read on its centre line, :func:`irpatrol.analysis.bodies.find_bodies`) does not: its
+    pattern is little more than that line, which the edges of a scene repeat (on the shared FLIR T640,
+    DJI M30T and XT2 frames such rows were placed on a panel's edges and a façade, "serious" arresters)."""
+    return not b.narrow and MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
 
 
 def _structure(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray) -> float:
