@@ -154,7 +154,17 @@ def _flank(rot: np.ndarray, x: int, y0: int, y1: int) -> float:
         return float("nan")
     col = rot[y0:y1, x]
     col = col[np.isfinite(col)]
-    return float(np.median(col)) if col.size else float("nan")
+    return _quantile(np.sort(col), 50.0) if col.size else float("nan")
+
+
+def _quantile(ordered: np.ndarray, q: float) -> float:
+    """The ``q`` th percentile of the sorted values ``ordered`` (linear between the nearest ranks, as
+    ``numpy.percentile`` by default): a small body's statistics without numpy's per-call overhead
+    (about 0.1 ms a call, dozens of calls a frame)."""
+    pos = q / 100.0 * (ordered.size - 1)
+    lo = int(pos)
+    hi = min(lo + 1, ordered.size - 1)
+    return float(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
 
 
 def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATIONS_DEG,
@@ -227,12 +237,9 @@ def _narrow_bodies(rot: np.ndarray, smooth: np.ndarray, angle: float, inv: np.nd
     def across(d: int) -> np.ndarray:
         return g[:, pad + d: pad + d + rw]
 
-    above = np.zeros_like(smooth)
-    below = np.zeros_like(smooth)
-    for d in NARROW_OFFSETS_PX:
-        left, right = across(-d), across(d)
-        above = np.maximum(above, smooth - np.maximum(left, right))
-        below = np.maximum(below, np.minimum(left, right) - smooth)
+    sides = [(across(-d), across(d)) for d in NARROW_OFFSETS_PX]
+    above = np.max([smooth - np.maximum(lt, rt) for lt, rt in sides], axis=0)
+    below = np.max([np.minimum(lt, rt) - smooth for lt, rt in sides], axis=0)
     left, right = across(-1), across(1)
     along = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)) < 8.0 * FLAT_K_PER_PX  # Sobel gain 8
     ridge = (along & (above >= FLANK_K) & (smooth >= left) & (smooth >= right)
@@ -272,7 +279,8 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     # a bound of the test below, cheap: most fail here
     if not (min(left, right) - lo_v >= FLANK_K or hi_v - max(left, right) >= FLANK_K):
         return None
-    reading = float(np.percentile(vals, READING_PERCENTILE))
+    ordered = np.sort(vals)
+    reading = _quantile(ordered, READING_PERCENTILE)
     dl, dr = left - reading, right - reading
     if not (np.isfinite(dl) and np.isfinite(dr)) or dl * dr <= 0 or min(abs(dl), abs(dr)) < FLANK_K:
         return None
@@ -287,7 +295,7 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     bbox = (int(lo[0]), int(lo[1]), int(top[0] - lo[0] + 1), int(top[1] - lo[1] + 1))
     area = int(mask.sum())
     inside = np.column_stack([xs + xi, ys + yi]).astype(np.float64) @ inv[:, :2].T + inv[:, 2]
-    return Body((fx, fy), angle, float(hi), area / hi, reading, float(np.percentile(vals, 25.0)),
+    return Body((fx, fy), angle, float(hi), area / hi, reading, _quantile(ordered, 25.0),
                 float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
                 (cx, cy), np.rint(inside).astype(np.intp))
 
