@@ -46,7 +46,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K
 from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row, unevenness
-from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.pixels import inside, where_yx
 
 COMPARATIVE_UNCERTAINTY_K = 0.3
 """Uncertainty (K) of a like-for-like difference within one frame, used as the accuracy of a
@@ -191,9 +191,7 @@ def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATI
         keep[0] = False
         boxes = [(int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i]))) for i in np.flatnonzero(keep)]
         found = [b for i, box in boxes if (b := _body(rot, labels, i, box, angle, inv))]
-        found += [b for b in _narrow_bodies(rot, smooth, angle, inv, max_len)
-                  if not any(_covers(f.bbox, b.xy) for f in found)]
-        out.append(found)
+        out.append(found + _narrow_bodies(rot, smooth, angle, inv, max_len, [f.bbox for f in found]))
     return out
 
 
@@ -215,21 +213,16 @@ can be an edge of a scene as well as a body, so such a row rests on peers that c
 two outlines standing off 0.29 and 0.37 K made a "serious" arrester row without it. Project choice."""
 
 
-def _covers(bbox: tuple[int, int, int, int], xy: tuple[float, float]) -> bool:
-    """Whether ``xy`` (x, y px) lies in ``bbox`` (x, y, w, h px)."""
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
 def _narrow_bodies(rot: np.ndarray, smooth: np.ndarray, angle: float, inv: np.ndarray, max_len: float,
-                   ) -> list[Body]:
+                   taken: list[tuple[int, int, int, int]]) -> list[Body]:
     """Bodies too narrow for a flat interior (3–8 px wide, their blurred outlines meet), read on their
     centre line: the pixels of ``smooth`` (the rotated frame ``rot`` smoothed along the axis) that stand
     :data:`FLANK_K` above (or below) both sides at one of :data:`NARROW_OFFSETS_PX`, are the extreme of
     their row across the axis, keep within :data:`NARROW_CORE_SHARE` of that 1 px either side and are
     flat along the axis (:data:`FLAT_K_PER_PX`: the cap, the lid and a lead end the line). Each line of
-    ≥ :data:`MIN_LENGTH_PX` px (one pixel a row, within about ±8° of the axis) is read as a found
-    body's interior (:func:`_body`, ``narrow=True``)."""
+    ≥ :data:`MIN_LENGTH_PX` px (one pixel a row, within about ±8° of the axis) whose centre lies in
+    none of the boxes ``taken`` (x, y, w, h px, the bodies found with a flat interior) is read as a
+    found body's interior (:func:`_body`, ``narrow=True``)."""
     rh, rw = smooth.shape
     pad = max(NARROW_OFFSETS_PX)
     g = cv2.copyMakeBorder(smooth, 0, 0, pad, pad, cv2.BORDER_REPLICATE)
@@ -248,12 +241,15 @@ def _narrow_bodies(rot: np.ndarray, smooth: np.ndarray, angle: float, inv: np.nd
               & (np.maximum(left, right) - smooth <= NARROW_CORE_SHARE * below))
     out: list[Body] = []
     for line in (ridge, trough):
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(line.astype(np.uint8), connectivity=8)
+        _, labels, stats, centres = cv2.connectedComponentsWithStats(line.astype(np.uint8), connectivity=8)
         x, y, w, h, a = (stats[:, k] for k in range(5))
         keep = ((h >= MIN_LENGTH_PX) & (h <= max_len) & (a >= 0.8 * h) & (w <= 2 + 0.15 * h)
                 & (x >= 3) & (y >= 1) & (x + w <= rw - 3) & (y + h <= rh - 1))
         keep[0] = False
         for i in np.flatnonzero(keep):
+            fx, fy = (centres[i] @ inv[:, :2].T + inv[:, 2]).tolist()  # as _body places the centre
+            if any(inside((fx, fy), t) for t in taken):
+                continue
             b = _body(rot, labels, int(i), (int(x[i]), int(y[i]), int(w[i]), int(h[i])), angle, inv)
             if b is not None:
                 out.append(replace(b, narrow=True))

@@ -9,6 +9,7 @@ import numpy as np
 
 from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, BodyRow, body_rows, find_bodies, row_triples
 from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.pixels import inside
 from irpatrol.analysis.placed_bodies import completed_rows
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
@@ -32,11 +33,6 @@ def _hotspot(row: BodyRow, t0_c: float, t0_source: str, conditions: Conditions,
         pattern="whole-body", on_structure=True, accuracy_k=COMPARATIVE_UNCERTAINTY_K)
 
 
-def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
 def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, conditions: Conditions,
                        ifov_mrad: float | None = None, min_delta_k: float = MIN_DELTA_K) -> list[Hotspot]:
     """Whole-body hotspots of ``celsius`` (°C): per row of three alike bodies (:func:`body_rows`) the
@@ -51,7 +47,7 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
         for row in [*body_rows(bodies, min_delta_k, found_rows[0]),
                     *completed_rows(img, bodies, min_delta_k, found_rows)]:
             h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
-            if not any(_inside(h.max_xy, f.bbox) or _inside(f.max_xy, h.bbox) for f in found):
+            if not any(inside(h.max_xy, f.bbox) or inside(f.max_xy, h.bbox) for f in found):
                 found.append(h)
     return sorted(found, key=lambda h: -h.t_max_c)
 
@@ -64,5 +60,5 @@ def with_bodies(hotspots: list[Hotspot], bodies: list[Hotspot]) -> list[Hotspot]
     if not bodies:
         return hotspots
     rest = [h for h in hotspots
-            if not any(_inside(h.max_xy, b.bbox) or _inside(b.max_xy, h.bbox) for b in bodies)]
+            if not any(inside(h.max_xy, b.bbox) or inside(b.max_xy, h.bbox) for b in bodies)]
     return sorted([*rest, *bodies], key=lambda h: -h.t_max_c)

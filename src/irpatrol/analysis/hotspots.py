@@ -42,7 +42,7 @@ import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
 from irpatrol.analysis.measure import box
-from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.references import (
     NO_REFERENCE,
     Reference,
@@ -203,11 +203,6 @@ def _user_reference(celsius: CelsiusArray, bbox: BBox) -> Reference:
     return Reference(m.max_c, "user-region", (x, y, w, h), ())
 
 
-def _inside(xy: tuple[int, int], bbox: BBox) -> bool:
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
 def trusted_target(distance_m: float | None, ifov_mrad: float | None) -> tuple[float, float] | None:
     """Object-side pixel footprint and smallest trusted target size (m, m) at ``distance_m``.
 
@@ -291,7 +286,7 @@ def _references(regions: list[Region], user_ref: Reference | None, max_peers: in
     is less than ``min_delta_k`` below it (a bound computed for all regions at once). Only
     :func:`~irpatrol.analysis.references.comparable` regions are compared (``NO_REFERENCE`` for others)."""
     if user_ref is not None:
-        return [None if user_ref.bbox and _inside(r.max_xy, user_ref.bbox) else user_ref for r in regions]
+        return [None if user_ref.bbox and inside(r.max_xy, user_ref.bbox) else user_ref for r in regions]
     out: list[Reference | None] = [NO_REFERENCE] * len(regions)
     measurable = [i for i, r in enumerate(regions) if comparable(r)]
     if not measurable:

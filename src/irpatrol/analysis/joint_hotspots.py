@@ -22,7 +22,7 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
 from irpatrol.analysis.phases import path_low
-from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
@@ -120,11 +120,6 @@ def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot])
     return False
 
 
-def _inside(xy: tuple[int, int], bbox: tuple[int, int, int, int]) -> bool:
-    x, y, w, h = bbox
-    return x <= xy[0] < x + w and y <= xy[1] < y + h
-
-
 def _peer_box(xy: tuple[int, int]) -> tuple[int, int, int, int]:
     return (xy[0] - 1, xy[1] - 1, 3, 3)
 
@@ -156,7 +151,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue
         if j.t2_c is None and j.t1_c - t0_c < min_rise_k:
             continue
-        if any(_inside(j.xy, h.bbox) for h in found):
+        if any(inside(j.xy, h.bbox) for h in found):
             continue  # another maximum of a part already reported (a flat top)
         if _in_heat_of(grown, j, found):
             continue  # the heat a hotter joint conducts along its conductor, not a part of its own

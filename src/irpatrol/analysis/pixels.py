@@ -11,3 +11,10 @@ def where_yx(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     flat search takes 0.04 ms, bench/scenarios.py's per-frame budget being 10 ms)."""
     rows, cols = np.divmod(np.flatnonzero(mask), mask.shape[1])
     return rows, cols
+
+
+def inside(xy: tuple[float, float], bbox: tuple[int, int, int, int]) -> bool:
+    """Whether the point ``xy`` (x, y px) lies in the box ``bbox`` (x, y, w, h px; right and bottom
+    edges excluded)."""
+    x, y, w, h = bbox
+    return x <= xy[0] < x + w and y <= xy[1] < y + h
