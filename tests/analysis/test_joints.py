@@ -126,12 +126,14 @@ def test_rooftop_pipes_of_a_real_street_frame_are_no_phase_set(samples: Path) ->
 
 
 
-def test_the_default_reading_grades_the_demo_clamp_against_its_neighbour_phases() -> None:
+def test_the_default_reading_grades_the_demo_clamp_in_every_shot() -> None:
     # the demo's pole N14 in the field-like flight frames, read by examine's default (auto): found and
-    # graded serious or worse in every shot, against the neighbour phases' reading in nearly all
+    # graded serious or worse in every shot (97 °C is over the absolute limits), and any reference
+    # given reads like the healthy phases. Their clamps read 24–25 °C on ground of 24–26 °C: until
+    # December 2026 this test also asked for a phase reference in 5 of 6 shots, and got it from spots
+    # of smooth ground in a row with the clamp (at (181, 76) and (401, 281) in shot 0), none on a clamp
     from irpatrol.simulate.flight_frame import render_view
 
-    referenced = 0
     for shot in range(6):
         view = render_view(width=640, height=512, ambient_c=22.0, distance_m=5.0 + 0.3 * shot, jitter=(0, 0),
                            hot={"B": ("terminal-clamp", 75.0)}, seed=(7, shot), noise_k=0.05)
@@ -141,9 +143,7 @@ def test_the_default_reading_grades_the_demo_clamp_against_its_neighbour_phases(
               if x - 3 <= f.hotspot.max_xy[0] < x + w + 3 and y - 3 <= f.hotspot.max_xy[1] < y + h + 3]
         assert at and all(f.grade in ("serious", "critical") for f in at)
         healthy = min(view.parts[0].peak_c, view.parts[2].peak_c)
-        referenced += any(f.hotspot.t2_source == "similar-component" and f.hotspot.t2_c is not None
-                          and abs(f.hotspot.t2_c - healthy) <= 1.0 for f in at)
-    assert referenced >= 5
+        assert all(f.hotspot.t2_c is None or abs(f.hotspot.t2_c - healthy) <= 1.0 for f in at)
 
 
 def _stubs(scene: np.ndarray, half_px: float) -> np.ndarray:

@@ -78,16 +78,13 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     (:func:`irpatrol.analysis.ridges.leaves`; only
     looked at when the difference T1 − T2 lies within ``accuracy_k_`` plus that margin, where it
     decides), else :data:`UNSEEN_PEER_MARGIN_K` when a part of it sits on no visible conductor, else 0.
-    A T2 from the joint's own conductor that replaced such a row (``peers_unseen``) carries
-    :data:`UNSEEN_PEER_MARGIN_K` too, on top of ``pipeline.SAME_CONDUCTOR_MARGIN_K``: a healthy part
-    of higher emissivity than its bare wire (an insulator top, a cast clamp) reads 5–7 K over it
-    under a cold sky (bench seed 77003311, healthy-clutter frames 77 and 81), which 2 + 3 K did not
-    cover."""
+    A T2 from the joint's own conductor carries none here: ``pipeline.SAME_CONDUCTOR_MARGIN_K``
+    covers it, whichever reader found it."""
     if j.t2_c is None:
         return 0.0
-    seen = UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
     if j.t2_source != "similar-component":
-        return seen
+        return 0.0
+    seen = UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
     if j.t1_c - j.t2_c <= accuracy_k_ + UNSPANNED_ROW_MARGIN_K and not all(
             any(leaves(img, x, y, a) for a in j.line_angles_deg or (j.angle_deg,)) for x, y in j.peers_xy):
         return max(seen, UNSPANNED_ROW_MARGIN_K)

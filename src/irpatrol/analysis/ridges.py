@@ -297,13 +297,22 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
     return out
 
 
-def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float) -> float | None:
+def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float,
+                  alike_k: float = 2.0) -> float | None:
     """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
     the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
     exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
     half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
-    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. T is their median; None when
-    fewer than :data:`FAR_MIN_SAMPLES` show a ridge there or they spread over more than 1 K.
+    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. Each way on its own:
+
+    * a reading there within ``alike_k`` (K, the camera's accuracy) of T1 is a part as warm as the
+      joint on the same line (a crossarm's row of clamps): the line gives no reference, None;
+    * the readings end at the first step of more than :data:`FAR_STEP_K` between stretches
+      (:func:`_until_step`: the track left the conductor for the sky, a pole or a roof);
+    * the way counts when at least :data:`FAR_MIN_SAMPLES` readings spread (interquartile range) by
+      no more than :func:`_far_tolerance` over at least :data:`FAR_MIN_SPAN_PX`.
+
+    T is the median of the counted ways' readings; None when no way counts.
 
     A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
     background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
@@ -320,16 +329,67 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         return None
     floor = float(np.percentile(vals, 10.0))
     half = floor + 0.5 * (t1_c - floor)
-    out = []
+    ways = []
     for d, v in sides:
         below = np.nonzero(v <= half)[0]
-        if below.size:
-            out.append(v[d >= FAR_HALF_DISTANCES * d[below[0]]])
-    far_vals = np.concatenate(out) if out else np.empty(0)
-    if far_vals.size < FAR_MIN_SAMPLES:
-        return None
-    q25, q50, q75 = np.percentile(far_vals, [25.0, 50.0, 75.0])
-    return float(q50) if q75 - q25 <= 1.0 else None
+        if not below.size:
+            continue
+        beyond = d >= FAR_HALF_DISTANCES * d[below[0]]
+        if (v[beyond] >= t1_c - alike_k).any():
+            return None
+        far_d, far_v = _until_step(d[beyond], v[beyond])
+        if far_v.size < FAR_MIN_SAMPLES or far_d[-1] - far_d[0] < FAR_MIN_SPAN_PX:
+            continue
+        q25, q50, q75 = np.percentile(far_v, [25.0, 50.0, 75.0])
+        if q75 - q25 <= _far_tolerance(t1_c, float(q50)):
+            ways.append(far_v)
+    return float(np.median(np.concatenate(ways))) if ways else None
+
+
+FAR_SPREAD_K = 1.0
+"""Least tolerance (K) on the spread of a conductor's far readings (:func:`_far_tolerance`)."""
+FAR_SPREAD_SHARE = 0.05
+"""Share of the joint's excess over its conductor (T1 − T2) that the conductor's far readings may
+spread by: a 1–2 px conductor's ridge swings between its sky-facing and ground-facing halves as it
+crosses the pixel grid (docs/physics.md §1), 1–3 K on the benchmark's single-phase frames, and an
+error e in T2 moves δ = (T1 − T2)/(T1 − T0) by at most e/(T1 − T2): 5 % of the excess moves it by a
+few points. With 1 K alone, 42 of the 81 single-phase defects of bench seed 77003311 found no
+reference (27 with this share). Project choice."""
+FAR_STEP_K = 2.0
+"""Largest change (K) between the medians of consecutive :data:`TRACK_SEGMENT_PX` px stretches of a
+conductor beyond the joint's heat (:func:`_until_step`): its own reading is steady there; a larger
+step, more than the camera's ±2 K accuracy, is the track leaving it (generated frame 77006324: 11 °C
+along the conductor, then −7 to −13 °C where the sky lies behind it). Project choice."""
+FAR_MIN_SPAN_PX = 30.0
+"""Least length (px) over which a conductor's far readings must be followed one way: the benchmark's
+conductors are followed 46–154 px; on the shared DJI XT-S highway frame a car's lamp was "followed"
+22 px along a lane's edge, and on the M3T frame a corner of a pond's panels 24 px along its edge
+(37.4 °C one way, 34.8 °C the other), each read like a conductor. Two and a half tracking segments.
+Project choice."""
+
+
+def _far_tolerance(t1_c: float, t2_c: float) -> float:
+    """How far (K) a conductor's far readings may spread:
+    :data:`FAR_SPREAD_K`, or :data:`FAR_SPREAD_SHARE` of the excess T1 − T2 (°C) when larger."""
+    return max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - t2_c))
+
+
+def _until_step(d: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The readings ``v`` (°C) at distances ``d`` (px, increasing) up to the first change of more than
+    :data:`FAR_STEP_K` between the medians of consecutive :data:`TRACK_SEGMENT_PX` px stretches."""
+    if not d.size:
+        return d, v
+    stretch = ((d - d[0]) // TRACK_SEGMENT_PX).astype(np.intp)
+    last = None
+    for k in range(int(stretch[-1]) + 1):
+        here = v[stretch == k]
+        if not here.size:
+            continue
+        m = float(np.median(here))
+        if last is not None and abs(m - last) > FAR_STEP_K:
+            return d[stretch < k], v[stretch < k]
+        last = m
+    return d, v
 
 
 SPAN_TRIES_DEG = (0.0, -10.0, 10.0, -20.0, 20.0)

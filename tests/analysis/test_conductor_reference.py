@@ -1,0 +1,128 @@
+"""The joint's own conductor away from it as T2 (issue 10 item 2: "else the same conductor away from the
+joint"), ``irpatrol.analysis.ridges.conductor_far``, and the chance rows of ground it used to lose to.
+
+Drawn frames pin each rule of the conductor's reading; generated field frames (development seeds, which
+the benchmark does not use) and the shared real files pin what the rules were measured on."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from irpatrol.analysis.ridges import FAR_MIN_SPAN_PX, FAR_STEP_K, conductor_far
+from irpatrol.diagnosis import diagnose
+from irpatrol.pipeline import examine
+from irpatrol.radiometry import read
+from irpatrol.simulate.scene import render
+
+GROUND_C = 20.0
+WIRE_C = 26.0
+JOINT_C = 70.0
+SLOPE_DEG = 30.0
+
+
+def _wire(*, reach_px: float = 400.0, sky_beyond_px: float | None = None,
+          second_joint_px: float | None = None, swing_k: float = 0.0,
+          seed: int = 5) -> tuple[np.ndarray, tuple[int, int]]:
+    """A 2 px conductor at :data:`SLOPE_DEG` through the middle of a 640×512 frame of ground at
+    :data:`GROUND_C` (NETD 50 mK noise), out to ``reach_px`` each way, with a hot joint at the centre
+    whose heat decays along it (fin length 10 px). ``sky_beyond_px``: from that distance one way the
+    conductor lies against sky and reads 15 K colder; ``second_joint_px``: a part as hot as the joint
+    that far along; ``swing_k``: the reading alternates by ± that much every 3 px along (a thin
+    conductor crossing the pixel grid)."""
+    rng = np.random.default_rng(seed)
+    h, w = 512, 640
+    img = GROUND_C + rng.normal(0.0, 0.05, (h, w))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    cx, cy = w / 2, h / 2
+    ux, uy = math.cos(math.radians(SLOPE_DEG)), math.sin(math.radians(SLOPE_DEG))
+    along = (xx - cx) * ux + (yy - cy) * uy
+    across = np.abs(-(xx - cx) * uy + (yy - cy) * ux)
+    on = (across <= 1.0) & (np.abs(along) <= reach_px)
+    wire = WIRE_C + (JOINT_C - WIRE_C) * np.exp(-np.abs(along) / 10.0)
+    turns = np.where((np.floor(np.abs(along) / 3.0) % 2) == 0, 1.0, -1.0)
+    wire = wire + swing_k * turns * (np.abs(along) > 40)
+    if sky_beyond_px is not None:
+        wire = np.where(along > sky_beyond_px, wire - 15.0, wire)
+    if second_joint_px is not None:
+        wire = np.maximum(wire, JOINT_C * (np.abs(along - second_joint_px) <= 3))
+    img[on] = wire[on]
+    return img.astype(np.float32), (round(cx), round(cy))
+
+
+def _far(img: np.ndarray, xy: tuple[int, int]) -> float | None:
+    return conductor_far(img, xy[0], xy[1], SLOPE_DEG, float(img[xy[1], xy[0]]))
+
+
+def test_the_conductor_beyond_the_joints_heat_gives_its_own_reading() -> None:
+    img, xy = _wire()
+    far = _far(img, xy)
+    assert far is not None and abs(far - WIRE_C) <= 0.3
+
+
+def test_the_reading_stops_where_the_track_leaves_the_conductor_for_the_sky() -> None:
+    # one way the conductor reaches the sky 100 px out: the readings there step 15 K (> FAR_STEP_K)
+    # and end; before, both ways' readings together spread over 1 K and the conductor gave nothing
+    img, xy = _wire(sky_beyond_px=100.0)
+    assert FAR_STEP_K < 15.0
+    far = _far(img, xy)
+    assert far is not None and abs(far - WIRE_C) <= 0.3
+
+
+def test_a_part_as_warm_as_the_joint_on_the_same_line_leaves_it_without_a_reference() -> None:
+    # a crossarm's row of healthy clamps, "followed" from one of them, reaches the next one reading
+    # alike: that line says nothing about the first (bench seed 77003311, healthy-clutter frame 70)
+    img, xy = _wire(second_joint_px=90.0)
+    assert _far(img, xy) is None
+
+
+def test_a_conductor_followed_only_a_short_way_gives_no_reference() -> None:
+    # 50 px each way: the heat falls half-way 7 px out, so the readings beyond four times that span
+    # 22 px, less than FAR_MIN_SPAN_PX (the shared XT-S frame's car lamp was "followed" 22 px along a
+    # lane's edge); 80 px each way spans enough
+    img, xy = _wire(reach_px=50.0)
+    assert _far(img, xy) is None
+    longer, xy = _wire(reach_px=80.0)
+    assert FAR_MIN_SPAN_PX == 30.0 and _far(longer, xy) is not None
+
+
+def test_a_thin_conductors_swing_is_tolerated_in_proportion_to_the_excess() -> None:
+    # ±1 K every 3 px along (its sky- and ground-facing halves taking turns on the pixel grid): a
+    # 2 K spread, tolerated under a 44 K excess (5 %: 2.2 K), not under a 6 K one (1 K)
+    img, xy = _wire(swing_k=1.0)
+    far = _far(img, xy)
+    assert far is not None and abs(far - WIRE_C) <= 1.1
+    weak = img.copy()
+    hot = weak > WIRE_C + 2.0
+    weak[hot] = WIRE_C + (weak[hot] - WIRE_C) * 6.0 / (JOINT_C - WIRE_C)
+    assert conductor_far(weak, xy[0], xy[1], SLOPE_DEG, float(weak[xy[1], xy[0]])) is None
+
+
+@pytest.mark.parametrize("seed", [5553010, 5553017, 5553021])
+def test_a_lone_conductors_joint_is_graded_against_the_conductor_not_spots_of_ground(seed: int) -> None:
+    # one phase in view: two broad warm patches of smooth ground 100–200 px off, reading alike,
+    # stood in a row with the joint and were its "phases" (T2 33.4, 36.1 °C and none where the
+    # conductor reads 29.0, 29.1 and 16.5 °C); they have no outline (LONE_OUTLINE_K), so the
+    # conductor followed beyond the joint's heat is the reference and the grade is the truth's
+    img, truth = render(seed, "hot-joint-single-phase")
+    assert truth.xy is not None and truth.t1_c is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    (f,) = [f for f in ex.hotspots
+            if abs(f.hotspot.max_xy[0] - truth.xy[0]) <= 3 and abs(f.hotspot.max_xy[1] - truth.xy[1]) <= 3]
+    assert f.hotspot.t2_source == "same-conductor"
+    expected = diagnose("dlt664-2016", truth.device, hot_c=truth.t1_c, ref_c=truth.t2_c, ambient_c=truth.t0_c)
+    assert f.grade == expected.grade == "critical"
+
+
+@pytest.mark.parametrize("name", ["dji_xts_dirp.jpg", "dji_m3t_iirp.jpg"])
+def test_real_frames_without_a_line_give_no_conductor_defect(samples: Path, name: str) -> None:
+    # a car's lamp on the XT-S highway (a lane's edge "followed" 22 px) and a corner of the M3T
+    # frame's pond panels (24 px) each made a `serious` or `general` clamp while the conductor's
+    # readings were loosened, before FAR_MIN_SPAN_PX
+    thermogram = read(samples / name)
+    for device in ("parallel-groove-clamp", "terminal-clamp"):
+        ex = examine(thermogram, device=device)
+        assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
