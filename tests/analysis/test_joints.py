@@ -129,9 +129,10 @@ def test_rooftop_pipes_of_a_real_street_frame_are_no_phase_set(samples: Path) ->
 def test_the_default_reading_grades_the_demo_clamp_in_every_shot() -> None:
     # the demo's pole N14 in the field-like flight frames, read by examine's default (auto): found and
     # graded serious or worse in every shot (97 °C is over the absolute limits), and any reference
-    # given reads like the healthy phases. Their clamps read 24–25 °C on ground of 24–26 °C: until
-    # December 2026 this test also asked for a phase reference in 5 of 6 shots, and got it from spots
-    # of smooth ground in a row with the clamp (at (181, 76) and (401, 281) in shot 0), none on a clamp
+    # given reads like the healthy phases. Their clamps read 24–25 °C on ground of 24–26 °C and are
+    # not found: the references given come from spots of ground in a row with the clamp (at (181, 76)
+    # and (401, 281) in shot 0) that read alike. Until December 2026 this test asked for such a
+    # reference in 5 of 6 shots as if it were the neighbour phases'.
     from irpatrol.simulate.flight_frame import render_view
 
     for shot in range(6):

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail_box, shift_row
+from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, shift_row
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -87,53 +87,6 @@ reads alike to the noise and the small spread of load and emissivity (a few tent
 like-for-like comparison within one frame, ../shared/domain/standards.md §1.6), while two spots of
 the ground that happen to stand in a row with the joint differ by whatever the ground does. Project
 choice."""
-
-
-LONE_OUTLINE_K = 0.2
-"""Least standard deviation (K) of the fine structure (:func:`irpatrol.analysis.phase_shift.detail`)
-around a compact maximum on no visible conductor for it to be a part: a clamp, contact or lead end
-has an outline, steps of tenths of a kelvin to kelvins sharp to the optics' blur; a broad warm patch
-of smooth ground that a coarse pyramid level shows as a maximum has only the sensor's noise there
-(NETD ≤ 50 mK, docs/physics.md §6). Four NETDs, as
-:data:`irpatrol.analysis.placed_bodies.MIN_PATTERN_K` is three for a whole body's pattern. On the
-benchmark's single-phase frames (seed 77003311) such patches 100–200 px apart, reading alike, made
-the "other phases" of 36 joints with nothing else in view (0.07–0.16 K there; the healthy terminal
-clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
-
-
-def _outlined(img: np.ndarray, c: tuple[int, int, float, float, int],
-              seen: dict[tuple[int, int, int], bool]) -> bool:
-    """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has an outline: the fine
-    structure within 2^(level + 1) px of it spreads by :data:`LONE_OUTLINE_K` or more. Kept in
-    ``seen`` by position and level: a frame's joints ask about the same candidates."""
-    if (c[0], c[1], c[4]) not in seen:
-        h, w = img.shape
-        r = 2 ** (c[4] + 1)
-        x0, y0, x1, y1 = max(0, c[0] - r), max(0, c[1] - r), min(w, c[0] + r + 1), min(h, c[1] + r + 1)
-        seen[(c[0], c[1], c[4])] = float(detail_box(img, x0, y0, x1, y1).std()) >= LONE_OUTLINE_K
-    return seen[(c[0], c[1], c[4])]
-
-
-Candidate = tuple[int, int, float, float, int]
-
-
-def _outlined_row(img: np.ndarray, par: list[Candidate], lone: list[Candidate], j: Joint, grown: np.ndarray,
-                  accuracy_k: float, seen: dict[tuple[int, int, int], bool],
-                  ) -> tuple[tuple[tuple[int, int], tuple[int, int]] | None, list[Candidate]]:
-    """The phase row (:func:`irpatrol.analysis.phases.phase_row`) of ``j`` among the parts on parallel
-    lines ``par`` and those on no visible line ``lone`` that have an outline (:func:`_outlined`), and
-    the ``lone`` parts left. The outline is read only for the parts of the rows that come out best
-    (a few per joint, not every one of the 30 candidates): a row with a part on no visible line is
-    the one found with every outline-less part left out beforehand."""
-    while lone:
-        row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
-        if row is None:
-            return None, lone
-        flat = [c for c in lone if (c[0], c[1]) in row and not _outlined(img, c, seen)]
-        if not flat:
-            return row, lone
-        lone = [c for c in lone if c not in flat]
-    return None, lone
 
 
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
@@ -243,7 +196,6 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
-    outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
@@ -263,7 +215,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
-        mixed, lone = _outlined_row(img, par, lone, j, grown, accuracy_k, outlined)
+        mixed = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) if lone \
+            else None
         # parts that read as warm as the joint make a healthy reading of it, wherever they sit
         if mixed is not None and (row is None or min(grown[y, x] for x, y in mixed) >= j.t1_c - accuracy_k):
             row = mixed
