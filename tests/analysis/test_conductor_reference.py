@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from irpatrol.analysis.ridges import FAR_MIN_SPAN_PX, FAR_STEP_K, conductor_far
+from irpatrol.conditions import accuracy_k
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import examine
 from irpatrol.radiometry import read
@@ -54,7 +55,7 @@ def _wire(*, reach_px: float = 400.0, sky_beyond_px: float | None = None,
 
 
 def _far(img: np.ndarray, xy: tuple[int, int]) -> float | None:
-    return conductor_far(img, xy[0], xy[1], SLOPE_DEG, float(img[xy[1], xy[0]]))
+    return conductor_far(img, xy[0], xy[1], SLOPE_DEG, float(img[xy[1], xy[0]]), accuracy_k(WIRE_C))
 
 
 def test_the_conductor_beyond_the_joints_heat_gives_its_own_reading() -> None:
@@ -98,7 +99,7 @@ def test_a_thin_conductors_swing_is_tolerated_in_proportion_to_the_excess() -> N
     weak = img.copy()
     hot = weak > WIRE_C + 2.0
     weak[hot] = WIRE_C + (weak[hot] - WIRE_C) * 6.0 / (JOINT_C - WIRE_C)
-    assert conductor_far(weak, xy[0], xy[1], SLOPE_DEG, float(weak[xy[1], xy[0]])) is None
+    assert conductor_far(weak, xy[0], xy[1], SLOPE_DEG, float(weak[xy[1], xy[0]]), accuracy_k(WIRE_C)) is None
 
 
 def test_a_lone_conductors_joint_is_graded_against_the_conductor() -> None:

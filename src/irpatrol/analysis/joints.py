@@ -139,10 +139,8 @@ class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
     [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
-    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor, or (with
-    ``same-conductor``) such a row was found and set aside for the conductor (:data:`LONE_ALIKE_K`):
-    the phases in view could not be read (a row's reference then carries an extra margin; the
-    conductor's carries ``pipeline.SAME_CONDUCTOR_MARGIN_K`` either way).
+    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor (the reference then
+    carries an extra margin).
     ``line_angles_deg``: the line's direction at each radius of the line test that showed it,
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
     samples there may cross the part's own outline, and a larger radius reads the conductor beyond it."""
@@ -231,7 +229,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 float(img[row[0][::-1]]) - float(img[row[1][::-1]])) > LONE_ALIKE_K:
             far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
             if far is not None:
-                out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor", peers_unseen=True))
+                out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
                 continue
         if row is not None:
             t2 = min(float(grown[p[1], p[0]]) for p in row)  # each peer part's warmest pixel (±1 px), as T1

@@ -298,7 +298,7 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
 
 
 def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float,
-                  alike_k: float = 2.0) -> float | None:
+                  alike_k: float) -> float | None:
     """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
     the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
     exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
@@ -310,7 +310,8 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     * the readings end at the first step of more than :data:`FAR_STEP_K` between stretches
       (:func:`_until_step`: the track left the conductor for the sky, a pole or a roof);
     * the way counts when at least :data:`FAR_MIN_SAMPLES` readings spread (interquartile range) by
-      no more than :func:`_far_tolerance` over at least :data:`FAR_MIN_SPAN_PX`.
+      no more than :data:`FAR_SPREAD_K`, or :data:`FAR_SPREAD_SHARE` of the excess T1 − T2 when
+      larger, over at least :data:`FAR_MIN_SPAN_PX`.
 
     T is the median of the counted ways' readings; None when no way counts.
 
@@ -341,13 +342,13 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         if far_v.size < FAR_MIN_SAMPLES or far_d[-1] - far_d[0] < FAR_MIN_SPAN_PX:
             continue
         q25, q50, q75 = np.percentile(far_v, [25.0, 50.0, 75.0])
-        if q75 - q25 <= _far_tolerance(t1_c, float(q50)):
+        if q75 - q25 <= max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - float(q50))):
             ways.append(far_v)
     return float(np.median(np.concatenate(ways))) if ways else None
 
 
 FAR_SPREAD_K = 1.0
-"""Least tolerance (K) on the spread of a conductor's far readings (:func:`_far_tolerance`)."""
+"""Least tolerance (K) on the spread of a conductor's far readings (:func:`conductor_far`)."""
 FAR_SPREAD_SHARE = 0.05
 """Share of the joint's excess over its conductor (T1 − T2) that the conductor's far readings may
 spread by: a 1–2 px conductor's ridge swings between its sky-facing and ground-facing halves as it
@@ -366,12 +367,6 @@ conductors are followed 46–154 px; on the shared DJI XT-S highway frame a car'
 22 px along a lane's edge, and on the M3T frame a corner of a pond's panels 24 px along its edge
 (37.4 °C one way, 34.8 °C the other), each read like a conductor. Two and a half tracking segments.
 Project choice."""
-
-
-def _far_tolerance(t1_c: float, t2_c: float) -> float:
-    """How far (K) a conductor's far readings may spread:
-    :data:`FAR_SPREAD_K`, or :data:`FAR_SPREAD_SHARE` of the excess T1 − T2 (°C) when larger."""
-    return max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - t2_c))
 
 
 def _until_step(d: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
