@@ -5,6 +5,8 @@ pole top, docs/physics.md §9) and generated field frames."""
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
@@ -128,3 +130,29 @@ def test_the_healthy_phases_found_by_the_shift_give_the_truth_t2(scenario: str, 
     assert all(min(np.hypot(b[0] + 1 - p[0], b[1] + 1 - p[1]) for p in truth.peers_xy) <= 5.0
                for b in h.peer_bboxes)
     assert f.grade == grade
+
+
+
+def test_phases_farther_apart_than_the_shift_search_are_found_on_the_averaged_frame() -> None:
+    # a narrow lens (0.68 mrad) puts 0.7–1.0 m phase spacing 150–300 px apart from 5 m: beyond
+    # MAX_SHIFT_PX the row is sought on the frame averaged over 2×2 px and placed again on the frame.
+    # Every row given is the drawn one; 101 of these 108 are found (the 7 left: an outer phase at
+    # 135°, whose window holds one repetition only). The frame's own search alone found none of them
+    # and put 15 on their structure's partial overlap at 128–129 px; the averaged search with that
+    # best shift kept up to MAX_SHIFT_PX (no EDGE_PX) found 87 and still put 15 there
+    right = wrong = cases = 0
+    for dx, dy, angle, hot in itertools.product((140, 170, 200, 230), (-20, 0, 20), (60.0, 120.0, 135.0),
+                                                (-1, 0, 1)):
+        if abs((np.rad2deg(np.arctan2(dy, dx)) - angle + 90.0) % 180.0 - 90.0) < ROW_OFF_LINE_DEG + 5.0:
+            continue
+        cases += 1
+        img, centres = _three_phases((dx, dy), angle, hot, 3)
+        joint = centres[hot + 1]
+        got = shift_row(img, joint, angle)
+        if got is None:
+            continue
+        others = [c for c in centres if c != joint]
+        ok = all(min(np.hypot(p[0] - c[0], p[1] - c[1]) for c in others) <= 3.0 for p in got[0])
+        right += ok
+        wrong += not ok
+    assert cases == 108 and wrong == 0 and right >= 0.9 * cases

@@ -20,6 +20,9 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
    last phase), the one whose two other positions look most like the joint's surroundings
    (normalised cross-correlation of the fine structure), each position refined within
    ±:data:`REFINE_PX` px.
+3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
+   :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
+   for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
 result; no distance or lens is assumed beyond the spacing bounds below.
@@ -42,8 +45,9 @@ at 5 m (one spacing, 0.7 m, is 108 px at 5 m with 1.3 mrad pixels)."""
 MIN_SHIFT_PX = 12.0
 """Shortest phase spacing (px) looked for: 0.7 m at 30 m is 18 px, foreshortened by an oblique view."""
 MAX_SHIFT_PX = 130.0
-"""Longest phase spacing (px) looked for: 0.7 m at 5 m is 108 px (the nearest a drone flies to a
-10 kV line, docs/physics.md §6), with a margin."""
+"""Longest phase spacing (px) looked for on the frame itself: 0.7 m at 5 m is 108 px with 1.3 mrad
+pixels (the nearest a drone flies to a 10 kV line, docs/physics.md §6), with a margin; twice that on
+the frame averaged over 2×2 px (:func:`_wide_row`)."""
 ROW_OFF_LINE_DEG = 25.0
 """Least angle (°) between the shift and the joint's conductor: a shift along the conductor maps the
 conductor onto itself at any length. Project choice (the row of phases crosses the conductors at
@@ -143,10 +147,12 @@ def detail_box(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarra
     return detail(img[cy0:cy1, cx0:cx1])[y0 - cy0: y1 - cy0, x0 - cx0: x1 - cx0]
 
 
-def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift | None:
+def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
+                min_shift_px: float = MIN_SHIFT_PX) -> Shift | None:
     """The shift between neighbouring phases around the joint at ``xy`` on a conductor at
     ``angle_deg`` (° from the x axis towards y), from the fine structure (:func:`detail`) of the
-    frame ``img`` (°C): module docstring, step 1. None when the window is too small to hold a row."""
+    frame ``img`` (°C): module docstring, step 1, at least ``min_shift_px`` long. None when the window
+    is too small to hold a row."""
     h, w = img.shape
     x, y = xy
     x0, y0 = max(0, x - WINDOW_HALF_PX), max(0, y - WINDOW_HALF_PX)
@@ -173,7 +179,7 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Shift
     th = np.deg2rad(angle_deg)
     across = np.abs(np.float32(np.cos(th)) * dy - np.float32(np.sin(th)) * dx)  # r·|sin(shift, conductor)|
     off_line = np.float32(np.sin(np.deg2rad(ROW_OFF_LINE_DEG))) * r
-    ok = (r >= MIN_SHIFT_PX) & (r <= MAX_SHIFT_PX) & (across >= off_line)
+    ok = (r >= min_shift_px) & (r <= MAX_SHIFT_PX) & (across >= off_line)
     if not ok.any():
         return None
     k = int(np.argmax(np.where(ok, a, -np.inf)))
@@ -216,13 +222,50 @@ def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.nda
     return np.array(scores), np.array(wheres)
 
 
-def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
-              ) -> tuple[tuple[tuple[int, int], tuple[int, int]], float] | None:
+EDGE_PX = 2 * REFINE_PX
+"""A best shift within this (px) of :data:`MAX_SHIFT_PX` is left to the search on the averaged frame
+(:func:`_wide_row`): the autocorrelation still rising at the end of the search means the phases lie
+beyond it (drawn rows 140–200 px apart were placed on their structure's partial overlap at 128–129 px).
+Twice the refinement of each position."""
+
+Row = tuple[tuple[tuple[int, int], tuple[int, int]], float]
+"""The other two phases' positions (x, y px) and the poorer of their two matches (−1…1)."""
+
+
+def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | None:
     """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2) and the
-    poorer of the two matches (−1…1), from the frame ``img`` (°C); None without a shift, with one
-    weaker than :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
-    s = phase_shift(img, xy, angle_deg)
-    if s is None or s.strength < MIN_STRENGTH:
+    poorer of the two matches (−1…1), from the frame ``img`` (°C): at the frame's resolution, else
+    (:func:`_wide_row`) at phase spacings up to twice :data:`MAX_SHIFT_PX`. None without a shift, with
+    one weaker than :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
+    return _row(img, xy, angle_deg, max_shift_px=MAX_SHIFT_PX - EDGE_PX) or _wide_row(img, xy, angle_deg)
+
+
+def _wide_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | None:
+    """The row of :func:`shift_row` with a phase spacing of :data:`MAX_SHIFT_PX` to twice that: sought
+    on the frame averaged over 2×2 px (the same window, shifts and tests, in pixels twice as large), its
+    two positions then placed again within ±:data:`REFINE_PX` px on the frame itself. The match given is
+    the averaged frame's, whose patches hold twice the surroundings (on the frame itself the hot joint's
+    clipped patch matches the demo's healthy clamps by only 0.23–0.42). A 17 µm core behind a 25 mm
+    lens (0.68 mrad, the Zenmuse XT2 25 mm class, docs/physics.md §9) shows a 0.7–1.0 m phase spacing
+    as 150–300 px from 5 m."""
+    h, w = img.shape
+    small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    got = _row(small, (xy[0] // 2, xy[1] // 2), angle_deg, min_shift_px=(MAX_SHIFT_PX - EDGE_PX) / 2.0)
+    if got is None:
+        return None
+    found, at = _match(img, xy, 2.0 * np.array(got[0], dtype=np.float64) + 0.5)
+    if not np.isfinite(found).all():
+        return None
+    p, q = at
+    return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), got[1]
+
+
+def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float = MIN_SHIFT_PX,
+         max_shift_px: float = MAX_SHIFT_PX) -> Row | None:
+    """The row of :func:`shift_row` at the frame's own resolution, with shifts at least
+    ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``."""
+    s = phase_shift(img, xy, angle_deg, min_shift_px)
+    if s is None or s.strength < MIN_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
         return None
     v = np.array([s.dx, s.dy])
     j = np.array(xy, dtype=np.float64)
