@@ -1,5 +1,5 @@
 """The joint's own conductor away from it as T2 (issue 10 item 2: "else the same conductor away from the
-joint"), ``irpatrol.analysis.ridges.conductor_far``.
+joint"), ``irpatrol.analysis.ridges.conductor_far``, and the chance rows of ground it used to lose to.
 
 Drawn frames pin each rule of the conductor's reading; generated field frames (development seeds, which
 the benchmark does not use) and the shared real files pin what the rules were measured on."""
@@ -102,12 +102,16 @@ def test_a_thin_conductors_swing_is_tolerated_in_proportion_to_the_excess() -> N
     assert conductor_far(weak, xy[0], xy[1], SLOPE_DEG, float(weak[xy[1], xy[0]]), accuracy_k(WIRE_C)) is None
 
 
-def test_a_lone_conductors_joint_is_graded_against_the_conductor() -> None:
-    # one phase in view; one way the conductor is followed into the sky behind it. Both ways' readings
-    # pooled spread over 1 K, so the conductor gave nothing and two spots of ground in a row with the
-    # joint, reading 5 K apart, were its "phases" (unrated, T2 24.3 °C); one way at a time the
-    # conductor reads 16.5 °C and the grade is the truth's
-    img, truth = render(5553021, "hot-joint-single-phase")
+@pytest.mark.parametrize("seed", [5553010, 5553017, 5553021])
+def test_a_lone_conductors_joint_is_graded_against_the_conductor_not_spots_of_ground(seed: int) -> None:
+    # one phase in view: two broad warm patches of smooth ground 100–200 px off, reading alike,
+    # stood in a row with the joint and were its "phases" (T2 33.4 and 36.1 °C where the conductor
+    # reads 29.0 and 29.1 °C); they have no outline (joints.LONE_OUTLINE_K). On 5553021 one way the
+    # conductor is followed into the sky behind it: both ways' readings pooled spread over 1 K, so
+    # the conductor gave nothing and two spots of ground 5 K apart were the "phases" (unrated, T2
+    # 24.3 °C); one way at a time it reads 16.5 °C. The conductor followed beyond the joint's heat is
+    # the reference and the grade is the truth's
+    img, truth = render(seed, "hot-joint-single-phase")
     assert truth.xy is not None and truth.t1_c is not None
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     (f,) = [f for f in ex.hotspots

@@ -48,7 +48,10 @@ def test_demo_leaves_a_database_with_real_patrols_alone(tmp_path: Path) -> None:
 def test_the_demo_is_built_once_kept_and_reset_only_when_it_is_all_demo(tmp_path: Path) -> None:
     env = {"IRPATROL_DATA_DIR": str(tmp_path)}
     first = build_demo(Settings(data_dir=tmp_path), **QUIET)
-    assert first is not None and first.defects >= 1
+    # the planted hot clamp on pole N14 and nothing else: no healthy pole of the flight is a defect
+    # (December 2026: the phase-B wire where it crosses N20's warm pole read 2.2 K over the other
+    # phases' wires and came out "general", docs/physics.md §9)
+    assert first is not None and first.defects == 1
     manifest = tmp_path / MANIFEST
     assert stat.S_IMODE(os.stat(manifest).st_mode) == 0o600
     settings = Settings(data_dir=tmp_path)

@@ -31,10 +31,12 @@ REPORT_EXCESS_K = 1.0
 the NETD of a 50 mK core; weaker maxima along a conductor come from the background behind a 1–2 px
 line showing through the optics blur (docs/physics.md §6). They still serve as peers. Project choice."""
 UNSEEN_PEER_MARGIN_K = 3.0
-"""Added to the camera's accuracy (K) when T2 comes from a row of parts whose conductors do not show:
+"""Added to the camera's accuracy (K) when T2 comes from a row of parts whose conductors do not show,
+or of points found only as warmer than their conductors on either side (``Joint.peers_unseen``):
 such a "part" may be a warm spot of the ground behind the line (±1–2 K of texture, docs/physics.md
-§2) or a part of another emissivity (1–3 K, §1), so a few kelvin over it are no evidence of a
-fault, while a hot joint tens of kelvin over it still is. As ``pipeline.SAME_CONDUCTOR_MARGIN_K``.
+§2), a 1–2 px wire read through a warmer background (§6), or a part of another emissivity (1–3 K,
+§1), so a few kelvin over it are no evidence of a fault, while a hot joint tens of kelvin over it
+still is. As ``pipeline.SAME_CONDUCTOR_MARGIN_K``.
 Project choice."""
 UNSPANNED_ROW_MARGIN_K = 8.0
 """Added to the camera's accuracy (K) when T2 comes from a phase row whose parts do not both sit on
@@ -77,7 +79,7 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     the row's parts do not both sit on a conductor or lead that runs out of view at least one way
     (:func:`irpatrol.analysis.ridges.leaves`; only
     looked at when the difference T1 − T2 lies within ``accuracy_k_`` plus that margin, where it
-    decides), else :data:`UNSEEN_PEER_MARGIN_K` when a part of it sits on no visible conductor, else 0.
+    decides), else :data:`UNSEEN_PEER_MARGIN_K` when ``j.peers_unseen``, else 0.
     A T2 from the joint's own conductor carries none here: ``pipeline.SAME_CONDUCTOR_MARGIN_K``
     covers it, whichever reader found it."""
     if j.t2_c is None:

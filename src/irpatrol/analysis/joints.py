@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, shift_row
+from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail_box, shift_row
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -89,6 +89,76 @@ the ground that happen to stand in a row with the joint differ by whatever the g
 choice."""
 
 
+LONE_OUTLINE_K = 0.2
+"""Least standard deviation (K) of the fine structure (:func:`irpatrol.analysis.phase_shift.detail`)
+around a compact maximum on no visible conductor for it to be a part: a clamp, contact or lead end
+has an outline, steps of tenths of a kelvin to kelvins sharp to the optics' blur; a broad warm patch
+of smooth ground that a coarse pyramid level shows as a maximum has only the sensor's noise there
+(NETD ≤ 50 mK, docs/physics.md §6). Four NETDs, as
+:data:`irpatrol.analysis.placed_bodies.MIN_PATTERN_K` is three for a whole body's pattern. On the
+benchmark's single-phase frames (seed 77003311) such patches 100–200 px apart, reading alike, made
+the "other phases" of 36 joints with nothing else in view (0.07–0.16 K there; the healthy terminal
+clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
+
+
+def _outlined(img: np.ndarray, c: tuple[int, int, float, float, int],
+              seen: dict[tuple[int, int, int], bool]) -> bool:
+    """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has an outline: the fine
+    structure within 2^(level + 1) px of it spreads by :data:`LONE_OUTLINE_K` or more. Kept in
+    ``seen`` by position and level: a frame's joints ask about the same candidates."""
+    if (c[0], c[1], c[4]) not in seen:
+        h, w = img.shape
+        r = 2 ** (c[4] + 1)
+        x0, y0, x1, y1 = max(0, c[0] - r), max(0, c[1] - r), min(w, c[0] + r + 1), min(h, c[1] + r + 1)
+        seen[(c[0], c[1], c[4])] = float(detail_box(img, x0, y0, x1, y1).std()) >= LONE_OUTLINE_K
+    return seen[(c[0], c[1], c[4])]
+
+
+Candidate = tuple[int, int, float, float, int]
+
+
+def _outlined_row(img: np.ndarray, par: list[Candidate], lone: list[Candidate], j: Joint, grown: np.ndarray,
+                  accuracy_k: float, seen: dict[tuple[int, int, int], bool],
+                  ) -> tuple[tuple[tuple[int, int], tuple[int, int]] | None, list[Candidate]]:
+    """The phase row (:func:`irpatrol.analysis.phases.phase_row`) of ``j`` among the parts on parallel
+    lines ``par`` and those on no visible line ``lone`` that have an outline (:func:`_outlined`), and
+    the ``lone`` parts left. The outline is read only for the parts of the rows that come out best
+    (a few per joint, not every one of the 30 candidates): a row with a part on no visible line is
+    the one found with every outline-less part left out beforehand."""
+    while lone:
+        row = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        if row is None:
+            return None, lone
+        flat = [c for c in lone if (c[0], c[1]) in row and not _outlined(img, c, seen)]
+        if not flat:
+            return row, lone
+        lone = [c for c in lone if c not in flat]
+    return None, lone
+
+
+ALONG_SHARE = 0.25
+"""Least share of T1 − T2 by which a joint must stand out along its own conductor (B of
+:func:`irpatrol.analysis.phases.parts_along`) more than the parts of a row found that way stand out
+along theirs, for the row to count as seen parts (else as a row with a part on no visible line:
+``Joint.peers_unseen``). A faulty joint heats the wire 6–12 px either side only partly (the fin law,
+docs/physics.md §3), so it keeps a share of its excess there: 0.36–0.9 on the development frames
+(5558066; ``test_a_row_whose_conductors_leave_one_way_is_a_phase_set``'s 0.66–0.9). A 1–2 px wire read
+warmer where it crosses something warmer behind it (§6) is as warm 6–12 px along, over the same
+background: the demo's pole N20, 2.2 K over the other phases' wires against the ground, stands out
+along its wire 0.2 K more than they do (0.09 of T1 − T2). Project choice: 0.5 graded one defect
+fewer right on the development seeds (5550000…)."""
+
+
+def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[Candidate], own_k: float,
+                      t1_c: float, grown: np.ndarray) -> bool:
+    """Whether a joint at ``t1_c`` (°C) that stands out along its conductor by ``own_k`` (K) does so by
+    :data:`ALONG_SHARE` of T1 − T2 more than the parts of its ``row`` among ``along`` (each read as its
+    warmest pixel within ±1 px, ``grown``)."""
+    theirs = max(c[3] for c in along if (c[0], c[1]) in row)
+    t2 = min(float(grown[y, x]) for x, y in row)
+    return own_k - theirs >= ALONG_SHARE * (t1_c - t2)
+
+
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
                  accuracy_k: float) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
@@ -139,8 +209,10 @@ class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
     [0, 180) from the x axis towards y (the conductor's). ``t2_c``/``t2_source``: the reference
     found (``similar-component``: the cooler of the other phases at ``peers_xy``; ``same-conductor``;
-    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor (the reference then
-    carries an extra margin).
+    ``none``); ``peers_unseen``: a part of the row sits on no visible conductor, or the row's parts were
+    found only as points warmer than their conductors on either side (``phases.parts_along``): the
+    reference then carries an extra margin and gives way to the joint's own conductor unless its two
+    parts read alike.
     ``line_angles_deg``: the line's direction at each radius of the line test that showed it,
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
     samples there may cross the part's own outline, and a larger radius reads the conductor beyond it."""
@@ -194,6 +266,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
+    outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
         if j.excess_k < min_excess_k or i >= MAX_JUDGED:
@@ -213,16 +286,16 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
         lone = [c for c, off in zip(pool, off_lines, strict=True) if off and c not in par and (
             c[2] >= j.t1_c - accuracy_k or c[3] <= PEER_EXCESS_RATIO * j.excess_k + MIN_EXCESS_K)]
-        mixed = phase_row(par + lone, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k) if lone \
-            else None
+        mixed, lone = _outlined_row(img, par, lone, j, grown, accuracy_k, outlined)
         # parts that read as warm as the joint make a healthy reading of it, wherever they sit
         if mixed is not None and (row is None or min(grown[y, x] for x, y in mixed) >= j.t1_c - accuracy_k):
             row = mixed
         unseen = row is not None and any((c[0], c[1]) in row for c in lone)
         if row is None and i < MAX_ALONG:
-            along = [c for c in parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
-                     if t0_c is None or c[2] >= t0_c - accuracy_k]
+            parts, own = parts_along(img, j.xy[0], j.xy[1], j.angle_deg, border)
+            along = [c for c in parts if t0_c is None or c[2] >= t0_c - accuracy_k]
             row = phase_row(along, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+            unseen = row is not None and not _stands_out_along(row, along, own, j.t1_c, grown)
         # such a row gives way to the joint's own conductor followed beyond its heat unless its two
         # parts read alike (two spots of ground in a row by chance rarely do)
         if row is not None and unseen and i < MAX_ALONG and abs(

@@ -149,12 +149,13 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
 
 
 def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.ndarray | None = None,
-                ) -> list[tuple[int, int, float, float, int]]:
+                ) -> tuple[list[tuple[int, int, float, float, int]], float]:
     """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
     the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
     direction, B = T − max(T(p ± r·u)) for r = 6 and 12 px (a clamp on a bare conductor reads warmer
     than the low-emissivity wire on both sides of it even where both are darker than the ground
-    behind), B ≥ :data:`PEER_MIN_EXCESS_K`, on a thin ridge in that direction (±5°)."""
+    behind), B ≥ :data:`PEER_MIN_EXCESS_K`, on a thin ridge in that direction (±5°); and the joint's own
+    B (K, the largest within ±1 px of ``(x, y)``)."""
     h, w = img.shape
     th = np.deg2rad(angle_deg)
     ux, uy = np.cos(th), np.sin(th)
@@ -169,10 +170,11 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
         a = win[12 + dy: 12 + dy + hh, 12 + dx: 12 + dx + ww]
         b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
         best = np.maximum(best, core - np.maximum(a, b))
+    own = float(best[max(0, y - y0 - 1): y - y0 + 2, max(0, x - x0 - 1): x - x0 + 2].max())
     peak = (best >= PEER_MIN_EXCESS_K) & (best >= cv2.dilate(best, np.ones((5, 5), np.uint8)))
     ys, xs = where_yx(peak)
     if not len(ys):
-        return []
+        return [], own
     keep = np.argsort(-best[ys, xs])[: 2 * MAX_CANDIDATES]
     ys, xs = ys[keep], xs[keep]
     pts = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64)
@@ -185,7 +187,7 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
         o, _ = lines_through(img, pts[todo], radius, np.deg2rad(angle_deg + near), border)
         ok[np.nonzero(todo)[0]] = o
     return [(int(px), int(py), float(img[int(py), int(px)]), float(best[int(py) - y0, int(px) - x0]), 0)
-            for (px, py), k in zip(pts, ok, strict=True) if k]
+            for (px, py), k in zip(pts, ok, strict=True) if k], own
 
 
 def _sides(pts: np.ndarray) -> np.ndarray:
