@@ -101,8 +101,11 @@ the "other phases" of 36 joints with nothing else in view (0.07–0.16 K there; 
 clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
 
 
-def _outlined(img: np.ndarray, c: tuple[int, int, float, float, int],
-              seen: dict[tuple[int, int, int], bool]) -> bool:
+Candidate = tuple[int, int, float, float, int]
+"""A compact maximum or part as the phase readers pass it: x, y (px), reading (°C), excess (K), level."""
+
+
+def _outlined(img: np.ndarray, c: Candidate, seen: dict[tuple[int, int, int], bool]) -> bool:
     """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has an outline: the fine
     structure within 2^(level + 1) px of it spreads by :data:`LONE_OUTLINE_K` or more. Kept in
     ``seen`` by position and level: a frame's joints ask about the same candidates."""
@@ -112,9 +115,6 @@ def _outlined(img: np.ndarray, c: tuple[int, int, float, float, int],
         x0, y0, x1, y1 = max(0, c[0] - r), max(0, c[1] - r), min(w, c[0] + r + 1), min(h, c[1] + r + 1)
         seen[(c[0], c[1], c[4])] = float(detail_box(img, x0, y0, x1, y1).std()) >= LONE_OUTLINE_K
     return seen[(c[0], c[1], c[4])]
-
-
-Candidate = tuple[int, int, float, float, int]
 
 
 def _outlined_row(img: np.ndarray, par: list[Candidate], lone: list[Candidate], j: Joint, grown: np.ndarray,
