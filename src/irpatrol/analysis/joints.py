@@ -51,6 +51,7 @@ from irpatrol.analysis.ridges import (
     MIN_RIDGE_SAMPLES,
     RING_PX,
     STEP_DEG,
+    Candidate,
     best_line,
     compact_maxima,
     conductor_far,
@@ -101,10 +102,6 @@ the "other phases" of 36 joints with nothing else in view (0.07–0.16 K there; 
 clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
 
 
-Candidate = tuple[int, int, float, float, int]
-"""A compact maximum or part as the phase readers pass it: x, y (px), reading (°C), excess (K), level."""
-
-
 def _outlined(img: np.ndarray, c: Candidate, seen: dict[tuple[int, int, int], bool]) -> bool:
     """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has an outline: the fine
     structure within 2^(level + 1) px of it spreads by :data:`LONE_OUTLINE_K` or more. Kept in
@@ -149,14 +146,18 @@ along its wire 0.2 K more than they do (0.09 of T1 − T2). Project choice: 0.5 
 fewer right on the development seeds (5550000…)."""
 
 
+def _row_t2(grown: np.ndarray, row: tuple[tuple[int, int], ...]) -> float:
+    """T2 (°C) of a phase row: the cooler of its parts, each read as its warmest pixel within ±1 px
+    (``grown``, the frame dilated by 3×3), as T1 is."""
+    return min(float(grown[y, x]) for x, y in row)
+
+
 def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[Candidate], own_k: float,
                       t1_c: float, grown: np.ndarray) -> bool:
     """Whether a joint at ``t1_c`` (°C) that stands out along its conductor by ``own_k`` (K) does so by
-    :data:`ALONG_SHARE` of T1 − T2 more than the parts of its ``row`` among ``along`` (each read as its
-    warmest pixel within ±1 px, ``grown``)."""
+    :data:`ALONG_SHARE` of T1 − T2 (:func:`_row_t2`) more than the parts of its ``row`` among ``along``."""
     theirs = max(c[3] for c in along if (c[0], c[1]) in row)
-    t2 = min(float(grown[y, x]) for x, y in row)
-    return own_k - theirs >= ALONG_SHARE * (t1_c - t2)
+    return own_k - theirs >= ALONG_SHARE * (t1_c - _row_t2(grown, row))
 
 
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
@@ -305,9 +306,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
                 continue
         if row is not None:
-            t2 = min(float(grown[p[1], p[0]]) for p in row)  # each peer part's warmest pixel (±1 px), as T1
-            out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component", peers_xy=row,
-                                           peers_unseen=unseen))
+            out.append(dataclasses.replace(j, t2_c=_row_t2(grown, row), t2_source="similar-component",
+                                           peers_xy=row, peers_unseen=unseen))
             continue
         peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
             t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(

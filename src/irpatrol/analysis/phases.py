@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.pixels import where_yx
-from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, lines_through
+from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, Candidate, lines_through
 
 PARALLEL_DEG = 10.0
 """Largest difference (°) of the directions of two conductors taken as parallel phases."""
@@ -73,7 +73,7 @@ def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) ->
     return path_low(img, (x, y), pts) <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
 
 
-def phase_row(cands: list[tuple[int, int, float, float, int]], x: int, y: int, t1_c: float,
+def phase_row(cands: list[Candidate], x: int, y: int, t1_c: float,
               angle_deg: float, img: np.ndarray | None = None, alike_k: float | None = None,
               ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The same part on the two other phases of the joint at (x, y): two compact maxima P, Q (any
@@ -149,7 +149,7 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
 
 
 def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.ndarray | None = None,
-                ) -> tuple[list[tuple[int, int, float, float, int]], float]:
+                ) -> tuple[list[Candidate], float]:
     """Parts on conductors parallel to the joint's (x, y, T °C, excess K, 0), for :func:`phase_row`:
     the local maxima within :data:`MAX_PHASE_SPACING_PX` of the excess *along* the conductor
     direction, B = T − max(T(p ± r·u)) for r = 6 and 12 px (a clamp on a bare conductor reads warmer
@@ -224,8 +224,8 @@ SAME_LINE_SHARE = 0.7
 on one conductor (a conductor is straight; between two phases the path crosses the background)."""
 
 
-def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[tuple[int, int, float, float, int]],
-                 ) -> list[tuple[int, int, float, float, int]]:
+def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[Candidate],
+                 ) -> list[Candidate]:
     """Those of ``cands`` that are not on the joint's own conductor: on the straight path from the
     joint at ``xy`` to the candidate, fewer than :data:`SAME_LINE_SHARE` of the samples (from 6 px
     off either end, 2 px apart) stand ≥ :data:`LINE_CONTRAST_K` above or below both sides 3–4 px

@@ -72,7 +72,12 @@ def _ring(r: int) -> np.ndarray:
     return k
 
 
-def compact_maxima(celsius: np.ndarray) -> list[tuple[int, int, float, float, int]]:
+Candidate = tuple[int, int, float, float, int]
+"""A compact maximum or part as the phase readers pass it: x, y (px), reading (°C), excess (K), pyramid
+level (:func:`compact_maxima`; 0 for parts found along a conductor)."""
+
+
+def compact_maxima(celsius: np.ndarray) -> list[Candidate]:
     """(x, y, T1 °C, E K, level) of the compact maxima of a frame, strongest excess first, at most
     :data:`MAX_CANDIDATES` (module docstring, step 1). At each pyramid level a candidate is a local
     maximum (3×3) with E = T − max_ring(T) ≥ :data:`MIN_EXCESS_K`; it is placed at the hottest
