@@ -14,6 +14,7 @@ from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C
 from analysis.scenes import field_finding
 from irpatrol.analysis.joints import compact_maxima, find_joints
 from irpatrol.pipeline import examine
+from irpatrol.simulate.scene import render
 
 
 def _structure(scene: np.ndarray, t0: float = AMBIENT_C):  # type: ignore[no-untyped-def]
@@ -208,7 +209,6 @@ def test_a_row_whose_conductors_leave_one_way_is_a_phase_set(scenario: str, seed
 def test_a_phase_row_seen_at_a_shallow_angle_to_its_conductors_gives_t2(seed: int) -> None:
     # a level oblique view: the crossarm and the conductors lie 19–27° apart in the frame
     # (phases.ROW_ANGLE_DEG); the other phases' clamps are still the joint's T2
-    from irpatrol.simulate.scene import render
 
     img, truth = render(seed, "hot-joint")
     assert truth.t2_c is not None and truth.xy is not None
@@ -219,3 +219,44 @@ def test_a_phase_row_seen_at_a_shallow_angle_to_its_conductors_gives_t2(seed: in
     far = max(j.peers_xy, key=lambda p: np.hypot(p[0] - j.xy[0], p[1] - j.xy[1]))
     row_deg = np.degrees(np.arctan2(far[1] - j.xy[1], far[0] - j.xy[0]))
     assert abs((row_deg - j.angle_deg + 90.0) % 180.0 - 90.0) < 30.0
+
+
+def test_a_hot_clamp_whose_conductor_leaves_it_one_way_is_graded_against_the_other_phases() -> None:
+    # generated frame 594: an 86 °C parallel-groove clamp hangs below the crossarm's end, its insulator
+    # and the crossarm across its conductor's other way, so no thin ridge runs through it both ways;
+    # its conductor leaves the frame, and the other phases' clamps (20 °C) sit on parallel conductors
+    # in a row with it. It was not reported at all; now it is graded against them (truth: serious).
+    f, truth = field_finding(594, "hot-joint")
+    assert truth.t1_c is not None and truth.t1_c > 80.0
+    h = f.hotspot
+    assert h.t2_source == "similar-component" and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 1.0
+    assert len(h.peer_bboxes) == 2 and f.grade == "serious"
+
+
+@pytest.mark.parametrize(("seed", "t1_min_c"), [(36, 30.0), (129, 35.0)])
+def test_a_hot_part_on_a_line_one_way_without_the_other_phases_is_sent_for_review(seed: int,
+                                                                                 t1_min_c: float) -> None:
+    # the same situation without a row of the other phases' parts through lines of their own: a line
+    # one way is weaker evidence of equipment than a line through the part (a hot element at the end
+    # of a cable in a plant reads so too), so neither the conductor nor parts on no visible line give
+    # it T2 — it is reported unrated and marked for review (it rises ≥ 10 K), never dropped
+    f, truth = field_finding(seed, "hot-joint")
+    assert f.hotspot.t_max_c >= t1_min_c
+    assert f.grade == "unrated" and f.hotspot.t2_c is None and f.diagnosis.review
+    xs = [j for j in find_joints(render(seed, "hot-joint")[0], truth.t0_c) if j.one_way]
+    assert any(abs(j.xy[0] - truth.xy[0]) < 4 and abs(j.xy[1] - truth.xy[1]) < 4 for j in xs)
+
+
+def test_a_line_one_way_does_not_make_a_frame_a_line_structure() -> None:
+    # a frame whose only line runs one way from a hot spot (no joint with a line through it) is read
+    # by its warm regions, as before: the one-way reading does not switch the detector
+    from irpatrol.analysis.joint_hotspots import find_joint_hotspots
+    from irpatrol.conditions import Conditions
+
+    scene = np.full((256, 320), AMBIENT_C, np.float32)
+    scene[128, 160:] = CONDUCTOR_C  # a wire from the spot to the frame's right edge
+    yy, xx = np.mgrid[0:256, 0:320]
+    scene += (40.0 * np.exp(-((xx - 158) ** 2 + (yy - 128) ** 2) / 8.0)).astype(np.float32)
+    found, confirmed = find_joint_hotspots(scene, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions())
+    assert confirmed == 0
+    assert [h.max_xy for h in found] == [(158, 128)] and found[0].t2_c is None

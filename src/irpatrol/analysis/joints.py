@@ -55,7 +55,8 @@ from irpatrol.analysis.ridges import (
     best_line,
     compact_maxima,
     conductor_far,
-    line_scores,
+    leaves,
+    line_sides,
     lines_through,
     padded,
 )
@@ -205,6 +206,54 @@ def _parallel_columns(angle_deg: float) -> np.ndarray:
     return (k + np.rint(PARALLEL_THETA_DEG / STEP_DEG).astype(np.intp)) % ANGLES
 
 
+MAX_ONE_WAY = 6
+ONE_WAY_MIN_EXCESS_K = 10.0
+"""Least compact excess (K) of a candidate tested by :func:`_one_way`: it stands out by the 10 K rise
+at which an unrated reading is marked for review (DL/T 664-1999 §5.2.2's low-rise guard, the rule
+set's ``guard-low-rise``) over everything on a ring around it, not only over its conductor, so the
+texture of sunlit ground, roofs and cars (a few kelvin, docs/physics.md §2) never reaches it. Project
+choice."""
+"""Candidates, strongest compact excess first, that show no line both ways and are tested for a
+conductor that leaves them one way (:func:`_one_way`); bounds the time per frame."""
+
+
+def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarray, np.ndarray]],
+             angles: list[list[float]]) -> list[tuple[int, float]]:
+    """(index, direction °) of the candidates with a compact excess of at least
+    :data:`ONE_WAY_MIN_EXCESS_K` that show a thin ridge one way only (:data:`MIN_RIDGE_SAMPLES` on one
+    side, :func:`irpatrol.analysis.ridges.line_sides`) when that ridge is a conductor running out of
+    view (:func:`irpatrol.analysis.ridges.leaves`). A terminal clamp's lead leaves it one way (its
+    blade the other), a strain clamp's conductor one way (the jumper loops away the other), and a
+    clamp at the end of a crossarm has the crossarm or the pole top across its other way; the
+    straight edges of roofs, cars and lanes that end a ridge at a warm spot stop before the frame's
+    edge or the tracking reach (docs/physics.md §9). ``angles``: the directions of a line both ways
+    per candidate (a candidate with one is not tested).
+
+    A line one way is weaker evidence that the part is equipment than a line through it (a hot
+    element of an industrial plant at the end of a cable reads so too: the shared DJI XT2 frame):
+    such a joint takes T2 only from the same parts on the other phases, seen as compact maxima on
+    lines through them parallel to its own (:func:`irpatrol.analysis.phases.phase_row`), never from
+    the conductor, the structure's repetition or parts on no visible line; without that row it is
+    reported ``unrated`` and marked for review from a 10 K rise (:class:`Joint` ``one_way``)."""
+    tried, found = 0, []
+    for i in np.argsort([-c[3] for c in cands], kind="stable").tolist():
+        if tried >= MAX_ONE_WAY or cands[i][3] < ONE_WAY_MIN_EXCESS_K:
+            break
+        if angles[i]:
+            continue
+        tried += 1
+        x, y = cands[i][0], cands[i][1]
+        for per_side, contrast in sides:
+            one = per_side[i].max(axis=1)  # (A,)
+            if one.max() < MIN_RIDGE_SAMPLES:
+                continue
+            o, a = best_line(one[None, :], contrast[i][None, :])
+            if o[0] and leaves(img, x, y, float(a[0])):
+                found.append((i, float(a[0])))
+                break
+    return found
+
+
 @dataclass(frozen=True, eq=False)
 class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
@@ -216,7 +265,9 @@ class Joint:
     parts read alike.
     ``line_angles_deg``: the line's direction at each radius of the line test that showed it,
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
-    samples there may cross the part's own outline, and a larger radius reads the conductor beyond it."""
+    samples there may cross the part's own outline, and a larger radius reads the conductor beyond it.
+    ``one_way``: the line shows one way only, on a conductor that runs out of view (:func:`_one_way`):
+    T2 only from a row of parts on lines through them; the joint serves as no peer."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -228,13 +279,15 @@ class Joint:
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
     peers_unseen: bool = False
     line_angles_deg: tuple[float, ...] = field(default=())
+    one_way: bool = False
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
                 min_excess_k: float = MIN_EXCESS_K) -> list[Joint]:
     """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
     sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
-    as peers.
+    as peers. Then the joints on a line one way only (:func:`_one_way`), hottest first, T2 from the
+    other phases' parts only: a part already read through a line both ways keeps that reading.
 
     A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
     healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
@@ -250,7 +303,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     # the line test at every radius, every direction, for every candidate: the joints' own lines
     # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
     # ones are read from the same evidence
-    scores = [line_scores(img, xy, radius, border=border) for radius in LINE_RADII_PX]
+    sides = [line_sides(img, xy, radius, border=border) for radius in LINE_RADII_PX]
+    scores = [(per_side.min(axis=2), contrast) for per_side, contrast in sides]
     angles: list[list[float]] = [[] for _ in cands]  # per candidate, smallest radius first
     for score, contrast in scores:
         o, a = best_line(score, contrast)
@@ -258,10 +312,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             if float(a[i]) not in angles[i]:
                 angles[i].append(float(a[i]))
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
-    ok = np.array([bool(a) for a in angles], dtype=bool)  # a line at some radius
+    ok = np.array([bool(a) for a in angles], dtype=bool)  # a line both ways at some radius
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]))
               for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
+    joints += [Joint((cands[i][0], cands[i][1]), cands[i][2], cands[i][3], int(r[i]), a, line_angles_deg=(a,),
+                     one_way=True) for i, a in _one_way(img, cands, sides, angles)]
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
     in_pool = [i for i, c in enumerate(cands)
                if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
@@ -270,7 +326,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
-        if j.excess_k < min_excess_k or i >= MAX_JUDGED:
+        if j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way):
             out.append(j)
             continue
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
@@ -279,6 +335,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # conductors; else, for a joint rising ≥ 10 K, where the structure's repetition puts them;
         # else by their excess along the conductors); parts on no visible conductor only when none shows
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
+        if j.one_way:  # only the other phases' parts on lines through them (:func:`_one_way`)
+            out.append(j if row is None else dataclasses.replace(
+                j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
+            continue
         if row is None and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
             if shifted is not None:
@@ -309,8 +369,9 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(dataclasses.replace(j, t2_c=_row_t2(grown, row), t2_source="similar-component",
                                            peers_xy=row, peers_unseen=unseen))
             continue
-        peers = [k for k in phase_peers(joints, i) if (joints[k].excess_k >= PEER_MIN_EXCESS_K and (
-            t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
+        peers = [k for k in phase_peers(joints, i) if not joints[k].one_way and (
+            joints[k].excess_k >= PEER_MIN_EXCESS_K and (
+                t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
             grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
         # two healthy phases in a row with the joint, reading alike (the checks of :func:`phase_row`)
         row = phase_row([(*joints[k].xy, joints[k].t1_c, joints[k].excess_k, 0) for k in peers],

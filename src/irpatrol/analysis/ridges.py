@@ -176,6 +176,15 @@ def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
     """The line test's evidence for C points ``xy`` (C×2 px) in each direction of ``theta``: the
     ridge samples on the weaker side (int C×A; a line runs through where it reaches
     :data:`MIN_RIDGE_SAMPLES`) and the summed ridge contrast (K, C×A). See :func:`lines_through`."""
+    per_side, contrast = line_sides(img, xy, radius, theta, border)
+    return per_side.min(axis=2), contrast
+
+
+def line_sides(img: np.ndarray, xy: np.ndarray, radius: float,
+               theta: np.ndarray = _THETA, border: np.ndarray | None = None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`line_scores` with the ridge samples of each side apart (int C×A×2: the way along
+    ``theta`` and the way back), for a line that runs one way only."""
     pad = padded(img) if border is None else border
     width = pad.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
@@ -194,7 +203,7 @@ def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
     ridge = (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     per_side = np.maximum((ridge & (cl > 0)).sum(axis=3), (ridge & (cl < 0)).sum(axis=3))  # (C, A, 2)
     contrast = np.where(ridge, np.minimum(np.abs(cl), np.abs(cr)), 0.0).sum(axis=(2, 3))
-    return per_side.min(axis=2), contrast
+    return per_side, contrast
 
 
 def best_line(score: np.ndarray, contrast: np.ndarray, theta: np.ndarray = _THETA,
