@@ -14,7 +14,9 @@ phase sits on a parallel conductor close by. This module follows that reading:
 2. **On a line** (:func:`irpatrol.analysis.ridges.lines_through`): in some direction the candidate
    continues both ways as a thin ridge (bright or dark against its sides). Roofs, roads, vehicles,
    trees, sky and glints are not thin ridges through a compact maximum: they are never graded
-   (issue 10 item 3).
+   (issue 10 item 3). A maximum standing ≥ 10 K out of everything around it with a ridge one way
+   only, on a conductor running out of view (a clamp under a crossarm's end), is read too, with T2
+   from the other phases' parts on lines through them only (:func:`_one_way`).
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
    for a joint rising ≥ 10 K over T0 without such a row, the positions where the structure's

@@ -2,7 +2,9 @@
 :mod:`irpatrol.analysis.joints` (see its docstring for the method and docs/physics.md §9).
 
 * :func:`compact_maxima`: the excess of a pixel over a ring around it on a max-pooled pyramid;
-* :func:`lines_through`: whether a thin ridge runs through a point both ways, and its direction;
+* :func:`lines_through`: whether a thin ridge runs through a point both ways, and its direction
+  (:func:`line_sides`: the evidence of each way apart, for a ridge that runs one way only);
+* :func:`leaves`: whether the ridge at a part is a conductor running out of view;
 * :func:`track_ridge`, :func:`conductor_far`: a conductor followed away from a joint, and its own
   temperature beyond the joint's heat.
 """
