@@ -209,14 +209,14 @@ def _parallel_columns(angle_deg: float) -> np.ndarray:
 
 
 MAX_ONE_WAY = 6
+"""Candidates, strongest compact excess first, that show no line both ways and are tested for a
+conductor that leaves them one way (:func:`_one_way`); bounds the time per frame."""
 ONE_WAY_MIN_EXCESS_K = 10.0
 """Least compact excess (K) of a candidate tested by :func:`_one_way`: it stands out by the 10 K rise
 at which an unrated reading is marked for review (DL/T 664-1999 §5.2.2's low-rise guard, the rule
 set's ``guard-low-rise``) over everything on a ring around it, not only over its conductor, so the
 texture of sunlit ground, roofs and cars (a few kelvin, docs/physics.md §2) never reaches it. Project
 choice."""
-"""Candidates, strongest compact excess first, that show no line both ways and are tested for a
-conductor that leaves them one way (:func:`_one_way`); bounds the time per frame."""
 
 
 def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarray, np.ndarray]],
@@ -227,8 +227,10 @@ def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarr
     view (:func:`irpatrol.analysis.ridges.leaves`). A terminal clamp's lead leaves it one way (its
     blade the other), a strain clamp's conductor one way (the jumper loops away the other), and a
     clamp at the end of a crossarm has the crossarm or the pole top across its other way; the
-    straight edges of roofs, cars and lanes that end a ridge at a warm spot stop before the frame's
-    edge or the tracking reach (docs/physics.md §9). ``angles``: the directions of a line both ways
+    straight edges of roofs and cars that end a ridge at a warm spot mostly stop before the frame's
+    edge or the tracking reach, but a car's lamp at a lane's edge running out of view passes (the
+    shared H20N and M30T street frames: one lamp each, reported unrated for review like the frames'
+    other lamps; docs/physics.md §9). ``angles``: the directions of a line both ways
     per candidate (a candidate with one is not tested).
 
     A line one way is weaker evidence that the part is equipment than a line through it (a hot
