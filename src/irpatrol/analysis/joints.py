@@ -240,18 +240,14 @@ def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarr
     the conductor, the structure's repetition or parts on no visible line; without that row it is
     reported ``unrated`` and marked for review from a 10 K rise (:class:`Joint` ``one_way``)."""
     tried, found = 0, []
-    for i in np.argsort([-c[3] for c in cands], kind="stable").tolist():
-        if tried >= MAX_ONE_WAY or cands[i][3] < ONE_WAY_MIN_EXCESS_K:
+    for i, (x, y, _, excess_k, _) in enumerate(cands):  # strongest excess first (compact_maxima)
+        if tried >= MAX_ONE_WAY or excess_k < ONE_WAY_MIN_EXCESS_K:
             break
         if angles[i]:
             continue
         tried += 1
-        x, y = cands[i][0], cands[i][1]
         for per_side, contrast in sides:
-            one = per_side[i].max(axis=1)  # (A,)
-            if one.max() < MIN_RIDGE_SAMPLES:
-                continue
-            o, a = best_line(one[None, :], contrast[i][None, :])
+            o, a = best_line(per_side[i].max(axis=1)[None, :], contrast[i][None, :])  # the stronger way
             if o[0] and leaves(img, x, y, float(a[0])):
                 found.append((i, float(a[0])))
                 break
