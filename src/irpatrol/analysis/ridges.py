@@ -6,7 +6,7 @@
   (:func:`line_sides`: the evidence of each way apart, for a ridge that runs one way only);
 * :func:`leaves`: whether the ridge at a part is a conductor running out of view;
 * :func:`track_ridge`, :func:`conductor_far`: a conductor followed away from a joint, and its own
-  temperature beyond the joint's heat.
+  temperature beyond the joint's heat (:func:`fin_length`: how far that heat reaches).
 """
 
 from __future__ import annotations
@@ -319,7 +319,11 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
     exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
     half-way from T1 to its coolest reading bounds λ (d½ ≥ λ·ln 2 + half the part) and readings
-    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. Each way on its own:
+    beyond :data:`FAR_HALF_DISTANCES` × d½ carry ≤ 6 % of the excess. Where a wide part reads hotter
+    than the bare conductor beside it (lower emissivity, docs/physics.md §1), d½ falls at the part's
+    blurred end, short of the conductor's own decay: when the readings from 4·d½ do not count (below),
+    those from :data:`FAR_FIN_LENGTHS` fin lengths beyond d½ are tried (:func:`fin_length`, fitted to
+    the way's readings from d½ on). Each way on its own:
 
     * a reading there within ``alike_k`` (K, the camera's accuracy) of T1 is a part as warm as the
       joint on the same line (a crossarm's row of clamps): the line gives no reference, None;
@@ -351,16 +355,69 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         below = np.nonzero(v <= half)[0]
         if not below.size:
             continue
-        beyond = d >= FAR_HALF_DISTANCES * d[below[0]]
-        if (v[beyond] >= t1_c - alike_k).any():
+        d_half = float(d[below[0]])
+        if (v[d >= FAR_HALF_DISTANCES * d_half] >= t1_c - alike_k).any():
             return None
-        far_d, far_v = _until_step(d[beyond], v[beyond])
-        if far_v.size < FAR_MIN_SAMPLES or far_d[-1] - far_d[0] < FAR_MIN_SPAN_PX:
-            continue
-        q25, q50, q75 = np.percentile(far_v, [25.0, 50.0, 75.0])
-        if q75 - q25 <= max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - float(q50))):
-            ways.append(far_v)
+        for start in (FAR_HALF_DISTANCES * d_half, _far_start(d, v, d_half)):
+            far = _far_readings(d, v, start, t1_c)
+            if far is not None:
+                ways.append(far)
+                break
     return float(np.median(np.concatenate(ways))) if ways else None
+
+
+FIN_GRID_PX = np.geomspace(1.0, 80.0, 48)
+"""Fin lengths λ (px) tried by :func:`fin_length`: 0.16 m (docs/physics.md §3) is 4 px at 30 m and
+22 px at 5.5 m with 1.3 mrad pixels; a real conductor's λ ranges about 0.1–0.3 m (k, d, h, §3), up to
+about 60 px at 4 m. Longer decays are not a fin's: a ramp of the background."""
+FAR_FIN_LENGTHS = 3.0
+"""Fin lengths λ beyond the half-way distance from which a conductor's readings are its own: the
+excess exp(−3) ≈ 5 % of what it was there (fin equation, docs/physics.md §3)."""
+
+
+def fin_length(d: np.ndarray, v: np.ndarray) -> float:
+    """The fin length λ (px) of the readings ``v`` (°C) at distances ``d`` (px, from the first) that
+    fits v = T + A·exp(−(d − d₀)/λ) (A ≥ 0: the conductor cools away from the joint) best in the
+    least-squares sense, over :data:`FIN_GRID_PX`: the infinite-fin decay of a joint's heat along its
+    conductor (Incropera & DeWitt §3.6; docs/physics.md §3). The longest λ of the grid when the
+    readings do not fall (a fin longer than the grid is no fin)."""
+    if d.size < 3:
+        return float(FIN_GRID_PX[-1])
+    x = d - d[0]
+    e = np.exp(-x[None, :] / FIN_GRID_PX[:, None])  # (L, N)
+    n = float(d.size)
+    se, see, sv = e.sum(axis=1), (e * e).sum(axis=1), float(v.sum())
+    sev = (e * v[None, :]).sum(axis=1)
+    det = n * see - se * se
+    ok = det > 1e-9
+    a = np.where(ok, (n * sev - se * sv) / np.where(ok, det, 1.0), 0.0)
+    t = (sv - a * se) / n
+    sse = ((v[None, :] - t[:, None] - a[:, None] * e) ** 2).sum(axis=1)
+    sse = np.where(ok & (a > 0), sse, np.inf)
+    k = int(np.argmin(sse))
+    return float(FIN_GRID_PX[k]) if np.isfinite(sse[k]) else float(FIN_GRID_PX[-1])
+
+
+def _far_readings(d: np.ndarray, v: np.ndarray, start_px: float, t1_c: float) -> np.ndarray | None:
+    """The readings ``v`` (°C) of one way at distances ``d`` (px) from ``start_px`` on, up to the first
+    step (:func:`_until_step`), when they count as the conductor's own (:func:`conductor_far`: at least
+    :data:`FAR_MIN_SAMPLES` over :data:`FAR_MIN_SPAN_PX`, spread within :data:`FAR_SPREAD_K` or
+    :data:`FAR_SPREAD_SHARE` of the excess over T1 ``t1_c``); else None."""
+    beyond = d >= start_px
+    far_d, far_v = _until_step(d[beyond], v[beyond])
+    if far_v.size < FAR_MIN_SAMPLES or far_d[-1] - far_d[0] < FAR_MIN_SPAN_PX:
+        return None
+    q25, q50, q75 = np.percentile(far_v, [25.0, 50.0, 75.0])
+    return far_v if q75 - q25 <= max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - float(q50))) else None
+
+
+def _far_start(d: np.ndarray, v: np.ndarray, d_half: float) -> float:
+    """Distance (px) from which the readings ``v`` at ``d`` of one way are the conductor's own: beyond
+    :data:`FAR_HALF_DISTANCES` half-way distances ``d_half`` and :data:`FAR_FIN_LENGTHS` fin lengths
+    beyond ``d_half`` (:func:`fin_length` of the readings from there): the half-way distance alone
+    falls within a wide part's blurred outline, short of the conductor's own slower decay."""
+    tail = d >= d_half
+    return max(FAR_HALF_DISTANCES * d_half, d_half + FAR_FIN_LENGTHS * fin_length(d[tail], v[tail]))
 
 
 FAR_SPREAD_K = 1.0
