@@ -78,3 +78,16 @@ def test_facade_columns_are_a_bank_not_three_phases(samples, name):
     img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
     (bodies,) = find_bodies(img)
     assert completed_rows(img, bodies, 0.5) == []
+
+
+@pytest.mark.parametrize("seed", [5555030, 5555040, 5555062, 5555075, 5555080])
+def test_the_middle_phase_is_placed_between_outer_phases_two_steps_apart(seed):
+    """Development frames where the two outer housings are found and the middle one is not: they stand
+    two phase steps apart, farther than bodies.MAX_SPACING_LENGTHS allows neighbours, so they were
+    not alike and no row was completed (the warm housing missed). Alike at two steps and both standing
+    out clearly, the middle is placed between them; T1 and T2 within 0.3 K of the truth."""
+    img, truth = render(seed, "arrester")
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3

@@ -296,17 +296,18 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
                 (cx, cy), np.rint(inside).astype(np.intp))
 
 
-def alike(p: Body, q: Body) -> bool:
-    """Whether two bodies of one orientation may be the same part on two phases: alike in length and
+def alike(p: Body, q: Body, steps: int = 1) -> bool:
+    """Whether two bodies of one orientation may be the same part on two phases ``steps`` phase steps
+    apart (1: neighbours; 2: the outer phases, the middle one between them): alike in length and
     width, side by side across their axes (the row ≤ 30° off the perpendicular to the axis, offset
-    along the axis under half a length), apart by :data:`MIN_SPACING_WIDTHS` widths and at most
-    :data:`MAX_SPACING_LENGTHS` lengths."""
+    along the axis under half a length per step), apart by :data:`MIN_SPACING_WIDTHS` widths and at
+    most :data:`MAX_SPACING_LENGTHS` lengths per step."""
     if abs(p.length_px - q.length_px) > ALIKE_LENGTH * max(p.length_px, q.length_px):
         return False
     if abs(p.width_px - q.width_px) > max(ALIKE_WIDTH_PX, 0.35 * max(p.width_px, q.width_px)):
         return False
-    dx = abs(p.rot_xy[0] - q.rot_xy[0])
-    dy = abs(p.rot_xy[1] - q.rot_xy[1])
+    dx = abs(p.rot_xy[0] - q.rot_xy[0]) / steps
+    dy = abs(p.rot_xy[1] - q.rot_xy[1]) / steps
     length = max(p.length_px, q.length_px)
     widths = MIN_SPACING_WIDTHS * max(p.width_px, q.width_px) + 2.0
     return widths <= dx <= MAX_SPACING_LENGTHS * length and dy <= 0.58 * dx and dy <= 0.5 * length

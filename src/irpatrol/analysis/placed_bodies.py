@@ -32,7 +32,15 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from irpatrol.analysis.bodies import BANK_READING_K, Body, BodyRow, alike, judge_row, row_triples
+from irpatrol.analysis.bodies import (
+    BANK_READING_K,
+    NARROW_ROW_FLANK_K,
+    Body,
+    BodyRow,
+    alike,
+    judge_row,
+    row_triples,
+)
 from irpatrol.analysis.phase_shift import detail_box
 
 MARGIN_PX = 3
@@ -185,18 +193,27 @@ def _continued(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]
 def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     """The rows ``b`` may complete with an alike found body: per alike body ``q`` (both
     :func:`_usable`, a step of at least :data:`MIN_STEP_LENGTHS`) the third phase one step beyond
-    ``q``, one step before ``b``, or between them when they are two steps apart (step x, y px)."""
+    ``q``, one step before ``b``, or between them when they are two steps apart (step x, y px). For
+    the last, two bodies alike at two steps (:func:`irpatrol.analysis.bodies.alike`) will do when
+    both stand off by :data:`irpatrol.analysis.bodies.NARROW_ROW_FLANK_K`: on generated frames
+    77013396 and 77003345 (bench seed 77003311) strips of ground beside parallel leads, standing off
+    0.26–0.34 K, made "serious" rows of bushings and arresters."""
     out: list[tuple[Body, np.ndarray]] = []
     if not _usable(b):
         return out
     for q in bodies:
-        if q is b or not _usable(q) or not alike(b, q):
+        if q is b or not _usable(q):
             continue
         v = np.array(q.xy) - np.array(b.xy)
         if np.hypot(*v) < MIN_STEP_LENGTHS * max(b.length_px, q.length_px):
             continue
-        out += [(q, 2.0 * v), (q, -v)]
-        if np.hypot(*v) / 2.0 >= 2.0 * b.width_px + 2.0:  # bodies.MIN_SPACING_WIDTHS apart at half the step
+        near = alike(b, q)
+        if near:
+            out += [(q, 2.0 * v), (q, -v)]
+        # the middle phase between them (bodies.MIN_SPACING_WIDTHS apart at half the step): the outer
+        # phases are two steps apart, up to twice bodies.MAX_SPACING_LENGTHS when both stand out clearly
+        far = min(b.flank_k, q.flank_k) >= NARROW_ROW_FLANK_K and alike(b, q, steps=2)
+        if np.hypot(*v) / 2.0 >= 2.0 * b.width_px + 2.0 and (near or far):
             out.append((q, v / 2.0))
     return out
 
