@@ -133,6 +133,23 @@ def test_chance_rows_of_warm_spots_on_real_frames_are_no_defect(samples: Path, n
     assert rows and all(f.grade == "unrated" for f in rows)
 
 
+@pytest.mark.parametrize(("centres", "grade"), [
+    ([(200, 256), (330, 256), (460, 256)], "general"),
+    ([(120, 256), (400, 256), (490, 256)], "unrated"),
+])
+def test_three_alike_regions_are_a_phase_set_only_when_evenly_spaced(centres, grade) -> None:
+    # the region reader's three-phase row: three alike parts on a line, the hot one 12 K over the
+    # others. Phases on a crossarm stand evenly spaced (phases.SPACING_RATIO, as the joint reader's
+    # rows); a line through three look-alikes 280 and 90 px apart is chance (on generated frame
+    # 8880042, seed set 8880000, a sunlit patch of ground and two others 214 and 71 px apart made a
+    # `general` clamp), so the hot one is not confirmed on the line structure and stays unrated
+    scene = paste_clamps(synthetic_background((512, 640), seed=4), centres, plateau_c=22.0,
+                         heat_k=[12.0, 0.0, 0.0])
+    ex = examine(scene, device="parallel-groove-clamp", ambient_c=15.0, detector="regions")
+    (f,) = [f for f in ex.hotspots if f.hotspot.t_max_c > 30.0]
+    assert f.grade == grade and f.hotspot.on_structure == (grade != "unrated")
+
+
 def test_a_real_close_up_of_equipment_is_still_graded_by_the_absolute_limit(samples: Path) -> None:
     ex = examine(read(samples / "flir_t640.jpg"))
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == ["serious"]
