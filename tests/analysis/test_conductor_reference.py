@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from irpatrol.analysis.ridges import FAR_MIN_SPAN_PX, FAR_STEP_K, conductor_far
+from irpatrol.analysis.ridges import FAR_MIN_SPAN_PX, FAR_STEP_K, FIN_GRID_PX, conductor_far, fin_length
 from irpatrol.conditions import accuracy_k
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import examine
@@ -107,6 +107,19 @@ def test_a_wide_parts_slow_heat_tail_is_followed_out_to_the_conductors_own_readi
     img, xy = _wire(fin_px=30.0, part_px=6.0, tail_share=0.4)
     far = _far(img, xy)
     assert far is not None and abs(far - WIRE_C) <= 1.0
+
+
+@pytest.mark.parametrize("fin_px", [3.0, 10.0, 30.0, 60.0])
+def test_the_fin_length_of_a_decay_is_recovered_and_a_flat_or_rising_track_is_no_fin(fin_px: float) -> None:
+    # θ = T + A·exp(−d/λ) sampled every px from d½ on, with 0.1 K of noise: λ within one grid step
+    # (the grid is geometric, 48 steps over 1–80 px: about 9.8 % a step); readings that do not fall
+    # give the longest λ of the grid, so the conductor's own readings are not looked for in them
+    rng = np.random.default_rng(3)
+    d = np.arange(7.0, 160.0)
+    v = 26.0 + 20.0 * np.exp(-(d - d[0]) / fin_px) + rng.normal(0.0, 0.1, d.size)
+    step = float(FIN_GRID_PX[1] / FIN_GRID_PX[0])
+    assert fin_px / step <= fin_length(d, v) <= fin_px * step
+    assert fin_length(d, 26.0 + 0.01 * d) == float(FIN_GRID_PX[-1])
 
 
 def test_a_thin_conductors_swing_is_tolerated_in_proportion_to_the_excess() -> None:

@@ -358,11 +358,11 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         d_half = float(d[below[0]])
         if (v[d >= FAR_HALF_DISTANCES * d_half] >= t1_c - alike_k).any():
             return None
-        for start in (FAR_HALF_DISTANCES * d_half, _far_start(d, v, d_half)):
-            far = _far_readings(d, v, start, t1_c)
-            if far is not None:
-                ways.append(far)
-                break
+        far = _far_readings(d, v, FAR_HALF_DISTANCES * d_half, t1_c)
+        if far is None:  # the fin fitted only where it decides
+            far = _far_readings(d, v, _far_start(d, v, d_half), t1_c)
+        if far is not None:
+            ways.append(far)
     return float(np.median(np.concatenate(ways))) if ways else None
 
 
