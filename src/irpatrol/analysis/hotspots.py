@@ -42,7 +42,7 @@ import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
 from irpatrol.analysis.measure import box
-from irpatrol.analysis.phases import SPACING_RATIO
+from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.references import (
     NO_REFERENCE,
@@ -442,7 +442,8 @@ def on_structure(region: Region, ref: Reference, regions: list[Region]) -> bool:
 def _in_a_row(*boxes_and_size: Any) -> bool:
     """Whether three bboxes' centres lie on one line within :data:`COLLINEAR_TOLERANCE` part lengths,
     evenly spaced as the phases on a crossarm stand (the longer spacing within
-    :data:`irpatrol.analysis.phases.SPACING_RATIO` of the shorter, as the joint reader's rows): in a
+    :data:`irpatrol.analysis.phases.SPACING_RATIO` of the shorter,
+    :func:`irpatrol.analysis.phases.unevenness`, as the joint reader's rows): in a
     busy frame some pair of look-alikes lies on a line through any region by chance (generated frame
     8880042: a sunlit patch of ground and two others 214 and 71 px apart made a `general` clamp)."""
     *boxes, size = boxes_and_size
@@ -454,8 +455,8 @@ def _in_a_row(*boxes_and_size: Any) -> bool:
     if not np.any(span):
         return False
     off = abs(span[0] * (mid - a)[1] - span[1] * (mid - a)[0]) / float(np.hypot(*span))
-    near, far = sorted((float(np.hypot(*(mid - a))), float(np.hypot(*(b - mid)))))
-    return bool(off <= COLLINEAR_TOLERANCE * size and far <= SPACING_RATIO * near)
+    even = unevenness(*((float(p[0]), float(p[1])) for p in (a, mid, b))) <= SPACING_RATIO
+    return bool(off <= COLLINEAR_TOLERANCE * size and even)
 
 
 def off_structure(region: Region, frame_px: int, accuracy: tuple[float, float] = CAMERA_ACCURACY,

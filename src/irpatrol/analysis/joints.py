@@ -61,6 +61,7 @@ from irpatrol.analysis.ridges import (
     line_sides,
     lines_through,
     padded,
+    weaker_side,
 )
 
 __all__ = ["Joint", "compact_maxima", "find_joints"]
@@ -304,7 +305,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     # (the smallest radius that shows one: a part's own size is not known) and the peers' parallel
     # ones are read from the same evidence
     sides = [line_sides(img, xy, radius, border=border) for radius in LINE_RADII_PX]
-    scores = [(per_side.min(axis=2), contrast) for per_side, contrast in sides]
+    scores = [(weaker_side(per_side), contrast) for per_side, contrast in sides]
     angles: list[list[float]] = [[] for _ in cands]  # per candidate, smallest radius first
     for score, contrast in scores:
         o, a = best_line(score, contrast)

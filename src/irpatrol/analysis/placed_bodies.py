@@ -212,8 +212,8 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
             out += [(q, 2.0 * v), (q, -v)]
         # the middle phase between them (bodies.MIN_SPACING_WIDTHS apart at half the step): the outer
         # phases are two steps apart, up to twice bodies.MAX_SPACING_LENGTHS when both stand out clearly
-        far = min(b.flank_k, q.flank_k) >= NARROW_ROW_FLANK_K and alike(b, q, steps=2)
-        if np.hypot(*v) / 2.0 >= 2.0 * b.width_px + 2.0 and (near or far):
+        if np.hypot(*v) / 2.0 >= 2.0 * b.width_px + 2.0 and (
+                near or (min(b.flank_k, q.flank_k) >= NARROW_ROW_FLANK_K and alike(b, q, steps=2))):
             out.append((q, v / 2.0))
     return out
 

@@ -179,7 +179,13 @@ def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
     ridge samples on the weaker side (int C×A; a line runs through where it reaches
     :data:`MIN_RIDGE_SAMPLES`) and the summed ridge contrast (K, C×A). See :func:`lines_through`."""
     per_side, contrast = line_sides(img, xy, radius, theta, border)
-    return per_side.min(axis=2), contrast
+    return weaker_side(per_side), contrast
+
+
+def weaker_side(per_side: np.ndarray) -> np.ndarray:
+    """The ridge samples on the weaker of the two ways (int C×A) from :func:`line_sides`' per-way
+    counts (C×A×2): a line runs *through* a point where both ways hold it."""
+    return per_side.min(axis=2)
 
 
 def line_sides(img: np.ndarray, xy: np.ndarray, radius: float,
