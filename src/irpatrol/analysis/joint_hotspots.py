@@ -55,6 +55,20 @@ OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
 
+def _outline_base(j: Joint) -> float:
+    """The level (°C) from which a joint's half-height outline is taken: T2; without one, or when T2
+    is the joint's own conductor read below what surrounds the joint in the frame, T1 less the
+    compact excess (the hottest pixel on the ring around it). A thin conductor's own temperature
+    separated from its background (:mod:`irpatrol.analysis.blur_mix`) may lie kelvins below every
+    pixel near the joint: half-way from it, a 1–2 px sun glint on the wire took the blurred
+    wire and ground in with it and passed for a resolved part (generated healthy frames 77003381,
+    77004327 and 5551036, each read `general` or worse)."""
+    around = j.t1_c - j.excess_k
+    if j.t2_c is None:
+        return around
+    return max(j.t2_c, around) if j.t2_source == "same-conductor" else j.t2_c
+
+
 def _outline(img: np.ndarray, j: Joint, base_c: float,
              ) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, int]:
     """(contour K×2, bbox, area px, mean °C, core px) of the joint's half-height region: the connected
@@ -155,7 +169,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue  # another maximum of a part already reported (a flat top)
         if _in_heat_of(grown, j, found):
             continue  # the heat a hotter joint conducts along its conductor, not a part of its own
-        base = j.t2_c if j.t2_c is not None else j.t1_c - j.excess_k
+        base = _outline_base(j)
         contour, bbox, area, mean_c, core = _outline(img, j, base)
         if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
             if j.t1_c - t0_c < min_rise_k:

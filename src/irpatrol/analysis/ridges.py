@@ -16,6 +16,7 @@ import functools
 import cv2
 import numpy as np
 
+from irpatrol.analysis.blur_mix import conductor_own_c
 from irpatrol.analysis.pixels import where_yx
 
 RING_PX = 5
@@ -339,7 +340,10 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
       no more than :data:`FAR_SPREAD_K`, or :data:`FAR_SPREAD_SHARE` of the excess T1 − T2 when
       larger, over at least :data:`FAR_MIN_SPAN_PX`.
 
-    T is the median of the counted ways' readings; None when no way counts.
+    When the line through the joint gives the conductor's own temperature separated from its
+    background (:func:`irpatrol.analysis.blur_mix.conductor_own_c`: a thin conductor reads part of
+    its contrast only), that is T; else T is the median of the counted ways' readings; None when
+    no way counts.
 
     A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
     background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
@@ -353,7 +357,7 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
     vals = np.concatenate([v for _, v in sides])
     if vals.size < FAR_MIN_SAMPLES:
-        return None
+        return conductor_own_c(img, x, y, angle_deg)
     floor = float(np.percentile(vals, 10.0))
     half = floor + 0.5 * (t1_c - floor)
     ways = []
@@ -369,6 +373,9 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
             far = _far_readings(d, v, _far_start(d, v, d_half), t1_c)
         if far is not None:
             ways.append(far)
+    own = conductor_own_c(img, x, y, angle_deg)
+    if own is not None:
+        return own
     return float(np.median(np.concatenate(ways))) if ways else None
 
 
