@@ -140,11 +140,11 @@ def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> float | None:
         return None
     sses = (((a @ coefs[..., None])[..., 0] - r[None, :]) ** 2).sum(axis=1)
     k = int(np.argmin(sses))
-    sse, coef, a = float(sses[k]), coefs[k], a[k]
+    coef = coefs[k]
     alpha = 1.0 - float(coef[1])
     if not ALPHA_RANGE[0] <= alpha <= ALPHA_RANGE[1]:
         return None
-    cov = sse / (s.size - 3) * np.linalg.inv(a.T @ a)
+    cov = float(sses[k]) / (s.size - 3) * np.linalg.inv(ata[k])  # the normal matrix of the fit chosen
     grad = np.array([1.0 / alpha, float(coef[0]) / alpha ** 2, 0.0])  # ∂T_c/∂(c0, c1, c2)
     if float(np.sqrt(grad @ cov @ grad)) > MAX_STANDARD_ERROR_K:
         return None

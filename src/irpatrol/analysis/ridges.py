@@ -360,7 +360,7 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         return conductor_own_c(img, x, y, angle_deg)
     floor = float(np.percentile(vals, 10.0))
     half = floor + 0.5 * (t1_c - floor)
-    ways = []
+    halves = []  # (distances, readings, half-way distance) of each way that falls half-way
     for d, v in sides:
         below = np.nonzero(v <= half)[0]
         if not below.size:
@@ -368,14 +368,17 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         d_half = float(d[below[0]])
         if (v[d >= FAR_HALF_DISTANCES * d_half] >= t1_c - alike_k).any():
             return None
+        halves.append((d, v, d_half))
+    own = conductor_own_c(img, x, y, angle_deg)
+    if own is not None:  # the ridge's own readings are then not needed
+        return own
+    ways = []
+    for d, v, d_half in halves:
         far = _far_readings(d, v, FAR_HALF_DISTANCES * d_half, t1_c)
         if far is None:  # the fin fitted only where it decides
             far = _far_readings(d, v, _far_start(d, v, d_half), t1_c)
         if far is not None:
             ways.append(far)
-    own = conductor_own_c(img, x, y, angle_deg)
-    if own is not None:
-        return own
     return float(np.median(np.concatenate(ways))) if ways else None
 
 
