@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.scenes import paste_clamps, synthetic_background, three_phase
-from irpatrol.conditions import Conditions
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import Examination, examine
 from irpatrol.radiometry import read
@@ -126,11 +126,16 @@ def test_conditions_small_target_decision_overrides_the_pixel_rule() -> None:
 def test_chance_rows_of_warm_spots_on_real_frames_are_no_defect(samples: Path, name: str) -> None:
     # a tower block's façade (M30T) and a car park (M4T): the default reading finds rows of three
     # alike warm spots, but their parts sit on no span conductor, so a few kelvin over them is
-    # unrated (review), not a `general` defect (docs/physics.md §9)
+    # unrated (review), not a `general` defect (docs/physics.md §9); a spot within the camera's
+    # accuracy of its row (M4T, 0.9 K) is no finding whatever the row is
     ex = examine(read(samples / name))
     assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
     rows = [f for f in ex.hotspots if f.hotspot.t2_source == "similar-component" and f.hotspot.on_structure]
-    assert rows and all(f.grade == "unrated" for f in rows)
+    assert rows and any(f.grade == "unrated" for f in rows)
+    for f in rows:
+        dt = f.hotspot.delta_t_k
+        assert f.grade == "unrated" or (
+            f.grade == "none" and dt is not None and dt <= accuracy_k(f.hotspot.t_max_c, CAMERA_ACCURACY))
 
 
 @pytest.mark.parametrize(("centres", "grade"), [

@@ -80,3 +80,14 @@ def test_the_span_of_a_long_clamps_peers_is_looked_for_along_the_conductor_beyon
     assert h.t2_source == "similar-component" and h.reference_margin_k == UNSEEN_PEER_MARGIN_K
     assert truth.t2_c is not None and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 0.5
     assert f.grade == _truth_grade(truth) == "general"  # was unrated: ±2 + 8 K
+
+
+def test_a_part_is_outlined_over_what_surrounds_it_when_its_peers_read_warmer() -> None:
+    # 5552016: a clamp 5.6 × 3.3 px, 4.5 K over the ring around it and 2.9 K over its peers' reading.
+    # Half-way up from the peers' reading its outline held no 3×3 px spot, so it was dropped as a
+    # speck (a 5 K rise, under the 10 K an unrated reading needs); half-way up from what surrounds it,
+    # it is the resolved part it is, and graded (joint_hotspots._outline_base)
+    f, truth = _graded(5552016, "hot-joint")
+    assert truth.resolved and f.hotspot.t2_source == "similar-component"
+    assert f.hotspot.t2_c is not None and f.hotspot.t2_c > f.hotspot.t_max_c - 4.5
+    assert f.grade == _truth_grade(truth) == "general"

@@ -22,9 +22,13 @@ enters the same regression as a term A·exp(−s/λ) in the distance s from the 
 :data:`TAIL_PX`.
 
 :func:`conductor_own_c` is the one entry: it aims a straight line through the joint at the
-conductor (the best-contrast direction and offset near the joint), reads both ways, and
-returns T_c where the regression is well conditioned (:data:`MIN_BACKGROUND_RANGE_K`,
-:data:`ALPHA_RANGE`, :data:`MAX_STANDARD_ERROR_K`), else None.
+conductor (the best-contrast direction and offset near the joint), re-centres it on the conductor
+block by block (:data:`BLOCK_PX`; α falls steeply when a 1–3 px line is read a pixel off its axis),
+reads both ways, and returns T_c where the regression is well conditioned
+(:data:`MIN_BACKGROUND_RANGE_K`, :data:`ALPHA_RANGE`, :data:`MAX_STANDARD_ERROR_K`). Where neither
+way's own background varies enough but the two ways lie over different backgrounds (ground on one
+side of the joint, sky on the other), the two are regressed together: one conductor, one α
+(:data:`JOIN_MIN_CONTRAST_K`). Else None.
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ TURN_DEG = np.arange(-6.0, 6.01, 0.5)
 SHIFT_PX = np.arange(-1.5, 1.51, 0.5)
 """Offsets (px) across the line tried: the joint's peak may sit off its conductor's axis by up to half
 the part's width."""
+BLOCK_PX = 20
+"""Readings per block over which the line is re-centred on the conductor: a 0.5° aim error or a
+catenary's curve moves the conductor off the aimed line by about a pixel over 100 px, and a 1–3 px
+conductor read 1 px off its axis shows a share α of its contrast well below the one near the joint."""
+RECENTRE_PX = np.arange(-2.0, 2.01, 0.5)
+"""Offsets (px) across the aimed line tried per block (:data:`BLOCK_PX`)."""
 SIDE_PX = 3.5
 """Distance (px) of the background readings from the line on each side: past a 3 px conductor's
 blurred edge (σ 0.7 px, docs/physics.md §6), where less than 1 % of its contrast is left."""
@@ -73,6 +83,14 @@ TAIL_PX = np.geomspace(1.0, 40.0, 20)
 22 px at 5.5 m (docs/physics.md §3). A longer decay over a 200 px stretch cannot be told apart from
 a slow trend of the background."""
 
+JOIN_MIN_CONTRAST_K = 0.5
+"""Least median |reading − background| (K) of a way whose own background is too even for the
+regression, for it to join the other way's readings: the line must follow a visible conductor (ten
+NETDs, docs/physics.md §6), not the ground beside a jumper that loops away (a strain clamp's) or a
+lead that ends. Two ways over different backgrounds (the ground on one side of the joint, the sky or
+a roof on the other) then give α and T_c together, as one way over textured ground does. Project
+choice."""
+
 _STEPS = np.arange(START_PX, REACH_PX, 1.0)
 
 
@@ -97,7 +115,18 @@ def _way(img: np.ndarray, x: float, y: float, angle_deg: float, sign: float,
     r, b, _ = _readings(img, px[..., :AIM_PX], py[..., :AIM_PX], nx, ny)
     score = np.abs(r - b).mean(axis=2)  # (T, O)
     t, o = np.unravel_index(int(np.argmax(score)), score.shape)
-    r, b, keep = _readings(img, px[t, o, :n], py[t, o, :n], nx[t, 0], ny[t, 0])
+    # re-centred block by block: across each block of BLOCK_PX readings the offset (±RECENTRE_PX
+    # around the aimed line) where the line stands off its background most
+    drift = RECENTRE_PX[:, None]
+    lx = px[t, o, :n][None, :] - drift * uy[t]
+    ly = py[t, o, :n][None, :] + drift * ux[t]
+    r, b, keep = _readings(img, lx, ly, nx[t, 0], ny[t, 0])  # (D, n)
+    contrast = np.abs(r - b)
+    pad = (-n) % BLOCK_PX
+    blocks = np.pad(contrast, ((0, 0), (0, pad)), mode="edge").reshape(len(RECENTRE_PX), -1, BLOCK_PX)
+    best = np.repeat(np.argmax(blocks.mean(axis=2), axis=0), BLOCK_PX)[:n]  # (n,)
+    cols = np.arange(n)
+    r, b, keep = r[best, cols], b[best, cols], keep[best, cols]
     return _STEPS[:n][keep], r[keep], b[keep]
 
 
@@ -121,14 +150,16 @@ def _readings(img: np.ndarray, px: np.ndarray, py: np.ndarray, nx: np.ndarray, n
     return read(0.0), b, np.abs(left - right) <= SIDES_ALIKE_K
 
 
-def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> float | None:
+def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> tuple[float | None, bool]:
     """T_c (°C) of one way's readings ``r`` over background ``b`` at distances ``s`` (module
-    docstring), or None where the regression is not well conditioned."""
+    docstring), or None where the regression is not well conditioned; and whether the readings may
+    still join the other way's (:func:`conductor_own_c`): they are not too few and, where their own
+    background varies enough to tell, they do not contradict a conductor (α out of range)."""
     if s.size < MIN_READINGS:
-        return None
+        return None, False
     lo, hi = np.percentile(b, [5.0, 95.0])
     if hi - lo < MIN_BACKGROUND_RANGE_K:
-        return None
+        return None, True
     # every fin length at once: design (L, N, 3) = [1, T_b, exp(−s/λ)], least squares by the normal
     # equations (three well-scaled columns)
     e = np.exp(-(s - s[0])[None, :] / TAIL_PX[:, None])
@@ -137,30 +168,39 @@ def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> float | None:
     try:
         coefs = np.linalg.solve(ata, np.einsum("lni,n->li", a, r)[..., None])[..., 0]  # (L, 3)
     except np.linalg.LinAlgError:  # a background or tail without variation: nothing to separate
-        return None
+        return None, True
     sses = (((a @ coefs[..., None])[..., 0] - r[None, :]) ** 2).sum(axis=1)
     k = int(np.argmin(sses))
     coef = coefs[k]
     alpha = 1.0 - float(coef[1])
     if not ALPHA_RANGE[0] <= alpha <= ALPHA_RANGE[1]:
-        return None
+        return None, False
     cov = float(sses[k]) / (s.size - 3) * np.linalg.inv(ata[k])  # the normal matrix of the fit chosen
     grad = np.array([1.0 / alpha, float(coef[0]) / alpha ** 2, 0.0])  # ∂T_c/∂(c0, c1, c2)
     if float(np.sqrt(grad @ cov @ grad)) > MAX_STANDARD_ERROR_K:
-        return None
-    return float(coef[0]) / alpha
+        return None, True
+    return float(coef[0]) / alpha, True
 
 
 def conductor_own_c(celsius: np.ndarray, x: int, y: int, angle_deg: float) -> float | None:
     """The own apparent temperature (°C) of the thin conductor through the joint at (x, y) px running
     at ``angle_deg`` (° from the x axis towards y), separated from its background through the blur
-    (module docstring): the mean of the ways that give one, None when neither does."""
+    (module docstring): the mean of the ways that give one; when neither does, both ways' readings
+    regressed together where both follow a visible conductor and neither contradicts one; else None."""
     img = np.asarray(celsius, dtype=np.float32)
-    got = []
+    got: list[float] = []
+    joinable = []
     for sign in (-1.0, 1.0):
         way = _way(img, float(x), float(y), angle_deg, sign)
-        if way is not None:
-            t = _own_c(*way)
-            if t is not None:
-                got.append(t)
-    return float(np.mean(got)) if got else None
+        if way is None:
+            continue
+        t, may_join = _own_c(*way)
+        if t is not None:
+            got.append(t)
+        elif may_join and float(np.median(np.abs(way[1] - way[2]))) >= JOIN_MIN_CONTRAST_K:
+            joinable.append(way)
+    if got:
+        return float(np.mean(got))
+    if len(joinable) == 2:  # one conductor, one α: both ways together, over the backgrounds of both
+        return _own_c(*(np.concatenate(parts) for parts in zip(*joinable, strict=True)))[0]
+    return None

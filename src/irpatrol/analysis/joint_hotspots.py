@@ -56,17 +56,21 @@ OUTLINE_HALF_PX = 24
 
 
 def _outline_base(j: Joint) -> float:
-    """The level (°C) from which a joint's half-height outline is taken: T2; without one, or when T2
-    is the joint's own conductor read below what surrounds the joint in the frame, T1 less the
-    compact excess (the hottest pixel on the ring around it). A thin conductor's own temperature
+    """The level (°C) from which a joint's half-height outline is taken: T2; without one, T1 less the
+    compact excess (what surrounds the joint: the hottest pixel on the ring around it). When T2 is
+    the joint's own conductor, not below what surrounds the joint: a thin conductor's own temperature
     separated from its background (:mod:`irpatrol.analysis.blur_mix`) may lie kelvins below every
-    pixel near the joint: half-way from it, a 1–2 px sun glint on the wire took the blurred
+    pixel near the joint, and half-way from it a 1–2 px sun glint on the wire took the blurred
     wire and ground in with it and passed for a resolved part (generated healthy frames 77003381,
-    77004327 and 5551036, each read `general` or worse)."""
+    77004327 and 5551036, each read `general` or worse). When T2 is the other phases' parts, not above
+    what surrounds the joint: peers reading warmer than the ground beside the joint (sunlit, or of
+    another emissivity) set the half-height so high that a resolved part's outline held no 3×3 px
+    spot and it was dropped as a speck (5552016: a 5.6 × 3.3 px clamp 4.5 K over its surroundings,
+    2.9 K over its peers). The part's extent is where it stands off its surroundings."""
     around = j.t1_c - j.excess_k
     if j.t2_c is None:
         return around
-    return max(j.t2_c, around) if j.t2_source == "same-conductor" else j.t2_c
+    return max(j.t2_c, around) if j.t2_source == "same-conductor" else min(j.t2_c, around)
 
 
 def _outline(img: np.ndarray, j: Joint, base_c: float,
