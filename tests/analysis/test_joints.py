@@ -260,3 +260,15 @@ def test_a_line_one_way_does_not_make_a_frame_a_line_structure() -> None:
     found, confirmed = find_joint_hotspots(scene, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions())
     assert confirmed == 0
     assert [h.max_xy for h in found] == [(158, 128)] and found[0].t2_c is None
+
+
+def test_a_hot_terminal_clamp_where_its_lead_meets_the_blade_at_an_angle_is_a_joint() -> None:
+    # development frame 5557076: an 80 °C terminal clamp, 45 K over everything around it, joins a lead
+    # coming in at 65–85° to a blade leaving at 90–110°; no straight ridge runs through it both ways,
+    # so it was not reported at all. The way back may turn by one step of the line test (5°) for a
+    # maximum standing ≥ 10 K out (joints.BEND_STEPS): graded against the other phases' clamps
+    f, truth = field_finding(5557076, "terminal-clamp")
+    assert truth.t2_c is not None
+    h = f.hotspot
+    assert h.t2_source == "similar-component" and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 1.0
+    assert f.grade == "critical"
