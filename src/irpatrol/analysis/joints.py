@@ -224,21 +224,6 @@ benchmark seed). One step more (10°) found 2 fewer right on the development see
 Project choice."""
 
 
-def bent_weaker_side(per_side: np.ndarray) -> np.ndarray:
-    """The ridge samples (int C×A) of the weaker way of a line through each point that may bend by up
-    to :data:`BEND_STEPS` directions at it: per direction the way out along it and the best way back
-    within that bend, the better of the two readings of each direction (out one way, or the other).
-    ``per_side``: :func:`irpatrol.analysis.ridges.line_sides`' per-way counts (C×A×2)."""
-    a = per_side.shape[1]
-    ways = np.concatenate([per_side[..., 0], per_side[..., 1]], axis=1)  # (C, 2A): 360° in A-steps
-    back = np.roll(ways, -a, axis=1)  # the opposite direction of each
-    near = back.copy()
-    for k in range(1, BEND_STEPS + 1):
-        near = np.maximum(near, np.maximum(np.roll(back, k, axis=1), np.roll(back, -k, axis=1)))
-    both = np.minimum(ways, near)  # (C, 2A)
-    return np.maximum(both[:, :a], both[:, a:])
-
-
 MAX_ONE_WAY = 6
 """Candidates, strongest compact excess first, that show no line both ways and are tested for a
 conductor that leaves them one way (:func:`_one_way`); bounds the time per frame."""
@@ -344,8 +329,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 angles[i].append(float(a[i]))
     # a line bent at the part, for a maximum standing out strongly with no straight line through it
     bent = [i for i, c in enumerate(cands) if not angles[i] and c[3] >= ONE_WAY_MIN_EXCESS_K]
-    for (per_side, _), (_, contrast) in zip(sides, scores, strict=True) if bent else ():
-        o, a = best_line(bent_weaker_side(per_side[bent]), contrast[bent])
+    for per_side, contrast in [(p[bent], c[bent]) for p, c in sides] if bent else []:
+        o, a = best_line(weaker_side(per_side, BEND_STEPS), contrast)
         for i, found, deg in zip(bent, o.tolist(), a.tolist(), strict=True):
             if found and float(deg) not in angles[i]:
                 angles[i].append(float(deg))

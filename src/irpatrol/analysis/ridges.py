@@ -183,10 +183,21 @@ def line_scores(img: np.ndarray, xy: np.ndarray, radius: float,
     return weaker_side(per_side), contrast
 
 
-def weaker_side(per_side: np.ndarray) -> np.ndarray:
+def weaker_side(per_side: np.ndarray, bend_steps: int = 0) -> np.ndarray:
     """The ridge samples on the weaker of the two ways (int C×A) from :func:`line_sides`' per-way
-    counts (C×A×2): a line runs *through* a point where both ways hold it."""
-    return per_side.min(axis=2)
+    counts (C×A×2): a line runs *through* a point where both ways hold it. ``bend_steps``: how many
+    directions (:data:`STEP_DEG` each) the way back may turn from the way out at the point; per
+    direction the better of its two readings (out one way, or the other)."""
+    if not bend_steps:
+        return per_side.min(axis=2)
+    a = per_side.shape[1]
+    ways = np.concatenate([per_side[..., 0], per_side[..., 1]], axis=1)  # (C, 2A): 360° in A-steps
+    back = np.roll(ways, -a, axis=1)  # the opposite direction of each
+    near = back.copy()
+    for k in range(1, bend_steps + 1):
+        near = np.maximum(near, np.maximum(np.roll(back, k, axis=1), np.roll(back, -k, axis=1)))
+    both = np.minimum(ways, near)  # (C, 2A)
+    return np.maximum(both[:, :a], both[:, a:])
 
 
 def line_sides(img: np.ndarray, xy: np.ndarray, radius: float,
