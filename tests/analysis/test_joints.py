@@ -262,6 +262,19 @@ def test_a_line_one_way_does_not_make_a_frame_a_line_structure() -> None:
     assert [h.max_xy for h in found] == [(158, 128)] and found[0].t2_c is None
 
 
+def test_a_hot_fuse_contact_whose_own_tube_outshines_its_lead_is_reported_for_review() -> None:
+    # development frame 5559054: an 80 °C upper contact of a drop-out fuse, 46 K over everything around
+    # it; the fuse tube it warms ends below it at about 115° and its 1 px lead runs up at about 85° out
+    # of the frame. Tried on the stronger ridge alone (the tube, which does not leave the frame), it was
+    # not reported at all; every direction with a line one way is tried (joints._way_out). The other
+    # phases' contacts show on no line, so it is unrated and marked for review, not left out
+    f, truth = field_finding(5559054, "dropout-fuse")
+    h = f.hotspot
+    assert abs(h.t_max_c - truth.t1_c) <= 2.5
+    assert f.grade == "unrated" and h.t2_c is None
+    assert f.diagnosis.review
+
+
 def test_a_hot_terminal_clamp_where_its_lead_meets_the_blade_at_an_angle_is_a_joint() -> None:
     # development frame 5557076: an 80 °C terminal clamp, 45 K over everything around it, joins a lead
     # coming in at 65–85° to a blade leaving at 90–110°; no straight ridge runs through it both ways,
