@@ -60,6 +60,7 @@ from irpatrol.analysis.ridges import (
     compact_maxima,
     conductor_far,
     leaves,
+    line_rank,
     line_sides,
     lines_through,
     padded,
@@ -273,15 +274,16 @@ def _way_out(img: np.ndarray, x: int, y: int, evidence: list[tuple[np.ndarray, n
     """The direction (°) of a thin ridge leaving (x, y) one way that runs out of view
     (:func:`irpatrol.analysis.ridges.leaves`), or None. ``evidence``: per radius of the line test, the
     ridge samples of the stronger way (int A) and the ridge contrast (K, A) in each direction. The
-    directions showing a line one way (:data:`MIN_RIDGE_SAMPLES`) are tried strongest first, smallest
-    radius first, each but those within the spread :func:`leaves` tries around a direction already
-    tried: a part's own hot body is a stronger ridge than its lead (on the development drop-out fuse
-    frame 5559054 an 80 °C contact's fuse tube, warmed by it, ends below it at 115°, while its 1 px lead
-    runs up at 85° out of the frame; tried on the tube alone, the contact was not reported at all)."""
+    directions showing a line one way (:data:`MIN_RIDGE_SAMPLES`) are tried smallest radius first,
+    strongest first (:func:`irpatrol.analysis.ridges.line_rank`), skipping those within the spread
+    :func:`leaves` tries around a direction already tried. Not the strongest alone: a part's own hot
+    body is a stronger ridge than its lead (on the development drop-out fuse frame 5559054 an 80 °C
+    contact's fuse tube, warmed by it, ends below it at 115°, while its 1 px lead runs up at 85° out of
+    the frame; tried on the tube alone, the contact was not reported at all)."""
     spread = max(abs(d) for d in SPAN_TRIES_DEG)
     tried: list[float] = []
     for count, contrast in evidence:
-        for k in np.argsort(-(count * 1e6 + np.minimum(contrast, 1e5)), kind="stable").tolist():
+        for k in np.argsort(-line_rank(count, contrast), kind="stable").tolist():
             if count[k] < MIN_RIDGE_SAMPLES:
                 break
             deg = k * STEP_DEG

@@ -230,9 +230,15 @@ def best_line(score: np.ndarray, contrast: np.ndarray, theta: np.ndarray = _THET
               ) -> tuple[np.ndarray, np.ndarray]:
     """(line found, direction °) per point from :func:`line_scores`: among directions with the most
     ridge samples, the one with the strongest ridge (a wide part at the candidate lets several
-    directions reach the line; the conductor's own keeps it centred)."""
-    a = np.argmax(score * 1e6 + np.minimum(contrast, 1e5), axis=1)
+    directions reach the line; the conductor's own keeps it centred): :func:`line_rank`'s first."""
+    a = np.argmax(line_rank(score, contrast), axis=1)
     return score[np.arange(len(a)), a] >= MIN_RIDGE_SAMPLES, np.rad2deg(theta[a])
+
+
+def line_rank(score: np.ndarray, contrast: np.ndarray) -> np.ndarray:
+    """The order of the line test's directions (higher first) from their ridge samples ``score`` and
+    ridge contrast ``contrast`` (K), any shape alike: the most samples, then the strongest ridge."""
+    return score * 1e6 + np.minimum(contrast, 1e5)
 
 
 def lines_through(img: np.ndarray, xy: np.ndarray, radius: float,
