@@ -237,6 +237,15 @@ texture of sunlit ground, roofs and cars (a few kelvin, docs/physics.md §2) nev
 choice."""
 
 
+ONE_WAY_EXTRA = 1
+"""Directions :func:`_way_out` tries beyond the strongest at each radius: a part joins two things (a
+lead and the blade, fuse tube or jumper it heats), so one more, outside the spread of those tried.
+Each try follows ridges up to :data:`irpatrol.analysis.ridges.FAR_MAX_PX` from up to 45 starts (about
+1.5 ms); every direction with a line one way made the 20 shared real files read as two kinds 9 %
+slower in all (the FLIR T640 panel 54 → 62 ms), where hot spots on no line abound; with one more, within
+1 % of before. Project choice."""
+
+
 def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarray, np.ndarray]],
              angles: list[list[float]]) -> list[tuple[int, float]]:
     """(index, direction °) of the candidates with a compact excess of at least
@@ -273,25 +282,35 @@ def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarr
 def _way_out(img: np.ndarray, x: int, y: int, evidence: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
     """The direction (°) of a thin ridge leaving (x, y) one way that runs out of view
     (:func:`irpatrol.analysis.ridges.leaves`), or None. ``evidence``: per radius of the line test, the
-    ridge samples of the stronger way (int A) and the ridge contrast (K, A) in each direction. The
-    directions showing a line one way (:data:`MIN_RIDGE_SAMPLES`) are tried smallest radius first,
-    strongest first (:func:`irpatrol.analysis.ridges.line_rank`), skipping those within the spread
-    :func:`leaves` tries around a direction already tried. Not the strongest alone: a part's own hot
-    body is a stronger ridge than its lead (on the development drop-out fuse frame 5559054 an 80 °C
-    contact's fuse tube, warmed by it, ends below it at 115°, while its 1 px lead runs up at 85° out of
-    the frame; tried on the tube alone, the contact was not reported at all)."""
+    ridge samples of the stronger way (int A) and the ridge contrast (K, A) in each direction. Tried:
+    the strongest direction showing a line one way (:data:`MIN_RIDGE_SAMPLES`,
+    :func:`irpatrol.analysis.ridges.line_rank`) at each radius, smallest first, then up to
+    :data:`ONE_WAY_EXTRA` more, smallest radius and strongest first, each outside the spread
+    :func:`leaves` tries around those tried. Not the strongest alone: a part's own hot body is a
+    stronger ridge than its lead (on the development drop-out fuse frame 5559054 an 80 °C contact's
+    fuse tube, warmed by it, ends below it at 115°, while its 1 px lead runs up at 85° out of the
+    frame; tried on the tube alone, the contact was not reported at all)."""
     spread = max(abs(d) for d in SPAN_TRIES_DEG)
+    orders = [np.argsort(-line_rank(count, contrast), kind="stable").tolist() for count, contrast in evidence]
     tried: list[float] = []
-    for count, contrast in evidence:
-        for k in np.argsort(-line_rank(count, contrast), kind="stable").tolist():
-            if count[k] < MIN_RIDGE_SAMPLES:
+    for (count, _), order in zip(evidence, orders, strict=True):
+        deg = order[0] * STEP_DEG
+        if count[order[0]] >= MIN_RIDGE_SAMPLES and deg not in tried:
+            if leaves(img, x, y, deg):
+                return deg
+            tried.append(deg)
+    extra = 0
+    for (count, _), order in zip(evidence, orders, strict=True):
+        for k in order[1:]:
+            if count[k] < MIN_RIDGE_SAMPLES or extra >= ONE_WAY_EXTRA:
                 break
             deg = k * STEP_DEG
             if any(min(abs(deg - d), 180.0 - abs(deg - d)) <= spread for d in tried):
                 continue
-            tried.append(deg)
             if leaves(img, x, y, deg):
                 return deg
+            tried.append(deg)
+            extra += 1
     return None
 
 
