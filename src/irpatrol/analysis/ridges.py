@@ -285,20 +285,17 @@ def _segments(img: np.ndarray, starts: np.ndarray, units: np.ndarray, sign: floa
     x, y = starts[:, 0, None, None], starts[:, 1, None, None]
     ax = np.rint(x + sign * d * ux - across * uy).astype(np.intp)  # (N, S, 9)
     ay = np.rint(y + sign * d * uy + across * ux).astype(np.intp)
-    inside = (ax.min(axis=2) >= 0) & (ax.max(axis=2) < w) & (ay.min(axis=2) >= 0) & (ay.max(axis=2) < h)
-    p = img[np.minimum(np.maximum(ay, 0), h - 1), np.minimum(np.maximum(ax, 0), w - 1)]
+    cx, cy = np.clip(ax, 0, w - 1), np.clip(ay, 0, h - 1)
+    inside = ((cx == ax) & (cy == ay)).all(axis=2)  # the whole profile in the frame
+    p = img[cy, cx]
     left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
     sides = 0.5 * (left + right)
     first = PROFILE_HALF_PX - 1
-    c, best = p[..., first], np.abs(p[..., first] - sides)
-    k = np.zeros(c.shape, np.intp)
-    for j in (1, 2):
-        dev = np.abs(p[..., first + j] - sides)
-        farther = dev > best
-        c, k = np.where(farther, p[..., first + j], c), np.where(farther, j, k)
-        best = np.where(farther, dev, best)
-    ok = inside & ((c - left) * (c - right) > 0) & (np.minimum(np.abs(c - left), np.abs(c - right))
-                                                   >= LINE_CONTRAST_K)
+    middle = p[..., first: first + 3]
+    k = np.argmax(np.abs(middle - sides[..., None]), axis=2)  # the first of equals
+    c = np.take_along_axis(middle, k[..., None], axis=2)[..., 0]
+    cl, cr = c - left, c - right
+    ok = inside & (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
     return inside, ok, c, k
 
 
@@ -338,11 +335,9 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
         taken[step, sub] = ok
         read[step, sub] = c
         # the median of the chosen middle samples (0, 1 or 2) of each: re-centre on the ridge
-        counts = np.stack([((k == j) & ok).sum(axis=1) for j in range(3)], axis=1)
-        total = counts.sum(axis=1)
-        below = np.cumsum(counts, axis=1)
-        lo = (((total - 1) // 2)[:, None] >= below).sum(axis=1)
-        hi = ((total // 2)[:, None] >= below).sum(axis=1)
+        chosen = np.sort(np.where(ok, k, 3), axis=1)  # the samples off the ridge last
+        total, rows = ok.sum(axis=1), np.arange(len(sub))
+        lo, hi = chosen[rows, (total - 1) // 2], chosen[rows, total // 2]
         off[sub] += 0.5 * (lo + hi) - 1.0
     out = []
     along = starts_px[:, None] + _SEGMENT_STEPS[None, :]
