@@ -15,7 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.pixels import clamped, where_yx
 from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, Candidate, lines_through
 
 PARALLEL_DEG = 10.0
@@ -141,8 +141,8 @@ def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
 
     def mean_at(v: np.ndarray) -> np.ndarray:
         p = xy[None, None, :, :] + a[..., None] * v  # (3, 2, N, 2)
-        px = np.clip(np.rint(p[..., 0]).astype(np.intp), 0, w - 1)
-        py = np.clip(np.rint(p[..., 1]).astype(np.intp), 0, h - 1)
+        px = clamped(np.rint(p[..., 0]).astype(np.intp), w - 1)
+        py = clamped(np.rint(p[..., 1]).astype(np.intp), h - 1)
         return img[py, px].mean(axis=1)  # (3, N)
 
     return (mean_at(u) - mean_at(n)).max(axis=0) >= LINE_CONTRAST_K
@@ -247,12 +247,12 @@ def off_own_line(img: np.ndarray, xy: tuple[int, int], cands: list[Candidate],
     safe = np.where(dist > 0, dist, 1.0)
     ux, uy = (dx / safe)[:, None], (dy / safe)[:, None]
     cx, cy = xy[0] + steps[None, :] * ux, xy[1] + steps[None, :] * uy  # (K, M)
-    sx = np.clip(np.rint(cx[..., None] - across * uy[..., None]).astype(np.intp), 0, w - 1)
-    sy = np.clip(np.rint(cy[..., None] + across * ux[..., None]).astype(np.intp), 0, h - 1)
+    sx = clamped(np.rint(cx[..., None] - across * uy[..., None]).astype(np.intp), w - 1)
+    sy = clamped(np.rint(cy[..., None] + across * ux[..., None]).astype(np.intp), h - 1)
     side = img[sy, sx]  # (K, M, 4)
     left, right = 0.5 * (side[..., 0] + side[..., 1]), 0.5 * (side[..., 2] + side[..., 3])
-    my = np.clip(np.rint(cy).astype(np.intp)[..., None] + near[:, 1], 0, h - 1)
-    mx = np.clip(np.rint(cx).astype(np.intp)[..., None] + near[:, 0], 0, w - 1)
+    my = clamped(np.rint(cy).astype(np.intp)[..., None] + near[:, 1], h - 1)
+    mx = clamped(np.rint(cx).astype(np.intp)[..., None] + near[:, 0], w - 1)
     mid = img[my, mx]  # (K, M, 9)
     hi, lo = mid.max(axis=2), mid.min(axis=2)
     bright = np.minimum(hi - left, hi - right) >= LINE_CONTRAST_K

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.blur_mix import conductor_own_c
-from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.pixels import clamped, where_yx
 
 RING_PX = 5
 """Ring radius (px) at each pyramid level: 5, 10, 20, 40 px at full resolution. A clamp of 0.2 m
@@ -124,8 +124,8 @@ def _local_maxima(img: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.n
     eight neighbours within the frame, in their order: the 3×3 local-maximum test at the few pixels a
     frame's excess leaves (tens of the 327 680 of a 640×512 frame), not a dilation of the whole frame."""
     h, w = img.shape
-    ny = np.clip(ys[:, None] + _NEIGHBOURS[None, :, 0], 0, h - 1)
-    nx = np.clip(xs[:, None] + _NEIGHBOURS[None, :, 1], 0, w - 1)
+    ny = clamped(ys[:, None] + _NEIGHBOURS[None, :, 0], h - 1)
+    nx = clamped(xs[:, None] + _NEIGHBOURS[None, :, 1], w - 1)
     top = img[ys, xs] >= img[ny, nx].max(axis=1, initial=-np.inf)
     return ys[top], xs[top]
 
@@ -285,7 +285,7 @@ def _segments(img: np.ndarray, starts: np.ndarray, units: np.ndarray, sign: floa
     x, y = starts[:, 0, None, None], starts[:, 1, None, None]
     ax = np.rint(x + sign * d * ux - across * uy).astype(np.intp)  # (N, S, 9)
     ay = np.rint(y + sign * d * uy + across * ux).astype(np.intp)
-    cx, cy = np.clip(ax, 0, w - 1), np.clip(ay, 0, h - 1)
+    cx, cy = clamped(ax, w - 1), clamped(ay, h - 1)
     inside = ((cx == ax) & (cy == ay)).all(axis=2)  # the whole profile in the frame
     p = img[cy, cx]
     left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., -1] + p[..., -2])
