@@ -163,13 +163,14 @@ def parts_along(img: np.ndarray, x: int, y: int, angle_deg: float, border: np.nd
     x0, y0, x1, y1 = max(0, x - r0), max(0, y - r0), min(w, x + r0 + 1), min(h, y + r0 + 1)
     win = cv2.copyMakeBorder(img[y0:y1, x0:x1], 12, 12, 12, 12, cv2.BORDER_REPLICATE)
     core = win[12:-12, 12:-12]
-    best = np.full(core.shape, -np.inf, np.float32)
+    excess = []  # OpenCV's element-wise max and subtract on float32: numpy's answers in half the time
     for r in (6.0, 12.0):
         dx, dy = round(r * ux), round(r * uy)
         hh, ww = core.shape
         a = win[12 + dy: 12 + dy + hh, 12 + dx: 12 + dx + ww]
         b = win[12 - dy: 12 - dy + hh, 12 - dx: 12 - dx + ww]
-        best = np.maximum(best, core - np.maximum(a, b))
+        excess.append(cv2.subtract(core, cv2.max(a, b)))
+    best = cv2.max(*excess)
     own = float(best[max(0, y - y0 - 1): y - y0 + 2, max(0, x - x0 - 1): x - x0 + 2].max())
     peak = (best >= PEER_MIN_EXCESS_K) & (best >= cv2.dilate(best, np.ones((5, 5), np.uint8)))
     ys, xs = where_yx(peak)
