@@ -275,6 +275,22 @@ def test_a_hot_fuse_contact_whose_own_tube_outshines_its_lead_is_reported_for_re
     assert f.diagnosis.review
 
 
+def test_a_joint_the_caller_could_not_report_is_given_no_reference() -> None:
+    # find_joints(hopeless=...): the caller's reporting rules say before any search that a joint cannot
+    # be reported whatever its T2 (joint_hotspots: a speck rising < 10 K); its search is skipped, the
+    # other joints keep theirs
+    img, truth = render(5552087, "hot-joint")
+    hot = truth.xy
+    assert hot is not None and truth.t0_c is not None
+    full = find_joints(img, truth.t0_c)
+    (j,) = [j for j in full if abs(j.xy[0] - hot[0]) <= 2 and abs(j.xy[1] - hot[1]) <= 2]
+    assert j.t2_c is not None
+    skipped = find_joints(img, truth.t0_c, hopeless=lambda k: k.xy == j.xy)
+    assert [k.xy for k in skipped] == [k.xy for k in full]
+    for k, f in zip(skipped, full, strict=True):
+        assert k.t2_c == (None if k.xy == j.xy else f.t2_c)
+
+
 def test_a_hot_terminal_clamp_where_its_lead_meets_the_blade_at_an_angle_is_a_joint() -> None:
     # development frame 5557076: an 80 °C terminal clamp, 45 K over everything around it, joins a lead
     # coming in at 65–85° to a blade leaving at 90–110°; no straight ridge runs through it both ways,

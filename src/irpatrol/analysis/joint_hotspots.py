@@ -156,7 +156,16 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all.
     """
     img = np.asarray(celsius, dtype=np.float32)
-    joints = find_joints(img, t0_c, accuracy_k(t0_c, accuracy), REPORT_EXCESS_K)
+    floor_k = accuracy_k(t0_c, accuracy)
+
+    def hopeless(j: Joint) -> bool:
+        # rising less than min_rise_k, it is reported only with a T2 and a measurement spot; no
+        # reference reads below T0 less the accuracy (find_joints), and the outline from the lowest
+        # base any reference allows (_outline_base) is the largest: without a spot there, none has one
+        base = min(t0_c - floor_k, j.t1_c - j.excess_k)
+        return j.t1_c - t0_c < min_rise_k and _outline(img, j, base)[4] == 0
+
+    joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)
     # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
     grown = functools.cache(lambda: cv2.dilate(img, np.ones((3, 3), np.uint8)))
     flag_conditions = conditions

@@ -32,6 +32,7 @@ result and no scenario is assumed. Sources, thresholds and limits: docs/physics.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -343,7 +344,8 @@ class Joint:
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
-                min_excess_k: float = MIN_EXCESS_K) -> list[Joint]:
+                min_excess_k: float = MIN_EXCESS_K, hopeless: Callable[[Joint], bool] | None = None,
+                ) -> list[Joint]:
     """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
     sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
     as peers. Then the joints on a line one way only (:func:`_one_way`), hottest first, T2 from the
@@ -352,7 +354,11 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
     healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
     blurred into the sky behind it or bare metal reflecting the sky, docs/physics.md §1): the next
-    reference is tried."""
+    reference is tried.
+
+    ``hopeless``: the caller's test of a joint it could not report whatever its reference (before
+    any is sought); such a joint is returned without T2, its search skipped (on the development
+    seeds a sixth of a frame's time went to the references of specks rising too little to report)."""
     img = np.asarray(celsius, dtype=np.float32)
     cands = compact_maxima(img)
     if not cands:
@@ -393,7 +399,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
-        if j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way):
+        if j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way) or (hopeless and hopeless(j)):
             out.append(j)
             continue
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
