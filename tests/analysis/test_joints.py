@@ -285,7 +285,7 @@ def test_a_joint_the_caller_could_not_report_is_given_no_reference() -> None:
     full = find_joints(img, truth.t0_c)
     (j,) = [j for j in full if abs(j.xy[0] - hot[0]) <= 2 and abs(j.xy[1] - hot[1]) <= 2]
     assert j.t2_c is not None
-    skipped = find_joints(img, truth.t0_c, hopeless=lambda k: k.xy == j.xy)
+    skipped = find_joints(img, truth.t0_c, hopeless=lambda k, sources: k.xy == j.xy)
     assert [k.xy for k in skipped] == [k.xy for k in full]
     for k, f in zip(skipped, full, strict=True):
         assert k.t2_c == (None if k.xy == j.xy else f.t2_c)

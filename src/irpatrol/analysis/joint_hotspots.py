@@ -158,11 +158,14 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     img = np.asarray(celsius, dtype=np.float32)
     floor_k = accuracy_k(t0_c, accuracy)
 
-    def hopeless(j: Joint) -> bool:
-        # rising less than min_rise_k, it is reported only with a T2 and a measurement spot; no
-        # reference reads below T0 less the accuracy (find_joints), and the outline from the lowest
-        # base any reference allows (_outline_base) is the largest: without a spot there, none has one
-        base = min(t0_c - floor_k, j.t1_c - j.excess_k)
+    def hopeless(j: Joint, sources: tuple[str, ...]) -> bool:
+        # rising less than min_rise_k, it is reported only with a T2 and a measurement spot. The
+        # outline from the lowest base a reference of these sources allows (_outline_base) is the
+        # largest: without a spot there, none has one. The other phases' parts read no lower than T0
+        # less the accuracy (find_joints); the joint's own conductor, or no T2, leaves the base at
+        # what surrounds the joint at least
+        around = j.t1_c - j.excess_k
+        base = min(t0_c - floor_k, around) if "similar-component" in sources else around
         return j.t1_c - t0_c < min_rise_k and _outline(img, j, base)[4] == 0
 
     joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)

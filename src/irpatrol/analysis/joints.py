@@ -315,6 +315,10 @@ def _way_out(img: np.ndarray, x: int, y: int, evidence: list[tuple[np.ndarray, n
     return None
 
 
+T2_SOURCES = ("similar-component", "same-conductor", "none")
+"""Where a joint's T2 may come from (``Joint.t2_source``)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Joint:
     """A compact maximum confirmed on a line. Temperatures °C, positions px (x, y), angle in degrees
@@ -344,8 +348,8 @@ class Joint:
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
-                min_excess_k: float = MIN_EXCESS_K, hopeless: Callable[[Joint], bool] | None = None,
-                ) -> list[Joint]:
+                min_excess_k: float = MIN_EXCESS_K,
+                hopeless: Callable[[Joint, tuple[str, ...]], bool] | None = None) -> list[Joint]:
     """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
     sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
     as peers. Then the joints on a line one way only (:func:`_one_way`), hottest first, T2 from the
@@ -356,9 +360,11 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     blurred into the sky behind it or bare metal reflecting the sky, docs/physics.md §1): the next
     reference is tried.
 
-    ``hopeless``: the caller's test of a joint it could not report whatever its reference (before
-    any is sought); such a joint is returned without T2, its search skipped (on the development
-    seeds a sixth of a frame's time went to the references of specks rising too little to report)."""
+    ``hopeless``: the caller's test of a joint it could not report whatever reference of the given
+    sources (``t2_source`` values, ``"none"`` for none) it got: before any search with all three,
+    and before the joint's own conductor is followed, the last resort, with ``same-conductor`` and
+    ``none``. A hopeless joint is returned without T2, the search skipped (on the development seeds
+    a sixth of a frame's time went to the references of specks rising too little to report)."""
     img = np.asarray(celsius, dtype=np.float32)
     cands = compact_maxima(img)
     if not cands:
@@ -399,7 +405,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
-        if j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way) or (hopeless and hopeless(j)):
+        if (j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way)
+                or (hopeless and hopeless(j, T2_SOURCES))):
             out.append(j)
             continue
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
@@ -454,7 +461,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
                                            peers_xy=tuple(joints[k].xy for k in peers)))
         else:
-            far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k) if i < MAX_ALONG
-                   else None)
+            far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
+                   if i < MAX_ALONG and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out
