@@ -162,11 +162,11 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         # rising less than min_rise_k, it is reported only with a T2 and a measurement spot. The
         # outline from the lowest base a reference of these sources allows (_outline_base) is the
         # largest: without a spot there, none has one. The other phases' parts read no lower than T0
-        # less the accuracy (find_joints); the joint's own conductor, or no T2, leaves the base at
-        # what surrounds the joint at least
-        around = j.t1_c - j.excess_k
-        base = min(t0_c - floor_k, around) if "similar-component" in sources else around
-        return j.t1_c - t0_c < min_rise_k and _outline(img, j, base)[4] == 0
+        # less the accuracy (find_joints); the joint's own conductor, or no T2, leave the base no
+        # lower than without one
+        lowest = (dataclasses.replace(j, t2_c=t0_c - floor_k, t2_source="similar-component")
+                  if "similar-component" in sources else j)
+        return j.t1_c - t0_c < min_rise_k and _outline(img, j, _outline_base(lowest))[4] == 0
 
     joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)
     # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
