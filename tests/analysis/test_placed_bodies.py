@@ -8,7 +8,7 @@ import pytest
 
 from irpatrol.analysis.bodies import body_rows, find_bodies
 from irpatrol.analysis.body_hotspots import find_body_hotspots
-from irpatrol.analysis.placed_bodies import completed_rows
+from irpatrol.analysis.placed_bodies import completed_rows, searched_rows
 from irpatrol.conditions import Conditions
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import render
@@ -91,3 +91,49 @@ def test_the_middle_phase_is_placed_between_outer_phases_two_steps_apart(seed):
     (bodies,) = find_bodies(img)
     (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
     assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [
+    (5555009, "arrester"), (5555010, "arrester"), (5555047, "arrester"), (5555050, "arrester"),
+])
+def test_a_row_is_read_from_the_one_housing_that_stands_out(seed, scenario):
+    """Development frames where only the warm housing stands out as a body (its healthy peers read like
+    the ground or the pole behind them, or split at their sheds), so no row of found bodies holds it and
+    none is completed from two; the step between phases is where its outline repeats beside it, both
+    peers are placed there, and T1 and T2 come within 0.3 K of the truth."""
+    img, truth = render(seed, scenario)
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, truth.xy) for r in [*body_rows(bodies), *completed_rows(img, bodies, 0.5)])
+    (row,) = [r for r in searched_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+    assert any(_near(h.max_xy, truth.xy) and h.pattern == "whole-body" for h in found)
+
+
+@pytest.mark.parametrize(("seed", "scenario", "what"), [
+    (5550027, "healthy", "a warm building edge going on along its axis"),
+    (77001048, "healthy-clutter", "pin insulators whose 'warm' member is the ground behind it"),
+    (77001050, "healthy-clutter", "a strip of sunlit ground beside the conductors, 0.26 K off its sides"),
+    (77001063, "healthy-clutter", "ground between parallel conductors, 0.21 K off its sides"),
+])
+def test_no_row_is_read_from_one_outline_that_is_no_housing(seed, scenario, what):
+    """Generated frames with nothing wrong where a row read from one outline ({what}) gave a 'serious'
+    arrester before the guards of searched_rows: the parallel conductors crossing the outline's box repeat
+    at the phase spacing and place 'peers' wherever they cross alike."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert searched_rows(img, bodies, 0.5) == []
+
+
+@pytest.mark.parametrize("name", [
+    "dji_xt2_flir_core.jpg", "flir_t640.jpg", "dji_xts_dirp.jpg", "dji_m30t_iirp.jpg",
+])
+def test_pipes_cables_and_facades_give_no_row_from_one_outline(samples, name):
+    """Shared real frames without an arrester or a bushing: an industrial plant's pipes and cables (XT2),
+    a panel's stripes (T640) and high-rise façades (XT-S, M30T). Vertical stretches of pipe and cable
+    repeat beside each other like phases, but they go on along their axis, so no row is read."""
+    img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
+    (bodies,) = find_bodies(img)
+    assert searched_rows(img, bodies, 0.5) == []

@@ -10,7 +10,7 @@ import numpy as np
 from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, BodyRow, body_rows, find_bodies, row_triples
 from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.pixels import inside
-from irpatrol.analysis.placed_bodies import completed_rows
+from irpatrol.analysis.placed_bodies import completed_rows, searched_rows
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
 
@@ -45,7 +45,8 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
     for bodies in find_bodies(img):
         found_rows = row_triples(bodies)  # the alike pairs are read once for both readers
         for row in [*body_rows(bodies, min_delta_k, found_rows[0]),
-                    *completed_rows(img, bodies, min_delta_k, found_rows)]:
+                    *completed_rows(img, bodies, min_delta_k, found_rows),
+                    *searched_rows(img, bodies, min_delta_k, found_rows)]:
             h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
             if not any(inside(h.max_xy, f.bbox) or inside(f.max_xy, h.bbox) for f in found):
                 found.append(h)

@@ -23,6 +23,11 @@ When the placed body is the warm one, the verdict rests on it, so its own outlin
 (:data:`MIN_OWN_MATCH`). The guards :data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`,
 :data:`MIN_STEP_LENGTHS` and :data:`MIN_PATTERN_K` keep ground texture, a tank's fins and smooth
 blobs of sun-warmed ground from starting a row (measured in docs/detector.md).
+
+Where only the warm body is found (:func:`searched_rows`, December 2026), the step between phases is
+not known from a second body: it is where the warm body's own pattern repeats beside it, at a phase
+spacing, and both other phases are placed from there (the body first or in the middle of the row).
+The verdict then rests on one outline, so that body must be a housing's (see the function).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ import numpy as np
 
 from irpatrol.analysis.bodies import (
     BANK_READING_K,
+    MAX_SPACING_LENGTHS,
+    MIN_SPACING_WIDTHS,
     NARROW_ROW_FLANK_K,
     Body,
     BodyRow,
@@ -243,8 +250,125 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
                 continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
-    best: list[BodyRow] = []  # one row per warm body, the best matched
-    for _, row in sorted(out, key=lambda sr: -sr[0]):
+    return _best_per_body(out)
+
+
+def _best_per_body(rows: list[tuple[float, BodyRow]]) -> list[BodyRow]:
+    """One row per warm body (centres within 3 px are one body): the best matched of the (match, row)
+    pairs ``rows``."""
+    best: list[BodyRow] = []
+    for _, row in sorted(rows, key=lambda sr: -sr[0]):
         if not any(np.abs(np.subtract(row.hot.xy, r.hot.xy)).max() < 3 for r in best):
             best.append(row)
     return best
+
+
+SEARCHED_SHIFTS = 4
+"""Most steps tried per body by :func:`searched_rows`: the best local maxima of its pattern's match
+beside it."""
+
+
+def _steps(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]) -> list[np.ndarray]:
+    """The steps (x, y px, whole) at which ``b``'s pattern ``pat`` repeats beside it: local maxima of its
+    match (≥ :data:`MIN_MATCH`) at a phase spacing (:func:`irpatrol.analysis.bodies.alike`: at least
+    :data:`irpatrol.analysis.bodies.MIN_SPACING_WIDTHS` widths + 2 px and :data:`MIN_STEP_LENGTHS`
+    lengths, at most :data:`irpatrol.analysis.bodies.MAX_SPACING_LENGTHS` lengths across the axis; along
+    it under half a length and 0.58 of the step), best first, :data:`SEARCHED_SHIFTS` at most. The step
+    is also at least three box widths: phases stand 0.3–0.7 m apart, five or more housing widths
+    (docs/physics.md §7), while the vertical stripes of a panel or a bank stand a width or two apart
+    (shared real FLIR T640 frame: a "row" of 5 px wide stripes 6–8 px apart, which :func:`_goes_on`
+    also rejects)."""
+    h, w = img.shape
+    p, (x0, y0) = pat
+    ph, pw = p.shape
+    lo = max(MIN_STEP_LENGTHS * b.length_px, MIN_SPACING_WIDTHS * b.width_px + 2.0, 3.0 * b.bbox[2])
+    hi = MAX_SPACING_LENGTHS * b.length_px
+    reach, rise = int(np.ceil(hi)), int(np.ceil(0.5 * b.length_px))
+    sx0, sy0 = max(0, x0 - reach), max(0, y0 - rise)
+    sx1, sy1 = min(w, x0 + pw + reach), min(h, y0 + ph + rise)
+    if sx1 - sx0 < pw or sy1 - sy0 < ph:
+        return []
+    score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
+    score = np.where(np.isfinite(score), score, -1.0).astype(np.float32)
+    dy, dx = np.mgrid[sy0 - y0: sy0 - y0 + score.shape[0], sx0 - x0: sx0 - x0 + score.shape[1]]
+    ax = np.abs(dx)
+    ok = (ax >= lo) & (ax <= hi) & (np.abs(dy) <= 0.58 * ax) & (score >= MIN_MATCH)
+    peak = ok & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
+    iy, ix = np.nonzero(peak)
+    order = np.argsort(-score[iy, ix])[:SEARCHED_SHIFTS]
+    return [np.array([dx[iy[k], ix[k]], dy[iy[k], ix[k]]]) for k in order]
+
+
+def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray | None = None,
+             ) -> bool:
+    """Whether the pattern ``pat`` (a body's box and margin) repeats along the body's axis beyond its
+    own ends, both ways (≥ :data:`MIN_MATCH` a whole pattern height or more up and down, within 1.5
+    heights, up to 0.6 of that across): a stretch of a conductor or a lead goes on, a housing ends at
+    its cap and its base (a tank's fins below a bushing, or a lead above, repeat it one way only). A way
+    that leaves the frame is not asked. ``offset`` (x, y px, whole): asked at the pattern's place moved
+    by it (a placed body) instead."""
+    h, w = img.shape
+    p, (x0, y0) = pat
+    if offset is not None:
+        x0, y0 = x0 + int(offset[0]), y0 + int(offset[1])
+    ph, pw = p.shape
+    side, reach = int(np.ceil(0.6 * ph)), int(np.ceil(1.5 * ph))
+    sx0, sy0 = max(0, x0 - side), max(0, y0 - reach)
+    sx1, sy1 = min(w, x0 + pw + side), min(h, y0 + ph + reach)
+    if sx1 - sx0 < pw or sy1 - sy0 < ph:
+        return False
+    score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
+    dy = np.arange(sy0 - y0, sy0 - y0 + score.shape[0])
+    score = np.nan_to_num(score, nan=-1.0)
+    ways = [float(score[way].max()) for way in (dy <= -ph, dy >= ph) if way.any()]
+    return bool(ways) and min(ways) >= MIN_MATCH
+
+
+def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
+                  steps: tuple[np.ndarray, np.ndarray], min_delta_k: float) -> tuple[float, BodyRow] | None:
+    """The row of ``b`` and the bodies placed at ``steps`` (x, y px) from it, with its weaker placement's
+    match, when both placements match (:data:`MIN_MATCH`), both places are near-uniform and show the
+    body's own outline (:data:`MIN_OWN_MATCH`) on no line going through (:func:`_goes_on`), and the row
+    passes :func:`irpatrol.analysis.bodies.judge_row` with ``b`` as its warm body, not a bank; else
+    None."""
+    placed = [_place(img, pat[0], pat[1], s) for s in steps]
+    moved = [None if pl is None or pl[0] < MIN_MATCH else _moved(img, b, pl[1]) for pl in placed]
+    if any(m is None for m in moved):
+        return None
+    m1, m2 = (m for m in moved if m is not None)
+    offsets = [pl[1] for pl in placed if pl is not None]
+    if min(_own_match(img, b, m1), _own_match(img, b, m2)) < MIN_OWN_MATCH or any(
+            _goes_on(img, pat, o) for o in offsets):
+        return None
+    row = judge_row((b, m1, m2), min_delta_k)
+    if row is None or row.hot is not b or _continued(img, b, pat, (b, m1, m2), row):
+        return None
+    return min(pl[0] for pl in placed if pl is not None), row
+
+
+def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
+                  found: tuple[list[tuple[int, int, int]], set[int]] | None = None) -> list[BodyRow]:
+    """Rows of ``img`` (°C) read from one found body whose other phases' bodies do not stand out: the
+    step between phases is where its pattern repeats beside it (:func:`_steps`), and both other
+    bodies are placed and read as in :func:`completed_rows`, the body first or in the middle
+    (:func:`_searched_row`). The verdict rests on one outline, so the body must be a housing's: in no
+    row or bank of found bodies, :func:`_usable`, standing off both sides by
+    :data:`irpatrol.analysis.bodies.NARROW_ROW_FLANK_K` (strips of ground between parallel conductors
+    or below the horizon standing off 0.21–0.26 K, whose "peers" were placed by the conductors'
+    repetition: generated frames 77001063, 77001050), ending along its axis (:func:`_goes_on`: a
+    building's edge, pipes and cables on the shared real DJI XT2 and FLIR T640 frames), and it must be
+    the warm one (a healthy pin insulator reads the ground behind it, and a placed "warm" body is then
+    that ground: generated frame 77001048). Per warm body the best matched row."""
+    triples, banked = row_triples(bodies) if found is None else found
+    taken = banked | {i for row in triples for i in row}
+    out: list[tuple[float, BodyRow]] = []
+    for i, b in enumerate(bodies):
+        if i in taken or not _usable(b) or b.flank_k < NARROW_ROW_FLANK_K:
+            continue
+        pat = _pattern(img, b)
+        if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat):
+            continue
+        for v in _steps(img, b, pat):
+            rows = (_searched_row(img, b, pat, steps, min_delta_k) for steps in ((v, 2 * v), (-v, v)))
+            out += [r for r in rows if r is not None]
+    return _best_per_body(out)
