@@ -21,6 +21,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.phase_shift import row_likeness
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import leaves
@@ -50,7 +51,9 @@ rows were warm spots of façades and cars, whose sunlit and shaded, painted and 
 by 5–10 K with no fault (docs/physics.md §2, §9). With ±2 K accuracy the joint must then stand 10 K
 above the row — the rise at which an unrated reading is marked for review — for its relative grade
 to count; below that it is ``unrated`` (review), not a defect. A hot joint tens of kelvin above its
-row is graded as before. Project choice."""
+row is graded as before. Project choice. A row whose healthy parts match each other clearly and which
+ends at three (:func:`_a_set_of_three`) is graded without it: a terminal clamp's lead or a contact's
+blade runs to other hardware within the frame, and a row of such hardware is still one phase set."""
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced."""
 
@@ -92,12 +95,14 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
 
 
-def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
+def _margin(img: np.ndarray, j: Joint, accuracy_k_: float, found: list[Hotspot]) -> float:
     """Reference margin (K) of a joint's T2 from its phase row: :data:`UNSPANNED_ROW_MARGIN_K` when
     the row's parts do not both sit on a conductor or lead that runs out of view at least one way
     (:func:`irpatrol.analysis.ridges.leaves`; only
     looked at when the difference T1 − T2 lies within ``accuracy_k_`` plus that margin, where it
-    decides), else :data:`UNSEEN_PEER_MARGIN_K` when ``j.peers_unseen``, else 0.
+    decides) and the row is not one set of three alike parts (:func:`_a_set_of_three`, asked of a joint
+    that serves as no reported joint's peer, ``found``), else :data:`UNSEEN_PEER_MARGIN_K` when
+    ``j.peers_unseen``, else 0.
     A T2 from the joint's own conductor carries none here: ``pipeline.SAME_CONDUCTOR_MARGIN_K``
     covers it, whichever reader found it."""
     if j.t2_c is None:
@@ -105,10 +110,52 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float) -> float:
     if j.t2_source != "similar-component":
         return 0.0
     seen = UNSEEN_PEER_MARGIN_K if j.peers_unseen else 0.0
-    if j.t1_c - j.t2_c <= accuracy_k_ + UNSPANNED_ROW_MARGIN_K and not all(
-            any(leaves(img, x, y, a) for a in j.line_angles_deg or (j.angle_deg,)) for x, y in j.peers_xy):
-        return max(seen, UNSPANNED_ROW_MARGIN_K)
-    return seen
+    if j.t1_c - j.t2_c > accuracy_k_ + UNSPANNED_ROW_MARGIN_K:
+        return seen
+    angles = j.line_angles_deg or (j.angle_deg,)
+    spanned = all(any(leaves(img, x, y, a) for a in angles) for x, y in j.peers_xy)
+    if spanned or (not _a_peer_of(j, found) and _a_set_of_three(img, j)):
+        return seen
+    return max(seen, UNSPANNED_ROW_MARGIN_K)
+
+
+ALIKE_PEERS = 0.6
+"""Least match of the two healthy peers' surroundings with each other (normalised cross-correlation of
+the fine structure, :func:`irpatrol.analysis.phase_shift.row_likeness`) for a row to count as one set of
+hardware without its conductors seen to leave: on the development seed's rows of terminal clamps,
+disconnector contacts, fuses and strain clamps 0.6–0.97; on the shared real frames' rows of façade
+and rooftop details 0.35–0.56, except a façade grid that goes on (0.85). Project choice."""
+ENDS_SHARE = 0.5
+"""Largest match one row step beyond either end of the row, as a share of the peers' match with each
+other, for the row to end there (three phases; a grid goes on): on the development seed's rows the best
+match beyond was 0.16–0.47 with peers matching 0.65–0.97; on the real frames a façade grid 0.85 of 0.85,
+a rooftop row 0.39 of 0.65. Project choice."""
+
+
+PEER_OF_PX = 3
+"""How near (px, each axis) a joint must lie to a reported joint's peer to be that peer: the peers are
+placed to a pixel and refined within ±3 px (:data:`irpatrol.analysis.phase_shift.REFINE_PX`)."""
+
+
+def _a_peer_of(j: Joint, found: list[Hotspot]) -> bool:
+    """Whether joint ``j`` is one of the parts a hotter reported joint was compared with (within
+    :data:`PEER_OF_PX` of one of its peers): that row takes it for a normal phase, so a row of its own
+    that grades it must show its conductors leaving (generated frame 5557000: the healthy terminal
+    clamp of the middle phase, compared with two stretches of leads placed diagonally, "general")."""
+    return any(max(abs(j.xy[0] - x - w // 2), abs(j.xy[1] - y - h // 2)) <= PEER_OF_PX
+               for f in found for x, y, w, h in f.peer_bboxes)
+
+
+def _a_set_of_three(img: np.ndarray, j: Joint) -> bool:
+    """Whether the joint's row is one set of three alike parts though their conductors are not seen to
+    leave (:data:`ALIKE_PEERS`, :data:`ENDS_SHARE`): the healthy phases' hardware matches itself
+    clearly, and nothing alike follows beyond the row's ends. A terminal clamp's lead or a contact's
+    blade runs to other hardware within the frame; such a row is then graded without
+    :data:`UNSPANNED_ROW_MARGIN_K`."""
+    if len(j.peers_xy) != 2:
+        return False
+    mutual, further = row_likeness(img, j.xy, j.peers_xy)
+    return mutual >= ALIKE_PEERS and further < ENDS_SHARE * mutual
 
 
 HEAT_TAIL_PX = 60.0
@@ -205,5 +252,5 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
             pattern="local", on_structure=True,
-            reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy))))
+            reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy), found)))
     return found, sum(not j.one_way for j in joints)

@@ -283,3 +283,26 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     p, q = where[b]
     return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b])
 
+
+
+def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int, int], ...],
+                 ) -> tuple[float, float]:
+    """How a row of three parts — the joint at ``xy`` and its two peers ``peers_xy`` (x, y px) — repeats
+    in the frame ``img`` (°C): the poorer match (normalised cross-correlation of the fine structure,
+    each place refined within ±:data:`REFINE_PX` px) of each peer's surroundings with the other peer's,
+    and the best match of either peer's surroundings one row step beyond either end of the row
+    (−inf where no patch fits). The healthy phases' hardware is alike, and a 10 kV crossarm carries three
+    phases, so a phase row's peers match each other well and nothing alike follows beyond its ends;
+    a façade's windows or a grid of panels go on."""
+    pts = np.array([xy, *peers_xy], dtype=np.float64)
+    axis = int(np.argmax(np.ptp(pts, axis=0)))
+    first, last = pts[np.argsort(pts[:, axis])[[0, -1]]]
+    step = (last - first) / 2.0
+    beyond = [first - step, last + step]
+    mutual, further = np.inf, -np.inf
+    for k, ref in enumerate(peers_xy):
+        other = np.array(peers_xy[1 - k], dtype=np.float64)
+        scores, _ = _match(img, ref, np.array([other, *beyond]))
+        mutual = min(mutual, float(scores[0]))
+        further = max(further, float(scores[1:].max()))
+    return mutual, further
