@@ -21,7 +21,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
-from irpatrol.analysis.phase_shift import row_likeness
+from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import leaves
@@ -119,19 +119,6 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float, found: list[Hotspot])
     return max(seen, UNSPANNED_ROW_MARGIN_K)
 
 
-ALIKE_PEERS = 0.6
-"""Least match of the two healthy peers' surroundings with each other (normalised cross-correlation of
-the fine structure, :func:`irpatrol.analysis.phase_shift.row_likeness`) for a row to count as one set of
-hardware without its conductors seen to leave: on the development seed's rows of terminal clamps,
-disconnector contacts, fuses and strain clamps 0.6–0.97; on the shared real frames' rows of façade
-and rooftop details 0.35–0.56, except a façade grid that goes on (0.85). Project choice."""
-ENDS_SHARE = 0.5
-"""Largest match one row step beyond either end of the row, as a share of the peers' match with each
-other, for the row to end there (three phases; a grid goes on): on the development seed's rows the best
-match beyond was 0.16–0.47 with peers matching 0.65–0.97; on the real frames a façade grid 0.85 of 0.85,
-a rooftop row 0.39 of 0.65. Project choice."""
-
-
 PEER_OF_PX = 3
 """How near (px, each axis) a joint must lie to a reported joint's peer to be that peer: the peers are
 placed to a pixel and refined within ±3 px (:data:`irpatrol.analysis.phase_shift.REFINE_PX`)."""
@@ -148,14 +135,10 @@ def _a_peer_of(j: Joint, found: list[Hotspot]) -> bool:
 
 def _a_set_of_three(img: np.ndarray, j: Joint) -> bool:
     """Whether the joint's row is one set of three alike parts though their conductors are not seen to
-    leave (:data:`ALIKE_PEERS`, :data:`ENDS_SHARE`): the healthy phases' hardware matches itself
-    clearly, and nothing alike follows beyond the row's ends. A terminal clamp's lead or a contact's
+    leave (:func:`irpatrol.analysis.phase_shift.one_set`). A terminal clamp's lead or a contact's
     blade runs to other hardware within the frame; such a row is then graded without
     :data:`UNSPANNED_ROW_MARGIN_K`."""
-    if len(j.peers_xy) != 2:
-        return False
-    mutual, further = row_likeness(img, j.xy, j.peers_xy)
-    return mutual >= ALIKE_PEERS and further < ENDS_SHARE * mutual
+    return len(j.peers_xy) == 2 and one_set(img, j.xy, j.peers_xy)
 
 
 HEAT_TAIL_PX = 60.0
