@@ -72,14 +72,12 @@ def test_conductors_and_leads_are_not_narrow_bodies(width_px, shift_px):
     assert bar.narrow == (shift_px == 0.5)
 
 
-@pytest.mark.parametrize("seed", [5560000, 5560032, 5560053, 5560018, 5560033, 5560017])
+@pytest.mark.parametrize("seed", [5560000, 5560032, 5560053, 5560018, 5560033])
 def test_generated_bushing_rows_are_read_where_the_porcelain_is_narrow(seed):
     """Development frames of the bushing scenario (bushings 3.3–6.3 px across their sheds at 7–14 m)
     where one or more bushings had no flat interior: the warm one was missed (5560000, 5560032,
     5560053) or read only by placing the third phase (5560018, 5560033, once pinned in
-    test_placed_bodies.py); it is found, T1 and T2 within 0.3 K of the truth. On 5560017 one healthy
-    bushing has a flat interior of 9 px, the others centre lines of 13 px: alike only by
-    bodies.ALIKE_LENGTH_MIXED."""
+    test_placed_bodies.py); it is found, T1 and T2 within 0.3 K of the truth."""
     img, truth = render(seed, "bushing-voltage")
     assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
     found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())

@@ -92,11 +92,6 @@ at the outline and the sheds, and on the warm side because an arrester's upper p
 (DL/T 664-2016 Table I.1 pattern column)."""
 ALIKE_LENGTH = 0.3
 """Largest difference of two alike bodies' interior lengths, as a share of the longer."""
-ALIKE_LENGTH_MIXED = 0.4
-"""As :data:`ALIKE_LENGTH` when one body is read on its centre line (``narrow``) and the other on a flat
-interior: the two readings end at different places of the same housing. The flat interior stops where
-the sheds or the cap's blur reach across it, the centre line runs on through them (development frame
-5560017: the healthy bushings read 9 px flat and 13 px on the centre line). Project choice."""
 ALIKE_WIDTH_PX = 2.0
 """Largest difference (px) of two alike bodies' interior widths (or 35 % of the wider)."""
 MIN_SPACING_WIDTHS = 4.0
@@ -317,8 +312,7 @@ def alike(p: Body, q: Body, steps: int = 1) -> bool:
     width, side by side across their axes (the row ≤ 30° off the perpendicular to the axis, offset
     along the axis under half a length per step), apart by :data:`MIN_SPACING_WIDTHS` widths and at
     most :data:`MAX_SPACING_LENGTHS` lengths per step."""
-    share = ALIKE_LENGTH_MIXED if p.narrow != q.narrow else ALIKE_LENGTH
-    if abs(p.length_px - q.length_px) > share * max(p.length_px, q.length_px):
+    if abs(p.length_px - q.length_px) > ALIKE_LENGTH * max(p.length_px, q.length_px):
         return False
     if abs(p.width_px - q.width_px) > max(ALIKE_WIDTH_PX, 0.35 * max(p.width_px, q.width_px)):
         return False

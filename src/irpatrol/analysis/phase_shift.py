@@ -284,7 +284,6 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b])
 
 
-
 def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int, int], ...],
                  ) -> tuple[float, float]:
     """How a row of three parts — the joint at ``xy`` and its two peers ``peers_xy`` (x, y px) — repeats
@@ -312,7 +311,7 @@ ALIKE_PEERS = 0.6
 """Least match of the two healthy peers' surroundings with each other (normalised cross-correlation of
 the fine structure, :func:`row_likeness`) for a row to count as one set of
 hardware without its conductors seen to leave: on the development seed's rows of terminal clamps,
-disconnector contacts, fuses and strain clamps 0.6–0.97; on the shared real frames' rows of façade
+disconnector contacts, fuses and strain clamps 0.65–0.97; on the shared real frames' rows of façade
 and rooftop details 0.35–0.56, except a façade grid that goes on (0.85). Project choice."""
 ENDS_SHARE = 0.5
 """Largest match one row step beyond either end of the row, as a share of the peers' match with each
