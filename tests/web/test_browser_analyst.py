@@ -55,8 +55,14 @@ def _flight(db: Path, out: Path) -> Path:
         poles = c.execute(text("SELECT p.number, p.lat, p.lon FROM pole p JOIN feeder f ON f.id = p.feeder_id"
                                " WHERE f.name = :n ORDER BY p.seq"), {"n": DEMO_FEEDER}).all()
     engine.dispose()
+    # the last 02:00 UTC (10:00 in Shanghai) that has passed: a flight from the future would count as
+    # a measurement taken after the repair below, and the verification would need no photo
+    now = datetime.now(UTC)
+    start = now.replace(hour=2, minute=0, second=0, microsecond=0)
+    if start > now:
+        start -= timedelta(days=1)
     spec = FlightSpec(images_per_pole=1, ambient_c=24.0, seed=11, camera_model="simulated 640 (upload)",
-                      start=datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0))
+                      start=start)
     write_flight(out, DEMO_FEEDER, [PoleSpot(n, lat, lon) for n, lat, lon in poles], spec,
                  [HotSpec(pole=HOT_POLE, kind="t-clamp", kelvin=80.0, phase="A")])
     (out / "broken.jpg").write_text("not an image")  # a junk file: rejected with its reason
