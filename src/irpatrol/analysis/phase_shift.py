@@ -284,6 +284,16 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b])
 
 
+def beyond_row(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The places (x, y px) one row step before the first and after the last of a row of three parts
+    ``pts`` (3×2 px, any order; the row's step is half its span, ordered along its longer extent):
+    where a fourth member would stand if the row went on."""
+    axis = int(np.argmax(np.ptp(pts, axis=0)))
+    first, last = pts[np.argsort(pts[:, axis])[[0, -1]]]
+    step = (last - first) / 2.0
+    return first - step, last + step
+
+
 def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int, int], ...],
                  ) -> tuple[float, float]:
     """How a row of three parts — the joint at ``xy`` and its two peers ``peers_xy`` (x, y px) — repeats
@@ -293,11 +303,7 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
     (−inf where no patch fits). The healthy phases' hardware is alike, and a 10 kV crossarm carries three
     phases, so a phase row's peers match each other well and nothing alike follows beyond its ends;
     a façade's windows or a grid of panels go on."""
-    pts = np.array([xy, *peers_xy], dtype=np.float64)
-    axis = int(np.argmax(np.ptp(pts, axis=0)))
-    first, last = pts[np.argsort(pts[:, axis])[[0, -1]]]
-    step = (last - first) / 2.0
-    beyond = [first - step, last + step]
+    beyond = beyond_row(np.array([xy, *peers_xy], dtype=np.float64))
     mutual, further = np.inf, -np.inf
     for k, ref in enumerate(peers_xy):
         other = np.array(peers_xy[1 - k], dtype=np.float64)

@@ -48,7 +48,7 @@ from irpatrol.analysis.bodies import (
     judge_row,
     row_triples,
 )
-from irpatrol.analysis.phase_shift import detail_box
+from irpatrol.analysis.phase_shift import beyond_row, detail_box
 
 MARGIN_PX = 3
 """Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
@@ -181,13 +181,9 @@ def _continued(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]
     window columns, a fence or a tank's fins go on (as :func:`irpatrol.analysis.bodies.row_triples`
     leaves out a bank among found bodies; on the shared real frames such completed rows stood on
     high-rise façades, 0.6–0.8 K apart)."""
-    pts = np.array([m.xy for m in members])
-    axis = int(np.argmax(np.ptp(pts, axis=0)))
-    first, last = pts[np.argsort(pts[:, axis])[[0, -1]]]
-    step = (last - first) / 2.0
     mid = float(np.median([m.reading_c for m in members]))
     origin = np.array(b.xy)
-    for at in (first - step, last + step):
+    for at in beyond_row(np.array([m.xy for m in members], dtype=np.float64)):
         placed = _place(img, pat[0], pat[1], at - origin)
         if placed is None or placed[0] < BANK_MATCH or _structure(img, pat, placed[1]) < MIN_PATTERN_K:
             continue
@@ -290,13 +286,14 @@ def _steps(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]) ->
         return []
     score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
     score = np.where(np.isfinite(score), score, -1.0).astype(np.float32)
-    dy, dx = np.mgrid[sy0 - y0: sy0 - y0 + score.shape[0], sx0 - x0: sx0 - x0 + score.shape[1]]
+    dy = np.arange(sy0 - y0, sy0 - y0 + score.shape[0])[:, None]  # each score's offset from the body
+    dx = np.arange(sx0 - x0, sx0 - x0 + score.shape[1])[None, :]
     ax = np.abs(dx)
     ok = (ax >= lo) & (ax <= hi) & (np.abs(dy) <= 0.58 * ax) & (score >= MIN_MATCH)
     peak = ok & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
     iy, ix = np.nonzero(peak)
     order = np.argsort(-score[iy, ix])[:SEARCHED_SHIFTS]
-    return [np.array([dx[iy[k], ix[k]], dy[iy[k], ix[k]]]) for k in order]
+    return [np.array([dx[0, ix[k]], dy[iy[k], 0]]) for k in order]
 
 
 def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray | None = None,
@@ -331,19 +328,27 @@ def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, in
     body's own outline (:data:`MIN_OWN_MATCH`) on no line going through (:func:`_goes_on`), and the row
     passes :func:`irpatrol.analysis.bodies.judge_row` with ``b`` as its warm body, not a bank; else
     None."""
-    placed = [_place(img, pat[0], pat[1], s) for s in steps]
-    moved = [None if pl is None or pl[0] < MIN_MATCH else _moved(img, b, pl[1]) for pl in placed]
-    if any(m is None for m in moved):
-        return None
-    m1, m2 = (m for m in moved if m is not None)
-    offsets = [pl[1] for pl in placed if pl is not None]
+    matches: list[float] = []
+    offsets: list[np.ndarray] = []
+    moved: list[Body] = []
+    for step in steps:
+        placed = _place(img, pat[0], pat[1], step)
+        if placed is None or placed[0] < MIN_MATCH:
+            return None
+        m = _moved(img, b, placed[1])
+        if m is None:
+            return None
+        matches.append(placed[0])
+        offsets.append(placed[1])
+        moved.append(m)
+    m1, m2 = moved
     if min(_own_match(img, b, m1), _own_match(img, b, m2)) < MIN_OWN_MATCH or any(
             _goes_on(img, pat, o) for o in offsets):
         return None
     row = judge_row((b, m1, m2), min_delta_k)
     if row is None or row.hot is not b or _continued(img, b, pat, (b, m1, m2), row):
         return None
-    return min(pl[0] for pl in placed if pl is not None), row
+    return min(matches), row
 
 
 def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
