@@ -95,12 +95,15 @@ def test_the_middle_phase_is_placed_between_outer_phases_two_steps_apart(seed):
 
 @pytest.mark.parametrize(("seed", "scenario"), [
     (5555009, "arrester"), (5555010, "arrester"), (5555047, "arrester"), (5555050, "arrester"),
+    (5560007, "bushing-voltage"),
 ])
 def test_a_row_is_read_from_the_one_housing_that_stands_out(seed, scenario):
     """Development frames where only the warm housing stands out as a body (its healthy peers read like
     the ground or the pole behind them, or split at their sheds), so no row of found bodies holds it and
     none is completed from two; the step between phases is where its outline repeats beside it, both
-    peers are placed there, and T1 and T2 come within 0.3 K of the truth."""
+    peers are placed there, and T1 and T2 come within 0.3 K of the truth. On 5560007 the warm bushing's
+    outline repeats along its axis both ways, in the lead above and the tank's fins below, but colder
+    and warmer than the bushing: it ends, and is not a stretch of something going on."""
     img, truth = render(seed, scenario)
     assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
     (bodies,) = find_bodies(img)

@@ -296,14 +296,27 @@ def _steps(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]) ->
     return [np.array([dx[0, ix[k]], dy[iy[k], 0]]) for k in order]
 
 
+GOES_ON_ALIKE_K = 1.0
+"""Largest difference (K) between the medians of a found body's box and of that box where its pattern
+repeats along its axis for the repetition to be the same thing going on (:func:`_goes_on`): a stretch of
+one pipe, cable or building edge reads alike along it; a bushing between a lead against the sky above
+and a tank's fins below repeats its outline both ways, but 1.1–4.4 K colder above and warmer below
+(development bushing frames 5560007, 5560039, 5560076, 5560084). Half the camera's ±2 K. Project
+choice, measured in docs/detector.md."""
+
+
 def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray | None = None,
-             ) -> bool:
+             box: tuple[int, int, int, int] | None = None) -> bool:
     """Whether the pattern ``pat`` (a body's box and margin) repeats along the body's axis beyond its
     own ends, both ways (≥ :data:`MIN_MATCH` a whole pattern height or more up and down, within 1.5
     heights, up to 0.6 of that across): a stretch of a conductor or a lead goes on, a housing ends at
     its cap and its base (a tank's fins below a bushing, or a lead above, repeat it one way only). A way
     that leaves the frame is not asked. ``offset`` (x, y px, whole): asked at the pattern's place moved
-    by it (a placed body) instead."""
+    by it (a placed body) instead. ``box`` (x, y, w, h px, the body's box at the place asked): the
+    repetition must also be the same thing, the box moved to a way's best match reading within
+    :data:`GOES_ON_ALIKE_K` of the box here on at least one way; a bushing's outline repeats in the lead
+    above it and the tank's fins below it, colder and warmer. With one way in the frame its match alone
+    decides (generated frame 5550027: a warm vehicle's edge whose other way the frame cuts off)."""
     h, w = img.shape
     p, (x0, y0) = pat
     if offset is not None:
@@ -314,11 +327,23 @@ def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: n
     sx1, sy1 = min(w, x0 + pw + side), min(h, y0 + ph + reach)
     if sx1 - sx0 < pw or sy1 - sy0 < ph:
         return False
-    score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
+    score = np.nan_to_num(cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED),
+                          nan=-1.0)
     dy = np.arange(sy0 - y0, sy0 - y0 + score.shape[0])
-    score = np.nan_to_num(score, nan=-1.0)
-    ways = [float(score[way].max()) for way in (dy <= -ph, dy >= ph) if way.any()]
-    return bool(ways) and min(ways) >= MIN_MATCH
+    ways = [np.where(way[:, None], score, -1.0) for way in (dy <= -ph, dy >= ph) if way.any()]
+    if not ways or min(float(s.max()) for s in ways) < MIN_MATCH:
+        return False
+    if box is None or len(ways) < 2:
+        return True
+    bx, by, bw, bh = box
+    own = float(np.median(img[by: by + bh, bx: bx + bw]))
+    for s in ways:  # the best match of each way, read over the body's box moved there
+        iy, ix = divmod(int(np.argmax(s)), s.shape[1])
+        x, y = bx + sx0 - x0 + ix, by + sy0 - y0 + iy
+        if min(x, y) >= 0 and x + bw <= w and y + bh <= h and abs(
+                float(np.median(img[y: y + bh, x: x + bw])) - own) <= GOES_ON_ALIKE_K:
+            return True
+    return False
 
 
 def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
@@ -343,7 +368,7 @@ def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, in
         moved.append(m)
     m1, m2 = moved
     if min(_own_match(img, b, m1), _own_match(img, b, m2)) < MIN_OWN_MATCH or any(
-            _goes_on(img, pat, o) for o in offsets):
+            _goes_on(img, pat, o, m.bbox) for o, m in zip(offsets, moved, strict=True)):
         return None
     row = judge_row((b, m1, m2), min_delta_k)
     if row is None or row.hot is not b or _continued(img, b, pat, (b, m1, m2), row):
@@ -371,7 +396,7 @@ def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
         if i in taken or not _usable(b) or b.flank_k < NARROW_ROW_FLANK_K:
             continue
         pat = _pattern(img, b)
-        if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat):
+        if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat, box=b.bbox):
             continue
         for v in _steps(img, b, pat):
             rows = (_searched_row(img, b, pat, steps, min_delta_k) for steps in ((v, 2 * v), (-v, v)))
