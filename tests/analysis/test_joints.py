@@ -336,3 +336,45 @@ def test_a_part_another_row_took_for_a_normal_phase_keeps_the_margin() -> None:
     near = [f.hotspot.max_xy for f in _defects(ex)]
     at_peer = [xy for xy in near if abs(xy[0] - px) <= 4 and abs(xy[1] - py) <= 4]
     assert at_peer == []
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [(5557016, "terminal-clamp"),
+                                                (5558069, "disconnector-contact"), (5559078, "dropout-fuse")])
+def test_a_hot_part_on_no_line_is_read_in_its_set_of_three(seed: int, scenario: str) -> None:
+    # development frames where the hot part's lead or tube reads like the ground behind it, so no line
+    # runs through it and it was not reported at all: the structure's repetition places its set of
+    # three alike parts (the other two match each other, nothing alike follows beyond them), and it is
+    # graded against them, with the margin of parts on no visible conductor
+    f, truth = field_finding(seed, scenario)
+    h = f.hotspot
+    assert truth.t2_c is not None and h.t2_c is not None
+    assert h.t2_source == "similar-component" and abs(h.t2_c - truth.t2_c) <= 0.5
+    assert h.reference_margin_k == 3.0 and f.grade != "unrated"
+    img, _ = render(seed, scenario)
+    assert any(j.in_set and abs(j.xy[0] - h.max_xy[0]) <= 1 and abs(j.xy[1] - h.max_xy[1]) <= 1
+               for j in find_joints(img, truth.t0_c))
+
+
+@pytest.mark.parametrize(("name", "xy"), [("dji_xts_dirp.jpg", (356, 415)),
+                                          ("dji_h30t_iirp_1280x1024.jpg", (725, 27)),
+                                          ("dji_m3t_iirp.jpg", (587, 301))])
+def test_a_hot_spot_on_no_line_in_a_row_that_goes_on_is_no_part(samples: Path, name: str,
+                                                                 xy: tuple[int, int]) -> None:
+    # shared real frames: a warm spot on no line (a façade's, a roof's) whose surroundings repeat at a
+    # spacing like phases' and read alike there, but go on beyond a row of three (a window grid, a roof's
+    # fixtures): no set of three, so not a part (on the XT-S façade it would stand 12.8 K over its
+    # "peers", on the H30T roof 11.5 K)
+    import cv2
+
+    from irpatrol.analysis.joints import SET_AXIS_DEG, Joint, _in_a_set
+    from irpatrol.analysis.phase_shift import CLEAR_MATCH, shift_row
+    from irpatrol.radiometry import read
+
+    img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
+    (top,) = [c for c in compact_maxima(img) if (c[0], c[1]) == xy]
+    assert top[3] >= 3.0
+    placed = shift_row(img, xy, SET_AXIS_DEG)
+    assert placed is not None and placed[1] >= CLEAR_MATCH  # the structure repeats beside it
+    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))
+    j = Joint(xy, top[2], top[3], 5, SET_AXIS_DEG, in_set=True)
+    assert _in_a_set(img, grown, j, float(np.median(img)), 2.0) is None

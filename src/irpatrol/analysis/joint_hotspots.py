@@ -177,7 +177,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
                         ) -> tuple[list[Hotspot], int]:
     """The joints of ``celsius`` (°C) worth reporting, hottest first, and how many compact maxima
     were confirmed on a line through them (0: the frame shows no line structure the detector can
-    read; a line one way only, ``Joint.one_way``, does not show it).
+    read; a line one way only, ``Joint.one_way``, or a set of parts on no line, ``Joint.in_set``, does
+    not show it).
 
     Reported: a joint at least ``min_delta_k`` (K) hotter than its T2, or, without T2, at least
     ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
@@ -236,4 +237,4 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             min_target_m=None if sizes is None else sizes[1],
             pattern="local", on_structure=True,
             reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy), found)))
-    return found, sum(not j.one_way for j in joints)
+    return found, sum(not (j.one_way or j.in_set) for j in joints)

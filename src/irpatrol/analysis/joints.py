@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail_box, shift_row
+from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail_box, one_set, shift_row
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -182,13 +182,63 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Join
     row, match = got
     if match < CLEAR_MATCH and not _on_parallel_lines(img, row, j.angle_deg, border):
         return None
-    reads = [float(grown[y, x]) for x, y in row]  # each part's warmest pixel (±1 px), as T1
+    t2 = _located_t2(grown, j, row, t0_c, accuracy_k)
+    return None if t2 is None else dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
+                                                       peers_xy=row)
+
+
+def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
+                accuracy_k: float) -> float | None:
+    """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition, read at
+    their warmest pixel within ±1 px (``grown``, as T1), the cooler of the two; None when a part is not
+    separate from the joint (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its
+    conductor's hot stretch, no other phase), the two do not read alike within ``accuracy_k`` (K:
+    healthy phases carry the same load), or one reads colder than ``t0_c`` (°C) by more than that."""
+    reads = [float(grown[y, x]) for x, y in row]
     if not separate(grown, (j.xy[0], j.xy[1], j.t1_c),
                     np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])).all():
-        return None  # a peer on the joint's own flat top or its conductor's hot stretch is no other phase
+        return None
     if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
         return None
-    return dataclasses.replace(j, t2_c=min(reads), t2_source="similar-component", peers_xy=row)
+    return min(reads)
+
+
+SET_MIN_EXCESS_K = 3.0
+"""Least compact excess (K) of a maximum on no line for :func:`_in_a_set` to look for its phase set:
+it stands out over everything around it by more than the camera's ±2 K and the ground texture's
+specks (±1–2 K, docs/physics.md §2). Project choice."""
+MAX_SET = 2
+"""Maxima on no line, strongest excess first, for which a phase set is sought (:func:`_in_a_set`): a
+structure's repetition takes about 2 ms a maximum (a 257×257 px correlation), so a frame's time is
+bounded."""
+SET_AXIS_DEG = 90.0
+"""The direction (° from the x axis) taken for the conductor of a maximum on no line when its phase set
+is sought (:func:`irpatrol.analysis.phase_shift.phase_shift` leaves out shifts within
+:data:`irpatrol.analysis.phase_shift.ROW_OFF_LINE_DEG` of it): a terminal clamp, a jaw contact or a
+fuse contact tops a lead, blade or tube that runs up and down the frame when a drone looks along the
+line, and the phases stand side by side along the crossarm across it (docs/physics.md §9). On the
+development seed the other direction too (the better matched row of the two) placed more rows on the
+wrong parts. Project choice."""
+
+
+def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, accuracy_k: float,
+              ) -> Joint | None:
+    """Joint ``j``, a compact maximum on no line, with T2 from the same part of the other two phases
+    when it is one of a set of three alike parts: the structure's repetition places the row
+    (:func:`irpatrol.analysis.phase_shift.shift_row`, matched by
+    :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH`), its two other parts match each other and nothing
+    alike follows beyond its ends (:func:`irpatrol.analysis.phase_shift.one_set`: a 10 kV crossarm carries
+    three phases, a façade's windows or a roof's fixtures go on), and the row reads as
+    :func:`_located_t2` asks. A terminal clamp or a contact whose lead reads like the ground behind it
+    shows no line, but its set shows the structure (development frames 5557048, 5558069). The parts
+    sit on no visible conductor, so the reference carries the margin of such rows
+    (``peers_unseen``, :data:`irpatrol.analysis.joint_hotspots.UNSEEN_PEER_MARGIN_K`). None otherwise."""
+    got = shift_row(img, j.xy, SET_AXIS_DEG)
+    if got is None or got[1] < CLEAR_MATCH or not one_set(img, j.xy, got[0]):
+        return None
+    t2 = _located_t2(grown, j, got[0], t0_c, accuracy_k)
+    return None if t2 is None else dataclasses.replace(
+        j, t2_c=t2, t2_source="similar-component", peers_xy=got[0], peers_unseen=True)
 
 
 def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_deg: float,
@@ -332,7 +382,9 @@ class Joint:
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
     samples there may cross the part's own outline, and a larger radius reads the conductor beyond it.
     ``one_way``: the line shows one way only, on a conductor that runs out of view (:func:`_one_way`):
-    T2 only from a row of parts on lines through them; the joint serves as no peer."""
+    T2 only from a row of parts on lines through them; the joint serves as no peer. ``in_set``: a
+    maximum on no line that is one of a set of three alike parts (:func:`_in_a_set`), T2 from that set
+    only; it serves as no peer and shows no line."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -345,6 +397,7 @@ class Joint:
     peers_unseen: bool = False
     line_angles_deg: tuple[float, ...] = field(default=())
     one_way: bool = False
+    in_set: bool = False
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -395,9 +448,17 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]))
               for i, c in enumerate(cands) if ok[i]]
     joints.sort(key=lambda j: -j.t1_c)
+    one_way = _one_way(img, cands, sides, angles)
     joints += [Joint((cands[i][0], cands[i][1]), cands[i][2], cands[i][3], int(r[i]), a, line_angles_deg=(a,),
-                     one_way=True) for i, a in _one_way(img, cands, sides, angles)]
+                     one_way=True) for i, a in one_way]
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
+    # the maxima on no line, strongest first: one of a set of three alike parts is a part too
+    taken = {i for i, _ in one_way}
+    lone_tops = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), SET_AXIS_DEG, line_angles_deg=(SET_AXIS_DEG,),
+                       in_set=True) for i, c in enumerate(cands)
+                 if not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K][:MAX_SET]
+    joints += [s for j in lone_tops if not (hopeless and hopeless(j, ("similar-component",)))
+               and (s := _in_a_set(img, grown, j, t0_c, accuracy_k)) is not None]
     in_pool = [i for i, c in enumerate(cands)
                if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool = [cands[i] for i in in_pool]
@@ -405,6 +466,9 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     out = []
     for i, j in enumerate(joints):
+        if j.in_set:  # T2 from its set (:func:`_in_a_set`)
+            out.append(j)
+            continue
         if (j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way)
                 or (hopeless and hopeless(j, T2_SOURCES))):
             out.append(j)
@@ -449,7 +513,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(dataclasses.replace(j, t2_c=_row_t2(grown, row), t2_source="similar-component",
                                            peers_xy=row, peers_unseen=unseen))
             continue
-        peers = [k for k in phase_peers(joints, i) if not joints[k].one_way and (
+        peers = [k for k in phase_peers(joints, i) if not (joints[k].one_way or joints[k].in_set) and (
             joints[k].excess_k >= PEER_MIN_EXCESS_K and (
                 t0_c is None or joints[k].t1_c >= t0_c - accuracy_k)) and separate(
             grown, (j.xy[0], j.xy[1], j.t1_c), np.array([[*joints[k].xy, joints[k].t1_c]], np.float64))[0]]
