@@ -230,15 +230,17 @@ def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, 
     alike follows beyond its ends (:func:`irpatrol.analysis.phase_shift.one_set`: a 10 kV crossarm carries
     three phases, a façade's windows or a roof's fixtures go on), and the row reads as
     :func:`_located_t2` asks. A terminal clamp or a contact whose lead reads like the ground behind it
-    shows no line, but its set shows the structure (development frames 5557048, 5558069). The parts
-    sit on no visible conductor, so the reference carries the margin of such rows
-    (``peers_unseen``, :data:`irpatrol.analysis.joint_hotspots.UNSEEN_PEER_MARGIN_K`). None otherwise."""
+    shows no line, but its set shows the structure (development frames 5557016, 5558069). The
+    reference is the one :func:`_shifted_row` reads, from parts matched as the same hardware, so it
+    carries no margin for parts that might be something else (``peers_unseen``: on the development
+    seeds no healthy frame gained a defect without it, and 5557048's clamp 3.6 K over its set was
+    graded). None otherwise."""
     got = shift_row(img, j.xy, SET_AXIS_DEG)
     if got is None or got[1] < CLEAR_MATCH or not one_set(img, j.xy, got[0]):
         return None
     t2 = _located_t2(grown, j, got[0], t0_c, accuracy_k)
     return None if t2 is None else dataclasses.replace(
-        j, t2_c=t2, t2_source="similar-component", peers_xy=got[0], peers_unseen=True)
+        j, t2_c=t2, t2_source="similar-component", peers_xy=got[0])
 
 
 def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_deg: float,
