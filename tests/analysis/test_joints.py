@@ -4,6 +4,7 @@ the structure is graded (item 3)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -378,3 +379,37 @@ def test_a_hot_spot_on_no_line_in_a_row_that_goes_on_is_no_part(samples: Path, n
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))
     j = Joint(xy, top[2], top[3], 5, SET_AXIS_DEG, in_set=True)
     assert _in_a_set(img, grown, j, float(np.median(img)), 2.0) is None
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [(5558049, "disconnector-contact"), (5556033, "strain-clamp")])
+def test_a_compact_joint_rising_under_10_k_is_graded_against_its_located_set(seed: int,
+                                                                             scenario: str) -> None:
+    # development frames: a hot contact or clamp rising under 10 K over T0 whose other phases' parts
+    # show as no row; its own conductor gave T2, within the 6 K margin of that reference: unrated.
+    # The structure's repetition places the row, which is one set of three alike parts: T2 from it,
+    # with the 3 K margin for a row a few pixels off the parts, on their bare conductor
+    f, truth = field_finding(seed, scenario)
+    h = f.hotspot
+    assert truth.t2_c is not None and truth.t1_c is not None and truth.t1_c - truth.t0_c < 10.0
+    assert h.t2_source == "similar-component" and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 0.6
+    assert h.reference_margin_k == 3.0 and f.grade == "general"
+
+
+def test_a_warm_patch_of_ground_behind_a_conductor_takes_no_located_set() -> None:
+    # development frame 5550001 (nothing wrong): a sunlit patch of ground 20 px across behind a conductor
+    # reads as a maximum on that line, 5 K over T0; the other two conductors repeat beside it, a set of
+    # three alike crossings. Only a compact joint (the two finest scales) takes such a row: this one
+    # would have been a "general" defect 3.3 K over them
+    import cv2
+
+    from irpatrol.analysis.joints import _low_set
+    from irpatrol.analysis.ridges import padded
+
+    img, truth = render(5550001, "healthy")
+    assert not truth.defect
+    (j,) = [j for j in find_joints(img, truth.t0_c) if j.xy == (494, 368)]
+    assert j.radius_px > 10 and j.t1_c - truth.t0_c < 10.0
+    grown = cv2.dilate(img, np.ones((3, 3), np.uint8))
+    assert _low_set(img, grown, padded(img), j, truth.t0_c, 2.0) is None
+    compact = dataclasses.replace(j, radius_px=10)
+    assert _low_set(img, grown, padded(img), compact, truth.t0_c, 2.0) is not None  # the row is there

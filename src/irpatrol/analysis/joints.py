@@ -187,6 +187,26 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Join
                                                        peers_xy=row)
 
 
+def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
+             accuracy_k: float) -> Joint | None:
+    """For a joint rising less than :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` over ``t0_c``
+    that found no other reference but its own conductor: the row the structure's repetition places
+    (:func:`_shifted_row`) when the joint is compact (shown at the two finest scales, a ring of at most
+    2 × :data:`irpatrol.analysis.ridges.RING_PX`: a part, not a warm patch of ground behind a conductor)
+    and the row is one set of three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`), with
+    the margin of parts that may read off the same part (``peers_unseen``): such a row may sit a few
+    pixels off the other phases' clamps, on their bare conductor, which reads 1–3 K colder by its lower
+    emissivity (docs/physics.md §1; the reason for the rise bound). Else None. Development frames
+    5558049, 5556033: a jaw contact's and a strain clamp's sets, where the joint's own conductor gave
+    T2 within its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated."""
+    if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K or j.radius_px > 2 * RING_PX:
+        return None
+    shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
+    if shifted is None or not one_set(img, j.xy, shifted.peers_xy):
+        return None
+    return dataclasses.replace(shifted, peers_unseen=True)
+
+
 def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
                 accuracy_k: float) -> float | None:
     """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition, read at
@@ -526,6 +546,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             t2 = min(joints[k].t1_c for k in peers)
             out.append(dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
                                            peers_xy=tuple(joints[k].xy for k in peers)))
+        elif i < MAX_ALONG and (low := _low_set(img, grown, border, j, t0_c, accuracy_k)) is not None:
+            out.append(low)
         else:
             far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
                    if i < MAX_ALONG and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)

@@ -82,7 +82,9 @@ beyond the camera's accuracy grades a part "general — provisional", so a row p
 the other phases' clamps, on their bare conductor, which reads colder than a healthy clamp by its lower
 emissivity (docs/physics.md §1), would make a defect of a healthy clamp (development seeds: 2 false
 defects in 80 healthy frames without this bound, none with it). Such joints keep the rows of
-compact parts (:mod:`irpatrol.analysis.phases`)."""
+compact parts (:mod:`irpatrol.analysis.phases`); failing those, a compact joint's located row that is
+one set of three alike parts counts, with a margin for that emissivity
+(:func:`irpatrol.analysis.joints._low_set`)."""
 
 
 @dataclass(frozen=True)
