@@ -19,7 +19,8 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
 2. **The row** (:func:`shift_row`): of the three placements of the joint in its row (first, middle,
    last phase), the one whose two other positions look most like the joint's surroundings
    (normalised cross-correlation of the fine structure), each position refined within
-   ±:data:`REFINE_PX` px.
+   ±:data:`REFINE_PX` px. A row found under a weak repetition (below :data:`MIN_STRENGTH`) must be
+   one set of three alike parts (:func:`one_set`).
 3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
    :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
    for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
@@ -68,7 +69,14 @@ over its value at no shift) for a row to be sought: around a pole top the phases
 of the structure, so a weaker repetition is chance — traffic on a bridge, façade and ground details
 (on the shared real frames such rows repeated 0.10–0.23 of their window's structure; on the
 development seeds 44 of the 50 right rows repeat ≥ 0.25, and 17 of the 27 wrong ones). Project
-choice."""
+choice. A weaker repetition, down to :data:`SET_STRENGTH`, gives a row only when it is one set."""
+SET_STRENGTH = 0.18
+"""Least share of the window's structure repeating under the shift for a row to be sought at all: a
+row repeating less than :data:`MIN_STRENGTH` stands only when it is one set of three alike parts
+(:func:`one_set`: the other two match each other, nothing alike follows beyond them). Where sunlit
+ground's texture fills the window the phases' hardware is a small share of it: on the development
+seed the right shift of 5556044, 5558089 and 5559065 repeated 0.20–0.25. Project choice: development
++4 right, 8880000 +4, 77000000 +4, no new false frame; 0.14 and 0.10 gained nothing more."""
 CLEAR_MATCH = 0.4
 """A row matched less well than this stands only where the line test also finds a conductor, lead
 or blade parallel to the joint's through each peer (:func:`irpatrol.analysis.joints.find_joints`):
@@ -269,7 +277,7 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     """The row of :func:`shift_row` at the frame's own resolution, with shifts at least
     ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``."""
     s = phase_shift(img, xy, angle_deg, min_shift_px)
-    if s is None or s.strength < MIN_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
+    if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
         return None
     v = np.array([s.dx, s.dy])
     j = np.array(xy, dtype=np.float64)
@@ -283,7 +291,10 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     if not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
         return None
     p, q = where[b]
-    return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), float(worst[b])
+    row = (int(p[0]), int(p[1])), (int(q[0]), int(q[1]))
+    if s.strength < MIN_STRENGTH and not one_set(img, xy, row):
+        return None
+    return row, float(worst[b])
 
 
 def beyond_row(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
