@@ -161,3 +161,21 @@ def test_overdue_is_a_query(session: Session, poles: list[Pole]) -> None:
     listed = {d.id for d in list_defects(session, {"overdue": True}).items}
     assert listed == {late.id, fresh.id}
     assert done.id in {d.id for d in list_defects(session, {"overdue": False}).items}
+
+
+def test_an_image_shows_a_repair_only_when_its_clock_can_say_it_was_taken_after() -> None:
+    # the one rule for evidence of a repair (ingest's automatic verification, the ledger's verify):
+    # the capture time known, after the repair, and not ahead of the upload (a future date, or local
+    # time written without its offset and read as UTC)
+    from irpatrol.registry.defects import CLOCK_LEAD, taken_after
+
+    repaired = datetime(2026, 7, 20, 12, tzinfo=UTC)
+    stored = datetime(2026, 8, 1, 18, tzinfo=UTC)
+    assert taken_after(datetime(2026, 8, 1, 9, tzinfo=UTC), stored, repaired)
+    assert not taken_after(datetime(2026, 7, 19, 9, tzinfo=UTC), stored, repaired)  # before the repair
+    assert not taken_after(None, stored, repaired)  # no capture time
+    assert not taken_after(datetime(2026, 8, 1, 9, tzinfo=UTC), stored, None)  # nothing repaired
+    assert taken_after(stored + CLOCK_LEAD, stored, repaired)  # a clock a little fast
+    assert not taken_after(stored + CLOCK_LEAD + timedelta(seconds=1), stored, repaired)
+    assert not taken_after(stored + timedelta(hours=8), stored, repaired)  # local time read as UTC
+    assert taken_after(datetime(2026, 8, 1, 9), stored.replace(tzinfo=None), repaired)  # naive is UTC

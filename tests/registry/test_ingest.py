@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,6 +127,25 @@ def test_repaired_defect_is_verified_by_a_normal_patrol_and_reopened_by_a_hot_on
     assert by_pole["5"].status == "reopened"
     reasons = [e.reason for e in by_pole["5"].events if e.to_status == "reopened"]
     assert reasons and "after the repair" in reasons[0]
+
+
+def test_an_image_dated_ahead_of_its_upload_does_not_verify_a_repair(
+    loaded: Session, factory: sessionmaker[Session], flight: Path, tmp_path: Path
+) -> None:
+    # a later flight whose camera clock runs days ahead: its capture times lie after the repair but
+    # also after the upload, so they cannot show when it was taken; the repaired defects stay repaired
+    run(factory, flight, tmp_path)
+    ids = sorted(loaded.scalars(select(Defect.id)))
+    for defect_id in ids:
+        for status in ("confirmed", "repair_scheduled", "repaired"):
+            transition(loaded, defect_id, status, user="ana")
+    loaded.commit()
+    ahead = datetime.now(UTC) + timedelta(days=3)
+    later = fly(tmp_path / "later", [], ahead, seed=2)
+    r = run(factory, later, tmp_path, day=ahead.date().isoformat())
+    assert r.defects_verified == 0
+    loaded.expire_all()
+    assert {d.status for d in loaded.scalars(select(Defect))} == {"repaired"}
 
 
 def test_images_far_from_the_patrol_feeders_stay_unmatched(

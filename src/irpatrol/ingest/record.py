@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from irpatrol.ingest.analyse import FoundHotspot, ImageAnalysis
 from irpatrol.ingest.result import IngestResult
 from irpatrol.registry import grades
-from irpatrol.registry.defects import DeadlinePolicy, register_finding, transition
+from irpatrol.registry.defects import DeadlinePolicy, register_finding, taken_after, transition
 from irpatrol.registry.findings import component
 from irpatrol.registry.model import DEFAULT_COMPONENT_KIND, Component, Defect, Finding, Image
 from irpatrol.registry.workflow import DefectStatus
@@ -147,10 +147,11 @@ def _verify_repaired(
             Component.kind == (a.kind or DEFAULT_COMPONENT_KIND),
         )
     ).all()
-    captured = img.captured_at
     for defect in repaired:
-        done = as_utc(defect.repaired_at)
-        if defect.component_id in graded or (done and captured and captured < done):
+        # the image must show the part after the repair: a capture time before it, unknown, or ahead
+        # of the upload (a camera clock set wrong) proves nothing
+        if defect.component_id in graded or not taken_after(img.captured_at, img.created_at,
+                                                            defect.repaired_at):
             continue
         transition(
             session,

@@ -101,12 +101,32 @@ __all__ = [
     "overdue_clause",
     "register_finding",
     "summary",
+    "taken_after",
     "transition",
 ]
 
 
 def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+CLOCK_LEAD = timedelta(minutes=10)
+"""Largest lead of an image's capture time over the time it was stored that is still read as a
+camera clock set a little fast (s): a later capture time is a clock set wrong (a future date, or
+local time written without its offset and read as UTC, hours ahead), and such an image cannot show
+that it was taken after a repair. Project choice."""
+
+
+def taken_after(captured_at: datetime | None, stored_at: datetime | None, since: datetime | None) -> bool:
+    """Whether an image captured at ``captured_at`` and stored at ``stored_at`` (now when not yet
+    stored) was taken after ``since`` (a repair): its capture time is known, later than ``since``, and
+    not ahead of its storing by more than :data:`CLOCK_LEAD`. The one rule for the evidence that
+    verifies a repair, by a later patrol (ingest) or on an analyst's request."""
+    if captured_at is None or since is None:
+        return False
+    captured = _aware(captured_at)
+    stored = _aware(stored_at) if stored_at is not None else datetime.now(UTC)
+    return _aware(since) < captured <= stored + CLOCK_LEAD
 
 
 def _event(session: Session, defect: Defect, event: str, **kw: Any) -> DefectEvent:

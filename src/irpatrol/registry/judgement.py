@@ -21,7 +21,7 @@ from irpatrol.errors import InputError, NotFound, ParameterError
 from irpatrol.registry import findings as finding_service
 from irpatrol.registry import grades, manual, workflow
 from irpatrol.registry.audit import record
-from irpatrol.registry.defects import DeadlinePolicy, register_finding
+from irpatrol.registry.defects import DeadlinePolicy, register_finding, taken_after
 from irpatrol.registry.finding_row import jsonable
 from irpatrol.registry.model import Defect, DefectEvent, Finding, Image
 from irpatrol.registry.store import stored_file
@@ -358,13 +358,11 @@ def _utc(t: datetime) -> datetime:
 
 
 def has_later_measurement(defect: Defect) -> bool:
-    """True when an image taken after the repair measures the defect (one of its findings)."""
-    if defect.repaired_at is None:
-        return False
-    repaired = _utc(defect.repaired_at)
-    return any(
-        f.image.captured_at is not None and _utc(f.image.captured_at) > repaired for f in defect.findings
-    )
+    """True when an image taken after the repair measures the defect (one of its findings): its
+    capture time is known, after the repair and not ahead of its upload
+    (:func:`irpatrol.registry.defects.taken_after`)."""
+    return any(taken_after(f.image.captured_at, f.image.created_at, defect.repaired_at)
+               for f in defect.findings)
 
 
 def check_verification_evidence(defect: Defect, reason: str | None) -> None:
@@ -383,12 +381,14 @@ def check_verification_evidence(defect: Defect, reason: str | None) -> None:
 
 def check_hazard_clearance_evidence(session: Session, hazard: Any) -> None:
     """InputError unless clearing ``hazard`` is proven: a photo attached to it since it was
-    observed, or an image of its pole taken by a later patrol."""
+    observed, or an image of its pole taken by a later patrol (its capture time after the
+    observation and not ahead of its upload, :func:`irpatrol.registry.defects.taken_after`)."""
     observed = _utc(hazard.observed_at) if hazard.observed_at is not None else None
     if any(observed is None or p.created_at is None or _utc(p.created_at) >= observed for p in hazard.photos):
         return
     if hazard.pole_id is not None and observed is not None:
-        taken = session.scalars(select(Image.captured_at).where(Image.pole_id == hazard.pole_id)).all()
-        if any(t is not None and _utc(t) > observed for t in taken):
+        taken = session.execute(
+            select(Image.captured_at, Image.created_at).where(Image.pole_id == hazard.pole_id)).all()
+        if any(taken_after(captured, stored, observed) for captured, stored in taken):
             return
     raise InputError("clearing a hazard needs evidence: a photo, or a later patrol's image of the pole")
