@@ -191,15 +191,14 @@ def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t
              accuracy_k: float) -> Joint | None:
     """For a joint rising less than :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` over ``t0_c``
     that found no other reference but its own conductor: the row the structure's repetition places
-    (:func:`_shifted_row`) when the joint is compact (shown at the two finest scales, a ring of at most
-    2 × :data:`irpatrol.analysis.ridges.RING_PX`: a part, not a warm patch of ground behind a conductor)
-    and the row is one set of three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`), with
-    the margin of parts that may read off the same part (``peers_unseen``): such a row may sit a few
-    pixels off the other phases' clamps, on their bare conductor, which reads 1–3 K colder by its lower
-    emissivity (docs/physics.md §1; the reason for the rise bound). Else None. Development frames
-    5558049, 5556033: a jaw contact's and a strain clamp's sets, where the joint's own conductor gave
-    T2 within its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated."""
-    if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K or j.radius_px > 2 * RING_PX:
+    (:func:`_shifted_row`) when the joint is compact (:data:`COMPACT_RING_PX`) and the row is one set
+    of three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`), with the margin of parts
+    that may read off the same part (``peers_unseen``): such a row may sit a few pixels off the other
+    phases' clamps, on their bare conductor, which reads 1–3 K colder by its lower emissivity
+    (docs/physics.md §1; the reason for the rise bound). Else None. Development frames 5558049,
+    5556033: a jaw contact's and a strain clamp's sets, where the joint's own conductor gave T2 within
+    its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated."""
+    if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K or j.radius_px > COMPACT_RING_PX:
         return None
     shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
     if shifted is None or not one_set(img, j.xy, shifted.peers_xy):
@@ -223,6 +222,15 @@ def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t
     return min(reads)
 
 
+COMPACT_RING_PX = 2 * RING_PX
+"""Largest ring (px) at which a maximum standing out as a part must show to take a row the structure's
+repetition places when nothing else shows it is one (:func:`_in_a_set`, :func:`_low_set`): the two finest
+scales of :func:`irpatrol.analysis.ridges.compact_maxima`, a clamp or contact of 3–12 px at 5–15 m
+(docs/physics.md §7). A maximum shown only at a coarser scale is a warm patch 20–40 px across (sunlit
+ground behind a conductor, development frame 5550001), whose surroundings repeat with the crossarm's
+hardware beside it. On the benchmark seed a 20 px patch in an arrester frame with nothing wrong
+(77008366) was a `serious` defect through :func:`_in_a_set` before this bound applied to it too; on the
+development and fresh seeds the bound changed no count."""
 SET_MIN_EXCESS_K = 3.0
 """Least compact excess (K) of a maximum on no line for :func:`_in_a_set` to look for its phase set:
 it stands out over everything around it by more than the camera's ±2 K and the ground texture's
@@ -244,7 +252,8 @@ wrong parts. Project choice."""
 def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, accuracy_k: float,
               ) -> Joint | None:
     """Joint ``j``, a compact maximum on no line, with T2 from the same part of the other two phases
-    when it is one of a set of three alike parts: the structure's repetition places the row
+    when it is compact (:data:`COMPACT_RING_PX`) and one of a set of three alike parts: the
+    structure's repetition places the row
     (:func:`irpatrol.analysis.phase_shift.shift_row`, matched by
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH`), its two other parts match each other and nothing
     alike follows beyond its ends (:func:`irpatrol.analysis.phase_shift.one_set`: a 10 kV crossarm carries
@@ -255,6 +264,8 @@ def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, 
     carries no margin for parts that might be something else (``peers_unseen``: on the development
     seeds no healthy frame gained a defect without it, and 5557048's clamp 3.6 K over its set was
     graded). None otherwise."""
+    if j.radius_px > COMPACT_RING_PX:
+        return None
     got = shift_row(img, j.xy, SET_AXIS_DEG)
     if got is None or got[1] < CLEAR_MATCH or not one_set(img, j.xy, got[0]):
         return None
@@ -478,7 +489,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     taken = {i for i, _ in one_way}
     lone_tops = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), SET_AXIS_DEG, line_angles_deg=(SET_AXIS_DEG,),
                        in_set=True) for i, c in enumerate(cands)
-                 if not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K][:MAX_SET]
+                 if not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K
+                 and r[i] <= COMPACT_RING_PX][:MAX_SET]  # as _in_a_set asks, before the time is spent
     joints += [s for j in lone_tops if not (hopeless and hopeless(j, ("similar-component",)))
                and (s := _in_a_set(img, grown, j, t0_c, accuracy_k)) is not None]
     in_pool = [i for i, c in enumerate(cands)
