@@ -17,13 +17,17 @@ phase sits on a parallel conductor close by. This module follows that reading:
    trees, sky and glints are not thin ridges through a compact maximum: they are never graded
    (issue 10 item 3). A maximum standing ≥ 10 K out of everything around it with a ridge one way
    only, on a conductor running out of view (a clamp under a crossarm's end), is read too, with T2
-   from the other phases' parts on lines through them only (:func:`_one_way`).
+   from the other phases' parts on lines through them only (:func:`_one_way`); so is a compact
+   maximum on no line that is one of a set of three alike parts, with T2 from that set
+   (:func:`_in_a_set`: a contact whose lead reads like the ground behind it).
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
    for a joint rising ≥ 10 K over T0 without such a row, the positions where the structure's
    repetition puts the other phases' parts (:func:`irpatrol.analysis.phase_shift.shift_row`); else
-   one part on a parallel conductor; else the same conductor followed beyond the joint's heat
-   (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it unrated).
+   one part on a parallel conductor; else, for a compact joint rising less, those positions when they
+   make one set of three alike parts (:func:`_low_set`); else the same conductor followed beyond the
+   joint's heat (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it
+   unrated).
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
 result and no scenario is assumed. Sources, thresholds and limits: docs/physics.md §9.
