@@ -173,14 +173,14 @@ def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[
 
 
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
-                 accuracy_k: float) -> Joint | None:
+                 accuracy_k: float, wide: bool = True) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
     each part; a part not separate from the joint (:func:`irpatrol.analysis.phases.separate`); its
     two parts not reading alike within ``accuracy_k`` (healthy phases carry the same
     load); or one reading colder than ``t0_c`` by more than ``accuracy_k`` (:func:`find_joints`)."""
-    got = shift_row(img, j.xy, j.angle_deg)
+    got = shift_row(img, j.xy, j.angle_deg, wide)
     if got is None:
         return None
     row, match = got
@@ -201,10 +201,11 @@ def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t
     phases' clamps, on their bare conductor, which reads 1–3 K colder by its lower emissivity
     (docs/physics.md §1; the reason for the rise bound). Else None. Development frames 5558049,
     5556033: a jaw contact's and a strain clamp's sets, where the joint's own conductor gave T2 within
-    its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated."""
+    its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated. The wider spacings
+    (:func:`irpatrol.analysis.phase_shift.shift_row` ``wide``) are not read, as for :data:`MAX_SET`."""
     if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K or j.radius_px > COMPACT_RING_PX:
         return None
-    shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
+    shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, wide=False)
     if shifted is None or not one_set(img, j.xy, shifted.peers_xy):
         return None
     return dataclasses.replace(shifted, peers_unseen=True)
@@ -241,8 +242,9 @@ it stands out over everything around it by more than the camera's ±2 K and the 
 specks (±1–2 K, docs/physics.md §2). Project choice."""
 MAX_SET = 2
 """Maxima on no line, strongest excess first, for which a phase set is sought (:func:`_in_a_set`): a
-structure's repetition takes 4–8 ms a maximum (a 257×257 px correlation, and one on the frame averaged
-over 2×2 px when that finds no row), so a frame's time is bounded. With one instead: the same counts on the
+structure's repetition takes 2–4 ms a maximum (a 257×257 px correlation; the wider spacings of the
+frame averaged over 2×2 px are not read for these parts: on the three seeds they gave none of the
+sets), so a frame's time is bounded. With one instead: the same counts on the
 development and fresh seeds, one defect fewer on 77000000."""
 SET_AXIS_DEG = 90.0
 """The direction (° from the x axis) taken for the conductor of a maximum on no line when its phase set
@@ -271,7 +273,7 @@ def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, 
     graded). None otherwise."""
     if j.radius_px > COMPACT_RING_PX:
         return None
-    got = shift_row(img, j.xy, SET_AXIS_DEG)
+    got = shift_row(img, j.xy, SET_AXIS_DEG, wide=False)
     if got is None or got[1] < CLEAR_MATCH or not one_set(img, j.xy, got[0]):
         return None
     t2 = _located_t2(grown, j, got[0], t0_c, accuracy_k)

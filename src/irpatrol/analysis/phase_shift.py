@@ -244,12 +244,14 @@ Row = tuple[tuple[tuple[int, int], tuple[int, int]], float]
 """The other two phases' positions (x, y px) and the poorer of their two matches (−1…1)."""
 
 
-def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | None:
+def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, wide: bool = True) -> Row | None:
     """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2) and the
     poorer of the two matches (−1…1), from the frame ``img`` (°C): at the frame's resolution, else
-    (:func:`_wide_row`) at phase spacings up to twice :data:`MAX_SHIFT_PX`. None without a shift, with
-    one weaker than :data:`MIN_STRENGTH` or with a match below :data:`MIN_MATCH`."""
-    return _row(img, xy, angle_deg, max_shift_px=MAX_SHIFT_PX - EDGE_PX) or _wide_row(img, xy, angle_deg)
+    (:func:`_wide_row`, unless ``wide`` is False) at phase spacings up to twice :data:`MAX_SHIFT_PX`.
+    None without a shift, with one weaker than :data:`MIN_STRENGTH` (or :data:`SET_STRENGTH` for one
+    set), or with a match below :data:`MIN_MATCH`."""
+    return _row(img, xy, angle_deg, max_shift_px=MAX_SHIFT_PX - EDGE_PX) or (
+        _wide_row(img, xy, angle_deg) if wide else None)
 
 
 def _wide_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | None:
