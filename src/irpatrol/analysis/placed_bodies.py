@@ -264,6 +264,24 @@ SEARCHED_SHIFTS = 4
 beside it."""
 
 
+def _window_match(img: np.ndarray, p: np.ndarray, x0: int, y0: int, across: int, along: int,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The match (normalised cross-correlation, −1 where undefined) of the fine-structure pattern ``p``
+    (top-left corner ``x0``, ``y0`` px) at every place within ``across`` px across and ``along`` px
+    along the axis of its own, clipped to the frame, and each place's offset from the corner (dx
+    along the columns, dy along the rows, px); None when the clipped window cannot hold the pattern."""
+    h, w = img.shape
+    ph, pw = p.shape
+    sx0, sy0 = max(0, x0 - across), max(0, y0 - along)
+    sx1, sy1 = min(w, x0 + pw + across), min(h, y0 + ph + along)
+    if sx1 - sx0 < pw or sy1 - sy0 < ph:
+        return None
+    score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
+    score = np.where(np.isfinite(score), score, -1.0).astype(np.float32)
+    rows, cols = score.shape
+    return score, np.arange(sx0 - x0, sx0 - x0 + cols), np.arange(sy0 - y0, sy0 - y0 + rows)
+
+
 def _steps(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]) -> list[np.ndarray]:
     """The steps (x, y px, whole) at which ``b``'s pattern ``pat`` repeats beside it: local maxima of its
     match (≥ :data:`MIN_MATCH`) at a phase spacing (:func:`irpatrol.analysis.bodies.alike`: at least
@@ -274,26 +292,19 @@ def _steps(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]) ->
     (docs/physics.md §7), while the vertical stripes of a panel or a bank stand a width or two apart
     (shared real FLIR T640 frame: a "row" of 5 px wide stripes 6–8 px apart, which :func:`_goes_on`
     also rejects)."""
-    h, w = img.shape
     p, (x0, y0) = pat
-    ph, pw = p.shape
     lo = max(MIN_STEP_LENGTHS * b.length_px, MIN_SPACING_WIDTHS * b.width_px + 2.0, 3.0 * b.bbox[2])
     hi = MAX_SPACING_LENGTHS * b.length_px
-    reach, rise = int(np.ceil(hi)), int(np.ceil(0.5 * b.length_px))
-    sx0, sy0 = max(0, x0 - reach), max(0, y0 - rise)
-    sx1, sy1 = min(w, x0 + pw + reach), min(h, y0 + ph + rise)
-    if sx1 - sx0 < pw or sy1 - sy0 < ph:
+    found = _window_match(img, p, x0, y0, int(np.ceil(hi)), int(np.ceil(0.5 * b.length_px)))
+    if found is None:
         return []
-    score = cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED)
-    score = np.where(np.isfinite(score), score, -1.0).astype(np.float32)
-    dy = np.arange(sy0 - y0, sy0 - y0 + score.shape[0])[:, None]  # each score's offset from the body
-    dx = np.arange(sx0 - x0, sx0 - x0 + score.shape[1])[None, :]
-    ax = np.abs(dx)
-    ok = (ax >= lo) & (ax <= hi) & (np.abs(dy) <= 0.58 * ax) & (score >= MIN_MATCH)
+    score, dx, dy = found
+    ax = np.abs(dx)[None, :]
+    ok = (ax >= lo) & (ax <= hi) & (np.abs(dy)[:, None] <= 0.58 * ax) & (score >= MIN_MATCH)
     peak = ok & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
     iy, ix = np.nonzero(peak)
     order = np.argsort(-score[iy, ix])[:SEARCHED_SHIFTS]
-    return [np.array([dx[0, ix[k]], dy[iy[k], 0]]) for k in order]
+    return [np.array([dx[ix[k]], dy[iy[k]]]) for k in order]
 
 
 GOES_ON_ALIKE_K = 1.0
@@ -305,75 +316,75 @@ and a tank's fins below repeats its outline both ways, but 1.1–4.4 K colder ab
 choice, measured in docs/detector.md."""
 
 
-def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray | None = None,
-             box: tuple[int, int, int, int] | None = None) -> bool:
+def _goes_on(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], box: tuple[int, int, int, int],
+             offset: np.ndarray | None = None) -> bool:
     """Whether the pattern ``pat`` (a body's box and margin) repeats along the body's axis beyond its
     own ends, both ways (≥ :data:`MIN_MATCH` a whole pattern height or more up and down, within 1.5
-    heights, up to 0.6 of that across): a stretch of a conductor or a lead goes on, a housing ends at
-    its cap and its base (a tank's fins below a bushing, or a lead above, repeat it one way only). A way
-    that leaves the frame is not asked. ``offset`` (x, y px, whole): asked at the pattern's place moved
-    by it (a placed body) instead. ``box`` (x, y, w, h px, the body's box at the place asked): the
-    repetition must also be the same thing, the box moved to a way's best match reading within
-    :data:`GOES_ON_ALIKE_K` of the box here on at least one way; a bushing's outline repeats in the lead
-    above it and the tank's fins below it, colder and warmer. With one way in the frame its match alone
-    decides (generated frame 5550027: a warm vehicle's edge whose other way the frame cuts off)."""
+    heights, up to 0.6 of that across), as the same thing: the body's ``box`` (x, y, w, h px, at the
+    place asked) moved to a way's best match reads within :data:`GOES_ON_ALIKE_K` of the box here on
+    at least one way. A stretch of a conductor, a lead or a pipe goes on; a housing ends at its cap
+    and its base: a bushing's outline repeats in the lead above it and the tank's fins below it, but
+    colder and warmer. A way that leaves the frame is not asked; with one way in the frame its match
+    alone decides (generated frame 5550027: a warm vehicle's edge whose other way the frame cuts off).
+    ``offset`` (x, y px, whole): asked at the pattern's place moved by it (a placed body) instead."""
     h, w = img.shape
     p, (x0, y0) = pat
     if offset is not None:
         x0, y0 = x0 + int(offset[0]), y0 + int(offset[1])
-    ph, pw = p.shape
-    side, reach = int(np.ceil(0.6 * ph)), int(np.ceil(1.5 * ph))
-    sx0, sy0 = max(0, x0 - side), max(0, y0 - reach)
-    sx1, sy1 = min(w, x0 + pw + side), min(h, y0 + ph + reach)
-    if sx1 - sx0 < pw or sy1 - sy0 < ph:
+    ph = p.shape[0]
+    found = _window_match(img, p, x0, y0, int(np.ceil(0.6 * ph)), int(np.ceil(1.5 * ph)))
+    if found is None:
         return False
-    score = np.nan_to_num(cv2.matchTemplate(detail_box(img, sx0, sy0, sx1, sy1), p, cv2.TM_CCOEFF_NORMED),
-                          nan=-1.0)
-    dy = np.arange(sy0 - y0, sy0 - y0 + score.shape[0])
+    score, dx, dy = found
     ways = [np.where(way[:, None], score, -1.0) for way in (dy <= -ph, dy >= ph) if way.any()]
     if not ways or min(float(s.max()) for s in ways) < MIN_MATCH:
         return False
-    if box is None or len(ways) < 2:
+    if len(ways) < 2:
         return True
     bx, by, bw, bh = box
     own = float(np.median(img[by: by + bh, bx: bx + bw]))
     for s in ways:  # the best match of each way, read over the body's box moved there
         iy, ix = divmod(int(np.argmax(s)), s.shape[1])
-        x, y = bx + sx0 - x0 + ix, by + sy0 - y0 + iy
+        x, y = bx + int(dx[ix]), by + int(dy[iy])
         if min(x, y) >= 0 and x + bw <= w and y + bh <= h and abs(
                 float(np.median(img[y: y + bh, x: x + bw])) - own) <= GOES_ON_ALIKE_K:
             return True
     return False
 
 
-def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
-                  steps: tuple[np.ndarray, np.ndarray], min_delta_k: float) -> tuple[float, BodyRow] | None:
-    """The row of ``b`` and the bodies placed at ``steps`` (x, y px) from it, with its weaker placement's
-    match, when both placements match (:data:`MIN_MATCH`), both places are near-uniform and show the
-    body's own outline (:data:`MIN_OWN_MATCH`) on no line going through (:func:`_goes_on`), and the row
-    passes :func:`irpatrol.analysis.bodies.judge_row` with ``b`` as its warm body, not a bank; else
+Placement = tuple[float, Body]
+"""A body placed beside a found one: the match of the found body's pattern there and the body read
+there (:func:`_placement`)."""
+
+
+def _placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]], step: np.ndarray,
+               ) -> Placement | None:
+    """``b`` placed about ``step`` (x, y px) from it where its pattern ``pat`` matches best
+    (:func:`_place`, ≥ :data:`MIN_MATCH`), read there (:func:`_moved`: near-uniform), showing the
+    body's own outline (:data:`MIN_OWN_MATCH`) on no line going through (:func:`_goes_on`); else
     None."""
-    matches: list[float] = []
-    offsets: list[np.ndarray] = []
-    moved: list[Body] = []
-    for step in steps:
-        placed = _place(img, pat[0], pat[1], step)
-        if placed is None or placed[0] < MIN_MATCH:
-            return None
-        m = _moved(img, b, placed[1])
-        if m is None:
-            return None
-        matches.append(placed[0])
-        offsets.append(placed[1])
-        moved.append(m)
-    m1, m2 = moved
-    if min(_own_match(img, b, m1), _own_match(img, b, m2)) < MIN_OWN_MATCH or any(
-            _goes_on(img, pat, o, m.bbox) for o, m in zip(offsets, moved, strict=True)):
+    placed = _place(img, pat[0], pat[1], step)
+    if placed is None or placed[0] < MIN_MATCH:
         return None
-    row = judge_row((b, m1, m2), min_delta_k)
-    if row is None or row.hot is not b or _continued(img, b, pat, (b, m1, m2), row):
+    m = _moved(img, b, placed[1])
+    if m is None or _own_match(img, b, m) < MIN_OWN_MATCH or _goes_on(img, pat, m.bbox, placed[1]):
         return None
-    return min(matches), row
+    return placed[0], m
+
+
+def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
+                  placements: tuple[Placement | None, Placement | None], min_delta_k: float,
+                  ) -> tuple[float, BodyRow] | None:
+    """The row of ``b`` and its two ``placements`` (:func:`_placement`), with the weaker placement's
+    match, when both were placed and the row passes :func:`irpatrol.analysis.bodies.judge_row` with
+    ``b`` as its warm body and does not go on (:func:`_continued`: not a bank); else None."""
+    p1, p2 = placements
+    if p1 is None or p2 is None:
+        return None
+    row = judge_row((b, p1[1], p2[1]), min_delta_k)
+    if row is None or row.hot is not b or _continued(img, b, pat, (b, p1[1], p2[1]), row):
+        return None
+    return min(p1[0], p2[0]), row
 
 
 def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
@@ -396,9 +407,12 @@ def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
         if i in taken or not _usable(b) or b.flank_k < NARROW_ROW_FLANK_K:
             continue
         pat = _pattern(img, b)
-        if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat, box=b.bbox):
+        if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat, b.bbox):
             continue
         for v in _steps(img, b, pat):
-            rows = (_searched_row(img, b, pat, steps, min_delta_k) for steps in ((v, 2 * v), (-v, v)))
-            out += [r for r in rows if r is not None]
+            first = _placement(img, b, pat, v)  # one step on: in both rows below, placed once
+            if first is None:
+                continue
+            rows = ((first, _placement(img, b, pat, 2 * v)), (_placement(img, b, pat, -v), first))
+            out += [r for pair in rows if (r := _searched_row(img, b, pat, pair, min_delta_k)) is not None]
     return _best_per_body(out)
