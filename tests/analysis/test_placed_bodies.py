@@ -140,3 +140,30 @@ def test_pipes_cables_and_facades_give_no_row_from_one_outline(samples, name):
     img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
     (bodies,) = find_bodies(img)
     assert searched_rows(img, bodies, 0.5) == []
+
+
+@pytest.mark.parametrize("seed", [5560005, 5560017, 5560031, 5560043])
+def test_a_row_of_narrow_bushings_that_is_one_set_is_completed(seed):
+    """Development bushing frames beyond 6 m: the porcelain is 3–5 px wide, read on its centre line (a
+    narrow body), and one healthy bushing reads like the tank behind it, so no row of three found bodies
+    holds the warm one. The pair found completes the row when the row is one set of three alike parts
+    (phase_shift.one_set); T1 and T2 come within 0.3 K of the truth."""
+    img, truth = render(seed, "bushing-voltage")
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
+    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+
+
+@pytest.mark.parametrize("name", [
+    "dji_h20t_dirp.jpg", "dji_m4t_hirp.jpg", "dji_xt2_flir_core.jpg", "flir_e40.jpg", "flir_t640.jpg",
+])
+def test_narrow_outlines_of_real_frames_complete_no_row(samples, name):
+    """Shared real frames without an arrester or a bushing where narrow outlines (a panel's edges,
+    façade details, pipes) pair as alike bodies and a third is placed beside them: "serious" arresters
+    had a narrow body started rows without the one-set test. Their peers match each other 0.44–0.71,
+    with as much or more beyond the row's ends, so no row is completed."""
+    img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []

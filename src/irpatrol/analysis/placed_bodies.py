@@ -48,7 +48,7 @@ from irpatrol.analysis.bodies import (
     judge_row,
     row_triples,
 )
-from irpatrol.analysis.phase_shift import beyond_row, detail_box
+from irpatrol.analysis.phase_shift import beyond_row, detail_box, one_set
 
 MARGIN_PX = 3
 """Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
@@ -157,12 +157,16 @@ def _moved(img: np.ndarray, b: Body, offset: np.ndarray) -> Body | None:
                    bbox=(x + dx, y + dy, bw, bh), rot_xy=(b.rot_xy[0] + dx, b.rot_xy[1] + dy), pixels=px)
 
 
-def _usable(b: Body) -> bool:
+def _usable(b: Body, narrow: bool = False) -> bool:
     """Whether a found body may start a completed row (:data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`). A
-    narrow body (read on its centre line, :func:`irpatrol.analysis.bodies.find_bodies`) does not: its
-    pattern is little more than that line, which the edges of a scene repeat (on the shared FLIR T640,
-    DJI M30T and XT2 frames such rows were placed on a panel's edges and a façade, "serious" arresters)."""
-    return not b.narrow and MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
+    narrow body (read on its centre line, :func:`irpatrol.analysis.bodies.find_bodies`) only with
+    ``narrow`` and standing off both sides by :data:`irpatrol.analysis.bodies.NARROW_ROW_FLANK_K`: its
+    pattern is little more than that line, which the edges of a scene repeat (on the shared FLIR T640 and
+    E40 and DJI M30T, M4T, H20T and XT2 frames such rows were placed on a panel's edges, façades and
+    pipes, "serious" arresters), so a row resting on one must also be one set (:func:`completed_rows`)."""
+    if b.narrow and not (narrow and b.flank_k >= NARROW_ROW_FLANK_K):
+        return False
+    return MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
 
 
 def _structure(img: np.ndarray, pat: tuple[np.ndarray, tuple[int, int]], offset: np.ndarray) -> float:
@@ -202,10 +206,10 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     77013396 and 77003345 (bench seed 77003311) strips of ground beside parallel leads, standing off
     0.26–0.34 K, made "serious" rows of bushings and arresters."""
     out: list[tuple[Body, np.ndarray]] = []
-    if not _usable(b):
+    if not _usable(b, narrow=True):
         return out
     for q in bodies:
-        if q is b or not _usable(q):
+        if q is b or not _usable(q, narrow=True):
             continue
         v = np.array(q.xy) - np.array(b.xy)
         if np.hypot(*v) < MIN_STEP_LENGTHS * max(b.length_px, q.length_px):
@@ -226,8 +230,13 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
     """Rows of three alike bodies of ``img`` (°C) completed by placing the body that does not stand out
     (module docstring), for the ``bodies`` of one orientation in no row of three found ones (nor in a
     bank, :func:`irpatrol.analysis.bodies.row_triples`); per warm body the best matched row passing
-    :func:`irpatrol.analysis.bodies.judge_row` at ``min_delta_k`` (K). ``found``: ``row_triples(bodies)``
-    when already read."""
+    :func:`irpatrol.analysis.bodies.judge_row` at ``min_delta_k`` (K). A row from a narrow body (a
+    bushing's porcelain beyond 6 m, read on its centre line) must also be one set of three alike parts
+    (:func:`irpatrol.analysis.phase_shift.one_set`: its peers match each other by 0.6 and nothing alike
+    follows beyond its ends): on the development bushing frames such rows matched 0.74–0.93 with
+    0.29–0.42 beyond (5560005, 5560017, 5560031, 5560043), while the rows a panel's edges, a façade and
+    an industrial plant's pipes made on the shared real H20T, XT2, E40 and T640 frames matched 0.44–0.71
+    with as much or more beyond. ``found``: ``row_triples(bodies)`` when already read."""
     triples, banked = row_triples(bodies) if found is None else found
     taken = banked | {i for row in triples for i in row}
     out: list[tuple[float, BodyRow]] = []
@@ -244,9 +253,16 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             row = judge_row((b, q, moved), min_delta_k)
             if row is None or (row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
                 continue
+            if (b.narrow or q.narrow) and not one_set(img, _px(row.hot), tuple(_px(p) for p in row.peers)):
+                continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
     return _best_per_body(out)
+
+
+def _px(b: Body) -> tuple[int, int]:
+    """A body's centre to the pixel (x, y px)."""
+    return round(b.xy[0]), round(b.xy[1])
 
 
 def _best_per_body(rows: list[tuple[float, BodyRow]]) -> list[BodyRow]:
