@@ -356,6 +356,18 @@ def test_a_hot_part_on_no_line_is_read_in_its_set_of_three(seed: int, scenario: 
                for j in find_joints(img, truth.t0_c))
 
 
+def test_glints_colder_than_the_air_take_no_set_search_from_a_hot_part() -> None:
+    # development frame 5558038: two sun glints on no line in the sky (10.1 and 1.2 °C, T0 14.9 °C)
+    # stand out more than the hot jaw contact (6.3 K) and took both of the frame's set searches
+    # (joints.MAX_SET); a maximum colder than the air less the accuracy makes no defect and is not
+    # searched, so the contact is read in its set of three
+    f, truth = field_finding(5558038, "disconnector-contact")
+    h = f.hotspot
+    assert truth.t2_c is not None and h.t2_c is not None
+    assert h.t2_source == "similar-component" and abs(h.t2_c - truth.t2_c) <= 0.5
+    assert f.grade == "general"
+
+
 @pytest.mark.parametrize(("name", "xy"), [("dji_xts_dirp.jpg", (356, 415)),
                                           ("dji_h30t_iirp_1280x1024.jpg", (725, 27)),
                                           ("dji_m3t_iirp.jpg", (587, 301))])

@@ -245,7 +245,9 @@ MAX_SET = 2
 structure's repetition takes 2–4 ms a maximum (a 257×257 px correlation; the wider spacings of the
 frame averaged over 2×2 px are not read for these parts: on the three seeds they gave none of the
 sets), so a frame's time is bounded. With one instead: the same counts on the
-development and fresh seeds, one defect fewer on 77000000."""
+development and fresh seeds, one defect fewer on 77000000. A maximum reading colder than T0 less the
+camera's accuracy is not searched (it makes no defect, as it makes no peer: a sun glint on a wire
+against the sky; on development frame 5558038 two such glints took both searches from a hot contact)."""
 SET_AXIS_DEG = 90.0
 """The direction (° from the x axis) taken for the conductor of a maximum on no line when its phase set
 is sought (:func:`irpatrol.analysis.phase_shift.phase_shift` leaves out shifts within
@@ -497,7 +499,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     lone_tops = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), SET_AXIS_DEG, line_angles_deg=(SET_AXIS_DEG,),
                        in_set=True) for i, c in enumerate(cands)
                  if not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K
-                 and r[i] <= COMPACT_RING_PX][:MAX_SET]  # as _in_a_set asks, before the time is spent
+                 and r[i] <= COMPACT_RING_PX  # as _in_a_set asks, before the time is spent
+                 and (t0_c is None or c[2] >= t0_c - accuracy_k)][:MAX_SET]
     joints += [s for j in lone_tops if not (hopeless and hopeless(j, ("similar-component",)))
                and (s := _in_a_set(img, grown, j, t0_c, accuracy_k)) is not None]
     in_pool = [i for i, c in enumerate(cands)
