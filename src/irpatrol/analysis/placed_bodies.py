@@ -22,7 +22,9 @@ whole-body warming; DL/T 664-2016 §8 relative method, Table I.1, the same part 
 When the placed body is the warm one, the verdict rests on it, so its own outline must match too
 (:data:`MIN_OWN_MATCH`). The guards :data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`,
 :data:`MIN_STEP_LENGTHS` and :data:`MIN_PATTERN_K` keep ground texture, a tank's fins and smooth
-blobs of sun-warmed ground from starting a row (measured in docs/detector.md).
+blobs of sun-warmed ground from starting a row (measured in docs/detector.md); a row started from a
+narrow body (read on its centre line) must also be one set of three alike parts
+(:func:`irpatrol.analysis.phase_shift.one_set`), as scene edges repeat such a line.
 
 Where only the warm body is found (:func:`searched_rows`, December 2026), the step between phases is
 not known from a second body: it is where the warm body's own pattern repeats beside it, at a phase
