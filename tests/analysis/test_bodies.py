@@ -164,23 +164,3 @@ def test_a_row_a_fourth_alike_body_continues_is_a_bank():
     img[216:220, x + 2: x + 8] = AMBIENT_C - 4.0
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
     assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
-
-
-def test_a_row_slanting_across_the_frame_is_still_a_row():
-    """Development arrester frame 5555060: three 10–11 px housings 45 px apart on a crossarm seen a few
-    degrees off the horizontal, each 5.7 px lower than the last, more than half a length: side by side
-    all the same (bodies.ROW_TILT), the row is read with the warm housing 2.6 K over its peers."""
-    img, truth = render(5555060, "arrester")
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
-    (bodies,) = find_bodies(img)
-    (row,) = [r for r in body_rows(bodies) if abs(r.hot.xy[0] - truth.xy[0]) <= 3]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
-
-
-def test_specks_of_texture_in_a_slanting_row_are_no_housings():
-    """Generated frame 77001056 (sunlit street, nothing wrong): three 5–6 px specks of a tree's texture
-    stand in a slanting row; the tilt allowance (bodies.ROW_TILT) needs bodies of
-    bodies.TILTED_MIN_LENGTH_PX, so they make no "serious" arrester."""
-    img, truth = render(77001056, "healthy-clutter")
-    assert not truth.defect
-    assert find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions()) == []

@@ -102,18 +102,6 @@ MAX_SPACING_LENGTHS = 5.0
 """Farthest neighbour in a row, in interior lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
 lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7), and the interior is a half to
 two thirds of a body's length once the caps, the blurred ends and the sheds are left out."""
-ROW_TILT = 0.18
-"""Largest offset along the axis per step across it (tan 10°) that makes two bodies side by side
-whatever their length (:func:`alike`; otherwise under half a length): a crossarm seen obliquely, or
-off the frame's centre, runs a few degrees off the horizontal, so a row of short housings far apart
-steps along their axes by more than half a length (development arrester frame 5555060: 10–11 px
-housings 45 px apart, 5.7 px lower each step). Project choice: development +1, 77000000 +1, 8880000
-±0, no new false frame."""
-TILTED_MIN_LENGTH_PX = 7.0
-"""Shortest interior (px) of both bodies for :data:`ROW_TILT` to apply: the specks of ground texture are
-5–6 px long (:data:`MIN_LENGTH_PX`), and three of them in a slanting row of a tree's texture made a
-"serious" arrester on generated frame 77001056 without this bound. As
-:data:`irpatrol.analysis.placed_bodies.MIN_LENGTH_PX` for a row resting on two outlines."""
 WHOLE_BODY_SHARE = 0.5
 """Share of ΔT by which the warm body's lower quartile must exceed its peers' too: the whole body is
 warm (voltage heating), not a spot on it (a connection, current heating)."""
@@ -322,8 +310,7 @@ def alike(p: Body, q: Body, steps: int = 1) -> bool:
     """Whether two bodies of one orientation may be the same part on two phases ``steps`` phase steps
     apart (1: neighbours; 2: the outer phases, the middle one between them): alike in length and
     width, side by side across their axes (the row ≤ 30° off the perpendicular to the axis, offset
-    along the axis under half a length per step, or for bodies of :data:`TILTED_MIN_LENGTH_PX` under
-    :data:`ROW_TILT` of the step), apart by :data:`MIN_SPACING_WIDTHS` widths and at
+    along the axis under half a length per step), apart by :data:`MIN_SPACING_WIDTHS` widths and at
     most :data:`MAX_SPACING_LENGTHS` lengths per step."""
     if abs(p.length_px - q.length_px) > ALIKE_LENGTH * max(p.length_px, q.length_px):
         return False
@@ -333,8 +320,7 @@ def alike(p: Body, q: Body, steps: int = 1) -> bool:
     dy = abs(p.rot_xy[1] - q.rot_xy[1]) / steps
     length = max(p.length_px, q.length_px)
     widths = MIN_SPACING_WIDTHS * max(p.width_px, q.width_px) + 2.0
-    tilted = min(p.length_px, q.length_px) >= TILTED_MIN_LENGTH_PX and dy <= ROW_TILT * dx
-    return widths <= dx <= MAX_SPACING_LENGTHS * length and dy <= 0.58 * dx and (dy <= 0.5 * length or tilted)
+    return widths <= dx <= MAX_SPACING_LENGTHS * length and dy <= 0.58 * dx and dy <= 0.5 * length
 
 
 @dataclass(frozen=True)
