@@ -356,6 +356,20 @@ def test_a_hot_part_on_no_line_is_read_in_its_set_of_three(seed: int, scenario: 
                for j in find_joints(img, truth.t0_c))
 
 
+@pytest.mark.parametrize(("seed", "scenario"), [(99000168, "healthy"), (66000039, "healthy"),
+                                                (66001101, "healthy-clutter")])
+def test_a_glint_over_warm_ground_whose_outline_is_the_ground_is_no_part(seed: int, scenario: str) -> None:
+    # generated frames with nothing wrong (the wider check of bench/false_defects.py): a sun glint on a
+    # conductor over 40 °C ground stands 6 K out; with T2 from peers read far away (31.9 °C), the
+    # half-height from T2 lay under the ground, so its "outline" was the ground filling the whole
+    # outline window, a resolved part graded serious (99000168). Such an outline is taken again from
+    # what surrounds the maximum: a speck, not a defect
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    ex = examine(img, device="parallel-groove-clamp", ambient_c=truth.t0_c, ambient_source="patrol")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+
+
 def test_glints_colder_than_the_air_take_no_set_search_from_a_hot_part() -> None:
     # development frame 5558038: two sun glints on no line in the sky (10.1 and 1.2 °C, T0 14.9 °C)
     # stand out more than the hot jaw contact (6.3 K) and took both of the frame's set searches

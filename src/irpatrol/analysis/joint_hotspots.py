@@ -55,7 +55,9 @@ row is graded as before. Project choice. A row whose healthy parts match each ot
 ends at three (:func:`_a_set_of_three`) is graded without it: a terminal clamp's lead or a contact's
 blade runs to other hardware within the frame, and a row of such hardware is still one phase set."""
 OUTLINE_HALF_PX = 24
-"""Half side (px) of the window in which a joint's outline (half-height region) is traced."""
+"""Half side (px) of the window in which a joint's outline (half-height region) is traced. An outline
+that spans the whole window is the background showing under a low half-height, not a part: it is
+traced again from what surrounds the joint (T1 less its compact excess)."""
 
 
 def _outline_base(j: Joint) -> float:
@@ -218,6 +220,11 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue  # the heat a hotter joint conducts along its conductor, not a part of its own
         base = _outline_base(j)
         contour, bbox, area, mean_c, core = _outline(img, j, base)
+        if max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1 and base < j.t1_c - j.excess_k:
+            # the half-height region fills the outline window across: it is the background, not a
+            # part (a glint on a wire over warm ground with peers read colder than that ground,
+            # generated frame 99000168); the part's extent is where it stands off its surroundings
+            contour, bbox, area, mean_c, core = _outline(img, j, j.t1_c - j.excess_k)
         if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
             if j.t1_c - t0_c < min_rise_k:
                 continue
