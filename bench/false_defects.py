@@ -34,9 +34,8 @@ from multiprocessing import Pool
 
 import cv2
 
-from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render
-from scenarios import HEALTHY  # bench/ is the script's folder
+from scenarios import HEALTHY, graded  # bench/ is the script's folder
 
 BASES = [int(b) for b in os.environ.get("IRPATROL_BENCH_BASES", "99000000,66000000").split(",")]
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "200"))
@@ -59,11 +58,8 @@ def _read(job: Job) -> tuple[str, list[FalseFinding]]:
     if truth.defect:
         return "", []
     kinds = KINDS if scenario in HEALTHY else [truth.device]
-    out = []
-    for kind in kinds:
-        ex = examine(img, device=kind, ambient_c=truth.t0_c, ambient_source="patrol")
-        out += [(scenario, seed, kind, f.grade, f.hotspot.bbox) for f in ex.hotspots
-                if f.diagnosis.grade_level >= 1]
+    out = [(scenario, seed, kind, f.grade, f.hotspot.bbox)
+           for kind in kinds for f in graded(img, truth, kind)]
     return ("healthy" if scenario in HEALTHY else "inside"), out
 
 

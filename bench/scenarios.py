@@ -38,7 +38,7 @@ import cv2
 import numpy as np
 
 from irpatrol.diagnosis import diagnose, load_ruleset
-from irpatrol.pipeline import examine
+from irpatrol.pipeline import Finding, examine
 from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, Truth, render
 
 SEED = int(__import__("os").environ.get("IRPATROL_BENCH_SEED", "20261202"))
@@ -182,6 +182,13 @@ def main() -> int:
     return 0
 
 
+def graded(img: np.ndarray, truth: Truth, kind: str) -> list[Finding]:
+    """The findings of ``img`` read as device ``kind`` (T0 the truth ambient, as from the patrol's
+    weather) that are graded general or worse: on a frame with nothing wrong, its false defects."""
+    ex = examine(img, device=kind, ambient_c=truth.t0_c, ambient_source="patrol")
+    return [f for f in ex.hotspots if f.diagnosis.grade_level >= 1]
+
+
 def healthy_as_each_kind(frames: list[tuple[np.ndarray, Truth]]) -> str:
     """False defects per 100 ``frames`` with nothing wrong (those of the scenarios of :data:`HEALTHY`
     without a defect: a far pole's hot part too small to measure is still a hot part) when the
@@ -189,10 +196,7 @@ def healthy_as_each_kind(frames: list[tuple[np.ndarray, Truth]]) -> str:
     parallel-groove clamps only, while the kind chooses the absolute limits (a bushing's 55 °C
     against a clamp's 90 °C) and whether the whole-body reader runs (voltage-heating kinds)."""
     kinds = sorted(set(SCENARIO_DEVICE.values()))
-    counts = {kind: sum(sum(1 for f in examine(img, device=kind, ambient_c=truth.t0_c,
-                                                ambient_source="patrol").hotspots
-                            if f.diagnosis.grade_level >= 1) for img, truth in frames)
-              for kind in kinds}
+    counts = {kind: sum(len(graded(img, truth, kind)) for img, truth in frames) for kind in kinds}
     rows = [f"frames with nothing wrong ({', '.join(HEALTHY)}: {len(frames)}) examined as each kind: "
             "false defects / 100 frames (target ≤ 1)"]
     rows += [f"  {kind:<26}{100.0 * n / len(frames):>6.1f}" for kind, n in counts.items()]

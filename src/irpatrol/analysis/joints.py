@@ -172,19 +172,21 @@ def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[
     return own_k - theirs >= ALONG_SHARE * (t1_c - _row_t2(grown, row))
 
 
-def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
+def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: Joint, t0_c: float | None,
                  accuracy_k: float, wide: bool = True) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
-    each part; a part not separate from the joint (:func:`irpatrol.analysis.phases.separate`); its
-    two parts not reading alike within ``accuracy_k`` (healthy phases carry the same
-    load); or one reading colder than ``t0_c`` by more than ``accuracy_k`` (:func:`find_joints`)."""
+    each part (``border``, :func:`irpatrol.analysis.ridges.padded`; None: no such lines are asked for,
+    the match alone decides); a part not separate from the joint
+    (:func:`irpatrol.analysis.phases.separate`); its two parts not reading alike within ``accuracy_k``
+    (healthy phases carry the same load); or one reading colder than ``t0_c`` by more than
+    ``accuracy_k`` (:func:`find_joints`)."""
     got = shift_row(img, j.xy, j.angle_deg, wide)
     if got is None:
         return None
     row, match = got
-    if match < CLEAR_MATCH and not _on_parallel_lines(img, row, j.angle_deg, border):
+    if match < CLEAR_MATCH and (border is None or not _on_parallel_lines(img, row, j.angle_deg, border)):
         return None
     t2 = _located_t2(grown, j, row, t0_c, accuracy_k)
     return None if t2 is None else dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
@@ -203,12 +205,22 @@ def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t
     5556033: a jaw contact's and a strain clamp's sets, where the joint's own conductor gave T2 within
     its 6 K margin (``pipeline.SAME_CONDUCTOR_MARGIN_K``): unrated. The wider spacings
     (:func:`irpatrol.analysis.phase_shift.shift_row` ``wide``) are not read, as for :data:`MAX_SET`."""
-    if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K or j.radius_px > COMPACT_RING_PX:
+    if t0_c is None or j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
+        return None
+    in_set = _set_row(img, grown, border, j, t0_c, accuracy_k)
+    return None if in_set is None else dataclasses.replace(in_set, peers_unseen=True)
+
+
+def _set_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: Joint, t0_c: float | None,
+             accuracy_k: float) -> Joint | None:
+    """The one reading of :func:`_in_a_set` and :func:`_low_set`: for a compact joint
+    (:data:`COMPACT_RING_PX`), the row :func:`_shifted_row` places at the frame's own resolution (the
+    wider spacings gave none of these sets on the three seeds, :data:`MAX_SET`) when it is one set of
+    three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`); else None."""
+    if j.radius_px > COMPACT_RING_PX:
         return None
     shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, wide=False)
-    if shifted is None or not one_set(img, j.xy, shifted.peers_xy):
-        return None
-    return dataclasses.replace(shifted, peers_unseen=True)
+    return shifted if shifted is not None and one_set(img, j.xy, shifted.peers_xy) else None
 
 
 def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
@@ -272,15 +284,9 @@ def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, 
     reference is the one :func:`_shifted_row` reads, from parts matched as the same hardware, so it
     carries no margin for parts that might be something else (``peers_unseen``: on the development
     seeds no healthy frame gained a defect without it, and 5557048's clamp 3.6 K over its set was
-    graded). None otherwise."""
-    if j.radius_px > COMPACT_RING_PX:
-        return None
-    got = shift_row(img, j.xy, SET_AXIS_DEG, wide=False)
-    if got is None or got[1] < CLEAR_MATCH or not one_set(img, j.xy, got[0]):
-        return None
-    t2 = _located_t2(grown, j, got[0], t0_c, accuracy_k)
-    return None if t2 is None else dataclasses.replace(
-        j, t2_c=t2, t2_source="similar-component", peers_xy=got[0])
+    graded). ``j`` carries :data:`SET_AXIS_DEG` as its direction; its row must match by ``CLEAR_MATCH``
+    whatever lines run through its parts (:func:`_set_row` without a ``border``). None otherwise."""
+    return _set_row(img, grown, None, j, t0_c, accuracy_k)
 
 
 def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_deg: float,
