@@ -60,6 +60,21 @@ def test_smooth_blobs_of_the_ground_start_no_row():
     assert not any(_near(r.hot.xy, (427, 180)) for r in completed_rows(img, bodies, 0.5))
 
 
+@pytest.mark.parametrize(("seed", "scenario"), [
+    (44000176, "healthy"), (33000102, "healthy"), (33001128, "healthy-clutter"),
+])
+def test_a_placed_warm_body_whose_surroundings_go_on_beyond_the_row_is_no_housing(seed, scenario):
+    """Frames with nothing wrong of unseen bases (bench/false_defects.py, 44000000 and 33000000): below
+    a crossarm, strips of smooth sun-warmed ground beside the parallel conductors stood off as two alike
+    bodies, and a third place between or beside them, warmer by 2.8–5 K, was read as a "serious"
+    arrester. The conductors and the crossarm's edge run on past the row, so the peers' surroundings
+    match one step beyond its ends too (0.52–0.68, placed_bodies.WARM_BEYOND): no row."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []
+
+
 @pytest.mark.parametrize("seed", [5551026, 5551037])
 def test_ground_texture_and_pin_insulators_complete_no_row(seed):
     """Development frames of the clutter scenario where a completed row once stood on a pin insulator

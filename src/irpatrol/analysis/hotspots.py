@@ -42,6 +42,7 @@ import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
 from irpatrol.analysis.measure import box
+from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.references import (
@@ -405,7 +406,7 @@ def find_hotspots(
             continue
         spot = _hotspot(region, seg.outline(region) if contour is None else contour, ref, t0_c,
                         t0_source, conditions, ifov_mrad, flag_conditions)
-        found.append(dataclasses.replace(spot, on_structure=on_structure(region, ref, regions)))
+        found.append(dataclasses.replace(spot, on_structure=on_structure(region, ref, regions, celsius)))
     found.sort(key=lambda h: -h.t_max_c)
     return found
 
@@ -426,17 +427,29 @@ def linear_body(region: Region) -> bool:
             and region.area_px / length <= CONDUCTOR_MAX_WIDTH_PX)
 
 
-def on_structure(region: Region, ref: Reference, regions: list[Region]) -> bool:
-    """Whether a hot region is confirmed as a part of the line, so that the relative criteria may
-    grade it: its T2 is the user's region or its own conductor, it is itself a conductor-like body,
-    or it and two similar parts form a three-phase set in a row (the corresponding parts of the
-    three phases sit side by side on the crossarm, standards.md §4.3). A sun-warmed roof vent or
-    car part has look-alikes, but seldom exactly two in a row with it."""
+def on_structure(region: Region, ref: Reference, regions: list[Region], celsius: np.ndarray) -> bool:
+    """Whether a hot region of the frame ``celsius`` (°C) is confirmed as a part of the line, so
+    that the relative criteria may grade it: its T2 is the user's region or its own conductor, it is
+    itself a conductor-like body, or it and two similar parts form a three-phase set in a row (the
+    corresponding parts of the three phases sit side by side on the crossarm, standards.md §4.3)
+    that is one set of alike hardware (:func:`irpatrol.analysis.phase_shift.one_set`: the two others
+    match each other, nothing alike follows beyond the row's ends). A sun-warmed roof vent or car
+    part has look-alikes, but seldom exactly two in a row with it; sunlit ground has warm patches
+    everywhere, and three of them lie in an evenly spaced row by chance, but they are smooth and
+    unlike each other in their fine structure (generated healthy frames 33000143, 44000007: such
+    rows of ground graded `general` as clamps)."""
     if ref.source in ("user-region", "same-conductor") or linear_body(region):
         return True
     boxes = ref.similar_bboxes or ref.peer_bboxes
     size = max(region.bbox[2], region.bbox[3])
-    return any(_in_a_row(region.bbox, p, q, size) for k, p in enumerate(boxes) for q in boxes[k + 1:])
+    return any(_in_a_row(region.bbox, p, q, size)
+               and one_set(celsius, _centre(region.bbox), (_centre(p), _centre(q)))
+               for k, p in enumerate(boxes) for q in boxes[k + 1:])
+
+
+def _centre(b: BBox) -> tuple[int, int]:
+    """The centre of the box ``b`` (x, y px, whole)."""
+    return b[0] + b[2] // 2, b[1] + b[3] // 2
 
 
 def _in_a_row(*boxes_and_size: Any) -> bool:

@@ -20,7 +20,8 @@ row by that repetition:
 The row is then judged as a found one (:func:`irpatrol.analysis.bodies.judge_row`: ΔT, peers alike,
 whole-body warming; DL/T 664-2016 §8 relative method, Table I.1, the same part of a normal phase).
 When the placed body is the warm one, the verdict rests on it, so its own outline must match too
-(:data:`MIN_OWN_MATCH`). The guards :data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`,
+(:data:`MIN_OWN_MATCH`) and the found peers' surroundings must not follow beyond the row's ends
+(:data:`WARM_BEYOND`). The guards :data:`MIN_LENGTH_PX`, :data:`MAX_ELONGATION`,
 :data:`MIN_STEP_LENGTHS` and :data:`MIN_PATTERN_K` keep ground texture, a tank's fins and smooth
 blobs of sun-warmed ground from starting a row (measured in docs/detector.md); a row started from a
 narrow body (read on its centre line) must also be one set of three alike parts
@@ -50,7 +51,7 @@ from irpatrol.analysis.bodies import (
     judge_row,
     row_triples,
 )
-from irpatrol.analysis.phase_shift import beyond_row, detail_box, one_set
+from irpatrol.analysis.phase_shift import beyond_row, detail_box, one_set, row_likeness
 
 MARGIN_PX = 3
 """Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
@@ -92,6 +93,19 @@ MIN_OWN_MATCH = 0.3
 """Least match of a placed warm body's own outline (its box, without the surroundings) with the found
 body's: a defect verdict rests on that body, so its place must show the body itself, not only the
 crossarm and conductors that repeat around it. Project choice, measured on generated frames."""
+WARM_BEYOND = 0.5
+"""Least match, one row step beyond either end of a completed row, of either found peer's surroundings
+(:func:`irpatrol.analysis.phase_shift.row_likeness`) at which a row whose warm body is the placed one
+does not stand. The verdict of such a row rests on a place where no body stands out, read warmer
+than two found ones; on smooth sun-warmed ground below a crossarm, strips of ground beside the
+parallel conductors make alike "bodies" standing off 0.2–0.5 K, and the conductors and the crossarm's
+edge that run on past the row make the same surroundings one step beyond its ends (generated healthy
+frames 44000176, 33000102, 33001128 of the unseen bases 44000000 and 33000000: 0.52–0.68 beyond,
+"serious" arresters 1.2–5 K over their peers). The development seed's completed arrester rows with
+a placed warm body matched 0.38–0.46 beyond. Unlike :func:`irpatrol.analysis.phase_shift.one_set`
+the peers need not match each other clearly: a warm housing's peers on generated arrester frames
+matched each other by 0.29–0.76 (sheds and crossarm seen at slightly different angles). Project
+choice."""
 MAX_ELONGATION = 20.0
 """Largest interior length / width of the found bodies a row is completed from: a housing is 3–5 times
 as long as wide and its interior, at the smallest resolvable width (1 px of a 3 px body), at most
@@ -255,7 +269,9 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             row = judge_row((b, q, moved), min_delta_k)
             if row is None or (row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
                 continue
-            if (b.narrow or q.narrow) and not one_set(img, _px(row.hot), tuple(_px(p) for p in row.peers)):
+            if (b.narrow or q.narrow) and not one_set(img, _px(row.hot), _pxs(row.peers)):
+                continue
+            if row.hot is moved and row_likeness(img, _px(row.hot), _pxs(row.peers))[1] >= WARM_BEYOND:
                 continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
@@ -265,6 +281,11 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
 def _px(b: Body) -> tuple[int, int]:
     """A body's centre to the pixel (x, y px)."""
     return round(b.xy[0]), round(b.xy[1])
+
+
+def _pxs(bodies: tuple[Body, ...]) -> tuple[tuple[int, int], ...]:
+    """The centres of ``bodies`` to the pixel (x, y px)."""
+    return tuple(_px(b) for b in bodies)
 
 
 def _best_per_body(rows: list[tuple[float, BodyRow]]) -> list[BodyRow]:
