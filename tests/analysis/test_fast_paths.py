@@ -2,7 +2,8 @@
 replaced: ``pixels.where_yx`` as ``np.nonzero``, ``ridges.track_ridges`` (tracks followed side by
 side) as ``ridges.track_ridge`` one track at a time, ``phases.off_own_line`` (all candidates at once)
 and ``ridges.merge_levels`` (plain lists) as the per-item numpy loops they replaced, kept here as the
-reference."""
+reference; ``phase_shift.detail`` (running min and max of the neighbours) as its first, per-direction
+form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one box at a time."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from irpatrol.analysis.phase_shift import DETAIL_CLIP_K, RIDGE_OFFSETS_PX, detail, detail_box, detail_boxes
 from irpatrol.analysis.phases import LINE_CONTRAST_K, SAME_LINE_SHARE, off_own_line
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.analysis.ridges import compact_maxima, lines_through, merge_levels, track_ridge, track_ridges
@@ -128,3 +130,41 @@ def test_merge_levels_is_the_numpy_loop(rows):
     assert got_pts.tolist() == want_pts.tolist()
     assert got_alive == want_alive.tolist()
     assert got_e == want_e.tolist()
+
+
+def _detail_plain(img: np.ndarray) -> np.ndarray:
+    """``phase_shift.detail`` as first written: per direction and offset, the excess over the higher
+    neighbour and the shortfall under the lower one, each the running maximum, in numpy."""
+    f = img.astype(np.float32)
+    h, w = f.shape
+    pad = max(RIDGE_OFFSETS_PX)
+    g = np.pad(f, pad, mode="edge")
+    bright, dark = np.zeros_like(f), np.zeros_like(f)
+    for d in RIDGE_OFFSETS_PX:
+        for ox, oy in ((d, 0), (0, d), (d, d), (d, -d)):
+            a = g[pad + oy: pad + oy + h, pad + ox: pad + ox + w]
+            b = g[pad - oy: pad - oy + h, pad - ox: pad - ox + w]
+            bright = np.maximum(bright, f - np.maximum(a, b))
+            dark = np.maximum(dark, np.minimum(a, b) - f)
+    return np.clip(bright - dark, -DETAIL_CLIP_K, DETAIL_CLIP_K)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float32, st.tuples(st.integers(1, 30), st.integers(1, 30)),
+              elements=st.floats(-40.0, 120.0, width=32)))
+def test_fine_structure_in_fewer_passes_is_the_plain_one(img):
+    assert np.array_equal(detail(img), _detail_plain(img))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000),
+       st.lists(st.tuples(st.integers(0, 639), st.integers(0, 511), st.integers(1, 40), st.integers(1, 40)),
+                min_size=1, max_size=6))
+def test_fine_structure_of_stacked_boxes_is_each_box_alone(seed, corners):
+    img, _ = render(seed, "hot-joint")
+    h, w = img.shape
+    boxes = [(x, y, min(w, x + bw), min(h, y + bh)) for x, y, bw, bh in corners]
+    whole = detail(img)
+    for (x0, y0, x1, y1), got in zip(boxes, detail_boxes(img, boxes), strict=True):
+        assert np.array_equal(got, detail_box(img, x0, y0, x1, y1))
+        assert np.array_equal(got, whole[y0:y1, x0:x1])

@@ -120,19 +120,33 @@ def detail(img: np.ndarray) -> np.ndarray:
     development seeds its repetition under every shift along it pulled the shift onto the horizon's
     direction: 79 of 137 shifts within 2 px that way, 111 of 137 this way)."""
     f = np.asarray(img, dtype=np.float32)
-    h, w = f.shape
     pad = max(RIDGE_OFFSETS_PX)
-    g = cv2.copyMakeBorder(f, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    bright = np.zeros_like(f)
-    dark = np.zeros_like(f)
+    return _detail_padded(cv2.copyMakeBorder(f, pad, pad, pad, pad, cv2.BORDER_REPLICATE))
+
+
+def _detail_padded(g: np.ndarray) -> np.ndarray:
+    """:func:`detail` of the float32 array ``g`` without its outer ``max(RIDGE_OFFSETS_PX)`` px on each
+    side, which serve as the neighbours of the rest (replicated beyond a frame's edge)."""
+    pad = max(RIDGE_OFFSETS_PX)
+    h, w = g.shape[0] - 2 * pad, g.shape[1] - 2 * pad
+    f = g[pad: pad + h, pad: pad + w]
+    # B = max over the directions of f − max(a, b) = f − (min over them of max(a, b)), and D likewise
+    # from the max of min(a, b): float subtraction is monotonic, so the same values in fewer passes.
+    # OpenCV's element-wise float32 max, min and subtract: numpy's answers, two thirds of the time on
+    # the phase-shift window (257×257 px)
+    upper: np.ndarray | None = None  # min over the directions of the higher neighbour
+    lower: np.ndarray | None = None  # max over the directions of the lower neighbour
     for d in RIDGE_OFFSETS_PX:
         for ox, oy in ((d, 0), (0, d), (d, d), (d, -d)):
             a = g[pad + oy: pad + oy + h, pad + ox: pad + ox + w]
             b = g[pad - oy: pad - oy + h, pad - ox: pad - ox + w]
-            # OpenCV's element-wise float32 max, min and subtract: numpy's answers, two thirds of the
-            # time on the phase-shift window (257×257 px)
-            bright = cv2.max(bright, cv2.subtract(f, cv2.max(a, b)))
-            dark = cv2.max(dark, cv2.subtract(cv2.min(a, b), f))
+            hi, lo = cv2.max(a, b), cv2.min(a, b)
+            upper = hi if upper is None else cv2.min(upper, hi)
+            lower = lo if lower is None else cv2.max(lower, lo)
+    assert upper is not None and lower is not None
+    zero = np.zeros_like(f)  # an array: OpenCV reads a scalar, or a 1×1…4×1 array, as a 4-vector
+    bright = cv2.max(cv2.subtract(f, upper), zero)
+    dark = cv2.max(cv2.subtract(lower, f), zero)
     return np.clip(bright - dark, -DETAIL_CLIP_K, DETAIL_CLIP_K)
 
 
@@ -157,6 +171,31 @@ def detail_box(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarra
     m = max(RIDGE_OFFSETS_PX)
     cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
     return detail(img[cy0:cy1, cx0:cx1])[y0 - cy0: y1 - cy0, x0 - cx0: x1 - cx0]
+
+
+def detail_boxes(img: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[np.ndarray]:
+    """:func:`detail_box` of ``img`` (°C) over each of ``boxes`` (x0, y0, x1, y1 px, within the frame),
+    the same values computed in one pass: each box's surroundings, replicated beyond the frame's edge
+    as :func:`detail` does, are stacked into one array (a dozen small patches a joint cost a dozen
+    calls of :func:`detail`'s 36 element-wise operations, mostly call overhead)."""
+    h, w = img.shape
+    m = max(RIDGE_OFFSETS_PX)
+    f = np.asarray(img, dtype=np.float32)
+    blocks, places = [], []
+    for x0, y0, x1, y1 in boxes:
+        cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
+        blocks.append(cv2.copyMakeBorder(f[cy0:cy1, cx0:cx1], m, m, m, m, cv2.BORDER_REPLICATE))
+        places.append((y0 - cy0, x0 - cx0, y1 - y0, x1 - x0))
+    width = max(b.shape[1] for b in blocks)
+    stacked = np.zeros((sum(b.shape[0] for b in blocks), width), np.float32)
+    top = 0
+    starts = []
+    for b in blocks:
+        stacked[top: top + b.shape[0], : b.shape[1]] = b
+        starts.append(top)
+        top += b.shape[0]
+    out = _detail_padded(stacked)  # row r of out is row r + m of stacked
+    return [out[s + dy: s + dy + bh, dx: dx + bw] for s, (dy, dx, bh, bw) in zip(starts, places, strict=True)]
 
 
 def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
@@ -199,17 +238,18 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
     return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero)
 
 
-def _around(img: np.ndarray, centre: np.ndarray, reach: int) -> np.ndarray:
-    """The fine structure (:func:`detail`) of ``img`` within ``reach`` px of ``centre`` (x, y px),
-    zero beyond the frame."""
+def _around(img: np.ndarray, centres: list[tuple[int, int]], reaches: list[int]) -> list[np.ndarray]:
+    """The fine structure (:func:`detail`) of ``img`` within each reach (px) of its centre (x, y px),
+    zero beyond the frame; the patches computed in one pass (:func:`detail_boxes`)."""
     h, w = img.shape
-    cx, cy = int(centre[0]), int(centre[1])
-    out = np.zeros((2 * reach + 1, 2 * reach + 1), np.float32)
-    x0, y0, x1, y1 = max(0, cx - reach), max(0, cy - reach), min(w, cx + reach + 1), min(h, cy + reach + 1)
-    if x0 < x1 and y0 < y1:
-        box = detail_box(img, x0, y0, x1, y1)
-        out[y0 - cy + reach: y1 - cy + reach, x0 - cx + reach: x1 - cx + reach] = box
-    return out
+    outs = [np.zeros((2 * r + 1, 2 * r + 1), np.float32) for r in reaches]
+    boxes = [(max(0, cx - r), max(0, cy - r), min(w, cx + r + 1), min(h, cy + r + 1))
+             for (cx, cy), r in zip(centres, reaches, strict=True)]
+    inside = [k for k, (x0, y0, x1, y1) in enumerate(boxes) if x0 < x1 and y0 < y1]
+    for k, box in zip(inside, detail_boxes(img, [boxes[k] for k in inside]) if inside else [], strict=True):
+        (cx, cy), r, (x0, y0, x1, y1) = centres[k], reaches[k], boxes[k]
+        outs[k][y0 - cy + r: y1 - cy + r, x0 - cx + r: x1 - cx + r] = box
+    return outs
 
 
 def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -218,12 +258,13 @@ def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.nda
     (N, N×2); −inf where no patch fits."""
     h, w = img.shape
     r = PATCH_HALF_PX
-    ref = _around(img, np.array(xy), r)
     ref_in = r <= xy[0] < w - r and r <= xy[1] < h - r
     o = np.arange(-REFINE_PX, REFINE_PX + 1)
+    places = np.rint(at).astype(np.intp)
+    ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
+                            [r] + [r + REFINE_PX] * len(places))
     scores, wheres = [], []
-    for c in np.rint(at).astype(np.intp):
-        local = _around(img, c, r + REFINE_PX)
+    for c, local in zip(places, locals_, strict=True):
         score = cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED)  # rows dy, columns dx
         px, py = c[0] + o, c[1] + o
         inside = ((py >= r) & (py < h - r))[:, None] & ((px >= r) & (px < w - r))[None, :]

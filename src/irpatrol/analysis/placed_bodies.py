@@ -51,7 +51,7 @@ from irpatrol.analysis.bodies import (
     judge_row,
     row_triples,
 )
-from irpatrol.analysis.phase_shift import beyond_row, detail_box, one_set, row_likeness
+from irpatrol.analysis.phase_shift import beyond_row, detail_box, detail_boxes, one_set, row_likeness
 
 MARGIN_PX = 3
 """Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
@@ -148,8 +148,8 @@ def _own_match(img: np.ndarray, b: Body, at: Body) -> float:
     (x, y, bw, bh), (ax, ay) = b.bbox, at.bbox[:2]
     if min(x, y, ax, ay) < 1 or max(x, ax) + bw + 1 > w or max(y, ay) + bh + 1 > h:
         return -1.0
-    own = detail_box(img, x - 1, y - 1, x + bw + 1, y + bh + 1)
-    there = detail_box(img, ax - 1, ay - 1, ax + bw + 1, ay + bh + 1)
+    own, there = detail_boxes(img, [(x - 1, y - 1, x + bw + 1, y + bh + 1),
+                                    (ax - 1, ay - 1, ax + bw + 1, ay + bh + 1)])
     score = float(cv2.matchTemplate(there, own, cv2.TM_CCOEFF_NORMED)[0, 0])
     return score if np.isfinite(score) else -1.0
 
