@@ -370,6 +370,20 @@ def test_a_glint_over_warm_ground_whose_outline_is_the_ground_is_no_part(seed: i
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
 
 
+def test_a_long_hot_bar_is_no_part_on_the_line() -> None:
+    # generated frame with nothing wrong 33001090 (bench/false_defects.py, base 33000000): a sunlit bar
+    # of the clutter, 66 × 7 px at 57.7 °C, is a compact maximum with lines through it (its own
+    # edges). Its half-height outline, even from what surrounds it, runs across the whole outline
+    # window: no part but a long body as warm as the maximum. It was a `serious` bushing by the
+    # absolute limit (55 °C); off the line structure no criterion applies (unrated, for review)
+    img, truth = render(33001090, "healthy-clutter")
+    assert not truth.defect
+    ex = examine(img, device="transformer-bushing", ambient_c=truth.t0_c, ambient_source="patrol")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+    (bar,) = [f for f in ex.hotspots if f.hotspot.t_max_c > 55.0]
+    assert bar.grade == "unrated" and not bar.hotspot.on_structure and bar.hotspot.bbox[2] >= 49
+
+
 def test_glints_colder_than_the_air_take_no_set_search_from_a_hot_part() -> None:
     # development frame 5558038: two sun glints on no line in the sky (10.1 and 1.2 °C, T0 14.9 °C)
     # stand out more than the hot jaw contact (6.3 K) and took both of the frame's set searches

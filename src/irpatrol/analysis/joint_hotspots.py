@@ -57,7 +57,10 @@ blade runs to other hardware within the frame, and a row of such hardware is sti
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced. An outline
 that spans the whole window is the background showing under a low half-height, not a part: it is
-traced again from what surrounds the joint (T1 less its compact excess)."""
+traced again from what surrounds the joint (T1 less its compact excess). One that still spans it is
+a long body as warm as the maximum, no part of the line (a sunlit rail or bar of the clutter, whose
+edges pass the line test; generated frame 33001090): reported off the line structure, without T2,
+when it rises 10 K (unrated, for review; no criterion applies, issue 10 item 3), else not at all."""
 
 
 def _outline_base(j: Joint) -> float:
@@ -225,7 +228,9 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             # part (a glint on a wire over warm ground with peers read colder than that ground,
             # generated frame 99000168); the part's extent is where it stands off its surroundings
             contour, bbox, area, mean_c, core = _outline(img, j, j.t1_c - j.excess_k)
-        if core == 0:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ either
+        # still across the window: a long body as warm as the maximum (a sunlit rail or bar), no part
+        long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
+        if core == 0 or long_body:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
@@ -242,6 +247,6 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=peers,
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
-            pattern="local", on_structure=True,
+            pattern="local", on_structure=not long_body,
             reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy), found)))
     return found, sum(not (j.one_way or j.in_set) for j in joints)
