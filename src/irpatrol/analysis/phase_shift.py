@@ -157,6 +157,33 @@ def _shifts(ry: int, rx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return dx, dy, np.hypot(dx, dy)
 
 
+@functools.lru_cache(maxsize=16)
+def _overlap(wh: int, ww: int, ry: int, rx: int) -> np.ndarray:
+    """How many pixel pairs of a ``wh``×``ww`` window overlap at each shift −ry…ry × −rx…rx (px): the
+    autocorrelation's sum over them becomes a mean. Read-only (cached: most windows are whole)."""
+    out = (wh - np.abs(np.arange(-ry, ry + 1, dtype=np.float32)))[:, None] * \
+        (ww - np.abs(np.arange(-rx, rx + 1, dtype=np.float32)))[None, :]
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _searched(ry: int, rx: int, angle_deg: float, min_shift_px: float) -> np.ndarray | None:
+    """The shifts −ry…ry × −rx…rx (px) :func:`phase_shift` looks among for a conductor at
+    ``angle_deg`` (°): ``min_shift_px`` to :data:`MAX_SHIFT_PX` long and at least
+    :data:`ROW_OFF_LINE_DEG` off the conductor; None when there are none. Read-only (cached: the
+    line test's directions are 5° apart)."""
+    dx, dy, r = _shifts(ry, rx)
+    th = np.deg2rad(angle_deg)
+    across = np.abs(np.float32(np.cos(th)) * dy - np.float32(np.sin(th)) * dx)  # r·|sin(shift, conductor)|
+    off_line = np.float32(np.sin(np.deg2rad(ROW_OFF_LINE_DEG))) * r
+    ok = (r >= min_shift_px) & (r <= MAX_SHIFT_PX) & (across >= off_line)
+    if not ok.any():
+        return None
+    ok.setflags(write=False)
+    return ok
+
+
 def _centred(corr: np.ndarray, ry: int, rx: int) -> np.ndarray:
     """The circular correlation ``corr`` at shifts −ry…ry (rows) × −rx…rx (columns)."""
     rows = np.concatenate([corr[-ry:], corr[: ry + 1]], axis=0)
@@ -216,22 +243,16 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
     size = (cv2.getOptimalDFTSize(wh + reach), cv2.getOptimalDFTSize(ww + reach))
     pad = np.zeros(size, np.float32)
     pad[:wh, :ww] = win - float(win.mean())
-    spec = cv2.dft(pad, flags=cv2.DFT_COMPLEX_OUTPUT)
+    spec = cv2.dft(pad)  # a real input's spectrum in OpenCV's packed form: half the work of the full one
     corr = cv2.idft(cv2.mulSpectrums(spec, spec, 0, conjB=True), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
     ry, rx = min(reach, wh - 1), min(reach, ww - 1)
     a = _centred(corr, ry, rx)  # rows dy −ry…ry, columns dx −rx…rx
-    overlap = (wh - np.abs(np.arange(-ry, ry + 1, dtype=np.float32)))[:, None] * \
-        (ww - np.abs(np.arange(-rx, rx + 1, dtype=np.float32)))[None, :]
-    a = a / overlap
+    a = a / _overlap(wh, ww, ry, rx)
     zero = float(a[ry, rx])
     if zero <= 0.0:
         return None
-    dx, dy, r = _shifts(ry, rx)
-    th = np.deg2rad(angle_deg)
-    across = np.abs(np.float32(np.cos(th)) * dy - np.float32(np.sin(th)) * dx)  # r·|sin(shift, conductor)|
-    off_line = np.float32(np.sin(np.deg2rad(ROW_OFF_LINE_DEG))) * r
-    ok = (r >= min_shift_px) & (r <= MAX_SHIFT_PX) & (across >= off_line)
-    if not ok.any():
+    ok = _searched(ry, rx, float(angle_deg), float(min_shift_px))
+    if ok is None:
         return None
     k = int(np.argmax(np.where(ok, a, -np.inf)))
     iy, ix = divmod(k, a.shape[1])
