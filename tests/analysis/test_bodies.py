@@ -164,3 +164,18 @@ def test_a_row_a_fourth_alike_body_continues_is_a_bank():
     img[216:220, x + 2: x + 8] = AMBIENT_C - 4.0
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
     assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [(5550080, "healthy"), (33001068, "healthy-clutter")])
+def test_three_specks_of_ground_none_standing_out_clearly_are_no_row(seed, scenario):
+    """Frames with nothing wrong (development 5550080; 33001068 of an unseen base, bench/false_defects.py):
+    specks of the ground outline as three alike "bodies" side by side, standing off 0.2–0.4 K, the warmest
+    0.6–0.9 K over the others: a `serious` arrester. A row needs a body standing off by
+    bodies.NARROW_ROW_FLANK_K (0.4 K); the generated arrester and bushing rows have one of 0.6 K or more."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert [b for b in bodies if 0.2 <= b.flank_k < 0.4]
+    assert body_rows(bodies, 0.3) == []
+    ex = examine(img, device="surge-arrester", ambient_c=truth.t0_c, ambient_source="patrol")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
