@@ -75,6 +75,16 @@ def test_a_placed_warm_body_whose_surroundings_go_on_beyond_the_row_is_no_housin
     assert completed_rows(img, bodies, 0.5) == []
 
 
+def test_two_strips_of_ground_none_standing_out_clearly_complete_no_row():
+    """Frame with nothing wrong 33001043 of an unseen base (bench/false_defects.py): two strips of ground
+    standing off 0.24 and 0.29 K and a place 1.2 K warmer beside them were a "serious" arrester. One of
+    the two found bodies must stand off by bodies.NARROW_ROW_FLANK_K (0.4 K)."""
+    img, truth = render(33001043, "healthy-clutter")
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []
+
+
 @pytest.mark.parametrize("seed", [5551026, 5551037])
 def test_ground_texture_and_pin_insulators_complete_no_row(seed):
     """Development frames of the clutter scenario where a completed row once stood on a pin insulator

@@ -220,12 +220,17 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     the last, two bodies alike at two steps (:func:`irpatrol.analysis.bodies.alike`) will do when
     both stand off by :data:`irpatrol.analysis.bodies.NARROW_ROW_FLANK_K`: on generated frames
     77013396 and 77003345 (bench seed 77003311) strips of ground beside parallel leads, standing off
-    0.26–0.34 K, made "serious" rows of bushings and arresters."""
+    0.26–0.34 K, made "serious" rows of bushings and arresters. Of ``b`` and ``q``, one must stand off
+    by that much in any case, as in a row of three found bodies
+    (:func:`irpatrol.analysis.bodies.row_triples`): two strips of ground standing off 0.24 and 0.29 K
+    and a warmer place beside them were a "serious" arrester on a frame with nothing wrong (33001043 of
+    an unseen base); the completed rows at the generated arresters and bushings of the development and
+    8880000 seeds have one of 0.44 K or more (70 rows)."""
     out: list[tuple[Body, np.ndarray]] = []
     if not _usable(b, narrow=True):
         return out
     for q in bodies:
-        if q is b or not _usable(q, narrow=True):
+        if q is b or not _usable(q, narrow=True) or max(b.flank_k, q.flank_k) < NARROW_ROW_FLANK_K:
             continue
         v = np.array(q.xy) - np.array(b.xy)
         if np.hypot(*v) < MIN_STEP_LENGTHS * max(b.length_px, q.length_px):
