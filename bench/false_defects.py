@@ -18,8 +18,9 @@ Environment:
 
 * ``IRPATROL_BENCH_BASES``: comma-separated seed bases. The default is ``99000000,66000000``. Tuning
   does not use these bases, but three false defects found on them are pinned in
-  ``tests/analysis/test_joints.py`` (99000168, 66000039, 66001101). For a base nothing has seen, pass
-  another.
+  ``tests/analysis/test_joints.py`` (99000168, 66000039, 66001101). The seventh pass of
+  docs/detector.md tuned on ``44000000,33000000`` and pins frames of those in the tests. For a base
+  nothing has seen, pass another.
 * ``IRPATROL_BENCH_FRAMES``: frames per scenario. The default is 200.
 
 Two worker processes, one OpenCV thread each.
