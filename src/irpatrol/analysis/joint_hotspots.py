@@ -230,7 +230,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             contour, bbox, area, mean_c, core = _outline(img, j, j.t1_c - j.excess_k)
         # still across the window: a long body as warm as the maximum (a sunlit rail or bar), no part
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
-        if core == 0 or long_body:  # a speck (glint, unresolved part): T1 not measurable, so no ΔT or δ
+        if core == 0 or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())

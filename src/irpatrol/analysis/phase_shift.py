@@ -134,16 +134,13 @@ def _detail_padded(g: np.ndarray) -> np.ndarray:
     # from the max of min(a, b): float subtraction is monotonic, so the same values in fewer passes.
     # OpenCV's element-wise float32 max, min and subtract: numpy's answers, two thirds of the time on
     # the phase-shift window (257×257 px)
-    upper: np.ndarray | None = None  # min over the directions of the higher neighbour
-    lower: np.ndarray | None = None  # max over the directions of the lower neighbour
-    for d in RIDGE_OFFSETS_PX:
-        for ox, oy in ((d, 0), (0, d), (d, d), (d, -d)):
-            a = g[pad + oy: pad + oy + h, pad + ox: pad + ox + w]
-            b = g[pad - oy: pad - oy + h, pad - ox: pad - ox + w]
-            hi, lo = cv2.max(a, b), cv2.min(a, b)
-            upper = hi if upper is None else cv2.min(upper, hi)
-            lower = lo if lower is None else cv2.max(lower, lo)
-    assert upper is not None and lower is not None
+    pairs = [(g[pad + oy: pad + oy + h, pad + ox: pad + ox + w],
+              g[pad - oy: pad - oy + h, pad - ox: pad - ox + w])
+             for d in RIDGE_OFFSETS_PX for ox, oy in ((d, 0), (0, d), (d, d), (d, -d))]
+    upper, lower = cv2.max(*pairs[0]), cv2.min(*pairs[0])  # the higher and the lower neighbour, so far
+    for a, b in pairs[1:]:
+        upper = cv2.min(upper, cv2.max(a, b))
+        lower = cv2.max(lower, cv2.min(a, b))
     zero = np.zeros_like(f)  # an array: OpenCV reads a scalar, or a 1×1…4×1 array, as a 4-vector
     bright = cv2.max(cv2.subtract(f, upper), zero)
     dark = cv2.max(cv2.subtract(lower, f), zero)
@@ -205,6 +202,8 @@ def detail_boxes(img: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> lis
     the same values computed in one pass: each box's surroundings, replicated beyond the frame's edge
     as :func:`detail` does, are stacked into one array (a dozen small patches a joint cost a dozen
     calls of :func:`detail`'s 36 element-wise operations, mostly call overhead)."""
+    if not boxes:
+        return []
     h, w = img.shape
     m = max(RIDGE_OFFSETS_PX)
     f = np.asarray(img, dtype=np.float32)
@@ -267,7 +266,7 @@ def _around(img: np.ndarray, centres: list[tuple[int, int]], reaches: list[int])
     boxes = [(max(0, cx - r), max(0, cy - r), min(w, cx + r + 1), min(h, cy + r + 1))
              for (cx, cy), r in zip(centres, reaches, strict=True)]
     inside = [k for k, (x0, y0, x1, y1) in enumerate(boxes) if x0 < x1 and y0 < y1]
-    for k, box in zip(inside, detail_boxes(img, [boxes[k] for k in inside]) if inside else [], strict=True):
+    for k, box in zip(inside, detail_boxes(img, [boxes[k] for k in inside]), strict=True):
         (cx, cy), r, (x0, y0, x1, y1) = centres[k], reaches[k], boxes[k]
         outs[k][y0 - cy + r: y1 - cy + r, x0 - cx + r: x1 - cx + r] = box
     return outs
