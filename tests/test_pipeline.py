@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.scenes import paste_clamps, synthetic_background, three_phase
+from analysis.scenes import nothing_wrong, paste_clamps, synthetic_background, three_phase
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import Examination, examine
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import render
 
 DLT_ORDER = ["none", "general", "serious", "critical"]
 
@@ -164,9 +163,7 @@ def test_sunlit_ground_patches_in_a_row_are_no_phase_set(seed: int, scenario: st
     # region reading runs; three warm patches of the ground lay evenly spaced in a row by chance and
     # the hottest, 3 K over the others, was graded `general` (two of them on 33000143). Their fine
     # structure is unlike each other's (phase_shift.one_set): no phase set, nothing graded
-    img, truth = render(seed, scenario)
-    assert not truth.defect
-    ex = examine(img, device="parallel-groove-clamp", ambient_c=truth.t0_c, ambient_source="patrol")
+    ex, _ = nothing_wrong(seed, scenario, "parallel-groove-clamp")
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
     assert any(f.hotspot.t2_source == "similar-component" and not f.hotspot.on_structure for f in ex.hotspots)
 

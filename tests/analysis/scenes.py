@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from irpatrol.pipeline import Finding, examine
+from irpatrol.pipeline import Examination, Finding, examine
 from irpatrol.simulate.scene import Truth, render
 
 CLAMP_W, CLAMP_H = 11, 27
@@ -67,3 +67,11 @@ def field_finding(seed: int, scenario: str) -> tuple[Finding, Truth]:
             and b[1] - 3 <= ty < b[1] + b[3] + 3]
     return f, truth
 
+
+
+def nothing_wrong(seed: int, scenario: str, device: str) -> tuple[Examination, np.ndarray]:
+    """A generated field frame with nothing wrong (asserted) read as ``device`` as the benchmark reads
+    it (T0 from the patrol's weather): the examination and the frame (°C)."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    return examine(img, device=device, ambient_c=truth.t0_c, ambient_source="patrol"), img

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from analysis.scenes import nothing_wrong
 from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, find_bodies
 from irpatrol.analysis.body_hotspots import find_body_hotspots
 from irpatrol.conditions import Conditions
@@ -172,10 +173,8 @@ def test_three_specks_of_ground_none_standing_out_clearly_are_no_row(seed, scena
     specks of the ground outline as three alike "bodies" side by side, standing off 0.2–0.4 K, the warmest
     0.6–0.9 K over the others: a `serious` arrester. A row needs a body standing off by
     bodies.NARROW_ROW_FLANK_K (0.4 K); the generated arrester and bushing rows have one of 0.6 K or more."""
-    img, truth = render(seed, scenario)
-    assert not truth.defect
+    ex, img = nothing_wrong(seed, scenario, "surge-arrester")
     (bodies,) = find_bodies(img)
     assert [b for b in bodies if 0.2 <= b.flank_k < 0.4]
     assert body_rows(bodies, 0.3) == []
-    ex = examine(img, device="surge-arrester", ambient_c=truth.t0_c, ambient_source="patrol")
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []

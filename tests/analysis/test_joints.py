@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C, _line_scene
 
-from analysis.scenes import field_finding
+from analysis.scenes import field_finding, nothing_wrong
 from irpatrol.analysis.joints import compact_maxima, find_joints
 from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import render
@@ -364,9 +364,7 @@ def test_a_glint_over_warm_ground_whose_outline_is_the_ground_is_no_part(seed: i
     # half-height from T2 lay under the ground, so its "outline" was the ground filling the whole
     # outline window, a resolved part graded serious (99000168). Such an outline is taken again from
     # what surrounds the maximum: a speck, not a defect
-    img, truth = render(seed, scenario)
-    assert not truth.defect
-    ex = examine(img, device="parallel-groove-clamp", ambient_c=truth.t0_c, ambient_source="patrol")
+    ex, _ = nothing_wrong(seed, scenario, "parallel-groove-clamp")
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
 
 
@@ -376,9 +374,7 @@ def test_a_long_hot_bar_is_no_part_on_the_line() -> None:
     # edges). Its half-height outline, even from what surrounds it, runs across the whole outline
     # window: no part but a long body as warm as the maximum. It was a `serious` bushing by the
     # absolute limit (55 °C); off the line structure no criterion applies (unrated, for review)
-    img, truth = render(33001090, "healthy-clutter")
-    assert not truth.defect
-    ex = examine(img, device="transformer-bushing", ambient_c=truth.t0_c, ambient_source="patrol")
+    ex, _ = nothing_wrong(33001090, "healthy-clutter", "transformer-bushing")
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
     (bar,) = [f for f in ex.hotspots if f.hotspot.t_max_c > 55.0]
     assert bar.grade == "unrated" and not bar.hotspot.on_structure and bar.hotspot.bbox[2] >= 49

@@ -370,7 +370,7 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
             trio = (bodies[i], bodies[m], bodies[k])
             if any(b.narrow for b in trio) and min(b.flank_k for b in trio) < NARROW_ROW_FLANK_K:
                 continue
-            if max(b.flank_k for b in trio) < NARROW_ROW_FLANK_K:  # none stands out clearly
+            if not stands_out(trio):
                 continue
             if _crowded(bodies, (i, m, k), nbrs):
                 banked |= {i, m, k}
@@ -384,6 +384,13 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
         if all(len(set(row) & set(other)) < 2 for other in kept):
             kept.append(row)
     return kept, banked
+
+
+def stands_out(bodies: tuple[Body, ...]) -> bool:
+    """Whether one of the found ``bodies`` of a row stands off its surroundings clearly, by
+    :data:`NARROW_ROW_FLANK_K`: a row of three found bodies (:func:`row_triples`), or of two found and
+    one placed (:func:`irpatrol.analysis.placed_bodies.completed_rows`), needs one."""
+    return max(b.flank_k for b in bodies) >= NARROW_ROW_FLANK_K
 
 
 BANK_READING_K = 2.0

@@ -191,10 +191,7 @@ def detail_box(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarra
     """:func:`detail` of ``img`` (°C) over the box x0…x1 − 1, y0…y1 − 1 (px, within the frame), as the
     whole frame's would read there, from the box and a margin only (a whole 640×512 frame takes
     several milliseconds)."""
-    h, w = img.shape
-    m = max(RIDGE_OFFSETS_PX)
-    cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
-    return detail(img[cy0:cy1, cx0:cx1])[y0 - cy0: y1 - cy0, x0 - cx0: x1 - cx0]
+    return detail_boxes(img, [(x0, y0, x1, y1)])[0]
 
 
 def detail_boxes(img: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[np.ndarray]:
@@ -406,5 +403,10 @@ def one_set(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int, int
     """Whether the joint at ``xy`` and its two peers ``peers_xy`` (x, y px) are one set of three alike
     parts in ``img`` (°C): the peers match each other by :data:`ALIKE_PEERS` and nothing beyond the
     row's ends matches them by :data:`ENDS_SHARE` of that (:func:`row_likeness`)."""
-    mutual, further = row_likeness(img, xy, peers_xy)
+    return alike_set(*row_likeness(img, xy, peers_xy))
+
+
+def alike_set(mutual: float, further: float) -> bool:
+    """:func:`one_set` from a row's :func:`row_likeness`: the peers' match with each other ``mutual``
+    and the best match beyond the row's ends ``further``."""
     return mutual >= ALIKE_PEERS and further < ENDS_SHARE * mutual

@@ -50,8 +50,9 @@ from irpatrol.analysis.bodies import (
     alike,
     judge_row,
     row_triples,
+    stands_out,
 )
-from irpatrol.analysis.phase_shift import beyond_row, detail_box, detail_boxes, one_set, row_likeness
+from irpatrol.analysis.phase_shift import alike_set, beyond_row, detail_box, detail_boxes, row_likeness
 
 MARGIN_PX = 3
 """Margin (px) around a body's box in the pattern that places the other phases' bodies: the cap, the
@@ -230,7 +231,7 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     if not _usable(b, narrow=True):
         return out
     for q in bodies:
-        if q is b or not _usable(q, narrow=True) or max(b.flank_k, q.flank_k) < NARROW_ROW_FLANK_K:
+        if q is b or not _usable(q, narrow=True) or not stands_out((b, q)):
             continue
         v = np.array(q.xy) - np.array(b.xy)
         if np.hypot(*v) < MIN_STEP_LENGTHS * max(b.length_px, q.length_px):
@@ -274,10 +275,11 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             row = judge_row((b, q, moved), min_delta_k)
             if row is None or (row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
                 continue
-            if (b.narrow or q.narrow) and not one_set(img, _px(row.hot), _pxs(row.peers)):
-                continue
-            if row.hot is moved and row_likeness(img, _px(row.hot), _pxs(row.peers))[1] >= WARM_BEYOND:
-                continue
+            narrow, warm_placed = b.narrow or q.narrow, row.hot is moved
+            if narrow or warm_placed:  # the row's likeness, read once for both tests
+                mutual, further = row_likeness(img, _px(row.hot), tuple(_px(p) for p in row.peers))
+                if (narrow and not alike_set(mutual, further)) or (warm_placed and further >= WARM_BEYOND):
+                    continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
     return _best_per_body(out)
@@ -286,11 +288,6 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
 def _px(b: Body) -> tuple[int, int]:
     """A body's centre to the pixel (x, y px)."""
     return round(b.xy[0]), round(b.xy[1])
-
-
-def _pxs(bodies: tuple[Body, ...]) -> tuple[tuple[int, int], ...]:
-    """The centres of ``bodies`` to the pixel (x, y px)."""
-    return tuple(_px(b) for b in bodies)
 
 
 def _best_per_body(rows: list[tuple[float, BodyRow]]) -> list[BodyRow]:
