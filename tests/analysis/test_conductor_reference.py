@@ -138,7 +138,7 @@ def test_a_thin_conductors_swing_is_tolerated_in_proportion_to_the_excess() -> N
 def test_a_lone_conductors_joint_is_graded_against_the_conductor_not_spots_of_ground(seed: int) -> None:
     # one phase in view: two broad warm patches of smooth ground 100–200 px off, reading alike,
     # stood in a row with the joint and were its "phases" (T2 33.4 and 36.1 °C where the conductor
-    # reads 29.0 and 29.1 °C); they have no outline (joints.LONE_OUTLINE_K). On 5553021 one way the
+    # reads 29.0 and 29.1 °C); they have no outline (phase_shift.OUTLINE_K). On 5553021 one way the
     # conductor is followed into the sky behind it: both ways' readings pooled spread over 1 K, so
     # the conductor gave nothing and two spots of ground 5 K apart were the "phases" (unrated, T2
     # 24.3 °C); one way at a time it reads 16.5 °C. On 5553014 and 5553037 the clamp's heat runs

@@ -21,6 +21,7 @@ from irpatrol.analysis.phase_shift import (
     REFINE_PX,
     ROW_OFF_LINE_DEG,
     SHIFT_MIN_RISE_K,
+    outlined,
     phase_shift,
     shift_row,
 )
@@ -131,6 +132,45 @@ def test_the_healthy_phases_found_by_the_shift_give_the_truth_t2(scenario: str, 
                for b in h.peer_bboxes)
     assert f.grade == grade
 
+
+
+
+@pytest.mark.parametrize(("scenario", "seed", "grade"), [("terminal-clamp", 5557059, "serious"),
+                                                         ("hot-joint", 5552032, "general"),
+                                                         ("dropout-fuse", 5559011, "critical")])
+def test_a_far_phase_unlike_the_hot_joint_is_placed_by_the_near_healthy_phase(scenario: str, seed: int,
+                                                                              grade: str) -> None:
+    # generated field frames (development seeds) where the near phase matches the joint's surroundings
+    # by 0.58–0.77 and the far one by 0.28–0.32 (the joint's heat along its conductor, another
+    # background behind it), while the two healthy phases match each other by 0.61–0.91. Before: 5557059
+    # critical against its own conductor (T2 11.6 K too cold), 5552032 serious against its own conductor
+    # (1.1 K too cold), 5559011 serious against a row 1.5 K too warm
+    f, truth = field_finding(seed, scenario)
+    assert truth.t2_c is not None
+    h = f.hotspot
+    assert h.t2_source == "similar-component" and h.t2_c is not None
+    assert abs(h.t2_c - truth.t2_c) <= 0.6
+    assert all(min(np.hypot(b[0] + 1 - p[0], b[1] + 1 - p[1]) for p in truth.peers_xy) <= 7.0
+               for b in h.peer_bboxes)
+    assert f.grade == grade
+
+
+def test_the_edges_of_a_pole_under_its_crossarm_are_no_healthy_phases() -> None:
+    # a single-phase frame (development seed): a row placed along the crossarm on the pole's two sunlit
+    # edges matched itself by 0.71, but neither place holds a part's outline (fine structure 0.17 and
+    # 0.55 K; below OUTLINE_K at the first): the joint keeps its own conductor as T2
+    f, truth = field_finding(5553049, "hot-joint-single-phase")
+    assert truth.peers_xy == ()
+    assert f.hotspot.t2_source == "same-conductor"
+
+
+def test_a_place_holds_a_part_when_its_fine_structure_spreads_by_the_outline_threshold() -> None:
+    rng = np.random.default_rng(5)
+    img = (20.0 + rng.normal(0.0, 0.05, (64, 64))).astype(np.float32)  # smooth ground, 50 mK noise
+    assert not outlined(img, ((20, 20), (40, 40)))
+    cv2.line(img, (38, 36), (42, 44), 22.0, 2)  # a clamp 2 K over the ground at the second place
+    assert outlined(img, ((40, 40),)) and not outlined(img, ((20, 20), (40, 40)))
+    assert outlined(img, ((0, 0),)) is False  # a place at the frame's corner is read within the frame
 
 
 def test_phases_farther_apart_than_the_shift_search_are_found_on_the_averaged_frame() -> None:

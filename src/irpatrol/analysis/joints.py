@@ -42,7 +42,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.phase_shift import CLEAR_MATCH, SHIFT_MIN_RISE_K, detail_box, one_set, shift_row
+from irpatrol.analysis.phase_shift import (
+    CLEAR_MATCH,
+    SHIFT_MIN_RISE_K,
+    one_set,
+    outlined,
+    shift_row,
+)
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
@@ -102,27 +108,12 @@ the ground that happen to stand in a row with the joint differ by whatever the g
 choice."""
 
 
-LONE_OUTLINE_K = 0.2
-"""Least standard deviation (K) of the fine structure (:func:`irpatrol.analysis.phase_shift.detail`)
-around a compact maximum on no visible conductor for it to be a part: a clamp, contact or lead end
-has an outline, steps of tenths of a kelvin to kelvins sharp to the optics' blur; a broad warm patch
-of smooth ground that a coarse pyramid level shows as a maximum has only the sensor's noise there
-(NETD ≤ 50 mK, docs/physics.md §6). Four NETDs, as
-:data:`irpatrol.analysis.placed_bodies.MIN_PATTERN_K` is three for a whole body's pattern. On the
-benchmark's single-phase frames (seed 77003311) such patches 100–200 px apart, reading alike, made
-the "other phases" of 36 joints with nothing else in view (0.07–0.16 K there; the healthy terminal
-clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
-
-
 def _outlined(img: np.ndarray, c: Candidate, seen: dict[tuple[int, int, int], bool]) -> bool:
-    """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has an outline: the fine
-    structure within 2^(level + 1) px of it spreads by :data:`LONE_OUTLINE_K` or more. Kept in
-    ``seen`` by position and level: a frame's joints ask about the same candidates."""
+    """Whether the compact maximum ``c`` (x, y, °C, excess K, level) has a part's outline within
+    2^(level + 1) px of it (:func:`irpatrol.analysis.phase_shift.outlined`). Kept in ``seen`` by
+    position and level: a frame's joints ask about the same candidates."""
     if (c[0], c[1], c[4]) not in seen:
-        h, w = img.shape
-        r = 2 ** (c[4] + 1)
-        x0, y0, x1, y1 = max(0, c[0] - r), max(0, c[1] - r), min(w, c[0] + r + 1), min(h, c[1] + r + 1)
-        seen[(c[0], c[1], c[4])] = float(detail_box(img, x0, y0, x1, y1).std()) >= LONE_OUTLINE_K
+        seen[(c[0], c[1], c[4])] = outlined(img, ((c[0], c[1]),), 2 ** (c[4] + 1))
     return seen[(c[0], c[1], c[4])]
 
 

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from irpatrol.analysis.phases import in_row
+
 DETAIL_CLIP_K = 2.0
 """Clip (K) of the fine structure: a hot joint or a sun glint stands out by tens of kelvin, the
 hardware of a healthy phase by a few; unclipped the one hot part would decide the correlation."""
@@ -348,13 +350,72 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     score, where = found[index], at[index]
     worst = score.min(axis=1)
     b = int(np.argmax(worst))
-    if not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
-        return None
+    if not np.isfinite(worst[b]) or worst[b] < CLEAR_MATCH:
+        got = _peers_row(img, xy, v, places, score, where)
+        if got is not None or not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
+            return got
     p, q = where[b]
     row = (int(p[0]), int(p[1])), (int(q[0]), int(q[1]))
     if s.strength < MIN_STRENGTH and not one_set(img, xy, row):
         return None
     return row, float(worst[b])
+
+
+def _peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray, places: tuple[tuple[float, float], ...],
+               score: np.ndarray, where: np.ndarray) -> Row | None:
+    """The row of :func:`_row` when no placement matches the joint at both positions by
+    :data:`CLEAR_MATCH`: the two healthy phases read alike where the faulty one does not. A hot joint
+    heats its conductor for several fin lengths (docs/physics.md §3) and another phase's part may stand
+    against another background (sky or ground, §2), so the far phase's surroundings may match the
+    joint's poorly (development frames 5552014, 5557059: 0.17–0.30) while the near phase matches by
+    0.6–0.8 and the two healthy phases match each other by 0.6–0.9. Per placement (``places``, steps of
+    the shift ``v`` px; ``score``/``where`` the joint's matches and refined positions at them), the
+    better matched position is kept when it matches by ``CLEAR_MATCH``, the other is placed again
+    within ±:data:`REFINE_PX` px by its likeness to the first, and the row stands when the three still
+    stand in a row (:func:`irpatrol.analysis.phases.in_row`), each position shows a part's outline
+    (:func:`outlined`: the edges of a pole under a crossarm repeat along the crossarm too), and the two
+    make one set of alike parts (:func:`one_set`'s test). The match given is the poorer of the kept
+    position's and the two peers' with each other. Best placement first; None when none stands."""
+    best = score.max(axis=1)
+    j = np.array(xy, dtype=np.float64)
+    for b in np.argsort(-best, kind="stable").tolist():
+        if not np.isfinite(best[b]) or best[b] < CLEAR_MATCH:
+            break
+        k = int(np.argmax(score[b]))
+        kept = (int(where[b][k][0]), int(where[b][k][1]))
+        found, at = _match(img, kept, (j + places[b][1 - k] * v)[None, :])
+        if not np.isfinite(found[0]):
+            continue
+        row = kept, (int(at[0][0]), int(at[0][1]))
+        if not (in_row(xy, *row) and outlined(img, row)):
+            continue
+        mutual, further = row_likeness(img, xy, row)
+        if alike_set(mutual, further):
+            return row, min(float(best[b]), mutual)
+    return None
+
+
+OUTLINE_K = 0.2
+"""Least standard deviation (K) of the fine structure (:func:`detail`) around a place for it to hold a
+part: a clamp, contact or lead end has an outline, steps of tenths of a kelvin to kelvins sharp to the
+optics' blur; a broad warm patch of smooth ground has only the sensor's noise there (NETD ≤ 50 mK,
+docs/physics.md §6). Four NETDs, as :data:`irpatrol.analysis.placed_bodies.MIN_PATTERN_K` is three for
+a whole body's pattern. On the benchmark's single-phase frames (seed 77003311) such patches 100–200 px
+apart, reading alike, made the "other phases" of 36 joints with nothing else in view (0.07–0.16 K
+there; the healthy terminal clamps of the demo's flight frames 0.34–0.61 K). Project choice."""
+OUTLINE_HALF_PX = 3
+"""Half side (px) of the box :func:`outlined` reads around a placed part: a clamp or contact of
+3–12 px at 5–15 m (docs/physics.md §7), half the patch its place was matched with
+(:data:`PATCH_HALF_PX`)."""
+
+
+def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX) -> bool:
+    """Whether each of ``places`` (x, y px) in ``img`` (°C) shows a part's outline: the fine structure
+    within ``half_px`` px of it spreads by :data:`OUTLINE_K` or more."""
+    h, w = img.shape
+    boxes = [(max(0, x - half_px), max(0, y - half_px), min(w, x + half_px + 1), min(h, y + half_px + 1))
+             for x, y in places]
+    return all(float(d.std()) >= OUTLINE_K for d in detail_boxes(img, boxes))
 
 
 def beyond_row(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
