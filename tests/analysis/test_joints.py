@@ -469,3 +469,19 @@ def test_a_weakly_repeating_structure_gives_a_row_when_it_is_one_set(seed: int, 
     (j,) = [j for j in find_joints(img, truth.t0_c) if j.xy == h.max_xy]
     s = phase_shift(img, j.xy, j.angle_deg)
     assert s is not None and SET_STRENGTH <= s.strength < MIN_STRENGTH
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("terminal-clamp", 5557017), ("terminal-clamp", 5557087),
+                                                 ("disconnector-contact", 5558026)])
+def test_a_hot_parts_heat_down_its_lead_is_reported_once(scenario: str, seed: int) -> None:
+    # development frames: the lead or blade below a hot terminal clamp or contact carries its heat to
+    # the part at its other end, 33–47 px away, which then reads 10–14 K over the same part of the
+    # healthy phases (0.15–0.26 of the hot part's difference); a crossarm in front of the lead breaks
+    # the reading between them. Before: a second graded finding (general or serious) for the one fault
+    img, truth = render(seed, scenario)
+    assert truth.xy is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    graded = [f for f in ex.hotspots if f.diagnosis.grade_level >= 1]
+    assert len(graded) == 1
+    b = graded[0].hotspot.bbox
+    assert b[0] - 3 <= truth.xy[0] < b[0] + b[2] + 3 and b[1] - 3 <= truth.xy[1] < b[1] + b[3] + 3

@@ -91,3 +91,16 @@ def test_a_part_is_outlined_over_what_surrounds_it_when_its_peers_read_warmer() 
     assert truth.resolved and f.hotspot.t2_source == "similar-component"
     assert f.hotspot.t2_c is not None and f.hotspot.t2_c > f.hotspot.t_max_c - 4.5
     assert f.grade == _truth_grade(truth) == "general"
+
+
+def test_a_row_of_compact_parts_far_off_gives_way_to_the_nearer_repetition() -> None:
+    # development frame 5556048: a strain clamp's row of compact maxima 139 and 239 px off (parts of
+    # the clutter reading alike, T2 3.1 K too cold: critical); the structure's repetition places the
+    # generated parts' row 2–3 px from them (NEAR_ROW_PX)
+    f, truth = _graded(5556048, "strain-clamp")
+    h = f.hotspot
+    assert truth.t2_c is not None and h.t2_c is not None and h.t2_source == "similar-component"
+    assert abs(h.t2_c - truth.t2_c) <= 0.5
+    assert all(min(abs(b[0] + 1 - p[0]) + abs(b[1] + 1 - p[1]) for p in truth.peers_xy) <= 5
+               for b in h.peer_bboxes)
+    assert f.grade == _truth_grade(truth) == "serious"

@@ -152,24 +152,54 @@ HEAT_TAIL_PX = 60.0
 1 %; at 5 m a tail reaches further but is then no local maximum. Project choice."""
 
 
-def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot]) -> bool:
-    """Whether joint ``j`` lies in the heat of a hotter joint already reported: within
-    :data:`HEAT_TAIL_PX` of it, and the reading never falls on the straight path between them below
-    what surrounds ``j`` (T1 − its compact excess; :func:`irpatrol.analysis.phases.path_low`).
-    ``grown`` gives the 3×3-dilated frame (a path grazing a thin conductor stays on it), made only
-    when a pair is close enough to need it. A bad joint heats its conductor on both sides (fin
-    decay, docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in
-    beads, §6) is the same defect, reported once; a part of its own on the same conductor has the
-    cooler wire between them. Only a joint graded against a reference stands for its region: when
-    the hottest reading found none (a blade of higher emissivity than the contact that heats it,
-    reading hotter), the cooler maxima are reported too, and may carry one."""
-    for h in found:
+def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot], joints: list[Joint]) -> bool:
+    """Whether joint ``j`` lies in the heat of a hotter joint already reported (``found``, read from
+    ``joints``): within :data:`HEAT_TAIL_PX` of it, and either the reading never falls on the straight
+    path between them below what surrounds ``j`` (T1 − its compact excess;
+    :func:`irpatrol.analysis.phases.path_low`) or ``j`` is a lesser part down the same lead
+    (:func:`_down_its_lead`). ``grown`` gives the 3×3-dilated frame (a path grazing a thin conductor
+    stays on it), made only when a pair is close enough to need it. A bad joint heats its conductor on
+    both sides (fin decay, docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel
+    grid reads in beads, §6) is the same defect, reported once; a part of its own on the same
+    conductor has the cooler wire between them. Only a joint graded against a reference stands for
+    its region: when the hottest reading found none (a blade of higher emissivity than the contact
+    that heats it, reading hotter), the cooler maxima are reported too, and may carry one."""
+    for h, hj in zip(found, joints, strict=True):
         if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX \
                 or h.t2_c is None:  # an ungraded reading does not stand for the region
             continue
-        if float(path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= j.t1_c - j.excess_k:
+        if _down_its_lead(j, hj) or float(
+                path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= j.t1_c - j.excess_k:
             return True
     return False
+
+
+LEAD_OFF_PX = 4.0
+"""Farthest (px) a cooler part may lie off the line of a hotter joint's conductor to sit down the same
+lead (:func:`_down_its_lead`): a lead or blade 1–3 px wide, and each maximum placed to a pixel of its
+3×3 peak. Project choice."""
+TAIL_SHARE = 0.3
+"""Largest share of a hotter joint's difference from its own T2 (T1 − T2) that a part down the same lead
+may show over its T2 to be read as that joint's heat (:func:`_down_its_lead`): the excess a bad joint
+conducts along its conductor falls to 37 % within one fin length (λ ≈ 0.16 m, docs/physics.md §3). On
+the development seed the far ends of the leads and blades of hot terminal clamps and contacts stood
+0.15–0.26 of it over the same part of the healthy phases (5557004, 5557017, 5557087, 5558026), each
+reported as a second `general` finding of the same fault. Project choice."""
+
+
+def _down_its_lead(j: Joint, hot: Joint) -> bool:
+    """Whether joint ``j`` is a lesser part down the conductor, lead or blade of the hotter joint
+    ``hot``: within :data:`LEAD_OFF_PX` of the line through ``hot`` along its conductor, and standing
+    over its own T2 by at most :data:`TAIL_SHARE` of what ``hot`` stands over its own (both graded
+    against a reference). A crossarm in front of the lead breaks the reading of the path between them
+    (:func:`_in_heat_of`), not the conduction."""
+    if j.t2_c is None or hot.t2_c is None:
+        return False
+    th = np.deg2rad(hot.angle_deg)
+    dx, dy = j.xy[0] - hot.xy[0], j.xy[1] - hot.xy[1]
+    if abs(dx * np.sin(th) - dy * np.cos(th)) > LEAD_OFF_PX:
+        return False
+    return j.t1_c - j.t2_c <= TAIL_SHARE * (hot.t1_c - hot.t2_c)
 
 
 def _peer_box(xy: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -210,6 +240,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     flag_conditions = conditions
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
     found: list[Hotspot] = []
+    reported: list[Joint] = []  # the joint each of found was read from
     for j in joints:
         if j.excess_k < REPORT_EXCESS_K:
             continue
@@ -219,7 +250,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             continue
         if any(inside(j.xy, h.bbox) for h in found):
             continue  # another maximum of a part already reported (a flat top)
-        if _in_heat_of(grown, j, found):
+        if _in_heat_of(grown, j, found, reported):
             continue  # the heat a hotter joint conducts along its conductor, not a part of its own
         base = _outline_base(j)
         contour, bbox, area, mean_c, core = _outline(img, j, base)
@@ -241,6 +272,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         flags = (("small-target",) if small else ()) + tuple(validity_flags(flag_conditions, hot_c=j.t1_c,
                                                                             ambient_c=t0_c))
         peers = tuple(_peer_box(p) for p in j.peers_xy)
+        reported.append(j)
         found.append(Hotspot(
             bbox=bbox, contour=contour, area_px=area, t_max_c=j.t1_c, max_xy=j.xy, t_mean_c=mean_c,
             t2_c=j.t2_c, t2_source=j.t2_source, t2_bbox=peers[0] if peers else None, t0_c=t0_c,
