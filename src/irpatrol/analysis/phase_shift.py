@@ -20,7 +20,9 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
    last phase), the one whose two other positions look most like the joint's surroundings
    (normalised cross-correlation of the fine structure), each position refined within
    ±:data:`REFINE_PX` px. A row found under a weak repetition (below :data:`MIN_STRENGTH`) must be
-   one set of three alike parts (:func:`one_set`).
+   one set of three alike parts (:func:`one_set`). When no placement matches the joint at both
+   positions by :data:`CLEAR_MATCH`, the far phase is placed by its likeness to the near one: the two
+   healthy phases read alike where the hot joint does not (:func:`_peers_row`).
 3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
    :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
    for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
