@@ -242,14 +242,9 @@ off, T2 3.1 K too cold; the located row 2 px from the generated parts). 0.7 m of
 (5550000, 8880000, 77000000), and no defect was lost at either."""
 
 
-def _nearest_px(j: Joint, row: tuple[tuple[int, int], ...]) -> float:
-    """Distance (px) from joint ``j`` to the nearer part of ``row``."""
-    return min(float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row)
-
-
-def _farthest_px(j: Joint, row: tuple[tuple[int, int], ...]) -> float:
-    """Distance (px) from joint ``j`` to the farther part of ``row``."""
-    return max(float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row)
+def _distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
+    """Distance (px) from joint ``j`` to each part of ``row``."""
+    return [float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row]
 
 
 COMPACT_RING_PX = 2 * RING_PX
@@ -547,12 +542,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
-        distant = row is not None and _nearest_px(j, row) > NEAR_ROW_PX
+        distant = row is not None and min(_distances_px(j, row)) > NEAR_ROW_PX
         if (row is None or distant) and i < MAX_ALONG and t0_c is not None \
                 and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
-            if shifted is not None and (row is None
-                                        or _farthest_px(j, shifted.peers_xy) < _nearest_px(j, row)):
+            if shifted is not None and (
+                    row is None or max(_distances_px(j, shifted.peers_xy)) < min(_distances_px(j, row))):
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
