@@ -174,10 +174,13 @@ def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot],
     return False
 
 
-LEAD_OFF_PX = 4.0
-"""Farthest (px) a cooler part may lie off the line of a hotter joint's conductor to sit down the same
-lead (:func:`_down_its_lead`): a lead or blade 1–3 px wide, and each maximum placed to a pixel of its
-3×3 peak. Project choice."""
+LEAD_ANGLE_DEG = 10.0
+"""Largest angle (°) between the way from a hotter joint to a cooler part and the conductor direction
+of either (:func:`_down_its_lead`) for the part to sit down the same lead: a terminal clamp joins its
+lead to a blade or stud at its own angle (development frame 5557076: lead 65–85°, blade 90–110°), and
+the line test reads each part's direction to 5° (:data:`irpatrol.analysis.ridges.STEP_DEG`), so either
+part's direction may be the lead's. Project choice: 4 px off the hotter joint's direction alone kept
+four of the development seed's 21 second findings that 10° of either removes."""
 TAIL_SHARE = 0.3
 """Largest share of a hotter joint's difference from its own T2 (T1 − T2) that a part down the same lead
 may show over its T2 to be read as that joint's heat (:func:`_down_its_lead`): the excess a bad joint
@@ -189,15 +192,14 @@ reported as a second `general` finding of the same fault. Project choice."""
 
 def _down_its_lead(j: Joint, hot: Joint) -> bool:
     """Whether joint ``j`` is a lesser part down the conductor, lead or blade of the hotter joint
-    ``hot``: within :data:`LEAD_OFF_PX` of the line through ``hot`` along its conductor, and standing
-    over its own T2 by at most :data:`TAIL_SHARE` of what ``hot`` stands over its own (both graded
-    against a reference). A crossarm in front of the lead breaks the reading of the path between them
+    ``hot``: the way from ``hot`` to it within :data:`LEAD_ANGLE_DEG` of either one's conductor, and
+    standing over its own T2 by at most :data:`TAIL_SHARE` of what ``hot`` stands over its own (both
+    graded against a reference). A crossarm in front of the lead breaks the reading of the path between them
     (:func:`_in_heat_of`), not the conduction."""
     if j.t2_c is None or hot.t2_c is None:
         return False
-    th = np.deg2rad(hot.angle_deg)
-    dx, dy = j.xy[0] - hot.xy[0], j.xy[1] - hot.xy[1]
-    if abs(dx * np.sin(th) - dy * np.cos(th)) > LEAD_OFF_PX:
+    way = float(np.degrees(np.arctan2(j.xy[1] - hot.xy[1], j.xy[0] - hot.xy[0]))) % 180.0
+    if not any(abs((way - a + 90.0) % 180.0 - 90.0) <= LEAD_ANGLE_DEG for a in (hot.angle_deg, j.angle_deg)):
         return False
     return j.t1_c - j.t2_c <= TAIL_SHARE * (hot.t1_c - hot.t2_c)
 
