@@ -22,7 +22,7 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
 from irpatrol.analysis.phase_shift import one_set
-from irpatrol.analysis.phases import path_low
+from irpatrol.analysis.phases import direction_gap_deg, path_low
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
@@ -198,8 +198,8 @@ def _down_its_lead(j: Joint, hot: Joint) -> bool:
     (:func:`_in_heat_of`), not the conduction."""
     if j.t2_c is None or hot.t2_c is None:
         return False
-    way = float(np.degrees(np.arctan2(j.xy[1] - hot.xy[1], j.xy[0] - hot.xy[0]))) % 180.0
-    if not any(abs((way - a + 90.0) % 180.0 - 90.0) <= LEAD_ANGLE_DEG for a in (hot.angle_deg, j.angle_deg)):
+    way = float(np.degrees(np.arctan2(j.xy[1] - hot.xy[1], j.xy[0] - hot.xy[0])))
+    if not any(direction_gap_deg(way, a) <= LEAD_ANGLE_DEG for a in (hot.angle_deg, j.angle_deg)):
         return False
     return j.t1_c - j.t2_c <= TAIL_SHARE * (hot.t1_c - hot.t2_c)
 

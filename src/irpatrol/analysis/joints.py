@@ -542,12 +542,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
-        distant = row is not None and min(_distances_px(j, row)) > NEAR_ROW_PX
-        if (row is None or distant) and i < MAX_ALONG and t0_c is not None \
-                and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
+        nearest = np.inf if row is None else min(_distances_px(j, row))
+        if nearest > NEAR_ROW_PX and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
-            if shifted is not None and (
-                    row is None or max(_distances_px(j, shifted.peers_xy)) < min(_distances_px(j, row))):
+            if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)

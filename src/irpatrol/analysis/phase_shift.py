@@ -352,9 +352,9 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     score, where = found[index], at[index]
     worst = score.min(axis=1)
     b = int(np.argmax(worst))
-    if not np.isfinite(worst[b]) or worst[b] < CLEAR_MATCH:
+    if worst[b] < CLEAR_MATCH:  # −inf where a patch does not fit: below both bounds
         got = _peers_row(img, xy, v, places, score, where)
-        if got is not None or not np.isfinite(worst[b]) or worst[b] < MIN_MATCH:
+        if got is not None or worst[b] < MIN_MATCH:
             return got
     p, q = where[b]
     row = (int(p[0]), int(p[1])), (int(q[0]), int(q[1]))

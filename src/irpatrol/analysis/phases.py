@@ -54,6 +54,11 @@ MIN_PEER_OFFSET_PX = 3.0
 """Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
 
 
+def direction_gap_deg(a_deg: float, b_deg: float) -> float:
+    """The angle (°, 0–90) between two line directions given in degrees modulo 180."""
+    return abs((a_deg - b_deg + 90.0) % 180.0 - 90.0)
+
+
 def path_low(img: np.ndarray, xy: tuple[int, int], pts: np.ndarray) -> np.ndarray:
     """The lowest reading of ``img`` (°C) on the straight path from ``xy`` to each point of ``pts``
     (N×2 or more columns, x and y first, px), ends excluded: 14 samples a path."""
@@ -276,7 +281,7 @@ def phase_peers(joints: Sequence[Any], i: int) -> tuple[int, ...]:
     for k, o in enumerate(joints):
         if k == i or o.t1_c > j.t1_c:
             continue
-        dang = abs((o.angle_deg - j.angle_deg + 90.0) % 180.0 - 90.0)
+        dang = direction_gap_deg(o.angle_deg, j.angle_deg)
         dx, dy = o.xy[0] - j.xy[0], o.xy[1] - j.xy[1]
         dist = float(np.hypot(dx, dy))
         across = abs(-uy * dx + ux * dy)
