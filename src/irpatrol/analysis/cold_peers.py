@@ -34,9 +34,10 @@ own conductor (:func:`irpatrol.analysis.joints.find_joints`).
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from irpatrol.analysis.phase_shift import beyond_row
-from irpatrol.analysis.phases import PEER_MIN_EXCESS_K, SPACING_RATIO, phase_row
+from irpatrol.analysis.phases import PEER_MIN_EXCESS_K, SPACING_RATIO, distances_px, phase_row
 from irpatrol.analysis.ridges import Candidate, compact_maxima
 
 Minimum = Candidate
@@ -55,13 +56,10 @@ def _spot_c(img: np.ndarray, x: int, y: int) -> float:
     its edge, where the spot centred on it takes in the ground as well; the single coldest pixel would
     carry the noise's extreme."""
     h, w = img.shape
-    x0, y0 = max(0, x - 2), max(0, y - 2)
-    patch = np.asarray(img[y0: min(h, y + 3), x0: min(w, x + 3)], dtype=np.float64)
-    ph, pw = patch.shape
-    if ph < 3 or pw < 3:
+    patch = np.asarray(img[max(0, y - 2): min(h, y + 3), max(0, x - 2): min(w, x + 3)], dtype=np.float64)
+    if min(patch.shape) < 3:
         return float(patch.mean())
-    means = [patch[r: r + 3, c: c + 3].mean() for r in range(ph - 2) for c in range(pw - 2)]
-    return float(min(means))
+    return float(sliding_window_view(patch, (3, 3)).mean(axis=(2, 3)).min())
 
 
 def _goes_on(minima: list[Minimum], xy: tuple[int, int], row: tuple[tuple[int, int], tuple[int, int]],
@@ -74,20 +72,12 @@ def _goes_on(minima: list[Minimum], xy: tuple[int, int], row: tuple[tuple[int, i
     shared DJI XT-S highway frame a car's lamp 14 K over the road and two windscreens made a
     `critical` clamp without this test)."""
     pts = np.array([xy, *row], dtype=np.float64)
-    before, after = beyond_row(pts)
-    step = float(np.hypot(*(after - before))) / 4.0
-    level = min(_reading(minima, p) for p in row)
-    for x, y, t, _, _ in minima:
-        if abs(t - level) > alike_k:
-            continue
-        if min(float(np.hypot(x - b[0], y - b[1])) for b in (before, after)) <= (SPACING_RATIO - 1.0) * step:
-            return True
-    return False
-
-
-def _reading(minima: list[Minimum], at: tuple[int, int]) -> float:
-    """The reading (°C) of the minimum of ``minima`` at ``at`` (px)."""
-    return next(t for x, y, t, _, _ in minima if (x, y) == at)
+    ends = np.stack(beyond_row(pts))
+    step = float(np.hypot(*(ends[1] - ends[0]))) / 4.0
+    level = min(t for x, y, t, _, _ in minima if (x, y) in row)
+    slack = (SPACING_RATIO - 1.0) * step
+    return any(abs(t - level) <= alike_k and min(distances_px((x, y), ends)) <= slack
+               for x, y, t, _, _ in minima)
 
 
 def cold_minima(celsius: np.ndarray) -> list[Minimum]:
@@ -106,11 +96,12 @@ def cold_row(celsius: np.ndarray, minima: list[Minimum], xy: tuple[int, int], t1
     its coldest 3×3 px spot (:func:`_spot_c`), the two alike within ``alike_k``, T2 the cooler. None
     when no such row stands."""
     row = phase_row(minima, xy[0], xy[1], t1_c, angle_deg, None, alike_k)
-    if row is None or min(float(np.hypot(x - xy[0], y - xy[1])) for x, y in row) > NEAR_PX:
+    if row is None or min(distances_px(xy, row)) > NEAR_PX:
         return None
     if _goes_on(minima, xy, row, alike_k):
         return None
-    reads = [_spot_c(np.asarray(celsius), x, y) for x, y in row]
+    img = np.asarray(celsius)
+    reads = [_spot_c(img, x, y) for x, y in row]
     if abs(reads[0] - reads[1]) > alike_k:
         return None
     return row, min(reads)

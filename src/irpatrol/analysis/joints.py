@@ -54,6 +54,7 @@ from irpatrol.analysis.phase_shift import (
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
+    distances_px,
     off_own_line,
     parts_along,
     phase_peers,
@@ -242,11 +243,6 @@ of the ground 100–240 px away (development frame 5556048: a strain clamp's "ph
 off, T2 3.1 K too cold; the located row 2 px from the generated parts). 0.7 m of phase spacing at
 7.7 m with 1.3 mrad pixels. Project choice: 100 px gained one defect fewer on the three seeds
 (5550000, 8880000, 77000000), and no defect was lost at either."""
-
-
-def _distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
-    """Distance (px) from joint ``j`` to each part of ``row``."""
-    return [float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row]
 
 
 COMPACT_RING_PX = 2 * RING_PX
@@ -545,10 +541,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
-        nearest = np.inf if row is None else min(_distances_px(j, row))
+        nearest = np.inf if row is None else min(distances_px(j.xy, row))
         if nearest > NEAR_ROW_PX and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
-            if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
+            if shifted is not None and max(distances_px(j.xy, shifted.peers_xy)) < nearest:
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
