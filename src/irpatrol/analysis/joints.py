@@ -25,10 +25,9 @@ phase sits on a parallel conductor close by. This module follows that reading:
    for a joint rising ≥ 10 K over T0 without such a row, the positions where the structure's
    repetition puts the other phases' parts (:func:`irpatrol.analysis.phase_shift.shift_row`); else
    one part on a parallel conductor; else, for a compact joint rising less, those positions when they
-   make one set of three alike parts (:func:`_low_set`); else, for a joint rising ≥ 10 K, two parts in
-   a row with it that read *colder* than their surroundings (bare metal reflecting the sky,
-   :mod:`irpatrol.analysis.cold_peers`); else the same conductor followed beyond the joint's heat
-   (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it unrated).
+   make one set of three alike parts (:func:`_low_set`); else the same conductor followed beyond the
+   joint's heat (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it
+   unrated).
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
 result and no scenario is assumed. Sources, thresholds and limits: docs/physics.md §9.
@@ -43,7 +42,6 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from irpatrol.analysis.cold_peers import Minimum, cold_minima, cold_row
 from irpatrol.analysis.phase_shift import (
     CLEAR_MATCH,
     SHIFT_MIN_RISE_K,
@@ -54,7 +52,6 @@ from irpatrol.analysis.phase_shift import (
 from irpatrol.analysis.phases import (
     PARALLEL_THETA_DEG,
     PEER_MIN_EXCESS_K,
-    distances_px,
     off_own_line,
     parts_along,
     phase_peers,
@@ -243,6 +240,11 @@ of the ground 100–240 px away (development frame 5556048: a strain clamp's "ph
 off, T2 3.1 K too cold; the located row 2 px from the generated parts). 0.7 m of phase spacing at
 7.7 m with 1.3 mrad pixels. Project choice: 100 px gained one defect fewer on the three seeds
 (5550000, 8880000, 77000000), and no defect was lost at either."""
+
+
+def _distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
+    """Distance (px) from joint ``j`` to each part of ``row``."""
+    return [float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row]
 
 
 COMPACT_RING_PX = 2 * RING_PX
@@ -520,7 +522,6 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
-    minima: list[Minimum] | None = None  # the frame's compact minima, read when needed
     out = []
     for i, j in enumerate(joints):
         if j.in_set:  # T2 from its set (:func:`_in_a_set`)
@@ -541,10 +542,10 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
-        nearest = np.inf if row is None else min(distances_px(j.xy, row))
+        nearest = np.inf if row is None else min(_distances_px(j, row))
         if nearest > NEAR_ROW_PX and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
-            if shifted is not None and max(distances_px(j.xy, shifted.peers_xy)) < nearest:
+            if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
@@ -586,16 +587,6 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         elif i < MAX_ALONG and (low := _low_set(img, grown, border, j, t0_c, accuracy_k)) is not None:
             out.append(low)
         else:
-            # the same part on the other phases reading colder than its surroundings (bare metal
-            # reflecting the sky, :mod:`irpatrol.analysis.cold_peers`), before the joint's own conductor
-            if (i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K
-                    and not (hopeless and hopeless(j, ("similar-component",)))):
-                minima = cold_minima(img) if minima is None else minima
-                cold = cold_row(img, minima, j.xy, j.t1_c, j.angle_deg, accuracy_k)
-                if cold is not None:
-                    out.append(dataclasses.replace(j, t2_c=cold[1], t2_source="similar-component",
-                                                   peers_xy=cold[0]))
-                    continue
             far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
                    if i < MAX_ALONG and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))

@@ -54,11 +54,6 @@ MIN_PEER_OFFSET_PX = 3.0
 """Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
 
 
-def distances_px(xy: tuple[float, float], pts: Sequence[Sequence[float]] | np.ndarray) -> list[float]:
-    """Distance (px) from ``xy`` to each point of ``pts`` (x, y px; a row's parts, say)."""
-    return [float(np.hypot(x - xy[0], y - xy[1])) for x, y in pts]
-
-
 def direction_gap_deg(a_deg: float, b_deg: float) -> float:
     """The angle (°, 0–90) between two line directions given in degrees modulo 180."""
     return abs((a_deg - b_deg + 90.0) % 180.0 - 90.0)
