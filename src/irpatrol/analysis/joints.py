@@ -22,8 +22,9 @@ phase sits on a parallel conductor close by. This module follows that reading:
    (:func:`_in_a_set`: a contact whose lead reads like the ground behind it).
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
-   for a joint rising ≥ 10 K over T0 without such a row, the positions where the structure's
-   repetition puts the other phases' parts (:func:`irpatrol.analysis.phase_shift.shift_row`); else
+   for a joint rising enough over T0 without such a row (≥ 6 K when compact, ≥ 10 K when broad:
+   :func:`_locatable`), the positions where the structure's repetition puts the other phases' parts
+   (:func:`irpatrol.analysis.phase_shift.shift_row`); else
    one part on a parallel conductor; else, for a compact joint rising less, those positions when they
    make one set of three alike parts (:func:`_low_set`); else the same conductor followed beyond the
    joint's heat (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it
@@ -242,6 +243,16 @@ off, T2 3.1 K too cold; the located row 2 px from the generated parts). 0.7 m of
 (5550000, 8880000, 77000000), and no defect was lost at either."""
 
 
+def _locatable(j: Joint, t0_c: float | None) -> bool:
+    """Whether joint ``j`` rises enough over ``t0_c`` (°C) for its row to be located by the structure's
+    repetition ahead of the other readers: by :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K`
+    when compact (:data:`COMPACT_RING_PX`), else by :data:`BROAD_SHIFT_MIN_RISE_K`. Never without T0."""
+    if t0_c is None:
+        return False
+    rise = j.t1_c - t0_c
+    return rise >= SHIFT_MIN_RISE_K and (j.radius_px <= COMPACT_RING_PX or rise >= BROAD_SHIFT_MIN_RISE_K)
+
+
 def _distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
     """Distance (px) from joint ``j`` to each part of ``row``."""
     return [float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row]
@@ -256,6 +267,13 @@ ground behind a conductor, development frame 5550001), whose surroundings repeat
 hardware beside it. On the benchmark seed a 20 px patch in an arrester frame with nothing wrong
 (77008366) was a `serious` defect through :func:`_in_a_set` before this bound applied to it too; on the
 development and fresh seeds the bound changed no count."""
+BROAD_SHIFT_MIN_RISE_K = 10.0
+"""Least rise (K) over T0 of a joint shown only at a scale coarser than :data:`COMPACT_RING_PX` for its
+row to be located by the structure's repetition: the low-rise guard's 10 K (DL/T 664-1999 §5.2.2).
+Below it, such a maximum is a warm patch of sunlit ground beside a pole or conductor more often than a
+part (tuning bases 44000045 and 33000053: patches 13×36 and 24×30 px beside a pole and a conductor
+rose 7 and 6.5 K and were graded "general" against a row of ground read at the repetition's places);
+compact joints take located rows from :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` on."""
 SET_MIN_EXCESS_K = 3.0
 """Least compact excess (K) of a maximum on no line for :func:`_in_a_set` to look for its phase set:
 it stands out over everything around it by more than the camera's ±2 K and the ground texture's
@@ -534,7 +552,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         parallel = line_any[in_pool][:, _parallel_columns(j.angle_deg)].any(axis=1)
         par = off_own_line(img, j.xy, [c for c, k in zip(pool, parallel, strict=True) if k])
         # the same parts on the other phases' conductors first (as compact maxima on parallel
-        # conductors; else, for a joint rising ≥ 10 K, where the structure's repetition puts them;
+        # conductors; else, for a joint rising enough (:func:`_locatable`), where the structure's
+        # repetition puts them;
         # else by their excess along the conductors); parts on no visible conductor only when none shows
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
         if j.one_way:  # only the other phases' parts on lines through them (:func:`_one_way`)
@@ -543,7 +562,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             continue
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
         nearest = np.inf if row is None else min(_distances_px(j, row))
-        if nearest > NEAR_ROW_PX and i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= SHIFT_MIN_RISE_K:
+        if nearest > NEAR_ROW_PX and i < MAX_ALONG and _locatable(j, t0_c):
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
             if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
                 out.append(shifted)
