@@ -16,6 +16,7 @@ import numpy as np
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
 from irpatrol.analysis.body_hotspots import find_body_hotspots, with_bodies
+from irpatrol.analysis.frame_context import in_frame_context
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions
@@ -174,6 +175,8 @@ def examine(
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
+    if aerial and reference_bbox is None:  # parts cut by the frame, clutter pieces (analysis.frame_context)
+        hotspots = in_frame_context(hotspots, celsius.shape)
     if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
         t0 = frame_t0()
         hotspots = with_bodies(hotspots, find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1],

@@ -1,0 +1,62 @@
+"""Hotspots judged against the whole frame they were read from (pure, plain Python over hotspots).
+
+A reader looks at one maximum and its surroundings; two facts show only at the scale of the frame:
+
+* **Cut by the frame's edge.** A part whose outline reaches the frame's edge may have its peak, and its
+  extent, beyond it: neither its T1 nor its being a compact part on a line can be checked, and the rows
+  of "phases" found for it were found for a fragment. Its reference is withheld (``t2_source``
+  ``"none"``: unrated, and marked for review when it rises 10 K over T0): the part is shot again
+  inside the frame (DL/T 664 §5 asks that the target fill as much of the view as the safety distance
+  allows, ../shared/domain/standards.md §2, "Target size"; a target cut by the edge does not). Generated
+  frame 99001162 (nothing wrong): a warm strip of road along the frame's bottom edge, under a conductor
+  crossing it, was graded `critical` against two spots of a conductor 120–210 px away.
+* **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or
+  road cuts it into pieces; one piece that meets the line may pass the readers' tests for a part on a
+  line while the other pieces are reported off the line structure (issue 10 item 3). A piece lying
+  within such a body's box and peaking within :data:`SAME_BODY_K` of it is that body: off the structure
+  too. Generated frame 99001184 (nothing wrong): the part of a 46.8 °C car above a crossarm was a
+  `serious` defect against the crossarm's conductor, the rest of the car off the structure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from irpatrol.analysis.hotspots import BBox, Hotspot
+
+SAME_BODY_K = 0.5
+"""Largest difference (K) between the peaks of a hotspot and of an off-structure body around it for the
+two to be one body: ten times the NETD of a 50 mK core (docs/physics.md §6), so two readings of one
+uniformly sunlit surface agree within it while a hot part on a line rises well above what it stands
+on. Project choice."""
+
+
+def _within(inner: BBox, outer: BBox) -> bool:
+    """Whether box ``inner`` (x, y, w, h px) lies within box ``outer``."""
+    return (outer[0] <= inner[0] and outer[1] <= inner[1]
+            and inner[0] + inner[2] <= outer[0] + outer[2] and inner[1] + inner[3] <= outer[1] + outer[3])
+
+
+def at_frame_edge(bbox: BBox, shape: tuple[int, int]) -> bool:
+    """Whether the box ``bbox`` (x, y, w, h px) reaches the edge of a frame of ``shape`` (rows, columns)."""
+    h, w = shape
+    x, y, bw, bh = bbox
+    return x <= 0 or y <= 0 or x + bw >= w or y + bh >= h
+
+
+def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int]) -> list[Hotspot]:
+    """``hotspots`` of a frame of ``shape`` (rows, columns) with the frame's two judgements applied
+    (module docstring): a hotspot on the line structure with a reference loses the reference when cut
+    by the frame's edge, and also its place on the structure when it is a piece of an off-structure
+    body. The others are returned unchanged, in order."""
+    bodies = [h for h in hotspots if not h.on_structure]
+    out = []
+    for h in hotspots:
+        if h.on_structure and h.t2_c is not None:
+            piece = any(_within(h.bbox, b.bbox) and abs(b.t_max_c - h.t_max_c) <= SAME_BODY_K for b in bodies)
+            if piece or at_frame_edge(h.bbox, shape):
+                h = dataclasses.replace(h, t2_c=None, t2_source="none", t2_bbox=None, peer_bboxes=(),
+                                        delta_t_k=None, delta_pct=None, reference_margin_k=0.0,
+                                        on_structure=not piece)
+        out.append(h)
+    return out
