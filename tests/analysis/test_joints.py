@@ -491,3 +491,16 @@ def test_a_hot_parts_heat_down_its_lead_is_reported_once(scenario: str, seed: in
     assert len(graded) == 1
     b = graded[0].hotspot.bbox
     assert b[0] - 3 <= truth.xy[0] < b[0] + b[2] + 3 and b[1] - 3 <= truth.xy[1] < b[1] + b[3] + 3
+
+
+def test_a_patch_shown_only_at_the_coarsest_ring_rising_under_10_k_is_not_reported() -> None:
+    # base 99000000 of bench/false_defects.py, nothing wrong: a sunlit patch behind a conductor, 3.6 K
+    # over T0, shows as a maximum only at the 40 px ring; it was a `general` defect against two compact
+    # spots 150 px either side of it (BROAD_RING_PX)
+    from irpatrol.analysis.joint_hotspots import BROAD_RING_PX
+    from irpatrol.analysis.joints import find_joints
+
+    ex, img = nothing_wrong(99001131, "healthy-clutter", "parallel-groove-clamp")
+    assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+    patch = [j for j in find_joints(img, ex.t0_c) if abs(j.xy[0] - 397) <= 2 and abs(j.xy[1] - 271) <= 2]
+    assert patch and patch[0].radius_px > BROAD_RING_PX and patch[0].t2_c is not None  # a reference found

@@ -54,6 +54,16 @@ to count; below that it is ``unrated`` (review), not a defect. A hot joint tens 
 row is graded as before. Project choice. A row whose healthy parts match each other clearly and which
 ends at three (:func:`_a_set_of_three`) is graded without it: a terminal clamp's lead or a contact's
 blade runs to other hardware within the frame, and a row of such hardware is still one phase set."""
+BROAD_RING_PX = 20
+"""Largest ring (px) of :func:`irpatrol.analysis.ridges.compact_maxima` at which a joint rising less than
+the review rise (``min_rise_k``, 10 K) must show to be reported: one shown only at the coarsest ring
+(40 px) is a patch 40–80 px across — sunlit ground behind a conductor, the roof of a car — while a
+10 kV clamp, contact or fuse head is about 30 px at most even at 5 m (0.2 m with 1.3 mrad pixels,
+docs/physics.md §7). At the development seed's defects the joints showed at 5 px (359), 10 px (36)
+and 20 px (4), never only at 40; on base 99000000 (``bench/false_defects.py``) frame 99001131's 40 px
+patch behind a conductor, 3.6 K over T0, was a `general` defect against two compact spots 150 px either
+side of it. Bounding the 20 px ring too took one false frame more off base 44000000 (44000028) and one
+defect graded right off 8880000. Project choice."""
 OUTLINE_HALF_PX = 24
 """Half side (px) of the window in which a joint's outline (half-height region) is traced. An outline
 that spans the whole window is the background showing under a low half-height, not a part: it is
@@ -231,10 +241,14 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         # outline from the lowest base a reference of these sources allows (_outline_base) is the
         # largest: without a spot there, none has one. The other phases' parts read no lower than T0
         # less the accuracy (find_joints); the joint's own conductor, or no T2, leave the base no
-        # lower than without one
+        # lower than without one. A broad patch rising that little is no part (BROAD_RING_PX)
+        if j.t1_c - t0_c >= min_rise_k:
+            return False
+        if j.radius_px > BROAD_RING_PX:
+            return True
         lowest = (dataclasses.replace(j, t2_c=t0_c - floor_k, t2_source="similar-component")
                   if "similar-component" in sources else j)
-        return j.t1_c - t0_c < min_rise_k and _outline(img, j, _outline_base(lowest))[4] == 0
+        return _outline(img, j, _outline_base(lowest))[4] == 0
 
     joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)
     # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
