@@ -6,8 +6,9 @@ A reader looks at one maximum and its surroundings; two facts show only at the s
   extent, beyond it: neither its T1 nor its being a compact part on a line can be checked, and the rows
   of "phases" found for it were found for a fragment. Its reference is withheld (``t2_source``
   ``"none"``: unrated, and marked for review when it rises 10 K over T0): the part is shot again
-  inside the frame (DL/T 664 §5 asks that the target fill as much of the view as the safety distance
-  allows, ../shared/domain/standards.md §2, "Target size"; a target cut by the edge does not). Generated
+  inside the frame (field practice is to get as close as the safety distance allows so the target fills
+  as much of the view as possible, ../shared/domain/standards.md §2, "Target size"; a target cut by
+  the edge is not in the view whole). The unrated reason given is the missing reference. Generated
   frame 99001162 (nothing wrong): a warm strip of road along the frame's bottom edge, under a conductor
   crossing it, was graded `critical` against two spots of a conductor 120–210 px away.
 * **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or

@@ -273,7 +273,9 @@ row to be located by the structure's repetition: the low-rise guard's 10 K (DL/T
 Below it, such a maximum is a warm patch of sunlit ground beside a pole or conductor more often than a
 part (tuning bases 44000045 and 33000053: patches 13×36 and 24×30 px beside a pole and a conductor
 rose 7 and 6.5 K and were graded "general" against a row of ground read at the repetition's places);
-compact joints take located rows from :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` on."""
+compact joints take located rows from :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` on. (A
+joint shown only at the coarsest ring is not even read below 10 K:
+:data:`irpatrol.analysis.joint_hotspots.BROAD_RING_PX`; this bound decides for the 20 px ring.)"""
 SET_MIN_EXCESS_K = 3.0
 """Least compact excess (K) of a maximum on no line for :func:`_in_a_set` to look for its phase set:
 it stands out over everything around it by more than the camera's ±2 K and the ground texture's
