@@ -51,7 +51,8 @@ async def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the route returns, rolled back on error."""
+    """One session per request: committed when the route returns, before the response is sent
+    (:data:`SessionDep`), rolled back on error."""
     yield from transactional(request.app.state.session_factory)
 
 
@@ -61,7 +62,12 @@ async def get_deadlines(request: Request) -> DeadlinePolicy:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""The request's session, committed when the route function returns and *before* the response is sent
+(``scope="function"``, FastAPI ≥ 0.121). By default, since FastAPI 0.118, the code after a dependency's
+``yield`` runs after the response has gone out: a client was told "saved" (303, 201) before the commit,
+which could still fail, and a browser test that read the database right after the answer found the new
+user missing (``tests/web/test_browser_security.py``, once in a CI run of 1,777 tests)."""
 DeadlinesDep = Annotated[DeadlinePolicy, Depends(get_deadlines)]
 
 

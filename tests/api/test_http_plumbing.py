@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from irpatrol.api.app import create_app
 from irpatrol.api.errors import UploadTooLarge, status_for
 from irpatrol.api.uploads import batch_folder, folder_inside, safe_name
+from irpatrol.config import Settings
 from irpatrol.errors import (
     Conflict,
     ImportRowError,
@@ -139,3 +144,31 @@ def test_stats_periods(
         ):
             assert key in body
         assert body["previous_year"] is not None
+
+
+def test_a_request_is_committed_before_its_answer_is_sent(settings: Settings, password: str) -> None:
+    # FastAPI runs the code after a dependency's `yield` once the response has gone out unless the
+    # dependency is function-scoped; the request's session must commit first, or a client is told
+    # "signed in" / "saved" before the commit (which may still fail) and may read its own write too early
+    events: list[str] = []
+    app = create_app(settings)
+
+    async def recorded(scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                events.append("answer sent")
+            await send(message)
+
+        await app(scope, receive, sending)
+
+    def committed(_: Session) -> None:
+        events.append("committed")
+
+    event.listen(Session, "after_commit", committed)
+    try:
+        with TestClient(recorded) as c:
+            r = c.post("/auth/token", data={"username": "viewer", "password": password})
+    finally:
+        event.remove(Session, "after_commit", committed)
+    assert r.status_code == 200, r.text
+    assert "committed" in events and events.index("committed") < events.index("answer sent"), events
