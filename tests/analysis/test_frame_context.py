@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.scenes import nothing_wrong
 from irpatrol.analysis.frame_context import SAME_BODY_K, at_frame_edge, in_frame_context
 from irpatrol.analysis.hotspots import Hotspot
+from irpatrol.conditions import CUT_BY_FRAME_EDGE
 
 SHAPE = (512, 640)
 
@@ -33,6 +34,7 @@ def test_a_part_cut_by_the_frame_edge_keeps_no_reference() -> None:
     cut = in_frame_context([_hotspot((600, 500, 40, 12), 40.0)], SHAPE)[0]
     assert (cut.t2_c, cut.t2_source, cut.peer_bboxes, cut.delta_pct) == (None, "none", (), None)
     assert cut.on_structure  # still a reading of the line, for review
+    assert cut.flags == (CUT_BY_FRAME_EDGE,)
     inside = _hotspot((300, 200, 10, 10), 40.0)
     assert in_frame_context([inside], SHAPE) == [inside]
 
@@ -69,3 +71,7 @@ def test_the_generated_road_edge_and_car_piece_are_no_defects() -> None:
     for seed in (99001162, 99001184):
         ex, _ = nothing_wrong(seed, "healthy-clutter", "parallel-groove-clamp")
         assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+    ex, _ = nothing_wrong(99001162, "healthy-clutter", "parallel-groove-clamp")
+    (strip,) = [f for f in ex.hotspots if CUT_BY_FRAME_EDGE in f.hotspot.flags]
+    assert strip.grade == "unrated" and strip.diagnosis.unrated_reason is not None
+    assert "frame's edge" in strip.diagnosis.unrated_reason and CUT_BY_FRAME_EDGE in strip.diagnosis.flags

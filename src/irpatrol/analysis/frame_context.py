@@ -5,10 +5,11 @@ A reader looks at one maximum and its surroundings; two facts show only at the s
 * **Cut by the frame's edge.** A part whose outline reaches the frame's edge may have its peak, and its
   extent, beyond it: neither its T1 nor its being a compact part on a line can be checked, and the rows
   of "phases" found for it were found for a fragment. Its reference is withheld (``t2_source``
-  ``"none"``: unrated, and marked for review when it rises 10 K over T0): the part is shot again
+  ``"none"``: unrated, and marked for review when it rises 10 K over T0; flagged
+  :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`, which the diagnosis names): the part is shot again
   inside the frame (field practice is to get as close as the safety distance allows so the target fills
   as much of the view as possible, ../shared/domain/standards.md §2, "Target size"; a target cut by
-  the edge is not in the view whole). The unrated reason given is the missing reference. Generated
+  the edge is not in the view whole). Generated
   frame 99001162 (nothing wrong): a warm strip of road along the frame's bottom edge, under a conductor
   crossing it, was graded `critical` against two spots of a conductor 120–210 px away.
 * **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or
@@ -24,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 
 from irpatrol.analysis.hotspots import BBox, Hotspot
+from irpatrol.conditions import CUT_BY_FRAME_EDGE
 
 SAME_BODY_K = 0.5
 """Largest difference (K) between the peaks of a hotspot and of an off-structure body around it for the
@@ -48,16 +50,19 @@ def at_frame_edge(bbox: BBox, shape: tuple[int, int]) -> bool:
 def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int]) -> list[Hotspot]:
     """``hotspots`` of a frame of ``shape`` (rows, columns) with the frame's two judgements applied
     (module docstring): a hotspot on the line structure with a reference loses the reference when cut
-    by the frame's edge, and also its place on the structure when it is a piece of an off-structure
-    body. The others are returned unchanged, in order."""
+    by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`), and also its place on
+    the structure when it is a piece of an off-structure body. The others are returned unchanged, in
+    order."""
     bodies = [h for h in hotspots if not h.on_structure]
     out = []
     for h in hotspots:
         if h.on_structure and h.t2_c is not None:
             piece = any(_within(h.bbox, b.bbox) and abs(b.t_max_c - h.t_max_c) <= SAME_BODY_K for b in bodies)
-            if piece or at_frame_edge(h.bbox, shape):
+            cut = not piece and at_frame_edge(h.bbox, shape)
+            if piece or cut:
                 h = dataclasses.replace(h, t2_c=None, t2_source="none", t2_bbox=None, peer_bboxes=(),
                                         delta_t_k=None, delta_pct=None, reference_margin_k=0.0,
-                                        on_structure=not piece)
+                                        on_structure=not piece,
+                                        flags=(*h.flags, CUT_BY_FRAME_EDGE) if cut else h.flags)
         out.append(h)
     return out
