@@ -19,7 +19,7 @@ from irpatrol.analysis.body_hotspots import find_body_hotspots, with_bodies
 from irpatrol.analysis.frame_context import in_frame_context
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
-from irpatrol.conditions import CAMERA_ACCURACY, CUT_BY_FRAME_EDGE, Conditions
+from irpatrol.conditions import CAMERA_ACCURACY, Conditions
 from irpatrol.diagnosis import Diagnosis, diagnose, load_ruleset
 from irpatrol.errors import IrPatrolError, ParameterError
 from irpatrol.radiometry import Thermogram
@@ -254,9 +254,9 @@ def _diagnose(h: Hotspot, standard: str, device: str, conditions: Conditions, he
         accuracy = (accuracy[0] + SAME_CONDUCTOR_MARGIN_K + deficit, accuracy[1])
     if h.reference_margin_k:
         accuracy = (accuracy[0] + h.reference_margin_k, accuracy[1])
-    cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags)
-    if CUT_BY_FRAME_EDGE in h.flags:  # analysis.frame_context withheld its reference
-        cond = dataclasses.replace(cond, extra_flags=(*cond.extra_flags, CUT_BY_FRAME_EDGE))
+    # the hotspot's own flags (the reader's, analysis.frame_context's) reach the diagnosis as raised elsewhere
+    cond = dataclasses.replace(conditions, target_px=h.area_px, small_target="small-target" in h.flags,
+                               extra_flags=(*conditions.extra_flags, *h.flags))
     return diagnose(standard, device, hot_c=h.t_max_c, ref_c=h.t2_c, ambient_c=h.t0_c,
                     load_current_a=cond.load_current_a, rated_current_a=cond.rated_current_a, conditions=cond,
                     heating=heating, pattern=h.pattern, accuracy=accuracy, equipment=h.on_structure,

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from irpatrol.analysis.hotspots import MIN_RISE_K
 from irpatrol.analysis.phase_shift import (
     CLEAR_MATCH,
     SHIFT_MIN_RISE_K,
@@ -267,9 +268,10 @@ ground behind a conductor, development frame 5550001), whose surroundings repeat
 hardware beside it. On the benchmark seed a 20 px patch in an arrester frame with nothing wrong
 (77008366) was a `serious` defect through :func:`_in_a_set` before this bound applied to it too; on the
 development and fresh seeds the bound changed no count."""
-BROAD_SHIFT_MIN_RISE_K = 10.0
+BROAD_SHIFT_MIN_RISE_K = MIN_RISE_K
 """Least rise (K) over T0 of a joint shown only at a scale coarser than :data:`COMPACT_RING_PX` for its
-row to be located by the structure's repetition: the low-rise guard's 10 K (DL/T 664-1999 §5.2.2).
+row to be located by the structure's repetition: the low-rise guard's 10 K (DL/T 664-1999 §5.2.2,
+:data:`irpatrol.analysis.hotspots.MIN_RISE_K`).
 Below it, such a maximum is a warm patch of sunlit ground beside a pole or conductor more often than a
 part (tuning bases 44000045 and 33000053: patches 13×36 and 24×30 px beside a pole and a conductor
 rose 7 and 6.5 K and were graded "general" against a row of ground read at the repetition's places);

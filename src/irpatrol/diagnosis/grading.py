@@ -274,8 +274,8 @@ def _unrated_reasons(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...],
                         f"{rules.name} 中{part.name_zh}没有自动判据"))
     relative_missing = [q for q in missing if q in RELATIVE_QUANTITIES]
     if relative_missing and readings.ref_c is None and CUT_BY_FRAME_EDGE in flags:
-        reasons.append(("no reference: the part is cut by the frame's edge (shoot it again inside the frame)",
-                        "无参照：部件被画面边缘截断（请重新拍摄，使其完整入画）"))
+        en, zh = FLAG_TEXT[CUT_BY_FRAME_EDGE]
+        reasons.append((f"no reference: {en}", f"无参照：{zh}"))
     elif relative_missing and readings.ref_c is None:
         reasons.append(("no reference: T2 (the same part on a healthy phase) not found",
                         "无参照：未找到正常相对应点温度 T2"))
