@@ -25,6 +25,7 @@ from irpatrol.analysis.phase_shift import (
     phase_shift,
     shift_row,
 )
+from irpatrol.simulate.scene import render
 
 
 def _three_phases(v: tuple[int, int], angle_deg: float, hot: int, seed: int,
@@ -219,3 +220,35 @@ def test_phases_farther_apart_than_the_shift_search_are_found_on_the_averaged_fr
         right += ok
         wrong += not ok
     assert cases == 108 and wrong == 0 and right >= 0.9 * cases
+
+
+
+@pytest.mark.parametrize("seed", [5559004, 5559022, 5559050])
+def test_a_lead_through_the_joint_is_not_taken_for_the_next_phase(seed: int) -> None:
+    # generated drop-out fuse frames (development seeds): a hot fuse contact tops a lead running up
+    # the frame, while the line test measured the joint's direction 25–40° off it. The lead overlaps
+    # itself under any short shift along it, its autocorrelation falling off steadily from no shift;
+    # the phases repeat across a gap of ground, so the autocorrelation peaks there. Before the
+    # half-shift test the best shift was 12 px along the lead (the shortest looked for)
+    img, truth = render(seed, "dropout-fuse")
+    assert truth.xy is not None and truth.peers_xy
+    f32 = img.astype(np.float32)
+    (j,) = [j for j in find_joints(f32, truth.t0_c) if abs(j.xy[0] - truth.xy[0]) <= 3
+            and abs(j.xy[1] - truth.xy[1]) <= 6 and j.excess_k >= 10.0]
+    s = phase_shift(f32, j.xy, j.angle_deg)
+    assert s is not None
+    steps = [np.subtract(p, truth.xy) for p in truth.peers_xy]
+    step = min(steps, key=lambda v: float(np.hypot(*v)))  # the next phase
+    assert min(np.hypot(s.dx - step[0], s.dy - step[1]), np.hypot(s.dx + step[0], s.dy + step[1])) <= 6.0
+
+
+@pytest.mark.parametrize(("scenario", "seed", "grade"), [("hot-joint", 5552070, "critical"),
+                                                         ("hot-joint", 5552057, "general")])
+def test_healthy_phases_unlike_the_hot_joint_are_placed_by_their_likeness_to_each_other(
+        scenario: str, seed: int, grade: str) -> None:
+    # generated field frames (development seed): the hot clamp's surroundings match neither healthy
+    # phase by phase_shift.CLEAR_MATCH (its heat along the conductor, clipped at ±2 K, is the strongest
+    # structure there), while the two healthy clamps match each other by 0.6 or more and nothing alike
+    # follows beyond the row. Before: 5552070 serious against a row of conductor points 94 and 180 px off
+    # (T2 3.0 K too warm), 5552057 unrated against its own conductor (1.2 K too cold)
+    _graded_against_the_other_phases(scenario, seed, grade, t2_k=0.5, peer_px=5.0)

@@ -15,14 +15,21 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
    joint, normalised by the overlap. Its
    highest value at a shift :data:`MIN_SHIFT_PX`–:data:`MAX_SHIFT_PX` long and at least
    :data:`ROW_OFF_LINE_DEG` off the joint's conductor (along the conductor every shift repeats the
-   conductor itself) is where most of one phase's structure falls on the next one's.
+   conductor itself) is where most of one phase's structure falls on the next one's. Only shifts
+   where the autocorrelation exceeds its value at half the shift count: a repetition, where the next
+   phase's hardware falls on this one's across a gap of background, peaks; a lead, blade or fuse tube
+   through the joint in another direction than the one measured overlaps itself under any short
+   shift along it, falling off steadily from no shift (:func:`phase_shift`).
 2. **The row** (:func:`shift_row`): of the three placements of the joint in its row (first, middle,
    last phase), the one whose two other positions look most like the joint's surroundings
    (normalised cross-correlation of the fine structure), each position refined within
    ±:data:`REFINE_PX` px. A row found under a weak repetition (below :data:`MIN_STRENGTH`) must be
    one set of three alike parts (:func:`one_set`). When no placement matches the joint at both
    positions by :data:`CLEAR_MATCH`, the far phase is placed by its likeness to the near one: the two
-   healthy phases read alike where the hot joint does not (:func:`_peers_row`).
+   healthy phases read alike where the hot joint does not (:func:`_peers_row`); failing that, both
+   healthy phases are placed at the shift's positions by their likeness to each other alone
+   (:func:`_alike_peers_row`), and only then does a placement matching the joint at both positions
+   by :data:`MIN_MATCH` stand.
 3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
    :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
    for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
@@ -172,6 +179,19 @@ def _overlap(wh: int, ww: int, ry: int, rx: int) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _halves(ry: int, rx: int) -> np.ndarray:
+    """For each shift −ry…ry × −rx…rx (px), the flat index into the same grid of half that shift (each
+    component rounded to the pixel), for :func:`phase_shift`'s test that a repetition peaks. Read-only
+    (cached: most windows are whole)."""
+    dx, dy, _ = _shifts(ry, rx)
+    hy = np.rint(0.5 * dy).astype(np.intp) + ry
+    hx = np.rint(0.5 * dx).astype(np.intp) + rx
+    out = hy * (2 * rx + 1) + hx
+    out.setflags(write=False)
+    return out
+
+
 @functools.lru_cache(maxsize=256)
 def _searched(ry: int, rx: int, angle_deg: float, min_shift_px: float) -> np.ndarray | None:
     """The shifts −ry…ry × −rx…rx (px) :func:`phase_shift` looks among for a conductor at
@@ -233,8 +253,13 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
                 min_shift_px: float = MIN_SHIFT_PX) -> Shift | None:
     """The shift between neighbouring phases around the joint at ``xy`` on a conductor at
     ``angle_deg`` (° from the x axis towards y), from the fine structure (:func:`detail`) of the
-    frame ``img`` (°C): module docstring, step 1, at least ``min_shift_px`` long. None when the window
-    is too small to hold a row."""
+    frame ``img`` (°C): module docstring, step 1, at least ``min_shift_px`` long, the autocorrelation
+    there above its value at half the shift. A terminal clamp, a jaw contact or a fuse contact tops a
+    lead, blade or tube running up the frame, while the line test measures the joint's direction on
+    the part itself, 25–40° off it: without the half-shift test the best shift of development frames
+    5559004, 5559022, 5559050, 5557089 and 5558028 was 12–13 px up the lead (the shortest looked for),
+    where the phases stand 32–104 px apart across it. None when the window is too small to hold a row
+    or no shift repeats."""
     h, w = img.shape
     x, y = xy
     x0, y0 = max(0, x - WINDOW_HALF_PX), max(0, y - WINDOW_HALF_PX)
@@ -257,6 +282,9 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
         return None
     ok = _searched(ry, rx, float(angle_deg), float(min_shift_px))
     if ok is None:
+        return None
+    ok = ok & (a > a.ravel()[_halves(ry, rx)])  # a repetition, not a structure overlapping itself
+    if not ok.any():
         return None
     k = int(np.argmax(np.where(ok, a, -np.inf)))
     iy, ix = divmod(k, a.shape[1])
@@ -357,7 +385,8 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     worst = score.min(axis=1)
     b = int(np.argmax(worst))
     if worst[b] < CLEAR_MATCH:  # −inf where a patch does not fit: below both bounds
-        got = _peers_row(img, xy, v, places, score, where)
+        got = _peers_row(img, xy, v, places, score, where) or _alike_peers_row(
+            img, xy, v, places, float(score.max()))
         if got is not None or worst[b] < MIN_MATCH:
             return got
     p, q = where[b]
@@ -399,6 +428,44 @@ def _peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray, places: tupl
         if alike_set(mutual, further):
             return row, min(float(best[b]), mutual)
     return None
+
+
+def _alike_peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray,
+                     places: tuple[tuple[float, float], ...], joint_match: float) -> Row | None:
+    """The row of :func:`_row` when no placement matches the joint at both positions by
+    :data:`CLEAR_MATCH` and :func:`_peers_row` keeps none: the two healthy phases placed at the shift's
+    positions by their likeness to each other alone, ahead of a placement matching the joint at both
+    by only :data:`MIN_MATCH` (two healthy phases alike to each other and ending the row are the
+    stronger sign). A hot fuse contact or terminal clamp heats its
+    tube or lead and the crossarm beside it, so its surroundings (clipped at ±:data:`DETAIL_CLIP_K`)
+    matched the healthy phases' by only 0.04–0.34 on development frames 5559004, 5559022, 5559050 and
+    5559064, while the healthy two matched each other by 0.6 or more. Per placement (``places``,
+    steps of the shift ``v`` px), the first other position is taken as the shift puts it and the
+    second is placed within ±:data:`REFINE_PX` px by its likeness to the first
+    (:data:`ALIKE_PEERS`); the row stands when the three stand in a row
+    (:func:`irpatrol.analysis.phases.in_row`), each position shows a part's outline (:func:`outlined`)
+    and the two make one set (:func:`alike_set`). The best matched placement's row, with the poorer
+    of ``joint_match`` (the joint's best match at any of the positions) and the peers' match as its
+    match: below :data:`CLEAR_MATCH` (as for most of these rows) the row stands only where a line
+    parallel to the joint's runs through each peer (:func:`irpatrol.analysis.joints.find_joints`).
+    None when no placement stands."""
+    h, w = img.shape
+    j = np.array(xy, dtype=np.float64)
+    best: Row | None = None
+    for first, second in places:
+        px, py = (int(c) for c in np.rint(j + first * v))
+        if not (0 <= px < w and 0 <= py < h):
+            continue
+        found, at = _match(img, (px, py), (j + second * v)[None, :])
+        if not np.isfinite(found[0]) or found[0] < ALIKE_PEERS:
+            continue
+        row = (px, py), (int(at[0][0]), int(at[0][1]))
+        if not (in_row(xy, *row) and outlined(img, row)):
+            continue
+        mutual, further = row_likeness(img, xy, row)
+        if alike_set(mutual, further) and (best is None or mutual > best[1]):
+            best = row, mutual
+    return None if best is None else (best[0], min(joint_match, best[1]))
 
 
 OUTLINE_K = 0.2
