@@ -222,7 +222,6 @@ def test_phases_farther_apart_than_the_shift_search_are_found_on_the_averaged_fr
     assert cases == 108 and wrong == 0 and right >= 0.9 * cases
 
 
-
 @pytest.mark.parametrize("seed", [5559004, 5559022, 5559050])
 def test_a_lead_through_the_joint_is_not_taken_for_the_next_phase(seed: int) -> None:
     # generated drop-out fuse frames (development seeds): a hot fuse contact tops a lead running up
