@@ -438,8 +438,8 @@ def _alike_peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray,
     by only :data:`MIN_MATCH` (two healthy phases alike to each other and ending the row are the
     stronger sign). A hot fuse contact or terminal clamp heats its
     tube or lead and the crossarm beside it, so its surroundings (clipped at ±:data:`DETAIL_CLIP_K`)
-    matched the healthy phases' by only 0.04–0.34 on development frames 5559004, 5559022, 5559050 and
-    5559064, while the healthy two matched each other by 0.6 or more. Per placement (``places``,
+    match the healthy phases' poorly: 0.04–0.34 at the generated phase positions of development frames
+    5559004 and 5559022, while the healthy two matched each other by 0.6 or more. Per placement (``places``,
     steps of the shift ``v`` px), the first other position is taken as the shift puts it and the
     second is placed within ±:data:`REFINE_PX` px by its likeness to the first
     (:data:`ALIKE_PEERS`); the row stands when the three stand in a row
