@@ -251,3 +251,23 @@ def test_healthy_phases_unlike_the_hot_joint_are_placed_by_their_likeness_to_eac
     # follows beyond the row. Before: 5552070 serious against a row of conductor points 94 and 180 px off
     # (T2 3.0 K too warm), 5552057 unrated against its own conductor (1.2 K too cold)
     _graded_against_the_other_phases(scenario, seed, grade, t2_k=0.5, peer_px=5.0)
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("dropout-fuse", 5559077), ("disconnector-contact", 5558018)])
+def test_a_located_row_at_ambient_along_a_crossarm_at_ambient_is_apart_from_a_hot_joint(scenario: str,
+                                                                                       seed: int) -> None:
+    # generated field frames (development seed): the other phases' contacts read at ambient, and so does
+    # the crossarm between them and the hot contact, so the path to them makes no dip
+    # (phases.separate). The joint stands out over its ring by most of its 54–59 K rise and the parts
+    # read far below it (joints._apart). Before: serious against rows of compact maxima 45–230 px off
+    _graded_against_the_other_phases(scenario, seed, "critical", t2_k=1.2, peer_px=5.0)
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [(66000163, "healthy"), (33001022, "healthy-clutter")])
+def test_a_low_or_flat_maximum_takes_no_located_row_without_a_dip(seed: int, scenario: str) -> None:
+    # frames with nothing wrong: a broad sunlit patch rising 7 K (unseen base 66000163) and a road's edge
+    # under a crossarm standing out 2 K over its ring (tuning base 33001022). Without joints._apart's
+    # bounds (the 10 K rise, the excess of half the rise) each took a located row with no dip on the
+    # way to it and was graded a "general" defect
+    ex, _ = nothing_wrong(seed, scenario, "parallel-groove-clamp")
+    assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []

@@ -221,15 +221,50 @@ def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t
     """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition, read at
     their warmest pixel within ±1 px (``grown``, as T1), the cooler of the two; None when a part is not
     separate from the joint (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its
-    conductor's hot stretch, no other phase), the two do not read alike within ``accuracy_k`` (K:
-    healthy phases carry the same load), or one reads colder than ``t0_c`` (°C) by more than that."""
+    conductor's hot stretch, no other phase; :func:`_apart` for a joint that stands out), the two do not
+    read alike within ``accuracy_k`` (K: healthy phases carry the same load), or one reads colder than
+    ``t0_c`` (°C) by more than that."""
     reads = [float(grown[y, x]) for x, y in row]
-    if not separate(grown, (j.xy[0], j.xy[1], j.t1_c),
-                    np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])).all():
+    pts = np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])
+    far = np.hypot(pts[:, 0] - j.xy[0], pts[:, 1] - j.xy[1]) >= APART_MIN_PX
+    if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | (_apart(j, pts[:, 2], t0_c) & far)).all():
         return None
     if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
         return None
     return min(reads)
+
+
+APART_SHARE = 0.5
+"""Share of a joint's rise over T0 by which it must stand out over its own ring (its compact excess,
+:func:`irpatrol.analysis.ridges.compact_maxima`), and by which a located part must read below it, for
+the part to count as separate from the joint without a dip on the path between them (:func:`_apart`).
+Project choice, docs/detector.md eleventh pass."""
+APART_MIN_PX = 18.0
+"""Least distance (px) of a located part from the joint for :func:`_apart` to count it apart without a
+dip on the path between them: 0.7 m of phase spacing at 30 m with 1.3 mrad pixels (docs/physics.md §6).
+Nearer, a part may lie in the joint's heat along its own conductor, whose fin length of about 0.16 m
+is 12 px at 10 m (§3): on the single-phase development frames 5553009 and 5553017 rows 10–42 px off,
+where no other phase exists, took the place of the joint's own conductor."""
+
+
+def _apart(j: Joint, reads_c: np.ndarray, t0_c: float | None) -> np.ndarray:
+    """Whether each located part reading ``reads_c`` (°C) is apart from joint ``j`` although the path
+    between them may not dip (:func:`irpatrol.analysis.phases.separate`): the joint rises the low-rise
+    guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), stands out over its
+    own ring by :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other
+    phases), and the part reads below the joint by that share of the rise. The same part on the other
+    phases, at ambient on a crossarm at ambient, makes no dip on the path along the crossarm: on the
+    development frames 5559077 (a fuse contact at 88 °C) and 5558018 (a jaw contact at 70 °C) the
+    located rows read within 1.2 K of the generated peers but were set aside, and the joints were
+    graded against rows of compact maxima 45–230 px off. Below the 10 K a broad sunlit patch took a
+    row of ground (unseen base frame 66000163); without the excess bound, a road's edge under a
+    crossarm took the points where two conductors cross a warmer sky (tuning frame 33001022)."""
+    if t0_c is None:
+        return np.zeros(len(reads_c), bool)
+    rise = j.t1_c - t0_c
+    if rise < MIN_RISE_K or j.excess_k < APART_SHARE * rise:
+        return np.zeros(len(reads_c), bool)
+    return np.asarray(reads_c <= j.t1_c - APART_SHARE * rise)
 
 
 NEAR_ROW_PX = 70.0
