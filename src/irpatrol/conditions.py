@@ -21,6 +21,9 @@ LOW_AMBIENT_C = 5.0
 ../shared/domain/standards-verification.md §2.5, pitfall 10) (°C)."""
 OUTSIDE_CALIBRATED_RANGE = "outside-calibrated-range"
 """The validity flag radiometry raises for a reading outside the camera's calibrated range."""
+CUT_BY_FRAME_EDGE = "cut-by-frame-edge"
+"""The flag of a hotspot whose outline reaches the frame's edge (:mod:`irpatrol.analysis.frame_context`):
+its reference is withheld and the reason says why."""
 CAMERA_ACCURACY = (2.0, 2.0)
 """Typical stated accuracy of a drone radiometric camera: ±2 K or ±2 % of the reading in °C,
 whichever is greater (DJI M30T / H20T / M3T data sheets; FLIR T-series the same), as (K, %)."""
@@ -84,13 +87,10 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
         "读数超出相机标定范围",
     ),
     "low-ambient": ("ambient reference below 5 °C", "环境温度低于 5 ℃"),
-    "cut-by-frame-edge": ("part cut by the frame's edge: shoot it again inside the frame",
-                          "部件被画面边缘截断：请重新拍摄，使其完整入画"),
+    CUT_BY_FRAME_EDGE: ("part cut by the frame's edge: shoot it again inside the frame",
+                        "部件被画面边缘截断：请重新拍摄，使其完整入画"),
 }
 """Flag code → (English, Chinese) explanation."""
-CUT_BY_FRAME_EDGE = "cut-by-frame-edge"
-"""The flag of a hotspot whose outline reaches the frame's edge (:mod:`irpatrol.analysis.frame_context`):
-its reference is withheld and the reason says why."""
 
 INVALIDATING = frozenset({"wind", "humidity", "rain", "not-above-ambient", "outside-calibrated-range"})
 """Flags under which no automatic grade is given (DL/T 664-2016 §4.3 conditions not met; a

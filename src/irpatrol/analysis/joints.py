@@ -226,8 +226,7 @@ def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t
     ``t0_c`` (°C) by more than that."""
     reads = [float(grown[y, x]) for x, y in row]
     pts = np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])
-    far = np.hypot(pts[:, 0] - j.xy[0], pts[:, 1] - j.xy[1]) >= APART_MIN_PX
-    if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | (_apart(j, pts[:, 2], t0_c) & far)).all():
+    if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():
         return None
     if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
         return None
@@ -247,24 +246,24 @@ is 12 px at 10 m (§3): on the single-phase development frames 5553009 and 55530
 where no other phase exists, took the place of the joint's own conductor."""
 
 
-def _apart(j: Joint, reads_c: np.ndarray, t0_c: float | None) -> np.ndarray:
-    """Whether each located part reading ``reads_c`` (°C) is apart from joint ``j`` although the path
-    between them may not dip (:func:`irpatrol.analysis.phases.separate`): the joint rises the low-rise
-    guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), stands out over its
-    own ring by :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other
-    phases), and the part reads below the joint by that share of the rise. The same part on the other
+def _apart(j: Joint, pts: np.ndarray, t0_c: float | None) -> np.ndarray:
+    """Whether each located part of ``pts`` (N×3: x, y px, reading °C) is apart from joint ``j`` although
+    the path between them may not dip (:func:`irpatrol.analysis.phases.separate`): the joint rises the
+    low-rise guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), stands out over
+    its own ring by :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other
+    phases), and the part reads below the joint by that share of the rise, :data:`APART_MIN_PX` or
+    farther from it. The same part on the other
     phases, at ambient on a crossarm at ambient, makes no dip on the path along the crossarm: on the
     development frames 5559077 (a fuse contact at 88 °C) and 5558018 (a jaw contact at 70 °C) the
     located rows read within 1.2 K of the generated peers but were set aside, and the joints were
     graded against rows of compact maxima 45–230 px off. Below the 10 K a broad sunlit patch took a
     row of ground (unseen base frame 66000163); without the excess bound, a road's edge under a
     crossarm took the points where two conductors cross a warmer sky (tuning frame 33001022)."""
-    if t0_c is None:
-        return np.zeros(len(reads_c), bool)
-    rise = j.t1_c - t0_c
+    rise = -np.inf if t0_c is None else j.t1_c - t0_c
     if rise < MIN_RISE_K or j.excess_k < APART_SHARE * rise:
-        return np.zeros(len(reads_c), bool)
-    return np.asarray(reads_c <= j.t1_c - APART_SHARE * rise)
+        return np.zeros(len(pts), bool)
+    far = np.hypot(pts[:, 0] - j.xy[0], pts[:, 1] - j.xy[1]) >= APART_MIN_PX
+    return far & (pts[:, 2] <= j.t1_c - APART_SHARE * rise)
 
 
 NEAR_ROW_PX = 70.0

@@ -449,14 +449,11 @@ def _alike_peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray,
     match: below :data:`CLEAR_MATCH` (as for most of these rows) the row stands only where a line
     parallel to the joint's runs through each peer (:func:`irpatrol.analysis.joints.find_joints`).
     None when no placement stands."""
-    h, w = img.shape
     j = np.array(xy, dtype=np.float64)
     best: Row | None = None
     for first, second in places:
         px, py = (int(c) for c in np.rint(j + first * v))
-        if not (0 <= px < w and 0 <= py < h):
-            continue
-        found, at = _match(img, (px, py), (j + second * v)[None, :])
+        found, at = _match(img, (px, py), (j + second * v)[None, :])  # −inf for a place off the frame
         if not np.isfinite(found[0]) or found[0] < ALIKE_PEERS:
             continue
         row = (px, py), (int(at[0][0]), int(at[0][1]))

@@ -273,12 +273,10 @@ def _unrated_reasons(rules: RuleSet, part: Component, rows: tuple[RuleRow, ...],
         reasons.append((f"no automatic criterion for {part.kind} in {rules.name}",
                         f"{rules.name} 中{part.name_zh}没有自动判据"))
     relative_missing = [q for q in missing if q in RELATIVE_QUANTITIES]
-    if relative_missing and readings.ref_c is None and CUT_BY_FRAME_EDGE in flags:
-        en, zh = FLAG_TEXT[CUT_BY_FRAME_EDGE]
+    if relative_missing and readings.ref_c is None:
+        en, zh = (FLAG_TEXT[CUT_BY_FRAME_EDGE] if CUT_BY_FRAME_EDGE in flags else
+                  ("T2 (the same part on a healthy phase) not found", "未找到正常相对应点温度 T2"))
         reasons.append((f"no reference: {en}", f"无参照：{zh}"))
-    elif relative_missing and readings.ref_c is None:
-        reasons.append(("no reference: T2 (the same part on a healthy phase) not found",
-                        "无参照：未找到正常相对应点温度 T2"))
     elif relative_missing or "rise_k" in missing:
         reasons.append(("no ambient reference T0", "缺少环境参照体温度 T0"))
     if within:
