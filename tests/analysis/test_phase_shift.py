@@ -241,6 +241,15 @@ def test_a_lead_through_the_joint_is_not_taken_for_the_next_phase(seed: int) -> 
     assert min(np.hypot(s.dx - step[0], s.dy - step[1]), np.hypot(s.dx + step[0], s.dy + step[1])) <= 6.0
 
 
+@pytest.mark.parametrize("seed", [5559004, 5559084])
+def test_healthy_fuse_contacts_showing_their_lead_only_give_the_hot_ones_t2(seed: int) -> None:
+    # generated drop-out fuse frames (development seeds): the repetition places both healthy contacts
+    # within 6 px (match under CLEAR_MATCH), but their tubes read like the pole behind them, so no
+    # line runs through them; each shows the hot contact's lead one way (irpatrol.analysis.arms).
+    # Before: 5559004 `serious` by its 85 °C alone, 5559084 unrated, neither with T2
+    _graded_against_the_other_phases("dropout-fuse", seed, "critical", t2_k=0.5, peer_px=7.0)
+
+
 @pytest.mark.parametrize(("scenario", "seed", "grade"), [("hot-joint", 5552070, "critical"),
                                                          ("hot-joint", 5552057, "general")])
 def test_healthy_phases_unlike_the_hot_joint_are_placed_by_their_likeness_to_each_other(

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from irpatrol.analysis.arms import shows_an_arm
 from irpatrol.analysis.hotspots import MIN_RISE_K
 from irpatrol.analysis.phase_shift import (
     CLEAR_MATCH,
@@ -170,8 +171,10 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
-    each part (``border``, :func:`irpatrol.analysis.ridges.padded`; None: no such lines are asked for,
-    the match alone decides); a part not separate from the joint
+    each part, or, with each part :data:`APART_MIN_PX` or more away, one of the joint's own arms at
+    each part lying across its line (:func:`irpatrol.analysis.arms.shows_an_arm`: a fuse's healthy
+    contact shows its lead, not its tube) (``border``, :func:`irpatrol.analysis.ridges.padded`; None:
+    no such lines are asked for, the match alone decides); a part not separate from the joint
     (:func:`irpatrol.analysis.phases.separate`); its two parts not reading alike within ``accuracy_k``
     (healthy phases carry the same load); or one reading colder than ``t0_c`` by more than
     ``accuracy_k`` (:func:`find_joints`)."""
@@ -179,7 +182,10 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
     if got is None:
         return None
     row, match = got
-    if match < CLEAR_MATCH and (border is None or not _on_parallel_lines(img, row, j.angle_deg, border)):
+    if match < CLEAR_MATCH and (border is None or not (
+            _on_parallel_lines(img, row, j.angle_deg, border)
+            or (min(_distances_px(j, row)) >= APART_MIN_PX
+                and shows_an_arm(img, j.xy, j.line_angles_deg or (j.angle_deg,), row, border)))):
         return None
     t2 = _located_t2(grown, j, row, t0_c, accuracy_k)
     return None if t2 is None else dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
@@ -240,10 +246,13 @@ the part to count as separate from the joint without a dip on the path between t
 Project choice, docs/detector.md eleventh pass."""
 APART_MIN_PX = 18.0
 """Least distance (px) of a located part from the joint for :func:`_apart` to count it apart without a
-dip on the path between them: 0.7 m of phase spacing at 30 m with 1.3 mrad pixels (docs/physics.md §6).
+dip on the path between them, and for a located row to stand on the joint's arms alone
+(:func:`_shifted_row`): 0.7 m of phase spacing at 30 m with 1.3 mrad pixels (docs/physics.md §6).
 Nearer, a part may lie in the joint's heat along its own conductor, whose fin length of about 0.16 m
 is 12 px at 10 m (§3): on the single-phase development frames 5553009 and 5553017 rows 10–42 px off,
-where no other phase exists, took the place of the joint's own conductor."""
+where no other phase exists, took the place of the joint's own conductor. On the tuning base's frame
+33001022 (nothing wrong) a sunlit road's edge under a crossarm, 2 K over its ring, was `general`
+against a row 14 and 28 px off that showed its arm."""
 
 
 def _apart(j: Joint, pts: np.ndarray, t0_c: float | None) -> np.ndarray:

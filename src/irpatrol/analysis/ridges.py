@@ -218,8 +218,8 @@ def weaker_side(per_side: np.ndarray, bend_steps: int = 0) -> np.ndarray:
 def line_sides(img: np.ndarray, xy: np.ndarray, radius: float,
                theta: np.ndarray = _THETA, border: np.ndarray | None = None,
                ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`line_scores` with the ridge samples of each side apart (int C×A×2: the way along
-    ``theta`` and the way back), for a line that runs one way only."""
+    """:func:`line_scores` with the ridge samples of each side apart (int C×A×2: the way back from
+    ``theta``, at θ + 180°, and the way along it), for a line that runs one way only."""
     pad = padded(img) if border is None else border
     width = pad.shape[1]
     base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
