@@ -250,6 +250,27 @@ def test_healthy_fuse_contacts_showing_their_lead_only_give_the_hot_ones_t2(seed
     _graded_against_the_other_phases("dropout-fuse", seed, "critical", t2_k=0.5, peer_px=7.0)
 
 
+@pytest.mark.parametrize(("scenario", "seed", "t2_k"), [("disconnector-contact", 5558037, 0.5),
+                                                       ("terminal-clamp", 5557062, 2.5)])
+def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario: str, seed: int,
+                                                                       t2_k: float) -> None:
+    # generated frames (development seeds), the middle phase hot: the strongest repetition is the two
+    # healthy outer phases matching each other across it, twice the phase spacing, and no placement of
+    # the joint at one or two such shifts finds them. Before: graded `serious` against the joint's own
+    # conductor, 3.2 K (5558037) and 4.6 K (5557062) warmer than the healthy phases. (5557062's healthy
+    # clamps, placed within 1.4 px, read 1.8 K under T0, sky reflected by bare metal; the warmest pixel
+    # within 1 px of each, as T1 is read, is the warmer ground beside them: 2.3 K over the truth T2.)
+    img, truth = render(seed, scenario)
+    assert truth.xy is not None and len(truth.peers_xy) == 2
+    (j,) = [j for j in find_joints(img.astype(np.float32), truth.t0_c) if j.xy == truth.xy
+            or (abs(j.xy[0] - truth.xy[0]) <= 1 and abs(j.xy[1] - truth.xy[1]) <= 1)]
+    s = phase_shift(img.astype(np.float32), j.xy, j.angle_deg)
+    assert s is not None
+    outer = np.subtract(*truth.peers_xy)
+    assert min(np.hypot(s.dx - outer[0], s.dy - outer[1]), np.hypot(s.dx + outer[0], s.dy + outer[1])) <= 6.0
+    _graded_against_the_other_phases(scenario, seed, "critical", t2_k=t2_k, peer_px=7.0)
+
+
 @pytest.mark.parametrize(("scenario", "seed", "grade"), [("hot-joint", 5552070, "critical"),
                                                          ("hot-joint", 5552057, "general")])
 def test_healthy_phases_unlike_the_hot_joint_are_placed_by_their_likeness_to_each_other(

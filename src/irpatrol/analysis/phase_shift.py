@@ -386,7 +386,8 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
     b = int(np.argmax(worst))
     if worst[b] < CLEAR_MATCH:  # −inf where a patch does not fit: below both bounds
         got = _peers_row(img, xy, v, places, score, where) or _alike_peers_row(
-            img, xy, v, places, float(score.max()))
+            img, xy, v, places, float(score.max())) or _alike_peers_row(
+            img, xy, v, (AROUND_HALF,), float(score.max()))
         if got is not None or worst[b] < MIN_MATCH:
             return got
     p, q = where[b]
@@ -448,7 +449,8 @@ def _alike_peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray,
     of ``joint_match`` (the joint's best match at any of the positions) and the peers' match as its
     match: below :data:`CLEAR_MATCH` (as for most of these rows) the row stands only where a line
     parallel to the joint's runs through each peer (:func:`irpatrol.analysis.joints.find_joints`).
-    None when no placement stands."""
+    None when no placement stands. :func:`_row` asks again with the joint half-way (:data:`AROUND_HALF`)
+    when the placements at the shift stand none."""
     j = np.array(xy, dtype=np.float64)
     best: Row | None = None
     for first, second in places:
@@ -463,6 +465,20 @@ def _alike_peers_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray,
         if alike_set(mutual, further) and (best is None or mutual > best[1]):
             best = row, mutual
     return None if best is None else (best[0], min(joint_match, best[1]))
+
+
+AROUND_HALF = (-0.5, 0.5)
+"""The joint between the two others at half the shift (steps of the shift, as :func:`_row`'s places),
+tried by :func:`_alike_peers_row` after the other placements stand none: with the middle phase hot,
+the strongest repetition may be the two healthy outer phases matching each other across it, at twice
+the phase spacing (an octave error, as in pitch detection). Development frames 5558037 (a jaw contact
+at 67 °C) and 5557062 (a terminal clamp at 64 °C): best shifts of 117 and 106 px where the phases
+stand 57–60 and 53–54 px apart; no placement stood and both were graded `serious` against their own
+conductors, 3.2 and 4.6 K warmer than the healthy phases. Tried among the other placements (the best
+matched row kept), it took a wrong row where a placement at the shift stood (5557015: `critical`
+before, `serious` with it). Tried after them: development +2 right (5552074 lost: a 54 °C clamp at
+5.7 m whose half-way row lies 15–18 px off the generated clamps, `critical` against its own
+conductor before), 8880000 +1, 77000000 +1, 20261202 0."""
 
 
 OUTLINE_K = 0.2
