@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from irpatrol.analysis.arms import ACROSS_MIN_DEG, across, arms, shows_an_arm, ways
+from irpatrol.analysis.arms import across, arms, shows_an_arm, ways
+from irpatrol.analysis.phase_shift import ROW_OFF_LINE_DEG
 from irpatrol.analysis.ridges import padded
 
 JOINT = (60, 70)
@@ -55,9 +56,9 @@ def test_a_line_another_way_or_back_the_other_side_is_no_arm(peer_way_deg: float
 
 
 def test_a_part_along_the_joints_own_line_is_not_across_it() -> None:
-    # the parts within ACROSS_MIN_DEG of the joint's line (here 0°), whichever way: its own conductor
+    # the parts within ROW_OFF_LINE_DEG of the joint's line (here 0°), whichever way: its own conductor
     assert across(JOINT, (115.0,), PEERS)
-    off = ACROSS_MIN_DEG - 1.0
+    off = ROW_OFF_LINE_DEG - 1.0
     c, s = np.cos(np.deg2rad(off)), np.sin(np.deg2rad(off))
     along = tuple((round(JOINT[0] + r * c), round(JOINT[1] - r * s)) for r in (70.0, 140.0))
     assert not across(JOINT, (0.0,), along)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from irpatrol.analysis.phase_shift import ROW_OFF_LINE_DEG
 from irpatrol.analysis.ridges import ANGLES, LINE_RADII_PX, MIN_RIDGE_SAMPLES, line_sides
 
 WAYS = 2 * ANGLES
@@ -35,10 +36,6 @@ ARM_STEPS = 4
 arm: 20°, as for a peer's conductor parallel to the joint's
 (:data:`irpatrol.analysis.phases.PARALLEL_THETA_DEG`: the direction measured at a short, wide part is
 off by up to 15–20°)."""
-ACROSS_MIN_DEG = 20.0
-"""Least angle (°) between the direction from the joint to a part and each of the joint's line
-directions for the part to lie across the joint's line: nearer than that, it may be on the joint's own
-conductor, whose direction measured at the joint is off by up to 20° (:data:`ARM_STEPS`)."""
 
 
 def ways(img: np.ndarray, pts: np.ndarray, border: np.ndarray) -> np.ndarray:
@@ -61,10 +58,12 @@ def arms(joint_ways: np.ndarray) -> np.ndarray:
 
 def across(xy: tuple[int, int], line_angles_deg: tuple[float, ...], pts: tuple[tuple[int, int], ...]) -> bool:
     """Whether each of ``pts`` (px) lies across the joint's line from the joint at ``xy``: its direction
-    from the joint is at least :data:`ACROSS_MIN_DEG` from each of ``line_angles_deg`` (°, [0, 180))."""
+    from the joint is at least :data:`irpatrol.analysis.phase_shift.ROW_OFF_LINE_DEG` from each of
+    ``line_angles_deg`` (°, [0, 180)), as the shift that placed it is from the first (a wide part's
+    line directions differ by radius, ``joints.Joint.line_angles_deg``)."""
     for x, y in pts:
         seen = np.degrees(np.arctan2(y - xy[1], x - xy[0])) % 180.0
-        if any(abs((seen - a + 90.0) % 180.0 - 90.0) < ACROSS_MIN_DEG for a in line_angles_deg):
+        if any(abs((seen - a + 90.0) % 180.0 - 90.0) < ROW_OFF_LINE_DEG for a in line_angles_deg):
             return False
     return True
 

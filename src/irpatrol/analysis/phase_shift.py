@@ -28,8 +28,9 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
    positions by :data:`CLEAR_MATCH`, the far phase is placed by its likeness to the near one: the two
    healthy phases read alike where the hot joint does not (:func:`_peers_row`); failing that, both
    healthy phases are placed at the shift's positions by their likeness to each other alone
-   (:func:`_alike_peers_row`), and only then does a placement matching the joint at both positions
-   by :data:`MIN_MATCH` stand.
+   (:func:`_alike_peers_row`), then with the joint half-way between them (:data:`AROUND_HALF`: the
+   healthy outer two may repeat across a hot middle phase at twice the spacing), and only then does
+   a placement matching the joint at both positions by :data:`MIN_MATCH` stand.
 3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
    :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
    for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
