@@ -6,6 +6,7 @@ pole top, docs/physics.md §9) and generated field frames."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -25,6 +26,8 @@ from irpatrol.analysis.phase_shift import (
     phase_shift,
     shift_row,
 )
+from irpatrol.pipeline import examine
+from irpatrol.radiometry import read
 from irpatrol.simulate.scene import render
 
 
@@ -269,6 +272,28 @@ def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario:
     outer = np.subtract(*truth.peers_xy)
     assert min(np.hypot(s.dx - outer[0], s.dy - outer[1]), np.hypot(s.dx + outer[0], s.dy + outer[1])) <= 6.0
     _graded_against_the_other_phases(scenario, seed, "critical", t2_k=t2_k, peer_px=7.0)
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 5552014), ("hot-joint", 5552028),
+                                                 ("disconnector-contact", 5558072)])
+def test_the_near_phase_alone_gives_t2_where_the_far_one_matches_nothing(scenario: str, seed: int) -> None:
+    # generated frames (development seeds): the near phase matches the hot part's surroundings by 0.6
+    # or more, the far one stands against another background and matches neither it nor the near one,
+    # so no row of three is placed. Before: graded `critical` against the joint's own conductor, read
+    # 1.0–5.2 K colder than the healthy phases (a bare wire reflecting more of the sky than a clamp)
+    _graded_against_the_other_phases(scenario, seed, "serious", t2_k=0.5, peer_px=3.0)
+    f, _ = field_finding(seed, scenario)
+    assert len(f.hotspot.peer_bboxes) == 1
+
+
+def test_a_single_neighbouring_phase_is_the_last_reference_sought(samples: Path) -> None:
+    # the shared DJI M2EA substation frame: the foot of a lightning rod against warm trees matches the
+    # top of a tower 93 px away by 0.71. Asked for one phase ahead of the other readers, it was graded
+    # `general`; asked last (joints._near_phase), another reading decides first and it stays ungraded
+    ex = examine(read(samples / "dji_m2ea_iirp.jpg"), device="parallel-groove-clamp")
+    at = [f for f in ex.hotspots if f.hotspot.bbox[0] - 3 <= 587 < f.hotspot.bbox[0] + f.hotspot.bbox[2] + 3
+          and f.hotspot.bbox[1] - 3 <= 289 < f.hotspot.bbox[1] + f.hotspot.bbox[3] + 3]
+    assert at and all(f.diagnosis.grade_level == 0 for f in at)
 
 
 @pytest.mark.parametrize(("scenario", "seed", "grade"), [("hot-joint", 5552070, "critical"),

@@ -26,9 +26,10 @@ phase sits on a parallel conductor close by. This module follows that reading:
    :func:`_locatable`), the positions where the structure's repetition puts the other phases' parts
    (:func:`irpatrol.analysis.phase_shift.shift_row`); else
    one part on a parallel conductor; else, for a compact joint rising less, those positions when they
-   make one set of three alike parts (:func:`_low_set`); else the same conductor followed beyond the
-   joint's heat (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller reports it
-   unrated).
+   make one set of three alike parts (:func:`_low_set`); else, for a joint rising 10 K, the same
+   part on one neighbouring phase alone (:func:`_near_phase`); else the same conductor followed
+   beyond the joint's heat (:func:`irpatrol.analysis.ridges.conductor_far`); else none (the caller
+   reports it unrated).
 
 Everything is a temperature difference or a geometric relation, so a uniform offset changes no
 result and no scenario is assumed. Sources, thresholds and limits: docs/physics.md §9.
@@ -48,6 +49,7 @@ from irpatrol.analysis.hotspots import MIN_RISE_K
 from irpatrol.analysis.phase_shift import (
     CLEAR_MATCH,
     SHIFT_MIN_RISE_K,
+    near_phase,
     one_set,
     outlined,
     shift_row,
@@ -192,6 +194,26 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
                                                        peers_xy=row)
 
 
+def _near_phase(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None,
+                accuracy_k: float) -> Joint | None:
+    """The joint with T2 from the same part on one neighbouring phase
+    (:func:`irpatrol.analysis.phase_shift.near_phase`: matched by 0.6 and outlined), read as a
+    located row's parts are (:func:`_located_t2`); else None. One match is weaker evidence than a row
+    of three, so :func:`find_joints` asks for it last, before the joint's own conductor, and only for
+    a joint rising the low-rise guard's 10 K over T0 (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`),
+    which is reported, unrated for review, without any T2: below it a T2 is what gets a joint reported
+    at all, and one match should not. (On the development frame 5559065 a fuse's hottest maximum,
+    rising 7.7 K, took one phase, was reported unrated by the unspanned-row margin, and displaced a
+    cooler maximum beside it whose row of three was graded right.) Tried ahead of the other readers
+    (as a row of :func:`irpatrol.analysis.phase_shift.shift_row`), it graded the foot of a lightning
+    rod against warm trees on the shared DJI M2EA substation frame `general` (matched by 0.71 to the
+    top of a tower 93 px away)."""
+    place = near_phase(img, j.xy, j.angle_deg)
+    t2 = None if place is None else _located_t2(grown, j, (place,), t0_c, accuracy_k)
+    return None if t2 is None or place is None else dataclasses.replace(
+        j, t2_c=t2, t2_source="similar-component", peers_xy=(place,))
+
+
 def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
              accuracy_k: float) -> Joint | None:
     """For a joint rising less than :data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` over ``t0_c``
@@ -234,7 +256,7 @@ def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t
     pts = np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])
     if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():
         return None
-    if abs(reads[0] - reads[1]) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
+    if max(reads) - min(reads) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
         return None
     return min(reads)
 
@@ -652,6 +674,9 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                                            peers_xy=tuple(joints[k].xy for k in peers)))
         elif i < MAX_ALONG and (low := _low_set(img, grown, border, j, t0_c, accuracy_k)) is not None:
             out.append(low)
+        elif i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= MIN_RISE_K and (
+                near := _near_phase(img, grown, j, t0_c, accuracy_k)) is not None:
+            out.append(near)
         else:
             far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
                    if i < MAX_ALONG and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)

@@ -349,6 +349,28 @@ def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, wide: bool
         _wide_row(img, xy, angle_deg) if wide else None)
 
 
+def near_phase(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> tuple[int, int] | None:
+    """The same part on one neighbouring phase alone (x, y px), for a joint at ``xy`` whose row
+    :func:`shift_row` could not place: of the two places one shift away (:func:`phase_shift`, at the
+    frame's own resolution, from :data:`SET_STRENGTH`), the better matched, refined within
+    ±:data:`REFINE_PX` px, when its surroundings match the joint's by :data:`ALIKE_PEERS` (as the two
+    healthy phases of a set match each other) and it shows a part's outline (:func:`outlined`); else
+    None. The far phase may stand against another background (the sky beyond the crossarm's end, §2 of
+    docs/physics.md) and match neither the joint nor the near phase: development frame 5552014, a
+    47 °C clamp whose near phase matched it by 0.8 and the far one by 0.3, neither outlined nor alike
+    to the near one (0.23). The joint's own conductor then gave T2 1.0 K too cold."""
+    s = phase_shift(img, xy, angle_deg)
+    if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > MAX_SHIFT_PX - EDGE_PX:
+        return None
+    v, j = np.array([s.dx, s.dy]), np.array(xy, dtype=np.float64)
+    found, at = _match(img, xy, np.array([j - v, j + v]))
+    k = int(np.argmax(found))
+    if not found[k] >= ALIKE_PEERS:  # −inf off the frame
+        return None
+    place = (int(at[k][0]), int(at[k][1]))
+    return place if outlined(img, (place,)) else None
+
+
 def _wide_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | None:
     """The row of :func:`shift_row` with a phase spacing of :data:`MAX_SHIFT_PX` to twice that: sought
     on the frame averaged over 2×2 px (the same window, shifts and tests, in pixels twice as large), its
