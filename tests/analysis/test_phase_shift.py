@@ -278,9 +278,9 @@ def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario:
                                                  ("disconnector-contact", 5558072)])
 def test_the_near_phase_alone_gives_t2_where_the_far_one_matches_nothing(scenario: str, seed: int) -> None:
     # generated frames (development seeds): the near phase matches the hot part's surroundings by 0.6
-    # or more, the far one stands against another background and matches neither it nor the near one,
-    # so no row of three is placed. Before: graded `critical` against the joint's own conductor, read
-    # 1.0–5.2 K colder than the healthy phases (a bare wire reflecting more of the sky than a clamp)
+    # or more, the far one makes no row with them (5552014: near 0.8, far 0.3, the two not both
+    # outlined), so no row of three is placed. Before: graded `critical` against the joint's own
+    # conductor, read 1.0–5.2 K colder than the healthy phases (bare wire reflects more of the sky)
     _graded_against_the_other_phases(scenario, seed, "serious", t2_k=0.5, peer_px=3.0)
     f, _ = field_finding(seed, scenario)
     assert len(f.hotspot.peer_bboxes) == 1

@@ -246,12 +246,13 @@ def _set_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: J
 
 def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
                 accuracy_k: float) -> float | None:
-    """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition, read at
-    their warmest pixel within ±1 px (``grown``, as T1), the cooler of the two; None when a part is not
-    separate from the joint (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its
-    conductor's hot stretch, no other phase; :func:`_apart` for a joint that stands out), the two do not
-    read alike within ``accuracy_k`` (K: healthy phases carry the same load), or one reads colder than
-    ``t0_c`` (°C) by more than that."""
+    """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition (two, or
+    one neighbouring phase alone: :func:`_near_phase`), read at their warmest pixel within ±1 px
+    (``grown``, as T1), the coolest of them; None when a part is not separate from the joint
+    (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its conductor's hot stretch, no
+    other phase; :func:`_apart` for a joint that stands out), two do not read alike within
+    ``accuracy_k`` (K: healthy phases carry the same load), or one reads colder than ``t0_c`` (°C) by
+    more than that."""
     reads = [float(grown[y, x]) for x, y in row]
     pts = np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])
     if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():

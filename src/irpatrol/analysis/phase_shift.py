@@ -355,12 +355,12 @@ def near_phase(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> tuple[
     frame's own resolution, from :data:`SET_STRENGTH`), the better matched, refined within
     ±:data:`REFINE_PX` px, when its surroundings match the joint's by :data:`ALIKE_PEERS` (as the two
     healthy phases of a set match each other) and it shows a part's outline (:func:`outlined`); else
-    None. The far phase may stand against another background (the sky beyond the crossarm's end, §2 of
-    docs/physics.md) and match neither the joint nor the near phase: development frame 5552014, a
-    47 °C clamp whose near phase matched it by 0.8 and the far one by 0.3, neither outlined nor alike
-    to the near one (0.23). The joint's own conductor then gave T2 1.0 K too cold."""
-    s = phase_shift(img, xy, angle_deg)
-    if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > MAX_SHIFT_PX - EDGE_PX:
+    None. The far phase may stand against another background (docs/physics.md §2) and match neither
+    the joint nor the near phase: development frame 5552014, a 47 °C clamp whose near phase matched it
+    by 0.8 and the far one by 0.3; the two were not both outlined and matched each other by only 0.23.
+    The joint's own conductor then gave T2 1.0 K too cold."""
+    s = _row_shift(img, xy, angle_deg, MIN_SHIFT_PX, MAX_SHIFT_PX - EDGE_PX)
+    if s is None:
         return None
     v, j = np.array([s.dx, s.dy]), np.array(xy, dtype=np.float64)
     found, at = _match(img, xy, np.array([j - v, j + v]))
@@ -391,12 +391,23 @@ def _wide_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | N
     return ((int(p[0]), int(p[1])), (int(q[0]), int(q[1]))), got[1]
 
 
+def _row_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float,
+               max_shift_px: float) -> Shift | None:
+    """The shift a row is placed by (:func:`phase_shift`, at least ``min_shift_px`` long): None when it
+    repeats less than :data:`SET_STRENGTH` of the window's structure or is longer than
+    ``max_shift_px``."""
+    s = phase_shift(img, xy, angle_deg, min_shift_px)
+    if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
+        return None
+    return s
+
+
 def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float = MIN_SHIFT_PX,
          max_shift_px: float = MAX_SHIFT_PX) -> Row | None:
     """The row of :func:`shift_row` at the frame's own resolution, with shifts at least
     ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``."""
-    s = phase_shift(img, xy, angle_deg, min_shift_px)
-    if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
+    s = _row_shift(img, xy, angle_deg, min_shift_px, max_shift_px)
+    if s is None:
         return None
     v = np.array([s.dx, s.dy])
     j = np.array(xy, dtype=np.float64)
