@@ -38,6 +38,7 @@ result and no scenario is assumed. Sources, thresholds and limits: docs/physics.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,9 +50,11 @@ from irpatrol.analysis.hotspots import MIN_RISE_K
 from irpatrol.analysis.phase_shift import (
     CLEAR_MATCH,
     SHIFT_MIN_RISE_K,
+    ShiftOf,
     near_phase,
     one_set,
     outlined,
+    phase_shift,
     shift_row,
 )
 from irpatrol.analysis.phases import (
@@ -169,7 +172,7 @@ def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[
 
 
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: Joint, t0_c: float | None,
-                 accuracy_k: float, wide: bool = True) -> Joint | None:
+                 accuracy_k: float, wide: bool = True, shift_of: ShiftOf | None = None) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
@@ -180,7 +183,7 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
     (:func:`irpatrol.analysis.phases.separate`); its two parts not reading alike within ``accuracy_k``
     (healthy phases carry the same load); or one reading colder than ``t0_c`` by more than
     ``accuracy_k`` (:func:`find_joints`)."""
-    got = shift_row(img, j.xy, j.angle_deg, wide)
+    got = shift_row(img, j.xy, j.angle_deg, wide, shift_of)
     if got is None:
         return None
     row, match = got
@@ -195,7 +198,7 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
 
 
 def _near_phase(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None,
-                accuracy_k: float) -> Joint | None:
+                accuracy_k: float, shift_of: ShiftOf | None = None) -> Joint | None:
     """The joint with T2 from the same part on one neighbouring phase
     (:func:`irpatrol.analysis.phase_shift.near_phase`: matched by 0.6 and outlined), read as a
     located row's parts are (:func:`_located_t2`); else None. One match is weaker evidence than a row
@@ -208,7 +211,7 @@ def _near_phase(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None
     (as a row of :func:`irpatrol.analysis.phase_shift.shift_row`), it graded the foot of a lightning
     rod against warm trees on the shared DJI M2EA substation frame `general` (matched by 0.71 to the
     top of a tower 93 px away)."""
-    place = near_phase(img, j.xy, j.angle_deg)
+    place = near_phase(img, j.xy, j.angle_deg, shift_of)
     t2 = None if place is None else _located_t2(grown, j, (place,), t0_c, accuracy_k)
     return None if t2 is None or place is None else dataclasses.replace(
         j, t2_c=t2, t2_source="similar-component", peers_xy=(place,))
@@ -610,6 +613,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
+    # a joint's shift between phases, read once for the row it places and the one phase alone
+    shift_of: ShiftOf = functools.cache(lambda xy, angle_deg: phase_shift(img, xy, angle_deg))
     out = []
     for i, j in enumerate(joints):
         if j.in_set:  # T2 from its set (:func:`_in_a_set`)
@@ -633,7 +638,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # a row of compact parts far off gives way to a nearer one the structure's repetition places
         nearest = np.inf if row is None else min(_distances_px(j, row))
         if nearest > NEAR_ROW_PX and i < MAX_ALONG and _locatable(j, t0_c):
-            shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k)
+            shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of)
             if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
                 out.append(shifted)
                 continue
@@ -676,7 +681,7 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         elif i < MAX_ALONG and (low := _low_set(img, grown, border, j, t0_c, accuracy_k)) is not None:
             out.append(low)
         elif i < MAX_ALONG and t0_c is not None and j.t1_c - t0_c >= MIN_RISE_K and (
-                near := _near_phase(img, grown, j, t0_c, accuracy_k)) is not None:
+                near := _near_phase(img, grown, j, t0_c, accuracy_k, shift_of)) is not None:
             out.append(near)
         else:
             far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)

@@ -42,6 +42,7 @@ result; no distance or lens is assumed beyond the spacing bounds below.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -337,19 +338,26 @@ Twice the refinement of each position."""
 
 Row = tuple[tuple[tuple[int, int], tuple[int, int]], float]
 """The other two phases' positions (x, y px) and the poorer of their two matches (−1…1)."""
+ShiftOf = Callable[[tuple[int, int], float], Shift | None]
+"""A frame's :func:`phase_shift` at a joint (x, y px) and conductor direction (°), with the default
+shortest shift: the caller's, to read it once for the several readers of one joint
+(``functools.cache`` over a closure on the frame)."""
 
 
-def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, wide: bool = True) -> Row | None:
+def shift_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, wide: bool = True,
+              shift_of: ShiftOf | None = None) -> Row | None:
     """The same part on the other two phases of the joint at ``xy`` (module docstring, step 2) and the
     poorer of the two matches (−1…1), from the frame ``img`` (°C): at the frame's resolution, else
     (:func:`_wide_row`, unless ``wide`` is False) at phase spacings up to twice :data:`MAX_SHIFT_PX`.
     None without a shift, with one weaker than :data:`MIN_STRENGTH` (or :data:`SET_STRENGTH` for one
-    set), or with a match below :data:`MIN_MATCH`."""
-    return _row(img, xy, angle_deg, max_shift_px=MAX_SHIFT_PX - EDGE_PX) or (
+    set), or with a match below :data:`MIN_MATCH`. ``shift_of``: the frame's shifts when the caller
+    reads them once (:data:`ShiftOf`)."""
+    return _row(img, xy, angle_deg, max_shift_px=MAX_SHIFT_PX - EDGE_PX, shift_of=shift_of) or (
         _wide_row(img, xy, angle_deg) if wide else None)
 
 
-def near_phase(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> tuple[int, int] | None:
+def near_phase(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
+               shift_of: ShiftOf | None = None) -> tuple[int, int] | None:
     """The same part on one neighbouring phase alone (x, y px), for a joint at ``xy`` whose row
     :func:`shift_row` could not place: of the two places one shift away (:func:`phase_shift`, at the
     frame's own resolution, from :data:`SET_STRENGTH`), the better matched, refined within
@@ -358,8 +366,9 @@ def near_phase(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> tuple[
     None. The far phase may stand against another background (docs/physics.md §2) and match neither
     the joint nor the near phase: development frame 5552014, a 47 °C clamp whose near phase matched it
     by 0.8 and the far one by 0.3; the two were not both outlined and matched each other by only 0.23.
-    The joint's own conductor then gave T2 1.0 K too cold."""
-    s = _row_shift(img, xy, angle_deg, MIN_SHIFT_PX, MAX_SHIFT_PX - EDGE_PX)
+    The joint's own conductor then gave T2 1.0 K too cold. ``shift_of``: as for :func:`shift_row`,
+    whose shift this is."""
+    s = _row_shift(img, xy, angle_deg, MIN_SHIFT_PX, MAX_SHIFT_PX - EDGE_PX, shift_of)
     if s is None:
         return None
     v, j = np.array([s.dx, s.dy]), np.array(xy, dtype=np.float64)
@@ -392,21 +401,24 @@ def _wide_row(img: np.ndarray, xy: tuple[int, int], angle_deg: float) -> Row | N
 
 
 def _row_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float,
-               max_shift_px: float) -> Shift | None:
-    """The shift a row is placed by (:func:`phase_shift`, at least ``min_shift_px`` long): None when it
-    repeats less than :data:`SET_STRENGTH` of the window's structure or is longer than
-    ``max_shift_px``."""
-    s = phase_shift(img, xy, angle_deg, min_shift_px)
+               max_shift_px: float, shift_of: ShiftOf | None = None) -> Shift | None:
+    """The shift a row is placed by (:func:`phase_shift`, at least ``min_shift_px`` long; from
+    ``shift_of`` when given and that is the default shortest): None when it repeats less than
+    :data:`SET_STRENGTH` of the window's structure or is longer than ``max_shift_px``."""
+    if shift_of is not None and min_shift_px == MIN_SHIFT_PX:
+        s = shift_of(xy, angle_deg)
+    else:
+        s = phase_shift(img, xy, angle_deg, min_shift_px)
     if s is None or s.strength < SET_STRENGTH or np.hypot(s.dx, s.dy) > max_shift_px:
         return None
     return s
 
 
 def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float = MIN_SHIFT_PX,
-         max_shift_px: float = MAX_SHIFT_PX) -> Row | None:
+         max_shift_px: float = MAX_SHIFT_PX, shift_of: ShiftOf | None = None) -> Row | None:
     """The row of :func:`shift_row` at the frame's own resolution, with shifts at least
     ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``."""
-    s = _row_shift(img, xy, angle_deg, min_shift_px, max_shift_px)
+    s = _row_shift(img, xy, angle_deg, min_shift_px, max_shift_px, shift_of)
     if s is None:
         return None
     v = np.array([s.dx, s.dy])
