@@ -164,3 +164,31 @@ def test_real_frames_without_a_line_give_no_conductor_defect(samples: Path, name
     for device in ("parallel-groove-clamp", "terminal-clamp"):
         ex = examine(thermogram, device=device)
         assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+
+
+def test_a_line_the_joint_shows_at_a_larger_radius_is_followed_when_its_first_leads_nowhere() -> None:
+    # the line test at the smallest radius may measure a wide part's own diagonal, far off its
+    # conductor: followed that way (and 10–20° off it) the ridge stops at once; the joint's line at a
+    # larger radius (``other_deg``) is the conductor
+    img, xy = _wire(part_px=8.0)
+    t1 = float(img[xy[1], xy[0]])
+    off = SLOPE_DEG + 60.0
+    assert conductor_far(img, xy[0], xy[1], off, t1, accuracy_k(WIRE_C)) is None
+    far = conductor_far(img, xy[0], xy[1], off, t1, accuracy_k(WIRE_C), (off + 30.0, SLOPE_DEG))
+    assert far == pytest.approx(WIRE_C, abs=0.5)
+
+
+@pytest.mark.parametrize("seed", [5553048, 5553073])
+def test_a_single_phase_joint_measured_along_its_own_diagonal_gets_its_conductor_as_t2(seed: int) -> None:
+    # generated single-phase frames (development seed): the clamp, 13–15 px long, showed a line at
+    # 5° and 80° at the smallest radius, its conductor at 35° and 50° only at the larger ones. Before:
+    # no T2 (the conductor was followed along the clamp's diagonal), `unrated` for a `critical` truth
+    img, truth = render(seed, "hot-joint-single-phase")
+    assert truth.xy is not None and truth.t2_c is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    tx, ty = truth.xy
+    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
+            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    assert f.hotspot.t2_source == "same-conductor" and f.hotspot.t2_c is not None
+    assert abs(f.hotspot.t2_c - truth.t2_c) <= 1.0
+    assert f.grade == "critical"

@@ -659,7 +659,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # parts read alike (two spots of ground in a row by chance rarely do)
         if row is not None and unseen and i < MAX_ALONG and abs(
                 float(img[row[0][::-1]]) - float(img[row[1][::-1]])) > LONE_ALIKE_K:
-            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
+            far = conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k,
+                                j.line_angles_deg[1:])
             if far is not None:
                 out.append(dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
                 continue
@@ -684,7 +685,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 near := _near_phase(img, grown, j, t0_c, accuracy_k, shift_of)) is not None:
             out.append(near)
         else:
-            far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k)
+            far = (conductor_far(img, j.xy[0], j.xy[1], j.angle_deg, j.t1_c, accuracy_k,
+                                 j.line_angles_deg[1:])
                    if i < MAX_ALONG and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
     return out

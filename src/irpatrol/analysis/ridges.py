@@ -348,7 +348,7 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
 
 
 def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float,
-                  alike_k: float) -> float | None:
+                  alike_k: float, other_deg: tuple[float, ...] = ()) -> float | None:
     """The conductor's own temperature (°C) away from a joint at (x, y) on a line at ``angle_deg``:
     the ridge is followed both ways (:func:`track_ridge`); the joint's heat falls off along it as
     exp(−d/λ) (fin equation, docs/physics.md §3), so the distance d½ where the ridge has fallen
@@ -357,7 +357,11 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     than the bare conductor beside it (lower emissivity, docs/physics.md §1), d½ falls at the part's
     blurred end, short of the conductor's own decay: when the readings from 4·d½ do not count (below),
     those from :data:`FAR_FIN_LENGTHS` fin lengths beyond d½ are tried (:func:`fin_length`, fitted to
-    the way's readings from d½ on). Each way on its own:
+    the way's readings from d½ on). When the ridge at ``angle_deg`` is followed less than three
+    segments either way, its neighbours 10° and 20° off are tried and ``other_deg``, the joint's line
+    at its larger radii (on a part wider than the smallest radius the line test measures the part's
+    own diagonal: development frames 5553048 and 5553073 measured 5° and 80° at the clamp, their
+    conductors ran at 35° and 50°), and the one followed farthest is kept. Each way on its own:
 
     * a reading there within ``alike_k`` (K, the camera's accuracy) of T1 is a part as warm as the
       joint on the same line (a crossarm's row of clamps): the line gives no reference, None;
@@ -378,8 +382,9 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     sides = track_ridges(img, [(x, y, angle_deg, sign) for sign in (-1.0, 1.0)])
     if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
         # wide part's diagonal: try its neighbours (side by side), keep the one followed farthest
-        tried = track_ridges(img, [(x, y, angle_deg + da, sign) for da in (-20.0, -10.0, 10.0, 20.0)
-                                   for sign in (-1.0, 1.0)])
+        others = [angle_deg + da for da in (-20.0, -10.0, 10.0, 20.0)]
+        others += [a for a in other_deg if min(abs((a - b + 90.0) % 180.0 - 90.0) for b in others) > 1e-6]
+        tried = track_ridges(img, [(x, y, a, sign) for a in others for sign in (-1.0, 1.0)])
         tries = [tried[k: k + 2] for k in range(0, len(tried), 2)]
         sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
     vals = np.concatenate([v for _, v in sides])
