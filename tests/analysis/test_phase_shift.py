@@ -326,3 +326,17 @@ def test_a_low_or_flat_maximum_takes_no_located_row_without_a_dip(seed: int, sce
     # way to it and was graded a "general" defect
     ex, _ = nothing_wrong(seed, scenario, "parallel-groove-clamp")
     assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+
+
+
+@pytest.mark.parametrize("seed", [5559158, 5559230, 5559273])
+def test_a_fuse_contact_on_a_line_one_way_is_graded_against_its_located_phases(seed: int) -> None:
+    # generated drop-out fuse frames (development base, past the frames tuned on): the hot contact's
+    # lead runs out of view above it and its tube ends below it, a line one way only; no healthy
+    # contact is a compact maximum on a line. Before: no reference at all (a joint on a line one way
+    # took T2 from compact parts on lines only), `unrated` for a `serious` truth
+    f, truth = field_finding(seed, "dropout-fuse")
+    img, _ = render(seed, "dropout-fuse")
+    (j,) = [j for j in find_joints(img.astype(np.float32), truth.t0_c) if j.xy == f.hotspot.max_xy]
+    assert j.one_way
+    _graded_against_the_other_phases("dropout-fuse", seed, "serious", t2_k=1.0, peer_px=4.0)

@@ -17,7 +17,8 @@ phase sits on a parallel conductor close by. This module follows that reading:
    trees, sky and glints are not thin ridges through a compact maximum: they are never graded
    (issue 10 item 3). A maximum standing ≥ 10 K out of everything around it with a ridge one way
    only, on a conductor running out of view (a clamp under a crossarm's end), is read too, with T2
-   from the other phases' parts on lines through them only (:func:`_one_way`); so is a compact
+   from the other phases' parts only, on lines through them or located by the structure's repetition
+   (:func:`_one_way`); so is a compact
    maximum on no line that is one of a set of three alike parts, with T2 from that set
    (:func:`_in_a_set`: a contact whose lead reads like the ground behind it).
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
@@ -460,10 +461,17 @@ def _one_way(img: np.ndarray, cands: list[Candidate], sides: list[tuple[np.ndarr
 
     A line one way is weaker evidence that the part is equipment than a line through it (a hot
     element of an industrial plant at the end of a cable reads so too: the shared DJI XT2 frame):
-    such a joint takes T2 only from the same parts on the other phases, seen as compact maxima on
-    lines through them parallel to its own (:func:`irpatrol.analysis.phases.phase_row`), never from
-    the conductor, the structure's repetition or parts on no visible line; without that row it is
-    reported ``unrated`` and marked for review from a 10 K rise (:class:`Joint` ``one_way``)."""
+    such a joint takes T2 only from the same parts on the other phases: seen as compact maxima on
+    lines through them parallel to its own (:func:`irpatrol.analysis.phases.phase_row`), else, for a
+    joint rising enough over T0 (:func:`_locatable`), located by the structure's repetition under the
+    same tests as any joint's located row (:func:`_shifted_row`: a match of
+    :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH`, or a conductor or an arm of its own through
+    each part), where three repeating phases say the part is on a line's structure; never from the
+    conductor or parts on no visible line. Without a row it is reported ``unrated`` and marked for
+    review from a 10 K rise (:class:`Joint` ``one_way``). The drop-out fuse's contact is the common
+    case: its lead runs out of view above it, its tube ends below it (fresh seed 8880000: frames
+    8889026, 8889028 and 8889073, `serious` against the located contacts, were unrated without a
+    reference; the development seed had one such frame, 5559054, whose shift is not the phases')."""
     tried, found = 0, []
     for i, (x, y, _, excess_k, _) in enumerate(cands):  # strongest excess first (compact_maxima)
         if tried >= MAX_ONE_WAY or excess_k < ONE_WAY_MIN_EXCESS_K:
@@ -529,7 +537,8 @@ class Joint:
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
     samples there may cross the part's own outline, and a larger radius reads the conductor beyond it.
     ``one_way``: the line shows one way only, on a conductor that runs out of view (:func:`_one_way`):
-    T2 only from a row of parts on lines through them; the joint serves as no peer. ``in_set``: a
+    T2 only from the other phases' parts (on lines through them, else located); the joint serves as
+    no peer. ``in_set``: a
     maximum on no line that is one of a set of three alike parts (:func:`_in_a_set`), T2 from that set
     only; it serves as no peer and shows no line."""
 
@@ -553,7 +562,8 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     """Compact maxima confirmed on a line, hottest first, each with its T2 (module docstring); T2 is
     sought only for those with a compact excess of at least ``min_excess_k`` (K), the others serve
     as peers. Then the joints on a line one way only (:func:`_one_way`), hottest first, T2 from the
-    other phases' parts only: a part already read through a line both ways keeps that reading.
+    other phases' parts only (on lines through them, else located by the structure's repetition): a
+    part already read through a line both ways keeps that reading.
 
     A T2 colder than ``t0_c`` (°C) by more than ``accuracy_k`` (K) is not the same part on a
     healthy phase (a part carrying load is not colder than the air; a colder reading is a thin part
@@ -631,7 +641,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # repetition puts them;
         # else by their excess along the conductors); parts on no visible conductor only when none shows
         row = phase_row(par, j.xy[0], j.xy[1], j.t1_c, j.angle_deg, grown, accuracy_k)
-        if j.one_way:  # only the other phases' parts on lines through them (:func:`_one_way`)
+        if j.one_way:  # only the other phases' parts: on lines through them, else located (:func:`_one_way`)
+            located = (_shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of)
+                       if row is None and _locatable(j, t0_c) else None)
+            if located is not None:
+                out.append(located)
+                continue
             out.append(j if row is None else dataclasses.replace(
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
