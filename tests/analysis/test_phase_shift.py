@@ -340,3 +340,11 @@ def test_a_fuse_contact_on_a_line_one_way_is_graded_against_its_located_phases(s
     (j,) = [j for j in find_joints(img.astype(np.float32), truth.t0_c) if j.xy == f.hotspot.max_xy]
     assert j.one_way
     _graded_against_the_other_phases("dropout-fuse", seed, "serious", t2_k=1.0, peer_px=4.0)
+
+
+def test_a_contact_standing_10_k_out_on_no_line_takes_its_located_row_without_being_one_set() -> None:
+    # generated drop-out fuse frame (development seed): the 42 °C upper contact stands 20 K out of
+    # everything around it, between its lead and its tube, which bend 30° at it, so no line runs
+    # through it either way; the located contacts (matched by 0.41) are not one set. Before: not
+    # reported at all (a maximum on no line took only a row that is one set)
+    _graded_against_the_other_phases("dropout-fuse", 5559008, "serious", t2_k=1.0, peer_px=6.0)

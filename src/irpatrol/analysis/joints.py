@@ -20,7 +20,8 @@ phase sits on a parallel conductor close by. This module follows that reading:
    from the other phases' parts only, on lines through them or located by the structure's repetition
    (:func:`_one_way`); so is a compact
    maximum on no line that is one of a set of three alike parts, with T2 from that set
-   (:func:`_in_a_set`: a contact whose lead reads like the ground behind it).
+   (:func:`_in_a_set`: a contact whose lead reads like the ground behind it), or that stands 10 K out
+   of everything around it, with T2 from the row the structure's repetition places.
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
    for a joint rising enough over T0 without such a row (≥ 6 K when compact, ≥ 10 K when broad:
@@ -237,15 +238,16 @@ def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t
 
 
 def _set_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: Joint, t0_c: float | None,
-             accuracy_k: float) -> Joint | None:
+             accuracy_k: float, alone: bool = False) -> Joint | None:
     """The one reading of :func:`_in_a_set` and :func:`_low_set`: for a compact joint
     (:data:`COMPACT_RING_PX`), the row :func:`_shifted_row` places at the frame's own resolution (the
     wider spacings gave none of these sets on the three seeds, :data:`MAX_SET`) when it is one set of
-    three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`); else None."""
+    three alike parts (:func:`irpatrol.analysis.phase_shift.one_set`), or whether or not it is one when
+    ``alone`` (the joint stands out enough to take the row alone, :func:`_in_a_set`); else None."""
     if j.radius_px > COMPACT_RING_PX:
         return None
     shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, wide=False)
-    return shifted if shifted is not None and one_set(img, j.xy, shifted.peers_xy) else None
+    return shifted if shifted is not None and (alone or one_set(img, j.xy, shifted.peers_xy)) else None
 
 
 def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
@@ -385,8 +387,16 @@ def _in_a_set(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None, 
     carries no margin for parts that might be something else (``peers_unseen``: on the development
     seeds no healthy frame gained a defect without it, and 5557048's clamp 3.6 K over its set was
     graded). ``j`` carries :data:`SET_AXIS_DEG` as its direction; its row must match by ``CLEAR_MATCH``
-    whatever lines run through its parts (:func:`_set_row` without a ``border``). None otherwise."""
-    return _set_row(img, grown, None, j, t0_c, accuracy_k)
+    whatever lines run through its parts (:func:`_set_row` without a ``border``). A maximum standing
+    :data:`ONE_WAY_MIN_EXCESS_K` out of everything around it and rising enough for a located row
+    (:func:`_locatable`) takes that row without the one-set test, as a joint on a line one way does:
+    at that excess it is no texture of the ground, roofs or cars, and the phases' hardware repeating
+    across it places it on a line's structure (development frame 5559008: a drop-out fuse's 42 °C
+    upper contact between its lead and its tube, which bend 30° at it, so no line runs through it; the
+    located contacts lie within 6 px of the generated ones, matched by 0.41, but not as one set).
+    None otherwise."""
+    return _set_row(img, grown, None, j, t0_c, accuracy_k,
+                    alone=j.excess_k >= ONE_WAY_MIN_EXCESS_K and _locatable(j, t0_c))
 
 
 def _on_parallel_lines(img: np.ndarray, pts: tuple[tuple[int, int], ...], angle_deg: float,
