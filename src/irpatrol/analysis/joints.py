@@ -549,8 +549,8 @@ class Joint:
     ``one_way``: the line shows one way only, on a conductor that runs out of view (:func:`_one_way`):
     T2 only from the other phases' parts (on lines through them, else located); the joint serves as
     no peer. ``in_set``: a
-    maximum on no line that is one of a set of three alike parts (:func:`_in_a_set`), T2 from that set
-    only; it serves as no peer and shows no line."""
+    maximum on no line that is one of a set of three alike parts, or stands 10 K out with a located
+    row (:func:`_in_a_set`), T2 from that row only; it serves as no peer and shows no line."""
 
     xy: tuple[int, int]
     t1_c: float
