@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from irpatrol.analysis.phase_shift import ROW_OFF_LINE_DEG
-from irpatrol.analysis.ridges import ANGLES, LINE_RADII_PX, MIN_RIDGE_SAMPLES, line_sides
+from irpatrol.analysis.ridges import ANGLES, LINE_RADII_PX, MIN_RIDGE_SAMPLES, direction_gap_deg, line_sides
 
 WAYS = 2 * ANGLES
 """Directions of a way from a point, over 360° in the line test's steps (5°,
@@ -63,7 +63,7 @@ def across(xy: tuple[int, int], line_angles_deg: tuple[float, ...], pts: tuple[t
     line directions differ by radius, ``joints.Joint.line_angles_deg``)."""
     for x, y in pts:
         seen = np.degrees(np.arctan2(y - xy[1], x - xy[0])) % 180.0
-        if any(abs((seen - a + 90.0) % 180.0 - 90.0) < ROW_OFF_LINE_DEG for a in line_angles_deg):
+        if any(direction_gap_deg(seen, a) < ROW_OFF_LINE_DEG for a in line_angles_deg):
             return False
     return True
 

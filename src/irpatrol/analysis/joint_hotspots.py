@@ -22,9 +22,9 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
 from irpatrol.analysis.phase_shift import one_set
-from irpatrol.analysis.phases import direction_gap_deg, path_low
+from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
-from irpatrol.analysis.ridges import leaves
+from irpatrol.analysis.ridges import direction_gap_deg, leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
 REPORT_EXCESS_K = 1.0

@@ -16,7 +16,14 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.pixels import clamped, where_yx
-from irpatrol.analysis.ridges import LINE_CONTRAST_K, LINE_RADII_PX, MAX_CANDIDATES, Candidate, lines_through
+from irpatrol.analysis.ridges import (
+    LINE_CONTRAST_K,
+    LINE_RADII_PX,
+    MAX_CANDIDATES,
+    Candidate,
+    direction_gap_deg,
+    lines_through,
+)
 
 PARALLEL_DEG = 10.0
 """Largest difference (°) of the directions of two conductors taken as parallel phases."""
@@ -52,11 +59,6 @@ PEER_MIN_EXCESS_K = 0.5
 textured background makes weaker maxima along it). Project choice."""
 MIN_PEER_OFFSET_PX = 3.0
 """Least distance (px) of a peer from the hot candidate's line: it must be on another conductor."""
-
-
-def direction_gap_deg(a_deg: float, b_deg: float) -> float:
-    """The angle (°, 0–90) between two line directions given in degrees modulo 180."""
-    return abs((a_deg - b_deg + 90.0) % 180.0 - 90.0)
 
 
 def path_low(img: np.ndarray, xy: tuple[int, int], pts: np.ndarray) -> np.ndarray:

@@ -167,6 +167,11 @@ _ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HAL
 """The offsets across the line a profile is read at: both sides (two each) and the middle three."""
 
 
+def direction_gap_deg(a_deg: float, b_deg: float) -> float:
+    """The angle (°, 0–90) between two line directions given in degrees modulo 180."""
+    return abs((a_deg - b_deg + 90.0) % 180.0 - 90.0)
+
+
 @functools.lru_cache(maxsize=64)
 def _offsets_cached(radius: float, width: int, theta: tuple[float, ...]) -> np.ndarray:
     return _offsets(radius, width, np.array(theta))
@@ -383,7 +388,7 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
         # wide part's diagonal: try its neighbours (side by side), keep the one followed farthest
         others = [angle_deg + da for da in (-20.0, -10.0, 10.0, 20.0)]
-        others += [a for a in other_deg if min(abs((a - b + 90.0) % 180.0 - 90.0) for b in others) > 1e-6]
+        others += [a for a in other_deg if min(direction_gap_deg(a, b) for b in others) >= 0.5 * STEP_DEG]
         tried = track_ridges(img, [(x, y, a, sign) for a in others for sign in (-1.0, 1.0)])
         tries = [tried[k: k + 2] for k in range(0, len(tried), 2)]
         sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
