@@ -287,18 +287,24 @@ against a row 14 and 28 px off that showed its arm."""
 def _apart(j: Joint, pts: np.ndarray, t0_c: float | None) -> np.ndarray:
     """Whether each located part of ``pts`` (N×3: x, y px, reading °C) is apart from joint ``j`` although
     the path between them may not dip (:func:`irpatrol.analysis.phases.separate`): the joint rises the
-    low-rise guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), stands out over
-    its own ring by :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other
-    phases), and the part reads below the joint by that share of the rise, :data:`APART_MIN_PX` or
-    farther from it. The same part on the other
+    low-rise guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), or, shown at
+    the finest scale (:data:`irpatrol.analysis.ridges.RING_PX`: a part at most about 10 px across), the
+    6 K from which a compact joint's row is located at all
+    (:data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K`); it stands out over its own ring by
+    :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other phases), and
+    the part reads below the joint by that share of the rise, :data:`APART_MIN_PX` or farther from it.
+    The same part on the other
     phases, at ambient on a crossarm at ambient, makes no dip on the path along the crossarm: on the
     development frames 5559077 (a fuse contact at 88 °C) and 5558018 (a jaw contact at 70 °C) the
     located rows read within 1.2 K of the generated peers but were set aside, and the joints were
-    graded against rows of compact maxima 45–230 px off. Below the 10 K a broad sunlit patch took a
-    row of ground (unseen base frame 66000163); without the excess bound, a road's edge under a
+    graded against rows of compact maxima 45–230 px off. So were the rows of joints rising 6–10 K while
+    this asked 10 K of every joint (development frame 5558029, a 6 px jaw contact rising 6.4 K: its row
+    lay 3–4 px from the generated contacts, and the contact went unreported for want of a reference).
+    Below 10 K a sunlit patch shown at the 10 px ring took a row of ground (unseen base frame 66000163:
+    31×31 px at half height, rising 7.1 K, `general`); without the excess bound, a road's edge under a
     crossarm took the points where two conductors cross a warmer sky (tuning frame 33001022)."""
     rise = -np.inf if t0_c is None else j.t1_c - t0_c
-    if rise < MIN_RISE_K or j.excess_k < APART_SHARE * rise:
+    if rise < (MIN_RISE_K if j.radius_px > RING_PX else SHIFT_MIN_RISE_K) or j.excess_k < APART_SHARE * rise:
         return np.zeros(len(pts), bool)
     far = np.hypot(pts[:, 0] - j.xy[0], pts[:, 1] - j.xy[1]) >= APART_MIN_PX
     return far & (pts[:, 2] <= j.t1_c - APART_SHARE * rise)
