@@ -283,12 +283,21 @@ where no other phase exists, took the place of the joint's own conductor. On the
 33001022 (nothing wrong) a sunlit road's edge under a crossarm, 2 K over its ring, was `general`
 against a row 14 and 28 px off that showed its arm."""
 
+APART_LOW_RING_PX = RING_PX
+"""Largest ring (px) of :func:`irpatrol.analysis.ridges.compact_maxima` at which a joint rising 6–10 K
+over T0 (:data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K` to the low-rise guard's 10 K) may count
+a located part apart without a dip (:func:`_apart`): the finest scale, a part at most about 10 px
+across. Not :data:`COMPACT_RING_PX`, the scale at which such a joint takes a located row at all: at the
+10 px ring unseen base frame 66000163's sunlit patch (31×31 px at half height, rising 7.1 K) took a row
+of ground with no dip on the way and was graded `general`. Project choice (docs/detector.md, fourteenth
+pass)."""
+
 
 def _apart(j: Joint, pts: np.ndarray, t0_c: float | None) -> np.ndarray:
     """Whether each located part of ``pts`` (N×3: x, y px, reading °C) is apart from joint ``j`` although
     the path between them may not dip (:func:`irpatrol.analysis.phases.separate`): the joint rises the
     low-rise guard's 10 K over ``t0_c`` (:data:`irpatrol.analysis.hotspots.MIN_RISE_K`), or, shown at
-    the finest scale (:data:`irpatrol.analysis.ridges.RING_PX`: a part at most about 10 px across), the
+    the finest scale (:data:`APART_LOW_RING_PX`: a part at most about 10 px across), the
     6 K from which a compact joint's row is located at all
     (:data:`irpatrol.analysis.phase_shift.SHIFT_MIN_RISE_K`); it stands out over its own ring by
     :data:`APART_SHARE` of that rise (its heat is compact, no flat top reaching the other phases), and
@@ -304,7 +313,8 @@ def _apart(j: Joint, pts: np.ndarray, t0_c: float | None) -> np.ndarray:
     31×31 px at half height, rising 7.1 K, `general`); without the excess bound, a road's edge under a
     crossarm took the points where two conductors cross a warmer sky (tuning frame 33001022)."""
     rise = -np.inf if t0_c is None else j.t1_c - t0_c
-    if rise < (MIN_RISE_K if j.radius_px > RING_PX else SHIFT_MIN_RISE_K) or j.excess_k < APART_SHARE * rise:
+    least = SHIFT_MIN_RISE_K if j.radius_px <= APART_LOW_RING_PX else MIN_RISE_K
+    if rise < least or j.excess_k < APART_SHARE * rise:
         return np.zeros(len(pts), bool)
     far = np.hypot(pts[:, 0] - j.xy[0], pts[:, 1] - j.xy[1]) >= APART_MIN_PX
     return far & (pts[:, 2] <= j.t1_c - APART_SHARE * rise)
