@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analysis.scenes import field_finding
 from irpatrol.analysis.ridges import FAR_MIN_SPAN_PX, FAR_STEP_K, FIN_GRID_PX, conductor_far, fin_length
 from irpatrol.conditions import accuracy_k
 from irpatrol.diagnosis import diagnose
@@ -183,12 +184,8 @@ def test_a_single_phase_joint_measured_along_its_own_diagonal_gets_its_conductor
     # generated single-phase frames (development seed): the clamp, 13–15 px long, showed a line at
     # 5° and 80° at the smallest radius, its conductor at 35° and 50° only at the larger ones. Before:
     # no T2 (the conductor was followed along the clamp's diagonal), `unrated` for a `critical` truth
-    img, truth = render(seed, "hot-joint-single-phase")
-    assert truth.xy is not None and truth.t2_c is not None
-    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    tx, ty = truth.xy
-    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
-            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    f, truth = field_finding(seed, "hot-joint-single-phase")
+    assert truth.t2_c is not None
     assert f.hotspot.t2_source == "same-conductor" and f.hotspot.t2_c is not None
     assert abs(f.hotspot.t2_c - truth.t2_c) <= 1.0
     assert f.grade == "critical"

@@ -340,7 +340,6 @@ def test_a_low_or_flat_maximum_takes_no_located_row_without_a_dip(seed: int, sce
     assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
 
 
-
 @pytest.mark.parametrize("seed", [5559158, 5559230, 5559273])
 def test_a_fuse_contact_on_a_line_one_way_is_graded_against_its_located_phases(seed: int) -> None:
     # generated drop-out fuse frames (development base, past the frames tuned on): the hot contact's

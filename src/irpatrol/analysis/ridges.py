@@ -388,7 +388,8 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
         # wide part's diagonal: try its neighbours (side by side), keep the one followed farthest
         others = [angle_deg + da for da in (-20.0, -10.0, 10.0, 20.0)]
-        others += [a for a in other_deg if min(direction_gap_deg(a, b) for b in others) >= 0.5 * STEP_DEG]
+        others += [a for a in other_deg  # each line direction once, the first one's neighbours included
+                   if min(direction_gap_deg(a, b) for b in (angle_deg, *others)) >= 0.5 * STEP_DEG]
         tried = track_ridges(img, [(x, y, a, sign) for a in others for sign in (-1.0, 1.0)])
         tries = [tried[k: k + 2] for k in range(0, len(tried), 2)]
         sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
