@@ -24,6 +24,7 @@ from irpatrol.analysis.phase_shift import (
     SHIFT_MIN_RISE_K,
     outlined,
     phase_shift,
+    row_match,
     shift_row,
 )
 from irpatrol.pipeline import examine
@@ -328,6 +329,25 @@ def test_a_located_row_is_apart_from_a_part_rising_6_to_10_k_at_the_finest_scale
     f, truth = field_finding(seed, scenario)
     assert f.hotspot.t_max_c - truth.t0_c < 10.0
     _graded_against_the_other_phases(scenario, seed, "general", t2_k=1.0, peer_px=5.0)
+
+
+def test_a_near_row_of_other_hardware_gives_way_to_the_located_phases() -> None:
+    # generated strain-clamp frame (development seed), a clamp at 59 °C: two compact maxima 51 and
+    # 107 px off, 20–35 px above the line of the phases, lined up with the joint and reading alike,
+    # made its row (T2 2.5 K colder than the generated clamps: critical for a serious truth). The row
+    # the structure's repetition places matches the joint's surroundings by 0.92 against their 0.33
+    img, truth = render(5556062, "strain-clamp")
+    assert truth.t2_c is not None
+    compact = ((401, 128), (455, 141))  # the two maxima, as phase_row took them before
+    assert row_match(img.astype(np.float32), (503, 159), compact) < 0.4
+    _graded_against_the_other_phases("strain-clamp", 5556062, "serious", t2_k=0.5, peer_px=5.0)
+
+
+def test_row_match_is_one_for_the_joints_own_place_and_minus_infinity_off_the_frame() -> None:
+    img, _ = render(5556062, "strain-clamp")
+    f = img.astype(np.float32)
+    assert row_match(f, (503, 159), ((503, 159),)) == pytest.approx(1.0, abs=1e-4)
+    assert row_match(f, (503, 159), ((503, 159), (2, 2))) == -np.inf
 
 
 @pytest.mark.parametrize(("seed", "scenario"), [(66000163, "healthy"), (33001022, "healthy-clutter")])

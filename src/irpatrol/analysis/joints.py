@@ -24,9 +24,10 @@ phase sits on a parallel conductor close by. This module follows that reading:
    of everything around it, with T2 from the row the structure's repetition places.
 3. **T2** (:mod:`irpatrol.analysis.phases`): the same part on the other phases — two parts in a row
    with the joint on parallel conductors, the cooler of them (:func:`~irpatrol.analysis.phases.phase_row`);
-   for a joint rising enough over T0 without such a row (≥ 6 K when compact, ≥ 10 K when broad:
-   :func:`_locatable`), the positions where the structure's repetition puts the other phases' parts
-   (:func:`irpatrol.analysis.phase_shift.shift_row`); else
+   for a joint rising enough over T0 (≥ 6 K when compact, ≥ 10 K when broad: :func:`_locatable`)
+   without such a row, or with one far off (:data:`NEAR_ROW_PX`) or looking less like the joint
+   (:data:`LIKER_ROW_GAIN`), the positions where the structure's repetition puts the other phases'
+   parts (:func:`irpatrol.analysis.phase_shift.shift_row`); else
    one part on a parallel conductor; else, for a compact joint rising less, those positions when they
    make one set of three alike parts (:func:`_low_set`); else, for a joint rising 10 K, the same
    part on one neighbouring phase alone (:func:`_near_phase`); else the same conductor followed
@@ -57,6 +58,7 @@ from irpatrol.analysis.phase_shift import (
     one_set,
     outlined,
     phase_shift,
+    row_match,
     shift_row,
 )
 from irpatrol.analysis.phases import (
@@ -174,7 +176,8 @@ def _stands_out_along(row: tuple[tuple[int, int], tuple[int, int]], along: list[
 
 
 def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: Joint, t0_c: float | None,
-                 accuracy_k: float, wide: bool = True, shift_of: ShiftOf | None = None) -> Joint | None:
+                 accuracy_k: float, wide: bool = True, shift_of: ShiftOf | None = None,
+                 better_than: tuple[tuple[int, int], ...] | None = None) -> Joint | None:
     """The joint with T2 from the same part on the other phases located by the structure's repetition
     (:func:`irpatrol.analysis.phase_shift.shift_row`), or None: no row; a row matched less well than
     :data:`irpatrol.analysis.phase_shift.CLEAR_MATCH` without a line parallel to the joint's through
@@ -184,11 +187,15 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
     no such lines are asked for, the match alone decides); a part not separate from the joint
     (:func:`irpatrol.analysis.phases.separate`); its two parts not reading alike within ``accuracy_k``
     (healthy phases carry the same load); or one reading colder than ``t0_c`` by more than
-    ``accuracy_k`` (:func:`find_joints`)."""
+    ``accuracy_k`` (:func:`find_joints`). ``better_than``: a row of compact parts already found, which
+    the located row replaces only when it matches the joint by :data:`LIKER_ROW_GAIN` more than those
+    parts do (:func:`irpatrol.analysis.phase_shift.row_match`); None when it does not."""
     got = shift_row(img, j.xy, j.angle_deg, wide, shift_of)
     if got is None:
         return None
     row, match = got
+    if better_than is not None and match - row_match(img, j.xy, better_than) < LIKER_ROW_GAIN:
+        return None
     if match < CLEAR_MATCH and (border is None or not (
             _on_parallel_lines(img, row, j.angle_deg, border)
             or (min(_distances_px(j, row)) >= APART_MIN_PX
@@ -330,6 +337,20 @@ of the ground 100–240 px away (development frame 5556048: a strain clamp's "ph
 off, T2 3.1 K too cold; the located row 2 px from the generated parts). 0.7 m of phase spacing at
 7.7 m with 1.3 mrad pixels. Project choice: 100 px gained one defect fewer on the three seeds
 (5550000, 8880000, 77000000), and no defect was lost at either."""
+
+
+LIKER_ROW_GAIN = 0.2
+"""How much better (normalised cross-correlation of the fine structure, −1…1) the parts of the row the
+structure's repetition places (:func:`irpatrol.analysis.phase_shift.shift_row`) must match the joint's
+surroundings than the parts of a row of compact maxima within :data:`NEAR_ROW_PX` do, for the located
+row to replace it (:func:`find_joints`, for a joint rising enough, :func:`_locatable`). A row of compact
+maxima is chosen by how alike its parts read and how they line up, not by what they look like, so it
+may be other hardware of the pole top: on development frame 5556062 (a strain clamp at 59 °C) two
+maxima 51 and 107 px off, 20–35 px above the line of the phases, matched its surroundings by 0.33
+and read 2.5 K colder than the generated clamps; the located row matched by 0.92 and read within
+0.1 K.
+Project choice (docs/detector.md, fifteenth pass): margins of 0, 0.1 and 0.2 gave the same result on
+four seeds; the three gains seen there were by 0.28–0.59."""
 
 
 def _locatable(j: Joint, t0_c: float | None) -> bool:
@@ -681,6 +702,14 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         if nearest > NEAR_ROW_PX and i < MAX_ALONG and _locatable(j, t0_c):
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of)
             if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
+                out.append(shifted)
+                continue
+        elif row is not None and i < MAX_ALONG and _locatable(j, t0_c):
+            # a near row of compact parts gives way to a located row whose parts look far more like
+            # the joint's surroundings: the compact maxima may be other hardware (:data:`LIKER_ROW_GAIN`)
+            shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of,
+                                   better_than=row)
+            if shifted is not None:
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)

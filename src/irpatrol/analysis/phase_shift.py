@@ -307,6 +307,14 @@ def _around(img: np.ndarray, centres: list[tuple[int, int]], reaches: list[int])
     return outs
 
 
+def row_match(img: np.ndarray, xy: tuple[int, int], row: tuple[tuple[int, int], ...]) -> float:
+    """The poorer match (−1…1, −inf where no patch fits) of the surroundings of the joint at ``xy``
+    with those of the parts of ``row`` (x, y px) in ``img`` (°C), each refined within
+    ±:data:`REFINE_PX` px: the likeness :func:`shift_row` gives a row it places, read for a row found
+    otherwise (:func:`irpatrol.analysis.joints.find_joints`)."""
+    return float(_match(img, xy, np.array(row, dtype=np.float64))[0].min())
+
+
 def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each position of ``at`` (N×2 px), the best normalised cross-correlation (OpenCV's
     ``TM_CCOEFF_NORMED``) with the joint's patch within ±:data:`REFINE_PX` px and where it is
