@@ -148,6 +148,28 @@ def _a_peer_of(j: Joint, found: list[Hotspot]) -> bool:
                for f in found for x, y, w, h in f.peer_bboxes)
 
 
+def _the_reference_of(j: Joint, bbox: tuple[int, int, int, int], found: list[Hotspot],
+                      floor_k: float) -> bool:
+    """Whether joint ``j``, whose half-height outline spans ``bbox`` (x, y, w, h px), is the normal
+    phase a hotter reported joint was graded against: that joint's row holds both other phases, one
+    of them lies within the outline, and ``j`` reads no more than ``floor_k`` (K, the camera's
+    accuracy) over that joint's T2, the cooler of the two. The relative method takes the coolest of
+    the phases as the normal one (DL/T 664-2016 §8.4, the same part on another phase), so that part is
+    judged, and healthy: graded again against some other row it would contradict the reading that
+    made its neighbour a defect (development frames 5556062, 5558052, 5558062: a healthy clamp or
+    contact reading within 0.05 K of its hot neighbour's T2, `general` against two compact maxima
+    elsewhere 2.6–3.5 K colder). It is shown as that joint's T2, not reported again. A peer reading
+    warmer than T2 by more than the accuracy (two phases hot), or the one neighbouring phase a joint
+    was compared with alone (:func:`irpatrol.analysis.joints._near_phase`: no coolest of three), is
+    graded on its own."""
+    x0, y0, w, h = bbox
+    return any(f.t2_c is not None and len(f.peer_bboxes) == 2 and j.t1_c < f.t_max_c
+               and j.t1_c - f.t2_c <= floor_k
+               and any(x0 <= px + pw // 2 < x0 + w and y0 <= py + ph // 2 < y0 + h
+                       for px, py, pw, ph in f.peer_bboxes)
+               for f in found)
+
+
 def _a_set_of_three(img: np.ndarray, j: Joint) -> bool:
     """Whether the joint's row is one set of three alike parts though their conductors are not seen to
     leave (:func:`irpatrol.analysis.phase_shift.one_set`). A terminal clamp's lead or a contact's
@@ -277,6 +299,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             contour, bbox, area, mean_c, core = _outline(img, j, j.t1_c - j.excess_k)
         # still across the window: a long body as warm as the maximum (a sunlit rail or bar), no part
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
+        if _the_reference_of(j, bbox, found, floor_k):
+            continue  # the normal phase a hotter joint was graded against, shown as that one's T2
         if core == 0 or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
             if j.t1_c - t0_c < min_rise_k:
                 continue
