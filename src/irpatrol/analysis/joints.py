@@ -189,7 +189,7 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
     (healthy phases carry the same load); or one reading colder than ``t0_c`` by more than
     ``accuracy_k`` (:func:`find_joints`). ``better_than``: a row of compact parts already found, which
     the located row replaces only when it matches the joint by :data:`LIKER_ROW_GAIN` more than those
-    parts do (:func:`irpatrol.analysis.phase_shift.row_match`); None when it does not."""
+    parts do (:func:`irpatrol.analysis.phase_shift.row_match`), else None."""
     got = shift_row(img, j.xy, j.angle_deg, wide, shift_of)
     if got is None:
         return None
@@ -348,9 +348,9 @@ maxima is chosen by how alike its parts read and how they line up, not by what t
 may be other hardware of the pole top: on development frame 5556062 (a strain clamp at 59 °C) two
 maxima 51 and 107 px off, 20–35 px above the line of the phases, matched its surroundings by 0.33
 and read 2.5 K colder than the generated clamps; the located row matched by 0.92 and read within
-0.1 K.
-Project choice (docs/detector.md, fifteenth pass): margins of 0, 0.1 and 0.2 gave the same result on
-four seeds; the three gains seen there were by 0.28–0.59."""
+0.1 K. Project choice (docs/detector.md, fifteenth pass): margins of 0, 0.1 and 0.2 gave the same
+listings on the development and check seeds; the located rows gained there matched by 0.28–0.59
+more than the compact ones."""
 
 
 def _locatable(j: Joint, t0_c: float | None) -> bool:
