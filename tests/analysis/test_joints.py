@@ -518,6 +518,17 @@ def test_a_hot_parts_heat_down_its_lead_is_reported_once(scenario: str, seed: in
     assert b[0] - 3 <= truth.xy[0] < b[0] + b[2] + 3 and b[1] - 3 <= truth.xy[1] < b[1] + b[3] + 3
 
 
+def test_a_hot_clamp_split_by_a_cold_line_is_reported_once() -> None:
+    # development frame 5556002: a 20 px strain clamp at 43 °C crossed by a line of bare wire 10–15 K
+    # colder; its second lobe, 5 px from the first and 1.5 K out of its own 10 px ring (which holds the
+    # first), was a second `serious` finding against another row (joint_hotspots._within_its_ring)
+    img, truth = render(5556002, "strain-clamp")
+    assert truth.xy is not None
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    (graded,) = [f for f in ex.hotspots if f.diagnosis.grade_level >= 1]
+    assert graded.hotspot.max_xy == truth.xy
+
+
 def test_a_patch_shown_only_at_the_coarsest_ring_rising_under_10_k_is_not_reported() -> None:
     # base 99000000 of bench/false_defects.py, nothing wrong: a sunlit patch behind a conductor, 3.6 K
     # over T0, shows as a maximum only at the 40 px ring; it was a `general` defect against two compact

@@ -188,22 +188,34 @@ def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot],
     """Whether joint ``j`` lies in the heat of a hotter joint already reported (``found``, read from
     ``joints``): within :data:`HEAT_TAIL_PX` of it, and either the reading never falls on the straight
     path between them below what surrounds ``j`` (T1 − its compact excess;
-    :func:`irpatrol.analysis.phases.path_low`) or ``j`` is a lesser part down the same lead
-    (:func:`_down_its_lead`). ``grown`` gives the 3×3-dilated frame (a path grazing a thin conductor
-    stays on it), made only when a pair is close enough to need it. A bad joint heats its conductor on
-    both sides (fin decay, docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel
-    grid reads in beads, §6) is the same defect, reported once; a part of its own on the same
-    conductor has the cooler wire between them. Only a joint graded against a reference stands for
-    its region: when the hottest reading found none (a blade of higher emissivity than the contact
-    that heats it, reading hotter), the cooler maxima are reported too, and may carry one."""
+    :func:`irpatrol.analysis.phases.path_low`), the hotter joint lies within ``j``'s own ring
+    (:func:`_within_its_ring`), or ``j`` is a lesser part down the same lead (:func:`_down_its_lead`).
+    ``grown`` gives the 3×3-dilated frame (a path grazing a thin conductor stays on it), made only
+    when a pair is close enough to need it. A bad joint heats its conductor on both sides (fin decay,
+    docs/physics.md §3); a maximum of that tail (a wire sampled by the pixel grid reads in beads, §6)
+    is the same defect, reported once; a part of its own on the same conductor has the cooler wire
+    between them. Only a joint graded against a reference stands for its region: when the hottest
+    reading found none (a blade of higher emissivity than the contact that heats it, reading hotter),
+    the cooler maxima are reported too, and may carry one."""
     for h, hj in zip(found, joints, strict=True):
         if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX \
                 or h.t2_c is None:  # an ungraded reading does not stand for the region
             continue
-        if _down_its_lead(j, hj) or float(
+        if _within_its_ring(j, h) or _down_its_lead(j, hj) or float(
                 path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= j.t1_c - j.excess_k:
             return True
     return False
+
+
+def _within_its_ring(j: Joint, hot: Hotspot) -> bool:
+    """Whether the hotter reported hotspot ``hot`` lies within the ring at which joint ``j`` showed as a
+    compact maximum (``j.radius_px``, :func:`irpatrol.analysis.ridges.compact_maxima`): ``j`` then
+    stands out only over surroundings that hold the hotter part itself, so it is a lobe of that part
+    seen through a cold line crossing it, not a part of its own. Generated strain clamp 5556002
+    (development seed): a 20 px clamp at 43 °C crossed by a line of bare wire 10–15 K colder; its
+    second lobe 5 px away, 1.5 K out of its 10 px ring, was reported `serious` a second time against
+    another row."""
+    return bool(np.hypot(hot.max_xy[0] - j.xy[0], hot.max_xy[1] - j.xy[1]) <= j.radius_px)
 
 
 LEAD_ANGLE_DEG = 10.0
