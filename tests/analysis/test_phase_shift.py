@@ -15,9 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.scenes import field_finding, nothing_wrong
-from irpatrol.analysis.hotspots import Hotspot
-from irpatrol.analysis.joint_hotspots import _the_reference_of
-from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.joints import find_joints
 from irpatrol.analysis.phase_shift import (
     MAX_SHIFT_PX,
     MIN_SHIFT_PX,
@@ -353,20 +351,6 @@ def test_row_match_is_one_for_the_joints_own_place_and_minus_infinity_off_the_fr
     assert row_match(f, (503, 159), ((503, 159), (2, 2))) == -np.inf
 
 
-@pytest.mark.parametrize(("scenario", "seed"), [("strain-clamp", 5556062), ("disconnector-contact", 5558052),
-                                                 ("disconnector-contact", 5558062)])
-def test_the_healthy_phase_a_hot_part_is_graded_against_is_not_graded_again(scenario: str, seed: int) -> None:
-    # development frames: the healthy clamp or contact that the hot part's row reads as its T2 (within
-    # 0.05 K) was also reported, `general` against two compact maxima of other hardware 2.6–3.5 K
-    # colder (joint_hotspots._the_reference_of)
-    img, truth = render(seed, scenario)
-    assert truth.xy is not None
-    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    (graded,) = [f for f in ex.hotspots if f.diagnosis.grade_level >= 1]
-    b = graded.hotspot.bbox
-    assert b[0] - 3 <= truth.xy[0] < b[0] + b[2] + 3 and b[1] - 3 <= truth.xy[1] < b[1] + b[3] + 3
-
-
 @pytest.mark.parametrize(("hot", "warm"), [(-1, 1), (1, -1)])
 def test_a_second_hot_phase_is_still_graded_against_the_healthy_one(hot: int, warm: int) -> None:
     # drawn: the end phases' clamps 30 K and 15 K over the middle one's. Each is graded against the
@@ -378,29 +362,6 @@ def test_a_second_hot_phase_is_still_graded_against_the_healthy_one(hot: int, wa
         cx, cy = centres[phase + 1]
         (f,) = [f for f in graded if max(abs(f.hotspot.max_xy[0] - cx), abs(f.hotspot.max_xy[1] - cy)) <= 4]
         assert f.hotspot.t2_c is not None and abs(f.hotspot.t2_c - 22.0) <= 1.0
-
-
-def _graded_joint(t1_c: float, t2_c: float, peers: tuple[tuple[int, int], ...]) -> Hotspot:
-    """A reported joint at (100, 100) graded against the parts at ``peers`` (x, y px)."""
-    return Hotspot(bbox=(97, 97, 7, 7), contour=np.zeros((0, 2), np.int32), area_px=30, t_max_c=t1_c,
-                   max_xy=(100, 100), t_mean_c=t1_c - 1.0, t2_c=t2_c, t2_source="similar-component",
-                   t2_bbox=(peers[0][0] - 1, peers[0][1] - 1, 3, 3), t0_c=20.0, t0_source="user",
-                   delta_t_k=t1_c - t2_c, rise_k=t1_c - 20.0, delta_pct=100.0 * (t1_c - t2_c) / (t1_c - 20.0),
-                   peer_bboxes=tuple((x - 1, y - 1, 3, 3) for x, y in peers))
-
-
-@pytest.mark.parametrize(("t1_c", "peers", "outline", "expected"), [
-    (25.5, ((160, 100), (220, 100)), (155, 95, 10, 12), True),   # the cooler phase of a row of two, as warm
-    (31.0, ((160, 100), (220, 100)), (155, 95, 10, 12), False),  # 6 K over that T2: a fault of its own
-    (25.5, ((160, 100),), (155, 95, 10, 12), False),             # the one neighbour compared with alone
-    (25.5, ((160, 100), (220, 100)), (165, 95, 10, 12), False),  # no peer within its outline
-])
-def test_the_normal_phase_of_a_graded_row_is_its_coolest_peer_only(
-        t1_c: float, peers: tuple[tuple[int, int], ...], outline: tuple[int, int, int, int],
-        expected: bool) -> None:
-    hot = _graded_joint(50.0, 25.0, peers)
-    j = Joint((160, 104), t1_c, 3.0, 5, 0.0)
-    assert _the_reference_of(j, outline, [hot], 2.0) is expected
 
 
 @pytest.mark.parametrize(("seed", "scenario"), [(66000163, "healthy"), (33001022, "healthy-clutter")])

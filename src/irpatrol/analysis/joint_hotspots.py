@@ -144,8 +144,8 @@ def _a_peer_of(j: Joint, found: list[Hotspot]) -> bool:
     :data:`PEER_OF_PX` of one of its peers): that row takes it for a normal phase, so a row of its own
     that grades it must show its conductors leaving (generated frame 5557000: the healthy terminal
     clamp of the middle phase, compared with two stretches of leads placed diagonally, "general")."""
-    return any(max(abs(j.xy[0] - x - w // 2), abs(j.xy[1] - y - h // 2)) <= PEER_OF_PX
-               for f in found for x, y, w, h in f.peer_bboxes)
+    return any(max(abs(j.xy[0] - cx), abs(j.xy[1] - cy)) <= PEER_OF_PX
+               for f in found for cx, cy in map(_peer_centre, f.peer_bboxes))
 
 
 def _the_reference_of(j: Joint, bbox: tuple[int, int, int, int], found: list[Hotspot],
@@ -162,11 +162,8 @@ def _the_reference_of(j: Joint, bbox: tuple[int, int, int, int], found: list[Hot
     warmer than T2 by more than the accuracy (two phases hot), or the one neighbouring phase a joint
     was compared with alone (:func:`irpatrol.analysis.joints._near_phase`: no coolest of three), is
     graded on its own."""
-    x0, y0, w, h = bbox
     return any(f.t2_c is not None and len(f.peer_bboxes) == 2 and j.t1_c < f.t_max_c
-               and j.t1_c - f.t2_c <= floor_k
-               and any(x0 <= px + pw // 2 < x0 + w and y0 <= py + ph // 2 < y0 + h
-                       for px, py, pw, ph in f.peer_bboxes)
+               and j.t1_c - f.t2_c <= floor_k and any(inside(_peer_centre(b), bbox) for b in f.peer_bboxes)
                for f in found)
 
 
@@ -250,6 +247,12 @@ def _down_its_lead(j: Joint, hot: Joint) -> bool:
 
 def _peer_box(xy: tuple[int, int]) -> tuple[int, int, int, int]:
     return (xy[0] - 1, xy[1] - 1, 3, 3)
+
+
+def _peer_centre(box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The peer position (x, y px) a ``Hotspot.peer_bboxes`` box stands for (:func:`_peer_box`)."""
+    x, y, w, h = box
+    return x + w // 2, y + h // 2
 
 
 def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, conditions: Conditions,
