@@ -16,8 +16,20 @@ Classes, in the order they are tested:
   conductor, the joint's own conductor);
 * ``edge``: T1 and T2 within 1 K and graded, one grade off (δ or ΔT near a threshold).
 
+A second table splits the missed defects by the step that lost them (:data:`LOST`, :func:`lost_at`):
+
+* whole-body heating (arresters, bushings): ``no body`` (no body of ``analysis.bodies.find_bodies``
+  holds the truth point) or ``no row`` (a body, but no row of three was found or completed);
+* a hot part (current heating): ``no maximum`` (the part stands under ``ridges.MIN_EXCESS_K`` over the
+  warmest pixel on its ring at every scale: a background as warm as the part, or its own heated lead,
+  blade or conductor crossing the ring), ``cut`` (a compact maximum, but beyond
+  ``ridges.MAX_CANDIDATES``), ``no line`` (a candidate that ``joints.find_joints`` confirmed on no
+  line) or ``dropped`` (a joint, not reported: no T2 and rising under 10 K, no 3×3 px spot, or in a
+  hotter joint's heat).
+
 Environment as ``bench/scenarios.py`` (``IRPATROL_BENCH_SEED``, ``IRPATROL_BENCH_FRAMES``);
-``IRPATROL_BENCH_LIST=1`` also prints each defect that is not right (seed, class, truth and reading).
+``IRPATROL_BENCH_LIST=1`` also prints each defect that is not right (seed, class, truth and reading;
+for a missed one, the step that lost it in brackets).
 """
 
 from __future__ import annotations
@@ -27,7 +39,14 @@ import sys
 from collections import Counter
 
 import cv2
+import numpy as np
 
+from irpatrol.analysis.bodies import find_bodies
+from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
+from irpatrol.analysis.joints import find_joints
+from irpatrol.analysis.pixels import inside
+from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
+from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.pipeline import Finding, examine
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from scenarios import FRAMES_PER_SCENARIO, SEED, _at, _truth_grade  # bench/ is the script's folder
@@ -35,6 +54,33 @@ from scenarios import FRAMES_PER_SCENARIO, SEED, _at, _truth_grade  # bench/ is 
 CLASSES = ("right", "missed", "no-T2", "T2-off", "T1-off", "margin", "edge")
 TOLERANCE_K = 1.0
 """T1 or T2 error (K) beyond which a reading is off (the benchmark's T2 target)."""
+
+
+LOST = ("no body", "no row", "no maximum", "cut", "no line", "dropped")
+"""The steps a missed defect may be lost at (module docstring), whole-body heating first."""
+
+
+def _near(xy: tuple[int, int], t: Truth) -> bool:
+    assert t.xy is not None
+    return abs(xy[0] - t.xy[0]) <= 3 and abs(xy[1] - t.xy[1]) <= 3
+
+
+def lost_at(img: np.ndarray, t: Truth) -> str:
+    """The step (:data:`LOST`) at which the missed defect ``t`` of the frame ``img`` (°C) was lost."""
+    assert t.xy is not None
+    if t.heating == "voltage":
+        bodies = [b for per_angle in find_bodies(img) for b in per_angle]
+        x, y, w, h = t.bbox or (t.xy[0], t.xy[1], 1, 1)
+        return "no row" if any(inside((round(b.xy[0]), round(b.xy[1])), (x - 3, y - 3, w + 6, h + 6))
+                               for b in bodies) else "no body"
+    every = compact_maxima(img, limit=10 ** 6)
+    rank = next((k for k, c in enumerate(every) if _near((c[0], c[1]), t)), None)
+    if rank is None:
+        return "no maximum"
+    if rank >= MAX_CANDIDATES:
+        return "cut"
+    joints = find_joints(img, t.t0_c, accuracy_k(t.t0_c, CAMERA_ACCURACY), REPORT_EXCESS_K)
+    return "dropped" if any(_near(j.xy, t) for j in joints) else "no line"
 
 
 def classify(t: Truth, grade: str, found: list[Finding]) -> str:
@@ -61,6 +107,7 @@ def main() -> int:
     cv2.setNumThreads(1)
     listing = os.environ.get("IRPATROL_BENCH_LIST") == "1"
     total: Counter[str] = Counter()
+    lost: dict[str, Counter[str]] = {}
     print(f"why defects are not graded right: seed {SEED}, {FRAMES_PER_SCENARIO} frames per scenario")
     print(f"{'scenario':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
     for si, scenario in enumerate(SCENARIOS):
@@ -74,14 +121,25 @@ def main() -> int:
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
             cls = classify(t, grade, ex.hotspots)
             counts[cls] += 1
+            step = lost_at(img, t) if cls == "missed" else ""
+            if step:
+                lost.setdefault(scenario, Counter())[step] += 1
             if listing and cls != "right":
                 read = [(f.grade, f.hotspot.bbox, f.hotspot.t2_c) for f in ex.hotspots][:4]
-                print(f"  {scenario} {seed} {cls}: truth {grade} T1 {t.t1_c:.1f} T2 {t.t2_c} at {t.xy};",
-                      f"read {read}")
+                where = f" [{step}]" if step else ""
+                print(f"  {scenario} {seed} {cls}:{where} truth {grade} T1 {t.t1_c:.1f}",
+                      f"T2 {t.t2_c} at {t.xy}; read {read}")
         total.update(counts)
         if sum(counts.values()):
             print(f"{scenario:<24}{sum(counts.values()):>8}" + "".join(f"{counts[c]:>8}" for c in CLASSES))
     print(f"{'all':<24}{sum(total.values()):>8}" + "".join(f"{total[c]:>8}" for c in CLASSES))
+    print("\nmissed defects, by the step that lost them (module docstring)")
+    print(f"{'scenario':<24}{'missed':>8}" + "".join(f"{c:>11}" for c in LOST))
+    every: Counter[str] = Counter()
+    for scenario, steps in lost.items():
+        every.update(steps)
+        print(f"{scenario:<24}{sum(steps.values()):>8}" + "".join(f"{steps[c]:>11}" for c in LOST))
+    print(f"{'all':<24}{sum(every.values()):>8}" + "".join(f"{every[c]:>11}" for c in LOST))
     return 0
 
 

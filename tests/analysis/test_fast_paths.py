@@ -168,3 +168,22 @@ def test_fine_structure_of_stacked_boxes_is_each_box_alone(seed, corners):
     for (x0, y0, x1, y1), got in zip(boxes, detail_boxes(img, boxes), strict=True):
         assert np.array_equal(got, detail_box(img, x0, y0, x1, y1))
         assert np.array_equal(got, whole[y0:y1, x0:x1])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "terminal-clamp", "healthy-clutter"]))
+def test_a_larger_candidate_limit_keeps_every_place_of_the_capped_list(seed, scenario):
+    # bench/misses.py asks for every compact maximum to tell a part cut by MAX_CANDIDATES from one
+    # standing out of nothing: each capped candidate is still there (a weaker one kept at a finer
+    # level may take it over in merge_levels, within that level's reach), strongest first
+    from irpatrol.analysis.ridges import MAX_CANDIDATES, MIN_EXCESS_K
+
+    img, _ = render(seed, scenario)
+    capped, every = compact_maxima(img), compact_maxima(img, limit=10 ** 6)
+    assert len(capped) <= MAX_CANDIDATES and len(every) >= len(capped)
+    assert all(c[3] >= MIN_EXCESS_K for c in every)
+    assert [c[3] for c in every] == sorted((c[3] for c in every), reverse=True)
+    for x, y, _, _, level in capped:
+        reach = 2 ** level + 1
+        assert any(abs(x - d[0]) <= reach and abs(y - d[1]) <= reach for d in every)
+    assert len(compact_maxima(img, limit=3)) <= 3

@@ -80,9 +80,9 @@ Candidate = tuple[int, int, float, float, int]
 level (:func:`compact_maxima`; 0 for parts found along a conductor)."""
 
 
-def compact_maxima(celsius: np.ndarray) -> list[Candidate]:
+def compact_maxima(celsius: np.ndarray, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """(x, y, T1 °C, E K, level) of the compact maxima of a frame, strongest excess first, at most
-    :data:`MAX_CANDIDATES` (module docstring, step 1). At each pyramid level a candidate is a local
+    ``limit`` (:data:`MAX_CANDIDATES`; module docstring, step 1). At each pyramid level a candidate is a local
     maximum (3×3) with E = T − max_ring(T) ≥ :data:`MIN_EXCESS_K`; it is placed at the hottest
     full-resolution pixel of its pooled block and kept at the lowest level it shows at (its compact
     scale), with the largest E over the levels."""
@@ -96,7 +96,7 @@ def compact_maxima(celsius: np.ndarray) -> list[Candidate]:
         e = cur - cv2.dilate(cur, ring, borderType=cv2.BORDER_REPLICATE)
         ys, xs = where_yx(e >= MIN_EXCESS_K)
         ys, xs = _local_maxima(cur, ys, xs)
-        keep = np.argsort(-e[ys, xs])[:MAX_CANDIDATES]
+        keep = np.argsort(-e[ys, xs])[:limit]
         ys, xs = ys[keep], xs[keep]
         s = 2 ** k
         if s > 1 and len(ys):
@@ -113,7 +113,7 @@ def compact_maxima(celsius: np.ndarray) -> list[Candidate]:
     out = [(int(p[0]), int(p[1]), float(img[int(p[1]), int(p[0])]), float(e_), int(p[3]))
            for p, e_, a in zip(pts, best_e, alive, strict=True) if a]
     out.sort(key=lambda c: -c[3])
-    return out[:MAX_CANDIDATES]
+    return out[:limit]
 
 
 _NEIGHBOURS = np.array([(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)], dtype=np.intp)
