@@ -44,7 +44,6 @@ import numpy as np
 from irpatrol.analysis.bodies import find_bodies
 from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
 from irpatrol.analysis.joints import find_joints
-from irpatrol.analysis.pixels import inside
 from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
 from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.pipeline import Finding, examine
@@ -60,27 +59,22 @@ LOST = ("no body", "no row", "no maximum", "cut", "no line", "dropped")
 """The steps a missed defect may be lost at (module docstring), whole-body heating first."""
 
 
-def _near(xy: tuple[int, int], t: Truth) -> bool:
-    assert t.xy is not None
-    return abs(xy[0] - t.xy[0]) <= 3 and abs(xy[1] - t.xy[1]) <= 3
-
-
 def lost_at(img: np.ndarray, t: Truth) -> str:
-    """The step (:data:`LOST`) at which the missed defect ``t`` of the frame ``img`` (°C) was lost."""
+    """The step (:data:`LOST`) at which the missed defect ``t`` of the frame ``img`` (°C) was lost: at
+    the truth point means within ±3 px, as a hotspot is at it (``scenarios._at``)."""
     assert t.xy is not None
     if t.heating == "voltage":
+        box = t.bbox or (t.xy[0], t.xy[1], 1, 1)
         bodies = [b for per_angle in find_bodies(img) for b in per_angle]
-        x, y, w, h = t.bbox or (t.xy[0], t.xy[1], 1, 1)
-        return "no row" if any(inside((round(b.xy[0]), round(b.xy[1])), (x - 3, y - 3, w + 6, h + 6))
-                               for b in bodies) else "no body"
+        return "no row" if any(_at(box, (round(b.xy[0]), round(b.xy[1]))) for b in bodies) else "no body"
     every = compact_maxima(img, limit=10 ** 6)
-    rank = next((k for k, c in enumerate(every) if _near((c[0], c[1]), t)), None)
+    rank = next((k for k, c in enumerate(every) if _at((c[0], c[1], 1, 1), t.xy)), None)
     if rank is None:
         return "no maximum"
     if rank >= MAX_CANDIDATES:
         return "cut"
     joints = find_joints(img, t.t0_c, accuracy_k(t.t0_c, CAMERA_ACCURACY), REPORT_EXCESS_K)
-    return "dropped" if any(_near(j.xy, t) for j in joints) else "no line"
+    return "dropped" if any(_at((*j.xy, 1, 1), t.xy) for j in joints) else "no line"
 
 
 def classify(t: Truth, grade: str, found: list[Finding]) -> str:
