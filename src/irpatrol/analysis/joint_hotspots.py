@@ -195,24 +195,25 @@ def _in_heat_of(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot],
     reading found none (a blade of higher emissivity than the contact that heats it, reading hotter),
     the cooler maxima are reported too, and may carry one."""
     for h, hj in zip(found, joints, strict=True):
-        if h.t_max_c <= j.t1_c or np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]) > HEAT_TAIL_PX \
-                or h.t2_c is None:  # an ungraded reading does not stand for the region
+        apart = float(np.hypot(h.max_xy[0] - j.xy[0], h.max_xy[1] - j.xy[1]))
+        # an ungraded reading does not stand for the region
+        if h.t_max_c <= j.t1_c or apart > HEAT_TAIL_PX or h.t2_c is None:
             continue
-        if _within_its_ring(j, h) or _down_its_lead(j, hj) or float(
+        if _within_its_ring(j, apart) or _down_its_lead(j, hj) or float(
                 path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= j.t1_c - j.excess_k:
             return True
     return False
 
 
-def _within_its_ring(j: Joint, hot: Hotspot) -> bool:
-    """Whether the hotter reported hotspot ``hot`` lies within the ring at which joint ``j`` showed as a
-    compact maximum (``j.radius_px``, :func:`irpatrol.analysis.ridges.compact_maxima`): ``j`` then
-    stands out only over surroundings that hold the hotter part itself, so it is a lobe of that part
-    seen through a cold line crossing it, not a part of its own. Generated strain clamp 5556002
-    (development seed): a 20 px clamp at 43 °C crossed by a line of bare wire 10–15 K colder; its
-    second lobe 5 px away, 1.5 K out of its 10 px ring, was reported `serious` a second time against
-    another row."""
-    return bool(np.hypot(hot.max_xy[0] - j.xy[0], hot.max_xy[1] - j.xy[1]) <= j.radius_px)
+def _within_its_ring(j: Joint, apart_px: float) -> bool:
+    """Whether a hotter reported hotspot ``apart_px`` (px) from joint ``j`` lies within the ring at
+    which ``j`` showed as a compact maximum (``j.radius_px``,
+    :func:`irpatrol.analysis.ridges.compact_maxima`): ``j`` then stands out only over surroundings that
+    hold the hotter part itself, so it is a lobe of that part seen through a cold line crossing it, not
+    a part of its own. Generated strain clamp 5556002 (development seed): a 20 px clamp at 43 °C
+    crossed by a line of bare wire 10–15 K colder; its second lobe 5 px away, 1.5 K out of its 10 px
+    ring, was reported `serious` a second time against another row."""
+    return apart_px <= j.radius_px
 
 
 LEAD_ANGLE_DEG = 10.0

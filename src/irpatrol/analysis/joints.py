@@ -697,19 +697,16 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
             out.append(j if row is None else dataclasses.replace(
                 j, t2_c=_row_t2(grown, row), t2_source="similar-component", peers_xy=row))
             continue
-        # a row of compact parts far off gives way to a nearer one the structure's repetition places
-        nearest = np.inf if row is None else min(_distances_px(j, row))
-        if nearest > NEAR_ROW_PX and i < MAX_ALONG and _locatable(j, t0_c):
-            shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of)
-            if shifted is not None and max(_distances_px(j, shifted.peers_xy)) < nearest:
-                out.append(shifted)
-                continue
-        elif row is not None and i < MAX_ALONG and _locatable(j, t0_c):
-            # a near row of compact parts gives way to a located row whose parts look far more like
-            # the joint's surroundings: the compact maxima may be other hardware (:data:`LIKER_ROW_GAIN`)
+        # a row of compact parts far off (or none) gives way to a nearer one the structure's repetition
+        # places; a near one to a located row whose parts look far more like the joint's surroundings:
+        # the compact maxima may be other hardware (:data:`LIKER_ROW_GAIN`)
+        if i < MAX_ALONG and _locatable(j, t0_c):
+            nearest = np.inf if row is None else min(_distances_px(j, row))
+            close = row if nearest <= NEAR_ROW_PX else None
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of,
-                                   better_than=row)
-            if shifted is not None:
+                                   better_than=close)
+            if shifted is not None and (close is not None
+                                        or max(_distances_px(j, shifted.peers_xy)) < nearest):
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
