@@ -192,3 +192,46 @@ def test_narrow_outlines_of_real_frames_complete_no_row(samples, name):
     img = np.ascontiguousarray(read(samples / name).celsius, dtype=np.float32)
     (bodies,) = find_bodies(img)
     assert completed_rows(img, bodies, 0.5) == []
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [
+    (5555036, "arrester"), (5555089, "arrester"), (5560012, "bushing-voltage"), (5560039, "bushing-voltage"),
+])
+def test_a_healthy_phase_hidden_against_its_background_completes_the_row(seed, scenario):
+    """Development frames where the warm housing and one healthy housing are found and the other healthy
+    one reads like the ground behind it (5560012: 20.0 °C before ground running from 18.5 to 21.8 °C
+    across it), so the found bodies' pattern matches it by no more than 0.22–0.35. Placed where the
+    pattern matches best anyway, it reads as the found healthy housing within two NETDs
+    (placed_bodies.HIDDEN_AGREE_K), and the row is read: T1 and T2 within 0.3 K of the truth."""
+    img, truth = render(seed, scenario)
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
+    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+    assert any(_near(h.max_xy, truth.xy) and h.pattern == "whole-body" for h in found)
+
+
+@pytest.mark.parametrize(("seed", "scenario", "what"), [
+    (33000099, "healthy", "a warm body standing off only 0.6 K (HIDDEN_WARM_FLANK_K)"),
+    (99001055, "healthy-clutter", "a warm body standing off only 0.4 K (HIDDEN_WARM_FLANK_K)"),
+    (99001194, "healthy-clutter", "a pole top and ground 0.22–0.29 K off the found peer (HIDDEN_AGREE_K)"),
+])
+def test_a_hidden_phase_completes_no_row_of_what_is_no_housing(seed, scenario, what):
+    """Frames with nothing wrong of the unseen bases (bench/false_defects.py) where a place the pattern
+    matched under placed_bodies.MIN_MATCH, taken for a hidden healthy phase, made a 'serious' arrester
+    of {what}."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []
+
+
+def test_window_cells_of_a_facade_are_no_row_with_a_hidden_phase(samples):
+    """Shared real DJI M30T frame of high-rise façades: two window cells 9 px apart outline as alike bodies
+    (5 px boxes), and a hidden healthy "phase" placed beside them overlapped one of them; phases stand
+    five or more housing widths apart (placed_bodies.HIDDEN_ROW_WIDTHS), so no row is completed."""
+    img = np.ascontiguousarray(read(samples / "dji_m30t_girp.jpg").celsius, dtype=np.float32)
+    (bodies,) = find_bodies(img)
+    assert completed_rows(img, bodies, 0.5) == []

