@@ -121,22 +121,24 @@ HIDDEN_WARM_FLANK_K = 1.0
 """Least flank (K) by which a row's warm body must stand off its surroundings for a hidden healthy phase
 to complete its row: the verdict rests on the two found bodies, so the warm one must be a body, not a
 strip of ground. The development seeds' rows completed this way had warm bodies standing off
-2.0–2.6 K; without this floor, frames with nothing wrong of the unseen bases 99000000 and 33000000
+1.4–2.6 K; without this floor, frames with nothing wrong of the unseen bases 99000000 and 33000000
 (99001055, 33000099) became "serious" arresters on bodies standing off 0.4–0.6 K. Project choice."""
 HIDDEN_AGREE_K = 0.1
 """Largest difference (K) between a hidden healthy phase's reading and the found healthy one's: two
 NETDs of a 50 mK core (docs/physics.md §6), against the 0.3 K two found peers may differ by
 (:data:`irpatrol.analysis.bodies.COMPARATIVE_UNCERTAINTY_K`). Where the place matched nothing, only
 the reading says it is the same part: two healthy housings of one row read alike within the noise.
-On the development seeds the rows completed this way agreed by 0.02–0.07 K; the rows the looser
+On the development seeds the rows completed this way agreed by 0.00–0.07 K; the rows the looser
 placement made on frames with nothing wrong of the unseen bases (a pole top and the ground beside a
 crossarm: 99001194, 33000099, 33001074) by 0.19–0.29 K. Project choice."""
-HIDDEN_ROW_WIDTHS = 2.5
-"""Least distance between any two bodies of a row completed by a hidden healthy phase, in box widths
-(the widest of the three): phases stand 0.3–0.7 m apart, five or more housing widths (docs/physics.md
-§7). The window cells of the shared real DJI M30T façade frame (``dji_m30t_girp.jpg``) stand
-9–11 px apart with 5 px boxes, and a hidden "phase" placed between two of them overlapped one. Project
-choice."""
+HIDDEN_ROW_WIDTHS = 2.0
+"""Least distance between the centres of any two bodies of a row completed by a hidden healthy phase, in
+box widths (the widest of the three), so that a box's width or more of gap lies between them: phases
+stand 0.3–0.7 m apart, five or more housing widths (docs/physics.md §7), three when an oblique view
+foreshortens the crossarm to 0.6 (as for :data:`MIN_STEP_LENGTHS`), and a box is wider than its housing
+by the optics' blur. The development rows completed this way stood 2.5–5.8 box widths apart; the
+window cells of the shared real DJI M30T façade frame (``dji_m30t_girp.jpg``) 9–11 px apart with 5 px
+boxes, and a hidden "phase" placed between two of them overlapped one. Project choice."""
 MAX_ELONGATION = 20.0
 """Largest interior length / width of the found bodies a row is completed from: a housing is 3–5 times
 as long as wide and its interior, at the smallest resolvable width (1 px of a 3 px body), at most
