@@ -6,16 +6,37 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from irpatrol.analysis.bodies import body_rows, find_bodies
+from irpatrol.analysis.bodies import BodyRow, body_rows, find_bodies
 from irpatrol.analysis.body_hotspots import find_body_hotspots
 from irpatrol.analysis.placed_bodies import completed_rows, searched_rows
 from irpatrol.conditions import Conditions
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import render
+from irpatrol.simulate.scene import Truth, render
 
 
 def _near(xy: tuple[float, float], truth_xy: tuple[int, int]) -> bool:
     return abs(xy[0] - truth_xy[0]) <= 5 and abs(xy[1] - truth_xy[1]) <= 10
+
+
+def _defect(seed: int, scenario: str) -> tuple[np.ndarray, Truth]:
+    """A generated frame with a defect, its truth holding T1, T2 and the warm body's place."""
+    img, truth = render(seed, scenario)
+    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    return img, truth
+
+
+def _read_right(rows: list[BodyRow], truth: Truth) -> None:
+    """One of ``rows`` has its warm body at the truth's, and T1 and T2 come within 0.3 K of the truth."""
+    assert truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    (row,) = [r for r in rows if _near(r.hot.xy, truth.xy)]
+    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+
+
+def _whole_body_at(img: np.ndarray, truth: Truth) -> bool:
+    """Whether the whole-body reader reports a whole-body hotspot at the truth's warm body."""
+    assert truth.xy is not None
+    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
+    return any(_near(h.max_xy, truth.xy) and h.pattern == "whole-body" for h in found)
 
 
 @pytest.mark.parametrize(("seed", "scenario", "placed"), [
@@ -27,8 +48,7 @@ def test_the_phase_that_does_not_stand_out_is_placed_and_the_row_read(seed, scen
     """Two housings are found as bodies, the third ({placed}) does not stand off its surroundings, so
     no row of three found bodies holds the warm one; placed by the repetition it is read, and T1 and
     T2 come within 0.3 K of the truth."""
-    img, truth = render(seed, scenario)
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, scenario)
     (bodies,) = find_bodies(img)
     assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
     found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
@@ -44,11 +64,9 @@ def test_smooth_ground_beyond_the_last_phase_does_not_make_the_row_a_bank(seed, 
     """Development frames where the pattern matched weakly (≥ BANK_MATCH) one step beyond the row over
     smooth ground reading like the row: without the outline floor there the completed row was taken for
     three of a bank and the warm body was missed. It is read, T1 and T2 within 0.3 K of the truth."""
-    img, truth = render(seed, scenario)
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, scenario)
     (bodies,) = find_bodies(img)
-    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+    _read_right(completed_rows(img, bodies, 0.5), truth)
 
 
 def test_smooth_blobs_of_the_ground_start_no_row():
@@ -111,11 +129,9 @@ def test_the_middle_phase_is_placed_between_outer_phases_two_steps_apart(seed):
     two phase steps apart, farther than bodies.MAX_SPACING_LENGTHS allows neighbours, so they were
     not alike and no row was completed (the warm housing missed). Alike at two steps and both standing
     out clearly, the middle is placed between them; T1 and T2 within 0.3 K of the truth."""
-    img, truth = render(seed, "arrester")
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, "arrester")
     (bodies,) = find_bodies(img)
-    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+    _read_right(completed_rows(img, bodies, 0.5), truth)
 
 
 @pytest.mark.parametrize(("seed", "scenario"), [
@@ -129,14 +145,11 @@ def test_a_row_is_read_from_the_one_housing_that_stands_out(seed, scenario):
     peers are placed there, and T1 and T2 come within 0.3 K of the truth. On 5560007 the warm bushing's
     outline repeats along its axis both ways, in the lead above and the tank's fins below, but colder
     and warmer than the bushing: it ends, and is not a stretch of something going on."""
-    img, truth = render(seed, scenario)
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, scenario)
     (bodies,) = find_bodies(img)
     assert not any(_near(r.hot.xy, truth.xy) for r in [*body_rows(bodies), *completed_rows(img, bodies, 0.5)])
-    (row,) = [r for r in searched_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
-    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
-    assert any(_near(h.max_xy, truth.xy) and h.pattern == "whole-body" for h in found)
+    _read_right(searched_rows(img, bodies, 0.5), truth)
+    assert _whole_body_at(img, truth)
 
 
 @pytest.mark.parametrize(("seed", "scenario", "what"), [
@@ -173,12 +186,10 @@ def test_a_row_of_narrow_bushings_that_is_one_set_is_completed(seed):
     narrow body), and one healthy bushing reads like the tank behind it, so no row of three found bodies
     holds the warm one. The pair found completes the row when the row is one set of three alike parts
     (phase_shift.one_set); T1 and T2 come within 0.3 K of the truth."""
-    img, truth = render(seed, "bushing-voltage")
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, "bushing-voltage")
     (bodies,) = find_bodies(img)
     assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
-    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
+    _read_right(completed_rows(img, bodies, 0.5), truth)
 
 
 @pytest.mark.parametrize("name", [
@@ -203,14 +214,11 @@ def test_a_healthy_phase_hidden_against_its_background_completes_the_row(seed, s
     across it), so the found bodies' pattern matches it by no more than 0.22–0.35. Placed where the
     pattern matches best anyway, it reads as the found healthy housing within two NETDs
     (placed_bodies.HIDDEN_AGREE_K), and the row is read: T1 and T2 within 0.3 K of the truth."""
-    img, truth = render(seed, scenario)
-    assert truth.defect and truth.xy is not None and truth.t1_c is not None and truth.t2_c is not None
+    img, truth = _defect(seed, scenario)
     (bodies,) = find_bodies(img)
     assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
-    (row,) = [r for r in completed_rows(img, bodies, 0.5) if _near(r.hot.xy, truth.xy)]
-    assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
-    found = find_body_hotspots(img, t0_c=truth.t0_c, t0_source="patrol", conditions=Conditions())
-    assert any(_near(h.max_xy, truth.xy) and h.pattern == "whole-body" for h in found)
+    _read_right(completed_rows(img, bodies, 0.5), truth)
+    assert _whole_body_at(img, truth)
 
 
 @pytest.mark.parametrize(("seed", "scenario", "what"), [

@@ -317,7 +317,9 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             continue
         for q, step in candidates:
             placed = _place(img, pat[0], pat[1], step)
-            moved = None if placed is None or placed[0] < HIDDEN_MATCH else _moved(img, b, placed[1])
+            # under MIN_MATCH only a hidden healthy phase beside a clearly warm found body (_hidden_healthy)
+            least = HIDDEN_MATCH if max(b.flank_k, q.flank_k) >= HIDDEN_WARM_FLANK_K else MIN_MATCH
+            moved = None if placed is None or placed[0] < least else _moved(img, b, placed[1])
             if moved is None or placed is None:
                 continue
             row = judge_row((b, q, moved), min_delta_k)
