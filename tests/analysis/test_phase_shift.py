@@ -393,3 +393,30 @@ def test_a_contact_standing_10_k_out_on_no_line_takes_its_located_row_without_be
     # through it either way; the located contacts (matched by 0.41) are not one set. Before: not
     # reported at all (a maximum on no line took only a row that is one set)
     _graded_against_the_other_phases("dropout-fuse", 5559008, "serious", t2_k=1.0, peer_px=6.0)
+
+
+@pytest.mark.parametrize(("scenario", "seed", "grade", "peer_px"), [
+    ("terminal-clamp", 5557074, "serious", 7.0),
+    ("terminal-clamp", 5557065, "general", 4.0),
+    ("disconnector-contact", 5558065, "general", 5.0),
+])
+def test_smooth_ground_one_step_beyond_a_row_does_not_carry_it_on(scenario: str, seed: int, grade: str,
+                                                                   peer_px: float) -> None:
+    # generated field frames (development seed): one row step beyond the last phase lies ground with a
+    # gentle texture, which the healthy phases' surroundings still matched by 0.35-0.49 once refined
+    # (over half their 0.61-0.62 with each other), so the located row of the generated parts was taken
+    # for a bank going on: 5557074 and 5558065 unrated without T2, 5557065 graded against its own
+    # conductor 2.5 K too cold. Nothing shows an outline there, so no fourth member stands there
+    _graded_against_the_other_phases(scenario, seed, grade, t2_k=1.0, peer_px=peer_px)
+
+
+@pytest.mark.parametrize(("scenario", "seed", "device"), [("healthy-clutter", 33001071, "surge-arrester"),
+                                                          ("dropout-fuse", 66009096, "dropout-fuse")])
+def test_a_row_whose_own_members_show_no_outline_is_still_ended_by_what_follows(scenario: str, seed: int,
+                                                                               device: str) -> None:
+    # frames with nothing wrong: a sunlit patch of ground between two pin insulators taken for a warm
+    # arrester (33001071, 4.4 K over its "peers"), and warm ground along the horizon taken for a fuse
+    # contact with two more horizon points as its phases (66009096; a step reads no fine structure). The
+    # places beyond their ends show no outline either, so their likeness still ends such rows
+    ex, _ = nothing_wrong(seed, scenario, device)
+    assert [f.hotspot.bbox for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []

@@ -576,14 +576,27 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
     and the best match of either peer's surroundings one row step beyond either end of the row
     (−inf where no patch fits). The healthy phases' hardware is alike, and a 10 kV crossarm carries three
     phases, so a phase row's peers match each other well and nothing alike follows beyond its ends;
-    a façade's windows or a grid of panels go on."""
+    a façade's windows or a grid of panels go on.
+
+    When the three members each show a part's outline (:func:`outlined`), a place beyond an end counts
+    only where it shows one too: a fourth member would be a part. One row step beyond a crossarm's
+    last phase lies ground or sky, whose gentle texture the peers' surroundings still match by
+    0.35–0.49 once refined within ±:data:`REFINE_PX` px; that turned away the generated rows of
+    development frames 5557074 and 5558065, whose peers match each other by 0.61–0.62. A façade's
+    windows or a grid of panels go on with outlines of their own. When a member shows none (a warm
+    patch of ground between two pin insulators, frame 33001071; warm ground along the horizon, where a
+    step reads no fine structure, frame 66009096), the outline says nothing about the row, and every
+    place beyond counts as before."""
     beyond = beyond_row(np.array([xy, *peers_xy], dtype=np.float64))
     mutual, further = np.inf, -np.inf
+    shown = outlined(img, (xy, *peers_xy))
     for k, ref in enumerate(peers_xy):
         other = np.array(peers_xy[1 - k], dtype=np.float64)
-        scores, _ = _match(img, ref, np.array([other, *beyond]))
+        scores, at = _match(img, ref, np.array([other, *beyond]))
         mutual = min(mutual, float(scores[0]))
-        further = max(further, float(scores[1:].max()))
+        for score, place in zip(scores[1:], at[1:], strict=True):
+            if np.isfinite(score) and (not shown or outlined(img, ((int(place[0]), int(place[1])),))):
+                further = max(further, float(score))
     return mutual, further
 
 
