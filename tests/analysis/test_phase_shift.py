@@ -24,6 +24,7 @@ from irpatrol.analysis.phase_shift import (
     SHIFT_MIN_RISE_K,
     outlined,
     phase_shift,
+    row_likeness,
     row_match,
     shift_row,
 )
@@ -420,3 +421,24 @@ def test_a_row_whose_own_members_show_no_outline_is_still_ended_by_what_follows(
     # places beyond their ends show no outline either, so their likeness still ends such rows
     ex, _ = nothing_wrong(seed, scenario, device)
     assert [f.hotspot.bbox for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+
+
+def test_a_place_beyond_a_row_counts_unless_it_shows_only_the_sensors_noise() -> None:
+    # three alike parts 60 px apart (a 5×5 px block 3 K warm atop a 1 px lead) on a quiet background
+    # with 50 mK of sensor noise
+    rng = np.random.default_rng(3)
+    img = (20.0 + rng.normal(0.0, 0.05, (200, 400))).astype(np.float32)
+    for cx in (140, 200, 260):
+        img[97:102, cx - 2: cx + 3] += 3.0
+        img[102:140, cx] += 1.5
+    row = ((200, 100), (260, 100))
+    mutual, further = row_likeness(img, (140, 100), row)
+    assert mutual >= 0.6 and further == -np.inf  # nothing but noise one step beyond either end
+    edge = img.copy()
+    edge[100, :] += 0.3  # a faint line running through the row and on (fine structure 0.14-0.16 K)
+    assert np.isfinite(row_likeness(edge, (140, 100), row)[1])
+    grid = img.copy()
+    for cx in (80, 320):  # the row goes on, as a façade's windows do
+        grid[97:102, cx - 2: cx + 3] += 3.0
+        grid[102:140, cx] += 1.5
+    assert row_likeness(grid, (140, 100), row)[1] >= 0.9

@@ -549,13 +549,21 @@ OUTLINE_HALF_PX = 3
 (:data:`PATCH_HALF_PX`)."""
 
 
-def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX) -> bool:
+def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX,
+             least_k: float = OUTLINE_K) -> bool:
     """Whether each of ``places`` (x, y px) in ``img`` (°C) shows a part's outline: the fine structure
-    within ``half_px`` px of it spreads by :data:`OUTLINE_K` or more."""
+    within ``half_px`` px of it spreads by ``least_k`` (K, :data:`OUTLINE_K`) or more."""
     h, w = img.shape
     boxes = [(max(0, x - half_px), max(0, y - half_px), min(w, x + half_px + 1), min(h, y + half_px + 1))
              for x, y in places]
-    return all(float(d.std()) >= OUTLINE_K for d in detail_boxes(img, boxes))
+    return all(float(d.std()) >= least_k for d in detail_boxes(img, boxes))
+
+
+NOISE_ONLY_K = 0.1
+"""Spread (K, standard deviation) of the fine structure (:func:`detail`) within :data:`OUTLINE_HALF_PX`
+px of a place under which it shows the sensor's noise and nothing else (:func:`row_likeness`): two
+NETDs of a 50 mK core (docs/physics.md §6). Pure Gaussian noise of σ 50 mK spreads there by
+0.06–0.09 K (5th percentile to the largest of 81 places)."""
 
 
 def beyond_row(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -578,15 +586,17 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
     phases, so a phase row's peers match each other well and nothing alike follows beyond its ends;
     a façade's windows or a grid of panels go on.
 
-    When the three members each show a part's outline (:func:`outlined`), a place beyond an end counts
-    only where it shows one too: a fourth member would be a part. One row step beyond a crossarm's
-    last phase lies ground or sky, whose gentle texture the peers' surroundings still match by
-    0.35–0.49 once refined within ±:data:`REFINE_PX` px; that turned away the generated rows of
-    development frames 5557074 and 5558065, whose peers match each other by 0.61–0.62. A façade's
-    windows or a grid of panels go on with outlines of their own. When a member shows none (a warm
-    patch of ground between two pin insulators, frame 33001071; warm ground along the horizon, where a
-    step reads no fine structure, frame 66009096), the outline says nothing about the row, and every
-    place beyond counts as before."""
+    When the three members each show a part's outline (:func:`outlined`), a place beyond an end does
+    not count where its fine structure shows the sensor's noise and nothing else
+    (:data:`NOISE_ONLY_K`): no fourth member stands there. One row step beyond a crossarm's last phase
+    often lies smooth ground or sky, whose gentle texture the peers' surroundings still match by
+    0.35–0.49 once refined within ±:data:`REFINE_PX` px. That turned away the generated rows of
+    development frames 5557074 and 5558065, whose peers match each other by 0.61–0.62 (their places
+    beyond spread by 0.04–0.08 K). A façade's windows, a grid of panels, or a faint straight edge
+    running on (a horizon's line) show more than noise there and count as before. When a member
+    shows no outline, the test stays as before: a warm patch of ground between two pin insulators
+    (frame 33001071) or on the horizon, where a step reads no fine structure (frame 66009096), is no
+    part, and what lies beyond it says nothing new."""
     beyond = beyond_row(np.array([xy, *peers_xy], dtype=np.float64))
     mutual, further = np.inf, -np.inf
     shown = outlined(img, (xy, *peers_xy))
@@ -595,7 +605,8 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
         scores, at = _match(img, ref, np.array([other, *beyond]))
         mutual = min(mutual, float(scores[0]))
         for score, place in zip(scores[1:], at[1:], strict=True):
-            if np.isfinite(score) and (not shown or outlined(img, ((int(place[0]), int(place[1])),))):
+            spot = (int(place[0]), int(place[1]))
+            if np.isfinite(score) and (not shown or outlined(img, (spot,), least_k=NOISE_ONLY_K)):
                 further = max(further, float(score))
     return mutual, further
 
