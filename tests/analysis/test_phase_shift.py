@@ -407,7 +407,7 @@ def test_smooth_ground_one_step_beyond_a_row_does_not_carry_it_on(scenario: str,
     # gentle texture, which the healthy phases' surroundings still matched by 0.35-0.49 once refined
     # (over half their 0.61-0.62 with each other), so the located row of the generated parts was taken
     # for a bank going on: 5557074 and 5558065 unrated without T2, 5557065 graded against its own
-    # conductor 2.5 K too cold. Nothing shows an outline there, so no fourth member stands there
+    # conductor 2.5 K too cold (critical). Only the sensor's noise shows there: no fourth member stands
     _graded_against_the_other_phases(scenario, seed, grade, t2_k=1.0, peer_px=peer_px)
 
 
@@ -417,8 +417,8 @@ def test_a_row_whose_own_members_show_no_outline_is_still_ended_by_what_follows(
                                                                                device: str) -> None:
     # frames with nothing wrong: a sunlit patch of ground between two pin insulators taken for a warm
     # arrester (33001071, 4.4 K over its "peers"), and warm ground along the horizon taken for a fuse
-    # contact with two more horizon points as its phases (66009096; a step reads no fine structure). The
-    # places beyond their ends show no outline either, so their likeness still ends such rows
+    # contact with two more horizon points as its phases (66009096; a step reads no fine structure). Their
+    # own members show no part's outline, so every place beyond counts, as before, and ends these rows
     ex, _ = nothing_wrong(seed, scenario, device)
     assert [f.hotspot.bbox for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
 
