@@ -32,6 +32,17 @@ def _read_right(rows: list[BodyRow], truth: Truth) -> None:
     assert abs(row.hot.reading_c - truth.t1_c) <= 0.3 and abs(row.peers[0].reading_c - truth.t2_c) <= 0.3
 
 
+def _completed_from_found_pair(seed: int, scenario: str) -> tuple[np.ndarray, Truth]:
+    """A generated defect frame whose warm body is in no row of three found bodies but in a row
+    :func:`completed_rows` completes from a found pair, read right (:func:`_read_right`)."""
+    img, truth = _defect(seed, scenario)
+    assert truth.xy is not None
+    (bodies,) = find_bodies(img)
+    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
+    _read_right(completed_rows(img, bodies, 0.5), truth)
+    return img, truth
+
+
 def _whole_body_at(img: np.ndarray, truth: Truth) -> bool:
     """Whether the whole-body reader reports a whole-body hotspot at the truth's warm body."""
     assert truth.xy is not None
@@ -186,10 +197,7 @@ def test_a_row_of_narrow_bushings_that_is_one_set_is_completed(seed):
     narrow body), and one healthy bushing reads like the tank behind it, so no row of three found bodies
     holds the warm one. The pair found completes the row when the row is one set of three alike parts
     (phase_shift.one_set); T1 and T2 come within 0.3 K of the truth."""
-    img, truth = _defect(seed, "bushing-voltage")
-    (bodies,) = find_bodies(img)
-    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
-    _read_right(completed_rows(img, bodies, 0.5), truth)
+    _completed_from_found_pair(seed, "bushing-voltage")
 
 
 @pytest.mark.parametrize("name", [
@@ -214,10 +222,7 @@ def test_a_healthy_phase_hidden_against_its_background_completes_the_row(seed, s
     across it), so the found bodies' pattern matches it by no more than 0.22–0.35. Placed where the
     pattern matches best anyway, it reads as the found healthy housing within two NETDs
     (placed_bodies.HIDDEN_AGREE_K), and the row is read: T1 and T2 within 0.3 K of the truth."""
-    img, truth = _defect(seed, scenario)
-    (bodies,) = find_bodies(img)
-    assert not any(_near(r.hot.xy, truth.xy) for r in body_rows(bodies))
-    _read_right(completed_rows(img, bodies, 0.5), truth)
+    img, truth = _completed_from_found_pair(seed, scenario)
     assert _whole_body_at(img, truth)
 
 

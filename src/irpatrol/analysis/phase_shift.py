@@ -549,14 +549,20 @@ OUTLINE_HALF_PX = 3
 (:data:`PATCH_HALF_PX`)."""
 
 
-def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX,
-             least_k: float = OUTLINE_K) -> bool:
+def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX) -> bool:
     """Whether each of ``places`` (x, y px) in ``img`` (°C) shows a part's outline: the fine structure
-    within ``half_px`` px of it spreads by ``least_k`` (K, :data:`OUTLINE_K`) or more."""
+    within ``half_px`` px of it spreads by :data:`OUTLINE_K` or more (:func:`_spreads`)."""
+    return all(d >= OUTLINE_K for d in _spreads(img, places, half_px))
+
+
+def _spreads(img: np.ndarray, places: tuple[tuple[int, int], ...],
+             half_px: int = OUTLINE_HALF_PX) -> list[float]:
+    """The standard deviation (K) of the fine structure within ``half_px`` px of each of ``places``
+    (x, y px) in ``img`` (°C), read in one pass (:func:`detail_boxes`)."""
     h, w = img.shape
     boxes = [(max(0, x - half_px), max(0, y - half_px), min(w, x + half_px + 1), min(h, y + half_px + 1))
              for x, y in places]
-    return all(float(d.std()) >= least_k for d in detail_boxes(img, boxes))
+    return [float(d.std()) for d in detail_boxes(img, boxes)]
 
 
 NOISE_ONLY_K = 0.1
@@ -598,17 +604,18 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
     (frame 33001071) or on the horizon, where a step reads no fine structure (frame 66009096), is no
     part, and what lies beyond it says nothing new."""
     beyond = beyond_row(np.array([xy, *peers_xy], dtype=np.float64))
-    mutual, further = np.inf, -np.inf
-    shown = outlined(img, (xy, *peers_xy))
+    mutual = np.inf
+    scored: list[tuple[float, tuple[int, int]]] = []  # each peer's matches beyond, at their refined places
     for k, ref in enumerate(peers_xy):
         other = np.array(peers_xy[1 - k], dtype=np.float64)
         scores, at = _match(img, ref, np.array([other, *beyond]))
         mutual = min(mutual, float(scores[0]))
-        for score, place in zip(scores[1:], at[1:], strict=True):
-            spot = (int(place[0]), int(place[1]))
-            if np.isfinite(score) and (not shown or outlined(img, (spot,), least_k=NOISE_ONLY_K)):
-                further = max(further, float(score))
-    return mutual, further
+        scored += [(float(v), (int(p[0]), int(p[1]))) for v, p in zip(scores[1:], at[1:], strict=True)
+                   if np.isfinite(v)]
+    if scored and outlined(img, (xy, *peers_xy)):
+        spreads = _spreads(img, tuple(p for _, p in scored))
+        scored = [sp for sp, d in zip(scored, spreads, strict=True) if d >= NOISE_ONLY_K]
+    return mutual, max((v for v, _ in scored), default=-np.inf)
 
 
 ALIKE_PEERS = 0.6

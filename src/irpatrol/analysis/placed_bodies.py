@@ -38,6 +38,8 @@ The verdict then rests on one outline, so that body must be a housing's (see the
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import replace
 
 import cv2
@@ -291,8 +293,7 @@ def _hidden_healthy(row: BodyRow, placed: Body) -> bool:
         return False
     members = (row.hot, *row.peers)
     least = HIDDEN_ROW_WIDTHS * max(m.bbox[2] for m in members)
-    return all(np.hypot(p.xy[0] - q.xy[0], p.xy[1] - q.xy[1]) >= least
-               for k, p in enumerate(members) for q in members[k + 1:])
+    return all(math.dist(p.xy, q.xy) >= least for p, q in itertools.combinations(members, 2))
 
 
 def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
