@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.scenes import nothing_wrong
 from irpatrol.analysis.joint_hotspots import UNSEEN_PEER_MARGIN_K
 from irpatrol.analysis.joints import LONE_ALIKE_K, find_joints
 from irpatrol.diagnosis import diagnose
@@ -104,3 +105,35 @@ def test_a_row_of_compact_parts_far_off_gives_way_to_the_nearer_repetition() -> 
     assert all(min(abs(b[0] + 1 - p[0]) + abs(b[1] + 1 - p[1]) for p in truth.peers_xy) <= 5
                for b in h.peer_bboxes)
     assert f.grade == _truth_grade(truth) == "serious"
+
+
+@pytest.mark.parametrize(("seed", "scenario", "grade"), [
+    (5557062, "terminal-clamp", "critical"),  # the ground beside the parts read 31.6 °C, 2.3 K warm
+    (5559077, "dropout-fuse", "critical"),  # 29.3 °C, 0.8 K warm
+    (5552059, "hot-joint", "critical"),  # 23.3 °C, 0.9 K warm
+    (5552084, "hot-joint", "critical"),  # parts 3.2 K under T0: the air test reads their warmest pixel
+])
+def test_healthy_phases_reading_below_their_ground_are_read_at_their_own_pixels(
+        seed: int, scenario: str, grade: str) -> None:
+    # the other phases' parts, located by the structure's repetition, are bare metal reflecting a cold
+    # sky before sunlit ground and read below it; their warmest pixel within ±1 px was the ground beside
+    # them, their coldest is their own reading (joints._located_t2)
+    f, truth = _graded(seed, scenario)
+    h = f.hotspot
+    assert truth.t2_c is not None and h.t2_c is not None and h.t2_source == "similar-component"
+    assert all(min(abs(b[0] + 1 - p[0]) + abs(b[1] + 1 - p[1]) for p in truth.peers_xy) <= 5
+               for b in h.peer_bboxes)
+    assert abs(h.t2_c - truth.t2_c) <= 0.5
+    assert f.grade == _truth_grade(truth) == grade
+
+
+@pytest.mark.parametrize("seed", [
+    33000066,  # tuning base: read at its coldest pixel, a dark wire made a glint's one phase (critical)
+    99000114,  # check base: a glint's outline from two dark wires' coldest took in sunlit ground (serious)
+])
+def test_a_glint_on_a_wire_gains_no_grade_from_the_dark_wires_of_the_other_phases(seed: int) -> None:
+    # nothing wrong: a sun glint on a conductor over sunlit ground, with the other phases' bare wires
+    # reading below the ground. One located phase alone is read at its warmest pixel, and a row read at
+    # its coldest bounds the joint's outline by its warmest (joint_hotspots._outline_base), as before
+    ex, _ = nothing_wrong(seed, "healthy", "parallel-groove-clamp")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []

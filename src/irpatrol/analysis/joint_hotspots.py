@@ -84,11 +84,17 @@ def _outline_base(j: Joint) -> float:
     what surrounds the joint: peers reading warmer than the ground beside the joint (sunlit, or of
     another emissivity) set the half-height so high that a resolved part's outline held no 3×3 px
     spot and it was dropped as a speck (5552016: a 5.6 × 3.3 px clamp 4.5 K over its surroundings,
-    2.9 K over its peers). The part's extent is where it stands off its surroundings."""
+    2.9 K over its peers). The part's extent is where it stands off its surroundings. Peers read at
+    their coldest pixel (``Joint.peers_warmest_c``: bare metal reflecting the sky before sunlit
+    ground) bound it by their warmest readings, as before that reading: from their coldest, a sun
+    glint's half-height on check base frame 99000114 (nothing wrong) took in the sunlit ground around
+    it, held a 3×3 px spot and was graded `serious`."""
     around = j.t1_c - j.excess_k
     if j.t2_c is None:
         return around
-    return max(j.t2_c, around) if j.t2_source == "same-conductor" else min(j.t2_c, around)
+    if j.t2_source == "same-conductor":
+        return max(j.t2_c, around)
+    return min(j.t2_c if j.peers_warmest_c is None else j.peers_warmest_c, around)
 
 
 def _outline(img: np.ndarray, j: Joint, base_c: float,

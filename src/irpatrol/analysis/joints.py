@@ -70,6 +70,7 @@ from irpatrol.analysis.phases import (
     phase_row,
     separate,
 )
+from irpatrol.analysis.pixels import clamped
 from irpatrol.analysis.ridges import (
     ANGLES,
     LINE_RADII_PX,
@@ -87,6 +88,7 @@ from irpatrol.analysis.ridges import (
     line_sides,
     lines_through,
     padded,
+    ring_offsets,
     weaker_side,
 )
 
@@ -201,9 +203,9 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
             or (min(_distances_px(j, row)) >= APART_MIN_PX
                 and shows_an_arm(img, j.xy, j.line_angles_deg or (j.angle_deg,), row, border)))):
         return None
-    t2 = _located_t2(grown, j, row, t0_c, accuracy_k)
-    return None if t2 is None else dataclasses.replace(j, t2_c=t2, t2_source="similar-component",
-                                                       peers_xy=row)
+    read = _located_t2(img, grown, j, row, t0_c, accuracy_k)
+    return None if read is None else dataclasses.replace(j, t2_c=read[0], t2_source="similar-component",
+                                                         peers_xy=row, peers_warmest_c=read[1])
 
 
 def _near_phase(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None,
@@ -221,9 +223,9 @@ def _near_phase(img: np.ndarray, grown: np.ndarray, j: Joint, t0_c: float | None
     rod against warm trees on the shared DJI M2EA substation frame `general` (matched by 0.71 to the
     top of a tower 93 px away)."""
     place = near_phase(img, j.xy, j.angle_deg, shift_of)
-    t2 = None if place is None else _located_t2(grown, j, (place,), t0_c, accuracy_k)
-    return None if t2 is None or place is None else dataclasses.replace(
-        j, t2_c=t2, t2_source="similar-component", peers_xy=(place,))
+    read = None if place is None else _located_t2(img, grown, j, (place,), t0_c, accuracy_k)
+    return None if read is None or place is None else dataclasses.replace(
+        j, t2_c=read[0], t2_source="similar-component", peers_xy=(place,))
 
 
 def _low_set(img: np.ndarray, grown: np.ndarray, border: np.ndarray, j: Joint, t0_c: float | None,
@@ -257,22 +259,55 @@ def _set_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: J
     return shifted if shifted is not None and (alone or one_set(img, j.xy, shifted.peers_xy)) else None
 
 
-def _located_t2(grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...], t0_c: float | None,
-                accuracy_k: float) -> float | None:
+def _below_surroundings(img: np.ndarray, x: int, y: int) -> bool:
+    """Whether the located part at (x, y) px reads below its surroundings: the median of its 3×3 px at
+    least :data:`DARK_PART_K` under the median of the ring of :data:`RING_PX` around it (the ring a
+    compact maximum's excess is taken over)."""
+    h, w = img.shape
+    ry, rx = ring_offsets(RING_PX)
+    ring = img[clamped(y + ry, h - 1), clamped(x + rx, w - 1)]
+    here = img[max(0, y - 1): y + 2, max(0, x - 1): x + 2]
+    return float(np.median(here)) <= float(np.median(ring)) - DARK_PART_K
+
+
+DARK_PART_K = 0.5
+"""How far (K) a located part's reading must lie below its surroundings to be read at its coldest
+pixel (:func:`_located_t2`): bare metal of emissivity ε reflects the sky, so a healthy clamp reads
+(1 − ε)·(T − T_sky) below its own temperature and, before ground warmed by the sun, below the ground
+(docs/physics.md §1, §2). The compact maxima's least excess (:data:`MIN_EXCESS_K`), the other sign."""
+
+
+def _located_t2(img: np.ndarray, grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...],
+                t0_c: float | None, accuracy_k: float) -> tuple[float, float | None] | None:
     """T2 (°C) of joint ``j`` from the parts of a ``row`` located by the structure's repetition (two, or
-    one neighbouring phase alone: :func:`_near_phase`), read at their warmest pixel within ±1 px
-    (``grown``, as T1), the coolest of them; None when a part is not separate from the joint
-    (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its conductor's hot stretch, no
-    other phase; :func:`_apart` for a joint that stands out), two do not read alike within
+    one neighbouring phase alone: :func:`_near_phase`), the coolest of them, and, when they were read
+    at their coldest pixel, their warmest reading (else None); None when a part is not separate from
+    the joint (:func:`irpatrol.analysis.phases.separate`: on its own flat top or its conductor's hot
+    stretch, no other phase; :func:`_apart` for a joint that stands out), two do not read alike within
     ``accuracy_k`` (K: healthy phases carry the same load), or one reads colder than ``t0_c`` (°C) by
-    more than that."""
-    reads = [float(grown[y, x]) for x, y in row]
-    pts = np.array([(x, y, t) for (x, y), t in zip(row, reads, strict=True)])
+    more than that.
+
+    Each part is read at its warmest pixel within ±1 px (``grown``, as T1), except when both parts of
+    a row read below their surroundings (:func:`_below_surroundings`): healthy clamps of bare metal
+    reflecting a cold sky before sunlit ground (docs/physics.md §1), where the warmest pixel within
+    ±1 px of a 3–5 px part is the ground beside it. They are then read at their coldest pixel within
+    ±1 px, the part's own reading; the tests that they are separate from the joint and not colder than
+    the air keep their warmest readings (a part carrying load is not colder than the air: the sky it
+    reflects is what the coldest pixel shows). Over the four development and check seeds, 39 to 54 %
+    of the current-heating defects whose two healthy phases read so were graded right, against 73 to
+    81 % of those whose phases read as warm as their surroundings or warmer (docs/detector.md,
+    nineteenth pass). Not for one phase alone: on tuning base frame 33000066 (nothing wrong) a sun
+    glint on a wire took the dark wire of the next phase for its part and was graded `critical`."""
+    warmest = [float(grown[y, x]) for x, y in row]
+    pts = np.array([(x, y, t) for (x, y), t in zip(row, warmest, strict=True)])
     if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():
         return None
-    if max(reads) - min(reads) > accuracy_k or (t0_c is not None and min(reads) < t0_c - accuracy_k):
+    dark = len(row) == 2 and all(_below_surroundings(img, x, y) for x, y in row)
+    reads = [float(img[max(0, y - 1): y + 2, max(0, x - 1): x + 2].min()) for x, y in row] if dark \
+        else warmest
+    if max(reads) - min(reads) > accuracy_k or (t0_c is not None and min(warmest) < t0_c - accuracy_k):
         return None
-    return min(reads)
+    return min(reads), min(warmest) if dark else None
 
 
 APART_SHARE = 0.5
@@ -579,7 +614,10 @@ class Joint:
     ``none``); ``peers_unseen``: a part of the row sits on no visible conductor, or the row's parts were
     found only as points warmer than their conductors on either side (``phases.parts_along``): the
     reference then carries an extra margin and gives way to the joint's own conductor unless its two
-    parts read alike.
+    parts read alike. ``peers_warmest_c``: when the located row's parts read below their surroundings
+    and T2 is their coldest reading (:func:`_located_t2`), the cooler of their warmest readings within
+    ±1 px, which bounds the joint's outline as T2 otherwise does
+    (:func:`irpatrol.analysis.joint_hotspots._outline_base`).
     ``line_angles_deg``: the line's direction at each radius of the line test that showed it,
     smallest first (``angle_deg`` is the first): on a part longer than the smallest radius the
     samples there may cross the part's own outline, and a larger radius reads the conductor beyond it.
@@ -598,6 +636,7 @@ class Joint:
     t2_source: str = "none"
     peers_xy: tuple[tuple[int, int], ...] = field(default=())
     peers_unseen: bool = False
+    peers_warmest_c: float | None = None
     line_angles_deg: tuple[float, ...] = field(default=())
     one_way: bool = False
     in_set: bool = False

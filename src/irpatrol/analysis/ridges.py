@@ -75,6 +75,14 @@ def _ring(r: int) -> np.ndarray:
     return k
 
 
+@functools.cache
+def ring_offsets(r: int) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (rows, columns px) of the pixels on the ring of radius ``r`` px around a pixel: the
+    ring a compact maximum's excess is measured over (:func:`compact_maxima`)."""
+    ys, xs = where_yx(_ring(r))
+    return ys - r, xs - r
+
+
 Candidate = tuple[int, int, float, float, int]
 """A compact maximum or part as the phase readers pass it: x, y (px), reading (°C), excess (K), pyramid
 level (:func:`compact_maxima`; 0 for parts found along a conductor)."""
