@@ -27,6 +27,11 @@ A second table splits the missed defects by the step that lost them (:data:`LOST
   line) or ``dropped`` (a joint, not reported: no T2 and rising under 10 K, no 3×3 px spot, or in a
   hotter joint's heat).
 
+A third table splits the current-heating defects with two healthy phases by how many of those read
+below their surroundings (:func:`dark_phases`): bare metal reflecting a cold sky before sunlit ground,
+where neither the healthy parts nor, often, the hot one stand out as maxima (docs/detector.md,
+nineteenth pass).
+
 Environment as ``bench/scenarios.py`` (``IRPATROL_BENCH_SEED``, ``IRPATROL_BENCH_FRAMES``);
 ``IRPATROL_BENCH_LIST=1`` also prints each defect that is not right (seed, class, truth and reading;
 for a missed one, the step that lost it in brackets).
@@ -43,7 +48,7 @@ import numpy as np
 
 from irpatrol.analysis.bodies import find_bodies
 from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
-from irpatrol.analysis.joints import find_joints
+from irpatrol.analysis.joints import below_surroundings, find_joints
 from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
 from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.pipeline import Finding, examine
@@ -77,6 +82,15 @@ def lost_at(img: np.ndarray, t: Truth) -> str:
     return "dropped" if any(_at((*j.xy, 1, 1), t.xy) for j in joints) else "no line"
 
 
+def dark_phases(img: np.ndarray, t: Truth) -> int | None:
+    """How many of the healthy phases of the current-heating defect ``t`` read below their
+    surroundings in ``img`` (°C) at their generated places (``joints.below_surroundings``: bare metal
+    reflecting a cold sky before sunlit ground, docs/physics.md §1); None for a defect without two."""
+    if t.heating != "current" or len(t.peers_xy) != 2:
+        return None
+    return sum(below_surroundings(img, x, y) for x, y in t.peers_xy)
+
+
 def classify(t: Truth, grade: str, found: list[Finding]) -> str:
     """The class (:data:`CLASSES`) of one defect: ``t`` its truth, ``grade`` its truth grade,
     ``found`` the hotspots read from its frame."""
@@ -102,6 +116,7 @@ def main() -> int:
     listing = os.environ.get("IRPATROL_BENCH_LIST") == "1"
     total: Counter[str] = Counter()
     lost: dict[str, Counter[str]] = {}
+    dark: dict[str, Counter[tuple[int, bool]]] = {}  # (dark phases, graded right) per scenario
     print(f"why defects are not graded right: seed {SEED}, {FRAMES_PER_SCENARIO} frames per scenario")
     print(f"{'scenario':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
     for si, scenario in enumerate(SCENARIOS):
@@ -115,6 +130,8 @@ def main() -> int:
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
             cls = classify(t, grade, ex.hotspots)
             counts[cls] += 1
+            if (n_dark := dark_phases(img, t)) is not None:
+                dark.setdefault(scenario, Counter())[(n_dark, cls == "right")] += 1
             step = lost_at(img, t) if cls == "missed" else ""
             if step:
                 lost.setdefault(scenario, Counter())[step] += 1
@@ -134,6 +151,16 @@ def main() -> int:
         every.update(steps)
         print(f"{scenario:<24}{sum(steps.values()):>8}" + "".join(f"{steps[c]:>11}" for c in LOST))
     print(f"{'all':<24}{sum(every.values()):>8}" + "".join(f"{every[c]:>11}" for c in LOST))
+    print("\ncurrent-heating defects with two healthy phases, by how many of them read below their"
+          " surroundings: right / defects")
+    print(f"{'scenario':<24}" + "".join(f"{c:>11}" for c in ("none", "one", "both")))
+    both: Counter[tuple[int, bool]] = Counter()
+    for scenario, c in dark.items():
+        both.update(c)
+        print(f"{scenario:<24}" + "".join(f"{f'{c[(n, True)]}/{c[(n, True)] + c[(n, False)]}':>11}"
+                                          for n in range(3)))
+    print(f"{'all':<24}" + "".join(f"{f'{both[(n, True)]}/{both[(n, True)] + both[(n, False)]}':>11}"
+                                   for n in range(3)))
     return 0
 
 

@@ -259,7 +259,7 @@ def _set_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, j: J
     return shifted if shifted is not None and (alone or one_set(img, j.xy, shifted.peers_xy)) else None
 
 
-def _below_surroundings(img: np.ndarray, x: int, y: int) -> bool:
+def below_surroundings(img: np.ndarray, x: int, y: int) -> bool:
     """Whether the located part at (x, y) px reads below its surroundings: the median of its 3×3 px at
     least :data:`DARK_PART_K` under the median of the ring of :data:`RING_PX` around it (the ring a
     compact maximum's excess is taken over)."""
@@ -288,7 +288,7 @@ def _located_t2(img: np.ndarray, grown: np.ndarray, j: Joint, row: tuple[tuple[i
     more than that.
 
     Each part is read at its warmest pixel within ±1 px (``grown``, as T1), except when both parts of
-    a row read below their surroundings (:func:`_below_surroundings`): healthy clamps of bare metal
+    a row read below their surroundings (:func:`below_surroundings`): healthy clamps of bare metal
     reflecting a cold sky before sunlit ground (docs/physics.md §1), where the warmest pixel within
     ±1 px of a 3–5 px part is the ground beside it. They are then read at their coldest pixel within
     ±1 px, the part's own reading; the tests that they are separate from the joint and not colder than
@@ -302,7 +302,7 @@ def _located_t2(img: np.ndarray, grown: np.ndarray, j: Joint, row: tuple[tuple[i
     pts = np.array([(x, y, t) for (x, y), t in zip(row, warmest, strict=True)])
     if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():
         return None
-    dark = len(row) == 2 and all(_below_surroundings(img, x, y) for x, y in row)
+    dark = len(row) == 2 and all(below_surroundings(img, x, y) for x, y in row)
     reads = [float(img[max(0, y - 1): y + 2, max(0, x - 1): x + 2].min()) for x, y in row] if dark \
         else warmest
     if max(reads) - min(reads) > accuracy_k or (t0_c is not None and min(warmest) < t0_c - accuracy_k):
