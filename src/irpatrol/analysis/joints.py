@@ -270,11 +270,11 @@ def below_surroundings(img: np.ndarray, x: int, y: int) -> bool:
     return float(np.median(here)) <= float(np.median(ring)) - DARK_PART_K
 
 
-DARK_PART_K = 0.5
+DARK_PART_K = MIN_EXCESS_K
 """How far (K) a located part's reading must lie below its surroundings to be read at its coldest
 pixel (:func:`_located_t2`): bare metal of emissivity ε reflects the sky, so a healthy clamp reads
 (1 − ε)·(T − T_sky) below its own temperature and, before ground warmed by the sun, below the ground
-(docs/physics.md §1, §2). The compact maxima's least excess (:data:`MIN_EXCESS_K`), the other sign."""
+(docs/physics.md §1, §2). The compact maxima's least excess over their ring, the other sign."""
 
 
 def _located_t2(img: np.ndarray, grown: np.ndarray, j: Joint, row: tuple[tuple[int, int], ...],
@@ -293,11 +293,12 @@ def _located_t2(img: np.ndarray, grown: np.ndarray, j: Joint, row: tuple[tuple[i
     ±1 px of a 3–5 px part is the ground beside it. They are then read at their coldest pixel within
     ±1 px, the part's own reading; the tests that they are separate from the joint and not colder than
     the air keep their warmest readings (a part carrying load is not colder than the air: the sky it
-    reflects is what the coldest pixel shows). Over the four development and check seeds, 39 to 54 %
-    of the current-heating defects whose two healthy phases read so were graded right, against 73 to
-    81 % of those whose phases read as warm as their surroundings or warmer (docs/detector.md,
-    nineteenth pass). Not for one phase alone: on tuning base frame 33000066 (nothing wrong) a sun
-    glint on a wire took the dark wire of the next phase for its part and was graded `critical`."""
+    reflects is what the coldest pixel shows). Over the four development and check seeds, 43 to 56 %
+    of the current-heating defects whose two healthy phases read so are graded right, against 73 to
+    81 % of those whose phases read as warm as their surroundings or warmer (``bench/misses.py``,
+    docs/detector.md nineteenth pass). Not for one phase alone: on tuning base frame 33000066
+    (nothing wrong) a sun glint on a wire took the dark wire of the next phase for its part and was
+    graded `critical`."""
     warmest = [float(grown[y, x]) for x, y in row]
     pts = np.array([(x, y, t) for (x, y), t in zip(row, warmest, strict=True)])
     if not (separate(grown, (j.xy[0], j.xy[1], j.t1_c), pts) | _apart(j, pts, t0_c)).all():

@@ -78,9 +78,12 @@ def _ring(r: int) -> np.ndarray:
 @functools.cache
 def ring_offsets(r: int) -> tuple[np.ndarray, np.ndarray]:
     """The offsets (rows, columns px) of the pixels on the ring of radius ``r`` px around a pixel: the
-    ring a compact maximum's excess is measured over (:func:`compact_maxima`)."""
+    ring a compact maximum's excess is measured over (:func:`compact_maxima`). Read-only (cached)."""
     ys, xs = where_yx(_ring(r))
-    return ys - r, xs - r
+    ys, xs = ys - r, xs - r
+    ys.setflags(write=False)
+    xs.setflags(write=False)
+    return ys, xs
 
 
 Candidate = tuple[int, int, float, float, int]
