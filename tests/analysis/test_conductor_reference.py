@@ -29,7 +29,7 @@ SLOPE_DEG = 30.0
 def _wire(*, reach_px: float = 400.0, sky_beyond_px: float | None = None,
           second_joint_px: float | None = None, swing_k: float = 0.0,
           fin_px: float = 10.0, part_px: float = 0.0, tail_share: float = 1.0,
-          seed: int = 5) -> tuple[np.ndarray, tuple[int, int]]:
+          glint_px: float | None = None, seed: int = 5) -> tuple[np.ndarray, tuple[int, int]]:
     """A 2 px conductor at :data:`SLOPE_DEG` through the middle of a 640×512 frame of ground at
     :data:`GROUND_C` (NETD 50 mK noise), out to ``reach_px`` each way, with a hot joint at the centre
     whose heat decays along it (fin length ``fin_px``; ``part_px``: the joint is a part that long each
@@ -38,7 +38,8 @@ def _wire(*, reach_px: float = 400.0, sky_beyond_px: float | None = None,
     the part, docs/physics.md §1). ``sky_beyond_px``: from that distance one way the
     conductor lies against sky and reads 15 K colder; ``second_joint_px``: a part as hot as the joint
     that far along; ``swing_k``: the reading alternates by ± that much every 3 px along (a thin
-    conductor crossing the pixel grid)."""
+    conductor crossing the pixel grid); ``glint_px``: a sun glint as hot as the joint that far along,
+    2×2 px."""
     rng = np.random.default_rng(seed)
     h, w = 512, 640
     img = GROUND_C + rng.normal(0.0, 0.05, (h, w))
@@ -59,6 +60,9 @@ def _wire(*, reach_px: float = 400.0, sky_beyond_px: float | None = None,
     img[on] = wire[on]
     part = (across <= 2.0) & (np.abs(along) <= part_px)
     img[part] = JOINT_C
+    if glint_px is not None:
+        gx, gy = round(cx + glint_px * ux), round(cy + glint_px * uy)
+        img[gy: gy + 2, gx: gx + 2] = JOINT_C
     return img.astype(np.float32), (round(cx), round(cy))
 
 
@@ -86,6 +90,25 @@ def test_a_part_as_warm_as_the_joint_on_the_same_line_leaves_it_without_a_refere
     # alike: that line says nothing about the first (bench seed 77003311, healthy-clutter frame 70)
     img, xy = _wire(second_joint_px=90.0)
     assert _far(img, xy) is None
+
+
+def test_a_sun_glint_on_the_line_is_no_part_as_warm_as_the_joint() -> None:
+    # a 2×2 px glint reading as hot as the joint 90 px along holds no 3×3 px measurement spot
+    # (ridges.speck): it says nothing of a part there, and the conductor keeps its reading; a part
+    # of the same reading that holds the spot still leaves the line without a reference (above)
+    img, xy = _wire(glint_px=90.0)
+    far = _far(img, xy)
+    assert far is not None and abs(far - WIRE_C) <= 0.3
+
+
+def test_a_lone_conductors_joint_keeps_its_reference_past_a_glint_on_the_wire() -> None:
+    # development frame 5553035: a clamp on a lone conductor over vegetation; a glint 76 px along the
+    # wire (2×2 px at 29.3 °C, T1 29.8 °C) left the joint without T2 (unrated). The conductor's own
+    # reading separated from the ground behind it (blur_mix) is T2 again (15.6 °C, truth 13.8 °C)
+    f, truth = field_finding(5553035, "hot-joint-single-phase")
+    assert truth.t2_c is not None and f.hotspot.t2_source == "same-conductor"
+    assert f.hotspot.t2_c is not None and abs(f.hotspot.t2_c - truth.t2_c) <= 2.0
+    assert f.diagnosis.grade_level >= 1
 
 
 def test_a_conductor_followed_only_a_short_way_gives_no_reference() -> None:

@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
-from irpatrol.analysis.measure import box
+from irpatrol.analysis.measure import SPOT_PX, box
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
@@ -68,10 +68,6 @@ its "priority 3" over-ambient band above 10 °C (standards.md §3.1). The region
 much above its local background, so a sunlit patch of a warm busy background (the inspection
 conditions of DL/T 664 §4.3 exclude sunshine, standards.md §1.7) is not reported for the mere
 ambient rise of the whole area."""
-SPOT_PX = 3
-"""Side of the measurement spot in pixels: a hot spot must span ≥ 3×3 px before its T_max is
-trusted (../shared/domain/standards.md §2; Fluke: the measurement IFOV is 2–3 times the
-theoretical one)."""
 UNRESOLVED_RISE_FACTOR = 2.0
 """A lone region too small to be recognised as a part (no 3×3 px core or under 10 px long, see
 :func:`irpatrol.analysis.references.comparable`) is reported only at twice :data:`MIN_RISE_K`:

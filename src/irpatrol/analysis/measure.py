@@ -18,6 +18,11 @@ from irpatrol.analysis.pixels import where_yx
 from irpatrol.errors import ParameterError
 from irpatrol.units import CelsiusArray
 
+SPOT_PX = 3
+"""Side of the measurement spot in pixels: a hot spot must span ≥ 3×3 px before its T_max is
+trusted (../shared/domain/standards.md §2; Fluke: the measurement IFOV is 2–3 times the
+theoretical one)."""
+
 
 @dataclass(frozen=True)
 class Measurement:

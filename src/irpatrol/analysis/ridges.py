@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.blur_mix import conductor_own_c
+from irpatrol.analysis.measure import SPOT_PX
 from irpatrol.analysis.pixels import clamped, where_yx
 
 RING_PX = 5
@@ -329,6 +330,13 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
                  ) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`track_ridge` for each (x, y, angle °, sign) of ``tracks``, followed side by side: the
     same answers, one segment of every track still going per step."""
+    return [(d, v) for d, v, _ in track_ridges_at(img, tracks)]
+
+
+def track_ridges_at(img: np.ndarray, tracks: list[tuple[float, float, float, float]],
+                    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`track_ridges` with where each reading was taken: per track the distances (px), the
+    readings (°C) and their pixels (N×2, x and y)."""
     n = len(tracks)
     if n == 0:
         return []
@@ -340,6 +348,7 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
     starts_px = np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX)
     taken = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX), bool)
     read = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX))
+    across = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX))  # of each reading, px off the direction
     for step, start in enumerate(starts_px):
         sub = np.flatnonzero(going)
         if not len(sub):
@@ -350,6 +359,7 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
         sub, ok, c, k = sub[more], ok[more], c[more], k[more]
         taken[step, sub] = ok
         read[step, sub] = c
+        across[step, sub] = off[sub][:, None] + k - 1.0  # the chosen middle sample: −1, 0 or +1 px
         # the median of the chosen middle samples (0, 1 or 2) of each: re-centre on the ridge
         chosen = np.sort(np.where(ok, k, 3), axis=1)  # the samples off the ridge last
         total, rows = ok.sum(axis=1), np.arange(len(sub))
@@ -359,7 +369,11 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
     along = starts_px[:, None] + _SEGMENT_STEPS[None, :]
     for i in range(n):
         mask = taken[:, i, :]
-        out.append((along[mask], read[:, i, :][mask]))
+        d, off_i = along[mask], across[:, i, :][mask]
+        ux, uy = units[i]
+        xy = np.rint(starts[i][None, :] + signs[i] * d[:, None] * units[i][None, :]
+                     + off_i[:, None] * np.array([-uy, ux])[None, :]).astype(np.intp)
+        out.append((d, read[:, i, :][mask], xy))
     return out
 
 
@@ -380,7 +394,9 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     conductors ran at 35° and 50°), and the one followed farthest is kept. Each way on its own:
 
     * a reading there within ``alike_k`` (K, the camera's accuracy) of T1 is a part as warm as the
-      joint on the same line (a crossarm's row of clamps): the line gives no reference, None;
+      joint on the same line (a crossarm's row of clamps): the line gives no reference, None; unless
+      it is a speck (:func:`speck`: a sun glint on the wire, 2×2 px at 29.3 °C on development frame
+      5553035's single conductor, 76 px from a 29.8 °C joint, had left it without T2);
     * the readings end at the first step of more than :data:`FAR_STEP_K` between stretches
       (:func:`_until_step`: the track left the conductor for the sky, a pole or a roof);
     * the way counts when at least :data:`FAR_MIN_SAMPLES` readings spread (interquartile range) by
@@ -395,27 +411,28 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     A conductor narrower than the 3×3 px measurement spot reads between its own temperature and the
     background's through the optics blur (docs/physics.md §6): its T2 is then only as good as the
     background is close to it, which the hotspot's ``small-target`` flag does not cover."""
-    sides = track_ridges(img, [(x, y, angle_deg, sign) for sign in (-1.0, 1.0)])
-    if max(len(d) for d, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
+    sides = track_ridges_at(img, [(x, y, angle_deg, sign) for sign in (-1.0, 1.0)])
+    if max(len(d) for d, _, _ in sides) < TRACK_SEGMENT_PX * 3:  # the line test's direction may be a
         # wide part's diagonal: try its neighbours (side by side), keep the one followed farthest
         others = [angle_deg + da for da in (-20.0, -10.0, 10.0, 20.0)]
         others += [a for a in other_deg  # each line direction once, the first one's neighbours included
                    if min(direction_gap_deg(a, b) for b in (angle_deg, *others)) >= 0.5 * STEP_DEG]
-        tried = track_ridges(img, [(x, y, a, sign) for a in others for sign in (-1.0, 1.0)])
+        tried = track_ridges_at(img, [(x, y, a, sign) for a in others for sign in (-1.0, 1.0)])
         tries = [tried[k: k + 2] for k in range(0, len(tried), 2)]
-        sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _ in t))
-    vals = np.concatenate([v for _, v in sides])
+        sides = max([sides, *tries], key=lambda t: sum(len(d) for d, _, _ in t))
+    vals = np.concatenate([v for _, v, _ in sides])
     if vals.size < FAR_MIN_SAMPLES:
         return conductor_own_c(img, x, y, angle_deg)
     floor = float(np.percentile(vals, 10.0))
     half = floor + 0.5 * (t1_c - floor)
     halves = []  # (distances, readings, half-way distance) of each way that falls half-way
-    for d, v in sides:
+    for d, v, at in sides:
         below = np.nonzero(v <= half)[0]
         if not below.size:
             continue
         d_half = float(d[below[0]])
-        if (v[d >= FAR_HALF_DISTANCES * d_half] >= t1_c - alike_k).any():
+        warm = np.flatnonzero((d >= FAR_HALF_DISTANCES * d_half) & (v >= t1_c - alike_k))
+        if any(not speck(img, int(at[k][0]), int(at[k][1])) for k in warm):
             return None
         halves.append((d, v, d_half))
     own = conductor_own_c(img, x, y, angle_deg)
@@ -429,6 +446,38 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         if far is not None:
             ways.append(far)
     return float(np.median(np.concatenate(ways))) if ways else None
+
+
+SPECK_REACH_PX = 2
+"""How far (px) from a tracked reading :func:`speck` looks for its maximum: the track reads the
+middle of three samples across the ridge, a pixel either side of its centre line."""
+SPECK_HALF_PX = 8
+"""Half side (px) of the window :func:`speck` traces a half-height region in: beyond the ring of
+:data:`RING_PX` around the maximum, so a region that runs out of the ring is seen to."""
+
+
+def speck(img: np.ndarray, x: int, y: int) -> bool:
+    """Whether the warm reading at (x, y) px is a speck, no part: its maximum (within
+    :data:`SPECK_REACH_PX`) stands over the hottest pixel on the ring of :data:`RING_PX` around it, and
+    the connected pixels at least half-way up from that ring to the maximum hold no measurement spot
+    of :data:`SPOT_PX` × :data:`SPOT_PX` px: a sun glint on a wire, or a part too small at this
+    distance to be measured (../shared/domain/standards.md §2), whose reading is no part's
+    temperature."""
+    h, w = img.shape
+    x0, y0 = max(0, x - SPECK_REACH_PX), max(0, y - SPECK_REACH_PX)
+    win = img[y0: min(h, y + SPECK_REACH_PX + 1), x0: min(w, x + SPECK_REACH_PX + 1)]
+    my, mx = divmod(int(np.argmax(win)), win.shape[1])
+    my, mx = y0 + my, x0 + mx
+    top = float(img[my, mx])
+    ry, rx = ring_offsets(RING_PX)
+    base = float(img[clamped(my + ry, h - 1), clamped(mx + rx, w - 1)].max())
+    if base >= top:
+        return False
+    px0, py0 = max(0, mx - SPECK_HALF_PX), max(0, my - SPECK_HALF_PX)
+    patch = img[py0: min(h, my + SPECK_HALF_PX + 1), px0: min(w, mx + SPECK_HALF_PX + 1)]
+    _, comp = cv2.connectedComponents((patch >= base + 0.5 * (top - base)).astype(np.uint8), connectivity=8)
+    part = (comp == comp[my - py0, mx - px0]).astype(np.uint8)
+    return not cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).any()
 
 
 FIN_GRID_PX = np.geomspace(1.0, 80.0, 48)
