@@ -21,6 +21,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.measure import half_height_part, spot_pixels
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
@@ -105,15 +106,12 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     x, y = j.xy
     x0, y0 = max(0, x - OUTLINE_HALF_PX), max(0, y - OUTLINE_HALF_PX)
     patch = img[y0: min(h, y + OUTLINE_HALF_PX + 1), x0: min(w, x + OUTLINE_HALF_PX + 1)]
-    hot = (patch >= base_c + 0.5 * (j.t1_c - base_c)).astype(np.uint8)
-    _, comp = cv2.connectedComponents(hot, connectivity=8)
-    part = (comp == comp[y - y0, x - x0]).astype(np.uint8)
+    part = half_height_part(patch, y - y0, x - x0, base_c + 0.5 * (j.t1_c - base_c))
     ys, xs = where_yx(part)
     bbox = (x0 + int(xs.min()), y0 + int(ys.min()), int(np.ptp(xs) + 1), int(np.ptp(ys) + 1))
     contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
-    core = int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
-    return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), core
+    return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), spot_pixels(part)
 
 
 def _margin(img: np.ndarray, j: Joint, accuracy_k_: float, found: list[Hotspot]) -> float:

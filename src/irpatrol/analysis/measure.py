@@ -24,6 +24,19 @@ trusted (../shared/domain/standards.md §2; Fluke: the measurement IFOV is 2–3
 theoretical one)."""
 
 
+def half_height_part(patch: np.ndarray, row: int, col: int, level_c: float) -> np.ndarray:
+    """The pixels of ``patch`` (°C) reading at least ``level_c`` connected (8-way) to the pixel
+    (``row``, ``col``), as a uint8 mask: a hot spot's region at the level its outline is taken at."""
+    _, comp = cv2.connectedComponents((patch >= level_c).astype(np.uint8), connectivity=8)
+    return (comp == comp[row, col]).astype(np.uint8)
+
+
+def spot_pixels(part: np.ndarray) -> int:
+    """How many pixels of the uint8 mask ``part`` can centre a :data:`SPOT_PX` × :data:`SPOT_PX` px
+    measurement spot lying wholly inside it: 0 for a speck whose reading no spot can trust."""
+    return int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
+
+
 @dataclass(frozen=True)
 class Measurement:
     """Statistics of a measured area (°C) and the (x, y) of its hottest pixel; ``n_px`` valid pixels."""
