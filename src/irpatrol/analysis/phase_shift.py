@@ -612,9 +612,11 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
         mutual = min(mutual, float(scores[0]))
         scored += [(float(v), (int(p[0]), int(p[1]))) for v, p in zip(scores[1:], at[1:], strict=True)
                    if np.isfinite(v)]
-    if scored and outlined(img, (xy, *peers_xy)):
-        spreads = _spreads(img, tuple(p for _, p in scored))
-        scored = [sp for sp, d in zip(scored, spreads, strict=True) if d >= NOISE_ONLY_K]
+    if scored:  # the members' outlines and the places beyond in one pass
+        spreads = _spreads(img, (xy, *peers_xy, *(p for _, p in scored)))
+        members = 1 + len(peers_xy)
+        if all(d >= OUTLINE_K for d in spreads[:members]):  # :func:`outlined`
+            scored = [sp for sp, d in zip(scored, spreads[members:], strict=True) if d >= NOISE_ONLY_K]
     return mutual, max((v for v, _ in scored), default=-np.inf)
 
 

@@ -330,13 +330,20 @@ def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]
                  ) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`track_ridge` for each (x, y, angle °, sign) of ``tracks``, followed side by side: the
     same answers, one segment of every track still going per step."""
-    return [(d, v) for d, v, _ in track_ridges_at(img, tracks)]
+    return [(d, v) for d, v, _ in _tracks(img, tracks, False)]
 
 
 def track_ridges_at(img: np.ndarray, tracks: list[tuple[float, float, float, float]],
                     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`track_ridges` with where each reading was taken: per track the distances (px), the
     readings (°C) and their pixels (N×2, x and y)."""
+    return [(d, v, xy) for d, v, xy in _tracks(img, tracks, True) if xy is not None]
+
+
+def _tracks(img: np.ndarray, tracks: list[tuple[float, float, float, float]], where: bool,
+            ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """:func:`track_ridges`, with each reading's pixel (N×2, x and y) when ``where`` (else None: the
+    ridge tests of :func:`leaves` follow dozens of tracks a part and need none)."""
     n = len(tracks)
     if n == 0:
         return []
@@ -369,10 +376,12 @@ def track_ridges_at(img: np.ndarray, tracks: list[tuple[float, float, float, flo
     along = starts_px[:, None] + _SEGMENT_STEPS[None, :]
     for i in range(n):
         mask = taken[:, i, :]
-        d, off_i = along[mask], across[:, i, :][mask]
-        ux, uy = units[i]
-        xy = np.rint(starts[i][None, :] + signs[i] * d[:, None] * units[i][None, :]
-                     + off_i[:, None] * np.array([-uy, ux])[None, :]).astype(np.intp)
+        d = along[mask]
+        xy = None
+        if where:
+            ux, uy = units[i]
+            xy = np.rint(starts[i][None, :] + signs[i] * d[:, None] * units[i][None, :]
+                         + across[:, i, :][mask][:, None] * np.array([-uy, ux])[None, :]).astype(np.intp)
         out.append((d, read[:, i, :][mask], xy))
     return out
 
@@ -431,8 +440,8 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
         if not below.size:
             continue
         d_half = float(d[below[0]])
-        warm = np.flatnonzero((d >= FAR_HALF_DISTANCES * d_half) & (v >= t1_c - alike_k))
-        if any(not speck(img, int(at[k][0]), int(at[k][1])) for k in warm):
+        warm = at[(d >= FAR_HALF_DISTANCES * d_half) & (v >= t1_c - alike_k)]
+        if any(not speck(img, px, py) for px, py in {(int(p[0]), int(p[1])) for p in warm}):
             return None
         halves.append((d, v, d_half))
     own = conductor_own_c(img, x, y, angle_deg)
