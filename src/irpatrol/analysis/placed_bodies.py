@@ -28,7 +28,9 @@ When the placed body is the warm one, the verdict rests on it, so its own outlin
 :data:`MIN_STEP_LENGTHS` and :data:`MIN_PATTERN_K` keep ground texture, a tank's fins and smooth
 blobs of sun-warmed ground from starting a row (measured in docs/detector.md); a row started from a
 narrow body (read on its centre line) must also be one set of three alike parts
-(:func:`irpatrol.analysis.phase_shift.one_set`), as scene edges repeat such a line.
+(:func:`irpatrol.analysis.phase_shift.one_set`), as scene edges repeat such a line, or have its placed
+healthy phase, placed by :data:`MIN_MATCH`, read as the found one within two NETDs
+(:func:`_agreeing_phase`).
 
 Where only the warm body is found (:func:`searched_rows`, December 2026), the step between phases is
 not known from a second body: it is where the warm body's own pattern repeats beside it, at a phase
@@ -214,7 +216,8 @@ def _usable(b: Body, narrow: bool = False) -> bool:
     ``narrow`` and standing off both sides by :data:`irpatrol.analysis.bodies.NARROW_ROW_FLANK_K`: its
     pattern is little more than that line, which the edges of a scene repeat (on the shared FLIR T640 and
     E40 and DJI M30T, M4T, H20T and XT2 frames such rows were placed on a panel's edges, façades and
-    pipes, "serious" arresters), so a row resting on one must also be one set (:func:`completed_rows`)."""
+    pipes, "serious" arresters), so a row resting on one must also be one set or have its placed healthy
+    phase read as the found one (:func:`completed_rows`, :func:`_agreeing_phase`)."""
     if b.narrow and not (narrow and b.flank_k >= NARROW_ROW_FLANK_K):
         return False
     return MIN_LENGTH_PX <= b.length_px <= MAX_ELONGATION * b.width_px
@@ -296,6 +299,23 @@ def _hidden_healthy(row: BodyRow, placed: Body) -> bool:
     return all(math.dist(p.xy, q.xy) >= least for p, q in itertools.combinations(members, 2))
 
 
+def _agreeing_phase(row: BodyRow, placed: Body, match: float) -> bool:
+    """Whether a row started from a narrow body stands, though it is not one set of alike parts, by the
+    placed body's reading: the pattern placed it by :data:`MIN_MATCH` (``match``; a hidden phase, placed
+    under it, does not count here) and it reads as the found healthy body within
+    :data:`HIDDEN_AGREE_K`, beside a warm body standing off by :data:`HIDDEN_WARM_FLANK_K`, the three
+    spaced as phases (:func:`_hidden_healthy`'s tests). A bushing's healthy phases stand before the
+    tank, the pole or the ground at different temperatures, so their surroundings need not match each
+    other as :func:`irpatrol.analysis.phase_shift.one_set` asks (development bushings 5560022, 5560054,
+    5560061: peers matching each other by 0.18–0.44, the place one step beyond by 0.15–0.54, while the
+    placed healthy bushing read within 0.01–0.07 K of the found one and within 0.06 K of the truth).
+    Placed under :data:`MIN_MATCH`, the agreement says nothing where both places lie on one surface: on
+    the fresh base's frame 23001081 (nothing wrong) a sunlit strip of a pole's edge and two places on
+    smooth ground reading alike within 0.02 K (matched 0.25) made a "serious" arrester, and on the shared
+    real DJI M30T façade frame (``dji_m30t_girp.jpg``) three window mullions a row (matched 0.01)."""
+    return match >= MIN_MATCH and _hidden_healthy(row, placed)
+
+
 def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
                    found: tuple[list[tuple[int, int, int]], set[int]] | None = None) -> list[BodyRow]:
     """Rows of three alike bodies of ``img`` (°C) completed by placing the body that does not stand out
@@ -307,7 +327,9 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
     follows beyond its ends): on the development bushing frames such rows matched 0.74–0.93 with
     0.29–0.42 beyond (5560005, 5560017, 5560031, 5560043), while the rows a panel's edges, a façade and
     an industrial plant's pipes made on the shared real H20T, XT2, E40 and T640 frames matched 0.44–0.71
-    with as much or more beyond. ``found``: ``row_triples(bodies)`` when already read."""
+    with as much or more beyond. Such a row stands without being one set when the placed body is a
+    healthy phase that reads as the found one (:func:`_agreeing_phase`). ``found``:
+    ``row_triples(bodies)`` when already read."""
     triples, banked = row_triples(bodies) if found is None else found
     taken = banked | {i for row in triples for i in row}
     out: list[tuple[float, BodyRow]] = []
@@ -330,7 +352,8 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             narrow, warm_placed = b.narrow or q.narrow, row.hot is moved
             if narrow or warm_placed:  # the row's likeness, read once for both tests
                 mutual, further = row_likeness(img, _px(row.hot), tuple(_px(p) for p in row.peers))
-                if (narrow and not alike_set(mutual, further)) or (warm_placed and further >= WARM_BEYOND):
+                one = alike_set(mutual, further) or _agreeing_phase(row, moved, placed[0])
+                if (narrow and not one) or (warm_placed and further >= WARM_BEYOND):
                     continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
