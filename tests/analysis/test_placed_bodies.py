@@ -163,6 +163,36 @@ def test_a_row_is_read_from_the_one_housing_that_stands_out(seed, scenario):
     assert _whole_body_at(img, truth)
 
 
+@pytest.mark.parametrize("seed", [5555026, 5555038, 5555064])
+def test_the_far_healthy_phase_of_a_searched_row_is_placed_by_its_reading(seed):
+    """Development arrester frames where only the warm housing stands out: the near healthy phase is
+    placed where its outline repeats (matched 0.58–0.63), but the far one stands before other ground or
+    the crossarm and matches only 0.32–0.43, or shows its own outline under MIN_OWN_MATCH. Read there it
+    agrees with the near one within 0.01 K (placed_bodies._agreeing_placement), so the row stands: T1
+    and T2 within 0.3 K of the truth and a whole-body hotspot at the warm housing. Missed (no row)
+    before the twentieth pass."""
+    img, truth = _defect(seed, "arrester")
+    (bodies,) = find_bodies(img)
+    _read_right(searched_rows(img, bodies, 0.5), truth)
+    assert _whole_body_at(img, truth)
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [
+    (99000133, "healthy"), (99010125, "bushing-voltage"), (33001087, "healthy-clutter"),
+    (33005000, "arrester"),
+])
+def test_a_far_phase_placed_by_its_reading_needs_a_trace_of_the_pattern(seed, scenario):
+    """Frames with nothing wrong of the unseen bases where a searched row's far phase placed wherever the
+    pattern matches at all and read like the near one made a 'serious' arrester or bushing (seventeenth
+    pass): both places on the sky or on one smooth surface, matching 0.04–0.19. The far phase placed by
+    its reading must match by placed_bodies.SEARCHED_AGREE_MATCH (0.3); without it each of these frames
+    gives a row again."""
+    img, truth = render(seed, scenario)
+    assert not truth.defect
+    (bodies,) = find_bodies(img)
+    assert searched_rows(img, bodies, 0.5) == []
+
+
 @pytest.mark.parametrize(("seed", "scenario", "what"), [
     (5550027, "healthy", "a warm building edge going on along its axis"),
     (77001048, "healthy-clutter", "pin insulators whose 'warm' member is the ground behind it"),
