@@ -354,8 +354,8 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             narrow, warm_placed = b.narrow or q.narrow, row.hot is moved
             if narrow or warm_placed:  # the row's likeness, read once for both tests
                 mutual, further = row_likeness(img, _px(row.hot), tuple(_px(p) for p in row.peers))
-                one = alike_set(mutual, further) or _agreeing_phase(row, moved, placed[0])
-                if (narrow and not one) or (warm_placed and further >= WARM_BEYOND):
+                alike_or_agreeing = alike_set(mutual, further) or _agreeing_phase(row, moved, placed[0])
+                if (narrow and not alike_or_agreeing) or (warm_placed and further >= WARM_BEYOND):
                     continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
@@ -491,7 +491,7 @@ def _placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]]
 
 
 SEARCHED_AGREE_MATCH = 0.3
-"""Least match of the pattern at a searched row's second healthy phase placed by its reading
+"""Least match of the pattern at a searched row's far healthy phase placed by its reading
 (:func:`_agreeing_placement`). The hidden second phases tried in the seventeenth pass stood on the sky
 or on one smooth surface at places matching 0.04–0.19 (frames with nothing wrong 99000133, 99010125,
 33001087, 33005000 of the unseen bases, docs/detector.md); the arrester rows this completes on the
@@ -500,44 +500,39 @@ development and check seeds matched 0.32–0.43 there. The joints' located rows 
 
 
 def _agreeing_placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]], step: np.ndarray,
-                        first: Placement) -> Placement | None:
-    """The second healthy phase of a searched row (:func:`searched_rows`) placed about ``step`` (x, y px)
+                        ) -> Placement | None:
+    """The far healthy phase of a searched row (:func:`searched_rows`) placed about ``step`` (x, y px)
     from the warm body ``b`` where :func:`_placement` refuses it (the pattern matching under
     :data:`MIN_MATCH`, or the body's own outline under :data:`MIN_OWN_MATCH`): the far phase may stand
-    before other ground, the pole or the crossarm, and its outline shows weakly. It stands when the
-    pattern still matches there by :data:`SEARCHED_AGREE_MATCH`, the body read there (:func:`_moved`)
-    reads as the ``first`` placed healthy phase within :data:`HIDDEN_AGREE_K` (two healthy housings of
-    one row read alike within the noise), ``b`` stands off by :data:`HIDDEN_WARM_FLANK_K`, nothing goes on
-    along its axis (:func:`_goes_on`) and it stands :data:`HIDDEN_ROW_WIDTHS` box widths from both
-    others, as a hidden healthy phase (:func:`_hidden_healthy`); else None. Development arresters
-    5555026, 5555038, 5555064: the second phase matched 0.32–0.43 (5555038's own outline 0.20) and read
-    within 0.01 K of the first and of the truth."""
-    if b.flank_k < HIDDEN_WARM_FLANK_K:
-        return None
+    before other ground, the pole or the crossarm, and its outline shows weakly. Placed where the
+    pattern still matches by :data:`SEARCHED_AGREE_MATCH`, read there (:func:`_moved`) on no line going
+    through (:func:`_goes_on`); else None. Its row stands only when it reads as the near healthy phase,
+    as a hidden one must (:func:`_searched_row`, :func:`_hidden_healthy`). Development arresters
+    5555026, 5555038, 5555064: the far phase matched 0.32–0.43 (5555038's own outline 0.20) and read
+    within 0.01 K of the near one and of the truth."""
     placed = _place(img, pat[0], pat[1], step)
     if placed is None or placed[0] < SEARCHED_AGREE_MATCH:
         return None
     m = _moved(img, b, placed[1])
-    if m is None or abs(m.reading_c - first[1].reading_c) > HIDDEN_AGREE_K or _goes_on(
-            img, pat, m.bbox, placed[1]):
-        return None
-    least = HIDDEN_ROW_WIDTHS * b.bbox[2]
-    if min(math.dist(b.xy, m.xy), math.dist(first[1].xy, m.xy)) < least:
-        return None
-    return placed[0], m
+    return None if m is None or _goes_on(img, pat, m.bbox, placed[1]) else (placed[0], m)
 
 
 def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
                   placements: tuple[Placement | None, Placement | None], min_delta_k: float,
-                  ) -> tuple[float, BodyRow] | None:
+                  by_reading: Body | None = None) -> tuple[float, BodyRow] | None:
     """The row of ``b`` and its two ``placements`` (:func:`_placement`), with the weaker placement's
     match, when both were placed and the row passes :func:`irpatrol.analysis.bodies.judge_row` with
-    ``b`` as its warm body and does not go on (:func:`_continued`: not a bank); else None."""
+    ``b`` as its warm body and does not go on (:func:`_continued`: not a bank); else None.
+    ``by_reading``: the placed body of the two that :func:`_agreeing_placement` placed, which must pass
+    :func:`_hidden_healthy` (it reads as the other healthy phase, beside a warm body standing off)."""
     p1, p2 = placements
     if p1 is None or p2 is None:
         return None
     row = judge_row((b, p1[1], p2[1]), min_delta_k)
-    if row is None or row.hot is not b or _continued(img, b, pat, (b, p1[1], p2[1]), row):
+    if row is None or row.hot is not b:
+        return None
+    if (by_reading is not None and not _hidden_healthy(row, by_reading)) or _continued(
+            img, b, pat, (b, p1[1], p2[1]), row):
         return None
     return min(p1[0], p2[0]), row
 
@@ -569,8 +564,10 @@ def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             first = _placement(img, b, pat, v)  # one step on: in both rows below, placed once
             if first is None:
                 continue
-            beyond, before = (_placement(img, b, pat, k * v) or _agreeing_placement(img, b, pat, k * v, first)
-                              for k in (2, -1))
-            rows = ((first, beyond), (before, first))
-            out += [r for pair in rows if (r := _searched_row(img, b, pat, pair, min_delta_k)) is not None]
+            for k in (2, -1):  # the far phase beyond it, or the body in the middle
+                far = _placement(img, b, pat, k * v)
+                weak = _agreeing_placement(img, b, pat, k * v) if far is None else None
+                pair = (first, far or weak) if k == 2 else (far or weak, first)
+                r = _searched_row(img, b, pat, pair, min_delta_k, None if weak is None else weak[1])
+                out += [] if r is None else [r]
     return _best_per_body(out)
