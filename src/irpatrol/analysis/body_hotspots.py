@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, BodyRow, body_rows, find_bodies, row_triples
-from irpatrol.analysis.hotspots import MIN_DELTA_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.hotspots import MIN_DELTA_K, Hotspot, trusted_target
+from irpatrol.analysis.measure import SPOT_PX
 from irpatrol.analysis.pixels import inside
 from irpatrol.analysis.placed_bodies import completed_rows, searched_rows
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags

@@ -19,9 +19,9 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, SPOT_PX, Hotspot, trusted_target
+from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
-from irpatrol.analysis.measure import half_height_part, spot_pixels
+from irpatrol.analysis.measure import SPOT_PX, half_height_part, spot_pixels
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx

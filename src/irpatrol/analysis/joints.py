@@ -70,7 +70,6 @@ from irpatrol.analysis.phases import (
     phase_row,
     separate,
 )
-from irpatrol.analysis.pixels import clamped
 from irpatrol.analysis.ridges import (
     ANGLES,
     LINE_RADII_PX,
@@ -88,7 +87,7 @@ from irpatrol.analysis.ridges import (
     line_sides,
     lines_through,
     padded,
-    ring_offsets,
+    ring_readings,
     weaker_side,
 )
 
@@ -263,11 +262,8 @@ def below_surroundings(img: np.ndarray, x: int, y: int) -> bool:
     """Whether the located part at (x, y) px reads below its surroundings: the median of its 3×3 px at
     least :data:`DARK_PART_K` under the median of the ring of :data:`RING_PX` around it (the ring a
     compact maximum's excess is taken over)."""
-    h, w = img.shape
-    ry, rx = ring_offsets(RING_PX)
-    ring = img[clamped(y + ry, h - 1), clamped(x + rx, w - 1)]
     here = img[max(0, y - 1): y + 2, max(0, x - 1): x + 2]
-    return float(np.median(here)) <= float(np.median(ring)) - DARK_PART_K
+    return float(np.median(here)) <= float(np.median(ring_readings(img, x, y))) - DARK_PART_K
 
 
 DARK_PART_K = MIN_EXCESS_K

@@ -552,7 +552,13 @@ OUTLINE_HALF_PX = 3
 def outlined(img: np.ndarray, places: tuple[tuple[int, int], ...], half_px: int = OUTLINE_HALF_PX) -> bool:
     """Whether each of ``places`` (x, y px) in ``img`` (°C) shows a part's outline: the fine structure
     within ``half_px`` px of it spreads by :data:`OUTLINE_K` or more (:func:`_spreads`)."""
-    return all(d >= OUTLINE_K for d in _spreads(img, places, half_px))
+    return _all_outlined(_spreads(img, places, half_px))
+
+
+def _all_outlined(spreads: list[float]) -> bool:
+    """Whether every place whose fine structure spreads by ``spreads`` (K, :func:`_spreads`) shows a
+    part's outline (:data:`OUTLINE_K`): :func:`outlined` from spreads already read."""
+    return all(d >= OUTLINE_K for d in spreads)
 
 
 def _spreads(img: np.ndarray, places: tuple[tuple[int, int], ...],
@@ -615,7 +621,7 @@ def row_likeness(img: np.ndarray, xy: tuple[int, int], peers_xy: tuple[tuple[int
     if scored:  # the members' outlines and the places beyond in one pass
         spreads = _spreads(img, (xy, *peers_xy, *(p for _, p in scored)))
         members = 1 + len(peers_xy)
-        if all(d >= OUTLINE_K for d in spreads[:members]):  # :func:`outlined`
+        if _all_outlined(spreads[:members]):
             scored = [sp for sp, d in zip(scored, spreads[members:], strict=True) if d >= NOISE_ONLY_K]
     return mutual, max((v for v, _ in scored), default=-np.inf)
 

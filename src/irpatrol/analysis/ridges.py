@@ -77,14 +77,22 @@ def _ring(r: int) -> np.ndarray:
 
 
 @functools.cache
-def ring_offsets(r: int) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (rows, columns px) of the pixels on the ring of radius ``r`` px around a pixel: the
-    ring a compact maximum's excess is measured over (:func:`compact_maxima`). Read-only (cached)."""
+def _ring_offsets(r: int) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (rows, columns px) of the pixels on the ring of radius ``r`` px around a pixel.
+    Read-only (cached)."""
     ys, xs = where_yx(_ring(r))
     ys, xs = ys - r, xs - r
     ys.setflags(write=False)
     xs.setflags(write=False)
     return ys, xs
+
+
+def ring_readings(img: np.ndarray, x: int, y: int, r: int = RING_PX) -> np.ndarray:
+    """The readings of ``img`` (°C) on the ring of radius ``r`` px around (x, y) px, the frame's edge
+    repeating beyond it: the ring a compact maximum's excess is measured over (:func:`compact_maxima`)."""
+    h, w = img.shape
+    ry, rx = _ring_offsets(r)
+    return img[clamped(y + ry, h - 1), clamped(x + rx, w - 1)]
 
 
 Candidate = tuple[int, int, float, float, int]
@@ -478,8 +486,7 @@ def speck(img: np.ndarray, x: int, y: int) -> bool:
     my, mx = divmod(int(np.argmax(win)), win.shape[1])
     my, mx = y0 + my, x0 + mx
     top = float(img[my, mx])
-    ry, rx = ring_offsets(RING_PX)
-    base = float(img[clamped(my + ry, h - 1), clamped(mx + rx, w - 1)].max())
+    base = float(ring_readings(img, mx, my).max())
     if base >= top:
         return False
     px0, py0 = max(0, mx - SPECK_HALF_PX), max(0, my - SPECK_HALF_PX)
