@@ -6,10 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.scenes import synthetic_background
 from irpatrol.analysis import find_hotspots
 from irpatrol.analysis.hotspots import trusted_target
+from irpatrol.analysis.measure import SPOT_PX, holds_spot, spot_pixels
 from irpatrol.conditions import Conditions
 from irpatrol.errors import ParameterError
 from irpatrol.pipeline import examine, ifov_of
@@ -83,3 +86,39 @@ def test_examine_takes_the_ifov_of_known_cameras_and_the_file_distance(samples: 
                  detector="regions")
     (line,) = [f.hotspot for f in ex.hotspots if f.hotspot.bbox == (40, 40, 2, 40)]
     assert line.min_target_m == pytest.approx(3 * 8.0 * 0.9e-3) and "small-target" in line.flags
+
+
+def _band(offsets: range, size: int = 16) -> np.ndarray:
+    """A uint8 mask of the diagonal band of pixels (x, y) with x − y in ``offsets``, on a size×size grid."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    return np.isin(xx - yy, list(offsets)).astype(np.uint8)
+
+
+def test_an_oblique_part_three_pixels_wide_holds_the_spot_without_an_upright_square() -> None:
+    # four diagonals of pixels: 2.8 px across the band, no upright 3×3 px square inside it (a clamp
+    # 3 px across at 45° to the rows, its corners lost to the half-height outline)
+    part = _band(range(-1, 3))
+    assert spot_pixels(part) == 0
+    assert holds_spot(part)
+
+
+def test_an_oblique_wire_two_pixels_wide_holds_no_spot() -> None:
+    # three diagonals: 2.1 px across, a wire or a glint read along its length
+    part = _band(range(-1, 2))
+    assert spot_pixels(part) == 0 and not holds_spot(part)
+
+
+def test_a_glint_of_two_by_two_pixels_holds_no_spot() -> None:
+    part = np.zeros((9, 9), np.uint8)
+    part[3:5, 3:5] = 1
+    assert not holds_spot(part)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 6), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30))
+def test_a_part_holding_an_upright_square_holds_the_spot(x: int, y: int, more: list[tuple[int, int]]) -> None:
+    part = np.zeros((12, 12), np.uint8)
+    part[y: y + SPOT_PX, x: x + SPOT_PX] = 1
+    for px, py in more:
+        part[py, px] = 1
+    assert holds_spot(part)

@@ -21,7 +21,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
-from irpatrol.analysis.measure import SPOT_PX, half_height_part, spot_pixels
+from irpatrol.analysis.measure import SPOT_PX, half_height_part, holds_spot
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
@@ -99,8 +99,9 @@ def _outline_base(j: Joint) -> float:
 
 
 def _outline(img: np.ndarray, j: Joint, base_c: float,
-             ) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, int]:
-    """(contour K×2, bbox, area px, mean °C, core px) of the joint's half-height region: the connected
+             ) -> tuple[np.ndarray, tuple[int, int, int, int], int, float, bool]:
+    """(contour K×2, bbox, area px, mean °C, whether it holds the measurement spot:
+    :func:`irpatrol.analysis.measure.holds_spot`) of the joint's half-height region: the connected
     pixels around its maximum at least half-way from ``base_c`` to T1."""
     h, w = img.shape
     x, y = j.xy
@@ -111,7 +112,7 @@ def _outline(img: np.ndarray, j: Joint, base_c: float,
     bbox = (x0 + int(xs.min()), y0 + int(ys.min()), int(np.ptp(xs) + 1), int(np.ptp(ys) + 1))
     contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
-    return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), spot_pixels(part)
+    return contour, bbox, int(part.sum()), float(patch[part > 0].mean()), holds_spot(part)
 
 
 def _margin(img: np.ndarray, j: Joint, accuracy_k_: float, found: list[Hotspot]) -> float:
@@ -271,8 +272,9 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
 
     Reported: a joint at least ``min_delta_k`` (K) hotter than its T2, or, without T2, at least
     ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
-    A joint whose half-height outline does not hold the 3×3 px measurement spot (a sun glint, a
-    part too small at this distance; ../shared/domain/standards.md §2) has no trusted T1: it is
+    A joint whose half-height outline does not hold the 3×3 px measurement spot in any direction
+    (:func:`irpatrol.analysis.measure.holds_spot`: a sun glint, a part too small at this distance;
+    ../shared/domain/standards.md §2) has no trusted T1: it is
     reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all.
     """
     img = np.asarray(celsius, dtype=np.float32)
@@ -290,7 +292,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             return True
         lowest = (dataclasses.replace(j, t2_c=t0_c - floor_k, t2_source="similar-component")
                   if "similar-component" in sources else j)
-        return _outline(img, j, _outline_base(lowest))[4] == 0
+        return not _outline(img, j, _outline_base(lowest))[4]
 
     joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)
     # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
@@ -311,21 +313,21 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         if _in_heat_of(grown, j, found, reported):
             continue  # the heat a hotter joint conducts along its conductor, not a part of its own
         base = _outline_base(j)
-        contour, bbox, area, mean_c, core = _outline(img, j, base)
+        contour, bbox, area, mean_c, spot = _outline(img, j, base)
         if max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1 and base < j.t1_c - j.excess_k:
             # the half-height region fills the outline window across: it is the background, not a
             # part (a glint on a wire over warm ground with peers read colder than that ground,
             # generated frame 99000168); the part's extent is where it stands off its surroundings
-            contour, bbox, area, mean_c, core = _outline(img, j, j.t1_c - j.excess_k)
+            contour, bbox, area, mean_c, spot = _outline(img, j, j.t1_c - j.excess_k)
         # still across the window: a long body as warm as the maximum (a sunlit rail or bar), no part
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
         if _the_reference_of(j, bbox, found, floor_k):
             continue  # the normal phase a hotter joint was graded against, shown as that one's T2
-        if core == 0 or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
+        if not spot or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
-        small = (core == 0 or area < SPOT_PX * SPOT_PX) if sizes is not None else area < MIN_TARGET_PX
+        small = (not spot or area < SPOT_PX * SPOT_PX) if sizes is not None else area < MIN_TARGET_PX
         rise = j.t1_c - t0_c
         delta = None if j.t2_c is None else j.t1_c - j.t2_c
         pct = None if delta is None or rise <= 0 else 100.0 * delta / rise

@@ -37,6 +37,34 @@ def spot_pixels(part: np.ndarray) -> int:
     return int(cv2.erode(part, np.ones((SPOT_PX, SPOT_PX), np.uint8), borderValue=0).sum())
 
 
+SPOT_WIDTH_PX = SPOT_PX - 0.5
+"""Least width (px) across its narrower axis of a part that holds no upright :data:`SPOT_PX` ×
+:data:`SPOT_PX` px square but still holds the measurement spot (:func:`holds_spot`): a part 3 px or more
+across, lying obliquely on the pixel grid, loses its corners to the half-height outline and may hold no
+upright 3×3 px square. On the development seed (5550000) clamps 3.07–3.24 px across (of the generated
+truth, with the optics blur of docs/physics.md §6) at 30–50° to the rows read 2.6–3.1 px across their
+half-height outlines, and none held an upright square: their T2 was set aside and they went unrated.
+Half a pixel under :data:`SPOT_PX` for the sampling of an oblique edge. A sun glint of 1–2 px (§5), or
+a 1–2 px wire read along its length, stays under it. Project choice (docs/detector.md, twenty-first
+pass)."""
+
+
+def holds_spot(part: np.ndarray) -> bool:
+    """Whether the part (uint8 mask) holds the measurement spot (../shared/domain/standards.md §2: a hot
+    spot spanning ≥ 3×3 px before its T_max is trusted) whatever its direction on the pixel grid: an
+    upright :data:`SPOT_PX` × :data:`SPOT_PX` px square lies wholly inside it (:func:`spot_pixels`), or it
+    covers at least that many pixels and is at least :data:`SPOT_WIDTH_PX` wide across its narrower
+    principal axis. The width across an axis is √(12·λ + 1) px for the variance λ (px²) of the pixel
+    centres along it: a band k pixels wide has λ = (k² − 1)/12."""
+    if spot_pixels(part) > 0:
+        return True
+    if int(part.sum()) < SPOT_PX * SPOT_PX:
+        return False
+    ys, xs = where_yx(part)
+    least = float(np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64), bias=True))[0])
+    return float(np.sqrt(12.0 * least + 1.0)) >= SPOT_WIDTH_PX
+
+
 @dataclass(frozen=True)
 class Measurement:
     """Statistics of a measured area (°C) and the (x, y) of its hottest pixel; ``n_px`` valid pixels."""

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.blur_mix import conductor_own_c
-from irpatrol.analysis.measure import half_height_part, spot_pixels
+from irpatrol.analysis.measure import half_height_part, holds_spot
 from irpatrol.analysis.pixels import clamped, where_yx
 
 RING_PX = 5
@@ -477,9 +477,9 @@ def speck(img: np.ndarray, x: int, y: int) -> bool:
     """Whether the warm reading at (x, y) px is a speck, no part: its maximum (within
     :data:`SPECK_REACH_PX`) stands over the hottest pixel on the ring of :data:`RING_PX` around it, and
     the connected pixels at least half-way up from that ring to the maximum hold no measurement spot
-    (:func:`irpatrol.analysis.measure.spot_pixels`, 3×3 px): a sun glint on a wire, or a part too
-    small at this distance to be measured (../shared/domain/standards.md §2), whose reading is no
-    part's temperature."""
+    (:func:`irpatrol.analysis.measure.holds_spot`, 3×3 px in any direction): a sun glint on a wire, or
+    a part too small at this distance to be measured (../shared/domain/standards.md §2), whose reading
+    is no part's temperature."""
     h, w = img.shape
     x0, y0 = max(0, x - SPECK_REACH_PX), max(0, y - SPECK_REACH_PX)
     win = img[y0: min(h, y + SPECK_REACH_PX + 1), x0: min(w, x + SPECK_REACH_PX + 1)]
@@ -491,7 +491,7 @@ def speck(img: np.ndarray, x: int, y: int) -> bool:
         return False
     px0, py0 = max(0, mx - SPECK_HALF_PX), max(0, my - SPECK_HALF_PX)
     patch = img[py0: min(h, my + SPECK_HALF_PX + 1), px0: min(w, mx + SPECK_HALF_PX + 1)]
-    return spot_pixels(half_height_part(patch, my - py0, mx - px0, base + 0.5 * (top - base))) == 0
+    return not holds_spot(half_height_part(patch, my - py0, mx - px0, base + 0.5 * (top - base)))
 
 
 FIN_GRID_PX = np.geomspace(1.0, 80.0, 48)
