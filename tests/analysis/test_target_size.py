@@ -115,7 +115,8 @@ def test_a_glint_of_two_by_two_pixels_holds_no_spot() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 6), st.integers(0, 6), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30))
+@given(st.integers(0, 6), st.integers(0, 6),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30))
 def test_a_part_holding_an_upright_square_holds_the_spot(x: int, y: int, more: list[tuple[int, int]]) -> None:
     part = np.zeros((12, 12), np.uint8)
     part[y: y + SPOT_PX, x: x + SPOT_PX] = 1

@@ -21,7 +21,7 @@ import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
-from irpatrol.analysis.measure import SPOT_PX, half_height_part, holds_spot
+from irpatrol.analysis.measure import half_height_part, holds_spot
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import path_low
 from irpatrol.analysis.pixels import inside, where_yx
@@ -327,7 +327,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
-        small = (not spot or area < SPOT_PX * SPOT_PX) if sizes is not None else area < MIN_TARGET_PX
+        small = not spot if sizes is not None else area < MIN_TARGET_PX  # a spot covers SPOT_PX² px
         rise = j.t1_c - t0_c
         delta = None if j.t2_c is None else j.t1_c - j.t2_c
         pct = None if delta is None or rise <= 0 else 100.0 * delta / rise

@@ -42,8 +42,9 @@ SPOT_WIDTH_PX = SPOT_PX - 0.5
 :data:`SPOT_PX` px square but still holds the measurement spot (:func:`holds_spot`): a part 3 px or more
 across, lying obliquely on the pixel grid, loses its corners to the half-height outline and may hold no
 upright 3×3 px square. On the development seed (5550000) clamps 3.07–3.24 px across (of the generated
-truth, with the optics blur of docs/physics.md §6) at 30–50° to the rows read 2.6–3.1 px across their
-half-height outlines, and none held an upright square: their T2 was set aside and they went unrated.
+truth, with the optics blur of docs/physics.md §6) lying at 35–45° to the rows read 2.6–3.1 px across
+their half-height outlines, and none held an upright square: their T2 was set aside (unrated, or not
+reported when rising under 10 K).
 Half a pixel under :data:`SPOT_PX` for the sampling of an oblique edge. A sun glint of 1–2 px (§5), or
 a 1–2 px wire read along its length, stays under it. Project choice (docs/detector.md, twenty-first
 pass)."""
