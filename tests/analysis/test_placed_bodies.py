@@ -168,9 +168,9 @@ def test_the_far_healthy_phase_of_a_searched_row_is_placed_by_its_reading(seed):
     """Development arrester frames where only the warm housing stands out: the near healthy phase is
     placed where its outline repeats (matched 0.58–0.63), but the far one stands before other ground or
     the crossarm and matches only 0.32–0.43, or shows its own outline under MIN_OWN_MATCH. Read there it
-    agrees with the near one within 0.01 K (placed_bodies._agreeing_placement), so the row stands: T1
-    and T2 within 0.3 K of the truth and a whole-body hotspot at the warm housing. Missed (no row)
-    before the twentieth pass."""
+    agrees with the near one within 0.01 K (placed_bodies._placement at SEARCHED_AGREE_MATCH), so the row
+    stands: T1 and T2 within 0.3 K of the truth and a whole-body hotspot at the warm housing. Missed (no
+    row) before the twentieth pass."""
     img, truth = _defect(seed, "arrester")
     (bodies,) = find_bodies(img)
     _read_right(searched_rows(img, bodies, 0.5), truth)

@@ -37,7 +37,7 @@ not known from a second body: it is where the warm body's own pattern repeats be
 spacing, and both other phases are placed from there (the body first or in the middle of the row).
 The verdict then rests on one outline, so that body must be a housing's (see the function); the
 second healthy phase, where the pattern matches it weakly, stands when it reads as the first
-(:func:`_agreeing_placement`).
+(:func:`_placement`, :data:`SEARCHED_AGREE_MATCH`).
 """
 
 from __future__ import annotations
@@ -354,8 +354,9 @@ def completed_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
             narrow, warm_placed = b.narrow or q.narrow, row.hot is moved
             if narrow or warm_placed:  # the row's likeness, read once for both tests
                 mutual, further = row_likeness(img, _px(row.hot), tuple(_px(p) for p in row.peers))
-                alike_or_agreeing = alike_set(mutual, further) or _agreeing_phase(row, moved, placed[0])
-                if (narrow and not alike_or_agreeing) or (warm_placed and further >= WARM_BEYOND):
+                one_set_or_agreeing = not narrow or alike_set(mutual, further) or _agreeing_phase(
+                    row, moved, placed[0])  # the phase's reading asked only where the likeness fails
+                if not one_set_or_agreeing or (warm_placed and further >= WARM_BEYOND):
                     continue
             if not _continued(img, b, pat, (b, q, moved), row):
                 out.append((placed[0], row))
@@ -475,46 +476,37 @@ Placement = tuple[float, Body]
 there (:func:`_placement`)."""
 
 
-def _placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]], step: np.ndarray,
-               ) -> Placement | None:
-    """``b`` placed about ``step`` (x, y px) from it where its pattern ``pat`` matches best
-    (:func:`_place`, ≥ :data:`MIN_MATCH`), read there (:func:`_moved`: near-uniform), showing the
-    body's own outline (:data:`MIN_OWN_MATCH`) on no line going through (:func:`_goes_on`); else
-    None."""
-    placed = _place(img, pat[0], pat[1], step)
-    if placed is None or placed[0] < MIN_MATCH:
-        return None
-    m = _moved(img, b, placed[1])
-    if m is None or _own_match(img, b, m) < MIN_OWN_MATCH or _goes_on(img, pat, m.bbox, placed[1]):
-        return None
-    return placed[0], m
-
-
 SEARCHED_AGREE_MATCH = 0.3
 """Least match of the pattern at a searched row's far healthy phase placed by its reading
-(:func:`_agreeing_placement`). The hidden second phases tried in the seventeenth pass stood on the sky
-or on one smooth surface at places matching 0.04–0.19 (frames with nothing wrong 99000133, 99010125,
-33001087, 33005000 of the unseen bases, docs/detector.md); the arrester rows this completes on the
-development and check seeds matched 0.32–0.43 there. The joints' located rows ask as much
+(:func:`_placement` with this ``least``). The hidden second phases tried in the seventeenth pass stood
+on the sky or on one smooth surface at places matching 0.04–0.19 (frames with nothing wrong 99000133,
+99010125, 33001087, 33005000 of the unseen bases, docs/detector.md); the arrester rows this completes on
+the development and check seeds matched 0.32–0.43 there. The joints' located rows ask as much
 (:data:`irpatrol.analysis.phase_shift.MIN_MATCH`). Project choice."""
 
 
-def _agreeing_placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]], step: np.ndarray,
-                        ) -> Placement | None:
-    """The far healthy phase of a searched row (:func:`searched_rows`) placed about ``step`` (x, y px)
-    from the warm body ``b`` where :func:`_placement` refuses it (the pattern matching under
-    :data:`MIN_MATCH`, or the body's own outline under :data:`MIN_OWN_MATCH`): the far phase may stand
-    before other ground, the pole or the crossarm, and its outline shows weakly. Placed where the
-    pattern still matches by :data:`SEARCHED_AGREE_MATCH`, read there (:func:`_moved`) on no line going
-    through (:func:`_goes_on`); else None. Its row stands only when it reads as the near healthy phase,
-    as a hidden one must (:func:`_searched_row`, :func:`_hidden_healthy`). Development arresters
-    5555026, 5555038, 5555064: the far phase matched 0.32–0.43 (5555038's own outline 0.20) and read
-    within 0.01 K of the near one and of the truth."""
+def _placement(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]], step: np.ndarray,
+               least: float = MIN_MATCH) -> tuple[Placement, bool] | None:
+    """``b`` placed about ``step`` (x, y px) from it where its pattern ``pat`` matches best
+    (:func:`_place`, ≥ ``least``), read there (:func:`_moved`: near-uniform) on no line going through
+    (:func:`_goes_on`), and whether it stands on its own: matched by :data:`MIN_MATCH` and showing the
+    body's own outline (:data:`MIN_OWN_MATCH`); else None. With ``least`` at :data:`MIN_MATCH` only a
+    placement standing on its own is returned. Lower (:data:`SEARCHED_AGREE_MATCH`), it also places a
+    searched row's far healthy phase that stands before other ground, the pole or the crossarm, its
+    outline showing weakly: its row stands only when it reads as the near healthy phase, as a hidden
+    one must (:func:`_searched_row`, :func:`_hidden_healthy`). Development arresters 5555026, 5555038,
+    5555064: the far phase matched 0.32–0.43 (5555038's own outline 0.20) and read within 0.01 K of the
+    near one and of the truth."""
     placed = _place(img, pat[0], pat[1], step)
-    if placed is None or placed[0] < SEARCHED_AGREE_MATCH:
+    if placed is None or placed[0] < least:
         return None
     m = _moved(img, b, placed[1])
-    return None if m is None or _goes_on(img, pat, m.bbox, placed[1]) else (placed[0], m)
+    if m is None:
+        return None
+    alone = placed[0] >= MIN_MATCH and _own_match(img, b, m) >= MIN_OWN_MATCH
+    if (not alone and least >= MIN_MATCH) or _goes_on(img, pat, m.bbox, placed[1]):
+        return None
+    return (placed[0], m), alone
 
 
 def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, int]],
@@ -523,7 +515,8 @@ def _searched_row(img: np.ndarray, b: Body, pat: tuple[np.ndarray, tuple[int, in
     """The row of ``b`` and its two ``placements`` (:func:`_placement`), with the weaker placement's
     match, when both were placed and the row passes :func:`irpatrol.analysis.bodies.judge_row` with
     ``b`` as its warm body and does not go on (:func:`_continued`: not a bank); else None.
-    ``by_reading``: the placed body of the two that :func:`_agreeing_placement` placed, which must pass
+    ``by_reading``: the placed body of the two that stands only by its reading (:func:`_placement`
+    under :data:`MIN_MATCH` or without its own outline), which must pass
     :func:`_hidden_healthy` (it reads as the other healthy phase, beside a warm body standing off)."""
     p1, p2 = placements
     if p1 is None or p2 is None:
@@ -550,7 +543,7 @@ def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
     building's edge, pipes and cables on the shared real DJI XT2 and FLIR T640 frames), and it must be
     the warm one (a healthy pin insulator reads the ground behind it, and a placed "warm" body is then
     that ground: generated frame 77001048). The second healthy phase may also be placed by its reading
-    (:func:`_agreeing_placement`). Per warm body the best matched row."""
+    (:func:`_placement`, :data:`SEARCHED_AGREE_MATCH`). Per warm body the best matched row."""
     triples, banked = row_triples(bodies) if found is None else found
     taken = banked | {i for row in triples for i in row}
     out: list[tuple[float, BodyRow]] = []
@@ -561,13 +554,15 @@ def searched_rows(img: np.ndarray, bodies: list[Body], min_delta_k: float,
         if pat is None or float(pat[0].std()) < MIN_PATTERN_K or _goes_on(img, pat, b.bbox):
             continue
         for v in _steps(img, b, pat):
-            first = _placement(img, b, pat, v)  # one step on: in both rows below, placed once
-            if first is None:
+            near = _placement(img, b, pat, v)  # one step on: in both rows below, placed once
+            if near is None:
                 continue
+            first = near[0]
             for k in (2, -1):  # the far phase beyond it, or the body in the middle
-                far = _placement(img, b, pat, k * v)
-                weak = _agreeing_placement(img, b, pat, k * v) if far is None else None
-                pair = (first, far or weak) if k == 2 else (far or weak, first)
-                r = _searched_row(img, b, pat, pair, min_delta_k, None if weak is None else weak[1])
+                got = _placement(img, b, pat, k * v, SEARCHED_AGREE_MATCH)
+                far = None if got is None else got[0]
+                pair = (first, far) if k == 2 else (far, first)
+                by_reading = None if got is None or got[1] else got[0][1]
+                r = _searched_row(img, b, pat, pair, min_delta_k, by_reading)
                 out += [] if r is None else [r]
     return _best_per_body(out)
