@@ -23,8 +23,9 @@ defects (a missed or unrated defect is wrong); share of found defects with |T2 e
 |δ error| ≤ 2 pp; median ms per frame (CPU time of the process, ``time.process_time``, one OpenCV
 thread: wall time on a shared machine measures the neighbours). A scenario's frames are all drawn
 before any is read and the methods take turns at going first (``main``): until December 2026 each
-frame was read right after it was drawn, irpatrol first, and its time held the page faults of the
-memory the renderer had just handed back (1.6 ms more than the same call run second, on the median).
+frame was read right after it was drawn, irpatrol first, and its time held the ~1,000 minor page
+faults of the memory the renderer had just handed back (on the development frames 12.3 ms on the
+median against 9.9 ms for the same call run second; docs/detector.md, twenty-second pass).
 Targets from issue 10.
 Then the frames with nothing wrong examined as each device kind (:func:`healthy_as_each_kind`).
 Environment: ``IRPATROL_BENCH_FRAMES`` frames per scenario (default 90), ``IRPATROL_BENCH_SEED`` seed
@@ -151,7 +152,8 @@ def score(tally: Tally, t: Truth, found: Found) -> None:
 
 def _turned(names: list[str], k: int) -> list[str]:
     """``names`` turned by ``k`` places: on frame k each method is timed in another place of the
-    sequence, so none is always the first to touch the frame (its pixels not yet in the CPU's cache)."""
+    sequence, so none is always the first to read the frame (with the frames drawn beforehand the first
+    call on a frame still took 10.2 ms on the median against 9.7 ms for the same call run third)."""
     i = k % len(names)
     return names[i:] + names[:i]
 
@@ -167,10 +169,7 @@ def main() -> int:
     nothing_wrong: list[tuple[np.ndarray, Truth]] = []  # examined as each kind below
     names = list(methods)
     for si, scenario in enumerate(SCENARIOS):
-        # a scenario's frames are drawn before any is read: the first reading after a drawing pays the
-        # page faults of the memory the renderer handed back (~1,000 minor faults, ~2 ms on a
-        # 640×512 frame), which were charged to whichever method ran first (irpatrol's); the order
-        # of the methods also turns from frame to frame (:func:`_turned`)
+        # drawn before any is read, the methods taking turns (module docstring)
         frames = [render(SEED + 1000 * si + k, scenario) for k in range(FRAMES_PER_SCENARIO)]
         for k, (img, truth) in enumerate(frames):
             if scenario in HEALTHY and not truth.defect:

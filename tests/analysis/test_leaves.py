@@ -26,7 +26,7 @@ def test_a_lead_runs_out_of_view() -> None:
 
 
 def test_a_lead_that_ends_in_the_frame_does_not_run_out() -> None:
-    # a straight edge that stops (a façade's, a car's): nothing beyond the gaps bridged
+    # a straight edge that stops within the frame (a façade's, a car's)
     assert not leaves(_lead(None, top=120), 100, 185, 90.0)
 
 
