@@ -123,3 +123,19 @@ def test_a_part_holding_an_upright_square_holds_the_spot(x: int, y: int, more: l
     for px, py in more:
         part[py, px] = 1
     assert holds_spot(part)
+
+
+@pytest.mark.parametrize(("diagonals", "small"), [(range(-1, 3), False), (range(-1, 2), True)])
+def test_the_region_reader_asks_the_same_spot_as_the_joint_reader(diagonals: range, small: bool) -> None:
+    # a hot part lying at 45° to the rows, read as a warm region at 12 m with 1.3 mrad: four diagonals
+    # (2.8 px across) hold the measurement spot though no upright 3×3 px square fits (the joint
+    # reader's holds_spot says so too); three (2.1 px) do not. Until December 2026 the region reader
+    # asked for the upright square and flagged both small targets
+    frame = synthetic_background((128, 160), noise_k=0.0)
+    yy, xx = np.mgrid[0:128, 0:160]
+    band = np.isin(xx - yy, [d + 20 for d in diagonals]) & (yy >= 40) & (yy < 80)
+    frame[band] = 60.0
+    (h,) = find_hotspots(frame, ambient_c=15.0, min_area_px=1, ifov_mrad=1.3,
+                         conditions=Conditions(distance_m=12.0))
+    assert holds_spot(band.astype(np.uint8)) is not small
+    assert ("small-target" in h.flags) is small

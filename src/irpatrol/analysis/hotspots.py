@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
-from irpatrol.analysis.measure import SPOT_PX, box
+from irpatrol.analysis.measure import SPOT_PX, box, narrow_width_px, spot_held
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
@@ -222,14 +222,14 @@ def small_target(region: Region, distance_m: float | None, ifov_mrad: float | No
     """Whether a region is smaller than the trusted target size (the ``small-target`` flag).
 
     Distance and IFOV known: the region must hold the measurement spot, :data:`SPOT_PX` ×
-    :data:`SPOT_PX` footprints, i.e. be at least 3·distance·IFOV across in every direction — a
-    region with no pixel whose 3×3 neighbourhood lies inside it (``Region.core_px`` = 0) is
-    narrower than that somewhere, however long it is (a thin line of 40 px is flagged). Unknown:
-    fewer than :data:`irpatrol.conditions.MIN_TARGET_PX` (9) pixels, as before.
+    :data:`SPOT_PX` footprints, i.e. be at least 3·distance·IFOV across in every direction
+    (:func:`irpatrol.analysis.measure.spot_held`, the joint reader's test too: an upright 3×3 px
+    square inside it, or 2.5 px across its narrower axis when it lies obliquely); a thin line of 40 px
+    is flagged. Unknown: fewer than :data:`irpatrol.conditions.MIN_TARGET_PX` (9) pixels, as before.
     """
     if trusted_target(distance_m, ifov_mrad) is None:
         return region.area_px < MIN_TARGET_PX
-    return region.core_px == 0 or region.area_px < SPOT_PX * SPOT_PX
+    return not spot_held(region.core_px, region.area_px, region.width_px)
 
 
 WHOLE_BODY_FRACTION = 0.75
@@ -586,6 +586,9 @@ def joint_on_conductor(celsius: CelsiusArray, labels: np.ndarray, region: Region
                                    offset=(x, y))
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
     core = cv2.erode(joint.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0)
+    least = float(np.linalg.eigvalsh(np.cov(np.stack([jx, jy]).astype(np.float64), bias=True))[0]) \
+        if jx.size > 1 else 0.0
     part = dataclasses.replace(region, bbox=jbox, area_px=int(joint.sum()),
-                               t_mean_c=float(patch[joint].mean()), core_px=int(core.sum()))
+                               t_mean_c=float(patch[joint].mean()), core_px=int(core.sum()),
+                               width_px=narrow_width_px(least))
     return part, contour, Reference(t2, "same-conductor", region.bbox, ())

@@ -51,19 +51,32 @@ pass)."""
 
 
 def holds_spot(part: np.ndarray) -> bool:
-    """Whether the part (uint8 mask) holds the measurement spot (../shared/domain/standards.md §2: a hot
-    spot spanning ≥ 3×3 px before its T_max is trusted) whatever its direction on the pixel grid: an
-    upright :data:`SPOT_PX` × :data:`SPOT_PX` px square lies wholly inside it (:func:`spot_pixels`), or it
-    covers at least that many pixels and is at least :data:`SPOT_WIDTH_PX` wide across its narrower
-    principal axis. The width across an axis is √(12·λ + 1) px for the variance λ (px²) of the pixel
-    centres along it: a band k pixels wide has λ = (k² − 1)/12."""
+    """Whether the part (uint8 mask) holds the measurement spot (:func:`spot_held`) whatever its
+    direction on the pixel grid."""
     if spot_pixels(part) > 0:
         return True
-    if int(part.sum()) < SPOT_PX * SPOT_PX:
+    area = int(part.sum())
+    if area < SPOT_PX * SPOT_PX:
         return False
     ys, xs = where_yx(part)
     least = float(np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64), bias=True))[0])
-    return float(np.sqrt(12.0 * least + 1.0)) >= SPOT_WIDTH_PX
+    return spot_held(0, area, narrow_width_px(least))
+
+
+def narrow_width_px(least_variance_px2: float) -> float:
+    """The width (px) of a region across its narrower principal axis from the variance λ (px²) of its
+    pixel centres along that axis, √(12·λ + 1): a band k pixels wide has λ = (k² − 1)/12."""
+    return float(np.sqrt(12.0 * max(least_variance_px2, 0.0) + 1.0))
+
+
+def spot_held(spot_px: int, area_px: int, width_px: float) -> bool:
+    """Whether a region holds the measurement spot (../shared/domain/standards.md §2: a hot spot
+    spanning ≥ 3×3 px before its T_max is trusted), the one test for every reader: an upright
+    :data:`SPOT_PX` × :data:`SPOT_PX` px square lies wholly inside it (``spot_px`` > 0 of
+    :func:`spot_pixels`), or it covers at least that many pixels (``area_px``) and is at least
+    :data:`SPOT_WIDTH_PX` wide across its narrower principal axis (``width_px``,
+    :func:`narrow_width_px`): a part 3 px across lying obliquely on the pixel grid."""
+    return spot_px > 0 or (area_px >= SPOT_PX * SPOT_PX and width_px >= SPOT_WIDTH_PX)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import LOCAL_BLOCK_PX, max_scalar, spot_contrast_blocks, upsample_blocks
+from irpatrol.analysis.measure import narrow_width_px
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.units import CelsiusArray
 
@@ -57,7 +58,10 @@ class Region:
         core_px: pixels of the region whose whole 3×3 neighbourhood is in the region: the
             measurement spot fits there, so its readings are not diluted by the surroundings
             (../shared/domain/standards.md §2, "≥ 3×3 px before trusting T_max"). 0 for a region
-            thinner than 3 px everywhere.
+            thinner than 3 px everywhere, or 3 px across lying obliquely on the pixel grid.
+        width_px: its width across its narrower principal axis (px,
+            :func:`irpatrol.analysis.measure.narrow_width_px`): with ``core_px`` and ``area_px``, whether
+            it holds the measurement spot in any direction (:func:`irpatrol.analysis.measure.spot_held`).
         local_contrast_k: T1 minus the local background level (K), the smallest over the pixels
             that share the maximum (so it does not depend on the scan order); NaN when no local
             level was given.
@@ -74,6 +78,7 @@ class Region:
     hu: np.ndarray = field(repr=False)
     core_px: int = 0
     local_contrast_k: float = float("nan")
+    width_px: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,9 +157,10 @@ def _product_sums(lab: np.ndarray, n: int, u: np.ndarray, v: np.ndarray, *, thir
 
 
 def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: bool = True,
-             starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes) and signed-log Hu
-    invariants (N×7; empty N×0 when ``hu`` is false) per label from integer pixel offsets (px).
+             starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Elongation (N), long-axis angle (N, degrees in [0, 180), image axes), signed-log Hu
+    invariants (N×7; empty N×0 when ``hu`` is false) and the pixel covariance's smaller eigenvalue
+    (N, px²) per label from integer pixel offsets (px).
 
     Central moments μ_pq = Σ u^p v^q over the pixels of a label, u and v the offsets from its
     centroid; every product is formed as (u·u)·u, (u·v)·v … and summed in pixel order, so congruent
@@ -174,13 +180,14 @@ def _moments(lab: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int, *, hu: boo
     half_trace, det_root = (cov_xx + cov_yy) / 2, np.sqrt(((cov_xx - cov_yy) / 2) ** 2 + cov_xy**2)
     elongation = np.sqrt((half_trace + det_root + PIXEL_VARIANCE) / (half_trace - det_root + PIXEL_VARIANCE))
     angle = np.degrees(0.5 * np.arctan2(2 * cov_xy, cov_xx - cov_yy)) % 180.0
+    least = half_trace - det_root
     if not hu:
-        return elongation, angle, np.empty((n, 0))
+        return elongation, angle, np.empty((n, 0)), least
     mu = {"20": sums[:, 0], "02": sums[:, 1], "11": sums[:, 2], "30": sums[:, 3], "03": sums[:, 4],
           "12": sums[:, 5], "21": sums[:, 6]}
     nu = {key: val / m00 ** (1 + (int(key[0]) + int(key[1])) / 2) for key, val in mu.items()}
     inv = _hu(nu)
-    return elongation, angle, np.sign(inv) * np.log10(1.0 + np.abs(inv) / HU_SCALE)
+    return elongation, angle, np.sign(inv) * np.log10(1.0 + np.abs(inv) / HU_SCALE), least
 
 
 def _core_flags(labels: np.ndarray, n: int, idx: np.ndarray, lab: np.ndarray) -> np.ndarray:
@@ -279,7 +286,7 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     x0, x1 = np.minimum.reduceat(px, starts), np.maximum.reduceat(px, starts)
     y0, y1 = py[starts], py[starts + area - 1]  # rows ascend within a label
     dx, dy = (px - x0[comp]).astype(np.float64), (py - y0[comp]).astype(np.float64)
-    elongation, angle, hu = _moments(comp, dx, dy, k, starts=starts)
+    elongation, angle, hu, least = _moments(comp, dx, dy, k, starts=starts)
     if components_of is None:
         is_core = _core_flags(labels, n, idx, lab)
     else:
@@ -289,10 +296,11 @@ def describe(celsius: CelsiusArray, labels: np.ndarray, n: int, keep: np.ndarray
     core = np.bincount(comp[is_core], minlength=k)
     rank = np.lexsort((-mean, -area, -peak))[:max_regions]
     cols = [a[rank].tolist() for a in (present, x0, y0, x1 - x0 + 1, y1 - y0 + 1, area, peak, max_at % width,
-                                       max_at // width, mean, elongation, angle, core, contrast)]
+                                       max_at // width, mean, elongation, angle, core, contrast, least)]
     regions = [
         Region(label=r[0], bbox=(r[1], r[2], r[3], r[4]), area_px=r[5], t_max_c=r[6], max_xy=(r[7], r[8]),
-               t_mean_c=r[9], elongation=r[10], angle_deg=r[11], hu=h, core_px=r[12], local_contrast_k=r[13])
+               t_mean_c=r[9], elongation=r[10], angle_deg=r[11], hu=h, core_px=r[12], local_contrast_k=r[13],
+               width_px=narrow_width_px(r[14]))
         for r, h in zip(zip(*cols, strict=True), hu[rank], strict=True)
     ]
     return Segmentation(labels, regions)
@@ -341,10 +349,10 @@ PEAK_RADIUS_PX = 3
 3 px are one peak (the 3×3 px measurement spot, ../shared/domain/standards.md §2)."""
 MIN_COMPARABLE_PX = 10
 """Regions are compared as parts only when they span at least this many pixels along their longer
-side (and hold a 3×3 px core, see ``Region.core_px``): "≥ 3×3 px, better ≥ 10 px across" before a
-reading is trusted (../shared/domain/standards.md §2). Below that the outline is a few pixels,
-its shape measures (elongation, Hu invariants) are dominated by the pixel grid, and two unrelated
-warm specks look alike."""
+side (and hold the measurement spot, :func:`irpatrol.analysis.measure.spot_held`): "≥ 3×3 px, better
+≥ 10 px across" before a reading is trusted (../shared/domain/standards.md §2). Below that the
+outline is a few pixels, its shape measures (elongation, Hu invariants) are dominated by the pixel
+grid, and two unrelated warm specks look alike."""
 MAX_PARTS = 6
 """A region is split into at most this many parts (two three-phase sets side by side)."""
 MAX_SPLIT_CANDIDATES = 8
@@ -366,7 +374,7 @@ def _elongations(lab: np.ndarray, n: int) -> np.ndarray:
     """Elongation √(λ₁/λ₂) per label of a small label image (see :func:`_moments`)."""
     ys, xs = where_yx(lab)
     ll = lab[ys, xs].astype(np.int64)
-    elong, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n, hu=False)
+    elong, _, _, _ = _moments(ll, xs.astype(np.float64), ys.astype(np.float64), n, hu=False)
     return elong
 
 
