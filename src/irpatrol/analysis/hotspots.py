@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
-from irpatrol.analysis.measure import SPOT_PX, box, narrow_width_px, spot_held
+from irpatrol.analysis.measure import SPOT_PX, box, mask_width_px, spot_held
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
@@ -586,9 +586,7 @@ def joint_on_conductor(celsius: CelsiusArray, labels: np.ndarray, region: Region
                                    offset=(x, y))
     contour = max(contours, key=len).reshape(-1, 2).astype(np.int32)
     core = cv2.erode(joint.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0)
-    least = float(np.linalg.eigvalsh(np.cov(np.stack([jx, jy]).astype(np.float64), bias=True))[0]) \
-        if jx.size > 1 else 0.0
     part = dataclasses.replace(region, bbox=jbox, area_px=int(joint.sum()),
                                t_mean_c=float(patch[joint].mean()), core_px=int(core.sum()),
-                               width_px=narrow_width_px(least))
+                               width_px=mask_width_px(joint))
     return part, contour, Reference(t2, "same-conductor", region.bbox, ())

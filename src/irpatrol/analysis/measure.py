@@ -58,9 +58,18 @@ def holds_spot(part: np.ndarray) -> bool:
     area = int(part.sum())
     if area < SPOT_PX * SPOT_PX:
         return False
+    return spot_held(0, area, mask_width_px(part))
+
+
+def mask_width_px(part: np.ndarray) -> float:
+    """The width (px) of the mask ``part`` across its narrower principal axis (:func:`narrow_width_px`
+    of the covariance of its pixel centres); 0 for an empty mask."""
     ys, xs = where_yx(part)
-    least = float(np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64), bias=True))[0])
-    return spot_held(0, area, narrow_width_px(least))
+    if xs.size == 0:
+        return 0.0
+    least = float(np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64), bias=True))[0]) \
+        if xs.size > 1 else 0.0
+    return narrow_width_px(least)
 
 
 def narrow_width_px(least_variance_px2: float) -> float:
