@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background, check_frame, local_background
-from irpatrol.analysis.measure import SPOT_PX, box, mask_width_px, spot_held
+from irpatrol.analysis.measure import SPOT_PX, box, mask_width_px
 from irpatrol.analysis.phase_shift import one_set
 from irpatrol.analysis.phases import SPACING_RATIO, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
@@ -229,7 +229,7 @@ def small_target(region: Region, distance_m: float | None, ifov_mrad: float | No
     """
     if trusted_target(distance_m, ifov_mrad) is None:
         return region.area_px < MIN_TARGET_PX
-    return not spot_held(region.core_px, region.area_px, region.width_px)
+    return not region.holds_spot
 
 
 WHOLE_BODY_FRACTION = 0.75

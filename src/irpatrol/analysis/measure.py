@@ -65,11 +65,10 @@ def mask_width_px(part: np.ndarray) -> float:
     """The width (px) of the mask ``part`` across its narrower principal axis (:func:`narrow_width_px`
     of the covariance of its pixel centres); 0 for an empty mask."""
     ys, xs = where_yx(part)
-    if xs.size == 0:
-        return 0.0
-    least = float(np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64), bias=True))[0]) \
-        if xs.size > 1 else 0.0
-    return narrow_width_px(least)
+    if xs.size < 2:  # no pixel: no width; one: a pixel's
+        return float(xs.size)
+    covariance = np.cov(np.stack([xs, ys]).astype(np.float64), bias=True)
+    return narrow_width_px(float(np.linalg.eigvalsh(covariance)[0]))
 
 
 def narrow_width_px(least_variance_px2: float) -> float:

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from irpatrol.analysis.measure import spot_held
 from irpatrol.analysis.segmentation import MIN_COMPARABLE_PX, BBox, Region
 
 AREA_RATIO = 2.0
@@ -100,8 +99,7 @@ class PeerTable:
 def comparable(region: Region) -> bool:
     """Whether a region is resolved well enough to be compared as a part (see
     :data:`MIN_COMPARABLE_PX`)."""
-    return spot_held(region.core_px, region.area_px, region.width_px) and max(
-        region.bbox[2], region.bbox[3]) >= MIN_COMPARABLE_PX
+    return region.holds_spot and max(region.bbox[2], region.bbox[3]) >= MIN_COMPARABLE_PX
 
 
 def peer_table(regions: Sequence[Region], *, area_ratio: float = AREA_RATIO,

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import LOCAL_BLOCK_PX, max_scalar, spot_contrast_blocks, upsample_blocks
-from irpatrol.analysis.measure import narrow_width_px
+from irpatrol.analysis.measure import narrow_width_px, spot_held
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.units import CelsiusArray
 
@@ -61,7 +61,7 @@ class Region:
             thinner than 3 px everywhere, or 3 px across lying obliquely on the pixel grid.
         width_px: its width across its narrower principal axis (px,
             :func:`irpatrol.analysis.measure.narrow_width_px`): with ``core_px`` and ``area_px``, whether
-            it holds the measurement spot in any direction (:func:`irpatrol.analysis.measure.spot_held`).
+            it holds the measurement spot in any direction (:attr:`holds_spot`).
         local_contrast_k: T1 minus the local background level (K), the smallest over the pixels
             that share the maximum (so it does not depend on the scan order); NaN when no local
             level was given.
@@ -79,6 +79,12 @@ class Region:
     core_px: int = 0
     local_contrast_k: float = float("nan")
     width_px: float = 0.0
+
+    @property
+    def holds_spot(self) -> bool:
+        """Whether the region holds the measurement spot in any direction
+        (:func:`irpatrol.analysis.measure.spot_held` of ``core_px``, ``area_px`` and ``width_px``)."""
+        return spot_held(self.core_px, self.area_px, self.width_px)
 
 
 @dataclass(frozen=True, eq=False)
