@@ -84,11 +84,27 @@ def ifov_of(thermogram: Thermogram) -> float | None:
     return CAMERA_IFOV_MRAD.get((thermogram.meta.model or "").strip())
 
 
+DRONE_MAKES = ("DJI",)
+"""Makers (the file's EXIF ``Make``) whose thermal cameras fly on drones only (the Zenmuse payloads, the
+Mavic and Matrice cameras): their views are aerial whatever object distance the file's measurement
+parameters hold (:func:`_distance_of`)."""
+
+
 def _distance_of(thermogram: Thermogram) -> float | None:
     """Object distance (m): the laser rangefinder reading when the file has one, else the camera's;
-    None when neither is a positive distance (formats without one store 0)."""
+    None when neither is a positive distance (formats without one store 0). The camera's distance is
+    a measurement parameter the operator sets for the atmospheric correction, not a measured range
+    (DJI Thermal SDK: 1–25 m, or up to 300 m on later cameras; FLIR's default is 1 m). A drone
+    camera's (:data:`DRONE_MAKES`) below :data:`CLOSE_RANGE_M` is no sign of a hand-held close-up and
+    is not taken: the DJI H30T sample of a building site seen from above stores 1 m, and read as a
+    close-up its excavators were graded `critical` clamps against a parked car."""
     lrf = thermogram.meta.lrf_distance_m
-    distance = float(lrf) if lrf is not None else float(thermogram.params.distance_m)
+    if lrf is not None:
+        distance = float(lrf)
+    else:
+        distance = float(thermogram.params.distance_m)
+        if distance < CLOSE_RANGE_M and (thermogram.meta.make or "").strip().upper() in DRONE_MAKES:
+            return None
     return distance if distance > 0 else None
 
 

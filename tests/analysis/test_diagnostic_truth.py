@@ -18,7 +18,7 @@ import pytest
 from irpatrol.analysis import find_hotspots
 from irpatrol.pipeline import examine
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import SCENARIOS, apparent_c, fin_length_m, render
+from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, apparent_c, fin_length_m, render
 
 AMBIENT_C = 20.0
 CONDUCTOR_C = 26.0
@@ -72,9 +72,36 @@ def test_hot_joint_on_a_lone_conductor_takes_t2_from_the_conductor_away_from_the
 
 def test_dji_street_frame_with_a_wooden_pole_has_no_defect(samples: Path) -> None:
     thermogram = read(samples / "dji_h20t_dirp.jpg")
-    for device in ("parallel-groove-clamp", "terminal-clamp"):
+    for device in sorted(set(SCENARIO_DEVICE.values())):
         ex = examine(thermogram, device=device)
-        assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+        assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == [], device
+
+
+def test_a_sunlit_strip_on_a_roof_is_no_bushing_by_its_absolute_temperature(samples: Path) -> None:
+    # the H20T sample seen from above: a strip between two air-conditioning fans at 56.5 °C, compared
+    # with the same strip of the next two units 2.8 K colder, on a "line" that is the strip itself.
+    # The 55 °C row of DL/T 664-2016 Table H.1 made it a serious bushing; nothing shows it is equipment
+    ex = examine(read(samples / "dji_h20t_dirp.jpg"), device="transformer-bushing")
+    (strip,) = [f for f in ex.hotspots if f.hotspot.t_max_c > 55.0]
+    assert strip.grade == "unrated" and not strip.hotspot.on_structure
+    assert strip.diagnosis.review  # 16.5 K over T0: an analyst looks at it
+
+
+def test_a_drone_frame_whose_file_says_1_m_is_an_aerial_view(samples: Path) -> None:
+    # the DJI H30T sample: a building site seen from above, whose measurement parameters hold 1 m.
+    # Read as a hand-held close-up, its excavators were critical clamps (an exhaust at 175 °C by the
+    # 130 °C row) against a parked car; seen as the aerial view it is, nothing on it is equipment
+    thermogram = read(samples / "dji_h30t_iirp_1280x1024.jpg")
+    assert thermogram.params.distance_m == pytest.approx(1.0)
+    ex = examine(thermogram, device="strain-clamp")
+    assert ex.conditions.distance_m is None
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+    exhaust = max(ex.hotspots, key=lambda f: f.hotspot.t_max_c)
+    assert exhaust.hotspot.t_max_c > 170.0 and exhaust.grade == "unrated" and exhaust.diagnosis.review
+    # a hand-held camera's 1 m is still a close-up: the FLIR T640's panel keeps its graded connection
+    close = examine(read(samples / "flir_t640.jpg"), device="terminal-clamp")
+    assert close.conditions.distance_m == pytest.approx(1.0)
+    assert any(f.diagnosis.grade_level > 0 for f in close.hotspots)
 
 
 @pytest.mark.parametrize("name", ["flir_t640.jpg", "dji_xt2_flir_core.jpg", "dji_h20t_dirp.jpg",

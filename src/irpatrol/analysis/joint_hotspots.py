@@ -5,9 +5,11 @@ records with the same keys as the region detector's.
 
 Definitions as in :mod:`irpatrol.analysis.hotspots` (DL/T 664-2016 §1.2): T1 the joint's hottest
 pixel, ΔT = T1 − T2, τ = T1 − T0, δ = ΔT / τ. Everything reported is on the line structure
-(``on_structure`` True): regions off it are not candidates at all (issue 10 item 3). The thermal
-pattern is ``local`` by construction: a compact maximum over its conductor whose heat falls off along
-it is the connection-defect pattern of DL/T 664-2016 Annex H (热像特征), not whole-body warming.
+(``on_structure`` True): regions off it are not candidates at all (issue 10 item 3), and a joint
+whose line and reference row are not seen to leave is reported as not confirmed (:func:`_unproven`).
+The thermal pattern is ``local`` by construction: a compact maximum over its conductor whose heat
+falls off along it is the connection-defect pattern of DL/T 664-2016 Annex H (热像特征), not
+whole-body warming.
 """
 
 from __future__ import annotations
@@ -137,6 +139,25 @@ def _margin(img: np.ndarray, j: Joint, accuracy_k_: float, found: list[Hotspot])
     if spanned or (not _a_peer_of(j, found) and _a_set_of_three(img, j)):
         return seen
     return max(seen, UNSPANNED_ROW_MARGIN_K)
+
+
+def _unproven(img: np.ndarray, j: Joint, margin_k: float) -> bool:
+    """Whether nothing but the geometry says joint ``j`` is a part of the line: it has no T2, or its
+    reference row carries :data:`UNSPANNED_ROW_MARGIN_K` (``margin_k``: the row's parts do not both sit
+    on a conductor that runs out of view, and the row is no set of three alike parts, :func:`_margin`),
+    and its own line is not seen to leave either (:func:`irpatrol.analysis.ridges.leaves`: a span
+    conductor runs tens of metres between poles; the edges of a roof unit, a façade or a machine stop
+    sooner). Such a joint is not confirmed as equipment (``on_structure`` False): it is reported
+    ``unrated`` and, rising 10 K over T0, marked for review, and no criterion grades it, the absolute
+    limits included (issue 10 item 3). Shared real frames, each graded by an absolute row alone:
+    the DJI H20T roof seen from above, a sunlit strip between two air-conditioning fans at 56.5 °C
+    against the same strip of the next two units 2.8 K colder, a `serious` transformer bushing by the
+    55 °C row of DL/T 664-2016 Table H.1 (its "line" is the 40 px strip itself); the DJI H30T building
+    site, an excavator's exhaust at 175 °C with no reference, a `critical` clamp by the 130 °C row.
+    The margin already kept the relative criteria from grading the first; the absolute ones need the
+    same evidence that the part is equipment. On the generated frames no defect leaned on them."""
+    return (j.t2_c is None or margin_k >= UNSPANNED_ROW_MARGIN_K) and not any(
+        leaves(img, j.xy[0], j.xy[1], a) for a in (j.line_angles_deg or (j.angle_deg,)))
 
 
 PEER_OF_PX = 3
@@ -334,6 +355,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         flags = (("small-target",) if small else ()) + tuple(validity_flags(flag_conditions, hot_c=j.t1_c,
                                                                             ambient_c=t0_c))
         peers = tuple(_peer_box(p) for p in j.peers_xy)
+        margin = _margin(img, j, accuracy_k(j.t1_c, accuracy), found)
         reported.append(j)
         found.append(Hotspot(
             bbox=bbox, contour=contour, area_px=area, t_max_c=j.t1_c, max_xy=j.xy, t_mean_c=mean_c,
@@ -341,6 +363,6 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             t0_source=t0_source, delta_t_k=delta, rise_k=rise, delta_pct=pct, peer_bboxes=peers,
             flags=flags, pixel_size_m=None if sizes is None else sizes[0],
             min_target_m=None if sizes is None else sizes[1],
-            pattern="local", on_structure=not long_body,
-            reference_margin_k=_margin(img, j, accuracy_k(j.t1_c, accuracy), found)))
+            pattern="local", on_structure=not long_body and not _unproven(img, j, margin),
+            reference_margin_k=margin))
     return found, sum(not (j.one_way or j.in_set) for j in joints)
