@@ -86,8 +86,8 @@ def ifov_of(thermogram: Thermogram) -> float | None:
 
 DRONE_MAKES = ("DJI",)
 """Makers (the file's EXIF ``Make``) whose thermal cameras fly on drones only (the Zenmuse payloads, the
-Mavic and Matrice cameras): their views are aerial whatever object distance the file's measurement
-parameters hold (:func:`_distance_of`)."""
+Mavic and Matrice cameras): an object distance below :data:`CLOSE_RANGE_M` in their files' measurement
+parameters is no close-up (:func:`_distance_of`)."""
 
 
 def _distance_of(thermogram: Thermogram) -> float | None:
@@ -97,7 +97,7 @@ def _distance_of(thermogram: Thermogram) -> float | None:
     (DJI Thermal SDK: 1–25 m, or up to 300 m on later cameras; FLIR's default is 1 m). A drone
     camera's (:data:`DRONE_MAKES`) below :data:`CLOSE_RANGE_M` is no sign of a hand-held close-up and
     is not taken: the DJI H30T sample of a building site seen from above stores 1 m, and read as a
-    close-up its excavators were graded `critical` clamps against a parked car."""
+    close-up an excavator's 175 °C exhaust was a `critical` clamp by the absolute limit."""
     lrf = thermogram.meta.lrf_distance_m
     if lrf is not None:
         distance = float(lrf)

@@ -2,7 +2,8 @@
 
 * a hot clamp on a warm conductor merged with it into one frame-wide region: T2 must still be found
   (the same part on another phase, else the same conductor away from the joint) and graded;
-* a real street frame (DJI H20T, wooden pole, sun-warmed roofs and pavement): no defect;
+* a real street frame (DJI H20T, wooden pole, sun-warmed roofs and pavement): no defect, for any kind;
+  a building site seen from a drone (DJI H30T, 1 m stored as the object distance): no defect;
 * a hotspot without T2 is never "none";
 * the generated field scenes carry their truth and are reproducible.
 """
@@ -89,8 +90,8 @@ def test_a_sunlit_strip_on_a_roof_is_no_bushing_by_its_absolute_temperature(samp
 
 def test_a_drone_frame_whose_file_says_1_m_is_an_aerial_view(samples: Path) -> None:
     # the DJI H30T sample: a building site seen from above, whose measurement parameters hold 1 m.
-    # Read as a hand-held close-up, its excavators were critical clamps (an exhaust at 175 °C by the
-    # 130 °C row) against a parked car; seen as the aerial view it is, nothing on it is equipment
+    # Read as a hand-held close-up, an excavator's exhaust at 175 °C was a critical clamp by the
+    # 130 °C row; seen as the aerial view it is, nothing on it is shown to be equipment
     thermogram = read(samples / "dji_h30t_iirp_1280x1024.jpg")
     assert thermogram.params.distance_m == pytest.approx(1.0)
     ex = examine(thermogram, device="strain-clamp")
