@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -29,6 +30,18 @@ HOT_POLE = "N5"
 
 pytestmark = pytest.mark.browser
 
+
+
+def saved(page: Any) -> None:
+    """Waits for the page a form posted to to say saved (a loaded 2-core machine has taken over
+    the default 30 s, CI of 2026-12-06); failing, names what the page shows instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(".flash.ok", timeout=90_000)
+    except PlaywrightTimeout:
+        shown = page.locator(".flash").all_inner_texts()
+        raise AssertionError(f"not saved at {page.url}; the page shows {shown or 'no message'}") from None
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
@@ -139,7 +152,7 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         page.fill("#patrol-weather-form input[name=load_current_a]", "165")
         page.fill("#patrol-weather-form input[name=reason]", "dispatch log")
         page.click("#patrol-weather-form button[type=submit]")
-        page.wait_for_selector(".flash.ok")
+        saved(page)
         assert "165 A" in page.locator(".card", has_text="m/s").first.inner_text()
 
         # 2. a missed hotspot marked on the viewer of a pole without findings
@@ -160,7 +173,7 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         assert "ΔT" in page.inner_text("main") and "K" in page.inner_text("#delta-ab")
         page.select_option("#af-kind", "t-clamp")
         page.click("#af-submit")
-        page.wait_for_selector(".flash.ok")
+        saved(page)
         page.wait_for_selector("body[data-viewer-ready='1']")
         assert page.locator("tr.hotspot-row").count() >= 1
         page.fill("#isotherm", "40")
@@ -180,7 +193,7 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         form.locator("select[name=grade]").select_option("critical")
         form.locator("input[name=reason]").fill("Clamp bolt visibly loose on the visible image")
         form.locator("button[type=submit]").click()
-        page.wait_for_selector(".flash.ok")
+        saved(page)
         assert "Clamp bolt visibly loose" in page.inner_text("#findings-table")
         expect(page.locator("#defect-grade")).to_have_class(re.compile("critical"))
         assert page.locator("#transition-form input[name=to_status]:checked").count() == 0  # none chosen
@@ -205,7 +218,7 @@ def test_upload_judge_and_close_a_defect(server: dict[str, str], tmp_path: Path)
         assert "evidence" in page.inner_text(".flash.error")  # no photo since the repair: refused
         step("verified", **{"#wo-reason": "Photo after the repair shows the new clamp",
                             "photo": str(_photo(tmp_path, "check.jpg", (150, 120, 90)))})
-        page.wait_for_selector(".flash.ok")
+        saved(page)
         assert "verified" in page.inner_text("#defect-status").lower()
         shot("03-defect-verified-en", "defect-en")
 
