@@ -155,9 +155,12 @@ def _unproven(img: np.ndarray, j: Joint, margin_k: float) -> bool:
     55 °C row of DL/T 664-2016 Table H.1 (its "line" is the 40 px strip itself); the DJI H30T building
     site, an excavator's exhaust at 175 °C with no reference, a `critical` clamp by the 130 °C row.
     The margin already kept the relative criteria from grading the first; the absolute ones need the
-    same evidence that the part is equipment. On the generated frames no defect leaned on them."""
-    return (j.t2_c is None or margin_k >= UNSPANNED_ROW_MARGIN_K) and not any(
-        leaves(img, j.xy[0], j.xy[1], a) for a in (j.line_angles_deg or (j.angle_deg,)))
+    same evidence that the part is equipment. On the generated frames no defect leaned on them. A joint
+    on a line one way only (``Joint.one_way``) was found by its line leaving
+    (:func:`irpatrol.analysis.joints.find_joints`), so that is not asked again."""
+    if j.one_way or (j.t2_c is not None and margin_k < UNSPANNED_ROW_MARGIN_K):
+        return False
+    return not any(leaves(img, j.xy[0], j.xy[1], a) for a in (j.line_angles_deg or (j.angle_deg,)))
 
 
 PEER_OF_PX = 3
