@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from analysis.scenes import nothing_wrong
-from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, find_bodies
+from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, body_rows, continued, find_bodies
 from irpatrol.analysis.body_hotspots import find_body_hotspots
 from irpatrol.conditions import Conditions
 from irpatrol.pipeline import examine
@@ -165,6 +165,63 @@ def test_a_row_a_fourth_alike_body_continues_is_a_bank():
     img[216:220, x + 2: x + 8] = AMBIENT_C - 4.0
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
     assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
+
+
+def _solar_array(seed: int) -> np.ndarray:
+    """A 640×512 frame of three rows of solar modules seen from above (docs/detector.md, twenty-fourth
+    pass; after the DJI XT S solar-farm frames of the DJI Thermal SDK samples): modules 12 px wide on a
+    13 px pitch, two high, 27–28.5 °C and warmer towards their foot, the 1 px gaps between them colder by
+    a reading that wanders along each gap, over ground 2 K above the air; blurred (σ 0.7 px) with
+    50 mK noise."""
+    rng = np.random.default_rng(seed)
+    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
+    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    for top in (100, 250, 400):
+        xs = range(30, 610, 13)
+        for x in xs:
+            for half in (0, 1):
+                y0 = top + 32 * half
+                foot = np.linspace(0.0, 1.5, 30)[:, None]  # warmer towards the foot
+                img[y0: y0 + 30, x: x + 12] = 27.0 + rng.uniform(-0.5, 0.5) + foot
+            img[top: top + 62, x + 12: x + 13] = (24.5 + 0.15 * np.cumsum(rng.normal(0.0, 1.5, 62)))[:, None]
+        img[top + 30: top + 32, 30: xs[-1] + 13] = 24.0
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
+
+
+def test_a_row_of_an_array_that_goes_on_beyond_it_is_no_phase_set():
+    """The gaps between solar modules stand out as narrow bodies, alike in width, broken along their
+    length by the wandering reading, so a row of three of them is not continued by a fourth alike
+    found body (the bank rule on bodies); 0.5 K between them made a `serious` arrester. Six on this frame
+    before `bodies.continued` read the frame itself beyond the rows' ends."""
+    img = _solar_array(3)
+    for kind in ("surge-arrester", "transformer-bushing"):
+        ex = examine(img, device=kind, ambient_c=AMBIENT_C, ambient_source="patrol")
+        assert [f.grade for f in ex.hotspots if f.hotspot.pattern == "whole-body"
+                and f.diagnosis.grade_level >= 1] == []
+
+
+def test_continued_reads_the_frame_beyond_the_row_ends():
+    """Three narrow bodies (3 px porcelain lines 60 px apart, a bushing's at about 15 m) end at three:
+    quiet ground beyond both outer ones. The same row with such lines drawn on every half spacing, two
+    spacings beyond each end (a grating, as an array's gaps), goes on."""
+    rng = np.random.default_rng(11)
+    ground = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
+    ground += cv2.GaussianBlur(rng.normal(0.0, 1.0, ground.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+
+    def lines(xs):
+        img = ground.copy()
+        for x in xs:
+            img[220:250, x: x + 3] = AMBIENT_C - 1.0 + (1.2 if x == 340 else 0.0)
+        img = cv2.GaussianBlur(img, (0, 0), 0.7)
+        return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
+
+    img = lines((280, 340, 400))
+    (bodies,) = find_bodies(img)
+    trio = tuple(b for b in bodies if 220 <= b.xy[1] <= 250 and 275 <= b.xy[0] <= 405)
+    assert len(trio) == 3
+    assert not continued(img, trio)
+    assert continued(lines((160, 190, 220, 250, 280, 340, 400, 430, 460, 490, 520)), trio)
 
 
 @pytest.mark.parametrize(("seed", "scenario"), [(5550080, "healthy"), (33001068, "healthy-clutter")])

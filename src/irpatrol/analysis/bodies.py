@@ -21,7 +21,9 @@ for 10 kV arresters, ≥ 2 K for HV bushings → serious). The compact-maximum r
    row holding one rests on peers that clearly stand out (:data:`NARROW_ROW_FLANK_K`);
 2. groups bodies into **rows of three alike bodies** (the phases): similar length and width, the
    same axis direction, side by side across their axes, in a row with equal spacing
-   (:func:`irpatrol.analysis.phases.in_row`);
+   (:func:`irpatrol.analysis.phases.in_row`). A phase set ends at three: a row that a fourth alike
+   body continues (:func:`_crowded`: a tank's fins) or that the frame repeats beyond both ends
+   (:func:`continued`: the gaps between solar modules, a façade's mullions) is left out;
 3. reads each body by a robust statistic of its interior (:data:`READING_PERCENTILE`); T1 is the
    warmest body's reading, T2 the coolest peer's (``t2_source = "similar-component"``). The two
    peers must agree within :data:`COMPARATIVE_UNCERTAINTY_K` (healthy phases read alike), and the
@@ -348,9 +350,13 @@ def body_rows(bodies: list[Body], min_delta_k: float = MIN_DELTA_K,
     return [r for _, r in best.values()]
 
 
-def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int]]:
+def row_triples(bodies: list[Body], img: np.ndarray | None = None,
+                ) -> tuple[list[tuple[int, int, int]], set[int]]:
     """The rows of three alike bodies among ``bodies`` (indices; see :func:`body_rows`), whatever their
-    readings, and the bodies of the rows left out as part of a bank (:func:`_crowded`). A row holding a
+    readings, and the bodies of the rows left out as part of a bank (:func:`_crowded`) or of an array
+    the frame ``img`` (°C, when given) continues beyond them (:func:`continued`; a row sharing two bodies
+    with such a row is left out too: the evenly spaced row of an array's gaps lost to it otherwise
+    went on to be read, a tank's fins on generated frame 133 read 2.9 K apart). A row holding a
     narrow body needs each of its bodies to stand off by :data:`NARROW_ROW_FLANK_K`, any row at least
     one: specks of textured or smooth ground standing off 0.2–0.4 K made rows of three alike "bodies"
     read as `serious` arresters on generated frames with nothing wrong (5550080; 33001068 of an unseen
@@ -363,6 +369,7 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
             nbrs[j].append(i)
     rows: list[tuple[float, tuple[int, int, int]]] = []
     banked: set[int] = set()
+    arrays: list[set[int]] = []  # the rows the frame continues (:func:`continued`)
     for m, around in nbrs.items():  # m the middle body, alike to both outer ones
         for i, k in combinations(around, 2):
             if not in_row(bodies[i].xy, bodies[m].xy, bodies[k].xy):
@@ -374,14 +381,18 @@ def row_triples(bodies: list[Body]) -> tuple[list[tuple[int, int, int]], set[int
                 continue
             if _crowded(bodies, (i, m, k), nbrs):
                 banked |= {i, m, k}
+            elif img is not None and continued(img, trio):
+                banked |= {i, m, k}
+                arrays.append({i, m, k})
             else:
                 rows.append((unevenness(bodies[i].xy, bodies[m].xy, bodies[k].xy), (i, m, k)))
     # two rows that share two bodies compete for the third: the more evenly spaced is the phase set
-    # (a pin insulator beside an arrester reads alike to it and may stand in a row with the others)
+    # (a pin insulator beside an arrester reads alike to it and may stand in a row with the others);
+    # a row sharing two with one the frame continues is a part of the same array
     rows.sort()
     kept: list[tuple[int, int, int]] = []
     for _, row in rows:
-        if all(len(set(row) & set(other)) < 2 for other in kept):
+        if all(len(set(row) & set(other)) < 2 for other in [*kept, *arrays]):
             kept.append(row)
     return kept, banked
 
@@ -442,6 +453,109 @@ def _crowded(bodies: list[Body], row: tuple[int, int, int], nbrs: dict[int, list
         if off <= ROW_TOLERANCE * step and 0.0 < along < length:
             between += 1
     return between >= BANK_BETWEEN
+
+
+BEYOND_ROW_LENGTHS = 1.0
+"""How far beyond each end of a row (in row lengths: two spacings) :func:`continued` looks."""
+BEYOND_EXTREMA = 3
+"""Fewest separate places beyond each end of a row (within :data:`BEYOND_ROW_LENGTHS`) where the
+reading along the row stands out as the row's members do (by :data:`BEYOND_SHARE` of them) for the
+pattern to go on there; one more when the other end lies out of the frame. A solar array's module gaps
+(every 12–13 px) or a façade's mullions put several there, while beyond the outer phase of a crossarm
+its end, a pin insulator and the air hold one at most: development seed 5550000, every generated
+arrester and bushing row whose members stand out ≥ 0.4 K in that reading (50 rows) has 0 or 1 beyond
+one end and at most 3 beyond the other. Project choice, docs/detector.md (twenty-fourth pass)."""
+BEYOND_SHARE = 0.5
+"""Share of the members' median standing (K) a place beyond the row must stand out by to count.
+Project choice."""
+BEYOND_MIN_GAP_PX = 4.0
+"""Distance (px) beyond an end member from which places are counted: its own blurred outline lies nearer."""
+
+
+def _profile(img: np.ndarray, origin: np.ndarray, u: np.ndarray, axis: np.ndarray, s: np.ndarray,
+             half: int) -> np.ndarray:
+    """Mean reading (°C) of ``img`` over ±``half`` px along ``axis`` (the bodies' long axis, unit vector)
+    at each distance ``s`` (px) from ``origin`` (x, y px) along ``u`` (the row, unit vector): nearest
+    pixels, clamped to the frame."""
+    h, w = img.shape
+    t = np.arange(-half, half + 1, dtype=np.float64)
+    x = origin[0] + s[:, None] * u[0] + t[None, :] * axis[0]
+    y = origin[1] + s[:, None] * u[1] + t[None, :] * axis[1]
+    xi = np.clip(np.rint(x), 0, w - 1).astype(np.intp)
+    yi = np.clip(np.rint(y), 0, h - 1).astype(np.intp)
+    out: np.ndarray = img[yi, xi].mean(axis=1)
+    return out
+
+
+def _standing(img: np.ndarray, origin: np.ndarray, u: np.ndarray, axis: np.ndarray, s: np.ndarray,
+              half: int) -> np.ndarray:
+    """How far (K) :func:`_profile` at each ``s`` stands above both or below both of its neighbours
+    :data:`NARROW_OFFSETS_PX` px either way along the row: the best of those offsets and of the two
+    signs (a warm housing may stand above the ground its healthy peers stand below)."""
+    n = len(NARROW_OFFSETS_PX)
+    shifts = np.array([0.0, *(-float(d) for d in NARROW_OFFSETS_PX), *(float(d) for d in NARROW_OFFSETS_PX)])
+    at = (s[None, :] + shifts[:, None]).ravel()  # one gather for the places and their neighbours
+    read = _profile(img, origin, u, axis, at, half).reshape(len(shifts), -1)
+    here, left, right = read[0], read[1: 1 + n], read[1 + n:]
+    out: np.ndarray = np.maximum(here - np.maximum(left, right), np.minimum(left, right) - here).max(axis=0)
+    return out
+
+
+def _axis(b: Body) -> np.ndarray:
+    """Unit vector (x, y) of body ``b``'s long axis, from its outline's corners."""
+    c = b.corners.astype(np.float64)
+    e0, e1 = c[1] - c[0], c[2] - c[1]
+    e = e0 if np.hypot(*e0) >= np.hypot(*e1) else e1
+    n = float(np.hypot(*e))
+    return np.array([0.0, 1.0]) if n == 0.0 else e / n
+
+
+def continued(img: np.ndarray, trio: tuple[Body, ...]) -> bool:
+    """Whether the frame ``img`` (°C) repeats the row of three bodies ``trio`` beyond its ends, as an
+    array or a façade does and a phase set does not (module notes, step 2).
+    The reading along the row (the line through the outer members, averaged over ±half the shortest
+    member's length along its axis) is read for how far each place stands above or below both of its
+    neighbours 2–4 px either way (:func:`_standing`). The row continues when its members stand out by
+    at least :data:`NARROW_ROW_FLANK_K` there (median of the three) and, from
+    :data:`BEYOND_MIN_GAP_PX` to :data:`BEYOND_ROW_LENGTHS` row length beyond, each end holds
+    :data:`BEYOND_EXTREMA` separate places standing out by :data:`BEYOND_SHARE` of that (one more when
+    the other end lies out of the frame; neither in the frame: not judged).
+
+    The 2–4 px neighbours judge rows of narrow bodies (module gaps, mullions, porcelain lines); a row of
+    housings wider than about 6 px stands out by less than 0.4 K at those offsets and is not judged.
+    Read at half a housing's width beyond its centre, the generated rows of wide arresters were judged
+    too, and five of the development seed's, with a pin insulator, the crossarm's end or the pole
+    beyond them, went on by this rule: not kept. The bank rule on found bodies (:func:`_crowded`)
+    misses arrays: their gaps break into pieces of every length along their axis and are rarely alike
+    found bodies one spacing on (docs/detector.md, twenty-fourth pass: 16 `serious` arresters on one
+    DJI XT S frame of a solar farm)."""
+    h, w = img.shape
+    pts = np.array([b.xy for b in trio], dtype=np.float64)
+    spread = np.ptp(pts, axis=0)
+    order = np.argsort(pts[:, 0] if spread[0] >= spread[1] else pts[:, 1])
+    a, m, c = pts[order]
+    length = float(np.hypot(*(c - a)))
+    if length <= 0.0:
+        return False
+    u = (c - a) / length
+    axis = _axis(trio[int(order[1])])
+    half = max(1, int(min(b.length_px for b in trio) // 2))
+    depth = float(np.median(_standing(img, a, u, axis, np.array([0.0, float((m - a) @ u), length]), half)))
+    if depth < NARROW_ROW_FLANK_K:
+        return False
+    margin = max(NARROW_OFFSETS_PX) + 2
+    counts = []
+    for end, way in ((0.0, -1.0), (length, 1.0)):
+        s = end + way * np.arange(BEYOND_MIN_GAP_PX, BEYOND_ROW_LENGTHS * length + 0.5, 1.0)
+        x, y = a[0] + s * u[0], a[1] + s * u[1]
+        in_view = (x >= margin) & (x <= w - 1 - margin) & (y >= margin) & (y <= h - 1 - margin)
+        if in_view.mean() < 0.8:  # this way leaves the frame
+            continue
+        strong = _standing(img, a, u, axis, s, half) >= BEYOND_SHARE * depth
+        counts.append(int(strong[0]) + int(np.sum(strong[1:] & ~strong[:-1])))  # separate places
+    if len(counts) == 2:
+        return min(counts) >= BEYOND_EXTREMA
+    return len(counts) == 1 and counts[0] >= BEYOND_EXTREMA + 1
 
 
 def judge_row(bodies: tuple[Body, ...], min_delta_k: float) -> BodyRow | None:

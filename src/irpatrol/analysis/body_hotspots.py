@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from irpatrol.analysis.bodies import COMPARATIVE_UNCERTAINTY_K, BodyRow, body_rows, find_bodies, row_triples
+from irpatrol.analysis.bodies import (
+    COMPARATIVE_UNCERTAINTY_K,
+    BodyRow,
+    body_rows,
+    continued,
+    find_bodies,
+    row_triples,
+)
 from irpatrol.analysis.hotspots import MIN_DELTA_K, Hotspot, trusted_target
 from irpatrol.analysis.measure import SPOT_PX
 from irpatrol.analysis.pixels import inside
@@ -44,10 +51,12 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
     found: list[Hotspot] = []
     img = np.ascontiguousarray(celsius, dtype=np.float32)
     for bodies in find_bodies(img):
-        found_rows = row_triples(bodies)  # the alike pairs are read once for both readers
-        for row in [*body_rows(bodies, min_delta_k, found_rows[0]),
-                    *completed_rows(img, bodies, min_delta_k, found_rows),
-                    *searched_rows(img, bodies, min_delta_k, found_rows)]:
+        found_rows = row_triples(bodies, img)  # the alike pairs are read once for both readers
+        # rows with a placed body: an array goes on beyond them as beyond rows of found ones
+        placed = [r for r in [*completed_rows(img, bodies, min_delta_k, found_rows),
+                              *searched_rows(img, bodies, min_delta_k, found_rows)]
+                  if not continued(img, (r.hot, *r.peers))]
+        for row in [*body_rows(bodies, min_delta_k, found_rows[0]), *placed]:
             h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
             if not any(inside(h.max_xy, f.bbox) or inside(f.max_xy, h.bbox) for f in found):
                 found.append(h)
