@@ -108,6 +108,9 @@ def main() -> int:
     faults = [g for _, _, found in read_ok for g in found if Path(g[0]).name in KNOWN_FAULTS]
     graded = [g for _, _, found in read_ok for g in found if Path(g[0]).name not in KNOWN_FAULTS]
     n = len([name for name, _, _ in read_ok if Path(name).name not in KNOWN_FAULTS])
+    if n == 0:
+        print("no real frames without a known fault were read")
+        return 0
     print(f"real frames with no distribution-line defect: {n} files from {len(folders)} folder(s), "
           "each examined as each kind; a finding graded general or worse is a false defect "
           f"({len(read_ok) - n} frame(s) of a known fault listed apart)")

@@ -549,7 +549,7 @@ def continued(img: np.ndarray, trio: tuple[Body, ...]) -> bool:
         s = end + way * np.arange(BEYOND_MIN_GAP_PX, BEYOND_ROW_LENGTHS * length + 0.5, 1.0)
         x, y = a[0] + s * u[0], a[1] + s * u[1]
         in_view = (x >= margin) & (x <= w - 1 - margin) & (y >= margin) & (y <= h - 1 - margin)
-        if in_view.mean() < 0.8:  # this way leaves the frame
+        if in_view.mean() < 0.8:  # most of this way lies out of the frame: not read
             continue
         strong = _standing(img, a, u, axis, s, half) >= BEYOND_SHARE * depth
         counts.append(int(strong[0]) + int(np.sum(strong[1:] & ~strong[:-1])))  # separate places

@@ -46,13 +46,15 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
     """Whole-body hotspots of ``celsius`` (°C): per row of three alike bodies (:func:`body_rows`) the
     warm body, T1 its reading, T2 the coolest peer's (the same part of a normal phase, DL/T 664-2016
     §8 relative method, Table I.1), T0 from the caller; ``pattern = "whole-body"``,
-    ``accuracy_k = COMPARATIVE_UNCERTAINTY_K``. Hottest first, one per place (a body seen at two
-    orientations counts once)."""
+    ``accuracy_k = COMPARATIVE_UNCERTAINTY_K``. A row the frame repeats beyond its ends
+    (:func:`irpatrol.analysis.bodies.continued`: an array's gaps) is none, whether its bodies were all
+    found or one was placed. Hottest first, one per place (a body seen at two orientations counts
+    once)."""
     found: list[Hotspot] = []
     img = np.ascontiguousarray(celsius, dtype=np.float32)
     for bodies in find_bodies(img):
         found_rows = row_triples(bodies, img)  # the alike pairs are read once for both readers
-        # rows with a placed body: an array goes on beyond them as beyond rows of found ones
+        # rows with a placed body are tested as the found ones are: an array goes on beyond them too
         placed = [r for r in [*completed_rows(img, bodies, min_delta_k, found_rows),
                               *searched_rows(img, bodies, min_delta_k, found_rows)]
                   if not continued(img, (r.hot, *r.peers))]
