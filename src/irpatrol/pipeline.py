@@ -15,7 +15,7 @@ import numpy as np
 
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
-from irpatrol.analysis.body_hotspots import find_body_hotspots, with_bodies
+from irpatrol.analysis.body_hotspots import INTERIOR_INSET_PX, find_body_hotspots, with_bodies
 from irpatrol.analysis.frame_context import in_frame_context
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
@@ -195,8 +195,11 @@ def examine(
         hotspots = in_frame_context(hotspots, celsius.shape)
     if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
         t0 = frame_t0()
-        hotspots = with_bodies(hotspots, find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1],
-                                                            conditions=conditions, ifov_mrad=ifov_mrad))
+        bodies = find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
+                                    ifov_mrad=ifov_mrad)
+        if aerial and reference_bbox is None:  # a body cut by the frame's edge, as any part
+            bodies = in_frame_context(bodies, celsius.shape, INTERIOR_INSET_PX)
+        hotspots = with_bodies(hotspots, bodies)
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy,
                                      off_line=aerial and reference_bbox is None and not h.on_structure))
                 for h in hotspots]

@@ -39,6 +39,21 @@ def test_a_part_cut_by_the_frame_edge_keeps_no_reference() -> None:
     assert in_frame_context([inside], SHAPE) == [inside]
 
 
+def test_a_body_whose_interior_starts_a_pixel_inside_the_frame_is_cut() -> None:
+    """A whole-body hotspot's box is its body's interior; the blurred outline lies a pixel beyond it
+    (body_hotspots.INTERIOR_INSET_PX). On the DJI XT S solar-farm frame DJI_0005 (docs/detector.md,
+    twenty-fourth pass) a row's warm "body" began at the frame's second row, a piece of a module gap
+    running out of the frame, and was a `serious` arrester."""
+    body = _hotspot((352, 1, 6, 11), 21.7, t2=19.5)
+    assert in_frame_context([body], SHAPE) == [body]  # a box one pixel in: not cut as a box
+    cut = in_frame_context([body], SHAPE, outline_px=1)[0]
+    assert (cut.t2_c, cut.t2_source, cut.flags) == (None, "none", (CUT_BY_FRAME_EDGE,))
+    inside = _hotspot((352, 2, 6, 11), 21.7, t2=19.5)
+    assert in_frame_context([inside], SHAPE, outline_px=1) == [inside]
+    assert at_frame_edge((633, 200, 6, 11), SHAPE, outline_px=1)  # 633 + 6 + 1 reaches column 640
+    assert not at_frame_edge((632, 200, 6, 11), SHAPE, outline_px=1)
+
+
 def test_a_piece_of_an_off_structure_body_is_off_the_structure() -> None:
     car = _hotspot((282, 184, 45, 38), 46.8, t2=None, on_structure=False)
     piece = _hotspot((282, 184, 30, 11), 46.8)

@@ -21,6 +21,12 @@ from irpatrol.analysis.pixels import inside
 from irpatrol.analysis.placed_bodies import completed_rows, searched_rows
 from irpatrol.conditions import MIN_TARGET_PX, Conditions, validity_flags
 
+INTERIOR_INSET_PX = 1
+"""How far (px) a whole-body hotspot's outline reaches at least beyond its box, which is its body's
+interior (:mod:`irpatrol.analysis.bodies`: the blurred outline, optics PSF σ 0.7 px, docs/physics.md
+§6, lies outside the interior): a body whose interior starts at the frame's first or last pixel row or
+column is cut by the frame's edge (``analysis.frame_context``)."""
+
 
 def _hotspot(row: BodyRow, t0_c: float, t0_source: str, conditions: Conditions,
              ifov_mrad: float | None) -> Hotspot:

@@ -11,7 +11,9 @@ A reader looks at one maximum and its surroundings; two facts show only at the s
   as much of the view as possible, ../shared/domain/standards.md §2, "Target size"; a target cut by
   the edge is not in the view whole). Generated
   frame 99001162 (nothing wrong): a warm strip of road along the frame's bottom edge, under a conductor
-  crossing it, was graded `critical` against two spots of a conductor 120–210 px away.
+  crossing it, was graded `critical` against two spots of a conductor 120–210 px away. The whole-body
+  reader's hotspots are judged so too, their boxes being their bodies' interiors, a pixel inside the
+  outline (``outline_px``, :data:`irpatrol.analysis.body_hotspots.INTERIOR_INSET_PX`).
 * **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or
   road cuts it into pieces; one piece that meets the line may pass the readers' tests for a part on a
   line while the other pieces are reported off the line structure (issue 10 item 3). A piece lying
@@ -40,25 +42,27 @@ def _within(inner: BBox, outer: BBox) -> bool:
             and inner[0] + inner[2] <= outer[0] + outer[2] and inner[1] + inner[3] <= outer[1] + outer[3])
 
 
-def at_frame_edge(bbox: BBox, shape: tuple[int, int]) -> bool:
-    """Whether the box ``bbox`` (x, y, w, h px) reaches the edge of a frame of ``shape`` (rows, columns)."""
+def at_frame_edge(bbox: BBox, shape: tuple[int, int], outline_px: int = 0) -> bool:
+    """Whether the box ``bbox`` (x, y, w, h px), grown by ``outline_px`` on each side (how far the part's
+    outline reaches beyond its box), reaches the edge of a frame of ``shape`` (rows, columns)."""
     h, w = shape
     x, y, bw, bh = bbox
-    return x <= 0 or y <= 0 or x + bw >= w or y + bh >= h
+    return x - outline_px <= 0 or y - outline_px <= 0 or x + bw + outline_px >= w or y + bh + outline_px >= h
 
 
-def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int]) -> list[Hotspot]:
+def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int], outline_px: int = 0) -> list[Hotspot]:
     """``hotspots`` of a frame of ``shape`` (rows, columns) with the frame's two judgements applied
     (module docstring): a hotspot on the line structure with a reference loses the reference when cut
-    by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`), and also its place on
-    the structure when it is a piece of an off-structure body. The others are returned unchanged, in
+    by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`; ``outline_px``: how far
+    the parts' outlines reach beyond their boxes, as :func:`at_frame_edge`), and also its place on the
+    structure when it is a piece of an off-structure body. The others are returned unchanged, in
     order."""
     bodies = [h for h in hotspots if not h.on_structure]
     out = []
     for h in hotspots:
         if h.on_structure and h.t2_c is not None:
             piece = any(_within(h.bbox, b.bbox) and abs(b.t_max_c - h.t_max_c) <= SAME_BODY_K for b in bodies)
-            cut = not piece and at_frame_edge(h.bbox, shape)
+            cut = not piece and at_frame_edge(h.bbox, shape, outline_px)
             if piece or cut:
                 h = dataclasses.replace(h, t2_c=None, t2_source="none", t2_bbox=None, peer_bboxes=(),
                                         delta_t_k=None, delta_pct=None, reference_margin_k=0.0,
