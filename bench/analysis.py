@@ -19,26 +19,20 @@ costs about a fifth of that. The machine's load matters: compare with the OpenCV
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from irpatrol.analysis import find_hotspots
+from radiometry import samples_dir  # bench/ is the script's folder
 
 REPEAT = 5
 MIN_FRAMES = 50
 TARGET_MS = 10.0
-
-
-def _samples_dir() -> Path:
-    env = os.environ.get("IRPATROL_SAMPLES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data" / "thermal-samples"
 
 
 def _paste_clamps(frame: np.ndarray, heat_k: float) -> np.ndarray:
@@ -55,7 +49,7 @@ def _paste_clamps(frame: np.ndarray, heat_k: float) -> np.ndarray:
 def frames() -> tuple[list[np.ndarray], int]:
     """The benchmark frames and how many of them come from real files."""
     real: list[np.ndarray] = []
-    folder = _samples_dir()
+    folder = samples_dir()
     if folder.is_dir():
         from irpatrol.errors import IrPatrolError
         from irpatrol.radiometry import read

@@ -20,14 +20,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from dji_thermal_cli import tsdk
 
 from irpatrol.radiometry import decode
+from radiometry import samples_dir  # bench/ is the script's folder
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = Path(os.environ.get("IRPATROL_SAMPLES_DIR", ROOT.parent / "shared" / "data" / "thermal-samples"))
+SAMPLES = samples_dir()
 
 
 def _backend(data: bytes) -> object:

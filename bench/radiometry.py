@@ -32,7 +32,9 @@ DJI_TARGET = 0.9
 """Issue 2: DJI within 10 % of the raw back-end."""
 
 
-def _samples_dir() -> Path:
+def samples_dir() -> Path:
+    """The shared camera samples: ``IRPATROL_SAMPLES_DIR``, else ../shared/data/thermal-samples beside
+    the repository (the one place the bench scripts take it from)."""
     env = os.environ.get("IRPATROL_SAMPLES_DIR")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data" / "thermal-samples"
 
@@ -122,7 +124,7 @@ def _planck_row(path: Path) -> None:
 
 
 def main() -> int:
-    folder = _samples_dir()
+    folder = samples_dir()
     if not folder.is_dir():
         print(f"samples not found at {folder}; set IRPATROL_SAMPLES_DIR")
         return 1

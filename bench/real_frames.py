@@ -47,10 +47,10 @@ from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import examine
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIO_DEVICE
+from radiometry import samples_dir  # bench/ is the script's folder
 
 KINDS = sorted(set(SCENARIO_DEVICE.values()))
-SHARED = Path(os.environ.get("IRPATROL_SAMPLES_DIR",
-                             Path(__file__).resolve().parents[2] / "shared" / "data" / "thermal-samples"))
+SHARED = samples_dir()
 FURTHER = [Path(p) for p in os.environ.get("IRPATROL_BENCH_REAL_DIRS", "").split(os.pathsep) if p]
 SUFFIXES = (".jpg", ".jpeg")
 KNOWN_FAULTS = {"flir_t640.jpg": "a loaded panel's neutral wire at 87 °C, 53 K over its surroundings"}

@@ -178,10 +178,10 @@ def examine(
     if detector not in DETECTORS:
         raise ParameterError(f"unknown detector {detector!r}; valid: {', '.join(DETECTORS)}")
     joints: list[Hotspot] = []
-    aerial = _aerial(conditions)
+    framed = reference_bbox is None and _aerial(conditions)  # an aerial view the analyst gave no reference in
     frame_t0 = functools.cache(lambda: (float(ambient_c), ambient_source) if ambient_c is not None else (
         background(celsius).ambient_c, "background-median"))  # T0 (°C) and its source, read once
-    if detector == "structure" or (detector == "auto" and reference_bbox is None and aerial):
+    if detector == "structure" or (detector == "auto" and framed):
         t0 = frame_t0()
         joints, confirmed = find_joint_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
                                                 ifov_mrad=ifov_mrad, accuracy=accuracy)
@@ -191,17 +191,17 @@ def examine(
         hotspots = find_hotspots(celsius, ambient_c=ambient_c, ambient_source=ambient_source,
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
-    if aerial and reference_bbox is None:  # parts cut by the frame, clutter pieces (analysis.frame_context)
+    if framed:  # parts cut by the frame, clutter pieces (analysis.frame_context)
         hotspots = in_frame_context(hotspots, celsius.shape)
     if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
         t0 = frame_t0()
         bodies = find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,
                                     ifov_mrad=ifov_mrad)
-        if aerial and reference_bbox is None:  # a body cut by the frame's edge, as any part
+        if framed:  # a body cut by the frame's edge, as any part
             bodies = in_frame_context(bodies, celsius.shape, INTERIOR_INSET_PX)
         hotspots = with_bodies(hotspots, bodies)
     findings = [Finding(h, _diagnose(h, standard, device, conditions, heating, accuracy,
-                                     off_line=aerial and reference_bbox is None and not h.on_structure))
+                                     off_line=framed and not h.on_structure))
                 for h in hotspots]
     if not findings:
         check_names(standard, device)

@@ -502,12 +502,10 @@ def _standing(img: np.ndarray, origin: np.ndarray, u: np.ndarray, axis: np.ndarr
 
 
 def _axis(b: Body) -> np.ndarray:
-    """Unit vector (x, y) of body ``b``'s long axis, from its outline's corners."""
-    c = b.corners.astype(np.float64)
-    e0, e1 = c[1] - c[0], c[2] - c[1]
-    e = e0 if np.hypot(*e0) >= np.hypot(*e1) else e1
-    n = float(np.hypot(*e))
-    return np.array([0.0, 1.0]) if n == 0.0 else e / n
+    """Unit vector (x, y) of body ``b``'s long axis in the frame: the rotated frame's vertical
+    (:func:`_rotated` turns the frame by −``axis_deg``)."""
+    a = np.deg2rad(b.axis_deg)
+    return np.array([np.sin(a), np.cos(a)])
 
 
 def continued(img: np.ndarray, trio: tuple[Body, ...]) -> bool:
