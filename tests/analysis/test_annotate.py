@@ -10,6 +10,7 @@ from PIL import Image
 from analysis.scenes import paste_clamps, synthetic_background, three_phase
 from irpatrol.analysis import find_hotspots
 from irpatrol.analysis.annotate import SEVERITY_RGB, Mark, annotate_png
+from irpatrol.radiometry.render import scene_range
 
 
 def test_outline_label_and_colour_bar_are_drawn() -> None:
@@ -21,7 +22,9 @@ def test_outline_label_and_colour_bar_are_drawn() -> None:
     assert image.shape[0] == 256 and image.shape[1] > 320  # colour bar appended on the right
     x, y = (int(v) for v in hot.contour[0])
     assert tuple(image[y, x]) == SEVERITY_RGB[2]
-    plain = np.asarray(Image.open(io.BytesIO(annotate_png(scene, []))).convert("RGB"))
+    # the same colour scale without the mark: the scene's, up to the graded hotspot's T1
+    same_scale = scene_range(scene, hot.t_max_c)
+    plain = np.asarray(Image.open(io.BytesIO(annotate_png(scene, [], t_range=same_scale))).convert("RGB"))
     changed = np.any(image != plain, axis=2)
     bx, by, _bw, bh = hot.bbox
     assert changed[: by, bx: bx + 120].any(), "label expected above the outline"
@@ -36,3 +39,43 @@ def test_small_frames_are_enlarged_and_marks_follow() -> None:
     image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     assert image.shape[0] == 240  # 4× to reach the minimum render height
     assert tuple(image[30 * 4 + 2, 40 * 4 + 2]) == SEVERITY_RGB[3]
+
+
+def _rgb(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _ground_with_an_exhaust() -> tuple[np.ndarray, np.ndarray]:
+    """Ground from 15 to 20 °C left to right and a 3×3 px exhaust at 175 °C (the shared DJI H30T
+    frame's building site), and the exhaust's outline."""
+    frame = np.tile(np.linspace(15.0, 20.0, 320, dtype=np.float32), (256, 1))
+    frame[100:103, 200:203] = 175.0
+    return frame, np.array([[200, 100], [202, 100], [202, 102], [200, 102]])
+
+
+def test_a_lone_hot_pixel_that_is_not_graded_does_not_darken_the_scene() -> None:
+    frame, outline = _ground_with_an_exhaust()
+    image = _rgb(annotate_png(frame, [Mark(outline, "T1 175.0°C unrated", severity=0)]))
+    cool, warm = image[200, 10], image[200, 310]  # 15.2 and 19.8 °C
+    assert np.abs(cool - warm).sum() > 200  # the ground's 5 K span over the palette
+    full = _rgb(annotate_png(frame, [], t_range=(15.0, 175.0)))
+    assert np.abs(full[200, 10] - full[200, 310]).sum() < np.abs(cool - warm).sum() / 3
+
+
+def test_a_graded_hotspot_keeps_its_own_colour_apart_from_its_reference() -> None:
+    frame, outline = _ground_with_an_exhaust()
+    frame[150:153, 200:203] = 60.0  # a cooler part, as the reference
+    image = _rgb(annotate_png(frame, [Mark(outline, "T1 175.0°C critical", severity=3)], font_px=6))
+    assert np.abs(image[101, 201] - image[151, 201]).sum() > 100  # 175 °C does not look like 60 °C
+
+
+def test_labels_stay_on_the_image_beside_the_colour_bar() -> None:
+    frame = np.full((256, 320), 20.0, np.float32)
+    frame[120:124, 314:318] = 40.0
+    outline = np.array([[314, 120], [317, 120], [317, 123], [314, 123]])
+    plain = _rgb(annotate_png(frame, [], t_range=(20.0, 40.0)))
+    marked = _rgb(annotate_png(frame, [Mark(outline, "T1 40.0°C dT 20.0 K critical", severity=3)],
+                               t_range=(20.0, 40.0)))
+    changed = np.any(marked != plain, axis=2)
+    assert changed[:, :320].any()
+    assert not changed[:, 320:].any()  # the colour bar is left as drawn

@@ -35,15 +35,23 @@ def _scale_of(height: int) -> int:
 
 
 def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "iron",
-                 font_px: int = 12) -> bytes:
+                 font_px: int = 12, t_range: tuple[float, float] | None = None) -> bytes:
     """PNG of ``celsius`` (°C) in ``palette`` with a colour bar, each mark outlined and labelled.
 
-    Labels sit above the outline's top-left corner (below it when there is no room), on a dark
-    box so they read on any palette colour.
+    The colour scale spans ``t_range`` (°C), by default the scene's
+    (:func:`irpatrol.radiometry.render.scene_range`) up to the hottest pixel within a graded mark
+    (severity ≥ 1), so a graded hotspot shows in its own colour while a lone hot pixel elsewhere
+    (an exhaust, a lamp) no longer darkens the rest of the frame. Labels sit above the outline's
+    top-left corner (below it when there is no room), on a dark box so they read on any palette
+    colour, within the image (never over the colour bar).
     """
-    png = render.render_png(celsius, palette, colorbar=True)
+    c = np.asarray(celsius, dtype=np.float32)
+    lo, hi = t_range if t_range is not None else render.scene_range(c, _hottest_graded(c, marks))
+    png = render.render_png(c, palette, t_min=lo, t_max=hi, colorbar=True)
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    s = _scale_of(int(np.asarray(celsius).shape[0]))
+    s = _scale_of(int(c.shape[0]))
+    # the image part, left of the colour bar; less a pixel, as Pillow fills a box's far edge too
+    frame_size = (int(c.shape[1]) * s - 1, int(c.shape[0]) * s - 1)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=font_px)
     placed: list[tuple[float, float, float, float]] = []
@@ -58,13 +66,34 @@ def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "
             draw.rectangle([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], outline=colour)
         left, top, right, bottom = draw.textbbox((0, 0), mark.label, font=font)
         box = _place((min(p[0] for p in pts), min(p[1] for p in pts), max(p[1] for p in pts)),
-                     (right - left + 4, bottom - top + 4), placed, image.size)
+                     (right - left + 4, bottom - top + 4), placed, frame_size)
         placed.append(box)
         draw.rectangle(box, fill=(0, 0, 0))
         draw.text((box[0] + 2, box[1] + 2 - top), mark.label, fill=colour, font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _hottest_graded(celsius: np.ndarray, marks: Sequence[Mark]) -> float | None:
+    """The hottest finite pixel (°C) within the bounding boxes of the marks graded general or worse
+    (severity ≥ 1), None when there are none: the hotspot's T1 lies inside its outline."""
+    h, w = celsius.shape
+    hottest = None
+    for mark in marks:
+        if mark.severity < 1:
+            continue
+        xy = np.asarray(mark.contour, dtype=np.float64).reshape(-1, 2)
+        if not len(xy):
+            continue
+        x0, y0 = (max(0, int(np.floor(v))) for v in xy.min(axis=0))
+        x1, y1 = (int(np.ceil(v)) + 1 for v in xy.max(axis=0))
+        part = celsius[y0: min(h, y1), x0: min(w, x1)]
+        part = part[np.isfinite(part)]
+        if part.size:
+            top = float(part.max())
+            hottest = top if hottest is None else max(hottest, top)
+    return hottest
 
 
 def _place(anchor: tuple[float, float, float], size: tuple[float, float],

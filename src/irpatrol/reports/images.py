@@ -63,22 +63,10 @@ def _with_finding_params(thermogram: Thermogram, params: dict[str, object]) -> T
         return thermogram
 
 
-def display_range(celsius: np.ndarray) -> tuple[float, float]:
-    """Colour-scale ends (°C) that show the scene: the 0.5th and 99.5th percentiles, so a small
-    hotspot saturates to the hottest colour instead of turning the rest of the frame dark.
-
-    Kept for callers that want a stretched scene; rendered images use :func:`full_range`, so a
-    100 °C clamp never looks like its 25 °C neighbours."""
-    finite = celsius[np.isfinite(celsius)]
-    if finite.size == 0:
-        return 0.0, 1.0
-    lo, hi = (float(v) for v in np.percentile(finite, [0.5, 99.5]))
-    return lo, max(hi, lo + 0.5)
-
-
 def full_range(celsius: np.ndarray) -> tuple[float, float]:
     """Colour-scale ends (°C): the frame's coldest and hottest finite pixel (at least 0.5 K
-    apart), as a thermographer's automatic level/span sets them."""
+    apart), so a 100 °C clamp never looks like its 25 °C neighbours. (An overview with the tails
+    clipped: :func:`irpatrol.radiometry.render.scene_range`.)"""
     finite = celsius[np.isfinite(celsius)]
     if finite.size == 0:
         return 0.0, 1.0
