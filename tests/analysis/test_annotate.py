@@ -79,3 +79,30 @@ def test_labels_stay_on_the_image_beside_the_colour_bar() -> None:
     changed = np.any(marked != plain, axis=2)
     assert changed[:, :320].any()
     assert not changed[:, 320:].any()  # the colour bar is left as drawn
+
+
+def _square(x: int, y: int, size: int) -> np.ndarray:
+    return np.array([[x, y], [x + size, y], [x + size, y + size], [x, y + size]])
+
+
+def test_a_label_does_not_cover_another_hotspot_when_there_is_room() -> None:
+    frame = np.full((256, 320), 20.0, np.float32)
+    lower, upper = _square(100, 110, 12), _square(100, 88, 12)  # the lower one's label would go above it
+    frame[110:123, 100:113] = 45.0
+    frame[88:101, 100:113] = 35.0
+    image = _rgb(annotate_png(frame, [Mark(lower, "T1 45.0°C dT 15.0 K critical", severity=3),
+                                      Mark(upper, "T1 35.0°C dT 5.0 K general", severity=1)],
+                              t_range=(20.0, 45.0)))
+    for outline, severity in ((lower, 3), (upper, 1)):
+        for x, y in outline:  # the outline's corners keep its colour: no label box over them
+            assert tuple(image[y, x]) == SEVERITY_RGB[severity]
+
+
+def test_a_label_set_apart_points_at_its_outline() -> None:
+    frame = np.full((256, 320), 20.0, np.float32)
+    marks = [Mark(_square(150, 100, 10), f"hotspot {k}", severity=2) for k in range(5)]  # one place
+    image = _rgb(annotate_png(frame, marks, t_range=(20.0, 40.0)))
+    plain = _rgb(annotate_png(frame, marks[:1], t_range=(20.0, 40.0)))
+    orange = np.all(image == SEVERITY_RGB[2], axis=2) & ~np.all(plain == SEVERITY_RGB[2], axis=2)
+    # the labels stacked away from the shared outline are tied to it by lines in its colour
+    assert orange[:, 148:153].sum() > 20

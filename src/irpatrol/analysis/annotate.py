@@ -41,9 +41,10 @@ def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "
     The colour scale spans ``t_range`` (°C), by default the scene's
     (:func:`irpatrol.radiometry.render.scene_range`) up to the hottest pixel within a graded mark
     (severity ≥ 1), so a graded hotspot shows in its own colour while a lone hot pixel elsewhere
-    (an exhaust, a lamp) no longer darkens the rest of the frame. Labels sit above the outline's
-    top-left corner (below it when there is no room), on a dark box so they read on any palette
-    colour, within the image (never over the colour bar).
+    (an exhaust, a lamp) no longer darkens the rest of the frame. Labels sit beside their outline
+    (above its top-left corner when there is room, :func:`_place`), clear of every outline and
+    label where the frame allows, on a dark box so they read on any palette colour, within the image
+    (never over the colour bar).
     """
     c = np.asarray(celsius, dtype=np.float32)
     lo, hi = t_range if t_range is not None else render.scene_range(c, _hottest_graded(c, marks))
@@ -54,22 +55,34 @@ def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "
     frame_size = (int(c.shape[1]) * s - 1, int(c.shape[0]) * s - 1)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=font_px)
-    placed: list[tuple[float, float, float, float]] = []
-    for mark in sorted(marks, key=lambda m: -m.severity):  # the most severe get the first places
-        colour = SEVERITY_RGB[max(0, min(mark.severity, len(SEVERITY_RGB) - 1))]
-        xy = np.asarray(mark.contour, dtype=np.float64).reshape(-1, 2) * s + s / 2
-        pts = [(float(x), float(y)) for x, y in xy]
+    ordered = sorted(marks, key=lambda m: -m.severity)  # the most severe get the first places
+    outlines = [[(float(x), float(y))
+                 for x, y in np.asarray(m.contour, dtype=np.float64).reshape(-1, 2) * s + s / 2]
+                for m in ordered]
+    for mark, pts in reversed(list(zip(ordered, outlines, strict=True))):  # the most severe on top
+        colour = _colour(mark.severity)
         if len(pts) > 1:
             draw.line([*pts, pts[0]], fill=(0, 0, 0), width=3)
             draw.line([*pts, pts[0]], fill=colour, width=1)
-        else:
+        elif pts:
             draw.rectangle([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], outline=colour)
+    # every outline's box, a pixel wider (the black edge drawn under it), for the labels to keep clear of
+    kept = [(min(p[0] for p in pts) - 2, min(p[1] for p in pts) - 2, max(p[0] for p in pts) + 2,
+             max(p[1] for p in pts) + 2) for pts in outlines if pts]
+    placed: list[tuple[float, float, float, float]] = []
+    for mark, pts in zip(ordered, outlines, strict=True):
+        if not pts:
+            continue
         left, top, right, bottom = draw.textbbox((0, 0), mark.label, font=font)
-        box = _place((min(p[0] for p in pts), min(p[1] for p in pts), max(p[1] for p in pts)),
-                     (right - left + 4, bottom - top + 4), placed, frame_size)
+        box = _place((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
+                      max(p[1] for p in pts)), (right - left + 4, bottom - top + 4), placed, kept, frame_size)
         placed.append(box)
+        leader = _leader(box, pts)
+        if leader is not None:  # a label set apart points at its outline
+            draw.line(leader, fill=(0, 0, 0), width=3)
+            draw.line(leader, fill=_colour(mark.severity), width=1)
         draw.rectangle(box, fill=(0, 0, 0))
-        draw.text((box[0] + 2, box[1] + 2 - top), mark.label, fill=colour, font=font)
+        draw.text((box[0] + 2, box[1] + 2 - top), mark.label, fill=_colour(mark.severity), font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -96,22 +109,51 @@ def _hottest_graded(celsius: np.ndarray, marks: Sequence[Mark]) -> float | None:
     return hottest
 
 
-def _place(anchor: tuple[float, float, float], size: tuple[float, float],
-           placed: list[tuple[float, float, float, float]], image_size: tuple[int, int],
-           ) -> tuple[float, float, float, float]:
-    """A label box of ``size`` near (x0, y_top, y_bottom) of an outline, clear of ``placed`` boxes:
-    above the outline, else below, else stepped further down (greedy, first fit)."""
-    x0, y_top, y_bottom = anchor
+LEADER_MIN_PX = 6.0
+"""A label box farther than this (px) from its outline gets a line pointing at the outline."""
+
+
+def _leader(box: tuple[float, float, float, float], pts: list[tuple[float, float]],
+            ) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The line from a label ``box`` to the nearest point of its outline ``pts`` (both ends in image
+    px), when that point lies more than :data:`LEADER_MIN_PX` from the box; else None."""
+    def nearest_on_box(x: float, y: float) -> tuple[float, float]:
+        return min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+
+    gaps = [(math.dist(nearest_on_box(x, y), (x, y)), (x, y)) for x, y in pts]
+    gap, point = min(gaps)
+    return (nearest_on_box(*point), point) if gap > LEADER_MIN_PX else None
+
+
+def _colour(severity: int) -> tuple[int, int, int]:
+    return SEVERITY_RGB[max(0, min(severity, len(SEVERITY_RGB) - 1))]
+
+
+def _place(outline: tuple[float, float, float, float], size: tuple[float, float],
+           placed: list[tuple[float, float, float, float]], kept: list[tuple[float, float, float, float]],
+           image_size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """A label box of ``size`` beside an outline's box (x0, y0, x1, y1), within ``image_size`` and clear
+    of the ``placed`` labels and of every outline's box in ``kept`` (a label over a hotspot hides
+    it): above the outline, else below, right of it, left of it, then stepped further below and
+    above (greedy, first fit). When none is clear, the first of those clear of the labels, else the
+    first inside the image."""
+    x0, y_top, x1, y_bottom = outline
     w, h = size
-    x = min(max(0.0, x0), max(0.0, image_size[0] - w))
-    candidates = [y_top - h - 2, y_bottom + 3, *(y_bottom + 3 + k * (h + 1) for k in range(1, 8))]
-    for y in candidates:
-        box = (x, y, x + w, y + h)
-        inside = y >= 0 and y + h <= image_size[1]
-        if inside and not any(_overlap(box, b) for b in placed):
-            return box
+
+    def at(x: float, y: float) -> tuple[float, float, float, float]:
+        x = min(max(0.0, x), max(0.0, image_size[0] - w))
+        return (x, y, x + w, y + h)
+
+    candidates = [at(x0, y_top - h - 2), at(x0, y_bottom + 3), at(x1 + 3, y_top), at(x0 - w - 3, y_top),
+                  *(at(x0, y_bottom + 3 + k * (h + 1)) for k in range(1, 8)),
+                  *(at(x0, y_top - h - 2 - k * (h + 1)) for k in range(1, 8))]
+    inside = [b for b in candidates if b[1] >= 0 and b[3] <= image_size[1]]
+    for clear_of in (placed + kept, placed):
+        for box in inside:
+            if not any(_overlap(box, b) for b in clear_of):
+                return box
     y = min(max(0.0, y_top - h - 2), image_size[1] - h)
-    return (x, y, x + w, y + h)
+    return at(x0, y)
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
