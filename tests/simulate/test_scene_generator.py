@@ -4,6 +4,7 @@ the physics of docs/physics.md, and every scenario carries a truth record that m
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -126,3 +127,29 @@ def test_new_scenarios_show_their_components(scenario: str) -> None:
               "disconnector-contact": "disconnector-contact", "dropout-fuse": "fuse-tube",
               "bushing-voltage": "bushing"}[scenario]
     assert expect in t.parts
+
+
+def test_a_line_drawn_in_front_of_a_real_scene_leaves_the_scene_where_it_is_not(samples: Path) -> None:
+    from irpatrol.radiometry import read
+
+    scene = read(samples / "dji_m30t_iirp.jpg").celsius.astype(np.float64)  # a car park, 11.9–23.1 °C
+    img, t = render(20263207, "hot-joint", background=scene)
+    _, own = render(20263207, "hot-joint")
+    assert img.shape == scene.shape and not t.clutter
+    # the same draws of the seed: the same line, the same hot part
+    assert t.xy == own.xy and t.bbox == own.bbox
+    # the air as far below the scene's ground as the generated air lies below its drawn ground
+    assert t.ground_c == pytest.approx(float(np.median(scene)), abs=1e-3)
+    assert t.ground_c - t.t0_c == pytest.approx(own.ground_c - own.t0_c, abs=1e-3)
+    # away from the pole and the line the scene is as recorded, with the noise of the generated frames
+    far = np.abs(img - scene) < 0.3
+    assert far.mean() > 0.8
+    assert float(np.median(np.abs(img - scene)[far])) < 0.1
+    # in front of it the hot part reads its truth
+    x, y = t.xy
+    assert t.t1_c is not None and float(img[y - 1:y + 2, x - 1:x + 2].max()) == pytest.approx(t.t1_c, abs=3.0)
+
+
+def test_a_background_must_be_finite_temperatures() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        render(1, "hot-joint", background=np.full((512, 640), np.nan))

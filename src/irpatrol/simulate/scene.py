@@ -128,11 +128,25 @@ class Truth:
         return asdict(self)
 
 
-def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> tuple[np.ndarray, Truth]:
+def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
+           background: np.ndarray | None = None) -> tuple[np.ndarray, Truth]:
     """One frame (H×W float32 °C) and its truth for ``scenario`` (:data:`SCENARIOS`), reproducible by
-    ``seed``."""
+    ``seed``.
+
+    ``background``: a recorded scene (H×W °C, e.g. a real camera file's temperatures) to draw the
+    pole and its line in front of, in place of the generated sky, ground and clutter: the same draws
+    of the seed, with the ground at the scene's median and the air ``sun`` × 1–6 K below it (as the
+    generated ground lies above the air, docs/physics.md §2), the sky as far below the air as drawn.
+    The scene is already blurred and noisy as its camera recorded it: only what the line adds is
+    blurred (:data:`PSF_SIGMA_PX`), and the noise (:data:`NETD_K`) added. The truth knows nothing of
+    the scene (``clutter`` empty): whatever it holds that is graded is a false defect."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; valid: {', '.join(SCENARIOS)}")
+    if background is not None:
+        background = np.asarray(background, dtype=np.float64)
+        if background.ndim != 2 or not np.isfinite(background).all():
+            raise ValueError(f"a background must be an H×W array of finite °C, got shape {background.shape}")
+        shape = (int(background.shape[0]), int(background.shape[1]))
     rng = np.random.default_rng(seed)
     h, w = shape
     device = SCENARIO_DEVICE[scenario]
@@ -149,6 +163,13 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     kinds: list[str] = []
     if scenario == "healthy-clutter" or rng.uniform() < 0.3:
         kinds = _clutter(rng, img, ambient, sun, px_m, horizon)
+    if background is not None:  # the recorded scene instead, the air and sky set by its ground
+        below_air, rise = ambient - sky, ground_c - ambient  # as drawn: 15–35 K, sun × 1–6 K
+        ground_c = float(np.median(background))
+        ambient = ground_c - rise
+        sky = ambient - below_air
+        img = background.copy()
+        kinds = []
     env = Surroundings(sky_c=sky + SKY_REFLECTION_SHARE * (ambient - sky), ground_c=ground_c)
     canvas = Canvas(img, env)
     eps = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in sorted(EMISSIVITY.items())}
@@ -206,7 +227,11 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640)) -> 
     n_glints = 0
     if sun > 0.6 and rng.uniform() < 0.5:
         n_glints = _glints(rng, canvas.img, ambient, drawn.metal)
-    out = cv2.GaussianBlur(canvas.img.astype(np.float32), (0, 0), PSF_SIGMA_PX)
+    if background is None:
+        out = cv2.GaussianBlur(canvas.img.astype(np.float32), (0, 0), PSF_SIGMA_PX)
+    else:  # the scene as recorded, what the line adds through the optics
+        added = cv2.GaussianBlur((canvas.img - background).astype(np.float32), (0, 0), PSF_SIGMA_PX)
+        out = background.astype(np.float32) + added
     out = out + rng.normal(0.0, NETD_K, shape).astype(np.float32)
     truth = Truth(
         scenario=scenario, device=device, defect=t1 is not None, t0_c=ambient, distance_m=distance,
