@@ -66,7 +66,7 @@ def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "
             draw.line([*pts, pts[0]], fill=colour, width=1)
         elif pts:
             draw.rectangle([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], outline=colour)
-    # every outline's box, a pixel wider (the black edge drawn under it), for the labels to keep clear of
+    # every outline's box, 2 px wider (the 3 px black edge drawn under it), for the labels to keep clear of
     kept = [(min(p[0] for p in pts) - 2, min(p[1] for p in pts) - 2, max(p[0] for p in pts) + 2,
              max(p[1] for p in pts) + 2) for pts in outlines if pts]
     placed: list[tuple[float, float, float, float]] = []
@@ -135,8 +135,8 @@ def _place(outline: tuple[float, float, float, float], size: tuple[float, float]
     """A label box of ``size`` beside an outline's box (x0, y0, x1, y1), within ``image_size`` and clear
     of the ``placed`` labels and of every outline's box in ``kept`` (a label over a hotspot hides
     it): above the outline, else below, right of it, left of it, then stepped further below and
-    above (greedy, first fit). When none is clear, the first of those clear of the labels, else the
-    first inside the image."""
+    above (greedy, first fit). When none is clear, the first of those clear of the labels, else
+    above the outline, moved into the image."""
     x0, y_top, x1, y_bottom = outline
     w, h = size
 

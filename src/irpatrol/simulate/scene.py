@@ -133,10 +133,11 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
     """One frame (H×W float32 °C) and its truth for ``scenario`` (:data:`SCENARIOS`), reproducible by
     ``seed``.
 
-    ``background``: a recorded scene (H×W °C, e.g. a real camera file's temperatures) to draw the
-    pole and its line in front of, in place of the generated sky, ground and clutter: the same draws
-    of the seed, with the ground at the scene's median and the air ``sun`` × 1–6 K below it (as the
-    generated ground lies above the air, docs/physics.md §2), the sky as far below the air as drawn.
+    ``background``: a recorded scene (H×W °C, e.g. a real camera file's temperatures; its size
+    replaces ``shape``) to draw the pole and its line in front of, in place of the generated sky,
+    ground and clutter (still drawn, then set aside, so that the seed's other draws stay the same),
+    with the ground at the scene's median and the air ``sun`` × 1–6 K below it (as the generated
+    ground lies above the air, docs/physics.md §2), the sky as far below the air as drawn.
     The scene is already blurred and noisy as its camera recorded it: only what the line adds is
     blurred (:data:`PSF_SIGMA_PX`), and the noise (:data:`NETD_K`) added. The truth knows nothing of
     the scene (``clutter`` empty): whatever it holds that is graded is a false defect."""
