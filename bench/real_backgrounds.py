@@ -19,8 +19,10 @@ but ``healthy-clutter`` (the scene is the clutter) is drawn once over each backg
 Per scenario as ``bench/scenarios.py`` (recall of defects graded general or worse, false defects per
 100 frames with nothing wrong, grade right, T2 within 1 K and δ within 2 pp of found defects), and
 ``other/100``: graded findings away from the truth point per 100 frames of any scenario (the scene's
-roofs, cars and modules graded while a line stands in front of them). Then the backgrounds with the
-most such findings. Two worker processes, one OpenCV thread each.
+roofs, cars and modules graded while a line stands in front of them). Then irpatrol's defects by
+the classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin, edge) and its missed
+ones by the step that lost them, and the backgrounds with the most findings away from the truth.
+Two worker processes, one OpenCV thread each.
 """
 
 from __future__ import annotations
@@ -36,18 +38,19 @@ import cv2
 import numpy as np
 
 from irpatrol.errors import IrPatrolError
-from irpatrol.pipeline import DRONE_MAKES
+from irpatrol.pipeline import DRONE_MAKES, examine
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
+from misses import CLASSES, LOST, classify, lost_at
 from radiometry import samples_dir  # bench/ is the script's folder
-from scenarios import SEED, TARGETS, Found, Tally, _at, _pct, naive, ours, score
+from scenarios import SEED, TARGETS, Found, Tally, _at, _pct, _truth_grade, naive, score
 
 SHAPE = (512, 640)
 """Frame size (px, H×W) the scenes are drawn at: the generated frames' own."""
 DRAWN = [s for s in SCENARIOS if s != "healthy-clutter"]
 SUFFIXES = (".jpg", ".jpeg")
 FURTHER = [Path(p) for p in os.environ.get("IRPATROL_BENCH_REAL_DIRS", "").split(os.pathsep) if p]
-METHODS = {"irpatrol": ours, "naive": naive}
+METHODS = ("irpatrol", "naive")
 
 
 def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]]:
@@ -80,12 +83,22 @@ def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]
     return out, skipped
 
 
-def _one(job: tuple[int, str, int, np.ndarray]) -> tuple[Truth, dict[str, Found]]:
-    """One scenario drawn in front of one scene: its truth and each method's reading."""
+def _one(job: tuple[int, str, int, np.ndarray]) -> tuple[Truth, dict[str, Found], str, str]:
+    """One scenario drawn in front of one scene: its truth, each method's reading, and for a defect
+    irpatrol's class (``bench/misses.py``: ``classify``) and, when missed, the step that lost it
+    (``lost_at``); "" for a frame without a defect to grade."""
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
     img, truth = render(SEED + 1000 * k + i, scenario, background=scene)
-    return truth, {m: f(img, truth) for m, f in METHODS.items()}
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    found = {"irpatrol": Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade,
+                                 f.diagnosis.grade_level) for f in ex.hotspots], 0.0),
+             "naive": naive(img, truth)}
+    grade, level, _ = _truth_grade(truth)
+    if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
+        return truth, found, "", ""
+    cls = classify(truth, grade, ex.hotspots)
+    return truth, found, cls, lost_at(img, truth) if cls == "missed" else ""
 
 
 def _away(truth: Truth, found: Found) -> int:
@@ -109,11 +122,17 @@ def main() -> int:
     tallies = {(m, s): Tally() for m in METHODS for s in DRAWN}
     other = {(m, s): 0 for m in METHODS for s in DRAWN}
     per_scene: Counter[str] = Counter()
-    for (_, scenario, i, _), (truth, found) in zip(jobs, results, strict=True):
+    classes: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
+    steps: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
+    for (_, scenario, i, _), (truth, found, cls, step) in zip(jobs, results, strict=True):
         for m, f in found.items():
             score(tallies[(m, scenario)], truth, f)
             other[(m, scenario)] += _away(truth, f)
         per_scene[backgrounds[i][0]] += _away(truth, found["irpatrol"])
+        if cls:
+            classes[scenario][cls] += 1
+        if step:
+            steps[scenario][step] += 1
     print(f"scenario benchmark in front of {len(backgrounds)} real scenes (DJI frames, {len(folders)} "
           f"folder(s)), seed {SEED}; {TARGETS}")
     print(f"{'scenario':<24}{'method':<10}{'frames':>7}{'defects':>8}{'recall':>8}{'false/100':>10}"
@@ -131,6 +150,17 @@ def main() -> int:
             print(f"{scenario:<24}{m:<10}{t.frames:>7}{t.defects:>8}{_pct(t.found, t.defects):>8}{fp:>10}"
                   f"{100.0 * n_other / max(t.frames, 1):>10.1f}{_pct(t.grade_right, t.defects):>9}"
                   f"{_pct(t.t2_ok, t.measured):>7}{_pct(t.delta_ok, t.measured):>7}")
+    print("\nwhy irpatrol does not grade the defects right in front of real scenes "
+          "(the classes of bench/misses.py)")
+    print(f"{'scenario':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
+    every: Counter[str] = Counter()
+    for scenario, counts in classes.items():
+        every.update(counts)
+        if counts:
+            print(f"{scenario:<24}{sum(counts.values()):>8}" + "".join(f"{counts[c]:>8}" for c in CLASSES))
+    print(f"{'all':<24}{sum(every.values()):>8}" + "".join(f"{every[c]:>8}" for c in CLASSES))
+    print("missed, by the step that lost them: " + ", ".join(
+        f"{step} {sum(steps[s][step] for s in DRAWN)}" for step in LOST))
     print("\nscenes whose own content irpatrol graded most often (graded findings away from the truth "
           f"point over the {len(DRAWN)} scenarios)")
     for name, n in per_scene.most_common(10):
