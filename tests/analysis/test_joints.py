@@ -13,8 +13,9 @@ from tests.analysis.test_diagnostic_truth import AMBIENT_C, CLAMP_C, CONDUCTOR_C
 
 from analysis.scenes import field_finding, nothing_wrong
 from irpatrol.analysis.hotspots import Hotspot
-from irpatrol.analysis.joint_hotspots import _the_reference_of
+from irpatrol.analysis.joint_hotspots import _the_reference_of, _with_twin
 from irpatrol.analysis.joints import Joint, compact_maxima, find_joints
+from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.pipeline import examine
 from irpatrol.simulate.scene import render
 
@@ -579,3 +580,32 @@ def test_a_patch_shown_only_at_the_coarsest_ring_rising_under_10_k_is_not_report
     assert [f for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
     patch = [j for j in find_joints(img, ex.t0_c) if abs(j.xy[0] - 397) <= 2 and abs(j.xy[1] - 271) <= 2]
     assert patch and patch[0].radius_px > BROAD_RING_PX and patch[0].t2_c is not None  # a reference found
+
+
+@pytest.mark.parametrize(("seed", "scenario", "at"), [(99000048, "healthy", (440, 254)),
+                                                      (44000028, "healthy", (495, 94))])
+def test_a_part_as_warm_as_an_alike_part_beside_it_is_no_defect(seed: int, scenario: str,
+                                                                 at: tuple[int, int]) -> None:
+    # generated frames with nothing wrong (bench/false_defects.py, bases 99000000 and 44000000): a warm
+    # spot of the ground graded `general` against a chance row of two cooler spots while an alike spot
+    # a row step away read as warm as itself (30.9 against 31.0 °C; 18.5 against 18.5 °C). Compared
+    # with that twin, as DL/T 664 compares corresponding parts, it is no defect
+    img, truth = render(seed, scenario)
+    floor_k = accuracy_k(truth.t0_c, CAMERA_ACCURACY)
+    joints = find_joints(img, truth.t0_c, floor_k)
+    (j,) = [j for j in joints if j.xy == at]
+    twin = _with_twin(img, lambda: img, j, joints, floor_k)
+    assert j.t2_c is not None and twin.t2_c is not None and j.t1_c - j.t2_c > 2.0
+    assert abs(twin.t1_c - twin.t2_c) <= floor_k and twin.peers_xy != j.peers_xy
+    ex, _ = nothing_wrong(seed, scenario, "parallel-groove-clamp")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+
+
+def test_a_second_faulty_phase_is_no_twin() -> None:
+    # two hot clamps of a row and a healthy third: the row takes the healthy one for T2, and the other
+    # hot clamp, as warm as the joint, is one of its peers, not a twin that would make both normal
+    j = Joint((100, 100), 60.0, 20.0, 3, 0.0, t2_c=30.0, t2_source="similar-component",
+              peers_xy=((100, 140), (100, 180)))
+    hot_peer = Joint((101, 141), 59.5, 19.0, 3, 0.0)
+    img = np.full((256, 256), 20.0, np.float32)
+    assert _with_twin(img, lambda: img, j, [j, hot_peer], 2.0) is j

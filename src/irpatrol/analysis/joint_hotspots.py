@@ -24,8 +24,8 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, Hotspot, trusted_target
 from irpatrol.analysis.joints import Joint, find_joints
 from irpatrol.analysis.measure import half_height_part, holds_spot
-from irpatrol.analysis.phase_shift import one_set
-from irpatrol.analysis.phases import path_low
+from irpatrol.analysis.phase_shift import ALIKE_PEERS, MAX_SHIFT_PX, MIN_SHIFT_PX, one_set, row_match
+from irpatrol.analysis.phases import path_low, separate
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import direction_gap_deg, leaves
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
@@ -161,6 +161,62 @@ def _unproven(img: np.ndarray, j: Joint, margin_k: float) -> bool:
     if j.one_way or (j.t2_c is not None and margin_k < UNSPANNED_ROW_MARGIN_K):
         return False
     return not any(leaves(img, j.xy[0], j.xy[1], a) for a in (j.line_angles_deg or (j.angle_deg,)))
+
+
+TWIN_SHARE = 1.0 / 3.0
+"""How near (as a share of the difference T1 − T2 to the joint's reference row, and within the camera's
+accuracy) an alike part must read to the joint to be its twin (:func:`_with_twin`): a part reading
+between the joint and its row may be a second faulty phase or a warmer background, one as warm as the
+joint is a healthy reading of it. Project choice: no development, check or fresh listing changed with
+it (five seeds), while four generated frames with nothing wrong lost their false defect (99000048,
+99001165, 66009104, 44000028); without the bound, reading within the accuracy alone, development
+frame 5557045, a terminal clamp 2.9 K over its row, took a maximum of its heated lead 23 px below it,
+1.1 K cooler, as its twin and was lost."""
+TWIN_SPACING_SHARE = 0.5
+"""Least distance of a twin from the joint (:func:`_with_twin`), as a share of the joint's distance to
+its nearest peer: the same part on another phase or structure stands a phase spacing away, while a
+warm maximum nearer than half of it is another part of the joint's own assembly (check frame 8887085:
+a hot terminal clamp and its heated contact 15 px above it, each with a row 63 px across, took each
+other as the reference, `none`; fresh frame 31007009 changed class too)."""
+TWIN_NOT_PEER_PX = 6
+"""How far (px, each axis) a twin must lie from each of the joint's peers (:func:`_with_twin`): a peer
+as warm as the joint is a second faulty phase, which its row already set aside for the cooler, healthy
+one (:func:`irpatrol.analysis.phases.phase_row`); twice :data:`PEER_OF_PX`, as a part's warmest pixel
+may stand a few pixels off its placed centre."""
+
+
+def _with_twin(img: np.ndarray, grown: Callable[[], np.ndarray], j: Joint, joints: list[Joint],
+               floor_k: float) -> Joint:
+    """Joint ``j`` with an alike part as warm as itself for its reference, when one stands by: a joint
+    whose T2 is the same part on other phases (``similar-component``) is compared, as DL/T 664-2016
+    compares corresponding parts of same-type equipment (§8.4, ../shared/domain/standards.md §1.3), with
+    any other joint of ``joints`` that reads within :data:`TWIN_SHARE` of T1 − T2 and the camera's
+    accuracy ``floor_k`` (K) of T1, lies :data:`TWIN_SPACING_SHARE` of the phase spacing to
+    :data:`irpatrol.analysis.phase_shift.MAX_SHIFT_PX` away and off its peers
+    (:data:`TWIN_NOT_PEER_PX`), is a part of its own (a dip between them,
+    :func:`irpatrol.analysis.phases.separate`) and whose surroundings match the joint's by
+    :data:`irpatrol.analysis.phase_shift.ALIKE_PEERS`, as two healthy phases of a set match each other.
+    The first such twin becomes the reference (T2 its reading, its place the one peer): the joint then
+    reads like it, within the accuracy, and is no defect. Real frames: the modules of the DJI XT S
+    solar farm (DJI_0005), a warm spot graded `general` against two cooler module spots in a row
+    while the module beside it read as warm; generated frames with nothing wrong: sunlit ground and
+    clutter spots graded against a chance row (99000048, 99001165, 44000028)."""
+    if j.t2_source != "similar-component" or j.t2_c is None or not j.peers_xy:
+        return j
+    near_k = min(floor_k, TWIN_SHARE * (j.t1_c - j.t2_c))
+    spacing = min(float(np.hypot(px - j.xy[0], py - j.xy[1])) for px, py in j.peers_xy)
+    for k in joints:
+        if k is j or abs(k.t1_c - j.t1_c) > near_k or any(
+                max(abs(k.xy[0] - px), abs(k.xy[1] - py)) <= TWIN_NOT_PEER_PX for px, py in j.peers_xy):
+            continue
+        d = float(np.hypot(k.xy[0] - j.xy[0], k.xy[1] - j.xy[1]))
+        if not max(MIN_SHIFT_PX, TWIN_SPACING_SHARE * spacing) <= d <= MAX_SHIFT_PX:
+            continue
+        if separate(grown(), (j.xy[0], j.xy[1], j.t1_c), np.array([[k.xy[0], k.xy[1], k.t1_c]]))[0] and \
+                row_match(img, j.xy, (k.xy,)) >= ALIKE_PEERS:
+            return dataclasses.replace(j, t2_c=k.t1_c, peers_xy=(k.xy,), peers_unseen=False,
+                                       peers_warmest_c=None)
+    return j
 
 
 PEER_OF_PX = 3
@@ -319,8 +375,9 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         return not _outline(img, j, _outline_base(lowest))[4]
 
     joints = find_joints(img, t0_c, floor_k, REPORT_EXCESS_K, hopeless)
-    # for the heat-tail test, made once when first needed: a 1 px step off a thin wire is no dip
+    # for the heat-tail and twin tests, made once when first needed: a 1 px step off a thin wire is no dip
     grown = functools.cache(lambda: cv2.dilate(img, np.ones((3, 3), np.uint8)))
+    joints = [_with_twin(img, grown, j, joints, floor_k) for j in joints]
     flag_conditions = conditions
     sizes = trusted_target(conditions.distance_m, ifov_mrad)
     found: list[Hotspot] = []
