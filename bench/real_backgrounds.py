@@ -27,8 +27,6 @@ Two worker processes, one OpenCV thread each.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
 from collections import Counter
 from multiprocessing import Pool
@@ -42,44 +40,36 @@ from irpatrol.pipeline import DRONE_MAKES, examine
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from misses import CLASSES, LOST, classify, lost_at
-from radiometry import samples_dir  # bench/ is the script's folder
-from scenarios import SEED, TARGETS, Found, Tally, _at, _pct, _truth_grade, naive, score
+from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
+from scenarios import SEED, TARGETS, Found, Tally, _at, _pct, _truth_grade, found_of, naive, score
 
 SHAPE = (512, 640)
 """Frame size (px, H×W) the scenes are drawn at: the generated frames' own."""
 DRAWN = [s for s in SCENARIOS if s != "healthy-clutter"]
-SUFFIXES = (".jpg", ".jpeg")
-FURTHER = [Path(p) for p in os.environ.get("IRPATROL_BENCH_REAL_DIRS", "").split(os.pathsep) if p]
 METHODS = ("irpatrol", "naive")
 
 
 def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]]:
-    """The DJI frames of ``folders`` (name, °C at :data:`SHAPE`), each content once, and the files
-    skipped with the reason."""
-    seen: set[str] = set()
+    """The DJI frames of ``folders`` (name, °C at :data:`SHAPE`), each content once
+    (``real_frames.frames``), and the files skipped with the reason."""
     out, skipped = [], []
-    for folder in folders:
-        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if digest in seen:
-                continue
-            seen.add(digest)
-            name = f"{path.parent.name}/{path.name}"
-            try:
-                thermogram = read(path)
-            except IrPatrolError as exc:
-                skipped.append(f"{name}: {exc}")
-                continue
-            if str(thermogram.meta.make or "").upper() not in DRONE_MAKES:
-                skipped.append(f"{name}: not a drone camera's frame ({thermogram.meta.make})")
-                continue
-            c = np.asarray(thermogram.celsius, dtype=np.float32)
-            if c.shape == (2 * SHAPE[0], 2 * SHAPE[1]):
-                c = cv2.resize(c, (SHAPE[1], SHAPE[0]), interpolation=cv2.INTER_AREA)
-            if c.shape != SHAPE or not np.isfinite(c).all():
-                skipped.append(f"{name}: {c.shape[1]}×{c.shape[0]} px, or not all finite")
-                continue
-            out.append((name, c))
+    for path in frames(folders):
+        name = f"{path.parent.name}/{path.name}"
+        try:
+            thermogram = read(path)
+        except IrPatrolError as exc:
+            skipped.append(f"{name}: {exc}")
+            continue
+        if str(thermogram.meta.make or "").upper() not in DRONE_MAKES:
+            skipped.append(f"{name}: not a drone camera's frame ({thermogram.meta.make})")
+            continue
+        c = np.asarray(thermogram.celsius, dtype=np.float32)
+        if c.shape == (2 * SHAPE[0], 2 * SHAPE[1]):
+            c = cv2.resize(c, (SHAPE[1], SHAPE[0]), interpolation=cv2.INTER_AREA)
+        if c.shape != SHAPE or not np.isfinite(c).all():
+            skipped.append(f"{name}: {c.shape[1]}×{c.shape[0]} px, or not all finite")
+            continue
+        out.append((name, c))
     return out, skipped
 
 
@@ -91,9 +81,7 @@ def _one(job: tuple[int, str, int, np.ndarray]) -> tuple[Truth, dict[str, Found]
     cv2.setNumThreads(1)
     img, truth = render(SEED + 1000 * k + i, scenario, background=scene)
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    found = {"irpatrol": Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade,
-                                 f.diagnosis.grade_level) for f in ex.hotspots], 0.0),
-             "naive": naive(img, truth)}
+    found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
         return truth, found, "", ""
@@ -109,7 +97,7 @@ def _away(truth: Truth, found: Found) -> int:
 
 def main() -> int:
     cv2.setNumThreads(1)  # before any OpenCV call: a forked worker would wait on the parent's thread pool
-    folders = [d for d in [samples_dir(), *FURTHER] if d.is_dir()]
+    folders = [d for d in [SHARED, *FURTHER] if d.is_dir()]
     backgrounds, skipped = scenes(folders)
     for line in skipped:
         print(f"skipped {line}")

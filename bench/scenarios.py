@@ -43,7 +43,7 @@ import cv2
 import numpy as np
 
 from irpatrol.diagnosis import diagnose, load_ruleset
-from irpatrol.pipeline import Finding, examine
+from irpatrol.pipeline import Examination, Finding, examine
 from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, Truth, render
 
 SEED = int(__import__("os").environ.get("IRPATROL_BENCH_SEED", "20261202"))
@@ -84,20 +84,22 @@ def _truth_grade(t: Truth) -> tuple[str, int, float | None]:
     return d.grade, d.grade_level, d.delta_pct
 
 
+def found_of(ex: Examination, ms: float) -> Found:
+    """An examination's hotspots as :class:`Found` (read in ``ms`` milliseconds)."""
+    return Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade, f.diagnosis.grade_level)
+                  for f in ex.hotspots], ms)
+
+
 def ours(img: np.ndarray, t: Truth) -> Found:
     t0 = time.process_time()
     ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
-    ms = (time.process_time() - t0) * 1e3
-    return Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade, f.diagnosis.grade_level)
-                  for f in ex.hotspots], ms)
+    return found_of(ex, (time.process_time() - t0) * 1e3)
 
 
 def structure(img: np.ndarray, t: Truth) -> Found:
     t0 = time.process_time()
     ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol", detector="structure")
-    ms = (time.process_time() - t0) * 1e3
-    return Found([(f.hotspot.bbox, f.hotspot.t_max_c, f.hotspot.t2_c, f.grade, f.diagnosis.grade_level)
-                  for f in ex.hotspots], ms)
+    return found_of(ex, (time.process_time() - t0) * 1e3)
 
 
 def naive(img: np.ndarray, t: Truth) -> Found:

@@ -66,16 +66,16 @@ def annotate_png(celsius: np.ndarray, marks: Sequence[Mark], *, palette: str = "
             draw.line([*pts, pts[0]], fill=colour, width=1)
         elif pts:
             draw.rectangle([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], outline=colour)
+    boxes = [(min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+             if pts else None for pts in outlines]
     # every outline's box, 2 px wider (the 3 px black edge drawn under it), for the labels to keep clear of
-    kept = [(min(p[0] for p in pts) - 2, min(p[1] for p in pts) - 2, max(p[0] for p in pts) + 2,
-             max(p[1] for p in pts) + 2) for pts in outlines if pts]
+    kept = [(b[0] - 2, b[1] - 2, b[2] + 2, b[3] + 2) for b in boxes if b is not None]
     placed: list[tuple[float, float, float, float]] = []
-    for mark, pts in zip(ordered, outlines, strict=True):
-        if not pts:
+    for mark, pts, outline_box in zip(ordered, outlines, boxes, strict=True):
+        if outline_box is None:
             continue
         left, top, right, bottom = draw.textbbox((0, 0), mark.label, font=font)
-        box = _place((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
-                      max(p[1] for p in pts)), (right - left + 4, bottom - top + 4), placed, kept, frame_size)
+        box = _place(outline_box, (right - left + 4, bottom - top + 4), placed, kept, frame_size)
         placed.append(box)
         leader = _leader(box, pts)
         if leader is not None:  # a label set apart points at its outline

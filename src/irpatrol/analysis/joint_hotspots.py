@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.hotspots import MIN_DELTA_K, MIN_RISE_K, Hotspot, trusted_target
-from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.joints import Joint, distances_px, find_joints
 from irpatrol.analysis.measure import half_height_part, holds_spot
 from irpatrol.analysis.phase_shift import ALIKE_PEERS, MAX_SHIFT_PX, MIN_SHIFT_PX, one_set, row_match
 from irpatrol.analysis.phases import path_low, separate
@@ -204,13 +204,12 @@ def _with_twin(img: np.ndarray, grown: Callable[[], np.ndarray], j: Joint, joint
     if j.t2_source != "similar-component" or j.t2_c is None or not j.peers_xy:
         return j
     near_k = min(floor_k, TWIN_SHARE * (j.t1_c - j.t2_c))
-    spacing = min(float(np.hypot(px - j.xy[0], py - j.xy[1])) for px, py in j.peers_xy)
+    nearest = max(MIN_SHIFT_PX, TWIN_SPACING_SHARE * min(distances_px(j, j.peers_xy)))
     for k in joints:
         if k is j or abs(k.t1_c - j.t1_c) > near_k or any(
                 max(abs(k.xy[0] - px), abs(k.xy[1] - py)) <= TWIN_NOT_PEER_PX for px, py in j.peers_xy):
             continue
-        d = float(np.hypot(k.xy[0] - j.xy[0], k.xy[1] - j.xy[1]))
-        if not max(MIN_SHIFT_PX, TWIN_SPACING_SHARE * spacing) <= d <= MAX_SHIFT_PX:
+        if not nearest <= distances_px(j, (k.xy,))[0] <= MAX_SHIFT_PX:
             continue
         if separate(grown(), (j.xy[0], j.xy[1], j.t1_c), np.array([[k.xy[0], k.xy[1], k.t1_c]]))[0] and \
                 row_match(img, j.xy, (k.xy,)) >= ALIKE_PEERS:

@@ -199,7 +199,7 @@ def _shifted_row(img: np.ndarray, grown: np.ndarray, border: np.ndarray | None, 
         return None
     if match < CLEAR_MATCH and (border is None or not (
             _on_parallel_lines(img, row, j.angle_deg, border)
-            or (min(_distances_px(j, row)) >= APART_MIN_PX
+            or (min(distances_px(j, row)) >= APART_MIN_PX
                 and shows_an_arm(img, j.xy, j.line_angles_deg or (j.angle_deg,), row, border)))):
         return None
     read = _located_t2(img, grown, j, row, t0_c, accuracy_k)
@@ -395,7 +395,7 @@ def _locatable(j: Joint, t0_c: float | None) -> bool:
     return rise >= SHIFT_MIN_RISE_K and (j.radius_px <= COMPACT_RING_PX or rise >= BROAD_SHIFT_MIN_RISE_K)
 
 
-def _distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
+def distances_px(j: Joint, row: tuple[tuple[int, int], ...]) -> list[float]:
     """Distance (px) from joint ``j`` to each part of ``row``."""
     return [float(np.hypot(x - j.xy[0], y - j.xy[1])) for x, y in row]
 
@@ -737,12 +737,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
         # places; a near one to a located row whose parts look far more like the joint's surroundings:
         # the compact maxima may be other hardware (:data:`LIKER_ROW_GAIN`)
         if i < MAX_ALONG and _locatable(j, t0_c):
-            nearest = np.inf if row is None else min(_distances_px(j, row))
+            nearest = np.inf if row is None else min(distances_px(j, row))
             close = row if nearest <= NEAR_ROW_PX else None
             shifted = _shifted_row(img, grown, border, j, t0_c, accuracy_k, shift_of=shift_of,
                                    better_than=close)
             if shifted is not None and (close is not None
-                                        or max(_distances_px(j, shifted.peers_xy)) < nearest):
+                                        or max(distances_px(j, shifted.peers_xy)) < nearest):
                 out.append(shifted)
                 continue
         # the other phases' conductors may not show against the ground (docs/physics.md §9)
