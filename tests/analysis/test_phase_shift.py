@@ -119,15 +119,20 @@ def test_the_shift_bounds_are_those_of_a_10_kv_crossarm_seen_from_5_to_30_m() ->
 
 
 def _graded_against_the_other_phases(scenario: str, seed: int, grade: str, t2_k: float,
-                                     peer_px: float) -> None:
+                                     peer_px: float, on_the_part: bool = False) -> None:
     """The generated frame's hot part is graded ``grade`` against the other phases: T2 within ``t2_k``
-    (K) of the truth, each peer within ``peer_px`` (px) of a generated part."""
+    (K) of the truth, each peer within ``peer_px`` (px) of a generated part or, ``on_the_part``, within
+    the extent of the hot part's box (w × h px, +1 px) centred on one (a tall part's reading may sit at
+    either end of it)."""
     f, truth = field_finding(seed, scenario)
-    assert truth.t2_c is not None
+    assert truth.t2_c is not None and truth.bbox is not None
     h = f.hotspot
     assert h.t2_source == "similar-component" and h.t2_c is not None
     assert abs(h.t2_c - truth.t2_c) <= t2_k
-    assert all(min(np.hypot(b[0] + 1 - p[0], b[1] + 1 - p[1]) for p in truth.peers_xy) <= peer_px
+    half_w, half_h = truth.bbox[2] / 2 + 1, truth.bbox[3] / 2 + 1
+    assert all(any(abs(b[0] + 1 - p[0]) <= half_w and abs(b[1] + 1 - p[1]) <= half_h for p in truth.peers_xy)
+               if on_the_part else
+               min(np.hypot(b[0] + 1 - p[0], b[1] + 1 - p[1]) for p in truth.peers_xy) <= peer_px
                for b in h.peer_bboxes)
     assert f.grade == grade
 
@@ -266,6 +271,9 @@ def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario:
     # conductor, 3.2 K (5558037) and 4.6 K (5557062) warmer than the healthy phases. (5557062's healthy
     # clamps, placed within 1.4 px, read 1.8 K under T0, sky reflected by bare metal; the warmest pixel
     # within 1 px of each, as T1 is read, is the warmer ground beside them: 2.3 K over the truth T2.)
+    # 5558037's contacts stand 19 px tall: which end of a healthy one its peer is read at turns on the
+    # last bits of OpenCV's arithmetic, which differ between processors (on AMD EPYC 7 px below the
+    # generated centre, 1 px across), so its peers are asked to lie on the part
     img, truth = render(seed, scenario)
     assert truth.xy is not None and len(truth.peers_xy) == 2
     (j,) = [j for j in find_joints(img.astype(np.float32), truth.t0_c) if j.xy == truth.xy
@@ -274,7 +282,7 @@ def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario:
     assert s is not None
     outer = np.subtract(*truth.peers_xy)
     assert min(np.hypot(s.dx - outer[0], s.dy - outer[1]), np.hypot(s.dx + outer[0], s.dy + outer[1])) <= 6.0
-    _graded_against_the_other_phases(scenario, seed, "critical", t2_k=t2_k, peer_px=7.0)
+    _graded_against_the_other_phases(scenario, seed, "critical", t2_k=t2_k, peer_px=7.0, on_the_part=True)
 
 
 @pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 5552014), ("hot-joint", 5552028),
