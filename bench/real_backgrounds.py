@@ -41,7 +41,20 @@ from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from misses import CLASSES, LOST, classify, lost_at
 from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
-from scenarios import SEED, TARGETS, Found, Tally, _at, _pct, _truth_grade, found_of, naive, score
+from scenarios import (
+    SEED,
+    TARGETS,
+    Found,
+    Tally,
+    _at,
+    _pct,
+    _truth_grade,
+    false_per_100,
+    found_of,
+    naive,
+    score,
+    summed,
+)
 
 SHAPE = (512, 640)
 """Frame size (px, H×W) the scenes are drawn at: the generated frames' own."""
@@ -128,14 +141,10 @@ def main() -> int:
     for scenario in [*DRAWN, "all"]:
         for m in METHODS:
             keys = [(m, s) for s in DRAWN if scenario in ("all", s)]
-            t = Tally()
-            for key in keys:
-                for f in ("frames", "healthy_frames", "false_defects", "defects", "found", "grade_right",
-                          "t2_ok", "delta_ok", "measured"):
-                    setattr(t, f, getattr(t, f) + getattr(tallies[key], f))
+            t = summed([tallies[key] for key in keys])
             n_other = sum(other[key] for key in keys)
-            fp = "–" if not t.healthy_frames else f"{100.0 * t.false_defects / t.healthy_frames:.1f}"
-            print(f"{scenario:<24}{m:<10}{t.frames:>7}{t.defects:>8}{_pct(t.found, t.defects):>8}{fp:>10}"
+            print(f"{scenario:<24}{m:<10}{t.frames:>7}{t.defects:>8}{_pct(t.found, t.defects):>8}"
+                  f"{false_per_100(t):>10}"
                   f"{100.0 * n_other / max(t.frames, 1):>10.1f}{_pct(t.grade_right, t.defects):>9}"
                   f"{_pct(t.t2_ok, t.measured):>7}{_pct(t.delta_ok, t.measured):>7}")
     print("\nwhy irpatrol does not grade the defects right in front of real scenes "

@@ -130,10 +130,12 @@ def _graded_against_the_other_phases(scenario: str, seed: int, grade: str, t2_k:
     assert h.t2_source == "similar-component" and h.t2_c is not None
     assert abs(h.t2_c - truth.t2_c) <= t2_k
     half_w, half_h = truth.bbox[2] / 2 + 1, truth.bbox[3] / 2 + 1
-    assert all(any(abs(b[0] + 1 - p[0]) <= half_w and abs(b[1] + 1 - p[1]) <= half_h for p in truth.peers_xy)
-               if on_the_part else
-               min(np.hypot(b[0] + 1 - p[0], b[1] + 1 - p[1]) for p in truth.peers_xy) <= peer_px
-               for b in h.peer_bboxes)
+
+    def near(b: tuple[int, int, int, int], p: tuple[int, int]) -> bool:
+        dx, dy = b[0] + 1 - p[0], b[1] + 1 - p[1]
+        return abs(dx) <= half_w and abs(dy) <= half_h if on_the_part else float(np.hypot(dx, dy)) <= peer_px
+
+    assert all(any(near(b, p) for p in truth.peers_xy) for b in h.peer_bboxes)
     assert f.grade == grade
 
 
