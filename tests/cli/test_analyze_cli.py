@@ -74,6 +74,22 @@ def test_annotate_writes_a_png_per_file(scene_file: Path, tmp_path: Path) -> Non
     assert image.shape[0] == 512 and image.shape[1] > 640
 
 
+def test_annotate_keeps_files_of_the_same_name_from_two_folders_apart(scene_file: Path, samples: Path,
+                                                                       tmp_path: Path) -> None:
+    # DJI names the frames of every flight DJI_0001_R.JPG…: the second must not overwrite the first
+    other = tmp_path / "flight2" / scene_file.name
+    other.parent.mkdir()
+    other.write_bytes(tiff.encode(read(samples / "dji_m30t_iirp.jpg").celsius))
+    out = tmp_path / "png"
+    result = runner.invoke(app, ["analyze", str(scene_file), str(other), "--ambient", "14",
+                                 "--annotate", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line)["annotated"] for line in result.stdout.splitlines()]
+    assert written == [str(out / "three_clamps.annotated.png"), str(out / "three_clamps-2.annotated.png")]
+    first, second = (np.asarray(Image.open(p).convert("RGB")) for p in written)
+    assert first.shape == second.shape and not np.array_equal(first, second)
+
+
 def test_bad_file_one_line_on_stderr_exit_2(scene_file: Path, tmp_path: Path) -> None:
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")

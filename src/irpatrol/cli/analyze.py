@@ -56,13 +56,25 @@ def _label(f: Finding) -> str:
     return f"T1 {h.t_max_c:.1f}°C{dt} {f.grade}"
 
 
-def _write_annotation(directory: Path, path: Path, celsius: Any, ex: Examination, palette: str) -> Path:
+def _annotation_name(path: Path, taken: set[str]) -> str:
+    """The annotated PNG's file name for ``path``: ``<stem>.annotated.png``, or ``<stem>-2…`` when an
+    earlier file of the same run had that name (DJI names every flight's frames DJI_0001_R.JPG…, so
+    frames of two folders would otherwise overwrite each other). Adds the name to ``taken``."""
+    name, k = f"{path.stem}.annotated.png", 1
+    while name in taken:
+        k += 1
+        name = f"{path.stem}-{k}.annotated.png"
+    taken.add(name)
+    return name
+
+
+def _write_annotation(directory: Path, name: str, celsius: Any, ex: Examination, palette: str) -> Path:
     marks = [Mark(f.hotspot.contour, _label(f), _severity(f)) for f in ex.hotspots]
     references = {f.hotspot.t2_bbox: f.hotspot.t2_c for f in ex.hotspots if f.hotspot.t2_bbox is not None}
     for (x, y, w, h), t2 in references.items():
         corners = np.array([[x, y], [x + w - 1, y], [x + w - 1, y + h - 1], [x, y + h - 1]])
         marks.append(Mark(corners, f"T2 {t2:.1f}°C", severity=0))
-    out = directory / f"{path.stem}.annotated.png"
+    out = directory / name
     try:
         directory.mkdir(parents=True, exist_ok=True)
         out.write_bytes(annotate_png(celsius, marks, palette=palette))
@@ -121,13 +133,15 @@ def register(app: typer.Typer) -> None:
                                 rated_current_a=rated_current, default_emissivity=default_emissivity)
         ref_bbox = _bbox(reference)
         failed = 0
+        taken: set[str] = set()  # annotated PNG names of this run
         for path in files:
             try:
                 thermogram = read(path)
                 ex = examine(thermogram, standard=standard, device=device, ambient_c=ambient,
                              conditions=conditions, reference_bbox=ref_bbox, ifov_mrad=ifov, heating=heating,
                              detector=detector)
-                png = annotate and _write_annotation(annotate, path, thermogram.celsius, ex, palette)
+                png = annotate and _write_annotation(
+                    annotate, _annotation_name(path, taken), thermogram.celsius, ex, palette)
             except IrPatrolError as exc:
                 failed += 1
                 source = "" if exc.source else f"{path}: "
