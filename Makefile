@@ -34,9 +34,11 @@ $(STAMP): $(LOCK) pyproject.toml | $(UV)
 	@py=$$(bash scripts/find-python.sh $(UV)) || exit 1; \
 	  $(STEP) "virtualenv $(VENV) with $$py" $(UV) venv --allow-existing --python "$$py" $(VENV)
 	@$(STEP) "packages: exactly $(LOCK)" \
-	  $(UV) pip sync --python $(PY) --require-hashes --build-constraints $(LOCK) $(LOCK)
+	  $(UV) pip sync --python $(PY) --require-hashes --compile-bytecode --build-constraints $(LOCK) $(LOCK)
 	@$(STEP) "irpatrol itself (editable, no dependencies)" \
 	  $(UV) pip install --python $(PY) --no-deps --no-build-isolation -e .
+	@$(STEP) "bytecode of src/ (a module changed later is compiled in memory, as without it)" \
+	  $(PY) -m compileall -q src
 	@touch $@
 
 # Debian packages the app and its tests need (fonts for CJK reports, Chromium for browser tests).
