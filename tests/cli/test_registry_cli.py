@@ -102,13 +102,9 @@ def test_ingest_killed_with_sigkill_and_restarted_ends_like_an_uninterrupted_run
     # The ingest writes its 60 images in about 0.6 s once its workers are up, so a watcher that loses
     # the processor for that long (two test workers and the ingest's pool on two cores) would see the
     # run complete: the ingest runs at a lower priority (nice 5) and the watcher keeps one connection open.
-    proc = subprocess.Popen(
-        [IRPATROL, *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: os.nice(5),
-    )
+    # (nice executes the command in its own process: proc.pid is the ingest's)
+    proc = subprocess.Popen(["nice", "-n", "5", IRPATROL, *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     watcher = db.make_engine(url)
     try:
         deadline = time.monotonic() + 120
