@@ -78,6 +78,7 @@ from irpatrol.analysis.ridges import (
     RING_PX,
     SPAN_TRIES_DEG,
     STEP_DEG,
+    TRACK_SEGMENT_PX,
     Candidate,
     best_line,
     compact_maxima,
@@ -105,7 +106,7 @@ confirmed parts stays without T2, unless it sits on a long line (:data:`MAX_ON_L
 MAX_ON_LONG_LINE = 16
 """Joints, hottest first, among which one beyond the first :data:`MAX_ALONG` is judged as those are
 (beyond :data:`MAX_JUDGED` too) when its line is followed :data:`LONG_LINE_PX` both ways
-(:func:`_on_a_long_line`). In front of real ground, sunlit roofs, cars and façades hold warmer maxima
+(:func:`_on_long_lines`). In front of real ground, sunlit roofs, cars and façades hold warmer maxima
 on lines of their own (edges, pipes, rails) than a clamp a few kelvin over the air: with the line
 drawn in front of the 55 DJI scenes of ``bench/real_backgrounds.py``, a generated clamp 6 K over
 10.6 °C air before the M30T frame 0004 ranked 13th of the frame's 16 joints and was not reported (no
@@ -660,12 +661,22 @@ class Joint:
     in_set: bool = False
 
 
-def _on_a_long_line(img: np.ndarray, j: Joint) -> bool:
-    """Whether the ridge of one of ``j``'s line directions is followed :data:`LONG_LINE_PX` or farther both
-    ways from it in ``img`` (°C; :func:`irpatrol.analysis.ridges.track_ridges`, all directions at once)."""
-    tracks = [(float(j.xy[0]), float(j.xy[1]), a, sign) for a in j.line_angles_deg for sign in (-1.0, 1.0)]
-    reach = [float(d[-1]) if d.size else 0.0 for d, _ in track_ridges(img, tracks)]
-    return any(min(reach[k], reach[k + 1]) >= LONG_LINE_PX for k in range(0, len(reach), 2))
+def _on_long_lines(img: np.ndarray, joints: list[Joint]) -> list[bool]:
+    """For each of ``joints``, whether the ridge of one of its line directions is followed
+    :data:`LONG_LINE_PX` or farther both ways from it in ``img`` (°C): all their tracks followed side by
+    side in one :func:`irpatrol.analysis.ridges.track_ridges` (one by one, the dozen joints of a frame
+    took 20 ms on the median frame)."""
+    tracks = [(float(j.xy[0]), float(j.xy[1]), a, sign)
+              for j in joints for a in j.line_angles_deg for sign in (-1.0, 1.0)]
+    # a track that reads a ridge at LONG_LINE_PX or beyond does so by the segment after the one
+    # holding LONG_LINE_PX: following it no farther gives the same answers
+    reach = iter(float(d[-1]) if d.size else 0.0
+                 for d, _ in track_ridges(img, tracks, LONG_LINE_PX + TRACK_SEGMENT_PX))
+    out = []
+    for j in joints:
+        ways = [(next(reach), next(reach)) for _ in j.line_angles_deg]
+        out.append(any(min(w) >= LONG_LINE_PX for w in ways))
+    return out
 
 
 def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: float = 2.0,
@@ -737,14 +748,18 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
     # a joint's shift between phases, read once for the row it places and the one phase alone
     shift_of: ShiftOf = functools.cache(lambda xy, angle_deg: phase_shift(img, xy, angle_deg))
+    # the cooler joints judged in full when on a long line (:data:`MAX_ON_LONG_LINE`)
+    cooler = [i for i, j in enumerate(joints[:MAX_ON_LONG_LINE]) if i >= MAX_ALONG
+              and not (j.in_set or j.one_way) and j.excess_k >= min_excess_k]
+    long_line = _on_long_lines(img, [joints[i] for i in cooler])
+    on_long = {i for i, ok in zip(cooler, long_line, strict=True) if ok}
     out = []
     for i, j in enumerate(joints):
         if j.in_set:  # T2 from its set (:func:`_in_a_set`)
             out.append(j)
             continue
         # the hottest few are judged in full, a cooler one on a long line too (:data:`MAX_ON_LONG_LINE`)
-        far_along = i < MAX_ALONG or (j.excess_k >= min_excess_k and not j.one_way and i < MAX_ON_LONG_LINE
-                                      and _on_a_long_line(img, j))
+        far_along = i < MAX_ALONG or i in on_long
         if (j.excess_k < min_excess_k or (i >= MAX_JUDGED and not j.one_way and not far_along)
                 or (hopeless and hopeless(j, T2_SOURCES))):
             out.append(j)

@@ -335,10 +335,11 @@ def track_ridge(img: np.ndarray, x: int, y: int, angle_deg: float, sign: float,
 
 
 def track_ridges(img: np.ndarray, tracks: list[tuple[float, float, float, float]],
-                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+                 far_px: float = FAR_MAX_PX) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`track_ridge` for each (x, y, angle °, sign) of ``tracks``, followed side by side: the
-    same answers, one segment of every track still going per step."""
-    return [(d, v) for d, v, _ in _tracks(img, tracks, False)]
+    same answers, one segment of every track still going per step; the segments start short of
+    ``far_px`` (px, default :data:`FAR_MAX_PX`)."""
+    return [(d, v) for d, v, _ in _tracks(img, tracks, False, far_px)]
 
 
 def track_ridges_at(img: np.ndarray, tracks: list[tuple[float, float, float, float]],
@@ -349,7 +350,7 @@ def track_ridges_at(img: np.ndarray, tracks: list[tuple[float, float, float, flo
 
 
 def _tracks(img: np.ndarray, tracks: list[tuple[float, float, float, float]], where: bool,
-            ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+            far_px: float = FAR_MAX_PX) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
     """:func:`track_ridges`, with each reading's pixel (N×2, x and y) when ``where`` (else None: the
     ridge tests of :func:`leaves` follow dozens of tracks a part and need none)."""
     n = len(tracks)
@@ -360,7 +361,7 @@ def _tracks(img: np.ndarray, tracks: list[tuple[float, float, float, float]], wh
     starts, units, signs = t[:, :2], np.stack([np.cos(th), np.sin(th)], axis=1), t[:, 3]
     off = np.zeros(n)
     going = np.ones(n, bool)
-    starts_px = np.arange(3.0, FAR_MAX_PX, TRACK_SEGMENT_PX)
+    starts_px = np.arange(3.0, far_px, TRACK_SEGMENT_PX)
     taken = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX), bool)
     read = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX))
     across = np.zeros((len(starts_px), n, TRACK_SEGMENT_PX))  # of each reading, px off the direction
