@@ -222,8 +222,7 @@ def test_a_cool_joint_on_a_long_conductor_ranked_behind_the_scenes_warm_spots_is
     # clamp was not among the joints whose conductor is followed; without T2 and rising under 10 K
     # it was not reported (M4T), or took a row of the scene's spots 6.3 K off (H20N). Its conductor is
     # followed LONG_LINE_PX both ways: it is judged as the hottest are, against that conductor
-    from irpatrol.analysis.joints import LONG_LINE_PX, MAX_ALONG, find_joints
-    from irpatrol.analysis.ridges import track_ridges
+    from irpatrol.analysis.joints import MAX_ALONG, _on_long_lines, find_joints
 
     scene = read(samples / name).celsius.astype(np.float64)
     assert scene.shape == (512, 640)
@@ -233,10 +232,7 @@ def test_a_cool_joint_on_a_long_conductor_ranked_behind_the_scenes_warm_spots_is
     (rank,) = [k for k, j in enumerate(joints)
                if abs(j.xy[0] - truth.xy[0]) <= 3 and abs(j.xy[1] - truth.xy[1]) <= 3]
     assert rank >= MAX_ALONG
-    (x, y), angles = joints[rank].xy, joints[rank].line_angles_deg
-    tracks = [(float(x), float(y), a, s) for a in angles for s in (-1.0, 1.0)]
-    reach = [float(d[-1]) if d.size else 0.0 for d, _ in track_ridges(img, tracks)]
-    assert any(min(reach[k], reach[k + 1]) >= LONG_LINE_PX for k in range(0, len(reach), 2))
+    assert _on_long_lines(img, [joints[rank]]) == [True]
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     (f,) = [f for f in ex.hotspots
             if abs(f.hotspot.max_xy[0] - truth.xy[0]) <= 3 and abs(f.hotspot.max_xy[1] - truth.xy[1]) <= 3]

@@ -664,8 +664,8 @@ class Joint:
 def _on_long_lines(img: np.ndarray, joints: list[Joint]) -> list[bool]:
     """For each of ``joints``, whether the ridge of one of its line directions is followed
     :data:`LONG_LINE_PX` or farther both ways from it in ``img`` (°C): all their tracks followed side by
-    side in one :func:`irpatrol.analysis.ridges.track_ridges` (one by one, the dozen joints of a frame
-    took 20 ms on the median frame)."""
+    side in one :func:`irpatrol.analysis.ridges.track_ridges` (a call per joint cost about 6 ms more on
+    the median development frame, docs/detector.md twenty-seventh pass)."""
     tracks = [(float(j.xy[0]), float(j.xy[1]), a, sign)
               for j in joints for a in j.line_angles_deg for sign in (-1.0, 1.0)]
     # a track that reads a ridge at LONG_LINE_PX or beyond does so by the segment after the one
