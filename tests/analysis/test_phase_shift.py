@@ -19,6 +19,7 @@ from irpatrol.analysis.joints import find_joints
 from irpatrol.analysis.phase_shift import (
     MAX_SHIFT_PX,
     MIN_SHIFT_PX,
+    OCTAVE_SHARE,
     REFINE_PX,
     ROW_OFF_LINE_DEG,
     SHIFT_MIN_RISE_K,
@@ -285,6 +286,23 @@ def test_a_hot_middle_phase_is_placed_half_way_between_the_healthy_two(scenario:
     outer = np.subtract(*truth.peers_xy)
     assert min(np.hypot(s.dx - outer[0], s.dy - outer[1]), np.hypot(s.dx + outer[0], s.dy + outer[1])) <= 6.0
     _graded_against_the_other_phases(scenario, seed, "critical", t2_k=t2_k, peer_px=7.0, on_the_part=True)
+
+
+def test_a_shift_of_half_the_phase_spacing_places_the_row_at_twice_it() -> None:
+    # generated frame 5552025 (development seed): a clamp at 87 °C at the end of its row, whose heated
+    # conductor and the crossarm between the phases repeat at half the 32 px spacing: the best shift
+    # is 16 px, with the repetition at 32 px nearly as strong (OCTAVE_SHARE). Before: the row took the
+    # heated conductor half-way and one phase, and the clamp was graded `critical` against its own
+    # conductor, 4 K colder than the healthy phases
+    img, truth = render(5552025, "hot-joint")
+    assert truth.xy is not None
+    (j,) = [j for j in find_joints(img.astype(np.float32), truth.t0_c) if j.xy == truth.xy]
+    s = phase_shift(img.astype(np.float32), j.xy, j.angle_deg)
+    assert s is not None
+    spacing = float(np.hypot(*np.subtract(truth.peers_xy[0], truth.peers_xy[1])))
+    assert abs(np.hypot(s.dx, s.dy) - spacing / 2) <= 2.0
+    assert OCTAVE_SHARE * s.strength <= s.double_strength < s.strength
+    _graded_against_the_other_phases("hot-joint", 5552025, "serious", t2_k=0.5, peer_px=3.0)
 
 
 @pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 5552014), ("hot-joint", 5552028),

@@ -30,7 +30,9 @@ docs/physics.md §1, §2, so only about a quarter of them are compact maxima: do
    healthy phases are placed at the shift's positions by their likeness to each other alone
    (:func:`_alike_peers_row`), then with the joint half-way between them (:data:`AROUND_HALF`: the
    healthy outer two may repeat across a hot middle phase at twice the spacing), and only then does
-   a placement matching the joint at both positions by :data:`MIN_MATCH` stand.
+   a placement matching the joint at both positions by :data:`MIN_MATCH` stand. Where the frame repeats
+   nearly as strongly at twice the shift (:data:`OCTAVE_SHARE`), the shift may be half the spacing:
+   the row placed by twice the shift is read too, and the better matched one kept.
 3. **Wider spacings** (:func:`_wide_row`): when step 2 gives no row, or the best shift lies within
    :data:`EDGE_PX` of :data:`MAX_SHIFT_PX`, steps 1–2 run again on the frame averaged over 2×2 px
    for shifts up to twice as long (a narrow lens), and the row is placed again on the frame itself.
@@ -120,6 +122,9 @@ class Shift:
     dx: float
     dy: float
     strength: float
+    double_strength: float = 0.0
+    """The normalised autocorrelation at twice the shift (0…1; 0 where that lies beyond the window's
+    reach): :data:`OCTAVE_SHARE`."""
 
 
 RIDGE_OFFSETS_PX = (2, 5)
@@ -290,7 +295,9 @@ def phase_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float,
         return None
     k = int(np.argmax(np.where(ok, a, -np.inf)))
     iy, ix = divmod(k, a.shape[1])
-    return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero)
+    dy2, dx2 = 2 * (iy - ry), 2 * (ix - rx)
+    double = float(a[ry + dy2, rx + dx2]) / zero if abs(dy2) <= ry and abs(dx2) <= rx else 0.0
+    return Shift(float(ix - rx), float(iy - ry), float(a[iy, ix]) / zero, double)
 
 
 def _around(img: np.ndarray, centres: list[tuple[int, int]], reaches: list[int]) -> list[np.ndarray]:
@@ -425,11 +432,42 @@ def _row_shift(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift
 def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: float = MIN_SHIFT_PX,
          max_shift_px: float = MAX_SHIFT_PX, shift_of: ShiftOf | None = None) -> Row | None:
     """The row of :func:`shift_row` at the frame's own resolution, with shifts at least
-    ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``."""
+    ``min_shift_px`` long; none when the best shift is longer than ``max_shift_px``. Where the frame
+    repeats nearly as strongly at twice the shift (:data:`OCTAVE_SHARE`), the row placed by twice the
+    shift is tried too and kept when it matches the joint at least as well."""
     s = _row_shift(img, xy, angle_deg, min_shift_px, max_shift_px, shift_of)
     if s is None:
         return None
     v = np.array([s.dx, s.dy])
+    got = _placed_row(img, xy, v, s.strength)
+    if (got is not None and s.double_strength >= OCTAVE_SHARE * s.strength
+            and 2.0 * float(np.hypot(s.dx, s.dy)) <= max_shift_px):
+        doubled = _placed_row(img, xy, 2.0 * v, s.strength)
+        if doubled is not None and doubled[1] >= got[1]:
+            return doubled
+    return got
+
+
+OCTAVE_SHARE = 0.75
+"""Share of the repetition's strength at the best shift (:func:`phase_shift`) that the repetition at
+twice the shift must reach for a row placed at twice the shift to be tried too (:func:`_row`; it is
+kept when it matches the joint at least as well). Three alike parts a spacing ``v`` apart overlap in
+two pairs under ``v`` and in one under ``2v``, so their repetition at ``2v`` is about half of that at
+``v``; one as strong at ``2v`` as at ``v`` says that ``v`` is half the spacing (an octave error, the
+counterpart of :data:`AROUND_HALF`), the structure between the phases (a conductor heated by the hot
+joint, the crossarm's pins) repeating at half of it. Development frame 5552025: a clamp at 87 °C
+whose best shift was 16 px (0.26) where the phases stand 32 px apart (0.23 there): the row took the
+heated conductor half-way and one phase, both refused, and the clamp was graded `critical` against its
+own conductor, 4 K colder than the healthy phases, instead of `serious`. Project choice between the
+0.5 of a row and the 0.88 of that frame: with 0.75 development 408 → 409 right, 31000000 363 → 365,
+8880000, 77000000, 20261202 unchanged; with 0.6 one more on 31000000 and two lost on the check seeds
+(8883082, 20264238); with 0.5 development frame 5559079 (0.51, a fuse whose row stands at ``v``)
+lost too."""
+
+
+def _placed_row(img: np.ndarray, xy: tuple[int, int], v: np.ndarray, strength: float) -> Row | None:
+    """The row of :func:`_row` placed by the shift ``v`` (px, x and y) under which the frame's
+    structure repeats by ``strength`` (0…1, :class:`Shift`)."""
     j = np.array(xy, dtype=np.float64)
     places = ((1.0, 2.0), (-1.0, 1.0), (-1.0, -2.0))  # the joint first, middle, last
     steps = (-2.0, -1.0, 1.0, 2.0)  # each position once
@@ -446,7 +484,7 @@ def _row(img: np.ndarray, xy: tuple[int, int], angle_deg: float, min_shift_px: f
             return got
     p, q = where[b]
     row = (int(p[0]), int(p[1])), (int(q[0]), int(q[1]))
-    if s.strength < MIN_STRENGTH and not one_set(img, xy, row):
+    if strength < MIN_STRENGTH and not one_set(img, xy, row):
         return None
     return row, float(worst[b])
 
