@@ -154,3 +154,18 @@ def test_an_oblique_part_three_pixels_across_is_measured_and_graded(seed: int, s
     assert truth.resolved and h.t2_source == "similar-component"
     assert truth.t2_c is not None and h.t2_c is not None and abs(h.t2_c - truth.t2_c) <= 0.5
     assert f.grade == _truth_grade(truth) == grade
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 8882017), ("terminal-clamp", 8887080),
+                                                 ("hot-joint-single-phase", 5553081)])
+def test_spots_too_far_apart_for_so_small_a_part_are_no_row_of_phases(scenario: str, seed: int) -> None:
+    # generated frames: a 5–7 px clamp whose "other phases" were spots of the ground or the pole
+    # 120–250 px away, where its healthy phases stand 30 px apart (8882017: graded `general`, 0.5 K off
+    # the truth T2 only by chance, where the truth is `serious`; 8887080: `general` against a T2 3.5 K
+    # too warm) or where there is no other phase (5553081, a single phase: a row down its pole). A part
+    # under MIN_PART_SHARE of its row's spacing is smaller than any phase hardware; without a T2 the
+    # clamp, rising 10 K or more, is reported unrated for review
+    f, _ = _graded(seed, scenario)
+    assert f.hotspot.t2_source != "similar-component"
+    assert max(f.hotspot.bbox[2:]) < 10
+    assert f.grade == "unrated"

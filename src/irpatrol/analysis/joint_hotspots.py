@@ -75,6 +75,30 @@ a long body as warm as the maximum, no part of the line (a sunlit rail or bar of
 edges pass the line test; generated frame 33001090): reported off the line structure, without T2,
 when it rises 10 K (unrated, for review; no criterion applies, issue 10 item 3), else not at all."""
 
+MIN_PART_SHARE = 0.06
+"""Least size of a joint's half-height outline (its longer side, px) as a share of its reference row's
+phase spacing (the nearest of the distances between the joint and its peers and between the peers,
+:func:`_row_spacing_px`) for the row's parts to be read as the other phases: else the row is not
+taken (no T2; :func:`find_joint_hotspots`). A 10 kV crossarm's phases stand about 0.7 m apart (≤ 1 m;
+an oblique view only shortens the spacing in the image), the smallest part graded is an 80 × 50 mm
+fuse contact or jaw, and a hot part's heat spreads through its metal and some 0.16 m along its
+conductor (docs/physics.md §3, §7), while the optics' blur only widens an outline: a part under
+0.08 of the spacing is smaller than any phase hardware. On the real frames of
+``bench/real_frames.py`` (no line in them) rows of the scene's own spots 150–220 px apart gave
+`general` and `serious` verdicts to 3–10 px roof and ground details (H20N 0003: a 3 × 5 px spot with
+"peers" 218 px either side; H20T 0004, H30T 0003); on the development seed the smallest share of a
+right row was 0.07 (hot joints at 5 m read against rows 150–170 px apart). Project choice under the
+physical 0.08: with 0.06 no defect graded right was lost on five seeds (5550000, 8880000, 77000000,
+20261202, 31000000), with 0.08 three (8887022, 77002023, 20268206), with 0.1 one more on the
+development seed (5552008)."""
+
+
+def _row_spacing_px(j: Joint) -> float:
+    """The phase spacing (px) of joint ``j``'s reference row: the nearest of the distances between the
+    joint and each peer and between the two peers (a peer may be the next phase or the one after)."""
+    pts = [j.xy, *j.peers_xy]
+    return min(float(np.hypot(p[0] - q[0], p[1] - q[1])) for k, p in enumerate(pts) for q in pts[k + 1:])
+
 
 def _outline_base(j: Joint) -> float:
     """The level (°C) from which a joint's half-height outline is taken: T2; without one, T1 less the
@@ -354,7 +378,9 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     A joint whose half-height outline does not hold the 3×3 px measurement spot in any direction
     (:func:`irpatrol.analysis.measure.holds_spot`: a sun glint, a part too small at this distance;
     ../shared/domain/standards.md §2) has no trusted T1: it is
-    reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all.
+    reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all. So is a
+    joint whose outline is too small for the spacing of its reference row to be phase hardware
+    (:data:`MIN_PART_SHARE`).
     """
     img = np.asarray(celsius, dtype=np.float32)
     floor_k = accuracy_k(t0_c, accuracy)
@@ -403,6 +429,13 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
         if _the_reference_of(j, bbox, found, floor_k):
             continue  # the normal phase a hotter joint was graded against, shown as that one's T2
+        if (j.t2_source == "similar-component" and j.peers_xy
+                and max(bbox[2], bbox[3]) < MIN_PART_SHARE * _row_spacing_px(j)):
+            # "phases" too far apart for a part this small: spots of the scene, not a crossarm's row
+            if j.t1_c - t0_c < min_rise_k:
+                continue
+            j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=(), peers_unseen=False,
+                                    peers_warmest_c=None)
         if not spot or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
             if j.t1_c - t0_c < min_rise_k:
                 continue
