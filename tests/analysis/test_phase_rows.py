@@ -6,11 +6,15 @@ taken as the healthy phases makes δ too small)."""
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 
 from analysis.scenes import nothing_wrong
+from irpatrol.analysis import joint_hotspots
 from irpatrol.analysis.joint_hotspots import UNSEEN_PEER_MARGIN_K
-from irpatrol.analysis.joints import LONE_ALIKE_K, find_joints
+from irpatrol.analysis.joints import LONE_ALIKE_K, Joint, find_joints
+from irpatrol.conditions import Conditions
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import SAME_CONDUCTOR_MARGIN_K, Finding, examine
 from irpatrol.simulate.scene import Truth, render
@@ -169,3 +173,24 @@ def test_spots_too_far_apart_for_so_small_a_part_are_no_row_of_phases(scenario: 
     assert f.hotspot.t2_source != "similar-component"
     assert max(f.hotspot.bbox[2:]) < 10
     assert f.grade == "unrated"
+
+
+@pytest.mark.parametrize(("step_px", "has_t2"), [(38, False), (120, True)])
+def test_points_within_a_warm_patchs_own_reach_are_no_row_of_phases(monkeypatch: pytest.MonkeyPatch,
+                                                                    step_px: int, has_t2: bool) -> None:
+    # the real DJI H20T frame 0002 (a roof, not among the shared files): a 41 × 36 px warm patch at
+    # 62 °C graded `general` against two points of the same roof 38 and 80 px from its maximum. An
+    # outline reaching a whole spacing along its row would take in the next phase's part
+    # (MAX_ALONG_SHARE). The reader's joint is given, the rule under test is the reporting's: the same
+    # patch with its "phases" 120 px apart keeps its T2
+    img = np.full((512, 640), 30.0, np.float32)
+    cv2.ellipse(img, (320, 256), (20, 18), 0.0, 0.0, 360.0, 50.0, -1)
+    img = cv2.GaussianBlur(img, (0, 0), 2.0)
+    peers = ((320 - step_px, 256), (320 - 2 * step_px, 256))
+    joint = Joint((320, 256), float(img[256, 320]), 15.0, 5, 0.0, t2_c=31.0, t2_source="similar-component",
+                  peers_xy=peers, line_angles_deg=(0.0,))
+    monkeypatch.setattr(joint_hotspots, "find_joints", lambda *args, **kwargs: [joint])
+    found, _ = joint_hotspots.find_joint_hotspots(img, t0_c=30.0, t0_source="user", conditions=Conditions())
+    (h,) = found
+    assert joint_hotspots._along_row_px(h.contour, joint) >= 36
+    assert (h.t2_c is not None) is has_t2

@@ -93,6 +93,26 @@ physical 0.08: with 0.06 no defect graded right was lost on five seeds (5550000,
 development seed (5552008)."""
 
 
+MAX_ALONG_SHARE = 1.0
+"""Largest extent of a joint's half-height outline along its reference row (px, :func:`_along_row_px`) as
+a share of the row's spacing (:func:`_row_spacing_px`) for the row's parts to be read as the other
+phases: an outline reaching a whole spacing along the row would take in the next phase's part, so the
+"phases" are points of one warm area, not separate parts. On the development seed the truth joints
+reported with a similar-component T2 spanned at most 0.69 of their row's spacing along it (99 %:
+0.45); the real DJI H20T frame 0002 (a roof) gave a 41 × 36 px warm patch at 62 °C a `general` verdict
+against two points of the same roof 38 and 80 px away (1.18). Physical bound, no tuning: five seeds,
+both false-defect bases and the shared real files read as before."""
+
+
+def _along_row_px(contour: np.ndarray, j: Joint) -> float:
+    """The extent (px) of the outline ``contour`` (K×2, x y px) along joint ``j``'s reference row: the
+    direction from the joint to its farthest peer."""
+    far = max(j.peers_xy, key=lambda p: (p[0] - j.xy[0]) ** 2 + (p[1] - j.xy[1]) ** 2)
+    u = np.array([far[0] - j.xy[0], far[1] - j.xy[1]], dtype=np.float64)
+    u /= max(float(np.hypot(u[0], u[1])), 1e-9)
+    return float(np.ptp(contour.reshape(-1, 2) @ u)) + 1.0
+
+
 def _row_spacing_px(j: Joint) -> float:
     """The phase spacing (px) of joint ``j``'s reference row: the nearest of the distances between the
     joint and each peer and between the two peers (a peer may be the next phase or the one after)."""
@@ -380,7 +400,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     ../shared/domain/standards.md §2) has no trusted T1: it is
     reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all. So is a
     joint whose outline is too small for the spacing of its reference row to be phase hardware
-    (:data:`MIN_PART_SHARE`).
+    (:data:`MIN_PART_SHARE`) or reaches a whole spacing along the row (:data:`MAX_ALONG_SHARE`).
     """
     img = np.asarray(celsius, dtype=np.float32)
     floor_k = accuracy_k(t0_c, accuracy)
@@ -429,9 +449,10 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
         if _the_reference_of(j, bbox, found, floor_k):
             continue  # the normal phase a hotter joint was graded against, shown as that one's T2
-        if (j.t2_source == "similar-component" and j.peers_xy
-                and max(bbox[2], bbox[3]) < MIN_PART_SHARE * _row_spacing_px(j)):
-            # "phases" too far apart for a part this small: spots of the scene, not a crossarm's row
+        if j.t2_source == "similar-component" and j.peers_xy and (
+                max(bbox[2], bbox[3]) < MIN_PART_SHARE * (spacing := _row_spacing_px(j))
+                or _along_row_px(contour, j) >= MAX_ALONG_SHARE * spacing):
+            # "phases" too far apart for a part this small, or within its own outline: not a crossarm's row
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=(), peers_unseen=False,
