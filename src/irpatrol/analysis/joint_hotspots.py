@@ -86,8 +86,9 @@ conductor (docs/physics.md §3, §7), while the optics' blur only widens an outl
 0.08 of the spacing is smaller than any phase hardware. On the real frames of
 ``bench/real_frames.py`` (no line in them) rows of the scene's own spots 150–220 px apart gave
 `general` and `serious` verdicts to 3–10 px roof and ground details (H20N 0003: a 3 × 5 px spot with
-"peers" 218 px either side; H20T 0004, H30T 0003); on the development seed the smallest share of a
-right row was 0.07 (hot joints at 5 m read against rows 150–170 px apart). Project choice under the
+"peers" 218 px either side; H20T 0004, H30T 0003); on the development seed the truth joints reported
+with a similar-component T2 read 0.064 and up but for wrong rows (1 % quantile 0.073; a strain clamp
+and a fuse contact against rows 148–171 px apart the lowest of the right ones). Project choice under the
 physical 0.08: with 0.06 no defect graded right was lost on five seeds (5550000, 8880000, 77000000,
 20261202, 31000000), with 0.08 three (8887022, 77002023, 20268206), with 0.1 one more on the
 development seed (5552008)."""
