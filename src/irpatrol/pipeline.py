@@ -16,7 +16,7 @@ import numpy as np
 from irpatrol.analysis import BBox, Hotspot, find_hotspots
 from irpatrol.analysis.background import background, check_frame
 from irpatrol.analysis.body_hotspots import INTERIOR_INSET_PX, find_body_hotspots, with_bodies
-from irpatrol.analysis.frame_context import in_frame_context
+from irpatrol.analysis.frame_context import EDGE_READ_PX, in_frame_context
 from irpatrol.analysis.hotspots import CLOSE_RANGE_M
 from irpatrol.analysis.joint_hotspots import find_joint_hotspots
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions
@@ -192,7 +192,7 @@ def examine(
                                  reference_bbox=reference_bbox, conditions=conditions, ifov_mrad=ifov_mrad,
                                  accuracy=accuracy)
     if framed:  # parts cut by the frame, clutter pieces (analysis.frame_context)
-        hotspots = in_frame_context(hotspots, celsius.shape)
+        hotspots = in_frame_context(hotspots, celsius.shape, EDGE_READ_PX)
     if heating == "voltage" or (heating is None and _voltage_heating(standard, device)):
         t0 = frame_t0()
         bodies = find_body_hotspots(celsius, t0_c=t0[0], t0_source=t0[1], conditions=conditions,

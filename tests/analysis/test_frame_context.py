@@ -4,14 +4,18 @@ frames with nothing wrong (a base of ``bench/false_defects.py``) and property te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.scenes import nothing_wrong
-from irpatrol.analysis.frame_context import SAME_BODY_K, at_frame_edge, in_frame_context
+from irpatrol.analysis.frame_context import EDGE_READ_PX, SAME_BODY_K, at_frame_edge, in_frame_context
 from irpatrol.analysis.hotspots import Hotspot
 from irpatrol.conditions import CUT_BY_FRAME_EDGE
+from irpatrol.pipeline import examine
+from irpatrol.radiometry import read
 
 SHAPE = (512, 640)
 
@@ -90,3 +94,15 @@ def test_the_generated_road_edge_and_car_piece_are_no_defects() -> None:
     (strip,) = [f for f in ex.hotspots if CUT_BY_FRAME_EDGE in f.hotspot.flags]
     assert strip.grade == "unrated" and strip.diagnosis.unrated_reason is not None
     assert "frame's edge" in strip.diagnosis.unrated_reason and CUT_BY_FRAME_EDGE in strip.diagnosis.flags
+
+
+def test_a_hot_spot_a_few_pixels_from_the_frames_edge_is_graded_by_no_reference(samples: Path) -> None:
+    # the shared DJI XT2 frame: an 82.9 °C spot whose box ends 3 px below the top edge was a `critical`
+    # clamp against a "conductor" whose line the line test read partly from the frame's replicated
+    # border (its nearest samples lie EDGE_READ_PX out). Its reference is withheld and it is marked
+    # cut by the frame's edge; a clamp's absolute limits are not reached at 82.9 °C: unrated, for review
+    ex = examine(read(samples / "dji_xt2_flir_core.jpg"), device="parallel-groove-clamp")
+    (f,) = [f for f in ex.hotspots if f.hotspot.t_max_c > 80.0]
+    assert f.hotspot.bbox[1] < EDGE_READ_PX
+    assert f.hotspot.t2_source == "none" and CUT_BY_FRAME_EDGE in f.hotspot.flags
+    assert f.grade == "unrated"

@@ -2,7 +2,8 @@
 
 A reader looks at one maximum and its surroundings; two facts show only at the scale of the frame:
 
-* **Cut by the frame's edge.** A part whose outline reaches the frame's edge may have its peak, and its
+* **Cut by the frame's edge.** A part whose outline reaches the frame's edge (its box within
+  :data:`EDGE_READ_PX` of it, for the joint and region readers) may have its peak, and its
   extent, beyond it: neither its T1 nor its being a compact part on a line can be checked, and the rows
   of "phases" found for it were found for a fragment. Its reference is withheld (``t2_source``
   ``"none"``: unrated, and marked for review when it rises 10 K over T0; flagged
@@ -27,7 +28,21 @@ from __future__ import annotations
 import dataclasses
 
 from irpatrol.analysis.hotspots import BBox, Hotspot
+from irpatrol.analysis.ridges import LINE_RADII_PX
 from irpatrol.conditions import CUT_BY_FRAME_EDGE
+
+EDGE_READ_PX = int(LINE_RADII_PX[0])
+"""How far (px) a hotspot's box reaches beyond itself as far as the frame's edge is concerned, for the
+joint and region readers (:func:`in_frame_context`'s ``outline_px``): the line test's nearest samples
+lie this far from a candidate (:data:`irpatrol.analysis.ridges.LINE_RADII_PX`), so a part nearer the
+edge had the line through it read partly from the frame's replicated border
+(:func:`irpatrol.analysis.ridges.padded`), and its blurred outline (docs/physics.md §6) may run on beyond
+the edge. Measured: the shared DJI XT2 frame's 82.9 °C spot with its box 3 px below the top edge was a
+`critical` clamp against a "conductor" read up into that border, the SDK M30T frame 0003's 3 × 5 px spot
+2 px above the bottom edge a `general` one (bench/real_frames.py: 72 → 60 graded findings in 420 runs;
+the real scenes' own content 29.8 → 26.9 per 100 frames, false defects on healthy ones 29.1 → 25.5); no
+defect of the five generated seeds and no false-defect listing changed. Before December 2026: 0 (only a
+box touching the edge)."""
 
 SAME_BODY_K = 0.5
 """Largest difference (K) between the peaks of a hotspot and of an off-structure body around it for the
