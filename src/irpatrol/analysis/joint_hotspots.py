@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
+import math
 from collections.abc import Callable
 
 import cv2
@@ -108,8 +110,8 @@ both false-defect bases and the shared real files read as before."""
 def _along_row_px(contour: np.ndarray, j: Joint) -> float:
     """The extent (px) of the outline ``contour`` (K×2, x y px) along joint ``j``'s reference row: the
     direction from the joint to its farthest peer."""
-    far = max(j.peers_xy, key=lambda p: (p[0] - j.xy[0]) ** 2 + (p[1] - j.xy[1]) ** 2)
-    u = np.array([far[0] - j.xy[0], far[1] - j.xy[1]], dtype=np.float64)
+    far = j.peers_xy[int(np.argmax(distances_px(j, j.peers_xy)))]
+    u = np.subtract(far, j.xy, dtype=np.float64)
     u /= max(float(np.hypot(u[0], u[1])), 1e-9)
     return float(np.ptp(contour.reshape(-1, 2) @ u)) + 1.0
 
@@ -117,8 +119,7 @@ def _along_row_px(contour: np.ndarray, j: Joint) -> float:
 def _row_spacing_px(j: Joint) -> float:
     """The phase spacing (px) of joint ``j``'s reference row: the nearest of the distances between the
     joint and each peer and between the two peers (a peer may be the next phase or the one after)."""
-    pts = [j.xy, *j.peers_xy]
-    return min(float(np.hypot(p[0] - q[0], p[1] - q[1])) for k, p in enumerate(pts) for q in pts[k + 1:])
+    return min(math.dist(p, q) for p, q in itertools.combinations((j.xy, *j.peers_xy), 2))
 
 
 def _outline_base(j: Joint) -> float:

@@ -122,7 +122,7 @@ class Shift:
     dx: float
     dy: float
     strength: float
-    double_strength: float = 0.0
+    double_strength: float
     """The normalised autocorrelation at twice the shift (0…1; 0 where that lies beyond the window's
     reach): :data:`OCTAVE_SHARE`."""
 
