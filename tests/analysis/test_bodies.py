@@ -167,6 +167,34 @@ def test_a_row_a_fourth_alike_body_continues_is_a_bank():
     assert find_body_hotspots(img, t0_c=AMBIENT_C, t0_source="patrol", conditions=Conditions()) == []
 
 
+def _narrow_housings(spacing_px: int, seed: int = 3) -> np.ndarray:
+    """Three upright 3 px housings ``spacing_px`` apart (read on their centre lines, boxes 5 px wide),
+    the middle one 1.5 K warmer, on the textured ground of :func:`_frame`; blurred and noisy alike."""
+    rng = np.random.default_rng(seed)
+    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
+    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    img[250:256, 250:450] = AMBIENT_C - 2.0
+    for k, e in enumerate((0.0, 1.5, 0.0)):
+        x = 300 + spacing_px * k
+        img[220:250, x: x + 3] = AMBIENT_C + 1.0 + e
+        img[216:220, x + 1: x + 2] = AMBIENT_C - 4.0
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
+
+
+@pytest.mark.parametrize("spacing_px", [7, 8, 9])
+def test_bodies_closer_than_two_box_widths_are_no_row_of_phases(spacing_px):
+    """Found rows of touching outlines on the SDK sample frames of textured ground and roofs (DJI M4T
+    0005: three 5–7 px boxes 6.5–8 px apart, graded a `serious` arrester by 1.1 K): phases stand five
+    or more housing widths apart, so the bodies of a row stand two box widths apart or more
+    (bodies.ROW_SPACING_WIDTHS); the same housings 14 px apart are a row."""
+    conditions = Conditions()
+    assert find_body_hotspots(_narrow_housings(spacing_px), t0_c=AMBIENT_C, t0_source="patrol",
+                              conditions=conditions) == []
+    (h,) = find_body_hotspots(_narrow_housings(14), t0_c=AMBIENT_C, t0_source="patrol", conditions=conditions)
+    assert h.t2_c is not None and abs(h.t_max_c - h.t2_c - 1.5) <= 0.2
+
+
 def _solar_array(seed: int) -> np.ndarray:
     """A 640×512 frame of three rows of solar modules seen from above (docs/detector.md, twenty-fourth
     pass; after the DJI XT S solar-farm frames of the DJI Thermal SDK samples): modules 12 px wide on a

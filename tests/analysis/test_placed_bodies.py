@@ -289,7 +289,7 @@ def test_a_hidden_phase_completes_no_row_of_what_is_no_housing(seed, scenario, w
 def test_window_cells_of_a_facade_are_no_row_with_a_hidden_phase(samples):
     """Shared real DJI M30T frame of high-rise façades: two window cells 9 px apart outline as alike bodies
     (5 px boxes), and a hidden healthy "phase" placed beside them overlapped one of them; phases stand
-    five or more housing widths apart (placed_bodies.HIDDEN_ROW_WIDTHS), so no row is completed. Three
+    five or more housing widths apart (bodies.ROW_SPACING_WIDTHS), so no row is completed. Three
     window mullions (narrow bodies 25 px apart) also made a row whose placed "phase" read 0.10 K off the
     found one, at a place the mullion's pattern matched by 0.01: a narrow row standing by its placed
     phase's reading needs the phase placed by placed_bodies.MIN_MATCH (placed_bodies._agreeing_phase)."""

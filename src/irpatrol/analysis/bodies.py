@@ -40,6 +40,7 @@ test of the row.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -104,6 +105,18 @@ MAX_SPACING_LENGTHS = 5.0
 """Farthest neighbour in a row, in interior lengths: phases 0.7 m apart on a crossarm are 2.5 arrester
 lengths, bushings 0.3 m apart one bushing length (docs/physics.md §7), and the interior is a half to
 two thirds of a body's length once the caps, the blurred ends and the sheds are left out."""
+ROW_SPACING_WIDTHS = 2.0
+"""Least distance between the centres of any two bodies of a row, in box widths (the widest of the
+three), so that a box's width or more of gap lies between them (:func:`spaced_as_phases`): phases
+stand 0.3–0.7 m apart, five or more housing widths (docs/physics.md §7), three when an oblique view
+foreshortens the crossarm to 0.6 (as for :data:`irpatrol.analysis.placed_bodies.MIN_STEP_LENGTHS`),
+and a box is wider than its housing by the optics' blur. The development rows completed with a hidden
+phase stood 2.5–5.8 box widths apart, and every row graded on the development and first check seeds
+(190 in all) 2.09 or more; the window cells of the shared real DJI M30T façade frame
+(``dji_m30t_girp.jpg``) 9–11 px apart with 5 px boxes, and a hidden "phase" placed between two of
+them overlapped one. Found rows of textured ground and roofs on the SDK sample frames stood 0.9–1.8
+box widths apart: DJI M4T 0005 (three touching 5–7 px boxes 6.5–8 px apart), H20T 0002 and H20T
+0003 (docs/detector.md, thirty-first pass). Project choice."""
 WHOLE_BODY_SHARE = 0.5
 """Share of ΔT by which the warm body's lower quartile must exceed its peers' too: the whole body is
 warm (voltage heating), not a spot on it (a connection, current heating)."""
@@ -306,6 +319,14 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     return Body((fx, fy), angle, float(hi), area / hi, reading, _quantile(ordered, 25.0),
                 float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
                 (cx, cy), np.rint(inside).astype(np.intp))
+
+
+
+def spaced_as_phases(members: tuple[Body, ...]) -> bool:
+    """Whether the bodies of a row stand :data:`ROW_SPACING_WIDTHS` box widths apart or more, centre
+    to centre, each from each: three phases' housings, not touching outlines of one textured surface."""
+    least = ROW_SPACING_WIDTHS * max(m.bbox[2] for m in members)
+    return all(math.dist(p.xy, q.xy) >= least for p, q in combinations(members, 2))
 
 
 def alike(p: Body, q: Body, steps: int = 1) -> bool:

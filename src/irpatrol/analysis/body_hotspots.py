@@ -14,6 +14,7 @@ from irpatrol.analysis.bodies import (
     continued,
     find_bodies,
     row_triples,
+    spaced_as_phases,
 )
 from irpatrol.analysis.hotspots import MIN_DELTA_K, Hotspot, trusted_target
 from irpatrol.analysis.measure import SPOT_PX
@@ -54,8 +55,9 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
     §8 relative method, Table I.1), T0 from the caller; ``pattern = "whole-body"``,
     ``accuracy_k = COMPARATIVE_UNCERTAINTY_K``. A row the frame repeats beyond its ends
     (:func:`irpatrol.analysis.bodies.continued`: an array's gaps) is none, whether its bodies were all
-    found or one was placed. Hottest first, one per place (a body seen at two orientations counts
-    once)."""
+    found or one was placed; so is one whose bodies stand closer than phases do
+    (:func:`irpatrol.analysis.bodies.spaced_as_phases`). Hottest first, one per place (a body seen
+    at two orientations counts once)."""
     found: list[Hotspot] = []
     img = np.ascontiguousarray(celsius, dtype=np.float32)
     for bodies in find_bodies(img):
@@ -65,6 +67,8 @@ def find_body_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, cond
                               *searched_rows(img, bodies, min_delta_k, found_rows)]
                   if not continued(img, (r.hot, *r.peers))]
         for row in [*body_rows(bodies, min_delta_k, found_rows[0]), *placed]:
+            if not spaced_as_phases((row.hot, *row.peers)):
+                continue  # touching outlines of one textured surface, not three phases' housings
             h = _hotspot(row, t0_c, t0_source, conditions, ifov_mrad)
             if not any(inside(h.max_xy, f.bbox) or inside(f.max_xy, h.bbox) for f in found):
                 found.append(h)

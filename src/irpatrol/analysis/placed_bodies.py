@@ -42,8 +42,6 @@ second healthy phase, where the pattern matches it weakly, stands when it reads 
 
 from __future__ import annotations
 
-import itertools
-import math
 from dataclasses import replace
 
 import cv2
@@ -59,6 +57,7 @@ from irpatrol.analysis.bodies import (
     alike,
     judge_row,
     row_triples,
+    spaced_as_phases,
     stands_out,
 )
 from irpatrol.analysis.phase_shift import alike_set, beyond_row, detail_box, detail_boxes, row_likeness
@@ -137,14 +136,6 @@ the reading says it is the same part: two healthy housings of one row read alike
 On the development seeds the rows completed this way agreed by 0.00–0.07 K; the rows the looser
 placement made on frames with nothing wrong of the unseen bases (a pole top and the ground beside a
 crossarm: 99001194, 33000099, 33001074) by 0.19–0.29 K. Project choice."""
-HIDDEN_ROW_WIDTHS = 2.0
-"""Least distance between the centres of any two bodies of a row completed by a hidden healthy phase, in
-box widths (the widest of the three), so that a box's width or more of gap lies between them: phases
-stand 0.3–0.7 m apart, five or more housing widths (docs/physics.md §7), three when an oblique view
-foreshortens the crossarm to 0.6 (as for :data:`MIN_STEP_LENGTHS`), and a box is wider than its housing
-by the optics' blur. The development rows completed this way stood 2.5–5.8 box widths apart; the
-window cells of the shared real DJI M30T façade frame (``dji_m30t_girp.jpg``) 9–11 px apart with 5 px
-boxes, and a hidden "phase" placed between two of them overlapped one. Project choice."""
 MAX_ELONGATION = 20.0
 """Largest interior length / width of the found bodies a row is completed from: a housing is 3–5 times
 as long as wide and its interior, at the smallest resolvable width (1 px of a 3 px body), at most
@@ -290,15 +281,14 @@ def _hidden_healthy(row: BodyRow, placed: Body) -> bool:
     """Whether the body ``placed`` where the pattern matched under :data:`MIN_MATCH` may complete ``row``
     as a hidden healthy phase: it is one of the row's peers, the row's warm body (a found one) stands
     off its surroundings by :data:`HIDDEN_WARM_FLANK_K`, the placed body reads as the found peer within
-    :data:`HIDDEN_AGREE_K`, and the three stand :data:`HIDDEN_ROW_WIDTHS` box widths apart or more."""
+    :data:`HIDDEN_AGREE_K`, and the three are spaced as phases
+    (:func:`irpatrol.analysis.bodies.spaced_as_phases`)."""
     if row.hot is placed or row.hot.flank_k < HIDDEN_WARM_FLANK_K:
         return False
     (other,) = [p for p in row.peers if p is not placed]
     if abs(placed.reading_c - other.reading_c) > HIDDEN_AGREE_K:
         return False
-    members = (row.hot, *row.peers)
-    least = HIDDEN_ROW_WIDTHS * max(m.bbox[2] for m in members)
-    return all(math.dist(p.xy, q.xy) >= least for p, q in itertools.combinations(members, 2))
+    return spaced_as_phases((row.hot, *row.peers))
 
 
 def _agreeing_phase(row: BodyRow, placed: Body, match: float) -> bool:
