@@ -321,7 +321,6 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
                 (cx, cy), np.rint(inside).astype(np.intp))
 
 
-
 def spaced_as_phases(members: tuple[Body, ...]) -> bool:
     """Whether the bodies of a row stand :data:`ROW_SPACING_WIDTHS` box widths apart or more, centre
     to centre, each from each: three phases' housings, not touching outlines of one textured surface."""
