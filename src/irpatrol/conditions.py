@@ -87,8 +87,8 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
         "读数超出相机标定范围",
     ),
     "low-ambient": ("ambient reference below 5 °C", "环境温度低于 5 ℃"),
-    CUT_BY_FRAME_EDGE: ("part cut by the frame's edge: shoot it again inside the frame",
-                        "部件被画面边缘截断：请重新拍摄，使其完整入画"),
+    CUT_BY_FRAME_EDGE: ("part or its reference cut by the frame's edge: shoot it again inside the frame",
+                        "部件或其参照部件被画面边缘截断：请重新拍摄，使其完整入画"),
 }
 """Flag code → (English, Chinese) explanation."""
 

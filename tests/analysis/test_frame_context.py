@@ -20,17 +20,23 @@ from irpatrol.radiometry import read
 SHAPE = (512, 640)
 
 
+PEERS = ((250, 150, 3, 3), (200, 150, 3, 3))
+"""Two peers' boxes (x, y, w, h px) well inside the frame."""
+
+
 def _hotspot(bbox: tuple[int, int, int, int], t1: float, *, t2: float | None = 20.0,
-             on_structure: bool = True) -> Hotspot:
-    """A hotspot at ``bbox`` peaking at ``t1`` (°C), with T0 15 °C and a reference ``t2`` (°C) or none."""
+             on_structure: bool = True,
+             peers: tuple[tuple[int, int, int, int], ...] = PEERS) -> Hotspot:
+    """A hotspot at ``bbox`` peaking at ``t1`` (°C), with T0 15 °C and a reference ``t2`` (°C) from
+    ``peers``, or none."""
     delta = None if t2 is None else t1 - t2
     return Hotspot(bbox=bbox, contour=np.zeros((0, 1, 2), np.int32), area_px=bbox[2] * bbox[3], t_max_c=t1,
                    max_xy=(bbox[0], bbox[1]), t_mean_c=t1 - 1.0, t2_c=t2,
                    t2_source="none" if t2 is None else "similar-component",
-                   t2_bbox=None if t2 is None else (0, 0, 3, 3),
+                   t2_bbox=None if t2 is None else peers[0],
                    t0_c=15.0, t0_source="patrol", delta_t_k=delta, rise_k=t1 - 15.0,
                    delta_pct=None if delta is None else 100.0 * delta / (t1 - 15.0),
-                   peer_bboxes=() if t2 is None else ((0, 0, 3, 3), (9, 0, 3, 3)), on_structure=on_structure,
+                   peer_bboxes=() if t2 is None else peers, on_structure=on_structure,
                    reference_margin_k=0.0 if t2 is None else 3.0)
 
 
@@ -41,6 +47,17 @@ def test_a_part_cut_by_the_frame_edge_keeps_no_reference() -> None:
     assert cut.flags == (CUT_BY_FRAME_EDGE,)
     inside = _hotspot((300, 200, 10, 10), 40.0)
     assert in_frame_context([inside], SHAPE) == [inside]
+
+
+def test_a_part_whose_peer_the_frame_edge_cuts_keeps_no_reference() -> None:
+    """SDK H20N frame 0006 (a night scene, docs/detector.md thirty-first pass): a 21.4 °C patch was
+    graded `general` against a row whose far "phase" sat 2 px inside the right edge, its reading and
+    its line read partly from the frame's replicated border."""
+    row = ((489, 477, 3, 3), (636, 225, 3, 3))  # the far peer's box ends 1 px inside the edge
+    cut = in_frame_context([_hotspot((569, 330, 15, 24), 21.4, t2=15.5, peers=row)], SHAPE, EDGE_READ_PX)[0]
+    assert (cut.t2_c, cut.t2_source, cut.peer_bboxes, cut.flags) == (None, "none", (), (CUT_BY_FRAME_EDGE,))
+    inside = _hotspot((569, 330, 15, 24), 21.4, t2=15.5, peers=((489, 477, 3, 3), (600, 225, 3, 3)))
+    assert in_frame_context([inside], SHAPE, EDGE_READ_PX) == [inside]
 
 
 def test_a_body_whose_interior_starts_a_pixel_inside_the_frame_is_cut() -> None:

@@ -12,7 +12,12 @@ A reader looks at one maximum and its surroundings; two facts show only at the s
   as much of the view as possible, ../shared/domain/standards.md §2, "Target size"; a target cut by
   the edge is not in the view whole). Generated
   frame 99001162 (nothing wrong): a warm strip of road along the frame's bottom edge, under a conductor
-  crossing it, was graded `critical` against two spots of a conductor 120–210 px away. The whole-body
+  crossing it, was graded `critical` against two spots of a conductor 120–210 px away. So is the
+  reference of a part one of whose peers (the same part on another phase) the edge cuts: that peer's
+  reading may miss its warmest pixel and its line was read from the replicated border, so the row is
+  unproven and its T2 may read low. The SDK H20N frame 0006 graded a 21.4 °C patch of a night scene
+  `general` against a row whose far "phase" sat 2 px inside the right edge (docs/detector.md,
+  thirty-first pass). The whole-body
   reader's hotspots are judged so too, their boxes being their bodies' interiors, a pixel inside the
   outline (``outline_px``, :data:`irpatrol.analysis.body_hotspots.INTERIOR_INSET_PX`).
 * **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or
@@ -67,9 +72,10 @@ def at_frame_edge(bbox: BBox, shape: tuple[int, int], outline_px: int = 0) -> bo
 
 def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int], outline_px: int = 0) -> list[Hotspot]:
     """``hotspots`` of a frame of ``shape`` (rows, columns) with the frame's two judgements applied
-    (module docstring): a hotspot on the line structure with a reference loses the reference when cut
-    by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`; ``outline_px``: how far
-    the parts' outlines reach beyond their boxes, as :func:`at_frame_edge`), and also its place on the
+    (module docstring): a hotspot on the line structure with a reference loses the reference when it or
+    one of its peers is cut by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`;
+    ``outline_px``: how far the parts' outlines reach beyond their boxes, as :func:`at_frame_edge`), and
+    also its place on the
     structure when it is a piece of an off-structure body. The others are returned unchanged, in
     order."""
     bodies = [h for h in hotspots if not h.on_structure]
@@ -77,7 +83,7 @@ def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int], outline_px
     for h in hotspots:
         if h.on_structure and h.t2_c is not None:
             piece = any(_within(h.bbox, b.bbox) and abs(b.t_max_c - h.t_max_c) <= SAME_BODY_K for b in bodies)
-            cut = not piece and at_frame_edge(h.bbox, shape, outline_px)
+            cut = not piece and any(at_frame_edge(b, shape, outline_px) for b in (h.bbox, *h.peer_bboxes))
             if piece or cut:
                 h = dataclasses.replace(h, t2_c=None, t2_source="none", t2_bbox=None, peer_bboxes=(),
                                         delta_t_k=None, delta_pct=None, reference_margin_k=0.0,
