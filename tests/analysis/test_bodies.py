@@ -24,9 +24,7 @@ def _frame(excess_k: tuple[float, float, float] = (0.0, 0.0, 0.0), *, tank: bool
     (10 × 30 px, 60 px apart, 1 K below the ground) each warmed by ``excess_k``, optionally a
     transformer tank (120 × 90 px, 8 K above the air) with fins; blurred (σ 0.7 px) with 50 mK noise
     (docs/physics.md §2, §6)."""
-    rng = np.random.default_rng(seed)
-    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
-    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    rng, img = _ground(seed)
     if bodies:
         img[250:256, 250:450] = AMBIENT_C - 2.0  # the crossarm they stand on
         for k, e in enumerate(excess_k):
@@ -37,6 +35,19 @@ def _frame(excess_k: tuple[float, float, float] = (0.0, 0.0, 0.0), *, tank: bool
         img[320:410, 260:380] = AMBIENT_C + 8.0
         for x in range(265, 380, 12):  # radiator fins, a little cooler
             img[330:405, x: x + 3] = AMBIENT_C + 6.5
+    return _seen(img, rng)
+
+
+def _ground(seed: int) -> tuple[np.random.Generator, np.ndarray]:
+    """Textured ground 2 K above the air (640×512 px) and the generator the frame goes on drawing from."""
+    rng = np.random.default_rng(seed)
+    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
+    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    return rng, img
+
+
+def _seen(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``img`` as the camera shows it: blurred (σ 0.7 px) with 50 mK noise (docs/physics.md §6)."""
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
     return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
 
@@ -169,17 +180,14 @@ def test_a_row_a_fourth_alike_body_continues_is_a_bank():
 
 def _narrow_housings(spacing_px: int, seed: int = 3) -> np.ndarray:
     """Three upright 3 px housings ``spacing_px`` apart (read on their centre lines, boxes 5 px wide),
-    the middle one 1.5 K warmer, on the textured ground of :func:`_frame`; blurred and noisy alike."""
-    rng = np.random.default_rng(seed)
-    img = np.full((512, 640), AMBIENT_C + 2.0, np.float32)
-    img += cv2.GaussianBlur(rng.normal(0.0, 1.0, img.shape).astype(np.float32), (0, 0), 25.0) * 20.0
+    the middle one 1.5 K warmer, on the textured ground of :func:`_frame`, seen as it is."""
+    rng, img = _ground(seed)
     img[250:256, 250:450] = AMBIENT_C - 2.0
     for k, e in enumerate((0.0, 1.5, 0.0)):
         x = 300 + spacing_px * k
         img[220:250, x: x + 3] = AMBIENT_C + 1.0 + e
         img[216:220, x + 1: x + 2] = AMBIENT_C - 4.0
-    img = cv2.GaussianBlur(img, (0, 0), 0.7)
-    return img + rng.normal(0.0, 0.05, img.shape).astype(np.float32)
+    return _seen(img, rng)
 
 
 @pytest.mark.parametrize("spacing_px", [7, 8, 9])

@@ -50,7 +50,7 @@ def test_a_part_cut_by_the_frame_edge_keeps_no_reference() -> None:
 
 
 def test_a_part_whose_peer_the_frame_edge_cuts_keeps_no_reference() -> None:
-    """SDK H20N frame 0006 (a night scene, docs/detector.md thirty-first pass): a 21.4 °C patch was
+    """SDK H20N frame 0006 (a night scene, docs/detector.md thirty-second pass): a 21.4 °C patch was
     graded `general` against a row whose far "phase" sat 2 px inside the right edge, its reading and
     its line read partly from the frame's replicated border."""
     row = ((489, 477, 3, 3), (636, 225, 3, 3))  # the far peer's box ends 1 px inside the edge

@@ -17,7 +17,7 @@ A reader looks at one maximum and its surroundings; two facts show only at the s
   reading may miss its warmest pixel and its line was read from the replicated border, so the row is
   unproven and its T2 may read low. The SDK H20N frame 0006 graded a 21.4 °C patch of a night scene
   `general` against a row whose far "phase" sat 2 px inside the right edge (docs/detector.md,
-  thirty-first pass). The whole-body
+  thirty-second pass). The whole-body
   reader's hotspots are judged so too, their boxes being their bodies' interiors, a pixel inside the
   outline (``outline_px``, :data:`irpatrol.analysis.body_hotspots.INTERIOR_INSET_PX`).
 * **A piece of a body off the structure.** A conductor or crossarm drawn across a sunlit vehicle, roof or
@@ -75,9 +75,8 @@ def in_frame_context(hotspots: list[Hotspot], shape: tuple[int, int], outline_px
     (module docstring): a hotspot on the line structure with a reference loses the reference when it or
     one of its peers is cut by the frame's edge (flagged :data:`irpatrol.conditions.CUT_BY_FRAME_EDGE`;
     ``outline_px``: how far the parts' outlines reach beyond their boxes, as :func:`at_frame_edge`), and
-    also its place on the
-    structure when it is a piece of an off-structure body. The others are returned unchanged, in
-    order."""
+    also its place on the structure when it is a piece of an off-structure body. The others are
+    returned unchanged, in order."""
     bodies = [h for h in hotspots if not h.on_structure]
     out = []
     for h in hotspots:

@@ -451,18 +451,16 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         long_body = max(bbox[2], bbox[3]) >= 2 * OUTLINE_HALF_PX + 1
         if _the_reference_of(j, bbox, found, floor_k):
             continue  # the normal phase a hotter joint was graded against, shown as that one's T2
-        if j.t2_source == "similar-component" and j.peers_xy and (
-                max(bbox[2], bbox[3]) < MIN_PART_SHARE * (spacing := _row_spacing_px(j))
-                or _along_row_px(contour, j) >= MAX_ALONG_SHARE * spacing):
-            # "phases" too far apart for a part this small, or within its own outline: not a crossarm's row
+        # "phases" too far apart for a part this small, or within its own outline: not a crossarm's row
+        no_row = j.t2_source == "similar-component" and bool(j.peers_xy) and (
+            max(bbox[2], bbox[3]) < MIN_PART_SHARE * (spacing := _row_spacing_px(j))
+            or _along_row_px(contour, j) >= MAX_ALONG_SHARE * spacing)
+        # a speck (glint, unresolved part) or no part either: no ΔT or δ
+        if no_row or not spot or long_body:
             if j.t1_c - t0_c < min_rise_k:
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=(), peers_unseen=False,
                                     peers_warmest_c=None)
-        if not spot or long_body:  # a speck (glint, unresolved part) or no part: no ΔT or δ
-            if j.t1_c - t0_c < min_rise_k:
-                continue
-            j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=())
         small = not spot if sizes is not None else area < MIN_TARGET_PX  # a spot covers SPOT_PX² px
         rise = j.t1_c - t0_c
         delta = None if j.t2_c is None else j.t1_c - j.t2_c
