@@ -3,7 +3,9 @@ replaced: ``pixels.where_yx`` as ``np.nonzero``, ``ridges.track_ridges`` (tracks
 side) as ``ridges.track_ridge`` one track at a time, ``phases.off_own_line`` (all candidates at once)
 and ``ridges.merge_levels`` (plain lists) as the per-item numpy loops they replaced, kept here as the
 reference; ``phase_shift.detail`` (running min and max of the neighbours) as its first, per-direction
-form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one box at a time."""
+form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one box at a time; the
+compiled kernels (numba) of ``ridges.line_sides`` and of the ridge tracker (``ridges.track_ridges_at``)
+as the numpy forms they replaced, to the bit."""
 
 from __future__ import annotations
 
@@ -15,7 +17,22 @@ from hypothesis.extra.numpy import arrays
 from irpatrol.analysis.phase_shift import DETAIL_CLIP_K, RIDGE_OFFSETS_PX, detail, detail_box, detail_boxes
 from irpatrol.analysis.phases import LINE_CONTRAST_K, SAME_LINE_SHARE, off_own_line
 from irpatrol.analysis.pixels import where_yx
-from irpatrol.analysis.ridges import compact_maxima, lines_through, merge_levels, track_ridge, track_ridges
+from irpatrol.analysis.ridges import (
+    _ACROSS,
+    _PAD,
+    LINE_SAMPLES,
+    PROFILE_HALF_PX,
+    TRACK_SEGMENT_PX,
+    _offsets_cached,
+    compact_maxima,
+    line_sides,
+    lines_through,
+    merge_levels,
+    padded,
+    track_ridge,
+    track_ridges,
+    track_ridges_at,
+)
 from irpatrol.simulate.scene import render
 
 
@@ -187,3 +204,92 @@ def test_a_larger_candidate_limit_keeps_every_place_of_the_capped_list(seed, sce
         reach = 2 ** level + 1
         assert any(abs(x - d[0]) <= reach and abs(y - d[1]) <= reach for d in every)
     assert len(compact_maxima(img, limit=3)) <= 3
+
+
+def _line_sides_numpy(img, xy, radius):
+    """``ridges.line_sides`` as numpy array operations on the gathered readings (C×A×2×S×7), before it
+    was compiled."""
+    pad = padded(img)
+    width = pad.shape[1]
+    base = (xy[:, 1].astype(np.int64) + _PAD) * width + xy[:, 0].astype(np.int64) + _PAD
+    theta = np.deg2rad(np.arange(0.0, 180.0, 5.0))
+    offsets = _offsets_cached(float(radius), width, tuple(float(t) for t in theta))
+    p = pad.ravel()[base[:, None, None, None, None] + offsets[None]]
+    left, right = 0.5 * (p[..., 0] + p[..., 1]), 0.5 * (p[..., 5] + p[..., 6])
+    sides = 0.5 * (left + right)
+    centre, best = p[..., 2], np.abs(p[..., 2] - sides)
+    for k in (3, 4):
+        dev = np.abs(p[..., k] - sides)
+        farther = dev > best
+        centre = np.where(farther, p[..., k], centre)
+        best = np.where(farther, dev, best)
+    cl, cr = centre - left, centre - right
+    least = np.minimum(np.abs(cl), np.abs(cr))
+    ridge = (cl * cr > 0) & (least >= LINE_CONTRAST_K)
+    above = ridge & (cl > 0)
+    per_side = np.maximum(above.sum(axis=-1), (ridge ^ above).sum(axis=-1))
+    return per_side, (least * ridge).sum(axis=(2, 3))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "arrester", "healthy-clutter"]),
+       st.sampled_from([2.0, 3.0, 4.5]))
+def test_compiled_line_test_is_the_numpy_one(seed, scenario, radius):
+    img, _ = render(seed, scenario)
+    rng = np.random.default_rng(seed)
+    xy = np.stack([rng.integers(0, img.shape[1], 40), rng.integers(0, img.shape[0], 40)], axis=1)
+    xy[:3] = [(0, 0), (img.shape[1] - 1, img.shape[0] - 1), (2, 300)]  # profiles beyond the edge
+    got_sides, got_contrast = line_sides(img, xy, radius)
+    want_sides, want_contrast = _line_sides_numpy(img, xy, radius)
+    assert _ACROSS.size == 7 and LINE_SAMPLES == 8
+    assert np.array_equal(got_sides, want_sides)
+    assert got_contrast.dtype == want_contrast.dtype and np.array_equal(got_contrast, want_contrast)
+
+
+def _track_numpy(img, x, y, angle_deg, sign, far_px=160.0):
+    """One ridge track as numpy array operations per segment (S×9 profiles), before the tracker was
+    compiled: (distances px, readings °C, pixels N×2)."""
+    h, w = img.shape
+    th = np.deg2rad(angle_deg)
+    ux, uy = np.cos(th), np.sin(th)
+    steps, offs = np.arange(TRACK_SEGMENT_PX, dtype=np.float64), np.arange(-4.0, 5.0)
+    off, ds, vs, xys = 0.0, [], [], []
+    for start in np.arange(3.0, far_px, TRACK_SEGMENT_PX):
+        d = (start + steps)[:, None]
+        across = off + offs[None, :]
+        ax = np.rint(x + sign * d * ux - across * uy).astype(np.intp)  # (S, 9)
+        ay = np.rint(y + sign * d * uy + across * ux).astype(np.intp)
+        cx, cy = np.clip(ax, 0, w - 1), np.clip(ay, 0, h - 1)
+        inside = ((cx == ax) & (cy == ay)).all(axis=1)
+        p = img[cy, cx]
+        left, right = 0.5 * (p[:, 0] + p[:, 1]), 0.5 * (p[:, -1] + p[:, -2])
+        sides = 0.5 * (left + right)
+        middle = p[:, PROFILE_HALF_PX - 1: PROFILE_HALF_PX + 2]
+        k = np.argmax(np.abs(middle - sides[:, None]), axis=1)
+        c = middle[np.arange(len(k)), k]
+        cl, cr = c - left, c - right
+        ok = inside & (cl * cr > 0) & (np.minimum(np.abs(cl), np.abs(cr)) >= LINE_CONTRAST_K)
+        if not (inside.any() and ok.sum() >= TRACK_SEGMENT_PX // 3):
+            break
+        dd, aa = d[ok, 0], (off + k - 1.0)[ok]
+        ds.append(dd)
+        vs.append(c[ok].astype(np.float64))
+        xys.append(np.rint(np.stack([x + sign * dd * ux - aa * uy, y + sign * dd * uy + aa * ux], axis=1)))
+        chosen = np.sort(np.where(ok, k, 3))
+        total = int(ok.sum())
+        off += 0.5 * (chosen[(total - 1) // 2] + chosen[total // 2]) - 1.0
+    if not ds:
+        return np.zeros(0), np.zeros(0), np.zeros((0, 2))
+    return np.concatenate(ds), np.concatenate(vs), np.concatenate(xys)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "strain-clamp", "terminal-clamp"]))
+def test_compiled_tracker_is_the_numpy_one(seed, scenario):
+    img, _ = render(seed, scenario)
+    _, tracks = _followed(img)
+    tracks += [(3.0, 5.0, 200.0, 1.0), (636.0, 250.0, 0.0, 1.0)]  # into the frame's edge at once
+    for (x, y, a, s), (d, v, xy) in zip(tracks, track_ridges_at(img, tracks), strict=True):
+        want_d, want_v, want_xy = _track_numpy(img, x, y, a, s)
+        assert d.tolist() == want_d.tolist() and v.tolist() == want_v.tolist()
+        assert xy.tolist() == want_xy.astype(np.intp).tolist()
