@@ -4,8 +4,8 @@ side) as ``ridges.track_ridge`` one track at a time, ``phases.off_own_line`` (al
 and ``ridges.merge_levels`` (plain lists) as the per-item numpy loops they replaced, kept here as the
 reference; ``phase_shift.detail`` (running min and max of the neighbours) as its first, per-direction
 form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one box at a time; the
-compiled kernels (numba) of ``ridges.line_sides`` and of the ridge tracker (``ridges.track_ridges_at``)
-as the numpy forms they replaced, to the bit."""
+compiled kernels (numba) of ``ridges.line_sides``, of the ridge tracker (``ridges.track_ridges_at``)
+and of ``phases.phase_row``'s choice among pairs as the numpy forms they replaced, to the bit."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from irpatrol.analysis.phase_shift import DETAIL_CLIP_K, RIDGE_OFFSETS_PX, detail, detail_box, detail_boxes
-from irpatrol.analysis.phases import LINE_CONTRAST_K, SAME_LINE_SHARE, off_own_line
+from irpatrol.analysis.phases import (
+    LINE_CONTRAST_K,
+    ROW_ANGLE_DEG,
+    ROW_K_PER_PX,
+    ROW_TOLERANCE,
+    SAME_LINE_SHARE,
+    SPACING_RATIO,
+    off_own_line,
+    phase_row,
+)
 from irpatrol.analysis.pixels import where_yx
 from irpatrol.analysis.ridges import (
     _ACROSS,
@@ -293,3 +302,57 @@ def test_compiled_tracker_is_the_numpy_one(seed, scenario):
         want_d, want_v, want_xy = _track_numpy(img, x, y, a, s)
         assert d.tolist() == want_d.tolist() and v.tolist() == want_v.tolist()
         assert xy.tolist() == want_xy.astype(np.intp).tolist()
+
+
+def _phase_row_numpy(cands, x, y, angle_deg, alike_k):
+    """``phases.phase_row`` (without a frame) as numpy operations over every pair at once, before its
+    choice among the pairs was compiled."""
+    a = np.array([(c[0], c[1], c[2]) for c in cands], dtype=np.float64).reshape(-1, 3)
+    a = a[(np.hypot(a[:, 0] - x, a[:, 1] - y) >= 3.0) & (np.hypot(a[:, 0] - x, a[:, 1] - y) <= 240.0)]
+    if len(a) < 2:
+        return None
+    i, j = np.triu_indices(len(a), 1)
+    pa = np.array([x, y], dtype=np.float64)
+    pb, pc = a[i, :2], a[j, :2]
+    dab, dac, dbc = np.hypot(*(pb - pa).T), np.hypot(*(pc - pa).T), np.hypot(*(pc - pb).T)
+    dists = np.stack([dbc, dac, dab], axis=1)
+    span = dists.max(axis=1)
+    other = np.sort(dists, axis=1)[:, :2]
+    cross = np.abs((pb - pa)[:, 0] * (pc - pa)[:, 1] - (pb - pa)[:, 1] * (pc - pa)[:, 0])
+    off = cross / np.maximum(span, 1e-9)
+    ends = np.argmax(dists, axis=1)
+    verts = np.stack([np.broadcast_to(pa, pb.shape), pb, pc], axis=1)
+    outer = np.array([[1, 2], [0, 2], [0, 1]])[ends]
+    row = verts[np.arange(len(i)), outer[:, 1]] - verts[np.arange(len(i)), outer[:, 0]]
+    th = np.deg2rad(angle_deg)
+    cos_row = np.abs(row @ np.array([np.cos(th), np.sin(th)])) / np.maximum(span, 1e-9)
+    good = ((other[:, 0] >= 3.0) & (other[:, 1] <= SPACING_RATIO * other[:, 0])
+            & (off <= ROW_TOLERANCE * other[:, 0]) & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
+    if alike_k is not None:
+        good &= np.abs(a[i, 2] - a[j, 2]) <= alike_k
+    if not good.any():
+        return None
+    cost = np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span
+    if alike_k is not None:
+        cost = cost - np.minimum(a[i, 2], a[j, 2])
+    k = int(np.argmin(np.where(good, cost, np.inf)))
+    return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300), st.floats(10.0, 14.0)), max_size=30),
+       st.sampled_from([0.0, 12.0, 45.0, 90.0, 137.5]), st.sampled_from([None, 0.0, 0.5, 2.0]))
+def test_compiled_choice_of_a_row_is_the_numpy_one(points, angle_deg, alike_k):
+    # equal spacings and equal readings are common on a pixel grid: ties go the same way
+    cands = [(px, py, round(t, 1), 1.0, 0) for px, py, t in points]
+    for x, y in ((150, 150), (0, 0)):
+        assert phase_row(cands, x, y, 12.0, angle_deg, alike_k=alike_k) == \
+            _phase_row_numpy(cands, x, y, angle_deg, alike_k)
+
+
+def test_rows_the_compiled_choice_takes_on_a_generated_pole():
+    img, _ = render(5552003, "hot-joint")
+    cands = compact_maxima(img)
+    rows = [phase_row(cands, c[0], c[1], c[2], a, alike_k=2.0) for c in cands for a in (0.0, 30.0, 90.0)]
+    assert sum(r is not None for r in rows) >= 3
+    assert rows == [_phase_row_numpy(cands, c[0], c[1], a, 2.0) for c in cands for a in (0.0, 30.0, 90.0)]

@@ -9,11 +9,11 @@ single-peer fallback. docs/physics.md §9.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 import cv2
+import numba
 import numpy as np
 
 from irpatrol.analysis.pixels import clamped, where_yx
@@ -81,17 +81,6 @@ def separate(img: np.ndarray, joint: tuple[int, int, float], pts: np.ndarray) ->
     return path_low(img, (x, y), pts) <= np.minimum(pts[:, 2], t1) - LINE_CONTRAST_K
 
 
-@functools.lru_cache(maxsize=64)
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (i < j) of ``n`` items as two index arrays, ``np.triu_indices(n, 1)``. Read-only
-    (cached: a frame's rows are sought among the same few dozen candidates many times, and building
-    the indices took a fifth of :func:`phase_row`'s time)."""
-    i, j = np.triu_indices(n, 1)
-    i.setflags(write=False)
-    j.setflags(write=False)
-    return i, j
-
-
 def phase_row(cands: list[Candidate], x: int, y: int, t1_c: float,
               angle_deg: float, img: np.ndarray | None = None, alike_k: float | None = None,
               ) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -114,36 +103,55 @@ def phase_row(cands: list[Candidate], x: int, y: int, t1_c: float,
         a = a[separate(img, (x, y, t1_c), a)]
     if len(a) < 2:
         return None
-    i, j = _pairs(len(a))
-    pa = np.array([x, y], dtype=np.float64)
-    pb, pc = a[i, :2], a[j, :2]
-    dab, dac, dbc = np.hypot(*(pb - pa).T), np.hypot(*(pc - pa).T), np.hypot(*(pc - pb).T)
-    dists = np.stack([dbc, dac, dab], axis=1)  # the side opposite A, B, C
-    span = dists.max(axis=1)
-    other = np.sort(dists, axis=1)[:, :2]
-    cross = np.abs((pb - pa)[:, 0] * (pc - pa)[:, 1] - (pb - pa)[:, 1] * (pc - pa)[:, 0])
-    off = cross / np.maximum(span, 1e-9)  # the middle part's distance from the outer two's line
-    ends = np.argmax(dists, axis=1)  # the vertex opposite the span is the middle one
-    verts = np.stack([np.broadcast_to(pa, pb.shape), pb, pc], axis=1)
-    outer = np.array([[1, 2], [0, 2], [0, 1]])[ends]
-    row = verts[np.arange(len(i)), outer[:, 1]] - verts[np.arange(len(i)), outer[:, 0]]
     th = np.deg2rad(angle_deg)
-    cos_row = np.abs(row @ np.array([np.cos(th), np.sin(th)])) / np.maximum(span, 1e-9)
-    good = ((other[:, 0] >= 3.0)
-            & (other[:, 1] <= SPACING_RATIO * other[:, 0]) & (off <= ROW_TOLERANCE * other[:, 0])
-            & (cos_row <= np.cos(np.deg2rad(ROW_ANGLE_DEG))))
-    if alike_k is not None:
-        good &= np.abs(a[i, 2] - a[j, 2]) <= alike_k
-    if not good.any():
+    i, j = _best_row(a, float(x), float(y), float(np.cos(th)), float(np.sin(th)),
+                     alike_k is not None, float(alike_k or 0.0), SPACING_RATIO, ROW_TOLERANCE,
+                     float(np.cos(np.deg2rad(ROW_ANGLE_DEG))), ROW_K_PER_PX)
+    if i < 0:
         return None
-    # the best row: the two peers most alike (healthy phases carry the same load), then the tightest;
-    # among rows of peers that read alike, the warmest pair: the parts that stand out on the other
-    # phases' conductors, not points of the conductors, insulators or ground beside them
-    cost = np.abs(a[i, 2] - a[j, 2]) + ROW_K_PER_PX * span
-    if alike_k is not None:
-        cost = cost - np.minimum(a[i, 2], a[j, 2])
-    k = int(np.argmin(np.where(good, cost, np.inf)))
-    return (int(pb[k, 0]), int(pb[k, 1])), (int(pc[k, 0]), int(pc[k, 1]))
+    return (int(a[i, 0]), int(a[i, 1])), (int(a[j, 0]), int(a[j, 1]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _best_row(a: np.ndarray, x: float, y: float, cos_th: float, sin_th: float, alike: bool, alike_k: float,
+              spacing_ratio: float, tolerance: float, cos_row_max: float, k_per_px: float,
+              ) -> tuple[int, int]:  # pragma: no cover (compiled)
+    """The pair (i < j) of peers ``a`` (N×3: x, y px, T °C) that :func:`phase_row` takes, or (−1, −1),
+    compiled: per pair, the three sides of the triangle with the joint at (x, y), the middle part's
+    distance from the outer two's line, the row's direction against the conductor's (``cos_th``,
+    ``sin_th``) and the cost, the first of the least in the order of ``np.triu_indices``; the peers
+    must read alike within ``alike_k`` K when ``alike``. The pairs of 30 candidates were 435-long
+    numpy arrays through some forty operations (a sixth of a frame's time); the arithmetic here is
+    theirs, element by element, so is the answer."""
+    best, best_i, best_j = np.inf, -1, -1
+    for i in range(a.shape[0]):
+        bx, by = a[i, 0] - x, a[i, 1] - y
+        dab = np.hypot(bx, by)
+        for j in range(i + 1, a.shape[0]):
+            cx, cy = a[j, 0] - x, a[j, 1] - y
+            dac, dbc = np.hypot(cx, cy), np.hypot(a[j, 0] - a[i, 0], a[j, 1] - a[i, 1])
+            # the longest side (the first of equals in the order bc, ac, ab) spans the outer two
+            span, rx, ry = dbc, a[j, 0] - a[i, 0], a[j, 1] - a[i, 1]
+            if dac > span:
+                span, rx, ry = dac, cx, cy
+            if dab > span:
+                span, rx, ry = dab, bx, by
+            short = min(dbc, dac, dab)
+            other = max(min(dbc, dac), min(max(dbc, dac), dab))  # the middle one of the three
+            off = abs(bx * cy - by * cx) / max(span, 1e-9)
+            cos_row = abs(rx * cos_th + ry * sin_th) / max(span, 1e-9)
+            if not (short >= 3.0 and other <= spacing_ratio * short and off <= tolerance * short
+                    and cos_row <= cos_row_max):
+                continue
+            gap = abs(a[i, 2] - a[j, 2])
+            if alike and not gap <= alike_k:
+                continue
+            cost = gap + k_per_px * span
+            if alike:
+                cost = cost - min(a[i, 2], a[j, 2])
+            if cost < best:
+                best, best_i, best_j = cost, i, j
+    return best_i, best_j
 
 
 def along_axis(img: np.ndarray, xy: np.ndarray, angle_deg: float) -> np.ndarray:
