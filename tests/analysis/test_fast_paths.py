@@ -5,16 +5,29 @@ and ``ridges.merge_levels`` (plain lists) as the per-item numpy loops they repla
 reference; ``phase_shift.detail`` (running min and max of the neighbours) as its first, per-direction
 form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one box at a time; the
 compiled kernels (numba) of ``ridges.line_sides``, of the ridge tracker (``ridges.track_ridges_at``)
-and of ``phases.phase_row``'s choice among pairs as the numpy forms they replaced, to the bit."""
+and of ``phases.phase_row``'s choice among pairs as the numpy forms they replaced, to the bit; the
+pyramid's 2×2 max-pooling (``ridges._pool``) as OpenCV's dilation, and ``phase_shift._match`` (every
+position at once) as its loop over the positions."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from irpatrol.analysis.phase_shift import DETAIL_CLIP_K, RIDGE_OFFSETS_PX, detail, detail_box, detail_boxes
+from irpatrol.analysis.phase_shift import (
+    DETAIL_CLIP_K,
+    PATCH_HALF_PX,
+    REFINE_PX,
+    RIDGE_OFFSETS_PX,
+    _around,
+    _match,
+    detail,
+    detail_box,
+    detail_boxes,
+)
 from irpatrol.analysis.phases import (
     LINE_CONTRAST_K,
     ROW_ANGLE_DEG,
@@ -33,6 +46,7 @@ from irpatrol.analysis.ridges import (
     PROFILE_HALF_PX,
     TRACK_SEGMENT_PX,
     _offsets_cached,
+    _pool,
     compact_maxima,
     line_sides,
     lines_through,
@@ -356,3 +370,46 @@ def test_rows_the_compiled_choice_takes_on_a_generated_pole():
     rows = [phase_row(cands, c[0], c[1], c[2], a, alike_k=2.0) for c in cands for a in (0.0, 30.0, 90.0)]
     assert sum(r is not None for r in rows) >= 3
     assert rows == [_phase_row_numpy(cands, c[0], c[1], a, 2.0) for c in cands for a in (0.0, 30.0, 90.0)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float32, st.tuples(st.integers(2, 40), st.integers(2, 40)),
+              elements=st.floats(-40.0, 120.0, width=32)))
+def test_compiled_pooling_is_the_dilation(img):
+    h, w = img.shape
+    dilated = cv2.dilate(img, np.ones((2, 2), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+    assert np.array_equal(_pool(img), dilated[: h - h % 2: 2, : w - w % 2: 2])
+
+
+def _match_one_by_one(img, xy, at):
+    """``phase_shift._match`` as a loop over the positions, before it scored them all at once."""
+    h, w = img.shape
+    r = PATCH_HALF_PX
+    ref_in = r <= xy[0] < w - r and r <= xy[1] < h - r
+    o = np.arange(-REFINE_PX, REFINE_PX + 1)
+    places = np.rint(at).astype(np.intp)
+    ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
+                            [r] + [r + REFINE_PX] * len(places))
+    scores, wheres = [], []
+    for c, local in zip(places, locals_, strict=True):
+        score = cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED)
+        px, py = c[0] + o, c[1] + o
+        inside = ((py >= r) & (py < h - r))[:, None] & ((px >= r) & (px < w - r))[None, :]
+        score = np.where(inside & ref_in & np.isfinite(score), score, -np.inf)
+        k = int(np.argmax(score))
+        scores.append(float(score.flat[k]))
+        wheres.append(c + np.array([o[k % len(o)], o[k // len(o)]]))
+    return np.array(scores), np.array(wheres)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["hot-joint", "disconnector-contact", "healthy-clutter"]))
+def test_positions_matched_at_once_are_matched_one_by_one(seed, scenario):
+    img, _ = render(seed, scenario)
+    rng = np.random.default_rng(seed)
+    xy = (int(rng.integers(0, img.shape[1])), int(rng.integers(0, img.shape[0])))
+    at = np.concatenate([rng.uniform(-20.0, 660.0, (6, 1)), rng.uniform(-20.0, 530.0, (6, 1))], axis=1)
+    at[0] = (3.0, 4.0)  # a patch the frame's edge cuts
+    got, want = _match(img, xy, at), _match_one_by_one(img, xy, at)
+    assert got[0].dtype == want[0].dtype and got[0].tolist() == want[0].tolist()
+    assert got[1].tolist() == want[1].tolist()

@@ -379,16 +379,17 @@ def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.nda
     places = np.rint(at).astype(np.intp)
     ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
                             [r] + [r + REFINE_PX] * len(places))
-    scores, wheres = [], []
-    for c, local in zip(places, locals_, strict=True):
-        score = cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED)  # rows dy, columns dx
-        px, py = c[0] + o, c[1] + o
-        inside = ((py >= r) & (py < h - r))[:, None] & ((px >= r) & (px < w - r))[None, :]
-        score = np.where(inside & ref_in & np.isfinite(score), score, -np.inf)
-        k = int(np.argmax(score))
-        scores.append(float(score.flat[k]))
-        wheres.append(c + np.array([o[k % len(o)], o[k // len(o)]]))
-    return np.array(scores), np.array(wheres)
+    if not len(places):
+        return np.array([]), np.array([])
+    # every position's scores at once (N, rows dy, columns dx): the per-position numpy calls cost more
+    # than the correlations
+    score = np.stack([cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED) for local in locals_])
+    px, py = places[:, 0, None] + o, places[:, 1, None] + o  # (N, 2·REFINE_PX + 1)
+    inside = ((py >= r) & (py < h - r))[:, :, None] & ((px >= r) & (px < w - r))[:, None, :]
+    score = np.where(inside & ref_in & np.isfinite(score), score, -np.inf).reshape(len(places), -1)
+    k = np.argmax(score, axis=1)  # the first of equals, as for each position alone
+    best = score[np.arange(len(places)), k].astype(np.float64)
+    return best, places + np.stack([o[k % len(o)], o[k // len(o)]], axis=1)
 
 
 EDGE_PX = 2 * REFINE_PX

@@ -66,9 +66,22 @@ or ended)."""
 
 
 def _pool(img: np.ndarray) -> np.ndarray:
-    h, w = img.shape
-    pooled = cv2.dilate(img, np.ones((2, 2), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
-    return np.ascontiguousarray(pooled[: h - h % 2: 2, : w - w % 2: 2])
+    """``img`` max-pooled over 2×2 px blocks (an odd last row or column left out)."""
+    return _pool_kernel(np.ascontiguousarray(img))
+
+
+@numba.njit(cache=True, nogil=True)
+def _pool_kernel(img: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
+    """:func:`_pool`, compiled: each 2×2 px block's maximum, a row of blocks at a time (a 2×2 grey
+    dilation of the whole frame, then every other pixel of it, took five times as long)."""
+    h, w = img.shape[0] // 2, img.shape[1] // 2
+    out = np.empty((h, w), img.dtype)
+    for i in range(h):
+        top, bottom = img[2 * i], img[2 * i + 1]
+        for j in range(w):
+            a, b = max(top[2 * j], top[2 * j + 1]), max(bottom[2 * j], bottom[2 * j + 1])
+            out[i, j] = max(a, b)
+    return out
 
 
 def _ring(r: int) -> np.ndarray:
