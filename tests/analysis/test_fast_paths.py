@@ -7,7 +7,7 @@ form, and ``phase_shift.detail_boxes`` (patches stacked) as ``detail_box`` one b
 compiled kernels (numba) of ``ridges.line_sides``, of the ridge tracker (``ridges.track_ridges_at``)
 and of ``phases.phase_row``'s choice among pairs as the numpy forms they replaced, to the bit; the
 pyramid's 2×2 max-pooling (``ridges._pool``) as OpenCV's dilation, and ``phase_shift._match`` (every
-position at once) as its loop over the positions."""
+position at once) as its loop over the positions; ``quantiles.percentiles`` as ``np.percentile``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from irpatrol.analysis.phases import (
     phase_row,
 )
 from irpatrol.analysis.pixels import where_yx
+from irpatrol.analysis.quantiles import percentiles
 from irpatrol.analysis.ridges import (
     _ACROSS,
     _PAD,
@@ -413,3 +414,23 @@ def test_positions_matched_at_once_are_matched_one_by_one(seed, scenario):
     got, want = _match(img, xy, at), _match_one_by_one(img, xy, at)
     assert got[0].dtype == want[0].dtype and got[0].tolist() == want[0].tolist()
     assert got[1].tolist() == want[1].tolist()
+
+
+@given(arrays(np.float64, st.integers(1, 300), elements=st.floats(-60.0, 600.0)),
+       st.lists(st.floats(0.0, 100.0), min_size=1, max_size=5))
+def test_percentiles_are_numpys(values, qs):
+    assert percentiles(values, qs) == np.percentile(values, qs).tolist()
+    assert percentiles(np.round(values, 1), (5.0, 50.0, 95.0)) == \
+        np.percentile(np.round(values, 1), (5.0, 50.0, 95.0)).tolist()  # ties
+
+
+def test_percentiles_interpolate_from_the_nearer_neighbour_as_numpy():
+    # 10 % of six values lies half-way between the two lowest, interpolated from the upper one: from
+    # the lower one it would read 12.864999999999998
+    values = np.array([18.82, 7.87, 18.47, 19.31, 18.16, 17.86])
+    assert percentiles(values, (10.0,)) == np.percentile(values, (10.0,)).tolist() == [12.865]
+
+
+def test_percentiles_of_nan_are_nan_as_numpys():
+    got = percentiles(np.array([1.0, np.nan, 3.0]), (10.0, 90.0))
+    assert all(np.isnan(got)) and np.isnan(np.percentile(np.array([1.0, np.nan, 3.0]), (10.0, 90.0))).all()

@@ -36,6 +36,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from irpatrol.analysis.quantiles import percentiles
+
 START_PX = 6.0
 """Distance (px) from the joint's peak at which the readings start: past the peak's own 3×3 spot. The
 part itself, wider than its conductor, is absorbed by the heat term near the joint."""
@@ -123,7 +125,8 @@ def _way(img: np.ndarray, x: float, y: float, angle_deg: float, sign: float,
     r, b, keep = _readings(img, lx, ly, nx[t, 0], ny[t, 0])  # (D, n)
     contrast = np.abs(r - b)
     pad = (-n) % BLOCK_PX
-    blocks = np.pad(contrast, ((0, 0), (0, pad)), mode="edge").reshape(len(RECENTRE_PX), -1, BLOCK_PX)
+    edged = np.concatenate([contrast, np.repeat(contrast[:, -1:], pad, axis=1)], axis=1)  # np.pad's "edge"
+    blocks = edged.reshape(len(RECENTRE_PX), -1, BLOCK_PX)
     best = np.repeat(np.argmax(blocks.mean(axis=2), axis=0), BLOCK_PX)[:n]  # (n,)
     cols = np.arange(n)
     r, b, keep = r[best, cols], b[best, cols], keep[best, cols]
@@ -134,20 +137,20 @@ def _readings(img: np.ndarray, px: np.ndarray, py: np.ndarray, nx: np.ndarray, n
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The reading on the line at (``px``, ``py``) px, the background on its axis and whether the two
     sides agree within :data:`SIDES_ALIKE_K`; (``nx``, ``ny``) the unit vector across."""
-
-    def read(dx: float) -> np.ndarray:
-        ax, ay = px + dx * nx, py + dx * ny
-        rows = ax.shape[-1]  # one row per direction and offset (remap's maps stay under 2^15 a side)
-        flat = cv2.remap(img, ax.reshape(-1, rows).astype(np.float32),
-                         ay.reshape(-1, rows).astype(np.float32), cv2.INTER_LINEAR)
-        return flat.reshape(ax.shape).astype(np.float64)
-
-    left, right = read(SIDE_PX), read(-SIDE_PX)
-    outer = 0.5 * (read(FAR_SIDE_PX) + read(-FAR_SIDE_PX))
+    # the five readings across (both sides near and far, and the line itself) in one remap: each
+    # point's bilinear reading does not depend on the others in the map
+    across = np.array([SIDE_PX, -SIDE_PX, FAR_SIDE_PX, -FAR_SIDE_PX, 0.0])
+    ax = np.stack([px + dx * nx for dx in across])
+    ay = np.stack([py + dx * ny for dx in across])
+    rows = ax.shape[-1]  # one row per reading, direction and offset (remap's maps stay under 2^15 a side)
+    flat = cv2.remap(img, ax.reshape(-1, rows).astype(np.float32), ay.reshape(-1, rows).astype(np.float32),
+                     cv2.INTER_LINEAR)
+    left, right, far, far_other, on_line = flat.reshape(ax.shape).astype(np.float64)
+    outer = 0.5 * (far + far_other)
     # the background on the axis: the two sides' mean at SIDE_PX and FAR_SIDE_PX extrapolated as
     # T_b(0) + c·d² (the ground's curvature across the line)
     b = (0.5 * (left + right) * FAR_SIDE_PX ** 2 - outer * SIDE_PX ** 2) / (FAR_SIDE_PX ** 2 - SIDE_PX ** 2)
-    return read(0.0), b, np.abs(left - right) <= SIDES_ALIKE_K
+    return on_line, b, np.abs(left - right) <= SIDES_ALIKE_K
 
 
 def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> tuple[float | None, bool]:
@@ -157,7 +160,7 @@ def _own_c(s: np.ndarray, r: np.ndarray, b: np.ndarray) -> tuple[float | None, b
     background varies enough to tell, they do not contradict a conductor (α out of range)."""
     if s.size < MIN_READINGS:
         return None, False
-    lo, hi = np.percentile(b, [5.0, 95.0])
+    lo, hi = percentiles(b, (5.0, 95.0))
     if hi - lo < MIN_BACKGROUND_RANGE_K:
         return None, True
     # every fin length at once: design (L, N, 3) = [1, T_b, exp(−s/λ)], least squares by the normal

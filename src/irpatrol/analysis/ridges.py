@@ -20,6 +20,7 @@ import numpy as np
 from irpatrol.analysis.blur_mix import conductor_own_c
 from irpatrol.analysis.measure import half_height_part, holds_spot
 from irpatrol.analysis.pixels import clamped, where_yx
+from irpatrol.analysis.quantiles import percentiles
 
 RING_PX = 5
 """Ring radius (px) at each pyramid level: 5, 10, 20, 40 px at full resolution. A clamp of 0.2 m
@@ -527,7 +528,7 @@ def conductor_far(img: np.ndarray, x: int, y: int, angle_deg: float, t1_c: float
     vals = np.concatenate([v for _, v, _ in sides])
     if vals.size < FAR_MIN_SAMPLES:
         return conductor_own_c(img, x, y, angle_deg)
-    floor = float(np.percentile(vals, 10.0))
+    floor = percentiles(vals, (10.0,))[0]
     half = floor + 0.5 * (t1_c - floor)
     halves = []  # (distances, readings, half-way distance) of each way that falls half-way
     for d, v, at in sides:
@@ -622,8 +623,8 @@ def _far_readings(d: np.ndarray, v: np.ndarray, start_px: float, t1_c: float) ->
     far_d, far_v = _until_step(d[beyond], v[beyond])
     if far_v.size < FAR_MIN_SAMPLES or far_d[-1] - far_d[0] < FAR_MIN_SPAN_PX:
         return None
-    q25, q50, q75 = np.percentile(far_v, [25.0, 50.0, 75.0])
-    return far_v if q75 - q25 <= max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - float(q50))) else None
+    q25, q50, q75 = percentiles(far_v, (25.0, 50.0, 75.0))
+    return far_v if q75 - q25 <= max(FAR_SPREAD_K, FAR_SPREAD_SHARE * (t1_c - q50)) else None
 
 
 def _far_start(d: np.ndarray, v: np.ndarray, d_half: float) -> float:
