@@ -104,18 +104,18 @@ def phase_row(cands: list[Candidate], x: int, y: int, t1_c: float,
     if len(a) < 2:
         return None
     th = np.deg2rad(angle_deg)
-    i, j = _best_row(a, float(x), float(y), float(np.cos(th)), float(np.sin(th)),
-                     alike_k is not None, float(alike_k or 0.0), SPACING_RATIO, ROW_TOLERANCE,
-                     float(np.cos(np.deg2rad(ROW_ANGLE_DEG))), ROW_K_PER_PX)
+    i, j = _best_row_kernel(a, float(x), float(y), float(np.cos(th)), float(np.sin(th)),
+                            alike_k is not None, float(alike_k or 0.0), SPACING_RATIO, ROW_TOLERANCE,
+                            float(np.cos(np.deg2rad(ROW_ANGLE_DEG))), ROW_K_PER_PX)
     if i < 0:
         return None
     return (int(a[i, 0]), int(a[i, 1])), (int(a[j, 0]), int(a[j, 1]))
 
 
 @numba.njit(cache=True, nogil=True)
-def _best_row(a: np.ndarray, x: float, y: float, cos_th: float, sin_th: float, alike: bool, alike_k: float,
-              spacing_ratio: float, tolerance: float, cos_row_max: float, k_per_px: float,
-              ) -> tuple[int, int]:  # pragma: no cover (compiled)
+def _best_row_kernel(a: np.ndarray, x: float, y: float, cos_th: float, sin_th: float, alike: bool,
+                     alike_k: float, spacing_ratio: float, tolerance: float, cos_row_max: float,
+                     k_per_px: float) -> tuple[int, int]:  # pragma: no cover (compiled)
     """The pair (i < j) of peers ``a`` (N×3: x, y px, T °C) that :func:`phase_row` takes, or (−1, −1),
     compiled: per pair, the three sides of the triangle with the joint at (x, y), the middle part's
     distance from the outer two's line, the row's direction against the conductor's (``cos_th``,
