@@ -48,9 +48,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
-import numba
 import numpy as np
 
+from irpatrol.analysis.compiled import kernel
 from irpatrol.analysis.phases import in_row
 
 DETAIL_CLIP_K = 2.0
@@ -159,7 +159,7 @@ def _detail_padded(g: np.ndarray) -> np.ndarray:
     return _detail_kernel(g, max(RIDGE_OFFSETS_PX), _RIDGE_PAIRS, np.float32(DETAIL_CLIP_K))
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _detail_kernel(g: np.ndarray, pad: int, pairs: np.ndarray, clip: np.float32,
                    ) -> np.ndarray:  # pragma: no cover (compiled)
     """:func:`_detail_padded`, compiled, a row at a time: B = f − (the least over the directions of
@@ -281,7 +281,7 @@ def detail_boxes(img: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> lis
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _detail_boxes_kernel(f: np.ndarray, boxes: np.ndarray, pad: int, pairs: np.ndarray, clip: np.float32,
                          width: int) -> np.ndarray:  # pragma: no cover (compiled)
     """:func:`detail_boxes`, compiled: each box (x0, y0, x1, y1 px) with ``pad`` px around it read

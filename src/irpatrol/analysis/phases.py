@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import cv2
-import numba
 import numpy as np
 
+from irpatrol.analysis.compiled import kernel
 from irpatrol.analysis.pixels import clamped, where_yx
 from irpatrol.analysis.ridges import (
     LINE_CONTRAST_K,
@@ -112,7 +112,7 @@ def phase_row(cands: list[Candidate], x: int, y: int, t1_c: float,
     return (int(a[i, 0]), int(a[i, 1])), (int(a[j, 0]), int(a[j, 1]))
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _best_row_kernel(a: np.ndarray, x: float, y: float, cos_th: float, sin_th: float, alike: bool,
                      alike_k: float, spacing_ratio: float, tolerance: float, cos_row_max: float,
                      k_per_px: float) -> tuple[int, int]:  # pragma: no cover (compiled)

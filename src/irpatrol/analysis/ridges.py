@@ -14,10 +14,10 @@ from __future__ import annotations
 import functools
 
 import cv2
-import numba
 import numpy as np
 
 from irpatrol.analysis.blur_mix import conductor_own_c
+from irpatrol.analysis.compiled import kernel
 from irpatrol.analysis.measure import half_height_part, holds_spot
 from irpatrol.analysis.pixels import clamped, where_yx
 from irpatrol.analysis.quantiles import percentiles
@@ -71,7 +71,7 @@ def _pool(img: np.ndarray) -> np.ndarray:
     return _pool_kernel(np.ascontiguousarray(img))
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _pool_kernel(img: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
     """:func:`_pool`, compiled: each 2×2 px block's maximum, a row of blocks at a time (a 2×2 grey
     dilation of the whole frame, then every other pixel of it, took five times as long)."""
@@ -275,7 +275,7 @@ def line_sides(img: np.ndarray, xy: np.ndarray, radius: float,
     return per_side, contrast
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _line_sides_kernel(p: np.ndarray, base: np.ndarray, offsets: np.ndarray, min_k: float,
                        ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
     """:func:`line_sides` over the flat padded frame ``p``, the points' flat indices ``base`` (C) and
@@ -403,7 +403,7 @@ def _tracks(img: np.ndarray, tracks: list[tuple[float, float, float, float]], wh
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _tracks_kernel(img: np.ndarray, starts: np.ndarray, units: np.ndarray, signs: np.ndarray,
                    starts_px: np.ndarray, min_k: float,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
@@ -472,7 +472,7 @@ def _tracks_kernel(img: np.ndarray, starts: np.ndarray, units: np.ndarray, signs
     return taken, read, across_px
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _sorted_at(counts: np.ndarray, index: int) -> int:  # pragma: no cover (compiled)
     """The value at ``index`` of the sorted values 0, 1, … of which ``counts`` holds how many each."""
     for value in range(counts.shape[0]):
