@@ -194,7 +194,6 @@ def merge_levels(pts: np.ndarray) -> tuple[np.ndarray, list[float], list[bool]]:
 _THETA = np.deg2rad(np.arange(ANGLES) * (180.0 / ANGLES))
 STEP_DEG = 180.0 / ANGLES
 """The line test's direction step (°)."""
-_OFFS = np.arange(-PROFILE_HALF_PX, PROFILE_HALF_PX + 1, dtype=np.float64)
 _SEGMENT_STEPS = np.arange(TRACK_SEGMENT_PX, dtype=np.float64)
 _PAD = int(3 * LINE_RADII_PX[-1]) + PROFILE_HALF_PX + 2
 _ACROSS = np.array([-PROFILE_HALF_PX, 1 - PROFILE_HALF_PX, -1, 0, 1, PROFILE_HALF_PX - 1, PROFILE_HALF_PX],
