@@ -22,8 +22,8 @@ from irpatrol.analysis.phase_shift import (
     PATCH_HALF_PX,
     REFINE_PX,
     RIDGE_OFFSETS_PX,
-    _around,
     _match,
+    _patches,
     detail,
     detail_box,
     detail_boxes,
@@ -386,11 +386,8 @@ def _match_one_by_one(img, xy, at):
     """``phase_shift._match`` as a loop over the positions, before it scored them all at once."""
     h, w = img.shape
     r = PATCH_HALF_PX
-    ref_in = r <= xy[0] < w - r and r <= xy[1] < h - r
     o = np.arange(-REFINE_PX, REFINE_PX + 1)
-    places = np.rint(at).astype(np.intp)
-    ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
-                            [r] + [r + REFINE_PX] * len(places))
+    ref, locals_, places, ref_in = _patches(img, xy, at)
     scores, wheres = [], []
     for c, local in zip(places, locals_, strict=True):
         score = cv2.matchTemplate(local, ref, cv2.TM_CCOEFF_NORMED)

@@ -368,17 +368,27 @@ def row_match(img: np.ndarray, xy: tuple[int, int], row: tuple[tuple[int, int], 
     return float(_match(img, xy, np.array(row, dtype=np.float64))[0].min())
 
 
+def _patches(img: np.ndarray, xy: tuple[int, int], at: np.ndarray,
+             ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, bool]:
+    """What :func:`_match` compares: the fine structure of the joint's patch (±:data:`PATCH_HALF_PX`
+    px around ``xy``), that of each position of ``at`` (N×2 px, rounded) with ±:data:`REFINE_PX` px
+    more around it, the rounded positions, and whether the joint's patch lies wholly in the frame."""
+    h, w = img.shape
+    r = PATCH_HALF_PX
+    places = np.rint(at).astype(np.intp)
+    ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
+                            [r] + [r + REFINE_PX] * len(places))
+    return ref, locals_, places, r <= xy[0] < w - r and r <= xy[1] < h - r
+
+
 def _match(img: np.ndarray, xy: tuple[int, int], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each position of ``at`` (N×2 px), the best normalised cross-correlation (OpenCV's
     ``TM_CCOEFF_NORMED``) with the joint's patch within ±:data:`REFINE_PX` px and where it is
     (N, N×2); −inf where no patch fits."""
     h, w = img.shape
     r = PATCH_HALF_PX
-    ref_in = r <= xy[0] < w - r and r <= xy[1] < h - r
     o = np.arange(-REFINE_PX, REFINE_PX + 1)
-    places = np.rint(at).astype(np.intp)
-    ref, *locals_ = _around(img, [(int(xy[0]), int(xy[1])), *((int(c[0]), int(c[1])) for c in places)],
-                            [r] + [r + REFINE_PX] * len(places))
+    ref, locals_, places, ref_in = _patches(img, xy, at)
     if not len(places):
         return np.array([]), np.array([])
     # every position's scores at once (N, rows dy, columns dx): the per-position numpy calls cost more
