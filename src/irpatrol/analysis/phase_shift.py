@@ -142,9 +142,8 @@ def detail(img: np.ndarray) -> np.ndarray:
     direction and reads 0 (a frame minus its blur keeps a step as a long straight doublet, and on the
     development seeds its repetition under every shift along it pulled the shift onto the horizon's
     direction: 79 of 137 shifts within 2 px that way, 111 of 137 this way)."""
-    f = np.asarray(img, dtype=np.float32)
-    pad = max(RIDGE_OFFSETS_PX)
-    return _detail_padded(cv2.copyMakeBorder(f, pad, pad, pad, pad, cv2.BORDER_REPLICATE))
+    h, w = img.shape
+    return detail_boxes(img, [(0, 0, w, h)])[0]
 
 
 _RIDGE_PAIRS = np.array([(ox, oy) for d in RIDGE_OFFSETS_PX for ox, oy in ((d, 0), (0, d), (d, d), (d, -d))],
@@ -152,23 +151,17 @@ _RIDGE_PAIRS = np.array([(ox, oy) for d in RIDGE_OFFSETS_PX for ox, oy in ((d, 0
 """The neighbour offsets (x, y px) :func:`detail` compares a pixel with, each with its opposite."""
 
 
-def _detail_padded(g: np.ndarray) -> np.ndarray:
-    """:func:`detail` of the float32 array ``g`` without its outer ``max(RIDGE_OFFSETS_PX)`` px on each
-    side, which serve as the neighbours of the rest (replicated beyond a frame's edge)."""
-    g = np.ascontiguousarray(g, dtype=np.float32)
-    return _detail_kernel(g, max(RIDGE_OFFSETS_PX), _RIDGE_PAIRS, np.float32(DETAIL_CLIP_K))
-
-
 @kernel
 def _detail_kernel(g: np.ndarray, pad: int, pairs: np.ndarray, clip: np.float32,
                    ) -> np.ndarray:  # pragma: no cover (compiled)
-    """:func:`_detail_padded`, compiled, a row at a time: B = f − (the least over the directions of
-    the higher neighbour) and D = (the greatest of the lower neighbour) − f, each floored at 0, then
-    B − D clipped to ±``clip`` (float subtraction is monotonic, so these are the per-direction
-    differences' extremes). Comparisons and float32 subtractions only, so the answers are those of
-    the element-wise OpenCV form it replaces, to the bit; the row loops vectorise, 4× faster on the
-    phase-shift window (267×267 px) and 12× on a part's 25 px patch, where the OpenCV calls' own cost
-    dominated."""
+    """:func:`detail` of the float32 array ``g`` without its outer ``pad`` px on each side, which
+    serve as the neighbours of the rest (the frame's edge repeated beyond it), compiled, a row at a
+    time: B = f − (the least over the directions of the higher neighbour) and D = (the greatest of
+    the lower neighbour) − f, each floored at 0, then B − D clipped to ±``clip`` (float subtraction
+    is monotonic, so these are the per-direction differences' extremes). Comparisons and float32
+    subtractions only, so the answers are those of the element-wise OpenCV form it replaces, to the
+    bit; the row loops vectorise, 4× faster on the phase-shift window (267×267 px) and 12× on a
+    part's 25 px patch, where the OpenCV calls' own cost dominated."""
     h, w = g.shape[0] - 2 * pad, g.shape[1] - 2 * pad
     out = np.empty((h, w), g.dtype)
     upper = np.empty(w, g.dtype)  # per pixel of the row: the least higher neighbour so far

@@ -146,6 +146,9 @@ def _best_row_kernel(a: np.ndarray, x: float, y: float, cos_th: float, sin_th: f
             gap = abs(a[i, 2] - a[j, 2])
             if alike and not gap <= alike_k:
                 continue
+            # the best row: the two peers most alike (healthy phases carry the same load), then the
+            # tightest; among rows of peers that read alike, the warmest pair: the parts that stand out
+            # on the other phases' conductors, not points of the conductors, insulators or ground beside
             cost = gap + k_per_px * span
             if alike:
                 cost = cost - min(a[i, 2], a[j, 2])

@@ -296,18 +296,9 @@ def _line_sides_kernel(p: np.ndarray, base: np.ndarray, offsets: np.ndarray, min
                 above, below = 0, 0
                 for s in range(n_samples):
                     o = offsets[a, side, s]
-                    left = half * (p[b + o[0]] + p[b + o[1]])
-                    right = half * (p[b + o[5]] + p[b + o[6]])
-                    sides = half * (left + right)
-                    centre = p[b + o[2]]
-                    best = abs(centre - sides)
-                    for k in (3, 4):
-                        dev = abs(p[b + o[k]] - sides)
-                        if dev > best:
-                            centre, best = p[b + o[k]], dev
-                    cl, cr = centre - left, centre - right
-                    least = min(abs(cl), abs(cr))
-                    ridge = cl * cr > zero and least >= min_k
+                    _, _, cl, least, ridge = _profile_ridge(
+                        p[b + o[0]], p[b + o[1]], p[b + o[2]], p[b + o[3]], p[b + o[4]], p[b + o[5]],
+                        p[b + o[6]], half, min_k)
                     if ridge and cl > zero:
                         above += 1
                     elif ridge:
@@ -321,6 +312,29 @@ def _line_sides_kernel(p: np.ndarray, base: np.ndarray, offsets: np.ndarray, min
             else:  # a sequential sum: numpy's within rounding
                 contrast[c, a] = least_of.sum()
     return per_side, contrast
+
+
+@kernel
+def _profile_ridge(out_left: float, in_left: float, m0: float, m1: float, m2: float, in_right: float,
+                   out_right: float, half: float, min_k: float,
+                   ) -> tuple[int, float, float, float, bool]:  # pragma: no cover (compiled)
+    """The ridge test of one profile across a line, for the line test and the tracker: its sides are
+    the means of the two outer readings each (``out_left``, ``in_left``; ``in_right``, ``out_right``),
+    its centre the middle reading (``m0``–``m2``) farthest from the sides' mean (the first of equals),
+    and it holds a ridge where the centre stands above both sides or below both by ``min_k`` K or more.
+    ``half`` is 0.5 in the readings' type, in which all is computed. Returns which middle reading is
+    the centre (0–2), the centre, its difference from the left side, the lesser of its differences
+    from the two sides in size, and whether the profile holds a ridge."""
+    left, right = half * (out_left + in_left), half * (in_right + out_right)
+    sides = half * (left + right)
+    k, centre, best = 0, m0, abs(m0 - sides)
+    for j, m in ((1, m1), (2, m2)):
+        dev = abs(m - sides)
+        if dev > best:
+            k, centre, best = j, m, dev
+    cl, cr = centre - left, centre - right
+    least = min(abs(cl), abs(cr))
+    return k, centre, cl, least, cl * cr > half - half and least >= min_k
 
 
 def best_line(score: np.ndarray, contrast: np.ndarray, theta: np.ndarray = _THETA,
@@ -424,7 +438,7 @@ def _tracks_kernel(img: np.ndarray, starts: np.ndarray, units: np.ndarray, signs
     taken = np.zeros((n, size), np.bool_)
     read = np.zeros((n, size))
     across_px = np.zeros((n, size))
-    half, zero = img.dtype.type(0.5), img.dtype.type(0.0)
+    half = img.dtype.type(0.5)
     profile = np.empty(2 * half_px + 1, img.dtype)
     ks = np.empty(seg, np.int64)
     oks = np.empty(seg, np.bool_)
@@ -444,17 +458,10 @@ def _tracks_kernel(img: np.ndarray, starts: np.ndarray, units: np.ndarray, signs
                     cx, cy = min(max(ax, 0), w - 1), min(max(ay, 0), h - 1)
                     inside = inside and cx == ax and cy == ay
                     profile[j] = img[cy, cx]
-                left = half * (profile[0] + profile[1])
-                right = half * (profile[2 * half_px] + profile[2 * half_px - 1])
-                sides = half * (left + right)
-                k, best = 0, abs(profile[half_px - 1] - sides)
-                for m in (1, 2):
-                    dev = abs(profile[half_px - 1 + m] - sides)
-                    if dev > best:
-                        k, best = m, dev
-                c = profile[half_px - 1 + k]
-                cl, cr = c - left, c - right
-                ok = inside and cl * cr > zero and min(abs(cl), abs(cr)) >= min_k
+                k, c, _, _, ridge = _profile_ridge(
+                    profile[0], profile[1], profile[half_px - 1], profile[half_px], profile[half_px + 1],
+                    profile[2 * half_px - 1], profile[2 * half_px], half, min_k)
+                ok = inside and ridge
                 any_inside = any_inside or inside
                 n_ok += ok
                 ks[s], oks[s], reads[s] = k, ok, c
