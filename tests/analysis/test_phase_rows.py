@@ -194,3 +194,25 @@ def test_points_within_a_warm_patchs_own_reach_are_no_row_of_phases(monkeypatch:
     (h,) = found
     assert joint_hotspots._along_row_px(h.contour, joint) >= 36
     assert (h.t2_c is not None) is has_t2
+
+
+@pytest.mark.parametrize(("peers", "has_t2"), [(((342, 256),), False), (((364, 256),), True),
+                                               (((342, 256), (364, 256)), True)])
+def test_one_phase_alone_stands_clear_of_the_joints_own_outline(monkeypatch: pytest.MonkeyPatch,
+                                                                peers: tuple[tuple[int, int], ...],
+                                                                has_t2: bool) -> None:
+    # the real DJI H20T frame 0003 (rooftop fans, not among the shared files): a 13 × 12 px fan graded
+    # `serious` against one point of the same roof 22 px away, its outline 0.60 of that spacing along
+    # the row; DJI M30T 0004, a car roof against a point 24 px away (0.68). One part alone must stand
+    # clear of the joint's outline by the outline's own extent (ONE_PEER_ALONG_SHARE); at twice that it
+    # keeps its T2, and so does a row of two parts, whose third member confirms the spacing
+    img = np.full((512, 640), 30.0, np.float32)
+    cv2.ellipse(img, (320, 256), (6, 6), 0.0, 0.0, 360.0, 45.0, -1)
+    img = cv2.GaussianBlur(img, (0, 0), 1.0)
+    joint = Joint((320, 256), float(img[256, 320]), 12.0, 5, 90.0, t2_c=30.5, t2_source="similar-component",
+                  peers_xy=peers, line_angles_deg=(90.0,))
+    monkeypatch.setattr(joint_hotspots, "find_joints", lambda *args, **kwargs: [joint])
+    found, _ = joint_hotspots.find_joint_hotspots(img, t0_c=30.0, t0_source="user", conditions=Conditions())
+    (h,) = found
+    assert 11 <= joint_hotspots._along_row_px(h.contour, joint) < 22
+    assert (h.t2_c is not None) is has_t2

@@ -305,13 +305,16 @@ def test_a_shift_of_half_the_phase_spacing_places_the_row_at_twice_it() -> None:
     _graded_against_the_other_phases("hot-joint", 5552025, "serious", t2_k=0.5, peer_px=3.0)
 
 
-@pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 5552014), ("hot-joint", 5552028),
+@pytest.mark.parametrize(("scenario", "seed"), [("hot-joint", 5552014), ("strain-clamp", 5556017),
                                                  ("disconnector-contact", 5558072)])
 def test_the_near_phase_alone_gives_t2_where_the_far_one_matches_nothing(scenario: str, seed: int) -> None:
     # generated frames (development seeds): the near phase matches the hot part's surroundings by 0.6
     # or more, the far one makes no row with them (5552014: near 0.8, far 0.3, the two not both
     # outlined), so no row of three is placed. Before: graded `critical` against the joint's own
-    # conductor, read 1.0–5.2 K colder than the healthy phases (bare wire reflects more of the sky)
+    # conductor, read 1.0–5.2 K colder than the healthy phases (bare wire reflects more of the sky).
+    # 5552028, pinned here until December 2026, is reported unrated since: its clamp's half-height
+    # outline runs into a warm object behind it, 0.65 of the spacing to its one phase
+    # (joint_hotspots.ONE_PEER_ALONG_SHARE)
     _graded_against_the_other_phases(scenario, seed, "serious", t2_k=0.5, peer_px=3.0)
     f, _ = field_finding(seed, scenario)
     assert len(f.hotspot.peer_bboxes) == 1

@@ -105,6 +105,28 @@ reported with a similar-component T2 spanned at most 0.69 of their row's spacing
 0.45); the real DJI H20T frame 0002 (a roof) gave a 41 × 36 px warm patch at 62 °C a `general` verdict
 against two points of the same roof 38 and 80 px away (1.18). Physical bound, no tuning: five seeds,
 both false-defect bases and the shared real files read as before."""
+ONE_PEER_ALONG_SHARE = 0.5
+""":data:`MAX_ALONG_SHARE` for a reference row of one part alone (one neighbouring phase, the other not
+placed: :func:`irpatrol.analysis.joints.find_joints`): the part must stand clear of the joint's
+half-height outline by at least that outline's own extent along the row. With no third part to
+confirm the row, the spacing rests on one place, and a place within two outline widths of a warm
+patch is as likely its own edge or the next detail of the same surface as a phase: on the real DJI
+H20T frame 0003 (rooftop air-conditioning units seen from above) a 13 × 12 px fan at 41.5 °C was
+`serious` against a point of the same roof 22 px away (0.60 of the spacing), on the real DJI M30T frame
+0004 (a car park) a 16 × 16 px car roof `serious` against a point 24 px away (0.68), each as every kind
+(``bench/real_frames.py``: 52 → 38 graded findings of 420 runs). Physically the hardware graded is
+60–100 mm across the row, and phases stand 0.7 m apart on a crossarm, a transformer's bushing terminals
+0.3 m (docs/physics.md §7): with the optics' blur, about a third of the spacing at the closest. On
+the five seeds 5550000, 8880000, 77000000, 20261202 and 31000000 the single-part rows at truth joints
+read 0.10–0.38 but for two whose half-height outlines ran into a warm object behind the clamp
+(5552028 at 0.65, 20263248 at 0.56): both are now reported `unrated`, rising 10 K or more, for review
+(docs/detector.md, thirty-fourth pass). Project choice under that physical bound."""
+
+
+def _along_share(j: Joint) -> float:
+    """The largest share of its row's spacing a joint's outline may reach along the row
+    (:data:`MAX_ALONG_SHARE`; :data:`ONE_PEER_ALONG_SHARE` for a row of one part alone)."""
+    return MAX_ALONG_SHARE if len(j.peers_xy) > 1 else ONE_PEER_ALONG_SHARE
 
 
 def _along_row_px(contour: np.ndarray, j: Joint) -> float:
@@ -454,7 +476,7 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
         # "phases" too far apart for a part this small, or within its own outline: not a crossarm's row
         no_row = j.t2_source == "similar-component" and bool(j.peers_xy) and (
             max(bbox[2], bbox[3]) < MIN_PART_SHARE * (spacing := _row_spacing_px(j))
-            or _along_row_px(contour, j) >= MAX_ALONG_SHARE * spacing)
+            or _along_row_px(contour, j) >= _along_share(j) * spacing)
         # a speck (glint, unresolved part) or no part either: no ΔT or δ
         if no_row or not spot or long_body:
             if j.t1_c - t0_c < min_rise_k:
