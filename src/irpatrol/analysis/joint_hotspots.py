@@ -114,7 +114,7 @@ patch is as likely its own edge or the next detail of the same surface as a phas
 H20T frame 0003 (rooftop air-conditioning units seen from above) a 13 × 12 px fan at 41.5 °C was
 `serious` against a point of the same roof 22 px away (0.60 of the spacing), on the real DJI M30T frame
 0004 (a car park) a 16 × 16 px car roof `serious` against a point 24 px away (0.68), each as every kind
-(``bench/real_frames.py``: 52 → 38 graded findings of 420 runs). Physically the hardware graded is
+(``bench/real_frames.py``: runs with a graded finding 52 → 38 of 420). Physically the hardware graded is
 60–100 mm across the row, and phases stand 0.7 m apart on a crossarm, a transformer's bushing terminals
 0.3 m (docs/physics.md §7): with the optics' blur, about a third of the spacing at the closest. On
 the five seeds 5550000, 8880000, 77000000, 20261202 and 31000000 the single-part rows at truth joints
