@@ -424,7 +424,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     ../shared/domain/standards.md §2) has no trusted T1: it is
     reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all. So is a
     joint whose outline is too small for the spacing of its reference row to be phase hardware
-    (:data:`MIN_PART_SHARE`) or reaches a whole spacing along the row (:data:`MAX_ALONG_SHARE`).
+    (:data:`MIN_PART_SHARE`) or reaches a whole spacing along the row (:data:`MAX_ALONG_SHARE`), half
+    of it when the row is one part alone (:data:`ONE_PEER_ALONG_SHARE`).
     """
     img = np.asarray(celsius, dtype=np.float32)
     floor_k = accuracy_k(t0_c, accuracy)
