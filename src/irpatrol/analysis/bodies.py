@@ -50,6 +50,7 @@ import numpy as np
 from irpatrol.analysis.hotspots import MIN_DELTA_K
 from irpatrol.analysis.phases import ROW_TOLERANCE, SPACING_RATIO, in_row, unevenness
 from irpatrol.analysis.pixels import inside, where_yx
+from irpatrol.analysis.quantiles import sorted_percentile
 
 COMPARATIVE_UNCERTAINTY_K = 0.3
 """Uncertainty (K) of a like-for-like difference within one frame, used as the accuracy of a
@@ -169,17 +170,7 @@ def _flank(rot: np.ndarray, x: int, y0: int, y1: int) -> float:
         return float("nan")
     col = rot[y0:y1, x]
     col = col[np.isfinite(col)]
-    return _quantile(np.sort(col), 50.0) if col.size else float("nan")
-
-
-def _quantile(ordered: np.ndarray, q: float) -> float:
-    """The ``q`` th percentile of the sorted values ``ordered`` (linear between the nearest ranks, as
-    ``numpy.percentile`` by default): a small body's statistics without numpy's per-call overhead
-    (about 0.1 ms a call, dozens of calls a frame)."""
-    pos = q / 100.0 * (ordered.size - 1)
-    lo = int(pos)
-    hi = min(lo + 1, ordered.size - 1)
-    return float(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
+    return sorted_percentile(np.sort(col), 50.0) if col.size else float("nan")
 
 
 def find_bodies(celsius: np.ndarray, orientations: tuple[float, ...] = ORIENTATIONS_DEG,
@@ -301,7 +292,7 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     if not (min(left, right) - lo_v >= FLANK_K or hi_v - max(left, right) >= FLANK_K):
         return None
     ordered = np.sort(vals)
-    reading = _quantile(ordered, READING_PERCENTILE)
+    reading = sorted_percentile(ordered, READING_PERCENTILE)
     dl, dr = left - reading, right - reading
     if not (np.isfinite(dl) and np.isfinite(dr)) or dl * dr <= 0 or min(abs(dl), abs(dr)) < FLANK_K:
         return None
@@ -316,7 +307,7 @@ def _body(rot: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int,
     bbox = (int(lo[0]), int(lo[1]), int(top[0] - lo[0] + 1), int(top[1] - lo[1] + 1))
     area = int(mask.sum())
     inside = np.column_stack([xs + xi, ys + yi]).astype(np.float64) @ inv[:, :2].T + inv[:, 2]
-    return Body((fx, fy), angle, float(hi), area / hi, reading, _quantile(ordered, 25.0),
+    return Body((fx, fy), angle, float(hi), area / hi, reading, sorted_percentile(ordered, 25.0),
                 float(vals.mean()), area, min(abs(dl), abs(dr)), np.round(corners).astype(np.int32), bbox,
                 (cx, cy), np.rint(inside).astype(np.intp))
 

@@ -1,6 +1,8 @@
 """Percentiles of the readings the frame readers gather (pure, numpy): a few dozen to a few hundred
-float64 values at a time, many times a frame, where ``np.percentile``'s own overhead (0.03–0.1 ms a
-call) outweighed the sort."""
+values at a time, many times a frame, where ``np.percentile``'s own overhead (0.03–0.1 ms a call)
+outweighed the sort. Two forms: :func:`percentiles`, numpy's to the bit on float64 values (the
+conductor readers), and :func:`sorted_percentile`, one percentile of values already sorted, in their
+own type (a body's interior, :mod:`irpatrol.analysis.bodies`)."""
 
 from __future__ import annotations
 
@@ -32,3 +34,15 @@ def percentiles(values: np.ndarray, qs: Sequence[float]) -> list[float]:
         diff = b - a
         out.append(b - diff * (1.0 - gamma) if gamma >= 0.5 else a + diff * gamma)
     return out
+
+
+def sorted_percentile(ordered: np.ndarray, q: float) -> float:
+    """The ``q`` th percentile (0–100) of the sorted values ``ordered``, linear between the nearest
+    ranks as ``numpy.percentile``'s default method, interpolated from the lower one in the values'
+    own type (float32 for a frame's readings, where numpy's result may differ in the last bit): a
+    small body's statistics without numpy's per-call overhead (about 0.1 ms a call, dozens of calls
+    a frame)."""
+    pos = q / 100.0 * (ordered.size - 1)
+    lo = int(pos)
+    hi = min(lo + 1, ordered.size - 1)
+    return float(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
