@@ -286,6 +286,28 @@ def _with_twin(img: np.ndarray, grown: Callable[[], np.ndarray], j: Joint, joint
     return j
 
 
+def _on_an_unrated_stretch(grown: Callable[[], np.ndarray], j: Joint, found: list[Hotspot],
+                           floor_k: float) -> bool:
+    """Whether joint ``j``, which has no reference, lies on the same warm stretch as a hotter reading
+    already reported without one (``found``): on the straight path between them the reading never
+    falls more than ``floor_k`` (K, the camera's accuracy) below ``j``'s T1
+    (:func:`irpatrol.analysis.phases.path_low` on ``grown``, the 3×3-dilated frame, so a path along a
+    1 px wire stays on it). ``j`` then stands out of nothing that joins it to the hotter reading, and
+    that one finding stands for the stretch. A loaded conductor warmed by load and sun 10 K or more
+    over T0, 1–2 px wide, reads in beads along the pixel grid (docs/physics.md §6): each bead is a
+    compact maximum on a line, and without a reference each was an ``unrated`` finding marked for
+    review — 30 on a drawn 0.75 px wire at 60 °C over a 2 °C sky (now 1), up to 27 on one of the
+    public TP8S frames of real lines (``bench/real_lines.py``: 484 such findings on its 320 frames
+    without marks, now 386; 284 on the 75 real DJI and shared files, now 281). A part of its own on
+    the same conductor stands out of the wire between them by more than the accuracy and keeps its
+    finding (its surroundings, T1 less the compact excess, would not do as the bound: a 51 °C part
+    standing 16 K out of a warm conductor on TP8S frame 238 was set aside for a 51.3 °C bead 28 px
+    away); a joint with a reference is never set aside by this (docs/detector.md, thirty-fifth pass)."""
+    low_c = j.t1_c - floor_k  # j, less the accuracy
+    return any(h.t2_c is None and h.t_max_c >= j.t1_c and float(
+        path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= low_c for h in found)
+
+
 PEER_OF_PX = 3
 """How near (px, each axis) a joint must lie to a reported joint's peer to be that peer: the peers are
 placed to a pixel and refined within ±3 px (:data:`irpatrol.analysis.phase_shift.REFINE_PX`)."""
@@ -425,7 +447,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     reported without T2 (unrated, for review) when ``min_rise_k`` above T0, else not at all. So is a
     joint whose outline is too small for the spacing of its reference row to be phase hardware
     (:data:`MIN_PART_SHARE`) or reaches a whole spacing along the row (:data:`MAX_ALONG_SHARE`), half
-    of it when the row is one part alone (:data:`ONE_PEER_ALONG_SHARE`).
+    of it when the row is one part alone (:data:`ONE_PEER_ALONG_SHARE`). Of the joints reported without
+    T2 along one warm stretch, the hottest stands for the others (:func:`_on_an_unrated_stretch`).
     """
     img = np.asarray(celsius, dtype=np.float32)
     floor_k = accuracy_k(t0_c, accuracy)
@@ -484,6 +507,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
                 continue
             j = dataclasses.replace(j, t2_c=None, t2_source="none", peers_xy=(), peers_unseen=False,
                                     peers_warmest_c=None)
+        if j.t2_c is None and _on_an_unrated_stretch(grown, j, found, floor_k):
+            continue  # the same warm stretch as a hotter unrated reading (a conductor read in beads)
         small = not spot if sizes is not None else area < MIN_TARGET_PX  # a spot covers SPOT_PX² px
         rise = j.t1_c - t0_c
         delta = None if j.t2_c is None else j.t1_c - j.t2_c
