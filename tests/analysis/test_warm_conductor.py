@@ -5,8 +5,8 @@ A thin loaded conductor warmed 10 K or more over T0 reads in beads along the pix
 wire crosses a pixel's centre it reads near its own temperature, between centres it reads part sky.
 Each bead is a compact maximum on a line; with no other phase in view none has a reference, and each
 rising 10 K over T0 was an ``unrated`` finding marked for review. The frames below are drawn, not
-generated: two sub-pixel wires at 60 °C over a 2 °C sky, sampled at pixel centres after a 1.2 px
-blur (four times finer drawing), so their beads stand 9–16 K over T0 = 20 °C.
+generated: sub-pixel wires at 60 °C over a 2 °C sky, sampled at pixel centres after a 1.2 px blur
+(four times finer drawing), so their beads read about 36 °C, 16 K over T0 = 20 °C.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
+from irpatrol.analysis.ridges import compact_maxima
 from irpatrol.pipeline import examine
 
 SHAPE = (256, 320)
@@ -61,8 +62,6 @@ def _review(img: np.ndarray) -> list[tuple[int, int]]:
 
 def _beads(img: np.ndarray) -> int:
     """How many compact maxima of the frame read 10 K over T0: the findings there were before."""
-    from irpatrol.analysis.ridges import compact_maxima
-
     return sum(1 for c in compact_maxima(img) if c[2] - T0_C >= 10.0)
 
 

@@ -298,12 +298,13 @@ def _on_an_unrated_stretch(grown: Callable[[], np.ndarray], j: Joint, found: lis
     compact maximum on a line, and without a reference each was an ``unrated`` finding marked for
     review — 30 on a drawn 0.75 px wire at 60 °C over a 2 °C sky (now 1), up to 27 on one of the
     public TP8S frames of real lines (``bench/real_lines.py``: 484 such findings on its 320 frames
-    without marks, now 386; 284 on the 75 real DJI and shared files, now 281). A part of its own on
-    the same conductor stands out of the wire between them by more than the accuracy and keeps its
-    finding (its surroundings, T1 less the compact excess, would not do as the bound: a 51 °C part
-    standing 16 K out of a warm conductor on TP8S frame 238 was set aside for a 51.3 °C bead 28 px
-    away); a joint with a reference is never set aside by this (docs/detector.md, thirty-fifth pass)."""
-    low_c = j.t1_c - floor_k  # j, less the accuracy
+    without marks, now 386; 284 on the 75 real DJI and shared files read as terminal clamps, now
+    281). A part of its own on the same conductor stands out of the wire between them by more than
+    the accuracy and keeps its finding (its surroundings, T1 less the compact excess, would not do as
+    the bound: a 51 °C part standing 16 K out of a warm conductor on TP8S frame 238 was set aside for
+    a 51.3 °C bead 28 px away); a joint with a reference is never set aside by this (docs/detector.md,
+    thirty-fifth pass)."""
+    low_c = j.t1_c - floor_k  # no cooler wire between them than that
     return any(h.t2_c is None and h.t_max_c >= j.t1_c and float(
         path_low(grown(), h.max_xy, np.array([j.xy], np.float64))[0]) >= low_c for h in found)
 
