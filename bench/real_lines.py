@@ -35,7 +35,8 @@ only picks the rule rows), T0 = :data:`STRUCTURE_C` as from the patrol's weather
 (the reader of aerial frames, as for a drone file without a rangefinder). Printed:
 
 * per marked hot spot: whether a finding lies in its box (±3 px) graded general or worse, or unrated
-  and marked for review (rising 10 K over T0), or neither; with the findings there;
+  and marked for review (rising 10 K over T0), or neither; with the findings there, and for one
+  neither graded nor flagged the step that lost it (:func:`lost_at`), counted per step;
 * over the frames without marks (which may still hold hot spots nobody marked, the set's README says
   the folder holds frames with and without them): the findings graded general or worse and those
   marked for review, per 100 frames.
@@ -58,6 +59,10 @@ import cv2
 import numpy as np
 
 from irpatrol.analysis.background import background
+from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
+from irpatrol.analysis.joints import find_joints
+from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
+from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.pipeline import Finding, examine
 
 TABLE_FROM_END = 1_851_472
@@ -77,14 +82,46 @@ Box = tuple[float, float, float, float]
 """A marked hot spot: x0, y0, x1, y1 (px)."""
 
 
+LOST = ("no maximum", "cut", "no line", "no reference", "as warm as its reference", "dropped", "unrated")
+"""The steps at which a marked hot spot neither graded nor flagged was lost (:func:`lost_at`)."""
+
+
 @dataclass(frozen=True)
 class Read:
-    """One file's findings: (grade, grade level, review, hottest pixel, T1 °C, T2 °C or None, source)."""
+    """One file's findings: (grade, grade level, review, hottest pixel, T1 °C, T2 °C or None, source),
+    and for each of its marked boxes the step that lost it (:func:`lost_at`)."""
 
     name: str
     boxes: list[Box]
     findings: list[tuple[str, int, bool, tuple[int, int], float, float | None, str]]
     error: str | None = None
+    lost: tuple[str, ...] = ()
+
+
+def lost_at(img: np.ndarray, box: Box) -> str:
+    """The step (:data:`LOST`) at which a hot spot marked in ``box`` was lost, as ``bench/misses.py``
+    names them: ``no maximum`` (no compact maximum in the box, ±3 px), ``cut`` (one, beyond
+    ``ridges.MAX_CANDIDATES``), ``no line`` (no joint there: no line confirmed through it), ``no
+    reference`` (a joint without T2: with a rise under 10 K it is not reported), ``as warm as its
+    reference`` (T2 within 0.5 K of T1 or above it: another phase or a twin as warm), ``dropped``
+    (a joint with a reference set aside later: a speck, in a hotter joint's heat, a row that is no
+    row). A box holding a finding that is neither graded nor marked for review is ``unrated`` (the
+    difference within the accuracy and margin, the rise under 10 K) without this function."""
+    every = compact_maxima(img, limit=10 ** 6)
+    rank = next((k for k, c in enumerate(every) if _in(box, (c[0], c[1]))), None)
+    if rank is None:
+        return "no maximum"
+    if rank >= MAX_CANDIDATES:
+        return "cut"
+    joints = [j for j in find_joints(img, STRUCTURE_C, accuracy_k(STRUCTURE_C, CAMERA_ACCURACY),
+                                     REPORT_EXCESS_K) if _in(box, j.xy)]
+    if not joints:
+        return "no line"
+    if all(j.t2_c is None for j in joints):
+        return "no reference"
+    if all(j.t2_c is None or j.t1_c - j.t2_c < 0.5 for j in joints):
+        return "as warm as its reference"
+    return "dropped"
 
 
 def celsius_of(data: bytes) -> np.ndarray:
@@ -147,7 +184,10 @@ def _read(job: tuple[Path, list[Box]]) -> Read:
     except ValueError as exc:
         return Read(path.name, boxes, [], f"{path}: {exc}")
     ex = examine(img, device=DEVICE, ambient_c=STRUCTURE_C, ambient_source="patrol")
-    return Read(path.name, boxes, [_row(f) for f in ex.hotspots])
+    rows = [_row(f) for f in ex.hotspots]
+    lost = tuple("" if any(_in(b, f[3]) and (f[1] >= 1 or f[2]) for f in rows)
+                 else "unrated" if any(_in(b, f[3]) for f in rows) else lost_at(img, b) for b in boxes)
+    return Read(path.name, boxes, rows, lost=lost)
 
 
 def jobs(root: Path) -> list[tuple[Path, list[Box]]]:
@@ -182,22 +222,26 @@ def main() -> int:
             print(f"skipped {r.error}")
     ok = [r for r in reads if r.error is None]
     marked = [r for r in ok if r.boxes]
-    points = [(r, b) for r in marked for b in r.boxes]
+    points = [(r, b, step) for r in marked for b, step in zip(r.boxes, r.lost, strict=True)]
     graded = flagged = 0
     lines = []
-    for r, b in points:
+    steps = dict.fromkeys(LOST, 0)
+    for r, b, step in points:
         there = [f for f in r.findings if _in(b, f[3])]
         g = any(f[1] >= 1 for f in there)
         flag = g or any(f[2] for f in there)
         graded += g
         flagged += flag
-        verdict = "graded" if g else "review" if flag else "missed"
+        verdict = "graded" if g else "review" if flag else f"missed [{step}]"
+        if step:
+            steps[step] += 1
         lines.append(f"  {r.name} box {tuple(round(v) for v in b)} {verdict}: "
                      + ("; ".join(_text(f) for f in there) or "no finding"))
     print(f"real line frames (TP8S, proxy temperatures, T0 {STRUCTURE_C:.0f} °C, as {DEVICE}): "
           f"{len(ok)} read, {len(marked)} with {len(points)} marked hot spots")
     print(f"marked hot spots graded general or worse: {graded} of {len(points)}; "
           f"flagged (graded or marked for review): {flagged} of {len(points)}")
+    print("missed, by the step that lost them: " + ", ".join(f"{k} {v}" for k, v in steps.items()))
     print("\n".join(lines))
     rest = [r for r in ok if not r.boxes]
     others = [(r.name, f) for r in rest for f in r.findings if f[1] >= 1 or f[2]]
