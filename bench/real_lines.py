@@ -24,11 +24,12 @@ Where the frame's zero sits on that curve is in no record found so far. The scri
 frame's line structure (the pixels over the warm-equipment threshold of
 :func:`irpatrol.analysis.background.background`: conductors, insulators, crossarms, the pole) reads
 :data:`STRUCTURE_C` (20 °C) on the median, as unheated hardware near the air temperature does, and
-reads every count from there along the camera's own curve (0.09 K a count near 20 °C in the low
-ranges). The sky behind then reads 4–48 K below that (median 22 K; 5 % and 95 %: 36 and 5 K), which
-is what docs/physics.md §2 expects of clear to overcast skies. **Temperatures, ΔT and δ are
-therefore a proxy** (the scale is the camera's, the zero assumed, a sunlit pole shifts it): what holds
-is where the reader puts its findings and whether it flags the marked hot spots, not their grades.
+reads every count from there along the camera's own curve (0.10–0.12 K a count near 20 °C in the
+two low ranges, 0.45 K in the high one). The sky behind then reads 4–48 K below that (median 22 K;
+5 % and 95 %: 36 and 5 K), which is what docs/physics.md §2 expects of clear to overcast skies.
+**Temperatures, ΔT and δ are therefore a proxy** (the scale is the camera's, the zero assumed, a
+sunlit pole shifts it): what holds is where the reader puts its findings and whether it flags the
+marked hot spots, not their grades.
 
 Each frame is examined as a parallel-groove clamp (a line connector, DL/T 664-2016 Table H.1; the kind
 only picks the rule rows), T0 = :data:`STRUCTURE_C` as from the patrol's weather, no object distance
