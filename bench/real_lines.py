@@ -43,7 +43,9 @@ only picks the rule rows), T0 = :data:`STRUCTURE_C` as from the patrol's weather
   marked for review, per 100 frames.
 
 Environment: ``IRPATROL_BENCH_LINES_DIR``, the clone's root (the folder holding ``Total`` and
-``Etiquetadas``). Without it the script says so and stops. Two worker processes, one OpenCV thread
+``Etiquetadas``). Without it the script says so and stops. ``IRPATROL_BENCH_LINES_T0=background``
+reads every frame with T0 from its background instead (``examine`` without the weather, as a user
+who gives none: here the sky's median, 4–48 K below the structure). Two worker processes, one OpenCV thread
 each.
 """
 
@@ -78,6 +80,8 @@ PAD_PX = 3
 """How far (px) outside a marked box a finding's hottest pixel may lie and still be that hot spot
 (the scenario benchmark's tolerance, ``bench/scenarios._at``)."""
 DEVICE = "parallel-groove-clamp"
+T0_FROM_BACKGROUND = os.environ.get("IRPATROL_BENCH_LINES_T0") == "background"
+"""T0 from each frame's background (the sky here) instead of :data:`STRUCTURE_C` (module docstring)."""
 
 Box = tuple[float, float, float, float]
 """A marked hot spot: x0, y0, x1, y1 (px)."""
@@ -99,23 +103,24 @@ class Read:
     lost: tuple[str, ...] = ()
 
 
-def lost_at(img: np.ndarray, box: Box) -> str:
-    """The step (:data:`LOST`) at which a hot spot marked in ``box`` was lost, as ``bench/misses.py``
-    names them: ``no maximum`` (no compact maximum in the box, ±3 px), ``cut`` (one, beyond
-    ``ridges.MAX_CANDIDATES``), ``no line`` (no joint there: no line confirmed through it), ``no
-    reference`` (a joint without T2: with a rise under 10 K it is not reported), ``as warm as its
-    reference`` (T2 within 0.5 K of T1 or above it: another phase or a twin as warm), ``dropped``
-    (a joint with a reference set aside later: a speck, in a hotter joint's heat, a row that is no
-    row). A box holding a finding that is neither graded nor marked for review is ``unrated`` (the
-    difference within the accuracy and margin, the rise under 10 K) without this function."""
+def lost_at(img: np.ndarray, box: Box, t0_c: float) -> str:
+    """The step (:data:`LOST`) at which a hot spot marked in ``box`` was lost (T0 ``t0_c`` °C), as
+    ``bench/misses.py`` names them: ``no maximum`` (no compact maximum in the box, ±3 px), ``cut``
+    (one, beyond ``ridges.MAX_CANDIDATES``), ``no line`` (no joint there: no line confirmed through
+    it), ``no reference`` (a joint without T2: with a rise under 10 K it is not reported), ``as warm
+    as its reference`` (T2 within 0.5 K of T1 or above it: another phase or a twin as warm),
+    ``dropped`` (a joint with a reference set aside later: a speck, in a hotter joint's heat, a row
+    that is no row). A box holding a finding that is neither graded nor marked for review is
+    ``unrated`` (the difference within the accuracy and margin, the rise under 10 K) without this
+    function."""
     every = compact_maxima(img, limit=10 ** 6)
     rank = next((k for k, c in enumerate(every) if _in(box, (c[0], c[1]))), None)
     if rank is None:
         return "no maximum"
     if rank >= MAX_CANDIDATES:
         return "cut"
-    joints = [j for j in find_joints(img, STRUCTURE_C, accuracy_k(STRUCTURE_C, CAMERA_ACCURACY),
-                                     REPORT_EXCESS_K) if _in(box, j.xy)]
+    joints = [j for j in find_joints(img, t0_c, accuracy_k(t0_c, CAMERA_ACCURACY), REPORT_EXCESS_K)
+              if _in(box, j.xy)]
     if not joints:
         return "no line"
     if all(j.t2_c is None for j in joints):
@@ -184,10 +189,12 @@ def _read(job: tuple[Path, list[Box]]) -> Read:
         img = celsius_of(path.read_bytes())
     except ValueError as exc:
         return Read(path.name, boxes, [], f"{path}: {exc}")
-    ex = examine(img, device=DEVICE, ambient_c=STRUCTURE_C, ambient_source="patrol")
+    ex = (examine(img, device=DEVICE) if T0_FROM_BACKGROUND
+          else examine(img, device=DEVICE, ambient_c=STRUCTURE_C, ambient_source="patrol"))
     rows = [_row(f) for f in ex.hotspots]
     lost = tuple("" if any(_in(b, f[3]) and (f[1] >= 1 or f[2]) for f in rows)
-                 else "unrated" if any(_in(b, f[3]) for f in rows) else lost_at(img, b) for b in boxes)
+                 else "unrated" if any(_in(b, f[3]) for f in rows) else lost_at(img, b, ex.t0_c)
+                 for b in boxes)
     return Read(path.name, boxes, rows, lost=lost)
 
 
@@ -238,7 +245,8 @@ def main() -> int:
             steps[step] += 1
         lines.append(f"  {r.name} box {tuple(round(v) for v in b)} {verdict}: "
                      + ("; ".join(_text(f) for f in there) or "no finding"))
-    print(f"real line frames (TP8S, proxy temperatures, T0 {STRUCTURE_C:.0f} °C, as {DEVICE}): "
+    t0 = "from the background" if T0_FROM_BACKGROUND else f"{STRUCTURE_C:.0f} °C"
+    print(f"real line frames (TP8S, proxy temperatures, T0 {t0}, as {DEVICE}): "
           f"{len(ok)} read, {len(marked)} with {len(points)} marked hot spots")
     print(f"marked hot spots graded general or worse: {graded} of {len(points)}; "
           f"flagged (graded or marked for review): {flagged} of {len(points)}")
