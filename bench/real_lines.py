@@ -85,6 +85,9 @@ T0_FROM_BACKGROUND = os.environ.get("IRPATROL_BENCH_LINES_T0") == "background"
 
 Box = tuple[float, float, float, float]
 """A marked hot spot: x0, y0, x1, y1 (px)."""
+Row = tuple[str, int, bool, tuple[int, int], float, float | None, str]
+"""A finding: grade, grade level, marked for review, hottest pixel (x, y px), T1 °C, T2 °C or None,
+T2 source."""
 
 
 LOST = ("no maximum", "cut", "no line", "no reference", "as warm as its reference", "dropped", "unrated")
@@ -93,12 +96,12 @@ LOST = ("no maximum", "cut", "no line", "no reference", "as warm as its referenc
 
 @dataclass(frozen=True)
 class Read:
-    """One file's findings: (grade, grade level, review, hottest pixel, T1 °C, T2 °C or None, source),
-    and for each of its marked boxes the step that lost it (:func:`lost_at`)."""
+    """One file's findings (:data:`Row`) and for each of its marked boxes the step that lost it
+    (:func:`lost_at`; "" for a box whose hot spot was graded or flagged)."""
 
     name: str
     boxes: list[Box]
-    findings: list[tuple[str, int, bool, tuple[int, int], float, float | None, str]]
+    findings: list[Row]
     error: str | None = None
     lost: tuple[str, ...] = ()
 
@@ -177,7 +180,7 @@ def _in(box: Box, xy: tuple[int, int]) -> bool:
     return box[0] - PAD_PX <= xy[0] <= box[2] + PAD_PX and box[1] - PAD_PX <= xy[1] <= box[3] + PAD_PX
 
 
-def _row(f: Finding) -> tuple[str, int, bool, tuple[int, int], float, float | None, str]:
+def _row(f: Finding) -> Row:
     h = f.hotspot
     return (f.grade, f.diagnosis.grade_level, f.diagnosis.review, h.max_xy, h.t_max_c, h.t2_c, h.t2_source)
 
@@ -212,7 +215,7 @@ def jobs(root: Path) -> list[tuple[Path, list[Box]]]:
     return out
 
 
-def _text(r: tuple[str, int, bool, tuple[int, int], float, float | None, str]) -> str:
+def _text(r: Row) -> str:
     grade, _, review, xy, t1, t2, source = r
     t2_text = "–" if t2 is None else f"{t2:.1f}"
     return f"{grade}{' (review)' if review else ''} at {xy} T1 {t1:.1f} T2 {t2_text} {source}"
