@@ -601,6 +601,32 @@ def test_a_part_as_warm_as_an_alike_part_beside_it_is_no_defect(seed: int, scena
     assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
 
 
+def test_a_twin_past_the_cut_of_candidates_still_serves() -> None:
+    # base 44000000 frame 44000028 (nothing wrong): the warm ground spot at (495, 94) has a twin at
+    # (391, 97), tenth of the frame's compact maxima. Forty cold specks of 3 K excess drawn in the lower
+    # left (each 4 K under T0: neither a joint nor a peer) push the twin past the 30 candidates while
+    # the spot, at 3.8 K of excess, stays first. The twin still serves (joints.MAX_TWIN_CANDIDATES):
+    # without it the spot was `general` against its chance row
+    from irpatrol.analysis.ridges import MAX_CANDIDATES
+
+    img, truth = render(44000028, "healthy")
+    img = img.copy()
+    for x in range(20, 260, 30):
+        for y in range(340, 490, 30):
+            img[y - 12:y + 13, x - 12:x + 13] = truth.t0_c - 7.0
+            img[y:y + 2, x:x + 2] = truth.t0_c - 4.0
+    every = compact_maxima(img, limit=10 ** 6)
+    assert next(k for k, c in enumerate(every) if (c[0], c[1]) == (391, 97)) >= MAX_CANDIDATES
+    assert any((c[0], c[1]) == (495, 94) for c in every[:MAX_CANDIDATES])
+    ex = examine(img, device="parallel-groove-clamp", ambient_c=truth.t0_c, ambient_source="patrol")
+    assert [f.grade for f in ex.hotspots if f.diagnosis.grade_level >= 1] == []
+    assert all(f.hotspot.max_xy != (391, 97) for f in ex.hotspots)  # a twin only: not reported
+    joints = find_joints(img, truth.t0_c, accuracy_k(truth.t0_c, CAMERA_ACCURACY))
+    twins = [j for j in joints if j.twin_only]
+    assert joints[len(joints) - len(twins):] == twins  # after the joints proper
+    assert any(j.xy == (391, 97) and j.t2_c is None for j in twins)
+
+
 def test_a_second_faulty_phase_is_no_twin() -> None:
     # two hot clamps of a row and a healthy third: the row takes the healthy one for T2, and the other
     # hot clamp, as warm as the joint, is one of its peers, not a twin that would make both normal

@@ -258,9 +258,10 @@ def _with_twin(img: np.ndarray, grown: Callable[[], np.ndarray], j: Joint, joint
     """Joint ``j`` with an alike part as warm as itself for its reference, when one stands by: a joint
     whose T2 is the same part on other phases (``similar-component``) is compared, as DL/T 664-2016
     compares corresponding parts of same-type equipment (§8.4, ../shared/domain/standards.md §1.3), with
-    any other joint of ``joints`` that reads within :data:`TWIN_SHARE` of T1 − T2 and the camera's
-    accuracy ``floor_k`` (K) of T1, lies :data:`TWIN_SPACING_SHARE` of the phase spacing to
-    :data:`irpatrol.analysis.phase_shift.MAX_SHIFT_PX` away and off its peers
+    any other joint of ``joints`` (the twins-only joints past the cut of candidates included,
+    :data:`irpatrol.analysis.joints.MAX_TWIN_CANDIDATES`) that reads within :data:`TWIN_SHARE` of
+    T1 − T2 and the camera's accuracy ``floor_k`` (K) of T1, lies :data:`TWIN_SPACING_SHARE` of the
+    phase spacing to :data:`irpatrol.analysis.phase_shift.MAX_SHIFT_PX` away and off its peers
     (:data:`TWIN_NOT_PEER_PX`), is a part of its own (a dip between them,
     :func:`irpatrol.analysis.phases.separate`) and whose surroundings match the joint's by
     :data:`irpatrol.analysis.phase_shift.ALIKE_PEERS`, as two healthy phases of a set match each other.
@@ -437,8 +438,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
                         ) -> tuple[list[Hotspot], int]:
     """The joints of ``celsius`` (°C) worth reporting, hottest first, and how many compact maxima
     were confirmed on a line through them (0: the frame shows no line structure the detector can
-    read; a line one way only, ``Joint.one_way``, or a set of parts on no line, ``Joint.in_set``, does
-    not show it).
+    read; a line one way only, ``Joint.one_way``, a set of parts on no line, ``Joint.in_set``, or a
+    maximum past the cut serving as a twin only, ``Joint.twin_only``, does not show it).
 
     Reported: a joint at least ``min_delta_k`` (K) hotter than its T2, or, without T2, at least
     ``min_rise_k`` (K) above T0 (it is then reported unrated, for review). T0 comes from the caller.
@@ -477,8 +478,8 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
     found: list[Hotspot] = []
     reported: list[Joint] = []  # the joint each of found was read from
     for j in joints:
-        if j.excess_k < REPORT_EXCESS_K:
-            continue
+        if j.twin_only or j.excess_k < REPORT_EXCESS_K:
+            continue  # a twin only (joints.MAX_TWIN_CANDIDATES), or too weak a maximum
         if j.t2_c is not None and j.t1_c - j.t2_c < min_delta_k:
             continue
         if j.t2_c is None and j.t1_c - t0_c < min_rise_k:
@@ -527,4 +528,4 @@ def find_joint_hotspots(celsius: np.ndarray, *, t0_c: float, t0_source: str, con
             min_target_m=None if sizes is None else sizes[1],
             pattern="local", on_structure=not long_body and not _unproven(img, j, margin),
             reference_margin_k=margin))
-    return found, sum(not (j.one_way or j.in_set) for j in joints)
+    return found, sum(not (j.one_way or j.in_set or j.twin_only) for j in joints)

@@ -73,6 +73,7 @@ from irpatrol.analysis.phases import (
 from irpatrol.analysis.ridges import (
     ANGLES,
     LINE_RADII_PX,
+    MAX_CANDIDATES,
     MIN_EXCESS_K,
     MIN_RIDGE_SAMPLES,
     RING_PX,
@@ -644,7 +645,9 @@ class Joint:
     T2 only from the other phases' parts (on lines through them, else located); the joint serves as
     no peer. ``in_set``: a
     maximum on no line that is one of a set of three alike parts, or stands 10 K out with a located
-    row (:func:`_in_a_set`), T2 from that row only; it serves as no peer and shows no line."""
+    row (:func:`_in_a_set`), T2 from that row only; it serves as no peer and shows no line.
+    ``twin_only``: a maximum on a line past the cut of candidates (:data:`MAX_TWIN_CANDIDATES`), with
+    no T2 sought: it may be another joint's twin, and is neither reported nor anyone's peer."""
 
     xy: tuple[int, int]
     t1_c: float
@@ -659,6 +662,29 @@ class Joint:
     line_angles_deg: tuple[float, ...] = field(default=())
     one_way: bool = False
     in_set: bool = False
+    twin_only: bool = False
+
+
+MAX_TWIN_CANDIDATES = 30
+"""Compact maxima past the cut (:data:`irpatrol.analysis.ridges.MAX_CANDIDATES`, strongest excess first)
+that are line-tested to serve as twins only (``Joint.twin_only``): those reading at least T0 less the
+camera's accuracy, strongest first. The cut bounds the time a busy frame takes; it is no physical
+bound on what stands beside a joint. An alike part as warm as the joint a row step away is a healthy
+reading of it (``joint_hotspots._with_twin``) however many stronger maxima the frame holds elsewhere.
+On the real DJI XT S frame 0005 (a solar farm and the fields beside it, ``bench/real_frames.py``) a
+32.2 °C spot of a sunlit field edge was graded `general`, as every kind, against two cooler spots in a
+row, while an alike spot of the same edge, 31.1 °C, stood past the cut. On the 342 TP8S line frames
+(``bench/real_lines.py``) graded findings in the unmarked frames went 39 → 34 with it. Such a twin is
+neither reported nor a peer of any row, so the readings of the generated seeds and bases did not
+change (docs/detector.md, thirty-fifth pass). Project choice: as many again as the cut."""
+
+
+def _warm_past_the_cut(img: np.ndarray, cands: list[Candidate], floor_c: float) -> list[Candidate]:
+    """The compact maxima of ``img`` (°C) after ``cands`` (the cut, strongest excess first) that read at
+    least ``floor_c`` (°C), at most :data:`MAX_TWIN_CANDIDATES`: the twins-only candidates."""
+    have = {(c[0], c[1]) for c in cands}
+    return [c for c in compact_maxima(img, limit=10 ** 6)
+            if (c[0], c[1]) not in have and c[2] >= floor_c][:MAX_TWIN_CANDIDATES]
 
 
 def _on_long_lines(img: np.ndarray, joints: list[Joint]) -> list[bool]:
@@ -697,11 +723,17 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     sources (``t2_source`` values, ``"none"`` for none) it got: before any search with all three,
     and before the joint's own conductor is followed, the last resort, with ``same-conductor`` and
     ``none``. A hopeless joint is returned without T2, the search skipped (on the development seeds
-    a sixth of a frame's time went to the references of specks rising too little to report)."""
+    a sixth of a frame's time went to the references of specks rising too little to report).
+
+    After them, hottest first, the ``twin_only`` joints: warm maxima on a line past the cut of
+    candidates (:data:`MAX_TWIN_CANDIDATES`), line-tested only."""
     img = np.asarray(celsius, dtype=np.float32)
     cands = compact_maxima(img)
     if not cands:
         return []
+    n_main = len(cands)  # the candidates proper; those after them serve as twins only
+    if t0_c is not None and n_main >= MAX_CANDIDATES:
+        cands = cands + _warm_past_the_cut(img, cands, t0_c - accuracy_k)
     border = padded(img)
     xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
     r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)
@@ -726,9 +758,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
     ok = np.array([bool(a) for a in angles], dtype=bool)  # a line both ways at some radius
     joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]))
-              for i, c in enumerate(cands) if ok[i]]
+              for i, c in enumerate(cands) if ok[i] and i < n_main]
+    twins_only = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]),
+                        twin_only=True) for i, c in enumerate(cands) if ok[i] and i >= n_main]
+    twins_only.sort(key=lambda j: -j.t1_c)
     joints.sort(key=lambda j: -j.t1_c)
-    one_way = _one_way(img, cands, sides, angles)
+    one_way = _one_way(img, cands[:n_main], [(p[:n_main], c[:n_main]) for p, c in sides], angles[:n_main])
     joints += [Joint((cands[i][0], cands[i][1]), cands[i][2], cands[i][3], int(r[i]), a, line_angles_deg=(a,),
                      one_way=True) for i, a in one_way]
     grown = cv2.dilate(img, np.ones((3, 3), np.uint8))  # for the dip test: a 1 px step is no dip
@@ -736,13 +771,13 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     taken = {i for i, _ in one_way}
     lone_tops = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), SET_AXIS_DEG, line_angles_deg=(SET_AXIS_DEG,),
                        in_set=True) for i, c in enumerate(cands)
-                 if not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K
+                 if i < n_main and not ok[i] and i not in taken and c[3] >= SET_MIN_EXCESS_K
                  and r[i] <= COMPACT_RING_PX  # as _in_a_set asks, before the time is spent
                  and (t0_c is None or c[2] >= t0_c - accuracy_k)][:MAX_SET]
     joints += [s for j in lone_tops if not (hopeless and hopeless(j, ("similar-component",)))
                and (s := _in_a_set(img, grown, j, t0_c, accuracy_k)) is not None]
-    in_pool = [i for i, c in enumerate(cands)
-               if c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
+    in_pool = [i for i, c in enumerate(cands) if i < n_main
+               and c[3] >= PEER_MIN_EXCESS_K and (t0_c is None or c[2] >= t0_c - accuracy_k)]
     pool = [cands[i] for i in in_pool]
     off_lines = ~ok[in_pool]  # the line test above, at every radius until one shows a line
     outlined: dict[tuple[int, int, int], bool] = {}  # per candidate (x, y px, level), read when needed
@@ -839,4 +874,4 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                                  j.line_angles_deg[1:])
                    if far_along and not (hopeless and hopeless(j, ("same-conductor", "none"))) else None)
             out.append(j if far is None else dataclasses.replace(j, t2_c=far, t2_source="same-conductor"))
-    return out
+    return out + twins_only
