@@ -73,7 +73,6 @@ from irpatrol.analysis.phases import (
 from irpatrol.analysis.ridges import (
     ANGLES,
     LINE_RADII_PX,
-    MAX_CANDIDATES,
     MIN_EXCESS_K,
     MIN_RIDGE_SAMPLES,
     RING_PX,
@@ -83,6 +82,7 @@ from irpatrol.analysis.ridges import (
     Candidate,
     best_line,
     compact_maxima,
+    compact_maxima_and_past,
     conductor_far,
     leaves,
     line_rank,
@@ -679,14 +679,6 @@ neither reported nor a peer of any row, so the readings of the generated seeds a
 change (docs/detector.md, thirty-fifth pass). Project choice: as many again as the cut."""
 
 
-def _warm_past_the_cut(img: np.ndarray, cands: list[Candidate], floor_c: float) -> list[Candidate]:
-    """The compact maxima of ``img`` (°C) after ``cands`` (the cut, strongest excess first) that read at
-    least ``floor_c`` (°C), at most :data:`MAX_TWIN_CANDIDATES`: the twins-only candidates."""
-    have = {(c[0], c[1]) for c in cands}
-    return [c for c in compact_maxima(img, limit=10 ** 6)
-            if (c[0], c[1]) not in have and c[2] >= floor_c][:MAX_TWIN_CANDIDATES]
-
-
 def _on_long_lines(img: np.ndarray, joints: list[Joint]) -> list[bool]:
     """For each of ``joints``, whether the ridge of one of its line directions is followed
     :data:`LONG_LINE_PX` or farther both ways from it in ``img`` (°C): all their tracks followed side by
@@ -728,12 +720,16 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
     After them, hottest first, the ``twin_only`` joints: warm maxima on a line past the cut of
     candidates (:data:`MAX_TWIN_CANDIDATES`), line-tested only."""
     img = np.asarray(celsius, dtype=np.float32)
-    cands = compact_maxima(img)
+    past: list[Candidate] = []
+    if t0_c is None:
+        cands = compact_maxima(img)
+    else:  # and the warm maxima past the cut, which serve as twins only (MAX_TWIN_CANDIDATES)
+        cands, past = compact_maxima_and_past(img)
+        past = [c for c in past if c[2] >= t0_c - accuracy_k][:MAX_TWIN_CANDIDATES]
     if not cands:
         return []
     n_main = len(cands)  # the candidates proper; those after them serve as twins only
-    if t0_c is not None and n_main >= MAX_CANDIDATES:
-        cands = cands + _warm_past_the_cut(img, cands, t0_c - accuracy_k)
+    cands = cands + past
     border = padded(img)
     xy = np.array([(c[0], c[1]) for c in cands], dtype=np.float64)
     r = np.array([RING_PX * 2 ** c[4] for c in cands], dtype=np.float64)

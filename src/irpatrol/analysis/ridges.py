@@ -122,26 +122,57 @@ def compact_maxima(celsius: np.ndarray, limit: int = MAX_CANDIDATES) -> list[Can
     full-resolution pixel of its pooled block and kept at the lowest level it shows at (its compact
     scale), with the largest E over the levels."""
     img = np.asarray(celsius, dtype=np.float32)
+    return _merged(img, _level_peaks(img), limit)
+
+
+def compact_maxima_and_past(celsius: np.ndarray, limit: int = MAX_CANDIDATES,
+                            ) -> tuple[list[Candidate], list[Candidate]]:
+    """:func:`compact_maxima` with ``limit``, and the compact maxima past that cut, strongest excess
+    first (none when the cut is not full), from one pass over the pyramid (``joints.find_joints``
+    reads past the cut for twins)."""
+    img = np.asarray(celsius, dtype=np.float32)
+    levels = _level_peaks(img)
+    cut = _merged(img, levels, limit)
+    if len(cut) < limit:
+        return cut, []
+    have = {(c[0], c[1]) for c in cut}
+    return cut, [c for c in _merged(img, levels, None) if (c[0], c[1]) not in have]
+
+
+def _level_peaks(img: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]]:
+    """Per pyramid level of ``img`` (float32 °C), the local maxima (3×3) with an excess of at least
+    :data:`MIN_EXCESS_K` over their ring: rows, columns, excesses and the level's shape."""
     ring = _ring(RING_PX)
-    rows: list[np.ndarray] = []
+    out = []
     cur = img
-    for k in range(LEVELS):
+    for _ in range(LEVELS):
         if min(cur.shape) < 2 * RING_PX + 1:
             break
         e = cur - cv2.dilate(cur, ring, borderType=cv2.BORDER_REPLICATE)
         ys, xs = where_yx(e >= MIN_EXCESS_K)
         ys, xs = _local_maxima(cur, ys, xs)
-        keep = np.argsort(-e[ys, xs])[:limit]
-        ys, xs = ys[keep], xs[keep]
+        out.append((ys, xs, e[ys, xs], cur.shape))
+        cur = _pool(cur)
+    return out
+
+
+def _merged(img: np.ndarray, levels: list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]],
+            limit: int | None) -> list[Candidate]:
+    """:func:`compact_maxima` from the peaks of :func:`_level_peaks`: at most ``limit`` a level, the
+    strongest, placed at full resolution and merged over the levels (:func:`merge_levels`), at most
+    ``limit`` in all (None: all)."""
+    rows: list[np.ndarray] = []
+    for k, (ys, xs, e, shape) in enumerate(levels):
+        keep = np.argsort(-e)[:limit]
+        ys, xs, e = ys[keep], xs[keep], e[keep]
         s = 2 ** k
         if s > 1 and len(ys):
-            blocks = img[: cur.shape[0] * s, : cur.shape[1] * s].reshape(cur.shape[0], s, cur.shape[1], s)
+            blocks = img[: shape[0] * s, : shape[1] * s].reshape(shape[0], s, shape[1], s)
             arg = blocks[ys, :, xs, :].reshape(len(ys), -1).argmax(axis=1)
             fy, fx = ys * s + arg // s, xs * s + arg % s
         else:
             fy, fx = ys, xs
-        rows.append(np.stack([fx, fy, e[ys, xs], np.full(len(ys), k)], axis=1).astype(np.float64))
-        cur = _pool(cur)
+        rows.append(np.stack([fx, fy, e, np.full(len(ys), k)], axis=1).astype(np.float64))
     if not rows:
         return []
     pts, best_e, alive = merge_levels(np.concatenate(rows))
