@@ -21,12 +21,16 @@ Per scenario as ``bench/scenarios.py`` (recall of defects graded general or wors
 ``other/100``: graded findings away from the truth point per 100 frames of any scenario (the scene's
 roofs, cars and modules graded while a line stands in front of them). Then irpatrol's defects by
 the classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin, edge) and its missed
-ones by the step that lost them, and the backgrounds with the most findings away from the truth.
-Two worker processes, one OpenCV thread each.
+ones by the step that lost them, the backgrounds with the most findings away from the truth, and
+those findings by the reference they were graded against (T2 source and thermal pattern: a row of
+parts, the joint's own line, a row of whole bodies, none). ``IRPATROL_BENCH_LIST=1`` also lists each
+of them (scenario, scene, grade, box, T1, T2, source, pattern). Two worker processes, one OpenCV
+thread each.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from multiprocessing import Pool
@@ -86,20 +90,30 @@ def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]
     return out, skipped
 
 
-def _one(job: tuple[int, str, int, np.ndarray]) -> tuple[Truth, dict[str, Found], str, str]:
-    """One scenario drawn in front of one scene: its truth, each method's reading, and for a defect
+SceneFinding = tuple[str, tuple[int, int, int, int], float, float | None, str, str]
+"""A graded finding of irpatrol's away from the truth point: grade, box (x, y, w, h px), T1 and T2
+(°C), T2 source, thermal pattern."""
+
+
+def _one(job: tuple[int, str, int, np.ndarray],
+         ) -> tuple[Truth, dict[str, Found], str, str, list[SceneFinding]]:
+    """One scenario drawn in front of one scene: its truth, each method's reading, for a defect
     irpatrol's class (``bench/misses.py``: ``classify``) and, when missed, the step that lost it
-    (``lost_at``); "" for a frame without a defect to grade."""
+    (``lost_at``; "" for a frame without a defect to grade), and irpatrol's graded findings away
+    from the truth point (:data:`SceneFinding`)."""
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
     img, truth = render(SEED + 1000 * k + i, scenario, background=scene)
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
+    away = [(f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern)
+            for f in ex.hotspots if f.diagnosis.grade_level >= 1
+            and (truth.xy is None or not _at((h := f.hotspot).bbox, truth.xy))]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
-        return truth, found, "", ""
+        return truth, found, "", "", away
     cls = classify(truth, grade, ex.hotspots)
-    return truth, found, cls, lost_at(img, truth) if cls == "missed" else ""
+    return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
 
 
 def _away(truth: Truth, found: Found) -> int:
@@ -125,7 +139,13 @@ def main() -> int:
     per_scene: Counter[str] = Counter()
     classes: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
     steps: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
-    for (_, scenario, i, _), (truth, found, cls, step) in zip(jobs, results, strict=True):
+    sources: Counter[tuple[str, str]] = Counter()
+    listed: list[str] = []
+    for (_, scenario, i, _), (truth, found, cls, step, away) in zip(jobs, results, strict=True):
+        for g, box, t1, t2, source, pattern in away:
+            sources[(source, pattern)] += 1
+            listed.append(f"  {scenario} {backgrounds[i][0]} {g} {box} T1 {t1:.1f} T2 "
+                          f"{'–' if t2 is None else f'{t2:.1f}'} {source} {pattern}")
         for m, f in found.items():
             score(tallies[(m, scenario)], truth, f)
             other[(m, scenario)] += _away(truth, f)
@@ -163,6 +183,11 @@ def main() -> int:
     for name, n in per_scene.most_common(10):
         if n:
             print(f"  {name}: {n}")
+    print("\nthose findings by the reference they were graded against (T2 source, thermal pattern)")
+    for (source, pattern), n in sources.most_common():
+        print(f"  {source}, {pattern}: {n}")
+    if os.environ.get("IRPATROL_BENCH_LIST") == "1":
+        print("\n" + "\n".join(listed))
     return 0
 
 
