@@ -107,8 +107,8 @@ def _one(job: tuple[int, str, int, np.ndarray],
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
     away = [(f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern)
-            for f in ex.hotspots if f.diagnosis.grade_level >= 1
-            and (truth.xy is None or not _at((h := f.hotspot).bbox, truth.xy))]
+            for f, h in ((f, f.hotspot) for f in ex.hotspots)
+            if f.diagnosis.grade_level >= 1 and _off_truth(truth, h.bbox)]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
         return truth, found, "", "", away
@@ -116,10 +116,15 @@ def _one(job: tuple[int, str, int, np.ndarray],
     return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
 
 
+def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:
+    """Whether a finding's box (x, y, w, h px) lies away from the truth point (±3 px), or the frame has
+    none."""
+    return truth.xy is None or not _at(box, truth.xy)
+
+
 def _away(truth: Truth, found: Found) -> int:
-    """Graded findings (general or worse) of ``found`` away from the truth point (±3 px)."""
-    return sum(1 for box, _, _, _, level in found.spots
-               if level >= 1 and (truth.xy is None or not _at(box, truth.xy)))
+    """Graded findings (general or worse) of ``found`` away from the truth point (:func:`_off_truth`)."""
+    return sum(1 for box, _, _, _, level in found.spots if level >= 1 and _off_truth(truth, box))
 
 
 def main() -> int:
