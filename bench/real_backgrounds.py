@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 
 from irpatrol.errors import IrPatrolError
-from irpatrol.pipeline import DRONE_MAKES, examine
+from irpatrol.pipeline import DRONE_MAKES, Finding, examine
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from misses import CLASSES, LOST, classify, lost_at
@@ -106,14 +106,18 @@ def _one(job: tuple[int, str, int, np.ndarray],
     img, truth = render(SEED + 1000 * k + i, scenario, background=scene)
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
-    away = [(f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern)
-            for f, h in ((f, f.hotspot) for f in ex.hotspots)
-            if f.diagnosis.grade_level >= 1 and _off_truth(truth, h.bbox)]
+    away = [_scene_finding(f) for f in ex.hotspots
+            if f.diagnosis.grade_level >= 1 and _off_truth(truth, f.hotspot.bbox)]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
         return truth, found, "", "", away
     cls = classify(truth, grade, ex.hotspots)
     return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
+
+
+def _scene_finding(f: Finding) -> SceneFinding:
+    h = f.hotspot
+    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern
 
 
 def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:
@@ -154,7 +158,7 @@ def main() -> int:
         for m, f in found.items():
             score(tallies[(m, scenario)], truth, f)
             other[(m, scenario)] += _away(truth, f)
-        per_scene[backgrounds[i][0]] += _away(truth, found["irpatrol"])
+        per_scene[backgrounds[i][0]] += len(away)  # irpatrol's graded findings away from the truth
         if cls:
             classes[scenario][cls] += 1
         if step:

@@ -753,12 +753,12 @@ def find_joints(celsius: np.ndarray, t0_c: float | None = None, accuracy_k: floa
                 angles[i].append(float(deg))
     line_any = np.stack([score for score, _ in scores]).max(axis=0) >= MIN_RIDGE_SAMPLES  # (C, A)
     ok = np.array([bool(a) for a in angles], dtype=bool)  # a line both ways at some radius
-    joints = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]))
-              for i, c in enumerate(cands) if ok[i] and i < n_main]
-    twins_only = [Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0], line_angles_deg=tuple(angles[i]),
-                        twin_only=True) for i, c in enumerate(cands) if ok[i] and i >= n_main]
-    twins_only.sort(key=lambda j: -j.t1_c)
-    joints.sort(key=lambda j: -j.t1_c)
+    # the joints proper and, past the cut, the twins only, each hottest first
+    on_lines = sorted((Joint((c[0], c[1]), c[2], c[3], int(r[i]), angles[i][0],
+                             line_angles_deg=tuple(angles[i]), twin_only=i >= n_main)
+                       for i, c in enumerate(cands) if ok[i]), key=lambda j: -j.t1_c)
+    joints = [j for j in on_lines if not j.twin_only]
+    twins_only = [j for j in on_lines if j.twin_only]
     one_way = _one_way(img, cands[:n_main], [(p[:n_main], c[:n_main]) for p, c in sides], angles[:n_main])
     joints += [Joint((cands[i][0], cands[i][1]), cands[i][2], cands[i][3], int(r[i]), a, line_angles_deg=(a,),
                      one_way=True) for i, a in one_way]
