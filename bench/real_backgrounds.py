@@ -4,7 +4,7 @@ temperatures of real drone camera files, irpatrol against the naive baseline, pe
 ``bench/scenarios.py`` draws the whole frame, the ground and its clutter included, so its false-defect
 rate says how the detector does on clutter our own simulator makes. ``bench/real_frames.py`` reads
 real frames, but none shows a line, so it says nothing of recall. Here each generated scenario's pole,
-crossarm, parts and conductors (``irpatrol.simulate.scene.render`` with ``background``: the same
+crossarm, parts and conductors (``irpatrol.simulate.scene.render_with_line`` with ``background``: the same
 physics, the air set from the scene's ground) stand in front of a real recorded scene — roofs with
 air-conditioning units, car parks, solar farms, façades, river banks, building sites. The truth is the
 generated line's: a graded finding away from the truth point is the scene's, a false defect.
@@ -19,7 +19,9 @@ but ``healthy-clutter`` (the scene is the clutter) is drawn once over each backg
 Per scenario as ``bench/scenarios.py`` (recall of defects graded general or worse, false defects per
 100 frames with nothing wrong, grade right, T2 within 1 K and δ within 2 pp of found defects), and
 ``other/100``: graded findings away from the truth point per 100 frames of any scenario (the scene's
-roofs, cars and modules graded while a line stands in front of them). Then irpatrol's defects by
+roofs, cars and modules graded while a line stands in front of them), and how many of those lie on
+the drawn line (within :data:`ON_LINE_PX` of a pixel the pole, crossarm, conductors or parts cover)
+rather than on the scene itself, which issue 10 item 3 says is never a defect. Then irpatrol's defects by
 the classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin, edge) and its missed
 ones by the step that lost them, the backgrounds with the most findings away from the truth, and
 those findings by the reference they were graded against (T2 source and thermal pattern: a row of
@@ -42,7 +44,7 @@ import numpy as np
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import DRONE_MAKES, Finding, examine
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import SCENARIOS, Truth, render
+from irpatrol.simulate.scene import SCENARIOS, Truth, render_with_line
 from misses import CLASSES, LOST, classify, lost_at
 from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
 from scenarios import (
@@ -90,9 +92,14 @@ def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]
     return out, skipped
 
 
-SceneFinding = tuple[str, tuple[int, int, int, int], float, float | None, str, str]
+ON_LINE_PX = 2
+"""How far (px) from a pixel the drawn line covers a finding's hottest pixel may lie and still be on
+the line: the optics' blur (σ 0.7 px, ``irpatrol.simulate.physics.PSF_SIGMA_PX``) moves a thin part's
+peak by a pixel, the pixel grid by another."""
+
+SceneFinding = tuple[str, tuple[int, int, int, int], float, float | None, str, str, bool]
 """A graded finding of irpatrol's away from the truth point: grade, box (x, y, w, h px), T1 and T2
-(°C), T2 source, thermal pattern."""
+(°C), T2 source, thermal pattern, and whether it lies on the drawn line (:data:`ON_LINE_PX`)."""
 
 
 def _one(job: tuple[int, str, int, np.ndarray],
@@ -103,10 +110,11 @@ def _one(job: tuple[int, str, int, np.ndarray],
     from the truth point (:data:`SceneFinding`)."""
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
-    img, truth = render(SEED + 1000 * k + i, scenario, background=scene)
+    img, truth, line = render_with_line(SEED + 1000 * k + i, scenario, background=scene)
+    near_line = cv2.dilate(line.astype(np.uint8), np.ones((2 * ON_LINE_PX + 1,) * 2, np.uint8)) > 0
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
-    away = [_scene_finding(f) for f in ex.hotspots
+    away = [_scene_finding(f, near_line) for f in ex.hotspots
             if f.diagnosis.grade_level >= 1 and _off_truth(truth, f.hotspot.bbox)]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
@@ -115,9 +123,12 @@ def _one(job: tuple[int, str, int, np.ndarray],
     return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
 
 
-def _scene_finding(f: Finding) -> SceneFinding:
+def _scene_finding(f: Finding, near_line: np.ndarray) -> SceneFinding:
+    """A finding as :data:`SceneFinding`; ``near_line``: the pixels within :data:`ON_LINE_PX` of the
+    drawn line (bool H×W)."""
     h = f.hotspot
-    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern
+    x, y = h.max_xy
+    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern, bool(near_line[y, x])
 
 
 def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:
@@ -149,12 +160,15 @@ def main() -> int:
     classes: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
     steps: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
     sources: Counter[tuple[str, str]] = Counter()
+    on_line: Counter[tuple[str, str]] = Counter()  # of those, on the drawn line
     listed: list[str] = []
     for (_, scenario, i, _), (truth, found, cls, step, away) in zip(jobs, results, strict=True):
-        for g, box, t1, t2, source, pattern in away:
+        for g, box, t1, t2, source, pattern, on in away:
             sources[(source, pattern)] += 1
+            on_line[(source, pattern)] += on
             listed.append(f"  {scenario} {backgrounds[i][0]} {g} {box} T1 {t1:.1f} T2 "
-                          f"{'–' if t2 is None else f'{t2:.1f}'} {source} {pattern}")
+                          f"{'–' if t2 is None else f'{t2:.1f}'} {source} {pattern} "
+                          f"{'on' if on else 'off'} the line")
         for m, f in found.items():
             score(tallies[(m, scenario)], truth, f)
             other[(m, scenario)] += _away(truth, f)
@@ -192,9 +206,13 @@ def main() -> int:
     for name, n in per_scene.most_common(10):
         if n:
             print(f"  {name}: {n}")
-    print("\nthose findings by the reference they were graded against (T2 source, thermal pattern)")
+    n_away, n_on = sum(sources.values()), sum(on_line.values())
+    print(f"\nof the {n_away}, {n_on} lie on the drawn line (within {ON_LINE_PX} px of a pixel the pole, "
+          f"crossarm, conductors or parts cover) and {n_away - n_on} on the scene itself, off the line")
+    print("\nthose findings by the reference they were graded against (T2 source, thermal pattern), "
+          "and how many of them lie on the drawn line")
     for (source, pattern), n in sources.most_common():
-        print(f"  {source}, {pattern}: {n}")
+        print(f"  {source}, {pattern}: {n} (on the line {on_line[(source, pattern)]})")
     if os.environ.get("IRPATROL_BENCH_LIST") == "1":
         print("\n" + "\n".join(listed))
     return 0

@@ -14,7 +14,7 @@ from irpatrol.simulate import layouts
 from irpatrol.simulate import parts as P
 from irpatrol.simulate.canvas import Canvas, Surroundings
 from irpatrol.simulate.physics import IFOV_MRAD, apparent_c, fin_length_flat_m, fin_length_m, reflected_c
-from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render
+from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render, render_with_line
 
 NEW = ("strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse", "bushing-voltage")
 
@@ -148,6 +148,25 @@ def test_a_line_drawn_in_front_of_a_real_scene_leaves_the_scene_where_it_is_not(
     # in front of it the hot part reads its truth
     x, y = t.xy
     assert t.t1_c is not None and float(img[y - 1:y + 2, x - 1:x + 2].max()) == pytest.approx(t.t1_c, abs=3.0)
+
+
+def test_where_the_line_was_drawn_is_known_in_front_of_a_real_scene_and_the_generated_ground(
+        samples: Path) -> None:
+    from irpatrol.radiometry import read
+
+    scene = read(samples / "dji_m30t_iirp.jpg").celsius.astype(np.float64)
+    for background in (scene, None):
+        img, t, line = render_with_line(20263207, "hot-joint", background=background)
+        same, truth = render(20263207, "hot-joint", background=background)
+        assert np.array_equal(img, same) and truth == t  # render's own frame and truth
+        assert line.shape == img.shape and line.dtype == bool
+        # the hot part, its healthy phases and the pole stand on the line; most of the frame does not
+        x, y = t.xy
+        assert line[y - 1:y + 2, x - 1:x + 2].any()
+        assert all(line[py - 1:py + 2, px - 1:px + 2].any() for px, py in t.peers_xy)
+        assert 0.005 < line.mean() < 0.1
+        if background is not None:  # off the line the frame is the scene with the noise alone
+            assert float(np.median(np.abs(img - scene)[~line])) < 0.1
 
 
 def test_a_background_must_be_finite_temperatures() -> None:

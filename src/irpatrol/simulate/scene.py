@@ -53,7 +53,8 @@ from irpatrol.simulate.physics import (
 )
 
 __all__ = ["CAMERA_EMISSIVITY", "IFOV_MRAD", "NETD_K", "PSF_SIGMA_PX", "SCENARIOS", "SCENARIO_DEVICE",
-           "Truth", "apparent_c", "encode_scene", "fin_length_m", "reflected_c", "render"]
+           "Truth", "apparent_c", "encode_scene", "fin_length_m", "reflected_c", "render",
+           "render_with_line"]
 
 SCENARIOS = ("healthy", "healthy-clutter", "hot-joint", "hot-joint-single-phase", "far", "arrester",
              "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse", "bushing-voltage")
@@ -141,6 +142,17 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
     The scene is already blurred and noisy as its camera recorded it: only what the line adds is
     blurred (:data:`PSF_SIGMA_PX`), and the noise (:data:`NETD_K`) added. The truth knows nothing of
     the scene (``clutter`` empty): whatever it holds that is graded is a false defect."""
+    img, truth, _ = render_with_line(seed, scenario, shape=shape, background=background)
+    return img, truth
+
+
+def render_with_line(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
+                     background: np.ndarray | None = None) -> tuple[np.ndarray, Truth, np.ndarray]:
+    """:func:`render`'s frame and truth with where the line was drawn: the pixels (bool H×W) that the
+    pole, the crossarm, the conductors and the parts cover wholly or in part, before the optics' blur
+    spreads them (:data:`PSF_SIGMA_PX`). Everything else is the generated sky, ground and clutter, or
+    the recorded scene of ``background``: what issue 10 item 3 says is never a defect. The same
+    seed gives the same frame and truth as :func:`render`."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; valid: {', '.join(SCENARIOS)}")
     if background is not None:
@@ -172,6 +184,7 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
         img = background.copy()
         kinds = []
     env = Surroundings(sky_c=sky + SKY_REFLECTION_SHARE * (ambient - sky), ground_c=ground_c)
+    behind = img.copy()  # what the line is drawn in front of
     canvas = Canvas(img, env)
     eps = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in sorted(EMISSIVITY.items())}
 
@@ -245,7 +258,7 @@ def render(seed: int, scenario: str, *, shape: tuple[int, int] = (512, 640),
         parts=("pole", "crossarm", *sorted(drawn.parts)), glints=n_glints,
         peers_xy=tuple((round(tg.centre[0]), round(tg.centre[1])) for i, tg in enumerate(drawn.targets)
                        if defect and i != hot_i))
-    return out.astype(np.float32), truth
+    return out.astype(np.float32), truth, canvas.img != behind
 
 
 PEAK_MARGIN_PX = 1
