@@ -12,7 +12,9 @@ A false defect is a finding graded general or worse. T0 is the truth ambient, as
 Per base, the script prints:
 
 * false defects per 100 frames, for each kind;
-* each false finding: scenario, seed, kind, grade and box.
+* each false finding: scenario, seed, kind, grade and box, and whether it lies on the drawn line
+  (``scenarios.ON_LINE_PX``: a healthy part read warmer than its reference) or off it (the ground or its
+  clutter, never a defect: issue 10 item 3).
 
 Environment:
 
@@ -35,8 +37,8 @@ from multiprocessing import Pool
 
 import cv2
 
-from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render
-from scenarios import HEALTHY, graded  # bench/ is the script's folder
+from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render_with_line
+from scenarios import HEALTHY, graded, near_line  # bench/ is the script's folder
 
 BASES = [int(b) for b in os.environ.get("IRPATROL_BENCH_BASES", "99000000,66000000").split(",")]
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "200"))
@@ -44,8 +46,8 @@ KINDS = sorted(set(SCENARIO_DEVICE.values()))
 
 Job = tuple[int, int, str, int]
 """(base, scenario index, scenario, frame number)."""
-FalseFinding = tuple[str, int, str, str, tuple[int, int, int, int]]
-"""(scenario, seed, kind, grade, box)."""
+FalseFinding = tuple[str, int, str, str, tuple[int, int, int, int], bool]
+"""(scenario, seed, kind, grade, box, on the drawn line)."""
 
 
 def _read(job: Job) -> tuple[str, list[FalseFinding]]:
@@ -55,11 +57,12 @@ def _read(job: Job) -> tuple[str, list[FalseFinding]]:
     cv2.setNumThreads(1)
     base, si, scenario, k = job
     seed = base + 1000 * si + k
-    img, truth = render(seed, scenario)
+    img, truth, line = render_with_line(seed, scenario)
     if truth.defect:
         return "", []
     kinds = KINDS if scenario in HEALTHY else [truth.device]
-    out = [(scenario, seed, kind, f.grade, f.hotspot.bbox)
+    on_line = near_line(line)
+    out = [(scenario, seed, kind, f.grade, f.hotspot.bbox, bool(on_line[f.hotspot.max_xy[::-1]]))
            for kind in kinds for f in graded(img, truth, kind)]
     return ("healthy" if scenario in HEALTHY else "inside"), out
 
@@ -81,8 +84,10 @@ def main() -> int:
                 print(f"  {kind:<26}{100.0 * per_kind[kind] / max(healthy, 1):>6.1f}")
             print(f"  {inside} frames with nothing wrong inside the defect scenarios, as their own kind: "
                   f"{len(found_inside)} false defects")
+            print(f"  of the {len(found) + len(found_inside)}, on the drawn line: "
+                  f"{sum(f[5] for f in [*found, *found_inside])}")
             for f in [*found, *found_inside]:
-                print(f"    {f[0]} {f[1]} {f[2]}: {f[3]} at {f[4]}")
+                print(f"    {f[0]} {f[1]} {f[2]}: {f[3]} at {f[4]} {'on' if f[5] else 'off'} the line")
     return 0
 
 

@@ -48,6 +48,7 @@ from irpatrol.simulate.scene import SCENARIOS, Truth, render_with_line
 from misses import CLASSES, LOST, classify, lost_at
 from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
 from scenarios import (
+    ON_LINE_PX,
     SEED,
     TARGETS,
     Found,
@@ -58,6 +59,7 @@ from scenarios import (
     false_per_100,
     found_of,
     naive,
+    near_line,
     score,
     summed,
 )
@@ -92,11 +94,6 @@ def scenes(folders: list[Path]) -> tuple[list[tuple[str, np.ndarray]], list[str]
     return out, skipped
 
 
-ON_LINE_PX = 2
-"""How far (px) from a pixel the drawn line covers a finding's hottest pixel may lie and still be on
-the line: the optics' blur (σ 0.7 px, ``irpatrol.simulate.physics.PSF_SIGMA_PX``) moves a thin part's
-peak by a pixel, the pixel grid by another."""
-
 SceneFinding = tuple[str, tuple[int, int, int, int], float, float | None, str, str, bool]
 """A graded finding of irpatrol's away from the truth point: grade, box (x, y, w, h px), T1 and T2
 (°C), T2 source, thermal pattern, and whether it lies on the drawn line (:data:`ON_LINE_PX`)."""
@@ -111,10 +108,10 @@ def _one(job: tuple[int, str, int, np.ndarray],
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
     img, truth, line = render_with_line(SEED + 1000 * k + i, scenario, background=scene)
-    near_line = cv2.dilate(line.astype(np.uint8), np.ones((2 * ON_LINE_PX + 1,) * 2, np.uint8)) > 0
+    on_line = near_line(line)
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
-    away = [_scene_finding(f, near_line) for f in ex.hotspots
+    away = [_scene_finding(f, on_line) for f in ex.hotspots
             if f.diagnosis.grade_level >= 1 and _off_truth(truth, f.hotspot.bbox)]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
@@ -123,12 +120,12 @@ def _one(job: tuple[int, str, int, np.ndarray],
     return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
 
 
-def _scene_finding(f: Finding, near_line: np.ndarray) -> SceneFinding:
-    """A finding as :data:`SceneFinding`; ``near_line``: the pixels within :data:`ON_LINE_PX` of the
-    drawn line (bool H×W)."""
+def _scene_finding(f: Finding, on_line: np.ndarray) -> SceneFinding:
+    """A finding as :data:`SceneFinding`; ``on_line``: the pixels within :data:`ON_LINE_PX` of the drawn
+    line (bool H×W, ``scenarios.near_line``)."""
     h = f.hotspot
     x, y = h.max_xy
-    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern, bool(near_line[y, x])
+    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern, bool(on_line[y, x])
 
 
 def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:

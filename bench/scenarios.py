@@ -135,6 +135,19 @@ def naive(img: np.ndarray, t: Truth) -> Found:
     return Found(spots, (time.process_time() - t0) * 1e3)
 
 
+ON_LINE_PX = 2
+"""How far (px) from a pixel the drawn line covers (``irpatrol.simulate.scene.render_with_line``) a
+finding's hottest pixel may lie and still be on the line: the optics' blur (σ 0.7 px,
+``irpatrol.simulate.physics.PSF_SIGMA_PX``) moves a thin part's peak by a pixel, the pixel grid by
+another. Off it a finding is the ground's, the clutter's or a recorded scene's: never a defect (issue 10
+item 3)."""
+
+
+def near_line(line: np.ndarray) -> np.ndarray:
+    """The pixels (bool H×W) within :data:`ON_LINE_PX` of the drawn ``line`` (bool H×W)."""
+    return cv2.dilate(line.astype(np.uint8), np.ones((2 * ON_LINE_PX + 1,) * 2, np.uint8)) > 0
+
+
 def _at(box: tuple[int, int, int, int], xy: tuple[int, int], pad: int = 3) -> bool:
     x, y, w, h = box
     return x - pad <= xy[0] < x + w + pad and y - pad <= xy[1] < y + h + pad
