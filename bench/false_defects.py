@@ -13,8 +13,8 @@ Per base, the script prints:
 
 * false defects per 100 frames, for each kind;
 * each false finding: scenario, seed, kind, grade and box, and whether it lies on the drawn line
-  (``scenarios.ON_LINE_PX``: a healthy part read warmer than its reference) or off it (the ground or its
-  clutter, never a defect: issue 10 item 3).
+  (``scenarios.ON_LINE_PX``: a healthy part of the line graded) or off it (the ground or its clutter,
+  never a defect: issue 10 item 3).
 
 Environment:
 

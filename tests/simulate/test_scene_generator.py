@@ -160,7 +160,7 @@ def test_where_the_line_was_drawn_is_known_in_front_of_a_real_scene_and_the_gene
         same, truth = render(20263207, "hot-joint", background=background)
         assert np.array_equal(img, same) and truth == t  # render's own frame and truth
         assert line.shape == img.shape and line.dtype == bool
-        # the hot part, its healthy phases and the pole stand on the line; most of the frame does not
+        # the hot part and its healthy phases stand on the line; most of the frame does not
         x, y = t.xy
         assert line[y - 1:y + 2, x - 1:x + 2].any()
         assert all(line[py - 1:py + 2, px - 1:px + 2].any() for px, py in t.peers_xy)
