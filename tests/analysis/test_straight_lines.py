@@ -1,0 +1,97 @@
+"""Whether a point lies on a straight line crossing the frame (``straight_lines.line_score``): the
+evidence that a joint is a part of a power line, not of the scene behind it (issue 10 item 3). Read on
+the real DJI frames of ../shared/data/thermal-samples, with a conductor drawn across them where one is
+needed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
+from irpatrol.analysis.joints import find_joints
+from irpatrol.analysis.straight_lines import MIN_SCORE, line_score, smoothed
+from irpatrol.radiometry import read
+
+SHAPE = (512, 640)
+
+
+def _scene(samples: Path, name: str) -> np.ndarray:
+    """The real frame ``name`` of the shared samples (°C, 640×512 px)."""
+    return np.asarray(read(samples / name).celsius, dtype=np.float32)
+
+
+def _with_conductor(img: np.ndarray, contrast_k: float) -> tuple[np.ndarray, tuple[int, int], float]:
+    """``img`` with a 2 px conductor ``contrast_k`` (K) warmer (colder when negative) than what lies
+    behind it, from (0, 400) to (640, 100) px, blurred as optics do (docs/physics.md §6); a point on it
+    and its direction (° from the x axis towards y). Along that path none of the scenes below shows a
+    line of its own (each scores below :data:`MIN_SCORE` there); the car park of the DJI M4T frame does
+    along the other diagonal (8.6), the tower blocks of the M30T frame vertically (33)."""
+    mask = np.zeros(SHAPE, np.float32)
+    cv2.line(mask, (0, 400), (640, 100), 1.0, 2, cv2.LINE_AA)
+    out = img + contrast_k * cv2.GaussianBlur(mask, (0, 0), 0.7)
+    return out.astype(np.float32), (320, 250), math.degrees(math.atan2(-300, 640)) % 180.0
+
+
+@pytest.mark.parametrize("name", ["dji_m4t_iirp.jpg", "dji_m3t_iirp.jpg", "dji_xts_dirp.jpg",
+                                  "dji_h20n_iirp.jpg", "dji_m30t_iirp.jpg"])
+@pytest.mark.parametrize("contrast_k", [1.0, -1.0])
+def test_a_conductor_across_a_real_scene_is_on_a_straight_line(samples: Path, name: str,
+                                                               contrast_k: float) -> None:
+    # a conductor 1 K warmer, or colder (bare metal reflecting the sky, docs/physics.md §1), than the
+    # car park, river bank, solar farm, harbour or tower blocks behind it stands out of every line
+    # parallel to it across the frame
+    img, point, angle = _with_conductor(_scene(samples, name), contrast_k)
+    assert line_score(smoothed(img), point, (angle,)) >= 2 * MIN_SCORE
+    # without the conductor the same line through the scene does not
+    assert line_score(smoothed(_scene(samples, name)), point, (angle,)) < MIN_SCORE
+
+
+def test_a_conductor_across_a_roof_of_pipes_and_fans_still_is(samples: Path) -> None:
+    # the DJI H20T roof (issue 10's pavement frame) is full of straight pipes and rows of fans: a 1 K
+    # conductor stands out of it less, but still does
+    img, point, angle = _with_conductor(_scene(samples, "dji_h20t_dirp.jpg"), 1.0)
+    assert line_score(smoothed(img), point, (angle,)) >= MIN_SCORE
+
+
+def test_the_warm_spots_of_grass_are_not_on_straight_lines(samples: Path) -> None:
+    # the DJI XTR frame: a pipe rack above grass. The detector finds warm spots on lines among the
+    # blades (a blade is a thin line a few tens of pixels long); few of them lie on a line that
+    # crosses the frame
+    img = _scene(samples, "dji_xtr_flir_core.jpg")
+    t0 = float(np.median(img))
+    joints = [j for j in find_joints(img, t0, 2.0, REPORT_EXCESS_K, lambda j, s: False)
+              if not (j.one_way or j.in_set or j.twin_only)]
+    assert len(joints) >= 10
+    blurred = smoothed(img)
+    on = [j for j in joints if line_score(blurred, j.xy, j.line_angles_deg or (j.angle_deg,)) >= MIN_SCORE]
+    assert len(on) <= len(joints) // 4
+
+
+def test_a_frame_without_texture() -> None:
+    # a generated frame of one temperature: a line on it stands out of every other, and where there is
+    # none, none is found
+    flat = np.full(SHAPE, 20.0, np.float32)
+    img, point, angle = _with_conductor(flat, 1.0)
+    assert line_score(smoothed(img), point, (angle,)) == math.inf
+    assert line_score(smoothed(flat), point, (angle,)) == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(0.2, 5.0), st.floats(-30.0, 60.0))
+def test_the_score_does_not_depend_on_the_temperature_scale(samples: Path, gain: float,
+                                                            offset_k: float) -> None:
+    # the score compares the line with the frame's own texture: a camera reading every pixel's excess
+    # k times over, or a warmer day, scores the same line alike
+    img, point, angle = _with_conductor(_scene(samples, "dji_m4t_iirp.jpg"), 1.0)
+    points = [point, (100, 400)]
+    base = [line_score(smoothed(img), p, (angle,)) for p in points]
+    other = (gain * (img - 25.0) + 25.0 + offset_k).astype(np.float32)
+    scaled = [line_score(smoothed(other), p, (angle,)) for p in points]
+    assert np.allclose(base, scaled, rtol=1e-2, atol=1e-2)
