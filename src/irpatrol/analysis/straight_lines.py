@@ -36,7 +36,7 @@ EDGE_WEIGHT = 1.0
 height H blurred to scale σ the second derivative peaks at 0.242 H/σ², a distance σ from the edge,
 where the gradient is 0.242 H/σ: taking off the gradient over σ cancels an edge's response there and
 within it, while at a line's axis the gradient is nil and its response stays whole (Lindeberg, *Edge
-detection and ridge detection with automatic scale selection*, IJCV 30 (1998), §2 and §4)."""
+detection and ridge detection with automatic scale selection*, IJCV 30 (1998))."""
 DIRECTION_POWER = 8
 """Exponent of the cosine of the angle between a pixel's ridge direction and the line: cos⁸ halves the
 weight at 23° and leaves 1 % at 56°, so texture of every direction adds little while a conductor's own
@@ -59,8 +59,8 @@ warmest pixel, which may stand a pixel off its conductor's axis."""
 REFERENCE_STEP_PX = 8.0
 """Spacing (px, across the line) of the parallel lines the score is taken against: about 100 lines
 across a 640×512 frame, enough for a median and a median absolute deviation. Project choice; the
-reference is taken in the first of the joint's directions only, as a few degrees change the texture's
-statistics little."""
+reference is taken in the first of the joint's directions only (one reference a joint, every direction
+searched scored against it)."""
 REFERENCE_ALONG_PX = 4.0
 """Spacing (px) of the samples along each reference line: the reference is a statistic of the frame's
 texture, not a search for one line, so fewer samples serve (each line's sum is taken per px of line,
