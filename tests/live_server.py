@@ -14,6 +14,24 @@ from typing import Any
 import httpx
 import pytest
 
+SERVER_LOGS = Path(__file__).resolve().parents[1] / "test-artifacts" / "servers"
+"""Where each served process's output is kept (one file per port), for the failure that needs it."""
+
+
+def server_log(base_url: str) -> Path:
+    """The file the ``irpatrol serve`` process behind ``base_url`` (``http://127.0.0.1:PORT``…) writes
+    its output to."""
+    port = base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[-1]
+    return SERVER_LOGS / f"serve-{port}.log"
+
+
+def log_tail(base_url: str, lines: int = 30) -> str:
+    """The last ``lines`` lines of the output of the server behind ``base_url`` ("" if none)."""
+    path = server_log(base_url)
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -26,13 +44,16 @@ def free_port() -> int:
 def irpatrol_server(env: dict[str, str], *, ready_path: str = "/health", cwd: Path | None = None,
                     timeout_s: float = 120.0) -> Iterator[str]:
     """Run ``irpatrol serve`` with ``env`` until the block ends; yields the base URL once
-    ``ready_path`` answers 200 (the test fails if it never does within ``timeout_s``)."""
+    ``ready_path`` answers 200 (the test fails if it never does within ``timeout_s``). Its output
+    goes to :func:`server_log`."""
     port = free_port()
     exe = Path(sys.executable).with_name("irpatrol")
-    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-                            env=env, cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    log = server_log(base)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out = log.open("wb")
+    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+                            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -42,12 +63,14 @@ def irpatrol_server(env: dict[str, str], *, ready_path: str = "/health", cwd: Pa
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail(f"irpatrol serve did not answer {ready_path} (exit code {proc.poll()})")
+                pytest.fail(f"irpatrol serve did not answer {ready_path} (exit code {proc.poll()}); "
+                            f"its output:\n{log_tail(base)}")
             time.sleep(0.2)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        out.close()
 
 
 def wait_until(page: Any, predicate_js: str, timeout_s: float = 30.0) -> None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from demo_copy import demo_copy
-from live_server import irpatrol_server
+from live_server import irpatrol_server, log_tail
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web" / "analyst"
@@ -34,14 +34,16 @@ pytestmark = pytest.mark.browser
 
 def saved(page: Any) -> None:
     """Waits for the page a form posted to to say saved (a loaded 2-core machine has taken over
-    the default 30 s, CI of 2026-12-06); failing, names what the page shows instead."""
+    the default 30 s, CI of 2026-12-06; once over 90 s, CI of 2026-12-07); failing, names what the page
+    shows instead and what the server wrote last."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
         page.wait_for_selector(".flash.ok", timeout=90_000)
     except PlaywrightTimeout:
         shown = page.locator(".flash").all_inner_texts()
-        raise AssertionError(f"not saved at {page.url}; the page shows {shown or 'no message'}") from None
+        raise AssertionError(f"not saved at {page.url}; the page shows {shown or 'no message'}; the "
+                             f"server's last output:\n{log_tail(page.url)}") from None
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
