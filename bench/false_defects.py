@@ -38,7 +38,7 @@ from multiprocessing import Pool
 import cv2
 
 from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, render_with_line
-from scenarios import HEALTHY, graded, near_line  # bench/ is the script's folder
+from scenarios import HEALTHY, graded, near_line, on_line_at  # bench/ is the script's folder
 
 BASES = [int(b) for b in os.environ.get("IRPATROL_BENCH_BASES", "99000000,66000000").split(",")]
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "200"))
@@ -62,7 +62,7 @@ def _read(job: Job) -> tuple[str, list[FalseFinding]]:
         return "", []
     kinds = KINDS if scenario in HEALTHY else [truth.device]
     on_line = near_line(line)
-    out = [(scenario, seed, kind, f.grade, f.hotspot.bbox, bool(on_line[f.hotspot.max_xy[::-1]]))
+    out = [(scenario, seed, kind, f.grade, f.hotspot.bbox, on_line_at(on_line, f.hotspot.max_xy))
            for kind in kinds for f in graded(img, truth, kind)]
     return ("healthy" if scenario in HEALTHY else "inside"), out
 

@@ -60,6 +60,7 @@ from scenarios import (
     found_of,
     naive,
     near_line,
+    on_line_at,
     score,
     summed,
 )
@@ -124,8 +125,7 @@ def _scene_finding(f: Finding, on_line: np.ndarray) -> SceneFinding:
     """A finding as :data:`SceneFinding`; ``on_line``: the pixels within :data:`ON_LINE_PX` of the drawn
     line (bool H×W, ``scenarios.near_line``)."""
     h = f.hotspot
-    x, y = h.max_xy
-    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern, bool(on_line[y, x])
+    return f.grade, h.bbox, h.t_max_c, h.t2_c, h.t2_source, h.pattern, on_line_at(on_line, h.max_xy)
 
 
 def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:

@@ -148,6 +148,11 @@ def near_line(line: np.ndarray) -> np.ndarray:
     return cv2.dilate(line.astype(np.uint8), np.ones((2 * ON_LINE_PX + 1,) * 2, np.uint8)) > 0
 
 
+def on_line_at(near: np.ndarray, xy: tuple[int, int]) -> bool:
+    """Whether the pixel ``xy`` (x, y px) is one of ``near`` (:func:`near_line`)."""
+    return bool(near[xy[1], xy[0]])
+
+
 def _at(box: tuple[int, int, int, int], xy: tuple[int, int], pad: int = 3) -> bool:
     x, y, w, h = box
     return x - pad <= xy[0] < x + w + pad and y - pad <= xy[1] < y + h + pad

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -21,8 +22,7 @@ SERVER_LOGS = Path(__file__).resolve().parents[1] / "test-artifacts" / "servers"
 def server_log(base_url: str) -> Path:
     """The file the ``irpatrol serve`` process behind ``base_url`` (``http://127.0.0.1:PORT``…) writes
     its output to."""
-    port = base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[-1]
-    return SERVER_LOGS / f"serve-{port}.log"
+    return SERVER_LOGS / f"serve-{urlsplit(base_url).port}.log"
 
 
 def log_tail(base_url: str, lines: int = 30) -> str:
@@ -51,26 +51,25 @@ def irpatrol_server(env: dict[str, str], *, ready_path: str = "/health", cwd: Pa
     base = f"http://127.0.0.1:{port}"
     log = server_log(base)
     log.parent.mkdir(parents=True, exist_ok=True)
-    out = log.open("wb")
-    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-                            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                if httpx.get(f"{base}{ready_path}", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail(f"irpatrol serve did not answer {ready_path} (exit code {proc.poll()}); "
-                            f"its output:\n{log_tail(base)}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        out.close()
+    with log.open("wb") as out, subprocess.Popen(
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT) as proc:
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    if httpx.get(f"{base}{ready_path}", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"irpatrol serve did not answer {ready_path} (exit code {proc.poll()}); "
+                                f"its output:\n{log_tail(base)}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def wait_until(page: Any, predicate_js: str, timeout_s: float = 30.0) -> None:
