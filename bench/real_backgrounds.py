@@ -26,7 +26,9 @@ the classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin
 ones by the step that lost them, the backgrounds with the most findings away from the truth, and
 those findings by the reference they were graded against (T2 source and thermal pattern: a row of
 parts, the joint's own line, a row of whole bodies, none). ``IRPATROL_BENCH_LIST=1`` also lists each
-of them (scenario, scene, grade, box, T1, T2, source, pattern). Two worker processes, one OpenCV
+of them (scenario, scene, grade, box, T1, T2, source, pattern), and each defect not graded right
+(scenario, scene, seed, class and, for a missed one, the step that lost it; truth grade, T1, T2 and
+point), as ``bench/misses.py`` does for the generated frames. Two worker processes, one OpenCV
 thread each.
 """
 
@@ -159,7 +161,8 @@ def main() -> int:
     sources: Counter[tuple[str, str]] = Counter()
     on_line: Counter[tuple[str, str]] = Counter()  # of those, on the drawn line
     listed: list[str] = []
-    for (_, scenario, i, _), (truth, found, cls, step, away) in zip(jobs, results, strict=True):
+    wrong: list[str] = []  # the defects not graded right, to be traced one by one
+    for (k, scenario, i, _), (truth, found, cls, step, away) in zip(jobs, results, strict=True):
         for g, box, t1, t2, source, pattern, on in away:
             sources[(source, pattern)] += 1
             on_line[(source, pattern)] += on
@@ -172,6 +175,11 @@ def main() -> int:
         per_scene[backgrounds[i][0]] += len(away)  # irpatrol's graded findings away from the truth
         if cls:
             classes[scenario][cls] += 1
+        if cls and cls != "right":
+            lost = f" [{step}]" if step else ""
+            t2 = "–" if truth.t2_c is None else f"{truth.t2_c:.1f}"
+            wrong.append(f"  {scenario} {backgrounds[i][0]} seed {SEED + 1000 * k + i} {cls}{lost}: truth "
+                         f"{_truth_grade(truth)[0]} T1 {truth.t1_c:.1f} T2 {t2} at {truth.xy}")
         if step:
             steps[scenario][step] += 1
     print(f"scenario benchmark in front of {len(backgrounds)} real scenes (DJI frames, {len(folders)} "
@@ -212,6 +220,9 @@ def main() -> int:
         print(f"  {source}, {pattern}: {n} (on the line {on_line[(source, pattern)]})")
     if os.environ.get("IRPATROL_BENCH_LIST") == "1":
         print("\n" + "\n".join(listed))
+        print("\nthe defects not graded right (scenario, scene, seed for render_with_line with the scene "
+              "as background, class [the step that lost a missed one], truth)")
+        print("\n".join(wrong))
     return 0
 
 
