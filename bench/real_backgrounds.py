@@ -110,7 +110,7 @@ def _one(job: tuple[int, str, int, np.ndarray],
     from the truth point (:data:`SceneFinding`)."""
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
-    img, truth, line = render_with_line(SEED + 1000 * k + i, scenario, background=scene)
+    img, truth, line = render_with_line(_seed(k, i), scenario, background=scene)
     on_line = near_line(line)
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
     found = {"irpatrol": found_of(ex, 0.0), "naive": naive(img, truth)}
@@ -121,6 +121,11 @@ def _one(job: tuple[int, str, int, np.ndarray],
         return truth, found, "", "", away
     cls = classify(truth, grade, ex.hotspots)
     return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
+
+
+def _seed(k: int, i: int) -> int:
+    """The seed scenario ``k`` (index in ``SCENARIOS``) is drawn with in front of background ``i``."""
+    return SEED + 1000 * k + i
 
 
 def _scene_finding(f: Finding, on_line: np.ndarray) -> SceneFinding:
@@ -178,7 +183,7 @@ def main() -> int:
         if cls and cls != "right":
             lost = f" [{step}]" if step else ""
             t2 = "–" if truth.t2_c is None else f"{truth.t2_c:.1f}"
-            wrong.append(f"  {scenario} {backgrounds[i][0]} seed {SEED + 1000 * k + i} {cls}{lost}: truth "
+            wrong.append(f"  {scenario} {backgrounds[i][0]} seed {_seed(k, i)} {cls}{lost}: truth "
                          f"{_truth_grade(truth)[0]} T1 {truth.t1_c:.1f} T2 {t2} at {truth.xy}")
         if step:
             steps[scenario][step] += 1
