@@ -12,7 +12,7 @@ lines through them read no more ridge than any line beside them.
 
 :func:`line_score` sums a ridge strength along the whole straight line through the point, each pixel
 weighted by how well its own ridge direction agrees with the line (:func:`_line_sums`), and scores
-the sum against those of the lines parallel to it across the frame: ``(sum − median) / (1.4826 ×
+the sum against those of the lines parallel to it across the frame: ``(sum − median) / (MAD_TO_SIGMA ×
 MAD)``, a robust standard score. The frame's own texture sets the scale, so a line is judged against
 what the scene around it holds, with no temperature threshold. Measured in docs/detector.md
 (thirty-eighth pass): in front of 55 real recorded scenes (``bench/real_backgrounds.py``) the true
@@ -26,6 +26,7 @@ import math
 import cv2
 import numpy as np
 
+from irpatrol.analysis.background import MAD_TO_SIGMA
 from irpatrol.analysis.compiled import kernel
 
 SIGMA_PX = 1.0
@@ -171,7 +172,7 @@ def line_score(blurred: np.ndarray, xy: tuple[int, int], angles_deg: tuple[float
     sums, counts = integrals(np.full(len(reach), angles_deg[0]), reach, REFERENCE_ALONG_PX)
     kept = sums[counts >= MIN_LENGTH_SHARE * counts.max()]
     median = float(np.median(kept))
-    scale = 1.4826 * float(np.median(np.abs(kept - median)))
+    scale = MAD_TO_SIGMA * float(np.median(np.abs(kept - median)))
     directions = np.array(list(dict.fromkeys(
         round(a + step) for a in angles_deg
         for step in np.arange(-SPREAD_DEG, SPREAD_DEG + STEP_DEG / 2, STEP_DEG))), dtype=np.float64)
