@@ -15,6 +15,7 @@ from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import Examination, examine
 from irpatrol.radiometry import read
+from irpatrol.simulate.scene import render_with_line
 
 DLT_ORDER = ["none", "general", "serious", "critical"]
 
@@ -154,6 +155,41 @@ def test_chance_rows_of_warm_spots_on_real_frames_are_no_defect(samples: Path, n
         dt = f.hotspot.delta_t_k
         assert f.grade == "unrated" or (
             f.grade == "none" and dt is not None and dt <= accuracy_k(f.hotspot.t_max_c, CAMERA_ACCURACY))
+
+
+def test_a_grass_spot_on_a_faint_line_is_no_bushing_defect(samples: Path) -> None:
+    # the DJI XT R frame: a pipe rack above sunlit grass. Two spots of grass at 58–60 °C sit on lines
+    # that score 8–10 against the frame's parallel lines (the straight edge of a beam above them); with
+    # no reference at all, only the line says they are equipment, and it must stand out as a conductor
+    # does (straight_lines.ALONE_MIN_SCORE): before, each was a `serious` bushing stem by the 55 °C row
+    ex = examine(read(samples / "dji_xtr_flir_core.jpg"), device="transformer-bushing")
+    assert [f for f in ex.hotspots if f.diagnosis.grade_level > 0] == []
+
+
+@pytest.mark.parametrize(("name", "seed", "scenario", "spot"), [  # spot: the box's corner (x, y px)
+    ("dji_m3t_iirp.jpg", 20263208, "hot-joint", (167, 322)),
+    ("dji_xts_dirp.jpg", 20261215, "healthy", (533, 190)),
+])
+def test_a_warm_spot_of_the_scene_against_its_own_line_is_no_defect(
+        samples: Path, name: str, seed: int, scenario: str, spot: tuple[int, int]) -> None:
+    # a generated line drawn in front of a real scene (bench/real_backgrounds.py's frames): a warm spot
+    # of the scene (a roof detail of the M3T river town, a car of the XT S car park) on a line that
+    # scores 10–14 was graded against its "conductor" away from it (`general`, `serious`). With no row
+    # of parts, the line alone must stand out as a conductor does (straight_lines.ALONE_MIN_SCORE): the
+    # spot is off the line structure, unrated, while the drawn line's own hot joint is still graded
+    scene = np.asarray(read(samples / name).celsius, dtype=np.float32)
+    img, truth, _ = render_with_line(seed, scenario, background=scene)
+    ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
+    (at_spot,) = [f for f in ex.hotspots if f.hotspot.bbox[:2] == spot]
+    assert at_spot.hotspot.t2_source == "same-conductor"
+    assert at_spot.grade == "unrated" and not at_spot.hotspot.on_structure
+    graded = [f for f in ex.hotspots if f.diagnosis.grade_level > 0]
+    if truth.xy is None:
+        assert graded == []
+    else:
+        (joint,) = graded
+        x, y, w, h = joint.hotspot.bbox
+        assert x - 3 <= truth.xy[0] < x + w + 3 and y - 3 <= truth.xy[1] < y + h + 3
 
 
 @pytest.mark.parametrize(("centres", "grade"), [

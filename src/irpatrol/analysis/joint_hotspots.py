@@ -31,7 +31,7 @@ from irpatrol.analysis.phase_shift import ALIKE_PEERS, MAX_SHIFT_PX, MIN_SHIFT_P
 from irpatrol.analysis.phases import path_low, separate
 from irpatrol.analysis.pixels import inside, where_yx
 from irpatrol.analysis.ridges import direction_gap_deg, leaves
-from irpatrol.analysis.straight_lines import on_a_straight_line, smoothed
+from irpatrol.analysis.straight_lines import ALONE_MIN_SCORE, MIN_SCORE, on_a_straight_line, smoothed
 from irpatrol.conditions import CAMERA_ACCURACY, MIN_TARGET_PX, Conditions, accuracy_k, validity_flags
 
 REPORT_EXCESS_K = 1.0
@@ -238,14 +238,18 @@ def _on_a_span(blurred: Callable[[], np.ndarray], j: Joint) -> bool:
     (:func:`irpatrol.analysis.straight_lines.on_a_straight_line`; ``blurred``: the frame as
     :func:`irpatrol.analysis.straight_lines.smoothed` gives it, made when first needed), as a span
     conductor does: a joint off any such line is not confirmed as equipment (``on_structure`` False,
-    issue 10 item 3), as :func:`_unproven`. A joint in a set of alike parts on no line
+    issue 10 item 3), as :func:`_unproven`. A joint graded without a row of parts (T2 from its own
+    conductor, or none) has the line for its only evidence and needs
+    :data:`irpatrol.analysis.straight_lines.ALONE_MIN_SCORE`, a row's joint
+    :data:`irpatrol.analysis.straight_lines.MIN_SCORE`. A joint in a set of alike parts on no line
     (``Joint.in_set``) has the set for its evidence and is not asked. Measured (docs/detector.md,
     thirty-eighth pass): in front of 55 real recorded scenes (``bench/real_backgrounds.py``, seed
     20261202) the graded findings away from the truth went 133 → 70 (27.0 → 11.0 false defects per 100
     frames with nothing wrong) with the same defects found; on real frames without a line
     (``bench/real_frames.py``) 32 → 15 false defects in 420 readings; on five generated seeds no defect
     changed."""
-    return j.in_set or on_a_straight_line(blurred(), j.xy, j.line_angles_deg or (j.angle_deg,))
+    least = MIN_SCORE if j.t2_source == "similar-component" else ALONE_MIN_SCORE
+    return j.in_set or on_a_straight_line(blurred(), j.xy, j.line_angles_deg or (j.angle_deg,), least)
 
 
 TWIN_SHARE = 1.0 / 3.0

@@ -82,6 +82,20 @@ line. Project choice, measured (docs/detector.md, thirty-eighth pass): of the fi
 of 55 real scenes (``bench/real_backgrounds.py``, seed 20261202) none of the 161 true defects and 60 of
 the 107 spots of the scene itself scored below 8 within :data:`SPREAD_DEG` (at 9: 1 and 64); no
 defect of the generated development and check seeds lost its grade."""
+ALONE_MIN_SCORE = 2.0 * MIN_SCORE
+"""Least score of a joint confirmed on a line when nothing else in the frame says it is equipment: no
+row of alike parts on the other phases, its T2 read on its own conductor away from it
+(``same-conductor``) or none at all (graded by absolute limits only). With a row, three alike parts
+spaced as phases corroborate the line; alone, the line is the only evidence, so it must stand out as
+a conductor does: a 2 px conductor 1 K warmer or colder than the scene behind it scores at least
+twice :data:`MIN_SCORE` across five shared real DJI scenes (``tests/analysis/test_straight_lines.py``).
+Measured (docs/detector.md, fortieth pass), in front of 55 real scenes (``bench/real_backgrounds.py``,
+seed 20261202): the scene's own spots graded against their "conductor" scored 8.2–26 but for two
+(median 13), the drawn line's true joints graded against it 11.8–14.7 at four and 18 and up at the
+other 73 (median 86). Twice the bound took 15 of those 23 scene spots off the structure and 4 true
+defects (now ``unrated``, marked for review when they rise 10 K); 1.5 times: 8 and 1; 2.5 times: 16
+and 6; 3 times: 19 and 7. The generated seeds' defects graded right scored 31 and up (development
+seed 5550000): five seeds lost none."""
 
 
 def smoothed(celsius: np.ndarray) -> np.ndarray:
@@ -184,7 +198,9 @@ def line_score(blurred: np.ndarray, xy: tuple[int, int], angles_deg: tuple[float
     return math.inf if top - median > FLAT_SCALE else 0.0
 
 
-def on_a_straight_line(blurred: np.ndarray, xy: tuple[int, int], angles_deg: tuple[float, ...]) -> bool:
+def on_a_straight_line(blurred: np.ndarray, xy: tuple[int, int], angles_deg: tuple[float, ...],
+                       least: float = MIN_SCORE) -> bool:
     """Whether ``xy`` (px) lies on a straight line crossing the frame in one of ``angles_deg``:
-    :func:`line_score` at least :data:`MIN_SCORE`; ``blurred``: the frame as :func:`smoothed` gives it."""
-    return line_score(blurred, xy, angles_deg) >= MIN_SCORE
+    :func:`line_score` at least ``least`` (:data:`MIN_SCORE`, or :data:`ALONE_MIN_SCORE` for a joint
+    nothing else shows to be equipment); ``blurred``: the frame as :func:`smoothed` gives it."""
+    return line_score(blurred, xy, angles_deg) >= least
