@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
-from irpatrol.analysis.joints import find_joints
-from irpatrol.analysis.straight_lines import MIN_SCORE, line_score, smoothed
+from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K, _on_a_span
+from irpatrol.analysis.joints import Joint, find_joints
+from irpatrol.analysis.straight_lines import ALONE_MIN_SCORE, MIN_SCORE, line_score, smoothed
 from irpatrol.radiometry import read
 
 SHAPE = (512, 640)
@@ -57,6 +57,30 @@ def test_a_conductor_across_a_roof_of_pipes_and_fans_still_is(samples: Path) -> 
     # conductor stands out of it less, but still does
     img, point, angle = _with_conductor(_scene(samples, "dji_h20t_dirp.jpg"), 1.0)
     assert line_score(smoothed(img), point, (angle,)) >= MIN_SCORE
+
+
+@pytest.mark.parametrize(("contrast_k", "t2_source", "peers", "on"), [
+    (1.0, "similar-component", 2, True),  # a row of three alike parts: the bound
+    (1.0, "similar-component", 1, False),  # one neighbouring phase alone: a pair, no set
+    (1.0, "same-conductor", 0, False),  # the line is the only evidence
+    (1.0, "none", 0, False),
+    (1.5, "same-conductor", 0, True),  # a line that stands out as a conductor does
+])
+def test_a_joint_with_no_row_of_parts_needs_a_line_that_stands_out_as_a_conductor_does(
+        samples: Path, contrast_k: float, t2_source: str, peers: int, on: bool) -> None:
+    # the DJI H20T roof of pipes and fans: a conductor 1 K warmer than the roof scores between the
+    # bound and twice it (10.8), one 1.5 K warmer over twice it (21.5). A joint on it graded against a
+    # row of two peers is on the structure at the bound; one graded against a single peer, its own
+    # conductor or nothing has the line for its only evidence and needs ALONE_MIN_SCORE
+    img, point, angle = _with_conductor(_scene(samples, "dji_h20t_dirp.jpg"), contrast_k)
+    blurred = smoothed(img)
+    score = line_score(blurred, point, (angle,))
+    assert score >= MIN_SCORE
+    assert (score >= ALONE_MIN_SCORE) == (contrast_k > 1.0)
+    row = ((200, 306), (440, 194))[:peers]
+    j = Joint(point, 40.0, 5.0, 5, angle, t2_c=None if t2_source == "none" else 25.0,
+              t2_source=t2_source, peers_xy=row, line_angles_deg=(angle,))
+    assert _on_a_span(lambda: blurred, j) == on
 
 
 def test_the_warm_spots_of_grass_are_not_on_straight_lines(samples: Path) -> None:

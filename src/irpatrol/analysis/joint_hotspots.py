@@ -239,8 +239,8 @@ def _on_a_span(blurred: Callable[[], np.ndarray], j: Joint) -> bool:
     :func:`irpatrol.analysis.straight_lines.smoothed` gives it, made when first needed), as a span
     conductor does: a joint off any such line is not confirmed as equipment (``on_structure`` False,
     issue 10 item 3), as :func:`_unproven`. A joint graded without a row of parts (T2 from its own
-    conductor, or none) has the line for its only evidence and needs
-    :data:`irpatrol.analysis.straight_lines.ALONE_MIN_SCORE`, a row's joint
+    conductor, from one neighbouring phase alone, or none) has the line for its only evidence and
+    needs :data:`irpatrol.analysis.straight_lines.ALONE_MIN_SCORE`, a row's joint
     :data:`irpatrol.analysis.straight_lines.MIN_SCORE`. A joint in a set of alike parts on no line
     (``Joint.in_set``) has the set for its evidence and is not asked. Measured (docs/detector.md,
     thirty-eighth pass): in front of 55 real recorded scenes (``bench/real_backgrounds.py``, seed
@@ -248,7 +248,7 @@ def _on_a_span(blurred: Callable[[], np.ndarray], j: Joint) -> bool:
     frames with nothing wrong) with the same defects found; on real frames without a line
     (``bench/real_frames.py``) 32 → 15 false defects in 420 readings; on five generated seeds no defect
     changed."""
-    least = MIN_SCORE if j.t2_source == "similar-component" else ALONE_MIN_SCORE
+    least = MIN_SCORE if j.t2_source == "similar-component" and len(j.peers_xy) >= 2 else ALONE_MIN_SCORE
     return j.in_set or on_a_straight_line(blurred(), j.xy, j.line_angles_deg or (j.angle_deg,), least)
 
 

@@ -85,8 +85,9 @@ defect of the generated development and check seeds lost its grade."""
 ALONE_MIN_SCORE = 2.0 * MIN_SCORE
 """Least score of a joint confirmed on a line when nothing else in the frame says it is equipment: no
 row of alike parts on the other phases, its T2 read on its own conductor away from it
-(``same-conductor``) or none at all (graded by absolute limits only). With a row, three alike parts
-spaced as phases corroborate the line; alone, the line is the only evidence, so it must stand out as
+(``same-conductor``), on one neighbouring phase alone (a pair, no set), or none at all (graded by
+absolute limits only). With a row, three alike parts spaced as phases corroborate the line; alone, the
+line is the only evidence, so it must stand out as
 a conductor does: a 2 px conductor 1 K warmer or colder than the scene behind it scores at least
 twice :data:`MIN_SCORE` across five shared real DJI scenes (``tests/analysis/test_straight_lines.py``).
 Measured (docs/detector.md, fortieth pass), in front of 55 real scenes (``bench/real_backgrounds.py``,
@@ -95,7 +96,9 @@ seed 20261202): the scene's own spots graded against their "conductor" scored 8.
 other 73 (median 86). Twice the bound took 15 of those 23 scene spots off the structure and 4 true
 defects (now ``unrated``, marked for review when they rise 10 K); 1.5 times: 8 and 1; 2.5 times: 16
 and 6; 3 times: 20 and 7. The generated seeds' defects graded right scored 31 and up (development
-seed 5550000): five seeds lost none."""
+seed 5550000): five seeds lost none. A one-peer row's joint: one of the scene's, at 14.0 (an H20N
+night frame), taken off; the true ones scored 167 in front of real scenes and 131 and up on the
+development seed."""
 
 
 def smoothed(celsius: np.ndarray) -> np.ndarray:
