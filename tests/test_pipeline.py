@@ -173,7 +173,7 @@ def test_a_grass_spot_on_a_faint_line_is_no_bushing_defect(samples: Path) -> Non
 def test_a_warm_spot_of_the_scene_against_its_own_line_is_no_defect(
         samples: Path, name: str, seed: int, scenario: str, spot: tuple[int, int]) -> None:
     # a generated line drawn in front of a real scene (bench/real_backgrounds.py's frames): a warm spot
-    # of the scene (a building detail of the M3T river bank, a car of the XT S car park) on a line that
+    # of the scene (a building detail of the M3T river bank, a car on the XT S highway) on a line that
     # scores 10–14 was graded against its "conductor" away from it (`general`, `serious`). With no row
     # of parts, the line alone must stand out as a conductor does (straight_lines.ALONE_MIN_SCORE): the
     # spot is off the line structure, unrated, while the drawn line's own hot joint is still graded
