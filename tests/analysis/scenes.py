@@ -62,10 +62,15 @@ def field_finding(seed: int, scenario: str) -> tuple[Finding, Truth]:
     img, truth = render(seed, scenario)
     assert truth.xy is not None and truth.t2_c is not None
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    tx, ty = truth.xy
-    (f,) = [f for f in ex.hotspots if (b := f.hotspot.bbox)[0] - 3 <= tx < b[0] + b[2] + 3
-            and b[1] - 3 <= ty < b[1] + b[3] + 3]
+    (f,) = [f for f in ex.hotspots if holds(f.hotspot.bbox, truth.xy)]
     return f, truth
+
+
+def holds(box: tuple[int, int, int, int], xy: tuple[int, int]) -> bool:
+    """Whether ``box`` (x, y, w, h px), widened by 3 px, holds the point ``xy`` (x, y px): how
+    bench/scenarios.py matches a finding to the truth's hot part."""
+    x, y, w, h = box
+    return x - 3 <= xy[0] < x + w + 3 and y - 3 <= xy[1] < y + h + 3
 
 
 

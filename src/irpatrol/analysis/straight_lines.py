@@ -87,9 +87,9 @@ ALONE_MIN_SCORE = 2.0 * MIN_SCORE
 row of alike parts on the other phases, its T2 read on its own conductor away from it
 (``same-conductor``), on one neighbouring phase alone (a pair, no set), or none at all (graded by
 absolute limits only). With a row, three alike parts spaced as phases corroborate the line; alone, the
-line is the only evidence, so it must stand out as
-a conductor does: a 2 px conductor 1 K warmer or colder than the scene behind it scores at least
-twice :data:`MIN_SCORE` across five shared real DJI scenes (``tests/analysis/test_straight_lines.py``).
+line is the only evidence, so it must stand out as a conductor does: a 2 px conductor 1 K warmer or
+colder than the scene behind it scores at least twice :data:`MIN_SCORE` across five shared real DJI
+scenes (``tests/analysis/test_straight_lines.py``).
 Measured (docs/detector.md, fortieth pass), in front of 55 real scenes (``bench/real_backgrounds.py``,
 seed 20261202): the scene's own spots graded against their "conductor" scored 8.2–26 but for two
 (median 13), the drawn line's true joints graded against it 11.8–14.7 at four and 18 and up at the
