@@ -181,3 +181,42 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
     assert requests, "no request was recorded"
     foreign = [u for u in requests if not (u.startswith(base) or u.startswith(("data:", "blob:")))]
     assert not foreign, foreign
+
+
+def test_the_patrol_page_keeps_its_forms_in_place_while_the_thumbnails_load(server: dict[str, str]) -> None:
+    """The thumbnails above a patrol's forms hold their place before they arrive: a form's button that
+    moved as they loaded took a click meant for it elsewhere (the weather form's save, clicked while a
+    loaded server still sent the thumbnails, posted nothing; CI of 2026-12-07 and 2026-12-08)."""
+    from playwright.sync_api import Route, sync_playwright
+
+    base = server["base"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.goto(f"{base}/ui/login")
+        page.fill("input[name=username]", "demo-analyst")
+        page.fill("input[name=password]", server["password"])
+        page.click("button[type=submit]")
+        page.wait_for_selector("#kpi-km")
+        page.click("a[data-nav=patrols]")
+        held: list[Route] = []
+
+        def hold(route: Route) -> None:  # answered below, all at once
+            held.append(route)
+
+        thumbnails = re.compile(r"/thermal\.png")
+        page.route(thumbnails, hold)
+        page.click("#patrol-table tbody a >> nth=0")
+        page.wait_for_load_state("load")
+        save = page.locator("#patrol-weather-form button[type=submit]")
+        before = save.bounding_box()
+        assert held, "the patrol page asked for no thumbnail"
+        for route in held:
+            route.continue_()
+        page.unroute(thumbnails, hold)
+        page.wait_for_load_state("networkidle")
+        shown = page.locator("#image-grid img").evaluate_all(
+            "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
+        assert shown >= 1
+        assert save.bounding_box() == before, "the weather form moved as the thumbnails loaded"
+        browser.close()
