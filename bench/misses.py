@@ -32,6 +32,9 @@ below their surroundings (:func:`dark_phases`): bare metal reflecting a cold sky
 where neither the healthy parts nor, often, the hot one stand out as maxima (docs/detector.md,
 nineteenth pass).
 
+A fourth table counts the classes of the first by the truth grade (general, serious, critical): the
+errors that matter most to a crew are those of the serious and critical defects.
+
 Environment as ``bench/scenarios.py`` (``IRPATROL_BENCH_SEED``, ``IRPATROL_BENCH_FRAMES``);
 ``IRPATROL_BENCH_LIST=1`` also prints each defect that is not right (seed, class, truth and reading;
 for a missed one, the step that lost it in brackets).
@@ -51,11 +54,14 @@ from irpatrol.analysis.joint_hotspots import REPORT_EXCESS_K
 from irpatrol.analysis.joints import below_surroundings, find_joints
 from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
 from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
+from irpatrol.diagnosis.rules import SEVERITY_LEVELS
 from irpatrol.pipeline import Finding, examine
 from irpatrol.simulate.scene import SCENARIOS, Truth, render
 from scenarios import FRAMES_PER_SCENARIO, SEED, _at, _truth_grade  # bench/ is the script's folder
 
 CLASSES = ("right", "missed", "no-T2", "T2-off", "T1-off", "margin", "edge")
+GRADES = tuple(SEVERITY_LEVELS[level] for level in (1, 2, 3))
+"""The truth grades a defect of the benchmark carries (general or worse), mildest first."""
 TOLERANCE_K = 1.0
 """T1 or T2 error (K) beyond which a reading is off (the benchmark's T2 target)."""
 
@@ -117,6 +123,7 @@ def main() -> int:
     total: Counter[str] = Counter()
     lost: dict[str, Counter[str]] = {}
     dark: dict[str, Counter[tuple[int, bool]]] = {}  # (dark phases, graded right) per scenario
+    by_grade: dict[str, Counter[str]] = {}  # class per truth grade
     print(f"why defects are not graded right: seed {SEED}, {FRAMES_PER_SCENARIO} frames per scenario")
     print(f"{'scenario':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
     for si, scenario in enumerate(SCENARIOS):
@@ -130,6 +137,7 @@ def main() -> int:
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
             cls = classify(t, grade, ex.hotspots)
             counts[cls] += 1
+            by_grade.setdefault(grade, Counter())[cls] += 1
             if (n_dark := dark_phases(img, t)) is not None:
                 dark.setdefault(scenario, Counter())[(n_dark, cls == "right")] += 1
             step = lost_at(img, t) if cls == "missed" else ""
@@ -161,6 +169,12 @@ def main() -> int:
                                           for n in range(3)))
     print(f"{'all':<24}" + "".join(f"{f'{both[(n, True)]}/{both[(n, True)] + both[(n, False)]}':>11}"
                                    for n in range(3)))
+    print("\nthe classes of the first table by the truth grade")
+    print(f"{'grade':<24}{'defects':>8}" + "".join(f"{c:>8}" for c in CLASSES))
+    for grade in GRADES:
+        if grade in by_grade:
+            c = by_grade[grade]
+            print(f"{grade:<24}{sum(c.values()):>8}" + "".join(f"{c[k]:>8}" for k in CLASSES))
     return 0
 
 

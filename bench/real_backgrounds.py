@@ -16,20 +16,20 @@ they are, 1280×1024 ones averaged 2×2 (``cv2.INTER_AREA``); other sizes are sk
 but ``healthy-clutter`` (the scene is the clutter) is drawn once over each background, seed
 ``IRPATROL_BENCH_SEED`` (default 20261202) + 1000 × scenario index + background index.
 
-Per scenario as ``bench/scenarios.py`` (recall of defects graded general or worse, false defects per
-100 frames with nothing wrong, grade right, T2 within 1 K and δ within 2 pp of found defects), and
+Per scenario as ``bench/scenarios.py`` (recall of defects graded general or worse, false defects per 100
+frames with nothing wrong, grade right, T2 within 1 K and δ within 2 pp of found defects), and
 ``other/100``: graded findings away from the truth point per 100 frames of any scenario (the scene's
-roofs, cars and modules graded while a line stands in front of them), and how many of those lie on
-the drawn line (within :data:`ON_LINE_PX` of a pixel the pole, crossarm, conductors or parts cover)
-rather than on the scene itself, which issue 10 item 3 says is never a defect. Then irpatrol's defects by
-the classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin, edge) and its missed
-ones by the step that lost them, the backgrounds with the most findings away from the truth, and
-those findings by the reference they were graded against (T2 source and thermal pattern: a row of
-parts, the joint's own line, a row of whole bodies, none). ``IRPATROL_BENCH_LIST=1`` also lists each
-of them (scenario, scene, grade, box, T1, T2, source, pattern), and each defect not graded right
-(scenario, scene, seed, class and, for a missed one, the step that lost it; truth grade, T1, T2 and
-point), as ``bench/misses.py`` does for the generated frames. Two worker processes, one OpenCV
-thread each.
+roofs, cars and modules graded while a line stands in front of them), and how many of those lie on the
+drawn line (within :data:`ON_LINE_PX` of a pixel the pole, crossarm, conductors or parts cover) rather
+than on the scene itself, which issue 10 item 3 says is never a defect. Then irpatrol's defects by the
+classes of ``bench/misses.py`` (right, missed, no-T2, T2-off, T1-off, margin, edge), per scenario and
+per truth grade, and its missed ones by the step that lost them, the backgrounds with the most findings
+away from the truth, and those findings by the reference they were graded against (T2 source and thermal
+pattern: a row of parts, the joint's own line, a row of whole bodies, none). ``IRPATROL_BENCH_LIST=1``
+also lists each of them (scenario, scene, grade, box, T1, T2, source, pattern), and each defect not
+graded right (scenario, scene, seed, class and, for a missed one, the step that lost it; truth grade,
+T1, T2 and point), as ``bench/misses.py`` does for the generated frames. Two worker processes, one
+OpenCV thread each.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import DRONE_MAKES, Finding, examine
 from irpatrol.radiometry import read
 from irpatrol.simulate.scene import SCENARIOS, Truth, render_with_line
-from misses import CLASSES, LOST, classify, lost_at
+from misses import CLASSES, GRADES, LOST, classify, lost_at
 from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
 from scenarios import (
     ON_LINE_PX,
@@ -162,6 +162,7 @@ def main() -> int:
     other = {(m, s): 0 for m in METHODS for s in DRAWN}
     per_scene: Counter[str] = Counter()
     classes: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
+    by_grade: dict[str, Counter[str]] = {g: Counter() for g in GRADES}  # the classes per truth grade
     steps: dict[str, Counter[str]] = {s: Counter() for s in DRAWN}
     sources: Counter[tuple[str, str]] = Counter()
     on_line: Counter[tuple[str, str]] = Counter()  # of those, on the drawn line
@@ -180,6 +181,7 @@ def main() -> int:
         per_scene[backgrounds[i][0]] += len(away)  # irpatrol's graded findings away from the truth
         if cls:
             classes[scenario][cls] += 1
+            by_grade[_truth_grade(truth)[0]][cls] += 1
         if cls and cls != "right":
             lost = f" [{step}]" if step else ""
             t2 = "–" if truth.t2_c is None else f"{truth.t2_c:.1f}"
@@ -209,6 +211,9 @@ def main() -> int:
         if counts:
             print(f"{scenario:<24}{sum(counts.values()):>8}" + "".join(f"{counts[c]:>8}" for c in CLASSES))
     print(f"{'all':<24}{sum(every.values()):>8}" + "".join(f"{every[c]:>8}" for c in CLASSES))
+    for grade, counts in by_grade.items():
+        print(f"{'  truth ' + grade:<24}{sum(counts.values()):>8}"
+              + "".join(f"{counts[c]:>8}" for c in CLASSES))
     print("missed, by the step that lost them: " + ", ".join(
         f"{step} {sum(steps[s][step] for s in DRAWN)}" for step in LOST))
     print("\nscenes whose own content irpatrol graded most often (graded findings away from the truth "
