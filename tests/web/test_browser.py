@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -55,6 +56,21 @@ def _expected(db: str) -> dict[str, object]:
     engine.dispose()
     return {"id": row[0], "grade": row[1], "pole": row[2], "t_max": f"{row[3]:.1f}", "t_ref": f"{row[4]:.1f}",
             "lat": row[5], "lon": row[6]}
+
+
+def _signed_in(browser: Any, base: str, user: str, password: str,
+               watch: Callable[[Any], None] | None = None) -> Any:
+    """A new page of ``browser`` (1400 × 900) signed in as ``user`` on the dashboard; ``watch`` is given
+    the page before it loads anything."""
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    if watch is not None:
+        watch(page)
+    page.goto(f"{base}/ui/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#kpi-km")
+    return page
 
 
 def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
@@ -163,13 +179,8 @@ def test_analyst_reviews_the_demo_patrol(server: dict[str, str]) -> None:
         ours = [r for r in rows[1:] if r[0] == want["id"]]
         assert ours and ours[0][3] == want["pole"] and ours[0][8] == "已确认"
 
-        admin = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        admin.on("request", lambda r: requests.append(r.url))
-        admin.goto(f"{base}/ui/login")
-        admin.fill("input[name=username]", "demo-admin")
-        admin.fill("input[name=password]", server["admin_password"])
-        admin.click("button[type=submit]")
-        admin.wait_for_selector("#kpi-km")
+        admin = _signed_in(browser, base, "demo-admin", server["admin_password"],
+                           lambda pg: pg.on("request", lambda r: requests.append(r.url)))
         admin.click("a[data-nav=users]")
         assert "demo-analyst" in admin.inner_text("main")
         admin.screenshot(path=str(ARTIFACTS / "11-users.png"), full_page=True)
@@ -192,12 +203,7 @@ def test_the_patrol_page_keeps_its_forms_in_place_while_the_thumbnails_load(serv
     base = server["base"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        page.goto(f"{base}/ui/login")
-        page.fill("input[name=username]", "demo-analyst")
-        page.fill("input[name=password]", server["password"])
-        page.click("button[type=submit]")
-        page.wait_for_selector("#kpi-km")
+        page = _signed_in(browser, base, "demo-analyst", server["password"])
         page.click("a[data-nav=patrols]")
         held: list[Route] = []
 
