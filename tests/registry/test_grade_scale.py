@@ -196,6 +196,16 @@ def test_unrated_is_no_defect_and_not_healthy() -> None:
     assert grade_label("unrated", "zh") == "未定级" and grade_label("none", "en") == "normal"
 
 
+def test_the_defect_grades_are_listed_worst_first_from_the_rule_set() -> None:
+    # the ledger's filter, the dashboard's bars and the statistics list them in this order
+    assert grades.defect_grades() == ("critical", "serious", "general")
+    neta = grades.defect_grades("neta-mts")
+    assert neta and all(grades.is_defect("neta-mts", g) for g in neta)
+    assert [grades.severity("neta-mts", g) for g in neta] == sorted(
+        (grades.severity("neta-mts", g) for g in neta), reverse=True)
+    assert "unrated" not in neta and "none" not in grades.defect_grades()
+
+
 def test_a_third_rule_set_is_one_toml_file(
     third: str, session: Session, poles: list[Pole], factory: sessionmaker[Session], tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ from irpatrol.errors import InputError, RuleSetError
 __all__ = [
     "DEFAULT_STANDARD",
     "all_grade_ids",
+    "defect_grades",
     "grade_of",
     "is_defect",
     "label",
@@ -95,6 +96,12 @@ def label(grade: str | None, lang: str = "en", standard: str | None = None) -> s
 def scale(standard: str | None) -> tuple[Grade, ...]:
     """The grades of ``standard`` in ascending order, ``unrated`` first."""
     return (UNRATED, *ruleset(standard).grades)
+
+
+def defect_grades(standard: str | None = None) -> tuple[str, ...]:
+    """The grades of ``standard``'s scale (None: :data:`DEFAULT_STANDARD`) that make a defect, worst
+    first: the order the ledger's filter, the dashboard's bars and the statistics list them in."""
+    return tuple(g.id for g in sorted(ruleset(standard).grades, key=lambda g: -g.severity) if g.defect)
 
 
 def all_grade_ids() -> list[str]:

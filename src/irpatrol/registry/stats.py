@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from irpatrol import figures
 from irpatrol.db import utcnow
 from irpatrol.registry.defects import OVERDUE_EXEMPT
+from irpatrol.registry.grades import defect_grades
 from irpatrol.registry.model import Defect, Finding, Image, Patrol, Pole
 from irpatrol.registry.precision import auto_precision
 from irpatrol.registry.selection import MAX_YEAR as MAX_YEAR
@@ -220,7 +221,8 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 """(key, first day, last day or None) of the age of an open defect in whole days since it was
 found: a week, a month, a quarter and older — reporting buckets of our choosing (no standard sets
 them; the repair deadlines of DL/T 664-2016 §9 are counted by ``overdue``)."""
-GRADES = ("critical", "serious", "general")
+GRADES = defect_grades()
+"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 
 
 def age_bucket(age_days: int) -> str:

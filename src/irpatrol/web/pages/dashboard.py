@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from irpatrol import figures
 from irpatrol.errors import InputError, NotFound
 from irpatrol.registry.defects import overdue_clause
+from irpatrol.registry.grades import defect_grades
 from irpatrol.registry.listing import PageRequest, Sorting, search_page
 from irpatrol.registry.model import Defect, Hazard, Pole
 from irpatrol.registry.stats import AGE_BUCKETS, Scope, StatsFilter, open_defect_condition, resolve
@@ -27,7 +28,8 @@ from irpatrol.web.render import NavItem, page
 router = APIRouter()
 NAV = NavItem("dashboard", "/", 10)
 """This page's link(s) in the navigation bar."""
-GRADES = ("critical", "serious", "general")
+GRADES = defect_grades()
+"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 Text = Annotated[str | None, Query(max_length=200)]
 
 

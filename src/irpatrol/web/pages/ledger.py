@@ -33,7 +33,8 @@ router = APIRouter()
 NAV = NavItem("ledger", "/ledger", 40)
 """This page's link(s) in the navigation bar."""
 PER_PAGE = 100
-GRADES = ("critical", "serious", "general")
+GRADES = scale.defect_grades()
+"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 
 
 def ledger_filters(
