@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from irpatrol import figures
+from irpatrol.registry.grades import defect_grades
 from irpatrol.reports.content import REPORT_META_KEYS, DefectSection, PatrolReport
 from irpatrol.reports.labels import grade_label, label, status_label
 from irpatrol.reports.ledger import component_name
@@ -131,7 +132,7 @@ def _data_uri(data: bytes | None, mime: str) -> str | None:
 
 
 def _count_by_grade(defects: list[DefectSection]) -> dict[str, int]:
-    counts = {"critical": 0, "serious": 0, "general": 0}
+    counts = dict.fromkeys(defect_grades(), 0)
     for d in defects:
         counts[d.grade] = counts.get(d.grade, 0) + 1
     return counts

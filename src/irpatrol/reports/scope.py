@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from irpatrol.db import utcnow
 from irpatrol.errors import NotFound, ParameterError
+from irpatrol.registry.grades import defect_grades
 from irpatrol.registry.model import Area, Defect, Feeder, Finding, Hazard, Image, Patrol, PatrolFeeder, Pole
 from irpatrol.registry.selection import MAX_YEAR, MIN_YEAR
 from irpatrol.registry.workflow import CLOSED, DefectStatus
@@ -42,7 +43,8 @@ MAX_CLOSED_DAYS = 3660
 """Longest look-back a feeder report accepts (d, about ten years)."""
 MAX_PERIOD_DAYS = 3660
 """Longest period a period report covers (d)."""
-GRADE_RANK = {"critical": 0, "serious": 1, "general": 2}
+GRADE_RANK = {g: rank for rank, g in enumerate(defect_grades())}
+"""A defect grade's place in a report, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 
 
 @dataclass(frozen=True)

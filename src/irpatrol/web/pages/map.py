@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from irpatrol.errors import NotFound
+from irpatrol.registry.grades import defect_grades
 from irpatrol.registry.listing import Sorting, first_rows
 from irpatrol.registry.model import Image, Pole
 from irpatrol.registry.snapshot_cache import SnapshotCache
@@ -95,7 +96,7 @@ def _layers(reads: MapReads, lang: str, defects: list[list[object]]) -> dict[str
                        "hazard_colour": t("colour_is_grade", lang),
                        "patrol_url": "/ui/patrols/", "defect_url": "/ui/ledger/",
                        "pole_url": "/ui/poles/", "history": t("pole_history", lang),
-                       "grades": {g: grade_label(g, lang) for g in ("critical", "serious", "general")}}}
+                       "grades": {g: grade_label(g, lang) for g in defect_grades()}}}
 
 
 TRACK_PATROLS = 100
