@@ -102,7 +102,10 @@ def test_manager_filters_the_dashboard_and_reads_the_map(server: dict[str, str])
         page.wait_for_selector("body[data-map-ready]")
         assert int(page.get_attribute("body", "data-map-tracks") or 0) == 2  # last year's and this year's
         assert int(page.get_attribute("body", "data-map-defects") or 0) >= 1
-        assert page.locator(".map-legend").inner_text().count("\n") >= 6
+        legend = page.locator(".map-legend").inner_text()
+        assert legend.count("\n") >= 6
+        # the grades worst first, as the ledger and the dashboard list them
+        assert legend.index("critical") < legend.index("serious") < legend.index("general")
         layers = page.locator(".leaflet-control-layers-overlays label")
         assert layers.count() == 4
         tracks = page.locator(".leaflet-control-layers-overlays label", has_text="Flight tracks")

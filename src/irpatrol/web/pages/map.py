@@ -96,7 +96,8 @@ def _layers(reads: MapReads, lang: str, defects: list[list[object]]) -> dict[str
                        "hazard_colour": t("colour_is_grade", lang),
                        "patrol_url": "/ui/patrols/", "defect_url": "/ui/ledger/",
                        "pole_url": "/ui/poles/", "history": t("pole_history", lang),
-                       "grades": {g: grade_label(g, lang) for g in defect_grades()}}}
+                       "grades": {g: grade_label(g, lang) for g in defect_grades()},
+                       "grade_order": list(defect_grades())}}
 
 
 TRACK_PATROLS = 100

@@ -83,7 +83,7 @@
     onAdd() {
       const box = el("div", null, "map-legend leaflet-bar");
       box.append(el("b", labels.legend), el("div", labels.defects, "muted"));
-      for (const g of ["critical", "serious", "general"]) {
+      for (const g of labels.grade_order || []) {  // worst first (the JSON object's keys come sorted)
         const row = el("div"); row.append(el("span", null, "sym defect-icon defect-" + g), document.createTextNode(" " + ((labels.grades || {})[g] || g)));
         box.append(row);
       }
