@@ -56,8 +56,8 @@ from irpatrol.analysis.ridges import MAX_CANDIDATES, compact_maxima
 from irpatrol.conditions import CAMERA_ACCURACY, accuracy_k
 from irpatrol.diagnosis.rules import SEVERITY_LEVELS
 from irpatrol.pipeline import Finding, examine
-from irpatrol.simulate.scene import SCENARIOS, Truth, render
-from scenarios import FRAMES_PER_SCENARIO, SEED, _at, _truth_grade  # bench/ is the script's folder
+from irpatrol.simulate.scene import SCENARIOS, Truth, at_truth, render
+from scenarios import FRAMES_PER_SCENARIO, SEED, _truth_grade  # bench/ is the script's folder
 
 CLASSES = ("right", "missed", "no-T2", "T2-off", "T1-off", "margin", "edge")
 GRADES = tuple(SEVERITY_LEVELS[level] for level in (1, 2, 3))
@@ -72,20 +72,20 @@ LOST = ("no body", "no row", "no maximum", "cut", "no line", "dropped")
 
 def lost_at(img: np.ndarray, t: Truth) -> str:
     """The step (:data:`LOST`) at which the missed defect ``t`` of the frame ``img`` (°C) was lost: at
-    the truth point means within ±3 px, as a hotspot is at it (``scenarios._at``)."""
+    the truth point means within ±3 px, as a hotspot is at it (``irpatrol.simulate.scene.at_truth``)."""
     assert t.xy is not None
     if t.heating == "voltage":
         box = t.bbox or (t.xy[0], t.xy[1], 1, 1)
         bodies = [b for per_angle in find_bodies(img) for b in per_angle]
-        return "no row" if any(_at(box, (round(b.xy[0]), round(b.xy[1]))) for b in bodies) else "no body"
+        return "no row" if any(at_truth(box, (round(b.xy[0]), round(b.xy[1]))) for b in bodies) else "no body"
     every = compact_maxima(img, limit=10 ** 6)
-    rank = next((k for k, c in enumerate(every) if _at((c[0], c[1], 1, 1), t.xy)), None)
+    rank = next((k for k, c in enumerate(every) if at_truth((c[0], c[1], 1, 1), t.xy)), None)
     if rank is None:
         return "no maximum"
     if rank >= MAX_CANDIDATES:
         return "cut"
     joints = find_joints(img, t.t0_c, accuracy_k(t.t0_c, CAMERA_ACCURACY), REPORT_EXCESS_K)
-    return "dropped" if any(_at((*j.xy, 1, 1), t.xy) for j in joints) else "no line"
+    return "dropped" if any(at_truth((*j.xy, 1, 1), t.xy) for j in joints) else "no line"
 
 
 def dark_phases(img: np.ndarray, t: Truth) -> int | None:
@@ -101,7 +101,7 @@ def classify(t: Truth, grade: str, found: list[Finding]) -> str:
     """The class (:data:`CLASSES`) of one defect: ``t`` its truth, ``grade`` its truth grade,
     ``found`` the hotspots read from its frame."""
     assert t.xy is not None and t.t1_c is not None
-    at = [f for f in found if _at(f.hotspot.bbox, t.xy)]
+    at = [f for f in found if at_truth(f.hotspot.bbox, t.xy)]
     best = max(at, key=lambda f: f.diagnosis.grade_level, default=None)
     if best is None:
         return "missed"

@@ -30,8 +30,8 @@ import numpy as np
 from irpatrol.analysis.ridges import compact_maxima
 from irpatrol.diagnosis import diagnose
 from irpatrol.pipeline import examine
-from irpatrol.simulate.scene import SCENARIOS, Truth, render
-from scenarios import RULES, SEED, _at, _truth_grade  # the benchmark's seeds, rules, truth and match
+from irpatrol.simulate.scene import SCENARIOS, Truth, at_truth, render
+from scenarios import RULES, SEED, _truth_grade  # the benchmark's seeds, rules, truth and match
 
 FRAMES = int(os.environ.get("IRPATROL_BENCH_FRAMES", "60"))
 MULTI_PHASE = ("hot-joint", "strain-clamp", "terminal-clamp", "disconnector-contact", "dropout-fuse")
@@ -82,7 +82,7 @@ def main() -> int:
             c["peers maxima"] += sum(any(abs(m[0] - p[0]) <= 3 and abs(m[1] - p[1]) <= 3 for m in maxima)
                                      for p in t.peers_xy)
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
-            at = [f for f in ex.hotspots if _at(f.hotspot.bbox, t.xy)]
+            at = [f for f in ex.hotspots if at_truth(f.hotspot.bbox, t.xy)]
             if not at:
                 continue
             f = max(at, key=lambda f: f.diagnosis.grade_level)

@@ -46,7 +46,7 @@ import numpy as np
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import DRONE_MAKES, Finding, examine
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import SCENARIOS, Truth, render_with_line
+from irpatrol.simulate.scene import SCENARIOS, Truth, at_truth, render_with_line
 from misses import CLASSES, GRADES, LOST, classify, lost_at
 from real_frames import FURTHER, SHARED, frames  # bench/ is the script's folder
 from scenarios import (
@@ -55,7 +55,6 @@ from scenarios import (
     TARGETS,
     Found,
     Tally,
-    _at,
     _pct,
     _truth_grade,
     false_per_100,
@@ -103,11 +102,11 @@ SceneFinding = tuple[str, tuple[int, int, int, int], float, float | None, str, s
 
 
 def _one(job: tuple[int, str, int, np.ndarray],
-         ) -> tuple[Truth, dict[str, Found], str, str, list[SceneFinding]]:
-    """One scenario drawn in front of one scene: its truth, each method's reading, for a defect
-    irpatrol's class (``bench/misses.py``: ``classify``) and, when missed, the step that lost it
-    (``lost_at``; "" for a frame without a defect to grade), and irpatrol's graded findings away
-    from the truth point (:data:`SceneFinding`)."""
+         ) -> tuple[Truth, dict[str, Found], str, str, str, list[SceneFinding]]:
+    """One scenario drawn in front of one scene: its truth, each method's reading, for a defect its
+    truth grade, irpatrol's class (``bench/misses.py``: ``classify``) and, when missed, the step that
+    lost it (``lost_at``; "" for a frame without a defect to grade), and irpatrol's graded findings
+    away from the truth point (:data:`SceneFinding`)."""
     k, scenario, i, scene = job
     cv2.setNumThreads(1)
     img, truth, line = render_with_line(_seed(k, i), scenario, background=scene)
@@ -118,9 +117,9 @@ def _one(job: tuple[int, str, int, np.ndarray],
             if f.diagnosis.grade_level >= 1 and _off_truth(truth, f.hotspot.bbox)]
     grade, level, _ = _truth_grade(truth)
     if not (truth.defect and truth.resolved and level >= 1 and truth.xy is not None):
-        return truth, found, "", "", away
+        return truth, found, "", "", "", away
     cls = classify(truth, grade, ex.hotspots)
-    return truth, found, cls, lost_at(img, truth) if cls == "missed" else "", away
+    return truth, found, grade, cls, lost_at(img, truth) if cls == "missed" else "", away
 
 
 def _seed(k: int, i: int) -> int:
@@ -138,7 +137,7 @@ def _scene_finding(f: Finding, on_line: np.ndarray) -> SceneFinding:
 def _off_truth(truth: Truth, box: tuple[int, int, int, int]) -> bool:
     """Whether a finding's box (x, y, w, h px) lies away from the truth point (±3 px), or the frame has
     none."""
-    return truth.xy is None or not _at(box, truth.xy)
+    return truth.xy is None or not at_truth(box, truth.xy)
 
 
 def _away(truth: Truth, found: Found) -> int:
@@ -168,7 +167,7 @@ def main() -> int:
     on_line: Counter[tuple[str, str]] = Counter()  # of those, on the drawn line
     listed: list[str] = []
     wrong: list[str] = []  # the defects not graded right, to be traced one by one
-    for (k, scenario, i, _), (truth, found, cls, step, away) in zip(jobs, results, strict=True):
+    for (k, scenario, i, _), (truth, found, grade, cls, step, away) in zip(jobs, results, strict=True):
         for g, box, t1, t2, source, pattern, on in away:
             sources[(source, pattern)] += 1
             on_line[(source, pattern)] += on
@@ -181,12 +180,12 @@ def main() -> int:
         per_scene[backgrounds[i][0]] += len(away)  # irpatrol's graded findings away from the truth
         if cls:
             classes[scenario][cls] += 1
-            by_grade[_truth_grade(truth)[0]][cls] += 1
+            by_grade[grade][cls] += 1
         if cls and cls != "right":
             lost = f" [{step}]" if step else ""
             t2 = "–" if truth.t2_c is None else f"{truth.t2_c:.1f}"
             wrong.append(f"  {scenario} {backgrounds[i][0]} seed {_seed(k, i)} {cls}{lost}: truth "
-                         f"{_truth_grade(truth)[0]} T1 {truth.t1_c:.1f} T2 {t2} at {truth.xy}")
+                         f"{grade} T1 {truth.t1_c:.1f} T2 {t2} at {truth.xy}")
         if step:
             steps[scenario][step] += 1
     print(f"scenario benchmark in front of {len(backgrounds)} real scenes (DJI frames, {len(folders)} "

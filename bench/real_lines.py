@@ -78,7 +78,7 @@ STRUCTURE_C = 20.0
 """Assumed median reading (°C) of a frame's line structure, and T0 of every frame (module docstring)."""
 PAD_PX = 3
 """How far (px) outside a marked box a finding's hottest pixel may lie and still be that hot spot
-(the scenario benchmark's tolerance, ``bench/scenarios._at``)."""
+(the scenario benchmark's tolerance, ``irpatrol.simulate.scene.at_truth``)."""
 DEVICE = "parallel-groove-clamp"
 T0_FROM_BACKGROUND = os.environ.get("IRPATROL_BENCH_LINES_T0") == "background"
 """T0 from each frame's background (the sky here) instead of :data:`STRUCTURE_C` (module docstring)."""

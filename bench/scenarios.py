@@ -44,7 +44,7 @@ import numpy as np
 
 from irpatrol.diagnosis import diagnose, load_ruleset
 from irpatrol.pipeline import Examination, Finding, examine
-from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, Truth, render
+from irpatrol.simulate.scene import SCENARIO_DEVICE, SCENARIOS, Truth, at_truth, render
 
 SEED = int(__import__("os").environ.get("IRPATROL_BENCH_SEED", "20261202"))
 FRAMES_PER_SCENARIO = int(__import__("os").environ.get("IRPATROL_BENCH_FRAMES", "90"))
@@ -153,11 +153,6 @@ def on_line_at(near: np.ndarray, xy: tuple[int, int]) -> bool:
     return bool(near[xy[1], xy[0]])
 
 
-def _at(box: tuple[int, int, int, int], xy: tuple[int, int], pad: int = 3) -> bool:
-    x, y, w, h = box
-    return x - pad <= xy[0] < x + w + pad and y - pad <= xy[1] < y + h + pad
-
-
 def score(tally: Tally, t: Truth, found: Found) -> None:
     tally.frames += 1
     tally.ms.append(found.ms)
@@ -170,7 +165,7 @@ def score(tally: Tally, t: Truth, found: Found) -> None:
     if not is_defect or t.xy is None:
         return
     tally.defects += 1
-    at = [s for s in found.spots if _at(s[0], t.xy)]
+    at = [s for s in found.spots if at_truth(s[0], t.xy)]
     best = max(at, key=lambda s: s[4], default=None)
     if best is not None and best[4] >= 1:
         tally.found += 1

@@ -20,8 +20,8 @@ import sys
 import cv2
 
 from irpatrol.pipeline import examine
-from irpatrol.simulate.scene import SCENARIOS, render
-from scenarios import FRAMES_PER_SCENARIO, SEED, _at  # bench/ is the script's folder
+from irpatrol.simulate.scene import SCENARIOS, at_truth, render
+from scenarios import FRAMES_PER_SCENARIO, SEED  # bench/ is the script's folder
 
 READ = ("hot-joint", "hot-joint-single-phase", "strain-clamp", "terminal-clamp", "disconnector-contact",
         "dropout-fuse")
@@ -46,7 +46,7 @@ def main() -> int:
             n += 1
             ex = examine(img, device=t.device, ambient_c=t.t0_c, ambient_source="patrol")
             for f in ex.hotspots:
-                if f.diagnosis.grade_level >= 1 and not _at(f.hotspot.bbox, t.xy):
+                if f.diagnosis.grade_level >= 1 and not at_truth(f.hotspot.bbox, t.xy):
                     extra += 1
                     if listing:
                         print(f"  {scenario} {seed} {f.grade} {f.hotspot.bbox}")

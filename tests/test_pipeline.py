@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.scenes import holds, nothing_wrong, paste_clamps, synthetic_background, three_phase
+from analysis.scenes import nothing_wrong, paste_clamps, synthetic_background, three_phase
 from irpatrol.conditions import CAMERA_ACCURACY, Conditions, accuracy_k
 from irpatrol.errors import IrPatrolError
 from irpatrol.pipeline import Examination, examine
 from irpatrol.radiometry import read
-from irpatrol.simulate.scene import render_with_line
+from irpatrol.simulate.scene import at_truth, render_with_line
 
 DLT_ORDER = ["none", "general", "serious", "critical"]
 
@@ -188,7 +188,7 @@ def test_a_warm_spot_of_the_scene_against_its_own_line_is_no_defect(
         assert graded == []
     else:
         (joint,) = graded
-        assert holds(joint.hotspot.bbox, truth.xy)
+        assert at_truth(joint.hotspot.bbox, truth.xy)
 
 
 @pytest.mark.parametrize(("centres", "grade"), [

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from irpatrol.pipeline import Examination, Finding, examine
-from irpatrol.simulate.scene import Truth, render
+from irpatrol.simulate.scene import Truth, at_truth, render
 
 CLAMP_W, CLAMP_H = 11, 27
 """Clamp outline size (px): about a 10 kV parallel-groove clamp at 3–5 m with a 640×512 core."""
@@ -58,20 +58,13 @@ def three_phase(shape: tuple[int, int] = (128, 160)) -> list[tuple[int, int]]:
 def field_finding(seed: int, scenario: str) -> tuple[Finding, Truth]:
     """A generated field frame (``irpatrol.simulate.scene.render``) read as the benchmark reads it
     (its device kind, T0 from the patrol's weather): the one finding whose box, widened by 3 px,
-    holds the hot part (bench/scenarios.py's match), and the frame's truth."""
+    holds the hot part (``irpatrol.simulate.scene.at_truth``, the benchmark's match), and the frame's
+    truth."""
     img, truth = render(seed, scenario)
     assert truth.xy is not None and truth.t2_c is not None
     ex = examine(img, device=truth.device, ambient_c=truth.t0_c, ambient_source="patrol")
-    (f,) = [f for f in ex.hotspots if holds(f.hotspot.bbox, truth.xy)]
+    (f,) = [f for f in ex.hotspots if at_truth(f.hotspot.bbox, truth.xy)]
     return f, truth
-
-
-def holds(box: tuple[int, int, int, int], xy: tuple[int, int]) -> bool:
-    """Whether ``box`` (x, y, w, h px), widened by 3 px, holds the point ``xy`` (x, y px): how
-    bench/scenarios.py matches a finding to the truth's hot part."""
-    x, y, w, h = box
-    return x - 3 <= xy[0] < x + w + 3 and y - 3 <= xy[1] < y + h + 3
-
 
 
 def nothing_wrong(seed: int, scenario: str, device: str) -> tuple[Examination, np.ndarray]:

@@ -221,8 +221,6 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 """(key, first day, last day or None) of the age of an open defect in whole days since it was
 found: a week, a month, a quarter and older — reporting buckets of our choosing (no standard sets
 them; the repair deadlines of DL/T 664-2016 §9 are counted by ``overdue``)."""
-GRADES = defect_grades()
-"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 
 
 def age_bucket(age_days: int) -> str:
@@ -246,10 +244,10 @@ def _ageing(session: Session, scope: Scope, at: datetime) -> tuple[dict[str, int
         .order_by(Defect.found_at, Defect.id)
     ).all()
     buckets: dict[str, dict[str, Any]] = {
-        key: {"days": [lo, hi], "count": 0, "by_grade": dict.fromkeys(GRADES, 0)}
+        key: {"days": [lo, hi], "count": 0, "by_grade": dict.fromkeys(defect_grades(), 0)}
         for key, lo, hi in AGE_BUCKETS
     }
-    by_grade = dict.fromkeys(GRADES, 0)
+    by_grade = dict.fromkeys(defect_grades(), 0)
     overdue = 0
     for _id, grade, found, deadline in rows:
         age = max(0, int((at - _utc(found)).total_seconds() // 86400))

@@ -261,6 +261,18 @@ def render_with_line(seed: int, scenario: str, *, shape: tuple[int, int] = (512,
     return out.astype(np.float32), truth, canvas.img != behind
 
 
+AT_TRUTH_PX = 3
+"""How far (px) beyond a finding's box the truth's point may lie for the finding to be at it
+(:func:`at_truth`): the benchmark's match of a reading to the truth's hot part."""
+
+
+def at_truth(box: tuple[int, int, int, int], xy: tuple[int, int], pad: int = AT_TRUTH_PX) -> bool:
+    """Whether ``box`` (x, y, w, h px) widened by ``pad`` px holds the truth's point ``xy`` (x, y px):
+    a finding of the hot part the truth records (``Truth.xy``)."""
+    x, y, w, h = box
+    return x - pad <= xy[0] < x + w + pad and y - pad <= xy[1] < y + h + pad
+
+
 PEAK_MARGIN_PX = 1
 """Pixels around a part's box read for its peak (:func:`box_peak`)."""
 

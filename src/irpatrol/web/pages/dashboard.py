@@ -28,8 +28,6 @@ from irpatrol.web.render import NavItem, page
 router = APIRouter()
 NAV = NavItem("dashboard", "/", 10)
 """This page's link(s) in the navigation bar."""
-GRADES = defect_grades()
-"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 Text = Annotated[str | None, Query(max_length=200)]
 
 
@@ -103,8 +101,8 @@ def _alerts(session: SessionDep, scope: Scope, at: datetime) -> dict[str, Any]:
 def _chart(d: queries.Dashboard, lang: str) -> dict[str, Any]:
     """The chart series, labelled in ``lang``; km per month rounded by :mod:`irpatrol.figures`."""
     return {
-        "grades": [grade_label(g, lang) for g in GRADES],
-        "by_grade": [d.open_by_grade.get(g, 0) for g in GRADES],
+        "grades": [grade_label(g, lang) for g in defect_grades()],
+        "by_grade": [d.open_by_grade.get(g, 0) for g in defect_grades()],
         "statuses": [status_label(s, lang) for s in d.by_status],
         "by_status": list(d.by_status.values()),
         "months": [m for m, _km, _n in d.monthly],

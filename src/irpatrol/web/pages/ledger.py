@@ -33,8 +33,6 @@ router = APIRouter()
 NAV = NavItem("ledger", "/ledger", 40)
 """This page's link(s) in the navigation bar."""
 PER_PAGE = 100
-GRADES = scale.defect_grades()
-"""The default rule set's defect grades, worst first (:func:`irpatrol.registry.grades.defect_grades`)."""
 
 
 def ledger_filters(
@@ -42,7 +40,7 @@ def ledger_filters(
 ) -> dict[str, Any]:
     """The registry's defect filters from the page's query (``status=open`` means every open status)."""
     f: dict[str, Any] = {}
-    if grade in GRADES:
+    if grade in scale.defect_grades():
         f["grade"] = grade
     if status == "open":
         f["open_only"] = True
@@ -68,7 +66,7 @@ def ledger(request: Request, user: ReadUser, session: SessionDep, grade: str | N
     feeders = session.scalars(select(Feeder.name).order_by(Feeder.name)).all()
     rows = [to_row(d) for d in result.items]
     return page(request, session, user, "ledger.html", nav="ledger", defects=rows, result=result, q=query,
-                qs=urlencode(query), feeders=feeders, grades=GRADES,
+                qs=urlencode(query), feeders=feeders, grades=scale.defect_grades(),
                 statuses=[s.value for s in workflow.DefectStatus])
 
 

@@ -81,6 +81,7 @@ def _layers(reads: MapReads, lang: str, defects: list[list[object]]) -> dict[str
     from irpatrol.web.i18n import grade_label, t
 
     closed = {HazardStatus.CLEARED.value, HazardStatus.REJECTED.value}
+    order = defect_grades()  # worst first; the labels' JSON object comes with sorted keys
     hazards = [[round(plat if hlat is None else hlat, 5), round(plon if hlon is None else hlon, 5),
                 t(f"hazard_{kind}", lang), grade_label(grade, lang), grade, hid]
                for hid, kind, grade, status, hlat, hlon, plat, plon in reads.hazards
@@ -96,8 +97,8 @@ def _layers(reads: MapReads, lang: str, defects: list[list[object]]) -> dict[str
                        "hazard_colour": t("colour_is_grade", lang),
                        "patrol_url": "/ui/patrols/", "defect_url": "/ui/ledger/",
                        "pole_url": "/ui/poles/", "history": t("pole_history", lang),
-                       "grades": {g: grade_label(g, lang) for g in defect_grades()},
-                       "grade_order": list(defect_grades())}}
+                       "grades": {g: grade_label(g, lang) for g in order},
+                       "grade_order": list(order)}}
 
 
 TRACK_PATROLS = 100
